@@ -1,0 +1,35 @@
+/* moped-cli.h: the headless command line: verbs that never start GTK.
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Exit statuses shared by every verb. */
+enum {
+  MOPED_EXIT_OK = 0,
+  MOPED_EXIT_DESIGN_ERRORS = 1, /* the design has errors, or the verb's work failed */
+  MOPED_EXIT_USAGE = 2,         /* bad arguments, or a file that cannot be read */
+};
+
+typedef struct
+{
+  const char *name;
+  const char *summary;
+  int       (*run) (int argc, char **argv); /* argv[0] is the verb */
+} MopedCliVerb;
+
+/* Whether @arg names a verb (or --help / --version) the command line handles. */
+gboolean moped_cli_handles (const char *arg);
+int      moped_cli_run     (int argc, char **argv);
+
+/* Verbs, one file each. */
+int      moped_cli_check   (int argc, char **argv);
+
+/* Helpers for verbs */
+void     moped_cli_print_load_error (const char *path, const GError *error);
+
+G_END_DECLS

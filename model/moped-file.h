@@ -1,0 +1,45 @@
+/* moped-file.h: reading and writing .moped files (versioned XML, read with GMarkup).
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "moped-design.h"
+
+G_BEGIN_DECLS
+
+/* The format version this build writes, and the newest it reads. */
+#define MOPED_FILE_FORMAT_VERSION 1
+
+#define MOPED_FILE_ERROR (moped_file_error_quark ())
+
+typedef enum
+{
+  MOPED_FILE_ERROR_SYNTAX,        /* not well-formed XML, not text */
+  MOPED_FILE_ERROR_INVALID,       /* unknown element or attribute, bad value, bad ref */
+  MOPED_FILE_ERROR_VERSION,       /* written by a newer Moped */
+  MOPED_FILE_ERROR_TOO_LARGE,
+  MOPED_FILE_ERROR_IO,
+} MopedFileError;
+
+GQuark        moped_file_error_quark   (void);
+
+/* Errors read "NAME:LINE:COLUMN: message" with NAME the file name given. */
+MopedDesign  *moped_file_load          (const char   *path,
+                                        GError      **error);
+MopedDesign  *moped_file_load_data     (const char   *data,
+                                        gssize        length,
+                                        const char   *name,
+                                        GError      **error);
+/* The canonical text of a design: loading it and writing again gives the same bytes. */
+char         *moped_file_to_data       (MopedDesign  *design,
+                                        gsize        *length);
+/* Atomic: written to a temporary file beside @path, then renamed over it. On failure
+ * the previous file is untouched and @error says why. Marks the design unmodified. */
+gboolean      moped_file_save          (MopedDesign  *design,
+                                        const char   *path,
+                                        GError      **error);
+
+G_END_DECLS

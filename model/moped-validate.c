@@ -1,0 +1,1312 @@
+/* moped-validate.c: checks a design and reports what cannot work or looks wrong (see DIAGNOSTICS.md).
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ *
+ * One walk of the tree indexes the design (document order, elements by kind, links by
+ * socket and by pair of nodes); every check then looks things up in hash tables, so
+ * the whole validation stays linear in the size of the design.
+ */
+#define G_LOG_DOMAIN "moped-model"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "moped-diagnostic.h"
+#include "moped-endpoint.h"
+#include "moped-names.h"
+#include "moped-schema.h"
+#include "moped-socket-type.h"
+
+typedef struct
+{
+  MopedDiagnostic *diagnostic;
+  guint            order;  /* document position of the main element */
+  guint            seq;    /* discovery order, so that sorting is stable */
+} Finding;
+
+typedef struct
+{
+  MopedDesign *design;
+  GPtrArray   *by_kind[MOPED_N_KINDS];
+  GHashTable  *order;            /* element -> document position */
+  GHashTable  *links_of_socket;  /* socket -> GPtrArray of links */
+  GHashTable  *links_of_pair;    /* "node-id\nnode-id" (sorted) -> GPtrArray of links */
+  GHashTable  *used_commands;    /* command -> itself */
+  GArray      *findings;
+} Validation;
+
+/* A step resolved to the sockets that carry it. */
+typedef struct
+{
+  MopedElement *step;
+  guint         position;  /* 1-based, in its flow */
+  MopedElement *sender;    /* socket, NULL when no link carries the step */
+  MopedElement *receiver;
+} Hop;
+
+#define ELEMENTS(...) ((MopedElement * const []) { __VA_ARGS__, NULL })
+
+/* The words messages use for each kind (singular; plurals add "s"). */
+static const char * const kind_words[MOPED_N_KINDS] = {
+  [MOPED_KIND_DESIGN] = "design",
+  [MOPED_KIND_NODE] = "node",
+  [MOPED_KIND_SOCKET] = "socket",
+  [MOPED_KIND_METHOD] = "API method",
+  [MOPED_KIND_LINK] = "link",
+  [MOPED_KIND_PROTOCOL] = "protocol",
+  [MOPED_KIND_COMMAND] = "command",
+  [MOPED_KIND_FIELD] = "field",
+  [MOPED_KIND_FLOW] = "flow",
+  [MOPED_KIND_STEP] = "step",
+  [MOPED_KIND_REQUIREMENT] = "requirement",
+  [MOPED_KIND_NOTE] = "note",
+};
+
+/* ---- reporting ------------------------------------------------------------ */
+
+static void
+report (Validation          *v,
+        MopedSeverity        severity,
+        const char          *code,
+        MopedElement * const *elements,
+        const char          *hint,
+        const char          *format,
+        ...) G_GNUC_PRINTF (6, 7);
+
+static void
+report (Validation          *v,
+        MopedSeverity        severity,
+        const char          *code,
+        MopedElement * const *elements,
+        const char          *hint,
+        const char          *format,
+        ...)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  g_autofree char *message = NULL;
+  Finding finding;
+  va_list args;
+
+  for (guint i = 0; elements[i] != NULL; i++)
+    g_ptr_array_add (ids, (gpointer) moped_element_get_id (elements[i]));
+  g_ptr_array_add (ids, NULL);
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  finding.diagnostic = moped_diagnostic_new (severity, code, (const char * const *) ids->pdata,
+                                             hint, "%s", message);
+  finding.order = GPOINTER_TO_UINT (g_hash_table_lookup (v->order, elements[0]));
+  finding.seq = v->findings->len;
+  g_array_append_val (v->findings, finding);
+}
+
+static int
+compare_findings (gconstpointer a,
+                  gconstpointer b)
+{
+  const Finding *fa = a;
+  const Finding *fb = b;
+
+  if (fa->diagnostic->severity != fb->diagnostic->severity)
+    return fa->diagnostic->severity < fb->diagnostic->severity ? -1 : 1;
+  if (fa->order != fb->order)
+    return fa->order < fb->order ? -1 : 1;
+  return fa->seq < fb->seq ? -1 : (fa->seq > fb->seq);
+}
+
+/* ---- naming elements in messages ---------------------------------------------- */
+
+/* The element's name, or its id when it has none, so a message always says which. */
+static gboolean is_blank (const char *text);
+
+static const char *
+name_or_id (MopedElement *e)
+{
+  const char *name = moped_element_get_name (e);
+
+  return !is_blank (name) ? name : moped_element_get_id (e);
+}
+
+/* "broker" for a node, "broker.backend" for a socket, "a.x → b.y" for a link. */
+static char *
+describe (MopedElement *e)
+{
+  switch (moped_element_get_kind (e))
+    {
+    case MOPED_KIND_SOCKET:
+    case MOPED_KIND_METHOD:
+      {
+        MopedElement *node = moped_element_get_parent (e);
+
+        return g_strdup_printf ("%s.%s", name_or_id (node), name_or_id (e));
+      }
+    case MOPED_KIND_LINK:
+      {
+        MopedElement *from = moped_element_get_ref (e, MOPED_PROP_FROM);
+        MopedElement *to = moped_element_get_ref (e, MOPED_PROP_TO);
+        g_autofree char *a = from ? describe (from) : g_strdup ("?");
+        g_autofree char *b = to ? describe (to) : g_strdup ("?");
+
+        return g_strdup_printf ("%s → %s", a, b);
+      }
+    case MOPED_KIND_STEP:
+      return g_strdup_printf ("step %d (%s)", moped_element_get_index (e) + 1,
+                              moped_element_get_id (e));
+    case MOPED_KIND_DESIGN:
+    case MOPED_KIND_NODE:
+    case MOPED_KIND_PROTOCOL:
+    case MOPED_KIND_COMMAND:
+    case MOPED_KIND_FIELD:
+    case MOPED_KIND_FLOW:
+    case MOPED_KIND_REQUIREMENT:
+    case MOPED_KIND_NOTE:
+    default:
+      return g_strdup (name_or_id (e));
+    }
+}
+
+/* "Node broker", "Socket broker.backend", "The design". */
+static char *
+describe_with_kind (MopedElement *e)
+{
+  MopedKind kind = moped_element_get_kind (e);
+  g_autofree char *what = NULL;
+  g_autofree char *word = NULL;
+
+  if (kind == MOPED_KIND_DESIGN)
+    return g_strdup ("The design");
+  if (kind == MOPED_KIND_STEP)
+    return g_strdup_printf ("Step %d (%s) of flow %s", moped_element_get_index (e) + 1,
+                            moped_element_get_id (e), name_or_id (moped_element_get_parent (e)));
+  what = describe (e);
+  word = g_strdup (kind_words[kind]);
+  word[0] = g_ascii_toupper (word[0]);
+  return g_strdup_printf ("%s %s", word, what);
+}
+
+static const char *
+socket_type_name (MopedElement *socket)
+{
+  return moped_socket_type_get_name (moped_element_get_enum (socket, MOPED_PROP_TYPE));
+}
+
+static const MopedSocketTypeInfo *
+socket_info (MopedElement *socket)
+{
+  int type = moped_element_get_enum (socket, MOPED_PROP_TYPE);
+
+  if ((guint) type >= MOPED_N_SOCKET_TYPES)
+    type = MOPED_SOCKET_PAIR;
+  return moped_socket_type_get_info ((MopedSocketType) type);
+}
+
+/* "REP or ROUTER": the types that can talk to @type, stable ones unless @type is a
+ * draft itself; with @free_only only those that enforce no send/receive order. */
+static char *
+describe_peers_of (MopedSocketType type,
+                   gboolean        free_only)
+{
+  gboolean draft_ok = moped_socket_type_get_info (type)->draft;
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  GString *s = g_string_new (NULL);
+
+  for (guint t = 0; t < MOPED_N_SOCKET_TYPES; t++)
+    {
+      const MopedSocketTypeInfo *info = moped_socket_type_get_info ((MopedSocketType) t);
+
+      if (!moped_socket_types_compatible (type, (MopedSocketType) t) ||
+          (info->draft && !draft_ok) ||
+          (free_only && info->sequence != MOPED_SEQUENCE_FREE))
+        continue;
+      g_ptr_array_add (names, (gpointer) info->name);
+    }
+  for (guint i = 0; i < names->len; i++)
+    {
+      if (i > 0)
+        g_string_append (s, i + 1 == names->len ? " or " : ", ");
+      g_string_append (s, g_ptr_array_index (names, i));
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* ---- indexing ------------------------------------------------------------------ */
+
+static void
+index_element (Validation   *v,
+               MopedElement *e)
+{
+  guint n = moped_element_get_n_children (e);
+
+  g_hash_table_insert (v->order, e, GUINT_TO_POINTER (g_hash_table_size (v->order)));
+  g_ptr_array_add (v->by_kind[moped_element_get_kind (e)], e);
+  for (guint i = 0; i < n; i++)
+    index_element (v, moped_element_get_child (e, i));
+}
+
+/* Appends @item to the list at @key; @key_free disposes of @key when the table
+ * already holds an equal one. */
+static void
+add_to_list (GHashTable     *table,
+             gpointer        key,
+             GDestroyNotify  key_free,
+             gpointer        item)
+{
+  GPtrArray *list = g_hash_table_lookup (table, key);
+
+  if (list == NULL)
+    {
+      list = g_ptr_array_new ();
+      g_hash_table_insert (table, key, list);
+    }
+  else if (key_free != NULL)
+    key_free (key);
+  g_ptr_array_add (list, item);
+}
+
+static char *
+pair_key (MopedElement *a,
+          MopedElement *b)
+{
+  const char *ia = moped_element_get_id (a);
+  const char *ib = moped_element_get_id (b);
+
+  return strcmp (ia, ib) <= 0 ? g_strconcat (ia, "\n", ib, NULL)
+                              : g_strconcat (ib, "\n", ia, NULL);
+}
+
+static void
+index_links (Validation *v)
+{
+  GPtrArray *links = v->by_kind[MOPED_KIND_LINK];
+
+  for (guint i = 0; i < links->len; i++)
+    {
+      MopedElement *link = g_ptr_array_index (links, i);
+      MopedElement *from = moped_element_get_ref (link, MOPED_PROP_FROM);
+      MopedElement *to = moped_element_get_ref (link, MOPED_PROP_TO);
+
+      if (from == NULL || to == NULL)
+        continue;
+      add_to_list (v->links_of_socket, from, NULL, link);
+      if (to != from)
+        add_to_list (v->links_of_socket, to, NULL, link);
+      add_to_list (v->links_of_pair,
+                   pair_key (moped_element_get_parent (from), moped_element_get_parent (to)),
+                   g_free, link);
+    }
+}
+
+/* ---- required values ------------------------------------------------------------- */
+
+static gboolean
+is_blank (const char *text)
+{
+  for (const char *p = text; *p; p++)
+    if (!g_ascii_isspace (*p))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+check_required_ref (Validation          *v,
+                    MopedElement        *e,
+                    const MopedPropSpec *spec)
+{
+  const char *target = moped_element_get_string (e, spec->prop);
+  g_autofree char *what = NULL;
+
+  if (moped_element_get_ref (e, spec->prop) != NULL)
+    return;
+  what = describe_with_kind (e);
+  if (target[0] == '\0')
+    report (v, MOPED_SEVERITY_ERROR, "missing-reference", ELEMENTS (e),
+            "Choose one in the inspector, or delete the element.",
+            "%s has no “%s”", what, spec->label);
+  else
+    report (v, MOPED_SEVERITY_ERROR, "missing-reference", ELEMENTS (e),
+            "Choose an existing element, or delete this one.",
+            "%s: “%s” refers to “%s”, which does not exist or is of the wrong kind",
+            what, spec->label, target);
+}
+
+/* Table-driven: every property the schema marks required must have a value. */
+static void
+check_required (Validation   *v,
+                MopedElement *e)
+{
+  const MopedKindSpec *kind = moped_schema_get_kind (moped_element_get_kind (e));
+
+  for (guint i = 0; i < kind->n_props; i++)
+    {
+      const MopedPropSpec *spec = &kind->props[i];
+
+      if (!(spec->flags & MOPED_PROP_FLAG_REQUIRED))
+        continue;
+      if (spec->type == MOPED_VALUE_REF)
+        check_required_ref (v, e, spec);
+      else if (spec->type == MOPED_VALUE_STRING &&
+               is_blank (moped_element_get_string (e, spec->prop)))
+        {
+          g_autofree char *what = describe_with_kind (e);
+
+          if (spec->prop == MOPED_PROP_NAME)
+            report (v, MOPED_SEVERITY_ERROR, "missing-name", ELEMENTS (e),
+                    "Give it a name: documents and generated code refer to it by name.",
+                    "%s has no name", what);
+          else
+            report (v, MOPED_SEVERITY_ERROR, "missing-reference", ELEMENTS (e),
+                    "Fill it in the inspector.", "%s has no “%s”", what, spec->label);
+        }
+    }
+}
+
+static void
+check_all_required (Validation *v)
+{
+  for (guint k = 0; k < MOPED_N_KINDS; k++)
+    for (guint i = 0; i < v->by_kind[k]->len; i++)
+      check_required (v, g_ptr_array_index (v->by_kind[k], i));
+}
+
+/* ---- names ------------------------------------------------------------------------- */
+
+/* Which children share one namespace: generated code and documents use their names. */
+static const struct { MopedKind parent, child; } name_scopes[] = {
+  { MOPED_KIND_DESIGN, MOPED_KIND_NODE },
+  { MOPED_KIND_DESIGN, MOPED_KIND_PROTOCOL },
+  { MOPED_KIND_NODE, MOPED_KIND_SOCKET },
+  { MOPED_KIND_NODE, MOPED_KIND_METHOD },
+  { MOPED_KIND_PROTOCOL, MOPED_KIND_COMMAND },
+  { MOPED_KIND_PROTOCOL, MOPED_KIND_FLOW },
+  { MOPED_KIND_COMMAND, MOPED_KIND_FIELD },
+};
+
+static void
+report_duplicate_name (Validation   *v,
+                       MopedElement *parent,
+                       MopedElement *first,
+                       MopedElement *again,
+                       MopedKind     kind)
+{
+  g_autofree char *owner = describe_with_kind (parent);
+  g_autofree char *hint = g_strdup_printf ("Rename one of them: %ss need different names "
+                                           "within one %s.", kind_words[kind],
+                                           kind_words[moped_element_get_kind (parent)]);
+
+  report (v, MOPED_SEVERITY_ERROR, "duplicate-name", ELEMENTS (again, first), hint,
+          "%s has two %ss named “%s” (%s and %s)", owner, kind_words[kind],
+          moped_element_get_name (again), moped_element_get_id (first),
+          moped_element_get_id (again));
+}
+
+static void
+report_identifier_collision (Validation   *v,
+                             MopedElement *parent,
+                             MopedElement *first,
+                             MopedElement *again,
+                             MopedKind     kind,
+                             const char   *identifier)
+{
+  g_autofree char *owner = describe_with_kind (parent);
+
+  report (v, MOPED_SEVERITY_WARNING, "identifier-collision", ELEMENTS (again, first),
+          "Rename one of them so that generated code does not have to number them.",
+          "%s has %ss named “%s” and “%s”, which both become %s in generated code",
+          owner, kind_words[kind], moped_element_get_name (first),
+          moped_element_get_name (again), identifier);
+}
+
+static void
+check_scope (Validation   *v,
+             MopedElement *parent,
+             MopedKind     kind)
+{
+  g_autoptr(GPtrArray) children = moped_element_get_children_of_kind (parent, kind);
+  g_autoptr(GHashTable) by_name = NULL;
+  g_autoptr(GHashTable) by_identifier = NULL;
+
+  if (children->len < 2)
+    return;
+  by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  by_identifier = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < children->len; i++)
+    {
+      MopedElement *child = g_ptr_array_index (children, i);
+      const char *name = moped_element_get_name (child);
+      MopedElement *first;
+      char *identifier;
+
+      if (is_blank (name))
+        continue;  /* reported as missing-name */
+      first = g_hash_table_lookup (by_name, name);
+      if (first != NULL)
+        {
+          report_duplicate_name (v, parent, first, child, kind);
+          continue;
+        }
+      g_hash_table_insert (by_name, (gpointer) name, child);
+
+      identifier = moped_name_to_identifier (name);
+      first = g_hash_table_lookup (by_identifier, identifier);
+      if (first != NULL)
+        {
+          report_identifier_collision (v, parent, first, child, kind, identifier);
+          g_free (identifier);
+        }
+      else
+        g_hash_table_insert (by_identifier, identifier, child);
+    }
+}
+
+static void
+check_names (Validation *v)
+{
+  for (guint s = 0; s < G_N_ELEMENTS (name_scopes); s++)
+    {
+      GPtrArray *parents = v->by_kind[name_scopes[s].parent];
+
+      for (guint i = 0; i < parents->len; i++)
+        check_scope (v, g_ptr_array_index (parents, i), name_scopes[s].child);
+    }
+}
+
+/* ---- nodes and sockets --------------------------------------------------------------- */
+
+static void
+check_nodes (Validation *v)
+{
+  GPtrArray *nodes = v->by_kind[MOPED_KIND_NODE];
+
+  for (guint i = 0; i < nodes->len; i++)
+    {
+      MopedElement *node = g_ptr_array_index (nodes, i);
+      g_autoptr(GPtrArray) sockets = moped_element_get_children_of_kind (node, MOPED_KIND_SOCKET);
+
+      if (sockets->len == 0)
+        report (v, MOPED_SEVERITY_WARNING, "node-without-sockets", ELEMENTS (node),
+                "Add a socket and link it, or remove the node if it takes no part.",
+                "Node %s has no socket, so it cannot talk to the rest of the design",
+                name_or_id (node));
+    }
+}
+
+static void
+check_socket (Validation   *v,
+              MopedElement *socket)
+{
+  const MopedSocketTypeInfo *info = socket_info (socket);
+  g_autofree char *what = describe (socket);
+  const char *subscribe = moped_element_get_string (socket, MOPED_PROP_SUBSCRIBE);
+
+  if (info->draft)
+    report (v, MOPED_SEVERITY_WARNING, "draft-socket-type", ELEMENTS (socket),
+            "Keep it to document the design, or choose a stable type to export code "
+            "that builds on this platform.",
+            "Socket %s is a %s socket, which needs libzmq's draft API: Debian 12's "
+            "libzmq 4.3.4 and czmq 4.2 cannot build it", what, info->name);
+
+  if (!g_hash_table_contains (v->links_of_socket, socket))
+    report (v, MOPED_SEVERITY_WARNING, "unlinked-socket", ELEMENTS (socket),
+            "Draw a link from it to a socket of another node, or remove it.",
+            "Socket %s is not linked to any other socket", what);
+
+  /* The types that subscribe are the ones a PUB can talk to. */
+  if (!is_blank (subscribe) &&
+      !moped_socket_types_compatible (info->type, MOPED_SOCKET_PUB))
+    report (v, MOPED_SEVERITY_WARNING, "subscribe-ignored", ELEMENTS (socket),
+            "Clear the subscriptions, or make it a SUB socket.",
+            "Socket %s has subscriptions (“%s”), but a %s socket does not subscribe; "
+            "they are ignored", what, subscribe, info->name);
+}
+
+static void
+check_sockets (Validation *v)
+{
+  GPtrArray *sockets = v->by_kind[MOPED_KIND_SOCKET];
+
+  for (guint i = 0; i < sockets->len; i++)
+    check_socket (v, g_ptr_array_index (sockets, i));
+}
+
+/* ---- links ---------------------------------------------------------------------------- */
+
+typedef struct
+{
+  MopedElement *socket;  /* the binding socket */
+  MopedElement *link;    /* the first link it binds this endpoint for */
+} Binding;
+
+static gboolean
+is_bound (MopedElement *socket)
+{
+  return moped_element_get_enum (socket, MOPED_PROP_MODE) == MOPED_SOCKET_MODE_BIND;
+}
+
+static void
+check_pair_types (Validation   *v,
+                  MopedElement *link,
+                  MopedElement *from,
+                  MopedElement *to)
+{
+  const MopedSocketTypeInfo *a = socket_info (from);
+  const MopedSocketTypeInfo *b = socket_info (to);
+  g_autofree char *what = NULL;
+  g_autofree char *from_name = NULL;
+  g_autofree char *to_name = NULL;
+  g_autofree char *for_to = NULL;
+  g_autofree char *for_from = NULL;
+  g_autofree char *hint = NULL;
+
+  if (moped_socket_types_compatible (a->type, b->type))
+    return;
+  what = describe (link);
+  from_name = describe (from);
+  to_name = describe (to);
+  for_to = describe_peers_of (a->type, FALSE);
+  for_from = describe_peers_of (b->type, FALSE);
+  hint = g_strdup_printf ("Use %s on %s, or %s on %s.", for_to, to_name, for_from, from_name);
+  report (v, MOPED_SEVERITY_ERROR, "incompatible-sockets", ELEMENTS (link, from, to), hint,
+          "Link %s: %s cannot talk to %s", what, a->name, b->name);
+}
+
+static gboolean
+check_modes (Validation          *v,
+             MopedElement        *link,
+             MopedElement        *from,
+             MopedElement        *to,
+             const MopedEndpoint *ep)
+{
+  g_autofree char *what = NULL;
+
+  if (is_bound (from) != is_bound (to))
+    return TRUE;
+  /* pgm and epgm are multicast: every member connects to the group, or binds it. */
+  if (ep != NULL && (ep->transport == MOPED_TRANSPORT_PGM || ep->transport == MOPED_TRANSPORT_EPGM))
+    return FALSE;
+  what = describe (link);
+  if (is_bound (from))
+    report (v, MOPED_SEVERITY_ERROR, "both-bind", ELEMENTS (link, from, to),
+            "Make one side connect: usually the stable, central side binds and the "
+            "others connect to it.",
+            "Link %s: both sockets bind, so neither connects to the other", what);
+  else
+    report (v, MOPED_SEVERITY_ERROR, "both-connect", ELEMENTS (link, from, to),
+            "Make one side bind: usually the stable, central side binds and the "
+            "others connect to it.",
+            "Link %s: both sockets connect, so nobody listens for them", what);
+  return FALSE;
+}
+
+static void
+report_bad_endpoint (Validation   *v,
+                     MopedElement *link,
+                     MopedElement *socket,
+                     const char   *endpoint,
+                     const char   *problem,
+                     const char   *hint)
+{
+  g_autofree char *what = describe (link);
+
+  report (v, MOPED_SEVERITY_ERROR, "bad-endpoint", socket ? ELEMENTS (link, socket) : ELEMENTS (link),
+          hint, "Link %s: endpoint “%s”: %s", what, endpoint, problem);
+}
+
+static gboolean
+check_transport (Validation          *v,
+                 MopedElement        *link,
+                 MopedElement        *socket,
+                 const MopedEndpoint *ep)
+{
+  const MopedSocketTypeInfo *info = socket_info (socket);
+  g_autofree char *what = NULL;
+  g_autofree char *sock = NULL;
+  g_autofree char *problem = NULL;
+  const char *endpoint = moped_element_get_string (link, MOPED_PROP_ENDPOINT);
+
+  if (moped_socket_type_allows (info->type, ep->transport))
+    return TRUE;
+  moped_endpoint_check (endpoint, info->type, is_bound (socket), &problem);
+  what = describe (link);
+  sock = describe (socket);
+  report (v, MOPED_SEVERITY_ERROR, "transport-not-allowed", ELEMENTS (link, socket),
+          "Change the endpoint's transport, or the socket's type.",
+          "Link %s: %s: %s", what, sock, problem);
+  return FALSE;
+}
+
+static void
+check_duplicate_bind (Validation   *v,
+                      GHashTable   *bindings,
+                      MopedElement *link,
+                      MopedElement *bound,
+                      const char   *endpoint)
+{
+  char *key = moped_endpoint_normalize (endpoint);
+  Binding *first = g_hash_table_lookup (bindings, key);
+  g_autofree char *what = NULL;
+  g_autofree char *sock = NULL;
+  g_autofree char *other = NULL;
+
+  if (first == NULL)
+    {
+      first = g_new0 (Binding, 1);
+      first->socket = bound;
+      first->link = link;
+      g_hash_table_insert (bindings, key, first);
+      return;
+    }
+  g_free (key);
+  if (first->socket == bound)
+    return;  /* one socket may bind one endpoint for many peers */
+  what = describe (link);
+  sock = describe (bound);
+  other = describe (first->socket);
+  report (v, MOPED_SEVERITY_ERROR, "duplicate-bind", ELEMENTS (link, bound, first->socket, first->link),
+          "Give each binding socket its own endpoint (another port, path or name); "
+          "many peers may connect to one bound socket.",
+          "Link %s: %s binds “%s”, which %s already binds; the second bind fails "
+          "(address in use)", what, sock, endpoint, other);
+}
+
+/* Many members may join one multicast group, so a second bind of it is no conflict. */
+static gboolean
+is_multicast_endpoint (const MopedEndpoint *ep)
+{
+  const char *group;
+
+  if (ep->transport == MOPED_TRANSPORT_PGM || ep->transport == MOPED_TRANSPORT_EPGM)
+    return TRUE;
+  if (ep->transport != MOPED_TRANSPORT_UDP)
+    return FALSE;
+  group = strchr (ep->host, ';') ? strchr (ep->host, ';') + 1 : ep->host;
+  if (group[0] == '[')
+    return g_ascii_strncasecmp (group + 1, "ff", 2) == 0;
+  return atoi (group) >= 224 && atoi (group) <= 239;
+}
+
+/* With exactly one side binding: the endpoint in its bind form and its connect form. */
+static void
+check_endpoint_roles (Validation          *v,
+                      GHashTable          *bindings,
+                      MopedElement        *link,
+                      MopedElement        *bound,
+                      MopedElement        *connecting,
+                      const MopedEndpoint *ep)
+{
+  const char *endpoint = moped_element_get_string (link, MOPED_PROP_ENDPOINT);
+  g_autofree char *problem = NULL;
+  g_autofree char *connect_form = NULL;
+  g_autofree char *what = NULL;
+  g_autofree char *sock = NULL;
+
+  if (ep->port == 0 && (ep->transport == MOPED_TRANSPORT_TCP || ep->transport == MOPED_TRANSPORT_UDP ||
+                        (ep->transport == MOPED_TRANSPORT_IPC && g_str_equal (ep->address, "*"))))
+    {
+      what = describe (link);
+      sock = describe (connecting);
+      report (v, MOPED_SEVERITY_ERROR, "ephemeral-endpoint", ELEMENTS (link, bound, connecting),
+              "Give a fixed port (or path), such as tcp://*:5555.",
+              "Link %s: endpoint “%s” lets the system choose, so %s cannot know where "
+              "to connect", what, endpoint, sock);
+      return;
+    }
+  if (!moped_endpoint_check (endpoint, socket_info (bound)->type, TRUE, &problem))
+    {
+      report_bad_endpoint (v, link, bound, endpoint, problem,
+                           "Write the endpoint the binding side listens on, such as "
+                           "tcp://*:5555, ipc:///tmp/name or inproc://name.");
+      return;
+    }
+  if (!is_multicast_endpoint (ep))
+    check_duplicate_bind (v, bindings, link, bound, endpoint);
+  connect_form = moped_endpoint_connect_form (endpoint);
+  if (!moped_endpoint_check (connect_form, socket_info (connecting)->type, FALSE, &problem))
+    {
+      g_autofree char *full = NULL;
+
+      sock = describe (connecting);
+      full = g_strdup_printf ("%s cannot connect to %s: %s", sock, connect_form, problem);
+      report_bad_endpoint (v, link, connecting, endpoint, full,
+                           "Bind on an address the other side can reach, such as "
+                           "tcp://*:5555 or tcp://server-name:5555.");
+    }
+}
+
+static void
+check_link_endpoint (Validation   *v,
+                     GHashTable   *bindings,
+                     MopedElement *link,
+                     MopedElement *from,
+                     MopedElement *to)
+{
+  const char *endpoint = moped_element_get_string (link, MOPED_PROP_ENDPOINT);
+  g_autofree char *problem = NULL;
+  g_autofree char *what = NULL;
+  MopedEndpoint ep;
+  gboolean roles_ok, from_ok, to_ok;
+
+  if (is_blank (endpoint))
+    {
+      what = describe (link);
+      check_modes (v, link, from, to, NULL);
+      report (v, MOPED_SEVERITY_ERROR, "missing-endpoint", ELEMENTS (link),
+              "Set the endpoint the binding side listens on, such as tcp://*:5555 or "
+              "inproc://name.",
+              "Link %s has no endpoint", what);
+      return;
+    }
+  if (!moped_endpoint_parse (endpoint, &ep, &problem))
+    {
+      check_modes (v, link, from, to, NULL);
+      report_bad_endpoint (v, link, NULL, endpoint, problem,
+                           "An endpoint is tcp://host:port, ipc://path, inproc://name, "
+                           "pgm:// or epgm://interface;group:port, or udp://host:port.");
+      return;
+    }
+  roles_ok = check_modes (v, link, from, to, &ep);
+  /* Both sides are checked, so that each wrong socket is named. */
+  from_ok = check_transport (v, link, from, &ep);
+  to_ok = check_transport (v, link, to, &ep);
+  if (from_ok && to_ok && roles_ok)
+    {
+      if (is_bound (from))
+        check_endpoint_roles (v, bindings, link, from, to, &ep);
+      else
+        check_endpoint_roles (v, bindings, link, to, from, &ep);
+    }
+  moped_endpoint_clear (&ep);
+}
+
+static void
+check_link (Validation   *v,
+            GHashTable   *bindings,
+            MopedElement *link)
+{
+  MopedElement *from = moped_element_get_ref (link, MOPED_PROP_FROM);
+  MopedElement *to = moped_element_get_ref (link, MOPED_PROP_TO);
+  const char *endpoint;
+  g_autofree char *what = NULL;
+
+  if (from == NULL || to == NULL)
+    return;  /* reported as missing-reference */
+  if (from == to)
+    {
+      what = describe (link);
+      report (v, MOPED_SEVERITY_ERROR, "self-link", ELEMENTS (link, from),
+              "Link it to a socket of another node, or to a second socket.",
+              "Link %s joins a socket to itself", what);
+      return;
+    }
+  check_pair_types (v, link, from, to);
+  check_link_endpoint (v, bindings, link, from, to);
+
+  endpoint = moped_element_get_string (link, MOPED_PROP_ENDPOINT);
+  if (moped_element_get_parent (from) == moped_element_get_parent (to) &&
+      !g_str_has_prefix (endpoint, "inproc://"))
+    {
+      what = describe (link);
+      report (v, MOPED_SEVERITY_INFO, "same-node-link", ELEMENTS (link, from, to),
+              "Within one process inproc:// is the fastest transport.",
+              "Link %s joins two sockets of the same node", what);
+    }
+}
+
+static void
+check_links (Validation *v)
+{
+  GPtrArray *links = v->by_kind[MOPED_KIND_LINK];
+  g_autoptr(GHashTable) bindings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; i < links->len; i++)
+    check_link (v, bindings, g_ptr_array_index (links, i));
+}
+
+/* ---- protocols, commands and flows ------------------------------------------------------ */
+
+/* How well a link carries a step from @sender to @receiver; -1 when it may not. */
+static int
+score_hop (MopedElement *link,
+           MopedElement *protocol,
+           MopedElement *sender,
+           MopedElement *receiver)
+{
+  MopedElement *carried = moped_element_get_ref (link, MOPED_PROP_PROTOCOL);
+  int score = 0;
+
+  if (carried != NULL && carried != protocol)
+    return -1;
+  if (carried == protocol)
+    score += 4;
+  if (socket_info (sender)->can_send)
+    score += 2;
+  if (socket_info (receiver)->can_receive)
+    score += 1;
+  return score;
+}
+
+/* The link that carries @step (best first: the flow's protocol, then a right direction). */
+static void
+resolve_hop (Validation   *v,
+             MopedElement *protocol,
+             Hop          *hop,
+             gboolean     *other_protocols)
+{
+  MopedElement *from = moped_element_get_ref (hop->step, MOPED_PROP_FROM);
+  MopedElement *to = moped_element_get_ref (hop->step, MOPED_PROP_TO);
+  g_autofree char *key = pair_key (from, to);
+  GPtrArray *links = g_hash_table_lookup (v->links_of_pair, key);
+  int best = -1;
+
+  *other_protocols = FALSE;
+  for (guint i = 0; links != NULL && i < links->len; i++)
+    {
+      MopedElement *link = g_ptr_array_index (links, i);
+      MopedElement *a = moped_element_get_ref (link, MOPED_PROP_FROM);
+      MopedElement *b = moped_element_get_ref (link, MOPED_PROP_TO);
+
+      /* Try both directions; for a link within one node both may fit. */
+      for (guint dir = 0; dir < 2; dir++)
+        {
+          MopedElement *s = dir ? b : a;
+          MopedElement *r = dir ? a : b;
+          int score;
+
+          if (moped_element_get_parent (s) != from || moped_element_get_parent (r) != to)
+            continue;
+          score = score_hop (link, protocol, s, r);
+          if (score < 0)
+            *other_protocols = TRUE;
+          if (score > best)
+            {
+              best = score;
+              hop->sender = s;
+              hop->receiver = r;
+            }
+        }
+    }
+}
+
+/* "step 3 (step-7)": the position is known here, no need to search the siblings. */
+static char *
+describe_hop (const Hop *hop)
+{
+  return g_strdup_printf ("step %u (%s)", hop->position, moped_element_get_id (hop->step));
+}
+
+static void
+check_hop_directions (Validation   *v,
+                      MopedElement *flow,
+                      const Hop    *hop)
+{
+  g_autofree char *step = describe_hop (hop);
+  g_autofree char *sender = describe (hop->sender);
+  g_autofree char *receiver = describe (hop->receiver);
+
+  if (!socket_info (hop->sender)->can_send)
+    report (v, MOPED_SEVERITY_ERROR, "socket-cannot-send", ELEMENTS (hop->step, hop->sender),
+            "Reverse the step, or send over a socket that can send.",
+            "Flow %s, %s: %s is a %s socket, which cannot send", name_or_id (flow), step,
+            sender, socket_type_name (hop->sender));
+  if (!socket_info (hop->receiver)->can_receive)
+    report (v, MOPED_SEVERITY_ERROR, "socket-cannot-receive", ELEMENTS (hop->step, hop->receiver),
+            "Reverse the step, or receive on a socket that can receive.",
+            "Flow %s, %s: %s is a %s socket, which cannot receive", name_or_id (flow), step,
+            receiver, socket_type_name (hop->receiver));
+}
+
+static void
+check_step_command (Validation   *v,
+                    MopedElement *flow,
+                    const Hop    *hop,
+                    MopedElement *from)
+{
+  MopedElement *step = hop->step;
+  MopedElement *protocol = moped_element_get_parent (flow);
+  MopedElement *command = moped_element_get_ref (step, MOPED_PROP_COMMAND);
+  MopedElement *owner;
+  MopedElement *sender;
+  g_autofree char *what = NULL;
+
+  if (command == NULL)
+    return;  /* reported as missing-reference */
+  g_hash_table_add (v->used_commands, command);
+  owner = moped_element_get_parent (command);
+  what = describe_hop (hop);
+  if (owner != protocol)
+    {
+      g_autofree char *hint = g_strdup_printf ("Define %s in protocol %s, or move the flow "
+                                               "to protocol %s.", name_or_id (command),
+                                               name_or_id (protocol), name_or_id (owner));
+
+      report (v, MOPED_SEVERITY_ERROR, "command-from-other-protocol",
+              ELEMENTS (step, command, flow), hint,
+              "Flow %s uses command %s which protocol %s does not define (at %s; %s "
+              "belongs to protocol %s)", name_or_id (flow), name_or_id (command),
+              name_or_id (protocol), what, name_or_id (command), name_or_id (owner));
+    }
+  sender = moped_element_get_ref (command, MOPED_PROP_SENDER);
+  if (sender != NULL && from != NULL && sender != from)
+    {
+      g_autofree char *hint = g_strdup_printf ("Send it from %s, or change the command's "
+                                               "sender.", name_or_id (sender));
+
+      report (v, MOPED_SEVERITY_WARNING, "command-sender-mismatch",
+              ELEMENTS (step, command, from), hint,
+              "Flow %s, %s: %s sends %s, but command %s is sent by %s",
+              name_or_id (flow), what, name_or_id (from), name_or_id (command),
+              name_or_id (command), name_or_id (sender));
+    }
+}
+
+static void
+report_missing_link (Validation   *v,
+                     MopedElement *flow,
+                     const Hop    *hop,
+                     MopedElement *from,
+                     MopedElement *to,
+                     gboolean      other_protocols)
+{
+  MopedElement *step = hop->step;
+  MopedElement *protocol = moped_element_get_parent (flow);
+  g_autofree char *what = describe_hop (hop);
+
+  if (other_protocols)
+    report (v, MOPED_SEVERITY_ERROR, "no-link-between-nodes", ELEMENTS (step, from, to),
+            "Set the protocol of one of their links to this one (or to none), or draw a "
+            "new link for it.",
+            "Flow %s, %s: no link connects %s and %s for protocol %s (their links carry "
+            "other protocols)", name_or_id (flow), what, name_or_id (from), name_or_id (to),
+            name_or_id (protocol));
+  else
+    report (v, MOPED_SEVERITY_ERROR, "no-link-between-nodes", ELEMENTS (step, from, to),
+            "Draw a link between a socket of each node.",
+            "Flow %s, %s: no link connects %s and %s", name_or_id (flow), what,
+            name_or_id (from), name_or_id (to));
+}
+
+/* ---- the REQ/REP sequence ---------------------------------------------------------------- */
+
+/* REQ: 1 while it waits for a reply. REP: the requests it has not answered yet; more
+ * than one is fine, since REP queues them and answers each in turn. */
+typedef struct
+{
+  guint        pending;
+  const Hop   *last;     /* the hop that changed it last */
+} SocketState;
+
+typedef struct
+{
+  Validation   *v;
+  MopedElement *flow;
+  GHashTable   *states;    /* socket -> SocketState */
+  GHashTable   *reported;  /* "step-id\ncode" already reported */
+} Sequence;
+
+static SocketState *
+state_of (Sequence     *seq,
+          MopedElement *socket)
+{
+  SocketState *st = g_hash_table_lookup (seq->states, socket);
+
+  if (st == NULL)
+    {
+      st = g_new0 (SocketState, 1);
+      g_hash_table_insert (seq->states, socket, st);
+    }
+  return st;
+}
+
+static void
+report_sequence (Sequence     *seq,
+                 const char   *code,
+                 const Hop    *hop,
+                 MopedElement *socket,
+                 const Hop    *earlier,
+                 gboolean      again,
+                 const char   *what_happens,
+                 const char   *hint)
+{
+  g_autofree char *key = g_strconcat (moped_element_get_id (hop->step), "\n", code, NULL);
+  g_autofree char *sock = NULL;
+  g_autofree char *before = NULL;
+
+  if (!g_hash_table_add (seq->reported, g_steal_pointer (&key)))
+    return;
+  sock = describe (socket);
+  if (earlier != NULL)
+    before = g_strdup_printf ("; its previous message was at step %u (%s)", earlier->position,
+                              moped_element_get_id (earlier->step));
+  report (seq->v, MOPED_SEVERITY_ERROR, code,
+          earlier ? ELEMENTS (hop->step, socket, seq->flow, earlier->step)
+                  : ELEMENTS (hop->step, socket, seq->flow),
+          hint, "Flow %s, step %u (%s)%s: %s is a %s socket and %s%s",
+          name_or_id (seq->flow), hop->position, moped_element_get_id (hop->step),
+          again ? ", when the repeated steps run again" : "", sock,
+          socket_type_name (socket), what_happens, before ? before : "");
+}
+
+static char *
+sequence_hint (MopedElement *socket,
+               MopedElement *peer,
+               const char   *rule)
+{
+  g_autofree char *free_types = describe_peers_of (socket_info (peer)->type, TRUE);
+
+  if (*free_types == '\0')
+    return g_strdup_printf ("%s Reorder the steps.", rule);
+  return g_strdup_printf ("%s Reorder the steps, or use %s on %s, which has no fixed order.",
+                          rule, free_types, name_or_id (moped_element_get_parent (socket)));
+}
+
+static void
+sequence_send (Sequence  *seq,
+               const Hop *hop,
+               gboolean   again)
+{
+  MopedSequence order = socket_info (hop->sender)->sequence;
+  SocketState *st;
+  g_autofree char *hint = NULL;
+
+  if (order == MOPED_SEQUENCE_FREE)
+    return;
+  st = state_of (seq, hop->sender);
+  if (order == MOPED_SEQUENCE_SEND_FIRST && st->pending)
+    {
+      hint = sequence_hint (hop->sender, hop->receiver,
+                            "A REQ socket must receive the reply before it sends again.");
+      report_sequence (seq, "req-send-twice", hop, hop->sender, st->last, again,
+                       "sends again before it received a reply", hint);
+    }
+  else if (order == MOPED_SEQUENCE_RECEIVE_FIRST && st->pending == 0)
+    {
+      hint = sequence_hint (hop->sender, hop->receiver,
+                            "A REP socket can only send the reply to a request it received.");
+      report_sequence (seq, "rep-send-before-receive", hop, hop->sender, st->last, again,
+                       "sends without a request to answer", hint);
+    }
+  if (order == MOPED_SEQUENCE_SEND_FIRST)
+    st->pending = 1;
+  else if (st->pending > 0)
+    st->pending--;
+  st->last = hop;
+}
+
+static void
+sequence_receive (Sequence  *seq,
+                  const Hop *hop,
+                  gboolean   again)
+{
+  MopedSequence order = socket_info (hop->receiver)->sequence;
+  SocketState *st;
+  g_autofree char *hint = NULL;
+
+  if (order == MOPED_SEQUENCE_FREE)
+    return;
+  st = state_of (seq, hop->receiver);
+  if (order == MOPED_SEQUENCE_SEND_FIRST && st->pending == 0)
+    {
+      hint = sequence_hint (hop->receiver, hop->sender,
+                            "A REQ socket only accepts the reply to a request it sent; "
+                            "anything else is dropped.");
+      report_sequence (seq, "req-receive-before-send", hop, hop->receiver, st->last, again,
+                       "receives without having sent a request", hint);
+    }
+  if (order == MOPED_SEQUENCE_SEND_FIRST)
+    st->pending = 0;
+  else
+    st->pending++;
+  st->last = hop;
+}
+
+static void
+sequence_hop (Sequence  *seq,
+              const Hop *hop,
+              gboolean   again)
+{
+  if (hop->sender == NULL)
+    return;
+  sequence_send (seq, hop, again);
+  sequence_receive (seq, hop, again);
+}
+
+/* Plays the flow with every optional step taken and every run of repeating steps
+ * played twice: the path most likely to break a REQ or REP socket's strict order. */
+static void
+check_sequence (Validation   *v,
+                MopedElement *flow,
+                const GArray *hops)
+{
+  Sequence seq = { v, flow, NULL, NULL };
+  guint i = 0;
+
+  seq.states = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  seq.reported = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  while (i < hops->len)
+    {
+      const Hop *hop = &g_array_index (hops, Hop, i);
+      guint end = i + 1;
+
+      if (!moped_element_get_bool (hop->step, MOPED_PROP_REPEAT))
+        {
+          sequence_hop (&seq, hop, FALSE);
+          i++;
+          continue;
+        }
+      while (end < hops->len &&
+             moped_element_get_bool (g_array_index (hops, Hop, end).step, MOPED_PROP_REPEAT))
+        end++;
+      for (guint pass = 0; pass < 2; pass++)
+        for (guint j = i; j < end; j++)
+          sequence_hop (&seq, &g_array_index (hops, Hop, j), pass == 1);
+      i = end;
+    }
+  g_hash_table_destroy (seq.states);
+  g_hash_table_destroy (seq.reported);
+}
+
+static void
+check_flow (Validation   *v,
+            MopedElement *flow)
+{
+  MopedElement *protocol = moped_element_get_parent (flow);
+  g_autoptr(GPtrArray) steps = moped_element_get_children_of_kind (flow, MOPED_KIND_STEP);
+  g_autoptr(GArray) hops = g_array_sized_new (FALSE, TRUE, sizeof (Hop), steps->len);
+
+  if (steps->len == 0)
+    {
+      report (v, MOPED_SEVERITY_WARNING, "empty-flow", ELEMENTS (flow),
+              "Add the steps of the conversation, or remove the flow.",
+              "Flow %s of protocol %s has no steps", name_or_id (flow), name_or_id (protocol));
+      return;
+    }
+  for (guint i = 0; i < steps->len; i++)
+    {
+      Hop hop = { g_ptr_array_index (steps, i), i + 1, NULL, NULL };
+      MopedElement *from = moped_element_get_ref (hop.step, MOPED_PROP_FROM);
+      MopedElement *to = moped_element_get_ref (hop.step, MOPED_PROP_TO);
+      gboolean other_protocols = FALSE;
+
+      check_step_command (v, flow, &hop, from);
+      if (from != NULL && to != NULL)
+        {
+          resolve_hop (v, protocol, &hop, &other_protocols);
+          if (hop.sender == NULL)
+            report_missing_link (v, flow, &hop, from, to, other_protocols);
+          else
+            check_hop_directions (v, flow, &hop);
+        }
+      g_array_append_val (hops, hop);
+    }
+  check_sequence (v, flow, hops);
+}
+
+static void
+check_protocols (Validation *v)
+{
+  GPtrArray *protocols = v->by_kind[MOPED_KIND_PROTOCOL];
+  GPtrArray *flows = v->by_kind[MOPED_KIND_FLOW];
+  GPtrArray *commands = v->by_kind[MOPED_KIND_COMMAND];
+
+  for (guint i = 0; i < protocols->len; i++)
+    {
+      MopedElement *protocol = g_ptr_array_index (protocols, i);
+      g_autoptr(GPtrArray) own = moped_element_get_children_of_kind (protocol, MOPED_KIND_COMMAND);
+
+      if (own->len == 0)
+        report (v, MOPED_SEVERITY_WARNING, "empty-protocol", ELEMENTS (protocol),
+                "Add the commands its peers exchange, or remove the protocol.",
+                "Protocol %s has no commands", name_or_id (protocol));
+    }
+  for (guint i = 0; i < flows->len; i++)
+    check_flow (v, g_ptr_array_index (flows, i));
+  for (guint i = 0; i < commands->len; i++)
+    {
+      MopedElement *command = g_ptr_array_index (commands, i);
+
+      if (!g_hash_table_contains (v->used_commands, command))
+        report (v, MOPED_SEVERITY_WARNING, "unused-command", ELEMENTS (command),
+                "Add a step that sends it to a flow, or remove the command.",
+                "Command %s of protocol %s is not used by any flow", name_or_id (command),
+                name_or_id (moped_element_get_parent (command)));
+    }
+}
+
+/* ---- requirements --------------------------------------------------------------------------- */
+
+static void
+check_requirements (Validation *v)
+{
+  GPtrArray *requirements = v->by_kind[MOPED_KIND_REQUIREMENT];
+
+  for (guint i = 0; i < requirements->len; i++)
+    {
+      MopedElement *req = g_ptr_array_index (requirements, i);
+      double value = moped_element_get_double (req, MOPED_PROP_VALUE);
+      MopedMetric metric = moped_element_get_enum (req, MOPED_PROP_METRIC);
+      g_autofree char *text = moped_element_dup_value_text (req, MOPED_PROP_VALUE);
+
+      if (!(value > 0) || !isfinite (value))
+        report (v, MOPED_SEVERITY_WARNING, "requirement-not-positive", ELEMENTS (req),
+                "Give the target as a positive number.",
+                "Requirement %s has the value %s; a target must be more than 0",
+                name_or_id (req), text);
+      else if (metric == MOPED_METRIC_RELIABILITY && value > 100)
+        report (v, MOPED_SEVERITY_WARNING, "requirement-out-of-range", ELEMENTS (req),
+                "Give reliability as a percentage, such as 99.9.",
+                "Requirement %s asks for %s %% reliability; a percentage is at most 100",
+                name_or_id (req), text);
+    }
+}
+
+/* ---- entry point ------------------------------------------------------------------------------ */
+
+static void
+free_list (gpointer data)
+{
+  g_ptr_array_unref (data);
+}
+
+GPtrArray *
+moped_validate (MopedDesign *design)
+{
+  Validation v = { design };
+  GPtrArray *out;
+
+  g_return_val_if_fail (MOPED_IS_DESIGN (design), NULL);
+
+  for (guint k = 0; k < MOPED_N_KINDS; k++)
+    v.by_kind[k] = g_ptr_array_new ();
+  v.order = g_hash_table_new (NULL, NULL);
+  v.links_of_socket = g_hash_table_new_full (NULL, NULL, NULL, free_list);
+  v.links_of_pair = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, free_list);
+  v.used_commands = g_hash_table_new (NULL, NULL);
+  v.findings = g_array_new (FALSE, FALSE, sizeof (Finding));
+
+  index_element (&v, moped_design_get_root (design));
+  index_links (&v);
+
+  check_all_required (&v);
+  check_names (&v);
+  check_nodes (&v);
+  check_sockets (&v);
+  check_links (&v);
+  check_protocols (&v);
+  check_requirements (&v);
+
+  g_array_sort (v.findings, compare_findings);
+  out = g_ptr_array_new_full (v.findings->len, (GDestroyNotify) moped_diagnostic_free);
+  for (guint i = 0; i < v.findings->len; i++)
+    g_ptr_array_add (out, g_array_index (v.findings, Finding, i).diagnostic);
+
+  for (guint k = 0; k < MOPED_N_KINDS; k++)
+    g_ptr_array_unref (v.by_kind[k]);
+  g_hash_table_destroy (v.order);
+  g_hash_table_destroy (v.links_of_socket);
+  g_hash_table_destroy (v.links_of_pair);
+  g_hash_table_destroy (v.used_commands);
+  g_array_unref (v.findings);
+  return out;
+}

@@ -1,0 +1,114 @@
+#!/usr/bin/python3
+"""test-cli.py: the moped command line as scripts use it: exit statuses, output format, errors.
+
+TAP output; argv[1] is the moped binary. Never needs a display.
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+MOPED = sys.argv[1]
+EXAMPLES = os.environ["MOPED_EXAMPLES"]
+results = []
+
+
+def run(*args, env_extra=None):
+    env = dict(os.environ)
+    env.pop("DISPLAY", None)
+    env.pop("WAYLAND_DISPLAY", None)
+    if env_extra:
+        env.update(env_extra)
+    return subprocess.run([MOPED, *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def check(name, condition, detail=""):
+    results.append((name, bool(condition), detail))
+
+
+def example(name):
+    return os.path.join(EXAMPLES, name)
+
+
+def test_help_and_version():
+    r = run("--help")
+    check("help exits 0", r.returncode == 0, r.stderr)
+    check("help lists check", "check" in r.stdout, r.stdout)
+    r = run("--version")
+    check("version", r.returncode == 0 and re.match(r"^moped \d+\.\d+\.\d+$", r.stdout.strip()), r.stdout)
+    r = run("check", "--help")
+    check("check --help", r.returncode == 0 and "Exit status" in r.stdout, r.stdout + r.stderr)
+    r = run("frobnicate")
+    check("unknown verb exits 2", r.returncode == 2 and "unknown verb" in r.stderr, r.stderr)
+
+
+def test_check_examples():
+    good = sorted(f for f in os.listdir(EXAMPLES) if f.endswith(".moped") and f != "broken.moped")
+    check("there are examples", len(good) >= 6, str(good))
+    for f in good:
+        r = run("check", example(f))
+        check(f"check {f} exits 0", r.returncode == 0, r.stdout + r.stderr)
+        check(f"check {f} has no errors", " error " not in r.stdout, r.stdout)
+
+
+def test_check_broken():
+    path = example("broken.moped")
+    r = run("check", path)
+    check("broken exits 1", r.returncode == 1, r.stdout + r.stderr)
+    line_re = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+): (?P<sev>error|warning|info) (?P<code>[a-z0-9-]+): .+$")
+    lines = r.stdout.splitlines()
+    check("broken prints diagnostics", len(lines) >= 10, r.stdout)
+    bad = [l for l in lines if not line_re.match(l)]
+    check("every line is FILE:LINE: SEVERITY CODE: message", not bad, "\n".join(bad))
+    with open(path, encoding="utf-8") as f:
+        n_lines = sum(1 for _ in f)
+    in_range = all(1 <= int(line_re.match(l).group("line")) <= n_lines for l in lines if line_re.match(l))
+    check("line numbers point into the file", in_range, r.stdout)
+    check("summary on stderr", re.search(r"\d+ errors?, \d+ warnings? in 1 file", r.stderr), r.stderr)
+
+
+def test_check_unreadable():
+    with tempfile.TemporaryDirectory() as tmp:
+        missing = os.path.join(tmp, "missing.moped")
+        r = run("check", missing)
+        check("missing file exits 2", r.returncode == 2 and "missing.moped" in r.stderr, r.stderr)
+        junk = os.path.join(tmp, "junk.moped")
+        with open(junk, "wb") as f:
+            f.write(b"\x00\x01\x02binary\xff\xfe")
+        r = run("check", junk)
+        check("binary file exits 2 with a message", r.returncode == 2 and "junk.moped" in r.stderr, r.stderr)
+        bad = os.path.join(tmp, "bad.moped")
+        with open(bad, "w", encoding="utf-8") as f:
+            f.write('<?xml version="1.0"?>\n<design format="1" name="x">\n  <node id="a" name="a"\n</design>\n')
+        r = run("check", bad)
+        check("malformed XML names file and line", r.returncode == 2 and re.search(r"bad\.moped:\d+:\d+:", r.stderr), r.stderr)
+        newer = os.path.join(tmp, "newer.moped")
+        with open(newer, "w", encoding="utf-8") as f:
+            f.write('<?xml version="1.0" encoding="UTF-8"?>\n<design format="99" name="x"/>\n')
+        r = run("check", newer)
+        check("newer format refused, naming the version", r.returncode == 2 and "99" in r.stderr, r.stderr)
+        # A readable good file and an unreadable one: 2 wins, the good one is still checked.
+        r = run("check", example("hello.moped"), missing)
+        check("mixed files exit 2", r.returncode == 2, r.stderr)
+        r = run("check")
+        check("no file is a usage error", r.returncode == 2, r.stderr)
+
+
+def main():
+    for test in (test_help_and_version, test_check_examples, test_check_broken, test_check_unreadable):
+        try:
+            test()
+        except Exception as e:  # a crash in one group must not hide the others
+            check(test.__name__ + " raised", False, repr(e))
+    print(f"1..{len(results)}")
+    for i, (name, ok, detail) in enumerate(results, 1):
+        print(f"{'ok' if ok else 'not ok'} {i} - {name}")
+        if not ok and detail:
+            for l in str(detail).splitlines()[:30]:
+                print(f"# {l}")
+    return 0 if all(ok for _, ok, _ in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

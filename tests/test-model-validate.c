@@ -1,0 +1,1000 @@
+/* test-model-validate.c: every validation check, on small designs built with the edit API.
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ */
+#include <string.h>
+
+#include "moped-design.h"
+#include "moped-diagnostic.h"
+#include "moped-socket-type.h"
+
+/* ---- building designs -------------------------------------------------------------- */
+
+static MopedDesign *
+new_design (void)
+{
+  MopedDesign *design = moped_design_new ();
+
+  moped_design_set_string (design, moped_design_get_root (design), MOPED_PROP_NAME, "Test");
+  return design;
+}
+
+static MopedElement *
+add_named (MopedDesign  *design,
+           MopedElement *parent,
+           MopedKind     kind,
+           const char   *id,
+           const char   *name)
+{
+  MopedElement *e = moped_design_add (design, parent ? parent : moped_design_get_root (design),
+                                      kind, -1, id);
+
+  g_assert_nonnull (e);
+  if (name != NULL)
+    moped_design_set_string (design, e, MOPED_PROP_NAME, name);
+  return e;
+}
+
+static MopedElement *
+add_node (MopedDesign *design,
+          const char  *id,
+          const char  *name)
+{
+  return add_named (design, NULL, MOPED_KIND_NODE, id, name);
+}
+
+static MopedElement *
+add_socket (MopedDesign     *design,
+            MopedElement    *node,
+            const char      *id,
+            const char      *name,
+            MopedSocketType  type,
+            MopedSocketMode  mode)
+{
+  MopedElement *socket = add_named (design, node, MOPED_KIND_SOCKET, id, name);
+
+  moped_design_set_enum (design, socket, MOPED_PROP_TYPE, type);
+  moped_design_set_enum (design, socket, MOPED_PROP_MODE, mode);
+  return socket;
+}
+
+static MopedElement *
+add_link (MopedDesign  *design,
+          const char   *id,
+          MopedElement *from,
+          MopedElement *to,
+          const char   *endpoint)
+{
+  MopedElement *link = add_named (design, NULL, MOPED_KIND_LINK, id, NULL);
+
+  moped_design_set_ref (design, link, MOPED_PROP_FROM, from);
+  moped_design_set_ref (design, link, MOPED_PROP_TO, to);
+  moped_design_set_string (design, link, MOPED_PROP_ENDPOINT, endpoint);
+  return link;
+}
+
+static MopedElement *
+add_command (MopedDesign  *design,
+             MopedElement *protocol,
+             const char   *id,
+             const char   *name,
+             MopedElement *sender)
+{
+  MopedElement *command = add_named (design, protocol, MOPED_KIND_COMMAND, id, name);
+
+  moped_design_set_ref (design, command, MOPED_PROP_SENDER, sender);
+  return command;
+}
+
+static MopedElement *
+add_step (MopedDesign  *design,
+          MopedElement *flow,
+          const char   *id,
+          MopedElement *from,
+          MopedElement *to,
+          MopedElement *command)
+{
+  MopedElement *step = add_named (design, flow, MOPED_KIND_STEP, id, NULL);
+
+  moped_design_set_ref (design, step, MOPED_PROP_FROM, from);
+  moped_design_set_ref (design, step, MOPED_PROP_TO, to);
+  moped_design_set_ref (design, step, MOPED_PROP_COMMAND, command);
+  return step;
+}
+
+/* The reference design: a REQ client, a REP server, one protocol, one round trip. */
+typedef struct
+{
+  MopedDesign  *design;
+  MopedElement *client, *server;
+  MopedElement *req, *rep;
+  MopedElement *link;
+  MopedElement *protocol, *request, *reply, *flow;
+} Fixture;
+
+static void
+fixture_init (Fixture *f)
+{
+  MopedDesign *d = new_design ();
+
+  f->design = d;
+  f->client = add_node (d, "client", "client");
+  f->server = add_node (d, "server", "server");
+  f->req = add_socket (d, f->client, "client-req", "frontend", MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
+  f->rep = add_socket (d, f->server, "server-rep", "backend", MOPED_SOCKET_REP, MOPED_SOCKET_MODE_BIND);
+  f->link = add_link (d, "link-1", f->req, f->rep, "tcp://*:5555");
+  f->protocol = add_named (d, NULL, MOPED_KIND_PROTOCOL, "echo", "Echo");
+  moped_design_set_ref (d, f->link, MOPED_PROP_PROTOCOL, f->protocol);
+  f->request = add_command (d, f->protocol, "request", "REQUEST", f->client);
+  f->reply = add_command (d, f->protocol, "reply", "REPLY", f->server);
+  f->flow = add_named (d, f->protocol, MOPED_KIND_FLOW, "round-trip", "Round trip");
+  add_step (d, f->flow, "step-1", f->client, f->server, f->request);
+  add_step (d, f->flow, "step-2", f->server, f->client, f->reply);
+}
+
+static void
+fixture_clear (Fixture *f)
+{
+  g_clear_object (&f->design);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Fixture, fixture_clear)
+
+/* ---- asserting diagnostics ----------------------------------------------------------- */
+
+static void
+dump (GPtrArray *diags)
+{
+  for (guint i = 0; i < diags->len; i++)
+    {
+      const MopedDiagnostic *d = g_ptr_array_index (diags, i);
+      g_autofree char *ids = g_strjoinv (",", d->element_ids);
+
+      g_test_message ("%s %s [%s]: %s — %s", moped_severity_get_name (d->severity),
+                      d->code, ids, d->message, d->hint ? d->hint : "");
+    }
+}
+
+static GPtrArray *
+validate (MopedDesign *design)
+{
+  GPtrArray *diags = moped_validate (design);
+
+  dump (diags);
+  return diags;
+}
+
+/* The diagnostic with @code whose element ids start with @ids (NULL-terminated). */
+static const MopedDiagnostic *
+find (GPtrArray          *diags,
+      const char         *code,
+      const char * const *ids)
+{
+  for (guint i = 0; i < diags->len; i++)
+    {
+      const MopedDiagnostic *d = g_ptr_array_index (diags, i);
+      gboolean match = g_str_equal (d->code, code);
+
+      for (guint j = 0; match && ids != NULL && ids[j] != NULL; j++)
+        match = j < g_strv_length (d->element_ids) && g_str_equal (d->element_ids[j], ids[j]);
+      if (match)
+        return d;
+    }
+  return NULL;
+}
+
+#define IDS(...) ((const char * const []) { __VA_ARGS__, NULL })
+
+static const MopedDiagnostic *
+expect (GPtrArray          *diags,
+        MopedSeverity       severity,
+        const char         *code,
+        const char * const *ids)
+{
+  const MopedDiagnostic *d = find (diags, code, ids);
+
+  if (d == NULL)
+    g_error ("no %s diagnostic for %s", code, ids ? ids[0] : "-");
+  g_assert_cmpint (d->severity, ==, severity);
+  g_assert_nonnull (d->message);
+  g_assert_nonnull (d->hint);
+  g_assert_cmpstr (d->hint, !=, "");
+  return d;
+}
+
+static guint
+count_code (GPtrArray  *diags,
+            const char *code)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < diags->len; i++)
+    if (g_str_equal (((const MopedDiagnostic *) g_ptr_array_index (diags, i))->code, code))
+      n++;
+  return n;
+}
+
+static void
+assert_contains (const char *text,
+                 const char *part)
+{
+  if (strstr (text, part) == NULL)
+    g_error ("“%s” does not contain “%s”", text, part);
+}
+
+/* ---- tests ----------------------------------------------------------------------------- */
+
+static void
+test_clean_req_rep (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+
+  fixture_init (&f);
+  diags = validate (f.design);
+  g_assert_cmpuint (moped_diagnostics_count (diags, MOPED_SEVERITY_ERROR), ==, 0);
+  g_assert_cmpuint (moped_diagnostics_count (diags, MOPED_SEVERITY_WARNING), ==, 0);
+  g_assert_cmpuint (diags->len, ==, 0);
+}
+
+static void
+test_incompatible_sockets (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+  const MopedDiagnostic *d;
+
+  fixture_init (&f);
+  moped_design_set_enum (f.design, f.rep, MOPED_PROP_TYPE, MOPED_SOCKET_PULL);
+  diags = validate (f.design);
+  d = expect (diags, MOPED_SEVERITY_ERROR, "incompatible-sockets",
+              IDS ("link-1", "client-req", "server-rep"));
+  g_assert_cmpstr (d->message, ==,
+                   "Link client.frontend → server.backend: REQ cannot talk to PULL");
+  g_assert_cmpstr (d->hint, ==, "Use REP or ROUTER on server.backend, or PUSH on client.frontend.");
+  g_assert_cmpuint (count_code (diags, "incompatible-sockets"), ==, 1);
+}
+
+static void
+test_draft_socket_type (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+
+  fixture_init (&f);
+  moped_design_set_enum (f.design, f.req, MOPED_PROP_TYPE, MOPED_SOCKET_CLIENT);
+  moped_design_set_enum (f.design, f.rep, MOPED_PROP_TYPE, MOPED_SOCKET_SERVER);
+  diags = validate (f.design);
+  expect (diags, MOPED_SEVERITY_WARNING, "draft-socket-type", IDS ("client-req"));
+  expect (diags, MOPED_SEVERITY_WARNING, "draft-socket-type", IDS ("server-rep"));
+  g_assert_cmpuint (count_code (diags, "incompatible-sockets"), ==, 0);
+  g_assert_cmpuint (moped_diagnostics_count (diags, MOPED_SEVERITY_ERROR), ==, 0);
+}
+
+static void
+test_both_bind_and_both_connect (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+  g_autoptr(GPtrArray) diags2 = NULL;
+
+  fixture_init (&f);
+  moped_design_set_enum (f.design, f.req, MOPED_PROP_MODE, MOPED_SOCKET_MODE_BIND);
+  diags = validate (f.design);
+  expect (diags, MOPED_SEVERITY_ERROR, "both-bind", IDS ("link-1", "client-req", "server-rep"));
+  g_assert_cmpuint (count_code (diags, "both-connect"), ==, 0);
+
+  moped_design_set_enum (f.design, f.req, MOPED_PROP_MODE, MOPED_SOCKET_MODE_CONNECT);
+  moped_design_set_enum (f.design, f.rep, MOPED_PROP_MODE, MOPED_SOCKET_MODE_CONNECT);
+  diags2 = validate (f.design);
+  expect (diags2, MOPED_SEVERITY_ERROR, "both-connect", IDS ("link-1", "client-req", "server-rep"));
+  g_assert_cmpuint (count_code (diags2, "both-bind"), ==, 0);
+}
+
+static void
+test_missing_endpoint (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+
+  fixture_init (&f);
+  moped_design_set_string (f.design, f.link, MOPED_PROP_ENDPOINT, "");
+  diags = validate (f.design);
+  expect (diags, MOPED_SEVERITY_ERROR, "missing-endpoint", IDS ("link-1"));
+  g_assert_cmpuint (count_code (diags, "bad-endpoint"), ==, 0);
+}
+
+static void
+test_bad_endpoint (void)
+{
+  static const struct { const char *endpoint, *part; } cases[] = {
+    { "tcp://*:70000", "port 70000 is out of range 1-65535" },
+    { "ws://*:80", "unknown transport “ws”" },
+    { "tcp//*:5555", "has no transport" },
+    { "tcp://10.0.0.1:4000;server:5555", "only for connecting" },
+    { "inproc://a b", "contains a space" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Fixture) f = { 0 };
+      g_autoptr(GPtrArray) diags = NULL;
+      const MopedDiagnostic *d;
+
+      fixture_init (&f);
+      moped_design_set_string (f.design, f.link, MOPED_PROP_ENDPOINT, cases[i].endpoint);
+      diags = validate (f.design);
+      d = expect (diags, MOPED_SEVERITY_ERROR, "bad-endpoint", IDS ("link-1"));
+      assert_contains (d->message, cases[i].part);
+      assert_contains (d->message, cases[i].endpoint);
+      g_assert_cmpuint (count_code (diags, "bad-endpoint"), ==, 1);
+    }
+}
+
+static void
+test_transport_not_allowed (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+  g_autoptr(GPtrArray) diags2 = NULL;
+  const MopedDiagnostic *d;
+
+  fixture_init (&f);
+  moped_design_set_string (f.design, f.link, MOPED_PROP_ENDPOINT, "epgm://eth0;239.192.1.1:5555");
+  diags = validate (f.design);
+  d = expect (diags, MOPED_SEVERITY_ERROR, "transport-not-allowed", IDS ("link-1", "client-req"));
+  assert_contains (d->message, "REQ sockets cannot use epgm");
+  expect (diags, MOPED_SEVERITY_ERROR, "transport-not-allowed", IDS ("link-1", "server-rep"));
+
+  /* STREAM is tcp only. */
+  moped_design_set_enum (f.design, f.req, MOPED_PROP_TYPE, MOPED_SOCKET_STREAM);
+  moped_design_set_enum (f.design, f.rep, MOPED_PROP_TYPE, MOPED_SOCKET_STREAM);
+  moped_design_set_string (f.design, f.link, MOPED_PROP_ENDPOINT, "ipc:///tmp/stream");
+  diags2 = validate (f.design);
+  d = expect (diags2, MOPED_SEVERITY_ERROR, "transport-not-allowed", IDS ("link-1", "client-req"));
+  assert_contains (d->message, "STREAM sockets cannot use ipc; use tcp");
+}
+
+static void
+test_pgm_publishers (void)
+{
+  g_autoptr(MopedDesign) d = new_design ();
+  MopedElement *a = add_node (d, "pub", "pub");
+  MopedElement *b = add_node (d, "sub", "sub");
+  MopedElement *c = add_node (d, "sub2", "sub2");
+  MopedElement *pa = add_socket (d, a, "pa", "out", MOPED_SOCKET_PUB, MOPED_SOCKET_MODE_CONNECT);
+  MopedElement *sb = add_socket (d, b, "sb", "in", MOPED_SOCKET_SUB, MOPED_SOCKET_MODE_CONNECT);
+  MopedElement *sc = add_socket (d, c, "sc", "in", MOPED_SOCKET_SUB, MOPED_SOCKET_MODE_BIND);
+  g_autoptr(GPtrArray) diags = NULL;
+
+  /* Multicast members may all connect; udp is not for PUB/SUB. */
+  add_link (d, "l1", pa, sb, "epgm://eth0;239.192.1.1:5555");
+  add_link (d, "l2", pa, sc, "pgm://eth0;239.192.1.1:5555");
+  diags = validate (d);
+  g_assert_cmpuint (moped_diagnostics_count (diags, MOPED_SEVERITY_ERROR), ==, 0);
+  g_assert_cmpuint (moped_diagnostics_count (diags, MOPED_SEVERITY_WARNING), ==, 0);
+}
+
+static void
+test_ephemeral_endpoint (void)
+{
+  static const char * const endpoints[] = { "tcp://*:*", "tcp://*:!", "ipc://*" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (endpoints); i++)
+    {
+      g_auto(Fixture) f = { 0 };
+      g_autoptr(GPtrArray) diags = NULL;
+
+      fixture_init (&f);
+      moped_design_set_string (f.design, f.link, MOPED_PROP_ENDPOINT, endpoints[i]);
+      diags = validate (f.design);
+      expect (diags, MOPED_SEVERITY_ERROR, "ephemeral-endpoint",
+              IDS ("link-1", "server-rep", "client-req"));
+      g_assert_cmpuint (count_code (diags, "bad-endpoint"), ==, 0);
+    }
+}
+
+static void
+test_duplicate_bind (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+  MopedElement *client2, *req2, *server2, *rep2;
+
+  fixture_init (&f);
+  /* A second client of the same bound socket is fine... */
+  client2 = add_node (f.design, "client2", "client2");
+  req2 = add_socket (f.design, client2, "client2-req", "frontend", MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
+  add_link (f.design, "link-2", req2, f.rep, "tcp://*:5555");
+  /* ...a second server binding the same address is not. */
+  server2 = add_node (f.design, "server2", "server2");
+  rep2 = add_socket (f.design, server2, "server2-rep", "backend", MOPED_SOCKET_REP, MOPED_SOCKET_MODE_BIND);
+  add_link (f.design, "link-3", f.req, rep2, "tcp://0.0.0.0:5555");
+  diags = validate (f.design);
+  expect (diags, MOPED_SEVERITY_ERROR, "duplicate-bind",
+          IDS ("link-3", "server2-rep", "server-rep", "link-1"));
+  g_assert_cmpuint (count_code (diags, "duplicate-bind"), ==, 1);
+}
+
+static void
+test_same_node_link (void)
+{
+  g_autoptr(MopedDesign) d = new_design ();
+  MopedElement *n = add_node (d, "n", "actor");
+  MopedElement *a = add_socket (d, n, "a", "a", MOPED_SOCKET_PAIR, MOPED_SOCKET_MODE_BIND);
+  MopedElement *b = add_socket (d, n, "b", "b", MOPED_SOCKET_PAIR, MOPED_SOCKET_MODE_CONNECT);
+  MopedElement *link = add_link (d, "l", a, b, "tcp://*:6000");
+  g_autoptr(GPtrArray) diags = validate (d);
+  g_autoptr(GPtrArray) diags2 = NULL;
+
+  expect (diags, MOPED_SEVERITY_INFO, "same-node-link", IDS ("l", "a", "b"));
+  g_assert_cmpuint (moped_diagnostics_count (diags, MOPED_SEVERITY_ERROR), ==, 0);
+
+  moped_design_set_string (d, link, MOPED_PROP_ENDPOINT, "inproc://pipe");
+  diags2 = validate (d);
+  g_assert_cmpuint (diags2->len, ==, 0);
+}
+
+static void
+test_self_link (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+
+  fixture_init (&f);
+  moped_design_set_ref (f.design, f.link, MOPED_PROP_TO, f.req);
+  diags = validate (f.design);
+  expect (diags, MOPED_SEVERITY_ERROR, "self-link", IDS ("link-1", "client-req"));
+}
+
+static void
+test_no_link_between_nodes (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+  g_autoptr(GPtrArray) diags2 = NULL;
+  MopedElement *other_proto, *cmd, *flow2;
+  const MopedDiagnostic *d;
+
+  fixture_init (&f);
+  moped_design_set_ref (f.design, f.link, MOPED_PROP_PROTOCOL, NULL);
+  /* A link without protocol carries any protocol. */
+  diags = validate (f.design);
+  g_assert_cmpuint (diags->len, ==, 0);
+
+  /* A link that carries another protocol does not. */
+  other_proto = add_named (f.design, NULL, MOPED_KIND_PROTOCOL, "other", "Other");
+  cmd = add_command (f.design, other_proto, "ping", "PING", NULL);
+  flow2 = add_named (f.design, other_proto, MOPED_KIND_FLOW, "pinging", "Pinging");
+  add_step (f.design, flow2, "ping-1", f.client, f.server, cmd);
+  moped_design_set_ref (f.design, f.link, MOPED_PROP_PROTOCOL, f.protocol);
+  diags2 = validate (f.design);
+  d = expect (diags2, MOPED_SEVERITY_ERROR, "no-link-between-nodes", IDS ("ping-1", "client", "server"));
+  assert_contains (d->message, "no link connects client and server");
+  assert_contains (d->message, "step 1 (ping-1)");
+  g_assert_cmpuint (count_code (diags2, "no-link-between-nodes"), ==, 1);
+}
+
+static void
+test_no_link_at_all (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+  MopedElement *third;
+
+  fixture_init (&f);
+  third = add_node (f.design, "third", "third");
+  add_socket (f.design, third, "third-rep", "in", MOPED_SOCKET_REP, MOPED_SOCKET_MODE_BIND);
+  add_step (f.design, f.flow, "step-3", f.client, third, f.request);
+  diags = validate (f.design);
+  expect (diags, MOPED_SEVERITY_ERROR, "no-link-between-nodes", IDS ("step-3", "client", "third"));
+  g_assert_cmpuint (count_code (diags, "no-link-between-nodes"), ==, 1);
+}
+
+static void
+test_socket_cannot_send_or_receive (void)
+{
+  g_autoptr(MopedDesign) d = new_design ();
+  MopedElement *pub = add_node (d, "pub", "publisher");
+  MopedElement *sub = add_node (d, "sub", "subscriber");
+  MopedElement *ps = add_socket (d, pub, "pub-out", "out", MOPED_SOCKET_PUB, MOPED_SOCKET_MODE_BIND);
+  MopedElement *ss = add_socket (d, sub, "sub-in", "in", MOPED_SOCKET_SUB, MOPED_SOCKET_MODE_CONNECT);
+  MopedElement *proto = add_named (d, NULL, MOPED_KIND_PROTOCOL, "news", "News");
+  MopedElement *update = add_command (d, proto, "update", "UPDATE", NULL);
+  MopedElement *flow = add_named (d, proto, MOPED_KIND_FLOW, "f", "Feed");
+  g_autoptr(GPtrArray) diags = NULL;
+  const MopedDiagnostic *e;
+
+  add_link (d, "l", ps, ss, "tcp://*:5556");
+  add_step (d, flow, "s1", pub, sub, update);
+  add_step (d, flow, "s2", sub, pub, update);
+  diags = validate (d);
+  e = expect (diags, MOPED_SEVERITY_ERROR, "socket-cannot-send", IDS ("s2", "sub-in"));
+  assert_contains (e->message, "subscriber.in is a SUB socket, which cannot send");
+  expect (diags, MOPED_SEVERITY_ERROR, "socket-cannot-receive", IDS ("s2", "pub-out"));
+  g_assert_cmpuint (count_code (diags, "socket-cannot-send"), ==, 1);
+  g_assert_cmpuint (count_code (diags, "socket-cannot-receive"), ==, 1);
+}
+
+static void
+test_req_send_twice (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+  const MopedDiagnostic *d;
+
+  fixture_init (&f);
+  /* request, request, reply */
+  moped_design_set_ref (f.design, moped_design_lookup (f.design, "step-2"), MOPED_PROP_COMMAND, f.request);
+  moped_design_set_ref (f.design, moped_design_lookup (f.design, "step-2"), MOPED_PROP_FROM, f.client);
+  moped_design_set_ref (f.design, moped_design_lookup (f.design, "step-2"), MOPED_PROP_TO, f.server);
+  add_step (f.design, f.flow, "step-3", f.server, f.client, f.reply);
+  diags = validate (f.design);
+  d = expect (diags, MOPED_SEVERITY_ERROR, "req-send-twice",
+              IDS ("step-2", "client-req", "round-trip", "step-1"));
+  assert_contains (d->message, "step 2 (step-2)");
+  assert_contains (d->message, "client.frontend is a REQ socket");
+  assert_contains (d->hint, "DEALER");
+  g_assert_cmpuint (count_code (diags, "req-send-twice"), ==, 1);
+  /* The REP side queues the second request: no error of its own, and the one reply
+   * answers the first request. */
+  g_assert_cmpuint (moped_diagnostics_count (diags, MOPED_SEVERITY_ERROR), ==, 1);
+}
+
+static void
+test_repeat_and_optional (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+  g_autoptr(GPtrArray) diags2 = NULL;
+  g_autoptr(GPtrArray) diags3 = NULL;
+  MopedElement *s1, *s2;
+  const MopedDiagnostic *d;
+
+  fixture_init (&f);
+  s1 = moped_design_lookup (f.design, "step-1");
+  s2 = moped_design_lookup (f.design, "step-2");
+
+  /* The whole round trip repeats: request, reply, request, reply. */
+  moped_design_set_bool (f.design, s1, MOPED_PROP_REPEAT, TRUE);
+  moped_design_set_bool (f.design, s2, MOPED_PROP_REPEAT, TRUE);
+  diags = validate (f.design);
+  g_assert_cmpuint (diags->len, ==, 0);
+
+  /* Only the request repeats: the second pass sends it again. */
+  moped_design_set_bool (f.design, s2, MOPED_PROP_REPEAT, FALSE);
+  diags2 = validate (f.design);
+  d = expect (diags2, MOPED_SEVERITY_ERROR, "req-send-twice", IDS ("step-1", "client-req"));
+  assert_contains (d->message, "step 1 (step-1), when the repeated steps run again");
+  g_assert_cmpuint (count_code (diags2, "req-send-twice"), ==, 1);
+
+  /* An optional reply is assumed taken: request, (reply), request, reply is fine. */
+  moped_design_set_bool (f.design, s1, MOPED_PROP_REPEAT, FALSE);
+  moped_design_set_bool (f.design, s2, MOPED_PROP_OPTIONAL, TRUE);
+  add_step (f.design, f.flow, "step-3", f.client, f.server, f.request);
+  add_step (f.design, f.flow, "step-4", f.server, f.client, f.reply);
+  diags3 = validate (f.design);
+  g_assert_cmpuint (diags3->len, ==, 0);
+}
+
+static void
+test_rep_send_before_receive (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+  const MopedDiagnostic *d;
+
+  fixture_init (&f);
+  /* The reply moves before the request. */
+  moped_design_move (f.design, moped_design_lookup (f.design, "step-2"), 0);
+  diags = validate (f.design);
+  d = expect (diags, MOPED_SEVERITY_ERROR, "rep-send-before-receive",
+              IDS ("step-2", "server-rep", "round-trip"));
+  assert_contains (d->message, "step 1 (step-2)");
+  assert_contains (d->hint, "ROUTER");
+  expect (diags, MOPED_SEVERITY_ERROR, "req-receive-before-send", IDS ("step-2", "client-req"));
+}
+
+static void
+test_rep_queues_requests (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+  MopedElement *client2, *req2;
+
+  fixture_init (&f);
+  client2 = add_node (f.design, "client2", "client2");
+  req2 = add_socket (f.design, client2, "client2-req", "frontend", MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
+  add_link (f.design, "link-2", req2, f.rep, "tcp://*:5555");
+  moped_design_set_ref (f.design, f.request, MOPED_PROP_SENDER, NULL);
+  moped_design_set_ref (f.design, f.reply, MOPED_PROP_SENDER, NULL);
+  /* client request, client2 request (queued until the first reply), reply, reply */
+  add_step (f.design, f.flow, "step-3", client2, f.server, f.request);
+  add_step (f.design, f.flow, "step-4", f.server, client2, f.reply);
+  moped_design_move (f.design, moped_design_lookup (f.design, "step-3"), 1);
+  diags = validate (f.design);
+  g_assert_cmpuint (diags->len, ==, 0);
+
+  /* A third reply has no request left to answer. */
+  add_step (f.design, f.flow, "step-5", f.server, f.client, f.reply);
+  g_clear_pointer (&diags, g_ptr_array_unref);
+  diags = validate (f.design);
+  expect (diags, MOPED_SEVERITY_ERROR, "rep-send-before-receive", IDS ("step-5", "server-rep"));
+  expect (diags, MOPED_SEVERITY_ERROR, "req-receive-before-send", IDS ("step-5", "client-req"));
+}
+
+static void
+test_router_dealer_free_order (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+
+  fixture_init (&f);
+  moped_design_set_enum (f.design, f.req, MOPED_PROP_TYPE, MOPED_SOCKET_DEALER);
+  moped_design_set_enum (f.design, f.rep, MOPED_PROP_TYPE, MOPED_SOCKET_ROUTER);
+  moped_design_move (f.design, moped_design_lookup (f.design, "step-2"), 0);
+  add_step (f.design, f.flow, "step-3", f.client, f.server, f.request);
+  diags = validate (f.design);
+  g_assert_cmpuint (diags->len, ==, 0);
+}
+
+static void
+test_command_from_other_protocol (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+  MopedElement *other, *ping;
+  const MopedDiagnostic *d;
+
+  fixture_init (&f);
+  other = add_named (f.design, NULL, MOPED_KIND_PROTOCOL, "other", "Other");
+  ping = add_command (f.design, other, "ping", "PING", f.client);
+  add_step (f.design, f.flow, "step-3", f.client, f.server, ping);
+  add_step (f.design, f.flow, "step-4", f.server, f.client, f.reply);
+  diags = validate (f.design);
+  d = expect (diags, MOPED_SEVERITY_ERROR, "command-from-other-protocol",
+              IDS ("step-3", "ping", "round-trip"));
+  assert_contains (d->message, "Flow Round trip uses command PING which protocol Echo does not define");
+  g_assert_cmpuint (count_code (diags, "unused-command"), ==, 0);
+}
+
+static void
+test_command_sender_mismatch (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+
+  fixture_init (&f);
+  moped_design_set_ref (f.design, f.reply, MOPED_PROP_SENDER, f.client);
+  diags = validate (f.design);
+  expect (diags, MOPED_SEVERITY_WARNING, "command-sender-mismatch", IDS ("step-2", "reply", "server"));
+  g_assert_cmpuint (moped_diagnostics_count (diags, MOPED_SEVERITY_ERROR), ==, 0);
+}
+
+static void
+test_unused_and_empty (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+
+  fixture_init (&f);
+  add_command (f.design, f.protocol, "bye", "BYE", f.client);
+  add_named (f.design, NULL, MOPED_KIND_PROTOCOL, "empty", "Empty");
+  add_named (f.design, f.protocol, MOPED_KIND_FLOW, "nothing", "Nothing");
+  diags = validate (f.design);
+  expect (diags, MOPED_SEVERITY_WARNING, "unused-command", IDS ("bye"));
+  expect (diags, MOPED_SEVERITY_WARNING, "empty-protocol", IDS ("empty"));
+  expect (diags, MOPED_SEVERITY_WARNING, "empty-flow", IDS ("nothing"));
+  g_assert_cmpuint (count_code (diags, "unused-command"), ==, 1);
+  g_assert_cmpuint (count_code (diags, "empty-protocol"), ==, 1);
+}
+
+static void
+test_duplicate_names (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+  MopedElement *n, *field;
+  const MopedDiagnostic *d;
+
+  fixture_init (&f);
+  n = add_node (f.design, "client-again", "client");
+  add_socket (f.design, n, "s", "frontend", MOPED_SOCKET_DEALER, MOPED_SOCKET_MODE_CONNECT);
+  add_link (f.design, "l2", moped_design_lookup (f.design, "s"), f.rep, "tcp://*:5555");
+  add_socket (f.design, f.server, "rep-again", "backend", MOPED_SOCKET_ROUTER, MOPED_SOCKET_MODE_BIND);
+  add_named (f.design, f.client, MOPED_KIND_METHOD, "m1", "Send");
+  add_named (f.design, f.client, MOPED_KIND_METHOD, "m2", "Send");
+  add_named (f.design, NULL, MOPED_KIND_PROTOCOL, "echo-again", "Echo");
+  add_command (f.design, f.protocol, "request-again", "REQUEST", f.client);
+  add_named (f.design, f.protocol, MOPED_KIND_FLOW, "flow-again", "Round trip");
+  field = add_named (f.design, f.request, MOPED_KIND_FIELD, "f1", "body");
+  add_named (f.design, f.request, MOPED_KIND_FIELD, "f2", "body");
+  (void) field;
+  diags = validate (f.design);
+  d = expect (diags, MOPED_SEVERITY_ERROR, "duplicate-name", IDS ("client-again", "client"));
+  g_assert_cmpstr (d->message, ==, "The design has two nodes named “client” (client and client-again)");
+  expect (diags, MOPED_SEVERITY_ERROR, "duplicate-name", IDS ("rep-again", "server-rep"));
+  expect (diags, MOPED_SEVERITY_ERROR, "duplicate-name", IDS ("m2", "m1"));
+  expect (diags, MOPED_SEVERITY_ERROR, "duplicate-name", IDS ("echo-again", "echo"));
+  expect (diags, MOPED_SEVERITY_ERROR, "duplicate-name", IDS ("request-again", "request"));
+  expect (diags, MOPED_SEVERITY_ERROR, "duplicate-name", IDS ("flow-again", "round-trip"));
+  expect (diags, MOPED_SEVERITY_ERROR, "duplicate-name", IDS ("f2", "f1"));
+  g_assert_cmpuint (count_code (diags, "duplicate-name"), ==, 7);
+  /* The same name in different scopes is fine: both client nodes have a "frontend". */
+  g_assert_null (find (diags, "duplicate-name", IDS ("s")));
+}
+
+static void
+test_identifier_collision (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+  const MopedDiagnostic *d;
+
+  fixture_init (&f);
+  add_named (f.design, f.client, MOPED_KIND_METHOD, "m1", "Get Status");
+  add_named (f.design, f.client, MOPED_KIND_METHOD, "m2", "get-status");
+  add_named (f.design, f.request, MOPED_KIND_FIELD, "f1", "int");
+  add_named (f.design, f.request, MOPED_KIND_FIELD, "f2", "INT_");
+  diags = validate (f.design);
+  d = expect (diags, MOPED_SEVERITY_WARNING, "identifier-collision", IDS ("m2", "m1"));
+  assert_contains (d->message, "get_status");
+  expect (diags, MOPED_SEVERITY_WARNING, "identifier-collision", IDS ("f2", "f1"));
+  g_assert_cmpuint (count_code (diags, "duplicate-name"), ==, 0);
+}
+
+static void
+test_missing_name_and_reference (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+  MopedElement *link;
+
+  fixture_init (&f);
+  moped_design_set_string (f.design, f.server, MOPED_PROP_NAME, "  ");
+  link = add_named (f.design, NULL, MOPED_KIND_LINK, "half", NULL);
+  moped_design_set_ref (f.design, link, MOPED_PROP_FROM, f.req);
+  diags = validate (f.design);
+  expect (diags, MOPED_SEVERITY_ERROR, "missing-name", IDS ("server"));
+  expect (diags, MOPED_SEVERITY_ERROR, "missing-reference", IDS ("half"));
+  g_assert_cmpuint (count_code (diags, "missing-reference"), ==, 1);
+}
+
+static void
+test_unlinked_socket_and_empty_node (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+
+  fixture_init (&f);
+  add_socket (f.design, f.server, "spare", "spare", MOPED_SOCKET_PUB, MOPED_SOCKET_MODE_BIND);
+  add_node (f.design, "lonely", "lonely");
+  diags = validate (f.design);
+  expect (diags, MOPED_SEVERITY_WARNING, "unlinked-socket", IDS ("spare"));
+  expect (diags, MOPED_SEVERITY_WARNING, "node-without-sockets", IDS ("lonely"));
+  g_assert_cmpuint (count_code (diags, "unlinked-socket"), ==, 1);
+  g_assert_cmpuint (count_code (diags, "node-without-sockets"), ==, 1);
+}
+
+static void
+test_subscribe_ignored (void)
+{
+  g_autoptr(MopedDesign) d = new_design ();
+  MopedElement *pub = add_node (d, "pub", "publisher");
+  MopedElement *sub = add_node (d, "sub", "subscriber");
+  MopedElement *ps = add_socket (d, pub, "pub-out", "out", MOPED_SOCKET_PUB, MOPED_SOCKET_MODE_BIND);
+  MopedElement *ss = add_socket (d, sub, "sub-in", "in", MOPED_SOCKET_SUB, MOPED_SOCKET_MODE_CONNECT);
+  g_autoptr(GPtrArray) diags = NULL;
+  g_autoptr(GPtrArray) diags2 = NULL;
+
+  add_link (d, "l", ps, ss, "tcp://*:5556");
+  moped_design_set_string (d, ss, MOPED_PROP_SUBSCRIBE, "weather.,news.");
+  diags = validate (d);
+  g_assert_cmpuint (diags->len, ==, 0);
+
+  moped_design_set_string (d, ps, MOPED_PROP_SUBSCRIBE, "weather.");
+  diags2 = validate (d);
+  expect (diags2, MOPED_SEVERITY_WARNING, "subscribe-ignored", IDS ("pub-out"));
+  g_assert_cmpuint (count_code (diags2, "subscribe-ignored"), ==, 1);
+}
+
+static void
+test_requirements (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+  MopedElement *ok, *zero, *pct, *big;
+
+  fixture_init (&f);
+  ok = add_named (f.design, NULL, MOPED_KIND_REQUIREMENT, "ok", "Fast");
+  moped_design_set_enum (f.design, ok, MOPED_PROP_METRIC, MOPED_METRIC_RELIABILITY);
+  moped_design_set_double (f.design, ok, MOPED_PROP_VALUE, 99.9);
+  zero = add_named (f.design, NULL, MOPED_KIND_REQUIREMENT, "zero", "Nothing");
+  moped_design_set_double (f.design, zero, MOPED_PROP_VALUE, -5);
+  pct = add_named (f.design, NULL, MOPED_KIND_REQUIREMENT, "pct", "Too sure");
+  moped_design_set_enum (f.design, pct, MOPED_PROP_METRIC, MOPED_METRIC_RELIABILITY);
+  moped_design_set_double (f.design, pct, MOPED_PROP_VALUE, 150);
+  big = add_named (f.design, NULL, MOPED_KIND_REQUIREMENT, "big", "Many");
+  moped_design_set_double (f.design, big, MOPED_PROP_VALUE, 150000);
+  diags = validate (f.design);
+  expect (diags, MOPED_SEVERITY_WARNING, "requirement-not-positive", IDS ("zero"));
+  expect (diags, MOPED_SEVERITY_WARNING, "requirement-out-of-range", IDS ("pct"));
+  g_assert_cmpuint (diags->len, ==, 2);
+}
+
+static void
+number_elements (MopedElement *e,
+                 GHashTable   *positions)
+{
+  g_hash_table_insert (positions, (gpointer) moped_element_get_id (e),
+                       GUINT_TO_POINTER (g_hash_table_size (positions)));
+  for (guint i = 0; i < moped_element_get_n_children (e); i++)
+    number_elements (moped_element_get_child (e, i), positions);
+}
+
+static void
+test_order (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+  g_autoptr(GHashTable) positions = g_hash_table_new (g_str_hash, g_str_equal);
+  const MopedDiagnostic *first, *second, *last;
+  guint errors;
+
+  fixture_init (&f);
+  /* A node without name or socket first in the document, link errors later, an
+   * unused command at the end. */
+  moped_design_add (f.design, moped_design_get_root (f.design), MOPED_KIND_NODE, 0, "first-node");
+  moped_design_set_string (f.design, f.link, MOPED_PROP_ENDPOINT, "");
+  moped_design_set_enum (f.design, f.rep, MOPED_PROP_MODE, MOPED_SOCKET_MODE_CONNECT);
+  add_command (f.design, f.protocol, "bye", "BYE", NULL);
+  diags = validate (f.design);
+  number_elements (moped_design_get_root (f.design), positions);
+
+  g_assert_cmpuint (diags->len, ==, 5);
+  for (guint i = 1; i < diags->len; i++)
+    {
+      const MopedDiagnostic *a = g_ptr_array_index (diags, i - 1);
+      const MopedDiagnostic *b = g_ptr_array_index (diags, i);
+
+      g_assert_cmpint (a->severity, <=, b->severity);
+      if (a->severity == b->severity)
+        g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (positions, a->element_ids[0])), <=,
+                          GPOINTER_TO_UINT (g_hash_table_lookup (positions, b->element_ids[0])));
+    }
+  errors = moped_diagnostics_count (diags, MOPED_SEVERITY_ERROR);
+  g_assert_cmpuint (errors, ==, 3);
+  first = g_ptr_array_index (diags, 0);
+  second = g_ptr_array_index (diags, 1);
+  last = g_ptr_array_index (diags, diags->len - 1);
+  g_assert_cmpstr (first->code, ==, "missing-name");
+  g_assert_cmpstr (first->element_ids[0], ==, "first-node");
+  /* Same main element: the order in which the checks found them. */
+  g_assert_cmpstr (second->element_ids[0], ==, "link-1");
+  g_assert_cmpstr (((MopedDiagnostic *) g_ptr_array_index (diags, errors))->code, ==,
+                   "node-without-sockets");
+  g_assert_cmpstr (last->code, ==, "unused-command");
+
+  /* The same design gives the same list twice. */
+  {
+    g_autoptr(GPtrArray) again = moped_validate (f.design);
+
+    g_assert_cmpuint (again->len, ==, diags->len);
+    for (guint i = 0; i < diags->len; i++)
+      g_assert_cmpstr (((MopedDiagnostic *) g_ptr_array_index (again, i))->message, ==,
+                       ((MopedDiagnostic *) g_ptr_array_index (diags, i))->message);
+  }
+}
+
+static void
+test_diagnostic_api (void)
+{
+  const char *ids[] = { "a", "b", NULL };
+  g_autoptr(MopedDiagnostic) d = moped_diagnostic_new (MOPED_SEVERITY_WARNING, "some-code", ids,
+                                                       "Do this.", "%s has %d things", "x", 3);
+  g_autoptr(MopedDiagnostic) bare = moped_diagnostic_new (MOPED_SEVERITY_INFO, "c", NULL, NULL, "m");
+  g_autoptr(GPtrArray) list = g_ptr_array_new ();
+
+  g_assert_cmpstr (d->code, ==, "some-code");
+  g_assert_cmpstr (d->message, ==, "x has 3 things");
+  g_assert_cmpstr (d->hint, ==, "Do this.");
+  g_assert_cmpuint (g_strv_length (d->element_ids), ==, 2);
+  g_assert_cmpstr (d->element_ids[1], ==, "b");
+  g_assert_cmpuint (g_strv_length (bare->element_ids), ==, 0);
+  g_assert_cmpstr (moped_severity_get_name (MOPED_SEVERITY_ERROR), ==, "error");
+  g_assert_cmpstr (moped_severity_get_name (MOPED_SEVERITY_WARNING), ==, "warning");
+  g_assert_cmpstr (moped_severity_get_name (MOPED_SEVERITY_INFO), ==, "info");
+  g_ptr_array_add (list, d);
+  g_ptr_array_add (list, bare);
+  g_assert_cmpuint (moped_diagnostics_count (list, MOPED_SEVERITY_WARNING), ==, 1);
+  g_assert_cmpuint (moped_diagnostics_count (list, MOPED_SEVERITY_INFO), ==, 1);
+  g_assert_cmpuint (moped_diagnostics_count (list, MOPED_SEVERITY_ERROR), ==, 0);
+}
+
+/* 10,000 nodes in a pipeline and a flow through all of them: validation must stay
+ * near-linear (a pairwise check would take seconds here). */
+static void
+test_large_design (void)
+{
+  const guint n = 10000;
+  g_autoptr(MopedDesign) d = new_design ();
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
+  g_autoptr(GPtrArray) diags = NULL;
+  MopedElement *prev_out = NULL;
+  MopedElement *proto, *cmd, *flow;
+  gint64 start, elapsed;
+
+  moped_design_begin (d, "build");
+  proto = add_named (d, NULL, MOPED_KIND_PROTOCOL, "proto", "Pipeline");
+  cmd = add_command (d, proto, "task", "TASK", NULL);
+  flow = add_named (d, proto, MOPED_KIND_FLOW, "flow", "Through all");
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("stage %u", i);
+      g_autofree char *endpoint = g_strdup_printf ("inproc://stage-%u", i);
+      MopedElement *node = add_node (d, NULL, name);
+      MopedElement *in = add_socket (d, node, NULL, "in", MOPED_SOCKET_PULL, MOPED_SOCKET_MODE_BIND);
+      MopedElement *out = add_socket (d, node, NULL, "out", MOPED_SOCKET_PUSH, MOPED_SOCKET_MODE_CONNECT);
+
+      if (prev_out != NULL)
+        {
+          add_link (d, NULL, prev_out, in, endpoint);
+          add_step (d, flow, NULL, g_ptr_array_index (nodes, i - 1), node, cmd);
+        }
+      g_ptr_array_add (nodes, node);
+      prev_out = out;
+    }
+  moped_design_end (d);
+
+  start = g_get_monotonic_time ();
+  diags = moped_validate (d);
+  elapsed = g_get_monotonic_time () - start;
+  g_test_message ("validated %u elements in %.1f ms", moped_design_get_n_elements (d),
+                  elapsed / 1000.0);
+  /* The first node's input and the last node's output are unlinked: two warnings. */
+  g_assert_cmpuint (moped_diagnostics_count (diags, MOPED_SEVERITY_ERROR), ==, 0);
+  g_assert_cmpuint (count_code (diags, "unlinked-socket"), ==, 2);
+  g_assert_cmpuint (diags->len, ==, 2);
+  /* Generous for sanitizers and valgrind; a quadratic check takes far longer. */
+  g_assert_cmpint (elapsed, <, 5 * G_USEC_PER_SEC);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/validate/clean-req-rep", test_clean_req_rep);
+  g_test_add_func ("/validate/incompatible-sockets", test_incompatible_sockets);
+  g_test_add_func ("/validate/draft-socket-type", test_draft_socket_type);
+  g_test_add_func ("/validate/both-bind-and-both-connect", test_both_bind_and_both_connect);
+  g_test_add_func ("/validate/missing-endpoint", test_missing_endpoint);
+  g_test_add_func ("/validate/bad-endpoint", test_bad_endpoint);
+  g_test_add_func ("/validate/transport-not-allowed", test_transport_not_allowed);
+  g_test_add_func ("/validate/pgm-publishers", test_pgm_publishers);
+  g_test_add_func ("/validate/ephemeral-endpoint", test_ephemeral_endpoint);
+  g_test_add_func ("/validate/duplicate-bind", test_duplicate_bind);
+  g_test_add_func ("/validate/same-node-link", test_same_node_link);
+  g_test_add_func ("/validate/self-link", test_self_link);
+  g_test_add_func ("/validate/no-link-between-nodes", test_no_link_between_nodes);
+  g_test_add_func ("/validate/no-link-at-all", test_no_link_at_all);
+  g_test_add_func ("/validate/socket-cannot-send-or-receive", test_socket_cannot_send_or_receive);
+  g_test_add_func ("/validate/req-send-twice", test_req_send_twice);
+  g_test_add_func ("/validate/repeat-and-optional", test_repeat_and_optional);
+  g_test_add_func ("/validate/rep-send-before-receive", test_rep_send_before_receive);
+  g_test_add_func ("/validate/rep-queues-requests", test_rep_queues_requests);
+  g_test_add_func ("/validate/router-dealer-free-order", test_router_dealer_free_order);
+  g_test_add_func ("/validate/command-from-other-protocol", test_command_from_other_protocol);
+  g_test_add_func ("/validate/command-sender-mismatch", test_command_sender_mismatch);
+  g_test_add_func ("/validate/unused-and-empty", test_unused_and_empty);
+  g_test_add_func ("/validate/duplicate-names", test_duplicate_names);
+  g_test_add_func ("/validate/identifier-collision", test_identifier_collision);
+  g_test_add_func ("/validate/missing-name-and-reference", test_missing_name_and_reference);
+  g_test_add_func ("/validate/unlinked-socket-and-empty-node", test_unlinked_socket_and_empty_node);
+  g_test_add_func ("/validate/subscribe-ignored", test_subscribe_ignored);
+  g_test_add_func ("/validate/requirements", test_requirements);
+  g_test_add_func ("/validate/order", test_order);
+  g_test_add_func ("/validate/diagnostic-api", test_diagnostic_api);
+  g_test_add_func ("/validate/large-design", test_large_design);
+  return g_test_run ();
+}

@@ -1,0 +1,42 @@
+#!/bin/sh
+# run.sh: install what is missing, build, and open the bundled Majordomo example.
+# Without a display it says so and runs the headless pipeline on the example instead.
+set -eu
+cd "$(dirname "$0")/.."
+
+tools/deps.sh
+build=${MOPED_BUILD:-build}
+[ -f "$build/build.ninja" ] || meson setup "$build" >/dev/null
+ninja -C "$build"
+moped="$build/app/moped"
+example=data/examples/majordomo.moped
+
+if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
+  exec "$moped" "$example"
+fi
+
+out="$build/demo"
+echo "No display (DISPLAY and WAYLAND_DISPLAY are unset): running the headless pipeline on $example."
+echo "Results go to $out/."
+mkdir -p "$out"
+echo
+echo "== moped check $example"
+"$moped" check "$example" || true
+for verb in $("$moped" --help | sed -n 's/^  \(render\|export\|doc\) .*/\1/p'); do
+  case "$verb" in
+    render)
+      echo "== moped render $example --all -o $out/diagrams"
+      "$moped" render "$example" --all -o "$out/diagrams" ;;
+    export)
+      echo "== moped export c $example -o $out/c"
+      "$moped" export c "$example" -o "$out/c"
+      echo "== moped export zproto $example -o $out/zproto"
+      "$moped" export zproto "$example" -o "$out/zproto" || true ;;
+    doc)
+      echo "== moped doc $example -o $out/majordomo.html"
+      "$moped" doc "$example" -o "$out/majordomo.html"
+      "$moped" doc "$example" -o "$out/majordomo.md" ;;
+  esac
+done
+echo
+echo "Done. See $out/."

@@ -1,0 +1,48 @@
+/* moped-canvas.h: the whiteboard: a custom widget that draws and edits a design's nodes, sockets, links and notes.
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ *
+ * Every change the canvas makes goes through the design's edit API; it redraws from
+ * the design's "changed" signal, so undo, the inspector and the command line all
+ * agree with what is drawn.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "moped-design.h"
+
+G_BEGIN_DECLS
+
+#define MOPED_TYPE_CANVAS (moped_canvas_get_type ())
+G_DECLARE_FINAL_TYPE (MopedCanvas, moped_canvas, MOPED, CANVAS, GtkWidget)
+
+GtkWidget    *moped_canvas_new              (void);
+void          moped_canvas_set_design       (MopedCanvas  *self,
+                                             MopedDesign  *design);
+MopedDesign  *moped_canvas_get_design       (MopedCanvas  *self);
+
+/* Selection: ids of the selected elements, in selection order ("selection-changed"). */
+GStrv         moped_canvas_dup_selection    (MopedCanvas  *self);
+void          moped_canvas_select           (MopedCanvas  *self,
+                                             const char   *id,
+                                             gboolean      extend);
+void          moped_canvas_clear_selection  (MopedCanvas  *self);
+/* Select @id and scroll so it is visible. */
+void          moped_canvas_reveal           (MopedCanvas  *self,
+                                             const char   *id);
+
+/* Badges for diagnostics (a GPtrArray of MopedDiagnostic; the canvas keeps a ref). */
+void          moped_canvas_set_diagnostics  (MopedCanvas  *self,
+                                             GPtrArray    *diagnostics);
+
+double        moped_canvas_get_zoom         (MopedCanvas  *self);
+void          moped_canvas_set_zoom         (MopedCanvas  *self,
+                                             double        zoom);
+void          moped_canvas_zoom_to_fit      (MopedCanvas  *self);
+
+/* Actions installed on the widget class (prefix "canvas."): add-node, add-note,
+ * add-socket, delete, duplicate, select-all, copy, cut, paste, zoom-in, zoom-out,
+ * zoom-fit, zoom-reset, snap (stateful), move-left/right/up/down. */
+
+G_END_DECLS
