@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <sys/resource.h>
 
+#include <glib/gstdio.h>
+
 #include "moped-design.h"
 #include "moped-diagnostic.h"
 #include "moped-file.h"

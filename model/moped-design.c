@@ -662,8 +662,8 @@ moped_design_add (MopedDesign  *self,
   op.element = _moped_element_new (kind, new_id);
   op.parent = parent;
   {
-    g_autoptr(GPtrArray) siblings = moped_element_get_children_of_kind (parent, kind);
-    op.index = (position < 0 || (guint) position > siblings->len) ? siblings->len : (guint) position;
+    guint n_siblings = _moped_element_count_kind (parent, kind);
+    op.index = (position < 0 || (guint) position > n_siblings) ? n_siblings : (guint) position;
   }
   record (self, &op, "Add");
   return op.element;
@@ -777,16 +777,14 @@ moped_design_move (MopedDesign  *self,
                    MopedElement *element,
                    guint         new_index)
 {
-  g_autoptr(GPtrArray) siblings = NULL;
   Op op = { OP_MOVE };
 
   g_return_if_fail (MOPED_IS_DESIGN (self));
   g_return_if_fail (element != NULL && element->design == self && element->parent != NULL);
 
-  siblings = moped_element_get_children_of_kind (element->parent, element->kind);
   op.element = element;
   op.index = (guint) moped_element_get_index (element);
-  op.new_index = MIN (new_index, siblings->len - 1);
+  op.new_index = MIN (new_index, _moped_element_count_kind (element->parent, element->kind) - 1);
   if (op.index != op.new_index)
     record (self, &op, "Reorder");
 }

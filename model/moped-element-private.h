@@ -41,6 +41,9 @@ void          _moped_element_insert_child (MopedElement       *self,
 /* Take @child out of @self's children; returns its index within its kind's group. */
 guint         _moped_element_take_child   (MopedElement       *self,
                                            MopedElement       *child);
+/* How many children of @kind @self has, without copying them. */
+guint         _moped_element_count_kind   (const MopedElement *self,
+                                           MopedKind           kind);
 void          _moped_element_set_design   (MopedElement       *self,
                                            MopedDesign        *design);
 

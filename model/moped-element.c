@@ -279,6 +279,16 @@ kind_range (const MopedElement *self,
   *end = lo;
 }
 
+guint
+_moped_element_count_kind (const MopedElement *self,
+                           MopedKind           kind)
+{
+  guint first, end;
+
+  kind_range (self, kind, &first, &end);
+  return end - first;
+}
+
 void
 _moped_element_insert_child (MopedElement *self,
                              MopedElement *child,
