@@ -93,9 +93,16 @@ moped_cli_check (int    argc,
     }
   fflush (stdout);
   if (!quiet)
-    fprintf (stderr, "%u error%s, %u warning%s in %u file%s\n",
-             n_errors, n_errors == 1 ? "" : "s", n_warnings, n_warnings == 1 ? "" : "s",
-             g_strv_length (files), g_strv_length (files) == 1 ? "" : "s");
+    {
+      guint n_read = g_strv_length (files) - n_unreadable;
+
+      fprintf (stderr, "%u error%s, %u warning%s in %u file%s",
+               n_errors, n_errors == 1 ? "" : "s", n_warnings, n_warnings == 1 ? "" : "s",
+               n_read, n_read == 1 ? "" : "s");
+      if (n_unreadable > 0)
+        fprintf (stderr, "; %u file%s could not be read", n_unreadable, n_unreadable == 1 ? "" : "s");
+      fputc ('\n', stderr);
+    }
   if (n_unreadable > 0)
     return MOPED_EXIT_USAGE;
   return n_errors > 0 ? MOPED_EXIT_DESIGN_ERRORS : MOPED_EXIT_OK;

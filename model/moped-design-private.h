@@ -9,6 +9,9 @@
 
 G_BEGIN_DECLS
 
+/* Ids are XML NCNames (the schema checks them as xsd:ID). */
+gboolean      _moped_design_id_is_valid    (const char   *id);
+
 /* Add an element with default property values; no history, no signal. NULL if the id
  * is taken or the kind may not live under @parent. */
 MopedElement *_moped_design_insert_raw     (MopedDesign  *self,

@@ -451,8 +451,8 @@ fresh_id (MopedDesign *self,
 
 /* Ids are XML NCNames, so the schema can check them as xsd:ID and references as
  * xsd:IDREF: a letter, '_' or non-ASCII first, then also digits, '-' and '.'. */
-static gboolean
-valid_id (const char *id)
+gboolean
+_moped_design_id_is_valid (const char *id)
 {
   if (id == NULL || *id == '\0' || !g_utf8_validate (id, -1, NULL))
     return FALSE;
@@ -462,6 +462,22 @@ valid_id (const char *id)
     if (!(g_ascii_isalnum (*p) || *p == '_' || *p == '-' || *p == '.' || (guchar) *p >= 0x80))
       return FALSE;
   return TRUE;
+}
+
+/* A new element gets a readable name ("Node 3", from its fresh id's number) rather
+ * than none, which validation would report as an error straight away. */
+static void
+give_default_name (MopedElement *element,
+                   guint         number)
+{
+  int slot;
+  const MopedPropSpec *spec = _moped_element_get_spec (element, MOPED_PROP_NAME, &slot);
+  const char *label = moped_schema_get_kind (element->kind)->label;
+
+  if (spec == NULL || element->kind == MOPED_KIND_DESIGN)
+    return;
+  g_free (element->values[slot].s);
+  element->values[slot].s = number ? g_strdup_printf ("%s %u", label, number) : g_strdup (label);
 }
 
 /* ---- GObject -------------------------------------------------------------- */
@@ -619,7 +635,7 @@ _moped_design_insert_raw (MopedDesign  *self,
   g_return_val_if_fail (MOPED_IS_DESIGN (self), NULL);
   g_return_val_if_fail (parent != NULL && parent->design == self, NULL);
 
-  if (!moped_schema_parent_allows (parent->kind, kind) || !valid_id (id) ||
+  if (!moped_schema_parent_allows (parent->kind, kind) || !_moped_design_id_is_valid (id) ||
       g_hash_table_contains (self->ids, id))
     return NULL;
   bump_counter (self, kind, id);
@@ -650,7 +666,7 @@ moped_design_add (MopedDesign  *self,
                  moped_schema_get_kind (parent->kind)->element_name);
       return NULL;
     }
-  if (id != NULL && (!valid_id (id) || g_hash_table_contains (self->ids, id)))
+  if (id != NULL && (!_moped_design_id_is_valid (id) || g_hash_table_contains (self->ids, id)))
     {
       g_warning ("id “%s” is taken or not valid", id);
       return NULL;
@@ -661,6 +677,7 @@ moped_design_add (MopedDesign  *self,
 
   op.element = _moped_element_new (kind, new_id);
   op.parent = parent;
+  give_default_name (op.element, id == NULL ? self->next_id[kind] : 0);
   {
     guint n_siblings = _moped_element_count_kind (parent, kind);
     op.index = (position < 0 || (guint) position > n_siblings) ? n_siblings : (guint) position;

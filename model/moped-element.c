@@ -124,7 +124,14 @@ _moped_value_parse (const MopedPropSpec *spec,
       value->s = g_strdup (text);
       return TRUE;
     case MOPED_VALUE_INT:
-      return parse_int (text, &value->i, problem);
+      if (!parse_int (text, &value->i, problem))
+        return FALSE;
+      if ((spec->flags & MOPED_PROP_FLAG_POSITIVE) && value->i < 1)
+        {
+          *problem = g_strdup_printf ("it must be 1 or more, not %s", text);
+          return FALSE;
+        }
+      return TRUE;
     case MOPED_VALUE_DOUBLE:
       return parse_double (text, &value->d, problem);
     case MOPED_VALUE_BOOL:

@@ -406,16 +406,6 @@ set_attribute (Loader       *self,
                     problem ? problem : "not a valid value");
       return FALSE;
     }
-  /* Every whole-number property of the format counts something (instances,
-   * protocol version), so zero or less never makes sense. */
-  if (spec->type == MOPED_VALUE_INT && moped_element_get_int (element, prop) < 1)
-    {
-      g_autofree char *shown = shorten (value);
-
-      loader_error (self, error, MOPED_FILE_ERROR_INVALID, attribute_offset (self, tag, name, 0),
-                    "bad %s on <%s>: it must be 1 or more, not %s", name, element_name, shown);
-      return FALSE;
-    }
   if (spec->type == MOPED_VALUE_REF && value[0] != '\0')
     {
       PendingRef ref = { element, prop, tag };
@@ -439,7 +429,6 @@ check_required (Loader       *self,
     {
       const MopedPropSpec *spec = &ks->props[i];
       const char *name = moped_schema_get_prop_name (spec->prop);
-      gboolean is_text = spec->type == MOPED_VALUE_STRING || spec->type == MOPED_VALUE_REF;
 
       if (!(spec->flags & MOPED_PROP_FLAG_REQUIRED))
         continue;
@@ -449,7 +438,7 @@ check_required (Loader       *self,
                         "<%s> has no %s attribute; it is required", ks->element_name, name);
           return FALSE;
         }
-      if (is_text && moped_element_get_string (element, spec->prop)[0] == '\0')
+      if (spec->type == MOPED_VALUE_REF && moped_element_get_string (element, spec->prop)[0] == '\0')
         {
           loader_error (self, error, MOPED_FILE_ERROR_INVALID, attribute_offset (self, tag, name, 0),
                         "the %s of <%s> is empty; it is required", name, ks->element_name);
@@ -616,8 +605,8 @@ add_element (Loader       *self,
       g_autofree char *shown = shorten (id);
 
       loader_error (self, error, MOPED_FILE_ERROR_INVALID, attribute_offset (self, tag, "id", 0),
-                    "“%s” cannot be an id: an id is one word, without spaces or the "
-                    "characters < > & \"", shown);
+                    "“%s” cannot be an id: an id starts with a letter or “_” and goes on "
+                    "with letters, digits, “-”, “_” or “.”", shown);
       return NULL;
     }
   g_hash_table_insert (self->tags, (gpointer) moped_element_get_id (element),
@@ -843,6 +832,14 @@ markup_error (Loader              *self,
 
       if (colon != NULL)
         message = colon + 2;
+    }
+  /* GMarkup's "Document must begin with an element" would be puzzling here. */
+  if (self->seen_root && self->stack->len == 0 && offset < self->length &&
+      self->data[offset] != '<' && !is_xml_space (self->data[offset]))
+    {
+      loader_error (self, error, MOPED_FILE_ERROR_SYNTAX, offset,
+                    "not well-formed XML: text after the end of <design>");
+      return;
     }
   /* GMarkup may quote a lone byte of a multi-byte character. */
   valid = g_utf8_make_valid (message, -1);

@@ -74,7 +74,7 @@ static const MopedPropSpec node_props[] = {
   NAME,
   STR (ROLE, "Role"),
   STR (DESCRIPTION, "Description"),
-  { MOPED_PROP_INSTANCES, MOPED_VALUE_INT, 0, "1", NULL, 0, "Instances" },
+  { MOPED_PROP_INSTANCES, MOPED_VALUE_INT, MOPED_PROP_FLAG_POSITIVE, "1", NULL, 0, "Instances" },
   GEO (X, "0", "X"),
   GEO (Y, "0", "Y"),
   GEO (WIDTH, "180", "Width"),
@@ -105,7 +105,7 @@ static const MopedPropSpec link_props[] = {
 
 static const MopedPropSpec protocol_props[] = {
   NAME,
-  { MOPED_PROP_VERSION, MOPED_VALUE_INT, 0, "1", NULL, 0, "Version" },
+  { MOPED_PROP_VERSION, MOPED_VALUE_INT, MOPED_PROP_FLAG_POSITIVE, "1", NULL, 0, "Version" },
   STR (SUMMARY, "Summary"),
 };
 

@@ -13,9 +13,11 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  MOPED_PROP_FLAG_REQUIRED = 1 << 0, /* must be present in a file, non-empty */
+  MOPED_PROP_FLAG_REQUIRED = 1 << 0, /* always written, must be present in a file; an empty
+                                      * name is a design error (validation), not a file error */
   MOPED_PROP_FLAG_GEOMETRY = 1 << 1, /* position or size on the canvas */
   MOPED_PROP_FLAG_OWNING   = 1 << 2, /* REF: when the target goes, this element goes too */
+  MOPED_PROP_FLAG_POSITIVE = 1 << 3, /* INT: counts something, so 1 or more */
 } MopedPropFlags;
 
 typedef struct

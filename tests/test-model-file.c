@@ -320,6 +320,25 @@ test_references_survive (void)
   g_assert_true (moped_design_get_modified (loaded));
 }
 
+/* An empty name is a design error for validation to report, not a broken file:
+ * a user who cleared a name and saved must be able to open the file again. */
+static void
+test_empty_name_loads (void)
+{
+  const char *text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                     "<design format=\"1\" name=\"\">\n"
+                     "  <node id=\"n\" name=\"\"/>\n"
+                     "</design>\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MopedDesign) design = moped_file_load_data (text, -1, "t.moped", &error);
+  g_autofree char *again = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (moped_element_get_name (moped_design_lookup (design, "n")), ==, "");
+  again = moped_file_to_data (design, NULL);
+  g_assert_cmpstr (again, ==, text);
+}
+
 static void
 test_empty_design (void)
 {
@@ -483,7 +502,10 @@ static const BadCase bad_cases[] = {
     { "not well-formed XML", "Document ended unexpectedly" } },
   { "unknown-entity", D "  <node id=\"a\" name=\"&nbsp;\"/>\n" END, -1, SYNTAX, "2:28",
     { "not well-formed XML", "nbsp" } },
-  { "text-after-root", D END "junk\n", -1, SYNTAX, "3:1", { "not well-formed XML" } },
+  { "text-after-root", D END "junk\n", -1, SYNTAX, "3:1",
+    { "not well-formed XML: text after the end of <design>" } },
+  { "unclosed-comment-after-root", D END "<!-- unfinished", -1, SYNTAX, "3:16",
+    { "not well-formed XML", "inside a comment" } },
   /* GMarkup quotes the first byte of the “€” here, which alone is not UTF-8. */
   { "bad-attribute-name", "<design format=\"1\" f€=\"1\"/>", -1, SYNTAX, "1:22",
     { "not well-formed XML", "is not a valid name" } },
@@ -557,14 +579,14 @@ static const BadCase bad_cases[] = {
     { "the id of <node> is empty" } },
   { "bad-id", D "  <node id=\"a b\" name=\"N\"/>\n" END, -1, INVALID, "2:9",
     { "“a b” cannot be an id" } },
+  { "id-starts-with-digit", D "  <node id=\"1st\" name=\"N\"/>\n" END, -1, INVALID, "2:9",
+    { "“1st” cannot be an id", "starts with a letter" } },
   { "duplicate-id", D "  <node id=\"a\" name=\"A\"/>\n  <note id=\"b\"/>\n  <note id=\"a\"/>\n" END, -1,
     INVALID, "4:9", { "duplicate id “a”", "the <node> at line 2, column 3 already has it" } },
   { "id-design", D "  <node id=\"design\" name=\"A\"/>\n" END, -1, INVALID, "2:9",
     { "duplicate id “design”", "the <design> at line 1, column 1" } },
   { "no-name", D "  <node id=\"n\"/>\n" END, -1, INVALID, "2:3",
     { "<node> has no name attribute; it is required" } },
-  { "empty-name", D "  <node id=\"n\" name=\"\"/>\n" END, -1, INVALID, "2:16",
-    { "the name of <node> is empty; it is required" } },
   { "no-type", D NODE "    <socket id=\"s\" name=\"s\"/>\n", -1, INVALID, "3:5",
     { "<socket> has no type attribute" } },
   { "link-no-from", D "  <link id=\"l\" to=\"s\"/>\n" END, -1, INVALID, "2:3",
@@ -801,6 +823,7 @@ test_save_new_file (void)
   written = read_bytes (path, &length);
   g_assert_cmpstr (written, ==, expected);
   g_assert_cmpuint (count_entries (dir), ==, 1);
+  assert_valid_against_schema (written, length);
 
   loaded = moped_file_load (path, &error);
   g_assert_no_error (error);
@@ -1004,6 +1027,7 @@ main (int   argc,
   g_test_add_func ("/file/round-trip", test_round_trip);
   g_test_add_func ("/file/references-survive", test_references_survive);
   g_test_add_func ("/file/empty-design", test_empty_design);
+  g_test_add_func ("/file/empty-name-loads", test_empty_name_loads);
   g_test_add_func ("/file/control-characters", test_control_characters);
   g_test_add_func ("/file/canonical-file", test_canonical_file);
   g_test_add_func ("/file/noncanonical-file", test_noncanonical_file);

@@ -844,7 +844,9 @@ test_order (void)
   fixture_init (&f);
   /* A node without name or socket first in the document, link errors later, an
    * unused command at the end. */
-  moped_design_add (f.design, moped_design_get_root (f.design), MOPED_KIND_NODE, 0, "first-node");
+  moped_design_set_string (f.design,
+                           moped_design_add (f.design, moped_design_get_root (f.design), MOPED_KIND_NODE, 0, "first-node"),
+                           MOPED_PROP_NAME, "");
   moped_design_set_string (f.design, f.link, MOPED_PROP_ENDPOINT, "");
   moped_design_set_enum (f.design, f.rep, MOPED_PROP_MODE, MOPED_SOCKET_MODE_CONNECT);
   add_command (f.design, f.protocol, "bye", "BYE", NULL);
