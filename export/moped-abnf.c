@@ -697,8 +697,9 @@ write_header (Grammar      *self,
   append_comment (self->out, title);
   append_comment (self->out,
                   "Each message is a multipart ZeroMQ message: the command frame (the command's "
-                  "name as text), then one frame per field. The frames that sockets add (routing "
-                  "ids, empty delimiters) are not part of this grammar.");
+                  "name as text), then one frame per field. The envelope before the command "
+                  "frame (routing ids, empty delimiters, the topic frame of PUB sockets) is not "
+                  "part of this grammar.");
 }
 
 static void

@@ -114,6 +114,9 @@ const char    *_moped_doc_name          (MopedElement  *element);
 /* The links that carry @protocol (any link when @protocol is NULL), in order. */
 GPtrArray     *_moped_doc_protocol_links (MopedDoc     *self,
                                           MopedElement *protocol);
+/* The nodes that take part in @protocol, in document order. */
+GPtrArray     *_moped_doc_protocol_nodes (MopedDoc     *self,
+                                          MopedElement *protocol);
 /* The socket at the other end of @link from @socket. */
 MopedElement  *_moped_doc_link_peer     (MopedElement  *link,
                                          MopedElement  *socket);

@@ -111,16 +111,16 @@ cover_tree (MopedDoc     *self,
 /* A node takes part in a protocol when it has a socket on a link carrying it, sends
  * one of its commands, or is a step's end in one of its flows. */
 static gboolean
-node_in_protocol (MopedDoc     *self,
-                  MopedElement *node,
-                  MopedElement *protocol)
+node_in_protocol (MopedElement *node,
+                  MopedElement *protocol,
+                  GPtrArray    *links)
 {
   g_autoptr(GPtrArray) commands = moped_element_get_children_of_kind (protocol, MOPED_KIND_COMMAND);
   g_autoptr(GPtrArray) flows = moped_element_get_children_of_kind (protocol, MOPED_KIND_FLOW);
 
-  for (guint i = 0; i < self->links->len; i++)
+  for (guint i = 0; i < links->len; i++)
     {
-      MopedElement *link = g_ptr_array_index (self->links, i);
+      MopedElement *link = g_ptr_array_index (links, i);
       MopedElement *from = moped_element_get_ref (link, MOPED_PROP_FROM);
       MopedElement *to = moped_element_get_ref (link, MOPED_PROP_TO);
 
@@ -144,6 +144,20 @@ node_in_protocol (MopedDoc     *self,
   return FALSE;
 }
 
+GPtrArray *
+_moped_doc_protocol_nodes (MopedDoc     *self,
+                           MopedElement *protocol)
+{
+  g_autoptr(GPtrArray) nodes = moped_design_collect (self->design, MOPED_KIND_NODE);
+  g_autoptr(GPtrArray) links = _moped_doc_protocol_links (self, protocol);
+  GPtrArray *result = g_ptr_array_new ();
+
+  for (guint i = 0; i < nodes->len; i++)
+    if (node_in_protocol (g_ptr_array_index (nodes, i), protocol, links))
+      g_ptr_array_add (result, g_ptr_array_index (nodes, i));
+  return result;
+}
+
 static void
 compute_scope (MopedDoc *self)
 {
@@ -158,10 +172,10 @@ compute_scope (MopedDoc *self)
       g_ptr_array_add (self->protocols, self->protocol);
     }
   self->links = _moped_doc_protocol_links (self, self->protocol);
-  self->nodes = g_ptr_array_new ();
-  for (guint i = 0; i < nodes->len; i++)
-    if (self->protocol == NULL || node_in_protocol (self, g_ptr_array_index (nodes, i), self->protocol))
-      g_ptr_array_add (self->nodes, g_ptr_array_index (nodes, i));
+  if (self->protocol == NULL)
+    self->nodes = g_ptr_array_ref (nodes);
+  else
+    self->nodes = _moped_doc_protocol_nodes (self, self->protocol);
 
   cover (self, moped_design_get_root (self->design));
   for (guint i = 0; i < self->protocols->len; i++)
@@ -285,7 +299,7 @@ build_front_matter (MopedDoc *self)
   item = _moped_doc_list_add_item (list, "Status: ");
   if (n_errors > 0)
     _moped_doc_appendf (item, MOPED_DOC_SPAN_TEXT,
-                        "raw (the design has %u error%s, listed in Appendix A)",
+                        "raw (%u error%s in the design, listed in Appendix A)",
                         n_errors, n_errors == 1 ? "" : "s");
   else
     _moped_doc_append (item, MOPED_DOC_SPAN_TEXT, "draft");
@@ -477,18 +491,57 @@ format_value (double value)
   return g_strdup (g_ascii_formatd (buffer, sizeof buffer, "%.15g", value));
 }
 
-static const char *
-target_name (MopedElement *target)
+static char *
+end_name (MopedElement *socket)
 {
-  if (target == NULL)
-    return "the whole design";
-  if (moped_element_get_kind (target) == MOPED_KIND_LINK)
-    {
-      const char *label = moped_element_get_string (target, MOPED_PROP_LABEL);
+  if (socket == NULL)
+    return g_strdup ("(unknown)");
+  return g_strdup_printf ("%s.%s", _moped_doc_name (moped_element_get_parent (socket)),
+                          _moped_doc_name (socket));
+}
 
-      return *label != '\0' ? label : moped_element_get_id (target);
+/* "node Server", "link greetings (Client.request to Server.reply)", "step 2 of flow
+ * Round trip": an element as a reader finds it in the design. */
+static char *
+element_label (MopedElement *element)
+{
+  MopedKind kind;
+  g_autofree char *kind_label = NULL;
+
+  if (element == NULL)
+    return g_strdup ("the whole design");
+  kind = moped_element_get_kind (element);
+  kind_label = g_ascii_strdown (moped_schema_get_kind (kind)->label, -1);
+  switch ((int) kind)
+    {
+    case MOPED_KIND_DESIGN:
+      return g_strdup ("the whole design");
+    case MOPED_KIND_LINK:
+      {
+        const char *label = moped_element_get_string (element, MOPED_PROP_LABEL);
+        g_autofree char *from = end_name (moped_element_get_ref (element, MOPED_PROP_FROM));
+        g_autofree char *to = end_name (moped_element_get_ref (element, MOPED_PROP_TO));
+
+        if (*label != '\0')
+          return g_strdup_printf ("link %s (%s to %s)", label, from, to);
+        return g_strdup_printf ("link from %s to %s", from, to);
+      }
+    case MOPED_KIND_SOCKET:
+      {
+        g_autofree char *name = end_name (element);
+
+        return g_strdup_printf ("socket %s", name);
+      }
+    case MOPED_KIND_STEP:
+      return g_strdup_printf ("step %d of flow %s", moped_element_get_index (element) + 1,
+                              _moped_doc_name (moped_element_get_parent (element)));
+    case MOPED_KIND_FIELD:
+    case MOPED_KIND_METHOD:
+      return g_strdup_printf ("%s %s of %s", kind_label, _moped_doc_name (element),
+                              _moped_doc_name (moped_element_get_parent (element)));
+    default:
+      return g_strdup_printf ("%s %s", kind_label, _moped_doc_name (element));
     }
-  return _moped_doc_name (target);
 }
 
 static void
@@ -506,6 +559,7 @@ build_requirements (MopedDoc *self)
       MopedElement *target = moped_element_get_ref (requirement, MOPED_PROP_TARGET);
       g_autofree char *value = format_value (moped_element_get_double (requirement, MOPED_PROP_VALUE));
       const char *unit = moped_element_get_string (requirement, MOPED_PROP_UNIT);
+      g_autofree char *target_label = NULL;
       GPtrArray *row;
 
       if (!_moped_doc_covers (self, requirement))
@@ -522,7 +576,8 @@ build_requirements (MopedDoc *self)
       _moped_doc_row_add_cell (row, moped_metric_get_name (moped_element_get_enum (requirement, MOPED_PROP_METRIC)));
       _moped_doc_appendf (_moped_doc_row_add_cell (row, NULL), MOPED_DOC_SPAN_TEXT, "%s%s%s",
                           value, *unit ? " " : "", unit);
-      _moped_doc_row_add_cell (row, target_name (target));
+      target_label = element_label (target);
+      _moped_doc_row_add_cell (row, target_label);
       _moped_doc_row_add_cell (row, moped_element_get_string (requirement, MOPED_PROP_DESCRIPTION));
     }
 }
@@ -614,12 +669,14 @@ build_diagnostics (MopedDoc *self)
       const MopedDiagnostic *d = g_ptr_array_index (self->diagnostics, i);
       MopedElement *element = NULL;
       GPtrArray *row = _moped_doc_table_add_row (table);
+      g_autofree char *label = NULL;
 
       if (d->element_ids != NULL && d->element_ids[0] != NULL)
         element = moped_design_lookup (self->design, d->element_ids[0]);
       _moped_doc_row_add_cell (row, moped_severity_get_name (d->severity));
       _moped_doc_append (_moped_doc_row_add_cell (row, NULL), MOPED_DOC_SPAN_CODE, d->code);
-      _moped_doc_row_add_cell (row, element != NULL ? target_name (element) : "the whole design");
+      label = element_label (element);
+      _moped_doc_row_add_cell (row, label);
       _moped_doc_row_add_cell (row, d->message);
       _moped_doc_row_add_cell (row, d->hint != NULL ? d->hint : "");
     }
@@ -743,6 +800,13 @@ moped_doc_get_title (MopedDoc *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
   return self->title;
+}
+
+guint
+moped_doc_get_n_errors (MopedDoc *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return count_errors (self);
 }
 
 const char *

@@ -43,6 +43,8 @@ void        moped_doc_free         (MopedDoc     *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MopedDoc, moped_doc_free)
 
 const char *moped_doc_get_title    (MopedDoc     *self);
+/* How many errors the document lists in its appendix (it is raw while there are any). */
+guint       moped_doc_get_n_errors (MopedDoc     *self);
 
 /* The Markdown text. Diagrams are linked as "<figure_base>-architecture.svg" and
  * "<figure_base>-flow-<flow>.svg", files that sit beside the Markdown. When @figures

@@ -7,9 +7,12 @@
  */
 #pragma once
 
+#include <cairo.h>
 #include <gio/gio.h>
 
 #include "moped-design.h"
+#include "moped-diagnostic.h"
+#include "moped-graphviz.h"
 
 G_BEGIN_DECLS
 
@@ -50,5 +53,43 @@ GBytes   *moped_render_flow                 (MopedDesign       *design,
                                              MopedRenderFormat  format,
                                              double             scale,
                                              GError           **error);
+
+/* ---- beyond the defaults ------------------------------------------------------ */
+
+typedef struct
+{
+  MopedLayoutEngine    engine;     /* MOPED_LAYOUT_ENGINE_DOT; CANVAS keeps the design's positions */
+  MopedLayoutDirection direction;  /* MOPED_LAYOUT_LEFT_RIGHT */
+  double               scale;      /* PNG: 1.0 = 96 dpi */
+  guint                timeout_ms; /* for graphviz; 0 = MOPED_LAYOUT_RUNNER_DEFAULT_TIMEOUT_MS */
+} MopedRenderOptions;
+
+void      moped_render_options_init         (MopedRenderOptions       *options);
+/* Graphviz runs in a child process (moped-layout-runner.h): a crash, a failure or a
+ * time-out is a MOPED_RENDER_ERROR_LAYOUT error. */
+GBytes   *moped_render_architecture_with_options (MopedDesign              *design,
+                                             MopedRenderFormat         format,
+                                             const MopedRenderOptions *options,
+                                             GError                  **error);
+
+/* The laid-out architecture as drawing operations, for painting it anywhere (print,
+ * previews); the same picture the PNG and PDF show. */
+MopedGraphvizGeometry *moped_render_architecture_geometry (MopedDesign              *design,
+                                             const MopedRenderOptions *options,
+                                             GCancellable             *cancellable,
+                                             GError                  **error);
+/* Paint @geometry at its natural size (points) with its top left at the origin. */
+void      moped_render_draw_geometry        (cairo_t                  *cr,
+                                             const MopedGraphvizGeometry *geometry);
+
+/* The flow whose id or name is @name, or NULL (with an error that lists the flows). */
+MopedElement *moped_render_find_flow        (MopedDesign              *design,
+                                             const char               *name,
+                                             GError                  **error);
+
+/* Colours of diagnostics, the canvas's: "#rrggbb" for lines and text... */
+const char *moped_render_severity_color     (MopedSeverity             severity);
+/* ...and a light tint of it for fills. */
+const char *moped_render_severity_tint      (MopedSeverity             severity);
 
 G_END_DECLS

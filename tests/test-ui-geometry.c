@@ -148,11 +148,22 @@ test_wire (void)
   g_assert_cmpfloat_with_epsilon (wire->label.x + wire->label.width / 2, mid.x, 1e-9);
   g_assert_cmpfloat_with_epsilon (wire->label.height, MOPED_CANVAS_LABEL_LINE + 6, 1e-9);
 
-  /* A label adds a line. */
+  g_assert_false (wire->label_inline);
+
+  /* A label goes on the same line where the ports are far apart... */
   moped_canvas_geometry_free (g_steal_pointer (&geometry));
   moped_design_set_string (f.design, f.link, MOPED_PROP_LABEL, "hello");
   geometry = moped_canvas_geometry_new (f.design, NULL, NULL);
   wire = moped_canvas_geometry_get_wire (geometry, f.link);
+  g_assert_true (wire->label_inline);
+  g_assert_cmpfloat_with_epsilon (wire->label.height, MOPED_CANVAS_LABEL_LINE + 6, 1e-9);
+
+  /* ...and on a line of its own where they are close. */
+  moped_canvas_geometry_free (g_steal_pointer (&geometry));
+  moped_design_set_double (f.design, f.server, MOPED_PROP_X, 300);
+  geometry = moped_canvas_geometry_new (f.design, NULL, NULL);
+  wire = moped_canvas_geometry_get_wire (geometry, f.link);
+  g_assert_false (wire->label_inline);
   g_assert_cmpfloat_with_epsilon (wire->label.height, 2 * MOPED_CANVAS_LABEL_LINE + 6, 1e-9);
 
   fixture_clear (&f);
@@ -548,6 +559,18 @@ test_dirty (void)
   g_array_append_val (changes, change);
   moped_canvas_geometry_update (geometry, changes, dirty);
   g_assert_true (g_hash_table_contains (dirty, f.client));
+  g_assert_false (g_hash_table_contains (dirty, f.server));
+
+  /* A socket's new type changes its node and the links it colours. */
+  g_hash_table_remove_all (dirty);
+  g_array_set_size (changes, 0);
+  moped_design_set_enum (f.design, f.req, MOPED_PROP_TYPE, MOPED_SOCKET_DEALER);
+  change.element = f.req;
+  change.prop = MOPED_PROP_TYPE;
+  g_array_append_val (changes, change);
+  moped_canvas_geometry_update (geometry, changes, dirty);
+  g_assert_true (g_hash_table_contains (dirty, f.client));
+  g_assert_true (g_hash_table_contains (dirty, f.link));
   g_assert_false (g_hash_table_contains (dirty, f.server));
 
   moped_canvas_geometry_free (geometry);

@@ -15,6 +15,16 @@
 #include "moped-endpoint.h"
 #include "moped-schema.h"
 
+/* A wire and what its label placement needs. The wire comes first: a WireItem is
+ * handed out as its MopedCanvasWire. */
+typedef struct
+{
+  MopedCanvasWire wire;
+  MopedCanvasRect hull;   /* the curve's control polygon */
+  MopedCanvasRect home;   /* the label at the middle of the curve */
+  guint           order;  /* in document order */
+} WireItem;
+
 struct _MopedCanvasGeometry
 {
   MopedDesign            *design;
@@ -147,6 +157,17 @@ typedef struct
 } PortPlan;
 
 static int
+compare_rows (gconstpointer a,
+              gconstpointer b)
+{
+  const PortPlan *pa = a, *pb = b;
+
+  if (pa->key != pb->key)
+    return pa->key < pb->key ? -1 : 1;
+  return pa->index < pb->index ? -1 : (pa->index > pb->index);
+}
+
+static int
 compare_plans (gconstpointer a,
                gconstpointer b)
 {
@@ -266,6 +287,10 @@ layout_ports (MopedCanvasGeometry   *self,
   guint n_side[2] = { 0, 0 };
   guint seen[2] = { 0, 0 };
 
+  double top = rect->y + MIN (MOPED_CANVAS_HEADER_HEIGHT, rect->height / 2);
+  double span = rect->y + rect->height - 4 - top;
+  gboolean shared_rows;
+
   for (guint i = 0; i < sockets->len; i++)
     {
       plans[i].socket = g_ptr_array_index (sockets, i);
@@ -273,15 +298,17 @@ layout_ports (MopedCanvasGeometry   *self,
       plan_port (self, rect, &plans[i]);
       n_side[plans[i].side]++;
     }
-  qsort (plans, sockets->len, sizeof (PortPlan), compare_plans);
+  /* With ports on both sides and room enough, each port gets a row of its own, so
+   * that every socket name may use the whole width; else each side has its rows. */
+  shared_rows = n_side[0] > 0 && n_side[1] > 0 &&
+                span / sockets->len >= MOPED_CANVAS_CHIP_HEIGHT + 4;
+  qsort (plans, sockets->len, sizeof (PortPlan), shared_rows ? compare_rows : compare_plans);
 
   for (guint i = 0; i < sockets->len; i++)
     {
       MopedCanvasPort *port = g_new0 (MopedCanvasPort, 1);
-      double top = rect->y + MIN (MOPED_CANVAS_HEADER_HEIGHT, rect->height / 2);
-      double span = rect->y + rect->height - 4 - top;
-      guint n = n_side[plans[i].side];
-      guint k = seen[plans[i].side]++;
+      guint n = shared_rows ? sockets->len : n_side[plans[i].side];
+      guint k = shared_rows ? i : seen[plans[i].side]++;
 
       port->socket = plans[i].socket;
       port->node = node;
@@ -392,6 +419,10 @@ remove_box (MopedCanvasGeometry *self,
 
 /* ---- wires ------------------------------------------------------------------ */
 
+static void ensure_order (MopedCanvasGeometry *self);
+
+/* Two lines (label over endpoint) where the ports are close; one line where there is
+ * room between them, so that links running side by side keep their labels apart. */
 static void
 wire_label (MopedCanvasGeometry *self,
             MopedCanvasWire     *wire)
@@ -399,21 +430,31 @@ wire_label (MopedCanvasGeometry *self,
   const char *label = moped_element_get_string (wire->link, MOPED_PROP_LABEL);
   const char *endpoint = moped_element_get_string (wire->link, MOPED_PROP_ENDPOINT);
   MopedElement *protocol = moped_element_get_ref (wire->link, MOPED_PROP_PROTOCOL);
-  double width;
-  guint lines = 0;
+  double label_width, endpoint_width, room;
+  guint lines;
 
   if (*label == '\0' && protocol != NULL)
     label = moped_element_get_name (protocol);
-  width = MAX (measure (self, label, MOPED_CANVAS_TEXT_LABEL),
-               measure (self, endpoint, MOPED_CANVAS_TEXT_ENDPOINT));
+  label_width = measure (self, label, MOPED_CANVAS_TEXT_LABEL);
+  endpoint_width = measure (self, endpoint, MOPED_CANVAS_TEXT_ENDPOINT);
   lines = (label != NULL && *label != '\0') + (*endpoint != '\0');
+  room = fabs (wire->p[3].x - wire->p[0].x) - 2 * MOPED_CANVAS_PORT_RADIUS;
 
+  wire->label_inline = FALSE;
   if (lines == 0)
     {
       wire->label = (MopedCanvasRect) { wire->middle.x, wire->middle.y, 0, 0 };
       return;
     }
-  wire->label.width = width + 2 * MOPED_CANVAS_LABEL_PADDING;
+  if (lines == 2 && label_width + MOPED_CANVAS_LABEL_GAP + endpoint_width + 2 * MOPED_CANVAS_LABEL_PADDING + 16 <= room)
+    {
+      wire->label_inline = TRUE;
+      lines = 1;
+      wire->label.width = label_width + MOPED_CANVAS_LABEL_GAP + endpoint_width;
+    }
+  else
+    wire->label.width = MAX (label_width, endpoint_width);
+  wire->label.width += 2 * MOPED_CANVAS_LABEL_PADDING;
   wire->label.height = lines * MOPED_CANVAS_LABEL_LINE + 6;
   wire->label.x = wire->middle.x - wire->label.width / 2;
   wire->label.y = wire->middle.y - wire->label.height / 2;
@@ -421,11 +462,11 @@ wire_label (MopedCanvasGeometry *self,
 
 static gboolean
 layout_wire (MopedCanvasGeometry *self,
-             MopedCanvasWire     *wire)
+             WireItem            *item)
 {
+  MopedCanvasWire *wire = &item->wire;
   const MopedCanvasPort *a, *b;
   double dx, dy, reach;
-  MopedCanvasRect hull;
 
   wire->from = moped_element_get_ref (wire->link, MOPED_PROP_FROM);
   wire->to = moped_element_get_ref (wire->link, MOPED_PROP_TO);
@@ -443,47 +484,185 @@ layout_wire (MopedCanvasGeometry *self,
   wire->p[2] = (MopedCanvasPoint) { b->center.x + (b->side == MOPED_CANVAS_SIDE_LEFT ? -reach : reach), b->center.y };
   wire->middle = moped_canvas_wire_point (wire, 0.5);
   wire_label (self, wire);
+  item->home = wire->label;
 
-  hull = (MopedCanvasRect) { wire->p[0].x, wire->p[0].y, 0, 0 };
+  item->hull = (MopedCanvasRect) { wire->p[0].x, wire->p[0].y, 0, 0 };
   for (guint i = 1; i < 4; i++)
     {
       MopedCanvasRect r = { wire->p[i].x, wire->p[i].y, 0, 0 };
 
-      moped_canvas_rect_union (&hull, &r);
+      moped_canvas_rect_union (&item->hull, &r);
     }
+  wire->bounds = item->hull;
   if (wire->label.width > 0)
-    moped_canvas_rect_union (&hull, &wire->label);
-  wire->bounds = rect_grow (hull, MOPED_CANVAS_BOX_MARGIN);
+    moped_canvas_rect_union (&wire->bounds, &wire->label);
+  wire->bounds = rect_grow (wire->bounds, MOPED_CANVAS_BOX_MARGIN);
   return TRUE;
 }
 
-static void
+/* Lay out the link again; TRUE when its label looks different (not merely moved). */
+static gboolean
 update_wire (MopedCanvasGeometry *self,
              MopedElement        *link)
 {
-  MopedCanvasWire *wire = g_hash_table_lookup (self->wires, link);
+  WireItem *item = g_hash_table_lookup (self->wires, link);
+  MopedCanvasRect old_label = { 0 };
+  gboolean old_inline = FALSE;
 
   if (moped_element_get_design (link) != self->design)
     {
-      if (wire != NULL)
+      if (item != NULL)
         {
           g_hash_table_remove (self->wires, link);
           self->order_dirty = TRUE;
         }
-      return;
+      return FALSE;
     }
-  if (wire == NULL)
+  if (item == NULL)
     {
-      wire = g_new0 (MopedCanvasWire, 1);
-      wire->link = link;
-      g_hash_table_insert (self->wires, link, wire);
+      item = g_new0 (WireItem, 1);
+      item->wire.link = link;
+      g_hash_table_insert (self->wires, link, item);
       self->order_dirty = TRUE;
     }
-  if (!layout_wire (self, wire))
+  else
+    {
+      old_label = item->wire.label;
+      old_inline = item->wire.label_inline;
+    }
+  if (!layout_wire (self, item))
     {
       g_hash_table_remove (self->wires, link);
       self->order_dirty = TRUE;
+      return FALSE;
     }
+  return old_inline != item->wire.label_inline || old_label.width != item->wire.label.width ||
+         old_label.height != item->wire.label.height;
+}
+
+/* The links at either node of @wire's ends (with @wire itself) into @out. */
+static void
+collect_sharing (MopedCanvasGeometry   *self,
+                 const MopedCanvasWire *wire,
+                 GHashTable            *out)
+{
+  MopedElement *ends[2] = { wire->from, wire->to };
+
+  for (guint e = 0; e < 2; e++)
+    {
+      MopedElement *node = ends[e] ? moped_element_get_parent (ends[e]) : NULL;
+      MopedCanvasBox *box = node ? g_hash_table_lookup (self->boxes, node) : NULL;
+
+      for (guint p = 0; box != NULL && box->ports != NULL && p < box->ports->len; p++)
+        {
+          MopedCanvasPort *port = g_ptr_array_index (box->ports, p);
+          GPtrArray *links = g_hash_table_lookup (self->adjacency, port->socket);
+
+          for (guint l = 0; links != NULL && l < links->len; l++)
+            if (g_hash_table_contains (self->wires, g_ptr_array_index (links, l)))
+              g_hash_table_add (out, g_ptr_array_index (links, l));
+        }
+    }
+}
+
+static gboolean
+label_fits (MopedCanvasGeometry   *self,
+            WireItem              *item,
+            const MopedCanvasRect *label,
+            GHashTable            *sharing,
+            gboolean               at_home)
+{
+  GHashTableIter iter;
+  MopedElement *link;
+  MopedElement *ends[2] = { item->wire.from, item->wire.to };
+
+  g_hash_table_iter_init (&iter, sharing);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &link, NULL))
+    {
+      WireItem *other = g_hash_table_lookup (self->wires, link);
+
+      if (other != item && other->order < item->order && other->home.width > 0 &&
+          moped_canvas_rect_intersects (&other->home, label))
+        return FALSE;
+    }
+  /* Away from home, a label must not hide under the nodes it joins. */
+  for (guint e = 0; e < 2 && !at_home; e++)
+    {
+      MopedCanvasBox *box = g_hash_table_lookup (self->boxes, moped_element_get_parent (ends[e]));
+
+      if (box != NULL && moped_canvas_rect_intersects (&box->rect, label))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Labels of links that meet at a node stay clear of each other: a label moves along
+ * its curve away from the middle when an earlier link's label sits there. Only the
+ * home places of the others count, so the outcome does not depend on the order in
+ * which links are laid out. */
+static void
+place_label (MopedCanvasGeometry *self,
+             WireItem            *item)
+{
+  static const double candidates[] = { 0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8 };
+  g_autoptr(GHashTable) sharing = NULL;
+  MopedCanvasWire *wire = &item->wire;
+  double chosen = 0.5;
+
+  if (item->home.width > 0)
+    {
+      sharing = g_hash_table_new (NULL, NULL);
+      collect_sharing (self, wire, sharing);
+      for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+        {
+          MopedCanvasPoint at = moped_canvas_wire_point (wire, candidates[i]);
+          MopedCanvasRect label = { at.x - item->home.width / 2, at.y - item->home.height / 2,
+                                    item->home.width, item->home.height };
+
+          if (label_fits (self, item, &label, sharing, i == 0))
+            {
+              chosen = candidates[i];
+              break;
+            }
+        }
+    }
+  wire->middle = moped_canvas_wire_point (wire, chosen);
+  wire->label = item->home;
+  wire->label.x = wire->middle.x - wire->label.width / 2;
+  wire->label.y = wire->middle.y - wire->label.height / 2;
+  wire->bounds = item->hull;
+  if (wire->label.width > 0)
+    moped_canvas_rect_union (&wire->bounds, &wire->label);
+  wire->bounds = rect_grow (wire->bounds, MOPED_CANVAS_BOX_MARGIN);
+}
+
+/* Lay out @links (a set) again, and place the labels of every link meeting them. */
+static void
+update_wires (MopedCanvasGeometry *self,
+              GHashTable          *links,
+              GHashTable          *dirty)
+{
+  g_autoptr(GHashTable) place = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  MopedElement *link;
+
+  g_hash_table_iter_init (&iter, links);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &link, NULL))
+    if (update_wire (self, link) && dirty != NULL)
+      g_hash_table_add (dirty, link);
+
+  ensure_order (self);
+  g_hash_table_iter_init (&iter, links);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &link, NULL))
+    {
+      WireItem *item = g_hash_table_lookup (self->wires, link);
+
+      if (item != NULL)
+        collect_sharing (self, &item->wire, place);
+    }
+  g_hash_table_iter_init (&iter, place);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &link, NULL))
+    place_label (self, g_hash_table_lookup (self->wires, link));
 }
 
 /* ---- adjacency and order ------------------------------------------------------ */
@@ -552,10 +731,13 @@ ensure_order (MopedCanvasGeometry *self)
   links = moped_design_collect (self->design, MOPED_KIND_LINK);
   for (guint i = 0; i < links->len; i++)
     {
-      MopedCanvasWire *wire = g_hash_table_lookup (self->wires, g_ptr_array_index (links, i));
+      WireItem *item = g_hash_table_lookup (self->wires, g_ptr_array_index (links, i));
 
-      if (wire != NULL)
-        g_ptr_array_add (self->wire_order, wire);
+      if (item != NULL)
+        {
+          item->order = self->wire_order->len;
+          g_ptr_array_add (self->wire_order, item);
+        }
     }
 }
 
@@ -631,9 +813,14 @@ moped_canvas_geometry_rebuild (MopedCanvasGeometry *self)
   for (guint i = 0; i < nodes->len; i++)
     layout_box (self, g_hash_table_lookup (self->boxes, g_ptr_array_index (nodes, i)), NULL);
   links = moped_design_collect (self->design, MOPED_KIND_LINK);
-  for (guint i = 0; i < links->len; i++)
-    update_wire (self, g_ptr_array_index (links, i));
-  self->order_dirty = TRUE;
+  {
+    g_autoptr(GHashTable) all = g_hash_table_new (NULL, NULL);
+
+    for (guint i = 0; i < links->len; i++)
+      g_hash_table_add (all, g_ptr_array_index (links, i));
+    self->order_dirty = TRUE;
+    update_wires (self, all, NULL);
+  }
 }
 
 /* ---- incremental update ------------------------------------------------------ */
@@ -736,6 +923,8 @@ note_socket_change (MopedCanvasGeometry *self,
 {
   MopedElement *node = node_of_socket (self, change->element);
 
+  GPtrArray *links = g_hash_table_lookup (self->adjacency, change->element);
+
   if (change->type == MOPED_CHANGE_ADDED || change->type == MOPED_CHANGE_REMOVED)
     update->relink = TRUE;
   if (node != NULL)
@@ -743,6 +932,9 @@ note_socket_change (MopedCanvasGeometry *self,
       g_hash_table_add (update->nodes, node);
       mark_dirty (update, node);
     }
+  /* A link's label wears the colour of its from-socket's type. */
+  for (guint i = 0; links != NULL && i < links->len; i++)
+    mark_dirty (update, g_ptr_array_index (links, i));
 }
 
 static void
@@ -944,9 +1136,7 @@ moped_canvas_geometry_update (MopedCanvasGeometry *self,
     else
       remove_box (self, element);
 
-  g_hash_table_iter_init (&iter, update.wires);
-  while (g_hash_table_iter_next (&iter, (gpointer *) &element, NULL))
-    update_wire (self, element);
+  update_wires (self, update.wires, dirty);
 
   g_hash_table_unref (update.nodes);
   g_hash_table_unref (update.boxes);

@@ -23,6 +23,7 @@ G_BEGIN_DECLS
 #define MOPED_CANVAS_CHIP_GAP         4.0  /* between port, chip and socket name */
 #define MOPED_CANVAS_LABEL_PADDING    7.0  /* a link label's chip */
 #define MOPED_CANVAS_LABEL_LINE      15.0
+#define MOPED_CANVAS_LABEL_GAP        8.0  /* between label and endpoint on one line */
 #define MOPED_CANVAS_BOX_MARGIN      14.0  /* ports, badges and halo may reach this far out */
 #define MOPED_CANVAS_GRID            20.0
 #define MOPED_CANVAS_NODE_MIN_WIDTH 120.0
@@ -73,7 +74,7 @@ typedef struct
   MopedElement    *element;  /* a node or a note */
   MopedCanvasRect  rect;     /* exactly the model's x, y, width, height */
   MopedCanvasRect  bounds;   /* everything drawn for it: rect grown by MOPED_CANVAS_BOX_MARGIN */
-  GPtrArray       *ports;    /* of MopedCanvasPort, left side first, top to bottom */
+  GPtrArray       *ports;    /* of MopedCanvasPort, top to bottom (by side when rows are per side) */
   guint            serial;   /* changes when anything but the position changes */
 } MopedCanvasBox;
 
@@ -83,8 +84,9 @@ typedef struct
   MopedElement     *from;    /* sockets */
   MopedElement     *to;
   MopedCanvasPoint  p[4];    /* the cubic Bézier from the from-port to the to-port */
-  MopedCanvasPoint  middle;  /* the curve at t = 0.5, where the label sits */
+  MopedCanvasPoint  middle;  /* the point of the curve the label is centred on */
   MopedCanvasRect   label;   /* the label chip; width 0 when there is nothing to say */
+  gboolean          label_inline; /* label and endpoint on one line (room is wide, not tall) */
   MopedCanvasRect   bounds;
 } MopedCanvasWire;
 
@@ -167,8 +169,8 @@ const char            *moped_canvas_pair_describe       (MopedCanvasPair        
  * socket table (a draft type only pairs with draft types). */
 MopedSocketType        moped_canvas_peer_type           (MopedSocketType         type);
 /* The endpoint for a new link whose bound side is @bound: the one @bound already
- * binds, else "tcp://*:PORT" with the first port from 5555 that no link uses (or an
- * inproc endpoint for a type that cannot use tcp). */
+ * binds, else tcp on all interfaces with the first port from 5555 that no link uses
+ * (or an inproc endpoint for a type that cannot use tcp). */
 char                  *moped_canvas_suggest_endpoint    (MopedDesign            *design,
                                                          MopedElement           *bound);
 

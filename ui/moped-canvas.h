@@ -10,6 +10,7 @@
 
 #include <gtk/gtk.h>
 
+#include "moped-canvas-geometry.h"
 #include "moped-design.h"
 
 G_BEGIN_DECLS
@@ -41,8 +42,33 @@ void          moped_canvas_set_zoom         (MopedCanvas  *self,
                                              double        zoom);
 void          moped_canvas_zoom_to_fit      (MopedCanvas  *self);
 
+/* Grid and snapping ("show-grid", "snap-to-grid" properties; actions canvas.grid and
+ * canvas.snap toggle them). */
+gboolean      moped_canvas_get_snap_to_grid (MopedCanvas  *self);
+void          moped_canvas_set_snap_to_grid (MopedCanvas  *self,
+                                             gboolean      snap);
+gboolean      moped_canvas_get_show_grid    (MopedCanvas  *self);
+void          moped_canvas_set_show_grid    (MopedCanvas  *self,
+                                             gboolean      show);
+
+/* The view: design units (pixels at 100%) to widget coordinates and back. */
+void          moped_canvas_design_to_widget (MopedCanvas  *self,
+                                             double        x,
+                                             double        y,
+                                             double       *widget_x,
+                                             double       *widget_y);
+void          moped_canvas_widget_to_design (MopedCanvas  *self,
+                                             double        widget_x,
+                                             double        widget_y,
+                                             double       *x,
+                                             double       *y);
+/* Where everything is drawn (NULL without a design); kept up to date by the canvas. */
+MopedCanvasGeometry *moped_canvas_get_geometry (MopedCanvas *self);
+
 /* Actions installed on the widget class (prefix "canvas."): add-node, add-note,
  * add-socket, delete, duplicate, select-all, copy, cut, paste, zoom-in, zoom-out,
- * zoom-fit, zoom-reset, snap (stateful), move-left/right/up/down. */
+ * zoom-fit, zoom-reset, snap (stateful), move-left/right/up/down.
+ * Also: add-socket-type (s: a socket type name, "REQ"), grid (stateful), nudge ((dd):
+ * steps right and down), undo, redo, cancel (ends a drag, else clears the selection). */
 
 G_END_DECLS

@@ -25,5 +25,10 @@ void       moped_inspector_set_selection (MopedInspector     *self,
 /* Diagnostics (GPtrArray of MopedDiagnostic) shown inline next to the fields. */
 void       moped_inspector_set_diagnostics (MopedInspector   *self,
                                             GPtrArray        *diagnostics);
+/* Give the keyboard focus to the control editing @prop of @id ("Rename" puts the
+ * cursor in the name); FALSE when the inspector shows no such field. */
+gboolean   moped_inspector_focus_field     (MopedInspector   *self,
+                                            const char       *id,
+                                            MopedProp         prop);
 
 G_END_DECLS

@@ -1,0 +1,46 @@
+/* bench-startup-minimal.c: the yardstick of bench-startup.sh: a minimal GTK 4 application window that quits after its first frame.
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ *
+ * Built and run by bench-startup.sh next to `moped` with MOPED_EXIT_AFTER_FIRST_FRAME=1,
+ * so both are measured the same way: from process start to the end of the first
+ * painted frame, which both report on stderr as "first-frame REALTIME_USEC".
+ */
+#include <gtk/gtk.h>
+
+static void
+after_paint (GdkFrameClock *clock,
+             GApplication  *app)
+{
+  g_signal_handlers_disconnect_by_func (clock, after_paint, app);
+  g_printerr ("first-frame %" G_GINT64_FORMAT "\n", g_get_real_time ());
+  g_application_quit (app);
+}
+
+static void
+on_map (GtkWidget    *window,
+        GApplication *app)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (after_paint), app);
+}
+
+static void
+activate (GtkApplication *app)
+{
+  GtkWidget *window = gtk_application_window_new (app);
+
+  gtk_window_set_title (GTK_WINDOW (window), "Minimal");
+  gtk_window_set_default_size (GTK_WINDOW (window), 1180, 760);
+  g_signal_connect (window, "map", G_CALLBACK (on_map), app);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GtkApplication) app = gtk_application_new ("org.moped.BenchMinimal", G_APPLICATION_DEFAULT_FLAGS);
+
+  g_signal_connect (app, "activate", G_CALLBACK (activate), NULL);
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

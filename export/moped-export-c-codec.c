@@ -1,0 +1,592 @@
+/* moped-export-c-codec.c: generating each protocol's codec: a send and a get function per command.
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ *
+ * The codec is table-driven on receive (wire.c decodes any command from its field
+ * types) and written out per command on send, where speed matters: a send is the
+ * envelope, the command frame and one zmq_send per field, with no allocation.
+ */
+#define G_LOG_DOMAIN "moped-export"
+
+#include <string.h>
+
+#include "moped-export-c-private.h"
+#include "moped-schema.h"
+
+static const char *
+field_type_name (MopedFieldType type)
+{
+  return moped_field_type_get_name (type);
+}
+
+/* "//  HELLO, sent by Client: description" and one line per field. */
+static void
+comment_command (MopedCodeWriter *w,
+                 MopedCCommand   *c)
+{
+  MopedElement *sender = moped_element_get_ref (c->element, MOPED_PROP_SENDER);
+  g_autofree char *title = NULL;
+
+  if (sender != NULL)
+    title = g_strdup_printf ("%s, sent by %s", _moped_c_name (c->element), _moped_c_name (sender));
+  else
+    title = g_strdup_printf ("%s, sent by either side", _moped_c_name (c->element));
+  moped_code_writer_comment_labelled (w, title, moped_element_get_string (c->element, MOPED_PROP_DESCRIPTION));
+  for (guint i = 0; i < c->fields->len; i++)
+    {
+      MopedCField *f = g_ptr_array_index (c->fields, i);
+      g_autofree char *label = g_strdup_printf ("- %s (%s)", f->ident, field_type_name (f->type));
+
+      moped_code_writer_comment_labelled (w, label, moped_element_get_string (f->element, MOPED_PROP_DESCRIPTION));
+    }
+}
+
+/* ", const char **text, uint64_t *count": where a get function stores the fields. */
+static char *
+out_params (MopedCCommand *c)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < c->fields->len; i++)
+    {
+      MopedCField *f = g_ptr_array_index (c->fields, i);
+
+      g_string_append_printf (s, ", %s*%s", _moped_c_field_c_type (f->type), f->ident);
+      if (f->type == MOPED_FIELD_BYTES)
+        g_string_append_printf (s, ", size_t *%s", f->size_ident);
+    }
+  return g_string_free (s, FALSE);
+}
+
+static void
+write_header (MopedCModel     *model,
+              MopedCProtocol  *p,
+              GPtrArray       *outputs)
+{
+  g_autofree char *file = g_strdup_printf ("%s.h", p->ident);
+  g_autofree char *job = g_strdup_printf ("the codec of protocol %s: a function to send and one to "
+                                          "get each command.", _moped_c_name (p->element));
+  MopedCodeWriter *w = _moped_c_writer_begin (model, file, job, FALSE);
+  g_autofree char *path = g_strdup_printf ("include/%s", file);
+
+  moped_code_writer_line (w, "#pragma once");
+  moped_code_writer_blank (w);
+  moped_code_writer_line (w, "#include \"wire.h\"");
+  moped_code_writer_blank (w);
+  moped_code_writer_line (w, "#ifdef __cplusplus");
+  moped_code_writer_line (w, "extern \"C\" {");
+  moped_code_writer_line (w, "#endif");
+  moped_code_writer_blank (w);
+  {
+    g_autofree char *title = g_strdup_printf ("%s, version %" G_GINT64_FORMAT, _moped_c_name (p->element),
+                                              moped_element_get_int (p->element, MOPED_PROP_VERSION));
+
+    moped_code_writer_comment_labelled (w, title, moped_element_get_string (p->element, MOPED_PROP_SUMMARY));
+  }
+  moped_code_writer_comment (w, "A send function sends one command with its fields. Its peer is where the "
+                                "message goes: required on a ROUTER socket (pass the peer a message came "
+                                "from to answer it), used by a DEALER talking to a REP socket (delimiter), "
+                                "NULL otherwise. It returns 0, or -1 with errno set, having sent nothing "
+                                "when a value is invalid (EINVAL: a string field longer than 255 bytes). "
+                                "A get function stores the fields of a received message that holds its "
+                                "command and returns 0, or returns -1; the values are borrowed, valid until "
+                                "the next receive into the message, and any pointer may be NULL.");
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "The commands, numbered as the decode function returns them");
+  for (guint i = 0; i < p->commands->len; i++)
+    {
+      MopedCCommand *c = g_ptr_array_index (p->commands, i);
+      g_autofree char *name = moped_c_comment_text (_moped_c_name (c->element));
+
+      moped_code_writer_line (w, "#define %s %u%*s//  %s", c->constant, c->id,
+                              (int) MAX (1, 36 - (int) strlen (c->constant) - 9), "", name);
+    }
+  for (guint i = 0; i < p->commands->len; i++)
+    {
+      MopedCCommand *c = g_ptr_array_index (p->commands, i);
+      g_autofree char *params = _moped_c_field_params (c);
+      g_autofree char *outs = out_params (c);
+
+      moped_code_writer_blank (w);
+      comment_command (w, c);
+      moped_code_writer_line (w, "int");
+      moped_code_writer_line (w, "    %s (zsock_t *output, const wire_peer_t *to%s);", c->send_fn, params);
+      moped_code_writer_line (w, "int");
+      moped_code_writer_line (w, "    %s (wire_msg_t *msg%s);", c->get_fn, outs);
+    }
+  moped_code_writer_lines (w,
+    "\n"
+    "//  Decode a received message: returns its command's number, 0 when it is\n"
+    "//  not a command of this protocol, or -1 when it is one but its fields are\n"
+    "//  malformed (wire_msg_error says how)\n"
+    "int");
+  moped_code_writer_line (w, "    %s (wire_msg_t *msg);", p->decode_fn);
+  moped_code_writer_lines (w,
+    "\n"
+    "//  Receive one message from input and decode it: as the decode function,\n"
+    "//  and -1 also when receiving fails\n"
+    "int");
+  moped_code_writer_line (w, "    %s (wire_msg_t *msg, zsock_t *input);", p->recv_fn);
+  moped_code_writer_lines (w,
+    "\n"
+    "//  The name of a command, as it travels; NULL for an unknown number\n"
+    "const char *");
+  moped_code_writer_line (w, "    %s (int command);", p->name_fn);
+  moped_code_writer_lines (w,
+    "\n"
+    "//  Self-tests: send a command with the sample values (wire.h); on a PUB\n"
+    "//  socket, topic (or NULL) becomes the first string field\n"
+    "int");
+  moped_code_writer_line (w, "    %s (zsock_t *output, const wire_peer_t *to, int command, const char *topic);",
+                          p->send_sample_fn);
+  moped_code_writer_lines (w,
+    "\n"
+    "//  Self-test of this codec: every command there and back; returns the\n"
+    "//  number of failed checks\n"
+    "int");
+  moped_code_writer_line (w, "    %s (bool verbose);", p->test_fn);
+  moped_code_writer_blank (w);
+  moped_code_writer_line (w, "#ifdef __cplusplus");
+  moped_code_writer_line (w, "}");
+  moped_code_writer_line (w, "#endif");
+  _moped_c_output_add (outputs, path, moped_code_writer_finish (w));
+}
+
+static void
+write_table (MopedCodeWriter *w,
+             MopedCProtocol  *p)
+{
+  for (guint i = 0; i < p->commands->len; i++)
+    {
+      MopedCCommand *c = g_ptr_array_index (p->commands, i);
+      g_autoptr(GString) types = g_string_new (NULL);
+
+      if (c->fields->len == 0)
+        continue;
+      for (guint j = 0; j < c->fields->len; j++)
+        g_string_append_printf (types, "%s%s", j > 0 ? ", " : "",
+                                _moped_c_field_wire_type (((MopedCField *) g_ptr_array_index (c->fields, j))->type));
+      moped_code_writer_line (w, "static const wire_type_t s_%s_types [] = { %s };", c->ident, types->str);
+    }
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "The commands in the order of their numbers: name, field types, "
+                                "number of fields, the field PUB sockets send as topic (-1: the name)");
+  moped_code_writer_line (w, "static const wire_command_t %s [] = {", p->commands_var);
+  moped_code_writer_indent (w);
+  for (guint i = 0; i < p->commands->len; i++)
+    {
+      MopedCCommand *c = g_ptr_array_index (p->commands, i);
+      g_autofree char *name = _moped_c_quote (_moped_c_name (c->element));
+      g_autofree char *types = c->fields->len > 0 ? g_strdup_printf ("s_%s_types", c->ident) : g_strdup ("NULL");
+
+      moped_code_writer_line (w, "{ %s, %s, %u, %d },", name, types, c->fields->len, c->topic);
+    }
+  moped_code_writer_comment (w, "Ends the table (and keeps it valid C when there are no commands)");
+  moped_code_writer_line (w, "{ NULL, NULL, 0, -1 }");
+  moped_code_writer_dedent (w);
+  moped_code_writer_line (w, "};");
+  moped_code_writer_line (w, "#define S_COUNT %u", p->commands->len);
+}
+
+static void
+write_send (MopedCodeWriter *w,
+            MopedCCommand   *c)
+{
+  g_autofree char *params = _moped_c_field_params (c);
+  g_autofree char *name = _moped_c_quote (_moped_c_name (c->element));
+  gsize name_size = strlen (_moped_c_name (c->element));
+  gboolean checks = FALSE;
+  const char *topic;
+  g_autoptr(GPtrArray) clauses = NULL;
+
+  moped_code_writer_line (w, "int");
+  moped_code_writer_line (w, "%s (zsock_t *output, const wire_peer_t *to%s)", c->send_fn, params);
+  moped_code_writer_line (w, "{");
+  moped_code_writer_indent (w);
+  moped_code_writer_line (w, "assert (output);");
+  for (guint i = 0; i < c->fields->len; i++)
+    {
+      MopedCField *f = g_ptr_array_index (c->fields, i);
+
+      if (f->type != MOPED_FIELD_STRING)
+        continue;
+      if (!checks)
+        moped_code_writer_comment (w, "Check every value before the first frame goes out");
+      checks = TRUE;
+      moped_code_writer_line (w, "if (!wire_string_fits (%s))", f->ident);
+      moped_code_writer_line (w, "    return -1;");
+    }
+  topic = c->topic >= 0 ? ((MopedCField *) g_ptr_array_index (c->fields, c->topic))->ident : name;
+  clauses = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (clauses, g_strdup_printf ("wire_send_envelope (output, to, %s) == -1", topic));
+  g_ptr_array_add (clauses, g_strdup_printf ("zmq_send (handle, %s, %" G_GSIZE_FORMAT ", %s) == -1", name,
+                                             name_size, c->fields->len > 0 ? "ZMQ_SNDMORE" : "0"));
+  for (guint i = 0; i < c->fields->len; i++)
+    {
+      MopedCField *f = g_ptr_array_index (c->fields, i);
+      const char *more = i + 1 < c->fields->len ? "ZMQ_SNDMORE" : "0";
+
+      switch (f->type)
+        {
+        case MOPED_FIELD_STRING:
+        case MOPED_FIELD_LONGSTR:
+          g_ptr_array_add (clauses, g_strdup_printf ("wire_send_text (handle, %s, %s) == -1", f->ident, more));
+          break;
+        case MOPED_FIELD_NUMBER:
+          g_ptr_array_add (clauses, g_strdup_printf ("wire_send_number (handle, %s, %s) == -1", f->ident, more));
+          break;
+        case MOPED_FIELD_STRINGS:
+          g_ptr_array_add (clauses, g_strdup_printf ("wire_send_strings (handle, %s, %s) == -1", f->ident, more));
+          break;
+        case MOPED_FIELD_BYTES:
+          g_ptr_array_add (clauses, g_strdup_printf ("wire_send_bytes (handle, %s, %s, %s) == -1", f->ident,
+                                                     f->size_ident, more));
+          break;
+        case MOPED_FIELD_FRAME:
+          g_ptr_array_add (clauses, g_strdup_printf ("wire_send_frame (handle, %s, %s) == -1", f->ident, more));
+          break;
+        case MOPED_N_FIELD_TYPES:
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  moped_code_writer_line (w, "void *handle = zsock_resolve (output);");
+  for (guint i = 0; i < clauses->len; i++)
+    moped_code_writer_line (w, "%s%s%s", i == 0 ? "if (" : "||  ", (char *) g_ptr_array_index (clauses, i),
+                            i + 1 == clauses->len ? ")" : "");
+  moped_code_writer_line (w, "    return -1;");
+  moped_code_writer_line (w, "return 0;");
+  moped_code_writer_dedent (w);
+  moped_code_writer_line (w, "}");
+}
+
+static void
+write_get (MopedCodeWriter *w,
+           MopedCCommand   *c)
+{
+  g_autofree char *outs = out_params (c);
+
+  moped_code_writer_blank (w);
+  moped_code_writer_line (w, "int");
+  moped_code_writer_line (w, "%s (wire_msg_t *msg%s)", c->get_fn, outs);
+  moped_code_writer_line (w, "{");
+  moped_code_writer_indent (w);
+  moped_code_writer_line (w, "assert (msg);");
+  moped_code_writer_line (w, "if (!wire_msg_holds (msg, &%s [%u]))", c->protocol->commands_var, c->id - 1);
+  moped_code_writer_line (w, "    return -1;");
+  for (guint i = 0; i < c->fields->len; i++)
+    {
+      MopedCField *f = g_ptr_array_index (c->fields, i);
+
+      switch (f->type)
+        {
+        case MOPED_FIELD_STRING:
+        case MOPED_FIELD_LONGSTR:
+          moped_code_writer_line (w, "if (%s)", f->ident);
+          moped_code_writer_line (w, "    *%s = wire_msg_string (msg, %u);", f->ident, i);
+          break;
+        case MOPED_FIELD_NUMBER:
+          moped_code_writer_line (w, "if (%s)", f->ident);
+          moped_code_writer_line (w, "    *%s = wire_msg_number (msg, %u);", f->ident, i);
+          break;
+        case MOPED_FIELD_STRINGS:
+          moped_code_writer_line (w, "if (%s)", f->ident);
+          moped_code_writer_line (w, "    *%s = wire_msg_strings (msg, %u);", f->ident, i);
+          break;
+        case MOPED_FIELD_BYTES:
+          moped_code_writer_line (w, "if (%s || %s) {", f->ident, f->size_ident);
+          moped_code_writer_line (w, "    const byte *value = wire_msg_bytes (msg, %u, %s);", i, f->size_ident);
+          moped_code_writer_line (w, "    if (%s)", f->ident);
+          moped_code_writer_line (w, "        *%s = value;", f->ident);
+          moped_code_writer_line (w, "}");
+          break;
+        case MOPED_FIELD_FRAME:
+          moped_code_writer_line (w, "if (%s)", f->ident);
+          moped_code_writer_line (w, "    *%s = wire_msg_frame (msg, %u);", f->ident, i);
+          break;
+        case MOPED_N_FIELD_TYPES:
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  moped_code_writer_line (w, "return 0;");
+  moped_code_writer_dedent (w);
+  moped_code_writer_line (w, "}");
+}
+
+/* The arguments a codec test passes: the sample values of wire.h. */
+static char *
+sample_args (MopedCCommand *c,
+             const char    *long_text)
+{
+  GString *s = g_string_new (NULL);
+  gboolean long_done = FALSE;
+
+  for (guint i = 0; i < c->fields->len; i++)
+    {
+      MopedCField *f = g_ptr_array_index (c->fields, i);
+
+      switch (f->type)
+        {
+        case MOPED_FIELD_STRING:
+          g_string_append_printf (s, ", %s", long_text != NULL && !long_done ? long_text : "WIRE_SAMPLE_STRING");
+          long_done |= long_text != NULL;
+          break;
+        case MOPED_FIELD_LONGSTR:
+          g_string_append (s, ", WIRE_SAMPLE_STRING");
+          break;
+        case MOPED_FIELD_NUMBER:
+          g_string_append (s, ", WIRE_SAMPLE_NUMBER");
+          break;
+        case MOPED_FIELD_STRINGS:
+          g_string_append (s, ", sample_strings");
+          break;
+        case MOPED_FIELD_BYTES:
+          g_string_append (s, ", (const byte *) WIRE_SAMPLE_BYTES, WIRE_SAMPLE_BYTES_SIZE");
+          break;
+        case MOPED_FIELD_FRAME:
+          g_string_append (s, ", sample_frame");
+          break;
+        case MOPED_N_FIELD_TYPES:
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+has_field_type (MopedCCommand  *c,
+                MopedFieldType  type)
+{
+  for (guint i = 0; i < c->fields->len; i++)
+    if (((MopedCField *) g_ptr_array_index (c->fields, i))->type == type)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+write_test_command (MopedCodeWriter *w,
+                    MopedCCommand   *c)
+{
+  g_autofree char *args = sample_args (c, NULL);
+  g_autofree char *title = moped_c_comment_text (_moped_c_name (c->element));
+  GString *outs = g_string_new (NULL);
+
+  moped_code_writer_blank (w);
+  moped_code_writer_line (w, "//  %s", title);
+  moped_code_writer_line (w, "{");
+  moped_code_writer_indent (w);
+  if (has_field_type (c, MOPED_FIELD_STRINGS))
+    moped_code_writer_line (w, "zlist_t *sample_strings = wire_sample_strings_new ();");
+  if (has_field_type (c, MOPED_FIELD_FRAME))
+    moped_code_writer_line (w, "zframe_t *sample_frame = wire_sample_frame_new ();");
+  moped_code_writer_line (w, "int rc = %s (output, NULL%s);", c->send_fn, args);
+  moped_code_writer_line (w, "WIRE_CHECK (failures, rc == 0);");
+  moped_code_writer_line (w, "rc = %s (msg, input);", c->protocol->recv_fn);
+  moped_code_writer_line (w, "WIRE_CHECK (failures, rc == %s);", c->constant);
+  for (guint i = 0; i < c->fields->len; i++)
+    {
+      MopedCField *f = g_ptr_array_index (c->fields, i);
+
+      if (f->type == MOPED_FIELD_NUMBER)
+        moped_code_writer_line (w, "uint64_t %s = 0;", f->ident);
+      else
+        moped_code_writer_line (w, "%s%s = NULL;", _moped_c_field_c_type (f->type), f->ident);
+      g_string_append_printf (outs, ", &%s", f->ident);
+      if (f->type == MOPED_FIELD_BYTES)
+        {
+          moped_code_writer_line (w, "size_t %s = 0;", f->size_ident);
+          g_string_append_printf (outs, ", &%s", f->size_ident);
+        }
+    }
+  moped_code_writer_line (w, "rc = %s (msg%s);", c->get_fn, outs->str);
+  moped_code_writer_line (w, "WIRE_CHECK (failures, rc == 0);");
+  for (guint i = 0; i < c->fields->len; i++)
+    {
+      MopedCField *f = g_ptr_array_index (c->fields, i);
+
+      switch (f->type)
+        {
+        case MOPED_FIELD_STRING:
+        case MOPED_FIELD_LONGSTR:
+          moped_code_writer_line (w, "WIRE_CHECK (failures, %s && streq (%s, WIRE_SAMPLE_STRING));", f->ident, f->ident);
+          break;
+        case MOPED_FIELD_NUMBER:
+          moped_code_writer_line (w, "WIRE_CHECK (failures, %s == WIRE_SAMPLE_NUMBER);", f->ident);
+          break;
+        case MOPED_FIELD_STRINGS:
+          moped_code_writer_line (w, "WIRE_CHECK (failures, wire_strings_equal (%s, sample_strings));", f->ident);
+          break;
+        case MOPED_FIELD_BYTES:
+          moped_code_writer_line (w, "WIRE_CHECK (failures, %s && %s == WIRE_SAMPLE_BYTES_SIZE", f->ident, f->size_ident);
+          moped_code_writer_line (w, "                   && memcmp (%s, WIRE_SAMPLE_BYTES, %s) == 0);", f->ident, f->size_ident);
+          break;
+        case MOPED_FIELD_FRAME:
+          moped_code_writer_line (w, "WIRE_CHECK (failures, %s && zframe_eq (%s, sample_frame));", f->ident, f->ident);
+          break;
+        case MOPED_N_FIELD_TYPES:
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  if (has_field_type (c, MOPED_FIELD_FRAME))
+    moped_code_writer_line (w, "zframe_destroy (&sample_frame);");
+  if (has_field_type (c, MOPED_FIELD_STRINGS))
+    moped_code_writer_line (w, "zlist_destroy (&sample_strings);");
+  moped_code_writer_dedent (w);
+  moped_code_writer_line (w, "}");
+  g_string_free (outs, TRUE);
+}
+
+/* A string field longer than 255 bytes is refused before anything is sent. */
+static void
+write_test_long_string (MopedCodeWriter *w,
+                        MopedCCommand   *c)
+{
+  g_autofree char *args = sample_args (c, "long_text");
+
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "A string longer than 255 bytes is refused, and nothing is sent");
+  moped_code_writer_line (w, "{");
+  moped_code_writer_indent (w);
+  if (has_field_type (c, MOPED_FIELD_STRINGS))
+    moped_code_writer_line (w, "zlist_t *sample_strings = wire_sample_strings_new ();");
+  if (has_field_type (c, MOPED_FIELD_FRAME))
+    moped_code_writer_line (w, "zframe_t *sample_frame = wire_sample_frame_new ();");
+  moped_code_writer_line (w, "char long_text [WIRE_STRING_MAX + 2];");
+  moped_code_writer_line (w, "memset (long_text, 'x', sizeof (long_text) - 1);");
+  moped_code_writer_line (w, "long_text [sizeof (long_text) - 1] = 0;");
+  moped_code_writer_line (w, "int rc = %s (output, NULL%s);", c->send_fn, args);
+  moped_code_writer_line (w, "WIRE_CHECK (failures, rc == -1 && errno == EINVAL);");
+  moped_code_writer_line (w, "WIRE_CHECK (failures, (zsock_events (input) & ZMQ_POLLIN) == 0);");
+  if (has_field_type (c, MOPED_FIELD_FRAME))
+    moped_code_writer_line (w, "zframe_destroy (&sample_frame);");
+  if (has_field_type (c, MOPED_FIELD_STRINGS))
+    moped_code_writer_line (w, "zlist_destroy (&sample_strings);");
+  moped_code_writer_dedent (w);
+  moped_code_writer_line (w, "}");
+}
+
+static void
+write_test (MopedCodeWriter *w,
+            MopedCProtocol  *p)
+{
+  MopedCCommand *with_string = NULL;
+
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  moped_code_writer_line (w, "int");
+  moped_code_writer_line (w, "%s (bool verbose)", p->test_fn);
+  moped_code_writer_line (w, "{");
+  moped_code_writer_indent (w);
+  moped_code_writer_line (w, "int failures = 0;");
+  moped_code_writer_comment (w, "Every command over a pair of sockets, its fields compared after the trip");
+  moped_code_writer_line (w, "zsock_t *input = zsock_new_pair (\"@inproc://%s-codec-test\");", p->ident);
+  moped_code_writer_line (w, "zsock_t *output = zsock_new_pair (\">inproc://%s-codec-test\");", p->ident);
+  moped_code_writer_line (w, "assert (input && output);");
+  moped_code_writer_line (w, "zsock_set_rcvtimeo (input, 5000);");
+  moped_code_writer_line (w, "wire_msg_t *msg = wire_msg_new ();");
+  for (guint i = 0; i < p->commands->len; i++)
+    {
+      MopedCCommand *c = g_ptr_array_index (p->commands, i);
+
+      write_test_command (w, c);
+      if (with_string == NULL && has_field_type (c, MOPED_FIELD_STRING))
+        with_string = c;
+    }
+  if (with_string != NULL)
+    write_test_long_string (w, with_string);
+  moped_code_writer_lines (w,
+    "\n"
+    "//  A command of no protocol is not this protocol's, and not an error\n"
+    "zstr_send (output, \"\\001 not a command\");\n");
+  moped_code_writer_line (w, "WIRE_CHECK (failures, %s (msg, input) == 0);", p->recv_fn);
+  moped_code_writer_lines (w,
+    "\n"
+    "wire_msg_destroy (&msg);\n"
+    "zsock_destroy (&output);\n"
+    "zsock_destroy (&input);\n"
+    "if (verbose)\n");
+  {
+    g_autofree char *name = _moped_c_quote (_moped_c_name (p->element));
+
+    moped_code_writer_line (w, "    zsys_info (\"codec %%s: %%s\", %s, failures? \"FAILED\": \"ok\");", name);
+  }
+  moped_code_writer_line (w, "return failures;");
+  moped_code_writer_dedent (w);
+  moped_code_writer_line (w, "}");
+}
+
+static void
+write_source (MopedCModel     *model,
+              MopedCProtocol  *p,
+              GPtrArray       *outputs)
+{
+  g_autofree char *file = g_strdup_printf ("%s.c", p->ident);
+  g_autofree char *job = g_strdup_printf ("the codec of protocol %s: a function to send and one to "
+                                          "get each command.", _moped_c_name (p->element));
+  MopedCodeWriter *w = _moped_c_writer_begin (model, file, job, FALSE);
+  g_autofree char *path = g_strdup_printf ("src/%s", file);
+
+  moped_code_writer_line (w, "#include \"%s.h\"", p->ident);
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "Field types of each command, in the order they travel");
+  write_table (w, p);
+  for (guint i = 0; i < p->commands->len; i++)
+    {
+      MopedCCommand *c = g_ptr_array_index (p->commands, i);
+
+      moped_code_writer_blank (w);
+      moped_code_writer_blank (w);
+      comment_command (w, c);
+      write_send (w, c);
+      write_get (w, c);
+    }
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  moped_code_writer_line (w, "int");
+  moped_code_writer_line (w, "%s (wire_msg_t *msg)", p->decode_fn);
+  moped_code_writer_lines (w,
+    "{\n"
+    "    assert (msg);\n");
+  moped_code_writer_line (w, "    return wire_msg_match (msg, %s, S_COUNT);", p->commands_var);
+  moped_code_writer_lines (w, "}\n\n\nint");
+  moped_code_writer_line (w, "%s (wire_msg_t *msg, zsock_t *input)", p->recv_fn);
+  moped_code_writer_lines (w,
+    "{\n"
+    "    if (wire_msg_recv (msg, input) == -1)\n"
+    "        return -1;\n");
+  moped_code_writer_line (w, "    return %s (msg);", p->decode_fn);
+  moped_code_writer_lines (w, "}\n\n\nconst char *");
+  moped_code_writer_line (w, "%s (int command)", p->name_fn);
+  moped_code_writer_line (w, "{");
+  moped_code_writer_line (w, "    return command >= 1 && (size_t) command <= S_COUNT? %s [command - 1].name: NULL;",
+                          p->commands_var);
+  moped_code_writer_lines (w, "}\n\n\nint");
+  moped_code_writer_line (w, "%s (zsock_t *output, const wire_peer_t *to, int command, const char *topic)",
+                          p->send_sample_fn);
+  moped_code_writer_lines (w,
+    "{\n"
+    "    if (command < 1 || (size_t) command > S_COUNT) {\n"
+    "        errno = EINVAL;\n"
+    "        return -1;\n"
+    "    }\n");
+  moped_code_writer_line (w, "    return wire_send_sample (output, to, &%s [command - 1], topic);", p->commands_var);
+  moped_code_writer_line (w, "}");
+  write_test (w, p);
+  _moped_c_output_add (outputs, path, moped_code_writer_finish (w));
+}
+
+void
+_moped_c_generate_codecs (MopedCModel *model,
+                          GPtrArray   *outputs)
+{
+  for (guint i = 0; i < model->protocols->len; i++)
+    {
+      MopedCProtocol *p = g_ptr_array_index (model->protocols, i);
+
+      write_header (model, p, outputs);
+      write_source (model, p, outputs);
+    }
+}

@@ -1,0 +1,1313 @@
+/* moped-export-c-model.c: reading a design into what the C generators need, names and routes decided.
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ *
+ * Every global C name goes through one MopedNameScope, so no two generated symbols
+ * can collide however the user named things; names are decided in document order,
+ * so the same design always gives the same names.
+ */
+#define G_LOG_DOMAIN "moped-export"
+
+#include <string.h>
+
+#include "moped-diagnostic.h"
+#include "moped-endpoint.h"
+#include "moped-export-c-private.h"
+#include "moped-names.h"
+#include "moped-schema.h"
+
+/* First words of names owned by the libraries the generated code includes (their
+ * functions and macros start with "word_"): a node or protocol named that way gets
+ * "my_" in front, so that e.g. a node "zsys handler" with a method "set" cannot
+ * become czmq's zsys_handler_set. "s" is the prefix of generated static helpers. */
+static const char * const foreign_words[] = {
+  "s", "wire", "va", "zmq", "czmq", "zsys", "pthread", "sig", "posix", "sched",
+  "zactor", "zarmour", "zauth", "zbeacon", "zcert", "zcertstore", "zchunk", "zclock",
+  "zconfig", "zdigest", "zdir", "zfile", "zframe", "zgossip", "zhash", "zhashx",
+  "ziflist", "zlist", "zlistx", "zloop", "zmonitor", "zmsg", "zpoller", "zproc",
+  "zproxy", "zrex", "zsock", "zstr", "ztimerset", "ztrie", "zuuid", "zargs",
+};
+
+/* Protocols also give uppercase constants (PROTOCOL_COMMAND): these first words start
+ * macros of the C library and POSIX headers czmq includes (SIG_IGN, INT_MAX, S_IRUSR,
+ * MSG_PEEK...). */
+static const char * const macro_words[] = {
+  "int", "uint", "intmax", "uintmax", "intptr", "uintptr", "size", "ssize", "ptrdiff",
+  "wchar", "wint", "char", "schar", "uchar", "shrt", "ushrt", "long", "ulong", "llong",
+  "ullong", "flt", "dbl", "ldbl", "rand", "path", "exit", "seek", "clocks", "clock",
+  "fd", "o", "af", "pf", "sock", "ipproto", "inaddr", "in", "in6", "so", "sol", "msg",
+  "poll", "f", "r", "w", "x", "sa", "timer", "sem", "map", "prot", "tmp", "filename",
+  "fopen", "eof", "bufsiz", "ai", "ni", "eai", "ip", "ipv6", "tcp", "lc", "nan",
+  "huge", "fp", "m", "l", "e", "rlimit", "prio", "ms", "mcl", "mremap", "madv",
+  "iov", "uio", "scm", "shut", "somaxconn", "ifnamsiz", "host", "serv", "nss",
+  "mb", "errno", "assert", "static", "bus", "ill", "segv", "trap", "fpe", "cld",
+  "poll", "epoll", "st", "utime", "dt", "p", "t", "wcontinued", "wexited", "wnohang",
+  "true", "false", "null",
+};
+
+/* Nodes give types NODE_t: these are the system's own _t types (POSIX, C library, the
+ * headers czmq includes), so a node named "register" or "time" gets "my_" in front. */
+static const char * const type_words[] = {
+  "register", "time", "size", "ssize", "pid", "uid", "gid", "id", "mode", "off", "off64",
+  "key", "clock", "clockid", "timer", "dev", "ino", "ino64", "nlink", "blksize", "blkcnt",
+  "fsblkcnt", "fsfilcnt", "useconds", "suseconds", "caddr", "daddr", "loff", "quad", "u_quad",
+  "fsid", "socklen", "sa_family", "in_addr", "in_port", "nfds", "sigset", "siginfo", "stack",
+  "sighandler", "sig_atomic", "sigval", "locale", "wchar", "wint", "wctype", "wctrans",
+  "mbstate", "div", "ldiv", "lldiv", "imaxdiv", "fpos", "fpos64", "ptrdiff", "max_align",
+  "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "u_int8",
+  "u_int16", "u_int32", "u_int64", "int_least8", "int_least16", "int_least32", "int_least64",
+  "uint_least8", "uint_least16", "uint_least32", "uint_least64", "int_fast8", "int_fast16",
+  "int_fast32", "int_fast64", "uint_fast8", "uint_fast16", "uint_fast32", "uint_fast64",
+  "intmax", "uintmax", "intptr", "uintptr", "float", "double", "regex", "regoff", "regmatch",
+  "cc", "speed", "tcflag", "fd_mask", "inaddr", "in6addr", "error", "sem", "mqd", "rlim",
+  "rlim64", "idtype", "shmatt", "msgqnum", "msglen", "cpu_set", "cpu_mask", "eventfd",
+  "uuid", "cookie_io_functions", "comparison_fn", "nl_item", "iconv", "glob", "wordexp",
+  "char16", "char32", "fexcept", "fenv", "ucontext", "mcontext", "greg", "fpregset",
+  "gregset", "sigevent", "stack", "posix_spawnattr", "clock", "byte", "dbyte", "qbyte",
+  "zmq_fd", "zmq_msg", "zmq_pollitem", "zmq_free_fn", "zmq_timer_fn", "zmq_thread_fn",
+};
+
+/* Names generated code gives the parameters and locals of the functions where fields
+ * are parameters or locals too (send, get, handler, dispatch, codec test); a field
+ * named like one of them is renamed. Also lowercase typedefs and macros of the
+ * headers czmq includes, which cannot be variable names. */
+static const char * const local_words[] = {
+  "self", "from", "to", "output", "input", "handle", "msg", "rc", "command", "value",
+  "failures", "sample_strings", "sample_frame", "long_text", "verbose",
+  "byte", "dbyte", "qbyte", "uint", "ulong", "ushort", "u_char", "u_short", "u_int",
+  "u_long", "fd_set", "fd_mask", "jmp_buf", "sigjmp_buf", "va_list", "linux", "unix",
+  "i386", "sun", "streq", "strneq", "randof", "freen", "zmalloc", "inline",
+};
+
+/* Members of the engine and options structs, beside one per socket; and the macros
+ * gcc predefines in gnu11 mode, which no name can be. */
+static const char * const member_words[] = {
+  "pipe", "poller", "msg", "state", "name", "verbose", "trace", "failed", "terminated",
+  "linux", "unix", "i386", "sun", "inline",
+};
+
+static gboolean
+word_in (const char         *ident,
+         const char * const *words,
+         gsize               n_words)
+{
+  const char *underscore = strchr (ident, '_');
+  gsize len = underscore != NULL ? (gsize) (underscore - ident) : strlen (ident);
+
+  for (gsize i = 0; i < n_words; i++)
+    if (strlen (words[i]) == len && strncmp (words[i], ident, len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* A prefix for a node's or protocol's names, unique in @scope. */
+static gboolean
+whole_word_in (const char         *ident,
+               const char * const *words,
+               gsize               n_words)
+{
+  g_autofree char *bare = g_strdup (ident);
+  gsize len = strlen (bare);
+
+  while (len > 1 && bare[len - 1] == '_')
+    bare[--len] = '\0';
+  for (gsize i = 0; i < n_words; i++)
+    if (g_str_equal (words[i], bare))
+      return TRUE;
+  return FALSE;
+}
+
+/* A prefix for a node's (@gives_types) or protocol's (@gives_constants) names, unique
+ * in @scope. */
+static char *
+add_prefix (MopedNameScope *scope,
+            const char     *name,
+            gboolean        gives_constants,
+            gboolean        gives_types)
+{
+  g_autofree char *ident = moped_name_to_identifier (name);
+  g_autofree char *prefixed = NULL;
+
+  if (word_in (ident, foreign_words, G_N_ELEMENTS (foreign_words)) ||
+      (gives_constants && word_in (ident, macro_words, G_N_ELEMENTS (macro_words))) ||
+      (gives_types && whole_word_in (ident, type_words, G_N_ELEMENTS (type_words))))
+    prefixed = g_strconcat ("my_", ident, NULL);
+  else
+    prefixed = g_strdup (ident);
+  /* A reserved word comes back as "int_"; as a prefix "int" reads better and
+   * "int_new" cannot be a keyword. */
+  return g_strdup (moped_name_scope_add (scope, prefixed));
+}
+
+static char *
+strip_underscore (const char *ident)
+{
+  gsize len = strlen (ident);
+
+  while (len > 1 && ident[len - 1] == '_')
+    len--;
+  return g_strndup (ident, len);
+}
+
+/* A global name "prefix_suffix" (or a type base), unique among all generated names. */
+static char *
+global_name (MopedNameScope *scope,
+             const char     *prefix,
+             const char     *suffix)
+{
+  g_autofree char *base = strip_underscore (prefix);
+  g_autofree char *wanted = g_strconcat (base, "_", suffix, NULL);
+
+  return g_strdup (moped_name_scope_add (scope, wanted));
+}
+
+static MopedNameScope *
+scope_new (const char * const *words,
+           gsize               n_words)
+{
+  MopedNameScope *scope = moped_name_scope_new ();
+
+  for (gsize i = 0; i < n_words; i++)
+    moped_name_scope_add (scope, words[i]);
+  return scope;
+}
+
+static MopedNameScope *
+local_scope_new (void)
+{
+  return scope_new (local_words, G_N_ELEMENTS (local_words));
+}
+
+const char *
+_moped_c_name (MopedElement *element)
+{
+  const char *name = moped_element_get_name (element);
+
+  return name != NULL && *name != '\0' ? name : moped_element_get_id (element);
+}
+
+gboolean
+_moped_c_is_publisher (MopedCSocket *socket)
+{
+  return socket->type == MOPED_SOCKET_PUB || socket->type == MOPED_SOCKET_XPUB;
+}
+
+gboolean
+_moped_c_is_subscriber (MopedCSocket *socket)
+{
+  return socket->type == MOPED_SOCKET_SUB || socket->type == MOPED_SOCKET_XSUB;
+}
+
+gboolean
+_moped_c_has_routing_id (MopedSocketType type)
+{
+  return type == MOPED_SOCKET_REQ || type == MOPED_SOCKET_REP ||
+         type == MOPED_SOCKET_DEALER || type == MOPED_SOCKET_ROUTER;
+}
+
+char *
+_moped_c_test_routing_id (MopedCSocket *socket)
+{
+  return g_strdup_printf ("%s/%s", socket->node->ident, socket->ident);
+}
+
+/* ---- freeing ----------------------------------------------------------------------- */
+
+static void
+field_free (gpointer data)
+{
+  MopedCField *f = data;
+
+  g_free (f->ident);
+  g_free (f->size_ident);
+  g_free (f);
+}
+
+static void
+command_free (gpointer data)
+{
+  MopedCCommand *c = data;
+
+  g_free (c->ident);
+  g_free (c->constant);
+  g_free (c->send_fn);
+  g_free (c->get_fn);
+  g_ptr_array_unref (c->fields);
+  g_free (c);
+}
+
+static void
+protocol_free (gpointer data)
+{
+  MopedCProtocol *p = data;
+
+  g_free (p->ident);
+  g_free (p->commands_var);
+  g_free (p->decode_fn);
+  g_free (p->recv_fn);
+  g_free (p->name_fn);
+  g_free (p->send_sample_fn);
+  g_free (p->test_fn);
+  g_ptr_array_unref (p->commands);
+  g_free (p);
+}
+
+static void
+handler_free (gpointer data)
+{
+  MopedCHandler *h = data;
+
+  g_free (h->fn);
+  g_ptr_array_unref (h->from_nodes);
+  g_free (h);
+}
+
+static void
+sender_free (gpointer data)
+{
+  MopedCSender *s = data;
+
+  g_free (s->fn);
+  g_ptr_array_unref (s->to_nodes);
+  g_free (s);
+}
+
+static void
+socket_free (gpointer data)
+{
+  MopedCSocket *s = data;
+
+  g_free (s->ident);
+  g_free (s->peer_member);
+  g_free (s->receive_fn);
+  g_ptr_array_unref (s->links);
+  g_ptr_array_unref (s->endpoints);
+  g_ptr_array_unref (s->test_endpoints);
+  g_ptr_array_unref (s->subscriptions);
+  g_ptr_array_unref (s->handlers);
+  g_ptr_array_unref (s->senders);
+  g_ptr_array_unref (s->protocols);
+  g_free (s);
+}
+
+static void
+method_free (gpointer data)
+{
+  MopedCMethod *m = data;
+
+  g_free (m->ident);
+  g_free (m->fn);
+  g_free (m->api_fn);
+  g_free (m);
+}
+
+static void
+node_free (gpointer data)
+{
+  MopedCNode *n = data;
+
+  g_free (n->ident);
+  g_free (n->type);
+  g_free (n->options_type);
+  g_free (n->engine_type);
+  g_free (n->state_type);
+  g_free (n->engine_base);
+  g_free (n->main_base);
+  g_free (n->new_fn);
+  g_free (n->destroy_fn);
+  g_free (n->actor_fn);
+  g_free (n->state_new_fn);
+  g_free (n->state_destroy_fn);
+  g_free (n->engine_name_fn);
+  g_ptr_array_unref (n->sockets);
+  g_ptr_array_unref (n->methods);
+  g_ptr_array_unref (n->handlers);
+  g_ptr_array_unref (n->senders);
+  g_ptr_array_unref (n->requirements);
+  g_free (n);
+}
+
+static void
+link_free (gpointer data)
+{
+  MopedCLink *l = data;
+
+  g_free (l->endpoint);
+  g_free (l->connect_endpoint);
+  g_free (l->test_endpoint);
+  g_free (l->bench);
+  g_free (l->title);
+  g_free (l);
+}
+
+static void
+step_free (gpointer data)
+{
+  MopedCStep *s = data;
+
+  g_free (s->peer_id);
+  g_free (s->topic);
+  g_free (s->skip_reason);
+  g_ptr_array_unref (s->copies);
+  g_ptr_array_unref (s->alternatives);
+  g_free (s);
+}
+
+static void
+flow_free (gpointer data)
+{
+  MopedCFlow *f = data;
+
+  g_ptr_array_unref (f->steps);
+  g_free (f);
+}
+
+static void
+probe_free (gpointer data)
+{
+  MopedCProbe *p = data;
+
+  g_free (p->topic);
+  g_free (p);
+}
+
+void
+_moped_c_model_free (MopedCModel *model)
+{
+  if (model == NULL)
+    return;
+  /* Links, handlers and steps point into nodes and protocols: free them first. */
+  g_ptr_array_unref (model->probes);
+  g_ptr_array_unref (model->flows);
+  g_ptr_array_unref (model->links);
+  g_ptr_array_unref (model->nodes);
+  g_ptr_array_unref (model->protocols);
+  g_ptr_array_unref (model->requirements);
+  g_ptr_array_unref (model->errors);
+  g_ptr_array_unref (model->warnings);
+  g_hash_table_unref (model->by_element);
+  g_clear_object (&model->design);
+  g_free (model->design_name);
+  g_free (model->project);
+  g_free (model);
+}
+
+/* ---- refusals ------------------------------------------------------------------------- */
+
+static void
+check_design (MopedCModel *model)
+{
+  g_autoptr(GPtrArray) diagnostics = moped_validate (model->design);
+  g_autoptr(GPtrArray) sockets = moped_design_collect (model->design, MOPED_KIND_SOCKET);
+
+  for (guint i = 0; i < diagnostics->len; i++)
+    {
+      const MopedDiagnostic *d = g_ptr_array_index (diagnostics, i);
+
+      if (d->severity != MOPED_SEVERITY_ERROR)
+        continue;
+      if (d->hint != NULL && *d->hint != '\0')
+        g_ptr_array_add (model->errors, g_strdup_printf ("%s (%s; %s)", d->message, d->code, d->hint));
+      else
+        g_ptr_array_add (model->errors, g_strdup_printf ("%s (%s)", d->message, d->code));
+    }
+
+  for (guint i = 0; i < sockets->len; i++)
+    {
+      MopedElement *socket = g_ptr_array_index (sockets, i);
+      MopedSocketType type = moped_element_get_enum (socket, MOPED_PROP_TYPE);
+      const MopedSocketTypeInfo *info = moped_socket_type_get_info (type);
+      const char *node = _moped_c_name (moped_element_get_parent (socket));
+
+      if (info->draft)
+        g_ptr_array_add (model->errors,
+          g_strdup_printf ("Socket %s.%s is a %s socket, a draft type: the installed czmq 4.2 and "
+                           "libzmq 4.3 are built without the draft API, so code using it cannot "
+                           "compile here (use a stable type, such as DEALER/ROUTER for CLIENT/SERVER)",
+                           node, _moped_c_name (socket), info->name));
+      else if (type == MOPED_SOCKET_STREAM)
+        g_ptr_array_add (model->errors,
+          g_strdup_printf ("Socket %s.%s is a STREAM socket: it talks raw TCP, not ZeroMQ messages, "
+                           "so there are no commands for a codec to carry (write its code by hand)",
+                           node, _moped_c_name (socket)));
+    }
+}
+
+/* ---- protocols -------------------------------------------------------------------------- */
+
+static MopedCCommand *
+command_new (MopedCProtocol *protocol,
+             MopedElement   *element,
+             guint           id,
+             MopedNameScope *commands_scope,
+             MopedNameScope *globals)
+{
+  MopedCCommand *c = g_new0 (MopedCCommand, 1);
+  g_autoptr(MopedNameScope) params = local_scope_new ();
+  g_autoptr(GPtrArray) fields = moped_element_get_children_of_kind (element, MOPED_KIND_FIELD);
+  g_autofree char *constant = NULL;
+
+  c->element = element;
+  c->protocol = protocol;
+  c->id = id;
+  c->ident = g_strdup (moped_name_scope_add (commands_scope, _moped_c_name (element)));
+  constant = global_name (globals, protocol->ident, c->ident);
+  c->constant = g_ascii_strup (constant, -1);
+  c->fields = g_ptr_array_new_with_free_func (field_free);
+  c->topic = -1;
+  for (guint i = 0; i < fields->len; i++)
+    {
+      MopedCField *f = g_new0 (MopedCField, 1);
+
+      f->element = g_ptr_array_index (fields, i);
+      f->type = moped_element_get_enum (f->element, MOPED_PROP_TYPE);
+      f->ident = g_strdup (moped_name_scope_add (params, _moped_c_name (f->element)));
+      if (f->type == MOPED_FIELD_BYTES)
+        {
+          g_autofree char *size = g_strconcat (f->ident, " size", NULL);
+
+          f->size_ident = g_strdup (moped_name_scope_add (params, size));
+        }
+      /* Subscriptions match the first frame: the first text field leads the way. */
+      if (c->topic < 0 && i == 0 && (f->type == MOPED_FIELD_STRING || f->type == MOPED_FIELD_LONGSTR))
+        c->topic = 0;
+      g_ptr_array_add (c->fields, f);
+    }
+  return c;
+}
+
+static void
+read_protocols (MopedCModel    *model,
+                MopedNameScope *globals,
+                GPtrArray      *elements)
+{
+  for (guint i = 0; i < elements->len; i++)
+    {
+      MopedElement *element = g_ptr_array_index (elements, i);
+      MopedCProtocol *p = g_new0 (MopedCProtocol, 1);
+
+      p->element = element;
+      p->ident = add_prefix (globals, _moped_c_name (element), TRUE, FALSE);
+      p->commands = g_ptr_array_new_with_free_func (command_free);
+      g_ptr_array_add (model->protocols, p);
+      g_hash_table_insert (model->by_element, element, p);
+    }
+}
+
+static void
+name_protocols (MopedCModel    *model,
+                MopedNameScope *globals)
+{
+  for (guint i = 0; i < model->protocols->len; i++)
+    {
+      MopedCProtocol *p = g_ptr_array_index (model->protocols, i);
+      g_autoptr(GPtrArray) commands = moped_element_get_children_of_kind (p->element, MOPED_KIND_COMMAND);
+      g_autoptr(MopedNameScope) commands_scope = moped_name_scope_new ();
+
+      p->commands_var = g_strdup ("s_commands");
+      for (guint j = 0; j < commands->len; j++)
+        {
+          MopedCCommand *c = command_new (p, g_ptr_array_index (commands, j), j + 1,
+                                          commands_scope, globals);
+
+          g_ptr_array_add (p->commands, c);
+          g_hash_table_insert (model->by_element, c->element, c);
+        }
+      for (guint j = 0; j < p->commands->len; j++)
+        {
+          MopedCCommand *c = g_ptr_array_index (p->commands, j);
+          g_autofree char *send = g_strconcat ("send_", c->ident, NULL);
+          g_autofree char *get = g_strconcat ("get_", c->ident, NULL);
+
+          c->send_fn = global_name (globals, p->ident, send);
+          c->get_fn = global_name (globals, p->ident, get);
+        }
+      p->decode_fn = global_name (globals, p->ident, "decode");
+      p->recv_fn = global_name (globals, p->ident, "recv");
+      p->name_fn = global_name (globals, p->ident, "command_name");
+      p->send_sample_fn = global_name (globals, p->ident, "send_sample");
+      p->test_fn = global_name (globals, p->ident, "test");
+    }
+}
+
+/* ---- nodes and sockets ------------------------------------------------------------------ */
+
+static GPtrArray *
+split_subscriptions (const char *text)
+{
+  GPtrArray *prefixes = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) parts = NULL;
+
+  /* An empty list subscribes to everything; empty items of a list mean nothing. */
+  if (text == NULL || *text == '\0')
+    return prefixes;
+  parts = g_strsplit (text, ",", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (*parts[i] != '\0')
+      g_ptr_array_add (prefixes, g_strdup (parts[i]));
+  return prefixes;
+}
+
+static void
+read_nodes (MopedCModel    *model,
+            MopedNameScope *globals,
+            GPtrArray      *elements)
+{
+  for (guint i = 0; i < elements->len; i++)
+    {
+      MopedElement *element = g_ptr_array_index (elements, i);
+      MopedCNode *n = g_new0 (MopedCNode, 1);
+      g_autoptr(GPtrArray) sockets = moped_element_get_children_of_kind (element, MOPED_KIND_SOCKET);
+      g_autoptr(MopedNameScope) members = scope_new (member_words, G_N_ELEMENTS (member_words));
+
+      n->element = element;
+      n->ident = add_prefix (globals, _moped_c_name (element), FALSE, TRUE);
+      n->sockets = g_ptr_array_new_with_free_func (socket_free);
+      n->methods = g_ptr_array_new_with_free_func (method_free);
+      n->handlers = g_ptr_array_new_with_free_func (handler_free);
+      n->senders = g_ptr_array_new_with_free_func (sender_free);
+      n->requirements = g_ptr_array_new ();
+      for (guint j = 0; j < sockets->len; j++)
+        {
+          MopedCSocket *s = g_new0 (MopedCSocket, 1);
+          g_autofree char *receive = NULL;
+
+          s->element = g_ptr_array_index (sockets, j);
+          s->node = n;
+          s->index = j;
+          s->ident = g_strdup (moped_name_scope_add (members, _moped_c_name (s->element)));
+          receive = g_strconcat (s->ident, " peer", NULL);
+          s->peer_member = g_strdup (moped_name_scope_add (members, receive));
+          s->receive_fn = g_strconcat ("s_receive_", s->ident, NULL);
+          s->type = moped_element_get_enum (s->element, MOPED_PROP_TYPE);
+          s->info = moped_socket_type_get_info (s->type);
+          s->bind = moped_element_get_enum (s->element, MOPED_PROP_MODE) == MOPED_SOCKET_MODE_BIND;
+          s->links = g_ptr_array_new ();
+          s->endpoints = g_ptr_array_new_with_free_func (g_free);
+          s->test_endpoints = g_ptr_array_new_with_free_func (g_free);
+          s->subscriptions = split_subscriptions (moped_element_get_string (s->element, MOPED_PROP_SUBSCRIBE));
+          s->handlers = g_ptr_array_new ();
+          s->senders = g_ptr_array_new ();
+          s->protocols = g_ptr_array_new ();
+          g_ptr_array_add (n->sockets, s);
+          g_hash_table_insert (model->by_element, s->element, s);
+        }
+      g_ptr_array_add (model->nodes, n);
+      g_hash_table_insert (model->by_element, element, n);
+    }
+}
+
+static void
+name_node (MopedCNode     *n,
+           MopedNameScope *globals)
+{
+  g_autoptr(GPtrArray) methods = moped_element_get_children_of_kind (n->element, MOPED_KIND_METHOD);
+  g_autoptr(MopedNameScope) method_scope = moped_name_scope_new ();
+  g_autofree char *options = global_name (globals, n->ident, "options");
+  g_autofree char *engine = global_name (globals, n->ident, "engine");
+  g_autofree char *state = global_name (globals, n->ident, "state");
+  g_autofree char *prefix = strip_underscore (n->ident);
+
+  n->type = g_strconcat (prefix, "_t", NULL);
+  n->options_type = g_strconcat (options, "_t", NULL);
+  n->engine_type = g_strconcat (engine, "_t", NULL);
+  n->state_type = g_strconcat (state, "_t", NULL);
+  n->engine_base = g_strdup (engine);
+  n->main_base = global_name (globals, n->ident, "main");
+  n->new_fn = global_name (globals, n->ident, "new");
+  n->destroy_fn = global_name (globals, n->ident, "destroy");
+  n->actor_fn = global_name (globals, n->ident, "actor");
+  n->state_new_fn = global_name (globals, state, "new");
+  n->state_destroy_fn = global_name (globals, state, "destroy");
+  n->engine_name_fn = global_name (globals, engine, "name");
+
+  /* Pipe commands: "$TERM" and the self-test's "$..." cannot be identifiers. */
+  for (guint i = 0; i < methods->len; i++)
+    {
+      MopedCMethod *m = g_new0 (MopedCMethod, 1);
+      g_autofree char *api = NULL;
+
+      m->element = g_ptr_array_index (methods, i);
+      m->ident = g_strdup (moped_name_scope_add (method_scope, _moped_c_name (m->element)));
+      m->fn = global_name (globals, n->ident, m->ident);
+      api = g_strconcat ("api_", m->ident, NULL);
+      m->api_fn = global_name (globals, n->ident, api);
+      g_ptr_array_add (n->methods, m);
+    }
+}
+
+/* ---- links ------------------------------------------------------------------------------- */
+
+static void
+add_unique (GPtrArray  *array,
+            const char *text)
+{
+  for (guint i = 0; i < array->len; i++)
+    if (g_str_equal (g_ptr_array_index (array, i), text))
+      return;
+  g_ptr_array_add (array, g_strdup (text));
+}
+
+static char *
+link_title (MopedCLink *l)
+{
+  return g_strdup_printf ("%s.%s -> %s.%s",
+                          _moped_c_name (l->from->node->element), _moped_c_name (l->from->element),
+                          _moped_c_name (l->to->node->element), _moped_c_name (l->to->element));
+}
+
+static void
+read_links (MopedCModel *model,
+            GPtrArray   *elements)
+{
+  /* The self-test's inproc names: one per endpoint a socket binds. */
+  g_autoptr(GHashTable) test_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; i < elements->len; i++)
+    {
+      MopedElement *element = g_ptr_array_index (elements, i);
+      MopedCSocket *from = g_hash_table_lookup (model->by_element,
+                                                moped_element_get_ref (element, MOPED_PROP_FROM));
+      MopedCSocket *to = g_hash_table_lookup (model->by_element,
+                                              moped_element_get_ref (element, MOPED_PROP_TO));
+      MopedCLink *l;
+      g_autofree char *normal = NULL;
+      g_autofree char *key = NULL;
+      const char *test_name;
+
+      if (from == NULL || to == NULL || from == to)
+        continue;
+      l = g_new0 (MopedCLink, 1);
+      l->element = element;
+      l->from = from;
+      l->to = to;
+      l->protocol = g_hash_table_lookup (model->by_element,
+                                         moped_element_get_ref (element, MOPED_PROP_PROTOCOL));
+      l->endpoint = g_strdup (moped_element_get_string (element, MOPED_PROP_ENDPOINT));
+      l->title = link_title (l);
+      /* Multicast links may have both sides bind or both connect; then the
+       * publisher binds the self-test's inproc endpoint. */
+      if (from->bind != to->bind)
+        {
+          l->binder = from->bind ? from : to;
+          l->connecter = from->bind ? to : from;
+          l->connect_endpoint = moped_endpoint_connect_form (l->endpoint);
+        }
+      else
+        {
+          l->binder = from->info->can_send ? from : to;
+          l->connecter = l->binder == from ? to : from;
+          l->connect_endpoint = g_strdup (l->endpoint);
+        }
+
+      normal = moped_endpoint_normalize (l->endpoint);
+      key = g_strdup_printf ("%s\n%s", moped_element_get_id (l->binder->element), normal);
+      test_name = g_hash_table_lookup (test_names, key);
+      if (test_name == NULL)
+        {
+          guint n = l->binder->test_endpoints->len;
+          char *name = n == 0
+            ? g_strdup_printf ("inproc://%s.%s", l->binder->node->ident, l->binder->ident)
+            : g_strdup_printf ("inproc://%s.%s-%u", l->binder->node->ident, l->binder->ident, n + 1);
+
+          g_hash_table_insert (test_names, g_steal_pointer (&key), name);
+          test_name = name;
+        }
+      l->test_endpoint = g_strdup (test_name);
+
+      if (from->bind == to->bind)
+        {
+          g_autofree char *mine_from = g_strconcat (from->bind ? "@" : ">", l->endpoint, NULL);
+          g_autofree char *mine_to = g_strconcat (to->bind ? "@" : ">", l->endpoint, NULL);
+
+          add_unique (from->endpoints, mine_from);
+          add_unique (to->endpoints, mine_to);
+        }
+      else
+        {
+          g_autofree char *bound = g_strconcat ("@", l->endpoint, NULL);
+          g_autofree char *connected = g_strconcat (">", l->connect_endpoint, NULL);
+
+          add_unique (l->binder->endpoints, bound);
+          add_unique (l->connecter->endpoints, connected);
+        }
+      {
+        g_autofree char *bound = g_strconcat ("@", l->test_endpoint, NULL);
+        g_autofree char *connected = g_strconcat (">", l->test_endpoint, NULL);
+
+        add_unique (l->binder->test_endpoints, bound);
+        add_unique (l->connecter->test_endpoints, connected);
+      }
+      g_ptr_array_add (from->links, l);
+      g_ptr_array_add (to->links, l);
+      if (from->type == MOPED_SOCKET_DEALER && to->type == MOPED_SOCKET_REP)
+        from->delimiter = TRUE;
+      if (to->type == MOPED_SOCKET_DEALER && from->type == MOPED_SOCKET_REP)
+        to->delimiter = TRUE;
+      g_ptr_array_add (model->links, l);
+      g_hash_table_insert (model->by_element, element, l);
+    }
+}
+
+/* ---- who sends and receives what ----------------------------------------------------------- */
+
+static void
+add_node_unique (GPtrArray  *nodes,
+                 MopedCNode *node)
+{
+  if (!g_ptr_array_find (nodes, node, NULL))
+    g_ptr_array_add (nodes, node);
+}
+
+static void
+add_route (MopedCSocket  *sender,
+           MopedCSocket  *receiver,
+           MopedCCommand *command)
+{
+  MopedCSender *s = NULL;
+  MopedCHandler *h = NULL;
+
+  for (guint i = 0; i < sender->senders->len && s == NULL; i++)
+    if (((MopedCSender *) g_ptr_array_index (sender->senders, i))->command == command)
+      s = g_ptr_array_index (sender->senders, i);
+  if (s == NULL)
+    {
+      s = g_new0 (MopedCSender, 1);
+      s->socket = sender;
+      s->command = command;
+      s->to_nodes = g_ptr_array_new ();
+      g_ptr_array_add (sender->senders, s);
+      g_ptr_array_add (sender->node->senders, s);
+    }
+  add_node_unique (s->to_nodes, receiver->node);
+
+  for (guint i = 0; i < receiver->handlers->len && h == NULL; i++)
+    if (((MopedCHandler *) g_ptr_array_index (receiver->handlers, i))->command == command)
+      h = g_ptr_array_index (receiver->handlers, i);
+  if (h == NULL)
+    {
+      h = g_new0 (MopedCHandler, 1);
+      h->socket = receiver;
+      h->command = command;
+      h->from_nodes = g_ptr_array_new ();
+      g_ptr_array_add (receiver->handlers, h);
+      g_ptr_array_add (receiver->node->handlers, h);
+    }
+  add_node_unique (h->from_nodes, sender->node);
+}
+
+/* Commands of a link's protocol travel wherever the socket types allow and the
+ * command's sender (none: either side) is the sending node. */
+static void
+route_link_commands (MopedCLink *l)
+{
+  if (l->protocol == NULL)
+    return;
+  for (guint i = 0; i < l->protocol->commands->len; i++)
+    {
+      MopedCCommand *c = g_ptr_array_index (l->protocol->commands, i);
+      MopedElement *sender = moped_element_get_ref (c->element, MOPED_PROP_SENDER);
+
+      for (guint dir = 0; dir < 2; dir++)
+        {
+          MopedCSocket *s = dir ? l->to : l->from;
+          MopedCSocket *r = dir ? l->from : l->to;
+
+          if (!s->info->can_send || !r->info->can_receive)
+            continue;
+          if (sender != NULL && sender != s->node->element)
+            continue;
+          add_route (s, r, c);
+        }
+    }
+}
+
+/* The link a step travels on, chosen as validation chooses it (moped-validate.c,
+ * resolve_hop): a link between the two nodes carrying the flow's protocol or none,
+ * best first: the flow's protocol, then a socket that can send, then one that can
+ * receive; the first of equals in document order. */
+static MopedCLink *
+resolve_step (MopedCModel   *model,
+              MopedElement  *protocol,
+              MopedElement  *step,
+              MopedCSocket **sender,
+              MopedCSocket **receiver)
+{
+  MopedCNode *from = g_hash_table_lookup (model->by_element, moped_element_get_ref (step, MOPED_PROP_FROM));
+  MopedCNode *to = g_hash_table_lookup (model->by_element, moped_element_get_ref (step, MOPED_PROP_TO));
+  MopedCLink *best_link = NULL;
+  int best = -1;
+
+  if (from == NULL || to == NULL)
+    return NULL;
+  for (guint i = 0; i < model->links->len; i++)
+    {
+      MopedCLink *l = g_ptr_array_index (model->links, i);
+      MopedElement *carried = l->protocol != NULL ? l->protocol->element : NULL;
+
+      if (carried != NULL && carried != protocol)
+        continue;
+      for (guint dir = 0; dir < 2; dir++)
+        {
+          MopedCSocket *s = dir ? l->to : l->from;
+          MopedCSocket *r = dir ? l->from : l->to;
+          int score = 0;
+
+          if (s->node != from || r->node != to)
+            continue;
+          if (carried == protocol)
+            score += 4;
+          if (s->info->can_send)
+            score += 2;
+          if (r->info->can_receive)
+            score += 1;
+          if (score > best)
+            {
+              best = score;
+              best_link = l;
+              *sender = s;
+              *receiver = r;
+            }
+        }
+    }
+  return best_link;
+}
+
+/* ---- naming handlers and send helpers ----------------------------------------------------- */
+
+/* "hello", or "hello_world" when two protocols' commands share the name at this node,
+ * or "request_hello_world" when one command goes through several sockets. */
+static char *
+route_suffix (MopedCCommand *command,
+              MopedCSocket  *socket,
+              guint          same_ident,
+              guint          same_command)
+{
+  if (same_command > 1)
+    return g_strdup_printf ("%s_%s_%s", socket->ident, command->protocol->ident, command->ident);
+  if (same_ident > 1)
+    return g_strdup_printf ("%s_%s", command->protocol->ident, command->ident);
+  return g_strdup (command->ident);
+}
+
+static guint
+count_routes (GPtrArray     *routes,
+              gsize          command_offset,
+              MopedCCommand *command,
+              gboolean       by_ident)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < routes->len; i++)
+    {
+      MopedCCommand *other = G_STRUCT_MEMBER (MopedCCommand *, g_ptr_array_index (routes, i), command_offset);
+
+      if (by_ident ? g_str_equal (other->ident, command->ident) : other == command)
+        n++;
+    }
+  return n;
+}
+
+static void
+name_routes (MopedCNode     *n,
+             MopedNameScope *globals)
+{
+  for (guint i = 0; i < n->handlers->len; i++)
+    {
+      MopedCHandler *h = g_ptr_array_index (n->handlers, i);
+      guint ident = count_routes (n->handlers, G_STRUCT_OFFSET (MopedCHandler, command), h->command, TRUE);
+      guint same = count_routes (n->handlers, G_STRUCT_OFFSET (MopedCHandler, command), h->command, FALSE);
+      g_autofree char *suffix = route_suffix (h->command, h->socket, ident, same);
+      g_autofree char *wanted = g_strconcat ("handle_", suffix, NULL);
+
+      h->fn = global_name (globals, n->ident, wanted);
+    }
+  for (guint i = 0; i < n->senders->len; i++)
+    {
+      MopedCSender *s = g_ptr_array_index (n->senders, i);
+      guint ident = count_routes (n->senders, G_STRUCT_OFFSET (MopedCSender, command), s->command, TRUE);
+      guint same = count_routes (n->senders, G_STRUCT_OFFSET (MopedCSender, command), s->command, FALSE);
+      g_autofree char *suffix = route_suffix (s->command, s->socket, ident, same);
+      g_autofree char *wanted = g_strconcat ("send_", suffix, NULL);
+
+      s->fn = global_name (globals, n->ident, wanted);
+    }
+}
+
+static gint
+compare_protocols (gconstpointer a,
+                   gconstpointer b)
+{
+  const MopedCProtocol *pa = *(MopedCProtocol * const *) a;
+  const MopedCProtocol *pb = *(MopedCProtocol * const *) b;
+
+  return moped_element_get_index (pa->element) - moped_element_get_index (pb->element);
+}
+
+/* Which codecs a socket tries, in document order; a command name two of them share
+ * goes to the first. */
+static void
+collect_socket_protocols (MopedCModel  *model,
+                          MopedCSocket *s)
+{
+  for (guint i = 0; i < s->handlers->len; i++)
+    {
+      MopedCHandler *h = g_ptr_array_index (s->handlers, i);
+
+      if (!g_ptr_array_find (s->protocols, h->command->protocol, NULL))
+        g_ptr_array_add (s->protocols, h->command->protocol);
+    }
+  g_ptr_array_sort (s->protocols, compare_protocols);
+  for (guint i = 0; i < s->handlers->len; i++)
+    {
+      MopedCHandler *h = g_ptr_array_index (s->handlers, i);
+      const char *name = _moped_c_name (h->command->element);
+
+      for (guint j = 0; j < s->protocols->len; j++)
+        {
+          MopedCProtocol *p = g_ptr_array_index (s->protocols, j);
+          gboolean shadowed = FALSE;
+
+          if (p == h->command->protocol)
+            break;
+          for (guint k = 0; k < p->commands->len; k++)
+            if (g_str_equal (_moped_c_name (((MopedCCommand *) g_ptr_array_index (p->commands, k))->element), name))
+              shadowed = TRUE;
+          if (shadowed)
+            g_ptr_array_add (model->warnings,
+              g_strdup_printf ("Socket %s.%s receives a command %s from protocols %s and %s: the "
+                               "messages look the same, so the first protocol's decoder takes them",
+                               _moped_c_name (s->node->element), _moped_c_name (s->element), name,
+                               _moped_c_name (p->element), _moped_c_name (h->command->protocol->element)));
+        }
+    }
+}
+
+/* ---- the self-test's steps --------------------------------------------------------------- */
+
+static gboolean
+matches_subscription (MopedCSocket *subscriber,
+                      const char   *topic)
+{
+  if (subscriber->subscriptions->len == 0)
+    return TRUE;
+  for (guint i = 0; i < subscriber->subscriptions->len; i++)
+    if (g_str_has_prefix (topic, g_ptr_array_index (subscriber->subscriptions, i)))
+      return TRUE;
+  return FALSE;
+}
+
+/* The topic a PUB step uses so that the receiver's subscriptions let it through. */
+static void
+choose_topic (MopedCStep *step)
+{
+  MopedCCommand *c = step->command;
+  MopedCSocket *r = step->receiver;
+
+  if (c->topic < 0)
+    {
+      if (!matches_subscription (r, _moped_c_name (c->element)))
+        step->skip_reason = g_strdup_printf ("%s.%s subscribes to none of the prefixes of “%s”, "
+                                             "the first frame of this command",
+                                             _moped_c_name (r->node->element), _moped_c_name (r->element),
+                                             _moped_c_name (c->element));
+      return;
+    }
+  for (guint i = 0; i < r->subscriptions->len; i++)
+    {
+      const char *prefix = g_ptr_array_index (r->subscriptions, i);
+      MopedCField *f = g_ptr_array_index (c->fields, c->topic);
+
+      if (f->type == MOPED_FIELD_STRING && strlen (prefix) > 255)
+        continue;
+      step->topic = g_strdup (prefix);
+      return;
+    }
+  if (r->subscriptions->len > 0)
+    step->skip_reason = g_strdup_printf ("the subscriptions of %s.%s are longer than a string field "
+                                         "(255 bytes)", _moped_c_name (r->node->element),
+                                         _moped_c_name (r->element));
+}
+
+static MopedCSocket *
+peer_of (MopedCLink   *l,
+         MopedCSocket *s)
+{
+  return l->from == s ? l->to : l->from;
+}
+
+static void
+find_copies (MopedCStep *step)
+{
+  const char *topic = step->topic != NULL ? step->topic
+                      : step->command->topic >= 0 ? MOPED_C_SAMPLE_STRING
+                      : _moped_c_name (step->command->element);
+
+  for (guint i = 0; i < step->sender->links->len; i++)
+    {
+      MopedCSocket *other = peer_of (g_ptr_array_index (step->sender->links, i), step->sender);
+
+      if (other == step->receiver || !_moped_c_is_subscriber (other) ||
+          g_ptr_array_find (step->copies, other, NULL))
+        continue;
+      if (matches_subscription (other, topic))
+        g_ptr_array_add (step->copies, other);
+    }
+}
+
+static void
+find_alternatives (MopedCModel *model,
+                   MopedCStep  *step)
+{
+  MopedSocketType type = step->sender->type;
+
+  if (type != MOPED_SOCKET_PUSH && type != MOPED_SOCKET_DEALER && type != MOPED_SOCKET_REQ)
+    return;
+  for (guint i = 0; i < step->sender->links->len; i++)
+    {
+      MopedCSocket *other = peer_of (g_ptr_array_index (step->sender->links, i), step->sender);
+
+      if (other->info->can_receive && !g_ptr_array_find (step->alternatives, other, NULL))
+        g_ptr_array_add (step->alternatives, other);
+    }
+  if (step->alternatives->len > 1)
+    g_ptr_array_add (model->warnings,
+      g_strdup_printf ("%s.%s is a %s socket with %u peers, so it hands each message to any one of "
+                       "them: the self-test accepts step %u of flow %s at any of them",
+                       _moped_c_name (step->sender->node->element), _moped_c_name (step->sender->element),
+                       step->sender->info->name, step->alternatives->len, step->position,
+                       _moped_c_name (moped_element_get_parent (step->step))));
+  else
+    g_ptr_array_set_size (step->alternatives, 0);
+}
+
+static MopedCStep *
+step_new (MopedCModel  *model,
+          MopedElement *element,
+          guint         position,
+          MopedCLink   *link,
+          MopedCSocket *sender,
+          MopedCSocket *receiver)
+{
+  MopedCStep *s = g_new0 (MopedCStep, 1);
+
+  s->step = element;
+  s->position = position;
+  s->command = g_hash_table_lookup (model->by_element, moped_element_get_ref (element, MOPED_PROP_COMMAND));
+  s->link = link;
+  s->sender = sender;
+  s->receiver = receiver;
+  s->repeat = moped_element_get_bool (element, MOPED_PROP_REPEAT);
+  s->optional = moped_element_get_bool (element, MOPED_PROP_OPTIONAL);
+  s->copies = g_ptr_array_new ();
+  s->alternatives = g_ptr_array_new ();
+  if (sender->type == MOPED_SOCKET_ROUTER)
+    {
+      s->peer_id = _moped_c_test_routing_id (receiver);
+      s->delimiter = receiver->type == MOPED_SOCKET_REQ;
+    }
+  else if (sender->type == MOPED_SOCKET_DEALER)
+    s->delimiter = receiver->type == MOPED_SOCKET_REP;
+  if (_moped_c_is_publisher (sender))
+    {
+      choose_topic (s);
+      find_copies (s);
+    }
+  find_alternatives (model, s);
+  if (s->skip_reason != NULL)
+    g_ptr_array_add (model->warnings,
+      g_strdup_printf ("Flow %s, step %u: the self-test skips it: %s",
+                       _moped_c_name (moped_element_get_parent (element)), position, s->skip_reason));
+  return s;
+}
+
+static void
+read_flows (MopedCModel *model)
+{
+  for (guint i = 0; i < model->protocols->len; i++)
+    {
+      MopedCProtocol *p = g_ptr_array_index (model->protocols, i);
+      g_autoptr(GPtrArray) flows = moped_element_get_children_of_kind (p->element, MOPED_KIND_FLOW);
+
+      for (guint j = 0; j < flows->len; j++)
+        {
+          MopedCFlow *f = g_new0 (MopedCFlow, 1);
+          g_autoptr(GPtrArray) steps = NULL;
+
+          f->element = g_ptr_array_index (flows, j);
+          f->protocol = p;
+          f->steps = g_ptr_array_new_with_free_func (step_free);
+          steps = moped_element_get_children_of_kind (f->element, MOPED_KIND_STEP);
+          for (guint k = 0; k < steps->len; k++)
+            {
+              MopedElement *step = g_ptr_array_index (steps, k);
+              MopedCCommand *command = g_hash_table_lookup (model->by_element,
+                                                            moped_element_get_ref (step, MOPED_PROP_COMMAND));
+              MopedCSocket *sender = NULL, *receiver = NULL;
+              MopedCLink *link = resolve_step (model, p->element, step, &sender, &receiver);
+
+              /* Validation reports these as errors; nothing to play then. */
+              if (link == NULL || command == NULL ||
+                  !sender->info->can_send || !receiver->info->can_receive)
+                continue;
+              add_route (sender, receiver, command);
+              g_ptr_array_add (f->steps, step_new (model, step, k + 1, link, sender, receiver));
+            }
+          g_ptr_array_add (model->flows, f);
+        }
+    }
+}
+
+static void
+read_probes (MopedCModel *model)
+{
+  for (guint i = 0; i < model->links->len; i++)
+    {
+      MopedCLink *l = g_ptr_array_index (model->links, i);
+      MopedCSocket *publisher = _moped_c_is_publisher (l->from) ? l->from : l->to;
+      MopedCSocket *subscriber = peer_of (l, publisher);
+      gboolean known = FALSE;
+      MopedCProbe *probe;
+
+      if (!_moped_c_is_publisher (publisher) || !_moped_c_is_subscriber (subscriber))
+        continue;
+      for (guint j = 0; j < model->probes->len; j++)
+        {
+          MopedCProbe *other = g_ptr_array_index (model->probes, j);
+
+          known |= other->publisher == publisher && other->subscriber == subscriber;
+        }
+      if (known)
+        continue;
+      probe = g_new0 (MopedCProbe, 1);
+      probe->publisher = publisher;
+      probe->subscriber = subscriber;
+      /* Subscriptions travel in order: once the last is in, all are. */
+      if (subscriber->subscriptions->len > 0)
+        probe->topic = g_strdup (g_ptr_array_index (subscriber->subscriptions,
+                                                    subscriber->subscriptions->len - 1));
+      g_ptr_array_add (model->probes, probe);
+    }
+}
+
+static void
+read_requirements (MopedCModel *model)
+{
+  g_autoptr(GPtrArray) requirements = moped_design_collect (model->design, MOPED_KIND_REQUIREMENT);
+
+  for (guint i = 0; i < requirements->len; i++)
+    {
+      MopedElement *r = g_ptr_array_index (requirements, i);
+      MopedElement *target = moped_element_get_ref (r, MOPED_PROP_TARGET);
+      MopedCNode *node = target != NULL && moped_element_get_kind (target) == MOPED_KIND_NODE
+                         ? g_hash_table_lookup (model->by_element, target) : NULL;
+
+      g_ptr_array_add (model->requirements, r);
+      if (node != NULL)
+        g_ptr_array_add (node->requirements, r);
+    }
+}
+
+MopedCCommand *
+_moped_c_link_bench_command (MopedCLink    *link,
+                             MopedCSocket **sender,
+                             MopedCSocket **receiver)
+{
+  for (guint dir = 0; dir < 2; dir++)
+    {
+      MopedCSocket *s = dir ? link->to : link->from;
+      MopedCSocket *r = dir ? link->from : link->to;
+
+      for (guint i = 0; i < s->senders->len; i++)
+        {
+          MopedCSender *sender_route = g_ptr_array_index (s->senders, i);
+
+          if (link->protocol != NULL && sender_route->command->protocol != link->protocol)
+            continue;
+          if (!g_ptr_array_find (sender_route->to_nodes, r->node, NULL))
+            continue;
+          *sender = s;
+          *receiver = r;
+          return sender_route->command;
+        }
+    }
+  return NULL;
+}
+
+static void
+name_benches (MopedCModel    *model,
+              MopedNameScope *globals)
+{
+  for (guint i = 0; i < model->links->len; i++)
+    {
+      MopedCLink *l = g_ptr_array_index (model->links, i);
+      MopedCSocket *sender, *receiver;
+      const char *label = moped_element_get_string (l->element, MOPED_PROP_LABEL);
+      g_autofree char *wanted = NULL;
+
+      if (_moped_c_link_bench_command (l, &sender, &receiver) == NULL)
+        continue;
+      if (label != NULL && *label != '\0')
+        wanted = g_strconcat ("bench ", label, NULL);
+      else
+        wanted = g_strdup_printf ("bench %s %s to %s %s", l->from->node->ident, l->from->ident,
+                                  l->to->node->ident, l->to->ident);
+      l->bench = g_strdup (moped_name_scope_add (globals, wanted));
+    }
+}
+
+MopedCModel *
+_moped_c_model_new (MopedDesign *design)
+{
+  MopedCModel *model = g_new0 (MopedCModel, 1);
+  g_autoptr(MopedNameScope) globals = moped_name_scope_new ();
+  g_autoptr(GPtrArray) nodes = NULL;
+  g_autoptr(GPtrArray) protocols = NULL;
+  g_autoptr(GPtrArray) links = NULL;
+
+  model->design = g_object_ref (design);
+  model->design_name = g_strdup (_moped_c_name (moped_design_get_root (design)));
+  model->project = moped_name_to_identifier (model->design_name);
+  model->nodes = g_ptr_array_new_with_free_func (node_free);
+  model->protocols = g_ptr_array_new_with_free_func (protocol_free);
+  model->links = g_ptr_array_new_with_free_func (link_free);
+  model->flows = g_ptr_array_new_with_free_func (flow_free);
+  model->probes = g_ptr_array_new_with_free_func (probe_free);
+  model->requirements = g_ptr_array_new ();
+  model->errors = g_ptr_array_new_with_free_func (g_free);
+  model->warnings = g_ptr_array_new_with_free_func (g_free);
+  model->by_element = g_hash_table_new (NULL, NULL);
+
+  check_design (model);
+  if (model->errors->len > 0)
+    return model;
+
+  /* File names of the shared code, and the self-test's program. */
+  moped_name_scope_add (globals, "wire");
+  moped_name_scope_add (globals, "selftest");
+  moped_name_scope_add (globals, "main");
+
+  nodes = moped_design_collect (design, MOPED_KIND_NODE);
+  protocols = moped_design_collect (design, MOPED_KIND_PROTOCOL);
+  links = moped_design_collect (design, MOPED_KIND_LINK);
+  read_nodes (model, globals, nodes);
+  read_protocols (model, globals, protocols);
+  name_protocols (model, globals);
+  read_links (model, links);
+  for (guint i = 0; i < model->links->len; i++)
+    route_link_commands (g_ptr_array_index (model->links, i));
+  read_flows (model);
+  read_probes (model);
+  for (guint i = 0; i < model->nodes->len; i++)
+    {
+      MopedCNode *n = g_ptr_array_index (model->nodes, i);
+
+      name_node (n, globals);
+      name_routes (n, globals);
+      for (guint j = 0; j < n->sockets->len; j++)
+        collect_socket_protocols (model, g_ptr_array_index (n->sockets, j));
+    }
+  read_requirements (model);
+  name_benches (model, globals);
+  return model;
+}

@@ -1,0 +1,1297 @@
+/* moped-export-c-node.c: generating each node: public API, engine (actor), the user's file and a main.
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ *
+ * The engine owns the sockets and the loop, decodes every message and calls the
+ * user's handler for it; the user's file holds the state and the handlers. In trace
+ * mode (self-tests) the engine reports each message on its pipe instead, so the
+ * self-test keeps checking the wiring however the handlers change.
+ */
+#define G_LOG_DOMAIN "moped-export"
+
+#include <string.h>
+
+#include "moped-export-c-private.h"
+#include "moped-schema.h"
+
+#define LINE(...) moped_code_writer_line (w, __VA_ARGS__)
+
+/* "request (REQ)" for comments. */
+static char *
+socket_title (MopedCSocket *s)
+{
+  g_autofree char *name = moped_c_comment_text (_moped_c_name (s->element));
+
+  return g_strdup_printf ("%s (%s, %s)", name, s->info->name, s->bind ? "binds" : "connects");
+}
+
+static char *
+node_names (GPtrArray *nodes)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < nodes->len; i++)
+    g_string_append_printf (s, "%s%s", i == 0 ? "" : i + 1 == nodes->len ? " and " : ", ",
+                            _moped_c_name (((MopedCNode *) g_ptr_array_index (nodes, i))->element));
+  return g_string_free (s, FALSE);
+}
+
+/* The designed endpoints of a socket as one zsock_attach () list. */
+static char *
+designed_endpoints (MopedCSocket *s)
+{
+  g_autoptr(GString) joined = g_string_new (NULL);
+
+  for (guint i = 0; i < s->endpoints->len; i++)
+    g_string_append_printf (joined, "%s%s", i > 0 ? "," : "", (char *) g_ptr_array_index (s->endpoints, i));
+  return g_strdup (joined->str);
+}
+
+static gboolean
+node_has_type (MopedCNode *n,
+               gboolean  (*predicate) (MopedCSocket *socket))
+{
+  for (guint i = 0; i < n->sockets->len; i++)
+    if (predicate (g_ptr_array_index (n->sockets, i)))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+has_routing_id (MopedCSocket *s)
+{
+  return _moped_c_has_routing_id (s->type);
+}
+
+static gboolean
+receives (MopedCSocket *s)
+{
+  return s->info->can_receive;
+}
+
+/* Sockets the engine polls: those that receive, and XPUB for its subscriptions. */
+static gboolean
+polled (MopedCSocket *s)
+{
+  return s->info->can_receive || s->type == MOPED_SOCKET_XPUB;
+}
+
+static void
+write_requirements (MopedCodeWriter *w,
+                    GPtrArray       *requirements)
+{
+  for (guint i = 0; i < requirements->len; i++)
+    {
+      MopedElement *r = g_ptr_array_index (requirements, i);
+      g_autofree char *value = moped_element_dup_value_text (r, MOPED_PROP_VALUE);
+      g_autofree char *metric = moped_element_dup_value_text (r, MOPED_PROP_METRIC);
+      g_autofree char *title = g_strdup_printf ("Requirement %s (%s): %s %s", _moped_c_name (r), metric,
+                                                value, moped_element_get_string (r, MOPED_PROP_UNIT));
+
+      moped_code_writer_comment_labelled (w, title, moped_element_get_string (r, MOPED_PROP_DESCRIPTION));
+    }
+}
+
+static void
+describe_node (MopedCodeWriter *w,
+               MopedCNode      *n)
+{
+  const char *role = moped_element_get_string (n->element, MOPED_PROP_ROLE);
+  g_autofree char *title = NULL;
+
+  if (role != NULL && *role != '\0')
+    title = g_strdup_printf ("%s (%s)", _moped_c_name (n->element), role);
+  else
+    title = g_strdup (_moped_c_name (n->element));
+  moped_code_writer_line (w, "//");
+  moped_code_writer_comment_labelled (w, title, moped_element_get_string (n->element, MOPED_PROP_DESCRIPTION));
+  if (moped_element_get_int (n->element, MOPED_PROP_INSTANCES) > 1)
+    {
+      g_autofree char *instances = g_strdup_printf ("The design runs %" G_GINT64_FORMAT " instances: "
+                                                    "give each its own name (options.name).",
+                                                    moped_element_get_int (n->element, MOPED_PROP_INSTANCES));
+
+      moped_code_writer_comment (w, instances);
+    }
+  write_requirements (w, n->requirements);
+}
+
+/* ---- include/NODE.h ------------------------------------------------------------------ */
+
+static void
+write_public_header (MopedCModel *model,
+                     MopedCNode  *n,
+                     GPtrArray   *outputs)
+{
+  g_autofree char *file = g_strdup_printf ("%s.h", n->ident);
+  g_autofree char *job = g_strdup_printf ("the %s node's public API: start it, stop it, call its methods.",
+                                          _moped_c_name (n->element));
+  MopedCodeWriter *w = _moped_c_writer_begin (model, file, job, FALSE);
+  g_autofree char *path = g_strdup_printf ("include/%s", file);
+  g_autofree char *name = _moped_c_quote (n->ident);
+
+  describe_node (w, n);
+  LINE ("#pragma once");
+  moped_code_writer_blank (w);
+  LINE ("#include <czmq.h>");
+  moped_code_writer_blank (w);
+  LINE ("#ifdef __cplusplus");
+  LINE ("extern \"C\" {");
+  LINE ("#endif");
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "How to start the node: zero this, then set what you need");
+  LINE ("typedef struct {");
+  moped_code_writer_indent (w);
+  moped_code_writer_comment (w, "Names this instance in logs (default: the node's name); also gives its REQ, "
+                                "REP, DEALER and ROUTER sockets the routing id NAME/SOCKET, so keep it unique");
+  LINE ("const char *name;");
+  moped_code_writer_comment (w, "Log every message sent and received");
+  LINE ("bool verbose;");
+  moped_code_writer_comment (w, "Self-tests: report each message received on the actor's pipe instead of "
+                                "calling its handler");
+  LINE ("bool trace;");
+  if (n->sockets->len > 0)
+    moped_code_writer_comment (w, "Where each socket binds (@endpoint) and connects (>endpoint), as a "
+                                  "comma-separated list; NULL for the design's endpoints");
+  for (guint i = 0; i < n->sockets->len; i++)
+    {
+      MopedCSocket *s = g_ptr_array_index (n->sockets, i);
+      g_autofree char *title = socket_title (s);
+      g_autofree char *endpoints = designed_endpoints (s);
+      g_autofree char *comment = g_strdup_printf ("%s: %s", title, *endpoints ? endpoints : "no link");
+
+      moped_code_writer_comment_labelled (w, comment, moped_element_get_string (s->element, MOPED_PROP_DESCRIPTION));
+      LINE ("const char *%s;", s->ident);
+    }
+  moped_code_writer_dedent (w);
+  LINE ("} %s;", n->options_type);
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "A running node");
+  LINE ("typedef struct _%s %s;", n->type, n->type);
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "Start the node: create its sockets, bind and connect them, and run it in its own "
+                                "thread (a zactor). Returns NULL, having logged why, when a socket cannot be "
+                                "bound or connected. The options are read before it returns.");
+  LINE ("%s *", n->type);
+  LINE ("    %s (const %s *options);", n->new_fn, n->options_type);
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "Stop the node and close its sockets; sets *self_p to NULL, safe to call twice");
+  LINE ("void");
+  LINE ("    %s (%s **self_p);", n->destroy_fn, n->type);
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "The node's actor, to poll it for trace reports (self-tests)");
+  LINE ("zactor_t *");
+  LINE ("    %s (%s *self);", n->actor_fn, n->type);
+  for (guint i = 0; i < n->methods->len; i++)
+    {
+      MopedCMethod *m = g_ptr_array_index (n->methods, i);
+      g_autofree char *runs = g_strdup_printf ("Runs %s () (yours) in the node's thread and returns what it "
+                                               "returns, or -1 when the node does not answer.", m->api_fn);
+
+      moped_code_writer_blank (w);
+      moped_code_writer_comment_labelled (w, _moped_c_name (m->element),
+                                          moped_element_get_string (m->element, MOPED_PROP_DESCRIPTION));
+      moped_code_writer_comment (w, runs);
+      LINE ("int");
+      LINE ("    %s (%s *self);", m->fn, n->type);
+    }
+  moped_code_writer_blank (w);
+  LINE ("#ifdef __cplusplus");
+  LINE ("}");
+  LINE ("#endif");
+  (void) name;
+  _moped_c_output_add (outputs, path, moped_code_writer_finish (w));
+}
+
+/* ---- src/NODE_engine.h ---------------------------------------------------------------- */
+
+static char *
+handler_signature (MopedCNode    *n,
+                   MopedCHandler *h)
+{
+  g_autofree char *params = _moped_c_field_params (h->command);
+
+  return g_strdup_printf ("%s (%s *self, const wire_peer_t *from%s)", h->fn, n->state_type, params);
+}
+
+static char *
+sender_signature (MopedCNode   *n,
+                  MopedCSender *s)
+{
+  g_autofree char *params = _moped_c_field_params (s->command);
+
+  return g_strdup_printf ("%s (%s *self, const wire_peer_t *to%s)", s->fn, n->engine_type, params);
+}
+
+static char *
+handler_title (MopedCHandler *h)
+{
+  g_autofree char *from = node_names (h->from_nodes);
+
+  return g_strdup_printf ("%s (%s) from %s, on socket %s", _moped_c_name (h->command->element),
+                          _moped_c_name (h->command->protocol->element), from, _moped_c_name (h->socket->element));
+}
+
+static char *
+sender_title (MopedCSender *s)
+{
+  g_autofree char *to = node_names (s->to_nodes);
+
+  return g_strdup_printf ("%s (%s) to %s, on socket %s", _moped_c_name (s->command->element),
+                          _moped_c_name (s->command->protocol->element), to, _moped_c_name (s->socket->element));
+}
+
+static void
+collect_protocols (MopedCNode *n,
+                   GPtrArray  *protocols)
+{
+  for (guint i = 0; i < n->handlers->len; i++)
+    {
+      MopedCProtocol *p = ((MopedCHandler *) g_ptr_array_index (n->handlers, i))->command->protocol;
+
+      if (!g_ptr_array_find (protocols, p, NULL))
+        g_ptr_array_add (protocols, p);
+    }
+  for (guint i = 0; i < n->senders->len; i++)
+    {
+      MopedCProtocol *p = ((MopedCSender *) g_ptr_array_index (n->senders, i))->command->protocol;
+
+      if (!g_ptr_array_find (protocols, p, NULL))
+        g_ptr_array_add (protocols, p);
+    }
+}
+
+static void
+write_engine_header (MopedCModel *model,
+                     MopedCNode  *n,
+                     GPtrArray   *outputs)
+{
+  g_autofree char *file = g_strdup_printf ("%s.h", n->engine_base);
+  g_autofree char *job = g_strdup_printf ("what the %s node's code can use in its thread: send "
+                                          "functions, and the functions its file defines.",
+                                          _moped_c_name (n->element));
+  MopedCodeWriter *w = _moped_c_writer_begin (model, file, job, FALSE);
+  g_autofree char *path = g_strdup_printf ("src/%s", file);
+  g_autoptr(GPtrArray) protocols = g_ptr_array_new ();
+
+  collect_protocols (n, protocols);
+  LINE ("#pragma once");
+  moped_code_writer_blank (w);
+  LINE ("#include \"%s.h\"", n->ident);
+  LINE ("#include \"wire.h\"");
+  for (guint i = 0; i < protocols->len; i++)
+    LINE ("#include \"%s.h\"", ((MopedCProtocol *) g_ptr_array_index (protocols, i))->ident);
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "The node inside its thread: its sockets and loop (generated)");
+  LINE ("typedef struct _%s %s;", n->engine_type, n->engine_type);
+  {
+    g_autofree char *state = g_strdup_printf ("The node's state: yours, defined in src/%s.c", n->ident);
+
+    moped_code_writer_comment (w, state);
+  }
+  LINE ("typedef struct _%s %s;", n->state_type, n->state_type);
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "The name of this instance (options.name, or the node's name)");
+  LINE ("const char *");
+  LINE ("    %s (%s *self);", n->engine_name_fn, n->engine_type);
+  if (n->senders->len > 0)
+    {
+      moped_code_writer_blank (w);
+      moped_code_writer_comment (w, "Sending, one function per command the node sends. to: where it goes, "
+                                    "required on ROUTER sockets (the from of a handler, to reply); NULL "
+                                    "otherwise. Returns 0, or -1 with errno set (see the codec).");
+    }
+  for (guint i = 0; i < n->senders->len; i++)
+    {
+      MopedCSender *s = g_ptr_array_index (n->senders, i);
+      g_autofree char *title = sender_title (s);
+      g_autofree char *signature = sender_signature (n, s);
+
+      moped_code_writer_comment (w, title);
+      LINE ("int");
+      LINE ("    %s;", signature);
+    }
+  moped_code_writer_blank (w);
+  {
+    g_autofree char *yours = g_strdup_printf ("Defined in src/%s.c (yours). The engine calls the state's "
+                                              "constructor once the sockets are set up, a handler for "
+                                              "each message (return 0, or -1 to have it logged), and "
+                                              "the API methods when the node's owner calls them.", n->ident);
+
+    moped_code_writer_comment (w, yours);
+  }
+  LINE ("%s *", n->state_type);
+  LINE ("    %s (%s *engine);", n->state_new_fn, n->engine_type);
+  LINE ("void");
+  LINE ("    %s (%s **self_p);", n->state_destroy_fn, n->state_type);
+  for (guint i = 0; i < n->handlers->len; i++)
+    {
+      MopedCHandler *h = g_ptr_array_index (n->handlers, i);
+      g_autofree char *title = handler_title (h);
+      g_autofree char *signature = handler_signature (n, h);
+
+      moped_code_writer_comment (w, title);
+      LINE ("int");
+      LINE ("    %s;", signature);
+    }
+  for (guint i = 0; i < n->methods->len; i++)
+    {
+      MopedCMethod *m = g_ptr_array_index (n->methods, i);
+      g_autofree char *title = g_strdup_printf ("API method %s", _moped_c_name (m->element));
+
+      moped_code_writer_comment (w, title);
+      LINE ("int");
+      LINE ("    %s (%s *self);", m->api_fn, n->state_type);
+    }
+  _moped_c_output_add (outputs, path, moped_code_writer_finish (w));
+}
+
+/* ---- src/NODE_engine.c ---------------------------------------------------------------- */
+
+static void
+write_engine_struct (MopedCodeWriter *w,
+                     MopedCNode      *n)
+{
+  LINE ("struct _%s {", n->type);
+  LINE ("    zactor_t *actor;            //  The engine, in its thread");
+  LINE ("};");
+  moped_code_writer_blank (w);
+  LINE ("struct _%s {", n->engine_type);
+  moped_code_writer_indent (w);
+  LINE ("zsock_t *pipe;              //  To the node's owner");
+  LINE ("zpoller_t *poller;          //  Waits on the pipe and the sockets");
+  LINE ("wire_msg_t *msg;            //  The message being handled");
+  LINE ("%s *state;%*s//  Yours (src/%s.c)", n->state_type, (int) MAX (1, 21 - (int) strlen (n->state_type)), "", n->ident);
+  LINE ("char *name;                 //  This instance, in logs");
+  LINE ("bool verbose;               //  Log every message");
+  LINE ("bool trace;                 //  Self-tests: report messages on the pipe");
+  LINE ("bool failed;                //  A socket could not be set up");
+  LINE ("bool terminated;            //  Asked to stop");
+  for (guint i = 0; i < n->sockets->len; i++)
+    {
+      MopedCSocket *s = g_ptr_array_index (n->sockets, i);
+      g_autofree char *title = socket_title (s);
+
+      LINE ("zsock_t *%s;%*s//  %s", s->ident, (int) MAX (1, 18 - (int) strlen (s->ident)), "", title);
+      LINE ("wire_peer_t %s;%*s//  Where it sends when no peer is given", s->peer_member,
+            (int) MAX (1, 15 - (int) strlen (s->peer_member)), "");
+    }
+  moped_code_writer_dedent (w);
+  LINE ("};");
+}
+
+static void
+write_engine_helpers (MopedCodeWriter *w,
+                      MopedCNode      *n)
+{
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "Bind (@endpoint) or connect (>endpoint, or no prefix) a socket to each "
+                                "endpoint of a comma-separated list");
+  LINE ("static int");
+  LINE ("s_attach (%s *self, zsock_t *socket, const char *socket_name, const char *endpoints)", n->engine_type);
+  moped_code_writer_lines (w,
+    "{\n"
+    "    char *list = strdup (endpoints);\n"
+    "    assert (list);\n"
+    "    int rc = 0;\n"
+    "    char *next = list;\n"
+    "    while (next && rc == 0) {\n"
+    "        char *endpoint = next;\n"
+    "        next = strchr (next, ',');\n"
+    "        if (next)\n"
+    "            *next++ = 0;\n"
+    "        if (*endpoint == '@')\n"
+    "            rc = zsock_bind (socket, \"%s\", endpoint + 1) == -1? -1: 0;\n"
+    "        else\n"
+    "            rc = zsock_connect (socket, \"%s\", endpoint + (*endpoint == '>'));\n"
+    "        if (rc == -1)\n"
+    "            zsys_error (\"%s: socket %s cannot %s %s: %s\", self->name, socket_name,\n"
+    "                        *endpoint == '@'? \"bind\": \"connect to\", endpoint + (*endpoint == '@' || *endpoint == '>'),\n"
+    "                        zmq_strerror (zmq_errno ()));\n"
+    "        else\n"
+    "        if (self->verbose)\n"
+    "            zsys_info (\"%s: socket %s: %s\", self->name, socket_name, endpoint);\n"
+    "    }\n"
+    "    free (list);\n"
+    "    return rc;\n"
+    "}\n");
+  if (node_has_type (n, has_routing_id))
+    {
+      moped_code_writer_blank (w);
+      moped_code_writer_blank (w);
+      moped_code_writer_comment (w, "With a name, a socket's routing id is NAME/SOCKET, so that ROUTER peers "
+                                    "can address it before it sends anything");
+      LINE ("static void");
+      LINE ("s_set_routing_id (%s *self, zsock_t *socket, const char *socket_name)", n->engine_type);
+      moped_code_writer_lines (w,
+        "{\n"
+        "    char routing_id [WIRE_ID_MAX + 1];\n"
+        "    snprintf (routing_id, sizeof (routing_id), \"%s/%s\", self->name, socket_name);\n"
+        "    zsock_set_identity (socket, routing_id);\n"
+        "}\n");
+    }
+  if (node_has_type (n, receives))
+    {
+      moped_code_writer_blank (w);
+      moped_code_writer_blank (w);
+      moped_code_writer_comment (w, "A message the node cannot handle: logged, and reported to self-tests");
+      LINE ("static void");
+      LINE ("s_problem (%s *self, const char *socket_name, const char *format, ...) CHECK_PRINTF (3);",
+            n->engine_type);
+      moped_code_writer_blank (w);
+      LINE ("static void");
+      LINE ("s_problem (%s *self, const char *socket_name, const char *format, ...)", n->engine_type);
+      moped_code_writer_lines (w,
+        "{\n"
+        "    char problem [256];\n"
+        "    va_list args;\n"
+        "    va_start (args, format);\n"
+        "    vsnprintf (problem, sizeof (problem), format, args);\n"
+        "    va_end (args);\n"
+        "    zsys_warning (\"%s: socket %s: %s\", self->name, socket_name, problem);\n"
+        "    if (self->trace)\n"
+        "        zsock_send (self->pipe, \"sss\", \"PROBLEM\", socket_name, problem);\n"
+        "}\n");
+    }
+  if (n->handlers->len > 0)
+    {
+      moped_code_writer_blank (w);
+      moped_code_writer_blank (w);
+      moped_code_writer_comment (w, "Self-tests: report a message, and whether its fields hold the sample "
+                                    "values it was sent with");
+      LINE ("static void");
+      LINE ("s_report (%s *self, const char *socket_name, const char *command)", n->engine_type);
+      moped_code_writer_lines (w,
+        "{\n"
+        "    const char *check = wire_msg_check_sample (self->msg) == 0? \"\": wire_msg_error (self->msg);\n"
+        "    zsock_send (self->pipe, \"ssss\", \"RECEIVED\", socket_name, command, check);\n"
+        "}\n");
+    }
+}
+
+static void
+write_socket_setup (MopedCodeWriter *w,
+                    MopedCSocket    *s)
+{
+  g_autofree char *title = socket_title (s);
+  g_autofree char *endpoints = designed_endpoints (s);
+  g_autofree char *designed = _moped_c_quote (endpoints);
+  g_autofree char *label = _moped_c_quote (s->ident);
+
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, title);
+  LINE ("self->%s = zsock_new (%s);", s->ident, s->info->zmq_name);
+  LINE ("assert (self->%s);", s->ident);
+  if (_moped_c_has_routing_id (s->type))
+    {
+      LINE ("if (options && options->name)");
+      LINE ("    s_set_routing_id (self, self->%s, %s);", s->ident, label);
+    }
+  if (s->type == MOPED_SOCKET_ROUTER)
+    {
+      moped_code_writer_comment (w, "Fail with EHOSTUNREACH, rather than drop, a message to an unknown peer");
+      LINE ("zsock_set_router_mandatory (self->%s, 1);", s->ident);
+    }
+  if (s->type == MOPED_SOCKET_SUB)
+    {
+      if (s->subscriptions->len == 0)
+        LINE ("zsock_set_subscribe (self->%s, \"\");", s->ident);
+      for (guint i = 0; i < s->subscriptions->len; i++)
+        {
+          g_autofree char *prefix = _moped_c_quote (g_ptr_array_index (s->subscriptions, i));
+
+          LINE ("zsock_set_subscribe (self->%s, %s);", s->ident, prefix);
+        }
+    }
+  if (s->delimiter)
+    {
+      moped_code_writer_comment (w, "Its REP peers expect a REQ-style envelope");
+      LINE ("self->%s.delimiter = true;", s->peer_member);
+    }
+  LINE ("if (s_attach (self, self->%s, %s, options && options->%s? options->%s: %s) == -1)",
+        s->ident, label, s->ident, s->ident, designed);
+  LINE ("    self->failed = true;");
+  if (s->type == MOPED_SOCKET_XSUB)
+    {
+      moped_code_writer_comment (w, "An XSUB subscribes by sending \\001 and the prefix");
+      if (s->subscriptions->len == 0)
+        LINE ("zmq_send (zsock_resolve (self->%s), \"\\001\", 1, 0);", s->ident);
+      for (guint i = 0; i < s->subscriptions->len; i++)
+        {
+          const char *text = g_ptr_array_index (s->subscriptions, i);
+          g_autofree char *prefix = _moped_c_quote (text);
+
+          LINE ("zmq_send (zsock_resolve (self->%s), \"\\001\" %s, %" G_GSIZE_FORMAT ", 0);",
+                s->ident, prefix, strlen (text) + 1);
+        }
+    }
+}
+
+static void
+write_engine_lifecycle (MopedCodeWriter *w,
+                        MopedCNode      *n)
+{
+  g_autofree char *default_name = _moped_c_quote (n->ident);
+
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  LINE ("static %s *", n->engine_type);
+  LINE ("s_engine_new (zsock_t *pipe, const %s *options)", n->options_type);
+  LINE ("{");
+  moped_code_writer_indent (w);
+  LINE ("%s *self = (%s *) zmalloc (sizeof (%s));", n->engine_type, n->engine_type, n->engine_type);
+  LINE ("assert (self);");
+  LINE ("self->pipe = pipe;");
+  LINE ("self->name = strdup (options && options->name? options->name: %s);", default_name);
+  LINE ("assert (self->name);");
+  LINE ("self->verbose = options && options->verbose;");
+  LINE ("self->trace = options && options->trace;");
+  LINE ("self->msg = wire_msg_new ();");
+  LINE ("self->poller = zpoller_new (pipe, NULL);");
+  LINE ("assert (self->poller);");
+  moped_code_writer_comment (w, "Stop on $TERM, not on Ctrl-C: the owner decides");
+  LINE ("zpoller_set_nonstop (self->poller, true);");
+  for (guint i = 0; i < n->sockets->len; i++)
+    write_socket_setup (w, g_ptr_array_index (n->sockets, i));
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "Messages are handled only once every socket is ready");
+  LINE ("if (!self->failed) {");
+  moped_code_writer_indent (w);
+  for (guint i = 0; i < n->sockets->len; i++)
+    {
+      MopedCSocket *s = g_ptr_array_index (n->sockets, i);
+
+      if (polled (s))
+        LINE ("zpoller_add (self->poller, self->%s);", s->ident);
+    }
+  LINE ("self->state = %s (self);", n->state_new_fn);
+  moped_code_writer_dedent (w);
+  LINE ("}");
+  LINE ("return self;");
+  moped_code_writer_dedent (w);
+  LINE ("}");
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  LINE ("static void");
+  LINE ("s_engine_destroy (%s **self_p)", n->engine_type);
+  LINE ("{");
+  moped_code_writer_indent (w);
+  LINE ("assert (self_p);");
+  LINE ("if (*self_p) {");
+  moped_code_writer_indent (w);
+  LINE ("%s *self = *self_p;", n->engine_type);
+  LINE ("if (self->state)");
+  LINE ("    %s (&self->state);", n->state_destroy_fn);
+  LINE ("zpoller_destroy (&self->poller);");
+  for (guint i = 0; i < n->sockets->len; i++)
+    LINE ("zsock_destroy (&self->%s);", ((MopedCSocket *) g_ptr_array_index (n->sockets, i))->ident);
+  LINE ("wire_msg_destroy (&self->msg);");
+  LINE ("free (self->name);");
+  LINE ("free (self);");
+  LINE ("*self_p = NULL;");
+  moped_code_writer_dedent (w);
+  LINE ("}");
+  moped_code_writer_dedent (w);
+  LINE ("}");
+}
+
+static void
+write_senders (MopedCodeWriter *w,
+               MopedCNode      *n)
+{
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  LINE ("const char *");
+  LINE ("%s (%s *self)", n->engine_name_fn, n->engine_type);
+  LINE ("{");
+  LINE ("    assert (self);");
+  LINE ("    return self->name;");
+  LINE ("}");
+  for (guint i = 0; i < n->senders->len; i++)
+    {
+      MopedCSender *s = g_ptr_array_index (n->senders, i);
+      g_autofree char *signature = sender_signature (n, s);
+      g_autofree char *title = sender_title (s);
+      g_autofree char *args = _moped_c_field_args (s->command);
+      g_autofree char *command = _moped_c_quote (_moped_c_name (s->command->element));
+      g_autofree char *socket = _moped_c_quote (s->socket->ident);
+
+      moped_code_writer_blank (w);
+      moped_code_writer_blank (w);
+      moped_code_writer_comment (w, title);
+      LINE ("int");
+      LINE ("%s", signature);
+      LINE ("{");
+      moped_code_writer_indent (w);
+      LINE ("assert (self);");
+      LINE ("if (self->verbose)");
+      LINE ("    zsys_info (\"%%s: send %%s on %%s\", self->name, %s, %s);", command, socket);
+      LINE ("return %s (self->%s, to? to: &self->%s%s);", s->command->send_fn, s->socket->ident,
+            s->socket->peer_member, args);
+      moped_code_writer_dedent (w);
+      LINE ("}");
+    }
+}
+
+/* One case of a socket's dispatch: trace, or decode and call the handler. */
+static void
+write_dispatch_case (MopedCodeWriter *w,
+                     MopedCNode      *n,
+                     MopedCHandler   *h)
+{
+  MopedCCommand *c = h->command;
+  g_autofree char *socket = _moped_c_quote (h->socket->ident);
+  g_autofree char *key = _moped_c_quote (c->constant);
+  g_autofree char *name = _moped_c_quote (_moped_c_name (c->element));
+  GString *outs = g_string_new (NULL);
+  g_autofree char *args = _moped_c_field_args (c);
+
+  LINE ("case %s: {", c->constant);
+  moped_code_writer_indent (w);
+  LINE ("if (self->trace) {");
+  LINE ("    s_report (self, %s, %s);", socket, key);
+  LINE ("    break;");
+  LINE ("}");
+  for (guint i = 0; i < c->fields->len; i++)
+    {
+      MopedCField *f = g_ptr_array_index (c->fields, i);
+
+      if (f->type == MOPED_FIELD_NUMBER)
+        LINE ("uint64_t %s = 0;", f->ident);
+      else
+        LINE ("%s%s = NULL;", _moped_c_field_c_type (f->type), f->ident);
+      g_string_append_printf (outs, ", &%s", f->ident);
+      if (f->type == MOPED_FIELD_BYTES)
+        {
+          LINE ("size_t %s = 0;", f->size_ident);
+          g_string_append_printf (outs, ", &%s", f->size_ident);
+        }
+    }
+  if (c->fields->len > 0)
+    LINE ("%s (self->msg%s);", c->get_fn, outs->str);
+  LINE ("if (%s (self->state, wire_msg_peer (self->msg)%s) == -1)", h->fn, args);
+  LINE ("    zsys_warning (\"%%s: the handler of %%s failed\", self->name, %s);", name);
+  LINE ("break;");
+  moped_code_writer_dedent (w);
+  LINE ("}");
+  g_string_free (outs, TRUE);
+}
+
+static void
+write_receive (MopedCodeWriter *w,
+               MopedCNode      *n,
+               MopedCSocket    *s)
+{
+  g_autofree char *title = socket_title (s);
+  g_autofree char *label = _moped_c_quote (s->ident);
+
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  if (s->type == MOPED_SOCKET_XPUB)
+    {
+      moped_code_writer_comment (w, "Subscriptions arriving at the XPUB socket");
+      LINE ("static void");
+      LINE ("%s (%s *self)", s->receive_fn, n->engine_type);
+      LINE ("{");
+      LINE ("    zframe_t *frame = zframe_recv (self->%s);", s->ident);
+      LINE ("    if (frame && self->verbose && zframe_size (frame) > 0)");
+      LINE ("        zsys_info (\"%%s: socket %%s: %%s %%.*s\", self->name, %s,", label);
+      LINE ("                   zframe_data (frame) [0] == 1? \"subscribe\": \"unsubscribe\",");
+      LINE ("                   (int) zframe_size (frame) - 1, (const char *) zframe_data (frame) + 1);");
+      LINE ("    zframe_destroy (&frame);");
+      LINE ("}");
+      return;
+    }
+  {
+    g_autofree char *comment = g_strdup_printf ("A message on socket %s", title);
+
+    moped_code_writer_comment (w, comment);
+  }
+  LINE ("static void");
+  LINE ("%s (%s *self)", s->receive_fn, n->engine_type);
+  LINE ("{");
+  moped_code_writer_indent (w);
+  LINE ("if (wire_msg_recv (self->msg, self->%s) == -1) {", s->ident);
+  LINE ("    s_problem (self, %s, \"%%s\", wire_msg_error (self->msg));", label);
+  LINE ("    return;");
+  LINE ("}");
+  if (_moped_c_is_subscriber (s))
+    {
+      LINE ("if (self->trace && wire_msg_is_probe (self->msg)) {");
+      LINE ("    zsock_send (self->pipe, \"ss\", \"PROBE\", %s);", label);
+      LINE ("    return;");
+      LINE ("}");
+    }
+  if (s->protocols->len > 0)
+    LINE ("int command;");
+  for (guint i = 0; i < s->protocols->len; i++)
+    {
+      MopedCProtocol *p = g_ptr_array_index (s->protocols, i);
+
+      moped_code_writer_blank (w);
+      LINE ("command = %s (self->msg);", p->decode_fn);
+      LINE ("if (command == -1) {");
+      LINE ("    s_problem (self, %s, \"%%s\", wire_msg_error (self->msg));", label);
+      LINE ("    return;");
+      LINE ("}");
+      LINE ("if (command > 0) {");
+      moped_code_writer_indent (w);
+      LINE ("if (self->verbose)");
+      LINE ("    zsys_info (\"%%s: received %%s on %%s\", self->name, %s (command), %s);", p->name_fn, label);
+      LINE ("switch (command) {");
+      moped_code_writer_indent (w);
+      for (guint j = 0; j < s->handlers->len; j++)
+        {
+          MopedCHandler *h = g_ptr_array_index (s->handlers, j);
+
+          if (h->command->protocol == p)
+            write_dispatch_case (w, n, h);
+        }
+      LINE ("default:");
+      LINE ("    s_problem (self, %s, \"unexpected command %%s\", %s (command));", label, p->name_fn);
+      LINE ("    break;");
+      moped_code_writer_dedent (w);
+      LINE ("}");
+      LINE ("return;");
+      moped_code_writer_dedent (w);
+      LINE ("}");
+    }
+  LINE ("s_problem (self, %s, \"unknown command %%s\", wire_msg_command (self->msg));", label);
+  moped_code_writer_dedent (w);
+  LINE ("}");
+}
+
+static void
+write_test_commands (MopedCodeWriter *w,
+                     MopedCNode      *n)
+{
+  gboolean publishes = node_has_type (n, _moped_c_is_publisher);
+
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "Self-tests: send the sample of a command (socket and command named as the "
+                                "self-test names them)");
+  LINE ("static int");
+  LINE ("s_send_sample (%s *self, const char *socket_name, const char *command, const wire_peer_t *to, "
+        "const char *topic)", n->engine_type);
+  LINE ("{");
+  moped_code_writer_indent (w);
+  if (n->senders->len == 0)
+    {
+      LINE ("(void) self;");
+      LINE ("(void) socket_name;");
+      LINE ("(void) command;");
+      LINE ("(void) to;");
+      LINE ("(void) topic;");
+    }
+  for (guint i = 0; i < n->senders->len; i++)
+    {
+      MopedCSender *s = g_ptr_array_index (n->senders, i);
+      g_autofree char *socket = _moped_c_quote (s->socket->ident);
+      g_autofree char *key = _moped_c_quote (s->command->constant);
+
+      LINE ("if (streq (socket_name, %s) && streq (command, %s))", socket, key);
+      LINE ("    return %s (self->%s, to, %s, topic);", s->command->protocol->send_sample_fn,
+            s->socket->ident, s->command->constant);
+    }
+  LINE ("errno = EINVAL;");
+  LINE ("return -1;");
+  moped_code_writer_dedent (w);
+  LINE ("}");
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "$SEND socket command peer delimiter topic: send a sample, answer SENT and "
+                                "what went wrong (\"\" when nothing did)");
+  LINE ("static void");
+  LINE ("s_test_send (%s *self, zmsg_t *request)", n->engine_type);
+  moped_code_writer_lines (w,
+    "{\n"
+    "    char *socket_name = zmsg_popstr (request);\n"
+    "    char *command = zmsg_popstr (request);\n"
+    "    char *peer = zmsg_popstr (request);\n"
+    "    char *delimiter = zmsg_popstr (request);\n"
+    "    char *topic = zmsg_popstr (request);\n"
+    "    int rc = -1;\n"
+    "    errno = EINVAL;\n"
+    "    if (socket_name && command && peer && delimiter && topic) {\n"
+    "        wire_peer_t to = wire_peer (peer, streq (delimiter, \"1\"));\n"
+    "        //  A ROUTER knows a peer only once it has connected: try for a while\n"
+    "        int64_t deadline = zclock_mono () + 5000;\n"
+    "        while ((rc = s_send_sample (self, socket_name, command, &to, *topic? topic: NULL)) == -1\n"
+    "           &&  zmq_errno () == EHOSTUNREACH && zclock_mono () < deadline)\n"
+    "            zclock_sleep (1);\n"
+    "    }\n"
+    "    zsock_send (self->pipe, \"ss\", \"SENT\", rc == 0? \"\": zmq_strerror (zmq_errno ()));\n"
+    "    zstr_free (&socket_name);\n"
+    "    zstr_free (&command);\n"
+    "    zstr_free (&peer);\n"
+    "    zstr_free (&delimiter);\n"
+    "    zstr_free (&topic);\n"
+    "}\n");
+  if (!publishes)
+    return;
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "$PROBE socket topic: publish a probe, to learn when a subscription is in");
+  LINE ("static void");
+  LINE ("s_test_probe (%s *self, zmsg_t *request)", n->engine_type);
+  LINE ("{");
+  moped_code_writer_indent (w);
+  LINE ("char *socket_name = zmsg_popstr (request);");
+  LINE ("char *topic = zmsg_popstr (request);");
+  for (guint i = 0; i < n->sockets->len; i++)
+    {
+      MopedCSocket *s = g_ptr_array_index (n->sockets, i);
+      g_autofree char *label = _moped_c_quote (s->ident);
+
+      if (!_moped_c_is_publisher (s))
+        continue;
+      LINE ("if (socket_name && topic && streq (socket_name, %s))", label);
+      LINE ("    wire_send_probe (self->%s, topic);", s->ident);
+    }
+  LINE ("zstr_free (&socket_name);");
+  LINE ("zstr_free (&topic);");
+  moped_code_writer_dedent (w);
+  LINE ("}");
+}
+
+static void
+write_pipe (MopedCodeWriter *w,
+            MopedCNode      *n)
+{
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "A command from the node's owner: $TERM, an API method, or a self-test's");
+  LINE ("static void");
+  LINE ("s_handle_pipe (%s *self)", n->engine_type);
+  LINE ("{");
+  moped_code_writer_indent (w);
+  LINE ("zmsg_t *request = zmsg_recv (self->pipe);");
+  LINE ("if (!request) {");
+  LINE ("    self->terminated = true;");
+  LINE ("    return;");
+  LINE ("}");
+  LINE ("char *command = zmsg_popstr (request);");
+  LINE ("if (!command)");
+  LINE ("    zsys_warning (\"%%s: empty command on the pipe\", self->name);");
+  LINE ("else");
+  LINE ("if (streq (command, \"$TERM\"))");
+  LINE ("    self->terminated = true;");
+  LINE ("else");
+  LINE ("if (streq (command, \"$SEND\"))");
+  LINE ("    s_test_send (self, request);");
+  if (node_has_type (n, _moped_c_is_publisher))
+    {
+      LINE ("else");
+      LINE ("if (streq (command, \"$PROBE\"))");
+      LINE ("    s_test_probe (self, request);");
+    }
+  for (guint i = 0; i < n->methods->len; i++)
+    {
+      MopedCMethod *m = g_ptr_array_index (n->methods, i);
+
+      LINE ("else");
+      LINE ("if (streq (command, \"%s\"))", m->ident);
+      LINE ("    zsock_send (self->pipe, \"i\", self->state? %s (self->state): -1);", m->api_fn);
+    }
+  LINE ("else");
+  LINE ("    zsys_warning (\"%%s: unknown command %%s on the pipe\", self->name, command);");
+  LINE ("zstr_free (&command);");
+  LINE ("zmsg_destroy (&request);");
+  moped_code_writer_dedent (w);
+  LINE ("}");
+}
+
+static void
+write_actor (MopedCodeWriter *w,
+             MopedCNode      *n)
+{
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "The node's thread: set up, tell the owner whether that worked, then handle "
+                                "messages until $TERM");
+  LINE ("static void");
+  LINE ("s_actor (zsock_t *pipe, void *args)");
+  LINE ("{");
+  moped_code_writer_indent (w);
+  LINE ("%s *self = s_engine_new (pipe, (const %s *) args);", n->engine_type, n->options_type);
+  LINE ("zsock_signal (pipe, 0);");
+  LINE ("zsock_send (pipe, \"i\", self->failed? -1: 0);");
+  LINE ("while (!self->terminated) {");
+  moped_code_writer_indent (w);
+  LINE ("void *which = zpoller_wait (self->poller, -1);");
+  LINE ("if (!which) {");
+  LINE ("    if (zpoller_terminated (self->poller) && zmq_errno () == ETERM)");
+  LINE ("        break;");
+  LINE ("    continue;");
+  LINE ("}");
+  LINE ("if (which == self->pipe)");
+  LINE ("    s_handle_pipe (self);");
+  for (guint i = 0; i < n->sockets->len; i++)
+    {
+      MopedCSocket *s = g_ptr_array_index (n->sockets, i);
+
+      if (!polled (s))
+        continue;
+      LINE ("else");
+      LINE ("if (which == self->%s)", s->ident);
+      LINE ("    %s (self);", s->receive_fn);
+    }
+  moped_code_writer_dedent (w);
+  LINE ("}");
+  LINE ("s_engine_destroy (&self);");
+  moped_code_writer_dedent (w);
+  LINE ("}");
+}
+
+static void
+write_public_functions (MopedCodeWriter *w,
+                        MopedCNode      *n)
+{
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  LINE ("%s *", n->type);
+  LINE ("%s (const %s *options)", n->new_fn, n->options_type);
+  LINE ("{");
+  moped_code_writer_indent (w);
+  LINE ("%s *self = (%s *) zmalloc (sizeof (%s));", n->type, n->type, n->type);
+  LINE ("assert (self);");
+  LINE ("self->actor = zactor_new (s_actor, (void *) options);");
+  LINE ("assert (self->actor);");
+  LINE ("int status = -1;");
+  LINE ("if (zsock_recv (self->actor, \"i\", &status) == -1 || status != 0)");
+  LINE ("    %s (&self);", n->destroy_fn);
+  LINE ("return self;");
+  moped_code_writer_dedent (w);
+  LINE ("}");
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  LINE ("void");
+  LINE ("%s (%s **self_p)", n->destroy_fn, n->type);
+  LINE ("{");
+  moped_code_writer_indent (w);
+  LINE ("assert (self_p);");
+  LINE ("if (*self_p) {");
+  LINE ("    %s *self = *self_p;", n->type);
+  LINE ("    zactor_destroy (&self->actor);");
+  LINE ("    free (self);");
+  LINE ("    *self_p = NULL;");
+  LINE ("}");
+  moped_code_writer_dedent (w);
+  LINE ("}");
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  LINE ("zactor_t *");
+  LINE ("%s (%s *self)", n->actor_fn, n->type);
+  LINE ("{");
+  LINE ("    assert (self);");
+  LINE ("    return self->actor;");
+  LINE ("}");
+  for (guint i = 0; i < n->methods->len; i++)
+    {
+      MopedCMethod *m = g_ptr_array_index (n->methods, i);
+
+      moped_code_writer_blank (w);
+      moped_code_writer_blank (w);
+      LINE ("int");
+      LINE ("%s (%s *self)", m->fn, n->type);
+      LINE ("{");
+      moped_code_writer_indent (w);
+      LINE ("assert (self);");
+      LINE ("int rc = -1;");
+      LINE ("if (zstr_send (self->actor, \"%s\") == -1", m->ident);
+      LINE ("||  zsock_recv (self->actor, \"i\", &rc) == -1)");
+      LINE ("    return -1;");
+      LINE ("return rc;");
+      moped_code_writer_dedent (w);
+      LINE ("}");
+    }
+}
+
+static void
+write_engine (MopedCModel *model,
+              MopedCNode  *n,
+              GPtrArray   *outputs)
+{
+  g_autofree char *file = g_strdup_printf ("%s.c", n->engine_base);
+  g_autofree char *job = g_strdup_printf ("the %s node's engine: its sockets, its loop, decoding each "
+                                          "message and calling its handler.", _moped_c_name (n->element));
+  MopedCodeWriter *w = _moped_c_writer_begin (model, file, job, FALSE);
+  g_autofree char *path = g_strdup_printf ("src/%s", file);
+
+  describe_node (w, n);
+  LINE ("#include \"%s.h\"", n->engine_base);
+  moped_code_writer_blank (w);
+  write_engine_struct (w, n);
+  write_engine_helpers (w, n);
+  write_engine_lifecycle (w, n);
+  write_senders (w, n);
+  for (guint i = 0; i < n->sockets->len; i++)
+    {
+      MopedCSocket *s = g_ptr_array_index (n->sockets, i);
+
+      if (polled (s))
+        write_receive (w, n, s);
+    }
+  write_test_commands (w, n);
+  write_pipe (w, n);
+  write_actor (w, n);
+  write_public_functions (w, n);
+  _moped_c_output_add (outputs, path, moped_code_writer_finish (w));
+}
+
+/* ---- src/NODE.c, the user's -------------------------------------------------------------- */
+
+static char *
+handler_stub (MopedCNode    *n,
+              MopedCHandler *h)
+{
+  MopedCodeWriter *w = moped_code_writer_new (MOPED_C_INDENT, "//  ");
+  g_autofree char *title = handler_title (h);
+  g_autofree char *signature = handler_signature (n, h);
+  MopedCSender *reply = NULL;
+
+  moped_code_writer_comment_labelled (w, title, moped_element_get_string (h->command->element, MOPED_PROP_DESCRIPTION));
+  for (guint i = 0; i < h->socket->senders->len && reply == NULL; i++)
+    reply = g_ptr_array_index (h->socket->senders, i);
+  if (reply != NULL)
+    {
+      g_autofree char *hint = g_strdup_printf ("To answer: %s (self->engine, from, ...)", reply->fn);
+
+      moped_code_writer_comment (w, hint);
+    }
+  LINE ("int");
+  LINE ("%s", signature);
+  LINE ("{");
+  moped_code_writer_indent (w);
+  LINE ("(void) self;");
+  LINE ("(void) from;");
+  for (guint i = 0; i < h->command->fields->len; i++)
+    {
+      MopedCField *f = g_ptr_array_index (h->command->fields, i);
+
+      LINE ("(void) %s;", f->ident);
+      if (f->size_ident != NULL)
+        LINE ("(void) %s;", f->size_ident);
+    }
+  LINE ("return 0;");
+  moped_code_writer_dedent (w);
+  LINE ("}");
+  return moped_code_writer_finish (w);
+}
+
+static char *
+method_stub (MopedCNode   *n,
+             MopedCMethod *m)
+{
+  MopedCodeWriter *w = moped_code_writer_new (MOPED_C_INDENT, "//  ");
+  g_autofree char *title = g_strdup_printf ("API method %s", _moped_c_name (m->element));
+
+  moped_code_writer_comment_labelled (w, title, moped_element_get_string (m->element, MOPED_PROP_DESCRIPTION));
+  LINE ("int");
+  LINE ("%s (%s *self)", m->api_fn, n->state_type);
+  LINE ("{");
+  LINE ("    (void) self;");
+  LINE ("    return 0;");
+  LINE ("}");
+  return moped_code_writer_finish (w);
+}
+
+static char *
+state_new_stub (MopedCNode *n)
+{
+  MopedCodeWriter *w = moped_code_writer_new (MOPED_C_INDENT, "//  ");
+
+  LINE ("%s *", n->state_type);
+  LINE ("%s (%s *engine)", n->state_new_fn, n->engine_type);
+  LINE ("{");
+  LINE ("    %s *self = (%s *) zmalloc (sizeof (%s));", n->state_type, n->state_type, n->state_type);
+  LINE ("    assert (self);");
+  LINE ("    self->engine = engine;");
+  LINE ("    return self;");
+  LINE ("}");
+  return moped_code_writer_finish (w);
+}
+
+static char *
+state_destroy_stub (MopedCNode *n)
+{
+  MopedCodeWriter *w = moped_code_writer_new (MOPED_C_INDENT, "//  ");
+
+  LINE ("void");
+  LINE ("%s (%s **self_p)", n->state_destroy_fn, n->state_type);
+  LINE ("{");
+  LINE ("    assert (self_p);");
+  LINE ("    if (*self_p) {");
+  LINE ("        %s *self = *self_p;", n->state_type);
+  LINE ("        free (self);");
+  LINE ("        *self_p = NULL;");
+  LINE ("    }");
+  LINE ("}");
+  return moped_code_writer_finish (w);
+}
+
+static void
+write_user_file (MopedCModel *model,
+                 MopedCNode  *n,
+                 GPtrArray   *outputs)
+{
+  g_autofree char *file = g_strdup_printf ("%s.c", n->ident);
+  g_autofree char *job = g_strdup_printf ("what the %s node does: its state, a handler per command it "
+                                          "receives, its API methods.", _moped_c_name (n->element));
+  MopedCodeWriter *w = _moped_c_writer_begin (model, file, job, TRUE);
+  g_autofree char *path = g_strdup_printf ("src/%s", file);
+  g_autoptr(GPtrArray) symbols = g_ptr_array_new ();
+  GPtrArray *stubs = g_ptr_array_new_with_free_func (g_free);
+  MopedCOutput *output;
+  g_autofree char *how = g_strdup_printf ("The engine (src/%s.c) runs the node in its own thread, decodes "
+                                          "each message and calls its handler here. To send, call the send "
+                                          "functions of src/%s.h with self->engine. Changing the design "
+                                          "changes the engine; this file only ever gains the stubs of new "
+                                          "handlers.", n->engine_base, n->engine_base);
+
+  describe_node (w, n);
+  moped_code_writer_line (w, "//");
+  moped_code_writer_comment (w, how);
+  moped_code_writer_blank (w);
+  LINE ("#include \"%s.h\"", n->engine_base);
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "Your state, kept while the node runs: add what you need");
+  LINE ("struct _%s {", n->state_type);
+  LINE ("    %s *engine;%*s//  To send messages", n->engine_type, (int) MAX (1, 20 - (int) strlen (n->engine_type)), "");
+  LINE ("};");
+
+  g_ptr_array_add (symbols, n->state_new_fn);
+  g_ptr_array_add (stubs, state_new_stub (n));
+  g_ptr_array_add (symbols, n->state_destroy_fn);
+  g_ptr_array_add (stubs, state_destroy_stub (n));
+  for (guint i = 0; i < n->handlers->len; i++)
+    {
+      MopedCHandler *h = g_ptr_array_index (n->handlers, i);
+
+      g_ptr_array_add (symbols, h->fn);
+      g_ptr_array_add (stubs, handler_stub (n, h));
+    }
+  for (guint i = 0; i < n->methods->len; i++)
+    {
+      MopedCMethod *m = g_ptr_array_index (n->methods, i);
+
+      g_ptr_array_add (symbols, m->api_fn);
+      g_ptr_array_add (stubs, method_stub (n, m));
+    }
+  for (guint i = 0; i < stubs->len; i++)
+    {
+      moped_code_writer_blank (w);
+      moped_code_writer_blank (w);
+      moped_code_writer_lines (w, g_ptr_array_index (stubs, i));
+    }
+  output = _moped_c_output_add (outputs, path, moped_code_writer_finish (w));
+  output->user_file = TRUE;
+  g_ptr_array_add (symbols, NULL);
+  output->symbols = g_strdupv ((char **) symbols->pdata);
+  /* Appended stubs are separated from what is there by a blank line. */
+  for (guint i = 0; i < stubs->len; i++)
+    {
+      char *stub = g_ptr_array_index (stubs, i);
+
+      stubs->pdata[i] = g_strconcat ("\n", stub, NULL);
+      g_free (stub);
+    }
+  output->stubs = stubs;
+}
+
+/* ---- src/NODE_main.c -------------------------------------------------------------------- */
+
+static void
+write_main (MopedCModel *model,
+            MopedCNode  *n,
+            GPtrArray   *outputs)
+{
+  g_autofree char *file = g_strdup_printf ("%s.c", n->main_base);
+  g_autofree char *job = g_strdup_printf ("runs one %s node until interrupted (Ctrl-C).", _moped_c_name (n->element));
+  MopedCodeWriter *w = _moped_c_writer_begin (model, file, job, FALSE);
+  g_autofree char *path = g_strdup_printf ("src/%s", file);
+  g_autofree char *name = _moped_c_quote (_moped_c_name (n->element));
+
+  LINE ("#include \"%s.h\"", n->ident);
+  moped_code_writer_blank (w);
+  LINE ("static void");
+  LINE ("s_usage (void)");
+  LINE ("{");
+  moped_code_writer_indent (w);
+  LINE ("printf (\"Runs one %%s node until interrupted (Ctrl-C).\\n\", %s);", name);
+  LINE ("printf (\"Usage: %s [-v] [-n NAME] [SOCKET=ENDPOINTS...]\\n\");", n->ident);
+  LINE ("printf (\"  -v, --verbose  log every message\\n\");");
+  LINE ("printf (\"  -n NAME        name this instance (logs, routing ids)\\n\");");
+  if (n->sockets->len > 0)
+    LINE ("printf (\"Sockets, and where they bind (@) and connect (>), comma-separated:\\n\");");
+  for (guint i = 0; i < n->sockets->len; i++)
+    {
+      MopedCSocket *s = g_ptr_array_index (n->sockets, i);
+      g_autofree char *endpoints = designed_endpoints (s);
+      g_autofree char *designed = _moped_c_quote (endpoints);
+
+      LINE ("printf (\"  %s=%%s\\n\", %s);", s->ident, designed);
+    }
+  moped_code_writer_dedent (w);
+  LINE ("}");
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  LINE ("int");
+  LINE ("main (int argc, char *argv [])");
+  LINE ("{");
+  moped_code_writer_indent (w);
+  LINE ("%s options;", n->options_type);
+  LINE ("memset (&options, 0, sizeof (options));");
+  LINE ("int argn;");
+  LINE ("for (argn = 1; argn < argc; argn++) {");
+  moped_code_writer_indent (w);
+  LINE ("const char *arg = argv [argn];");
+  LINE ("if (streq (arg, \"-v\") || streq (arg, \"--verbose\"))");
+  LINE ("    options.verbose = true;");
+  LINE ("else");
+  LINE ("if (streq (arg, \"-n\") && argn + 1 < argc)");
+  LINE ("    options.name = argv [++argn];");
+  for (guint i = 0; i < n->sockets->len; i++)
+    {
+      MopedCSocket *s = g_ptr_array_index (n->sockets, i);
+
+      LINE ("else");
+      LINE ("if (strncmp (arg, \"%s=\", %" G_GSIZE_FORMAT ") == 0)", s->ident, strlen (s->ident) + 1);
+      LINE ("    options.%s = arg + %" G_GSIZE_FORMAT ";", s->ident, strlen (s->ident) + 1);
+    }
+  LINE ("else {");
+  LINE ("    s_usage ();");
+  LINE ("    return streq (arg, \"-h\") || streq (arg, \"--help\")? 0: 1;");
+  LINE ("}");
+  moped_code_writer_dedent (w);
+  LINE ("}");
+  LINE ("%s *node = %s (&options);", n->type, n->new_fn);
+  LINE ("if (!node)");
+  LINE ("    return 1;");
+  moped_code_writer_comment (w, "czmq's signal handler sets zsys_interrupted on Ctrl-C");
+  LINE ("while (!zsys_interrupted)");
+  LINE ("    zclock_sleep (100);");
+  LINE ("%s (&node);", n->destroy_fn);
+  LINE ("return 0;");
+  moped_code_writer_dedent (w);
+  LINE ("}");
+  _moped_c_output_add (outputs, path, moped_code_writer_finish (w));
+}
+
+void
+_moped_c_generate_nodes (MopedCModel *model,
+                         GPtrArray   *outputs)
+{
+  for (guint i = 0; i < model->nodes->len; i++)
+    {
+      MopedCNode *n = g_ptr_array_index (model->nodes, i);
+
+      write_public_header (model, n, outputs);
+      write_engine_header (model, n, outputs);
+      write_engine (model, n, outputs);
+      write_user_file (model, n, outputs);
+      write_main (model, n, outputs);
+    }
+}

@@ -1,0 +1,257 @@
+/* moped-export-c-private.h: the design as the C exporter sees it, and the generators' entry points.
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ *
+ * moped-export-c-model.c reads the design once into these structs: every C name
+ * decided (unique, valid), every link, handler, send helper and flow step resolved.
+ * The generators (codec, node, self-test, build files) only format what is here.
+ */
+#pragma once
+
+#include "moped-code-writer.h"
+#include "moped-design.h"
+#include "moped-socket-type.h"
+
+G_BEGIN_DECLS
+
+typedef struct _MopedCModel    MopedCModel;
+typedef struct _MopedCNode     MopedCNode;
+typedef struct _MopedCSocket   MopedCSocket;
+typedef struct _MopedCProtocol MopedCProtocol;
+typedef struct _MopedCCommand  MopedCCommand;
+
+/* Spaces per indentation level in generated C (czmq style). */
+#define MOPED_C_INDENT 4
+/* Frames of the self-test's sample values (must match the generated wire.c). */
+#define MOPED_C_SAMPLE_STRING "sample \"string\" \\ \303\274"
+
+typedef struct
+{
+  MopedElement   *element;
+  MopedFieldType  type;
+  char           *ident;       /* parameter name, unique among the command's */
+  char           *size_ident;  /* bytes: the length parameter */
+} MopedCField;
+
+struct _MopedCCommand
+{
+  MopedElement   *element;
+  MopedCProtocol *protocol;
+  guint           id;          /* 1-based position in the protocol */
+  char           *ident;       /* unique within the protocol */
+  char           *constant;    /* "HELLO_WORLD" */
+  char           *send_fn;     /* "hello_send_world" */
+  char           *get_fn;      /* "hello_get_world" */
+  GPtrArray      *fields;      /* MopedCField */
+  int             topic;       /* field sent as PUB topic (first text field), or -1 */
+};
+
+struct _MopedCProtocol
+{
+  MopedElement *element;
+  char         *ident;         /* file and prefix: "hello" */
+  char         *commands_var;  /* static table of commands */
+  char         *decode_fn;
+  char         *recv_fn;
+  char         *name_fn;
+  char         *send_sample_fn;
+  char         *test_fn;
+  GPtrArray    *commands;      /* MopedCCommand */
+};
+
+/* A command a node receives on one socket: one handler in the user's file. */
+typedef struct
+{
+  MopedCSocket  *socket;
+  MopedCCommand *command;
+  char          *fn;           /* "server_handle_hello" */
+  GPtrArray     *from_nodes;   /* MopedCNode that send it here */
+} MopedCHandler;
+
+/* A command a node sends on one socket: one send helper in the engine. */
+typedef struct
+{
+  MopedCSocket  *socket;
+  MopedCCommand *command;
+  char          *fn;           /* "client_send_hello" */
+  GPtrArray     *to_nodes;     /* MopedCNode it goes to */
+} MopedCSender;
+
+typedef struct
+{
+  MopedElement  *element;      /* the link */
+  MopedCSocket  *from;
+  MopedCSocket  *to;
+  MopedCSocket  *binder;       /* the side that binds */
+  MopedCSocket  *connecter;
+  MopedCProtocol *protocol;    /* NULL when the link carries none */
+  char          *endpoint;     /* as designed, bind form */
+  char          *connect_endpoint;
+  char          *test_endpoint;  /* inproc:// for the self-test */
+  char          *bench;        /* bench program name, NULL when nothing to measure */
+  char          *title;        /* "Client.request -> Server.reply", for people */
+} MopedCLink;
+
+struct _MopedCSocket
+{
+  MopedElement              *element;
+  MopedCNode                *node;
+  guint                      index;
+  char                      *ident;        /* option member, CLI key, enum suffix */
+  char                      *peer_member;  /* engine member: its default envelope */
+  char                      *receive_fn;   /* static reader in the engine */
+  MopedSocketType            type;
+  const MopedSocketTypeInfo *info;
+  gboolean                   bind;
+  GPtrArray                 *links;        /* MopedCLink where it is an end */
+  GPtrArray                 *endpoints;    /* designed attach items, "@endpoint" or ">endpoint" */
+  GPtrArray                 *test_endpoints;
+  GPtrArray                 *subscriptions; /* SUB, XSUB: prefixes; empty = everything */
+  gboolean                   delimiter;    /* DEALER talking to REP: sends a delimiter */
+  GPtrArray                 *handlers;     /* MopedCHandler received here */
+  GPtrArray                 *senders;      /* MopedCSender sent from here */
+  GPtrArray                 *protocols;    /* MopedCProtocol decoded here, in order */
+};
+
+typedef struct
+{
+  MopedElement *element;
+  char         *ident;         /* pipe command */
+  char         *fn;            /* public: "client_say_hello" */
+  char         *api_fn;        /* user's: "client_api_say_hello" */
+} MopedCMethod;
+
+struct _MopedCNode
+{
+  MopedElement *element;
+  char         *ident;         /* "client": executable, user file, prefix */
+  char         *type;          /* "client_t" */
+  char         *options_type;
+  char         *engine_type;
+  char         *state_type;
+  char         *engine_base;   /* engine file names */
+  char         *main_base;     /* main program file name */
+  char         *new_fn;
+  char         *destroy_fn;
+  char         *actor_fn;
+  char         *state_new_fn;
+  char         *state_destroy_fn;
+  char         *engine_name_fn;
+  GPtrArray    *sockets;       /* MopedCSocket */
+  GPtrArray    *methods;       /* MopedCMethod */
+  GPtrArray    *handlers;      /* MopedCHandler, over all sockets */
+  GPtrArray    *senders;       /* MopedCSender, over all sockets */
+  GPtrArray    *requirements;  /* MopedElement targeting it */
+};
+
+/* One message of a flow as the self-test plays it. */
+typedef struct
+{
+  MopedElement  *step;
+  guint          position;     /* 1-based in its flow */
+  MopedCCommand *command;
+  MopedCSocket  *sender;
+  MopedCSocket  *receiver;
+  MopedCLink    *link;
+  gboolean       repeat;
+  gboolean       optional;
+  char          *peer_id;      /* ROUTER senders: the receiver's test routing id */
+  gboolean       delimiter;
+  char          *topic;        /* PUB senders: the topic chosen, NULL for the default */
+  GPtrArray     *copies;       /* MopedCSocket that also receive it (PUB fan-out) */
+  GPtrArray     *alternatives; /* MopedCSocket that may get it instead (round-robin) */
+  char          *skip_reason;  /* the step cannot arrive: why */
+} MopedCStep;
+
+typedef struct
+{
+  MopedElement   *element;
+  MopedCProtocol *protocol;
+  GPtrArray      *steps;       /* MopedCStep */
+} MopedCFlow;
+
+/* A PUB to SUB connection the self-test probes before playing the flows. */
+typedef struct
+{
+  MopedCSocket *publisher;
+  MopedCSocket *subscriber;
+  char         *topic;
+} MopedCProbe;
+
+struct _MopedCModel
+{
+  MopedDesign *design;
+  char        *design_name;
+  char        *project;        /* meson project and library name */
+  GPtrArray   *nodes;          /* MopedCNode */
+  GPtrArray   *protocols;      /* MopedCProtocol */
+  GPtrArray   *links;          /* MopedCLink */
+  GPtrArray   *flows;          /* MopedCFlow */
+  GPtrArray   *probes;         /* MopedCProbe */
+  GPtrArray   *requirements;   /* MopedElement, all of them */
+  GPtrArray   *errors;         /* char *: why the design cannot be exported */
+  GPtrArray   *warnings;       /* char *: what the user should know */
+  GHashTable  *by_element;     /* MopedElement -> its C struct */
+};
+
+/* A generated file: its path, content, and whether it is the user's. */
+typedef struct
+{
+  char     *path;
+  char     *content;
+  gboolean  user_file;
+  GStrv     symbols;           /* user file: the functions it must define */
+  GPtrArray *stubs;            /* user file: char *, the definition of each symbol */
+} MopedCOutput;
+
+MopedCModel  *_moped_c_model_new         (MopedDesign *design);
+void          _moped_c_model_free        (MopedCModel *model);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MopedCModel, _moped_c_model_free)
+
+void          _moped_c_output_free       (MopedCOutput *output);
+/* Adds a generated file to @outputs (takes @content). */
+MopedCOutput *_moped_c_output_add        (GPtrArray   *outputs,
+                                          const char  *path,
+                                          char        *content);
+
+/* The generators; each appends its files to @outputs. */
+void          _moped_c_generate_wire     (MopedCModel *model,
+                                          GPtrArray   *outputs);
+void          _moped_c_generate_codecs   (MopedCModel *model,
+                                          GPtrArray   *outputs);
+void          _moped_c_generate_nodes    (MopedCModel *model,
+                                          GPtrArray   *outputs);
+void          _moped_c_generate_selftest (MopedCModel *model,
+                                          GPtrArray   *outputs);
+void          _moped_c_generate_build    (MopedCModel *model,
+                                          GPtrArray   *outputs);
+/* All files of the export, in a stable order. */
+GPtrArray    *_moped_c_generate          (MopedCModel *model);
+
+/* Helpers shared by the generators */
+MopedCodeWriter *_moped_c_writer_begin   (MopedCModel *model,
+                                          const char  *file,
+                                          const char  *job,
+                                          gboolean     user_file);
+const char   *_moped_c_field_c_type      (MopedFieldType type);      /* parameter type */
+const char   *_moped_c_field_wire_type   (MopedFieldType type);      /* "WIRE_STRING" */
+/* ", const char *name, uint64_t count" for a command's fields. */
+char         *_moped_c_field_params      (MopedCCommand *command);
+/* ", name, count" */
+char         *_moped_c_field_args        (MopedCCommand *command);
+/* "Client" (the element's name, or its id when it has none). */
+const char   *_moped_c_name              (MopedElement *element);
+char         *_moped_c_quote             (const char *text);  /* C string literal */
+gboolean      _moped_c_is_publisher      (MopedCSocket *socket);
+gboolean      _moped_c_is_subscriber     (MopedCSocket *socket);
+/* Whether the socket type has routing ids czmq lets us set (REQ, REP, DEALER, ROUTER). */
+gboolean      _moped_c_has_routing_id    (MopedSocketType type);
+/* "client/request": the routing id the self-test gives a socket. */
+char         *_moped_c_test_routing_id   (MopedCSocket *socket);
+/* The command a link's benchmark measures and its direction; NULL when the link
+ * carries no command. */
+MopedCCommand *_moped_c_link_bench_command (MopedCLink    *link,
+                                            MopedCSocket **sender,
+                                            MopedCSocket **receiver);
+
+G_END_DECLS

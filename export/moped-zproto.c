@@ -1,0 +1,445 @@
+/* moped-zproto.c: writing each protocol of a design as a zproto codec model (XML).
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ */
+#define G_LOG_DOMAIN "moped-export"
+
+#include <string.h>
+
+#include "moped-names.h"
+#include "moped-schema.h"
+#include "moped-zproto.h"
+
+/* The line of a model's comment that holds its checksum, computed without that line. */
+#define CHECKSUM_PREFIX "    Checksum (SHA-256 of this file without this line): "
+
+/* zproto signatures are 4 bits; message ids one octet. */
+#define N_SIGNATURES 16
+#define MAX_MESSAGE_ID 255
+
+static const struct
+{
+  const char *type;
+  guint       size;
+} zproto_types[MOPED_N_FIELD_TYPES] = {
+  [MOPED_FIELD_STRING] = { "string", 0 },
+  [MOPED_FIELD_LONGSTR] = { "longstr", 0 },
+  [MOPED_FIELD_NUMBER] = { "number", 8 },
+  [MOPED_FIELD_STRINGS] = { "strings", 0 },
+  [MOPED_FIELD_BYTES] = { "chunk", 0 },
+  [MOPED_FIELD_FRAME] = { "frame", 0 },
+};
+
+typedef struct
+{
+  MopedZprotoModel *model;
+  GHashTable       *messages;     /* C names of the messages taken */
+  GHashTable       *field_types;  /* C name of a field -> its MopedFieldType + 1 */
+  GString          *body;
+  gsize             checksum_at;  /* where the checksum line goes in the comment */
+} Writer;
+
+const char *
+moped_zproto_field_type (MopedFieldType  type,
+                         guint          *size)
+{
+  g_return_val_if_fail ((guint) type < MOPED_N_FIELD_TYPES, NULL);
+  if (size != NULL)
+    *size = zproto_types[type].size;
+  return zproto_types[type].type;
+}
+
+void
+moped_zproto_model_free (MopedZprotoModel *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->file_name);
+  g_free (self->xml);
+  g_clear_pointer (&self->warnings, g_ptr_array_unref);
+  g_free (self);
+}
+
+/* Text XML 1.0 can hold: valid UTF-8 without the control characters it forbids. */
+static char *
+xml_clean (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text != NULL ? text : "", -1);
+  GString *s = g_string_new (NULL);
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if ((c < 0x20 && c != '\n' && c != '\t') || c == 0xFFFE || c == 0xFFFF)
+        g_string_append_c (s, ' ');
+      else
+        g_string_append_unichar (s, c);
+    }
+  return g_string_free (s, FALSE);
+}
+
+static char *
+xml_escape (const char *text)
+{
+  g_autofree char *clean = xml_clean (text);
+
+  return g_markup_escape_text (clean, -1);
+}
+
+/* Attribute values on one line, so that no line of the file comes from them. */
+static char *
+xml_attribute (const char *text)
+{
+  char *escaped = xml_escape (text);
+
+  g_strdelimit (escaped, "\n\t", ' ');
+  return escaped;
+}
+
+/* A comment may not contain "--" nor end with "-"; names in it stay on their line. */
+static char *
+comment_escape (const char *text)
+{
+  g_autofree char *clean = xml_clean (text);
+  GString *s = g_string_new (NULL);
+
+  for (const char *p = clean; *p != '\0'; p++)
+    {
+      g_string_append_c (s, *p == '\n' || *p == '\t' ? ' ' : *p);
+      if (*p == '-' && (p[1] == '-' || p[1] == '\0'))
+        g_string_append_c (s, ' ');
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* Names zproto takes as they are: it turns spaces and hyphens into underscores. */
+static gboolean
+is_zproto_name (const char *name)
+{
+  if (!g_ascii_isalpha (name[0]))
+    return FALSE;
+  for (const char *p = name; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != ' ' && *p != '-' && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
+static void
+warn (Writer     *self,
+      const char *format,
+      ...) G_GNUC_PRINTF (2, 3);
+
+static void
+warn (Writer     *self,
+      const char *format,
+      ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_ptr_array_add (self->model->warnings, g_strdup_vprintf (format, args));
+  va_end (args);
+}
+
+/* @base, or @base_2, @base_3... whichever @taken lacks. */
+static char *
+unique_identifier (GHashTable *taken,
+                   const char *base)
+{
+  char *candidate = g_strdup (base);
+
+  for (guint n = 2; g_hash_table_contains (taken, candidate); n++)
+    {
+      g_free (candidate);
+      candidate = g_strdup_printf ("%s_%u", base, n);
+    }
+  return candidate;
+}
+
+static char *
+message_name (Writer       *self,
+              MopedElement *command)
+{
+  const char *name = moped_element_get_name (command);
+  g_autofree char *identifier = moped_name_to_identifier (name);
+  char *unique;
+  char *zname;
+
+  if (is_zproto_name (name) && !g_hash_table_contains (self->messages, identifier))
+    {
+      g_hash_table_add (self->messages, g_steal_pointer (&identifier));
+      return g_strdup (name);
+    }
+  unique = unique_identifier (self->messages, identifier);
+  g_hash_table_add (self->messages, unique);
+  zname = g_ascii_strup (unique, -1);
+  warn (self, "command \"%s\" is message \"%s\": zproto needs a name of letters, digits, spaces, "
+        "hyphens and underscores that no other message of the class shares", name, zname);
+  return zname;
+}
+
+static gboolean
+field_taken (Writer         *self,
+             GHashTable     *in_message,
+             const char     *name,
+             MopedFieldType  type)
+{
+  gpointer known = g_hash_table_lookup (self->field_types, name);
+
+  return g_hash_table_contains (in_message, name) ||
+         (known != NULL && GPOINTER_TO_UINT (known) != type + 1);
+}
+
+static char *
+field_name (Writer       *self,
+            GHashTable   *in_message,
+            MopedElement *command,
+            MopedElement *field)
+{
+  const char *name = moped_element_get_name (field);
+  MopedFieldType type = moped_element_get_enum (field, MOPED_PROP_TYPE);
+  g_autofree char *identifier = moped_name_to_identifier (name);
+  gpointer known = g_hash_table_lookup (self->field_types, identifier);
+  g_autofree char *base = NULL;
+  gboolean clash;
+  char *unique;
+
+  if (is_zproto_name (name) && !g_hash_table_contains (in_message, identifier) &&
+      (known == NULL || GPOINTER_TO_UINT (known) == type + 1))
+    {
+      g_hash_table_insert (self->field_types, g_strdup (identifier), GUINT_TO_POINTER (type + 1));
+      g_hash_table_add (in_message, g_steal_pointer (&identifier));
+      return g_strdup (name);
+    }
+  /* zproto wants one type per field name in a class: a clash gets the type's name. */
+  clash = known != NULL && GPOINTER_TO_UINT (known) != type + 1;
+  base = clash ? g_strdup_printf ("%s_%s", identifier, moped_field_type_get_name (type))
+               : g_strdup (identifier);
+  unique = g_strdup (base);
+  for (guint n = 2; field_taken (self, in_message, unique, type); n++)
+    {
+      g_free (unique);
+      unique = g_strdup_printf ("%s_%u", base, n);
+    }
+  g_hash_table_insert (self->field_types, g_strdup (unique), GUINT_TO_POINTER (type + 1));
+  g_hash_table_add (in_message, g_strdup (unique));
+  if (clash)
+    warn (self, "field \"%s\" of command \"%s\" is field \"%s\": zproto wants one type per field "
+          "name in a class, and \"%s\" is already a %s there", name, moped_element_get_name (command),
+          unique, name, zproto_types[GPOINTER_TO_UINT (known) - 1].type);
+  else
+    warn (self, "field \"%s\" of command \"%s\" is field \"%s\": zproto needs a name of letters, "
+          "digits, spaces, hyphens and underscores that no other field of the message shares",
+          name, moped_element_get_name (command), unique);
+  return unique;
+}
+
+static void
+write_field (Writer       *self,
+             GHashTable   *in_message,
+             MopedElement *command,
+             MopedElement *field)
+{
+  MopedFieldType type = moped_element_get_enum (field, MOPED_PROP_TYPE);
+  g_autofree char *name = field_name (self, in_message, command, field);
+  g_autofree char *name_xml = xml_attribute (name);
+  g_autofree char *text = xml_escape (moped_element_get_string (field, MOPED_PROP_DESCRIPTION));
+
+  g_string_append_printf (self->body, "    <field name = \"%s\" type = \"%s\"", name_xml, zproto_types[type].type);
+  if (zproto_types[type].size > 0)
+    g_string_append_printf (self->body, " size = \"%u\"", zproto_types[type].size);
+  g_string_append_printf (self->body, ">%s</field>\n", text);
+}
+
+static void
+write_message (Writer       *self,
+               MopedElement *command,
+               guint         id)
+{
+  g_autoptr(GPtrArray) fields = moped_element_get_children_of_kind (command, MOPED_KIND_FIELD);
+  g_autoptr(GHashTable) in_message = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *name = message_name (self, command);
+  g_autofree char *name_xml = xml_attribute (name);
+  g_autofree char *text = xml_escape (moped_element_get_string (command, MOPED_PROP_DESCRIPTION));
+
+  g_string_append_printf (self->body, "\n<message name = \"%s\" id = \"%u\">\n", name_xml, id);
+  for (guint i = 0; i < fields->len; i++)
+    write_field (self, in_message, command, g_ptr_array_index (fields, i));
+  if (*text != '\0')
+    g_string_append_printf (self->body, "%s\n", text);
+  g_string_append (self->body, "</message>\n");
+}
+
+static void
+write_header_comment (Writer       *self,
+                      GString      *out,
+                      MopedElement *protocol)
+{
+  MopedElement *root = moped_element_get_parent (protocol);
+  g_autofree char *title =
+    g_strdup_printf ("%s: the %s protocol (version %" G_GINT64_FORMAT ") of the design \"%s\", as a "
+                     "zproto codec model. Written by Moped; generate a codec from it with zproto "
+                     "(gsl -q %s).", self->model->file_name, moped_element_get_name (protocol),
+                     moped_element_get_int (protocol, MOPED_PROP_VERSION),
+                     moped_element_get_name (root), self->model->file_name);
+  g_autofree char *escaped = comment_escape (title);
+
+  g_string_append_printf (out, "    <!--\n    %s\n\n", escaped);
+  g_string_append (out,
+                   "    A codec model has no place for who sends each command, for the flows or for\n"
+                   "    the topology: the protocol document Moped writes (moped doc) describes them.\n"
+                   "    The encodings differ too: a zproto codec puts its signature, the message id\n"
+                   "    and the fields in the first frame (frame fields in frames of their own),\n"
+                   "    while Moped's designs send the command name in the first frame and then one\n"
+                   "    frame per field. Field types: string, longstr, number (size 8), strings and\n"
+                   "    frame are the same; bytes is a chunk.\n");
+  if (self->model->warnings->len > 0)
+    {
+      g_string_append (out, "\n    Not mapped as they are:\n");
+      for (guint i = 0; i < self->model->warnings->len; i++)
+        {
+          g_autofree char *warning = comment_escape (g_ptr_array_index (self->model->warnings, i));
+
+          g_string_append_printf (out, "    * %s\n", warning);
+        }
+    }
+  self->checksum_at = out->len;
+  g_string_append (out, "    -->\n");
+}
+
+/* The checksum line of @text: where it starts and how long it is. */
+static gboolean
+find_checksum_line (const char *text,
+                    gsize      *start,
+                    gsize      *length)
+{
+  const char *line = strstr (text, "\n" CHECKSUM_PREFIX);
+  const char *end;
+
+  if (line == NULL)
+    return FALSE;
+  line++;
+  end = strchr (line, '\n');
+  *start = line - text;
+  *length = end != NULL ? (gsize) (end + 1 - line) : strlen (line);
+  return TRUE;
+}
+
+/* Inserts the checksum line at @at, computed over the text without it. */
+static char *
+with_checksum (GString *out,
+               gsize    at)
+{
+  g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, out->str, out->len);
+
+  g_string_insert (out, at, "\n");
+  g_string_insert (out, at, sum);
+  g_string_insert (out, at, CHECKSUM_PREFIX);
+  return g_string_free (out, FALSE);
+}
+
+MopedZprotoFileState
+moped_zproto_file_state (const char *contents)
+{
+  g_autoptr(GString) text = NULL;
+  g_autofree char *stored = NULL;
+  g_autofree char *sum = NULL;
+  gsize start = 0, length = 0;
+
+  g_return_val_if_fail (contents != NULL, MOPED_ZPROTO_FILE_FOREIGN);
+
+  if (!find_checksum_line (contents, &start, &length) ||
+      length <= strlen (CHECKSUM_PREFIX) + 1 || contents[start + length - 1] != '\n')
+    return MOPED_ZPROTO_FILE_FOREIGN;
+  stored = g_strndup (contents + start + strlen (CHECKSUM_PREFIX), length - strlen (CHECKSUM_PREFIX) - 1);
+  text = g_string_new (contents);
+  g_string_erase (text, start, length);
+  sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text->str, text->len);
+  return g_str_equal (sum, stored) ? MOPED_ZPROTO_FILE_PRISTINE : MOPED_ZPROTO_FILE_EDITED;
+}
+
+static MopedZprotoModel *
+export_protocol (MopedElement *protocol,
+                 const char   *class_name,
+                 guint         index)
+{
+  g_autoptr(GPtrArray) commands = moped_element_get_children_of_kind (protocol, MOPED_KIND_COMMAND);
+  MopedZprotoModel *model = g_new0 (MopedZprotoModel, 1);
+  Writer self = { model };
+  GString *out = g_string_new (NULL);
+  g_autofree char *title = NULL;
+  g_autofree char *summary = xml_escape (moped_element_get_string (protocol, MOPED_PROP_SUMMARY));
+
+  model->protocol = protocol;
+  model->file_name = g_strdup_printf ("%s.xml", class_name);
+  model->warnings = g_ptr_array_new_with_free_func (g_free);
+  self.messages = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self.field_types = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self.body = g_string_new (NULL);
+
+  if (index >= N_SIGNATURES)
+    warn (&self, "protocol \"%s\" has signature %u: zproto signatures are 4 bits, so it shares "
+          "one with protocol number %u of the design", moped_element_get_name (protocol),
+          index % N_SIGNATURES, index % N_SIGNATURES + 1);
+  if (commands->len == 0)
+    warn (&self, "protocol \"%s\" has no commands, and a codec needs at least one message",
+          moped_element_get_name (protocol));
+  for (guint i = 0; i < commands->len; i++)
+    {
+      if (i + 1 > MAX_MESSAGE_ID)
+        {
+          warn (&self, "protocol \"%s\" has %u commands; zproto message ids are one octet, so "
+                "only the first %u are here", moped_element_get_name (protocol), commands->len,
+                MAX_MESSAGE_ID);
+          break;
+        }
+      write_message (&self, g_ptr_array_index (commands, i), i + 1);
+    }
+
+  title = xml_attribute (moped_element_get_name (protocol));
+  g_string_append_printf (out,
+                          "<class\n"
+                          "    name = \"%s\"\n"
+                          "    signature = \"%u\"\n"
+                          "    title = \"%s protocol\"\n"
+                          "    script = \"zproto_codec_c\"\n"
+                          "    package_dir = \"../include\"\n"
+                          "    source_dir = \".\"\n"
+                          "    >\n",
+                          class_name, index % N_SIGNATURES, title);
+  write_header_comment (&self, out, protocol);
+  if (*summary != '\0')
+    g_string_append_printf (out, "%s\n", summary);
+  g_string_append_printf (out, "\n<define name = \"VERSION\" value = \"%" G_GINT64_FORMAT "\" />\n",
+                          moped_element_get_int (protocol, MOPED_PROP_VERSION));
+  g_string_append (out, self.body->str);
+  g_string_append (out, "</class>\n");
+  model->xml = with_checksum (out, self.checksum_at);
+
+  g_string_free (self.body, TRUE);
+  g_hash_table_unref (self.messages);
+  g_hash_table_unref (self.field_types);
+  return model;
+}
+
+GPtrArray *
+moped_zproto_export (MopedDesign *design)
+{
+  g_autoptr(GPtrArray) protocols = NULL;
+  g_autoptr(MopedNameScope) classes = moped_name_scope_new ();
+  GPtrArray *models;
+
+  g_return_val_if_fail (MOPED_IS_DESIGN (design), NULL);
+
+  protocols = moped_design_collect (design, MOPED_KIND_PROTOCOL);
+  models = g_ptr_array_new_with_free_func ((GDestroyNotify) moped_zproto_model_free);
+  for (guint i = 0; i < protocols->len; i++)
+    {
+      MopedElement *protocol = g_ptr_array_index (protocols, i);
+      const char *class_name = moped_name_scope_add (classes, moped_element_get_name (protocol));
+
+      g_ptr_array_add (models, export_protocol (protocol, class_name, i));
+    }
+  return models;
+}

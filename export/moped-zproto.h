@@ -1,0 +1,55 @@
+/* moped-zproto.h: a design's protocols as zproto codec models (<class>, <message>, <field>).
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ *
+ * zproto (github.com/zeromq/zproto) generates codecs from such models with GSL, so a
+ * team that uses it can take a Moped design further there. One model per protocol;
+ * the element and attribute names follow zproto's own zproto_example.xml.
+ *
+ * Field types map as: string -> string, longstr -> longstr, number -> number of
+ * size 8, strings -> strings, bytes -> chunk, frame -> frame. What a codec model has
+ * no place for (who sends a command, the flows, the topology, Moped's one frame per
+ * field) is said in an XML comment; names zproto could not take as they are, and
+ * fields whose name means two types in one protocol (zproto wants one type per
+ * name), are renamed and reported as warnings.
+ *
+ * Each model's comment carries the SHA-256 of the model, so that a later export can
+ * tell a model nobody touched from one edited by hand, which it must not lose.
+ */
+#pragma once
+
+#include "moped-design.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  MopedElement *protocol;
+  char         *file_name;   /* "hello.xml": the class name and .xml */
+  char         *xml;
+  GPtrArray    *warnings;    /* char *: what could not be mapped as it is */
+} MopedZprotoModel;
+
+void              moped_zproto_model_free    (MopedZprotoModel *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MopedZprotoModel, moped_zproto_model_free)
+
+/* One model per protocol of @design, in document order (an array of MopedZprotoModel).
+ * Class names are unique; signatures are the protocols' places, modulo 16. */
+GPtrArray        *moped_zproto_export        (MopedDesign    *design);
+
+typedef enum
+{
+  MOPED_ZPROTO_FILE_FOREIGN,   /* not a model Moped wrote */
+  MOPED_ZPROTO_FILE_EDITED,    /* written by Moped, changed since */
+  MOPED_ZPROTO_FILE_PRISTINE,  /* exactly as Moped wrote it */
+} MopedZprotoFileState;
+
+/* What the text of an existing file is, before a new export replaces it. */
+MopedZprotoFileState moped_zproto_file_state (const char *contents);
+
+/* zproto's type for a Moped field type; @size receives zproto's size attribute
+ * (8 for numbers, 0 when the type has none). */
+const char       *moped_zproto_field_type    (MopedFieldType  type,
+                                              guint          *size);
+
+G_END_DECLS

@@ -1,0 +1,606 @@
+#!/usr/bin/python3
+"""test-export-c-build.py: `moped export c` end to end: exported code builds with -Werror, runs, and survives re-export.
+
+TAP output; argv[1] is the moped binary. Needs meson, ninja, gcc, czmq and libzmq;
+valgrind for the leak checks. Never needs a display.
+
+- Every bundled example (but broken.moped) is exported, built with -Werror, and its
+  self-test must pass, also under valgrind with no leak and no error.
+- broken.moped is refused, with its errors listed, and nothing is written.
+- Property test: random valid designs (compatible socket pairs, fan-in and fan-out,
+  hostile names and descriptions) export, build cleanly and pass their self-tests.
+  They are built in batches, as subprojects of one meson project, to share one
+  configure step and keep both cores busy. MOPED_PROPERTY_COUNT (default 200) and
+  MOPED_PROPERTY_SEED change how many and which.
+- Re-export: an edited handler survives, a new command's stub is appended, a removed
+  command's handler is reported and kept, an unchanged design rewrites no file, and a
+  generated file edited by hand is not overwritten without --force.
+"""
+import concurrent.futures
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from xml.sax.saxutils import quoteattr
+
+MOPED = os.path.abspath(sys.argv[1])
+EXAMPLES = os.environ["MOPED_EXAMPLES"]
+COUNT = int(os.environ.get("MOPED_PROPERTY_COUNT", "200"))
+SEED = int(os.environ.get("MOPED_PROPERTY_SEED", "20241124"))
+JOBS = max(2, os.cpu_count() or 2)
+VALGRIND = shutil.which("valgrind")
+results = []
+
+
+def check(name, condition, detail=""):
+    results.append((name, bool(condition), detail))
+    return bool(condition)
+
+
+def run(args, cwd=None, timeout=600, env_extra=None):
+    env = dict(os.environ)
+    env.pop("DISPLAY", None)
+    if env_extra:
+        env.update(env_extra)
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def export(design, directory, *extra):
+    return run([MOPED, "export", "c", design, "-o", directory, *extra])
+
+
+def tail(text, lines=40):
+    return "\n".join(text.splitlines()[-lines:])
+
+
+# ---- building batches of exports ---------------------------------------------------------
+
+def build_batch(root, names):
+    """Build the exports root/subprojects/NAME as subprojects of one project."""
+    with open(os.path.join(root, "meson.build"), "w") as f:
+        f.write("project('batch', 'c')\n")
+        for name in names:
+            f.write("subproject('%s')\n" % name)
+    r = run(["meson", "setup", "build"], cwd=root)
+    if r.returncode != 0:
+        return r.returncode, r.stdout + r.stderr
+    r = run(["ninja", "-C", "build", "-j", str(JOBS)], cwd=root, timeout=1800)
+    return r.returncode, r.stdout + r.stderr
+
+
+def selftest_path(root, name):
+    return os.path.join(root, "build", "subprojects", name, "selftest")
+
+
+def run_selftest(path, wrapper=()):
+    try:
+        r = run([*wrapper, path], timeout=300)
+    except subprocess.TimeoutExpired:
+        return False, "timed out"
+    passed = r.returncode == 0 and r.stdout.rstrip().endswith("selftest: passed")
+    return passed, r.stdout + r.stderr
+
+
+def run_all(paths, wrapper=()):
+    with concurrent.futures.ThreadPoolExecutor(max_workers=JOBS) as pool:
+        return list(pool.map(lambda p: run_selftest(p, wrapper), paths))
+
+
+# ---- the bundled examples ---------------------------------------------------------------
+
+VALGRIND_ARGS = ["--error-exitcode=3", "--leak-check=full",
+                 "--errors-for-leak-kinds=definite,indirect,possible",
+                 "--show-leak-kinds=definite,indirect,possible", "-q"]
+
+
+def test_examples(work):
+    root = os.path.join(work, "examples")
+    names = []
+    for f in sorted(os.listdir(EXAMPLES)):
+        if not f.endswith(".moped") or f == "broken.moped":
+            continue
+        name = f[:-len(".moped")].replace("-", "_")
+        r = export(os.path.join(EXAMPLES, f), os.path.join(root, "subprojects", name))
+        if check(f"export {f}", r.returncode == 0, r.stdout + r.stderr):
+            names.append(name)
+    check("there are examples", len(names) >= 6, str(names))
+    rc, log = build_batch(root, names)
+    if not check("examples build with -Werror", rc == 0, tail(log)):
+        return
+    check("examples are built with -Werror", "-Werror" in open(
+        os.path.join(root, "build", "compile_commands.json")).read())
+    outcomes = run_all([selftest_path(root, n) for n in names])
+    for name, (passed, log) in zip(names, outcomes):
+        check(f"self-test of {name} passes", passed, tail(log))
+        if passed:
+            flows = [line for line in log.splitlines() if line.startswith("flow ")]
+            check(f"self-test of {name} plays flows", len(flows) > 0 and
+                  all(": ok (" in line or "not checked" in line for line in flows), log)
+    if VALGRIND is None:
+        check("valgrind is installed", False, "install valgrind to check for leaks")
+        return
+    outcomes = run_all([selftest_path(root, n) for n in names], wrapper=(VALGRIND, *VALGRIND_ARGS))
+    for name, (passed, log) in zip(names, outcomes):
+        check(f"self-test of {name} under valgrind: no leak, no error", passed, tail(log))
+
+
+def test_standalone(work):
+    """One export on its own, as a user builds it: meson setup in the directory."""
+    directory = os.path.join(work, "standalone")
+    r = export(os.path.join(EXAMPLES, "hello.moped"), directory)
+    check("export hello alone", r.returncode == 0, r.stderr)
+    r = run(["meson", "setup", "build"], cwd=directory)
+    check("meson setup in the export", r.returncode == 0, tail(r.stdout + r.stderr))
+    r = run(["ninja", "-C", "build"], cwd=directory, timeout=600)
+    check("ninja builds every program", r.returncode == 0, tail(r.stdout + r.stderr))
+    r = run(["meson", "test", "-C", "build"], cwd=directory, timeout=600)
+    check("meson test runs the self-test", r.returncode == 0, tail(r.stdout + r.stderr))
+    r = run([os.path.join(directory, "build", "client"), "--help"])
+    check("a node's program has --help", r.returncode == 0 and "request=" in r.stdout, r.stdout)
+    r = run([os.path.join(directory, "build", "bench_greetings"), "-n", "2000"])
+    check("a link's benchmark runs", r.returncode in (0, 1) and "msg/s" in r.stdout, r.stdout + r.stderr)
+
+
+def test_broken(work):
+    directory = os.path.join(work, "broken")
+    r = export(os.path.join(EXAMPLES, "broken.moped"), directory)
+    check("broken.moped is refused", r.returncode == 1, r.stdout + r.stderr)
+    check("broken.moped: the errors are listed", r.stderr.count(": error: ") >= 5, r.stderr)
+    check("broken.moped: draft types are refused with a reason",
+          "draft" in r.stderr and "czmq" in r.stderr, r.stderr)
+    check("broken.moped: nothing is written", not os.path.exists(directory))
+
+
+# ---- random designs -----------------------------------------------------------------------
+
+HOSTILE = [
+    "int", "struct", "return", "self", "main", "errno", "byte", "linux", "wire", "selftest",
+    "zsock", "zsys handler", "s", "SIG IGN", "new", "destroy", "t", "_t", "x_t", "free",
+    "été", "日本語", "Ωmega point", "naïve café", "123 go", "!!!", "???", "a-b.c/d\\e",
+    "with space", "Tab\tbed", "quote\"d", "it's", "semi;colon", "100%", "%s%n", "a*/b",
+    "/*c*/", "trail\\", "??/", "x??=y", "options", "verbose", "name", "trace", "pipe",
+    "handle", "msg", "rc", "command", "socket", "state", "from", "to", "engine", "main loop",
+    "send hello", "handle hello", "api", "request", "reply", "value", "data", "frame", "strings",
+    "sample_strings", "long text", "failures", "input", "output", "peer", "topic", "which",
+    "ZMQ PAIR", "zmq", "czmq", "va start", "assert", "unix", "i386", "sun", "register",
+]
+WORDS = ["alpha", "beta", "gamma", "delta", "Delta", "DELTA", "node", "Node", "café", "Café",
+         "go", "stop", "ping", "PING", "Ping", "x" * 120, "Y" * 60 + " tail", "sync", "echo"]
+DESCRIPTIONS = [
+    "", "plain words", "ends a comment */ then code", "quote \" and backslash \\ inside",
+    "two\nlines\nand more", "trailing backslash \\", "trigraph ??/", "/* nested */ // too",
+    "tab\there and CR\rthere", "unicode: ü ñ 日本 ∑", "percent %s %d %n", "x??=y??(z",
+]
+PAIRS = [  # (from type, to type): the first sends, the second receives, ways
+    ("PAIR", "PAIR", "both"), ("PUB", "SUB", "one"), ("PUB", "XSUB", "one"),
+    ("XPUB", "SUB", "one"), ("XPUB", "XSUB", "one"), ("REQ", "REP", "reqrep"),
+    ("REQ", "ROUTER", "reqrep"), ("DEALER", "REP", "reqrep"), ("DEALER", "ROUTER", "both"),
+    ("DEALER", "DEALER", "both"), ("ROUTER", "ROUTER", "both"), ("PUSH", "PULL", "one"),
+    ("ROUTER", "DEALER", "both"),
+]
+FIELD_TYPES = ["string", "longstr", "number", "strings", "bytes", "frame"]
+
+
+class Design:
+    def __init__(self, rng, index):
+        self.rng = rng
+        self.index = index
+        self.ids = 0
+        self.port = 0
+        self.nodes = []        # dict(id, name, sockets, methods, ...)
+        self.links = []
+        self.protocols = []
+        self.requirements = []
+
+    def new_id(self, prefix):
+        self.ids += 1
+        return "%s-%d" % (prefix, self.ids)
+
+    def name(self, taken):
+        rng = self.rng
+        while True:
+            pick = rng.random()
+            if pick < 0.45:
+                base = rng.choice(HOSTILE)
+            elif pick < 0.8:
+                base = rng.choice(WORDS)
+            else:
+                base = rng.choice(HOSTILE) + " " + rng.choice(WORDS)
+            if base.strip() and base not in taken:
+                taken.add(base)
+                return base
+
+    def description(self):
+        return self.rng.choice(DESCRIPTIONS)
+
+    def add_node(self):
+        node = dict(id=self.new_id("node"), name=self.name(self.node_names), sockets=[],
+                    socket_names=set(), methods=[], instances=self.rng.choice([1, 1, 2, 5]))
+        method_names = set()
+        for _ in range(self.rng.randrange(0, 3)):
+            node["methods"].append((self.new_id("method"), self.name(method_names)))
+        self.nodes.append(node)
+        return node
+
+    def add_socket(self, node, kind, bind, subscribe=""):
+        socket = dict(id=self.new_id("socket"), name=self.name(node["socket_names"]), type=kind,
+                      bind=bind, subscribe=subscribe, node=node)
+        node["sockets"].append(socket)
+        return socket
+
+    def endpoint(self):
+        self.port += 1
+        transport = self.rng.choice(["tcp", "tcp", "ipc", "inproc"])
+        if transport == "tcp":
+            return "tcp://*:%d" % (20000 + self.index * 50 + self.port)
+        if transport == "ipc":
+            return "ipc:///tmp/moped-prop-%d-%d" % (self.index, self.port)
+        return "inproc://prop-%d-%d" % (self.index, self.port)
+
+    def add_protocol(self):
+        protocol = dict(id=self.new_id("protocol"), name=self.name(self.protocol_names),
+                        commands=[], command_names=set(), flows=[], flow_names=set())
+        self.protocols.append(protocol)
+        return protocol
+
+    def add_command(self, protocol, sender):
+        fields = []
+        field_names = set()
+        for _ in range(self.rng.randrange(0, 4)):
+            fields.append((self.new_id("field"), self.name(field_names), self.rng.choice(FIELD_TYPES)))
+        command = dict(id=self.new_id("command"), name=self.name(protocol["command_names"]),
+                       sender=sender["id"] if sender else "", fields=fields)
+        protocol["commands"].append(command)
+        return command
+
+    def topic_prefix(self, command):
+        """A subscription that lets the command through."""
+        fields = command["fields"]
+        if fields and fields[0][2] in ("string", "longstr"):
+            return self.rng.choice(["", "t", "topic/" + str(self.index)])
+        # The topic is the command's name: subscribe to a prefix of it (no commas).
+        name = command["name"].replace(",", "")
+        if not name or self.rng.random() < 0.3:
+            return ""
+        return name[:self.rng.randrange(1, len(name) + 1)]
+
+    def build(self):
+        rng = self.rng
+        self.node_names = set()
+        self.protocol_names = set()
+        for _ in range(rng.randrange(2, 4)):
+            self.add_node()
+        for _ in range(rng.randrange(1, 4)):
+            a, b = rng.sample(self.nodes, 2)
+            self.add_link_pattern(a, b)
+        for node in self.nodes:
+            if not node["sockets"]:
+                other = rng.choice([n for n in self.nodes if n is not node])
+                self.add_link_pattern(node, other)
+        self.requirements = []
+        for link in self.links[:2]:
+            self.requirements.append(dict(id=self.new_id("req"), name="rate %d" % len(self.requirements),
+                                          metric="throughput", value=rng.choice([1, 1000]),
+                                          unit="msg/s", target=link["id"], description=self.description()))
+        node = rng.choice(self.nodes)
+        self.requirements.append(dict(id=self.new_id("req"), name="latency", metric="latency", value=5,
+                                      unit="ms", target=node["id"], description=self.description()))
+
+    def link(self, a, b, protocol, endpoint=None):
+        link = dict(id=self.new_id("link"), a=a, b=b, protocol=protocol["id"],
+                    endpoint=endpoint or self.endpoint(), label=self.rng.choice(["", "", "label é/*x*/"]))
+        self.links.append(link)
+        return link
+
+    def add_link_pattern(self, a, b):
+        rng = self.rng
+        kind_a, kind_b, ways = rng.choice(PAIRS)
+        protocol = self.add_protocol()
+        a_binds = rng.random() < 0.5
+        if kind_a in ("PUB", "XPUB"):
+            a_binds = True
+        subscriber = kind_b in ("SUB", "XSUB")
+        forward = [self.add_command(protocol, a) for _ in range(rng.randrange(1, 3))]
+        backward = []
+        either = []
+        if ways in ("both", "reqrep"):
+            backward = [self.add_command(protocol, b) for _ in range(rng.randrange(1, 3))]
+        if ways == "both" and rng.random() < 0.4:
+            either = [self.add_command(protocol, None)]
+        subscribe = ""
+        if subscriber:
+            prefixes = sorted({self.topic_prefix(c) for c in forward})
+            subscribe = "" if "" in prefixes else ",".join(prefixes)
+        sa = self.add_socket(a, kind_a, a_binds)
+        sb = self.add_socket(b, kind_b, not a_binds, subscribe)
+        link = self.link(sa, sb, protocol)
+        steps = self.steps(a, b, ways, forward, backward, either)
+        # Fan-out to a third node from the same PUB, or fan-in to the same PULL.
+        third = [n for n in self.nodes if n is not a and n is not b]
+        if third and kind_a in ("PUB", "XPUB") and rng.random() < 0.5:
+            c = rng.choice(third)
+            prefixes = sorted({self.topic_prefix(cmd) for cmd in forward})
+            sc = self.add_socket(c, kind_b, False, "" if "" in prefixes else ",".join(prefixes))
+            self.link(sa, sc, protocol, link["endpoint"] if rng.random() < 0.5 else None)
+            steps += [(a, c, cmd, False, False) for cmd in forward]
+        if third and kind_b == "PULL" and not a_binds and rng.random() < 0.5:
+            c = rng.choice(third)
+            sc = self.add_socket(c, "PUSH", False)
+            extra = self.add_command(protocol, c)
+            self.link(sc, sb, protocol, link["endpoint"])
+            steps.append((c, b, extra, False, False))
+        flow = dict(id=self.new_id("flow"), name=self.name(protocol["flow_names"]), steps=steps)
+        protocol["flows"].append(flow)
+        if rng.random() < 0.3:
+            protocol["flows"].append(dict(id=self.new_id("flow"), name=self.name(protocol["flow_names"]),
+                                          steps=[]))
+
+    def steps(self, a, b, ways, forward, backward, either):
+        rng = self.rng
+        steps = []
+        if ways == "one":
+            for cmd in forward:
+                steps.append((a, b, cmd, rng.random() < 0.3, rng.random() < 0.2))
+        elif ways == "reqrep":
+            for _ in range(rng.randrange(1, 3)):
+                repeat = rng.random() < 0.3
+                steps.append((a, b, rng.choice(forward), repeat, False))
+                steps.append((b, a, rng.choice(backward), repeat, False))
+        else:
+            for _ in range(rng.randrange(2, 6)):
+                if either and rng.random() < 0.3:
+                    s, r = rng.choice([(a, b), (b, a)])
+                    steps.append((s, r, either[0], rng.random() < 0.3, rng.random() < 0.2))
+                elif rng.random() < 0.5:
+                    steps.append((a, b, rng.choice(forward), rng.random() < 0.3, rng.random() < 0.2))
+                else:
+                    steps.append((b, a, rng.choice(backward), rng.random() < 0.3, rng.random() < 0.2))
+        return steps
+
+    def xml(self):
+        def attrs(**kw):
+            return "".join(" %s=%s" % (k.rstrip("_"), quoteattr(str(v), {"\n": "&#10;", "\r": "&#13;",
+                                                                         "\t": "&#9;"}))
+                           for k, v in kw.items() if v != "")
+        out = ['<?xml version="1.0" encoding="UTF-8"?>',
+               '<design format="1"%s>' % attrs(name="Random design %d: %s" % (self.index, self.rng.choice(HOSTILE)),
+                                               summary=self.description(), goals=self.description())]
+        for node in self.nodes:
+            out.append("  <node%s>" % attrs(id=node["id"], name=node["name"], role=self.rng.choice(HOSTILE),
+                                            description=self.description(),
+                                            instances=node["instances"] if node["instances"] > 1 else ""))
+            for s in node["sockets"]:
+                out.append("    <socket%s/>" % attrs(id=s["id"], name=s["name"], type=s["type"],
+                                                     mode="bind" if s["bind"] else "",
+                                                     subscribe=s["subscribe"], description=self.description()))
+            for mid, mname in node["methods"]:
+                out.append("    <method%s/>" % attrs(id=mid, name=mname, description=self.description()))
+            out.append("  </node>")
+        for link in self.links:
+            out.append("  <link%s/>" % attrs(id=link["id"], from_=link["a"]["id"], to=link["b"]["id"],
+                                             endpoint=link["endpoint"], protocol=link["protocol"],
+                                             label=link["label"]))
+        for p in self.protocols:
+            out.append("  <protocol%s>" % attrs(id=p["id"], name=p["name"], summary=self.description()))
+            for c in p["commands"]:
+                out.append("    <command%s>" % attrs(id=c["id"], name=c["name"], sender=c["sender"],
+                                                     description=self.description()))
+                for fid, fname, ftype in c["fields"]:
+                    out.append("      <field%s/>" % attrs(id=fid, name=fname,
+                                                          type=ftype if ftype != "string" else "",
+                                                          description=self.description()))
+                out.append("    </command>")
+            for f in p["flows"]:
+                out.append("    <flow%s>" % attrs(id=f["id"], name=f["name"], description=self.description()))
+                for s, r, cmd, repeat, optional in f["steps"]:
+                    out.append("      <step%s/>" % attrs(id=self.new_id("step"), from_=s["id"], to=r["id"],
+                                                         command=cmd["id"], repeat="true" if repeat else "",
+                                                         optional="true" if optional else ""))
+                out.append("    </flow>")
+            out.append("  </protocol>")
+        for r in self.requirements:
+            out.append("  <requirement%s/>" % attrs(id=r["id"], name=r["name"], metric=r["metric"],
+                                                    value=r["value"], unit=r["unit"], target=r["target"],
+                                                    description=r["description"]))
+        out.append("</design>")
+        return "\n".join(out) + "\n"
+
+
+def random_design(index):
+    rng = random.Random(SEED * 1000003 + index)
+    design = Design(rng, index)
+    design.build()
+    return design.xml()
+
+
+def test_property(work):
+    root = os.path.join(work, "property")
+    designs = os.path.join(work, "designs")
+    os.makedirs(designs)
+    names = []
+    refused = []
+    for index in range(COUNT):
+        path = os.path.join(designs, "d%03d.moped" % index)
+        with open(path, "w") as f:
+            f.write(random_design(index))
+        name = "d%03d" % index
+        r = export(path, os.path.join(root, "subprojects", name))
+        if r.returncode == 0:
+            names.append(name)
+        else:
+            refused.append((name, tail(r.stderr, 8)))
+    check("random designs are valid and export (seed %d)" % SEED, not refused,
+          "\n".join("%s: %s" % item for item in refused[:5]))
+    start = time.monotonic()
+    rc, log = build_batch(root, names)
+    errors = "\n".join(line for line in log.splitlines() if "error" in line or "warning" in line)
+    check("%d random designs build with -Werror (%.0f s)" % (len(names), time.monotonic() - start),
+          rc == 0, tail(errors or log))
+    if rc != 0:
+        return
+    outcomes = run_all([selftest_path(root, n) for n in names])
+    failed = [(n, log) for n, (passed, log) in zip(names, outcomes) if not passed]
+    check("%d random designs pass their self-tests" % len(names), not failed,
+          "\n\n".join("%s (%s):\n%s" % (n, os.path.join(designs, n + ".moped"), tail(log, 15))
+                      for n, log in failed[:3]))
+
+
+# ---- re-export ----------------------------------------------------------------------------
+
+RE_DESIGN = """<?xml version="1.0" encoding="UTF-8"?>
+<design format="1" name="Re-export">
+  <node id="client" name="Client">
+    <socket id="client-dealer" name="dealer" type="DEALER"/>
+  </node>
+  <node id="server" name="Server">
+    <socket id="server-router" name="router" type="ROUTER" mode="bind"/>
+  </node>
+  <link id="link-1" from="client-dealer" to="server-router" endpoint="tcp://*:5599" protocol="p"/>
+  <protocol id="p" name="Echo">
+    <command id="ping" name="PING" sender="client">
+      <field id="ping-text" name="text"/>
+    </command>
+    <command id="pong" name="PONG" sender="server"/>
+%(extra)s    <flow id="f" name="Ping pong">
+      <step id="f-1" from="client" to="server" command="ping"/>
+      <step id="f-2" from="server" to="client" command="pong"/>
+%(steps)s    </flow>
+  </protocol>
+</design>
+"""
+EXTRA_COMMAND = """    <command id="bye" name="BYE" sender="client">
+      <field id="bye-reason" name="reason" type="longstr"/>
+    </command>
+"""
+EXTRA_STEP = """      <step id="f-3" from="client" to="server" command="bye"/>
+"""
+
+
+def snapshot(directory):
+    state = {}
+    for base, _, files in os.walk(directory):
+        if os.sep + "build" in base:
+            continue
+        for f in files:
+            path = os.path.join(base, f)
+            with open(path, "rb") as fh:
+                state[os.path.relpath(path, directory)] = (os.stat(path).st_mtime_ns, fh.read())
+    return state
+
+
+def build_and_test(directory):
+    if not os.path.exists(os.path.join(directory, "build")):
+        r = run(["meson", "setup", "build"], cwd=directory)
+        if r.returncode != 0:
+            return False, r.stdout + r.stderr
+    r = run(["ninja", "-C", "build"], cwd=directory, timeout=600)
+    if r.returncode != 0:
+        return False, r.stdout + r.stderr
+    return run_selftest(os.path.join(directory, "build", "selftest"))
+
+
+def test_reexport(work):
+    design = os.path.join(work, "re-export.moped")
+    directory = os.path.join(work, "re-export")
+
+    def write(extra="", steps=""):
+        with open(design, "w") as f:
+            f.write(RE_DESIGN % dict(extra=extra, steps=steps))
+
+    write()
+    r = export(design, directory)
+    check("re-export: first export", r.returncode == 0, r.stderr)
+    ok, log = build_and_test(directory)
+    check("re-export: first build and self-test", ok, tail(log))
+
+    user = os.path.join(directory, "src", "server.c")
+    with open(user) as f:
+        text = f.read()
+    edited = text.replace("    (void) self;\n    (void) from;\n    (void) text;\n    return 0;",
+                          "    //  my edit: answer every ping\n    (void) text;\n"
+                          "    return server_send_pong (self->engine, from);")
+    check("re-export: the handler stub is there to edit", edited != text, text)
+    with open(user, "w") as f:
+        f.write(edited)
+
+    before = snapshot(directory)
+    time.sleep(0.01)
+    r = export(design, directory)
+    after = snapshot(directory)
+    check("re-export: unchanged design exits 0", r.returncode == 0, r.stderr)
+    check("re-export: unchanged design writes no file", before == after,
+          str(sorted(k for k in after if before.get(k) != after[k])))
+    check("re-export: unchanged design reports nothing written", "wrote 0 files" in r.stderr, r.stderr)
+    check("re-export: the edited file is recognised as edited", "edited by you" in r.stdout, r.stdout)
+
+    write(extra=EXTRA_COMMAND, steps=EXTRA_STEP)
+    r = export(design, directory)
+    check("re-export: a new command exports", r.returncode == 0, r.stderr)
+    check("re-export: the user's file is appended to", re.search(r"^append\s+src/server.c", r.stdout, re.M),
+          r.stdout)
+    with open(user) as f:
+        text = f.read()
+    check("re-export: the edit is intact", text.startswith(edited.rstrip("\n")), text)
+    check("re-export: the new handler stub is there", "server_handle_bye (server_state_t *self" in text, text)
+    ok, log = build_and_test(directory)
+    check("re-export: builds and passes with the new command", ok, tail(log))
+
+    write()
+    r = export(design, directory)
+    check("re-export: a removed command exports", r.returncode == 0, r.stderr)
+    check("re-export: the handler of a removed command is reported",
+          "server_handle_bye is no longer called" in r.stderr, r.stderr)
+    with open(user) as f:
+        text = f.read()
+    check("re-export: the handler of a removed command is kept", "server_handle_bye (" in text, text)
+    ok, log = build_and_test(directory)
+    check("re-export: builds and passes after the removal", ok, tail(log))
+
+    engine = os.path.join(directory, "src", "server_engine.c")
+    with open(engine, "a") as f:
+        f.write("// edited by hand\n")
+    write(extra=EXTRA_COMMAND)
+    r = export(design, directory)
+    check("re-export: a generated file edited by hand blocks the export",
+          r.returncode == 1 and "src/server_engine.c edited by hand" in r.stderr, r.stdout + r.stderr)
+    with open(engine) as f:
+        check("re-export: ... and is not overwritten", f.read().endswith("// edited by hand\n"))
+    r = export(design, directory, "--force")
+    check("re-export: --force overwrites it", r.returncode == 0, r.stderr)
+    with open(engine) as f:
+        check("re-export: ... and the edit is gone", "edited by hand" not in f.read())
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="moped-export-c-")
+    tests = [test_broken, test_examples, test_standalone, test_reexport, test_property]
+    try:
+        for test in tests:
+            start = time.monotonic()
+            try:
+                test(work)
+            except Exception as e:  # a crash is a failure of that test, not of the others
+                check("%s ran" % test.__name__, False, repr(e))
+            check("%s took %.0f s" % (test.__name__, time.monotonic() - start), True)
+    finally:
+        if os.environ.get("MOPED_KEEP_WORK"):
+            print("# work kept in %s" % work)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    print("1..%d" % len(results))
+    failed = 0
+    for i, (name, ok, detail) in enumerate(results, 1):
+        print("%s %d - %s" % ("ok" if ok else "not ok", i, name))
+        if not ok:
+            failed += 1
+            for line in str(detail).splitlines():
+                print("#   " + line)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

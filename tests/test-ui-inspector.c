@@ -1,0 +1,896 @@
+/* test-ui-inspector.c: the inspector driven through its real widgets under Xvfb.
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ *
+ * GTK cannot synthesize input, so the tests type by inserting text into the real
+ * entries, choose from the real drop-downs, click the real buttons and fire the
+ * real shortcut controllers, then check the design, the undo history and what the
+ * widgets show.
+ */
+#include <string.h>
+
+#include <gtk/gtk.h>
+
+#include "moped-diagnostic.h"
+#include "moped-file.h"
+#include "moped-inspector.h"
+#include "moped-inspector-field.h"
+#include "moped-inspector-form.h"
+#include "moped-socket-type.h"
+
+typedef struct
+{
+  MopedDesign *design;
+  GtkWidget   *window;
+  GtkWidget   *inspector;
+} Fixture;
+
+/* ---- helpers ------------------------------------------------------------------------- */
+
+static void
+spin (void)
+{
+  gint64 end = g_get_monotonic_time () + 50 * G_TIME_SPAN_MILLISECOND;
+
+  while (g_main_context_iteration (NULL, FALSE) || g_get_monotonic_time () < end)
+    ;
+}
+
+static gboolean
+tick_cb (GtkWidget     *widget,
+         GdkFrameClock *clock,
+         gpointer       data)
+{
+  (*(guint *) data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* Wait (bounded) until @widget has been through two frames, so it has been drawn. */
+static void
+wait_drawn (GtkWidget *widget)
+{
+  guint frames = 0;
+  guint id = gtk_widget_add_tick_callback (widget, tick_cb, &frames, NULL);
+  gint64 end = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
+
+  while (frames < 2 && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  gtk_widget_remove_tick_callback (widget, id);
+  spin ();
+  g_assert_cmpuint (frames, >=, 2);
+}
+
+static MopedDesign *
+load_example (const char *name)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("MOPED_EXAMPLES"), name, NULL);
+  g_autoptr(GError) error = NULL;
+  MopedDesign *design = moped_file_load (path, &error);
+
+  g_assert_no_error (error);
+  return design;
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->design = load_example ("hello.moped");
+  f->inspector = moped_inspector_new ();
+  moped_inspector_set_design (MOPED_INSPECTOR (f->inspector), f->design);
+  f->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 380, 860);
+  gtk_window_set_child (GTK_WINDOW (f->window), f->inspector);
+  gtk_window_present (GTK_WINDOW (f->window));
+  wait_drawn (f->inspector);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  spin ();
+  g_clear_object (&f->design);
+}
+
+static void
+select_ids (Fixture    *f,
+            const char *first,
+            ...)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) ids = NULL;
+  va_list args;
+
+  va_start (args, first);
+  for (const char *id = first; id != NULL; id = va_arg (args, const char *))
+    g_strv_builder_add (builder, id);
+  va_end (args);
+  ids = g_strv_builder_end (builder);
+  moped_inspector_set_selection (MOPED_INSPECTOR (f->inspector), (const char * const *) ids);
+  spin ();
+}
+
+static MopedInspectorField *
+field (Fixture    *f,
+       const char *id,
+       MopedProp   prop)
+{
+  MopedInspectorField *found = moped_inspector_find_field (f->inspector, id, prop);
+
+  g_assert_nonnull (found);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (found)));
+  return found;
+}
+
+static GtkWidget *
+control (Fixture    *f,
+         const char *id,
+         MopedProp   prop)
+{
+  return moped_inspector_field_get_control (field (f, id, prop));
+}
+
+/* Types @text at the end of an entry, one character per "changed", as a keyboard would. */
+static void
+type_text (GtkWidget  *entry,
+           const char *text)
+{
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      char buf[8] = { 0 };
+      int position = -1;
+
+      g_unichar_to_utf8 (g_utf8_get_char (p), buf);
+      position = (int) g_utf8_strlen (gtk_editable_get_text (GTK_EDITABLE (entry)), -1);
+      gtk_editable_insert_text (GTK_EDITABLE (entry), buf, -1, &position);
+    }
+}
+
+static void
+replace_text (GtkWidget  *entry,
+              const char *text)
+{
+  gtk_editable_delete_text (GTK_EDITABLE (entry), 0, -1);
+  type_text (entry, text);
+}
+
+static void
+choose (GtkWidget  *drop_down,
+        const char *label)
+{
+  GListModel *model = gtk_drop_down_get_model (GTK_DROP_DOWN (drop_down));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (model), i), label) == 0)
+      {
+        gtk_drop_down_set_selected (GTK_DROP_DOWN (drop_down), i);
+        return;
+      }
+  g_error ("no item “%s” in the drop-down", label);
+}
+
+static const char *
+chosen (GtkWidget *drop_down)
+{
+  GtkStringObject *item = gtk_drop_down_get_selected_item (GTK_DROP_DOWN (drop_down));
+
+  return item ? gtk_string_object_get_string (item) : NULL;
+}
+
+static void
+find_labelled (GtkWidget  *widget,
+               const char *label,
+               GPtrArray  *out)
+{
+  if (g_strcmp0 (moped_inspector_get_accessible_label (widget), label) == 0)
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    find_labelled (child, label, out);
+}
+
+/* The one mapped widget under @root with accessible name @label. */
+static GtkWidget *
+find_control (GtkWidget  *root,
+              const char *label)
+{
+  g_autoptr(GPtrArray) all = g_ptr_array_new ();
+  GtkWidget *found = NULL;
+
+  find_labelled (root, label, all);
+  for (guint i = 0; i < all->len; i++)
+    if (gtk_widget_get_mapped (g_ptr_array_index (all, i)))
+      {
+        g_assert_null (found);
+        found = g_ptr_array_index (all, i);
+      }
+  g_assert_nonnull (found);
+  return found;
+}
+
+/* What a click does: a button's "clicked" (gtk_widget_activate would animate first). */
+static void
+click (GtkWidget *button)
+{
+  g_assert_true (GTK_IS_BUTTON (button));
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static const char *
+element_string (Fixture    *f,
+                const char *id,
+                MopedProp   prop)
+{
+  MopedElement *element = moped_design_lookup (f->design, id);
+
+  g_assert_nonnull (element);
+  return moped_element_get_string (element, prop);
+}
+
+static char *
+text_view_text (GtkWidget *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static void
+fire_focus_leave (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_FOCUS (controller))
+        g_signal_emit_by_name (controller, "leave");
+    }
+}
+
+/* Activates the shortcut of a widget's own shortcut controllers that @trigger_text fires. */
+static gboolean
+fire_shortcut (GtkWidget  *widget,
+               const char *trigger_text)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  g_autoptr(GtkShortcutTrigger) wanted = gtk_shortcut_trigger_parse_string (trigger_text);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted))
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
+                                                 gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+  return FALSE;
+}
+
+static GtkWidget *
+row_of (GtkWidget *widget)
+{
+  GtkWidget *row = gtk_widget_get_ancestor (widget, GTK_TYPE_LIST_BOX_ROW);
+
+  g_assert_nonnull (row);
+  return row;
+}
+
+static GtkWidget *
+find_by_class (GtkWidget  *widget,
+               const char *css_class)
+{
+  if (gtk_widget_has_css_class (widget, css_class))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_class (child, css_class);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static const char *
+page_title (Fixture *f)
+{
+  GtkWidget *title = find_by_class (f->inspector, "moped-page-title");
+
+  g_assert_nonnull (title);
+  return gtk_label_get_text (GTK_LABEL (title));
+}
+
+static void
+revalidate (Fixture *f)
+{
+  g_autoptr(GPtrArray) diagnostics = moped_validate (f->design);
+
+  moped_inspector_set_diagnostics (MOPED_INSPECTOR (f->inspector), diagnostics);
+  spin ();
+}
+
+/* ---- tests ------------------------------------------------------------------------------ */
+
+static void
+test_node_fields (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *description = NULL;
+
+  select_ids (f, "client", NULL);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (control (f, "client", MOPED_PROP_NAME))), ==, "Client");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (control (f, "client", MOPED_PROP_ROLE))), ==, "requester");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (control (f, "client", MOPED_PROP_INSTANCES))), ==, "1");
+  description = text_view_text (control (f, "client", MOPED_PROP_DESCRIPTION));
+  g_assert_cmpstr (description, ==, element_string (f, "client", MOPED_PROP_DESCRIPTION));
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (control (f, "client", MOPED_PROP_PINNED))));
+  /* Geometry is the canvas's business. */
+  g_assert_null (moped_inspector_find_field (f->inspector, "client", MOPED_PROP_X));
+  /* The public API is listed with its method. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (control (f, "say-hello", MOPED_PROP_NAME))), ==,
+                   "Say hello");
+
+  /* Another node replaces the page. */
+  select_ids (f, "server", NULL);
+  g_assert_null (moped_inspector_find_field (f->inspector, "client", MOPED_PROP_NAME));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (control (f, "server", MOPED_PROP_NAME))), ==, "Server");
+
+  /* A change made elsewhere (the canvas, undo) shows up. */
+  moped_design_set_string (f->design, moped_design_lookup (f->design, "server"), MOPED_PROP_ROLE, "answers");
+  spin ();
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (control (f, "server", MOPED_PROP_ROLE))), ==, "answers");
+}
+
+static void
+test_typing_is_one_undo_step (Fixture       *f,
+                              gconstpointer  data)
+{
+  GtkWidget *entry;
+
+  select_ids (f, "client", NULL);
+  entry = control (f, "client", MOPED_PROP_NAME);
+  g_assert_false (moped_design_can_undo (f->design));
+
+  type_text (entry, " app");
+  g_assert_cmpstr (element_string (f, "client", MOPED_PROP_NAME), ==, "Client app");
+  spin ();
+  /* Typing did not rebuild the page under the user's hands. */
+  g_assert_true (entry == control (f, "client", MOPED_PROP_NAME));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "Client app");
+
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_false (moped_design_can_undo (f->design));
+  spin ();
+  g_assert_cmpstr (element_string (f, "client", MOPED_PROP_NAME), ==, "Client");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "Client");
+
+  /* Two focus sessions are two steps. */
+  type_text (entry, "X");
+  fire_focus_leave (entry);
+  type_text (entry, "Y");
+  g_assert_cmpstr (element_string (f, "client", MOPED_PROP_NAME), ==, "ClientXY");
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_cmpstr (element_string (f, "client", MOPED_PROP_NAME), ==, "ClientX");
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_cmpstr (element_string (f, "client", MOPED_PROP_NAME), ==, "Client");
+  g_assert_false (moped_design_can_undo (f->design));
+
+  /* The page title follows the name. */
+  type_text (entry, "!");
+  spin ();
+  g_assert_cmpstr (page_title (f), ==, "Client!");
+}
+
+static void
+test_long_text_coalesces (Fixture       *f,
+                          gconstpointer  data)
+{
+  GtkWidget *view;
+  GtkTextBuffer *buffer;
+  GtkTextIter end;
+
+  select_ids (f, NULL);
+  view = control (f, "design", MOPED_PROP_GOALS);
+  g_assert_true (GTK_IS_TEXT_VIEW (view));
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  for (const char *p = " More."; *p; p++)
+    {
+      gtk_text_buffer_get_end_iter (buffer, &end);
+      gtk_text_buffer_insert (buffer, &end, p, 1);
+    }
+  g_assert_true (g_str_has_suffix (element_string (f, "design", MOPED_PROP_GOALS), "starting point. More."));
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_false (moped_design_can_undo (f->design));
+  g_assert_true (g_str_has_suffix (element_string (f, "design", MOPED_PROP_GOALS), "starting point."));
+}
+
+static void
+test_socket_type_drop_down (Fixture       *f,
+                            gconstpointer  data)
+{
+  MopedElement *socket = moped_design_lookup (f->design, "client-req");
+  MopedInspectorField *type_field;
+  GtkWidget *drop_down;
+  GtkWidget *mode;
+  GtkWidget *caption;
+
+  select_ids (f, "client-req", NULL);
+  type_field = field (f, "client-req", MOPED_PROP_TYPE);
+  drop_down = moped_inspector_field_get_control (type_field);
+  g_assert_true (GTK_IS_DROP_DOWN (drop_down));
+  g_assert_cmpstr (chosen (drop_down), ==, "REQ");
+  /* Every type of the socket table is offered, described in the list. */
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (drop_down))), ==,
+                    MOPED_N_SOCKET_TYPES);
+  g_assert_nonnull (gtk_drop_down_get_list_factory (GTK_DROP_DOWN (drop_down)));
+  caption = gtk_widget_get_next_sibling (drop_down);
+  g_assert_true (GTK_IS_LABEL (caption));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (caption)),
+                            moped_socket_type_get_info (MOPED_SOCKET_REQ)->description));
+
+  choose (drop_down, "DEALER");
+  g_assert_cmpint (moped_element_get_enum (socket, MOPED_PROP_TYPE), ==, MOPED_SOCKET_DEALER);
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Type");
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (caption)),
+                            moped_socket_type_get_info (MOPED_SOCKET_DEALER)->description));
+
+  g_assert_true (moped_design_undo (f->design));
+  spin ();
+  g_assert_cmpint (moped_element_get_enum (socket, MOPED_PROP_TYPE), ==, MOPED_SOCKET_REQ);
+  g_assert_cmpstr (chosen (drop_down), ==, "REQ");
+
+  /* Bind or connect is a drop-down of the schema's names. */
+  mode = control (f, "client-req", MOPED_PROP_MODE);
+  g_assert_cmpstr (chosen (mode), ==, "connect");
+}
+
+static void
+test_bad_instances_shown_inline (Fixture       *f,
+                                 gconstpointer  data)
+{
+  MopedElement *server = moped_design_lookup (f->design, "server");
+  MopedInspectorField *instances;
+  GtkWidget *entry;
+
+  select_ids (f, "server", NULL);
+  instances = field (f, "server", MOPED_PROP_INSTANCES);
+  entry = moped_inspector_field_get_control (instances);
+  g_assert_null (moped_inspector_field_get_problem (instances));
+
+  replace_text (entry, "many");
+  g_assert_cmpint (moped_element_get_int (server, MOPED_PROP_INSTANCES), ==, 1);
+  g_assert_nonnull (moped_inspector_field_get_problem (instances));
+  g_assert_nonnull (strstr (moped_inspector_field_get_problem (instances), "“many” is not a whole number"));
+  g_assert_true (gtk_widget_has_css_class (entry, "error"));
+  /* What the user typed stays, even when something else changes meanwhile. */
+  moped_design_set_string (f->design, server, MOPED_PROP_ROLE, "busy");
+  spin ();
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "many");
+  g_assert_nonnull (moped_inspector_field_get_problem (instances));
+
+  replace_text (entry, "4");
+  g_assert_cmpint (moped_element_get_int (server, MOPED_PROP_INSTANCES), ==, 4);
+  g_assert_null (moped_inspector_field_get_problem (instances));
+  g_assert_false (gtk_widget_has_css_class (entry, "error"));
+}
+
+static void
+test_endpoint_diagnostics_inline (Fixture       *f,
+                                  gconstpointer  data)
+{
+  MopedInspectorField *endpoint;
+  GtkWidget *entry;
+
+  select_ids (f, "server-rep", NULL);
+  endpoint = field (f, "link-1", MOPED_PROP_ENDPOINT);
+  entry = moped_inspector_field_get_control (endpoint);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "tcp://*:5555");
+
+  /* A bad endpoint is stored as typed; validation explains it under the field. */
+  replace_text (entry, "tcp://*:70000");
+  g_assert_cmpstr (element_string (f, "link-1", MOPED_PROP_ENDPOINT), ==, "tcp://*:70000");
+  revalidate (f);
+  g_assert_nonnull (moped_inspector_field_get_problem (endpoint));
+  g_assert_nonnull (strstr (moped_inspector_field_get_problem (endpoint), "70000"));
+
+  replace_text (entry, "tcp://*:5556");
+  revalidate (f);
+  g_assert_null (moped_inspector_field_get_problem (endpoint));
+
+  /* The link's own page edits the same endpoint. */
+  select_ids (f, "link-1", NULL);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (control (f, "link-1", MOPED_PROP_ENDPOINT))), ==,
+                   "tcp://*:5556");
+}
+
+/* A socket that binds edits the endpoint of all its links in one step. */
+static void
+test_bound_socket_sets_all_links (Fixture       *f,
+                                  gconstpointer  data)
+{
+  MopedElement *root = moped_design_get_root (f->design);
+  MopedElement *server_rep = moped_design_lookup (f->design, "server-rep");
+  MopedElement *other, *other_req, *link2;
+  MopedInspectorField *endpoint;
+  GtkWidget *entry;
+
+  other = moped_design_add (f->design, root, MOPED_KIND_NODE, -1, "other");
+  moped_design_set_string (f->design, other, MOPED_PROP_NAME, "Other");
+  other_req = moped_design_add (f->design, other, MOPED_KIND_SOCKET, -1, "other-req");
+  moped_design_set_string (f->design, other_req, MOPED_PROP_NAME, "request");
+  link2 = moped_design_add (f->design, root, MOPED_KIND_LINK, -1, "link-2");
+  moped_design_set_ref (f->design, link2, MOPED_PROP_FROM, other_req);
+  moped_design_set_ref (f->design, link2, MOPED_PROP_TO, server_rep);
+  moped_design_set_string (f->design, link2, MOPED_PROP_ENDPOINT, "tcp://*:5555");
+  moped_design_clear_history (f->design);
+
+  select_ids (f, "server-rep", NULL);
+  endpoint = field (f, "link-2", MOPED_PROP_ENDPOINT);
+  g_assert_true (endpoint == field (f, "link-1", MOPED_PROP_ENDPOINT));
+  entry = moped_inspector_field_get_control (endpoint);
+  g_assert_cmpstr (moped_inspector_get_accessible_label (entry), ==, "Binds (all 2 links)");
+
+  replace_text (entry, "ipc:///tmp/hello");
+  g_assert_cmpstr (element_string (f, "link-1", MOPED_PROP_ENDPOINT), ==, "ipc:///tmp/hello");
+  g_assert_cmpstr (element_string (f, "link-2", MOPED_PROP_ENDPOINT), ==, "ipc:///tmp/hello");
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_false (moped_design_can_undo (f->design));
+  g_assert_cmpstr (element_string (f, "link-1", MOPED_PROP_ENDPOINT), ==, "tcp://*:5555");
+  g_assert_cmpstr (element_string (f, "link-2", MOPED_PROP_ENDPOINT), ==, "tcp://*:5555");
+
+  /* A connecting socket edits its own link; switching the mode rebuilds the section. */
+  select_ids (f, "other-req", NULL);
+  entry = control (f, "link-2", MOPED_PROP_ENDPOINT);
+  g_assert_cmpstr (moped_inspector_get_accessible_label (entry), ==, "Connects to Server.reply");
+  g_assert_null (moped_inspector_find_field (f->inspector, "link-1", MOPED_PROP_ENDPOINT));
+
+  /* Links differing: the bound socket shows the field empty, marked as mixed. */
+  moped_design_set_string (f->design, link2, MOPED_PROP_ENDPOINT, "tcp://*:6000");
+  select_ids (f, "server-rep", NULL);
+  entry = control (f, "link-1", MOPED_PROP_ENDPOINT);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+  g_assert_cmpstr (gtk_entry_get_placeholder_text (GTK_ENTRY (entry)), ==, "Several values");
+}
+
+static void
+test_requirements (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  MopedElement *requirement;
+  const char *id;
+  GtkWidget *name;
+
+  select_ids (f, NULL);
+  before = moped_design_collect (f->design, MOPED_KIND_REQUIREMENT);
+  g_assert_cmpuint (before->len, ==, 2);
+  g_assert_cmpstr (chosen (control (f, "req-round-trip", MOPED_PROP_METRIC)), ==, "latency");
+  g_assert_cmpstr (chosen (control (f, "req-round-trip", MOPED_PROP_TARGET)), ==, "Link Client.request → Server.reply");
+
+  click (find_control (f->inspector, "Add requirement"));
+  after = moped_design_collect (f->design, MOPED_KIND_REQUIREMENT);
+  g_assert_cmpuint (after->len, ==, 3);
+  requirement = g_ptr_array_index (after, 2);
+  id = moped_element_get_id (requirement);
+  g_assert_cmpstr (moped_element_get_name (requirement), ==, "Requirement 3");
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Add requirement");
+  spin ();
+  /* The new row is there and its name has the focus, ready to be typed over. */
+  name = control (f, id, MOPED_PROP_NAME);
+  g_assert_true (gtk_widget_has_focus (name) || gtk_widget_is_focus (name) ||
+                 gtk_widget_get_focus_child (name) != NULL);
+
+  replace_text (name, "Uptime");
+  choose (control (f, id, MOPED_PROP_METRIC), "reliability");
+  replace_text (control (f, id, MOPED_PROP_VALUE), "99.9");
+  replace_text (control (f, id, MOPED_PROP_UNIT), "%");
+  choose (control (f, id, MOPED_PROP_TARGET), "Node Server");
+  g_assert_cmpstr (moped_element_get_name (requirement), ==, "Uptime");
+  g_assert_cmpint (moped_element_get_enum (requirement, MOPED_PROP_METRIC), ==, MOPED_METRIC_RELIABILITY);
+  g_assert_cmpfloat (moped_element_get_double (requirement, MOPED_PROP_VALUE), ==, 99.9);
+  g_assert_cmpstr (moped_element_get_string (requirement, MOPED_PROP_UNIT), ==, "%");
+  g_assert_true (moped_element_get_ref (requirement, MOPED_PROP_TARGET) == moped_design_lookup (f->design, "server"));
+
+  /* A value out of range for the metric is reported under the value. */
+  replace_text (control (f, id, MOPED_PROP_VALUE), "150");
+  revalidate (f);
+  g_assert_nonnull (moped_inspector_field_get_problem (field (f, id, MOPED_PROP_VALUE)));
+
+  /* Remove it from its row; undo brings it back with its row. */
+  click (find_control (row_of (control (f, id, MOPED_PROP_NAME)), "Remove requirement"));
+  g_assert_null (moped_design_lookup (f->design, id));
+  spin ();
+  g_assert_null (moped_inspector_find_field (f->inspector, id, MOPED_PROP_NAME));
+  g_assert_true (moped_design_undo (f->design));
+  spin ();
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (control (f, id, MOPED_PROP_NAME))), ==, "Uptime");
+}
+
+static void
+test_methods_reorder (Fixture       *f,
+                      gconstpointer  data)
+{
+  MopedElement *client = moped_design_lookup (f->design, "client");
+  g_autoptr(GPtrArray) methods = NULL;
+  MopedElement *added;
+  GtkWidget *name;
+
+  select_ids (f, "client", NULL);
+  click (find_control (f->inspector, "Add API method"));
+  spin ();
+  methods = moped_element_get_children_of_kind (client, MOPED_KIND_METHOD);
+  g_assert_cmpuint (methods->len, ==, 2);
+  added = g_ptr_array_index (methods, 1);
+  g_assert_cmpstr (moped_element_get_name (added), ==, "API method 2");
+
+  /* Alt+Up on its row moves it first; the focus stays in its name. */
+  name = control (f, moped_element_get_id (added), MOPED_PROP_NAME);
+  gtk_widget_grab_focus (name);
+  g_assert_true (fire_shortcut (row_of (name), "<Alt>Up"));
+  g_assert_cmpint (moped_element_get_index (added), ==, 0);
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Reorder");
+  spin ();
+  name = control (f, moped_element_get_id (added), MOPED_PROP_NAME);
+  g_assert_true (gtk_widget_get_focus_child (name) != NULL || gtk_widget_has_focus (name));
+  /* The first row cannot go further up. */
+  g_assert_false (gtk_widget_get_sensitive (find_control (row_of (name), "Move up")));
+
+  /* The "Move down" button puts it back. */
+  click (find_control (row_of (name), "Move down"));
+  g_assert_cmpint (moped_element_get_index (added), ==, 1);
+
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_cmpint (moped_element_get_index (added), ==, 0);
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_cmpint (moped_element_get_index (added), ==, 1);
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_null (moped_element_get_design (added));
+  spin ();
+  g_assert_null (moped_inspector_find_field (f->inspector, "method-1", MOPED_PROP_NAME));
+}
+
+static void
+test_link_and_note (Fixture       *f,
+                    gconstpointer  data)
+{
+  MopedElement *link = moped_design_lookup (f->design, "link-1");
+  MopedElement *note = moped_design_lookup (f->design, "note-1");
+  GtkWidget *protocol;
+  GtkWidget *text;
+  GtkTextIter end;
+
+  select_ids (f, "link-1", NULL);
+  protocol = control (f, "link-1", MOPED_PROP_PROTOCOL);
+  g_assert_cmpstr (chosen (protocol), ==, "Hello");
+  choose (protocol, "None");
+  g_assert_null (moped_element_get_ref (link, MOPED_PROP_PROTOCOL));
+  replace_text (control (f, "link-1", MOPED_PROP_LABEL), "hi");
+  g_assert_cmpstr (moped_element_get_string (link, MOPED_PROP_LABEL), ==, "hi");
+
+  select_ids (f, "note-1", NULL);
+  text = control (f, "note-1", MOPED_PROP_TEXT);
+  gtk_text_buffer_get_end_iter (gtk_text_view_get_buffer (GTK_TEXT_VIEW (text)), &end);
+  gtk_text_buffer_insert (gtk_text_view_get_buffer (GTK_TEXT_VIEW (text)), &end, "\nSecond line.", -1);
+  g_assert_true (g_str_has_suffix (moped_element_get_string (note, MOPED_PROP_TEXT), "there.\nSecond line."));
+}
+
+static void
+test_multiple_selection (Fixture       *f,
+                         gconstpointer  data)
+{
+  MopedElement *client = moped_design_lookup (f->design, "client");
+  MopedElement *server = moped_design_lookup (f->design, "server");
+  MopedInspectorField *instances;
+  GtkWidget *entry;
+
+  select_ids (f, "client", "server", NULL);
+  /* Names must differ, so they are not a shared property. */
+  g_assert_null (moped_inspector_find_field (f->inspector, "client", MOPED_PROP_NAME));
+  instances = field (f, "client", MOPED_PROP_INSTANCES);
+  g_assert_true (instances == field (f, "server", MOPED_PROP_INSTANCES));
+  entry = moped_inspector_field_get_control (instances);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "1");
+  /* Roles differ: shown empty. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (control (f, "client", MOPED_PROP_ROLE))), ==, "");
+
+  replace_text (entry, "3");
+  g_assert_cmpint (moped_element_get_int (client, MOPED_PROP_INSTANCES), ==, 3);
+  g_assert_cmpint (moped_element_get_int (server, MOPED_PROP_INSTANCES), ==, 3);
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_false (moped_design_can_undo (f->design));
+  g_assert_cmpint (moped_element_get_int (client, MOPED_PROP_INSTANCES), ==, 1);
+  g_assert_cmpint (moped_element_get_int (server, MOPED_PROP_INSTANCES), ==, 1);
+
+  /* Different kinds: a summary and no form. */
+  select_ids (f, "client", "link-1", "note-1", NULL);
+  g_assert_null (moped_inspector_find_field (f->inspector, "client", MOPED_PROP_INSTANCES));
+  {
+    g_autoptr(GPtrArray) fields = moped_inspector_collect_fields (f->inspector);
+
+    g_assert_cmpuint (fields->len, ==, 0);
+  }
+}
+
+static void
+test_element_problems_and_removal (Fixture       *f,
+                                   gconstpointer  data)
+{
+  MopedElement *server = moped_design_lookup (f->design, "server");
+
+  /* A problem no field owns is listed on the page. */
+  select_ids (f, "hello", NULL);
+  moped_design_remove (f->design, moped_design_lookup (f->design, "round-trip"));
+  revalidate (f);
+  {
+    g_autoptr(GPtrArray) all = g_ptr_array_new ();
+    GtkWidget *list;
+
+    find_labelled (f->inspector, "Problems", all);
+    g_assert_cmpuint (all->len, ==, 1);
+    list = g_ptr_array_index (all, 0);
+    g_assert_true (gtk_widget_get_mapped (list));
+    g_assert_nonnull (gtk_widget_get_first_child (list));
+  }
+
+  /* The selected element removed: the page goes, nothing crashes. */
+  select_ids (f, "server", NULL);
+  moped_design_remove (f->design, server);
+  spin ();
+  g_assert_null (moped_inspector_find_field (f->inspector, "server", MOPED_PROP_NAME));
+  moped_design_undo (f->design);
+  spin ();
+  g_assert_nonnull (moped_inspector_find_field (f->inspector, "server", MOPED_PROP_NAME));
+}
+
+/* Every control a person can operate has an accessible name. */
+static void
+check_names (GtkWidget *widget,
+             guint     *n_controls)
+{
+  gboolean is_control = GTK_IS_EDITABLE (widget) || GTK_IS_TEXT_VIEW (widget) || GTK_IS_DROP_DOWN (widget) ||
+                        GTK_IS_SWITCH (widget) || GTK_IS_BUTTON (widget) || GTK_IS_CHECK_BUTTON (widget);
+
+  if (is_control && gtk_widget_get_mapped (widget))
+    {
+      const char *name = moped_inspector_get_accessible_label (widget);
+
+      if (name == NULL && GTK_IS_CHECK_BUTTON (widget))
+        name = gtk_check_button_get_label (GTK_CHECK_BUTTON (widget));
+      if (name == NULL || *name == '\0')
+        g_error ("a %s has no accessible name", G_OBJECT_TYPE_NAME (widget));
+      (*n_controls)++;
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    check_names (child, n_controls);
+}
+
+static void
+test_accessible_names (Fixture       *f,
+                       gconstpointer  data)
+{
+  const char *pages[] = { "design", "client", "client-req", "server-rep", "link-1", "note-1",
+                          "hello", "round-trip", "round-trip-1", "req-rate", "say-hello", "hello-protocol" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      guint n = 0;
+
+      select_ids (f, pages[i], NULL);
+      wait_drawn (f->inspector);
+      check_names (f->inspector, &n);
+      g_assert_cmpuint (n, >, 0);
+    }
+}
+
+static GdkTexture *
+render (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
+/* Renders the inspector for a few selections; checks it draws something, and saves
+ * PNGs to look at when MOPED_SCREENSHOT_DIR is set. */
+static void
+test_renders (Fixture       *f,
+              gconstpointer  data)
+{
+  const char *pages[] = { "design", "client", "server-rep", "link-1", "client-req", "client,server" };
+  const char *dir = g_getenv ("MOPED_SCREENSHOT_DIR");
+
+  revalidate (f);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autoptr(GdkTexture) texture = NULL;
+      g_autofree guchar *pixels = NULL;
+      int width, height;
+      gsize stride;
+      guint differing = 0;
+
+      {
+        g_auto(GStrv) ids = g_strsplit (pages[i], ",", -1);
+
+        moped_inspector_set_selection (MOPED_INSPECTOR (f->inspector), (const char * const *) ids);
+        spin ();
+      }
+      if (i == 2)
+        {
+          replace_text (control (f, "link-1", MOPED_PROP_ENDPOINT), "tcp://*:99999");
+          revalidate (f);
+        }
+      wait_drawn (f->inspector);
+      texture = render (f->inspector);
+      width = gdk_texture_get_width (texture);
+      height = gdk_texture_get_height (texture);
+      g_assert_cmpint (width, >, 200);
+      g_assert_cmpint (height, >, 200);
+      stride = (gsize) width * 4;
+      pixels = g_malloc (stride * height);
+      gdk_texture_download (texture, pixels, stride);
+      for (gsize p = 4; p < stride * height; p += 4)
+        differing += memcmp (pixels + p, pixels, 4) != 0;
+      g_assert_cmpuint (differing, >, (guint) (width * height / 50));
+      if (dir != NULL)
+        {
+          g_autofree char *name = g_strdup_printf ("inspector-%s.png", pages[i]);
+          g_autofree char *path = g_build_filename (dir, name, NULL);
+
+          g_assert_true (gdk_texture_save_to_png (texture, path));
+        }
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  if (!gtk_init_check ())
+    {
+      g_print ("1..0 # SKIP no display\n");
+      return 0;
+    }
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/inspector/node-fields", test_node_fields);
+  ADD ("/inspector/typing-one-undo-step", test_typing_is_one_undo_step);
+  ADD ("/inspector/long-text-coalesces", test_long_text_coalesces);
+  ADD ("/inspector/socket-type-drop-down", test_socket_type_drop_down);
+  ADD ("/inspector/bad-instances-inline", test_bad_instances_shown_inline);
+  ADD ("/inspector/endpoint-diagnostics-inline", test_endpoint_diagnostics_inline);
+  ADD ("/inspector/bound-socket-sets-all-links", test_bound_socket_sets_all_links);
+  ADD ("/inspector/requirements", test_requirements);
+  ADD ("/inspector/methods-reorder", test_methods_reorder);
+  ADD ("/inspector/link-and-note", test_link_and_note);
+  ADD ("/inspector/multiple-selection", test_multiple_selection);
+  ADD ("/inspector/element-problems-and-removal", test_element_problems_and_removal);
+  ADD ("/inspector/accessible-names", test_accessible_names);
+  ADD ("/inspector/renders", test_renders);
+#undef ADD
+
+  return g_test_run ();
+}

@@ -1,0 +1,805 @@
+/* test-ui-protocol-editor.c: the protocol editor driven through its real widgets under Xvfb.
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ *
+ * Buttons are clicked, actions and shortcuts fired, drop targets given a drop, and
+ * the design, the undo history, the rows shown and the drawn preview are checked.
+ */
+#include <string.h>
+
+#include <gtk/gtk.h>
+
+#include "moped-diagnostic.h"
+#include "moped-file.h"
+#include "moped-inspector-field.h"
+#include "moped-inspector-form.h"
+#include "moped-protocol-editor.h"
+#include "moped-protocol-steps.h"
+
+typedef struct
+{
+  MopedDesign *design;
+  GtkWidget   *window;
+  GtkWidget   *editor;
+} Fixture;
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+static void
+spin (void)
+{
+  gint64 end = g_get_monotonic_time () + 50 * G_TIME_SPAN_MILLISECOND;
+
+  while (g_main_context_iteration (NULL, FALSE) || g_get_monotonic_time () < end)
+    ;
+}
+
+static gboolean
+tick_cb (GtkWidget     *widget,
+         GdkFrameClock *clock,
+         gpointer       data)
+{
+  (*(guint *) data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+wait_drawn (GtkWidget *widget)
+{
+  guint frames = 0;
+  guint id = gtk_widget_add_tick_callback (widget, tick_cb, &frames, NULL);
+  gint64 end = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
+
+  while (frames < 2 && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  gtk_widget_remove_tick_callback (widget, id);
+  spin ();
+  g_assert_cmpuint (frames, >=, 2);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("MOPED_EXAMPLES"), "hello.moped", NULL);
+  g_autoptr(GError) error = NULL;
+
+  f->design = moped_file_load (path, &error);
+  g_assert_no_error (error);
+  f->editor = moped_protocol_editor_new ();
+  moped_protocol_editor_set_design (MOPED_PROTOCOL_EDITOR (f->editor), f->design);
+  f->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1000, 760);
+  gtk_window_set_child (GTK_WINDOW (f->window), f->editor);
+  gtk_window_present (GTK_WINDOW (f->window));
+  wait_drawn (f->editor);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  spin ();
+  g_clear_object (&f->design);
+}
+
+static void
+find_labelled (GtkWidget  *widget,
+               const char *label,
+               GPtrArray  *out)
+{
+  if (g_strcmp0 (moped_inspector_get_accessible_label (widget), label) == 0)
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    find_labelled (child, label, out);
+}
+
+/* The one mapped widget under @root with accessible name @label. */
+static GtkWidget *
+find_control (GtkWidget  *root,
+              const char *label)
+{
+  g_autoptr(GPtrArray) all = g_ptr_array_new ();
+  GtkWidget *found = NULL;
+
+  find_labelled (root, label, all);
+  for (guint i = 0; i < all->len; i++)
+    if (gtk_widget_get_mapped (g_ptr_array_index (all, i)))
+      {
+        g_assert_null (found);
+        found = g_ptr_array_index (all, i);
+      }
+  if (found == NULL)
+    g_error ("no mapped widget named “%s”", label);
+  return found;
+}
+
+static void
+click (GtkWidget *button)
+{
+  g_assert_true (GTK_IS_BUTTON (button));
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+  spin ();
+}
+
+static GtkWidget *
+find_type (GtkWidget *widget,
+           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && gtk_widget_get_mapped (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+control (Fixture    *f,
+         const char *id,
+         MopedProp   prop)
+{
+  MopedInspectorField *field = moped_inspector_find_field (f->editor, id, prop);
+
+  g_assert_nonnull (field);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (field)));
+  return moped_inspector_field_get_control (field);
+}
+
+static void
+choose (GtkWidget  *drop_down,
+        const char *label)
+{
+  GListModel *model = gtk_drop_down_get_model (GTK_DROP_DOWN (drop_down));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (model), i), label) == 0)
+      {
+        gtk_drop_down_set_selected (GTK_DROP_DOWN (drop_down), i);
+        return;
+      }
+  g_error ("no item “%s” in the drop-down", label);
+}
+
+static const char *
+chosen (GtkWidget *drop_down)
+{
+  GtkStringObject *item = gtk_drop_down_get_selected_item (GTK_DROP_DOWN (drop_down));
+
+  return item ? gtk_string_object_get_string (item) : NULL;
+}
+
+static void
+type_text (GtkWidget  *entry,
+           const char *text)
+{
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      char buf[8] = { 0 };
+      int position = (int) g_utf8_strlen (gtk_editable_get_text (GTK_EDITABLE (entry)), -1);
+
+      g_unichar_to_utf8 (g_utf8_get_char (p), buf);
+      gtk_editable_insert_text (GTK_EDITABLE (entry), buf, -1, &position);
+    }
+}
+
+static GtkStack *
+stack (Fixture *f)
+{
+  GtkWidget *switcher = find_control (f->editor, "Protocol pages");
+
+  return gtk_stack_switcher_get_stack (GTK_STACK_SWITCHER (switcher));
+}
+
+static void
+show_page (Fixture    *f,
+           const char *name)
+{
+  gtk_stack_set_visible_child_name (stack (f), name);
+  spin ();
+}
+
+static GtkWidget *
+steps (Fixture *f)
+{
+  GtkWidget *found = find_type (f->editor, MOPED_TYPE_PROTOCOL_STEPS);
+
+  g_assert_nonnull (found);
+  return found;
+}
+
+static GPtrArray *
+flow_steps (Fixture    *f,
+            const char *flow_id)
+{
+  return moped_element_get_children_of_kind (moped_design_lookup (f->design, flow_id), MOPED_KIND_STEP);
+}
+
+static const char *
+step_id (Fixture    *f,
+         const char *flow_id,
+         guint       index)
+{
+  g_autoptr(GPtrArray) all = flow_steps (f, flow_id);
+
+  g_assert_cmpuint (index, <, all->len);
+  return moped_element_get_id (g_ptr_array_index (all, index));
+}
+
+static guint
+n_rows (GtkWidget *list)
+{
+  guint n = 0;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row; row = gtk_widget_get_next_sibling (row))
+    n += GTK_IS_LIST_BOX_ROW (row) && g_object_get_data (G_OBJECT (row), "moped-element-id") != NULL;
+  return n;
+}
+
+static gpointer
+controller_of_type (GtkWidget *widget,
+                    GType      type)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (controller, type))
+        return controller;
+    }
+  return NULL;
+}
+
+/* Activates the editor's own shortcut for @trigger_text, as the key press would. */
+static gboolean
+fire_shortcut (GtkWidget  *widget,
+               const char *trigger_text)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  g_autoptr(GtkShortcutTrigger) wanted = gtk_shortcut_trigger_parse_string (trigger_text);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted))
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
+                                                 gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+  return FALSE;
+}
+
+static void
+revalidate (Fixture *f)
+{
+  g_autoptr(GPtrArray) diagnostics = moped_validate (f->design);
+
+  moped_protocol_editor_set_diagnostics (MOPED_PROTOCOL_EDITOR (f->editor), diagnostics);
+  spin ();
+}
+
+static GdkTexture *
+render (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
+/* How many pixels differ from the first one: 0 for a blank image. */
+static guint
+count_ink (GdkTexture *texture)
+{
+  int width = gdk_texture_get_width (texture);
+  int height = gdk_texture_get_height (texture);
+  gsize stride = (gsize) width * 4;
+  g_autofree guchar *pixels = g_malloc (stride * height);
+  guint differing = 0;
+
+  gdk_texture_download (texture, pixels, stride);
+  for (gsize p = 4; p < stride * height; p += 4)
+    differing += memcmp (pixels + p, pixels, 4) != 0;
+  return differing;
+}
+
+static void
+save_screenshot (GdkTexture *texture,
+                 const char *name)
+{
+  const char *dir = g_getenv ("MOPED_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    return;
+  path = g_build_filename (dir, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+static void
+remember_id_cb (GtkWidget  *editor,
+                const char *id,
+                char      **out)
+{
+  g_free (*out);
+  *out = g_strdup (id);
+}
+
+/* ---- tests --------------------------------------------------------------------------------- */
+
+static void
+test_shows_protocol (Fixture       *f,
+                     gconstpointer  data)
+{
+  GtkWidget *protocols = find_control (f->editor, "Protocol");
+
+  g_assert_cmpstr (chosen (protocols), ==, "Hello");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack (f)), ==, "commands");
+  g_assert_cmpuint (n_rows (find_control (f->editor, "Commands")), ==, 2);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (control (f, "hello", MOPED_PROP_NAME))), ==, "HELLO");
+  g_assert_cmpstr (chosen (control (f, "hello", MOPED_PROP_SENDER)), ==, "Client");
+
+  show_page (f, "overview");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (control (f, "hello-protocol", MOPED_PROP_VERSION))), ==,
+                   "1");
+  /* The links carrying it; activating one asks the window to show it. */
+  {
+    GtkWidget *links = find_control (f->editor, "Links carrying this protocol");
+    g_autofree char *activated = NULL;
+
+    g_assert_cmpuint (n_rows (links), ==, 1);
+    g_signal_connect (f->editor, "element-activated", G_CALLBACK (remember_id_cb), &activated);
+    g_signal_emit_by_name (links, "row-activated", gtk_widget_get_first_child (links));
+    g_assert_cmpstr (activated, ==, "link-1");
+    g_signal_handlers_disconnect_by_func (f->editor, remember_id_cb, &activated);
+  }
+
+  show_page (f, "flows");
+  g_assert_cmpuint (n_rows (find_control (f->editor, "Flows")), ==, 1);
+  g_assert_cmpuint (n_rows (find_control (f->editor, "Steps")), ==, 2);
+  g_assert_cmpstr (chosen (control (f, "round-trip-1", MOPED_PROP_FROM)), ==, "Client");
+  g_assert_cmpstr (chosen (control (f, "round-trip-1", MOPED_PROP_TO)), ==, "Server");
+  g_assert_cmpstr (chosen (control (f, "round-trip-1", MOPED_PROP_COMMAND)), ==, "HELLO");
+  /* A step names commands of its own protocol only. */
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (control (f, "round-trip-1",
+                                                                                            MOPED_PROP_COMMAND)))),
+                    ==, 2);
+}
+
+static void
+test_add_command_and_field (Fixture       *f,
+                            gconstpointer  data)
+{
+  MopedElement *protocol = moped_design_lookup (f->design, "hello-protocol");
+  g_autoptr(GPtrArray) commands = NULL;
+  g_autoptr(GPtrArray) fields = NULL;
+  MopedElement *command, *field;
+  GtkWidget *name;
+
+  click (find_control (f->editor, "Add command"));
+  commands = moped_element_get_children_of_kind (protocol, MOPED_KIND_COMMAND);
+  g_assert_cmpuint (commands->len, ==, 3);
+  command = g_ptr_array_index (commands, 2);
+  g_assert_cmpstr (moped_element_get_name (command), ==, "Command 3");
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Add command");
+  g_assert_cmpuint (n_rows (find_control (f->editor, "Commands")), ==, 3);
+
+  /* Its form is shown with the name ready to type over. */
+  name = control (f, moped_element_get_id (command), MOPED_PROP_NAME);
+  g_assert_true (gtk_widget_get_focus_child (name) != NULL || gtk_widget_has_focus (name));
+  gtk_editable_set_text (GTK_EDITABLE (name), "");
+  type_text (name, "PING");
+  g_assert_cmpstr (moped_element_get_name (command), ==, "PING");
+  choose (control (f, moped_element_get_id (command), MOPED_PROP_SENDER), "Server");
+  g_assert_true (moped_element_get_ref (command, MOPED_PROP_SENDER) == moped_design_lookup (f->design, "server"));
+
+  click (find_control (f->editor, "Add field"));
+  fields = moped_element_get_children_of_kind (command, MOPED_KIND_FIELD);
+  g_assert_cmpuint (fields->len, ==, 1);
+  field = g_ptr_array_index (fields, 0);
+  spin ();
+  choose (control (f, moped_element_get_id (field), MOPED_PROP_TYPE), "number");
+  g_assert_cmpint (moped_element_get_enum (field, MOPED_PROP_TYPE), ==, MOPED_FIELD_NUMBER);
+  type_text (control (f, moped_element_get_id (field), MOPED_PROP_DESCRIPTION), "when it was sent");
+  g_assert_cmpstr (moped_element_get_string (field, MOPED_PROP_DESCRIPTION), ==, "when it was sent");
+
+  /* Undo walks back: description, type, field, sender, name, command. */
+  for (guint i = 0; i < 6; i++)
+    g_assert_true (moped_design_undo (f->design));
+  g_assert_null (moped_element_get_design (command));
+  g_assert_false (moped_design_can_undo (f->design));
+  spin ();
+  g_assert_cmpuint (n_rows (find_control (f->editor, "Commands")), ==, 2);
+}
+
+static void
+test_add_flow_and_steps (Fixture       *f,
+                         gconstpointer  data)
+{
+  MopedElement *protocol = moped_design_lookup (f->design, "hello-protocol");
+  g_autoptr(GPtrArray) flows = NULL;
+  g_autoptr(GPtrArray) added = NULL;
+  MopedElement *flow, *first, *second;
+
+  show_page (f, "flows");
+  click (find_control (f->editor, "Add flow"));
+  flows = moped_element_get_children_of_kind (protocol, MOPED_KIND_FLOW);
+  g_assert_cmpuint (flows->len, ==, 2);
+  flow = g_ptr_array_index (flows, 1);
+  g_assert_cmpstr (moped_element_get_name (flow), ==, "Flow 2");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack (f)), ==, "flows");
+  g_assert_cmpuint (n_rows (find_control (f->editor, "Steps")), ==, 0);
+
+  click (find_control (f->editor, "Add step"));
+  click (find_control (f->editor, "Add step"));
+  added = flow_steps (f, moped_element_get_id (flow));
+  g_assert_cmpuint (added->len, ==, 2);
+  g_assert_cmpuint (n_rows (find_control (f->editor, "Steps")), ==, 2);
+  /* The first step sends the first command from its sender; the next one answers. */
+  first = g_ptr_array_index (added, 0);
+  second = g_ptr_array_index (added, 1);
+  g_assert_true (moped_element_get_ref (first, MOPED_PROP_FROM) == moped_design_lookup (f->design, "client"));
+  g_assert_true (moped_element_get_ref (first, MOPED_PROP_TO) == moped_design_lookup (f->design, "server"));
+  g_assert_true (moped_element_get_ref (first, MOPED_PROP_COMMAND) == moped_design_lookup (f->design, "hello"));
+  g_assert_true (moped_element_get_ref (second, MOPED_PROP_FROM) == moped_design_lookup (f->design, "server"));
+  g_assert_true (moped_element_get_ref (second, MOPED_PROP_TO) == moped_design_lookup (f->design, "client"));
+  g_assert_true (moped_element_get_ref (second, MOPED_PROP_COMMAND) == moped_design_lookup (f->design, "world"));
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Add step");
+
+  /* Markers are check boxes on the row. */
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (control (f, moped_element_get_id (second), MOPED_PROP_REPEAT)),
+                               TRUE);
+  g_assert_true (moped_element_get_bool (second, MOPED_PROP_REPEAT));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (control (f, moped_element_get_id (second), MOPED_PROP_OPTIONAL)),
+                               TRUE);
+  g_assert_true (moped_element_get_bool (second, MOPED_PROP_OPTIONAL));
+
+  /* Removing a step from its row. */
+  click (find_control (moped_protocol_steps_get_row (MOPED_PROTOCOL_STEPS (steps (f)), moped_element_get_id (first)),
+                       "Remove step"));
+  g_assert_null (moped_element_get_design (first));
+  spin ();
+  g_assert_cmpuint (n_rows (find_control (f->editor, "Steps")), ==, 1);
+  g_assert_true (moped_design_undo (f->design));
+  spin ();
+  g_assert_cmpuint (n_rows (find_control (f->editor, "Steps")), ==, 2);
+}
+
+static void
+test_reorder_step_by_keyboard (Fixture       *f,
+                               gconstpointer  data)
+{
+  MopedElement *second = moped_design_lookup (f->design, "round-trip-2");
+  GtkWidget *row;
+
+  moped_protocol_editor_reveal (MOPED_PROTOCOL_EDITOR (f->editor), "round-trip-2");
+  spin ();
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack (f)), ==, "flows");
+  row = moped_protocol_steps_get_row (MOPED_PROTOCOL_STEPS (steps (f)), "round-trip-2");
+  g_assert_true (gtk_widget_has_focus (row));
+  g_assert_cmpstr (moped_protocol_steps_get_current (MOPED_PROTOCOL_STEPS (steps (f))), ==, "round-trip-2");
+
+  /* Alt+Up is bound to the move action. */
+  g_assert_true (fire_shortcut (f->editor, "<Alt>Up"));
+  g_assert_cmpint (moped_element_get_index (second), ==, 0);
+  g_assert_cmpstr (step_id (f, "round-trip", 1), ==, "round-trip-1");
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Reorder");
+  spin ();
+  /* The rows follow, and the moved step keeps the focus for the next key press. */
+  row = moped_protocol_steps_get_row (MOPED_PROTOCOL_STEPS (steps (f)), "round-trip-2");
+  g_assert_true (gtk_widget_get_prev_sibling (row) == NULL);
+  g_assert_true (gtk_widget_has_focus (row));
+  g_assert_cmpstr (moped_protocol_steps_get_current (MOPED_PROTOCOL_STEPS (steps (f))), ==, "round-trip-2");
+
+  /* Already first: nothing happens. */
+  gtk_widget_activate_action (f->editor, "protocol.move-step-up", NULL);
+  g_assert_cmpint (moped_element_get_index (second), ==, 0);
+  g_assert_true (gtk_widget_activate_action (f->editor, "protocol.move-step-down", NULL));
+  g_assert_cmpint (moped_element_get_index (second), ==, 1);
+
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_cmpint (moped_element_get_index (second), ==, 0);
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_cmpint (moped_element_get_index (second), ==, 1);
+  g_assert_false (moped_design_can_undo (f->design));
+  spin ();
+
+  /* Alt+Up while typing the flow's name is not for the steps. */
+  g_assert_true (gtk_widget_grab_focus (control (f, "round-trip", MOPED_PROP_NAME)));
+  fire_shortcut (f->editor, "<Alt>Up");
+  g_assert_cmpint (moped_element_get_index (second), ==, 1);
+  g_assert_false (moped_design_can_undo (f->design));
+}
+
+static void
+test_reorder_step_by_drag (Fixture       *f,
+                           gconstpointer  data)
+{
+  MopedProtocolSteps *list;
+  GtkWidget *first_row, *second_row, *handle;
+  GtkDragSource *source;
+  GtkDropTarget *target;
+  g_autoptr(GdkContentProvider) content = NULL;
+  g_auto(GValue) value = G_VALUE_INIT;
+  gboolean accepted = FALSE;
+
+  show_page (f, "flows");
+  list = MOPED_PROTOCOL_STEPS (steps (f));
+  first_row = moped_protocol_steps_get_row (list, "round-trip-1");
+  second_row = moped_protocol_steps_get_row (list, "round-trip-2");
+
+  /* The handle's drag source offers the step's id. */
+  handle = find_type (first_row, GTK_TYPE_IMAGE);
+  source = controller_of_type (handle, GTK_TYPE_DRAG_SOURCE);
+  g_assert_nonnull (source);
+  g_signal_emit_by_name (source, "prepare", 4.0, 4.0, &content);
+  g_assert_nonnull (content);
+  g_value_init (&value, G_TYPE_STRING);
+  g_assert_true (gdk_content_provider_get_value (content, &value, NULL));
+  g_assert_cmpstr (g_value_get_string (&value), ==, "round-trip-1");
+
+  /* Dropped on the lower half of the second row: it goes after it. */
+  target = controller_of_type (second_row, GTK_TYPE_DROP_TARGET);
+  g_assert_nonnull (target);
+  g_signal_emit_by_name (target, "drop", &value, 10.0, gtk_widget_get_height (second_row) - 2.0, &accepted);
+  g_assert_true (accepted);
+  g_assert_cmpstr (step_id (f, "round-trip", 0), ==, "round-trip-2");
+  g_assert_cmpstr (step_id (f, "round-trip", 1), ==, "round-trip-1");
+  spin ();
+
+  /* Dropped on the upper half of the first row: it goes first again. */
+  first_row = moped_protocol_steps_get_row (list, "round-trip-2");
+  target = controller_of_type (first_row, GTK_TYPE_DROP_TARGET);
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 2.0, &accepted);
+  g_assert_true (accepted);
+  g_assert_cmpstr (step_id (f, "round-trip", 0), ==, "round-trip-1");
+
+  /* A step of another flow is refused. */
+  g_value_set_string (&value, "hello");
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 2.0, &accepted);
+  g_assert_false (accepted);
+
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_cmpstr (step_id (f, "round-trip", 0), ==, "round-trip-2");
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_cmpstr (step_id (f, "round-trip", 0), ==, "round-trip-1");
+}
+
+static void
+test_preview_draws (Fixture       *f,
+                    gconstpointer  data)
+{
+  GtkWidget *preview;
+  g_autoptr(GdkTexture) before = NULL;
+  g_autoptr(GdkTexture) after = NULL;
+  int height_before;
+
+  show_page (f, "flows");
+  preview = find_control (f->editor, "Sequence diagram");
+  g_assert_true (GTK_IS_DRAWING_AREA (preview));
+  wait_drawn (preview);
+  g_assert_cmpint (gtk_widget_get_width (preview), >, 50);
+  g_assert_cmpint (gtk_widget_get_height (preview), >, 50);
+  before = render (preview);
+  g_assert_cmpuint (count_ink (before), >, 500);
+  save_screenshot (before, "protocol-preview.png");
+  height_before = gtk_drawing_area_get_content_height (GTK_DRAWING_AREA (preview));
+
+  /* Live: a new step makes the diagram taller. */
+  click (find_control (f->editor, "Add step"));
+  wait_drawn (preview);
+  g_assert_cmpint (gtk_drawing_area_get_content_height (GTK_DRAWING_AREA (preview)), >, height_before);
+  after = render (preview);
+  g_assert_cmpuint (count_ink (after), >, 500);
+}
+
+static void
+test_flow_diagnostics (Fixture       *f,
+                       gconstpointer  data)
+{
+  GtkWidget *problems;
+  GtkWidget *row;
+  const char *ids[] = { "client", "round-trip", NULL };
+  g_autoptr(GPtrArray) fake = g_ptr_array_new_with_free_func ((GDestroyNotify) moped_diagnostic_free);
+  g_autofree char *activated = NULL;
+
+  show_page (f, "flows");
+  revalidate (f);
+  problems = find_control (f->editor, "Problems in this flow");
+  g_assert_cmpuint (n_rows (problems), ==, 0);
+
+  /* WORLD before HELLO: REP sends first, REQ receives first. */
+  moped_design_move (f->design, moped_design_lookup (f->design, "round-trip-2"), 0);
+  revalidate (f);
+  problems = find_control (f->editor, "Problems in this flow");
+  g_assert_cmpuint (n_rows (problems), >=, 2);
+  for (row = gtk_widget_get_first_child (problems); row; row = gtk_widget_get_next_sibling (row))
+    {
+      const char *label = moped_inspector_get_accessible_label (row);
+
+      g_assert_nonnull (label);
+      g_assert_nonnull (strstr (label, "Round trip"));
+    }
+  /* The sidebar marks the flow. */
+  {
+    GtkWidget *flows = find_control (f->editor, "Flows");
+    GtkWidget *icon = g_object_get_data (G_OBJECT (gtk_widget_get_first_child (flows)), "moped-problem");
+
+    g_assert_true (gtk_widget_get_visible (icon));
+  }
+  /* Activating a problem about a step shows the step. */
+  row = gtk_widget_get_first_child (problems);
+  g_signal_emit_by_name (problems, "row-activated", row);
+  spin ();
+  g_assert_nonnull (moped_protocol_steps_get_current (MOPED_PROTOCOL_STEPS (steps (f))));
+
+  /* A problem whose main element is on the canvas asks the window to show it. */
+  g_ptr_array_add (fake, moped_diagnostic_new (MOPED_SEVERITY_WARNING, "test", ids, "hint", "About %s", "client"));
+  moped_protocol_editor_set_diagnostics (MOPED_PROTOCOL_EDITOR (f->editor), fake);
+  spin ();
+  problems = find_control (f->editor, "Problems in this flow");
+  g_assert_cmpuint (n_rows (problems), ==, 1);
+  g_signal_connect (f->editor, "element-activated", G_CALLBACK (remember_id_cb), &activated);
+  g_signal_emit_by_name (problems, "row-activated", gtk_widget_get_first_child (problems));
+  g_assert_cmpstr (activated, ==, "client");
+}
+
+static void
+test_reveal_and_undo (Fixture       *f,
+                      gconstpointer  data)
+{
+  GtkWidget *commands;
+
+  moped_protocol_editor_reveal (MOPED_PROTOCOL_EDITOR (f->editor), "world");
+  spin ();
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack (f)), ==, "commands");
+  commands = find_control (f->editor, "Commands");
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (gtk_list_box_get_selected_row (GTK_LIST_BOX (commands))),
+                                      "moped-element-id"), ==, "world");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (control (f, "world", MOPED_PROP_NAME))), ==, "WORLD");
+
+  /* Typing a name is one step, and the sidebar follows it. */
+  type_text (control (f, "world", MOPED_PROP_NAME), "_BACK");
+  spin ();
+  g_assert_cmpstr (moped_element_get_name (moped_design_lookup (f->design, "world")), ==, "WORLD_BACK");
+  g_assert_cmpstr (moped_inspector_get_accessible_label (GTK_WIDGET (gtk_list_box_get_selected_row (GTK_LIST_BOX (commands)))),
+                   ==, "WORLD_BACK");
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_false (moped_design_can_undo (f->design));
+
+  /* Without the flow, WORLD is used by none: said on its page. */
+  moped_design_remove (f->design, moped_design_lookup (f->design, "round-trip"));
+  revalidate (f);
+  {
+    GtkWidget *problems = find_control (f->editor, "Problems of this command");
+
+    g_assert_cmpuint (n_rows (problems), ==, 1);
+    g_assert_nonnull (strstr (moped_inspector_get_accessible_label (gtk_widget_get_first_child (problems)),
+                              "not used by any flow"));
+  }
+  g_assert_true (moped_design_undo (f->design));
+  revalidate (f);
+  {
+    g_autoptr(GPtrArray) all = g_ptr_array_new ();
+
+    find_labelled (f->editor, "Problems of this command", all);
+    g_assert_cmpuint (all->len, ==, 1);
+    g_assert_false (gtk_widget_get_mapped (g_ptr_array_index (all, 0)));
+  }
+
+  /* Removing the protocol leaves the empty state; undo brings it back. */
+  gtk_widget_activate_action (f->editor, "protocol.remove-protocol", NULL);
+  spin ();
+  g_assert_null (moped_design_lookup (f->design, "hello-protocol"));
+  g_assert_null (find_type (f->editor, GTK_TYPE_STACK_SWITCHER));
+  {
+    g_autoptr(GPtrArray) adds = g_ptr_array_new ();
+
+    /* In the toolbar and as the empty page's call to action. */
+    find_labelled (f->editor, "Add protocol", adds);
+    g_assert_cmpuint (adds->len, ==, 2);
+  }
+  g_assert_true (moped_design_undo (f->design));
+  spin ();
+  g_assert_cmpstr (chosen (find_control (f->editor, "Protocol")), ==, "Hello");
+}
+
+static void
+check_names (GtkWidget *widget,
+             guint     *n_controls)
+{
+  gboolean is_control = GTK_IS_EDITABLE (widget) || GTK_IS_TEXT_VIEW (widget) || GTK_IS_DROP_DOWN (widget) ||
+                        GTK_IS_SWITCH (widget) || GTK_IS_BUTTON (widget) || GTK_IS_CHECK_BUTTON (widget);
+
+  if (GTK_IS_STACK_SWITCHER (widget))
+    {
+      /* Its buttons are named by the page titles. */
+      g_assert_nonnull (moped_inspector_get_accessible_label (widget));
+      (*n_controls)++;
+      return;
+    }
+  if (is_control && gtk_widget_get_mapped (widget))
+    {
+      const char *name = moped_inspector_get_accessible_label (widget);
+
+      if (name == NULL && GTK_IS_CHECK_BUTTON (widget))
+        name = gtk_check_button_get_label (GTK_CHECK_BUTTON (widget));
+      if (name == NULL || *name == '\0')
+        g_error ("a %s has no accessible name", G_OBJECT_TYPE_NAME (widget));
+      (*n_controls)++;
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    check_names (child, n_controls);
+}
+
+static void
+test_accessible_names_and_renders (Fixture       *f,
+                                   gconstpointer  data)
+{
+  const char *pages[] = { "overview", "commands", "flows" };
+
+  revalidate (f);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autoptr(GdkTexture) texture = NULL;
+      g_autofree char *name = g_strdup_printf ("protocol-%s.png", pages[i]);
+      guint n = 0;
+
+      show_page (f, pages[i]);
+      wait_drawn (f->editor);
+      check_names (f->editor, &n);
+      g_assert_cmpuint (n, >, 3);
+      texture = render (f->editor);
+      g_assert_cmpuint (count_ink (texture), >, 5000);
+      save_screenshot (texture, name);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  if (!gtk_init_check ())
+    {
+      g_print ("1..0 # SKIP no display\n");
+      return 0;
+    }
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/protocol-editor/shows-protocol", test_shows_protocol);
+  ADD ("/protocol-editor/add-command-and-field", test_add_command_and_field);
+  ADD ("/protocol-editor/add-flow-and-steps", test_add_flow_and_steps);
+  ADD ("/protocol-editor/reorder-step-by-keyboard", test_reorder_step_by_keyboard);
+  ADD ("/protocol-editor/reorder-step-by-drag", test_reorder_step_by_drag);
+  ADD ("/protocol-editor/preview-draws", test_preview_draws);
+  ADD ("/protocol-editor/flow-diagnostics", test_flow_diagnostics);
+  ADD ("/protocol-editor/reveal-and-undo", test_reveal_and_undo);
+  ADD ("/protocol-editor/accessible-names-and-renders", test_accessible_names_and_renders);
+#undef ADD
+
+  return g_test_run ();
+}

@@ -1,0 +1,1048 @@
+/* moped-canvas.c: the canvas widget: its design, view, selection, diagnostics badges and actions.
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ *
+ * Drawing lives in moped-canvas-draw.c, pointer and keyboard handling in
+ * moped-canvas-input.c and the edits in moped-canvas-edit.c; this file holds the
+ * state they share and the public API.
+ */
+#define G_LOG_DOMAIN "moped-canvas"
+
+#include <math.h>
+#include <string.h>
+
+#include "moped-canvas-private.h"
+#include "moped-diagnostic.h"
+#include "moped-schema.h"
+
+G_DEFINE_FINAL_TYPE (MopedCanvas, moped_canvas, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_DESIGN,
+  PROP_ZOOM,
+  PROP_SNAP_TO_GRID,
+  PROP_SHOW_GRID,
+  N_PROPS
+};
+
+enum {
+  SELECTION_CHANGED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* ---- view ----------------------------------------------------------------------- */
+
+void
+moped_canvas_design_to_widget (MopedCanvas *self,
+                               double       x,
+                               double       y,
+                               double      *widget_x,
+                               double      *widget_y)
+{
+  g_return_if_fail (MOPED_IS_CANVAS (self));
+
+  if (widget_x)
+    *widget_x = (x - self->origin_x) * self->zoom;
+  if (widget_y)
+    *widget_y = (y - self->origin_y) * self->zoom;
+}
+
+void
+moped_canvas_widget_to_design (MopedCanvas *self,
+                               double       widget_x,
+                               double       widget_y,
+                               double      *x,
+                               double      *y)
+{
+  g_return_if_fail (MOPED_IS_CANVAS (self));
+
+  if (x)
+    *x = widget_x / self->zoom + self->origin_x;
+  if (y)
+    *y = widget_y / self->zoom + self->origin_y;
+}
+
+MopedCanvasRect
+_moped_canvas_get_visible (MopedCanvas *self)
+{
+  return (MopedCanvasRect) {
+    self->origin_x, self->origin_y,
+    gtk_widget_get_width (GTK_WIDGET (self)) / self->zoom,
+    gtk_widget_get_height (GTK_WIDGET (self)) / self->zoom,
+  };
+}
+
+MopedCanvasLod
+_moped_canvas_get_lod (MopedCanvas *self)
+{
+  /* 11 px text is legible down to about 6 px; titles are larger. */
+  if (self->zoom >= 0.55)
+    return MOPED_CANVAS_LOD_FULL;
+  if (self->zoom >= 0.32)
+    return MOPED_CANVAS_LOD_TITLES;
+  /* Ports smaller than a pixel are not worth drawing. */
+  if (self->zoom >= 0.2)
+    return MOPED_CANVAS_LOD_SHAPES;
+  return MOPED_CANVAS_LOD_OUTLINE;
+}
+
+void
+_moped_canvas_view_changed (MopedCanvas *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+_moped_canvas_zoom_at (MopedCanvas *self,
+                       double       zoom,
+                       double       widget_x,
+                       double       widget_y)
+{
+  double x, y;
+
+  zoom = CLAMP (zoom, MOPED_CANVAS_MIN_ZOOM, MOPED_CANVAS_MAX_ZOOM);
+  if (zoom == self->zoom)
+    return;
+  /* Keep the design point under (widget_x, widget_y) where it is. */
+  moped_canvas_widget_to_design (self, widget_x, widget_y, &x, &y);
+  self->zoom = zoom;
+  self->origin_x = x - widget_x / zoom;
+  self->origin_y = y - widget_y / zoom;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+  _moped_canvas_view_changed (self);
+}
+
+void
+_moped_canvas_pan (MopedCanvas *self,
+                   double       dx,
+                   double       dy)
+{
+  self->origin_x += dx / self->zoom;
+  self->origin_y += dy / self->zoom;
+  _moped_canvas_view_changed (self);
+}
+
+double
+moped_canvas_get_zoom (MopedCanvas *self)
+{
+  g_return_val_if_fail (MOPED_IS_CANVAS (self), 1.0);
+  return self->zoom;
+}
+
+void
+moped_canvas_set_zoom (MopedCanvas *self,
+                       double       zoom)
+{
+  g_return_if_fail (MOPED_IS_CANVAS (self));
+  _moped_canvas_zoom_at (self, zoom,
+                         gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
+                         gtk_widget_get_height (GTK_WIDGET (self)) / 2.0);
+}
+
+static void
+center_on (MopedCanvas           *self,
+           const MopedCanvasRect *rect)
+{
+  self->origin_x = rect->x + rect->width / 2 - gtk_widget_get_width (GTK_WIDGET (self)) / 2.0 / self->zoom;
+  self->origin_y = rect->y + rect->height / 2 - gtk_widget_get_height (GTK_WIDGET (self)) / 2.0 / self->zoom;
+  _moped_canvas_view_changed (self);
+}
+
+void
+moped_canvas_zoom_to_fit (MopedCanvas *self)
+{
+  int width, height;
+  MopedCanvasRect extents = { -40, -40, 400, 300 };
+  double zoom;
+
+  g_return_if_fail (MOPED_IS_CANVAS (self));
+
+  width = gtk_widget_get_width (GTK_WIDGET (self));
+  height = gtk_widget_get_height (GTK_WIDGET (self));
+  if (width <= 1 || height <= 1)
+    {
+      self->fit_pending = TRUE;
+      return;
+    }
+  self->fit_pending = FALSE;
+
+  if (self->geometry == NULL || !moped_canvas_geometry_get_extents (self->geometry, &extents))
+    zoom = 1.0;
+  else
+    zoom = MIN ((width - 48.0) / extents.width, (height - 48.0) / extents.height);
+  zoom = CLAMP (zoom, MOPED_CANVAS_MIN_ZOOM, MOPED_CANVAS_FIT_MAX_ZOOM);
+  if (zoom != self->zoom)
+    {
+      self->zoom = zoom;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+    }
+  center_on (self, &extents);
+}
+
+/* ---- selection -------------------------------------------------------------- */
+
+static gboolean
+is_selectable (MopedElement *element)
+{
+  switch (moped_element_get_kind (element))
+    {
+    case MOPED_KIND_NODE:
+    case MOPED_KIND_SOCKET:
+    case MOPED_KIND_LINK:
+    case MOPED_KIND_NOTE:
+      return TRUE;
+    case MOPED_KIND_DESIGN:
+    case MOPED_KIND_METHOD:
+    case MOPED_KIND_PROTOCOL:
+    case MOPED_KIND_COMMAND:
+    case MOPED_KIND_FIELD:
+    case MOPED_KIND_FLOW:
+    case MOPED_KIND_STEP:
+    case MOPED_KIND_REQUIREMENT:
+    case MOPED_N_KINDS:
+    default:
+      return FALSE;
+    }
+}
+
+static void
+update_action_state (MopedCanvas *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  gboolean has_design = self->design != NULL;
+  gboolean any = self->selection->len > 0;
+  g_autoptr(GPtrArray) movable = _moped_canvas_movable_selection (self);
+
+  gtk_widget_action_set_enabled (widget, "canvas.delete", any);
+  gtk_widget_action_set_enabled (widget, "canvas.cut", movable->len > 0);
+  gtk_widget_action_set_enabled (widget, "canvas.copy", movable->len > 0);
+  gtk_widget_action_set_enabled (widget, "canvas.duplicate", movable->len > 0);
+  gtk_widget_action_set_enabled (widget, "canvas.add-node", has_design);
+  gtk_widget_action_set_enabled (widget, "canvas.add-note", has_design);
+  gtk_widget_action_set_enabled (widget, "canvas.paste", has_design);
+  gtk_widget_action_set_enabled (widget, "canvas.select-all", has_design);
+  gtk_widget_action_set_enabled (widget, "canvas.undo", has_design && moped_design_can_undo (self->design));
+  gtk_widget_action_set_enabled (widget, "canvas.redo", has_design && moped_design_can_redo (self->design));
+}
+
+static void
+update_accessible_description (MopedCanvas *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->design == NULL)
+    text = g_strdup ("No design");
+  else
+    {
+      g_autoptr(GPtrArray) nodes = moped_design_collect (self->design, MOPED_KIND_NODE);
+      g_autoptr(GPtrArray) links = moped_design_collect (self->design, MOPED_KIND_LINK);
+      g_autoptr(GPtrArray) notes = moped_design_collect (self->design, MOPED_KIND_NOTE);
+
+      text = g_strdup_printf ("%u nodes, %u links, %u notes; %u selected",
+                              nodes->len, links->len, notes->len, self->selection->len);
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
+                                  -1);
+}
+
+static void
+selection_changed (MopedCanvas *self)
+{
+  self->selection_serial++;
+  update_action_state (self);
+  update_accessible_description (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+}
+
+void
+_moped_canvas_set_selection (MopedCanvas *self,
+                             GPtrArray   *elements)
+{
+  gboolean same = elements->len == self->selection->len;
+
+  for (guint i = 0; same && i < elements->len; i++)
+    same = g_ptr_array_index (elements, i) == g_ptr_array_index (self->selection, i);
+  if (same)
+    return;
+
+  g_ptr_array_set_size (self->selection, 0);
+  g_hash_table_remove_all (self->selected);
+  for (guint i = 0; i < elements->len; i++)
+    {
+      MopedElement *element = g_ptr_array_index (elements, i);
+
+      if (is_selectable (element) && g_hash_table_add (self->selected, element))
+        g_ptr_array_add (self->selection, element);
+    }
+  selection_changed (self);
+}
+
+gboolean
+_moped_canvas_is_selected (MopedCanvas  *self,
+                           MopedElement *element)
+{
+  return element != NULL && g_hash_table_contains (self->selected, element);
+}
+
+void
+_moped_canvas_toggle_selected (MopedCanvas  *self,
+                               MopedElement *element)
+{
+  if (g_hash_table_remove (self->selected, element))
+    g_ptr_array_remove (self->selection, element);
+  else if (is_selectable (element))
+    {
+      g_hash_table_add (self->selected, element);
+      g_ptr_array_add (self->selection, element);
+    }
+  else
+    return;
+  selection_changed (self);
+}
+
+GStrv
+moped_canvas_dup_selection (MopedCanvas *self)
+{
+  GStrvBuilder *builder = g_strv_builder_new ();
+  GStrv ids;
+
+  for (guint i = 0; MOPED_IS_CANVAS (self) && i < self->selection->len; i++)
+    g_strv_builder_add (builder, moped_element_get_id (g_ptr_array_index (self->selection, i)));
+  ids = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+  return ids;
+}
+
+void
+moped_canvas_select (MopedCanvas *self,
+                     const char  *id,
+                     gboolean     extend)
+{
+  MopedElement *element;
+  g_autoptr(GPtrArray) elements = NULL;
+
+  g_return_if_fail (MOPED_IS_CANVAS (self));
+  g_return_if_fail (id != NULL);
+
+  element = self->design ? moped_design_lookup (self->design, id) : NULL;
+  if (element == NULL || !is_selectable (element))
+    return;
+  elements = extend ? g_ptr_array_copy (self->selection, NULL, NULL) : g_ptr_array_new ();
+  if (!g_ptr_array_find (elements, element, NULL))
+    g_ptr_array_add (elements, element);
+  _moped_canvas_set_selection (self, elements);
+}
+
+void
+moped_canvas_clear_selection (MopedCanvas *self)
+{
+  g_autoptr(GPtrArray) none = g_ptr_array_new ();
+
+  g_return_if_fail (MOPED_IS_CANVAS (self));
+  _moped_canvas_set_selection (self, none);
+}
+
+MopedElement *
+_moped_canvas_drawable_for (MopedCanvas  *self,
+                            MopedElement *element)
+{
+  if (element == NULL)
+    return NULL;
+  if (is_selectable (element))
+    return element;
+  if (moped_element_get_kind (element) == MOPED_KIND_REQUIREMENT)
+    return moped_element_get_ref (element, MOPED_PROP_TARGET);
+  if (moped_element_get_kind (element) == MOPED_KIND_METHOD)
+    return moped_element_get_parent (element);
+  return NULL;
+}
+
+static gboolean
+element_area (MopedCanvas     *self,
+              MopedElement    *element,
+              MopedCanvasRect *area)
+{
+  const MopedCanvasBox *box = moped_canvas_geometry_get_box (self->geometry, element);
+  const MopedCanvasPort *port = moped_canvas_geometry_get_port (self->geometry, element);
+  const MopedCanvasWire *wire = moped_canvas_geometry_get_wire (self->geometry, element);
+
+  if (box != NULL)
+    *area = box->rect;
+  else if (port != NULL)
+    *area = port->chip;
+  else if (wire != NULL)
+    *area = wire->bounds;
+  return box != NULL || port != NULL || wire != NULL;
+}
+
+void
+moped_canvas_reveal (MopedCanvas *self,
+                     const char  *id)
+{
+  MopedElement *element;
+  MopedCanvasRect area, visible;
+
+  g_return_if_fail (MOPED_IS_CANVAS (self));
+  g_return_if_fail (id != NULL);
+
+  if (self->design == NULL)
+    return;
+  element = _moped_canvas_drawable_for (self, moped_design_lookup (self->design, id));
+  if (element == NULL)
+    return;
+  moped_canvas_select (self, moped_element_get_id (element), FALSE);
+  if (!element_area (self, element, &area))
+    return;
+
+  /* Not sized yet: the fit to come shows everything, this element too. */
+  if (self->fit_pending)
+    return;
+  visible = _moped_canvas_get_visible (self);
+  if (!moped_canvas_rect_encloses (&visible, &area))
+    center_on (self, &area);
+}
+
+/* ---- diagnostics -------------------------------------------------------------- */
+
+static void
+badge_free (gpointer data)
+{
+  MopedCanvasBadge *badge = data;
+
+  g_ptr_array_unref (badge->messages);
+  g_free (badge);
+}
+
+static void
+rebuild_badges (MopedCanvas *self)
+{
+  g_hash_table_remove_all (self->badges);
+  if (self->diagnostics == NULL || self->design == NULL)
+    return;
+
+  for (guint i = 0; i < self->diagnostics->len; i++)
+    {
+      MopedDiagnostic *diagnostic = g_ptr_array_index (self->diagnostics, i);
+
+      for (guint k = 0; diagnostic->element_ids && diagnostic->element_ids[k]; k++)
+        {
+          MopedElement *element = moped_design_lookup (self->design, diagnostic->element_ids[k]);
+          MopedCanvasBadge *badge;
+
+          element = _moped_canvas_drawable_for (self, element);
+          if (element == NULL)
+            continue;
+          badge = g_hash_table_lookup (self->badges, element);
+          if (badge == NULL)
+            {
+              badge = g_new0 (MopedCanvasBadge, 1);
+              badge->messages = g_ptr_array_new ();
+              g_hash_table_insert (self->badges, element, badge);
+            }
+          if (g_ptr_array_find (badge->messages, diagnostic->message, NULL))
+            continue;
+          g_ptr_array_add (badge->messages, diagnostic->message);
+          if (diagnostic->severity == MOPED_SEVERITY_ERROR)
+            badge->errors++;
+          else if (diagnostic->severity == MOPED_SEVERITY_WARNING)
+            badge->warnings++;
+          else
+            badge->infos++;
+        }
+    }
+}
+
+void
+moped_canvas_set_diagnostics (MopedCanvas *self,
+                              GPtrArray   *diagnostics)
+{
+  g_return_if_fail (MOPED_IS_CANVAS (self));
+
+  if (diagnostics != NULL)
+    g_ptr_array_ref (diagnostics);
+  g_clear_pointer (&self->diagnostics, g_ptr_array_unref);
+  self->diagnostics = diagnostics;
+  rebuild_badges (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const MopedCanvasBadge *
+_moped_canvas_get_badge (MopedCanvas  *self,
+                         MopedElement *element)
+{
+  return g_hash_table_lookup (self->badges, element);
+}
+
+/* ---- the design ------------------------------------------------------------------- */
+
+static void
+forget_removed (MopedCanvas  *self,
+                const GArray *changes)
+{
+  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+  gboolean lost = FALSE;
+
+  for (guint i = 0; i < self->selection->len; i++)
+    {
+      MopedElement *element = g_ptr_array_index (self->selection, i);
+
+      if (moped_element_get_design (element) == self->design)
+        g_ptr_array_add (kept, element);
+      else
+        lost = TRUE;
+    }
+  if (lost)
+    _moped_canvas_set_selection (self, kept);
+
+  if (self->hover != NULL && moped_element_get_design (self->hover) != self->design)
+    self->hover = NULL;
+
+  /* Badges point at elements: the diagnostics will be replaced, but until then a
+   * removed element must not be looked at. */
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const MopedChange *change = &g_array_index (changes, MopedChange, i);
+
+      if (change->type == MOPED_CHANGE_REMOVED)
+        {
+          g_hash_table_remove (self->badges, change->element);
+          /* Whatever the drag holds may be gone: stop it, without editing from
+           * inside this notification. */
+          if (self->drag != MOPED_CANVAS_DRAG_NONE)
+            _moped_canvas_cancel_drag (self, FALSE);
+        }
+    }
+}
+
+/* A change to something drawn in the static layer makes that layer stale. */
+static gboolean
+touches_static (MopedCanvas  *self,
+                const GArray *changes)
+{
+  for (guint i = 0; i < changes->len; i++)
+    {
+      MopedElement *element = g_array_index (changes, MopedChange, i).element;
+
+      if (moped_element_get_kind (element) == MOPED_KIND_SOCKET)
+        element = moped_element_get_parent (element);
+      if (element == NULL || !g_hash_table_contains (self->dynamic, element))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+design_changed_cb (MopedDesign  *design,
+                   const GArray *changes,
+                   MopedCanvas  *self)
+{
+  g_autoptr(GHashTable) dirty = g_hash_table_new (NULL, NULL);
+
+  moped_canvas_geometry_update (self->geometry, changes, dirty);
+  _moped_canvas_drop_caches (self, dirty);
+  if (self->dynamic != NULL && touches_static (self, changes))
+    _moped_canvas_drop_static (self);
+  forget_removed (self, changes);
+  update_action_state (self);
+  update_accessible_description (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+history_changed_cb (MopedCanvas *self)
+{
+  update_action_state (self);
+}
+
+void
+moped_canvas_set_design (MopedCanvas *self,
+                         MopedDesign *design)
+{
+  g_return_if_fail (MOPED_IS_CANVAS (self));
+  g_return_if_fail (design == NULL || MOPED_IS_DESIGN (design));
+
+  if (self->design == design)
+    return;
+
+  _moped_canvas_cancel_drag (self, FALSE);
+  if (self->design != NULL)
+    g_signal_handlers_disconnect_by_data (self->design, self);
+  g_ptr_array_set_size (self->selection, 0);
+  g_hash_table_remove_all (self->selected);
+  g_hash_table_remove_all (self->badges);
+  g_clear_pointer (&self->diagnostics, g_ptr_array_unref);
+  g_clear_pointer (&self->geometry, moped_canvas_geometry_free);
+  self->hover = NULL;
+  _moped_canvas_drop_caches (self, NULL);
+  g_set_object (&self->design, design);
+
+  if (design != NULL)
+    {
+      self->geometry = moped_canvas_geometry_new (design, _moped_canvas_measure, self);
+      g_signal_connect_object (design, "changed", G_CALLBACK (design_changed_cb), self, 0);
+      g_signal_connect_object (design, "notify::can-undo", G_CALLBACK (history_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (design, "notify::can-redo", G_CALLBACK (history_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
+  moped_canvas_zoom_to_fit (self);
+  selection_changed (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DESIGN]);
+}
+
+MopedDesign *
+moped_canvas_get_design (MopedCanvas *self)
+{
+  g_return_val_if_fail (MOPED_IS_CANVAS (self), NULL);
+  return self->design;
+}
+
+MopedCanvasGeometry *
+moped_canvas_get_geometry (MopedCanvas *self)
+{
+  g_return_val_if_fail (MOPED_IS_CANVAS (self), NULL);
+  return self->geometry;
+}
+
+gboolean
+moped_canvas_get_snap_to_grid (MopedCanvas *self)
+{
+  g_return_val_if_fail (MOPED_IS_CANVAS (self), FALSE);
+  return self->snap;
+}
+
+void
+moped_canvas_set_snap_to_grid (MopedCanvas *self,
+                               gboolean     snap)
+{
+  g_return_if_fail (MOPED_IS_CANVAS (self));
+
+  snap = !!snap;
+  if (self->snap == (guint) snap)
+    return;
+  self->snap = snap;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SNAP_TO_GRID]);
+}
+
+gboolean
+moped_canvas_get_show_grid (MopedCanvas *self)
+{
+  g_return_val_if_fail (MOPED_IS_CANVAS (self), FALSE);
+  return self->show_grid;
+}
+
+void
+moped_canvas_set_show_grid (MopedCanvas *self,
+                            gboolean     show)
+{
+  g_return_if_fail (MOPED_IS_CANVAS (self));
+
+  show = !!show;
+  if (self->show_grid == (guint) show)
+    return;
+  self->show_grid = show;
+  _moped_canvas_drop_static (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_GRID]);
+}
+
+void
+_moped_canvas_get_insert_point (MopedCanvas *self,
+                                double      *x,
+                                double      *y)
+{
+  if (self->pointer_inside)
+    moped_canvas_widget_to_design (self, self->pointer_x, self->pointer_y, x, y);
+  else
+    moped_canvas_widget_to_design (self,
+                                   gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
+                                   gtk_widget_get_height (GTK_WIDGET (self)) / 2.0,
+                                   x, y);
+}
+
+/* ---- actions -------------------------------------------------------------------- */
+
+static void
+zoom_step (MopedCanvas *self,
+           double       factor)
+{
+  double x = gtk_widget_get_width (GTK_WIDGET (self)) / 2.0;
+  double y = gtk_widget_get_height (GTK_WIDGET (self)) / 2.0;
+
+  if (self->pointer_inside)
+    {
+      x = self->pointer_x;
+      y = self->pointer_y;
+    }
+  _moped_canvas_zoom_at (self, self->zoom * factor, x, y);
+}
+
+static void
+action_cb (GtkWidget  *widget,
+           const char *name,
+           GVariant   *parameter)
+{
+  MopedCanvas *self = MOPED_CANVAS (widget);
+  double x, y;
+
+  name += strlen ("canvas.");
+  if (g_str_equal (name, "zoom-in"))
+    zoom_step (self, 1.25);
+  else if (g_str_equal (name, "zoom-out"))
+    zoom_step (self, 1 / 1.25);
+  else if (g_str_equal (name, "zoom-fit"))
+    moped_canvas_zoom_to_fit (self);
+  else if (g_str_equal (name, "zoom-reset"))
+    zoom_step (self, 1.0 / self->zoom);
+  else if (g_str_equal (name, "popup-menu"))
+    {
+      _moped_canvas_get_insert_point (self, &x, &y);
+      moped_canvas_design_to_widget (self, x, y, &x, &y);
+      _moped_canvas_popup_menu (self, x, y);
+    }
+  else if (g_str_equal (name, "cancel"))
+    {
+      if (self->drag != MOPED_CANVAS_DRAG_NONE)
+        _moped_canvas_cancel_drag (self, TRUE);
+      else
+        moped_canvas_clear_selection (self);
+    }
+  else if (self->design == NULL)
+    gtk_widget_error_bell (widget);
+  else if (g_str_equal (name, "add-node"))
+    {
+      _moped_canvas_get_insert_point (self, &x, &y);
+      _moped_canvas_create_node (self, x, y);
+    }
+  else if (g_str_equal (name, "add-note"))
+    {
+      _moped_canvas_get_insert_point (self, &x, &y);
+      _moped_canvas_create_note (self, x, y);
+    }
+  else if (g_str_equal (name, "add-socket"))
+    _moped_canvas_add_socket (self, MOPED_SOCKET_DEALER);
+  else if (g_str_equal (name, "add-socket-type"))
+    {
+      MopedSocketType type;
+
+      if (moped_socket_type_from_name (g_variant_get_string (parameter, NULL), &type))
+        _moped_canvas_add_socket (self, type);
+      else
+        gtk_widget_error_bell (widget);
+    }
+  else if (g_str_equal (name, "delete"))
+    _moped_canvas_delete_selection (self);
+  else if (g_str_equal (name, "duplicate"))
+    _moped_canvas_duplicate (self);
+  else if (g_str_equal (name, "select-all"))
+    {
+      MopedCanvasRect everything = { -G_MAXDOUBLE / 4, -G_MAXDOUBLE / 4, G_MAXDOUBLE / 2, G_MAXDOUBLE / 2 };
+      g_autoptr(GPtrArray) all = moped_canvas_geometry_in_rect (self->geometry, &everything);
+
+      _moped_canvas_set_selection (self, all);
+    }
+  else if (g_str_equal (name, "copy"))
+    _moped_canvas_copy (self);
+  else if (g_str_equal (name, "cut"))
+    {
+      _moped_canvas_copy (self);
+      _moped_canvas_delete_selection (self);
+    }
+  else if (g_str_equal (name, "paste"))
+    _moped_canvas_paste (self);
+  else if (g_str_has_prefix (name, "move-"))
+    {
+      double step = self->snap ? MOPED_CANVAS_GRID : 1.0;
+      double dx = g_str_equal (name, "move-left") ? -step : g_str_equal (name, "move-right") ? step : 0;
+      double dy = g_str_equal (name, "move-up") ? -step : g_str_equal (name, "move-down") ? step : 0;
+
+      _moped_canvas_nudge (self, dx, dy);
+    }
+  else if (g_str_equal (name, "nudge"))
+    {
+      double step = self->snap ? MOPED_CANVAS_GRID : 1.0;
+
+      g_variant_get (parameter, "(dd)", &x, &y);
+      _moped_canvas_nudge (self, x * step, y * step);
+    }
+  else if (g_str_equal (name, "undo"))
+    moped_design_undo (self->design);
+  else if (g_str_equal (name, "redo"))
+    moped_design_redo (self->design);
+  else
+    g_assert_not_reached ();
+}
+
+static void
+install_actions (GtkWidgetClass *widget_class)
+{
+  static const char * const simple[] = {
+    "add-node", "add-note", "add-socket", "delete", "duplicate", "select-all", "copy",
+    "cut", "paste", "zoom-in", "zoom-out", "zoom-fit", "zoom-reset", "move-left",
+    "move-right", "move-up", "move-down", "undo", "redo", "cancel", "popup-menu",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (simple); i++)
+    {
+      g_autofree char *name = g_strconcat ("canvas.", simple[i], NULL);
+
+      gtk_widget_class_install_action (widget_class, name, NULL, action_cb);
+    }
+  gtk_widget_class_install_action (widget_class, "canvas.add-socket-type", "s", action_cb);
+  gtk_widget_class_install_action (widget_class, "canvas.nudge", "(dd)", action_cb);
+  gtk_widget_class_install_property_action (widget_class, "canvas.snap", "snap-to-grid");
+  gtk_widget_class_install_property_action (widget_class, "canvas.grid", "show-grid");
+}
+
+static void
+bind (GtkWidgetClass *widget_class,
+      guint           keyval,
+      GdkModifierType mods,
+      const char     *action)
+{
+  gtk_widget_class_add_binding_action (widget_class, keyval, mods, action, NULL);
+}
+
+static void
+bind_nudge (GtkWidgetClass *widget_class,
+            guint           keyval,
+            double          dx,
+            double          dy)
+{
+  gtk_widget_class_add_binding_action (widget_class, keyval, GDK_SHIFT_MASK, "canvas.nudge",
+                                       "(dd)", dx, dy);
+}
+
+static void
+install_bindings (GtkWidgetClass *widget_class)
+{
+  bind (widget_class, GDK_KEY_Delete, 0, "canvas.delete");
+  bind (widget_class, GDK_KEY_KP_Delete, 0, "canvas.delete");
+  bind (widget_class, GDK_KEY_BackSpace, 0, "canvas.delete");
+  bind (widget_class, GDK_KEY_a, GDK_CONTROL_MASK, "canvas.select-all");
+  bind (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "canvas.copy");
+  bind (widget_class, GDK_KEY_x, GDK_CONTROL_MASK, "canvas.cut");
+  bind (widget_class, GDK_KEY_v, GDK_CONTROL_MASK, "canvas.paste");
+  bind (widget_class, GDK_KEY_d, GDK_CONTROL_MASK, "canvas.duplicate");
+  bind (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "canvas.undo");
+  bind (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.redo");
+  bind (widget_class, GDK_KEY_y, GDK_CONTROL_MASK, "canvas.redo");
+  bind (widget_class, GDK_KEY_n, 0, "canvas.add-node");
+  bind (widget_class, GDK_KEY_Insert, 0, "canvas.add-node");
+  bind (widget_class, GDK_KEY_s, 0, "canvas.add-socket");
+  bind (widget_class, GDK_KEY_t, 0, "canvas.add-note");
+  bind (widget_class, GDK_KEY_g, 0, "canvas.snap");
+  bind (widget_class, GDK_KEY_g, GDK_SHIFT_MASK, "canvas.grid");
+  bind (widget_class, GDK_KEY_plus, 0, "canvas.zoom-in");
+  bind (widget_class, GDK_KEY_equal, 0, "canvas.zoom-in");
+  bind (widget_class, GDK_KEY_KP_Add, 0, "canvas.zoom-in");
+  bind (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "canvas.zoom-in");
+  bind (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "canvas.zoom-in");
+  bind (widget_class, GDK_KEY_minus, 0, "canvas.zoom-out");
+  bind (widget_class, GDK_KEY_KP_Subtract, 0, "canvas.zoom-out");
+  bind (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "canvas.zoom-out");
+  bind (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "canvas.zoom-reset");
+  bind (widget_class, GDK_KEY_1, 0, "canvas.zoom-reset");
+  bind (widget_class, GDK_KEY_Home, 0, "canvas.zoom-fit");
+  bind (widget_class, GDK_KEY_0, 0, "canvas.zoom-fit");
+  bind (widget_class, GDK_KEY_Left, 0, "canvas.move-left");
+  bind (widget_class, GDK_KEY_Right, 0, "canvas.move-right");
+  bind (widget_class, GDK_KEY_Up, 0, "canvas.move-up");
+  bind (widget_class, GDK_KEY_Down, 0, "canvas.move-down");
+  bind_nudge (widget_class, GDK_KEY_Left, -10, 0);
+  bind_nudge (widget_class, GDK_KEY_Right, 10, 0);
+  bind_nudge (widget_class, GDK_KEY_Up, 0, -10);
+  bind_nudge (widget_class, GDK_KEY_Down, 0, 10);
+  bind (widget_class, GDK_KEY_Escape, 0, "canvas.cancel");
+  bind (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, "canvas.popup-menu");
+  bind (widget_class, GDK_KEY_Menu, 0, "canvas.popup-menu");
+}
+
+/* ---- GObject ------------------------------------------------------------------- */
+
+static void
+moped_canvas_measure_size (GtkWidget      *widget,
+                           GtkOrientation  orientation,
+                           int             for_size,
+                           int            *minimum,
+                           int            *natural,
+                           int            *minimum_baseline,
+                           int            *natural_baseline)
+{
+  *minimum = 100;
+  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 800 : 600;
+}
+
+static void
+moped_canvas_size_allocate (GtkWidget *widget,
+                            int        width,
+                            int        height,
+                            int        baseline)
+{
+  MopedCanvas *self = MOPED_CANVAS (widget);
+
+  if (self->fit_pending && width > 1 && height > 1)
+    moped_canvas_zoom_to_fit (self);
+  if (self->menu != NULL)
+    gtk_popover_present (GTK_POPOVER (self->menu));
+}
+
+static void
+moped_canvas_dispose (GObject *object)
+{
+  MopedCanvas *self = (MopedCanvas *) object;
+
+  if (self->design != NULL)
+    moped_canvas_set_design (self, NULL);
+  g_clear_pointer (&self->menu, gtk_widget_unparent);
+
+  G_OBJECT_CLASS (moped_canvas_parent_class)->dispose (object);
+}
+
+static void
+moped_canvas_finalize (GObject *object)
+{
+  MopedCanvas *self = (MopedCanvas *) object;
+
+  _moped_canvas_finalize_drawing (self);
+  g_clear_pointer (&self->geometry, moped_canvas_geometry_free);
+  g_clear_pointer (&self->diagnostics, g_ptr_array_unref);
+  g_clear_pointer (&self->badges, g_hash_table_unref);
+  g_clear_pointer (&self->selection, g_ptr_array_unref);
+  g_clear_pointer (&self->selected, g_hash_table_unref);
+  g_clear_pointer (&self->drag_origins, g_array_unref);
+  g_clear_pointer (&self->rubber_base, g_ptr_array_unref);
+  g_clear_pointer (&self->link_pairs, g_hash_table_unref);
+  g_clear_pointer (&self->drag_key, g_free);
+  g_clear_object (&self->design);
+
+  G_OBJECT_CLASS (moped_canvas_parent_class)->finalize (object);
+}
+
+static void
+moped_canvas_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  MopedCanvas *self = MOPED_CANVAS (object);
+
+  switch (prop_id)
+    {
+    case PROP_DESIGN:
+      g_value_set_object (value, self->design);
+      break;
+    case PROP_ZOOM:
+      g_value_set_double (value, self->zoom);
+      break;
+    case PROP_SNAP_TO_GRID:
+      g_value_set_boolean (value, self->snap);
+      break;
+    case PROP_SHOW_GRID:
+      g_value_set_boolean (value, self->show_grid);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+moped_canvas_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  MopedCanvas *self = MOPED_CANVAS (object);
+
+  switch (prop_id)
+    {
+    case PROP_DESIGN:
+      moped_canvas_set_design (self, g_value_get_object (value));
+      break;
+    case PROP_ZOOM:
+      moped_canvas_set_zoom (self, g_value_get_double (value));
+      break;
+    case PROP_SNAP_TO_GRID:
+      moped_canvas_set_snap_to_grid (self, g_value_get_boolean (value));
+      break;
+    case PROP_SHOW_GRID:
+      moped_canvas_set_show_grid (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+moped_canvas_class_init (MopedCanvasClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = moped_canvas_dispose;
+  object_class->finalize = moped_canvas_finalize;
+  object_class->get_property = moped_canvas_get_property;
+  object_class->set_property = moped_canvas_set_property;
+
+  widget_class->measure = moped_canvas_measure_size;
+  widget_class->size_allocate = moped_canvas_size_allocate;
+  widget_class->snapshot = _moped_canvas_snapshot;
+  widget_class->query_tooltip = _moped_canvas_query_tooltip;
+
+  properties[PROP_DESIGN] =
+    g_param_spec_object ("design", NULL, NULL, MOPED_TYPE_DESIGN,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ZOOM] =
+    g_param_spec_double ("zoom", NULL, NULL, MOPED_CANVAS_MIN_ZOOM, MOPED_CANVAS_MAX_ZOOM, 1.0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SNAP_TO_GRID] =
+    g_param_spec_boolean ("snap-to-grid", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_GRID] =
+    g_param_spec_boolean ("show-grid", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SELECTION_CHANGED] =
+    g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  install_actions (widget_class);
+  install_bindings (widget_class);
+  gtk_widget_class_set_css_name (widget_class, "mopedcanvas");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+moped_canvas_init (MopedCanvas *self)
+{
+  self->zoom = 1.0;
+  self->show_grid = TRUE;
+  self->selection = g_ptr_array_new ();
+  self->selected = g_hash_table_new (NULL, NULL);
+  self->badges = g_hash_table_new_full (NULL, NULL, NULL, badge_free);
+  self->drag_origins = g_array_new (FALSE, FALSE, sizeof (MopedCanvasOrigin));
+
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Design canvas",
+                                  -1);
+  _moped_canvas_init_drawing (self);
+  _moped_canvas_init_input (self);
+  update_action_state (self);
+  update_accessible_description (self);
+}
+
+GtkWidget *
+moped_canvas_new (void)
+{
+  return g_object_new (MOPED_TYPE_CANVAS, NULL);
+}

@@ -1,0 +1,209 @@
+/* moped-window-actions.c: the window's actions (win.*) and its menu of recent designs.
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ */
+#define G_LOG_DOMAIN "moped"
+
+#include "config.h"
+
+#include "moped-application.h"
+#include "moped-window-private.h"
+
+#define MAX_RECENT 10
+
+/* The header bar's tools act on the canvas, whose actions only resolve from inside
+ * it: win.add-node becomes canvas.add-node, and so on. */
+static void
+canvas_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  MopedWindow *self = MOPED_WINDOW (widget);
+  g_autofree char *name = g_strconcat ("canvas.", strchr (action_name, '.') + 1, NULL);
+
+  gtk_stack_set_visible_child_name (self->view_stack, "diagram");
+  gtk_widget_activate_action_variant (GTK_WIDGET (self->canvas), name, parameter);
+  if (g_str_has_prefix (action_name, "win.add-"))
+    gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+}
+
+/* Text being typed has its own history; Ctrl+Z in a field undoes typing, and the
+ * design's history is one click or one field away. */
+static gboolean
+forward_to_text (MopedWindow *self,
+                 const char  *text_action)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if (focus == NULL || !(GTK_IS_TEXT (focus) || GTK_IS_TEXT_VIEW (focus)))
+    return FALSE;
+  return gtk_widget_activate_action (focus, text_action, NULL);
+}
+
+static void
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  MopedWindow *self = MOPED_WINDOW (widget);
+
+  if (!forward_to_text (self, "text.undo"))
+    moped_design_undo (self->design);
+}
+
+static void
+redo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  MopedWindow *self = MOPED_WINDOW (widget);
+
+  if (!forward_to_text (self, "text.redo"))
+    moped_design_redo (self->design);
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  _moped_window_save (MOPED_WINDOW (widget), NULL, NULL);
+}
+
+static void
+save_as_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  _moped_window_save_as (MOPED_WINDOW (widget), NULL, NULL);
+}
+
+static void
+close_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  gtk_window_close (GTK_WINDOW (widget));
+}
+
+static void
+open_recent_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (widget));
+  g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
+
+  if (MOPED_IS_APPLICATION (app))
+    moped_application_open_file (MOPED_APPLICATION (app), file);
+}
+
+static void
+show_problems_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  MopedWindow *self = MOPED_WINDOW (widget);
+  GtkListBoxRow *first;
+
+  g_object_set (self, "show-sidebar", TRUE, NULL);
+  first = gtk_list_box_get_row_at_index (self->diagnostics_list, 0);
+  if (first != NULL && gtk_widget_get_focusable (GTK_WIDGET (first)))
+    gtk_widget_grab_focus (GTK_WIDGET (first));
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->diagnostics_list));
+}
+
+void
+_moped_window_class_init_actions (GtkWidgetClass *widget_class)
+{
+  static const char * const canvas_actions[] = {
+    "win.add-node", "win.add-note", "win.zoom-in", "win.zoom-out", "win.zoom-fit", "win.zoom-reset",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (canvas_actions); i++)
+    gtk_widget_class_install_action (widget_class, canvas_actions[i], NULL, canvas_action);
+  gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "win.redo", NULL, redo_action);
+  gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
+  gtk_widget_class_install_action (widget_class, "win.close", NULL, close_action);
+  gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
+  gtk_widget_class_install_action (widget_class, "win.show-problems", NULL, show_problems_action);
+  gtk_widget_class_install_property_action (widget_class, "win.show-sidebar", "show-sidebar");
+  gtk_widget_class_install_property_action (widget_class, "win.snap-to-grid", "snap-to-grid");
+  gtk_widget_class_install_property_action (widget_class, "win.show-grid", "show-grid");
+  gtk_widget_class_install_property_action (widget_class, "win.page", "page");
+}
+
+void
+_moped_window_update_actions (MopedWindow *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo", moped_design_can_undo (self->design));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.redo", moped_design_can_redo (self->design));
+}
+
+static int
+compare_recent (gconstpointer a,
+                gconstpointer b)
+{
+  GtkRecentInfo *ia = (GtkRecentInfo *) a;
+  GtkRecentInfo *ib = (GtkRecentInfo *) b;
+
+  return g_date_time_compare (gtk_recent_info_get_modified (ib), gtk_recent_info_get_modified (ia));
+}
+
+static void
+fill_recent (GMenu *section,
+             GList *infos)
+{
+  guint n = 0;
+
+  g_menu_remove_all (section);
+  for (const GList *l = infos; l != NULL && n < MAX_RECENT; l = l->next)
+    {
+      GtkRecentInfo *info = l->data;
+      const char *uri = gtk_recent_info_get_uri (info);
+      g_autoptr(GString) label = g_string_new (gtk_recent_info_get_display_name (info));
+      g_autoptr(GMenuItem) item = NULL;
+
+      /* Menu labels take mnemonics: a name's own underscores must show as they are. */
+      g_string_replace (label, "_", "__", 0);
+      item = g_menu_item_new (label->str, NULL);
+      g_menu_item_set_action_and_target_value (item, "win.open-recent", g_variant_new_string (uri));
+      g_menu_append_item (section, item);
+      n++;
+    }
+  if (n == 0)
+    g_menu_append (section, "No Recent Designs", "win.no-recent");
+}
+
+static void
+rebuild_recent (MopedWindow      *self,
+                GtkRecentManager *manager)
+{
+  GList *all = gtk_recent_manager_get_items (manager);
+  GList *designs = NULL;
+
+  for (GList *l = all; l != NULL; l = l->next)
+    {
+      GtkRecentInfo *info = l->data;
+
+      if (g_str_has_suffix (gtk_recent_info_get_uri (info), ".moped") && gtk_recent_info_exists (info))
+        designs = g_list_prepend (designs, info);
+    }
+  designs = g_list_sort (designs, compare_recent);
+  fill_recent (self->recent_section, designs);
+  fill_recent (self->recent_menu_section, designs);
+  g_list_free (designs);
+  g_list_free_full (all, (GDestroyNotify) gtk_recent_info_unref);
+}
+
+void
+_moped_window_init_recent (MopedWindow *self)
+{
+  GtkRecentManager *manager = gtk_recent_manager_get_default ();
+
+  g_signal_connect_object (manager, "changed", G_CALLBACK (rebuild_recent), self, G_CONNECT_SWAPPED);
+  rebuild_recent (self, manager);
+}
