@@ -34,6 +34,7 @@ static int export_c (MopedDesign *design,
 
 static const ExportTarget targets[] = {
   { "c", "a C skeleton on czmq: codecs, a CLASS actor per node, a self-test (-o DIR)", export_c },
+  { "zproto", "a zproto codec model per protocol, <class>.xml (-o DIR)", moped_cli_export_zproto },
 };
 
 static void

@@ -14,6 +14,15 @@
 
 static const MopedCliVerb verbs[] = {
   { "check", "Validate designs and print their diagnostics", moped_cli_check },
+  { "render", "Draw the architecture or a flow (DOT, SVG, PNG, PDF)", moped_cli_render },
+  { "arrange", "Lay the design out with graphviz and save it", moped_cli_arrange },
+  { "export", "Export code or models (c, zproto)", moped_cli_export },
+  { "doc", "Write the protocol document (Markdown, HTML or ABNF)", moped_cli_doc },
+};
+
+/* Verbs that exist for Moped's own use and are not listed. */
+static const MopedCliVerb hidden_verbs[] = {
+  { "__layout", "graphviz in a child process, for the editor and render", moped_cli_layout_child },
 };
 
 static void
@@ -45,6 +54,9 @@ moped_cli_handles (const char *arg)
   for (guint i = 0; i < G_N_ELEMENTS (verbs); i++)
     if (g_str_equal (arg, verbs[i].name))
       return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (hidden_verbs); i++)
+    if (g_str_equal (arg, hidden_verbs[i].name))
+      return TRUE;
   /* A word that is neither a design nor an option is a mistyped verb: say so here
    * rather than open an editor on a file that does not exist. */
   return arg[0] != '-' && !g_str_has_suffix (arg, ".moped") &&
@@ -70,6 +82,9 @@ moped_cli_run (int    argc,
   for (guint i = 0; i < G_N_ELEMENTS (verbs); i++)
     if (g_str_equal (verb, verbs[i].name))
       return verbs[i].run (argc - 1, argv + 1);
+  for (guint i = 0; i < G_N_ELEMENTS (hidden_verbs); i++)
+    if (g_str_equal (verb, hidden_verbs[i].name))
+      return hidden_verbs[i].run (argc - 1, argv + 1);
 
   fprintf (stderr, "moped: unknown verb “%s”\n\n", verb);
   print_usage (stderr);

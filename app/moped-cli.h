@@ -6,6 +6,8 @@
 
 #include <glib.h>
 
+#include "moped-design.h"
+
 G_BEGIN_DECLS
 
 /* Exit statuses shared by every verb. */
@@ -28,6 +30,19 @@ int      moped_cli_run     (int argc, char **argv);
 
 /* Verbs, one file each. */
 int      moped_cli_check   (int argc, char **argv);
+int      moped_cli_render  (int argc, char **argv);
+int      moped_cli_arrange (int argc, char **argv);
+int      moped_cli_export  (int argc, char **argv);
+int      moped_cli_doc     (int argc, char **argv);
+/* The editor's layout child process (not listed in --help). */
+int      moped_cli_layout_child (int argc, char **argv);
+
+/* Targets of `moped export`, each a row of the table in moped-cli-export.c. */
+int      moped_cli_export_zproto (MopedDesign *design,
+                                  const char  *design_path,
+                                  const char  *output,
+                                  gboolean     force,
+                                  gboolean     dry_run);
 
 /* Helpers for verbs */
 void     moped_cli_print_load_error (const char *path, const GError *error);

@@ -310,8 +310,9 @@ moped_c_string_literal (const char *text)
   return g_string_free (s, FALSE);
 }
 
-char *
-moped_c_comment_text (const char *text)
+/* The paragraphs of @text on one line. */
+static GString *
+join_paragraphs (const char *text)
 {
   g_autoptr(GPtrArray) paragraphs = split_paragraphs (text);
   GString *s = g_string_new (NULL);
@@ -326,6 +327,14 @@ moped_c_comment_text (const char *text)
         g_string_append_c (s, ' ');
       g_string_append (s, paragraph);
     }
+  return s;
+}
+
+char *
+moped_c_comment_text (const char *text)
+{
+  GString *s = join_paragraphs (text);
+
   make_line_safe (s);
   return g_string_free (s, FALSE);
 }
@@ -333,7 +342,8 @@ moped_c_comment_text (const char *text)
 char *
 moped_markdown_text (const char *text)
 {
-  g_autofree char *line = moped_c_comment_text (text);
+  g_autoptr(GString) line_text = join_paragraphs (text);
+  const char *line = line_text->str;
   GString *s = g_string_new (NULL);
 
   for (const char *p = line; *p != '\0'; p++)

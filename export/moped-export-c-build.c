@@ -191,7 +191,6 @@ static const char bench_round_trip_text[] =
 
 static void
 write_bench_main (MopedCodeWriter *w,
-                  MopedCLink      *link,
                   MopedCCommand   *command,
                   MopedCSocket    *sender,
                   MopedCSocket    *receiver,
@@ -243,7 +242,6 @@ write_bench_main (MopedCodeWriter *w,
   LINE ("return 0;");
   moped_code_writer_dedent (w);
   LINE ("}");
-  (void) link;
 }
 
 static void
@@ -303,7 +301,7 @@ write_bench (MopedCModel *model,
   write_bench_setup (w, "s_receiver_new", receiver, "receiver");
   moped_code_writer_lines (w, bench_common_text);
   moped_code_writer_lines (w, round_trip ? bench_round_trip_text : bench_stream_text);
-  write_bench_main (w, link, command, sender, receiver, round_trip);
+  write_bench_main (w, command, sender, receiver, round_trip);
   _moped_c_output_add (outputs, path, moped_code_writer_finish (w));
 }
 

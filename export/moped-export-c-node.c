@@ -15,6 +15,8 @@
 #include "moped-schema.h"
 
 #define LINE(...) moped_code_writer_line (w, __VA_ARGS__)
+/* A line of code with a comment after it, the comments of consecutive lines aligned. */
+#define LINE_COMMENTED(code, comment) moped_code_writer_line (w, "%-27s //  %s", code, comment)
 
 /* "request (REQ)" for comments. */
 static char *
@@ -128,7 +130,6 @@ write_public_header (MopedCModel *model,
                                           _moped_c_name (n->element));
   MopedCodeWriter *w = _moped_c_writer_begin (model, file, job, FALSE);
   g_autofree char *path = g_strdup_printf ("include/%s", file);
-  g_autofree char *name = _moped_c_quote (n->ident);
 
   describe_node (w, n);
   LINE ("#pragma once");
@@ -199,7 +200,6 @@ write_public_header (MopedCModel *model,
   LINE ("#ifdef __cplusplus");
   LINE ("}");
   LINE ("#endif");
-  (void) name;
   _moped_c_output_add (outputs, path, moped_code_writer_finish (w));
 }
 
@@ -300,6 +300,7 @@ write_engine_header (MopedCModel *model,
       moped_code_writer_comment (w, "Sending, one function per command the node sends. to: where it goes, "
                                     "required on ROUTER sockets (the from of a handler, to reply); NULL "
                                     "otherwise. Returns 0, or -1 with errno set (see the codec).");
+      moped_code_writer_blank (w);
     }
   for (guint i = 0; i < n->senders->len; i++)
     {
@@ -316,7 +317,10 @@ write_engine_header (MopedCModel *model,
     g_autofree char *yours = g_strdup_printf ("Defined in src/%s.c (yours). The engine calls the state's "
                                               "constructor once the sockets are set up, a handler for "
                                               "each message (return 0, or -1 to have it logged), and "
-                                              "the API methods when the node's owner calls them.", n->ident);
+                                              "the API methods when the node's owner calls them. A "
+                                              "handler's from and field values are valid until it "
+                                              "returns: copy what you keep (a wire_peer_t is a plain "
+                                              "struct).", n->ident);
 
     moped_code_writer_comment (w, yours);
   }
@@ -352,29 +356,35 @@ static void
 write_engine_struct (MopedCodeWriter *w,
                      MopedCNode      *n)
 {
+  g_autofree char *state = g_strdup_printf ("%s *state;", n->state_type);
+  g_autofree char *yours = g_strdup_printf ("Yours (src/%s.c)", n->ident);
+
   LINE ("struct _%s {", n->type);
-  LINE ("    zactor_t *actor;            //  The engine, in its thread");
+  moped_code_writer_indent (w);
+  LINE_COMMENTED ("zactor_t *actor;", "The engine, in its thread");
+  moped_code_writer_dedent (w);
   LINE ("};");
   moped_code_writer_blank (w);
   LINE ("struct _%s {", n->engine_type);
   moped_code_writer_indent (w);
-  LINE ("zsock_t *pipe;              //  To the node's owner");
-  LINE ("zpoller_t *poller;          //  Waits on the pipe and the sockets");
-  LINE ("wire_msg_t *msg;            //  The message being handled");
-  LINE ("%s *state;%*s//  Yours (src/%s.c)", n->state_type, (int) MAX (1, 21 - (int) strlen (n->state_type)), "", n->ident);
-  LINE ("char *name;                 //  This instance, in logs");
-  LINE ("bool verbose;               //  Log every message");
-  LINE ("bool trace;                 //  Self-tests: report messages on the pipe");
-  LINE ("bool failed;                //  A socket could not be set up");
-  LINE ("bool terminated;            //  Asked to stop");
+  LINE_COMMENTED ("zsock_t *pipe;", "To the node's owner");
+  LINE_COMMENTED ("zpoller_t *poller;", "Waits on the pipe and the sockets");
+  LINE_COMMENTED ("wire_msg_t *msg;", "The message being handled");
+  LINE_COMMENTED (state, yours);
+  LINE_COMMENTED ("char *name;", "This instance, in logs");
+  LINE_COMMENTED ("bool verbose;", "Log every message");
+  LINE_COMMENTED ("bool trace;", "Self-tests: report messages on the pipe");
+  LINE_COMMENTED ("bool failed;", "A socket could not be set up");
+  LINE_COMMENTED ("bool terminated;", "Asked to stop");
   for (guint i = 0; i < n->sockets->len; i++)
     {
       MopedCSocket *s = g_ptr_array_index (n->sockets, i);
       g_autofree char *title = socket_title (s);
+      g_autofree char *socket = g_strdup_printf ("zsock_t *%s;", s->ident);
+      g_autofree char *peer = g_strdup_printf ("wire_peer_t %s;", s->peer_member);
 
-      LINE ("zsock_t *%s;%*s//  %s", s->ident, (int) MAX (1, 18 - (int) strlen (s->ident)), "", title);
-      LINE ("wire_peer_t %s;%*s//  Where it sends when no peer is given", s->peer_member,
-            (int) MAX (1, 15 - (int) strlen (s->peer_member)), "");
+      LINE_COMMENTED (socket, title);
+      LINE_COMMENTED (peer, "Where it sends when no peer is given");
     }
   moped_code_writer_dedent (w);
   LINE ("};");
@@ -1159,7 +1169,13 @@ write_user_file (MopedCModel *model,
   moped_code_writer_blank (w);
   moped_code_writer_comment (w, "Your state, kept while the node runs: add what you need");
   LINE ("struct _%s {", n->state_type);
-  LINE ("    %s *engine;%*s//  To send messages", n->engine_type, (int) MAX (1, 20 - (int) strlen (n->engine_type)), "");
+  moped_code_writer_indent (w);
+  {
+    g_autofree char *engine = g_strdup_printf ("%s *engine;", n->engine_type);
+
+    LINE_COMMENTED (engine, "To send messages");
+  }
+  moped_code_writer_dedent (w);
   LINE ("};");
 
   g_ptr_array_add (symbols, n->state_new_fn);

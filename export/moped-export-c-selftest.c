@@ -355,7 +355,7 @@ static const char play_text[] =
   "            return -1;\n"
   "        messages++;\n"
   "    }\n"
-  "    printf (\"flow %s: ok (%zu messages)\\n\", flow->name, messages);\n"
+  "    printf (\"flow %s: ok (%zu message%s)\\n\", flow->name, messages, messages == 1? \"\": \"s\");\n"
   "    for (index = 0; skipped && flow->steps [index].text; index++)\n"
   "        if (flow->steps [index].skip)\n"
   "            printf (\"flow %s: step %d not checked: %s\\n\", flow->name,\n"

@@ -619,7 +619,7 @@ paint_flow_page (cairo_t  *cr,
                  guint     page,
                  gpointer  data)
 {
-  moped_sequence_draw_page (data, cr, page);
+  moped_sequence_diagram_draw_page (data, cr, page);
 }
 
 static char *
@@ -652,7 +652,7 @@ moped_render_flow (MopedDesign        *design,
                    double              scale,
                    GError            **error)
 {
-  g_autoptr(MopedSequence) sequence = NULL;
+  g_autoptr(MopedSequenceDiagram) sequence = NULL;
   g_autofree PageSize *sizes = NULL;
   g_autofree char *title = NULL;
   Pages pages = { 1, NULL, paint_flow_page, NULL };
@@ -667,12 +667,12 @@ moped_render_flow (MopedDesign        *design,
                    "A flow is drawn as SVG, PNG or PDF, not as DOT");
       return NULL;
     }
-  sequence = moped_sequence_new (design, flow);
+  sequence = moped_sequence_diagram_new (design, flow);
   if (format == MOPED_RENDER_PDF)
-    pages.n_pages = moped_sequence_paginate (sequence, FLOW_PAGE_HEIGHT);
+    pages.n_pages = moped_sequence_diagram_paginate (sequence, FLOW_PAGE_HEIGHT);
   sizes = g_new0 (PageSize, pages.n_pages);
   for (guint i = 0; i < pages.n_pages; i++)
-    moped_sequence_get_page_size (sequence, i, &sizes[i].width, &sizes[i].height);
+    moped_sequence_diagram_get_page_size (sequence, i, &sizes[i].width, &sizes[i].height);
   pages.sizes = sizes;
   pages.data = sequence;
   title = g_strdup_printf ("%s: %s", design_title (design), moped_element_get_name (flow));

@@ -60,7 +60,7 @@ typedef struct
   guint    depth;        /* frames around it */
 } Frame;
 
-struct _MopedSequence
+struct _MopedSequenceDiagram
 {
   PangoContext *pango;
   char         *title;
@@ -93,7 +93,7 @@ create_pango_context (void)
 }
 
 static PangoLayout *
-make_layout (const MopedSequence *self,
+make_layout (const MopedSequenceDiagram *self,
              const char          *text,
              double               size,
              gboolean             bold,
@@ -114,7 +114,7 @@ make_layout (const MopedSequence *self,
 }
 
 static void
-measure (const MopedSequence *self,
+measure (const MopedSequenceDiagram *self,
          const char          *text,
          double               size,
          gboolean             bold,
@@ -133,7 +133,7 @@ measure (const MopedSequence *self,
 
 /* Draw @text with its top at @y; @align -1 starts at @x, 0 centres on it, 1 ends there. */
 static void
-draw_text (const MopedSequence *self,
+draw_text (const MopedSequenceDiagram *self,
            cairo_t             *cr,
            const char          *text,
            double               size,
@@ -176,7 +176,7 @@ step_clear (gpointer data)
 }
 
 static int
-lifeline_for (MopedSequence *self,
+lifeline_for (MopedSequenceDiagram *self,
               GHashTable    *index,
               MopedElement  *node)
 {
@@ -198,7 +198,7 @@ lifeline_for (MopedSequence *self,
 }
 
 static void
-read_steps (MopedSequence *self,
+read_steps (MopedSequenceDiagram *self,
             MopedElement  *flow)
 {
   g_autoptr(GPtrArray) steps = moped_element_get_children_of_kind (flow, MOPED_KIND_STEP);
@@ -222,7 +222,7 @@ read_steps (MopedSequence *self,
 
 /* Runs of repeating steps make loop frames, runs of optional steps opt frames. */
 static void
-find_frames (MopedSequence *self)
+find_frames (MopedSequenceDiagram *self)
 {
   for (int pass = 0; pass < 2; pass++)
     {
@@ -271,14 +271,14 @@ find_frames (MopedSequence *self)
 /* ---- horizontal layout ------------------------------------------------------------- */
 
 static double
-step_left (const MopedSequence *self,
+step_left (const MopedSequenceDiagram *self,
            const Step          *step)
 {
   return g_array_index (self->lifelines, Lifeline, MIN (step->from, step->to)).x;
 }
 
 static double
-step_right (const MopedSequence *self,
+step_right (const MopedSequenceDiagram *self,
             const Step          *step)
 {
   double right = g_array_index (self->lifelines, Lifeline, MAX (step->from, step->to)).x;
@@ -289,7 +289,7 @@ step_right (const MopedSequence *self,
 }
 
 static void
-place_lifelines (MopedSequence *self)
+place_lifelines (MopedSequenceDiagram *self)
 {
   double pitch = HEAD_MIN + 20;
   double right = 0;
@@ -331,7 +331,7 @@ place_lifelines (MopedSequence *self)
 }
 
 static void
-measure_heads (MopedSequence *self)
+measure_heads (MopedSequenceDiagram *self)
 {
   double title_width, title_height, subtitle_height, name_height, role_height;
   gboolean any_role = FALSE;
@@ -352,18 +352,18 @@ measure_heads (MopedSequence *self)
   self->head_height = ceil (name_height + (any_role ? role_height : 0) + 2 * HEAD_PAD);
 }
 
-MopedSequence *
-moped_sequence_new (MopedDesign  *design,
+MopedSequenceDiagram *
+moped_sequence_diagram_new (MopedDesign  *design,
                     MopedElement *flow)
 {
-  MopedSequence *self;
+  MopedSequenceDiagram *self;
   MopedElement *protocol;
   const char *flow_name, *design_name;
 
   g_return_val_if_fail (MOPED_IS_DESIGN (design), NULL);
   g_return_val_if_fail (flow != NULL && moped_element_get_kind (flow) == MOPED_KIND_FLOW, NULL);
 
-  self = g_new0 (MopedSequence, 1);
+  self = g_new0 (MopedSequenceDiagram, 1);
   self->pango = create_pango_context ();
   self->lifelines = g_array_new (FALSE, TRUE, sizeof (Lifeline));
   g_array_set_clear_func (self->lifelines, lifeline_clear);
@@ -383,12 +383,12 @@ moped_sequence_new (MopedDesign  *design,
   find_frames (self);
   place_lifelines (self);
   measure_heads (self);
-  moped_sequence_paginate (self, G_MAXDOUBLE);
+  moped_sequence_diagram_paginate (self, G_MAXDOUBLE);
   return self;
 }
 
 void
-moped_sequence_free (MopedSequence *self)
+moped_sequence_diagram_free (MopedSequenceDiagram *self)
 {
   if (self == NULL)
     return;
@@ -405,7 +405,7 @@ moped_sequence_free (MopedSequence *self)
 /* ---- vertical layout and pages ----------------------------------------------------- */
 
 static double
-step_extent (const MopedSequence *self,
+step_extent (const MopedSequenceDiagram *self,
              guint                index)
 {
   const Step *step = &g_array_index (self->steps, Step, index);
@@ -415,14 +415,14 @@ step_extent (const MopedSequence *self,
 
 /* Where the rows of a page begin. */
 static double
-rows_top (const MopedSequence *self)
+rows_top (const MopedSequenceDiagram *self)
 {
   return MARGIN + self->title_height + self->head_height + HEAD_GAP;
 }
 
 /* The height of the rows of steps [@first, @end); an empty flow has room for a remark. */
 static double
-rows_height (const MopedSequence *self,
+rows_height (const MopedSequenceDiagram *self,
              guint                first,
              guint                end)
 {
@@ -434,7 +434,7 @@ rows_height (const MopedSequence *self,
 }
 
 static guint
-page_end (const MopedSequence *self,
+page_end (const MopedSequenceDiagram *self,
           guint                page)
 {
   return page + 1 < self->page_starts->len
@@ -443,7 +443,7 @@ page_end (const MopedSequence *self,
 }
 
 guint
-moped_sequence_paginate (MopedSequence *self,
+moped_sequence_diagram_paginate (MopedSequenceDiagram *self,
                          double         max_height)
 {
   double room, used = 0;
@@ -468,7 +468,7 @@ moped_sequence_paginate (MopedSequence *self,
 }
 
 void
-moped_sequence_get_page_size (const MopedSequence *self,
+moped_sequence_diagram_get_page_size (const MopedSequenceDiagram *self,
                               guint                page,
                               double              *width,
                               double              *height)
@@ -485,7 +485,7 @@ moped_sequence_get_page_size (const MopedSequence *self,
 }
 
 void
-moped_sequence_get_size (const MopedSequence *self,
+moped_sequence_diagram_get_size (const MopedSequenceDiagram *self,
                          double              *width,
                          double              *height)
 {
@@ -500,7 +500,7 @@ moped_sequence_get_size (const MopedSequence *self,
 /* ---- drawing ----------------------------------------------------------------------- */
 
 static void
-draw_title (const MopedSequence *self,
+draw_title (const MopedSequenceDiagram *self,
             cairo_t             *cr,
             guint                page,
             guint                n_pages)
@@ -520,7 +520,7 @@ draw_title (const MopedSequence *self,
 }
 
 static void
-draw_heads (const MopedSequence *self,
+draw_heads (const MopedSequenceDiagram *self,
             cairo_t             *cr,
             double               bottom)
 {
@@ -570,7 +570,7 @@ draw_arrow_head (cairo_t *cr,
 
 /* The step's arrow with its label above it; @y is the row's top. */
 static void
-draw_step (const MopedSequence *self,
+draw_step (const MopedSequenceDiagram *self,
            cairo_t             *cr,
            guint                index,
            double               y)
@@ -604,7 +604,7 @@ draw_step (const MopedSequence *self,
 
 /* A frame around the steps [@first, @last] of one page; @tops holds each step's row top. */
 static void
-draw_frame (const MopedSequence *self,
+draw_frame (const MopedSequenceDiagram *self,
             cairo_t             *cr,
             const Frame         *frame,
             guint                first,
@@ -656,7 +656,7 @@ draw_frame (const MopedSequence *self,
 
 /* Draw steps [@first, @end) as page @page of @n_pages. */
 static void
-draw_range (const MopedSequence *self,
+draw_range (const MopedSequenceDiagram *self,
             cairo_t             *cr,
             guint                first,
             guint                end,
@@ -695,7 +695,7 @@ draw_range (const MopedSequence *self,
 }
 
 void
-moped_sequence_draw_page (const MopedSequence *self,
+moped_sequence_diagram_draw_page (const MopedSequenceDiagram *self,
                           cairo_t             *cr,
                           guint                page)
 {
@@ -708,7 +708,7 @@ moped_sequence_draw_page (const MopedSequence *self,
 }
 
 void
-moped_sequence_draw (const MopedSequence *self,
+moped_sequence_diagram_draw (const MopedSequenceDiagram *self,
                      cairo_t             *cr)
 {
   g_return_if_fail (self != NULL);
@@ -718,37 +718,37 @@ moped_sequence_draw (const MopedSequence *self,
 }
 
 void
-moped_sequence_get_natural_size (MopedDesign  *design,
+moped_sequence_diagram_get_natural_size (MopedDesign  *design,
                                  MopedElement *flow,
                                  double       *width,
                                  double       *height)
 {
-  g_autoptr(MopedSequence) sequence = moped_sequence_new (design, flow);
+  g_autoptr(MopedSequenceDiagram) sequence = moped_sequence_diagram_new (design, flow);
 
   g_return_if_fail (sequence != NULL);
-  moped_sequence_get_size (sequence, width, height);
+  moped_sequence_diagram_get_size (sequence, width, height);
 }
 
 void
-moped_sequence_draw_flow (MopedDesign  *design,
+moped_sequence_diagram_draw_flow (MopedDesign  *design,
                           MopedElement *flow,
                           cairo_t      *cr,
                           double        width,
                           double        height)
 {
-  g_autoptr(MopedSequence) sequence = moped_sequence_new (design, flow);
+  g_autoptr(MopedSequenceDiagram) sequence = moped_sequence_diagram_new (design, flow);
   double natural_width, natural_height, scale;
 
   g_return_if_fail (sequence != NULL);
   g_return_if_fail (cr != NULL);
 
-  moped_sequence_get_size (sequence, &natural_width, &natural_height);
+  moped_sequence_diagram_get_size (sequence, &natural_width, &natural_height);
   if (width <= 0 || height <= 0)
     return;
   scale = MIN (width / natural_width, height / natural_height);
   cairo_save (cr);
   cairo_translate (cr, (width - natural_width * scale) / 2, (height - natural_height * scale) / 2);
   cairo_scale (cr, scale, scale);
-  moped_sequence_draw (sequence, cr);
+  moped_sequence_diagram_draw (sequence, cr);
   cairo_restore (cr);
 }

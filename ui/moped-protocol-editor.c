@@ -46,7 +46,7 @@ struct _MopedProtocolEditor
   GtkWidget   *flow_problem_list;
   GtkWidget   *command_problem_list;
   GtkWidget   *link_list;
-  MopedSequence *sequence;      /* the selected flow, measured after each change */
+  MopedSequenceDiagram *sequence; /* the selected flow, measured after each change */
 
   char        *signature;
   guint        rebuild_source;
@@ -486,7 +486,7 @@ draw_preview_cb (GtkDrawingArea *area,
   MopedProtocolEditor *self = data;
 
   if (self->sequence != NULL)
-    moped_sequence_draw (self->sequence, cr);
+    moped_sequence_diagram_draw (self->sequence, cr);
 }
 
 /* Measured once per change and drawn at its natural size; the scrolled window
@@ -497,11 +497,11 @@ update_preview (MopedProtocolEditor *self)
   MopedElement *flow = current_flow (self);
   double width = 0, height = 0;
 
-  g_clear_pointer (&self->sequence, moped_sequence_free);
+  g_clear_pointer (&self->sequence, moped_sequence_diagram_free);
   if (self->preview == NULL || flow == NULL)
     return;
-  self->sequence = moped_sequence_new (self->design, flow);
-  moped_sequence_get_size (self->sequence, &width, &height);
+  self->sequence = moped_sequence_diagram_new (self->design, flow);
+  moped_sequence_diagram_get_size (self->sequence, &width, &height);
   gtk_drawing_area_set_content_width (GTK_DRAWING_AREA (self->preview), (int) ceil (MAX (width, 1)));
   gtk_drawing_area_set_content_height (GTK_DRAWING_AREA (self->preview), (int) ceil (MAX (height, 1)));
   gtk_widget_queue_draw (self->preview);
@@ -703,7 +703,7 @@ build_flow_details (MopedProtocolEditor *self)
   self->steps = NULL;
   self->preview = NULL;
   self->flow_problem_list = NULL;
-  g_clear_pointer (&self->sequence, moped_sequence_free);
+  g_clear_pointer (&self->sequence, moped_sequence_diagram_free);
   if (flow == NULL)
     gtk_box_append (GTK_BOX (content),
                     status_new ("No flows yet",
@@ -1256,7 +1256,7 @@ moped_protocol_editor_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->design, self);
   g_clear_object (&self->design);
   g_clear_pointer (&self->diagnostics, g_ptr_array_unref);
-  g_clear_pointer (&self->sequence, moped_sequence_free);
+  g_clear_pointer (&self->sequence, moped_sequence_diagram_free);
 
   G_OBJECT_CLASS (moped_protocol_editor_parent_class)->dispose (object);
 }

@@ -324,6 +324,20 @@ on_close_response (GtkDialog *dialog,
     }
 }
 
+/* Without its own name a button with a mnemonic reads as "_Save Save". */
+static void
+name_button (GtkWidget  *dialog,
+             int         response,
+             const char *name,
+             const char *css_class)
+{
+  GtkWidget *button = gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), response);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (button, css_class);
+}
+
 void
 _moped_window_confirm_close (MopedWindow         *self,
                              MopedWindowDoneFunc  done,
@@ -360,10 +374,9 @@ _moped_window_confirm_close (MopedWindow         *self,
                           "_Discard", GTK_RESPONSE_REJECT,
                           self->file != NULL ? "_Save" : "_Save As…", GTK_RESPONSE_ACCEPT,
                           NULL);
-  gtk_widget_add_css_class (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), GTK_RESPONSE_REJECT),
-                            "destructive-action");
-  gtk_widget_add_css_class (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT),
-                            "suggested-action");
+  name_button (dialog, GTK_RESPONSE_CANCEL, "Cancel", NULL);
+  name_button (dialog, GTK_RESPONSE_REJECT, "Discard", "destructive-action");
+  name_button (dialog, GTK_RESPONSE_ACCEPT, self->file != NULL ? "Save" : "Save As…", "suggested-action");
   gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
   g_signal_connect (dialog, "response", G_CALLBACK (on_close_response),
                     done_closure_new (done, user_data));
