@@ -890,30 +890,59 @@ test_save_over_directory (void)
   remove_tree (dir);
 }
 
-/* Root may write anywhere, so this one only runs for ordinary users (as in CI). */
+/* The directory is made read-only to the user who saves. Root may write anywhere,
+ * so as root (as in CI) the save runs in a subprocess that becomes "nobody". */
+#define NOBODY 65534
+
+static void
+save_into_read_only (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "old.moped", NULL);
+  g_autoptr(MopedDesign) design = build_design ();
+
+  assert_save_fails (design, path, g_strerror (EACCES));
+}
+
 static void
 test_save_read_only_directory (void)
 {
-  g_autofree char *dir = make_temp_dir ();
-  g_autofree char *path = g_build_filename (dir, "old.moped", NULL);
-  g_autoptr(MopedDesign) design = build_design ();
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *after = NULL;
   gsize length = 0;
 
-  if (geteuid () == 0)
+  if (g_test_subprocess ())
     {
-      g_test_skip ("root ignores directory permissions");
-      remove_tree (dir);
+      g_assert_cmpint (setgid (NOBODY), ==, 0);
+      g_assert_cmpint (setuid (NOBODY), ==, 0);
+      save_into_read_only (g_getenv ("MOPED_TEST_READ_ONLY_DIR"));
       return;
     }
+
+  dir = make_temp_dir ();
+  path = g_build_filename (dir, "old.moped", NULL);
   g_file_set_contents (path, "old contents\n", -1, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (dir, 0500), ==, 0);
-  assert_save_fails (design, path, g_strerror (EACCES));
+  g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+  if (geteuid () == 0)
+    {
+      /* nobody may enter the directory (and read the old file) but not create in it. */
+      g_assert_cmpint (chown (dir, NOBODY, NOBODY), ==, 0);
+      g_assert_cmpint (g_chmod (dir, 0500), ==, 0);
+      g_setenv ("MOPED_TEST_READ_ONLY_DIR", dir, TRUE);
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+    }
+  else
+    {
+      g_assert_cmpint (g_chmod (dir, 0500), ==, 0);
+      save_into_read_only (dir);
+    }
   after = read_bytes (path, &length);
   g_assert_cmpstr (after, ==, "old contents\n");
   g_assert_cmpuint (count_entries (dir), ==, 1);
+  g_chmod (dir, 0700);
   remove_tree (dir);
 }
 
