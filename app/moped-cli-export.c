@@ -121,7 +121,7 @@ moped_cli_export (int    argc,
     { "force", 'f', 0, G_OPTION_ARG_NONE, &force,
       "Overwrite generated files edited by hand, and files Moped did not write", NULL },
     { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, "Only say what would be written", NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL, "TARGET DESIGN" },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("TARGET DESIGN — generate code from a design");

@@ -17,6 +17,8 @@ struct _MopedCodeWriter
   guint    indent_width;
   guint    level;
   char    *comment_prefix;
+  char    *bare_prefix;     /* the prefix without trailing spaces, for empty lines */
+  GString *line;            /* scratch for comment lines */
 };
 
 MopedCodeWriter *
@@ -30,6 +32,8 @@ moped_code_writer_new (guint       indent_width,
   self->text = g_string_sized_new (4096);
   self->indent_width = indent_width;
   self->comment_prefix = g_strdup (comment_prefix);
+  self->bare_prefix = g_strchomp (g_strdup (comment_prefix));
+  self->line = g_string_new (NULL);
   return self;
 }
 
@@ -38,8 +42,11 @@ moped_code_writer_free (MopedCodeWriter *self)
 {
   if (self == NULL)
     return;
-  g_string_free (self->text, TRUE);
+  if (self->text != NULL)
+    g_string_free (self->text, TRUE);
+  g_string_free (self->line, TRUE);
   g_free (self->comment_prefix);
+  g_free (self->bare_prefix);
   g_free (self);
 }
 
@@ -52,8 +59,7 @@ moped_code_writer_finish (MopedCodeWriter *self)
 
   text = g_string_free (self->text, FALSE);
   self->text = NULL;
-  g_free (self->comment_prefix);
-  g_free (self);
+  moped_code_writer_free (self);
   return text;
 }
 
@@ -86,12 +92,30 @@ moped_code_writer_line (MopedCodeWriter *self,
 
   g_return_if_fail (self != NULL);
 
-  if (format[0] != '\0')
+  if (strchr (format, '%') == NULL)
     {
+      if (format[0] != '\0')
+        append_indent (self);
+      g_string_append (self->text, format);
+    }
+  else
+    {
+      char buffer[512];
+      int length;
+
       append_indent (self);
+      /* Most lines fit: format them without an allocation. */
       va_start (args, format);
-      g_string_append_vprintf (self->text, format, args);
+      length = g_vsnprintf (buffer, sizeof buffer, format, args);
       va_end (args);
+      if (length >= 0 && (gsize) length < sizeof buffer)
+        g_string_append_len (self->text, buffer, length);
+      else
+        {
+          va_start (args, format);
+          g_string_append_vprintf (self->text, format, args);
+          va_end (args);
+        }
     }
   g_string_append_c (self->text, '\n');
 }
@@ -133,14 +157,24 @@ moped_code_writer_lines (MopedCodeWriter *self,
 static GPtrArray *
 split_paragraphs (const char *text)
 {
-  g_autofree char *valid = g_utf8_make_valid (text != NULL ? text : "", -1);
+  g_autofree char *made_valid = NULL;
   GPtrArray *paragraphs = g_ptr_array_new_with_free_func (g_free);
   GString *current = g_string_new (NULL);
+  const char *p = text != NULL ? text : "";
 
-  for (const char *p = valid; *p != '\0'; p++)
+  if (!g_utf8_validate (p, -1, NULL))
+    p = made_valid = g_utf8_make_valid (p, -1);
+  while (*p != '\0')
     {
-      guchar c = (guchar) *p;
+      const char *run = p;
+      guchar c;
 
+      while ((guchar) *p >= 0x20 && *p != 0x7f)
+        p++;
+      g_string_append_len (current, run, p - run);
+      c = (guchar) *p;
+      if (c == '\0')
+        break;
       if (c == '\n' || c == '\r' || c == '\f' || c == '\v')
         {
           if (c == '\r' && p[1] == '\n')
@@ -148,10 +182,9 @@ split_paragraphs (const char *text)
           g_ptr_array_add (paragraphs, g_string_free (current, FALSE));
           current = g_string_new (NULL);
         }
-      else if (c < 0x20 || c == 0x7f)
-        g_string_append_c (current, ' ');
       else
-        g_string_append_c (current, (char) c);
+        g_string_append_c (current, ' ');
+      p++;
     }
   g_ptr_array_add (paragraphs, g_string_free (current, FALSE));
   return paragraphs;
@@ -175,12 +208,7 @@ emit_comment_line (MopedCodeWriter *self,
   make_line_safe (line);
   append_indent (self);
   if (line->len == 0)
-    {
-      /* No trailing spaces on an empty comment line. */
-      g_autofree char *bare = g_strchomp (g_strdup (self->comment_prefix));
-
-      g_string_append (self->text, bare);
-    }
+    g_string_append (self->text, self->bare_prefix);  /* no trailing spaces */
   else
     {
       g_string_append (self->text, self->comment_prefix);
@@ -190,23 +218,31 @@ emit_comment_line (MopedCodeWriter *self,
   g_string_truncate (line, 0);
 }
 
+/* Words are separated by runs of spaces; lines break between words, a word longer
+ * than a line stays whole. */
 static void
 wrap_paragraph (MopedCodeWriter *self,
                 const char      *paragraph,
                 glong            width)
 {
-  g_auto(GStrv) words = g_strsplit (paragraph, " ", -1);
-  g_autoptr(GString) line = g_string_new (NULL);
+  GString *line = self->line;
   glong line_chars = 0;
-  gboolean any = FALSE;
+  const char *p = paragraph;
 
-  for (guint i = 0; words[i] != NULL; i++)
+  g_string_truncate (line, 0);
+  for (;;)
     {
+      const char *word;
       glong chars;
 
-      if (words[i][0] == '\0')
-        continue;
-      chars = g_utf8_strlen (words[i], -1);
+      while (*p == ' ')
+        p++;
+      if (*p == '\0')
+        break;
+      word = p;
+      while (*p != ' ' && *p != '\0')
+        p++;
+      chars = g_utf8_strlen (word, p - word);
       if (line->len > 0 && line_chars + 1 + chars > width)
         {
           emit_comment_line (self, line);
@@ -217,12 +253,19 @@ wrap_paragraph (MopedCodeWriter *self,
           g_string_append_c (line, ' ');
           line_chars++;
         }
-      g_string_append (line, words[i]);
+      g_string_append_len (line, word, p - word);
       line_chars += chars;
-      any = TRUE;
     }
-  if (line->len > 0 || !any)
-    emit_comment_line (self, line);
+  emit_comment_line (self, line);
+}
+
+static gboolean
+is_plain (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      return FALSE;
+  return g_utf8_validate (text, -1, NULL);
 }
 
 void
@@ -236,6 +279,12 @@ moped_code_writer_comment (MopedCodeWriter *self,
 
   width = LINE_WIDTH - (glong) (self->level * self->indent_width) - (glong) strlen (self->comment_prefix);
   width = MAX (width, MIN_COMMENT_WIDTH);
+  /* Most prose is one paragraph of printable text. */
+  if (text != NULL && is_plain (text))
+    {
+      wrap_paragraph (self, text, width);
+      return;
+    }
   paragraphs = split_paragraphs (text);
   /* Trailing empty paragraphs would only add empty comment lines. */
   while (paragraphs->len > 1 && *(char *) g_ptr_array_index (paragraphs, paragraphs->len - 1) == '\0')

@@ -226,8 +226,10 @@ append_graph_attributes (GString              *out,
       break;
     case MOPED_LAYOUT_ENGINE_NEATO:
     case MOPED_LAYOUT_ENGINE_FDP:
-      /* inputscale: pinned positions are in points, like everything Moped has. */
-      g_string_append (out, "overlap=false, sep=\"+24\", inputscale=72, K=2, len=2.5");
+      /* inputscale: pinned positions are in points, like everything Moped has.
+       * start: a fixed seed, so that a layout does not depend on the ones before
+       * it in the same helper process, and arranging twice moves nothing. */
+      g_string_append (out, "overlap=false, sep=\"+24\", inputscale=72, K=2, len=2.5, start=1");
       break;
     case MOPED_LAYOUT_ENGINE_CIRCO:
       g_string_append (out, "mindist=1.5, overlap=false");
@@ -575,7 +577,7 @@ moped_dot_architecture (MopedDesign           *design,
                            links->len <= EDGE_LABEL_LIMIT ? 0.6 :
                            options->direction == MOPED_LAYOUT_LEFT_RIGHT ? 1.3 : 0.9);
   g_string_append (out, ",\n         fontname=\"" FONT "\", fontsize=16, fontcolor=\"" INK "\", "
-                        "labelloc=t, forcelabels=true, pad=0.25,\n         label=");
+                        "labelloc=t, forcelabels=true, pad=0.25, outputorder=edgesfirst,\n         label=");
   append_quoted (out, name);
   if (options->engine != MOPED_LAYOUT_ENGINE_DOT)
     g_string_append (out, ", splines=true");

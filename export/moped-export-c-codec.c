@@ -169,8 +169,9 @@ write_table (MopedCodeWriter *w,
       moped_code_writer_line (w, "static const wire_type_t s_%s_types [] = { %s };", c->ident, types->str);
     }
   moped_code_writer_blank (w);
-  moped_code_writer_comment (w, "The commands in the order of their numbers: name, field types, "
-                                "number of fields, the field PUB sockets send as topic (-1: the name)");
+  moped_code_writer_comment (w, "The commands in the order of their numbers: name and its length, "
+                                "field types, number of fields, the field PUB sockets send as topic "
+                                "(-1: the name)");
   moped_code_writer_line (w, "static const wire_command_t %s [] = {", p->commands_var);
   moped_code_writer_indent (w);
   for (guint i = 0; i < p->commands->len; i++)
@@ -179,10 +180,11 @@ write_table (MopedCodeWriter *w,
       g_autofree char *name = _moped_c_quote (_moped_c_name (c->element));
       g_autofree char *types = c->fields->len > 0 ? g_strdup_printf ("s_%s_types", c->ident) : g_strdup ("NULL");
 
-      moped_code_writer_line (w, "{ %s, %s, %u, %d },", name, types, c->fields->len, c->topic);
+      moped_code_writer_line (w, "{ %s, %" G_GSIZE_FORMAT ", %s, %u, %d },", name,
+                              strlen (_moped_c_name (c->element)), types, c->fields->len, c->topic);
     }
   moped_code_writer_comment (w, "Ends the table (and keeps it valid C when there are no commands)");
-  moped_code_writer_line (w, "{ NULL, NULL, 0, -1 }");
+  moped_code_writer_line (w, "{ NULL, 0, NULL, 0, -1 }");
   moped_code_writer_dedent (w);
   moped_code_writer_line (w, "};");
   moped_code_writer_line (w, "#define S_COUNT %u", p->commands->len);
@@ -294,11 +296,11 @@ write_get (MopedCodeWriter *w,
           moped_code_writer_line (w, "    *%s = wire_msg_strings (msg, %u);", f->ident, i);
           break;
         case MOPED_FIELD_BYTES:
-          moped_code_writer_line (w, "if (%s || %s) {", f->ident, f->size_ident);
-          moped_code_writer_line (w, "    const byte *value = wire_msg_bytes (msg, %u, %s);", i, f->size_ident);
-          moped_code_writer_line (w, "    if (%s)", f->ident);
-          moped_code_writer_line (w, "        *%s = value;", f->ident);
-          moped_code_writer_line (w, "}");
+          moped_code_writer_line (w, "if (%s)", f->ident);
+          moped_code_writer_line (w, "    *%s = wire_msg_bytes (msg, %u, %s);", f->ident, i, f->size_ident);
+          moped_code_writer_line (w, "else");
+          moped_code_writer_line (w, "if (%s)", f->size_ident);
+          moped_code_writer_line (w, "    wire_msg_bytes (msg, %u, %s);", i, f->size_ident);
           break;
         case MOPED_FIELD_FRAME:
           moped_code_writer_line (w, "if (%s)", f->ident);
@@ -385,19 +387,20 @@ write_test_command (MopedCodeWriter *w,
   moped_code_writer_line (w, "WIRE_CHECK (failures, rc == 0);");
   moped_code_writer_line (w, "rc = %s (msg, input);", c->protocol->recv_fn);
   moped_code_writer_line (w, "WIRE_CHECK (failures, rc == %s);", c->constant);
+  /* The values come back in locals named by position: no field name can clash. */
   for (guint i = 0; i < c->fields->len; i++)
     {
       MopedCField *f = g_ptr_array_index (c->fields, i);
 
       if (f->type == MOPED_FIELD_NUMBER)
-        moped_code_writer_line (w, "uint64_t %s = 0;", f->ident);
+        moped_code_writer_line (w, "uint64_t field_%u = 0;", i + 1);
       else
-        moped_code_writer_line (w, "%s%s = NULL;", _moped_c_field_c_type (f->type), f->ident);
-      g_string_append_printf (outs, ", &%s", f->ident);
+        moped_code_writer_line (w, "%sfield_%u = NULL;", _moped_c_field_c_type (f->type), i + 1);
+      g_string_append_printf (outs, ", &field_%u", i + 1);
       if (f->type == MOPED_FIELD_BYTES)
         {
-          moped_code_writer_line (w, "size_t %s = 0;", f->size_ident);
-          g_string_append_printf (outs, ", &%s", f->size_ident);
+          moped_code_writer_line (w, "size_t field_%u_size = 0;", i + 1);
+          g_string_append_printf (outs, ", &field_%u_size", i + 1);
         }
     }
   moped_code_writer_line (w, "rc = %s (msg%s);", c->get_fn, outs->str);
@@ -405,25 +408,26 @@ write_test_command (MopedCodeWriter *w,
   for (guint i = 0; i < c->fields->len; i++)
     {
       MopedCField *f = g_ptr_array_index (c->fields, i);
+      guint n = i + 1;
 
       switch (f->type)
         {
         case MOPED_FIELD_STRING:
         case MOPED_FIELD_LONGSTR:
-          moped_code_writer_line (w, "WIRE_CHECK (failures, %s && streq (%s, WIRE_SAMPLE_STRING));", f->ident, f->ident);
+          moped_code_writer_line (w, "WIRE_CHECK (failures, field_%u && streq (field_%u, WIRE_SAMPLE_STRING));", n, n);
           break;
         case MOPED_FIELD_NUMBER:
-          moped_code_writer_line (w, "WIRE_CHECK (failures, %s == WIRE_SAMPLE_NUMBER);", f->ident);
+          moped_code_writer_line (w, "WIRE_CHECK (failures, field_%u == WIRE_SAMPLE_NUMBER);", n);
           break;
         case MOPED_FIELD_STRINGS:
-          moped_code_writer_line (w, "WIRE_CHECK (failures, wire_strings_equal (%s, sample_strings));", f->ident);
+          moped_code_writer_line (w, "WIRE_CHECK (failures, wire_strings_equal (field_%u, sample_strings));", n);
           break;
         case MOPED_FIELD_BYTES:
-          moped_code_writer_line (w, "WIRE_CHECK (failures, %s && %s == WIRE_SAMPLE_BYTES_SIZE", f->ident, f->size_ident);
-          moped_code_writer_line (w, "                   && memcmp (%s, WIRE_SAMPLE_BYTES, %s) == 0);", f->ident, f->size_ident);
+          moped_code_writer_line (w, "WIRE_CHECK (failures, field_%u && field_%u_size == WIRE_SAMPLE_BYTES_SIZE", n, n);
+          moped_code_writer_line (w, "                   && memcmp (field_%u, WIRE_SAMPLE_BYTES, field_%u_size) == 0);", n, n);
           break;
         case MOPED_FIELD_FRAME:
-          moped_code_writer_line (w, "WIRE_CHECK (failures, %s && zframe_eq (%s, sample_frame));", f->ident, f->ident);
+          moped_code_writer_line (w, "WIRE_CHECK (failures, field_%u && zframe_eq (field_%u, sample_frame));", n, n);
           break;
         case MOPED_N_FIELD_TYPES:
         default:

@@ -68,15 +68,14 @@ static const char * const type_words[] = {
 };
 
 /* Names generated code gives the parameters and locals of the functions where fields
- * are parameters or locals too (send, get, handler, dispatch, codec test); a field
- * named like one of them is renamed. Also lowercase typedefs and macros of the
- * headers czmq includes, which cannot be variable names. */
+ * are parameters or locals too (send, get, handler, dispatch); a field named like one
+ * of them is renamed. Also lowercase typedefs and macros of the headers czmq
+ * includes, which cannot be variable names. */
 static const char * const local_words[] = {
-  "self", "from", "to", "output", "input", "handle", "msg", "rc", "command", "value",
-  "failures", "sample_strings", "sample_frame", "long_text", "verbose",
+  "self", "from", "to", "output", "handle", "msg", "command",
   "byte", "dbyte", "qbyte", "uint", "ulong", "ushort", "u_char", "u_short", "u_int",
   "u_long", "fd_set", "fd_mask", "jmp_buf", "sigjmp_buf", "va_list", "linux", "unix",
-  "i386", "sun", "streq", "strneq", "randof", "freen", "zmalloc", "inline",
+  "i386", "sun", "streq", "strneq", "randof", "freen", "zmalloc", "inline", "assert",
 };
 
 /* Members of the engine and options structs, beside one per socket; and the macros
@@ -85,6 +84,43 @@ static const char * const member_words[] = {
   "pipe", "poller", "msg", "state", "name", "verbose", "trace", "failed", "terminated",
   "linux", "unix", "i386", "sun", "inline",
 };
+
+/* Every global name of an export: a scope makes them unique, and the set lets fields
+ * avoid them (a parameter named like a function called in its body would hide it). */
+typedef struct
+{
+  MopedNameScope *scope;
+  GHashTable     *taken;
+} Globals;
+
+static Globals *
+globals_new (void)
+{
+  Globals *g = g_new0 (Globals, 1);
+
+  g->scope = moped_name_scope_new ();
+  g->taken = g_hash_table_new (g_str_hash, g_str_equal);
+  return g;
+}
+
+static void
+globals_free (Globals *g)
+{
+  g_hash_table_destroy (g->taken);
+  moped_name_scope_free (g->scope);
+  g_free (g);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Globals, globals_free)
+
+static const char *
+globals_add (Globals    *g,
+             const char *wanted)
+{
+  const char *name = moped_name_scope_add (g->scope, wanted);
+
+  g_hash_table_add (g->taken, (gpointer) name);
+  return name;
+}
 
 static gboolean
 word_in (const char         *ident,
@@ -120,7 +156,7 @@ whole_word_in (const char         *ident,
 /* A prefix for a node's (@gives_types) or protocol's (@gives_constants) names, unique
  * in @scope. */
 static char *
-add_prefix (MopedNameScope *scope,
+add_prefix (Globals        *scope,
             const char     *name,
             gboolean        gives_constants,
             gboolean        gives_types)
@@ -136,7 +172,7 @@ add_prefix (MopedNameScope *scope,
     prefixed = g_strdup (ident);
   /* A reserved word comes back as "int_"; as a prefix "int" reads better and
    * "int_new" cannot be a keyword. */
-  return g_strdup (moped_name_scope_add (scope, prefixed));
+  return g_strdup (globals_add (scope, prefixed));
 }
 
 static char *
@@ -151,14 +187,14 @@ strip_underscore (const char *ident)
 
 /* A global name "prefix_suffix" (or a type base), unique among all generated names. */
 static char *
-global_name (MopedNameScope *scope,
-             const char     *prefix,
-             const char     *suffix)
+global_name (Globals    *scope,
+             const char *prefix,
+             const char *suffix)
 {
   g_autofree char *base = strip_underscore (prefix);
   g_autofree char *wanted = g_strconcat (base, "_", suffix, NULL);
 
-  return g_strdup (moped_name_scope_add (scope, wanted));
+  return g_strdup (globals_add (scope, wanted));
 }
 
 static MopedNameScope *
@@ -389,6 +425,8 @@ _moped_c_model_free (MopedCModel *model)
   g_clear_object (&model->design);
   g_free (model->design_name);
   g_free (model->project);
+  g_free (model->banner);
+  g_free (model->user_banner);
   g_free (model);
 }
 
@@ -440,10 +478,9 @@ command_new (MopedCProtocol *protocol,
              MopedElement   *element,
              guint           id,
              MopedNameScope *commands_scope,
-             MopedNameScope *globals)
+             Globals        *globals)
 {
   MopedCCommand *c = g_new0 (MopedCCommand, 1);
-  g_autoptr(MopedNameScope) params = local_scope_new ();
   g_autoptr(GPtrArray) fields = moped_element_get_children_of_kind (element, MOPED_KIND_FIELD);
   g_autofree char *constant = NULL;
 
@@ -461,13 +498,6 @@ command_new (MopedCProtocol *protocol,
 
       f->element = g_ptr_array_index (fields, i);
       f->type = moped_element_get_enum (f->element, MOPED_PROP_TYPE);
-      f->ident = g_strdup (moped_name_scope_add (params, _moped_c_name (f->element)));
-      if (f->type == MOPED_FIELD_BYTES)
-        {
-          g_autofree char *size = g_strconcat (f->ident, " size", NULL);
-
-          f->size_ident = g_strdup (moped_name_scope_add (params, size));
-        }
       /* Subscriptions match the first frame: the first text field leads the way. */
       if (c->topic < 0 && i == 0 && (f->type == MOPED_FIELD_STRING || f->type == MOPED_FIELD_LONGSTR))
         c->topic = 0;
@@ -476,9 +506,62 @@ command_new (MopedCProtocol *protocol,
   return c;
 }
 
+/* A parameter name in @params that is no global name of the export: a field is a
+ * parameter of functions that call generated and library functions. */
+static char *
+add_param (MopedNameScope *params,
+           Globals        *globals,
+           const char     *wanted)
+{
+  for (;;)
+    {
+      const char *name = moped_name_scope_add (params, wanted);
+
+      if (!g_hash_table_contains (globals->taken, name))
+        return g_strdup (name);
+    }
+}
+
+/* Last, once every global name is known. */
+static void
+name_fields (MopedCModel *model,
+             Globals     *globals)
+{
+  for (guint i = 0; i < model->protocols->len; i++)
+    {
+      MopedCProtocol *p = g_ptr_array_index (model->protocols, i);
+
+      for (guint j = 0; j < p->commands->len; j++)
+        {
+          MopedCCommand *c = g_ptr_array_index (p->commands, j);
+          g_autoptr(MopedNameScope) params = local_scope_new ();
+
+          for (guint k = 0; k < c->fields->len; k++)
+            {
+              MopedCField *f = g_ptr_array_index (c->fields, k);
+              g_autofree char *ident = moped_name_to_identifier (_moped_c_name (f->element));
+              g_autofree char *wanted = NULL;
+
+              /* wire_, zmq_, zsock_...: the functions a codec calls */
+              if (word_in (ident, foreign_words, G_N_ELEMENTS (foreign_words)))
+                wanted = g_strconcat ("my_", ident, NULL);
+              else
+                wanted = g_strdup (ident);
+              f->ident = add_param (params, globals, wanted);
+              if (f->type == MOPED_FIELD_BYTES)
+                {
+                  g_autofree char *size = g_strconcat (f->ident, " size", NULL);
+
+                  f->size_ident = add_param (params, globals, size);
+                }
+            }
+        }
+    }
+}
+
 static void
 read_protocols (MopedCModel    *model,
-                MopedNameScope *globals,
+                Globals        *globals,
                 GPtrArray      *elements)
 {
   for (guint i = 0; i < elements->len; i++)
@@ -496,7 +579,7 @@ read_protocols (MopedCModel    *model,
 
 static void
 name_protocols (MopedCModel    *model,
-                MopedNameScope *globals)
+                Globals        *globals)
 {
   for (guint i = 0; i < model->protocols->len; i++)
     {
@@ -550,7 +633,7 @@ split_subscriptions (const char *text)
 
 static void
 read_nodes (MopedCModel    *model,
-            MopedNameScope *globals,
+            Globals        *globals,
             GPtrArray      *elements)
 {
   for (guint i = 0; i < elements->len; i++)
@@ -599,7 +682,7 @@ read_nodes (MopedCModel    *model,
 
 static void
 name_node (MopedCNode     *n,
-           MopedNameScope *globals)
+           Globals        *globals)
 {
   g_autoptr(GPtrArray) methods = moped_element_get_children_of_kind (n->element, MOPED_KIND_METHOD);
   g_autoptr(MopedNameScope) method_scope = moped_name_scope_new ();
@@ -796,10 +879,12 @@ add_route (MopedCSocket  *sender,
   add_node_unique (h->from_nodes, sender->node);
 }
 
-/* Commands of a link's protocol travel wherever the socket types allow and the
- * command's sender (none: either side) is the sending node. */
+/* Where a command travels: along the steps of the flows that use it; a command no
+ * flow uses travels over every link of its protocol where the socket types allow
+ * and its sender (none: either side) is the sending node. */
 static void
-route_link_commands (MopedCLink *l)
+route_link_commands (MopedCLink *l,
+                     GHashTable *in_flows)
 {
   if (l->protocol == NULL)
     return;
@@ -808,6 +893,8 @@ route_link_commands (MopedCLink *l)
       MopedCCommand *c = g_ptr_array_index (l->protocol->commands, i);
       MopedElement *sender = moped_element_get_ref (c->element, MOPED_PROP_SENDER);
 
+      if (g_hash_table_contains (in_flows, c->element))
+        continue;
       for (guint dir = 0; dir < 2; dir++)
         {
           MopedCSocket *s = dir ? l->to : l->from;
@@ -910,7 +997,7 @@ count_routes (GPtrArray     *routes,
 
 static void
 name_routes (MopedCNode     *n,
-             MopedNameScope *globals)
+             Globals        *globals)
 {
   for (guint i = 0; i < n->handlers->len; i++)
     {
@@ -1236,7 +1323,7 @@ _moped_c_link_bench_command (MopedCLink    *link,
 
 static void
 name_benches (MopedCModel    *model,
-              MopedNameScope *globals)
+              Globals        *globals)
 {
   for (guint i = 0; i < model->links->len; i++)
     {
@@ -1252,7 +1339,7 @@ name_benches (MopedCModel    *model,
       else
         wanted = g_strdup_printf ("bench %s %s to %s %s", l->from->node->ident, l->from->ident,
                                   l->to->node->ident, l->to->ident);
-      l->bench = g_strdup (moped_name_scope_add (globals, wanted));
+      l->bench = g_strdup (globals_add (globals, wanted));
     }
 }
 
@@ -1260,10 +1347,12 @@ MopedCModel *
 _moped_c_model_new (MopedDesign *design)
 {
   MopedCModel *model = g_new0 (MopedCModel, 1);
-  g_autoptr(MopedNameScope) globals = moped_name_scope_new ();
+  g_autoptr(Globals) globals = globals_new ();
   g_autoptr(GPtrArray) nodes = NULL;
   g_autoptr(GPtrArray) protocols = NULL;
   g_autoptr(GPtrArray) links = NULL;
+  g_autoptr(GPtrArray) steps = NULL;
+  g_autoptr(GHashTable) in_flows = NULL;
 
   model->design = g_object_ref (design);
   model->design_name = g_strdup (_moped_c_name (moped_design_get_root (design)));
@@ -1283,9 +1372,9 @@ _moped_c_model_new (MopedDesign *design)
     return model;
 
   /* File names of the shared code, and the self-test's program. */
-  moped_name_scope_add (globals, "wire");
-  moped_name_scope_add (globals, "selftest");
-  moped_name_scope_add (globals, "main");
+  globals_add (globals, "wire");
+  globals_add (globals, "selftest");
+  globals_add (globals, "main");
 
   nodes = moped_design_collect (design, MOPED_KIND_NODE);
   protocols = moped_design_collect (design, MOPED_KIND_PROTOCOL);
@@ -1294,9 +1383,13 @@ _moped_c_model_new (MopedDesign *design)
   read_protocols (model, globals, protocols);
   name_protocols (model, globals);
   read_links (model, links);
-  for (guint i = 0; i < model->links->len; i++)
-    route_link_commands (g_ptr_array_index (model->links, i));
+  steps = moped_design_collect (design, MOPED_KIND_STEP);
+  in_flows = g_hash_table_new (NULL, NULL);
+  for (guint i = 0; i < steps->len; i++)
+    g_hash_table_add (in_flows, moped_element_get_ref (g_ptr_array_index (steps, i), MOPED_PROP_COMMAND));
   read_flows (model);
+  for (guint i = 0; i < model->links->len; i++)
+    route_link_commands (g_ptr_array_index (model->links, i), in_flows);
   read_probes (model);
   for (guint i = 0; i < model->nodes->len; i++)
     {
@@ -1309,5 +1402,6 @@ _moped_c_model_new (MopedDesign *design)
     }
   read_requirements (model);
   name_benches (model, globals);
+  name_fields (model, globals);
   return model;
 }

@@ -394,6 +394,8 @@ static void
 write_engine_helpers (MopedCodeWriter *w,
                       MopedCNode      *n)
 {
+  if (n->sockets->len == 0)
+    return;
   moped_code_writer_blank (w);
   moped_code_writer_blank (w);
   moped_code_writer_comment (w, "Bind (@endpoint) or connect (>endpoint, or no prefix) a socket to each "
@@ -411,6 +413,8 @@ write_engine_helpers (MopedCodeWriter *w,
     "        next = strchr (next, ',');\n"
     "        if (next)\n"
     "            *next++ = 0;\n"
+    "        if (*endpoint == 0)\n"
+    "            continue;           //  A socket without a link, or an empty item\n"
     "        if (*endpoint == '@')\n"
     "            rc = zsock_bind (socket, \"%s\", endpoint + 1) == -1? -1: 0;\n"
     "        else\n"

@@ -192,6 +192,8 @@ struct _MopedCModel
   GPtrArray   *errors;         /* char *: why the design cannot be exported */
   GPtrArray   *warnings;       /* char *: what the user should know */
   GHashTable  *by_element;     /* MopedElement -> its C struct */
+  char        *banner;         /* the comment after a generated file's first line */
+  char        *user_banner;    /* the same for the user's files */
 };
 
 /* A generated file: its path, content, and whether it is the user's. */

@@ -17,7 +17,7 @@
 
 #define LINE(...) moped_code_writer_line (w, __VA_ARGS__)
 
-/* How often a run of repeated steps is played. */
+/* How often a run of repeated steps is played (validation plays them twice). */
 #define REPEATS 3
 
 static guint
@@ -63,10 +63,14 @@ static void
 write_types (MopedCodeWriter *w,
              MopedCModel     *model)
 {
-  LINE ("#define S_NODES %u%*s//  Nodes started", model->nodes->len, 13, "");
-  LINE ("#define S_RECEIVERS %u%*s//  Most places one step reaches", max_receivers (model) + 1, 9, "");
-  LINE ("#define S_TIMEOUT 10000%*s//  Msecs to wait for a message", 10, "");
-  LINE ("#define S_REPEATS %d%*s//  Times a run of repeated steps is played", REPEATS, 14, "");
+  {
+    g_autofree char *nodes = g_strdup_printf ("#define S_NODES %u", model->nodes->len);
+    g_autofree char *receivers = g_strdup_printf ("#define S_RECEIVERS %u", max_receivers (model) + 1);
+
+    LINE ("%-31s //  Nodes started", nodes);
+    LINE ("%-31s //  Most sockets one step reaches, + 1", receivers);
+    LINE ("%-31s //  Msecs to wait for a message", "#define S_TIMEOUT 10000");
+  }
   moped_code_writer_blank (w);
   moped_code_writer_lines (w,
     "//  A socket of a node: the node's index and the socket's name\n"

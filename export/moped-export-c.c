@@ -26,7 +26,8 @@ typedef struct
   MopedExportFile  file;
   char            *content;     /* what to write; NULL when nothing is written */
   gboolean         existed;     /* what planning saw, to notice later changes */
-  char            *seen_hash;
+  char            *seen;        /* the file's content then, NULL when it did not exist */
+  gsize            seen_length;
   char            *manifest_line;  /* NULL: not listed in the new manifest */
 } PlanEntry;
 
@@ -69,17 +70,14 @@ _moped_c_output_add (GPtrArray  *outputs,
   return output;
 }
 
-MopedCodeWriter *
-_moped_c_writer_begin (MopedCModel *model,
-                       const char  *file,
-                       const char  *job,
-                       gboolean     user_file)
+/* The origin comment of every file, wrapped once per export. */
+static char *
+banner (MopedCModel *model,
+        gboolean     user_file)
 {
   MopedCodeWriter *w = moped_code_writer_new (MOPED_C_INDENT, "//  ");
-  g_autofree char *first = g_strdup_printf ("%s: %s", file, job);
   g_autofree char *origin = NULL;
 
-  moped_code_writer_comment (w, first);
   moped_code_writer_line (w, "//");
   if (user_file)
     origin = g_strdup_printf ("Yours to edit. Moped wrote this file once, from the design “%s”, "
@@ -91,6 +89,23 @@ _moped_c_writer_begin (MopedCModel *model,
                               "rewrites this file. Your code goes in the files README.md lists as yours.",
                               model->design_name);
   moped_code_writer_comment (w, origin);
+  return moped_code_writer_finish (w);
+}
+
+MopedCodeWriter *
+_moped_c_writer_begin (MopedCModel *model,
+                       const char  *file,
+                       const char  *job,
+                       gboolean     user_file)
+{
+  MopedCodeWriter *w = moped_code_writer_new (MOPED_C_INDENT, "//  ");
+  g_autofree char *first = g_strdup_printf ("%s: %s", file, job);
+  char **cached = user_file ? &model->user_banner : &model->banner;
+
+  if (*cached == NULL)
+    *cached = banner (model, user_file);
+  moped_code_writer_comment (w, first);
+  moped_code_writer_lines (w, *cached);
   return w;
 }
 
@@ -253,11 +268,35 @@ read_manifest (const char *directory,
   return entries;
 }
 
+/* A 64-bit checksum (FNV-1a's constants, over 8-byte words): the manifest only needs
+ * to recognise edits, and a cryptographic hash of every file would be most of the
+ * time an export takes. */
 static char *
 hash_text (const char *text,
            gsize       length)
 {
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) text, length);
+  guint64 hash = G_GUINT64_CONSTANT (0xcbf29ce484222325) ^ length;
+  gsize i = 0;
+
+  for (; i + 8 <= length; i += 8)
+    {
+      guint64 word;
+
+      memcpy (&word, text + i, 8);
+      hash = (hash ^ GUINT64_FROM_LE (word)) * G_GUINT64_CONSTANT (0x100000001b3);
+      hash ^= hash >> 29;
+    }
+  for (; i < length; i++)
+    hash = (hash ^ (guchar) text[i]) * G_GUINT64_CONSTANT (0x100000001b3);
+  return g_strdup_printf ("%016" G_GINT64_MODIFIER "x", hash);
+}
+
+static gboolean
+same_text (const char *text,
+           gsize       length,
+           const char *other)
+{
+  return text != NULL && other != NULL && strlen (other) == length && memcmp (text, other, length) == 0;
 }
 
 /* ---- finding what a user's file defines ---------------------------------------------- */
@@ -386,7 +425,7 @@ plan_entry_free (gpointer data)
   g_free (e->file.path);
   g_free (e->file.note);
   g_free (e->content);
-  g_free (e->seen_hash);
+  g_free (e->seen);
   g_free (e->manifest_line);
   g_free (e);
 }
@@ -398,16 +437,10 @@ plan_entry_new (MopedExportPlan *plan,
 {
   PlanEntry *e = g_new0 (PlanEntry, 1);
   g_autofree char *full = g_build_filename (plan->directory, path, NULL);
-  g_autofree char *current = NULL;
-  gsize length = 0;
 
   e->file.path = g_strdup (path);
   e->file.user_file = user_file;
-  if (g_file_get_contents (full, &current, &length, NULL))
-    {
-      e->existed = TRUE;
-      e->seen_hash = hash_text (current, length);
-    }
+  e->existed = g_file_get_contents (full, &e->seen, &e->seen_length, NULL);
   g_ptr_array_add (plan->entries, e);
   return e;
 }
@@ -433,7 +466,9 @@ plan_generated (MopedExportPlan *plan,
                 MopedExportFlags flags)
 {
   PlanEntry *e = plan_entry_new (plan, output->path, FALSE);
-  g_autofree char *hash = hash_text (output->content, strlen (output->content));
+  gsize length = strlen (output->content);
+  g_autofree char *hash = hash_text (output->content, length);
+  g_autofree char *seen_hash = NULL;
 
   e->manifest_line = manifest_line ("generated", hash, output->path, NULL);
   if (!e->existed)
@@ -442,18 +477,19 @@ plan_generated (MopedExportPlan *plan,
       e->content = g_strdup (output->content);
       return;
     }
-  if (g_str_equal (e->seen_hash, hash))
+  if (same_text (output->content, length, e->seen) && e->seen_length == length)
     {
       e->file.action = MOPED_EXPORT_UNCHANGED;
       return;
     }
   e->file.action = MOPED_EXPORT_REWRITE;
   e->content = g_strdup (output->content);
+  seen_hash = hash_text (e->seen, e->seen_length);
   if (known == NULL)
     e->file.note = g_strdup ("exists, but Moped did not write it");
   else if (known->user_file)
     e->file.note = g_strdup ("was your file in an earlier export");
-  else if (!g_str_equal (known->hash, e->seen_hash))
+  else if (!g_str_equal (known->hash, seen_hash))
     e->file.note = g_strdup ("edited by hand since the last export: those edits would be lost");
   else
     return;
@@ -467,20 +503,32 @@ plan_user (MopedExportPlan *plan,
            MopedExportFlags flags)
 {
   PlanEntry *e = plan_entry_new (plan, output->path, TRUE);
-  g_autofree char *full = g_build_filename (plan->directory, output->path, NULL);
-  g_autofree char *current = NULL;
+  const char *current = e->seen;
   g_autoptr(GHashTable) defined = NULL;
   g_autoptr(GString) appended = NULL;
   g_autoptr(GString) names = NULL;
+  g_autofree char *seen_hash = NULL;
   const char *hash;
 
-  if (!e->existed || !g_file_get_contents (full, &current, NULL, NULL))
+  if (!e->existed || (known != NULL && !known->user_file))
     {
       g_autofree char *new_hash = hash_text (output->content, strlen (output->content));
 
-      e->file.action = MOPED_EXPORT_CREATE;
+      e->file.action = e->existed ? MOPED_EXPORT_REWRITE : MOPED_EXPORT_CREATE;
       e->content = g_strdup (output->content);
       e->manifest_line = manifest_line ("user", new_hash, output->path, output->symbols);
+      /* The path held a generated file (the design's names moved): it becomes yours. */
+      if (e->existed)
+        {
+          seen_hash = hash_text (e->seen, e->seen_length);
+          if (g_str_equal (known->hash, seen_hash))
+            e->file.note = g_strdup ("was generated in an earlier export; now yours");
+          else
+            {
+              e->file.note = g_strdup ("was generated in an earlier export, and edited by hand since");
+              e->file.blocked = (flags & MOPED_EXPORT_FORCE) == 0;
+            }
+        }
       return;
     }
 
@@ -516,7 +564,9 @@ plan_user (MopedExportPlan *plan,
   else
     {
       e->file.action = MOPED_EXPORT_KEEP;
-      hash = known != NULL ? known->hash : e->seen_hash;
+      if (known == NULL)
+        seen_hash = hash_text (e->seen, e->seen_length);
+      hash = known != NULL ? known->hash : seen_hash;
     }
   if (known == NULL)
     {
@@ -526,8 +576,13 @@ plan_user (MopedExportPlan *plan,
                                   note != NULL ? note : "", NULL);
       e->file.blocked = (flags & MOPED_EXPORT_FORCE) == 0 && e->file.action == MOPED_EXPORT_APPEND;
     }
-  else if (!g_str_equal (known->hash, e->seen_hash) && e->file.note == NULL)
-    e->file.note = g_strdup ("edited by you");
+  else if (e->file.note == NULL)
+    {
+      if (seen_hash == NULL)
+        seen_hash = hash_text (e->seen, e->seen_length);
+      if (!g_str_equal (known->hash, seen_hash))
+        e->file.note = g_strdup ("edited by you");
+    }
   if (hash == NULL)
     {
       g_autofree char *new_hash = hash_text (appended->str, appended->len);
@@ -551,6 +606,7 @@ plan_stale (MopedExportPlan *plan,
     {
       const char *path = l->data;
       ManifestEntry *known = g_hash_table_lookup (manifest, path);
+      g_autofree char *seen_hash = NULL;
       PlanEntry *e;
 
       if (g_hash_table_contains (produced, path))
@@ -569,7 +625,7 @@ plan_stale (MopedExportPlan *plan,
             g_strdup_printf ("%s is no longer part of the design: it is kept, and no longer built",
                              path));
         }
-      else if (g_str_equal (known->hash, e->seen_hash))
+      else if (g_str_equal (known->hash, (seen_hash = hash_text (e->seen, e->seen_length))))
         e->file.action = MOPED_EXPORT_REMOVE;
       else
         {
@@ -588,8 +644,8 @@ build_manifest (MopedExportPlan *plan)
 
   g_string_append (s,
     "# " MANIFEST_NAME ": what `moped export c` wrote here. Do not edit.\n"
-    "# One line per file: generated or user (yours), the SHA-256 of the content Moped\n"
-    "# last wrote, the path, and for your files the functions they must define.\n"
+    "# One line per file: generated or user (yours), a 64-bit checksum of the content\n"
+    "# Moped last wrote, the path, and for your files the functions they must define.\n"
     MANIFEST_MAGIC "\n");
   for (guint i = 0; i < plan->entries->len; i++)
     {
@@ -683,13 +739,12 @@ unchanged_since_planning (MopedExportPlan *plan,
       PlanEntry *e = g_ptr_array_index (plan->entries, i);
       g_autofree char *full = g_build_filename (plan->directory, e->file.path, NULL);
       g_autofree char *current = NULL;
-      g_autofree char *hash = NULL;
-      gsize length;
-      gboolean exists = g_file_get_contents (full, &current, &length, NULL);
+      gsize length = 0;
+      gboolean exists = e->existed ? g_file_get_contents (full, &current, &length, NULL)
+                                   : g_file_test (full, G_FILE_TEST_EXISTS);
 
-      if (exists)
-        hash = hash_text (current, length);
-      if (exists != e->existed || (exists && !g_str_equal (hash, e->seen_hash)))
+      if (exists != e->existed ||
+          (exists && (length != e->seen_length || memcmp (current, e->seen, length) != 0)))
         {
           g_set_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_CHANGED,
                        "%s changed after the export was planned; nothing was written", full);
@@ -699,24 +754,34 @@ unchanged_since_planning (MopedExportPlan *plan,
   return TRUE;
 }
 
+/* A file that exists is replaced atomically (a temporary file renamed over it); a new
+ * one is written in place: there is nothing to keep if writing it fails. Directories
+ * made are remembered in @made. */
 static gboolean
 write_file (const char  *directory,
             const char  *path,
             const char  *content,
+            gboolean     exists,
+            GHashTable  *made,
             GError     **error)
 {
   g_autofree char *full = g_build_filename (directory, path, NULL);
   g_autofree char *parent = g_path_get_dirname (full);
+  GFileSetContentsFlags flags = exists ? G_FILE_SET_CONTENTS_CONSISTENT : G_FILE_SET_CONTENTS_NONE;
 
-  if (g_mkdir_with_parents (parent, 0755) != 0)
+  if (!g_hash_table_contains (made, parent))
     {
-      int saved = errno;
+      if (g_mkdir_with_parents (parent, 0755) != 0)
+        {
+          int saved = errno;
 
-      g_set_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_IO,
-                   "cannot create %s: %s", parent, g_strerror (saved));
-      return FALSE;
+          g_set_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_IO,
+                       "cannot create %s: %s", parent, g_strerror (saved));
+          return FALSE;
+        }
+      g_hash_table_add (made, g_steal_pointer (&parent));
     }
-  if (!g_file_set_contents (full, content, -1, error))
+  if (!g_file_set_contents_full (full, content, -1, flags, 0644, error))
     {
       g_prefix_error (error, "cannot write %s: ", full);
       return FALSE;
@@ -728,6 +793,8 @@ gboolean
 moped_export_plan_run (MopedExportPlan  *plan,
                        GError          **error)
 {
+  g_autoptr(GHashTable) made = NULL;
+
   g_return_val_if_fail (plan != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
@@ -739,11 +806,13 @@ moped_export_plan_run (MopedExportPlan  *plan,
     }
   if (!unchanged_since_planning (plan, error))
     return FALSE;
+  made = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (guint i = 0; i < plan->entries->len; i++)
     {
       PlanEntry *e = g_ptr_array_index (plan->entries, i);
 
-      if (e->content != NULL && !write_file (plan->directory, e->file.path, e->content, error))
+      if (e->content != NULL &&
+          !write_file (plan->directory, e->file.path, e->content, e->existed, made, error))
         return FALSE;
       if (e->file.action == MOPED_EXPORT_REMOVE)
         {
@@ -760,7 +829,8 @@ moped_export_plan_run (MopedExportPlan  *plan,
         }
     }
   /* Last, so that an interrupted export is planned again from the old manifest. */
-  if (plan->manifest_changes && !write_file (plan->directory, MANIFEST_NAME, plan->manifest, error))
+  if (plan->manifest_changes &&
+      !write_file (plan->directory, MANIFEST_NAME, plan->manifest, TRUE, made, error))
     return FALSE;
   plan->done = TRUE;
   return TRUE;

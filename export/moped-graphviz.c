@@ -12,6 +12,9 @@
 
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
+#include <graphviz/gvplugin.h>
+#include <graphviz/gvplugin_device.h>
+#include <graphviz/gvplugin_render.h>
 
 #include "moped-graphviz.h"
 #include "moped-render.h"
@@ -25,6 +28,10 @@ static const char * const direction_names[] = { "LR", "TB" };
 G_STATIC_ASSERT (G_N_ELEMENTS (direction_names) == MOPED_N_LAYOUT_DIRECTIONS);
 static const char * const output_names[] = { "positions", "drawing", "svg" };
 G_STATIC_ASSERT (G_N_ELEMENTS (output_names) == MOPED_N_GRAPHVIZ_OUTPUTS);
+/* Text flags pass through as graphviz has them. */
+G_STATIC_ASSERT (MOPED_GRAPHVIZ_FONT_BOLD == HTML_BF);
+G_STATIC_ASSERT (MOPED_GRAPHVIZ_FONT_ITALIC == HTML_IF);
+G_STATIC_ASSERT (MOPED_GRAPHVIZ_FONT_UNDERLINE == HTML_UL);
 
 static gboolean
 name_lookup (const char * const *names,
@@ -100,6 +107,7 @@ moped_graphviz_output_from_name (const char          *name,
 
 /* ---- the one context ------------------------------------------------------ */
 
+static gvplugin_library_t geometry_library;
 static GVC_t *context;
 static GThread *context_thread;
 static GString *messages;
@@ -121,6 +129,7 @@ get_context (void)
       messages = g_string_new (NULL);
       agseterrf (collect_message);
       context = gvContext ();
+      gvAddLibrary (context, &geometry_library);
     }
   g_assert (context_thread == g_thread_self ());
   return context;
@@ -136,51 +145,46 @@ set_layout_error (GError    **error,
                "%s%s%s", what, *details ? ": " : "", details);
 }
 
-/* ---- xdot drawing operations to geometry -------------------------------- */
+/* ---- drawing: a render plugin of our own ---------------------------------- */
 
-/* Graphviz draws in y-up points inside its bounding box; we flip once, here. */
+/* Graphviz hands its drawing to renderer plugins; ours, "moped", writes each shape
+ * and text as one line of plain geometry (moped_graphviz_geometry_parse() reads
+ * it). It asks for graph coordinates (GVRENDER_DOES_TRANSFORM), which are points
+ * with y up inside the bounding box; we flip them once, here. */
 typedef struct
 {
   double   left, top;   /* graphviz coordinates of our origin */
   GString *out;
 } Frame;
 
-typedef struct
-{
-  double  stroke[4];
-  double  fill[4];
-  double  line_width;
-  int     line_style;
-  char   *font;
-  double  font_size;
-  guint   font_flags;
-} PenState;
-
-static void
-pen_state_reset (PenState *pen)
-{
-  static const double black[4] = { 0, 0, 0, 1 };
-
-  memcpy (pen->stroke, black, sizeof black);
-  memcpy (pen->fill, black, sizeof black);
-  pen->line_width = 1;
-  pen->line_style = MOPED_GRAPHVIZ_LINE_SOLID;
-  g_free (pen->font);
-  pen->font = g_strdup ("Times-Roman");
-  pen->font_size = 14;
-  pen->font_flags = 0;
-}
-
+/* Hundredths of a point are far below what anyone sees, and keep output stable.
+ * Written by hand: printf's locale-proof float formatting was a good part of the
+ * layout helper's time on large graphs. */
 static void
 append_number (GString *out,
                double   value)
 {
-  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+  char digits[32];
+  char *p = digits + sizeof digits;
+  gint64 hundredths;
+  gboolean negative;
 
-  /* Hundredths of a point are far below what anyone sees, and keep output stable. */
-  if (fabs (value) < 0.005)
+  if (!isfinite (value))
     value = 0;
-  g_string_append (out, g_ascii_formatd (buffer, sizeof buffer, "%.2f", value));
+  hundredths = (gint64) llround (CLAMP (value, -1e15, 1e15) * 100);
+  negative = hundredths < 0;
+  if (negative)
+    hundredths = -hundredths;
+  *--p = (char) ('0' + hundredths % 10);
+  *--p = (char) ('0' + hundredths / 10 % 10);
+  *--p = '.';
+  hundredths /= 100;
+  do
+    *--p = (char) ('0' + hundredths % 10);
+  while ((hundredths /= 10) > 0);
+  if (negative)
+    *--p = '-';
+  g_string_append_len (out, p, digits + sizeof digits - p);
 }
 
 static void
@@ -225,283 +229,150 @@ parse_color (const char *text,
   return TRUE;
 }
 
-/* A cursor over one xdot attribute: numbers and "N -bytes" strings. */
-typedef struct
-{
-  const char *p;
-  const char *end;
-} XdotReader;
-
-static void
-skip_space (XdotReader *r)
-{
-  while (r->p < r->end && g_ascii_isspace (*r->p))
-    r->p++;
-}
-
-static gboolean
-read_number (XdotReader *r,
-             double     *value)
-{
-  char *stop;
-
-  skip_space (r);
-  *value = g_ascii_strtod (r->p, &stop);
-  if (stop == r->p)
-    return FALSE;
-  r->p = stop;
-  return TRUE;
-}
-
-static char *
-read_string (XdotReader *r)
-{
-  double n;
-
-  if (!read_number (r, &n) || n < 0)
-    return NULL;
-  skip_space (r);
-  if (r->p >= r->end || *r->p != '-' || r->p + 1 + (gsize) n > r->end)
-    return NULL;
-  r->p += 1 + (gsize) n;
-  return g_strndup (r->p - (gsize) n, (gsize) n);
-}
-
 static void
 append_point (const Frame *frame,
-              double       x,
-              double       y)
+              pointf       point)
 {
   g_string_append_c (frame->out, ' ');
-  append_number (frame->out, x - frame->left);
+  append_number (frame->out, point.x - frame->left);
   g_string_append_c (frame->out, ' ');
-  append_number (frame->out, frame->top - y);
+  append_number (frame->out, frame->top - point.y);
 }
 
+static const double transparent[4] = { 0, 0, 0, 0 };
+
 static void
-append_shape_head (const Frame    *frame,
-                   const PenState *pen,
-                   const char     *kind,
-                   gboolean        filled)
+append_shape (GVJ_t      *job,
+              const char *kind,
+              gboolean    filled,
+              pointf     *points,
+              int         n_points)
 {
+  Frame *frame = job->context;
+  obj_state_t *obj = job->obj;
+  int style = obj->pen == PEN_DASHED ? MOPED_GRAPHVIZ_LINE_DASHED
+            : obj->pen == PEN_DOTTED ? MOPED_GRAPHVIZ_LINE_DOTTED
+            : MOPED_GRAPHVIZ_LINE_SOLID;
+
   g_string_append_printf (frame->out, "%s\t%d\t", kind, filled ? 1 : 0);
-  append_color (frame->out, pen->stroke);
+  append_color (frame->out, obj->pen == PEN_NONE ? transparent : obj->pencolor.u.RGBA);
   g_string_append_c (frame->out, '\t');
-  append_color (frame->out, pen->fill);
+  append_color (frame->out, filled ? obj->fillcolor.u.RGBA : transparent);
   g_string_append_c (frame->out, '\t');
-  append_number (frame->out, pen->line_width);
-  g_string_append_printf (frame->out, "\t%d\t", pen->line_style);
-}
-
-static gboolean
-emit_points (XdotReader     *r,
-             const Frame    *frame,
-             const PenState *pen,
-             const char     *kind,
-             gboolean        filled)
-{
-  double n;
-
-  if (!read_number (r, &n) || n < 1 || n > 1e6)
-    return FALSE;
-  append_shape_head (frame, pen, kind, filled);
-  for (guint i = 0; i < (guint) n; i++)
-    {
-      double x, y;
-
-      if (!read_number (r, &x) || !read_number (r, &y))
-        return FALSE;
-      append_point (frame, x, y);
-    }
+  append_number (frame->out, obj->penwidth);
+  g_string_append_printf (frame->out, "\t%d\t", style);
+  for (int i = 0; i < n_points; i++)
+    append_point (frame, points[i]);
   g_string_append_c (frame->out, '\n');
-  return TRUE;
-}
-
-static gboolean
-emit_ellipse (XdotReader     *r,
-              const Frame    *frame,
-              const PenState *pen,
-              gboolean        filled)
-{
-  double x, y, rx, ry;
-
-  if (!read_number (r, &x) || !read_number (r, &y) ||
-      !read_number (r, &rx) || !read_number (r, &ry))
-    return FALSE;
-  append_shape_head (frame, pen, "ellipse", filled);
-  append_point (frame, x, y);
-  g_string_append_c (frame->out, ' ');
-  append_number (frame->out, rx);
-  g_string_append_c (frame->out, ' ');
-  append_number (frame->out, ry);
-  g_string_append_c (frame->out, '\n');
-  return TRUE;
-}
-
-static gboolean
-emit_text (XdotReader     *r,
-           const Frame    *frame,
-           const PenState *pen)
-{
-  double x, y, align, width;
-  g_autofree char *text = NULL;
-  g_autofree char *escaped_text = NULL;
-  g_autofree char *escaped_font = NULL;
-
-  if (!read_number (r, &x) || !read_number (r, &y) ||
-      !read_number (r, &align) || !read_number (r, &width) ||
-      (text = read_string (r)) == NULL)
-    return FALSE;
-  escaped_text = g_strescape (text, "");
-  escaped_font = g_strescape (pen->font, "");
-  g_string_append (frame->out, "text\t");
-  append_color (frame->out, pen->stroke);
-  g_string_append_printf (frame->out, "\t%s\t", escaped_font);
-  append_number (frame->out, pen->font_size);
-  g_string_append_printf (frame->out, "\t%u\t%d\t", pen->font_flags, (int) align);
-  append_point (frame, x, y);
-  g_string_append_c (frame->out, '\t');
-  append_number (frame->out, width);
-  g_string_append_printf (frame->out, "\t%s\n", escaped_text);
-  return TRUE;
 }
 
 static void
-apply_style (PenState   *pen,
-             const char *style)
+draw_polygon (GVJ_t  *job,
+              pointf *points,
+              int     n_points,
+              int     filled)
 {
-  if (g_str_equal (style, "dashed"))
-    pen->line_style = MOPED_GRAPHVIZ_LINE_DASHED;
-  else if (g_str_equal (style, "dotted"))
-    pen->line_style = MOPED_GRAPHVIZ_LINE_DOTTED;
-  else if (g_str_equal (style, "solid"))
-    pen->line_style = MOPED_GRAPHVIZ_LINE_SOLID;
-  else if (g_str_equal (style, "bold"))
-    pen->line_width = 2;
-  else if (g_str_has_prefix (style, "setlinewidth("))
-    pen->line_width = g_ascii_strtod (style + strlen ("setlinewidth("), NULL);
-}
-
-/* One xdot operation; FALSE when the text does not follow the xdot grammar. */
-static gboolean
-emit_op (XdotReader  *r,
-         const Frame *frame,
-         PenState    *pen)
-{
-  char op = *r->p++;
-  g_autofree char *text = NULL;
-  double number;
-
-  switch (op)
-    {
-    case 'E': return emit_ellipse (r, frame, pen, TRUE);
-    case 'e': return emit_ellipse (r, frame, pen, FALSE);
-    case 'P': return emit_points (r, frame, pen, "polygon", TRUE);
-    case 'p': return emit_points (r, frame, pen, "polygon", FALSE);
-    case 'L': return emit_points (r, frame, pen, "polyline", FALSE);
-    case 'B': return emit_points (r, frame, pen, "bezier", FALSE);
-    case 'b': return emit_points (r, frame, pen, "bezier", TRUE);
-    case 'T': return emit_text (r, frame, pen);
-    case 't':
-      if (!read_number (r, &number))
-        return FALSE;
-      pen->font_flags = (guint) number;
-      return TRUE;
-    case 'F':
-      if (!read_number (r, &pen->font_size) || (text = read_string (r)) == NULL)
-        return FALSE;
-      g_free (pen->font);
-      pen->font = g_steal_pointer (&text);
-      return TRUE;
-    case 'C':
-    case 'c':
-      if ((text = read_string (r)) == NULL)
-        return FALSE;
-      /* Gradients and names we never write fall back to the previous colour. */
-      parse_color (text, op == 'C' ? pen->fill : pen->stroke);
-      return TRUE;
-    case 'S':
-      if ((text = read_string (r)) == NULL)
-        return FALSE;
-      apply_style (pen, text);
-      return TRUE;
-    case 'I':
-      {
-        double ignored;
-
-        /* Moped's graphs have no images; skip the operation. */
-        for (guint i = 0; i < 4; i++)
-          if (!read_number (r, &ignored))
-            return FALSE;
-        text = read_string (r);
-        return text != NULL;
-      }
-    default:
-      return FALSE;
-    }
+  append_shape (job, "polygon", filled != 0, points, n_points);
 }
 
 static void
-emit_xdot (const Frame *frame,
-           void        *object,
-           const char  *attribute)
+draw_polyline (GVJ_t  *job,
+               pointf *points,
+               int     n_points)
 {
-  const char *value = agget (object, (char *) attribute);
-  XdotReader r;
-  PenState pen = { 0 };
+  append_shape (job, "polyline", FALSE, points, n_points);
+}
 
-  if (value == NULL || *value == '\0')
+static void
+draw_bezier (GVJ_t  *job,
+             pointf *points,
+             int     n_points,
+             int     arrow_at_start,
+             int     arrow_at_end,
+             int     filled)
+{
+  append_shape (job, "bezier", filled != 0, points, n_points);
+}
+
+/* Graphviz gives the centre and a corner; we keep the centre and the radii. */
+static void
+draw_ellipse (GVJ_t  *job,
+              pointf *points,
+              int     filled)
+{
+  Frame *frame = job->context;
+  pointf shape[2] = {
+    points[0],
+    { frame->left + points[1].x - points[0].x, frame->top - (points[1].y - points[0].y) },
+  };
+
+  append_shape (job, "ellipse", filled != 0, shape, 2);
+}
+
+/* @point is on the baseline; span->just says which end of the text it is at. */
+static void
+draw_text (GVJ_t      *job,
+           pointf      point,
+           textspan_t *span)
+{
+  Frame *frame = job->context;
+  obj_state_t *obj = job->obj;
+  g_autofree char *text = NULL;
+  g_autofree char *font = NULL;
+
+  if (span->str == NULL || *span->str == '\0' || obj->pen == PEN_NONE)
     return;
-  r.p = value;
-  r.end = value + strlen (value);
-  pen_state_reset (&pen);
-  for (;;)
-    {
-      skip_space (&r);
-      if (r.p >= r.end)
-        break;
-      if (!emit_op (&r, frame, &pen))
-        {
-          g_warning ("Unexpected drawing operation in “%s”", attribute);
-          break;
-        }
-    }
-  g_free (pen.font);
+  text = g_strescape (span->str, "");
+  font = g_strescape (span->font != NULL && span->font->name != NULL ? span->font->name : "Sans", "");
+  g_string_append (frame->out, "text\t");
+  append_color (frame->out, obj->pencolor.u.RGBA);
+  g_string_append_printf (frame->out, "\t%s\t", font);
+  append_number (frame->out, span->font != NULL ? span->font->size : 14);
+  g_string_append_printf (frame->out, "\t%u\t%d\t", span->font != NULL ? (guint) span->font->flags : 0,
+                          span->just == 'l' ? -1 : span->just == 'r' ? 1 : 0);
+  append_point (frame, point);
+  g_string_append_c (frame->out, '\t');
+  append_number (frame->out, span->size.x);
+  g_string_append_printf (frame->out, "\t%s\n", text);
 }
 
-static void
-emit_edges (const Frame        *frame,
-            Agraph_t           *g,
-            const char * const *attributes)
-{
-  for (Agnode_t *n = agfstnode (g); n != NULL; n = agnxtnode (g, n))
-    for (Agedge_t *e = agfstout (g, n); e != NULL; e = agnxtout (g, e))
-      for (guint i = 0; attributes[i] != NULL; i++)
-        emit_xdot (frame, e, attributes[i]);
-}
+static gvrender_engine_t geometry_engine = {
+  .textspan = draw_text,
+  .ellipse = draw_ellipse,
+  .polygon = draw_polygon,
+  .beziercurve = draw_bezier,
+  .polyline = draw_polyline,
+};
 
-static void
-emit_drawing (const Frame *frame,
-              Agraph_t    *g)
-{
-  static const char * const edge_lines[] = { "_draw_", "_tdraw_", "_hdraw_", NULL };
-  static const char * const edge_labels[] = { "_ldraw_", "_xldraw_", "_tldraw_", "_hldraw_", NULL };
+static gvrender_features_t geometry_render_features = {
+  GVRENDER_DOES_TRANSFORM, 0., NULL, 0, RGBA_DOUBLE,
+};
 
-  emit_xdot (frame, g, "_draw_");
-  emit_xdot (frame, g, "_ldraw_");
-  emit_edges (frame, g, edge_lines);
-  for (Agnode_t *n = agfstnode (g); n != NULL; n = agnxtnode (g, n))
-    {
-      emit_xdot (frame, n, "_draw_");
-      emit_xdot (frame, n, "_ldraw_");
-      emit_xdot (frame, n, "_xldraw_");
-    }
-  /* Link labels last, so a line never hides them. */
-  emit_edges (frame, g, edge_labels);
-}
+static gvdevice_features_t geometry_device_features = {
+  GVDEVICE_DOES_TRUECOLOR | OUTPUT_NOT_REQUIRED, { 0., 0. }, { 0., 0. }, { 72., 72. },
+};
 
-static void
-emit_geometry (Agraph_t *g,
+static gvplugin_installed_t geometry_renderers[] = {
+  { 0, "moped", 1, &geometry_engine, &geometry_render_features },
+  { 0, NULL, 0, NULL, NULL },
+};
+
+static gvplugin_installed_t geometry_devices[] = {
+  { 0, "moped:moped", 1, NULL, &geometry_device_features },
+  { 0, NULL, 0, NULL, NULL },
+};
+
+static gvplugin_api_t geometry_apis[] = {
+  { API_render, geometry_renderers },
+  { API_device, geometry_devices },
+  { (api_t) 0, NULL },
+};
+
+static gvplugin_library_t geometry_library = { (char *) "moped", geometry_apis };
+
+static gboolean
+emit_geometry (GVC_t    *gvc,
+               Agraph_t *g,
                GString  *out,
                gboolean  drawing)
 {
@@ -528,8 +399,7 @@ emit_geometry (Agraph_t *g,
       append_number (out, h);
       g_string_append_c (out, '\n');
     }
-  if (drawing)
-    emit_drawing (&frame, g);
+  return !drawing || gvRenderContext (gvc, g, "moped", &frame) == 0;
 }
 
 static GBytes *
@@ -538,12 +408,12 @@ render (GVC_t               *gvc,
         MopedGraphvizOutput  output,
         GError             **error)
 {
-  char *data = NULL;
-  unsigned int length = 0;
   GString *out;
 
   if (output == MOPED_GRAPHVIZ_OUTPUT_SVG)
     {
+      char *data = NULL;
+      unsigned int length = 0;
       GBytes *bytes;
 
       if (gvRenderData (gvc, g, "svg", &data, &length) != 0)
@@ -555,19 +425,13 @@ render (GVC_t               *gvc,
       gvFreeRenderData (data);
       return bytes;
     }
-
-  if (output == MOPED_GRAPHVIZ_OUTPUT_DRAWING)
-    {
-      /* Rendering as xdot fills the _draw_ attributes we read back. */
-      if (gvRenderData (gvc, g, "xdot", &data, &length) != 0)
-        {
-          set_layout_error (error, "Graphviz could not draw the graph");
-          return NULL;
-        }
-      gvFreeRenderData (data);
-    }
   out = g_string_new (NULL);
-  emit_geometry (g, out, output == MOPED_GRAPHVIZ_OUTPUT_DRAWING);
+  if (!emit_geometry (gvc, g, out, output == MOPED_GRAPHVIZ_OUTPUT_DRAWING))
+    {
+      g_string_free (out, TRUE);
+      set_layout_error (error, "Graphviz could not draw the graph");
+      return NULL;
+    }
   return g_string_free_to_bytes (out);
 }
 

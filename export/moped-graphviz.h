@@ -88,7 +88,7 @@ typedef enum
   MOPED_GRAPHVIZ_LINE_DOTTED,
 } MopedGraphvizLineStyle;
 
-/* Font flags as graphviz's xdot "t" operation has them. */
+/* Font flags, with graphviz's values (HTML_BF, HTML_IF, HTML_UL). */
 typedef enum
 {
   MOPED_GRAPHVIZ_FONT_BOLD      = 1 << 0,

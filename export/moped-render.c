@@ -229,39 +229,78 @@ create_pango_context (void)
   return context;
 }
 
+/* A text graphviz placed, shaped once: labels such as "bind" or "DEALER" repeat. */
+typedef struct
+{
+  PangoLayout *layout;
+  double       width;
+  double       baseline;
+} ShapedText;
+
 static void
-paint_text (cairo_t               *cr,
-            PangoContext          *pango,
+shaped_text_free (gpointer data)
+{
+  ShapedText *shaped = data;
+
+  g_object_unref (shaped->layout);
+  g_free (shaped);
+}
+
+static ShapedText *
+shape_text (PangoContext          *pango,
+            GHashTable            *cache,
             const MopedGraphvizOp *op)
 {
-  g_autoptr(PangoLayout) layout = pango_layout_new (pango);
-  PangoFontDescription *font = pango_font_description_from_string (op->font);
+  char size[G_ASCII_DTOSTR_BUF_SIZE];
+  char *key = g_strdup_printf ("%s\x1f%s\x1f%u\x1f%s", op->font,
+                               g_ascii_formatd (size, sizeof size, "%.2f", op->font_size),
+                               op->font_flags, op->text);
+  ShapedText *shaped = g_hash_table_lookup (cache, key);
+  PangoFontDescription *font;
   PangoRectangle logical;
-  double width, baseline;
 
+  if (shaped != NULL)
+    {
+      g_free (key);
+      return shaped;
+    }
+  shaped = g_new0 (ShapedText, 1);
+  shaped->layout = pango_layout_new (pango);
+  font = pango_font_description_from_string (op->font);
   pango_font_description_set_absolute_size (font, MAX (op->font_size, 1) * PANGO_SCALE);
   if (op->font_flags & MOPED_GRAPHVIZ_FONT_BOLD)
     pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
   if (op->font_flags & MOPED_GRAPHVIZ_FONT_ITALIC)
     pango_font_description_set_style (font, PANGO_STYLE_ITALIC);
-  pango_layout_set_font_description (layout, font);
+  pango_layout_set_font_description (shaped->layout, font);
   pango_font_description_free (font);
-  pango_layout_set_text (layout, op->text, -1);
+  pango_layout_set_text (shaped->layout, op->text, -1);
   if (op->font_flags & MOPED_GRAPHVIZ_FONT_UNDERLINE)
     {
       PangoAttrList *attributes = pango_attr_list_new ();
 
       pango_attr_list_insert (attributes, pango_attr_underline_new (PANGO_UNDERLINE_SINGLE));
-      pango_layout_set_attributes (layout, attributes);
+      pango_layout_set_attributes (shaped->layout, attributes);
       pango_attr_list_unref (attributes);
     }
+  pango_layout_get_extents (shaped->layout, NULL, &logical);
+  shaped->width = logical.width / (double) PANGO_SCALE;
+  shaped->baseline = pango_layout_get_baseline (shaped->layout) / (double) PANGO_SCALE;
+  g_hash_table_insert (cache, key, shaped);
+  return shaped;
+}
 
-  pango_layout_get_extents (layout, NULL, &logical);
-  width = logical.width / (double) PANGO_SCALE;
-  baseline = pango_layout_get_baseline (layout) / (double) PANGO_SCALE;
+static void
+paint_text (cairo_t               *cr,
+            PangoContext          *pango,
+            GHashTable            *cache,
+            const MopedGraphvizOp *op)
+{
+  ShapedText *shaped = shape_text (pango, cache, op);
+
   set_source (cr, op->stroke);
-  cairo_move_to (cr, op->points[0] - (op->align + 1) * width / 2, op->points[1] - baseline);
-  pango_cairo_show_layout (cr, layout);
+  cairo_move_to (cr, op->points[0] - (op->align + 1) * shaped->width / 2, op->points[1] - shaped->baseline);
+  pango_cairo_show_layout (cr, shaped->layout);
   cairo_new_path (cr);
 }
 
@@ -270,11 +309,13 @@ moped_render_draw_geometry (cairo_t                     *cr,
                             const MopedGraphvizGeometry *geometry)
 {
   PangoContext *pango;
+  GHashTable *cache;
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (geometry != NULL);
 
   pango = create_pango_context ();
+  cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, shaped_text_free);
   cairo_save (cr);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   for (guint i = 0; i < geometry->ops->len; i++)
@@ -282,11 +323,12 @@ moped_render_draw_geometry (cairo_t                     *cr,
       const MopedGraphvizOp *op = g_ptr_array_index (geometry->ops, i);
 
       if (op->kind == MOPED_GRAPHVIZ_OP_TEXT)
-        paint_text (cr, pango, op);
+        paint_text (cr, pango, cache, op);
       else
         paint_shape (cr, op);
     }
   cairo_restore (cr);
+  g_hash_table_unref (cache);
   g_object_unref (pango);
 }
 
@@ -532,6 +574,65 @@ moped_render_architecture_geometry (MopedDesign              *design,
     return NULL;
   text = g_bytes_get_data (drawing, &length);
   return moped_graphviz_geometry_parse (text, length, error);
+}
+
+static void
+on_drawing (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GBytes) drawing = NULL;
+  GError *error = NULL;
+  MopedGraphvizGeometry *geometry = NULL;
+  gsize length;
+  const char *text;
+
+  drawing = moped_layout_runner_run_finish (result, &error);
+  if (drawing != NULL)
+    {
+      text = g_bytes_get_data (drawing, &length);
+      geometry = moped_graphviz_geometry_parse (text, length, &error);
+    }
+  if (geometry == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, geometry, (GDestroyNotify) moped_graphviz_geometry_free);
+}
+
+void
+moped_render_architecture_geometry_async (MopedDesign              *design,
+                                          const MopedRenderOptions *options,
+                                          GCancellable             *cancellable,
+                                          GAsyncReadyCallback       callback,
+                                          gpointer                  user_data)
+{
+  MopedRenderOptions defaults;
+  g_autoptr(GBytes) dot = NULL;
+  GTask *task;
+
+  g_return_if_fail (MOPED_IS_DESIGN (design));
+
+  if (options == NULL)
+    {
+      moped_render_options_init (&defaults);
+      options = &defaults;
+    }
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, moped_render_architecture_geometry_async);
+  dot = architecture_dot (design, options);
+  moped_layout_runner_run_async (dot, options->engine, MOPED_GRAPHVIZ_OUTPUT_DRAWING, options->timeout_ms,
+                                 cancellable, on_drawing, task);
+}
+
+MopedGraphvizGeometry *
+moped_render_architecture_geometry_finish (GAsyncResult  *result,
+                                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == moped_render_architecture_geometry_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static void

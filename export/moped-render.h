@@ -78,6 +78,13 @@ MopedGraphvizGeometry *moped_render_architecture_geometry (MopedDesign          
                                              const MopedRenderOptions *options,
                                              GCancellable             *cancellable,
                                              GError                  **error);
+void      moped_render_architecture_geometry_async (MopedDesign           *design,
+                                             const MopedRenderOptions *options,
+                                             GCancellable             *cancellable,
+                                             GAsyncReadyCallback       callback,
+                                             gpointer                  user_data);
+MopedGraphvizGeometry *moped_render_architecture_geometry_finish (GAsyncResult *result,
+                                             GError                  **error);
 /* Paint @geometry at its natural size (points) with its top left at the origin. */
 void      moped_render_draw_geometry        (cairo_t                  *cr,
                                              const MopedGraphvizGeometry *geometry);

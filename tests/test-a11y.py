@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 
-TIMEOUT = 30.0
+TIMEOUT = 60.0
 results = []
 
 
@@ -153,33 +153,8 @@ def run(moped):
         shutil.rmtree(work, ignore_errors=True)
 
 
-def main():
-    if len(sys.argv) != 2:
-        print("usage: test-a11y.py PATH/TO/moped", file=sys.stderr)
-        return 2
-    moped = os.path.abspath(sys.argv[1])
-    # A private display and a private session bus: GTK and pyatspi find the AT-SPI bus
-    # through it.
-    if os.environ.get("MOPED_A11Y_INNER") != "1":
-        for program, package in (("Xvfb", "xvfb"), ("dbus-run-session", "dbus")):
-            if shutil.which(program) is None:
-                bail("%s is not installed (%s)" % (program, package))
-        xvfb = start_xvfb()
-        try:
-            return run_inner(moped)
-        finally:
-            xvfb.terminate()
-            xvfb.wait()
-    try:
-        import pyatspi  # noqa: F401
-    except ImportError:
-        bail("pyatspi is not installed (python3-pyatspi, gir1.2-atspi-2.0)")
-    print("1..9", flush=True)
-    run(moped)
-    return 0 if all(results) and len(results) == 9 else 1
-
-
 def start_xvfb():
+    """A private X server; it picks a free display and says which when it is ready."""
     read_end, write_end = os.pipe()
     xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x900x24",
                              "-nolisten", "tcp"], pass_fds=(write_end,), stderr=subprocess.DEVNULL)
@@ -192,18 +167,42 @@ def start_xvfb():
     return xvfb
 
 
-def run_inner(moped):
-    if True:
-        env = dict(os.environ, MOPED_A11Y_INNER="1")
-        env.pop("DBUS_SESSION_BUS_ADDRESS", None)
-        # Services the bus starts share its output: keep only the TAP lines on stdout.
-        inner = subprocess.Popen(["dbus-run-session", "--", sys.executable, os.path.abspath(__file__), moped],
-                                 env=env, stdout=subprocess.PIPE, text=True)
-        for line in inner.stdout:
-            tap = line.startswith(("ok ", "not ok ", "1..", "#", "Bail out!"))
-            (sys.stdout if tap else sys.stderr).write(line)
-            (sys.stdout if tap else sys.stderr).flush()
-        return inner.wait()
+def run_in_session(moped):
+    """This script again, inside a private D-Bus session."""
+    env = dict(os.environ, MOPED_A11Y_INNER="1")
+    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    # Services the bus starts share its output: keep only the TAP lines on stdout.
+    inner = subprocess.Popen(["dbus-run-session", "--", sys.executable, os.path.abspath(__file__), moped],
+                             env=env, stdout=subprocess.PIPE, text=True)
+    for line in inner.stdout:
+        out = sys.stdout if line.startswith(("ok ", "not ok ", "1..", "#", "Bail out!")) else sys.stderr
+        out.write(line)
+        out.flush()
+    return inner.wait()
+
+
+def main():
+    if len(sys.argv) != 2:
+        print("usage: test-a11y.py PATH/TO/moped", file=sys.stderr)
+        return 2
+    moped = os.path.abspath(sys.argv[1])
+    if os.environ.get("MOPED_A11Y_INNER") != "1":
+        for program, package in (("Xvfb", "xvfb"), ("dbus-run-session", "dbus")):
+            if shutil.which(program) is None:
+                bail("%s is not installed (%s)" % (program, package))
+        xvfb = start_xvfb()
+        try:
+            return run_in_session(moped)
+        finally:
+            xvfb.terminate()
+            xvfb.wait()
+    try:
+        import pyatspi  # noqa: F401
+    except ImportError:
+        bail("pyatspi is not installed (python3-pyatspi, gir1.2-atspi-2.0)")
+    print("1..9", flush=True)
+    run(moped)
+    return 0 if all(results) and len(results) == 9 else 1
 
 
 if __name__ == "__main__":

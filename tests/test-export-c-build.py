@@ -30,6 +30,7 @@ from xml.sax.saxutils import quoteattr
 MOPED = os.path.abspath(sys.argv[1])
 EXAMPLES = os.environ["MOPED_EXAMPLES"]
 COUNT = int(os.environ.get("MOPED_PROPERTY_COUNT", "200"))
+VALGRIND_COUNT = int(os.environ.get("MOPED_PROPERTY_VALGRIND", "8"))
 SEED = int(os.environ.get("MOPED_PROPERTY_SEED", "20241124"))
 JOBS = max(2, os.cpu_count() or 2)
 VALGRIND = shutil.which("valgrind")
@@ -59,21 +60,21 @@ def tail(text, lines=40):
 
 # ---- building batches of exports ---------------------------------------------------------
 
-def build_batch(root, names):
+def build_batch(root, names, build="build", options=(), env_extra=None):
     """Build the exports root/subprojects/NAME as subprojects of one project."""
     with open(os.path.join(root, "meson.build"), "w") as f:
         f.write("project('batch', 'c')\n")
         for name in names:
             f.write("subproject('%s')\n" % name)
-    r = run(["meson", "setup", "build"], cwd=root)
+    r = run(["meson", "setup", build, *options], cwd=root, env_extra=env_extra)
     if r.returncode != 0:
         return r.returncode, r.stdout + r.stderr
-    r = run(["ninja", "-C", "build", "-j", str(JOBS)], cwd=root, timeout=1800)
+    r = run(["ninja", "-C", build, "-j", str(JOBS)], cwd=root, timeout=1800)
     return r.returncode, r.stdout + r.stderr
 
 
-def selftest_path(root, name):
-    return os.path.join(root, "build", "subprojects", name, "selftest")
+def selftest_path(root, name, build="build"):
+    return os.path.join(root, build, "subprojects", name, "selftest")
 
 
 def run_selftest(path, wrapper=()):
@@ -126,6 +127,15 @@ def test_examples(work):
     outcomes = run_all([selftest_path(root, n) for n in names], wrapper=(VALGRIND, *VALGRIND_ARGS))
     for name, (passed, log) in zip(names, outcomes):
         check(f"self-test of {name} under valgrind: no leak, no error", passed, tail(log))
+
+    # Optimised, without assertions, with the other compiler: -O2 finds other warnings.
+    compiler = "clang" if shutil.which("clang") else "cc"
+    rc, log = build_batch(root, names, "build-release", ["--buildtype=release", "-Db_ndebug=true"],
+                          env_extra={"CC": compiler})
+    if check(f"examples build with -Werror, optimised, NDEBUG, {compiler}", rc == 0, tail(log)):
+        outcomes = run_all([selftest_path(root, n, "build-release") for n in names])
+        for name, (passed, log) in zip(names, outcomes):
+            check(f"optimised self-test of {name} passes", passed, tail(log))
 
 
 def test_standalone(work):
@@ -247,11 +257,26 @@ class Design:
         self.protocols.append(protocol)
         return protocol
 
+    def shadowing_name(self, protocol, taken):
+        """A field named like a function its codec, engine or handler calls."""
+        node = self.rng.choice(self.nodes)
+        pick = self.rng.choice([
+            node["name"] + " new", node["name"] + " send " + self.rng.choice(WORDS),
+            protocol["name"] + " decode", protocol["name"] + " send sample", "zmq send",
+            "wire msg peer", "zsys warning", "zsock resolve", "wire send text", "s report",
+            "streq", "memcmp"])
+        if pick in taken:
+            return self.name(taken)
+        taken.add(pick)
+        return pick
+
     def add_command(self, protocol, sender):
         fields = []
         field_names = set()
         for _ in range(self.rng.randrange(0, 4)):
-            fields.append((self.new_id("field"), self.name(field_names), self.rng.choice(FIELD_TYPES)))
+            name = (self.shadowing_name(protocol, field_names) if self.rng.random() < 0.15
+                    else self.name(field_names))
+            fields.append((self.new_id("field"), name, self.rng.choice(FIELD_TYPES)))
         command = dict(id=self.new_id("command"), name=self.name(protocol["command_names"]),
                        sender=sender["id"] if sender else "", fields=fields)
         protocol["commands"].append(command)
@@ -281,6 +306,13 @@ class Design:
             if not node["sockets"]:
                 other = rng.choice([n for n in self.nodes if n is not node])
                 self.add_link_pattern(node, other)
+        # A socket without a link and a node without sockets are warnings, not errors:
+        # their nodes must still start and stop.
+        if rng.random() < 0.2:
+            node = rng.choice(self.nodes)
+            self.add_socket(node, rng.choice(["PUB", "SUB", "ROUTER", "PULL", "XPUB"]), rng.random() < 0.5)
+        if rng.random() < 0.1:
+            self.add_node()
         self.requirements = []
         for link in self.links[:2]:
             self.requirements.append(dict(id=self.new_id("req"), name="rate %d" % len(self.requirements),
@@ -447,6 +479,13 @@ def test_property(work):
     check("%d random designs pass their self-tests" % len(names), not failed,
           "\n\n".join("%s (%s):\n%s" % (n, os.path.join(designs, n + ".moped"), tail(log, 15))
                       for n, log in failed[:3]))
+    if VALGRIND is None:
+        return
+    sample = names[:VALGRIND_COUNT]
+    outcomes = run_all([selftest_path(root, n) for n in sample], wrapper=(VALGRIND, *VALGRIND_ARGS))
+    failed = [(n, log) for n, (passed, log) in zip(sample, outcomes) if not passed]
+    check("%d random designs under valgrind: no leak, no error" % len(sample), not failed,
+          "\n\n".join("%s:\n%s" % (n, tail(log, 15)) for n, log in failed[:3]))
 
 
 # ---- re-export ----------------------------------------------------------------------------

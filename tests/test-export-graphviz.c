@@ -668,9 +668,9 @@ test_runner_failures (void)
   g_autofree char *dir = g_dir_make_tmp ("moped-runner-XXXXXX", &error);
   g_autofree char *crash = write_helper (dir, "crash", "kill -SEGV $$");
   g_autofree char *crash_early = write_helper (dir, "crash-early", "exec 0<&-; kill -SEGV $$");
-  g_autofree char *hang = write_helper (dir, "hang", "cat >/dev/null; exec sleep 30");
-  g_autofree char *fail = write_helper (dir, "fail", "cat >/dev/null; echo 'trouble in init_rank' >&2; exit 1");
-  g_autofree char *junk = write_helper (dir, "junk", "cat >/dev/null; echo hello");
+  g_autofree char *hang = write_helper (dir, "hang", "exec sleep 30");
+  g_autofree char *fail = write_helper (dir, "fail", "read request; echo 'trouble in init_rank' >&2; exit 1");
+  g_autofree char *junk = write_helper (dir, "junk", "read request; echo hello; exec sleep 30");
   g_autofree char *missing = g_build_filename (dir, "missing", NULL);
 
   g_assert_no_error (error);
@@ -680,12 +680,70 @@ test_runner_failures (void)
   check_helper_failure (fail, 0, "trouble in init_rank");
   check_helper_failure (junk, 0, "not a layout");
   check_helper_failure (missing, 0, "Could not start the layout helper");
+  /* After all that, graphviz works as ever (a fresh helper). */
+  {
+    g_autoptr(MopedDesign) design = load_example ("hello.moped");
+
+    g_assert_true (moped_layout_arrange (design, MOPED_LAYOUT_ENGINE_DOT, MOPED_LAYOUT_LEFT_RIGHT, 0, NULL, &error));
+    g_assert_no_error (error);
+  }
   g_unlink (crash);
   g_unlink (crash_early);
   g_unlink (hang);
   g_unlink (fail);
   g_unlink (junk);
   g_rmdir (dir);
+}
+
+/* Graphviz's own complaint comes back as the error; the helper stays usable. */
+static void
+test_runner_graphviz_error (void)
+{
+  static const char broken[] = "digraph { a -> }";
+  static const char fine[] = "digraph { a -> b }";
+  g_autoptr(GBytes) dot = g_bytes_new_static (broken, strlen (broken));
+  g_autoptr(GBytes) good = g_bytes_new_static (fine, strlen (fine));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) result = NULL;
+  g_autoptr(MopedGraphvizGeometry) geometry = NULL;
+
+  result = moped_layout_runner_run (dot, MOPED_LAYOUT_ENGINE_DOT, MOPED_GRAPHVIZ_OUTPUT_POSITIONS, 0, NULL, &error);
+  g_assert_null (result);
+  g_assert_error (error, MOPED_RENDER_ERROR, MOPED_RENDER_ERROR_LAYOUT);
+  g_assert_nonnull (strstr (error->message, "Graphviz could not read the graph"));
+  g_assert_nonnull (strstr (error->message, "syntax error"));
+  g_clear_error (&error);
+
+  result = moped_layout_runner_run (good, MOPED_LAYOUT_ENGINE_DOT, MOPED_GRAPHVIZ_OUTPUT_POSITIONS, 0, NULL, &error);
+  g_assert_no_error (error);
+  geometry = moped_graphviz_geometry_parse (g_bytes_get_data (result, NULL), g_bytes_get_size (result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (geometry->nodes->len, ==, 2);
+}
+
+/* `PROGRAM __layout ENGINE OUTPUT` lays out stdin once, for people debugging. */
+static void
+test_runner_one_shot (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GBytes) input = g_bytes_new_static ("digraph { a -> b }", 18);
+  g_autoptr(GBytes) output = NULL;
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                              self, MOPED_LAYOUT_RUNNER_VERB, "dot", "positions", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate (process, input, NULL, &output, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (process));
+  g_assert_true (g_str_has_prefix (g_bytes_get_data (output, NULL), "moped-geometry\t1\n"));
+  g_clear_object (&process);
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error, self, MOPED_LAYOUT_RUNNER_VERB, "nope", NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 2);
 }
 
 int
@@ -712,5 +770,7 @@ main (int    argc,
   g_test_add_func ("/graphviz/arrange/async", test_arrange_async);
   g_test_add_func ("/graphviz/arrange/cancel", test_arrange_cancel);
   g_test_add_func ("/graphviz/runner/failures", test_runner_failures);
+  g_test_add_func ("/graphviz/runner/graphviz-error", test_runner_graphviz_error);
+  g_test_add_func ("/graphviz/runner/one-shot", test_runner_one_shot);
   return g_test_run ();
 }

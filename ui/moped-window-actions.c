@@ -7,6 +7,9 @@
 #include "config.h"
 
 #include "moped-application.h"
+#include "moped-arrange.h"
+#include "moped-export-dialog.h"
+#include "moped-print.h"
 #include "moped-window-private.h"
 
 #define MAX_RECENT 10
@@ -99,6 +102,66 @@ open_recent_action (GtkWidget  *widget,
 }
 
 static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  MopedWindow *self = MOPED_WINDOW (widget);
+
+  moped_export_dialog_present (GTK_WINDOW (self), self->design, self->file,
+                               _moped_window_get_settings (self), NULL);
+}
+
+static void
+on_printed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(MopedWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!moped_print_design_finish (result, &error) && self->design != NULL)
+    {
+      const char *name = moped_element_get_name (moped_design_get_root (self->design));
+      g_autofree char *title = g_strdup_printf ("Could not print “%s”",
+                                                name != NULL && name[0] != '\0' ? name : "Untitled Design");
+
+      _moped_window_show_error (self, title, error->message);
+    }
+}
+
+static void
+print_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  MopedWindow *self = MOPED_WINDOW (widget);
+  GtkPrintOperationAction action = g_str_equal (action_name, "win.print-preview")
+                                   ? GTK_PRINT_OPERATION_ACTION_PREVIEW
+                                   : GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG;
+
+  moped_print_design_async (self->design, GTK_WINDOW (self), action, NULL, on_printed, g_object_ref (self));
+}
+
+/* Arranging runs graphviz away from the window; its progress and errors show over the
+ * canvas. win.arrange uses the choices last made, win.arrange-with ("ENGINE",
+ * "DIRECTION") new ones (the Arrange popover's button). */
+static void
+arrange_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  MopedWindow *self = MOPED_WINDOW (widget);
+  const char *engine = NULL;
+  const char *direction = NULL;
+
+  if (parameter != NULL)
+    g_variant_get (parameter, "(&s&s)", &engine, &direction);
+  gtk_stack_set_visible_child_name (self->view_stack, "diagram");
+  moped_arrange_run (GTK_WIDGET (self->canvas), self->design, engine, direction);
+}
+
+static void
 show_problems_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *parameter)
@@ -130,6 +193,11 @@ _moped_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.close", NULL, close_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
   gtk_widget_class_install_action (widget_class, "win.show-problems", NULL, show_problems_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.print", NULL, print_action);
+  gtk_widget_class_install_action (widget_class, "win.print-preview", NULL, print_action);
+  gtk_widget_class_install_action (widget_class, "win.arrange", NULL, arrange_action);
+  gtk_widget_class_install_action (widget_class, "win.arrange-with", "(ss)", arrange_action);
   gtk_widget_class_install_property_action (widget_class, "win.show-sidebar", "show-sidebar");
   gtk_widget_class_install_property_action (widget_class, "win.snap-to-grid", "snap-to-grid");
   gtk_widget_class_install_property_action (widget_class, "win.show-grid", "show-grid");

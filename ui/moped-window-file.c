@@ -16,30 +16,42 @@
 
 #define MIME_TYPE "application/x-moped+xml"
 
+/* A question (a dialog) in progress: the window it is about, kept alive until the
+ * answer, and whom to tell. */
 typedef struct
 {
-  MopedWindowDoneFunc done;
-  gpointer            user_data;
+  MopedWindow         *window;
+  MopedWindowDoneFunc  done;
+  gpointer             user_data;
 } DoneClosure;
 
 static DoneClosure *
-done_closure_new (MopedWindowDoneFunc done,
-                  gpointer            user_data)
+done_closure_new (MopedWindow         *window,
+                  MopedWindowDoneFunc  done,
+                  gpointer             user_data)
 {
   DoneClosure *closure = g_new0 (DoneClosure, 1);
 
+  closure->window = g_object_ref (window);
   closure->done = done;
   closure->user_data = user_data;
   return closure;
 }
 
+/* Whether the window still has its design (it was not destroyed meanwhile). */
+static gboolean
+done_closure_window_alive (DoneClosure *closure)
+{
+  return closure->window->design != NULL;
+}
+
 static void
 done_closure_finish (DoneClosure *closure,
-                     MopedWindow *self,
                      gboolean     done)
 {
   if (closure->done != NULL)
-    closure->done (self, done, closure->user_data);
+    closure->done (closure->window, done && done_closure_window_alive (closure), closure->user_data);
+  g_object_unref (closure->window);
   g_free (closure);
 }
 
@@ -167,6 +179,7 @@ moped_window_save_to (MopedWindow  *self,
   return TRUE;
 }
 
+/* "Lazy Pirate" is saved as "lazy-pirate.moped", like the bundled examples. */
 static char *
 dup_suggested_name (MopedWindow *self)
 {
@@ -179,13 +192,14 @@ dup_suggested_name (MopedWindow *self)
     {
       gunichar c = g_utf8_get_char (p);
 
-      if (c == '/' || c == '\\' || c == ':' || g_unichar_iscntrl (c))
-        g_string_append_c (base, '-');
-      else
+      if (g_unichar_isalnum (c) || c == '_' || (c == '.' && base->len > 0))
         g_string_append_unichar (base, g_unichar_tolower (c));
+      else if (base->len > 0 && base->str[base->len - 1] != '-')
+        g_string_append_c (base, '-');
     }
-  g_strstrip (base->str);
-  if (base->str[0] == '\0')
+  while (base->len > 0 && (base->str[base->len - 1] == '-' || base->str[base->len - 1] == '.'))
+    g_string_truncate (base, base->len - 1);
+  if (base->len == 0)
     g_string_assign (base, "design");
   g_string_append (base, ".moped");
   return g_string_free (g_steal_pointer (&base), FALSE);
@@ -210,10 +224,10 @@ on_save_as_response (GtkNativeDialog *chooser,
                      gpointer         user_data)
 {
   DoneClosure *closure = user_data;
-  MopedWindow *self = MOPED_WINDOW (gtk_native_dialog_get_transient_for (chooser));
+  MopedWindow *self = closure->window;
   gboolean saved = FALSE;
 
-  if (response == GTK_RESPONSE_ACCEPT)
+  if (response == GTK_RESPONSE_ACCEPT && done_closure_window_alive (closure))
     {
       g_autoptr(GFile) chosen = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       g_autoptr(GFile) file = ensure_extension (chosen);
@@ -222,7 +236,7 @@ on_save_as_response (GtkNativeDialog *chooser,
     }
   gtk_native_dialog_destroy (chooser);
   g_object_unref (chooser);
-  done_closure_finish (closure, self, saved);
+  done_closure_finish (closure, saved);
 }
 
 GtkFileFilter *
@@ -270,7 +284,7 @@ _moped_window_save_as (MopedWindow         *self,
     }
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested);
   g_signal_connect (chooser, "response", G_CALLBACK (on_save_as_response),
-                    done_closure_new (done, user_data));
+                    done_closure_new (self, done, user_data));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
@@ -292,7 +306,7 @@ on_saved_for_close (MopedWindow *self,
                     gboolean     saved,
                     gpointer     user_data)
 {
-  done_closure_finish (user_data, self, saved);
+  done_closure_finish (user_data, saved);
 }
 
 static void
@@ -301,12 +315,14 @@ on_close_response (GtkDialog *dialog,
                    gpointer   user_data)
 {
   DoneClosure *closure = user_data;
-  MopedWindow *self = MOPED_WINDOW (gtk_window_get_transient_for (GTK_WINDOW (dialog)));
+  MopedWindow *self = closure->window;
 
   /* The answer may close the window: the dialog must not outlive it pointing at it. */
   self->close_dialog = NULL;
   gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
   gtk_window_destroy (GTK_WINDOW (dialog));
+  if (!done_closure_window_alive (closure))
+    response = GTK_RESPONSE_CANCEL;
   switch (response)
     {
     case GTK_RESPONSE_ACCEPT:
@@ -316,10 +332,10 @@ on_close_response (GtkDialog *dialog,
       /* The user threw the work away: its copy goes too. */
       moped_recovery_discard (self->recovery);
       self->recovered = FALSE;
-      done_closure_finish (closure, self, TRUE);
+      done_closure_finish (closure, TRUE);
       break;
     default:
-      done_closure_finish (closure, self, FALSE);
+      done_closure_finish (closure, FALSE);
       break;
     }
 }
@@ -361,7 +377,7 @@ _moped_window_confirm_close (MopedWindow         *self,
 
   gtk_window_present (GTK_WINDOW (self));
   dialog = gtk_message_dialog_new (GTK_WINDOW (self),
-                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_DIALOG_MODAL,
                                    GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
                                    "Save changes to “%s” before closing?",
                                    name != NULL && name[0] != '\0' ? name : "Untitled Design");
@@ -379,7 +395,7 @@ _moped_window_confirm_close (MopedWindow         *self,
   name_button (dialog, GTK_RESPONSE_ACCEPT, self->file != NULL ? "Save" : "Save As…", "suggested-action");
   gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
   g_signal_connect (dialog, "response", G_CALLBACK (on_close_response),
-                    done_closure_new (done, user_data));
+                    done_closure_new (self, done, user_data));
   self->close_dialog = dialog;
   gtk_window_present (GTK_WINDOW (dialog));
 }

@@ -35,6 +35,7 @@ struct _MopedWindow
   guint                 failed_save : 1;
   guint                 validate_id;
   guint                 recent_id;
+  guint                 after_frame_id;
   guint                 title_serial;
   gulong                after_paint_id;
   int                   sidebar_width;
@@ -52,6 +53,9 @@ struct _MopedWindow
   GtkLabel             *subtitle_label;
   GtkMenuButton        *primary_menu_button;
   GtkMenuButton        *recent_button;
+  GtkMenuButton        *arrange_button;
+  GMenuModel           *primary_menu;
+  GMenuModel           *recent_menu;
   GMenu                *recent_section;
   GMenu                *recent_menu_section;
   GtkStack             *view_stack;
@@ -66,8 +70,11 @@ struct _MopedWindow
   GtkPaned             *paned;
   GtkWidget            *sidebar;
   MopedCanvas          *canvas;
+  GtkWidget            *empty_state;
+  GtkRevealer          *zoom_revealer;
   GtkLabel             *zoom_label;
-  MopedProtocolEditor  *protocol_editor;
+  GtkBox               *protocols_page;
+  MopedProtocolEditor  *protocol_editor;      /* made after the first frame */
   MopedInspector       *inspector;
   GtkListBox           *diagnostics_list;
   GtkLabel             *problems_summary;
@@ -93,6 +100,8 @@ void        _moped_window_reveal              (MopedWindow        *self,
 GSettings  *_moped_window_get_settings        (MopedWindow        *self);
 void        _moped_window_notify_modified     (MopedWindow        *self);
 /* Adopt a recovered design: unsaved from the start, its copy kept until saved. */
+/* Make the side panels and the protocol editor now (they wait for the first frame). */
+void        _moped_window_ensure_panels       (MopedWindow        *self);
 void        _moped_window_set_recovered       (MopedWindow        *self,
                                                MopedDesign        *design,
                                                MopedRecoveryItem  *item);

@@ -6,7 +6,10 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "moped-application.h"
+#include "moped-arrange.h"
 #include "moped-diagnostic.h"
 #include "moped-file.h"
 #include "moped-schema.h"
@@ -87,7 +90,9 @@ _moped_window_update_title (MopedWindow *self)
   else
     subtitle = g_strdup (modified ? "• Not saved yet" : "Not saved yet");
 
-  gtk_window_set_title (GTK_WINDOW (self), title);
+  /* Edits come many a second while dragging; the window manager hears of real changes only. */
+  if (g_strcmp0 (gtk_window_get_title (GTK_WINDOW (self)), title) != 0)
+    gtk_window_set_title (GTK_WINDOW (self), title);
   gtk_label_set_label (self->title_label, name != NULL && name[0] != '\0' ? name : "Untitled Design");
   gtk_label_set_label (self->subtitle_label, subtitle);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->subtitle_label), tooltip);
@@ -106,7 +111,7 @@ _moped_window_show_error (MopedWindow *self,
   gtk_info_bar_set_revealed (self->error_bar, TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->error_bar),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, title,
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, detail,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, detail != NULL ? detail : "",
                                   -1);
 }
 
@@ -126,8 +131,11 @@ _moped_window_validate (MopedWindow *self)
   self->diagnostics = moped_validate (self->design);
 
   moped_canvas_set_diagnostics (self->canvas, self->diagnostics);
-  moped_inspector_set_diagnostics (self->inspector, self->diagnostics);
-  moped_protocol_editor_set_diagnostics (self->protocol_editor, self->diagnostics);
+  if (self->panels_ready)
+    {
+      moped_inspector_set_diagnostics (self->inspector, self->diagnostics);
+      moped_protocol_editor_set_diagnostics (self->protocol_editor, self->diagnostics);
+    }
   _moped_window_show_diagnostics (self);
 }
 
@@ -164,6 +172,7 @@ _moped_window_reveal (MopedWindow *self,
   if (kind == MOPED_KIND_PROTOCOL || kind == MOPED_KIND_COMMAND || kind == MOPED_KIND_FIELD ||
       kind == MOPED_KIND_FLOW || kind == MOPED_KIND_STEP)
     {
+      _moped_window_ensure_panels (self);
       gtk_stack_set_visible_child_name (self->view_stack, "protocols");
       moped_protocol_editor_reveal (self->protocol_editor, id);
     }
@@ -178,6 +187,22 @@ _moped_window_reveal (MopedWindow *self,
     }
 }
 
+/* An empty canvas says how to start. */
+static void
+update_empty_state (MopedWindow *self)
+{
+  MopedElement *root = moped_design_get_root (self->design);
+  gboolean empty = TRUE;
+
+  for (guint i = 0; i < moped_element_get_n_children (root) && empty; i++)
+    {
+      MopedKind kind = moped_element_get_kind (moped_element_get_child (root, i));
+
+      empty = kind != MOPED_KIND_NODE && kind != MOPED_KIND_NOTE;
+    }
+  gtk_widget_set_visible (self->empty_state, empty);
+}
+
 static void
 on_design_changed (MopedWindow  *self,
                    const GArray *changes,
@@ -185,6 +210,16 @@ on_design_changed (MopedWindow  *self,
 {
   _moped_window_update_title (self);
   _moped_window_schedule_validation (self);
+  for (guint i = 0; i < changes->len; i++)
+    {
+      MopedChangeType type = g_array_index (changes, MopedChange, i).type;
+
+      if (type == MOPED_CHANGE_ADDED || type == MOPED_CHANGE_REMOVED)
+        {
+          update_empty_state (self);
+          break;
+        }
+    }
 }
 
 static void
@@ -210,17 +245,11 @@ on_selection_changed (MopedWindow *self,
   moped_inspector_set_selection (self->inspector, (const char * const *) ids);
 }
 
-/* The inspector and the protocol editor get the design once the first frame with the
- * canvas is on screen: they are many widgets, and a window that opens fast matters
- * more than side panels filled in the same frame. */
 static void
 fill_panels (MopedWindow *self)
 {
-  g_auto(GStrv) ids = moped_canvas_dup_selection (self->canvas);
-
-  self->panels_ready = TRUE;
   moped_inspector_set_design (self->inspector, self->design);
-  moped_inspector_set_selection (self->inspector, (const char * const *) ids);
+  moped_inspector_set_selection (self->inspector, NULL);
   moped_protocol_editor_set_design (self->protocol_editor, self->design);
 }
 
@@ -235,6 +264,34 @@ on_element_activated (MopedWindow         *self,
     return;
   gtk_stack_set_visible_child_name (self->view_stack, "diagram");
   moped_canvas_reveal (self->canvas, id);
+}
+
+/* The protocol editor, the inspector's content and the problems list come once the
+ * first frame with the canvas is on screen: they are many widgets, and a window that
+ * opens fast matters more than side panels filled in the same frame. */
+void
+_moped_window_ensure_panels (MopedWindow *self)
+{
+  g_auto(GStrv) ids = NULL;
+
+  if (self->panels_ready)
+    return;
+  self->panels_ready = TRUE;
+  self->protocol_editor = MOPED_PROTOCOL_EDITOR (moped_protocol_editor_new ());
+  gtk_widget_set_hexpand (GTK_WIDGET (self->protocol_editor), TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->protocol_editor), TRUE);
+  gtk_box_append (self->protocols_page, GTK_WIDGET (self->protocol_editor));
+  g_signal_connect_object (self->protocol_editor, "element-activated", G_CALLBACK (on_element_activated), self,
+                           G_CONNECT_SWAPPED);
+  _moped_window_init_diagnostics (self);
+  fill_panels (self);
+  ids = moped_canvas_dup_selection (self->canvas);
+  moped_inspector_set_selection (self->inspector, (const char * const *) ids);
+  if (self->diagnostics != NULL)
+    {
+      moped_inspector_set_diagnostics (self->inspector, self->diagnostics);
+      moped_protocol_editor_set_diagnostics (self->protocol_editor, self->diagnostics);
+    }
 }
 
 static void
@@ -308,8 +365,11 @@ install_design (MopedWindow   *self,
   g_clear_pointer (&self->diagnostics, g_ptr_array_unref);
   moped_canvas_set_design (self->canvas, design);
   moped_canvas_zoom_to_fit (self->canvas);
-  if (self->first_frame_done)
+  update_empty_state (self);
+  if (self->panels_ready)
     fill_panels (self);
+  else if (self->first_frame_done)
+    _moped_window_ensure_panels (self);
 
   _moped_window_update_title (self);
   _moped_window_update_actions (self);
@@ -349,16 +409,28 @@ init_recent_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The work that waited for the window to be on screen. */
+static gboolean
+after_first_frame_cb (gpointer user_data)
+{
+  MopedWindow *self = user_data;
+
+  self->after_frame_id = 0;
+  _moped_window_ensure_panels (self);
+  gtk_revealer_set_reveal_child (self->zoom_revealer, TRUE);
+  _moped_window_schedule_validation (self);
+  self->recent_id = g_idle_add_full (G_PRIORITY_LOW, init_recent_cb, self, NULL);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 after_first_frame (GdkFrameClock *clock,
                    MopedWindow   *self)
 {
   g_clear_signal_handler (&self->after_paint_id, clock);
   self->first_frame_done = TRUE;
-  /* The work that can wait for the window to be on screen. */
-  fill_panels (self);
-  _moped_window_schedule_validation (self);
-  self->recent_id = g_idle_add_full (G_PRIORITY_LOW, init_recent_cb, self, NULL);
+  /* Not in this handler: the frame is done when every after-paint handler is. */
+  self->after_frame_id = g_idle_add (after_first_frame_cb, self);
 }
 
 static void
@@ -401,6 +473,24 @@ on_paned_max_position (MopedWindow *self,
   gtk_paned_set_position (paned, width - self->sidebar_width);
 }
 
+/* A menu button with a model builds the whole menu at once; these are built when
+ * first opened, not while the window starts. */
+static void
+create_menu (GtkMenuButton *button,
+             gpointer       user_data)
+{
+  gtk_menu_button_set_create_popup_func (button, NULL, NULL, NULL);
+  gtk_menu_button_set_menu_model (button, user_data);
+}
+
+static void
+create_arrange_popover (GtkMenuButton *button,
+                        gpointer       user_data)
+{
+  gtk_menu_button_set_create_popup_func (button, NULL, NULL, NULL);
+  gtk_menu_button_set_popover (button, moped_arrange_popover_new ());
+}
+
 /* Window state and preferences come from the application's settings, known once the
  * window belongs to it ("application" is set after construction). */
 static void
@@ -434,8 +524,10 @@ moped_window_dispose (GObject *object)
 
   g_clear_handle_id (&self->validate_id, g_source_remove);
   g_clear_handle_id (&self->recent_id, g_source_remove);
+  g_clear_handle_id (&self->after_frame_id, g_source_remove);
+  /* A question still open is answered "cancel", which also lets it go. */
   if (self->close_dialog != NULL)
-    gtk_window_destroy (GTK_WINDOW (self->close_dialog));
+    gtk_dialog_response (GTK_DIALOG (self->close_dialog), GTK_RESPONSE_CANCEL);
   /* The children talk to each other through the window: not while they go. GtkWindow
    * disposes its child and title bar itself, template children included. */
   if (self->canvas != NULL)
@@ -581,7 +673,6 @@ moped_window_class_init (MopedWindowClass *klass)
 
   g_type_ensure (MOPED_TYPE_CANVAS);
   g_type_ensure (MOPED_TYPE_INSPECTOR);
-  g_type_ensure (MOPED_TYPE_PROTOCOL_EDITOR);
 
   _moped_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class, "/org/moped/Moped/ui/moped-window.ui");
@@ -590,6 +681,9 @@ moped_window_class_init (MopedWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, recent_button);
+  gtk_widget_class_bind_template_child (widget_class, MopedWindow, arrange_button);
+  gtk_widget_class_bind_template_child (widget_class, MopedWindow, primary_menu);
+  gtk_widget_class_bind_template_child (widget_class, MopedWindow, recent_menu);
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, recent_section);
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, recent_menu_section);
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, view_stack);
@@ -604,8 +698,10 @@ moped_window_class_init (MopedWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, paned);
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, canvas);
+  gtk_widget_class_bind_template_child (widget_class, MopedWindow, empty_state);
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, zoom_label);
-  gtk_widget_class_bind_template_child (widget_class, MopedWindow, protocol_editor);
+  gtk_widget_class_bind_template_child (widget_class, MopedWindow, protocols_page);
+  gtk_widget_class_bind_template_child (widget_class, MopedWindow, zoom_revealer);
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, inspector);
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, diagnostics_list);
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, problems_summary);
@@ -636,8 +732,9 @@ moped_window_init (MopedWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->view_stack, "notify::visible-child-name", G_CALLBACK (forward_notify), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->protocol_editor, "element-activated", G_CALLBACK (on_element_activated), self,
-                           G_CONNECT_SWAPPED);
+  gtk_menu_button_set_create_popup_func (self->primary_menu_button, create_menu, self->primary_menu, NULL);
+  gtk_menu_button_set_create_popup_func (self->recent_button, create_menu, self->recent_menu, NULL);
+  gtk_menu_button_set_create_popup_func (self->arrange_button, create_arrange_popover, NULL, NULL);
   g_signal_connect_object (self->paned, "notify::max-position", G_CALLBACK (on_paned_max_position), self,
                            G_CONNECT_SWAPPED);
   /* GtkInfoBar's builder support does not take <accessibility>. */
@@ -647,7 +744,8 @@ moped_window_init (MopedWindow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, "Unsaved work found", -1);
   g_signal_connect (self, "notify::application", G_CALLBACK (on_application_set), NULL);
   _moped_window_init_dnd (self);
-  _moped_window_init_diagnostics (self);
+  /* Typing N or T adds a node or a note from the start. */
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->canvas));
 
   moped_design_set_string (design, moped_design_get_root (design), MOPED_PROP_NAME, "Untitled Design");
   moped_design_clear_history (design);

@@ -1,0 +1,948 @@
+/* test-export-c.c: the C skeleton exporter: names, escaping, determinism, refusals, manifest, re-export.
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ *
+ * Compiling and running exported code is tests/test-export-c-build.py's job; here the
+ * exporter's decisions are checked on designs built with the edit API.
+ */
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "moped-code-writer.h"
+#include "moped-design.h"
+#include "moped-export-c-private.h"
+#include "moped-export-c.h"
+#include "moped-file.h"
+
+/* ---- building designs -------------------------------------------------------------- */
+
+static MopedElement *
+add_named (MopedDesign  *design,
+           MopedElement *parent,
+           MopedKind     kind,
+           const char   *name)
+{
+  MopedElement *e = moped_design_add (design, parent ? parent : moped_design_get_root (design),
+                                      kind, -1, NULL);
+
+  g_assert_nonnull (e);
+  if (name != NULL)
+    moped_design_set_string (design, e, MOPED_PROP_NAME, name);
+  return e;
+}
+
+static MopedElement *
+add_socket (MopedDesign     *design,
+            MopedElement    *node,
+            const char      *name,
+            MopedSocketType  type,
+            MopedSocketMode  mode)
+{
+  MopedElement *socket = add_named (design, node, MOPED_KIND_SOCKET, name);
+
+  moped_design_set_enum (design, socket, MOPED_PROP_TYPE, type);
+  moped_design_set_enum (design, socket, MOPED_PROP_MODE, mode);
+  return socket;
+}
+
+static MopedElement *
+add_link (MopedDesign  *design,
+          MopedElement *from,
+          MopedElement *to,
+          const char   *endpoint,
+          MopedElement *protocol)
+{
+  MopedElement *link = moped_design_add (design, moped_design_get_root (design), MOPED_KIND_LINK, -1, NULL);
+
+  moped_design_set_ref (design, link, MOPED_PROP_FROM, from);
+  moped_design_set_ref (design, link, MOPED_PROP_TO, to);
+  moped_design_set_string (design, link, MOPED_PROP_ENDPOINT, endpoint);
+  moped_design_set_ref (design, link, MOPED_PROP_PROTOCOL, protocol);
+  return link;
+}
+
+static MopedElement *
+add_command (MopedDesign  *design,
+             MopedElement *protocol,
+             const char   *name,
+             MopedElement *sender)
+{
+  MopedElement *command = add_named (design, protocol, MOPED_KIND_COMMAND, name);
+
+  moped_design_set_ref (design, command, MOPED_PROP_SENDER, sender);
+  return command;
+}
+
+static MopedElement *
+add_field (MopedDesign    *design,
+           MopedElement   *command,
+           const char     *name,
+           MopedFieldType  type)
+{
+  MopedElement *field = add_named (design, command, MOPED_KIND_FIELD, name);
+
+  moped_design_set_enum (design, field, MOPED_PROP_TYPE, type);
+  return field;
+}
+
+static void
+add_step (MopedDesign  *design,
+          MopedElement *flow,
+          MopedElement *from,
+          MopedElement *to,
+          MopedElement *command)
+{
+  MopedElement *step = moped_design_add (design, flow, MOPED_KIND_STEP, -1, NULL);
+
+  moped_design_set_ref (design, step, MOPED_PROP_FROM, from);
+  moped_design_set_ref (design, step, MOPED_PROP_TO, to);
+  moped_design_set_ref (design, step, MOPED_PROP_COMMAND, command);
+}
+
+/* A DEALER client pinging a ROUTER server; the elements tests change are returned. */
+typedef struct
+{
+  MopedDesign  *design;
+  MopedElement *client;
+  MopedElement *server;
+  MopedElement *protocol;
+  MopedElement *flow;
+} PingPong;
+
+static PingPong
+ping_pong (const char *client_name,
+           const char *server_name)
+{
+  PingPong p;
+  MopedElement *dealer, *router, *ping, *pong;
+
+  p.design = moped_design_new ();
+  moped_design_set_string (p.design, moped_design_get_root (p.design), MOPED_PROP_NAME, "Ping pong");
+  p.client = add_named (p.design, NULL, MOPED_KIND_NODE, client_name);
+  p.server = add_named (p.design, NULL, MOPED_KIND_NODE, server_name);
+  dealer = add_socket (p.design, p.client, "dealer", MOPED_SOCKET_DEALER, MOPED_SOCKET_MODE_CONNECT);
+  router = add_socket (p.design, p.server, "router", MOPED_SOCKET_ROUTER, MOPED_SOCKET_MODE_BIND);
+  p.protocol = add_named (p.design, NULL, MOPED_KIND_PROTOCOL, "Echo");
+  add_link (p.design, dealer, router, "tcp://*:5670", p.protocol);
+  ping = add_command (p.design, p.protocol, "PING", p.client);
+  add_field (p.design, ping, "text", MOPED_FIELD_STRING);
+  pong = add_command (p.design, p.protocol, "PONG", p.server);
+  p.flow = add_named (p.design, p.protocol, MOPED_KIND_FLOW, "Round trip");
+  add_step (p.design, p.flow, p.client, p.server, ping);
+  add_step (p.design, p.flow, p.server, p.client, pong);
+  return p;
+}
+
+/* ---- reading what an export makes ----------------------------------------------------- */
+
+static GPtrArray *
+generate (MopedDesign *design)
+{
+  g_autoptr(MopedCModel) model = _moped_c_model_new (design);
+
+  g_assert_cmpuint (model->errors->len, ==, 0);
+  return _moped_c_generate (model);
+}
+
+static const char *
+output_content (GPtrArray  *outputs,
+                const char *path)
+{
+  for (guint i = 0; i < outputs->len; i++)
+    {
+      MopedCOutput *o = g_ptr_array_index (outputs, i);
+
+      if (g_str_equal (o->path, path))
+        return o->content;
+    }
+  g_error ("no file %s was generated", path);
+  return NULL;
+}
+
+static const MopedExportFile *
+plan_file (MopedExportPlan *plan,
+           const char      *path)
+{
+  for (guint i = 0; i < moped_export_plan_get_n_files (plan); i++)
+    {
+      const MopedExportFile *f = moped_export_plan_get_file (plan, i);
+
+      if (g_str_equal (f->path, path))
+        return f;
+    }
+  return NULL;
+}
+
+static char *
+read_file (const char *directory,
+           const char *path)
+{
+  g_autofree char *full = g_build_filename (directory, path, NULL);
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (full, &text, NULL, NULL));
+  return text;
+}
+
+static void
+write_file (const char *directory,
+            const char *path,
+            const char *text)
+{
+  g_autofree char *full = g_build_filename (directory, path, NULL);
+
+  g_assert_true (g_file_set_contents (full, text, -1, NULL));
+}
+
+static gboolean
+strv_contains_part (const char * const *lines,
+                    const char         *part)
+{
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], part) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static char *
+temp_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("test-export-c-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+/* ---- escaping ---------------------------------------------------------------------------- */
+
+static void
+test_string_literal (void)
+{
+  struct { const char *text; const char *literal; } cases[] = {
+    { "plain", "\"plain\"" },
+    { "a \"quote\"", "\"a \\\"quote\\\"\"" },
+    { "back\\slash", "\"back\\\\slash\"" },
+    { "two\nlines", "\"two\\nlines\"" },
+    { "tab\there", "\"tab\\there\"" },
+    { "trigraph ?\?=", "\"trigraph ?\\?=\"" },
+    { "?\?\?/", "\"?\\?\\?/\"" },
+    { "\303\251t\303\251", "\"\\303\\251t\\303\\251\"" },
+    { "bell\a", "\"bell\\007\"" },
+    { "", "\"\"" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *literal = moped_c_string_literal (cases[i].text);
+
+      g_assert_cmpstr (literal, ==, cases[i].literal);
+    }
+}
+
+static void
+test_comment_text (void)
+{
+  struct { const char *text; const char *line; } cases[] = {
+    { "ends */ a comment", "ends */ a comment" },
+    { "two\nlines\r\nthree\rfour", "two lines three four" },
+    { "splice \\", "splice \\." },
+    { "splice with spaces \\   ", "splice with spaces \\." },
+    { "trigraph ?\?/", "trigraph ?\?/." },
+    { "tab\tand\fform", "tab and form" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *line = moped_c_comment_text (cases[i].text);
+
+      g_assert_cmpstr (line, ==, cases[i].line);
+      g_assert_null (strchr (line, '\n'));
+      g_assert_null (strchr (line, '\r'));
+    }
+}
+
+/* Every line a comment produces starts with the prefix and cannot continue into the
+ * next line, whatever the text. */
+static void
+test_comment_lines (void)
+{
+  MopedCodeWriter *w = moped_code_writer_new (4, "//  ");
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *long_word = g_strnfill (200, 'x');
+  g_autofree char *hostile = g_strdup_printf ("*/ \"quote\" back\\ \n next line \\\n ?\?/\n\r %s end \\",
+                                              long_word);
+
+  moped_code_writer_indent (w);
+  moped_code_writer_comment (w, hostile);
+  text = moped_code_writer_finish (w);
+  lines = g_strsplit (text, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), >, 3);
+  for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      gsize len = strlen (lines[i]);
+
+      g_assert_true (g_str_has_prefix (lines[i], "    //"));
+      g_assert_true (lines[i][len - 1] != '\\');
+      g_assert_false (g_str_has_suffix (lines[i], "?\?/"));
+      g_assert_true (len <= 80 || strstr (lines[i], long_word) != NULL);
+    }
+}
+
+static void
+test_markdown_text (void)
+{
+  g_autofree char *md = moped_markdown_text ("# not a *heading*\nsecond [line]");
+
+  g_assert_cmpstr (md, ==, "\\# not a \\*heading\\* second \\[line\\]");
+}
+
+/* ---- names -------------------------------------------------------------------------------- */
+
+static void
+test_names_basic (void)
+{
+  PingPong p = ping_pong ("Hello World!", "Server");
+  g_autoptr(GPtrArray) outputs = generate (p.design);
+  const char *api = output_content (outputs, "include/hello_world.h");
+  const char *codec = output_content (outputs, "include/echo.h");
+  const char *user = output_content (outputs, "src/server.c");
+
+  g_assert_nonnull (strstr (api, "hello_world_t *\n    hello_world_new (const hello_world_options_t *options);"));
+  g_assert_nonnull (strstr (codec, "#define ECHO_PING 1"));
+  g_assert_nonnull (strstr (codec, "echo_send_ping (zsock_t *output, const wire_peer_t *to, const char *text);"));
+  g_assert_nonnull (strstr (user, "server_handle_ping (server_state_t *self, const wire_peer_t *from, "
+                                  "const char *text)"));
+  g_assert_nonnull (output_content (outputs, "src/hello_world_main.c"));
+  g_object_unref (p.design);
+}
+
+/* Names that are keywords, library names, system types or that differ only in case
+ * all become distinct identifiers that cannot clash with the libraries. */
+static void
+test_names_hostile (void)
+{
+  MopedDesign *design = moped_design_new ();
+  const char *names[] = { "int", "register", "zsys handler", "wire", "selftest", "Foo", "foo",
+                          "日本語", "123 go", "s", "time" };
+  const char *expected[] = { "include/int_.h", "include/my_register.h", "include/my_zsys_handler.h",
+                             "include/my_wire.h", "include/selftest_2.h", "include/foo.h",
+                             "include/foo_2.h", "include/unnamed.h", "include/n123_go.h",
+                             "include/my_s.h", "include/my_time.h" };
+  g_autoptr(GPtrArray) outputs = NULL;
+
+  moped_design_set_string (design, moped_design_get_root (design), MOPED_PROP_NAME, "Hostile");
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    add_named (design, NULL, MOPED_KIND_NODE, names[i]);
+  outputs = generate (design);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_nonnull (output_content (outputs, expected[i]));
+  /* The types of "int" and "register": int_t is not a system type, register_t is. */
+  g_assert_nonnull (strstr (output_content (outputs, "include/int_.h"), "typedef struct _int_t int_t;"));
+  g_assert_nonnull (strstr (output_content (outputs, "include/my_register.h"),
+                            "typedef struct _my_register_t my_register_t;"));
+  g_object_unref (design);
+}
+
+/* A method called "new" cannot take the constructor's name, a field called "self"
+ * cannot take the handler's first parameter's, a socket called "linux" cannot be
+ * the predefined macro. */
+static void
+test_names_collide_with_generated (void)
+{
+  PingPong p = ping_pong ("client", "server");
+  MopedElement *method = add_named (p.design, p.client, MOPED_KIND_METHOD, "new");
+  MopedElement *command = add_command (p.design, p.protocol, "HOOK", p.client);
+  g_autoptr(GPtrArray) outputs = NULL;
+  const char *api, *engine;
+
+  add_field (p.design, command, "self", MOPED_FIELD_NUMBER);
+  add_field (p.design, command, "Self", MOPED_FIELD_BYTES);
+  add_socket (p.design, p.server, "linux", MOPED_SOCKET_PUB, MOPED_SOCKET_MODE_BIND);
+  (void) method;
+  outputs = generate (p.design);
+  api = output_content (outputs, "include/client.h");
+  engine = output_content (outputs, "src/server_engine.h");
+  g_assert_nonnull (strstr (api, "    client_new (const client_options_t *options);"));
+  g_assert_nonnull (strstr (api, "    client_new_2 (client_t *self);"));
+  g_assert_nonnull (strstr (engine, "server_handle_hook (server_state_t *self, const wire_peer_t *from, "
+                                    "uint64_t self_2, const byte *self_3, size_t self_3_size);"));
+  g_assert_nonnull (strstr (output_content (outputs, "include/server.h"), "const char *linux_2;"));
+  g_object_unref (p.design);
+}
+
+/* Descriptions reach generated files only inside comments. */
+static void
+test_descriptions_stay_in_comments (void)
+{
+  PingPong p = ping_pong ("client", "server");
+  const char *hostile = "MARK */ int evil; /* \"quote\" \\\nMARK int evil2; \\\nMARK ?\?/\nMARK";
+  g_autoptr(GPtrArray) outputs = NULL;
+
+  moped_design_set_string (p.design, p.client, MOPED_PROP_DESCRIPTION, hostile);
+  moped_design_set_string (p.design, p.flow, MOPED_PROP_DESCRIPTION, hostile);
+  moped_design_set_string (p.design, p.protocol, MOPED_PROP_SUMMARY, hostile);
+  outputs = generate (p.design);
+  for (guint i = 0; i < outputs->len; i++)
+    {
+      MopedCOutput *o = g_ptr_array_index (outputs, i);
+      g_auto(GStrv) lines = NULL;
+
+      if (!g_str_has_suffix (o->path, ".c") && !g_str_has_suffix (o->path, ".h"))
+        continue;
+      lines = g_strsplit (o->content, "\n", -1);
+      for (guint j = 0; lines[j] != NULL; j++)
+        {
+          const char *mark = strstr (lines[j], "MARK");
+          const char *comment = strstr (lines[j], "//");
+
+          if (mark == NULL)
+            continue;
+          g_assert_nonnull (comment);
+          g_assert_true (comment < mark);
+          g_assert_true (lines[j][strlen (lines[j]) - 1] != '\\');
+        }
+    }
+  g_object_unref (p.design);
+}
+
+/* The self-test generator predicts which subscribers a published sample reaches from
+ * the sample string: it must be the one the generated wire.h defines. */
+static void
+test_sample_string_agrees (void)
+{
+  PingPong p = ping_pong ("client", "server");
+  g_autoptr(GPtrArray) outputs = generate (p.design);
+  g_autofree char *literal = moped_c_string_literal (MOPED_C_SAMPLE_STRING);
+  g_autofree char *define = g_strdup_printf ("#define WIRE_SAMPLE_STRING %s\n", literal);
+
+  g_assert_nonnull (strstr (output_content (outputs, "include/wire.h"), define));
+  g_object_unref (p.design);
+}
+
+/* ---- determinism ------------------------------------------------------------------------- */
+
+static void
+test_deterministic (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("MOPED_EXAMPLES"), "majordomo.moped", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MopedDesign) design = moped_file_load (path, &error);
+  g_autoptr(MopedDesign) again = NULL;
+  g_autofree char *data = NULL;
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GPtrArray) second = NULL;
+  g_autoptr(GPtrArray) reloaded = NULL;
+
+  g_assert_no_error (error);
+  first = generate (design);
+  second = generate (design);
+  data = moped_file_to_data (design, NULL);
+  again = moped_file_load_data (data, -1, "again", &error);
+  g_assert_no_error (error);
+  reloaded = generate (again);
+  g_assert_cmpuint (first->len, ==, second->len);
+  g_assert_cmpuint (first->len, ==, reloaded->len);
+  for (guint i = 0; i < first->len; i++)
+    {
+      MopedCOutput *a = g_ptr_array_index (first, i);
+      MopedCOutput *b = g_ptr_array_index (second, i);
+      MopedCOutput *c = g_ptr_array_index (reloaded, i);
+
+      g_assert_cmpstr (a->path, ==, b->path);
+      g_assert_cmpstr (a->content, ==, b->content);
+      g_assert_cmpstr (a->path, ==, c->path);
+      g_assert_cmpstr (a->content, ==, c->content);
+    }
+}
+
+/* ---- refusals ------------------------------------------------------------------------------ */
+
+static void
+test_refuses_errors (void)
+{
+  PingPong p = ping_pong ("client", "server");
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *out = g_build_filename (dir, "out", NULL);
+  g_autoptr(MopedExportPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  MopedElement *stray = add_named (p.design, NULL, MOPED_KIND_NODE, "client");
+
+  /* Two nodes named "client" are a design error. */
+  (void) stray;
+  plan = moped_export_c_plan (p.design, out, MOPED_EXPORT_FLAGS_NONE);
+  g_assert_false (moped_export_plan_can_run (plan));
+  g_assert_true (strv_contains_part (moped_export_plan_get_errors (plan), "duplicate-name"));
+  g_assert_false (moped_export_plan_run (plan, &error));
+  g_assert_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_REFUSED);
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  g_assert_null (moped_export_c (p.design, out, MOPED_EXPORT_FLAGS_NONE, NULL));
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  remove_tree (dir);
+  g_object_unref (p.design);
+}
+
+static void
+test_refuses_draft_and_stream (void)
+{
+  PingPong p = ping_pong ("client", "server");
+  MopedElement *radio = add_socket (p.design, p.client, "radio", MOPED_SOCKET_RADIO, MOPED_SOCKET_MODE_BIND);
+  MopedElement *dish = add_socket (p.design, p.server, "dish", MOPED_SOCKET_DISH, MOPED_SOCKET_MODE_CONNECT);
+  MopedElement *raw = add_socket (p.design, p.server, "raw", MOPED_SOCKET_STREAM, MOPED_SOCKET_MODE_BIND);
+  g_autoptr(MopedExportPlan) plan = NULL;
+  const char * const *errors;
+
+  add_link (p.design, radio, dish, "udp://127.0.0.1:5671", NULL);
+  (void) raw;
+  plan = moped_export_c_plan (p.design, "/nonexistent/out", MOPED_EXPORT_FLAGS_NONE);
+  errors = moped_export_plan_get_errors (plan);
+  g_assert_false (moped_export_plan_can_run (plan));
+  g_assert_true (strv_contains_part (errors, "client.radio is a RADIO socket, a draft type"));
+  g_assert_true (strv_contains_part (errors, "server.dish is a DISH socket, a draft type"));
+  g_assert_true (strv_contains_part (errors, "without the draft API"));
+  g_assert_true (strv_contains_part (errors, "server.raw is a STREAM socket"));
+  g_object_unref (p.design);
+}
+
+/* ---- plan, manifest and re-export ------------------------------------------------------------- */
+
+static MopedExportPlan *
+export_ok (MopedDesign      *design,
+           const char       *dir,
+           MopedExportFlags  flags)
+{
+  g_autoptr(GError) error = NULL;
+  MopedExportPlan *plan = moped_export_c (design, dir, flags, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (plan);
+  g_assert_true (moped_export_plan_is_done (plan));
+  return plan;
+}
+
+static void
+test_plan_does_not_write (void)
+{
+  PingPong p = ping_pong ("client", "server");
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *out = g_build_filename (dir, "out", NULL);
+  g_autoptr(MopedExportPlan) plan = moped_export_c_plan (p.design, out, MOPED_EXPORT_FLAGS_NONE);
+  const MopedExportFile *user;
+
+  g_assert_true (moped_export_plan_can_run (plan));
+  g_assert_cmpuint (moped_export_plan_get_n_files (plan), >, 10);
+  for (guint i = 0; i < moped_export_plan_get_n_files (plan); i++)
+    g_assert_cmpint (moped_export_plan_get_file (plan, i)->action, ==, MOPED_EXPORT_CREATE);
+  user = plan_file (plan, "src/client.c");
+  g_assert_nonnull (user);
+  g_assert_true (user->user_file);
+  g_assert_false (plan_file (plan, "src/client_engine.c")->user_file);
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  g_assert_false (moped_export_plan_is_done (plan));
+  remove_tree (dir);
+  g_object_unref (p.design);
+}
+
+static void
+test_manifest (void)
+{
+  PingPong p = ping_pong ("client", "server");
+  g_autofree char *dir = temp_dir ();
+  g_autoptr(MopedExportPlan) plan = export_ok (p.design, dir, MOPED_EXPORT_FLAGS_NONE);
+  g_autofree char *manifest = read_file (dir, "moped-export.manifest");
+
+  g_assert_nonnull (strstr (manifest, "\nmoped-export 1 c\n"));
+  g_assert_true (g_regex_match_simple ("^generated [0-9a-f]{16} src/server_engine.c$", manifest,
+                                       G_REGEX_MULTILINE, 0));
+  g_assert_true (g_regex_match_simple ("^generated [0-9a-f]{16} include/wire.h$", manifest,
+                                       G_REGEX_MULTILINE, 0));
+  g_assert_nonnull (strstr (manifest, " src/server.c server_state_new server_state_destroy "
+                                      "server_handle_ping\n"));
+  g_assert_nonnull (strstr (manifest, "\nuser "));
+  remove_tree (dir);
+  g_object_unref (p.design);
+}
+
+static GHashTable *
+snapshot (const char *dir)
+{
+  GHashTable *files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  const char *subdirs[] = { "", "src", "include", "bench" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (subdirs); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, subdirs[i], NULL);
+      g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+        {
+          g_autofree char *full = g_build_filename (path, name, NULL);
+          GStatBuf st;
+          char *text = NULL;
+
+          if (g_file_test (full, G_FILE_TEST_IS_DIR))
+            continue;
+          g_assert_cmpint (g_stat (full, &st), ==, 0);
+          g_assert_true (g_file_get_contents (full, &text, NULL, NULL));
+          g_hash_table_insert (files, g_strdup (full),
+                               g_strdup_printf ("%" G_GINT64_FORMAT ".%09ld:%s", (gint64) st.st_mtim.tv_sec,
+                                                st.st_mtim.tv_nsec, text));
+          g_free (text);
+        }
+    }
+  return files;
+}
+
+static gboolean
+same_files (GHashTable *a,
+            GHashTable *b)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (g_hash_table_size (a) != g_hash_table_size (b))
+    return FALSE;
+  g_hash_table_iter_init (&iter, a);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (g_strcmp0 (value, g_hash_table_lookup (b, key)) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+test_reexport_unchanged (void)
+{
+  PingPong p = ping_pong ("client", "server");
+  g_autofree char *dir = temp_dir ();
+  g_autoptr(MopedExportPlan) first = export_ok (p.design, dir, MOPED_EXPORT_FLAGS_NONE);
+  g_autoptr(GHashTable) before = snapshot (dir);
+  g_autoptr(MopedExportPlan) second = NULL;
+  g_autoptr(GHashTable) after = NULL;
+
+  /* Let a rewrite show in the mtimes even on a coarse clock. */
+  g_usleep (20 * 1000);
+  second = export_ok (p.design, dir, MOPED_EXPORT_FLAGS_NONE);
+  after = snapshot (dir);
+  for (guint i = 0; i < moped_export_plan_get_n_files (second); i++)
+    {
+      const MopedExportFile *f = moped_export_plan_get_file (second, i);
+
+      g_assert_cmpint (f->action, ==, f->user_file ? MOPED_EXPORT_KEEP : MOPED_EXPORT_UNCHANGED);
+    }
+  g_assert_true (same_files (before, after));
+  remove_tree (dir);
+  g_object_unref (p.design);
+}
+
+static void
+test_reexport_new_and_removed_command (void)
+{
+  PingPong p = ping_pong ("client", "server");
+  g_autofree char *dir = temp_dir ();
+  g_autoptr(MopedExportPlan) first = export_ok (p.design, dir, MOPED_EXPORT_FLAGS_NONE);
+  g_autofree char *user = read_file (dir, "src/server.c");
+  g_autofree char *edited = g_strconcat (user, "\n/* my own helper */\nstatic int s_mine (void) { return 1; }\n", NULL);
+  g_autoptr(MopedExportPlan) second = NULL;
+  g_autoptr(MopedExportPlan) third = NULL;
+  g_autofree char *appended = NULL;
+  g_autofree char *kept = NULL;
+  MopedElement *bye;
+  const MopedExportFile *f;
+
+  write_file (dir, "src/server.c", edited);
+  bye = add_command (p.design, p.protocol, "BYE", p.client);
+  add_field (p.design, bye, "reason", MOPED_FIELD_LONGSTR);
+  second = export_ok (p.design, dir, MOPED_EXPORT_FLAGS_NONE);
+  f = plan_file (second, "src/server.c");
+  g_assert_cmpint (f->action, ==, MOPED_EXPORT_APPEND);
+  g_assert_nonnull (strstr (f->note, "server_handle_bye"));
+  g_assert_cmpint (plan_file (second, "src/client.c")->action, ==, MOPED_EXPORT_KEEP);
+  g_assert_cmpint (plan_file (second, "src/echo.c")->action, ==, MOPED_EXPORT_REWRITE);
+  appended = read_file (dir, "src/server.c");
+  g_assert_true (g_str_has_prefix (appended, edited));
+  g_assert_nonnull (strstr (appended + strlen (edited),
+                            "server_handle_bye (server_state_t *self, const wire_peer_t *from, "
+                            "const char *reason)\n{"));
+
+  moped_design_remove (p.design, bye);
+  third = export_ok (p.design, dir, MOPED_EXPORT_FLAGS_NONE);
+  g_assert_true (strv_contains_part (moped_export_plan_get_warnings (third),
+                                     "src/server.c: server_handle_bye is no longer called"));
+  g_assert_cmpint (plan_file (third, "src/server.c")->action, ==, MOPED_EXPORT_KEEP);
+  kept = read_file (dir, "src/server.c");
+  g_assert_cmpstr (kept, ==, appended);
+  remove_tree (dir);
+  g_object_unref (p.design);
+}
+
+/* A handler's name in a comment or a string is not its definition. */
+static void
+test_reexport_finds_only_definitions (void)
+{
+  PingPong p = ping_pong ("client", "server");
+  g_autofree char *dir = temp_dir ();
+  g_autoptr(MopedExportPlan) first = export_ok (p.design, dir, MOPED_EXPORT_FLAGS_NONE);
+  g_autoptr(MopedExportPlan) second = NULL;
+  const char *mine =
+    "#include \"server_engine.h\"\n"
+    "struct _server_state_t { server_engine_t *engine; };\n"
+    "// server_handle_ping (x) { in a comment }\n"
+    "/* server_state_new (y) {\n   across lines } */\n"
+    "static const char *s = \"server_state_destroy (z) {\";\n"
+    "#define server_api_x(a) { a }\n"
+    "int server_handle_ping (server_state_t *self, const wire_peer_t *from,\n"
+    "                        const char *text);\n";
+  g_autofree char *result = NULL;
+
+  write_file (dir, "src/server.c", mine);
+  second = export_ok (p.design, dir, MOPED_EXPORT_FLAGS_NONE);
+  g_assert_cmpint (plan_file (second, "src/server.c")->action, ==, MOPED_EXPORT_APPEND);
+  result = read_file (dir, "src/server.c");
+  g_assert_nonnull (strstr (result, "\nserver_state_new (server_engine_t *engine)\n{"));
+  g_assert_nonnull (strstr (result, "\nserver_state_destroy (server_state_t **self_p)\n{"));
+  g_assert_nonnull (strstr (result, "\nserver_handle_ping (server_state_t *self, const wire_peer_t *from, "
+                                    "const char *text)\n{"));
+  remove_tree (dir);
+  g_object_unref (p.design);
+}
+
+static void
+test_reexport_hand_edited_generated (void)
+{
+  PingPong p = ping_pong ("client", "server");
+  g_autofree char *dir = temp_dir ();
+  g_autoptr(MopedExportPlan) first = export_ok (p.design, dir, MOPED_EXPORT_FLAGS_NONE);
+  g_autoptr(MopedExportPlan) blocked = NULL;
+  g_autoptr(MopedExportPlan) forced = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *engine = read_file (dir, "src/server_engine.c");
+  g_autofree char *edited = g_strconcat (engine, "// mine\n", NULL);
+  g_autofree char *after = NULL;
+  const MopedExportFile *f;
+
+  write_file (dir, "src/server_engine.c", edited);
+  /* Something in the design must change for the file to be rewritten. */
+  add_command (p.design, p.protocol, "EXTRA", p.server);
+  blocked = moped_export_c_plan (p.design, dir, MOPED_EXPORT_FLAGS_NONE);
+  f = plan_file (blocked, "src/server_engine.c");
+  g_assert_true (f->blocked);
+  g_assert_nonnull (strstr (f->note, "edited by hand"));
+  g_assert_false (moped_export_plan_can_run (blocked));
+  g_assert_false (moped_export_plan_run (blocked, &error));
+  g_assert_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_REFUSED);
+  after = read_file (dir, "src/server_engine.c");
+  g_assert_cmpstr (after, ==, edited);
+
+  forced = export_ok (p.design, dir, MOPED_EXPORT_FORCE);
+  g_assert_cmpint (plan_file (forced, "src/server_engine.c")->action, ==, MOPED_EXPORT_REWRITE);
+  g_free (after);
+  after = read_file (dir, "src/server_engine.c");
+  g_assert_null (strstr (after, "// mine"));
+  remove_tree (dir);
+  g_object_unref (p.design);
+}
+
+static void
+test_reexport_foreign_file (void)
+{
+  PingPong p = ping_pong ("client", "server");
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *src = g_build_filename (dir, "src", NULL);
+  g_autoptr(MopedExportPlan) plan = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (src, 0755), ==, 0);
+  write_file (dir, "src/wire.c", "not ours\n");
+  plan = moped_export_c_plan (p.design, dir, MOPED_EXPORT_FLAGS_NONE);
+  g_assert_true (plan_file (plan, "src/wire.c")->blocked);
+  g_assert_true (strv_contains_part (moped_export_plan_get_errors (plan), "src/wire.c exists, but Moped did not write it"));
+  remove_tree (dir);
+  g_object_unref (p.design);
+}
+
+static void
+test_reexport_removed_node (void)
+{
+  PingPong p = ping_pong ("client", "server");
+  MopedElement *extra = add_named (p.design, NULL, MOPED_KIND_NODE, "extra");
+  g_autofree char *dir = temp_dir ();
+  g_autoptr(MopedExportPlan) first = NULL;
+  g_autoptr(MopedExportPlan) second = NULL;
+  g_autofree char *engine = NULL;
+
+  add_socket (p.design, extra, "pair", MOPED_SOCKET_PAIR, MOPED_SOCKET_MODE_BIND);
+  first = export_ok (p.design, dir, MOPED_EXPORT_FLAGS_NONE);
+  moped_design_remove (p.design, extra);
+  second = export_ok (p.design, dir, MOPED_EXPORT_FLAGS_NONE);
+  g_assert_cmpint (plan_file (second, "src/extra_engine.c")->action, ==, MOPED_EXPORT_REMOVE);
+  g_assert_cmpint (plan_file (second, "src/extra.c")->action, ==, MOPED_EXPORT_KEEP);
+  engine = g_build_filename (dir, "src", "extra_engine.c", NULL);
+  g_assert_false (g_file_test (engine, G_FILE_TEST_EXISTS));
+  g_assert_true (strv_contains_part (moped_export_plan_get_warnings (second), "src/extra.c is no longer part"));
+  remove_tree (dir);
+  g_object_unref (p.design);
+}
+
+/* A node named like a protocol takes the protocol's file names, which become the
+ * node's file: the old generated file is replaced, never appended to. */
+static void
+test_reexport_generated_becomes_user (void)
+{
+  PingPong p = ping_pong ("client", "server");
+  g_autofree char *dir = temp_dir ();
+  g_autoptr(MopedExportPlan) first = export_ok (p.design, dir, MOPED_EXPORT_FLAGS_NONE);
+  g_autoptr(MopedExportPlan) second = NULL;
+  g_autofree char *codec = read_file (dir, "src/echo.c");
+  g_autofree char *now = NULL;
+  const MopedExportFile *f;
+
+  g_assert_nonnull (strstr (codec, "echo_send_ping"));
+  add_named (p.design, NULL, MOPED_KIND_NODE, "Echo");
+  second = export_ok (p.design, dir, MOPED_EXPORT_FLAGS_NONE);
+  f = plan_file (second, "src/echo.c");
+  g_assert_true (f->user_file);
+  g_assert_cmpint (f->action, ==, MOPED_EXPORT_REWRITE);
+  now = read_file (dir, "src/echo.c");
+  g_assert_null (strstr (now, "echo_send_ping"));
+  g_assert_nonnull (strstr (now, "echo_state_new"));
+  g_assert_cmpint (plan_file (second, "src/echo_2.c")->action, ==, MOPED_EXPORT_CREATE);
+  remove_tree (dir);
+  g_object_unref (p.design);
+}
+
+static void
+test_run_notices_changes (void)
+{
+  PingPong p = ping_pong ("client", "server");
+  g_autofree char *dir = temp_dir ();
+  g_autoptr(MopedExportPlan) plan = moped_export_c_plan (p.design, dir, MOPED_EXPORT_FLAGS_NONE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *meson = g_build_filename (dir, "meson.build", NULL);
+
+  write_file (dir, "README.md", "written meanwhile\n");
+  g_assert_false (moped_export_plan_run (plan, &error));
+  g_assert_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_CHANGED);
+  g_assert_false (g_file_test (meson, G_FILE_TEST_EXISTS));
+  remove_tree (dir);
+  g_object_unref (p.design);
+}
+
+/* ---- what the self-test plays ------------------------------------------------------------------- */
+
+/* A PUB fans out to two SUBs; the topic lets a step through to its receiver, and the
+ * other subscriber is expected to get a copy only when its prefixes match. */
+static void
+test_selftest_topics (void)
+{
+  MopedDesign *design = moped_design_new ();
+  MopedElement *pub_node = add_named (design, NULL, MOPED_KIND_NODE, "publisher");
+  MopedElement *a = add_named (design, NULL, MOPED_KIND_NODE, "a");
+  MopedElement *b = add_named (design, NULL, MOPED_KIND_NODE, "b");
+  MopedElement *pub = add_socket (design, pub_node, "out", MOPED_SOCKET_PUB, MOPED_SOCKET_MODE_BIND);
+  MopedElement *sub_a = add_socket (design, a, "in", MOPED_SOCKET_SUB, MOPED_SOCKET_MODE_CONNECT);
+  MopedElement *sub_b = add_socket (design, b, "in", MOPED_SOCKET_SUB, MOPED_SOCKET_MODE_CONNECT);
+  MopedElement *protocol = add_named (design, NULL, MOPED_KIND_PROTOCOL, "News");
+  MopedElement *item = add_command (design, protocol, "ITEM", pub_node);
+  MopedElement *tick = add_command (design, protocol, "TICK", pub_node);
+  MopedElement *flow = add_named (design, protocol, MOPED_KIND_FLOW, "Feed");
+  g_autoptr(MopedCModel) model = NULL;
+  MopedCFlow *f;
+  MopedCStep *step;
+
+  moped_design_set_string (design, moped_design_get_root (design), MOPED_PROP_NAME, "News");
+  add_field (design, item, "topic", MOPED_FIELD_STRING);
+  moped_design_set_string (design, sub_a, MOPED_PROP_SUBSCRIBE, "sports,weather");
+  moped_design_set_string (design, sub_b, MOPED_PROP_SUBSCRIBE, "TI");
+  add_link (design, pub, sub_a, "tcp://*:5680", protocol);
+  add_link (design, pub, sub_b, "tcp://*:5680", protocol);
+  add_step (design, flow, pub_node, a, item);
+  add_step (design, flow, pub_node, b, tick);
+  add_step (design, flow, pub_node, a, tick);
+  model = _moped_c_model_new (design);
+  g_assert_cmpuint (model->errors->len, ==, 0);
+  f = g_ptr_array_index (model->flows, 0);
+  g_assert_cmpuint (f->steps->len, ==, 3);
+  step = g_ptr_array_index (f->steps, 0);
+  g_assert_cmpstr (step->topic, ==, "sports");
+  g_assert_cmpuint (step->copies->len, ==, 0);
+  step = g_ptr_array_index (f->steps, 1);
+  g_assert_null (step->topic);
+  g_assert_null (step->skip_reason);
+  g_assert_cmpuint (step->copies->len, ==, 0);
+  step = g_ptr_array_index (f->steps, 2);
+  g_assert_nonnull (step->skip_reason);
+  g_assert_nonnull (strstr (step->skip_reason, "a.in subscribes to none of the prefixes"));
+  g_assert_cmpuint (model->probes->len, ==, 2);
+  g_object_unref (design);
+}
+
+/* Validation and the exporter agree on the link a step takes. */
+static void
+test_selftest_routing (void)
+{
+  PingPong p = ping_pong ("client", "server");
+  g_autoptr(MopedCModel) model = _moped_c_model_new (p.design);
+  MopedCFlow *f = g_ptr_array_index (model->flows, 0);
+  MopedCStep *ping = g_ptr_array_index (f->steps, 0);
+  MopedCStep *pong = g_ptr_array_index (f->steps, 1);
+
+  g_assert_null (ping->peer_id);
+  g_assert_cmpstr (pong->peer_id, ==, "client/dealer");
+  g_assert_false (pong->delimiter);
+  g_assert_cmpstr (((MopedCLink *) g_ptr_array_index (model->links, 0))->test_endpoint, ==,
+                   "inproc://server.router");
+  g_object_unref (p.design);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/export-c/escape/string-literal", test_string_literal);
+  g_test_add_func ("/export-c/escape/comment-text", test_comment_text);
+  g_test_add_func ("/export-c/escape/comment-lines", test_comment_lines);
+  g_test_add_func ("/export-c/escape/markdown", test_markdown_text);
+  g_test_add_func ("/export-c/names/basic", test_names_basic);
+  g_test_add_func ("/export-c/names/hostile", test_names_hostile);
+  g_test_add_func ("/export-c/names/collide-with-generated", test_names_collide_with_generated);
+  g_test_add_func ("/export-c/names/descriptions-in-comments", test_descriptions_stay_in_comments);
+  g_test_add_func ("/export-c/deterministic", test_deterministic);
+  g_test_add_func ("/export-c/sample-string", test_sample_string_agrees);
+  g_test_add_func ("/export-c/refuse/errors", test_refuses_errors);
+  g_test_add_func ("/export-c/refuse/draft-and-stream", test_refuses_draft_and_stream);
+  g_test_add_func ("/export-c/plan/does-not-write", test_plan_does_not_write);
+  g_test_add_func ("/export-c/plan/manifest", test_manifest);
+  g_test_add_func ("/export-c/reexport/unchanged", test_reexport_unchanged);
+  g_test_add_func ("/export-c/reexport/new-and-removed-command", test_reexport_new_and_removed_command);
+  g_test_add_func ("/export-c/reexport/only-definitions", test_reexport_finds_only_definitions);
+  g_test_add_func ("/export-c/reexport/hand-edited-generated", test_reexport_hand_edited_generated);
+  g_test_add_func ("/export-c/reexport/foreign-file", test_reexport_foreign_file);
+  g_test_add_func ("/export-c/reexport/removed-node", test_reexport_removed_node);
+  g_test_add_func ("/export-c/reexport/generated-becomes-user", test_reexport_generated_becomes_user);
+  g_test_add_func ("/export-c/reexport/run-notices-changes", test_run_notices_changes);
+  g_test_add_func ("/export-c/selftest/topics", test_selftest_topics);
+  g_test_add_func ("/export-c/selftest/routing", test_selftest_routing);
+
+  return g_test_run ();
+}

@@ -1,0 +1,955 @@
+/* test-ui-export-dialog.c: the export dialog driven through its actions, under Xvfb: diagrams, C, documents, zproto.
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ *
+ * Each test exports an example into a folder of its own and checks what was written
+ * (well-formed SVG and XML, PNG sizes, PDF headers, the files the C plan lists), that
+ * a design with errors is refused with its errors on show, that failures are shown
+ * in the dialog, that every control has an accessible name, and renders each page to
+ * a PNG (kept when MOPED_SCREENSHOT_DIR is set). The layout runner starts this very
+ * program again as `PROGRAM __layout ...`, so main() hands that verb over first.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "moped-export-dialog-private.h"
+#include "moped-file.h"
+#include "moped-layout-runner.h"
+
+#define WAIT_MSEC 60000
+
+typedef struct
+{
+  GtkWindow         *parent;
+  MopedDesign       *design;
+  GFile             *design_file;
+  GSettings         *settings;
+  MopedExportDialog *dialog;
+  char              *dir;
+  guint              n_finished;
+  char              *last_job;
+  gboolean           last_ok;
+} Fixture;
+
+/* ---- helpers -------------------------------------------------------------------------- */
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+spin_until (Condition cond,
+            gpointer  data)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) WAIT_MSEC * 1000;
+
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static void
+spin_for (guint msec)
+{
+  gint64 end = g_get_monotonic_time () + msec * 1000;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
+static gboolean
+idle (gpointer data)
+{
+  return !moped_export_dialog_is_busy (data);
+}
+
+static gboolean
+mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static void
+wait_idle (Fixture *f)
+{
+  g_assert_true (spin_until (idle, f->dialog));
+}
+
+static void
+on_finished (MopedExportDialog *dialog,
+             const char        *job,
+             gboolean           ok,
+             Fixture           *f)
+{
+  f->n_finished++;
+  g_free (f->last_job);
+  f->last_job = g_strdup (job);
+  f->last_ok = ok;
+}
+
+/* Press Export and wait for the work to end; returns whether it went well. */
+static gboolean
+export (Fixture    *f,
+        const char *expected_job)
+{
+  guint before = f->n_finished;
+
+  g_assert_true (gtk_widget_get_sensitive (f->dialog->export_button));
+  gtk_widget_activate_action (GTK_WIDGET (f->dialog), "export.run", NULL);
+  wait_idle (f);
+  g_assert_cmpuint (f->n_finished, ==, before + 1);
+  g_assert_cmpstr (f->last_job, ==, expected_job);
+  return f->last_ok;
+}
+
+static char *
+path_in (Fixture    *f,
+         const char *name)
+{
+  return g_build_filename (f->dir, name, NULL);
+}
+
+static void
+set_destination (Fixture    *f,
+                 const char *name)
+{
+  g_autofree char *path = path_in (f, name);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  moped_export_dialog_set_destination (f->dialog, file);
+  wait_idle (f);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  const char *example = data;
+  g_autofree char *path = g_build_filename (g_getenv ("MOPED_EXAMPLES"), example, NULL);
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("moped-export-dialog-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->design = moped_file_load (path, &error);
+  g_assert_no_error (error);
+  f->design_file = g_file_new_for_path (path);
+  f->settings = g_settings_new ("org.moped.Moped");
+  g_settings_set_string (f->settings, "last-export-dir", f->dir);
+  f->parent = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (f->parent, 900, 700);
+  gtk_window_present (f->parent);
+  f->dialog = moped_export_dialog_new (f->parent, f->design, f->design_file, f->settings);
+  g_signal_connect (f->dialog, "finished", G_CALLBACK (on_finished), f);
+  gtk_window_present (GTK_WINDOW (f->dialog));
+  g_assert_true (spin_until (mapped, f->dialog));
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (f->dialog)));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (f->dialog)) == f->parent);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->dialog));
+  gtk_window_destroy (f->parent);
+  spin_for (20);
+  g_clear_object (&f->settings);
+  g_clear_object (&f->design_file);
+  g_clear_object (&f->design);
+  if (g_getenv ("MOPED_KEEP_EXPORTS") == NULL)
+    remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->last_job);
+}
+
+/* ---- checking what was written ------------------------------------------------------- */
+
+typedef struct
+{
+  char  *root;
+  guint  depth;
+} XmlCheck;
+
+static void
+xml_start (GMarkupParseContext  *context,
+           const char           *element,
+           const char          **names,
+           const char          **values,
+           gpointer              user_data,
+           GError              **error)
+{
+  XmlCheck *check = user_data;
+
+  if (check->root == NULL)
+    check->root = g_strdup (element);
+}
+
+/* Parses @path as XML (GMarkup is strict about well-formedness); returns its root element. */
+static char *
+well_formed_root (const char *path)
+{
+  static const GMarkupParser parser = { xml_start, NULL, NULL, NULL, NULL };
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMarkupParseContext) context = NULL;
+  XmlCheck check = { NULL, 0 };
+  gsize length;
+
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  context = g_markup_parse_context_new (&parser, 0, &check, NULL);
+  g_markup_parse_context_parse (context, contents, (gssize) length, &error);
+  if (error == NULL)
+    g_markup_parse_context_end_parse (context, &error);
+  g_assert_no_error (error);
+  return check.root;
+}
+
+static void
+assert_file_starts_with (const char *path,
+                         const char *prefix,
+                         gsize       prefix_length)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  g_autoptr(GError) error = NULL;
+
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (length, >=, prefix_length);
+  g_assert_cmpmem (contents, prefix_length, prefix, prefix_length);
+}
+
+static int
+png_width (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = gdk_texture_new_from_filename (path, &error);
+
+  g_assert_no_error (error);
+  return gdk_texture_get_width (texture);
+}
+
+static guint
+count_rows (GtkListBox *list)
+{
+  guint n = 0;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    n += GTK_IS_LIST_BOX_ROW (row);
+  return n;
+}
+
+/* Whether some row of @list is named (accessibly) with @text in it. */
+static gboolean
+list_mentions (GtkListBox *list,
+               const char *text)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      const char *name = g_object_get_data (G_OBJECT (row), "moped-accessible-label");
+
+      if (name != NULL && strstr (name, text) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* ---- diagrams ---------------------------------------------------------------------------- */
+
+static void
+test_architecture_svg (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *expected = path_in (f, "hello-architecture.svg");
+  g_autoptr(GFile) destination = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *root = NULL;
+  g_autofree char *remembered = NULL;
+
+  moped_export_dialog_set_target (f->dialog, MOPED_EXPORT_TARGET_DIAGRAMS);
+  g_assert_cmpstr (moped_export_dialog_get_target (f->dialog), ==, "diagrams");
+  /* The proposal: the last export folder, named after the design. */
+  destination = moped_export_dialog_get_destination (f->dialog);
+  path = g_file_get_path (destination);
+  g_assert_cmpstr (path, ==, expected);
+  g_assert_cmpuint (gtk_drop_down_get_selected (f->dialog->diagram_format), ==, 0);
+
+  g_settings_set_string (f->settings, "last-export-dir", "");
+  g_assert_true (export (f, "diagrams"));
+  g_assert_true (g_file_test (expected, G_FILE_TEST_IS_REGULAR));
+  root = well_formed_root (expected);
+  g_assert_cmpstr (root, ==, "svg");
+  g_assert_true (gtk_widget_get_visible (f->dialog->diagram_outcome.box));
+  g_assert_true (gtk_widget_has_css_class (f->dialog->diagram_outcome.box, "success"));
+  g_assert_true (gtk_widget_get_visible (f->dialog->diagram_outcome.open_button));
+  /* The folder is remembered for the next time. */
+  remembered = g_settings_get_string (f->settings, "last-export-dir");
+  g_assert_cmpstr (remembered, ==, f->dir);
+  /* Now the row warns that exporting again replaces the file. */
+  g_assert_nonnull (strstr (gtk_label_get_text (f->dialog->diagram_file.path), "replaces"));
+}
+
+static void
+test_png_scale_and_flow_pdf (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *small = path_in (f, "small.png");
+  g_autofree char *large = path_in (f, "large.png");
+  g_autofree char *pdf = NULL;
+  g_autoptr(GFile) destination = NULL;
+  int w1, w2;
+
+  moped_export_dialog_set_target (f->dialog, MOPED_EXPORT_TARGET_DIAGRAMS);
+  gtk_drop_down_set_selected (f->dialog->diagram_format, 1);
+  g_assert_true (gtk_widget_get_visible (f->dialog->diagram_scale_row));
+  destination = moped_export_dialog_get_destination (f->dialog);
+  g_assert_true (g_str_has_suffix (g_file_peek_path (destination), "-architecture.png"));
+
+  set_destination (f, "small.png");
+  gtk_spin_button_set_value (f->dialog->diagram_scale, 1.0);
+  g_assert_true (export (f, "diagrams"));
+  set_destination (f, "large.png");
+  gtk_spin_button_set_value (f->dialog->diagram_scale, 2.0);
+  g_assert_true (export (f, "diagrams"));
+  assert_file_starts_with (small, "\x89PNG\r\n\x1a\n", 8);
+  w1 = png_width (small);
+  w2 = png_width (large);
+  g_assert_cmpint (ABS (w2 - 2 * w1), <=, 2);
+
+  /* A flow: no DOT on offer, PDF as a sequence diagram. */
+  gtk_drop_down_set_selected (f->dialog->diagram_what, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (f->dialog->diagram_format)), ==, 3);
+  g_assert_false (gtk_widget_get_visible (f->dialog->diagram_layout_row));
+  gtk_drop_down_set_selected (f->dialog->diagram_format, 2);
+  g_clear_object (&destination);
+  destination = moped_export_dialog_get_destination (f->dialog);
+  pdf = g_file_get_path (destination);
+  g_assert_true (g_str_has_prefix (pdf, f->dir));
+  g_assert_true (g_str_has_suffix (pdf, ".pdf"));
+  g_assert_true (export (f, "diagrams"));
+  assert_file_starts_with (pdf, "%PDF-", 5);
+}
+
+static void
+test_all_diagrams (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) flows = moped_design_collect (f->design, MOPED_KIND_FLOW);
+  g_autofree char *folder = path_in (f, "all");
+  g_autofree char *architecture = g_build_filename (folder, "architecture.svg", NULL);
+  g_autofree char *root = NULL;
+
+  moped_export_dialog_set_target (f->dialog, MOPED_EXPORT_TARGET_DIAGRAMS);
+  gtk_drop_down_set_selected (f->dialog->diagram_what, 1);
+  g_assert_true (gtk_widget_get_visible (f->dialog->diagram_folder.row));
+  g_assert_false (gtk_widget_get_visible (f->dialog->diagram_file.row));
+  set_destination (f, "all");
+  g_assert_true (export (f, "diagrams"));
+  root = well_formed_root (architecture);
+  g_assert_cmpstr (root, ==, "svg");
+  g_assert_cmpuint (flows->len, >, 1);
+  for (guint i = 0; i < flows->len; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("flow-%s.svg", moped_element_get_id (g_ptr_array_index (flows, i)));
+      g_autofree char *path = g_build_filename (folder, name, NULL);
+      g_autofree char *flow_root = well_formed_root (path);
+
+      g_assert_cmpstr (flow_root, ==, "svg");
+    }
+  g_assert_cmpuint (count_rows (f->dialog->diagram_outcome.list), ==, flows->len + 1);
+}
+
+/* A name chosen in the file chooser says the format; without one it gets the format's. */
+static void
+test_chosen_names (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *pdf = path_in (f, "picture.pdf");
+  g_autofree char *notes = path_in (f, "notes.md");
+  g_autofree char *page = path_in (f, "page.html");
+  g_autoptr(GFile) destination = NULL;
+
+  moped_export_dialog_set_target (f->dialog, MOPED_EXPORT_TARGET_DIAGRAMS);
+  set_destination (f, "picture.pdf");
+  g_assert_cmpuint (gtk_drop_down_get_selected (f->dialog->diagram_format), ==, 2);
+  g_assert_true (export (f, "diagrams"));
+  assert_file_starts_with (pdf, "%PDF-", 5);
+
+  moped_export_dialog_set_target (f->dialog, MOPED_EXPORT_TARGET_DOCUMENT);
+  set_destination (f, "notes");
+  destination = moped_export_dialog_get_destination (f->dialog);
+  g_assert_cmpstr (g_file_peek_path (destination), ==, notes);
+  g_assert_cmpuint (gtk_drop_down_get_selected (f->dialog->doc_format), ==, 0);
+  set_destination (f, "page.html");
+  g_assert_cmpuint (gtk_drop_down_get_selected (f->dialog->doc_format), ==, 1);
+  g_clear_object (&destination);
+  destination = moped_export_dialog_get_destination (f->dialog);
+  g_assert_cmpstr (g_file_peek_path (destination), ==, page);
+  g_assert_true (export (f, "document"));
+  g_assert_true (g_file_test (page, G_FILE_TEST_IS_REGULAR));
+}
+
+static GtkWidget *
+find_file_chooser (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER_DIALOG (window) && gtk_widget_get_visible (window))
+        return window;
+    }
+  return NULL;
+}
+
+static gboolean
+chooser_shown (gpointer data)
+{
+  return find_file_chooser () != NULL;
+}
+
+static gboolean
+destination_chosen (gpointer data)
+{
+  MopedExportDestination *destination = data;
+
+  return destination->chosen;
+}
+
+/* The Choose button's file chooser: it starts on the proposal, and what is picked
+ * there becomes the destination. */
+static void
+test_file_chooser (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *chosen = path_in (f, "chosen.svg");
+  g_autofree char *current_name = NULL;
+  g_autoptr(GFile) folder = NULL;
+  g_autoptr(GFile) destination = NULL;
+  GtkWidget *chooser;
+
+  moped_export_dialog_set_target (f->dialog, MOPED_EXPORT_TARGET_DIAGRAMS);
+  gtk_widget_activate_action (GTK_WIDGET (f->dialog), "export.choose", NULL);
+  g_assert_true (spin_until (chooser_shown, NULL));
+  chooser = find_file_chooser ();
+  g_assert_cmpint (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)), ==, GTK_FILE_CHOOSER_ACTION_SAVE);
+  current_name = gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (chooser));
+  g_assert_cmpstr (current_name, ==, "hello-architecture.svg");
+  /* The chooser loads its folder in the background. */
+  for (guint tries = 0; folder == NULL && tries < 200; tries++)
+    {
+      folder = gtk_file_chooser_get_current_folder (GTK_FILE_CHOOSER (chooser));
+      if (folder == NULL)
+        spin_for (20);
+    }
+  g_assert_nonnull (folder);
+  g_assert_cmpstr (g_file_peek_path (folder), ==, f->dir);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "chosen.svg");
+  /* The chooser checks the name (in the background) before it answers. */
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  g_assert_true (spin_until (destination_chosen, &f->dialog->diagram_file));
+  destination = moped_export_dialog_get_destination (f->dialog);
+  g_assert_cmpstr (g_file_peek_path (destination), ==, chosen);
+  g_assert_true (f->dialog->diagram_file.chosen);
+
+  /* All diagrams: a folder. */
+  gtk_drop_down_set_selected (f->dialog->diagram_what, 1);
+  gtk_widget_activate_action (GTK_WIDGET (f->dialog), "export.choose", NULL);
+  g_assert_true (spin_until (chooser_shown, NULL));
+  chooser = find_file_chooser ();
+  g_assert_cmpint (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)), ==,
+                   GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER);
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
+  spin_for (50);
+  g_assert_null (find_file_chooser ());
+  g_assert_false (f->dialog->diagram_folder.chosen);
+}
+
+static void
+test_write_failure (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *blocker = path_in (f, "not-a-folder");
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (blocker, "x", -1, &error);
+  g_assert_no_error (error);
+  moped_export_dialog_set_target (f->dialog, MOPED_EXPORT_TARGET_DIAGRAMS);
+  set_destination (f, "not-a-folder/diagram.svg");
+  g_assert_false (export (f, "diagrams"));
+  g_assert_true (gtk_widget_get_visible (f->dialog->diagram_outcome.box));
+  g_assert_true (gtk_widget_has_css_class (f->dialog->diagram_outcome.box, "error"));
+  g_assert_cmpstr (gtk_label_get_text (f->dialog->diagram_outcome.detail), !=, "");
+  g_assert_false (gtk_widget_get_visible (f->dialog->diagram_outcome.open_button));
+}
+
+/* ---- the C skeleton ------------------------------------------------------------------------- */
+
+static void
+test_code_plan_then_export (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *folder = path_in (f, "c");
+  MopedExportPlan *plan;
+  guint n_files;
+
+  moped_export_dialog_set_target (f->dialog, MOPED_EXPORT_TARGET_CODE);
+  wait_idle (f);
+  set_destination (f, "c");
+  /* The plan is on show before anything is written. */
+  plan = f->dialog->code_plan;
+  g_assert_nonnull (plan);
+  g_assert_true (moped_export_plan_can_run (plan));
+  g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
+  n_files = moped_export_plan_get_n_files (plan);
+  g_assert_cmpuint (n_files, >, 3);
+  g_assert_true (gtk_widget_get_visible (f->dialog->code_view.box));
+  g_assert_cmpuint (count_rows (f->dialog->code_view.files), ==, n_files);
+  g_assert_true (list_mentions (f->dialog->code_view.files, "meson.build"));
+  g_assert_true (list_mentions (f->dialog->code_view.files, "New: "));
+  g_assert_cmpstr (gtk_label_get_text (f->dialog->code_view.title), ==, "Plan");
+
+  g_assert_true (export (f, "code"));
+  plan = f->dialog->code_plan;
+  g_assert_true (moped_export_plan_is_done (plan));
+  for (guint i = 0; i < moped_export_plan_get_n_files (plan); i++)
+    {
+      const MopedExportFile *file = moped_export_plan_get_file (plan, i);
+      g_autofree char *path = g_build_filename (folder, file->path, NULL);
+
+      g_assert_cmpint (file->action, ==, MOPED_EXPORT_CREATE);
+      g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+    }
+  g_assert_true (gtk_widget_has_css_class (f->dialog->code_outcome.box, "success"));
+  g_assert_cmpstr (gtk_label_get_text (f->dialog->code_view.title), ==, "Done");
+  /* Done is done: nothing more to export until something changes. */
+  g_assert_false (gtk_widget_get_sensitive (f->dialog->export_button));
+
+  /* Planned again, the same folder has nothing new: generated files are up to date,
+   * the user's are kept. */
+  set_destination (f, "c");
+  plan = f->dialog->code_plan;
+  g_assert_nonnull (plan);
+  g_assert_false (moped_export_plan_is_done (plan));
+  for (guint i = 0; i < moped_export_plan_get_n_files (plan); i++)
+    {
+      MopedExportAction action = moped_export_plan_get_file (plan, i)->action;
+
+      g_assert_true (action == MOPED_EXPORT_UNCHANGED || action == MOPED_EXPORT_KEEP);
+    }
+  g_assert_true (list_mentions (f->dialog->code_view.files, "Up to date: "));
+
+  /* A command more and one less: the user's files get stubs for the new one, and
+   * the handler of the one that went is reported, not deleted. */
+  {
+    g_autoptr(GPtrArray) protocols = moped_design_collect (f->design, MOPED_KIND_PROTOCOL);
+    g_autoptr(GPtrArray) commands = moped_design_collect (f->design, MOPED_KIND_COMMAND);
+    MopedElement *first = g_ptr_array_index (commands, 0);
+    MopedElement *command = moped_design_add (f->design, g_ptr_array_index (protocols, 0),
+                                              MOPED_KIND_COMMAND, -1, NULL);
+    gboolean appends = FALSE;
+
+    moped_design_set_string (f->design, command, MOPED_PROP_NAME, "PING");
+    moped_design_set_ref (f->design, command, MOPED_PROP_SENDER, moped_element_get_ref (first, MOPED_PROP_SENDER));
+    moped_design_remove (f->design, g_ptr_array_index (commands, commands->len - 1));
+    set_destination (f, "c");
+    plan = f->dialog->code_plan;
+    g_assert_true (moped_export_plan_can_run (plan));
+    for (guint i = 0; i < moped_export_plan_get_n_files (plan); i++)
+      appends |= moped_export_plan_get_file (plan, i)->action == MOPED_EXPORT_APPEND;
+    g_assert_true (appends);
+    g_assert_true (list_mentions (f->dialog->code_view.files, "Add stubs: "));
+    g_assert_true (list_mentions (f->dialog->code_view.problems, "no longer called"));
+    g_assert_true (export (f, "code"));
+  }
+}
+
+static void
+test_code_refuses_errors (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *folder = path_in (f, "c");
+  g_autofree char *zfolder = path_in (f, "z");
+
+  moped_export_dialog_set_target (f->dialog, MOPED_EXPORT_TARGET_CODE);
+  set_destination (f, "c");
+  g_assert_nonnull (f->dialog->code_plan);
+  g_assert_false (moped_export_plan_can_run (f->dialog->code_plan));
+  g_assert_cmpstr (gtk_label_get_text (f->dialog->code_view.title), ==, "Cannot Export");
+  /* broken.moped's errors, in the design's own words. */
+  g_assert_cmpuint (count_rows (f->dialog->code_view.problems), >=, 5);
+  g_assert_true (list_mentions (f->dialog->code_view.problems, "PUB cannot talk to PULL"));
+  g_assert_true (list_mentions (f->dialog->code_view.problems, "Error: "));
+  g_assert_false (gtk_widget_get_sensitive (f->dialog->export_button));
+  gtk_widget_activate_action (GTK_WIDGET (f->dialog), "export.run", NULL);
+  wait_idle (f);
+  g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
+
+  /* zproto refuses the same way. */
+  moped_export_dialog_set_target (f->dialog, MOPED_EXPORT_TARGET_ZPROTO);
+  set_destination (f, "z");
+  g_assert_cmpstr (gtk_label_get_text (f->dialog->zproto_view.title), ==, "Cannot Export");
+  g_assert_true (list_mentions (f->dialog->zproto_view.problems, "PUB cannot talk to PULL"));
+  g_assert_false (gtk_widget_get_sensitive (f->dialog->export_button));
+  gtk_widget_activate_action (GTK_WIDGET (f->dialog), "export.run", NULL);
+  wait_idle (f);
+  g_assert_false (g_file_test (zfolder, G_FILE_TEST_EXISTS));
+}
+
+/* ---- the document and zproto --------------------------------------------------------------- */
+
+static void
+test_document (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *markdown = path_in (f, "majordomo.md");
+  g_autofree char *figure = path_in (f, "majordomo-architecture.svg");
+  g_autofree char *text = NULL;
+  g_autofree char *html = NULL;
+  g_autoptr(GFile) destination = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *open_name;
+
+  moped_export_dialog_set_target (f->dialog, MOPED_EXPORT_TARGET_DOCUMENT);
+  destination = moped_export_dialog_get_destination (f->dialog);
+  g_assert_cmpstr (g_file_peek_path (destination), ==, markdown);
+  g_assert_true (export (f, "document"));
+  g_file_get_contents (markdown, &text, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (text, "#") || strstr (text, "\n# ") != NULL);
+  g_assert_true (g_file_test (figure, G_FILE_TEST_IS_REGULAR));
+  /* Offered to open. */
+  g_assert_true (gtk_widget_get_visible (f->dialog->doc_outcome.open_button));
+  open_name = g_object_get_data (G_OBJECT (f->dialog->doc_outcome.open_button), "moped-accessible-label");
+  g_assert_cmpstr (open_name, ==, "Open majordomo.md");
+  g_assert_true (g_file_equal (f->dialog->doc_outcome.open_target, destination));
+
+  /* One protocol, as HTML. */
+  gtk_drop_down_set_selected (f->dialog->doc_protocol, 1);
+  gtk_drop_down_set_selected (f->dialog->doc_format, 1);
+  g_clear_object (&destination);
+  destination = moped_export_dialog_get_destination (f->dialog);
+  g_assert_true (g_str_has_prefix (g_file_peek_path (destination), f->dir));
+  g_assert_true (g_str_has_suffix (g_file_peek_path (destination), ".html"));
+  g_assert_cmpstr (g_file_peek_path (destination), !=, markdown);
+  g_assert_true (export (f, "document"));
+  g_file_get_contents (g_file_peek_path (destination), &html, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (html, "<html"));
+  g_assert_false (gtk_widget_get_visible (f->dialog->doc_note));
+}
+
+static void
+test_document_notes_errors (Fixture       *f,
+                            gconstpointer  data)
+{
+  moped_export_dialog_set_target (f->dialog, MOPED_EXPORT_TARGET_DOCUMENT);
+  g_assert_true (gtk_widget_get_visible (f->dialog->doc_note));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (f->dialog->doc_note)), "appendix"));
+}
+
+static void
+test_zproto (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GPtrArray) protocols = moped_design_collect (f->design, MOPED_KIND_PROTOCOL);
+  g_autofree char *folder = path_in (f, "zproto");
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  guint n_models = 0;
+
+  g_autoptr(GPtrArray) commands = NULL;
+
+  /* Two commands with a field "extra" of two types: zproto wants one type per name. */
+  commands = moped_element_get_children_of_kind (g_ptr_array_index (protocols, 0), MOPED_KIND_COMMAND);
+  g_assert_cmpuint (commands->len, >=, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      MopedElement *field = moped_design_add (f->design, g_ptr_array_index (commands, i), MOPED_KIND_FIELD, -1, NULL);
+
+      moped_design_set_string (f->design, field, MOPED_PROP_NAME, "extra");
+      moped_design_set_enum (f->design, field, MOPED_PROP_TYPE, i == 0 ? MOPED_FIELD_STRING : MOPED_FIELD_NUMBER);
+    }
+
+  moped_export_dialog_set_target (f->dialog, MOPED_EXPORT_TARGET_ZPROTO);
+  set_destination (f, "zproto");
+  g_assert_cmpstr (gtk_label_get_text (f->dialog->zproto_view.title), ==, "Plan");
+  g_assert_cmpuint (count_rows (f->dialog->zproto_view.files), ==, protocols->len);
+  /* What zproto cannot take as it is shows before anything is written. */
+  g_assert_true (list_mentions (f->dialog->zproto_view.problems, "Warning: "));
+  g_assert_true (list_mentions (f->dialog->zproto_view.problems, "extra"));
+  g_assert_true (export (f, "zproto"));
+  dir = g_dir_open (folder, 0, NULL);
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (folder, name, NULL);
+      g_autofree char *root = NULL;
+
+      g_assert_true (g_str_has_suffix (name, ".xml"));
+      root = well_formed_root (path);
+      g_assert_cmpstr (root, ==, "class");
+      n_models++;
+    }
+  g_assert_cmpuint (n_models, ==, protocols->len);
+  g_assert_true (gtk_widget_has_css_class (f->dialog->zproto_outcome.box, "success"));
+
+  /* A model edited by hand is not lost without the switch. */
+  {
+    g_autoptr(GDir) again = g_dir_open (folder, 0, NULL);
+    g_autofree char *first = g_build_filename (folder, g_dir_read_name (again), NULL);
+    g_autofree char *contents = NULL;
+    g_autofree char *edited = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_file_get_contents (first, &contents, NULL, &error);
+    g_assert_no_error (error);
+    edited = g_strconcat (contents, "<!-- mine -->\n", NULL);
+    g_file_set_contents (first, edited, -1, &error);
+    g_assert_no_error (error);
+  }
+  set_destination (f, "zproto");
+  g_assert_cmpstr (gtk_label_get_text (f->dialog->zproto_view.title), ==, "Cannot Export");
+  g_assert_false (gtk_widget_get_sensitive (f->dialog->export_button));
+  gtk_switch_set_active (f->dialog->zproto_force, TRUE);
+  wait_idle (f);
+  g_assert_cmpstr (gtk_label_get_text (f->dialog->zproto_view.title), ==, "Plan");
+  g_assert_true (gtk_widget_get_sensitive (f->dialog->export_button));
+}
+
+/* ---- presenting, names, looks ------------------------------------------------------------- */
+
+static void
+test_present_keeps_choices (Fixture       *f,
+                            gconstpointer  data)
+{
+  MopedExportDialog *kept;
+  MopedExportDialog *again;
+  g_autoptr(GFile) destination = NULL;
+  g_autofree char *chosen = path_in (f, "mine.svg");
+
+  kept = moped_export_dialog_present (f->parent, f->design, f->design_file, f->settings, "diagrams");
+  g_assert_true (kept != f->dialog);
+  g_assert_true (spin_until (mapped, kept));
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (chosen);
+
+    moped_export_dialog_set_destination (kept, file);
+  }
+  gtk_window_close (GTK_WINDOW (kept));
+  spin_for (20);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (kept)));
+  again = moped_export_dialog_present (f->parent, f->design, f->design_file, f->settings, NULL);
+  g_assert_true (again == kept);
+  g_assert_cmpstr (moped_export_dialog_get_target (again), ==, "diagrams");
+  destination = moped_export_dialog_get_destination (again);
+  g_assert_cmpstr (g_file_peek_path (destination), ==, chosen);
+  gtk_window_destroy (GTK_WINDOW (again));
+}
+
+static gboolean
+has_name (GtkWidget *widget)
+{
+  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+      gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+    return TRUE;
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL &&
+      gtk_button_get_icon_name (GTK_BUTTON (widget)) == NULL)
+    return TRUE;
+  return FALSE;
+}
+
+static void
+check_names (GtkWidget *widget,
+             guint     *checked)
+{
+  GtkWidget *parent = gtk_widget_get_parent (widget);
+
+  /* Inner parts are named by the control they belong to (a drop-down's popover and
+   * list, a spin button's text and arrows, a stack sidebar's rows). */
+  if (parent != NULL && (GTK_IS_DROP_DOWN (parent) || GTK_IS_SPIN_BUTTON (parent) ||
+                         GTK_IS_POPOVER (parent) || GTK_IS_STACK_SIDEBAR (parent)))
+    {
+      if (GTK_IS_DROP_DOWN (parent) && GTK_IS_TOGGLE_BUTTON (widget))
+        g_assert_true (has_name (widget));
+      return;
+    }
+  if (GTK_IS_BUTTON (widget) || GTK_IS_DROP_DOWN (widget) || GTK_IS_SWITCH (widget) ||
+      GTK_IS_SPIN_BUTTON (widget) || GTK_IS_LIST_BOX (widget) || GTK_IS_STACK_SIDEBAR (widget))
+    {
+      if (!has_name (widget))
+        g_error ("A %s (%s) has no accessible name", G_OBJECT_TYPE_NAME (widget),
+                 gtk_widget_get_tooltip_text (widget) ? gtk_widget_get_tooltip_text (widget) : "no tooltip");
+      (*checked)++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    check_names (child, checked);
+}
+
+static void
+test_accessible_names (Fixture       *f,
+                       gconstpointer  data)
+{
+  guint checked = 0;
+
+  /* With a plan and an outcome on show, so their lists are checked too. */
+  moped_export_dialog_set_target (f->dialog, MOPED_EXPORT_TARGET_CODE);
+  set_destination (f, "c");
+  g_assert_true (export (f, "code"));
+  check_names (GTK_WIDGET (f->dialog), &checked);
+  check_names (gtk_window_get_titlebar (GTK_WINDOW (f->dialog)), &checked);
+  g_assert_cmpuint (checked, >=, 25);
+}
+
+static gboolean
+drawn (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
+}
+
+/* Paint the dialog offscreen; keep the PNG when MOPED_SCREENSHOT_DIR says where. */
+static void
+screenshot (Fixture    *f,
+            const char *name)
+{
+  GtkWidget *widget = GTK_WIDGET (f->dialog);
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  const char *dir = g_getenv ("MOPED_SCREENSHOT_DIR");
+  int width, height;
+  g_autofree guchar *pixels = NULL;
+  gboolean varied = FALSE;
+
+  /* Past the pages' crossfade. */
+  spin_for (400);
+  g_assert_true (spin_until (drawn, widget));
+  paintable = gtk_widget_paintable_new (widget);
+  width = gdk_paintable_get_intrinsic_width (paintable);
+  height = gdk_paintable_get_intrinsic_height (paintable);
+  g_assert_cmpint (width, >, 300);
+  g_assert_cmpint (height, >, 200);
+  /* A slow machine (valgrind, sanitizers) may not have drawn the new page yet. */
+  for (guint tries = 0; node == NULL && tries < 100; tries++)
+    {
+      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+      if (node == NULL)
+        spin_for (50);
+    }
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  pixels = g_malloc ((gsize) width * height * 4);
+  gdk_texture_download (texture, pixels, (gsize) width * 4);
+  for (gsize i = 4; i < (gsize) width * height * 4 && !varied; i += 4)
+    varied = memcmp (pixels, pixels + i, 4) != 0;
+  g_assert_true (varied);
+  if (dir != NULL)
+    {
+      g_autofree char *file = g_strdup_printf ("%s/export-%s.png", dir, name);
+
+      g_assert_true (gdk_texture_save_to_png (texture, file));
+    }
+}
+
+static void
+test_screenshots (Fixture       *f,
+                  gconstpointer  data)
+{
+  moped_export_dialog_set_target (f->dialog, MOPED_EXPORT_TARGET_DIAGRAMS);
+  screenshot (f, "diagrams");
+  g_assert_true (export (f, "diagrams"));
+  screenshot (f, "diagrams-done");
+  moped_export_dialog_set_target (f->dialog, MOPED_EXPORT_TARGET_CODE);
+  wait_idle (f);
+  screenshot (f, "code-plan");
+  g_assert_true (export (f, "code"));
+  screenshot (f, "code-done");
+  moped_export_dialog_set_target (f->dialog, MOPED_EXPORT_TARGET_DOCUMENT);
+  screenshot (f, "document");
+  moped_export_dialog_set_target (f->dialog, MOPED_EXPORT_TARGET_ZPROTO);
+  wait_idle (f);
+  screenshot (f, "zproto");
+}
+
+static void
+test_screenshot_refused (Fixture       *f,
+                         gconstpointer  data)
+{
+  moped_export_dialog_set_target (f->dialog, MOPED_EXPORT_TARGET_CODE);
+  wait_idle (f);
+  screenshot (f, "code-refused");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  if (argc > 1 && g_str_equal (argv[1], MOPED_LAYOUT_RUNNER_VERB))
+    return moped_layout_runner_child_main (argc - 1, argv + 1);
+
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  /* Accessible properties are kept, and can be checked, without an AT-SPI bus. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
+  g_test_init (&argc, &argv, NULL);
+  if (!gtk_init_check ())
+    {
+      g_print ("1..0 # SKIP no display\n");
+      return 0;
+    }
+
+#define ADD(path, example, func) \
+  g_test_add ("/ui/export-dialog/" path, Fixture, example, fixture_set_up, func, fixture_tear_down)
+  ADD ("architecture-svg", "hello.moped", test_architecture_svg);
+  ADD ("png-scale-and-flow-pdf", "hello.moped", test_png_scale_and_flow_pdf);
+  ADD ("all-diagrams", "majordomo.moped", test_all_diagrams);
+  ADD ("write-failure", "hello.moped", test_write_failure);
+  ADD ("chosen-names", "hello.moped", test_chosen_names);
+  ADD ("file-chooser", "hello.moped", test_file_chooser);
+  ADD ("code-plan-then-export", "hello.moped", test_code_plan_then_export);
+  ADD ("code-refuses-errors", "broken.moped", test_code_refuses_errors);
+  ADD ("document", "majordomo.moped", test_document);
+  ADD ("document-notes-errors", "broken.moped", test_document_notes_errors);
+  ADD ("zproto", "majordomo.moped", test_zproto);
+  ADD ("present-keeps-choices", "hello.moped", test_present_keeps_choices);
+  ADD ("accessible-names", "hello.moped", test_accessible_names);
+  ADD ("screenshots", "majordomo.moped", test_screenshots);
+  ADD ("screenshot-refused", "broken.moped", test_screenshot_refused);
+#undef ADD
+
+  return g_test_run ();
+}
