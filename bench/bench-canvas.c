@@ -17,26 +17,13 @@
 #include <gtk/gtk.h>
 
 #include "moped-canvas-private.h"
+#include "moped-test-gtk.h"
+#include "moped-test-util.h"
 
 #define WIDTH 1920
 #define HEIGHT 1080
 #define SPACING_X 260.0
 #define SPACING_Y 170.0
-
-static MopedElement *
-add_socket (MopedDesign     *design,
-            MopedElement    *node,
-            const char      *name,
-            MopedSocketType  type,
-            MopedSocketMode  mode)
-{
-  MopedElement *socket = moped_design_add (design, node, MOPED_KIND_SOCKET, -1, NULL);
-
-  moped_design_set_string (design, socket, MOPED_PROP_NAME, name);
-  moped_design_set_enum (design, socket, MOPED_PROP_TYPE, type);
-  moped_design_set_enum (design, socket, MOPED_PROP_MODE, mode);
-  return socket;
-}
 
 static void
 add_link (MopedDesign  *design,
@@ -44,13 +31,10 @@ add_link (MopedDesign  *design,
           MopedElement *to,
           guint         n)
 {
-  MopedElement *link = moped_design_add (design, moped_design_get_root (design), MOPED_KIND_LINK, -1, NULL);
   g_autofree char *endpoint = g_strdup_printf ("tcp://*:%u", 1024 + n % 60000);
   g_autofree char *label = g_strdup_printf ("flow %u", n);
+  MopedElement *link = moped_test_add_link (design, from, to, endpoint);
 
-  moped_design_set_ref (design, link, MOPED_PROP_FROM, from);
-  moped_design_set_ref (design, link, MOPED_PROP_TO, to);
-  moped_design_set_string (design, link, MOPED_PROP_ENDPOINT, endpoint);
   moped_design_set_string (design, link, MOPED_PROP_LABEL, label);
 }
 
@@ -70,18 +54,15 @@ generate (guint  n,
   moped_design_set_string (design, moped_design_get_root (design), MOPED_PROP_NAME, "Bench");
   for (guint i = 0; i < n; i++)
     {
-      MopedElement *node = moped_design_add (design, moped_design_get_root (design), MOPED_KIND_NODE, -1, NULL);
       g_autofree char *name = g_strdup_printf ("Service %u", i);
+      MopedElement *node = moped_test_add_node_at (design, name, (i % cols) * SPACING_X, (i / cols) * SPACING_Y);
 
-      moped_design_set_string (design, node, MOPED_PROP_NAME, name);
       moped_design_set_string (design, node, MOPED_PROP_ROLE, "worker");
-      moped_design_set_double (design, node, MOPED_PROP_X, (i % cols) * SPACING_X);
-      moped_design_set_double (design, node, MOPED_PROP_Y, (i / cols) * SPACING_Y);
       moped_design_set_double (design, node, MOPED_PROP_HEIGHT, 130);
-      in[i] = add_socket (design, node, "in", MOPED_SOCKET_PULL, MOPED_SOCKET_MODE_CONNECT);
-      sub[i] = add_socket (design, node, "control", MOPED_SOCKET_SUB, MOPED_SOCKET_MODE_CONNECT);
-      out[i] = add_socket (design, node, "out", MOPED_SOCKET_PUSH, MOPED_SOCKET_MODE_BIND);
-      pub[i] = add_socket (design, node, "events", MOPED_SOCKET_PUB, MOPED_SOCKET_MODE_BIND);
+      in[i] = moped_test_add_socket (design, node, "in", MOPED_SOCKET_PULL, MOPED_SOCKET_MODE_CONNECT);
+      sub[i] = moped_test_add_socket (design, node, "control", MOPED_SOCKET_SUB, MOPED_SOCKET_MODE_CONNECT);
+      out[i] = moped_test_add_socket (design, node, "out", MOPED_SOCKET_PUSH, MOPED_SOCKET_MODE_BIND);
+      pub[i] = moped_test_add_socket (design, node, "events", MOPED_SOCKET_PUB, MOPED_SOCKET_MODE_BIND);
     }
   for (guint i = 0; i < n; i++)
     {
@@ -326,31 +307,6 @@ measure_view (GtkWidget   *window,
   result->baseline = median (times, MAX (3u, frames / 3));
 }
 
-static void
-after_paint_cb (GdkFrameClock *clock,
-                gboolean      *painted)
-{
-  *painted = TRUE;
-}
-
-static void
-wait_for_paint (GtkWidget *widget)
-{
-  gboolean painted = FALSE;
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  GdkFrameClock *clock;
-  gulong handler;
-
-  while (gtk_widget_get_frame_clock (widget) == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
-  clock = gtk_widget_get_frame_clock (widget);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
-  gtk_widget_queue_draw (widget);
-  while (!painted && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
-  g_signal_handler_disconnect (clock, handler);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -378,7 +334,7 @@ main (int   argc,
   gtk_widget_set_size_request (GTK_WIDGET (canvas), WIDTH, HEIGHT);
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (canvas));
   gtk_window_present (GTK_WINDOW (window));
-  wait_for_paint (GTK_WIDGET (canvas));
+  moped_test_wait_for_paint (GTK_WIDGET (canvas));
   if (gtk_widget_get_width (GTK_WIDGET (canvas)) != WIDTH || gtk_widget_get_height (GTK_WIDGET (canvas)) != HEIGHT)
     g_printerr ("note: the canvas is %dx%d, not %dx%d\n", gtk_widget_get_width (GTK_WIDGET (canvas)),
                 gtk_widget_get_height (GTK_WIDGET (canvas)), WIDTH, HEIGHT);

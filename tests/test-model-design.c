@@ -6,6 +6,7 @@
 #include "moped-file.h"
 #include "moped-schema.h"
 #include "moped-socket-type.h"
+#include "moped-test-util.h"
 
 static char *
 snapshot (MopedDesign *design)
@@ -13,53 +14,14 @@ snapshot (MopedDesign *design)
   return moped_file_to_data (design, NULL);
 }
 
-static MopedElement *
-add_node (MopedDesign *design,
-          const char  *name)
-{
-  MopedElement *node = moped_design_add (design, moped_design_get_root (design), MOPED_KIND_NODE, -1, NULL);
-
-  moped_design_set_string (design, node, MOPED_PROP_NAME, name);
-  return node;
-}
-
-static MopedElement *
-add_socket (MopedDesign     *design,
-            MopedElement    *node,
-            const char      *name,
-            MopedSocketType  type,
-            MopedSocketMode  mode)
-{
-  MopedElement *socket = moped_design_add (design, node, MOPED_KIND_SOCKET, -1, NULL);
-
-  moped_design_set_string (design, socket, MOPED_PROP_NAME, name);
-  moped_design_set_enum (design, socket, MOPED_PROP_TYPE, type);
-  moped_design_set_enum (design, socket, MOPED_PROP_MODE, mode);
-  return socket;
-}
-
-static MopedElement *
-add_link (MopedDesign  *design,
-          MopedElement *from,
-          MopedElement *to,
-          const char   *endpoint)
-{
-  MopedElement *link = moped_design_add (design, moped_design_get_root (design), MOPED_KIND_LINK, -1, NULL);
-
-  moped_design_set_ref (design, link, MOPED_PROP_FROM, from);
-  moped_design_set_ref (design, link, MOPED_PROP_TO, to);
-  moped_design_set_string (design, link, MOPED_PROP_ENDPOINT, endpoint);
-  return link;
-}
-
 static void
 test_add_and_lookup (void)
 {
   g_autoptr(MopedDesign) design = moped_design_new ();
   MopedElement *root = moped_design_get_root (design);
-  MopedElement *a = add_node (design, "client");
-  MopedElement *b = add_node (design, "server");
-  MopedElement *s = add_socket (design, a, "req", MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
+  MopedElement *a = moped_test_add_node (design, "client");
+  MopedElement *b = moped_test_add_node (design, "server");
+  MopedElement *s = moped_test_add_socket (design, a, "req", MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
   g_autoptr(GPtrArray) nodes = moped_design_collect (design, MOPED_KIND_NODE);
   g_autoptr(GPtrArray) sockets = moped_design_collect (design, MOPED_KIND_SOCKET);
 
@@ -91,7 +53,7 @@ test_children_grouped_by_kind (void)
   MopedElement *root = moped_design_get_root (design);
   MopedElement *note = moped_design_add (design, root, MOPED_KIND_NOTE, -1, NULL);
   MopedElement *proto = moped_design_add (design, root, MOPED_KIND_PROTOCOL, -1, NULL);
-  MopedElement *n1 = add_node (design, "one");
+  MopedElement *n1 = moped_test_add_node (design, "one");
   MopedElement *n0 = moped_design_add (design, root, MOPED_KIND_NODE, 0, NULL);
 
   /* Whatever the order of adding, the file order is nodes, ..., protocols, ..., notes. */
@@ -111,7 +73,7 @@ static void
 test_properties_and_text (void)
 {
   g_autoptr(MopedDesign) design = moped_design_new ();
-  MopedElement *node = add_node (design, "n");
+  MopedElement *node = moped_test_add_node (design, "n");
   MopedElement *field;
   MopedElement *cmd;
   MopedElement *proto = moped_design_add (design, moped_design_get_root (design), MOPED_KIND_PROTOCOL, -1, NULL);
@@ -170,8 +132,8 @@ test_transactions_and_signal (void)
   n_signals = n_changes = 0;
 
   moped_design_begin (design, "Add client");
-  node = add_node (design, "client");
-  add_socket (design, node, "req", MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
+  node = moped_test_add_node (design, "client");
+  moped_test_add_socket (design, node, "req", MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
   g_assert_cmpuint (n_signals, ==, 0); /* nothing is announced mid-transaction */
   moped_design_end (design);
 
@@ -200,12 +162,12 @@ test_cancel (void)
   g_autoptr(MopedDesign) design = moped_design_new ();
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
-  MopedElement *node = add_node (design, "a");
+  MopedElement *node = moped_test_add_node (design, "a");
 
   before = snapshot (design);
   moped_design_begin (design, "Doomed");
   moped_design_set_string (design, node, MOPED_PROP_NAME, "b");
-  add_node (design, "c");
+  moped_test_add_node (design, "c");
   moped_design_remove (design, node);
   moped_design_cancel (design);
   after = snapshot (design);
@@ -217,7 +179,7 @@ static void
 test_coalescing (void)
 {
   g_autoptr(MopedDesign) design = moped_design_new ();
-  MopedElement *node = add_node (design, "box");
+  MopedElement *node = moped_test_add_node (design, "box");
   guint depth_before;
 
   moped_design_set_unmodified (design);
@@ -252,11 +214,11 @@ test_remove_cascades (void)
 {
   g_autoptr(MopedDesign) design = moped_design_new ();
   MopedElement *root = moped_design_get_root (design);
-  MopedElement *client = add_node (design, "client");
-  MopedElement *server = add_node (design, "server");
-  MopedElement *req = add_socket (design, client, "req", MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
-  MopedElement *rep = add_socket (design, server, "rep", MOPED_SOCKET_REP, MOPED_SOCKET_MODE_BIND);
-  MopedElement *link = add_link (design, req, rep, "tcp://*:5555");
+  MopedElement *client = moped_test_add_node (design, "client");
+  MopedElement *server = moped_test_add_node (design, "server");
+  MopedElement *req = moped_test_add_socket (design, client, "req", MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
+  MopedElement *rep = moped_test_add_socket (design, server, "rep", MOPED_SOCKET_REP, MOPED_SOCKET_MODE_BIND);
+  MopedElement *link = moped_test_add_link (design, req, rep, "tcp://*:5555");
   MopedElement *proto = moped_design_add (design, root, MOPED_KIND_PROTOCOL, -1, NULL);
   MopedElement *hello = moped_design_add (design, proto, MOPED_KIND_COMMAND, -1, NULL);
   MopedElement *flow = moped_design_add (design, proto, MOPED_KIND_FLOW, -1, NULL);
@@ -302,7 +264,7 @@ static void
 test_modified_tracking (void)
 {
   g_autoptr(MopedDesign) design = moped_design_new ();
-  MopedElement *node = add_node (design, "a");
+  MopedElement *node = moped_test_add_node (design, "a");
 
   moped_design_set_unmodified (design);
   g_assert_false (moped_design_get_modified (design));
@@ -350,11 +312,11 @@ random_edit (MopedDesign *design,
   switch (g_rand_int_range (rand, 0, 12))
     {
     case 0:
-      add_node (design, name);
+      moped_test_add_node (design, name);
       break;
     case 1:
       if (node != NULL)
-        add_socket (design, node, name, (MopedSocketType) g_rand_int_range (rand, 0, MOPED_N_SOCKET_TYPES),
+        moped_test_add_socket (design, node, name, (MopedSocketType) g_rand_int_range (rand, 0, MOPED_N_SOCKET_TYPES),
                     (MopedSocketMode) g_rand_int_range (rand, 0, 2));
       break;
     case 2:
@@ -363,7 +325,7 @@ random_edit (MopedDesign *design,
         MopedElement *b = random_of_kind (design, rand, MOPED_KIND_SOCKET);
 
         if (a != NULL && b != NULL)
-          add_link (design, a, b, "inproc://x");
+          moped_test_add_link (design, a, b, "inproc://x");
       }
       break;
     case 3:
@@ -455,7 +417,7 @@ test_random_undo_redo (void)
   guint n_steps = 0;
 
   g_test_message ("seed %u, %u edits", seed, n_edits);
-  add_node (design, "seed-node");
+  moped_test_add_node (design, "seed-node");
   moped_design_clear_history (design);
   start = snapshot (design);
 
@@ -481,7 +443,7 @@ test_random_undo_redo (void)
   for (guint i = 0; i < 50 && moped_design_undo (design); i++)
     ;
   random_edit (design, rand);
-  add_node (design, "after-branch");
+  moped_test_add_node (design, "after-branch");
   g_assert_false (moped_design_can_redo (design));
 }
 

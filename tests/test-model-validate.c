@@ -7,6 +7,7 @@
 #include "moped-design.h"
 #include "moped-diagnostic.h"
 #include "moped-socket-type.h"
+#include "moped-test-util.h"
 
 /* ---- building designs -------------------------------------------------------------- */
 
@@ -17,89 +18,6 @@ new_design (void)
 
   moped_design_set_string (design, moped_design_get_root (design), MOPED_PROP_NAME, "Test");
   return design;
-}
-
-static MopedElement *
-add_named (MopedDesign  *design,
-           MopedElement *parent,
-           MopedKind     kind,
-           const char   *id,
-           const char   *name)
-{
-  MopedElement *e = moped_design_add (design, parent ? parent : moped_design_get_root (design),
-                                      kind, -1, id);
-
-  g_assert_nonnull (e);
-  if (name != NULL)
-    moped_design_set_string (design, e, MOPED_PROP_NAME, name);
-  return e;
-}
-
-static MopedElement *
-add_node (MopedDesign *design,
-          const char  *id,
-          const char  *name)
-{
-  return add_named (design, NULL, MOPED_KIND_NODE, id, name);
-}
-
-static MopedElement *
-add_socket (MopedDesign     *design,
-            MopedElement    *node,
-            const char      *id,
-            const char      *name,
-            MopedSocketType  type,
-            MopedSocketMode  mode)
-{
-  MopedElement *socket = add_named (design, node, MOPED_KIND_SOCKET, id, name);
-
-  moped_design_set_enum (design, socket, MOPED_PROP_TYPE, type);
-  moped_design_set_enum (design, socket, MOPED_PROP_MODE, mode);
-  return socket;
-}
-
-static MopedElement *
-add_link (MopedDesign  *design,
-          const char   *id,
-          MopedElement *from,
-          MopedElement *to,
-          const char   *endpoint)
-{
-  MopedElement *link = add_named (design, NULL, MOPED_KIND_LINK, id, NULL);
-
-  moped_design_set_ref (design, link, MOPED_PROP_FROM, from);
-  moped_design_set_ref (design, link, MOPED_PROP_TO, to);
-  moped_design_set_string (design, link, MOPED_PROP_ENDPOINT, endpoint);
-  return link;
-}
-
-static MopedElement *
-add_command (MopedDesign  *design,
-             MopedElement *protocol,
-             const char   *id,
-             const char   *name,
-             MopedElement *sender)
-{
-  MopedElement *command = add_named (design, protocol, MOPED_KIND_COMMAND, id, name);
-
-  moped_design_set_ref (design, command, MOPED_PROP_SENDER, sender);
-  return command;
-}
-
-static MopedElement *
-add_step (MopedDesign  *design,
-          MopedElement *flow,
-          const char   *id,
-          MopedElement *from,
-          MopedElement *to,
-          MopedElement *command)
-{
-  MopedElement *step = add_named (design, flow, MOPED_KIND_STEP, id, NULL);
-
-  moped_design_set_ref (design, step, MOPED_PROP_FROM, from);
-  moped_design_set_ref (design, step, MOPED_PROP_TO, to);
-  moped_design_set_ref (design, step, MOPED_PROP_COMMAND, command);
-  return step;
 }
 
 /* The reference design: a REQ client, a REP server, one protocol, one round trip. */
@@ -118,18 +36,18 @@ fixture_init (Fixture *f)
   MopedDesign *d = new_design ();
 
   f->design = d;
-  f->client = add_node (d, "client", "client");
-  f->server = add_node (d, "server", "server");
-  f->req = add_socket (d, f->client, "client-req", "frontend", MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
-  f->rep = add_socket (d, f->server, "server-rep", "backend", MOPED_SOCKET_REP, MOPED_SOCKET_MODE_BIND);
-  f->link = add_link (d, "link-1", f->req, f->rep, "tcp://*:5555");
-  f->protocol = add_named (d, NULL, MOPED_KIND_PROTOCOL, "echo", "Echo");
+  f->client = moped_test_add_named (d, NULL, MOPED_KIND_NODE, "client", "client");
+  f->server = moped_test_add_named (d, NULL, MOPED_KIND_NODE, "server", "server");
+  f->req = moped_test_add_socket_full (d, f->client, "client-req", "frontend", MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
+  f->rep = moped_test_add_socket_full (d, f->server, "server-rep", "backend", MOPED_SOCKET_REP, MOPED_SOCKET_MODE_BIND);
+  f->link = moped_test_add_link_full (d, "link-1", f->req, f->rep, "tcp://*:5555");
+  f->protocol = moped_test_add_named (d, NULL, MOPED_KIND_PROTOCOL, "echo", "Echo");
   moped_design_set_ref (d, f->link, MOPED_PROP_PROTOCOL, f->protocol);
-  f->request = add_command (d, f->protocol, "request", "REQUEST", f->client);
-  f->reply = add_command (d, f->protocol, "reply", "REPLY", f->server);
-  f->flow = add_named (d, f->protocol, MOPED_KIND_FLOW, "round-trip", "Round trip");
-  add_step (d, f->flow, "step-1", f->client, f->server, f->request);
-  add_step (d, f->flow, "step-2", f->server, f->client, f->reply);
+  f->request = moped_test_add_command (d, f->protocol, "request", "REQUEST", f->client);
+  f->reply = moped_test_add_command (d, f->protocol, "reply", "REPLY", f->server);
+  f->flow = moped_test_add_named (d, f->protocol, MOPED_KIND_FLOW, "round-trip", "Round trip");
+  moped_test_add_step (d, f->flow, "step-1", f->client, f->server, f->request);
+  moped_test_add_step (d, f->flow, "step-2", f->server, f->client, f->reply);
 }
 
 static void
@@ -359,17 +277,17 @@ static void
 test_pgm_publishers (void)
 {
   g_autoptr(MopedDesign) d = new_design ();
-  MopedElement *a = add_node (d, "pub", "pub");
-  MopedElement *b = add_node (d, "sub", "sub");
-  MopedElement *c = add_node (d, "sub2", "sub2");
-  MopedElement *pa = add_socket (d, a, "pa", "out", MOPED_SOCKET_PUB, MOPED_SOCKET_MODE_CONNECT);
-  MopedElement *sb = add_socket (d, b, "sb", "in", MOPED_SOCKET_SUB, MOPED_SOCKET_MODE_CONNECT);
-  MopedElement *sc = add_socket (d, c, "sc", "in", MOPED_SOCKET_SUB, MOPED_SOCKET_MODE_BIND);
+  MopedElement *a = moped_test_add_named (d, NULL, MOPED_KIND_NODE, "pub", "pub");
+  MopedElement *b = moped_test_add_named (d, NULL, MOPED_KIND_NODE, "sub", "sub");
+  MopedElement *c = moped_test_add_named (d, NULL, MOPED_KIND_NODE, "sub2", "sub2");
+  MopedElement *pa = moped_test_add_socket_full (d, a, "pa", "out", MOPED_SOCKET_PUB, MOPED_SOCKET_MODE_CONNECT);
+  MopedElement *sb = moped_test_add_socket_full (d, b, "sb", "in", MOPED_SOCKET_SUB, MOPED_SOCKET_MODE_CONNECT);
+  MopedElement *sc = moped_test_add_socket_full (d, c, "sc", "in", MOPED_SOCKET_SUB, MOPED_SOCKET_MODE_BIND);
   g_autoptr(GPtrArray) diags = NULL;
 
   /* Multicast members may all connect; udp is not for PUB/SUB. */
-  add_link (d, "l1", pa, sb, "epgm://eth0;239.192.1.1:5555");
-  add_link (d, "l2", pa, sc, "pgm://eth0;239.192.1.1:5555");
+  moped_test_add_link_full (d, "l1", pa, sb, "epgm://eth0;239.192.1.1:5555");
+  moped_test_add_link_full (d, "l2", pa, sc, "pgm://eth0;239.192.1.1:5555");
   diags = validate (d);
   g_assert_cmpuint (moped_diagnostics_count (diags, MOPED_SEVERITY_ERROR), ==, 0);
   g_assert_cmpuint (moped_diagnostics_count (diags, MOPED_SEVERITY_WARNING), ==, 0);
@@ -403,13 +321,13 @@ test_duplicate_bind (void)
 
   fixture_init (&f);
   /* A second client of the same bound socket is fine... */
-  client2 = add_node (f.design, "client2", "client2");
-  req2 = add_socket (f.design, client2, "client2-req", "frontend", MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
-  add_link (f.design, "link-2", req2, f.rep, "tcp://*:5555");
+  client2 = moped_test_add_named (f.design, NULL, MOPED_KIND_NODE, "client2", "client2");
+  req2 = moped_test_add_socket_full (f.design, client2, "client2-req", "frontend", MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
+  moped_test_add_link_full (f.design, "link-2", req2, f.rep, "tcp://*:5555");
   /* ...a second server binding the same address is not. */
-  server2 = add_node (f.design, "server2", "server2");
-  rep2 = add_socket (f.design, server2, "server2-rep", "backend", MOPED_SOCKET_REP, MOPED_SOCKET_MODE_BIND);
-  add_link (f.design, "link-3", f.req, rep2, "tcp://0.0.0.0:5555");
+  server2 = moped_test_add_named (f.design, NULL, MOPED_KIND_NODE, "server2", "server2");
+  rep2 = moped_test_add_socket_full (f.design, server2, "server2-rep", "backend", MOPED_SOCKET_REP, MOPED_SOCKET_MODE_BIND);
+  moped_test_add_link_full (f.design, "link-3", f.req, rep2, "tcp://0.0.0.0:5555");
   diags = validate (f.design);
   expect (diags, MOPED_SEVERITY_ERROR, "duplicate-bind",
           IDS ("link-3", "server2-rep", "server-rep", "link-1"));
@@ -420,10 +338,10 @@ static void
 test_same_node_link (void)
 {
   g_autoptr(MopedDesign) d = new_design ();
-  MopedElement *n = add_node (d, "n", "actor");
-  MopedElement *a = add_socket (d, n, "a", "a", MOPED_SOCKET_PAIR, MOPED_SOCKET_MODE_BIND);
-  MopedElement *b = add_socket (d, n, "b", "b", MOPED_SOCKET_PAIR, MOPED_SOCKET_MODE_CONNECT);
-  MopedElement *link = add_link (d, "l", a, b, "tcp://*:6000");
+  MopedElement *n = moped_test_add_named (d, NULL, MOPED_KIND_NODE, "n", "actor");
+  MopedElement *a = moped_test_add_socket_full (d, n, "a", "a", MOPED_SOCKET_PAIR, MOPED_SOCKET_MODE_BIND);
+  MopedElement *b = moped_test_add_socket_full (d, n, "b", "b", MOPED_SOCKET_PAIR, MOPED_SOCKET_MODE_CONNECT);
+  MopedElement *link = moped_test_add_link_full (d, "l", a, b, "tcp://*:6000");
   g_autoptr(GPtrArray) diags = validate (d);
   g_autoptr(GPtrArray) diags2 = NULL;
 
@@ -463,10 +381,10 @@ test_no_link_between_nodes (void)
   g_assert_cmpuint (diags->len, ==, 0);
 
   /* A link that carries another protocol does not. */
-  other_proto = add_named (f.design, NULL, MOPED_KIND_PROTOCOL, "other", "Other");
-  cmd = add_command (f.design, other_proto, "ping", "PING", NULL);
-  flow2 = add_named (f.design, other_proto, MOPED_KIND_FLOW, "pinging", "Pinging");
-  add_step (f.design, flow2, "ping-1", f.client, f.server, cmd);
+  other_proto = moped_test_add_named (f.design, NULL, MOPED_KIND_PROTOCOL, "other", "Other");
+  cmd = moped_test_add_command (f.design, other_proto, "ping", "PING", NULL);
+  flow2 = moped_test_add_named (f.design, other_proto, MOPED_KIND_FLOW, "pinging", "Pinging");
+  moped_test_add_step (f.design, flow2, "ping-1", f.client, f.server, cmd);
   moped_design_set_ref (f.design, f.link, MOPED_PROP_PROTOCOL, f.protocol);
   diags2 = validate (f.design);
   d = expect (diags2, MOPED_SEVERITY_ERROR, "no-link-between-nodes", IDS ("ping-1", "client", "server"));
@@ -483,9 +401,9 @@ test_no_link_at_all (void)
   MopedElement *third;
 
   fixture_init (&f);
-  third = add_node (f.design, "third", "third");
-  add_socket (f.design, third, "third-rep", "in", MOPED_SOCKET_REP, MOPED_SOCKET_MODE_BIND);
-  add_step (f.design, f.flow, "step-3", f.client, third, f.request);
+  third = moped_test_add_named (f.design, NULL, MOPED_KIND_NODE, "third", "third");
+  moped_test_add_socket_full (f.design, third, "third-rep", "in", MOPED_SOCKET_REP, MOPED_SOCKET_MODE_BIND);
+  moped_test_add_step (f.design, f.flow, "step-3", f.client, third, f.request);
   diags = validate (f.design);
   expect (diags, MOPED_SEVERITY_ERROR, "no-link-between-nodes", IDS ("step-3", "client", "third"));
   g_assert_cmpuint (count_code (diags, "no-link-between-nodes"), ==, 1);
@@ -495,19 +413,19 @@ static void
 test_socket_cannot_send_or_receive (void)
 {
   g_autoptr(MopedDesign) d = new_design ();
-  MopedElement *pub = add_node (d, "pub", "publisher");
-  MopedElement *sub = add_node (d, "sub", "subscriber");
-  MopedElement *ps = add_socket (d, pub, "pub-out", "out", MOPED_SOCKET_PUB, MOPED_SOCKET_MODE_BIND);
-  MopedElement *ss = add_socket (d, sub, "sub-in", "in", MOPED_SOCKET_SUB, MOPED_SOCKET_MODE_CONNECT);
-  MopedElement *proto = add_named (d, NULL, MOPED_KIND_PROTOCOL, "news", "News");
-  MopedElement *update = add_command (d, proto, "update", "UPDATE", NULL);
-  MopedElement *flow = add_named (d, proto, MOPED_KIND_FLOW, "f", "Feed");
+  MopedElement *pub = moped_test_add_named (d, NULL, MOPED_KIND_NODE, "pub", "publisher");
+  MopedElement *sub = moped_test_add_named (d, NULL, MOPED_KIND_NODE, "sub", "subscriber");
+  MopedElement *ps = moped_test_add_socket_full (d, pub, "pub-out", "out", MOPED_SOCKET_PUB, MOPED_SOCKET_MODE_BIND);
+  MopedElement *ss = moped_test_add_socket_full (d, sub, "sub-in", "in", MOPED_SOCKET_SUB, MOPED_SOCKET_MODE_CONNECT);
+  MopedElement *proto = moped_test_add_named (d, NULL, MOPED_KIND_PROTOCOL, "news", "News");
+  MopedElement *update = moped_test_add_command (d, proto, "update", "UPDATE", NULL);
+  MopedElement *flow = moped_test_add_named (d, proto, MOPED_KIND_FLOW, "f", "Feed");
   g_autoptr(GPtrArray) diags = NULL;
   const MopedDiagnostic *e;
 
-  add_link (d, "l", ps, ss, "tcp://*:5556");
-  add_step (d, flow, "s1", pub, sub, update);
-  add_step (d, flow, "s2", sub, pub, update);
+  moped_test_add_link_full (d, "l", ps, ss, "tcp://*:5556");
+  moped_test_add_step (d, flow, "s1", pub, sub, update);
+  moped_test_add_step (d, flow, "s2", sub, pub, update);
   diags = validate (d);
   e = expect (diags, MOPED_SEVERITY_ERROR, "socket-cannot-send", IDS ("s2", "sub-in"));
   assert_contains (e->message, "subscriber.in is a SUB socket, which cannot send");
@@ -528,7 +446,7 @@ test_req_send_twice (void)
   moped_design_set_ref (f.design, moped_design_lookup (f.design, "step-2"), MOPED_PROP_COMMAND, f.request);
   moped_design_set_ref (f.design, moped_design_lookup (f.design, "step-2"), MOPED_PROP_FROM, f.client);
   moped_design_set_ref (f.design, moped_design_lookup (f.design, "step-2"), MOPED_PROP_TO, f.server);
-  add_step (f.design, f.flow, "step-3", f.server, f.client, f.reply);
+  moped_test_add_step (f.design, f.flow, "step-3", f.server, f.client, f.reply);
   diags = validate (f.design);
   d = expect (diags, MOPED_SEVERITY_ERROR, "req-send-twice",
               IDS ("step-2", "client-req", "round-trip", "step-1"));
@@ -571,8 +489,8 @@ test_repeat_and_optional (void)
   /* An optional reply is assumed taken: request, (reply), request, reply is fine. */
   moped_design_set_bool (f.design, s1, MOPED_PROP_REPEAT, FALSE);
   moped_design_set_bool (f.design, s2, MOPED_PROP_OPTIONAL, TRUE);
-  add_step (f.design, f.flow, "step-3", f.client, f.server, f.request);
-  add_step (f.design, f.flow, "step-4", f.server, f.client, f.reply);
+  moped_test_add_step (f.design, f.flow, "step-3", f.client, f.server, f.request);
+  moped_test_add_step (f.design, f.flow, "step-4", f.server, f.client, f.reply);
   diags3 = validate (f.design);
   g_assert_cmpuint (diags3->len, ==, 0);
 }
@@ -603,20 +521,20 @@ test_rep_queues_requests (void)
   MopedElement *client2, *req2;
 
   fixture_init (&f);
-  client2 = add_node (f.design, "client2", "client2");
-  req2 = add_socket (f.design, client2, "client2-req", "frontend", MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
-  add_link (f.design, "link-2", req2, f.rep, "tcp://*:5555");
+  client2 = moped_test_add_named (f.design, NULL, MOPED_KIND_NODE, "client2", "client2");
+  req2 = moped_test_add_socket_full (f.design, client2, "client2-req", "frontend", MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
+  moped_test_add_link_full (f.design, "link-2", req2, f.rep, "tcp://*:5555");
   moped_design_set_ref (f.design, f.request, MOPED_PROP_SENDER, NULL);
   moped_design_set_ref (f.design, f.reply, MOPED_PROP_SENDER, NULL);
   /* client request, client2 request (queued until the first reply), reply, reply */
-  add_step (f.design, f.flow, "step-3", client2, f.server, f.request);
-  add_step (f.design, f.flow, "step-4", f.server, client2, f.reply);
+  moped_test_add_step (f.design, f.flow, "step-3", client2, f.server, f.request);
+  moped_test_add_step (f.design, f.flow, "step-4", f.server, client2, f.reply);
   moped_design_move (f.design, moped_design_lookup (f.design, "step-3"), 1);
   diags = validate (f.design);
   g_assert_cmpuint (diags->len, ==, 0);
 
   /* A third reply has no request left to answer. */
-  add_step (f.design, f.flow, "step-5", f.server, f.client, f.reply);
+  moped_test_add_step (f.design, f.flow, "step-5", f.server, f.client, f.reply);
   g_clear_pointer (&diags, g_ptr_array_unref);
   diags = validate (f.design);
   expect (diags, MOPED_SEVERITY_ERROR, "rep-send-before-receive", IDS ("step-5", "server-rep"));
@@ -633,7 +551,7 @@ test_router_dealer_free_order (void)
   moped_design_set_enum (f.design, f.req, MOPED_PROP_TYPE, MOPED_SOCKET_DEALER);
   moped_design_set_enum (f.design, f.rep, MOPED_PROP_TYPE, MOPED_SOCKET_ROUTER);
   moped_design_move (f.design, moped_design_lookup (f.design, "step-2"), 0);
-  add_step (f.design, f.flow, "step-3", f.client, f.server, f.request);
+  moped_test_add_step (f.design, f.flow, "step-3", f.client, f.server, f.request);
   diags = validate (f.design);
   g_assert_cmpuint (diags->len, ==, 0);
 }
@@ -647,10 +565,10 @@ test_command_from_other_protocol (void)
   const MopedDiagnostic *d;
 
   fixture_init (&f);
-  other = add_named (f.design, NULL, MOPED_KIND_PROTOCOL, "other", "Other");
-  ping = add_command (f.design, other, "ping", "PING", f.client);
-  add_step (f.design, f.flow, "step-3", f.client, f.server, ping);
-  add_step (f.design, f.flow, "step-4", f.server, f.client, f.reply);
+  other = moped_test_add_named (f.design, NULL, MOPED_KIND_PROTOCOL, "other", "Other");
+  ping = moped_test_add_command (f.design, other, "ping", "PING", f.client);
+  moped_test_add_step (f.design, f.flow, "step-3", f.client, f.server, ping);
+  moped_test_add_step (f.design, f.flow, "step-4", f.server, f.client, f.reply);
   diags = validate (f.design);
   d = expect (diags, MOPED_SEVERITY_ERROR, "command-from-other-protocol",
               IDS ("step-3", "ping", "round-trip"));
@@ -678,9 +596,9 @@ test_unused_and_empty (void)
   g_autoptr(GPtrArray) diags = NULL;
 
   fixture_init (&f);
-  add_command (f.design, f.protocol, "bye", "BYE", f.client);
-  add_named (f.design, NULL, MOPED_KIND_PROTOCOL, "empty", "Empty");
-  add_named (f.design, f.protocol, MOPED_KIND_FLOW, "nothing", "Nothing");
+  moped_test_add_command (f.design, f.protocol, "bye", "BYE", f.client);
+  moped_test_add_named (f.design, NULL, MOPED_KIND_PROTOCOL, "empty", "Empty");
+  moped_test_add_named (f.design, f.protocol, MOPED_KIND_FLOW, "nothing", "Nothing");
   diags = validate (f.design);
   expect (diags, MOPED_SEVERITY_WARNING, "unused-command", IDS ("bye"));
   expect (diags, MOPED_SEVERITY_WARNING, "empty-protocol", IDS ("empty"));
@@ -698,17 +616,17 @@ test_duplicate_names (void)
   const MopedDiagnostic *d;
 
   fixture_init (&f);
-  n = add_node (f.design, "client-again", "client");
-  add_socket (f.design, n, "s", "frontend", MOPED_SOCKET_DEALER, MOPED_SOCKET_MODE_CONNECT);
-  add_link (f.design, "l2", moped_design_lookup (f.design, "s"), f.rep, "tcp://*:5555");
-  add_socket (f.design, f.server, "rep-again", "backend", MOPED_SOCKET_ROUTER, MOPED_SOCKET_MODE_BIND);
-  add_named (f.design, f.client, MOPED_KIND_METHOD, "m1", "Send");
-  add_named (f.design, f.client, MOPED_KIND_METHOD, "m2", "Send");
-  add_named (f.design, NULL, MOPED_KIND_PROTOCOL, "echo-again", "Echo");
-  add_command (f.design, f.protocol, "request-again", "REQUEST", f.client);
-  add_named (f.design, f.protocol, MOPED_KIND_FLOW, "flow-again", "Round trip");
-  field = add_named (f.design, f.request, MOPED_KIND_FIELD, "f1", "body");
-  add_named (f.design, f.request, MOPED_KIND_FIELD, "f2", "body");
+  n = moped_test_add_named (f.design, NULL, MOPED_KIND_NODE, "client-again", "client");
+  moped_test_add_socket_full (f.design, n, "s", "frontend", MOPED_SOCKET_DEALER, MOPED_SOCKET_MODE_CONNECT);
+  moped_test_add_link_full (f.design, "l2", moped_design_lookup (f.design, "s"), f.rep, "tcp://*:5555");
+  moped_test_add_socket_full (f.design, f.server, "rep-again", "backend", MOPED_SOCKET_ROUTER, MOPED_SOCKET_MODE_BIND);
+  moped_test_add_named (f.design, f.client, MOPED_KIND_METHOD, "m1", "Send");
+  moped_test_add_named (f.design, f.client, MOPED_KIND_METHOD, "m2", "Send");
+  moped_test_add_named (f.design, NULL, MOPED_KIND_PROTOCOL, "echo-again", "Echo");
+  moped_test_add_command (f.design, f.protocol, "request-again", "REQUEST", f.client);
+  moped_test_add_named (f.design, f.protocol, MOPED_KIND_FLOW, "flow-again", "Round trip");
+  field = moped_test_add_named (f.design, f.request, MOPED_KIND_FIELD, "f1", "body");
+  moped_test_add_named (f.design, f.request, MOPED_KIND_FIELD, "f2", "body");
   (void) field;
   diags = validate (f.design);
   d = expect (diags, MOPED_SEVERITY_ERROR, "duplicate-name", IDS ("client-again", "client"));
@@ -732,10 +650,10 @@ test_identifier_collision (void)
   const MopedDiagnostic *d;
 
   fixture_init (&f);
-  add_named (f.design, f.client, MOPED_KIND_METHOD, "m1", "Get Status");
-  add_named (f.design, f.client, MOPED_KIND_METHOD, "m2", "get-status");
-  add_named (f.design, f.request, MOPED_KIND_FIELD, "f1", "int");
-  add_named (f.design, f.request, MOPED_KIND_FIELD, "f2", "INT_");
+  moped_test_add_named (f.design, f.client, MOPED_KIND_METHOD, "m1", "Get Status");
+  moped_test_add_named (f.design, f.client, MOPED_KIND_METHOD, "m2", "get-status");
+  moped_test_add_named (f.design, f.request, MOPED_KIND_FIELD, "f1", "int");
+  moped_test_add_named (f.design, f.request, MOPED_KIND_FIELD, "f2", "INT_");
   diags = validate (f.design);
   d = expect (diags, MOPED_SEVERITY_WARNING, "identifier-collision", IDS ("m2", "m1"));
   assert_contains (d->message, "get_status");
@@ -752,7 +670,7 @@ test_missing_name_and_reference (void)
 
   fixture_init (&f);
   moped_design_set_string (f.design, f.server, MOPED_PROP_NAME, "  ");
-  link = add_named (f.design, NULL, MOPED_KIND_LINK, "half", NULL);
+  link = moped_test_add_named (f.design, NULL, MOPED_KIND_LINK, "half", NULL);
   moped_design_set_ref (f.design, link, MOPED_PROP_FROM, f.req);
   diags = validate (f.design);
   expect (diags, MOPED_SEVERITY_ERROR, "missing-name", IDS ("server"));
@@ -767,8 +685,8 @@ test_unlinked_socket_and_empty_node (void)
   g_autoptr(GPtrArray) diags = NULL;
 
   fixture_init (&f);
-  add_socket (f.design, f.server, "spare", "spare", MOPED_SOCKET_PUB, MOPED_SOCKET_MODE_BIND);
-  add_node (f.design, "lonely", "lonely");
+  moped_test_add_socket_full (f.design, f.server, "spare", "spare", MOPED_SOCKET_PUB, MOPED_SOCKET_MODE_BIND);
+  moped_test_add_named (f.design, NULL, MOPED_KIND_NODE, "lonely", "lonely");
   diags = validate (f.design);
   expect (diags, MOPED_SEVERITY_WARNING, "unlinked-socket", IDS ("spare"));
   expect (diags, MOPED_SEVERITY_WARNING, "node-without-sockets", IDS ("lonely"));
@@ -780,14 +698,14 @@ static void
 test_subscribe_ignored (void)
 {
   g_autoptr(MopedDesign) d = new_design ();
-  MopedElement *pub = add_node (d, "pub", "publisher");
-  MopedElement *sub = add_node (d, "sub", "subscriber");
-  MopedElement *ps = add_socket (d, pub, "pub-out", "out", MOPED_SOCKET_PUB, MOPED_SOCKET_MODE_BIND);
-  MopedElement *ss = add_socket (d, sub, "sub-in", "in", MOPED_SOCKET_SUB, MOPED_SOCKET_MODE_CONNECT);
+  MopedElement *pub = moped_test_add_named (d, NULL, MOPED_KIND_NODE, "pub", "publisher");
+  MopedElement *sub = moped_test_add_named (d, NULL, MOPED_KIND_NODE, "sub", "subscriber");
+  MopedElement *ps = moped_test_add_socket_full (d, pub, "pub-out", "out", MOPED_SOCKET_PUB, MOPED_SOCKET_MODE_BIND);
+  MopedElement *ss = moped_test_add_socket_full (d, sub, "sub-in", "in", MOPED_SOCKET_SUB, MOPED_SOCKET_MODE_CONNECT);
   g_autoptr(GPtrArray) diags = NULL;
   g_autoptr(GPtrArray) diags2 = NULL;
 
-  add_link (d, "l", ps, ss, "tcp://*:5556");
+  moped_test_add_link_full (d, "l", ps, ss, "tcp://*:5556");
   moped_design_set_string (d, ss, MOPED_PROP_SUBSCRIBE, "weather.,news.");
   diags = validate (d);
   g_assert_cmpuint (diags->len, ==, 0);
@@ -806,15 +724,15 @@ test_requirements (void)
   MopedElement *ok, *zero, *pct, *big;
 
   fixture_init (&f);
-  ok = add_named (f.design, NULL, MOPED_KIND_REQUIREMENT, "ok", "Fast");
+  ok = moped_test_add_named (f.design, NULL, MOPED_KIND_REQUIREMENT, "ok", "Fast");
   moped_design_set_enum (f.design, ok, MOPED_PROP_METRIC, MOPED_METRIC_RELIABILITY);
   moped_design_set_double (f.design, ok, MOPED_PROP_VALUE, 99.9);
-  zero = add_named (f.design, NULL, MOPED_KIND_REQUIREMENT, "zero", "Nothing");
+  zero = moped_test_add_named (f.design, NULL, MOPED_KIND_REQUIREMENT, "zero", "Nothing");
   moped_design_set_double (f.design, zero, MOPED_PROP_VALUE, -5);
-  pct = add_named (f.design, NULL, MOPED_KIND_REQUIREMENT, "pct", "Too sure");
+  pct = moped_test_add_named (f.design, NULL, MOPED_KIND_REQUIREMENT, "pct", "Too sure");
   moped_design_set_enum (f.design, pct, MOPED_PROP_METRIC, MOPED_METRIC_RELIABILITY);
   moped_design_set_double (f.design, pct, MOPED_PROP_VALUE, 150);
-  big = add_named (f.design, NULL, MOPED_KIND_REQUIREMENT, "big", "Many");
+  big = moped_test_add_named (f.design, NULL, MOPED_KIND_REQUIREMENT, "big", "Many");
   moped_design_set_double (f.design, big, MOPED_PROP_VALUE, 150000);
   diags = validate (f.design);
   expect (diags, MOPED_SEVERITY_WARNING, "requirement-not-positive", IDS ("zero"));
@@ -849,7 +767,7 @@ test_order (void)
                            MOPED_PROP_NAME, "");
   moped_design_set_string (f.design, f.link, MOPED_PROP_ENDPOINT, "");
   moped_design_set_enum (f.design, f.rep, MOPED_PROP_MODE, MOPED_SOCKET_MODE_CONNECT);
-  add_command (f.design, f.protocol, "bye", "BYE", NULL);
+  moped_test_add_command (f.design, f.protocol, "bye", "BYE", NULL);
   diags = validate (f.design);
   number_elements (moped_design_get_root (f.design), positions);
 
@@ -927,21 +845,21 @@ test_large_design (void)
   gint64 start, elapsed;
 
   moped_design_begin (d, "build");
-  proto = add_named (d, NULL, MOPED_KIND_PROTOCOL, "proto", "Pipeline");
-  cmd = add_command (d, proto, "task", "TASK", NULL);
-  flow = add_named (d, proto, MOPED_KIND_FLOW, "flow", "Through all");
+  proto = moped_test_add_named (d, NULL, MOPED_KIND_PROTOCOL, "proto", "Pipeline");
+  cmd = moped_test_add_command (d, proto, "task", "TASK", NULL);
+  flow = moped_test_add_named (d, proto, MOPED_KIND_FLOW, "flow", "Through all");
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *name = g_strdup_printf ("stage %u", i);
       g_autofree char *endpoint = g_strdup_printf ("inproc://stage-%u", i);
-      MopedElement *node = add_node (d, NULL, name);
-      MopedElement *in = add_socket (d, node, NULL, "in", MOPED_SOCKET_PULL, MOPED_SOCKET_MODE_BIND);
-      MopedElement *out = add_socket (d, node, NULL, "out", MOPED_SOCKET_PUSH, MOPED_SOCKET_MODE_CONNECT);
+      MopedElement *node = moped_test_add_named (d, NULL, MOPED_KIND_NODE, NULL, name);
+      MopedElement *in = moped_test_add_socket_full (d, node, NULL, "in", MOPED_SOCKET_PULL, MOPED_SOCKET_MODE_BIND);
+      MopedElement *out = moped_test_add_socket_full (d, node, NULL, "out", MOPED_SOCKET_PUSH, MOPED_SOCKET_MODE_CONNECT);
 
       if (prev_out != NULL)
         {
-          add_link (d, NULL, prev_out, in, endpoint);
-          add_step (d, flow, NULL, g_ptr_array_index (nodes, i - 1), node, cmd);
+          moped_test_add_link_full (d, NULL, prev_out, in, endpoint);
+          moped_test_add_step (d, flow, NULL, g_ptr_array_index (nodes, i - 1), node, cmd);
         }
       g_ptr_array_add (nodes, node);
       prev_out = out;

@@ -18,6 +18,7 @@
 #include "moped-file.h"
 #include "moped-layout-runner.h"
 #include "moped-render.h"
+#include "moped-test-gtk.h"
 
 #define WAIT_MSEC 60000
 
@@ -34,34 +35,6 @@ typedef struct
 
 /* ---- helpers -------------------------------------------------------------------------- */
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-spin_until (Condition cond,
-            gpointer  data)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) WAIT_MSEC * 1000;
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static void
-spin_for (guint msec)
-{
-  gint64 end = g_get_monotonic_time () + msec * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
-
 static gboolean
 not_running (gpointer data)
 {
@@ -72,12 +45,6 @@ static gboolean
 has_banner (gpointer data)
 {
   return moped_arrange_get_banner (data) != NULL || !moped_arrange_is_running (data);
-}
-
-static gboolean
-mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data);
 }
 
 static GHashTable *
@@ -132,7 +99,7 @@ show_window (Fixture *f)
   gtk_window_set_child (f->window, f->overlay);
   moped_canvas_set_design (f->canvas, f->design);
   gtk_window_present (f->window);
-  g_assert_true (spin_until (mapped, f->window));
+  g_assert_true (moped_test_spin_until (moped_test_mapped, f->window, WAIT_MSEC));
 }
 
 /* Every node piled up near the origin, one pinned far away: Arrange has work to do. */
@@ -183,7 +150,7 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   gtk_window_destroy (f->window);
-  spin_for (20);
+  moped_test_spin_for (20);
   g_clear_pointer (&f->before, g_hash_table_unref);
   g_clear_object (&f->design);
   g_free (f->pinned_id);
@@ -208,7 +175,7 @@ arrange (Fixture    *f,
   g_assert_nonnull (arrangement);
   g_object_ref (arrangement);
   g_signal_connect (arrangement, "finished", G_CALLBACK (on_finished), f);
-  g_assert_true (spin_until (not_running, arrangement));
+  g_assert_true (moped_test_spin_until (not_running, arrangement, WAIT_MSEC));
   return arrangement;
 }
 
@@ -374,7 +341,7 @@ test_cancel (void)
   arrangement = g_object_ref (moped_arrange_run (GTK_WIDGET (f->canvas), f->design, "dot", "LR"));
   /* Asking again while it runs gives the arrangement under way. */
   g_assert_true (moped_arrange_run (GTK_WIDGET (f->canvas), f->design, "neato", NULL) == arrangement);
-  g_assert_true (spin_until (has_banner, arrangement));
+  g_assert_true (moped_test_spin_until (has_banner, arrangement, WAIT_MSEC));
   g_assert_true (moped_arrange_is_running (arrangement));
   g_assert_cmpint (g_get_monotonic_time () - started, >=, MOPED_ARRANGE_PROGRESS_DELAY_MS * 1000 - 20000);
   banner = moped_arrange_get_banner (arrangement);
@@ -386,9 +353,9 @@ test_cancel (void)
       cancel = child;
   g_assert_nonnull (cancel);
   g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (cancel), GTK_ACCESSIBLE_PROPERTY_LABEL));
-  spin_for (50);
+  moped_test_spin_for (50);
   g_signal_emit_by_name (cancel, "clicked");
-  g_assert_true (spin_until (not_running, arrangement));
+  g_assert_true (moped_test_spin_until (not_running, arrangement, WAIT_MSEC));
   g_assert_true (g_error_matches (moped_arrange_get_error (arrangement), G_IO_ERROR, G_IO_ERROR_CANCELLED));
   g_assert_null (moped_arrange_get_error_dialog (arrangement));
   g_assert_null (moped_arrange_get_banner (arrangement));
@@ -405,7 +372,7 @@ test_cancel (void)
   g_assert_true (moped_arrange_is_running (arrangement));
   moped_arrange_cancel (arrangement);
   g_object_ref (arrangement);
-  g_assert_true (spin_until (not_running, arrangement));
+  g_assert_true (moped_test_spin_until (not_running, arrangement, WAIT_MSEC));
   g_object_unref (arrangement);
   fixture_tear_down (f, NULL);
 }
@@ -429,7 +396,7 @@ assert_failure_reported (Fixture      *f,
   g_assert_true (g_error_matches (moped_arrange_get_error (arrangement), MOPED_RENDER_ERROR,
                                   MOPED_RENDER_ERROR_LAYOUT));
   g_assert_nonnull (strstr (moped_arrange_get_error (arrangement)->message, words));
-  g_assert_true (spin_until (error_dialog_shown, arrangement));
+  g_assert_true (moped_test_spin_until (error_dialog_shown, arrangement, WAIT_MSEC));
   dialog = moped_arrange_get_error_dialog (arrangement);
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == f->window);
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
@@ -439,7 +406,7 @@ assert_failure_reported (Fixture      *f,
   g_assert_cmpuint (count_moved (f->before, f->design), ==, 0);
   g_assert_false (moped_design_can_undo (f->design));
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CLOSE);
-  spin_for (20);
+  moped_test_spin_for (20);
   g_assert_null (moped_arrange_get_error_dialog (arrangement));
 }
 
@@ -498,10 +465,10 @@ test_banner_window (void)
   f->window = GTK_WINDOW (gtk_window_new ());
   gtk_window_set_child (f->window, box);
   gtk_window_present (f->window);
-  g_assert_true (spin_until (mapped, f->window));
+  g_assert_true (moped_test_spin_until (moped_test_mapped, f->window, WAIT_MSEC));
   moped_layout_runner_set_program (runner);
   arrangement = g_object_ref (moped_arrange_run (box, f->design, "dot", "LR"));
-  g_assert_true (spin_until (has_banner, arrangement));
+  g_assert_true (moped_test_spin_until (has_banner, arrangement, WAIT_MSEC));
   banner = moped_arrange_get_banner (arrangement);
   g_assert_nonnull (banner);
   root = gtk_widget_get_root (banner);
@@ -510,7 +477,7 @@ test_banner_window (void)
   /* Closing the design's window cancels, and leaves the design as it was. */
   gtk_window_destroy (f->window);
   f->window = NULL;
-  g_assert_true (spin_until (not_running, arrangement));
+  g_assert_true (moped_test_spin_until (not_running, arrangement, WAIT_MSEC));
   g_assert_true (g_error_matches (moped_arrange_get_error (arrangement), G_IO_ERROR, G_IO_ERROR_CANCELLED));
   g_assert_false (moped_design_can_undo (f->design));
   g_clear_object (&f->design);
@@ -627,19 +594,19 @@ test_popover (Fixture       *f,
   gtk_window_set_titlebar (window, header);
   gtk_window_set_default_size (window, 600, 400);
   gtk_window_present (window);
-  g_assert_true (spin_until (mapped, window));
+  g_assert_true (moped_test_spin_until (moped_test_mapped, window, WAIT_MSEC));
 
   /* It opens on the choices last used: circular, which has no direction. */
   g_object_unref (arrange (f, "circo", "TB"));
   gtk_menu_button_popup (GTK_MENU_BUTTON (button));
-  g_assert_true (spin_until (mapped, popover));
+  g_assert_true (moped_test_spin_until (moped_test_mapped, popover, WAIT_MSEC));
   direction = find_named (popover, "Direction");
   g_assert_nonnull (direction);
   g_assert_false (gtk_widget_get_sensitive (direction));
   moped_arrange_popover_set_options (MOPED_ARRANGE_POPOVER (popover), MOPED_LAYOUT_ENGINE_DOT,
                                      MOPED_LAYOUT_TOP_BOTTOM);
   g_assert_true (gtk_widget_get_sensitive (direction));
-  spin_for (100);
+  moped_test_spin_for (100);
   save_screenshot (popover, "popover");
   check_names (popover, &checked);
   g_assert_cmpuint (checked, >=, 4);
@@ -647,7 +614,7 @@ test_popover (Fixture       *f,
   arrange_button = find_named (popover, "Arrange");
   g_assert_nonnull (arrange_button);
   g_signal_emit_by_name (arrange_button, "clicked");
-  spin_for (20);
+  moped_test_spin_for (20);
   g_assert_cmpstr (asked.engine, ==, "dot");
   g_assert_cmpstr (asked.direction, ==, "TB");
   g_assert_false (gtk_widget_get_visible (popover));
@@ -655,7 +622,7 @@ test_popover (Fixture       *f,
   moped_arrange_popover_set_options (MOPED_ARRANGE_POPOVER (popover), MOPED_LAYOUT_ENGINE_NEATO,
                                      MOPED_LAYOUT_LEFT_RIGHT);
   g_signal_emit_by_name (arrange_button, "clicked");
-  spin_for (20);
+  moped_test_spin_for (20);
   g_assert_cmpstr (asked.engine, ==, "neato");
   g_assert_cmpstr (asked.direction, ==, "LR");
   g_free (asked.engine);
@@ -673,13 +640,13 @@ test_banner_screenshot (Fixture       *f,
 
   moped_layout_runner_set_program (runner);
   arrangement = g_object_ref (moped_arrange_run (GTK_WIDGET (f->canvas), f->design, "dot", "LR"));
-  g_assert_true (spin_until (has_banner, arrangement));
-  spin_for (200);
+  g_assert_true (moped_test_spin_until (has_banner, arrangement, WAIT_MSEC));
+  moped_test_spin_for (200);
   check_names (moped_arrange_get_banner (arrangement), &checked);
   g_assert_cmpuint (checked, ==, 1);
   save_screenshot (GTK_WIDGET (f->window), "banner");
   moped_arrange_cancel (arrangement);
-  g_assert_true (spin_until (not_running, arrangement));
+  g_assert_true (moped_test_spin_until (not_running, arrangement, WAIT_MSEC));
   g_assert_cmpuint (count_moved (f->before, f->design), ==, 0);
   remove_fake_runner (runner);
 }
@@ -693,12 +660,8 @@ main (int    argc,
 
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   g_setenv ("GTK_A11Y", "test", TRUE);
-  g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
-    {
-      g_print ("1..0 # SKIP no display\n");
-      return 0;
-    }
+  if (!moped_test_gtk_init (&argc, &argv))
+    return 0;
 
 #define ADD(path, example, func) \
   g_test_add ("/ui/arrange/" path, Fixture, example, fixture_set_up, func, fixture_tear_down)

@@ -15,6 +15,8 @@
 #include "moped-clipboard.h"
 #include "moped-diagnostic.h"
 #include "moped-file.h"
+#include "moped-test-gtk.h"
+#include "moped-test-util.h"
 
 typedef struct
 {
@@ -24,59 +26,6 @@ typedef struct
 } Fixture;
 
 /* ---- helpers ------------------------------------------------------------------- */
-
-static void
-after_paint_cb (GdkFrameClock *clock,
-                gboolean      *painted)
-{
-  *painted = TRUE;
-}
-
-static void
-wait_for_paint (GtkWidget *widget)
-{
-  GdkFrameClock *clock;
-  gboolean painted = FALSE;
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  gulong handler;
-
-  while (gtk_widget_get_frame_clock (widget) == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
-  clock = gtk_widget_get_frame_clock (widget);
-  g_assert_nonnull (clock);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
-  gtk_widget_queue_draw (widget);
-  while (!painted && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
-  g_signal_handler_disconnect (clock, handler);
-  g_assert_true (painted);
-}
-
-/* Keep what the canvas shows now as $MOPED_BUILD_DIR/screenshots/NAME.png. */
-static void
-save_png (Fixture    *f,
-          const char *name)
-{
-  const char *build = g_getenv ("MOPED_BUILD_DIR");
-  g_autofree char *dir = g_build_filename (build ? build : g_get_tmp_dir (), "screenshots", NULL);
-  g_autofree char *path = g_strconcat (dir, G_DIR_SEPARATOR_S, name, ".png", NULL);
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  int width = gtk_widget_get_width (GTK_WIDGET (f->canvas));
-  int height = gtk_widget_get_height (GTK_WIDGET (f->canvas));
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  GskRenderNode *node;
-
-  wait_for_paint (GTK_WIDGET (f->canvas));
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (f->canvas));
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (f->window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  gsk_render_node_unref (node);
-  g_mkdir_with_parents (dir, 0755);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-}
 
 static GtkWidget *
 open_window (MopedDesign  *design,
@@ -89,7 +38,7 @@ open_window (MopedDesign  *design,
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (*canvas));
   moped_canvas_set_design (*canvas, design);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for_paint (GTK_WIDGET (*canvas));
+  moped_test_wait_for_paint (GTK_WIDGET (*canvas));
   return window;
 }
 
@@ -214,40 +163,12 @@ center_of (Fixture      *f,
 }
 
 static MopedElement *
-add_node (Fixture    *f,
-          const char *name,
-          double      x,
-          double      y)
-{
-  MopedElement *node = moped_design_add (f->design, moped_design_get_root (f->design), MOPED_KIND_NODE, -1, NULL);
-
-  moped_design_set_string (f->design, node, MOPED_PROP_NAME, name);
-  moped_design_set_double (f->design, node, MOPED_PROP_X, x);
-  moped_design_set_double (f->design, node, MOPED_PROP_Y, y);
-  return node;
-}
-
-static MopedElement *
 add_socket (Fixture         *f,
             MopedElement    *node,
             MopedSocketType  type,
             MopedSocketMode  mode)
 {
-  MopedElement *socket = moped_design_add (f->design, node, MOPED_KIND_SOCKET, -1, NULL);
-
-  moped_design_set_string (f->design, socket, MOPED_PROP_NAME, moped_socket_type_get_name (type));
-  moped_design_set_enum (f->design, socket, MOPED_PROP_TYPE, type);
-  moped_design_set_enum (f->design, socket, MOPED_PROP_MODE, mode);
-  return socket;
-}
-
-static guint
-count (MopedDesign *design,
-       MopedKind    kind)
-{
-  g_autoptr(GPtrArray) all = moped_design_collect (design, kind);
-
-  return all->len;
+  return moped_test_add_socket (f->design, node, moped_socket_type_get_name (type), type, mode);
 }
 
 static GStrv
@@ -288,7 +209,7 @@ static void
 fit (Fixture *f)
 {
   activate (f, "canvas.zoom-fit");
-  wait_for_paint (GTK_WIDGET (f->canvas));
+  moped_test_wait_for_paint (GTK_WIDGET (f->canvas));
 }
 
 static void
@@ -321,7 +242,7 @@ test_accessible (Fixture       *f,
 {
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (f->canvas), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "Design canvas");
-  add_node (f, "A", 0, 0);
+  moped_test_add_node_at (f->design, "A", 0, 0);
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (f->canvas), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                        "1 nodes, 0 links, 0 notes; 0 selected");
   g_assert_true (gtk_widget_get_focusable (GTK_WIDGET (f->canvas)));
@@ -337,7 +258,7 @@ test_create_nodes (Fixture       *f,
 
   /* The toolbar's way: the action. */
   activate (f, "canvas.add-node");
-  g_assert_cmpuint (count (f->design, MOPED_KIND_NODE), ==, 1);
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_NODE), ==, 1);
   nodes = moped_design_collect (f->design, MOPED_KIND_NODE);
   selection = selection_of (f);
   g_assert_cmpstr (selection[0], ==, moped_element_get_id (g_ptr_array_index (nodes, 0)));
@@ -346,7 +267,7 @@ test_create_nodes (Fixture       *f,
   /* A double click on empty canvas: the new node is centred on it. */
   moped_canvas_widget_to_design (f->canvas, 800, 500, &x, &y);
   g_signal_emit_by_name (find_controller (f->canvas, "canvas-click"), "pressed", 2, 800.0, 500.0);
-  g_assert_cmpuint (count (f->design, MOPED_KIND_NODE), ==, 2);
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_NODE), ==, 2);
   g_ptr_array_unref (nodes);
   nodes = moped_design_collect (f->design, MOPED_KIND_NODE);
   {
@@ -360,11 +281,11 @@ test_create_nodes (Fixture       *f,
   /* A double click on a node adds nothing. */
   center_of (f, g_ptr_array_index (nodes, 1), &x, &y);
   g_signal_emit_by_name (find_controller (f->canvas, "canvas-click"), "pressed", 2, x, y);
-  g_assert_cmpuint (count (f->design, MOPED_KIND_NODE), ==, 2);
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_NODE), ==, 2);
 
   /* Notes too. */
   activate (f, "canvas.add-note");
-  g_assert_cmpuint (count (f->design, MOPED_KIND_NOTE), ==, 1);
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_NOTE), ==, 1);
 }
 
 /* The keyboard's way: the canvas's shortcuts map keys to its actions. */
@@ -419,7 +340,7 @@ test_keyboard (Fixture       *f,
   double x;
 
   press_key (f, GDK_KEY_n, 0, "canvas.add-node");
-  g_assert_cmpuint (count (f->design, MOPED_KIND_NODE), ==, 1);
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_NODE), ==, 1);
   node = first_selected (f);
   press_key (f, GDK_KEY_s, 0, "canvas.add-socket");
   g_assert_cmpuint (moped_element_get_n_children (node), ==, 1);
@@ -430,9 +351,9 @@ test_keyboard (Fixture       *f,
   press_key (f, GDK_KEY_Right, GDK_SHIFT_MASK, "canvas.nudge");
   g_assert_cmpfloat (moped_element_get_double (node, MOPED_PROP_X), ==, x + 10);
   press_key (f, GDK_KEY_Delete, 0, "canvas.delete");
-  g_assert_cmpuint (count (f->design, MOPED_KIND_NODE), ==, 0);
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_NODE), ==, 0);
   press_key (f, GDK_KEY_z, GDK_CONTROL_MASK, "canvas.undo");
-  g_assert_cmpuint (count (f->design, MOPED_KIND_NODE), ==, 1);
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_NODE), ==, 1);
   press_key (f, GDK_KEY_plus, GDK_CONTROL_MASK, "canvas.zoom-in");
   g_assert_cmpfloat_with_epsilon (moped_canvas_get_zoom (f->canvas), 1.25, 1e-9);
   g_assert_nonnull (shortcut_for (f, GDK_KEY_a, GDK_CONTROL_MASK));
@@ -444,7 +365,7 @@ static void
 test_add_socket (Fixture       *f,
                  gconstpointer  data)
 {
-  MopedElement *node = add_node (f, "A", 0, 0);
+  MopedElement *node = moped_test_add_node_at (f->design, "A", 0, 0);
   MopedElement *socket;
 
   /* Without a node selected there is nowhere to add it. */
@@ -473,8 +394,8 @@ static void
 test_link (Fixture       *f,
            gconstpointer  data)
 {
-  MopedElement *client = add_node (f, "Client", 0, 0);
-  MopedElement *server = add_node (f, "Server", 400, 0);
+  MopedElement *client = moped_test_add_node_at (f->design, "Client", 0, 0);
+  MopedElement *server = moped_test_add_node_at (f->design, "Server", 400, 0);
   MopedElement *req = add_socket (f, client, MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
   MopedElement *rep = add_socket (f, server, MOPED_SOCKET_REP, MOPED_SOCKET_MODE_CONNECT);
   GtkEventController *gesture;
@@ -495,7 +416,7 @@ test_link (Fixture       *f,
   g_signal_emit_by_name (gesture, "drag-update", x1 - x0 + 3, y1 - y0 - 2);
   g_assert_true (f->canvas->link_target == rep);
   g_assert_cmpint (f->canvas->link_pair, ==, MOPED_CANVAS_PAIR_FLIP_TO);
-  save_png (f, "canvas-link-drag");
+  moped_test_save_png (GTK_WIDGET (f->canvas), "canvas-link-drag");
   g_signal_emit_by_name (gesture, "drag-end", x1 - x0 + 3, y1 - y0 - 2);
 
   links = moped_design_collect (f->design, MOPED_KIND_LINK);
@@ -511,18 +432,18 @@ test_link (Fixture       *f,
 
   /* One undo step takes back the link and the mode. */
   moped_design_undo (f->design);
-  g_assert_cmpuint (count (f->design, MOPED_KIND_LINK), ==, 0);
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_LINK), ==, 0);
   g_assert_cmpint (moped_element_get_enum (rep, MOPED_PROP_MODE), ==, MOPED_SOCKET_MODE_CONNECT);
   moped_design_redo (f->design);
-  g_assert_cmpuint (count (f->design, MOPED_KIND_LINK), ==, 1);
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_LINK), ==, 1);
 }
 
 static void
 test_link_refused (Fixture       *f,
                    gconstpointer  data)
 {
-  MopedElement *a = add_node (f, "A", 0, 0);
-  MopedElement *b = add_node (f, "B", 400, 0);
+  MopedElement *a = moped_test_add_node_at (f->design, "A", 0, 0);
+  MopedElement *b = moped_test_add_node_at (f->design, "B", 400, 0);
   MopedElement *pub = add_socket (f, a, MOPED_SOCKET_PUB, MOPED_SOCKET_MODE_BIND);
   MopedElement *req = add_socket (f, b, MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
   GtkEventController *gesture;
@@ -530,7 +451,7 @@ test_link_refused (Fixture       *f,
   double x0, y0, x1, y1;
 
   /* A subscriber nearby: it is the one marked as a good target. */
-  add_socket (f, add_node (f, "C", 400, 200), MOPED_SOCKET_SUB, MOPED_SOCKET_MODE_CONNECT);
+  add_socket (f, moped_test_add_node_at (f->design, "C", 400, 200), MOPED_SOCKET_SUB, MOPED_SOCKET_MODE_CONNECT);
   add_socket (f, b, MOPED_SOCKET_SUB, MOPED_SOCKET_MODE_CONNECT);
 
   fit (f);
@@ -543,11 +464,11 @@ test_link_refused (Fixture       *f,
   /* Marked invalid while dragging, from the socket table. */
   g_assert_true (f->canvas->link_target == req);
   g_assert_cmpint (f->canvas->link_pair, ==, MOPED_CANVAS_PAIR_INCOMPATIBLE);
-  save_png (f, "canvas-link-refused");
+  moped_test_save_png (GTK_WIDGET (f->canvas), "canvas-link-refused");
   g_signal_emit_by_name (gesture, "drag-end", x1 - x0, y1 - y0);
 
-  g_assert_cmpuint (count (f->design, MOPED_KIND_LINK), ==, 0);
-  g_assert_cmpuint (count (f->design, MOPED_KIND_NODE), ==, 3);
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_LINK), ==, 0);
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_NODE), ==, 3);
   g_assert_true (moped_design_get_undo_label (f->design) == undo_label);
 }
 
@@ -555,7 +476,7 @@ static void
 test_link_to_empty_canvas (Fixture       *f,
                            gconstpointer  data)
 {
-  MopedElement *client = add_node (f, "Client", 0, 0);
+  MopedElement *client = moped_test_add_node_at (f->design, "Client", 0, 0);
   MopedElement *req = add_socket (f, client, MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
   g_autoptr(GPtrArray) nodes = NULL;
   MopedElement *node, *socket, *link;
@@ -587,16 +508,16 @@ test_link_to_empty_canvas (Fixture       *f,
 
   /* All of it is one step. */
   moped_design_undo (f->design);
-  g_assert_cmpuint (count (f->design, MOPED_KIND_NODE), ==, 1);
-  g_assert_cmpuint (count (f->design, MOPED_KIND_LINK), ==, 0);
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_NODE), ==, 1);
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_LINK), ==, 0);
 }
 
 static void
 test_link_to_node_body (Fixture       *f,
                         gconstpointer  data)
 {
-  MopedElement *a = add_node (f, "A", 0, 0);
-  MopedElement *b = add_node (f, "B", 400, 0);
+  MopedElement *a = moped_test_add_node_at (f->design, "A", 0, 0);
+  MopedElement *b = moped_test_add_node_at (f->design, "B", 400, 0);
   MopedElement *push = add_socket (f, a, MOPED_SOCKET_PUSH, MOPED_SOCKET_MODE_BIND);
   MopedElement *link, *pull;
   double x0, y0, x1, y1;
@@ -627,9 +548,9 @@ static void
 test_select (Fixture       *f,
              gconstpointer  data)
 {
-  MopedElement *a = add_node (f, "A", 0, 0);
-  MopedElement *b = add_node (f, "B", 300, 0);
-  MopedElement *c = add_node (f, "C", 0, 300);
+  MopedElement *a = moped_test_add_node_at (f->design, "A", 0, 0);
+  MopedElement *b = moped_test_add_node_at (f->design, "B", 300, 0);
+  MopedElement *c = moped_test_add_node_at (f->design, "C", 0, 300);
   MopedElement *note = moped_design_add (f->design, moped_design_get_root (f->design), MOPED_KIND_NOTE, -1, "n");
   const char *ia = moped_element_get_id (a), *ib = moped_element_get_id (b), *ic = moped_element_get_id (c);
   guint emitted = 0;
@@ -687,9 +608,9 @@ static void
 test_move (Fixture       *f,
            gconstpointer  data)
 {
-  MopedElement *a = add_node (f, "A", 0, 0);
-  MopedElement *b = add_node (f, "B", 400, 0);
-  MopedElement *other = add_node (f, "Other", 0, 300);
+  MopedElement *a = moped_test_add_node_at (f->design, "A", 0, 0);
+  MopedElement *b = moped_test_add_node_at (f->design, "B", 400, 0);
+  MopedElement *other = moped_test_add_node_at (f->design, "Other", 0, 300);
   GtkEventController *gesture;
   double x, y, zoom;
 
@@ -707,7 +628,7 @@ test_move (Fixture       *f,
   for (guint i = 1; i <= 10; i++)
     g_signal_emit_by_name (gesture, "drag-update", 10.0 * i, 5.0 * i);
   /* While dragging, what does not move is drawn from a cached layer. */
-  save_png (f, "canvas-move");
+  moped_test_save_png (GTK_WIDGET (f->canvas), "canvas-move");
   g_assert_true (_moped_canvas_has_static_layer (f->canvas));
   g_assert_true (g_hash_table_contains (f->canvas->dynamic, a));
   g_assert_false (g_hash_table_contains (f->canvas->dynamic, other));
@@ -743,7 +664,7 @@ static void
 test_move_snapped_and_cancelled (Fixture       *f,
                                  gconstpointer  data)
 {
-  MopedElement *a = add_node (f, "A", 0, 0);
+  MopedElement *a = moped_test_add_node_at (f->design, "A", 0, 0);
   double x, y;
 
   fit (f);
@@ -771,7 +692,7 @@ static void
 test_arrow_keys (Fixture       *f,
                  gconstpointer  data)
 {
-  MopedElement *a = add_node (f, "A", 0, 0);
+  MopedElement *a = moped_test_add_node_at (f->design, "A", 0, 0);
 
   moped_canvas_select (f->canvas, moped_element_get_id (a), FALSE);
   activate (f, "canvas.move-right");
@@ -794,7 +715,7 @@ static void
 test_resize (Fixture       *f,
              gconstpointer  data)
 {
-  MopedElement *a = add_node (f, "A", 0, 0);
+  MopedElement *a = moped_test_add_node_at (f->design, "A", 0, 0);
   double x, y;
 
   fit (f);
@@ -820,8 +741,8 @@ static MopedElement *
 linked_pair (Fixture       *f,
              MopedElement **b_out)
 {
-  MopedElement *a = add_node (f, "A", 0, 0);
-  MopedElement *b = add_node (f, "B", 400, 0);
+  MopedElement *a = moped_test_add_node_at (f->design, "A", 0, 0);
+  MopedElement *b = moped_test_add_node_at (f->design, "B", 400, 0);
   MopedElement *link = moped_design_add (f->design, moped_design_get_root (f->design), MOPED_KIND_LINK, -1, NULL);
 
   moped_design_set_ref (f->design, link, MOPED_PROP_FROM, add_socket (f, a, MOPED_SOCKET_PUSH, MOPED_SOCKET_MODE_BIND));
@@ -840,12 +761,12 @@ test_delete (Fixture       *f,
 
   moped_canvas_select (f->canvas, moped_element_get_id (a), FALSE);
   activate (f, "canvas.delete");
-  g_assert_cmpuint (count (f->design, MOPED_KIND_NODE), ==, 1);
-  g_assert_cmpuint (count (f->design, MOPED_KIND_LINK), ==, 0);
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_NODE), ==, 1);
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_LINK), ==, 0);
   assert_selection (f, NULL);
   moped_design_undo (f->design);
-  g_assert_cmpuint (count (f->design, MOPED_KIND_NODE), ==, 2);
-  g_assert_cmpuint (count (f->design, MOPED_KIND_LINK), ==, 1);
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_NODE), ==, 2);
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_LINK), ==, 1);
   /* Drawn again after undo. */
   g_assert_nonnull (moped_canvas_geometry_get_box (moped_canvas_get_geometry (f->canvas), a));
   g_assert_cmpuint (moped_canvas_geometry_get_box (moped_canvas_get_geometry (f->canvas), a)->ports->len, ==, 1);
@@ -853,10 +774,10 @@ test_delete (Fixture       *f,
   /* Deleting both nodes and their link at once is one step. */
   activate (f, "canvas.select-all");
   activate (f, "canvas.delete");
-  g_assert_cmpuint (count (f->design, MOPED_KIND_NODE), ==, 0);
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_NODE), ==, 0);
   moped_design_undo (f->design);
-  g_assert_cmpuint (count (f->design, MOPED_KIND_NODE), ==, 2);
-  g_assert_cmpuint (count (f->design, MOPED_KIND_LINK), ==, 1);
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_NODE), ==, 2);
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_LINK), ==, 1);
 }
 
 static void
@@ -890,8 +811,8 @@ test_duplicate (Fixture       *f,
   assert_selection (f, moped_element_get_id (copy_a), moped_element_get_id (copy_b), NULL);
 
   moped_design_undo (f->design);
-  g_assert_cmpuint (count (f->design, MOPED_KIND_NODE), ==, 2);
-  g_assert_cmpuint (count (f->design, MOPED_KIND_LINK), ==, 1);
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_NODE), ==, 2);
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_LINK), ==, 1);
 }
 
 static void
@@ -915,8 +836,8 @@ test_copy_paste (Fixture       *f,
   /* Pasted beside the originals, twice: one step further each time. */
   activate (f, "canvas.paste");
   wait_for_change (f->design);
-  g_assert_cmpuint (count (f->design, MOPED_KIND_NODE), ==, 4);
-  g_assert_cmpuint (count (f->design, MOPED_KIND_LINK), ==, 2);
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_NODE), ==, 4);
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_LINK), ==, 2);
   activate (f, "canvas.paste");
   wait_for_change (f->design);
   nodes = moped_design_collect (f->design, MOPED_KIND_NODE);
@@ -938,15 +859,15 @@ test_copy_paste (Fixture       *f,
   cut = selection_of (f);
   g_assert_cmpuint (g_strv_length (cut), ==, 2);
   activate (f, "canvas.cut");
-  g_assert_cmpuint (count (f->design, MOPED_KIND_NODE), ==, 6);
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_NODE), ==, 6);
   g_assert_null (moped_design_lookup (f->design, cut[0]));
 
   /* Into another window's design: same ids, same places. */
   other_window = open_window (other, &other_canvas);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (other_canvas), "canvas.paste", NULL));
   wait_for_change (other);
-  g_assert_cmpuint (count (other, MOPED_KIND_NODE), ==, 2);
-  g_assert_cmpuint (count (other, MOPED_KIND_LINK), ==, 1);
+  g_assert_cmpuint (moped_test_count (other, MOPED_KIND_NODE), ==, 2);
+  g_assert_cmpuint (moped_test_count (other, MOPED_KIND_LINK), ==, 1);
   g_assert_nonnull (moped_design_lookup (other, cut[0]));
   g_assert_nonnull (moped_design_lookup (other, cut[1]));
   gtk_window_destroy (GTK_WINDOW (other_window));
@@ -983,14 +904,14 @@ test_clipboard_fragment (Fixture       *f,
   added = moped_clipboard_insert (f->design, data_text, length, 0, 100, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (added->len, ==, 3);
-  g_assert_cmpuint (count (f->design, MOPED_KIND_PROTOCOL), ==, 1);
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_PROTOCOL), ==, 1);
   g_assert_true (moped_element_get_ref (g_ptr_array_index (added, 2), MOPED_PROP_PROTOCOL) == protocol);
 
   /* Into another: the protocol comes along. */
   g_ptr_array_unref (added);
   added = moped_clipboard_insert (other, data_text, length, 0, 0, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (count (other, MOPED_KIND_PROTOCOL), ==, 1);
+  g_assert_cmpuint (moped_test_count (other, MOPED_KIND_PROTOCOL), ==, 1);
   g_assert_nonnull (moped_element_get_ref (moped_design_lookup (other, moped_element_get_id (link)), MOPED_PROP_PROTOCOL));
 
   /* Not a fragment: an error, nothing changed. */
@@ -1012,8 +933,8 @@ test_zoom (Fixture       *f,
   int width = gtk_widget_get_width (GTK_WIDGET (f->canvas));
   int height = gtk_widget_get_height (GTK_WIDGET (f->canvas));
 
-  add_node (f, "A", 0, 0);
-  add_node (f, "Far", 3000, 2000);
+  moped_test_add_node_at (f->design, "A", 0, 0);
+  moped_test_add_node_at (f->design, "Far", 3000, 2000);
   activate (f, "canvas.zoom-reset");
   g_assert_cmpfloat (moped_canvas_get_zoom (f->canvas), ==, 1.0);
   activate (f, "canvas.zoom-in");
@@ -1070,7 +991,7 @@ static void
 test_pan (Fixture       *f,
           gconstpointer  data)
 {
-  MopedElement *a = add_node (f, "A", 0, 0);
+  MopedElement *a = moped_test_add_node_at (f->design, "A", 0, 0);
   gboolean handled = FALSE;
   double x, y, x2, y2;
 
@@ -1133,7 +1054,7 @@ test_reveal_and_diagnostics (Fixture       *f,
   g_assert_cmpfloat (y, >=, 0);
   g_assert_cmpfloat (x, <=, gtk_widget_get_width (GTK_WIDGET (f->canvas)));
   g_assert_cmpfloat (y, <=, gtk_widget_get_height (GTK_WIDGET (f->canvas)));
-  wait_for_paint (GTK_WIDGET (f->canvas));
+  moped_test_wait_for_paint (GTK_WIDGET (f->canvas));
 
   /* Fixing the design and clearing the diagnostics takes the badges away. */
   moped_canvas_set_diagnostics (f->canvas, NULL);
@@ -1145,7 +1066,7 @@ static void
 test_context_menu (Fixture       *f,
                    gconstpointer  data)
 {
-  MopedElement *a = add_node (f, "A", 0, 0);
+  MopedElement *a = moped_test_add_node_at (f->design, "A", 0, 0);
   double x, y;
 
   fit (f);
@@ -1157,14 +1078,14 @@ test_context_menu (Fixture       *f,
   gtk_popover_popdown (GTK_POPOVER (f->canvas->menu));
   /* "Add node" there puts it at the click. */
   activate (f, "canvas.add-node");
-  g_assert_cmpuint (count (f->design, MOPED_KIND_NODE), ==, 2);
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_NODE), ==, 2);
 }
 
 static void
 test_tooltip (Fixture       *f,
               gconstpointer  data)
 {
-  MopedElement *a = add_node (f, "A", 0, 0);
+  MopedElement *a = moped_test_add_node_at (f->design, "A", 0, 0);
   MopedElement *req = add_socket (f, a, MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
   g_autofree char *text = _moped_canvas_dup_tooltip (f->canvas, req);
 
@@ -1181,12 +1102,12 @@ static void
 test_incremental_redraw (Fixture       *f,
                          gconstpointer  data)
 {
-  MopedElement *a = add_node (f, "A", 0, 0);
-  MopedElement *b = add_node (f, "B", 300, 0);
+  MopedElement *a = moped_test_add_node_at (f->design, "A", 0, 0);
+  MopedElement *b = moped_test_add_node_at (f->design, "B", 300, 0);
 
   fit (f);
   moped_canvas_set_zoom (f->canvas, 1.0);
-  wait_for_paint (GTK_WIDGET (f->canvas));
+  moped_test_wait_for_paint (GTK_WIDGET (f->canvas));
   g_assert_true (g_hash_table_contains (f->canvas->nodes, a));
   g_assert_true (g_hash_table_contains (f->canvas->nodes, b));
   g_assert_true (g_hash_table_contains (f->canvas->layouts, a));
@@ -1194,7 +1115,7 @@ test_incremental_redraw (Fixture       *f,
   moped_design_set_string (f->design, a, MOPED_PROP_NAME, "Renamed");
   g_assert_false (g_hash_table_contains (f->canvas->nodes, a));
   g_assert_true (g_hash_table_contains (f->canvas->nodes, b));
-  wait_for_paint (GTK_WIDGET (f->canvas));
+  moped_test_wait_for_paint (GTK_WIDGET (f->canvas));
   g_assert_true (g_hash_table_contains (f->canvas->nodes, a));
 
   /* Moving keeps the drawing: only its place changes. */
@@ -1229,7 +1150,7 @@ test_undo_everything (Fixture       *f,
     moped_design_undo (f->design);
   after = moped_file_to_data (f->design, NULL);
   g_assert_cmpstr (before, ==, after);
-  g_assert_cmpuint (count (f->design, MOPED_KIND_NODE), ==, 0);
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_NODE), ==, 0);
 }
 
 int
@@ -1238,12 +1159,8 @@ main (int   argc,
 {
   /* The test accessibility backend keeps properties where tests can read them. */
   g_setenv ("GTK_A11Y", "test", TRUE);
-  g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
-    {
-      g_print ("1..0 # SKIP no display\n");
-      return 0;
-    }
+  if (!moped_test_gtk_init (&argc, &argv))
+    return 0;
 
 #define ADD(path, func) g_test_add ("/ui/canvas/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("accessible", test_accessible);

@@ -19,6 +19,7 @@
 #include "moped-export-dialog-private.h"
 #include "moped-file.h"
 #include "moped-layout-runner.h"
+#include "moped-test-gtk.h"
 
 #define WAIT_MSEC 60000
 
@@ -37,50 +38,16 @@ typedef struct
 
 /* ---- helpers -------------------------------------------------------------------------- */
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-spin_until (Condition cond,
-            gpointer  data)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) WAIT_MSEC * 1000;
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static void
-spin_for (guint msec)
-{
-  gint64 end = g_get_monotonic_time () + msec * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
-
 static gboolean
 idle (gpointer data)
 {
   return !moped_export_dialog_is_busy (data);
 }
 
-static gboolean
-mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data);
-}
-
 static void
 wait_idle (Fixture *f)
 {
-  g_assert_true (spin_until (idle, f->dialog));
+  g_assert_true (moped_test_spin_until (idle, f->dialog, WAIT_MSEC));
 }
 
 static void
@@ -167,7 +134,7 @@ fixture_set_up (Fixture       *f,
   f->dialog = moped_export_dialog_new (f->parent, f->design, f->design_file, f->settings);
   g_signal_connect (f->dialog, "finished", G_CALLBACK (on_finished), f);
   gtk_window_present (GTK_WINDOW (f->dialog));
-  g_assert_true (spin_until (mapped, f->dialog));
+  g_assert_true (moped_test_spin_until (moped_test_mapped, f->dialog, WAIT_MSEC));
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (f->dialog)));
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (f->dialog)) == f->parent);
 }
@@ -178,7 +145,7 @@ fixture_tear_down (Fixture       *f,
 {
   gtk_window_destroy (GTK_WINDOW (f->dialog));
   gtk_window_destroy (f->parent);
-  spin_for (20);
+  moped_test_spin_for (20);
   g_clear_object (&f->settings);
   g_clear_object (&f->design_file);
   g_clear_object (&f->design);
@@ -461,7 +428,7 @@ test_file_chooser (Fixture       *f,
 
   moped_export_dialog_set_target (f->dialog, MOPED_EXPORT_TARGET_DIAGRAMS);
   gtk_widget_activate_action (GTK_WIDGET (f->dialog), "export.choose", NULL);
-  g_assert_true (spin_until (chooser_shown, NULL));
+  g_assert_true (moped_test_spin_until (chooser_shown, NULL, WAIT_MSEC));
   chooser = find_file_chooser ();
   g_assert_cmpint (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)), ==, GTK_FILE_CHOOSER_ACTION_SAVE);
   current_name = gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (chooser));
@@ -471,14 +438,14 @@ test_file_chooser (Fixture       *f,
     {
       folder = gtk_file_chooser_get_current_folder (GTK_FILE_CHOOSER (chooser));
       if (folder == NULL)
-        spin_for (20);
+        moped_test_spin_for (20);
     }
   g_assert_nonnull (folder);
   g_assert_cmpstr (g_file_peek_path (folder), ==, f->dir);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "chosen.svg");
   /* The chooser checks the name (in the background) before it answers. */
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
-  g_assert_true (spin_until (destination_chosen, &f->dialog->diagram_file));
+  g_assert_true (moped_test_spin_until (destination_chosen, &f->dialog->diagram_file, WAIT_MSEC));
   destination = moped_export_dialog_get_destination (f->dialog);
   g_assert_cmpstr (g_file_peek_path (destination), ==, chosen);
   g_assert_true (f->dialog->diagram_file.chosen);
@@ -486,12 +453,12 @@ test_file_chooser (Fixture       *f,
   /* All diagrams: a folder. */
   gtk_drop_down_set_selected (f->dialog->diagram_what, 1);
   gtk_widget_activate_action (GTK_WIDGET (f->dialog), "export.choose", NULL);
-  g_assert_true (spin_until (chooser_shown, NULL));
+  g_assert_true (moped_test_spin_until (chooser_shown, NULL, WAIT_MSEC));
   chooser = find_file_chooser ();
   g_assert_cmpint (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)), ==,
                    GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER);
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
-  spin_for (50);
+  moped_test_spin_for (50);
   g_assert_null (find_file_chooser ());
   g_assert_false (f->dialog->diagram_folder.chosen);
 }
@@ -761,14 +728,14 @@ test_present_keeps_choices (Fixture       *f,
 
   kept = moped_export_dialog_present (f->parent, f->design, f->design_file, f->settings, "diagrams");
   g_assert_true (kept != f->dialog);
-  g_assert_true (spin_until (mapped, kept));
+  g_assert_true (moped_test_spin_until (moped_test_mapped, kept, WAIT_MSEC));
   {
     g_autoptr(GFile) file = g_file_new_for_path (chosen);
 
     moped_export_dialog_set_destination (kept, file);
   }
   gtk_window_close (GTK_WINDOW (kept));
-  spin_for (20);
+  moped_test_spin_for (20);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (kept)));
   again = moped_export_dialog_present (f->parent, f->design, f->design_file, f->settings, NULL);
   g_assert_true (again == kept);
@@ -853,8 +820,8 @@ screenshot (Fixture    *f,
   gboolean varied = FALSE;
 
   /* Past the pages' crossfade. */
-  spin_for (400);
-  g_assert_true (spin_until (drawn, widget));
+  moped_test_spin_for (400);
+  g_assert_true (moped_test_spin_until (drawn, widget, WAIT_MSEC));
   paintable = gtk_widget_paintable_new (widget);
   width = gdk_paintable_get_intrinsic_width (paintable);
   height = gdk_paintable_get_intrinsic_height (paintable);
@@ -868,7 +835,7 @@ screenshot (Fixture    *f,
       gdk_paintable_snapshot (paintable, snapshot, width, height);
       node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
       if (node == NULL)
-        spin_for (50);
+        moped_test_spin_for (50);
     }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
@@ -925,12 +892,8 @@ main (int    argc,
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   /* Accessible properties are kept, and can be checked, without an AT-SPI bus. */
   g_setenv ("GTK_A11Y", "test", TRUE);
-  g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
-    {
-      g_print ("1..0 # SKIP no display\n");
-      return 0;
-    }
+  if (!moped_test_gtk_init (&argc, &argv))
+    return 0;
 
 #define ADD(path, example, func) \
   g_test_add ("/ui/export-dialog/" path, Fixture, example, fixture_set_up, func, fixture_tear_down)

@@ -6,6 +6,7 @@
 
 #include "moped-canvas-geometry.h"
 #include "moped-file.h"
+#include "moped-test-util.h"
 
 typedef struct
 {
@@ -14,58 +15,15 @@ typedef struct
   MopedElement *link, *note;
 } Fixture;
 
-static MopedElement *
-add_node (MopedDesign *design,
-          const char  *name,
-          double       x,
-          double       y)
-{
-  MopedElement *node = moped_design_add (design, moped_design_get_root (design), MOPED_KIND_NODE, -1, NULL);
-
-  moped_design_set_string (design, node, MOPED_PROP_NAME, name);
-  moped_design_set_double (design, node, MOPED_PROP_X, x);
-  moped_design_set_double (design, node, MOPED_PROP_Y, y);
-  return node;
-}
-
-static MopedElement *
-add_socket (MopedDesign     *design,
-            MopedElement    *node,
-            const char      *name,
-            MopedSocketType  type,
-            MopedSocketMode  mode)
-{
-  MopedElement *socket = moped_design_add (design, node, MOPED_KIND_SOCKET, -1, NULL);
-
-  moped_design_set_string (design, socket, MOPED_PROP_NAME, name);
-  moped_design_set_enum (design, socket, MOPED_PROP_TYPE, type);
-  moped_design_set_enum (design, socket, MOPED_PROP_MODE, mode);
-  return socket;
-}
-
-static MopedElement *
-add_link (MopedDesign  *design,
-          MopedElement *from,
-          MopedElement *to,
-          const char   *endpoint)
-{
-  MopedElement *link = moped_design_add (design, moped_design_get_root (design), MOPED_KIND_LINK, -1, NULL);
-
-  moped_design_set_ref (design, link, MOPED_PROP_FROM, from);
-  moped_design_set_ref (design, link, MOPED_PROP_TO, to);
-  moped_design_set_string (design, link, MOPED_PROP_ENDPOINT, endpoint);
-  return link;
-}
-
 static void
 fixture_init (Fixture *f)
 {
   f->design = moped_design_new ();
-  f->client = add_node (f->design, "Client", 40, 100);
-  f->server = add_node (f->design, "Server", 400, 100);
-  f->req = add_socket (f->design, f->client, "server", MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
-  f->rep = add_socket (f->design, f->server, "clients", MOPED_SOCKET_REP, MOPED_SOCKET_MODE_BIND);
-  f->link = add_link (f->design, f->req, f->rep, "tcp://*:5555");
+  f->client = moped_test_add_node_at (f->design, "Client", 40, 100);
+  f->server = moped_test_add_node_at (f->design, "Server", 400, 100);
+  f->req = moped_test_add_socket (f->design, f->client, "server", MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
+  f->rep = moped_test_add_socket (f->design, f->server, "clients", MOPED_SOCKET_REP, MOPED_SOCKET_MODE_BIND);
+  f->link = moped_test_add_link (f->design, f->req, f->rep, "tcp://*:5555");
   f->note = moped_design_add (f->design, moped_design_get_root (f->design), MOPED_KIND_NOTE, -1, NULL);
   moped_design_set_double (f->design, f->note, MOPED_PROP_X, 40);
   moped_design_set_double (f->design, f->note, MOPED_PROP_Y, 400);
@@ -288,14 +246,14 @@ test_pairs (void)
   MopedElement *pub, *sub, *router, *lone_rep, *req2;
 
   fixture_init (&f);
-  pub = add_socket (f.design, f.server, "updates", MOPED_SOCKET_PUB, MOPED_SOCKET_MODE_BIND);
-  sub = add_socket (f.design, f.client, "updates", MOPED_SOCKET_SUB, MOPED_SOCKET_MODE_BIND);
-  router = add_socket (f.design, f.server, "async", MOPED_SOCKET_ROUTER, MOPED_SOCKET_MODE_CONNECT);
-  req2 = add_socket (f.design, f.client, "second", MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
-  lone_rep = add_socket (f.design, add_node (f.design, "Other", 400, 400), "x", MOPED_SOCKET_REP,
+  pub = moped_test_add_socket (f.design, f.server, "updates", MOPED_SOCKET_PUB, MOPED_SOCKET_MODE_BIND);
+  sub = moped_test_add_socket (f.design, f.client, "updates", MOPED_SOCKET_SUB, MOPED_SOCKET_MODE_BIND);
+  router = moped_test_add_socket (f.design, f.server, "async", MOPED_SOCKET_ROUTER, MOPED_SOCKET_MODE_CONNECT);
+  req2 = moped_test_add_socket (f.design, f.client, "second", MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
+  lone_rep = moped_test_add_socket (f.design, moped_test_add_node_at (f.design, "Other", 400, 400), "x", MOPED_SOCKET_REP,
                          MOPED_SOCKET_MODE_BIND);
-  add_link (f.design, pub,
-            add_socket (f.design, add_node (f.design, "Listener", 800, 400), "l", MOPED_SOCKET_SUB,
+  moped_test_add_link (f.design, pub,
+            moped_test_add_socket (f.design, moped_test_add_node_at (f.design, "Listener", 800, 400), "l", MOPED_SOCKET_SUB,
                         MOPED_SOCKET_MODE_CONNECT),
             "tcp://*:6000");
   geometry = moped_canvas_geometry_new (f.design, NULL, NULL);
@@ -327,11 +285,11 @@ test_mode_conflict (void)
   MopedElement *other_client, *other_req, *other_server, *other_rep;
 
   fixture_init (&f);
-  other_client = add_node (f.design, "Client 2", 40, 300);
-  other_req = add_socket (f.design, other_client, "s", MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
-  other_server = add_node (f.design, "Server 2", 400, 300);
-  other_rep = add_socket (f.design, other_server, "c", MOPED_SOCKET_REP, MOPED_SOCKET_MODE_CONNECT);
-  add_link (f.design, other_req, other_rep, "");
+  other_client = moped_test_add_node_at (f.design, "Client 2", 40, 300);
+  other_req = moped_test_add_socket (f.design, other_client, "s", MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
+  other_server = moped_test_add_node_at (f.design, "Server 2", 400, 300);
+  other_rep = moped_test_add_socket (f.design, other_server, "c", MOPED_SOCKET_REP, MOPED_SOCKET_MODE_CONNECT);
+  moped_test_add_link (f.design, other_req, other_rep, "");
   geometry = moped_canvas_geometry_new (f.design, NULL, NULL);
   /* f.req connects and is linked; other_rep connects and is linked. */
   g_assert_cmpint (moped_canvas_geometry_check_pair (geometry, f.req, other_rep), ==,
@@ -368,8 +326,8 @@ test_endpoint (void)
   fixture_init (&f);
   reused = moped_canvas_suggest_endpoint (f.design, f.rep);
   g_assert_cmpstr (reused, ==, "tcp://*:5555");
-  add_link (f.design, f.req, f.rep, "tcp://*:5556");
-  pull = add_socket (f.design, f.server, "in", MOPED_SOCKET_PULL, MOPED_SOCKET_MODE_BIND);
+  moped_test_add_link (f.design, f.req, f.rep, "tcp://*:5556");
+  pull = moped_test_add_socket (f.design, f.server, "in", MOPED_SOCKET_PULL, MOPED_SOCKET_MODE_BIND);
   fresh = moped_canvas_suggest_endpoint (f.design, pull);
   g_assert_cmpstr (fresh, ==, "tcp://*:5557");
   fixture_clear (&f);
@@ -455,18 +413,18 @@ random_edit (MopedDesign *design,
   switch (g_rand_int_range (rand, 0, 9))
     {
     case 0:
-      add_node (design, "n", g_rand_double_range (rand, -500, 500), g_rand_double_range (rand, -500, 500));
+      moped_test_add_node_at (design, "n", g_rand_double_range (rand, -500, 500), g_rand_double_range (rand, -500, 500));
       break;
     case 1:
       if (node != NULL)
-        add_socket (design, node, "s", g_rand_int_range (rand, 0, MOPED_N_STABLE_SOCKET_TYPES),
+        moped_test_add_socket (design, node, "s", g_rand_int_range (rand, 0, MOPED_N_STABLE_SOCKET_TYPES),
                     g_rand_int_range (rand, 0, 2));
       break;
     case 2:
       a = pick (design, MOPED_KIND_SOCKET, rand);
       b = pick (design, MOPED_KIND_SOCKET, rand);
       if (a != NULL && b != NULL && a != b)
-        add_link (design, a, b, g_rand_boolean (rand) ? "tcp://*:1" : "");
+        moped_test_add_link (design, a, b, g_rand_boolean (rand) ? "tcp://*:1" : "");
       break;
     case 3:
     case 4:

@@ -17,6 +17,7 @@
 #include "moped-inspector-field.h"
 #include "moped-inspector-form.h"
 #include "moped-socket-type.h"
+#include "moped-test-gtk.h"
 
 typedef struct
 {
@@ -26,39 +27,6 @@ typedef struct
 } Fixture;
 
 /* ---- helpers ------------------------------------------------------------------------- */
-
-static void
-spin (void)
-{
-  gint64 end = g_get_monotonic_time () + 50 * G_TIME_SPAN_MILLISECOND;
-
-  while (g_main_context_iteration (NULL, FALSE) || g_get_monotonic_time () < end)
-    ;
-}
-
-static gboolean
-tick_cb (GtkWidget     *widget,
-         GdkFrameClock *clock,
-         gpointer       data)
-{
-  (*(guint *) data)++;
-  return G_SOURCE_CONTINUE;
-}
-
-/* Wait (bounded) until @widget has been through two frames, so it has been drawn. */
-static void
-wait_drawn (GtkWidget *widget)
-{
-  guint frames = 0;
-  guint id = gtk_widget_add_tick_callback (widget, tick_cb, &frames, NULL);
-  gint64 end = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
-
-  while (frames < 2 && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  gtk_widget_remove_tick_callback (widget, id);
-  spin ();
-  g_assert_cmpuint (frames, >=, 2);
-}
 
 static MopedDesign *
 load_example (const char *name)
@@ -82,7 +50,7 @@ fixture_set_up (Fixture       *f,
   gtk_window_set_default_size (GTK_WINDOW (f->window), 380, 860);
   gtk_window_set_child (GTK_WINDOW (f->window), f->inspector);
   gtk_window_present (GTK_WINDOW (f->window));
-  wait_drawn (f->inspector);
+  moped_test_wait_drawn (f->inspector);
 }
 
 static void
@@ -90,7 +58,7 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   gtk_window_destroy (GTK_WINDOW (f->window));
-  spin ();
+  moped_test_spin ();
   g_clear_object (&f->design);
 }
 
@@ -109,7 +77,7 @@ select_ids (Fixture    *f,
   va_end (args);
   ids = g_strv_builder_end (builder);
   moped_inspector_set_selection (MOPED_INSPECTOR (f->inspector), (const char * const *) ids);
-  spin ();
+  moped_test_spin ();
 }
 
 static MopedInspectorField *
@@ -319,7 +287,7 @@ revalidate (Fixture *f)
   g_autoptr(GPtrArray) diagnostics = moped_validate (f->design);
 
   moped_inspector_set_diagnostics (MOPED_INSPECTOR (f->inspector), diagnostics);
-  spin ();
+  moped_test_spin ();
 }
 
 /* ---- tests ------------------------------------------------------------------------------ */
@@ -350,7 +318,7 @@ test_node_fields (Fixture       *f,
 
   /* A change made elsewhere (the canvas, undo) shows up. */
   moped_design_set_string (f->design, moped_design_lookup (f->design, "server"), MOPED_PROP_ROLE, "answers");
-  spin ();
+  moped_test_spin ();
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (control (f, "server", MOPED_PROP_ROLE))), ==, "answers");
 }
 
@@ -366,14 +334,14 @@ test_typing_is_one_undo_step (Fixture       *f,
 
   type_text (entry, " app");
   g_assert_cmpstr (element_string (f, "client", MOPED_PROP_NAME), ==, "Client app");
-  spin ();
+  moped_test_spin ();
   /* Typing did not rebuild the page under the user's hands. */
   g_assert_true (entry == control (f, "client", MOPED_PROP_NAME));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "Client app");
 
   g_assert_true (moped_design_undo (f->design));
   g_assert_false (moped_design_can_undo (f->design));
-  spin ();
+  moped_test_spin ();
   g_assert_cmpstr (element_string (f, "client", MOPED_PROP_NAME), ==, "Client");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "Client");
 
@@ -390,7 +358,7 @@ test_typing_is_one_undo_step (Fixture       *f,
 
   /* The page title follows the name. */
   type_text (entry, "!");
-  spin ();
+  moped_test_spin ();
   g_assert_cmpstr (page_title (f), ==, "Client!");
 }
 
@@ -448,7 +416,7 @@ test_socket_type_drop_down (Fixture       *f,
                             moped_socket_type_get_info (MOPED_SOCKET_DEALER)->description));
 
   g_assert_true (moped_design_undo (f->design));
-  spin ();
+  moped_test_spin ();
   g_assert_cmpint (moped_element_get_enum (socket, MOPED_PROP_TYPE), ==, MOPED_SOCKET_REQ);
   g_assert_cmpstr (chosen (drop_down), ==, "REQ");
 
@@ -477,7 +445,7 @@ test_bad_instances_shown_inline (Fixture       *f,
   g_assert_true (gtk_widget_has_css_class (entry, "error"));
   /* What the user typed stays, even when something else changes meanwhile. */
   moped_design_set_string (f->design, server, MOPED_PROP_ROLE, "busy");
-  spin ();
+  moped_test_spin ();
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "many");
   g_assert_nonnull (moped_inspector_field_get_problem (instances));
 
@@ -588,7 +556,7 @@ test_requirements (Fixture       *f,
   id = moped_element_get_id (requirement);
   g_assert_cmpstr (moped_element_get_name (requirement), ==, "Requirement 3");
   g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Add requirement");
-  spin ();
+  moped_test_spin ();
   /* The new row is there and its name has the focus, ready to be typed over. */
   name = control (f, id, MOPED_PROP_NAME);
   g_assert_true (gtk_widget_has_focus (name) || gtk_widget_is_focus (name) ||
@@ -613,10 +581,10 @@ test_requirements (Fixture       *f,
   /* Remove it from its row; undo brings it back with its row. */
   click (find_control (row_of (control (f, id, MOPED_PROP_NAME)), "Remove requirement"));
   g_assert_null (moped_design_lookup (f->design, id));
-  spin ();
+  moped_test_spin ();
   g_assert_null (moped_inspector_find_field (f->inspector, id, MOPED_PROP_NAME));
   g_assert_true (moped_design_undo (f->design));
-  spin ();
+  moped_test_spin ();
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (control (f, id, MOPED_PROP_NAME))), ==, "Uptime");
 }
 
@@ -631,7 +599,7 @@ test_methods_reorder (Fixture       *f,
 
   select_ids (f, "client", NULL);
   click (find_control (f->inspector, "Add API method"));
-  spin ();
+  moped_test_spin ();
   methods = moped_element_get_children_of_kind (client, MOPED_KIND_METHOD);
   g_assert_cmpuint (methods->len, ==, 2);
   added = g_ptr_array_index (methods, 1);
@@ -643,7 +611,7 @@ test_methods_reorder (Fixture       *f,
   g_assert_true (fire_shortcut (row_of (name), "<Alt>Up"));
   g_assert_cmpint (moped_element_get_index (added), ==, 0);
   g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Reorder");
-  spin ();
+  moped_test_spin ();
   name = control (f, moped_element_get_id (added), MOPED_PROP_NAME);
   g_assert_true (gtk_widget_get_focus_child (name) != NULL || gtk_widget_has_focus (name));
   /* The first row cannot go further up. */
@@ -659,7 +627,7 @@ test_methods_reorder (Fixture       *f,
   g_assert_cmpint (moped_element_get_index (added), ==, 1);
   g_assert_true (moped_design_undo (f->design));
   g_assert_null (moped_element_get_design (added));
-  spin ();
+  moped_test_spin ();
   g_assert_null (moped_inspector_find_field (f->inspector, "method-1", MOPED_PROP_NAME));
 }
 
@@ -749,10 +717,10 @@ test_element_problems_and_removal (Fixture       *f,
   /* The selected element removed: the page goes, nothing crashes. */
   select_ids (f, "server", NULL);
   moped_design_remove (f->design, server);
-  spin ();
+  moped_test_spin ();
   g_assert_null (moped_inspector_find_field (f->inspector, "server", MOPED_PROP_NAME));
   moped_design_undo (f->design);
-  spin ();
+  moped_test_spin ();
   g_assert_nonnull (moped_inspector_find_field (f->inspector, "server", MOPED_PROP_NAME));
 }
 
@@ -791,26 +759,10 @@ test_accessible_names (Fixture       *f,
       guint n = 0;
 
       select_ids (f, pages[i], NULL);
-      wait_drawn (f->inspector);
+      moped_test_wait_drawn (f->inspector);
       check_names (f->inspector, &n);
       g_assert_cmpuint (n, >, 0);
     }
-}
-
-static GdkTexture *
-render (GtkWidget *widget)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
 }
 
 /* Renders the inspector for a few selections; checks it draws something, and saves
@@ -835,15 +787,15 @@ test_renders (Fixture       *f,
         g_auto(GStrv) ids = g_strsplit (pages[i], ",", -1);
 
         moped_inspector_set_selection (MOPED_INSPECTOR (f->inspector), (const char * const *) ids);
-        spin ();
+        moped_test_spin ();
       }
       if (i == 2)
         {
           replace_text (control (f, "link-1", MOPED_PROP_ENDPOINT), "tcp://*:99999");
           revalidate (f);
         }
-      wait_drawn (f->inspector);
-      texture = render (f->inspector);
+      moped_test_wait_drawn (f->inspector);
+      texture = moped_test_render (f->inspector);
       width = gdk_texture_get_width (texture);
       height = gdk_texture_get_height (texture);
       g_assert_cmpint (width, >, 200);
@@ -868,12 +820,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
-    {
-      g_print ("1..0 # SKIP no display\n");
-      return 0;
-    }
+  if (!moped_test_gtk_init (&argc, &argv))
+    return 0;
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/inspector/node-fields", test_node_fields);

@@ -15,6 +15,7 @@
 #include "moped-inspector-form.h"
 #include "moped-protocol-editor.h"
 #include "moped-protocol-steps.h"
+#include "moped-test-gtk.h"
 
 typedef struct
 {
@@ -24,38 +25,6 @@ typedef struct
 } Fixture;
 
 /* ---- helpers ------------------------------------------------------------------------------ */
-
-static void
-spin (void)
-{
-  gint64 end = g_get_monotonic_time () + 50 * G_TIME_SPAN_MILLISECOND;
-
-  while (g_main_context_iteration (NULL, FALSE) || g_get_monotonic_time () < end)
-    ;
-}
-
-static gboolean
-tick_cb (GtkWidget     *widget,
-         GdkFrameClock *clock,
-         gpointer       data)
-{
-  (*(guint *) data)++;
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-wait_drawn (GtkWidget *widget)
-{
-  guint frames = 0;
-  guint id = gtk_widget_add_tick_callback (widget, tick_cb, &frames, NULL);
-  gint64 end = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
-
-  while (frames < 2 && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  gtk_widget_remove_tick_callback (widget, id);
-  spin ();
-  g_assert_cmpuint (frames, >=, 2);
-}
 
 static void
 fixture_set_up (Fixture       *f,
@@ -72,7 +41,7 @@ fixture_set_up (Fixture       *f,
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1000, 760);
   gtk_window_set_child (GTK_WINDOW (f->window), f->editor);
   gtk_window_present (GTK_WINDOW (f->window));
-  wait_drawn (f->editor);
+  moped_test_wait_drawn (f->editor);
 }
 
 static void
@@ -80,7 +49,7 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   gtk_window_destroy (GTK_WINDOW (f->window));
-  spin ();
+  moped_test_spin ();
   g_clear_object (&f->design);
 }
 
@@ -121,7 +90,7 @@ click (GtkWidget *button)
   g_assert_true (GTK_IS_BUTTON (button));
   g_assert_true (gtk_widget_is_sensitive (button));
   g_signal_emit_by_name (button, "clicked");
-  spin ();
+  moped_test_spin ();
 }
 
 static GtkWidget *
@@ -202,7 +171,7 @@ show_page (Fixture    *f,
            const char *name)
 {
   gtk_stack_set_visible_child_name (stack (f), name);
-  spin ();
+  moped_test_spin ();
 }
 
 static GtkWidget *
@@ -290,23 +259,7 @@ revalidate (Fixture *f)
   g_autoptr(GPtrArray) diagnostics = moped_validate (f->design);
 
   moped_protocol_editor_set_diagnostics (MOPED_PROTOCOL_EDITOR (f->editor), diagnostics);
-  spin ();
-}
-
-static GdkTexture *
-render (GtkWidget *widget)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  moped_test_spin ();
 }
 
 /* How many pixels differ from the first one: 0 for a blank image. */
@@ -419,7 +372,7 @@ test_add_command_and_field (Fixture       *f,
   fields = moped_element_get_children_of_kind (command, MOPED_KIND_FIELD);
   g_assert_cmpuint (fields->len, ==, 1);
   field = g_ptr_array_index (fields, 0);
-  spin ();
+  moped_test_spin ();
   choose (control (f, moped_element_get_id (field), MOPED_PROP_TYPE), "number");
   g_assert_cmpint (moped_element_get_enum (field, MOPED_PROP_TYPE), ==, MOPED_FIELD_NUMBER);
   type_text (control (f, moped_element_get_id (field), MOPED_PROP_DESCRIPTION), "when it was sent");
@@ -430,7 +383,7 @@ test_add_command_and_field (Fixture       *f,
     g_assert_true (moped_design_undo (f->design));
   g_assert_null (moped_element_get_design (command));
   g_assert_false (moped_design_can_undo (f->design));
-  spin ();
+  moped_test_spin ();
   g_assert_cmpuint (n_rows (find_control (f->editor, "Commands")), ==, 2);
 }
 
@@ -480,10 +433,10 @@ test_add_flow_and_steps (Fixture       *f,
   click (find_control (moped_protocol_steps_get_row (MOPED_PROTOCOL_STEPS (steps (f)), moped_element_get_id (first)),
                        "Remove step"));
   g_assert_null (moped_element_get_design (first));
-  spin ();
+  moped_test_spin ();
   g_assert_cmpuint (n_rows (find_control (f->editor, "Steps")), ==, 1);
   g_assert_true (moped_design_undo (f->design));
-  spin ();
+  moped_test_spin ();
   g_assert_cmpuint (n_rows (find_control (f->editor, "Steps")), ==, 2);
 }
 
@@ -495,7 +448,7 @@ test_reorder_step_by_keyboard (Fixture       *f,
   GtkWidget *row;
 
   moped_protocol_editor_reveal (MOPED_PROTOCOL_EDITOR (f->editor), "round-trip-2");
-  spin ();
+  moped_test_spin ();
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack (f)), ==, "flows");
   row = moped_protocol_steps_get_row (MOPED_PROTOCOL_STEPS (steps (f)), "round-trip-2");
   g_assert_true (gtk_widget_has_focus (row));
@@ -506,7 +459,7 @@ test_reorder_step_by_keyboard (Fixture       *f,
   g_assert_cmpint (moped_element_get_index (second), ==, 0);
   g_assert_cmpstr (step_id (f, "round-trip", 1), ==, "round-trip-1");
   g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Reorder");
-  spin ();
+  moped_test_spin ();
   /* The rows follow, and the moved step keeps the focus for the next key press. */
   row = moped_protocol_steps_get_row (MOPED_PROTOCOL_STEPS (steps (f)), "round-trip-2");
   g_assert_true (gtk_widget_get_prev_sibling (row) == NULL);
@@ -524,7 +477,7 @@ test_reorder_step_by_keyboard (Fixture       *f,
   g_assert_true (moped_design_undo (f->design));
   g_assert_cmpint (moped_element_get_index (second), ==, 1);
   g_assert_false (moped_design_can_undo (f->design));
-  spin ();
+  moped_test_spin ();
 
   /* Alt+Up while typing the flow's name is not for the steps. */
   g_assert_true (gtk_widget_grab_focus (control (f, "round-trip", MOPED_PROP_NAME)));
@@ -567,7 +520,7 @@ test_reorder_step_by_drag (Fixture       *f,
   g_assert_true (accepted);
   g_assert_cmpstr (step_id (f, "round-trip", 0), ==, "round-trip-2");
   g_assert_cmpstr (step_id (f, "round-trip", 1), ==, "round-trip-1");
-  spin ();
+  moped_test_spin ();
 
   /* Dropped on the upper half of the first row: it goes first again. */
   first_row = moped_protocol_steps_get_row (list, "round-trip-2");
@@ -599,19 +552,19 @@ test_preview_draws (Fixture       *f,
   show_page (f, "flows");
   preview = find_control (f->editor, "Sequence diagram");
   g_assert_true (GTK_IS_DRAWING_AREA (preview));
-  wait_drawn (preview);
+  moped_test_wait_drawn (preview);
   g_assert_cmpint (gtk_widget_get_width (preview), >, 50);
   g_assert_cmpint (gtk_widget_get_height (preview), >, 50);
-  before = render (preview);
+  before = moped_test_render (preview);
   g_assert_cmpuint (count_ink (before), >, 500);
   save_screenshot (before, "protocol-preview.png");
   height_before = gtk_drawing_area_get_content_height (GTK_DRAWING_AREA (preview));
 
   /* Live: a new step makes the diagram taller. */
   click (find_control (f->editor, "Add step"));
-  wait_drawn (preview);
+  moped_test_wait_drawn (preview);
   g_assert_cmpint (gtk_drawing_area_get_content_height (GTK_DRAWING_AREA (preview)), >, height_before);
-  after = render (preview);
+  after = moped_test_render (preview);
   g_assert_cmpuint (count_ink (after), >, 500);
 }
 
@@ -652,13 +605,13 @@ test_flow_diagnostics (Fixture       *f,
   /* Activating a problem about a step shows the step. */
   row = gtk_widget_get_first_child (problems);
   g_signal_emit_by_name (problems, "row-activated", row);
-  spin ();
+  moped_test_spin ();
   g_assert_nonnull (moped_protocol_steps_get_current (MOPED_PROTOCOL_STEPS (steps (f))));
 
   /* A problem whose main element is on the canvas asks the window to show it. */
   g_ptr_array_add (fake, moped_diagnostic_new (MOPED_SEVERITY_WARNING, "test", ids, "hint", "About %s", "client"));
   moped_protocol_editor_set_diagnostics (MOPED_PROTOCOL_EDITOR (f->editor), fake);
-  spin ();
+  moped_test_spin ();
   problems = find_control (f->editor, "Problems in this flow");
   g_assert_cmpuint (n_rows (problems), ==, 1);
   g_signal_connect (f->editor, "element-activated", G_CALLBACK (remember_id_cb), &activated);
@@ -673,7 +626,7 @@ test_reveal_and_undo (Fixture       *f,
   GtkWidget *commands;
 
   moped_protocol_editor_reveal (MOPED_PROTOCOL_EDITOR (f->editor), "world");
-  spin ();
+  moped_test_spin ();
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack (f)), ==, "commands");
   commands = find_control (f->editor, "Commands");
   g_assert_cmpstr (g_object_get_data (G_OBJECT (gtk_list_box_get_selected_row (GTK_LIST_BOX (commands))),
@@ -682,7 +635,7 @@ test_reveal_and_undo (Fixture       *f,
 
   /* Typing a name is one step, and the sidebar follows it. */
   type_text (control (f, "world", MOPED_PROP_NAME), "_BACK");
-  spin ();
+  moped_test_spin ();
   g_assert_cmpstr (moped_element_get_name (moped_design_lookup (f->design, "world")), ==, "WORLD_BACK");
   g_assert_cmpstr (moped_inspector_get_accessible_label (GTK_WIDGET (gtk_list_box_get_selected_row (GTK_LIST_BOX (commands)))),
                    ==, "WORLD_BACK");
@@ -711,7 +664,7 @@ test_reveal_and_undo (Fixture       *f,
 
   /* Removing the protocol leaves the empty state; undo brings it back. */
   gtk_widget_activate_action (f->editor, "protocol.remove-protocol", NULL);
-  spin ();
+  moped_test_spin ();
   g_assert_null (moped_design_lookup (f->design, "hello-protocol"));
   g_assert_null (find_type (f->editor, GTK_TYPE_STACK_SWITCHER));
   {
@@ -722,7 +675,7 @@ test_reveal_and_undo (Fixture       *f,
     g_assert_cmpuint (adds->len, ==, 2);
   }
   g_assert_true (moped_design_undo (f->design));
-  spin ();
+  moped_test_spin ();
   g_assert_cmpstr (chosen (find_control (f->editor, "Protocol")), ==, "Hello");
 }
 
@@ -769,10 +722,10 @@ test_accessible_names_and_renders (Fixture       *f,
       guint n = 0;
 
       show_page (f, pages[i]);
-      wait_drawn (f->editor);
+      moped_test_wait_drawn (f->editor);
       check_names (f->editor, &n);
       g_assert_cmpuint (n, >, 3);
-      texture = render (f->editor);
+      texture = moped_test_render (f->editor);
       g_assert_cmpuint (count_ink (texture), >, 5000);
       save_screenshot (texture, name);
     }
@@ -782,12 +735,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
-    {
-      g_print ("1..0 # SKIP no display\n");
-      return 0;
-    }
+  if (!moped_test_gtk_init (&argc, &argv))
+    return 0;
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/protocol-editor/shows-protocol", test_shows_protocol);

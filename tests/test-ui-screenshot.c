@@ -13,6 +13,7 @@
 #include "moped-canvas.h"
 #include "moped-diagnostic.h"
 #include "moped-file.h"
+#include "moped-test-gtk.h"
 
 #define WIDTH 1200
 #define HEIGHT 800
@@ -26,34 +27,6 @@ typedef struct
 } Shot;
 
 static void
-after_paint_cb (GdkFrameClock *clock,
-                gboolean      *painted)
-{
-  *painted = TRUE;
-}
-
-/* Let the window lay out and paint, a bounded while. */
-static void
-wait_for_paint (GtkWidget *widget)
-{
-  GdkFrameClock *clock;
-  gboolean painted = FALSE;
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  gulong handler;
-
-  while (gtk_widget_get_frame_clock (widget) == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
-  clock = gtk_widget_get_frame_clock (widget);
-  g_assert_nonnull (clock);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
-  gtk_widget_queue_draw (widget);
-  while (!painted && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
-  g_signal_handler_disconnect (clock, handler);
-  g_assert_true (painted);
-}
-
-static void
 shot_open (Shot        *shot,
            MopedDesign *design)
 {
@@ -64,7 +37,7 @@ shot_open (Shot        *shot,
   gtk_window_set_child (GTK_WINDOW (shot->window), GTK_WIDGET (shot->canvas));
   moped_canvas_set_design (shot->canvas, design);
   gtk_window_present (GTK_WINDOW (shot->window));
-  wait_for_paint (GTK_WIDGET (shot->canvas));
+  moped_test_wait_for_paint (GTK_WIDGET (shot->canvas));
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (shot->canvas)), ==, WIDTH);
   g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (shot->canvas)), ==, HEIGHT);
 }
@@ -76,41 +49,21 @@ shot_close (Shot *shot)
   gtk_window_destroy (GTK_WINDOW (shot->window));
 }
 
-static char *
-artefact_path (const char *name)
-{
-  const char *build = g_getenv ("MOPED_BUILD_DIR");
-  g_autofree char *dir = g_build_filename (build ? build : g_get_tmp_dir (), "screenshots", NULL);
-
-  g_mkdir_with_parents (dir, 0755);
-  return g_strconcat (dir, G_DIR_SEPARATOR_S, name, ".png", NULL);
-}
-
 /* Render the canvas offscreen, save it and keep its pixels. */
 static void
 shot_take (Shot       *shot,
            const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = artefact_path (name);
-  GtkSnapshot *snapshot;
-  GskRenderNode *node;
-  GskRenderer *renderer;
+  g_autofree char *path = moped_test_screenshot_path (name);
 
-  wait_for_paint (GTK_WIDGET (shot->canvas));
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (shot->canvas));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, WIDTH, HEIGHT);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  renderer = gtk_native_get_renderer (GTK_NATIVE (shot->window));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, WIDTH, HEIGHT));
-  gsk_render_node_unref (node);
+  moped_test_wait_for_paint (GTK_WIDGET (shot->canvas));
+  texture = moped_test_render (GTK_WIDGET (shot->canvas));
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
 
   g_assert_cmpint (gdk_texture_get_width (texture), ==, WIDTH);
+  g_assert_cmpint (gdk_texture_get_height (texture), ==, HEIGHT);
   shot->stride = WIDTH * 4;
   g_clear_pointer (&shot->pixels, g_free);
   shot->pixels = g_malloc (shot->stride * HEIGHT);
@@ -339,12 +292,8 @@ main (int   argc,
   g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   const char *name;
 
-  g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
-    {
-      g_print ("1..0 # SKIP no display\n");
-      return 0;
-    }
+  if (!moped_test_gtk_init (&argc, &argv))
+    return 0;
 
   examples = g_getenv ("MOPED_EXAMPLES");
   g_assert_nonnull (examples);

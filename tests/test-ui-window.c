@@ -26,42 +26,14 @@
 #include "moped-new-dialog.h"
 #include "moped-recovery.h"
 #include "moped-window-private.h"
+#include "moped-test-gtk.h"
+#include "moped-test-util.h"
 
 #define WAIT_MSEC 8000
 
 static MopedApplication *app;
 
 /* ---- helpers ------------------------------------------------------------------------ */
-
-typedef gboolean (*Condition) (gpointer data);
-
-/* Run the main loop until @cond holds (or the time is up); the result says which. */
-static gboolean
-spin_until (Condition cond,
-            gpointer  data)
-{
-  gint64 end = g_get_monotonic_time () + WAIT_MSEC * 1000;
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-  return TRUE;
-}
-
-/* Let timers and idles run for @msec. */
-static void
-spin_for (guint msec)
-{
-  gint64 end = g_get_monotonic_time () + msec * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
 
 static gboolean
 window_drawn (gpointer data)
@@ -79,7 +51,7 @@ static void
 show (MopedWindow *window)
 {
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (spin_until (window_drawn, window));
+  g_assert_true (moped_test_spin_until (window_drawn, window, WAIT_MSEC));
 }
 
 static char *
@@ -109,15 +81,6 @@ copy_example (const char *name)
   g_file_set_contents (target, contents, length, &error);
   g_assert_no_error (error);
   return g_file_new_for_path (target);
-}
-
-static guint
-count (MopedDesign *design,
-       MopedKind    kind)
-{
-  g_autoptr(GPtrArray) elements = moped_design_collect (design, kind);
-
-  return elements->len;
 }
 
 static char *
@@ -159,7 +122,7 @@ close_all_windows (void)
       gtk_window_destroy (GTK_WINDOW (l->data));
       g_list_free_1 (l);
     }
-  spin_for (20);
+  moped_test_spin_for (20);
 }
 
 static guint
@@ -215,21 +178,21 @@ test_open_edit_save (void)
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Hello World — hello.moped");
   g_assert_false (moped_window_get_modified (window));
   g_assert_false (title_marked (window));
-  nodes = count (design, MOPED_KIND_NODE);
+  nodes = moped_test_count (design, MOPED_KIND_NODE);
   g_assert_cmpuint (nodes, ==, 2);
 
   /* Edit through the toolbar's action, as the button does. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-node", NULL));
-  g_assert_cmpuint (count (design, MOPED_KIND_NODE), ==, nodes + 1);
+  g_assert_cmpuint (moped_test_count (design, MOPED_KIND_NODE), ==, nodes + 1);
   g_assert_true (moped_window_get_modified (window));
   g_assert_true (title_marked (window));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
-  g_assert_cmpuint (count (design, MOPED_KIND_NODE), ==, nodes);
+  g_assert_cmpuint (moped_test_count (design, MOPED_KIND_NODE), ==, nodes);
   g_assert_false (moped_window_get_modified (window));
   g_assert_false (title_marked (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.redo", NULL));
-  g_assert_cmpuint (count (design, MOPED_KIND_NODE), ==, nodes + 1);
+  g_assert_cmpuint (moped_test_count (design, MOPED_KIND_NODE), ==, nodes + 1);
   g_assert_true (title_marked (window));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-note", NULL));
@@ -246,8 +209,8 @@ test_open_edit_save (void)
   /* Reading what was saved gives back the same design, byte for byte. */
   reread = moped_file_load (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (count (reread, MOPED_KIND_NODE), ==, nodes + 1);
-  g_assert_cmpuint (count (reread, MOPED_KIND_NOTE), ==, count (design, MOPED_KIND_NOTE));
+  g_assert_cmpuint (moped_test_count (reread, MOPED_KIND_NODE), ==, nodes + 1);
+  g_assert_cmpuint (moped_test_count (reread, MOPED_KIND_NOTE), ==, moped_test_count (design, MOPED_KIND_NOTE));
   g_clear_pointer (&expected, g_free);
   expected = design_text (reread);
   g_assert_cmpstr (saved, ==, expected);
@@ -515,20 +478,20 @@ test_close_asks (void)
 
   /* Cancel keeps the window and the work. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.close", NULL);
-  g_assert_true (spin_until (dialog_shown, window));
+  g_assert_true (moped_test_spin_until (dialog_shown, window, WAIT_MSEC));
   dialog = window->close_dialog;
   g_assert_true (GTK_IS_MESSAGE_DIALOG (dialog));
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (window));
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
-  spin_for (20);
+  moped_test_spin_for (20);
   g_assert_cmpuint (count_windows (), ==, 1);
   g_assert_true (moped_window_get_modified (window));
 
   /* Save writes the file, then the window goes. */
   gtk_window_close (GTK_WINDOW (window));
-  g_assert_true (spin_until (dialog_shown, window));
+  g_assert_true (moped_test_spin_until (dialog_shown, window, WAIT_MSEC));
   gtk_dialog_response (GTK_DIALOG (window->close_dialog), GTK_RESPONSE_ACCEPT);
-  g_assert_true (spin_until (window_gone, GUINT_TO_POINTER (0)));
+  g_assert_true (moped_test_spin_until (window_gone, GUINT_TO_POINTER (0), WAIT_MSEC));
   now = file_text (file);
   g_assert_cmpstr (now, !=, original);
 
@@ -537,9 +500,9 @@ test_close_asks (void)
   show (window);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.add-note", NULL);
   gtk_window_close (GTK_WINDOW (window));
-  g_assert_true (spin_until (dialog_shown, window));
+  g_assert_true (moped_test_spin_until (dialog_shown, window, WAIT_MSEC));
   gtk_dialog_response (GTK_DIALOG (window->close_dialog), GTK_RESPONSE_REJECT);
-  g_assert_true (spin_until (window_gone, GUINT_TO_POINTER (0)));
+  g_assert_true (moped_test_spin_until (window_gone, GUINT_TO_POINTER (0), WAIT_MSEC));
   g_clear_pointer (&original, g_free);
   original = file_text (file);
   g_assert_cmpstr (original, ==, now);
@@ -548,7 +511,7 @@ test_close_asks (void)
   window = moped_application_open_file (app, file);
   show (window);
   gtk_window_close (GTK_WINDOW (window));
-  g_assert_true (spin_until (window_gone, GUINT_TO_POINTER (0)));
+  g_assert_true (moped_test_spin_until (window_gone, GUINT_TO_POINTER (0), WAIT_MSEC));
 }
 
 static void
@@ -565,15 +528,15 @@ test_quit_asks (void)
   gtk_widget_activate_action (GTK_WIDGET (dirty), "win.add-node", NULL);
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
-  g_assert_true (spin_until (dialog_shown, dirty));
+  g_assert_true (moped_test_spin_until (dialog_shown, dirty, WAIT_MSEC));
   gtk_dialog_response (GTK_DIALOG (dirty->close_dialog), GTK_RESPONSE_CANCEL);
-  spin_for (20);
+  moped_test_spin_for (20);
   g_assert_cmpuint (count_windows (), ==, 2);
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
-  g_assert_true (spin_until (dialog_shown, dirty));
+  g_assert_true (moped_test_spin_until (dialog_shown, dirty, WAIT_MSEC));
   gtk_dialog_response (GTK_DIALOG (dirty->close_dialog), GTK_RESPONSE_REJECT);
-  g_assert_true (spin_until (window_gone, GUINT_TO_POINTER (0)));
+  g_assert_true (moped_test_spin_until (window_gone, GUINT_TO_POINTER (0), WAIT_MSEC));
 }
 
 /* ---- recovery ------------------------------------------------------------------------- */
@@ -598,7 +561,7 @@ test_recovery_written (void)
   show (window);
   g_assert_null (moped_recovery_get_path (window->recovery));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.add-node", NULL);
-  g_assert_true (spin_until (recovery_written, window));
+  g_assert_true (moped_test_spin_until (recovery_written, window, WAIT_MSEC));
 
   path = g_strdup (moped_recovery_get_path (window->recovery));
   g_assert_true (g_str_has_prefix (path, g_get_user_state_dir ()));
@@ -613,7 +576,7 @@ test_recovery_written (void)
 
   /* Undoing back to what the file has removes the copy too. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.add-node", NULL);
-  g_assert_true (spin_until (recovery_written, window));
+  g_assert_true (moped_test_spin_until (recovery_written, window, WAIT_MSEC));
   g_clear_pointer (&path, g_free);
   path = g_strdup (moped_recovery_get_path (window->recovery));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
@@ -660,7 +623,7 @@ crash_after_edit (void)
   show (window);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.add-node", NULL);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.add-node", NULL);
-  g_assert_true (spin_until (recovery_written, window));
+  g_assert_true (moped_test_spin_until (recovery_written, window, WAIT_MSEC));
   _exit (0);
 }
 
@@ -691,12 +654,12 @@ restart_and_recover (void)
 
   window = moped_application_new_window (app);
   show (window);
-  g_assert_true (spin_until (recovery_offered, window));
+  g_assert_true (moped_test_spin_until (recovery_offered, window, WAIT_MSEC));
   g_assert_nonnull (strstr (gtk_label_get_label (window->recovery_detail), "Hello World"));
   gtk_info_bar_response (window->recovery_bar, MOPED_RESPONSE_RECOVER);
 
   design = moped_window_get_design (window);
-  g_assert_cmpuint (count (design, MOPED_KIND_NODE), ==, 4);
+  g_assert_cmpuint (moped_test_count (design, MOPED_KIND_NODE), ==, 4);
   g_assert_true (g_file_equal (moped_window_get_file (window), file));
   g_assert_true (moped_window_get_modified (window));
   g_assert_true (title_marked (window));
@@ -862,7 +825,7 @@ test_new_from_example (void)
   /* The example starts a new design: its content, no file, nothing to save yet. */
   design = moped_window_get_design (window);
   g_assert_cmpstr (moped_element_get_name (moped_design_get_root (design)), ==, "Majordomo");
-  g_assert_cmpuint (count (design, MOPED_KIND_NODE), ==, 3);
+  g_assert_cmpuint (moped_test_count (design, MOPED_KIND_NODE), ==, 3);
   g_assert_null (moped_window_get_file (window));
   g_assert_false (moped_window_get_modified (window));
   g_assert_cmpuint (count_windows (), ==, 1);
@@ -913,7 +876,7 @@ test_export_and_arrange (void)
   moped_layout_runner_set_program (moped);
   before = design_text (moped_window_get_design (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.arrange-with", "(ss)", "dot", "TB"));
-  g_assert_true (spin_until (design_can_undo, window));
+  g_assert_true (moped_test_spin_until (design_can_undo, window, WAIT_MSEC));
   after = design_text (moped_window_get_design (window));
   g_assert_cmpstr (after, !=, before);
   g_assert_true (moped_window_get_modified (window));
@@ -938,7 +901,7 @@ test_problems_list (void)
   const char *id = NULL;
 
   show (window);
-  g_assert_true (spin_until (validated, window));
+  g_assert_true (moped_test_spin_until (validated, window, WAIT_MSEC));
   g_assert_cmpuint (window->diagnostics->len, >, 5);
   while (gtk_list_box_get_row_at_index (window->diagnostics_list, rows) != NULL)
     rows++;
@@ -975,7 +938,7 @@ test_revalidation (void)
   GPtrArray *before;
 
   show (window);
-  g_assert_true (spin_until (validated, window));
+  g_assert_true (moped_test_spin_until (validated, window, WAIT_MSEC));
   before = window->diagnostics;
   g_assert_cmpuint (moped_diagnostics_count (before, MOPED_SEVERITY_ERROR), ==, 0);
 
@@ -983,7 +946,7 @@ test_revalidation (void)
   links = moped_design_collect (design, MOPED_KIND_LINK);
   moped_design_set_string (design, g_ptr_array_index (links, 0), MOPED_PROP_ENDPOINT, "tcp://*:notaport");
   g_assert_true (window->diagnostics == before);
-  spin_for (500);
+  moped_test_spin_for (500);
   g_assert_true (window->diagnostics != before);
   g_assert_cmpuint (moped_diagnostics_count (window->diagnostics, MOPED_SEVERITY_ERROR), >, 0);
   g_assert_nonnull (gtk_list_box_get_row_at_index (window->diagnostics_list, 0));
@@ -1141,12 +1104,8 @@ main (int    argc,
   /* Accessible properties are kept, and can be checked, without an AT-SPI bus. */
   g_setenv ("GTK_A11Y", "test", TRUE);
 
-  g_test_init (&argc, &argv, NULL);
-  if (!gtk_init_check ())
-    {
-      g_print ("1..0 # SKIP no display\n");
-      return 0;
-    }
+  if (!moped_test_gtk_init (&argc, &argv))
+    return 0;
 
   app = moped_application_new ();
   g_application_register (G_APPLICATION (app), NULL, &error);

@@ -1,0 +1,129 @@
+/* moped-test-util.c: building small designs for tests, one element a call, through the edit API.
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ */
+#include "moped-test-util.h"
+
+/* Under @parent (the root when NULL), with @id (a fresh one when NULL) and, unless NULL, @name. */
+MopedElement *
+moped_test_add_named (MopedDesign  *design,
+                      MopedElement *parent,
+                      MopedKind     kind,
+                      const char   *id,
+                      const char   *name)
+{
+  MopedElement *e = moped_design_add (design, parent ? parent : moped_design_get_root (design),
+                                      kind, -1, id);
+
+  g_assert_nonnull (e);
+  if (name != NULL)
+    moped_design_set_string (design, e, MOPED_PROP_NAME, name);
+  return e;
+}
+
+MopedElement *
+moped_test_add_node (MopedDesign *design,
+                     const char  *name)
+{
+  return moped_test_add_named (design, NULL, MOPED_KIND_NODE, NULL, name);
+}
+
+MopedElement *
+moped_test_add_node_at (MopedDesign *design,
+                        const char  *name,
+                        double       x,
+                        double       y)
+{
+  MopedElement *node = moped_test_add_node (design, name);
+
+  moped_design_set_double (design, node, MOPED_PROP_X, x);
+  moped_design_set_double (design, node, MOPED_PROP_Y, y);
+  return node;
+}
+
+MopedElement *
+moped_test_add_socket_full (MopedDesign     *design,
+                            MopedElement    *node,
+                            const char      *id,
+                            const char      *name,
+                            MopedSocketType  type,
+                            MopedSocketMode  mode)
+{
+  MopedElement *socket = moped_test_add_named (design, node, MOPED_KIND_SOCKET, id, name);
+
+  moped_design_set_enum (design, socket, MOPED_PROP_TYPE, type);
+  moped_design_set_enum (design, socket, MOPED_PROP_MODE, mode);
+  return socket;
+}
+
+MopedElement *
+moped_test_add_socket (MopedDesign     *design,
+                       MopedElement    *node,
+                       const char      *name,
+                       MopedSocketType  type,
+                       MopedSocketMode  mode)
+{
+  return moped_test_add_socket_full (design, node, NULL, name, type, mode);
+}
+
+MopedElement *
+moped_test_add_link_full (MopedDesign  *design,
+                          const char   *id,
+                          MopedElement *from,
+                          MopedElement *to,
+                          const char   *endpoint)
+{
+  MopedElement *link = moped_test_add_named (design, NULL, MOPED_KIND_LINK, id, NULL);
+
+  moped_design_set_ref (design, link, MOPED_PROP_FROM, from);
+  moped_design_set_ref (design, link, MOPED_PROP_TO, to);
+  moped_design_set_string (design, link, MOPED_PROP_ENDPOINT, endpoint);
+  return link;
+}
+
+MopedElement *
+moped_test_add_link (MopedDesign  *design,
+                     MopedElement *from,
+                     MopedElement *to,
+                     const char   *endpoint)
+{
+  return moped_test_add_link_full (design, NULL, from, to, endpoint);
+}
+
+MopedElement *
+moped_test_add_command (MopedDesign  *design,
+                        MopedElement *protocol,
+                        const char   *id,
+                        const char   *name,
+                        MopedElement *sender)
+{
+  MopedElement *command = moped_test_add_named (design, protocol, MOPED_KIND_COMMAND, id, name);
+
+  moped_design_set_ref (design, command, MOPED_PROP_SENDER, sender);
+  return command;
+}
+
+MopedElement *
+moped_test_add_step (MopedDesign  *design,
+                     MopedElement *flow,
+                     const char   *id,
+                     MopedElement *from,
+                     MopedElement *to,
+                     MopedElement *command)
+{
+  MopedElement *step = moped_test_add_named (design, flow, MOPED_KIND_STEP, id, NULL);
+
+  moped_design_set_ref (design, step, MOPED_PROP_FROM, from);
+  moped_design_set_ref (design, step, MOPED_PROP_TO, to);
+  moped_design_set_ref (design, step, MOPED_PROP_COMMAND, command);
+  return step;
+}
+
+guint
+moped_test_count (MopedDesign *design,
+                  MopedKind    kind)
+{
+  g_autoptr(GPtrArray) all = moped_design_collect (design, kind);
+
+  return all->len;
+}
