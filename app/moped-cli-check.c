@@ -63,7 +63,7 @@ moped_cli_check (int    argc,
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "DESIGN…" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("DESIGN… — validate designs");
+  g_autoptr(GOptionContext) context = g_option_context_new ("— validate designs");
   g_autoptr(GError) error = NULL;
   guint n_errors = 0, n_warnings = 0, n_unreadable = 0;
 

@@ -89,7 +89,7 @@ moped_cli_arrange (int    argc,
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "DESIGN" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("DESIGN — lay a design's nodes out with graphviz");
+  g_autoptr(GOptionContext) context = g_option_context_new ("— lay a design's nodes out with graphviz");
   g_autoptr(GError) error = NULL;
   int status = MOPED_EXIT_USAGE;
 

@@ -42,10 +42,15 @@ write_output (const char  *path,
               GBytes      *bytes,
               GError     **error)
 {
+  g_autoptr(GError) local_error = NULL;
   gsize length;
   const char *data = g_bytes_get_data (bytes, &length);
 
-  return g_file_set_contents_full (path, data, (gssize) length, G_FILE_SET_CONTENTS_CONSISTENT, 0666, error);
+  if (g_file_set_contents_full (path, data, (gssize) length, G_FILE_SET_CONTENTS_CONSISTENT, 0666, &local_error))
+    return TRUE;
+  g_set_error (error, MOPED_RENDER_ERROR, MOPED_RENDER_ERROR_IO, "Could not write %s: %s", path,
+               local_error->message);
+  return FALSE;
 }
 
 static gboolean
@@ -224,7 +229,7 @@ moped_cli_render (int    argc,
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "DESIGN" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("DESIGN — draw a design's diagrams");
+  g_autoptr(GOptionContext) context = g_option_context_new ("— draw a design's diagrams");
   g_autoptr(GError) error = NULL;
   const char *problem = NULL;
   int status = MOPED_EXIT_USAGE;

@@ -2,9 +2,9 @@
  *
  * SPDX-License-Identifier: MPL-2.0
  *
- * Every global C name goes through one MopedNameScope, so no two generated symbols
- * can collide however the user named things; names are decided in document order,
- * so the same design always gives the same names.
+ * Every global C name goes through one scope (Globals), so no two generated symbols
+ * can collide however the user named things, and fields avoid them all; names are
+ * decided in document order, so the same design always gives the same names.
  */
 #define G_LOG_DOMAIN "moped-export"
 
@@ -437,6 +437,7 @@ check_design (MopedCModel *model)
 {
   g_autoptr(GPtrArray) diagnostics = moped_validate (model->design);
   g_autoptr(GPtrArray) sockets = moped_design_collect (model->design, MOPED_KIND_SOCKET);
+  g_autoptr(GPtrArray) links = moped_design_collect (model->design, MOPED_KIND_LINK);
 
   for (guint i = 0; i < diagnostics->len; i++)
     {
@@ -468,6 +469,18 @@ check_design (MopedCModel *model)
           g_strdup_printf ("Socket %s.%s is a STREAM socket: it talks raw TCP, not ZeroMQ messages, "
                            "so there are no commands for a codec to carry (write its code by hand)",
                            node, _moped_c_name (socket)));
+    }
+
+  /* A node's endpoints are a comma-separated list, as zsock_attach () takes them. */
+  for (guint i = 0; i < links->len; i++)
+    {
+      const char *endpoint = moped_element_get_string (g_ptr_array_index (links, i), MOPED_PROP_ENDPOINT);
+
+      if (endpoint != NULL && strchr (endpoint, ',') != NULL)
+        g_ptr_array_add (model->errors,
+          g_strdup_printf ("Link endpoint “%s” has a comma, which cannot be told apart from the "
+                           "separator of a socket's list of endpoints in the exported code",
+                           endpoint));
     }
 }
 

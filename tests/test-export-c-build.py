@@ -16,6 +16,7 @@ valgrind for the leak checks. Never needs a display.
   command's handler is reported and kept, an unchanged design rewrites no file, and a
   generated file edited by hand is not overwritten without --force.
 """
+# SPDX-License-Identifier: MPL-2.0
 import concurrent.futures
 import os
 import random

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "moped-canvas-private.h"
+#include "moped-render.h"
 
 enum {
   FONT_TITLE,
@@ -118,14 +119,28 @@ static const GdkRGBA note_border = RGBA (0x9c, 0x6e, 0x03, 0.30);
 static const GdkRGBA note_text = RGBA (0x3d, 0x38, 0x46, 1);
 static const GdkRGBA accent = RGBA (0x35, 0x84, 0xe4, 1);
 static const GdkRGBA valid_color = RGBA (0x2e, 0xc2, 0x7e, 1);
-static const GdkRGBA error_color = RGBA (0xe0, 0x1b, 0x24, 1);
-static const GdkRGBA warning_color = RGBA (0xe5, 0xa5, 0x0a, 1);
 
 #define CARD_RADIUS 10.0
 #define NOTE_RADIUS 4.0
 #define LABEL_RADIUS 6.0
 
 /* ---- colours ---------------------------------------------------------------------- */
+
+/* Diagnostics wear the same colours on the canvas as in exported diagrams. */
+static const GdkRGBA *
+severity_color (MopedSeverity severity)
+{
+  static GdkRGBA colors[2];
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      gdk_rgba_parse (&colors[0], moped_render_severity_color (MOPED_SEVERITY_ERROR));
+      gdk_rgba_parse (&colors[1], moped_render_severity_color (MOPED_SEVERITY_WARNING));
+      g_once_init_leave (&initialized, 1);
+    }
+  return &colors[severity == MOPED_SEVERITY_ERROR ? 0 : 1];
+}
 
 void
 _moped_canvas_family_color (MopedSocketType type,
@@ -1227,7 +1242,7 @@ draw_badge (MopedCanvas            *self,
             double                  x,
             double                  y)
 {
-  const GdkRGBA *fill = badge->errors ? &error_color : badge->warnings ? &warning_color : &accent;
+  const GdkRGBA *fill = badge->errors ? severity_color (MOPED_SEVERITY_ERROR) : badge->warnings ? severity_color (MOPED_SEVERITY_WARNING) : &accent;
   guint count = badge->errors ? badge->errors : badge->warnings ? badge->warnings : badge->infos;
   g_autofree char *text = count > 1 ? g_strdup_printf ("%u", count) : g_strdup (badge->errors || badge->warnings ? "!" : "i");
   PangoLayout *layout = pango_cairo_create_layout (cr);
@@ -1360,7 +1375,10 @@ draw_link_feedback (MopedCanvas *self,
               cairo_line_to (cr, x + r * 0.6, y + r * 0.6);
               cairo_move_to (cr, x + r * 0.6, y - r * 0.6);
               cairo_line_to (cr, x - r * 0.6, y + r * 0.6);
-              cairo_set_source_rgba (cr, error_color.red, error_color.green, error_color.blue, 0.7);
+              {
+                const GdkRGBA *red = severity_color (MOPED_SEVERITY_ERROR);
+                cairo_set_source_rgba (cr, red->red, red->green, red->blue, 0.7);
+              }
               cairo_set_line_width (cr, 1.5);
               cairo_stroke (cr);
             }
@@ -1376,7 +1394,7 @@ draw_link_feedback (MopedCanvas *self,
                   tx + (tx > sx ? -reach : reach) * 0.5, ty, tx, ty);
   cairo_set_dash (cr, (double[]) { 6, 4 }, 2, 0);
   cairo_set_line_width (cr, 2);
-  gdk_cairo_set_source_rgba (cr, target && !moped_canvas_pair_is_valid (self->link_pair) ? &error_color : &accent);
+  gdk_cairo_set_source_rgba (cr, target && !moped_canvas_pair_is_valid (self->link_pair) ? severity_color (MOPED_SEVERITY_ERROR) : &accent);
   cairo_stroke (cr);
   cairo_set_dash (cr, NULL, 0, 0);
 
