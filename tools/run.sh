@@ -30,6 +30,10 @@ for verb in $("$moped" --help | sed -n 's/^  \(render\|export\|doc\) .*/\1/p'); 
     export)
       echo "== moped export c $example -o $out/c"
       "$moped" export c "$example" -o "$out/c"
+      echo "== build the exported skeleton and run its self-test (every flow, end to end)"
+      [ -f "$out/c/build/build.ninja" ] || meson setup "$out/c/build" "$out/c" >/dev/null
+      ninja -C "$out/c/build" >/dev/null
+      "$out/c/build/selftest"
       echo "== moped export zproto $example -o $out/zproto"
       "$moped" export zproto "$example" -o "$out/zproto" || true ;;
     doc)
