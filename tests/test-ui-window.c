@@ -867,12 +867,8 @@ test_export_and_arrange (void)
   gtk_window_close (GTK_WINDOW (dialog));
 
   /* Graphviz runs in a child: this very program is not moped, so name the one built. */
-  if (!g_file_test (moped, G_FILE_TEST_IS_EXECUTABLE))
-    {
-      g_test_skip ("the moped program is not built");
-      close_all_windows ();
-      return;
-    }
+  /* meson builds moped before this test (depends:), so its absence is a failure. */
+  g_assert_true (g_file_test (moped, G_FILE_TEST_IS_EXECUTABLE));
   moped_layout_runner_set_program (moped);
   before = design_text (moped_window_get_design (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.arrange-with", "(ss)", "dot", "TB"));
