@@ -236,6 +236,9 @@ typedef struct
   GSource  *timer;
   guint     timeout_ms;
   gboolean  single_use;  /* its helper lays out this graph only: fdp, or a large one */
+  gboolean  reused;      /* its helper had laid out other graphs before this one */
+  gboolean  retried;     /* this is the second try, in a fresh helper */
+  char     *program;
   gboolean  timed_out;
   gboolean  garbled;     /* it answered nonsense, so we stopped it */
   gboolean  failed;      /* the answer said "error" */
@@ -264,6 +267,7 @@ run_free (gpointer data)
   if (run->helper != NULL)
     helper_kill (run->helper);
   g_bytes_unref (run->request);
+  g_free (run->program);
   g_clear_error (&run->io_error);
   g_free (run->payload);
   g_free (run);
@@ -280,6 +284,8 @@ on_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static void start_run (GTask *task);
+
 /* The helper died or is no longer to be trusted: say why, from how it ended. */
 static void
 report_death (GTask *task)
@@ -287,6 +293,22 @@ report_death (GTask *task)
   Run *run = g_task_get_task_data (task);
   GSubprocess *process = run->helper->process;
   g_autofree char *last_words = NULL;
+
+  /* Graphviz 2.43 sometimes crashes on a graph after others in the same process,
+   * where a fresh process lays it out fine: a crash of a reused helper is tried
+   * once more in a fresh one before it is called the design's. */
+  if (!run->timed_out && !run->garbled && run->reused && !run->retried &&
+      g_subprocess_get_if_signaled (process))
+    {
+      g_debug ("layout helper crashed after %u graphs; trying a fresh one", run->helper->n_requests);
+      g_clear_pointer (&run->helper, helper_free);
+      g_clear_error (&run->io_error);
+      g_clear_pointer (&run->payload, g_free);
+      run->retried = TRUE;
+      run->single_use = TRUE;
+      start_run (g_object_ref (task));
+      return;
+    }
 
   if (run->timed_out)
     g_task_return_new_error (task, MOPED_RENDER_ERROR, MOPED_RENDER_ERROR_LAYOUT,
@@ -365,7 +387,8 @@ on_payload (GObject      *source,
     }
   stop_timer (run);
   run->helper->n_requests++;
-  if (run->single_use)
+  /* After graphviz reported an error its state is not to be trusted either. */
+  if (run->single_use || run->failed)
     g_clear_pointer (&run->helper, helper_free);
   else
     give_back_helper (g_steal_pointer (&run->helper));
@@ -476,11 +499,8 @@ moped_layout_runner_run_async (GBytes              *dot,
                                gpointer             user_data)
 {
   GTask *task;
-  GError *error = NULL;
   g_autofree char *path = dup_program ();
   Run *run;
-  gsize length;
-  const void *data;
 
   g_return_if_fail (dot != NULL);
   g_return_if_fail ((guint) engine < MOPED_N_LAYOUT_ENGINES);
@@ -499,9 +519,24 @@ moped_layout_runner_run_async (GBytes              *dot,
    * would come out differently after another one. It gets a fresh process, and
    * so does a large graph (see MAX_KEPT_GRAPH). */
   run->single_use = engine == MOPED_LAYOUT_ENGINE_FDP || g_bytes_get_size (dot) > MAX_KEPT_GRAPH;
+  run->program = g_steal_pointer (&path);
+  start_run (task);
+}
+
+/* Send the run's request to a helper: the idle one unless the run is single-use,
+ * else a fresh one. Takes over the task's reference. */
+static void
+start_run (GTask *task)
+{
+  Run *run = g_task_get_task_data (task);
+  GError *error = NULL;
+  gsize length;
+  const void *data;
+
   if (!run->single_use)
-    run->helper = take_idle_helper (path);
-  if (run->helper == NULL && (run->helper = helper_start (path, &error)) == NULL)
+    run->helper = take_idle_helper (run->program);
+  run->reused = run->helper != NULL && run->helper->n_requests > 0;
+  if (run->helper == NULL && (run->helper = helper_start (run->program, &error)) == NULL)
     {
       g_task_return_error (task, error);
       g_object_unref (task);
@@ -513,8 +548,8 @@ moped_layout_runner_run_async (GBytes              *dot,
   g_source_set_static_name (run->timer, "[moped] graphviz time limit");
   g_source_attach (run->timer, g_main_context_get_thread_default ());
   data = g_bytes_get_data (run->request, &length);
-  g_output_stream_write_all_async (run->helper->requests, data, length, G_PRIORITY_DEFAULT, cancellable,
-                                   on_request_written, task);
+  g_output_stream_write_all_async (run->helper->requests, data, length, G_PRIORITY_DEFAULT,
+                                   g_task_get_cancellable (task), on_request_written, task);
 }
 
 GBytes *

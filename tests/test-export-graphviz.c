@@ -403,10 +403,12 @@ check_arrange (MopedDesign          *design,
   g_autoptr(GPtrArray) nodes = moped_design_collect (design, MOPED_KIND_NODE);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gboolean moved = FALSE;
+  gboolean ok;
 
   g_test_message ("%s %s", moped_layout_engine_get_name (engine), moped_layout_direction_get_name (direction));
-  g_assert_true (moped_layout_arrange (design, engine, direction, 0, &moved, &error));
+  ok = moped_layout_arrange (design, engine, direction, 0, &moved, &error);
   g_assert_no_error (error);
+  g_assert_true (ok);
   g_assert_true (moved);
   g_assert_cmpstr (moped_design_get_undo_label (design), ==, "Arrange");
 
@@ -425,8 +427,9 @@ check_arrange (MopedDesign          *design,
 
   /* Arranging again moves nothing and adds no undo step. */
   after = snapshot (design);
-  g_assert_true (moped_layout_arrange (design, engine, direction, 0, &moved, &error));
+  ok = moped_layout_arrange (design, engine, direction, 0, &moved, &error);
   g_assert_no_error (error);
+  g_assert_true (ok);
   g_assert_false (moved);
   again = snapshot (design);
   g_assert_cmpstr (after, ==, again);
