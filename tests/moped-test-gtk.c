@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: MPL-2.0
  */
 #include "moped-test-gtk.h"
+#include "moped-inspector-util.h"
 
 /* GTest first, then GTK; without a display say so in TAP (exit code 77 would count
  * as an error with meson's TAP protocol). FALSE: main() should return 0 at once. */
@@ -157,4 +158,106 @@ moped_test_save_png (GtkWidget  *widget,
   moped_test_wait_for_paint (widget);
   texture = moped_test_render (widget);
   g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+/* ---- driving widgets ------------------------------------------------------------ */
+
+void
+moped_test_find_labelled (GtkWidget  *widget,
+                          const char *label,
+                          GPtrArray  *out)
+{
+  if (g_strcmp0 (moped_inspector_get_accessible_label (widget), label) == 0)
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    moped_test_find_labelled (child, label, out);
+}
+
+GtkWidget *
+moped_test_find_control (GtkWidget  *root,
+                         const char *label)
+{
+  g_autoptr(GPtrArray) all = g_ptr_array_new ();
+  GtkWidget *found = NULL;
+
+  moped_test_find_labelled (root, label, all);
+  for (guint i = 0; i < all->len; i++)
+    if (gtk_widget_get_mapped (g_ptr_array_index (all, i)))
+      {
+        g_assert_null (found);
+        found = g_ptr_array_index (all, i);
+      }
+  if (found == NULL)
+    g_error ("no mapped widget named “%s”", label);
+  return found;
+}
+
+void
+moped_test_click (GtkWidget *button)
+{
+  g_assert_true (GTK_IS_BUTTON (button));
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+void
+moped_test_choose (GtkWidget  *drop_down,
+                   const char *label)
+{
+  GListModel *model = gtk_drop_down_get_model (GTK_DROP_DOWN (drop_down));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (model), i), label) == 0)
+      {
+        gtk_drop_down_set_selected (GTK_DROP_DOWN (drop_down), i);
+        return;
+      }
+  g_error ("no item “%s” in the drop-down", label);
+}
+
+const char *
+moped_test_chosen (GtkWidget *drop_down)
+{
+  GtkStringObject *item = gtk_drop_down_get_selected_item (GTK_DROP_DOWN (drop_down));
+
+  return item ? gtk_string_object_get_string (item) : NULL;
+}
+
+void
+moped_test_type_text (GtkWidget  *entry,
+                      const char *text)
+{
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      char buf[8] = { 0 };
+      int position = (int) g_utf8_strlen (gtk_editable_get_text (GTK_EDITABLE (entry)), -1);
+
+      g_unichar_to_utf8 (g_utf8_get_char (p), buf);
+      gtk_editable_insert_text (GTK_EDITABLE (entry), buf, -1, &position);
+    }
+}
+
+gboolean
+moped_test_fire_shortcut (GtkWidget  *widget,
+                          const char *trigger_text)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  g_autoptr(GtkShortcutTrigger) wanted = gtk_shortcut_trigger_parse_string (trigger_text);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted))
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
+                                                 gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+  return FALSE;
 }

@@ -100,90 +100,12 @@ control (Fixture    *f,
   return moped_inspector_field_get_control (field (f, id, prop));
 }
 
-/* Types @text at the end of an entry, one character per "changed", as a keyboard would. */
-static void
-type_text (GtkWidget  *entry,
-           const char *text)
-{
-  for (const char *p = text; *p; p = g_utf8_next_char (p))
-    {
-      char buf[8] = { 0 };
-      int position = -1;
-
-      g_unichar_to_utf8 (g_utf8_get_char (p), buf);
-      position = (int) g_utf8_strlen (gtk_editable_get_text (GTK_EDITABLE (entry)), -1);
-      gtk_editable_insert_text (GTK_EDITABLE (entry), buf, -1, &position);
-    }
-}
-
 static void
 replace_text (GtkWidget  *entry,
               const char *text)
 {
   gtk_editable_delete_text (GTK_EDITABLE (entry), 0, -1);
-  type_text (entry, text);
-}
-
-static void
-choose (GtkWidget  *drop_down,
-        const char *label)
-{
-  GListModel *model = gtk_drop_down_get_model (GTK_DROP_DOWN (drop_down));
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (model), i), label) == 0)
-      {
-        gtk_drop_down_set_selected (GTK_DROP_DOWN (drop_down), i);
-        return;
-      }
-  g_error ("no item “%s” in the drop-down", label);
-}
-
-static const char *
-chosen (GtkWidget *drop_down)
-{
-  GtkStringObject *item = gtk_drop_down_get_selected_item (GTK_DROP_DOWN (drop_down));
-
-  return item ? gtk_string_object_get_string (item) : NULL;
-}
-
-static void
-find_labelled (GtkWidget  *widget,
-               const char *label,
-               GPtrArray  *out)
-{
-  if (g_strcmp0 (moped_inspector_get_accessible_label (widget), label) == 0)
-    g_ptr_array_add (out, widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    find_labelled (child, label, out);
-}
-
-/* The one mapped widget under @root with accessible name @label. */
-static GtkWidget *
-find_control (GtkWidget  *root,
-              const char *label)
-{
-  g_autoptr(GPtrArray) all = g_ptr_array_new ();
-  GtkWidget *found = NULL;
-
-  find_labelled (root, label, all);
-  for (guint i = 0; i < all->len; i++)
-    if (gtk_widget_get_mapped (g_ptr_array_index (all, i)))
-      {
-        g_assert_null (found);
-        found = g_ptr_array_index (all, i);
-      }
-  g_assert_nonnull (found);
-  return found;
-}
-
-/* What a click does: a button's "clicked" (gtk_widget_activate would animate first). */
-static void
-click (GtkWidget *button)
-{
-  g_assert_true (GTK_IS_BUTTON (button));
-  g_assert_true (gtk_widget_is_sensitive (button));
-  g_signal_emit_by_name (button, "clicked");
+  moped_test_type_text (entry, text);
 }
 
 static const char *
@@ -219,32 +141,6 @@ fire_focus_leave (GtkWidget *widget)
       if (GTK_IS_EVENT_CONTROLLER_FOCUS (controller))
         g_signal_emit_by_name (controller, "leave");
     }
-}
-
-/* Activates the shortcut of a widget's own shortcut controllers that @trigger_text fires. */
-static gboolean
-fire_shortcut (GtkWidget  *widget,
-               const char *trigger_text)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-  g_autoptr(GtkShortcutTrigger) wanted = gtk_shortcut_trigger_parse_string (trigger_text);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
-
-      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
-        continue;
-      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
-        {
-          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
-
-          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted))
-            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
-                                                 gtk_shortcut_get_arguments (shortcut));
-        }
-    }
-  return FALSE;
 }
 
 static GtkWidget *
@@ -332,7 +228,7 @@ test_typing_is_one_undo_step (Fixture       *f,
   entry = control (f, "client", MOPED_PROP_NAME);
   g_assert_false (moped_design_can_undo (f->design));
 
-  type_text (entry, " app");
+  moped_test_type_text (entry, " app");
   g_assert_cmpstr (element_string (f, "client", MOPED_PROP_NAME), ==, "Client app");
   moped_test_spin ();
   /* Typing did not rebuild the page under the user's hands. */
@@ -346,9 +242,9 @@ test_typing_is_one_undo_step (Fixture       *f,
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "Client");
 
   /* Two focus sessions are two steps. */
-  type_text (entry, "X");
+  moped_test_type_text (entry, "X");
   fire_focus_leave (entry);
-  type_text (entry, "Y");
+  moped_test_type_text (entry, "Y");
   g_assert_cmpstr (element_string (f, "client", MOPED_PROP_NAME), ==, "ClientXY");
   g_assert_true (moped_design_undo (f->design));
   g_assert_cmpstr (element_string (f, "client", MOPED_PROP_NAME), ==, "ClientX");
@@ -357,7 +253,7 @@ test_typing_is_one_undo_step (Fixture       *f,
   g_assert_false (moped_design_can_undo (f->design));
 
   /* The page title follows the name. */
-  type_text (entry, "!");
+  moped_test_type_text (entry, "!");
   moped_test_spin ();
   g_assert_cmpstr (page_title (f), ==, "Client!");
 }
@@ -399,7 +295,7 @@ test_socket_type_drop_down (Fixture       *f,
   type_field = field (f, "client-req", MOPED_PROP_TYPE);
   drop_down = moped_inspector_field_get_control (type_field);
   g_assert_true (GTK_IS_DROP_DOWN (drop_down));
-  g_assert_cmpstr (chosen (drop_down), ==, "REQ");
+  g_assert_cmpstr (moped_test_chosen (drop_down), ==, "REQ");
   /* Every type of the socket table is offered, described in the list. */
   g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (drop_down))), ==,
                     MOPED_N_SOCKET_TYPES);
@@ -409,7 +305,7 @@ test_socket_type_drop_down (Fixture       *f,
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (caption)),
                             moped_socket_type_get_info (MOPED_SOCKET_REQ)->description));
 
-  choose (drop_down, "DEALER");
+  moped_test_choose (drop_down, "DEALER");
   g_assert_cmpint (moped_element_get_enum (socket, MOPED_PROP_TYPE), ==, MOPED_SOCKET_DEALER);
   g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Type");
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (caption)),
@@ -418,11 +314,11 @@ test_socket_type_drop_down (Fixture       *f,
   g_assert_true (moped_design_undo (f->design));
   moped_test_spin ();
   g_assert_cmpint (moped_element_get_enum (socket, MOPED_PROP_TYPE), ==, MOPED_SOCKET_REQ);
-  g_assert_cmpstr (chosen (drop_down), ==, "REQ");
+  g_assert_cmpstr (moped_test_chosen (drop_down), ==, "REQ");
 
   /* Bind or connect is a drop-down of the schema's names. */
   mode = control (f, "client-req", MOPED_PROP_MODE);
-  g_assert_cmpstr (chosen (mode), ==, "connect");
+  g_assert_cmpstr (moped_test_chosen (mode), ==, "connect");
 }
 
 static void
@@ -546,10 +442,10 @@ test_requirements (Fixture       *f,
   select_ids (f, NULL);
   before = moped_design_collect (f->design, MOPED_KIND_REQUIREMENT);
   g_assert_cmpuint (before->len, ==, 2);
-  g_assert_cmpstr (chosen (control (f, "req-round-trip", MOPED_PROP_METRIC)), ==, "latency");
-  g_assert_cmpstr (chosen (control (f, "req-round-trip", MOPED_PROP_TARGET)), ==, "Link Client.request → Server.reply");
+  g_assert_cmpstr (moped_test_chosen (control (f, "req-round-trip", MOPED_PROP_METRIC)), ==, "latency");
+  g_assert_cmpstr (moped_test_chosen (control (f, "req-round-trip", MOPED_PROP_TARGET)), ==, "Link Client.request → Server.reply");
 
-  click (find_control (f->inspector, "Add requirement"));
+  moped_test_click (moped_test_find_control (f->inspector, "Add requirement"));
   after = moped_design_collect (f->design, MOPED_KIND_REQUIREMENT);
   g_assert_cmpuint (after->len, ==, 3);
   requirement = g_ptr_array_index (after, 2);
@@ -563,10 +459,10 @@ test_requirements (Fixture       *f,
                  gtk_widget_get_focus_child (name) != NULL);
 
   replace_text (name, "Uptime");
-  choose (control (f, id, MOPED_PROP_METRIC), "reliability");
+  moped_test_choose (control (f, id, MOPED_PROP_METRIC), "reliability");
   replace_text (control (f, id, MOPED_PROP_VALUE), "99.9");
   replace_text (control (f, id, MOPED_PROP_UNIT), "%");
-  choose (control (f, id, MOPED_PROP_TARGET), "Node Server");
+  moped_test_choose (control (f, id, MOPED_PROP_TARGET), "Node Server");
   g_assert_cmpstr (moped_element_get_name (requirement), ==, "Uptime");
   g_assert_cmpint (moped_element_get_enum (requirement, MOPED_PROP_METRIC), ==, MOPED_METRIC_RELIABILITY);
   g_assert_cmpfloat (moped_element_get_double (requirement, MOPED_PROP_VALUE), ==, 99.9);
@@ -579,7 +475,7 @@ test_requirements (Fixture       *f,
   g_assert_nonnull (moped_inspector_field_get_problem (field (f, id, MOPED_PROP_VALUE)));
 
   /* Remove it from its row; undo brings it back with its row. */
-  click (find_control (row_of (control (f, id, MOPED_PROP_NAME)), "Remove requirement"));
+  moped_test_click (moped_test_find_control (row_of (control (f, id, MOPED_PROP_NAME)), "Remove requirement"));
   g_assert_null (moped_design_lookup (f->design, id));
   moped_test_spin ();
   g_assert_null (moped_inspector_find_field (f->inspector, id, MOPED_PROP_NAME));
@@ -598,7 +494,7 @@ test_methods_reorder (Fixture       *f,
   GtkWidget *name;
 
   select_ids (f, "client", NULL);
-  click (find_control (f->inspector, "Add API method"));
+  moped_test_click (moped_test_find_control (f->inspector, "Add API method"));
   moped_test_spin ();
   methods = moped_element_get_children_of_kind (client, MOPED_KIND_METHOD);
   g_assert_cmpuint (methods->len, ==, 2);
@@ -608,17 +504,17 @@ test_methods_reorder (Fixture       *f,
   /* Alt+Up on its row moves it first; the focus stays in its name. */
   name = control (f, moped_element_get_id (added), MOPED_PROP_NAME);
   gtk_widget_grab_focus (name);
-  g_assert_true (fire_shortcut (row_of (name), "<Alt>Up"));
+  g_assert_true (moped_test_fire_shortcut (row_of (name), "<Alt>Up"));
   g_assert_cmpint (moped_element_get_index (added), ==, 0);
   g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Reorder");
   moped_test_spin ();
   name = control (f, moped_element_get_id (added), MOPED_PROP_NAME);
   g_assert_true (gtk_widget_get_focus_child (name) != NULL || gtk_widget_has_focus (name));
   /* The first row cannot go further up. */
-  g_assert_false (gtk_widget_get_sensitive (find_control (row_of (name), "Move up")));
+  g_assert_false (gtk_widget_get_sensitive (moped_test_find_control (row_of (name), "Move up")));
 
   /* The "Move down" button puts it back. */
-  click (find_control (row_of (name), "Move down"));
+  moped_test_click (moped_test_find_control (row_of (name), "Move down"));
   g_assert_cmpint (moped_element_get_index (added), ==, 1);
 
   g_assert_true (moped_design_undo (f->design));
@@ -643,8 +539,8 @@ test_link_and_note (Fixture       *f,
 
   select_ids (f, "link-1", NULL);
   protocol = control (f, "link-1", MOPED_PROP_PROTOCOL);
-  g_assert_cmpstr (chosen (protocol), ==, "Hello");
-  choose (protocol, "None");
+  g_assert_cmpstr (moped_test_chosen (protocol), ==, "Hello");
+  moped_test_choose (protocol, "None");
   g_assert_null (moped_element_get_ref (link, MOPED_PROP_PROTOCOL));
   replace_text (control (f, "link-1", MOPED_PROP_LABEL), "hi");
   g_assert_cmpstr (moped_element_get_string (link, MOPED_PROP_LABEL), ==, "hi");
@@ -707,7 +603,7 @@ test_element_problems_and_removal (Fixture       *f,
     g_autoptr(GPtrArray) all = g_ptr_array_new ();
     GtkWidget *list;
 
-    find_labelled (f->inspector, "Problems", all);
+    moped_test_find_labelled (f->inspector, "Problems", all);
     g_assert_cmpuint (all->len, ==, 1);
     list = g_ptr_array_index (all, 0);
     g_assert_true (gtk_widget_get_mapped (list));

@@ -53,43 +53,11 @@ fixture_tear_down (Fixture       *f,
   g_clear_object (&f->design);
 }
 
-static void
-find_labelled (GtkWidget  *widget,
-               const char *label,
-               GPtrArray  *out)
-{
-  if (g_strcmp0 (moped_inspector_get_accessible_label (widget), label) == 0)
-    g_ptr_array_add (out, widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    find_labelled (child, label, out);
-}
-
-/* The one mapped widget under @root with accessible name @label. */
-static GtkWidget *
-find_control (GtkWidget  *root,
-              const char *label)
-{
-  g_autoptr(GPtrArray) all = g_ptr_array_new ();
-  GtkWidget *found = NULL;
-
-  find_labelled (root, label, all);
-  for (guint i = 0; i < all->len; i++)
-    if (gtk_widget_get_mapped (g_ptr_array_index (all, i)))
-      {
-        g_assert_null (found);
-        found = g_ptr_array_index (all, i);
-      }
-  if (found == NULL)
-    g_error ("no mapped widget named “%s”", label);
-  return found;
-}
-
+/* A click, then the main loop runs so the editor can rebuild. */
 static void
 click (GtkWidget *button)
 {
-  g_assert_true (GTK_IS_BUTTON (button));
-  g_assert_true (gtk_widget_is_sensitive (button));
-  g_signal_emit_by_name (button, "clicked");
+  moped_test_click (button);
   moped_test_spin ();
 }
 
@@ -121,47 +89,10 @@ control (Fixture    *f,
   return moped_inspector_field_get_control (field);
 }
 
-static void
-choose (GtkWidget  *drop_down,
-        const char *label)
-{
-  GListModel *model = gtk_drop_down_get_model (GTK_DROP_DOWN (drop_down));
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (model), i), label) == 0)
-      {
-        gtk_drop_down_set_selected (GTK_DROP_DOWN (drop_down), i);
-        return;
-      }
-  g_error ("no item “%s” in the drop-down", label);
-}
-
-static const char *
-chosen (GtkWidget *drop_down)
-{
-  GtkStringObject *item = gtk_drop_down_get_selected_item (GTK_DROP_DOWN (drop_down));
-
-  return item ? gtk_string_object_get_string (item) : NULL;
-}
-
-static void
-type_text (GtkWidget  *entry,
-           const char *text)
-{
-  for (const char *p = text; *p; p = g_utf8_next_char (p))
-    {
-      char buf[8] = { 0 };
-      int position = (int) g_utf8_strlen (gtk_editable_get_text (GTK_EDITABLE (entry)), -1);
-
-      g_unichar_to_utf8 (g_utf8_get_char (p), buf);
-      gtk_editable_insert_text (GTK_EDITABLE (entry), buf, -1, &position);
-    }
-}
-
 static GtkStack *
 stack (Fixture *f)
 {
-  GtkWidget *switcher = find_control (f->editor, "Protocol pages");
+  GtkWidget *switcher = moped_test_find_control (f->editor, "Protocol pages");
 
   return gtk_stack_switcher_get_stack (GTK_STACK_SWITCHER (switcher));
 }
@@ -227,32 +158,6 @@ controller_of_type (GtkWidget *widget,
   return NULL;
 }
 
-/* Activates the editor's own shortcut for @trigger_text, as the key press would. */
-static gboolean
-fire_shortcut (GtkWidget  *widget,
-               const char *trigger_text)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-  g_autoptr(GtkShortcutTrigger) wanted = gtk_shortcut_trigger_parse_string (trigger_text);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
-
-      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
-        continue;
-      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
-        {
-          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
-
-          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted))
-            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
-                                                 gtk_shortcut_get_arguments (shortcut));
-        }
-    }
-  return FALSE;
-}
-
 static void
 revalidate (Fixture *f)
 {
@@ -306,20 +211,20 @@ static void
 test_shows_protocol (Fixture       *f,
                      gconstpointer  data)
 {
-  GtkWidget *protocols = find_control (f->editor, "Protocol");
+  GtkWidget *protocols = moped_test_find_control (f->editor, "Protocol");
 
-  g_assert_cmpstr (chosen (protocols), ==, "Hello");
+  g_assert_cmpstr (moped_test_chosen (protocols), ==, "Hello");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack (f)), ==, "commands");
-  g_assert_cmpuint (n_rows (find_control (f->editor, "Commands")), ==, 2);
+  g_assert_cmpuint (n_rows (moped_test_find_control (f->editor, "Commands")), ==, 2);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (control (f, "hello", MOPED_PROP_NAME))), ==, "HELLO");
-  g_assert_cmpstr (chosen (control (f, "hello", MOPED_PROP_SENDER)), ==, "Client");
+  g_assert_cmpstr (moped_test_chosen (control (f, "hello", MOPED_PROP_SENDER)), ==, "Client");
 
   show_page (f, "overview");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (control (f, "hello-protocol", MOPED_PROP_VERSION))), ==,
                    "1");
   /* The links carrying it; activating one asks the window to show it. */
   {
-    GtkWidget *links = find_control (f->editor, "Links carrying this protocol");
+    GtkWidget *links = moped_test_find_control (f->editor, "Links carrying this protocol");
     g_autofree char *activated = NULL;
 
     g_assert_cmpuint (n_rows (links), ==, 1);
@@ -330,11 +235,11 @@ test_shows_protocol (Fixture       *f,
   }
 
   show_page (f, "flows");
-  g_assert_cmpuint (n_rows (find_control (f->editor, "Flows")), ==, 1);
-  g_assert_cmpuint (n_rows (find_control (f->editor, "Steps")), ==, 2);
-  g_assert_cmpstr (chosen (control (f, "round-trip-1", MOPED_PROP_FROM)), ==, "Client");
-  g_assert_cmpstr (chosen (control (f, "round-trip-1", MOPED_PROP_TO)), ==, "Server");
-  g_assert_cmpstr (chosen (control (f, "round-trip-1", MOPED_PROP_COMMAND)), ==, "HELLO");
+  g_assert_cmpuint (n_rows (moped_test_find_control (f->editor, "Flows")), ==, 1);
+  g_assert_cmpuint (n_rows (moped_test_find_control (f->editor, "Steps")), ==, 2);
+  g_assert_cmpstr (moped_test_chosen (control (f, "round-trip-1", MOPED_PROP_FROM)), ==, "Client");
+  g_assert_cmpstr (moped_test_chosen (control (f, "round-trip-1", MOPED_PROP_TO)), ==, "Server");
+  g_assert_cmpstr (moped_test_chosen (control (f, "round-trip-1", MOPED_PROP_COMMAND)), ==, "HELLO");
   /* A step names commands of its own protocol only. */
   g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (control (f, "round-trip-1",
                                                                                             MOPED_PROP_COMMAND)))),
@@ -351,31 +256,31 @@ test_add_command_and_field (Fixture       *f,
   MopedElement *command, *field;
   GtkWidget *name;
 
-  click (find_control (f->editor, "Add command"));
+  click (moped_test_find_control (f->editor, "Add command"));
   commands = moped_element_get_children_of_kind (protocol, MOPED_KIND_COMMAND);
   g_assert_cmpuint (commands->len, ==, 3);
   command = g_ptr_array_index (commands, 2);
   g_assert_cmpstr (moped_element_get_name (command), ==, "Command 3");
   g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Add command");
-  g_assert_cmpuint (n_rows (find_control (f->editor, "Commands")), ==, 3);
+  g_assert_cmpuint (n_rows (moped_test_find_control (f->editor, "Commands")), ==, 3);
 
   /* Its form is shown with the name ready to type over. */
   name = control (f, moped_element_get_id (command), MOPED_PROP_NAME);
   g_assert_true (gtk_widget_get_focus_child (name) != NULL || gtk_widget_has_focus (name));
   gtk_editable_set_text (GTK_EDITABLE (name), "");
-  type_text (name, "PING");
+  moped_test_type_text (name, "PING");
   g_assert_cmpstr (moped_element_get_name (command), ==, "PING");
-  choose (control (f, moped_element_get_id (command), MOPED_PROP_SENDER), "Server");
+  moped_test_choose (control (f, moped_element_get_id (command), MOPED_PROP_SENDER), "Server");
   g_assert_true (moped_element_get_ref (command, MOPED_PROP_SENDER) == moped_design_lookup (f->design, "server"));
 
-  click (find_control (f->editor, "Add field"));
+  click (moped_test_find_control (f->editor, "Add field"));
   fields = moped_element_get_children_of_kind (command, MOPED_KIND_FIELD);
   g_assert_cmpuint (fields->len, ==, 1);
   field = g_ptr_array_index (fields, 0);
   moped_test_spin ();
-  choose (control (f, moped_element_get_id (field), MOPED_PROP_TYPE), "number");
+  moped_test_choose (control (f, moped_element_get_id (field), MOPED_PROP_TYPE), "number");
   g_assert_cmpint (moped_element_get_enum (field, MOPED_PROP_TYPE), ==, MOPED_FIELD_NUMBER);
-  type_text (control (f, moped_element_get_id (field), MOPED_PROP_DESCRIPTION), "when it was sent");
+  moped_test_type_text (control (f, moped_element_get_id (field), MOPED_PROP_DESCRIPTION), "when it was sent");
   g_assert_cmpstr (moped_element_get_string (field, MOPED_PROP_DESCRIPTION), ==, "when it was sent");
 
   /* Undo walks back: description, type, field, sender, name, command. */
@@ -384,7 +289,7 @@ test_add_command_and_field (Fixture       *f,
   g_assert_null (moped_element_get_design (command));
   g_assert_false (moped_design_can_undo (f->design));
   moped_test_spin ();
-  g_assert_cmpuint (n_rows (find_control (f->editor, "Commands")), ==, 2);
+  g_assert_cmpuint (n_rows (moped_test_find_control (f->editor, "Commands")), ==, 2);
 }
 
 static void
@@ -397,19 +302,19 @@ test_add_flow_and_steps (Fixture       *f,
   MopedElement *flow, *first, *second;
 
   show_page (f, "flows");
-  click (find_control (f->editor, "Add flow"));
+  click (moped_test_find_control (f->editor, "Add flow"));
   flows = moped_element_get_children_of_kind (protocol, MOPED_KIND_FLOW);
   g_assert_cmpuint (flows->len, ==, 2);
   flow = g_ptr_array_index (flows, 1);
   g_assert_cmpstr (moped_element_get_name (flow), ==, "Flow 2");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack (f)), ==, "flows");
-  g_assert_cmpuint (n_rows (find_control (f->editor, "Steps")), ==, 0);
+  g_assert_cmpuint (n_rows (moped_test_find_control (f->editor, "Steps")), ==, 0);
 
-  click (find_control (f->editor, "Add step"));
-  click (find_control (f->editor, "Add step"));
+  click (moped_test_find_control (f->editor, "Add step"));
+  click (moped_test_find_control (f->editor, "Add step"));
   added = flow_steps (f, moped_element_get_id (flow));
   g_assert_cmpuint (added->len, ==, 2);
-  g_assert_cmpuint (n_rows (find_control (f->editor, "Steps")), ==, 2);
+  g_assert_cmpuint (n_rows (moped_test_find_control (f->editor, "Steps")), ==, 2);
   /* The first step sends the first command from its sender; the next one answers. */
   first = g_ptr_array_index (added, 0);
   second = g_ptr_array_index (added, 1);
@@ -430,14 +335,14 @@ test_add_flow_and_steps (Fixture       *f,
   g_assert_true (moped_element_get_bool (second, MOPED_PROP_OPTIONAL));
 
   /* Removing a step from its row. */
-  click (find_control (moped_protocol_steps_get_row (MOPED_PROTOCOL_STEPS (steps (f)), moped_element_get_id (first)),
+  click (moped_test_find_control (moped_protocol_steps_get_row (MOPED_PROTOCOL_STEPS (steps (f)), moped_element_get_id (first)),
                        "Remove step"));
   g_assert_null (moped_element_get_design (first));
   moped_test_spin ();
-  g_assert_cmpuint (n_rows (find_control (f->editor, "Steps")), ==, 1);
+  g_assert_cmpuint (n_rows (moped_test_find_control (f->editor, "Steps")), ==, 1);
   g_assert_true (moped_design_undo (f->design));
   moped_test_spin ();
-  g_assert_cmpuint (n_rows (find_control (f->editor, "Steps")), ==, 2);
+  g_assert_cmpuint (n_rows (moped_test_find_control (f->editor, "Steps")), ==, 2);
 }
 
 static void
@@ -455,7 +360,7 @@ test_reorder_step_by_keyboard (Fixture       *f,
   g_assert_cmpstr (moped_protocol_steps_get_current (MOPED_PROTOCOL_STEPS (steps (f))), ==, "round-trip-2");
 
   /* Alt+Up is bound to the move action. */
-  g_assert_true (fire_shortcut (f->editor, "<Alt>Up"));
+  g_assert_true (moped_test_fire_shortcut (f->editor, "<Alt>Up"));
   g_assert_cmpint (moped_element_get_index (second), ==, 0);
   g_assert_cmpstr (step_id (f, "round-trip", 1), ==, "round-trip-1");
   g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Reorder");
@@ -481,7 +386,7 @@ test_reorder_step_by_keyboard (Fixture       *f,
 
   /* Alt+Up while typing the flow's name is not for the steps. */
   g_assert_true (gtk_widget_grab_focus (control (f, "round-trip", MOPED_PROP_NAME)));
-  fire_shortcut (f->editor, "<Alt>Up");
+  moped_test_fire_shortcut (f->editor, "<Alt>Up");
   g_assert_cmpint (moped_element_get_index (second), ==, 1);
   g_assert_false (moped_design_can_undo (f->design));
 }
@@ -550,7 +455,7 @@ test_preview_draws (Fixture       *f,
   int height_before;
 
   show_page (f, "flows");
-  preview = find_control (f->editor, "Sequence diagram");
+  preview = moped_test_find_control (f->editor, "Sequence diagram");
   g_assert_true (GTK_IS_DRAWING_AREA (preview));
   moped_test_wait_drawn (preview);
   g_assert_cmpint (gtk_widget_get_width (preview), >, 50);
@@ -561,7 +466,7 @@ test_preview_draws (Fixture       *f,
   height_before = gtk_drawing_area_get_content_height (GTK_DRAWING_AREA (preview));
 
   /* Live: a new step makes the diagram taller. */
-  click (find_control (f->editor, "Add step"));
+  click (moped_test_find_control (f->editor, "Add step"));
   moped_test_wait_drawn (preview);
   g_assert_cmpint (gtk_drawing_area_get_content_height (GTK_DRAWING_AREA (preview)), >, height_before);
   after = moped_test_render (preview);
@@ -580,13 +485,13 @@ test_flow_diagnostics (Fixture       *f,
 
   show_page (f, "flows");
   revalidate (f);
-  problems = find_control (f->editor, "Problems in this flow");
+  problems = moped_test_find_control (f->editor, "Problems in this flow");
   g_assert_cmpuint (n_rows (problems), ==, 0);
 
   /* WORLD before HELLO: REP sends first, REQ receives first. */
   moped_design_move (f->design, moped_design_lookup (f->design, "round-trip-2"), 0);
   revalidate (f);
-  problems = find_control (f->editor, "Problems in this flow");
+  problems = moped_test_find_control (f->editor, "Problems in this flow");
   g_assert_cmpuint (n_rows (problems), >=, 2);
   for (row = gtk_widget_get_first_child (problems); row; row = gtk_widget_get_next_sibling (row))
     {
@@ -597,7 +502,7 @@ test_flow_diagnostics (Fixture       *f,
     }
   /* The sidebar marks the flow. */
   {
-    GtkWidget *flows = find_control (f->editor, "Flows");
+    GtkWidget *flows = moped_test_find_control (f->editor, "Flows");
     GtkWidget *icon = g_object_get_data (G_OBJECT (gtk_widget_get_first_child (flows)), "moped-problem");
 
     g_assert_true (gtk_widget_get_visible (icon));
@@ -612,7 +517,7 @@ test_flow_diagnostics (Fixture       *f,
   g_ptr_array_add (fake, moped_diagnostic_new (MOPED_SEVERITY_WARNING, "test", ids, "hint", "About %s", "client"));
   moped_protocol_editor_set_diagnostics (MOPED_PROTOCOL_EDITOR (f->editor), fake);
   moped_test_spin ();
-  problems = find_control (f->editor, "Problems in this flow");
+  problems = moped_test_find_control (f->editor, "Problems in this flow");
   g_assert_cmpuint (n_rows (problems), ==, 1);
   g_signal_connect (f->editor, "element-activated", G_CALLBACK (remember_id_cb), &activated);
   g_signal_emit_by_name (problems, "row-activated", gtk_widget_get_first_child (problems));
@@ -628,13 +533,13 @@ test_reveal_and_undo (Fixture       *f,
   moped_protocol_editor_reveal (MOPED_PROTOCOL_EDITOR (f->editor), "world");
   moped_test_spin ();
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack (f)), ==, "commands");
-  commands = find_control (f->editor, "Commands");
+  commands = moped_test_find_control (f->editor, "Commands");
   g_assert_cmpstr (g_object_get_data (G_OBJECT (gtk_list_box_get_selected_row (GTK_LIST_BOX (commands))),
                                       "moped-element-id"), ==, "world");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (control (f, "world", MOPED_PROP_NAME))), ==, "WORLD");
 
   /* Typing a name is one step, and the sidebar follows it. */
-  type_text (control (f, "world", MOPED_PROP_NAME), "_BACK");
+  moped_test_type_text (control (f, "world", MOPED_PROP_NAME), "_BACK");
   moped_test_spin ();
   g_assert_cmpstr (moped_element_get_name (moped_design_lookup (f->design, "world")), ==, "WORLD_BACK");
   g_assert_cmpstr (moped_inspector_get_accessible_label (GTK_WIDGET (gtk_list_box_get_selected_row (GTK_LIST_BOX (commands)))),
@@ -646,7 +551,7 @@ test_reveal_and_undo (Fixture       *f,
   moped_design_remove (f->design, moped_design_lookup (f->design, "round-trip"));
   revalidate (f);
   {
-    GtkWidget *problems = find_control (f->editor, "Problems of this command");
+    GtkWidget *problems = moped_test_find_control (f->editor, "Problems of this command");
 
     g_assert_cmpuint (n_rows (problems), ==, 1);
     g_assert_nonnull (strstr (moped_inspector_get_accessible_label (gtk_widget_get_first_child (problems)),
@@ -657,7 +562,7 @@ test_reveal_and_undo (Fixture       *f,
   {
     g_autoptr(GPtrArray) all = g_ptr_array_new ();
 
-    find_labelled (f->editor, "Problems of this command", all);
+    moped_test_find_labelled (f->editor, "Problems of this command", all);
     g_assert_cmpuint (all->len, ==, 1);
     g_assert_false (gtk_widget_get_mapped (g_ptr_array_index (all, 0)));
   }
@@ -671,12 +576,12 @@ test_reveal_and_undo (Fixture       *f,
     g_autoptr(GPtrArray) adds = g_ptr_array_new ();
 
     /* In the toolbar and as the empty page's call to action. */
-    find_labelled (f->editor, "Add protocol", adds);
+    moped_test_find_labelled (f->editor, "Add protocol", adds);
     g_assert_cmpuint (adds->len, ==, 2);
   }
   g_assert_true (moped_design_undo (f->design));
   moped_test_spin ();
-  g_assert_cmpstr (chosen (find_control (f->editor, "Protocol")), ==, "Hello");
+  g_assert_cmpstr (moped_test_chosen (moped_test_find_control (f->editor, "Protocol")), ==, "Hello");
 }
 
 static void
