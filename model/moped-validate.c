@@ -17,6 +17,7 @@
 #include "moped-names.h"
 #include "moped-schema.h"
 #include "moped-socket-type.h"
+#include "moped-text.h"
 
 typedef struct
 {
@@ -459,6 +460,34 @@ check_scope (Validation   *v,
       else
         g_hash_table_insert (by_identifier, identifier, child);
     }
+}
+
+/* A name is what people read and what generated code is made of: an invisible
+ * character (a bidirectional override, a zero-width space, a control) makes it look
+ * like something it is not, in the editor, the documents and the exported C. */
+static void
+check_visible_names (Validation *v)
+{
+  for (guint k = 0; k < MOPED_N_KINDS; k++)
+    for (guint i = 0; i < v->by_kind[k]->len; i++)
+      {
+        MopedElement *e = g_ptr_array_index (v->by_kind[k], i);
+        const char *name = moped_element_get_name (e);
+        const char *bad = name != NULL ? moped_text_find_invisible (name) : NULL;
+        g_autofree char *what = NULL;
+        g_autofree char *shown = NULL;
+        g_autofree char *character = NULL;
+
+        if (bad == NULL)
+          continue;
+        what = describe_with_kind (e);
+        shown = moped_text_escape_invisible (what);
+        character = moped_text_describe_char (g_utf8_get_char (bad));
+        report (v, MOPED_SEVERITY_ERROR, "invisible-character", ELEMENTS (e),
+                "Remove it: retype the name in the inspector. Invisible characters make a "
+                "name read differently from what it is (Trojan Source) and break generated code.",
+                "%s has an invisible character in its name (%s)", shown, character);
+      }
 }
 
 static void
@@ -1290,6 +1319,7 @@ moped_validate (MopedDesign *design)
 
   check_all_required (&v);
   check_names (&v);
+  check_visible_names (&v);
   check_nodes (&v);
   check_sockets (&v);
   check_links (&v);

@@ -95,6 +95,46 @@ def test_check_unreadable():
         check("no file is a usage error", r.returncode == 2, r.stderr)
 
 
+def test_check_hostile_names():
+    """Names made to forge lines or drive the terminal: one line per diagnostic, no raw control."""
+    hostile = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+               '<design format="1" name="Hostile&#10;hello.moped:1: error fake-code: forged">\n'
+               '  <node id="a" name="admin&#x202E;resu&#x9B;2J&#x85;x" description="ok&#x202E;">\n'
+               '    <socket id="a-req" name="out&#13;put" type="REQ"/>\n'
+               '  </node>\n'
+               '  <node id="b" name="b&#9;tab&#x2028;">\n'
+               '    <socket id="b-rep" name="in" type="REP" mode="bind"/>\n'
+               '  </node>\n'
+               '  <link id="l" from="a-req" to="b-rep" endpoint="tcp://*:5555"/>\n'
+               '</design>\n')
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "hostile.moped")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(hostile)
+        r = subprocess.run([MOPED, "check", path], capture_output=True, timeout=120,
+                           env={k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")})
+        out = r.stdout.decode("utf-8")
+        check("hostile names: check exits 1", r.returncode == 1, out + r.stderr.decode("utf-8", "replace"))
+        lines = out.split("\n")
+        check("hostile names: output ends with a newline", lines[-1] == "", repr(out[-80:]))
+        line_re = re.compile(r"^" + re.escape(path) + r":\d+: (error|warning|info) [a-z0-9-]+: .+$")
+        for line in lines[:-1]:
+            check("hostile names: one diagnostic per line", line_re.match(line), repr(line))
+        check("hostile names: no forged diagnostic", not any(l.startswith("hello.moped:") for l in lines), out)
+        bad = [c for c in out if (ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) <= 0x9F
+               or ord(c) in (0x2028, 0x2029, 0x202E, 0x200B)]
+        check("hostile names: no raw control or invisible character", not bad, repr(bad))
+        check("hostile names: four invisible-character errors", out.count(" invisible-character: ") == 4, out)
+        check("hostile names: escaped characters are shown", "\\u{202E}" in out and "\\x9B" in out, out)
+        # A control character XML forbids is refused with its position, printed escaped.
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(hostile.replace("&#x85;", "&#x1B;"))
+        r = subprocess.run([MOPED, "check", path], capture_output=True, timeout=120)
+        err = r.stderr.decode("utf-8")
+        check("control character refused with FILE:LINE:COLUMN",
+              r.returncode == 2 and re.match(re.escape(path) + r":3:\d+: attribute “name” of <node> holds the control character U\+001B", err), err)
+
+
 def test_arrange_in_place():
     """`moped arrange F -o F` through a symbolic link keeps the link, the mode and no stray files."""
     import shutil
@@ -121,7 +161,7 @@ def test_arrange_in_place():
 
 def main():
     for test in (test_help_and_version, test_check_examples, test_check_broken, test_check_unreadable,
-                 test_arrange_in_place):
+                 test_check_hostile_names, test_arrange_in_place):
         try:
             test()
         except Exception as e:  # a crash in one group must not hide the others

@@ -354,7 +354,10 @@ test_empty_design (void)
                    "<design format=\"1\" name=\"Empty\"/>\n");
 }
 
-/* Control characters cannot appear raw in XML; GMarkup's escapes carry them. */
+/* XML forbids most control characters even as character references: the writer
+ * leaves them out (a file nobody can read back would lose the whole design), and the
+ * loader refuses them, raw or escaped, naming the line and column. DEL and the C1
+ * controls are legal XML and survive as references. */
 static void
 test_control_characters (void)
 {
@@ -366,15 +369,47 @@ test_control_characters (void)
 
   moped_design_set_string (design, moped_design_get_root (design), MOPED_PROP_NAME, "C");
   note = moped_design_add (design, moped_design_get_root (design), MOPED_KIND_NOTE, -1, "n");
-  moped_design_set_string (design, note, MOPED_PROP_TEXT, "bell\a escape\x1b del\x7f");
+  moped_design_set_string (design, note, MOPED_PROP_TEXT,
+                           "bell\a escape\x1b del\x7f csi\xc2\x9b tab\t nl\n nonchar\xef\xbf\xbe.");
   first = moped_file_to_data (design, NULL);
   g_assert_null (strchr (first, '\a'));
   g_assert_null (strchr (first, '\x1b'));
+  g_assert_null (strstr (first, "&#x7;"));
+  g_assert_null (strstr (first, "&#x1b;"));
+  g_assert_null (strstr (first, "\xef\xbf\xbe"));
+  assert_valid_against_schema (first, strlen (first));
   loaded = load_ok (first, -1);
   g_assert_cmpstr (moped_element_get_string (moped_design_lookup (loaded, "n"), MOPED_PROP_TEXT),
-                   ==, "bell\a escape\x1b del\x7f");
+                   ==, "bell escape del\x7f csi\xc2\x9b tab\t nl\n nonchar.");
   second = moped_file_to_data (loaded, NULL);
   g_assert_cmpstr (first, ==, second);
+}
+
+static void
+assert_load_refused_at (const char *text,
+                        const char *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MopedDesign) design = moped_file_load_data (text, -1, "c.moped", &error);
+
+  g_assert_null (design);
+  g_assert_error (error, MOPED_FILE_ERROR, MOPED_FILE_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, expected);
+}
+
+static void
+test_control_characters_refused (void)
+{
+  assert_load_refused_at ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                          "<design format=\"1\" name=\"C\">\n"
+                          "  <note id=\"n\" x=\"1\" text=\"ok&#1;\"/>\n"
+                          "</design>\n",
+                          "c.moped:3:22: attribute “text” of <note> holds the control character "
+                          "U+0001, which XML does not allow");
+  assert_load_refused_at ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                          "<design format=\"1\" name=\"C&#x1B;[2J\"/>\n",
+                          "c.moped:2:20: attribute “name” of <design> holds the control character "
+                          "U+001B ESCAPE, which XML does not allow");
 }
 
 static void
@@ -1295,6 +1330,7 @@ main (int   argc,
   g_test_add_func ("/file/empty-design", test_empty_design);
   g_test_add_func ("/file/empty-name-loads", test_empty_name_loads);
   g_test_add_func ("/file/control-characters", test_control_characters);
+  g_test_add_func ("/file/control-characters-refused", test_control_characters_refused);
   g_test_add_func ("/file/canonical-file", test_canonical_file);
   g_test_add_func ("/file/noncanonical-file", test_noncanonical_file);
   g_test_add_func ("/file/element-lines", test_element_lines);
