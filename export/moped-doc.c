@@ -85,7 +85,7 @@ _moped_doc_socket_endpoint (MopedElement *socket,
 
   if (*endpoint == '\0')
     return NULL;
-  if (moped_element_get_enum (socket, MOPED_PROP_MODE) == MOPED_SOCKET_MODE_BIND)
+  if (moped_link_end_binds (link, socket))
     return g_strdup (endpoint);
   return moped_endpoint_connect_form (endpoint);
 }
@@ -388,6 +388,7 @@ add_socket_row (MopedDoc      *self,
   g_autofree char *instances =
     g_strdup_printf ("%" G_GINT64_FORMAT, moped_element_get_int (node, MOPED_PROP_INSTANCES));
   const MopedSocketTypeInfo *info;
+  gboolean binds = FALSE, connects = FALSE;
 
   _moped_doc_row_add_cell (row, _moped_doc_name (node));
   _moped_doc_row_add_cell (row, instances);
@@ -408,6 +409,10 @@ add_socket_row (MopedDoc      *self,
 
       if (peer == NULL)
         continue;
+      if (moped_link_end_binds (link, socket))
+        binds = TRUE;
+      else
+        connects = TRUE;
       endpoint = _moped_doc_socket_endpoint (socket, link);
       if (endpoint != NULL)
         add_unique (endpoints, endpoint);
@@ -421,8 +426,9 @@ add_socket_row (MopedDoc      *self,
   _moped_doc_row_add_cell (row, _moped_doc_name (socket));
   _moped_doc_appendf (_moped_doc_row_add_cell (row, NULL), MOPED_DOC_SPAN_TEXT, "%s%s",
                       info->name, info->draft ? " (draft)" : "");
-  _moped_doc_row_add_cell (row, moped_element_get_enum (socket, MOPED_PROP_MODE) == MOPED_SOCKET_MODE_BIND
-                                ? "bind" : "connect");
+  if (!binds && !connects)
+    binds = moped_element_get_enum (socket, MOPED_PROP_MODE) == MOPED_SOCKET_MODE_BIND;
+  _moped_doc_row_add_cell (row, binds && connects ? "bind and connect" : binds ? "bind" : "connect");
   append_joined (_moped_doc_row_add_cell (row, NULL), MOPED_DOC_SPAN_CODE, endpoints);
   append_joined (_moped_doc_row_add_cell (row, NULL), MOPED_DOC_SPAN_TEXT, peers);
   append_joined (_moped_doc_row_add_cell (row, NULL), MOPED_DOC_SPAN_TEXT, protocols);
