@@ -127,7 +127,7 @@ assert_round_trip (MopedDesign *design,
   char *first = moped_file_to_data (design, &first_length);
 
   g_assert_cmpuint (first_length, ==, strlen (first));
-  g_assert_true (g_str_has_prefix (first, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<design format=\"1\""));
+  g_assert_true (g_str_has_prefix (first, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<design format=\"2\""));
   g_assert_true (g_str_has_suffix (first, "</design>\n") || g_str_has_suffix (first, "/>\n"));
   again = load_ok (first, (gssize) first_length);
   second = moped_file_to_data (again, &second_length);
@@ -204,6 +204,17 @@ build_design (void)
   moped_design_set_string (d, sc, MOPED_PROP_SUBSCRIBE, "a,b,,c");
   moped_design_set_string (d, moped_design_add (d, a, MOPED_KIND_METHOD, -1, "method-1"),
                            MOPED_PROP_NAME, "start()");
+  {
+    MopedElement *m = moped_design_add (d, a, MOPED_KIND_METHOD, -1, "method-2");
+    MopedElement *p1 = moped_design_add (d, m, MOPED_KIND_PARAM, -1, "param-1");
+    MopedElement *p2 = moped_design_add (d, m, MOPED_KIND_PARAM, -1, "param-2");
+
+    moped_design_set_string (d, m, MOPED_PROP_NAME, "Request");
+    moped_design_set_enum (d, m, MOPED_PROP_RESULT, MOPED_API_FRAME);
+    moped_design_set_string (d, p1, MOPED_PROP_NAME, "service");
+    moped_design_set_string (d, p2, MOPED_PROP_NAME, "urgent");
+    moped_design_set_enum (d, p2, MOPED_PROP_TYPE, MOPED_API_BOOL);
+  }
 
   proto = moped_design_add (d, root, MOPED_KIND_PROTOCOL, -1, "proto");
   moped_design_set_string (d, proto, MOPED_PROP_NAME, "P");
@@ -283,6 +294,13 @@ test_round_trip (void)
   /* Kinds in enum order inside a parent, whatever order they were added in. */
   g_assert_true (strstr (text, "<link ") < strstr (text, "<protocol "));
   g_assert_true (strstr (text, "<socket id=\"sock-a\"") < strstr (text, "<method "));
+  /* An API method with typed parameters and a result (format 2); the default result
+   * (none) and parameter type (string) are left out. */
+  g_assert_nonnull (strstr (text, "\n    <method id=\"method-1\" name=\"start()\"/>\n"));
+  g_assert_nonnull (strstr (text, "\n    <method id=\"method-2\" name=\"Request\" result=\"frame\">\n"
+                                  "      <param id=\"param-1\" name=\"service\"/>\n"
+                                  "      <param id=\"param-2\" name=\"urgent\" type=\"bool\"/>\n"
+                                  "    </method>\n"));
 
   loaded = load_ok (text, (gssize) length);
   g_assert_cmpstr (moped_element_get_string (moped_design_get_root (loaded), MOPED_PROP_NAME),
@@ -326,7 +344,7 @@ static void
 test_empty_name_loads (void)
 {
   const char *text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                     "<design format=\"1\" name=\"\">\n"
+                     "<design format=\"2\" name=\"\">\n"
                      "  <node id=\"n\" name=\"\"/>\n"
                      "</design>\n";
   g_autoptr(GError) error = NULL;
@@ -349,7 +367,7 @@ test_empty_design (void)
   text = assert_round_trip (design, NULL);
   g_assert_cmpstr (text, ==,
                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                   "<design format=\"1\" name=\"Empty\"/>\n");
+                   "<design format=\"2\" name=\"Empty\"/>\n");
 }
 
 /* Control characters cannot appear raw in XML; GMarkup's escapes carry them. */
@@ -390,7 +408,7 @@ test_canonical_file (void)
   g_assert_no_error (error);
   g_assert_false (moped_design_get_modified (design));
   g_assert_false (moped_design_can_undo (design));
-  g_assert_cmpuint (moped_design_get_n_elements (design), ==, 28);
+  g_assert_cmpuint (moped_design_get_n_elements (design), ==, 29);
   saved = moped_file_to_data (design, &saved_length);
   g_assert_cmpuint (saved_length, ==, length);
   g_assert_cmpstr (saved, ==, original);
@@ -457,7 +475,7 @@ test_byte_order_mark (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *text = moped_file_to_data (design, NULL);
 
-  g_assert_cmpstr (text, ==, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<design format=\"1\" name=\"b\"/>\n");
+  g_assert_cmpstr (text, ==, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<design format=\"2\" name=\"b\"/>\n");
   refused = moped_file_load_data (bad, -1, "t.moped", &error);
   g_assert_error (error, MOPED_FILE_ERROR, MOPED_FILE_ERROR_INVALID);
   g_assert_true (g_str_has_prefix (error->message, "t.moped:1:29: unknown attribute “bogus”"));
@@ -516,7 +534,7 @@ static const BadCase bad_cases[] = {
   { "wrong-root", "<html><body/></html>\n", -1, INVALID, "1:1",
     { "not a Moped design: the root element is <html>, expected <design>" } },
   { "no-format", "<design name=\"d\"/>\n", -1, INVALID, "1:1",
-    { "<design> has no format attribute", "<design format=\"1\"" } },
+    { "<design> has no format attribute", "<design format=\"2\"" } },
   { "format-zero", "<design format=\"0\" name=\"d\"/>", -1, INVALID, "1:9",
     { "format “0” is not a format version" } },
   { "format-word", "<design format=\"abc\" name=\"d\"/>", -1, INVALID, "1:9",
@@ -527,12 +545,12 @@ static const BadCase bad_cases[] = {
     { "format “1.0” is not a format version" } },
   { "format-negative", "<design format=\"-1\" name=\"d\"/>", -1, INVALID, "1:9",
     { "format “-1” is not a format version" } },
-  { "newer", "<design format=\"2\" name=\"d\"/>", -1, MOPED_FILE_ERROR_VERSION, "1:9",
-    { "written by a newer Moped: format 2, this Moped reads format 1 and older; update Moped to open it" } },
+  { "newer", "<design format=\"3\" name=\"d\"/>", -1, MOPED_FILE_ERROR_VERSION, "1:9",
+    { "written by a newer Moped: format 3, this Moped reads format 2 and older; update Moped to open it" } },
   { "newer-with-new-things", "<?xml version=\"1.0\"?>\n<design name=\"d\" format=\"17\" colour=\"red\">\n"
     "  <hologram id=\"h\"/>\n" END, -1, MOPED_FILE_ERROR_VERSION, "2:18", { "format 17" } },
   { "newer-huge", "<design format=\"123456789012345678901234567890\"/>", -1, MOPED_FILE_ERROR_VERSION, "1:9",
-    { "format 123456789012345678901234567890, this Moped reads format 1" } },
+    { "format 123456789012345678901234567890, this Moped reads format 2" } },
   { "root-id", "<design format=\"1\" id=\"x\" name=\"d\"/>", -1, INVALID, "1:20",
     { "unknown attribute “id” on <design>", "allowed there: format, name, summary, goals" } },
   { "root-no-name", "<design format=\"1\"/>", -1, INVALID, "1:1",
@@ -836,7 +854,7 @@ test_save_new_file (void)
   g_assert_no_error (error);
   g_free (written);
   written = read_bytes (path, &length);
-  g_assert_nonnull (strstr (written, "<design format=\"1\" name=\"Renamed\""));
+  g_assert_nonnull (strstr (written, "<design format=\"2\" name=\"Renamed\""));
   g_assert_cmpuint (count_entries (dir), ==, 1);
   remove_tree (dir);
 }
@@ -991,7 +1009,7 @@ test_save_fails_mid_write (void)
 static char *
 make_big_file (guint n_nodes)
 {
-  GString *s = g_string_new ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<design format=\"1\" name=\"Big\">\n");
+  GString *s = g_string_new ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<design format=\"2\" name=\"Big\">\n");
 
   for (guint i = 0; i < n_nodes; i++)
     g_string_append_printf (s,
