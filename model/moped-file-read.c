@@ -1051,6 +1051,7 @@ moped_file_load (const char  *path,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   display = g_filename_display_name (path);
+  moped_file_remove_stale_temporaries (path);
   fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0 || fstat (fd, &st) != 0)
     errnum = errno;

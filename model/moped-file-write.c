@@ -168,53 +168,11 @@ moped_file_to_data (MopedDesign *design,
   return g_string_free (out, FALSE);
 }
 
-/* g_file_set_contents_full() only keeps a GFileError; say the reason in the
- * system's words again, not GLib's sentence about its temporary file. */
-static const char *
-describe_file_error (const GError *error)
-{
-  static const struct
-  {
-    GFileError code;
-    int        errnum;
-  } errnums[] = {
-    { G_FILE_ERROR_EXIST, EEXIST },
-    { G_FILE_ERROR_ISDIR, EISDIR },
-    { G_FILE_ERROR_ACCES, EACCES },
-    { G_FILE_ERROR_NAMETOOLONG, ENAMETOOLONG },
-    { G_FILE_ERROR_NOENT, ENOENT },
-    { G_FILE_ERROR_NOTDIR, ENOTDIR },
-    { G_FILE_ERROR_NXIO, ENXIO },
-    { G_FILE_ERROR_NODEV, ENODEV },
-    { G_FILE_ERROR_ROFS, EROFS },
-    { G_FILE_ERROR_TXTBSY, ETXTBSY },
-    { G_FILE_ERROR_LOOP, ELOOP },
-    { G_FILE_ERROR_NOSPC, ENOSPC },
-    { G_FILE_ERROR_NOMEM, ENOMEM },
-    { G_FILE_ERROR_MFILE, EMFILE },
-    { G_FILE_ERROR_NFILE, ENFILE },
-    { G_FILE_ERROR_INVAL, EINVAL },
-    { G_FILE_ERROR_IO, EIO },
-    { G_FILE_ERROR_PERM, EPERM },
-  };
-  const char *colon;
-
-  if (error->domain == G_FILE_ERROR)
-    for (guint i = 0; i < G_N_ELEMENTS (errnums); i++)
-      if (errnums[i].code == error->code)
-        return g_strerror (errnums[i].errnum);
-
-  /* Otherwise GLib's message ends with the system's reason after the last ": ". */
-  colon = g_strrstr (error->message, ": ");
-  return colon ? colon + 2 : error->message;
-}
-
 gboolean
 moped_file_save (MopedDesign  *design,
                  const char   *path,
                  GError      **error)
 {
-  g_autoptr(GError) local = NULL;
   g_autofree char *data = NULL;
   gsize length = 0;
 
@@ -223,15 +181,8 @@ moped_file_save (MopedDesign  *design,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   data = moped_file_to_data (design, &length);
-  if (!g_file_set_contents_full (path, data, (gssize) length,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0666, &local))
-    {
-      g_autofree char *display = g_filename_display_name (path);
-
-      g_set_error (error, MOPED_FILE_ERROR, MOPED_FILE_ERROR_IO,
-                   "Cannot save “%s”: %s", display, describe_file_error (local));
-      return FALSE;
-    }
+  if (!moped_file_replace_contents (path, data, length, error))
+    return FALSE;
   moped_design_set_unmodified (design);
   return TRUE;
 }

@@ -95,8 +95,33 @@ def test_check_unreadable():
         check("no file is a usage error", r.returncode == 2, r.stderr)
 
 
+def test_arrange_in_place():
+    """`moped arrange F -o F` through a symbolic link keeps the link, the mode and no stray files."""
+    import shutil
+    import stat
+    with tempfile.TemporaryDirectory() as tmp:
+        os.mkdir(os.path.join(tmp, "real"))
+        target = os.path.join(tmp, "real", "hello.moped")
+        shutil.copyfile(example("hello.moped"), target)
+        link = os.path.join(tmp, "hello.moped")
+        os.symlink("real/hello.moped", link)
+        for mode in (0o600, 0o664):
+            os.chmod(target, mode)
+            before = open(target, encoding="utf-8").read()
+            r = run("arrange", link, "-o", link, "--direction", "TB" if mode == 0o600 else "LR")
+            check(f"arrange -o in place ({mode:o}) exits 0", r.returncode == 0, r.stdout + r.stderr)
+            check(f"arrange -o keeps the symbolic link ({mode:o})", os.path.islink(link))
+            check(f"arrange -o writes the link's target ({mode:o})",
+                  open(target, encoding="utf-8").read() != before)
+            check(f"arrange -o keeps mode {mode:o}", stat.S_IMODE(os.stat(target).st_mode) == mode,
+                  oct(stat.S_IMODE(os.stat(target).st_mode)))
+        check("arrange -o leaves no other file", sorted(os.listdir(tmp)) == ["hello.moped", "real"]
+              and os.listdir(os.path.join(tmp, "real")) == ["hello.moped"], str(os.listdir(tmp)))
+
+
 def main():
-    for test in (test_help_and_version, test_check_examples, test_check_broken, test_check_unreadable):
+    for test in (test_help_and_version, test_check_examples, test_check_broken, test_check_unreadable,
+                 test_arrange_in_place):
         try:
             test()
         except Exception as e:  # a crash in one group must not hide the others
