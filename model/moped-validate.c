@@ -62,6 +62,7 @@ static const char * const kind_words[MOPED_N_KINDS] = {
   [MOPED_KIND_STEP] = "step",
   [MOPED_KIND_REQUIREMENT] = "requirement",
   [MOPED_KIND_NOTE] = "note",
+  [MOPED_KIND_PARAM] = "parameter",
 };
 
 /* ---- reporting ------------------------------------------------------------ */
@@ -156,6 +157,13 @@ describe (MopedElement *e)
     case MOPED_KIND_STEP:
       return g_strdup_printf ("step %d (%s)", moped_element_get_index (e) + 1,
                               moped_element_get_id (e));
+    case MOPED_KIND_PARAM:
+      {
+        MopedElement *method = moped_element_get_parent (e);
+        g_autofree char *owner = describe (method);
+
+        return g_strdup_printf ("%s (%s)", owner, name_or_id (e));
+      }
     case MOPED_KIND_DESIGN:
     case MOPED_KIND_NODE:
     case MOPED_KIND_PROTOCOL:
@@ -383,6 +391,7 @@ static const struct { MopedKind parent, child; } name_scopes[] = {
   { MOPED_KIND_PROTOCOL, MOPED_KIND_COMMAND },
   { MOPED_KIND_PROTOCOL, MOPED_KIND_FLOW },
   { MOPED_KIND_COMMAND, MOPED_KIND_FIELD },
+  { MOPED_KIND_METHOD, MOPED_KIND_PARAM },
 };
 
 static void

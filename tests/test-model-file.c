@@ -206,6 +206,17 @@ build_design (void)
   moped_design_set_string (d, sc, MOPED_PROP_SUBSCRIBE, "a,b,,c");
   moped_design_set_string (d, moped_design_add (d, a, MOPED_KIND_METHOD, -1, "method-1"),
                            MOPED_PROP_NAME, "start()");
+  {
+    MopedElement *m = moped_design_add (d, a, MOPED_KIND_METHOD, -1, "method-2");
+    MopedElement *p1 = moped_design_add (d, m, MOPED_KIND_PARAM, -1, "param-1");
+    MopedElement *p2 = moped_design_add (d, m, MOPED_KIND_PARAM, -1, "param-2");
+
+    moped_design_set_string (d, m, MOPED_PROP_NAME, "Request");
+    moped_design_set_enum (d, m, MOPED_PROP_RESULT, MOPED_API_FRAME);
+    moped_design_set_string (d, p1, MOPED_PROP_NAME, "service");
+    moped_design_set_string (d, p2, MOPED_PROP_NAME, "urgent");
+    moped_design_set_enum (d, p2, MOPED_PROP_TYPE, MOPED_API_BOOL);
+  }
 
   proto = moped_design_add (d, root, MOPED_KIND_PROTOCOL, -1, "proto");
   moped_design_set_string (d, proto, MOPED_PROP_NAME, "P");
@@ -285,6 +296,13 @@ test_round_trip (void)
   /* Kinds in enum order inside a parent, whatever order they were added in. */
   g_assert_true (strstr (text, "<link ") < strstr (text, "<protocol "));
   g_assert_true (strstr (text, "<socket id=\"sock-a\"") < strstr (text, "<method "));
+  /* An API method with typed parameters and a result (format 2); the default result
+   * (none) and parameter type (string) are left out. */
+  g_assert_nonnull (strstr (text, "\n    <method id=\"method-1\" name=\"start()\"/>\n"));
+  g_assert_nonnull (strstr (text, "\n    <method id=\"method-2\" name=\"Request\" result=\"frame\">\n"
+                                  "      <param id=\"param-1\" name=\"service\"/>\n"
+                                  "      <param id=\"param-2\" name=\"urgent\" type=\"bool\"/>\n"
+                                  "    </method>\n"));
 
   loaded = load_ok (text, (gssize) length);
   g_assert_cmpstr (moped_element_get_string (moped_design_get_root (loaded), MOPED_PROP_NAME),
@@ -427,7 +445,7 @@ test_canonical_file (void)
   g_assert_no_error (error);
   g_assert_false (moped_design_get_modified (design));
   g_assert_false (moped_design_can_undo (design));
-  g_assert_cmpuint (moped_design_get_n_elements (design), ==, 28);
+  g_assert_cmpuint (moped_design_get_n_elements (design), ==, 29);
   saved = moped_file_to_data (design, &saved_length);
   g_assert_cmpuint (saved_length, ==, length);
   g_assert_cmpstr (saved, ==, original);

@@ -660,7 +660,9 @@ test_duplicate_names (void)
   moped_test_add_socket_full (f.design, n, "s", "frontend", MOPED_SOCKET_DEALER, MOPED_SOCKET_MODE_CONNECT);
   moped_test_add_link_full (f.design, "l2", moped_design_lookup (f.design, "s"), f.rep, "tcp://*:5555");
   moped_test_add_socket_full (f.design, f.server, "rep-again", "backend", MOPED_SOCKET_ROUTER, MOPED_SOCKET_MODE_BIND);
-  moped_test_add_named (f.design, f.client, MOPED_KIND_METHOD, "m1", "Send");
+  n = moped_test_add_named (f.design, f.client, MOPED_KIND_METHOD, "m1", "Send");
+  moped_test_add_named (f.design, n, MOPED_KIND_PARAM, "p1", "body");
+  moped_test_add_named (f.design, n, MOPED_KIND_PARAM, "p2", "body");
   moped_test_add_named (f.design, f.client, MOPED_KIND_METHOD, "m2", "Send");
   moped_test_add_named (f.design, NULL, MOPED_KIND_PROTOCOL, "echo-again", "Echo");
   moped_test_add_command (f.design, f.protocol, "request-again", "REQUEST", f.client);
@@ -677,7 +679,9 @@ test_duplicate_names (void)
   expect (diags, MOPED_SEVERITY_ERROR, "duplicate-name", IDS ("request-again", "request"));
   expect (diags, MOPED_SEVERITY_ERROR, "duplicate-name", IDS ("flow-again", "round-trip"));
   expect (diags, MOPED_SEVERITY_ERROR, "duplicate-name", IDS ("f2", "f1"));
-  g_assert_cmpuint (count_code (diags, "duplicate-name"), ==, 7);
+  d = expect (diags, MOPED_SEVERITY_ERROR, "duplicate-name", IDS ("p2", "p1"));
+  g_assert_cmpstr (d->message, ==, "API method client.Send has two parameters named “body” (p1 and p2)");
+  g_assert_cmpuint (count_code (diags, "duplicate-name"), ==, 8);
   /* The same name in different scopes is fine: both client nodes have a "frontend". */
   g_assert_null (find (diags, "duplicate-name", IDS ("s")));
 }
