@@ -534,11 +534,12 @@ append_link_label (GString      *out,
 
 /* Arrows point at the side that binds: the other side connects to it. */
 static const char *
-link_direction (MopedElement *from,
+link_direction (MopedElement *link,
+                MopedElement *from,
                 MopedElement *to)
 {
-  gboolean from_binds = g_str_equal (socket_mode_name (from), "bind");
-  gboolean to_binds = g_str_equal (socket_mode_name (to), "bind");
+  gboolean from_binds = moped_link_end_binds (link, from);
+  gboolean to_binds = moped_link_end_binds (link, to);
 
   if (to_binds && !from_binds)
     return "forward";
@@ -568,7 +569,7 @@ append_links (GString               *out,
       append_link_ends (out, from, to, options->engine, options->direction);
       g_string_append_printf (out, " [%s=", label);
       append_link_label (out, link);
-      g_string_append_printf (out, ", dir=%s", link_direction (from, to));
+      g_string_append_printf (out, ", dir=%s", link_direction (link, from, to));
       if (findings_lookup (findings, link, &severity))
         g_string_append_printf (out, ", color=\"%s\", fontcolor=\"%s\", penwidth=2",
                                 moped_render_severity_color (severity),

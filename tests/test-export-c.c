@@ -1185,6 +1185,38 @@ test_staging_cleans_after_kill (void)
   remove_tree (dir);
 }
 
+static gboolean
+has_item (GPtrArray  *items,
+          const char *text)
+{
+  return g_ptr_array_find_with_equal_func (items, text, g_str_equal, NULL);
+}
+
+/* A socket that binds one endpoint and connects to another gets both attach items,
+ * each in the form its link end says. */
+static void
+test_mode_per_link_end (void)
+{
+  PingPong p = ping_pong ("client", "server");
+  MopedElement *upstream = add_named (p.design, NULL, MOPED_KIND_NODE, "upstream");
+  MopedElement *router = moped_element_get_child (p.server, 0);
+  MopedElement *up_router = add_socket (p.design, upstream, "router", MOPED_SOCKET_ROUTER, MOPED_SOCKET_MODE_BIND);
+  MopedElement *up = add_link (p.design, router, up_router, "tcp://*:5671", NULL);
+  g_autoptr(MopedCModel) model = NULL;
+  MopedCSocket *s;
+
+  moped_design_set_enum (p.design, up, MOPED_PROP_FROM_MODE, MOPED_LINK_END_CONNECT);
+  model = _moped_c_model_new (p.design);
+  s = g_hash_table_lookup (model->by_element, router);
+  g_assert_nonnull (s);
+  g_assert_true (has_item (s->endpoints, "@tcp://*:5670"));
+  g_assert_true (has_item (s->endpoints, ">tcp://localhost:5671"));
+  g_assert_cmpuint (s->endpoints->len, ==, 2);
+  s = g_hash_table_lookup (model->by_element, up_router);
+  g_assert_true (has_item (s->endpoints, "@tcp://*:5671"));
+  g_clear_object (&p.design);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1192,6 +1224,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/export-c/escape/string-literal", test_string_literal);
+  g_test_add_func ("/export-c/mode-per-link-end", test_mode_per_link_end);
   g_test_add_func ("/export-c/escape/comment-text", test_comment_text);
   g_test_add_func ("/export-c/escape/comment-lines", test_comment_lines);
   g_test_add_func ("/export-c/escape/markdown", test_markdown_text);

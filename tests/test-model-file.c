@@ -129,7 +129,7 @@ assert_round_trip (MopedDesign *design,
   char *first = moped_file_to_data (design, &first_length);
 
   g_assert_cmpuint (first_length, ==, strlen (first));
-  g_assert_true (g_str_has_prefix (first, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<design format=\"1\""));
+  g_assert_true (g_str_has_prefix (first, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<design format=\"2\""));
   g_assert_true (g_str_has_suffix (first, "</design>\n") || g_str_has_suffix (first, "/>\n"));
   again = load_ok (first, (gssize) first_length);
   second = moped_file_to_data (again, &second_length);
@@ -206,6 +206,17 @@ build_design (void)
   moped_design_set_string (d, sc, MOPED_PROP_SUBSCRIBE, "a,b,,c");
   moped_design_set_string (d, moped_design_add (d, a, MOPED_KIND_METHOD, -1, "method-1"),
                            MOPED_PROP_NAME, "start()");
+  {
+    MopedElement *m = moped_design_add (d, a, MOPED_KIND_METHOD, -1, "method-2");
+    MopedElement *p1 = moped_design_add (d, m, MOPED_KIND_PARAM, -1, "param-1");
+    MopedElement *p2 = moped_design_add (d, m, MOPED_KIND_PARAM, -1, "param-2");
+
+    moped_design_set_string (d, m, MOPED_PROP_NAME, "Request");
+    moped_design_set_enum (d, m, MOPED_PROP_RESULT, MOPED_API_FRAME);
+    moped_design_set_string (d, p1, MOPED_PROP_NAME, "service");
+    moped_design_set_string (d, p2, MOPED_PROP_NAME, "urgent");
+    moped_design_set_enum (d, p2, MOPED_PROP_TYPE, MOPED_API_BOOL);
+  }
 
   proto = moped_design_add (d, root, MOPED_KIND_PROTOCOL, -1, "proto");
   moped_design_set_string (d, proto, MOPED_PROP_NAME, "P");
@@ -285,6 +296,13 @@ test_round_trip (void)
   /* Kinds in enum order inside a parent, whatever order they were added in. */
   g_assert_true (strstr (text, "<link ") < strstr (text, "<protocol "));
   g_assert_true (strstr (text, "<socket id=\"sock-a\"") < strstr (text, "<method "));
+  /* An API method with typed parameters and a result (format 2); the default result
+   * (none) and parameter type (string) are left out. */
+  g_assert_nonnull (strstr (text, "\n    <method id=\"method-1\" name=\"start()\"/>\n"));
+  g_assert_nonnull (strstr (text, "\n    <method id=\"method-2\" name=\"Request\" result=\"frame\">\n"
+                                  "      <param id=\"param-1\" name=\"service\"/>\n"
+                                  "      <param id=\"param-2\" name=\"urgent\" type=\"bool\"/>\n"
+                                  "    </method>\n"));
 
   loaded = load_ok (text, (gssize) length);
   g_assert_cmpstr (moped_element_get_string (moped_design_get_root (loaded), MOPED_PROP_NAME),
@@ -328,7 +346,7 @@ static void
 test_empty_name_loads (void)
 {
   const char *text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                     "<design format=\"1\" name=\"\">\n"
+                     "<design format=\"2\" name=\"\">\n"
                      "  <node id=\"n\" name=\"\"/>\n"
                      "</design>\n";
   g_autoptr(GError) error = NULL;
@@ -351,7 +369,7 @@ test_empty_design (void)
   text = assert_round_trip (design, NULL);
   g_assert_cmpstr (text, ==,
                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                   "<design format=\"1\" name=\"Empty\"/>\n");
+                   "<design format=\"2\" name=\"Empty\"/>\n");
 }
 
 /* XML forbids most control characters even as character references: the writer
@@ -427,7 +445,7 @@ test_canonical_file (void)
   g_assert_no_error (error);
   g_assert_false (moped_design_get_modified (design));
   g_assert_false (moped_design_can_undo (design));
-  g_assert_cmpuint (moped_design_get_n_elements (design), ==, 28);
+  g_assert_cmpuint (moped_design_get_n_elements (design), ==, 29);
   saved = moped_file_to_data (design, &saved_length);
   g_assert_cmpuint (saved_length, ==, length);
   g_assert_cmpstr (saved, ==, original);
@@ -494,7 +512,7 @@ test_byte_order_mark (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *text = moped_file_to_data (design, NULL);
 
-  g_assert_cmpstr (text, ==, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<design format=\"1\" name=\"b\"/>\n");
+  g_assert_cmpstr (text, ==, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<design format=\"2\" name=\"b\"/>\n");
   refused = moped_file_load_data (bad, -1, "t.moped", &error);
   g_assert_error (error, MOPED_FILE_ERROR, MOPED_FILE_ERROR_INVALID);
   g_assert_true (g_str_has_prefix (error->message, "t.moped:1:29: unknown attribute “bogus”"));
@@ -553,7 +571,7 @@ static const BadCase bad_cases[] = {
   { "wrong-root", "<html><body/></html>\n", -1, INVALID, "1:1",
     { "not a Moped design: the root element is <html>, expected <design>" } },
   { "no-format", "<design name=\"d\"/>\n", -1, INVALID, "1:1",
-    { "<design> has no format attribute", "<design format=\"1\"" } },
+    { "<design> has no format attribute", "<design format=\"2\"" } },
   { "format-zero", "<design format=\"0\" name=\"d\"/>", -1, INVALID, "1:9",
     { "format “0” is not a format version" } },
   { "format-word", "<design format=\"abc\" name=\"d\"/>", -1, INVALID, "1:9",
@@ -564,12 +582,15 @@ static const BadCase bad_cases[] = {
     { "format “1.0” is not a format version" } },
   { "format-negative", "<design format=\"-1\" name=\"d\"/>", -1, INVALID, "1:9",
     { "format “-1” is not a format version" } },
-  { "newer", "<design format=\"2\" name=\"d\"/>", -1, MOPED_FILE_ERROR_VERSION, "1:9",
-    { "written by a newer Moped: format 2, this Moped reads format 1 and older; update Moped to open it" } },
+  { "newer", "<design format=\"3\" name=\"d\"/>", -1, MOPED_FILE_ERROR_VERSION, "1:9",
+    { "written by a newer Moped: format 3, this Moped reads format 2 and older; update Moped to open it" } },
+  { "format-2-attribute-in-format-1", D NODE "    <socket id=\"s\" name=\"s\" type=\"REQ\"/>\n  </node>\n"
+    "  <link id=\"l\" from=\"s\" to=\"s\" from-mode=\"bind\"/>\n" END, -1, INVALID, "5:32",
+    { "attribute “from-mode” on <link> is new in format 2, but the file says format=\"1\"" } },
   { "newer-with-new-things", "<?xml version=\"1.0\"?>\n<design name=\"d\" format=\"17\" colour=\"red\">\n"
     "  <hologram id=\"h\"/>\n" END, -1, MOPED_FILE_ERROR_VERSION, "2:18", { "format 17" } },
   { "newer-huge", "<design format=\"123456789012345678901234567890\"/>", -1, MOPED_FILE_ERROR_VERSION, "1:9",
-    { "format 123456789012345678901234567890, this Moped reads format 1" } },
+    { "format 123456789012345678901234567890, this Moped reads format 2" } },
   { "root-id", "<design format=\"1\" id=\"x\" name=\"d\"/>", -1, INVALID, "1:20",
     { "unknown attribute “id” on <design>", "allowed there: format, name, summary, goals" } },
   { "root-no-name", "<design format=\"1\"/>", -1, INVALID, "1:1",
@@ -873,7 +894,7 @@ test_save_new_file (void)
   g_assert_no_error (error);
   g_free (written);
   written = read_bytes (path, &length);
-  g_assert_nonnull (strstr (written, "<design format=\"1\" name=\"Renamed\""));
+  g_assert_nonnull (strstr (written, "<design format=\"2\" name=\"Renamed\""));
   g_assert_cmpuint (count_entries (dir), ==, 1);
   remove_tree (dir);
 }
@@ -1263,7 +1284,7 @@ test_temporary_files_after_kill (void)
 static char *
 make_big_file (guint n_nodes)
 {
-  GString *s = g_string_new ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<design format=\"1\" name=\"Big\">\n");
+  GString *s = g_string_new ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<design format=\"2\" name=\"Big\">\n");
 
   for (guint i = 0; i < n_nodes; i++)
     g_string_append_printf (s,
@@ -1319,6 +1340,82 @@ test_ten_thousand_nodes (void)
     g_assert_cmpint (elapsed, <, 2 * G_USEC_PER_SEC);
 }
 
+/* ---- format 1 files ------------------------------------------------------- */
+
+static void
+assert_same_elements (MopedElement *a,
+                      MopedElement *b)
+{
+  const MopedKindSpec *ks = moped_schema_get_kind (moped_element_get_kind (a));
+
+  g_assert_cmpint (moped_element_get_kind (a), ==, moped_element_get_kind (b));
+  g_assert_cmpstr (moped_element_get_id (a), ==, moped_element_get_id (b));
+  for (guint i = 0; i < ks->n_props; i++)
+    {
+      g_autofree char *va = moped_element_dup_value_text (a, ks->props[i].prop);
+      g_autofree char *vb = moped_element_dup_value_text (b, ks->props[i].prop);
+
+      g_assert_cmpstr (va, ==, vb);
+    }
+  if (moped_element_get_kind (a) == MOPED_KIND_LINK)
+    for (guint end = 0; end < 2; end++)
+      {
+        MopedProp prop = end ? MOPED_PROP_TO : MOPED_PROP_FROM;
+        MopedElement *sa = moped_element_get_ref (a, prop);
+        MopedElement *sb = moped_element_get_ref (b, prop);
+
+        g_assert_cmpint (moped_link_end_binds (a, sa), ==, moped_link_end_binds (b, sb));
+      }
+  g_assert_cmpuint (moped_element_get_n_children (a), ==, moped_element_get_n_children (b));
+  for (guint i = 0; i < moped_element_get_n_children (a); i++)
+    assert_same_elements (moped_element_get_child (a, i), moped_element_get_child (b, i));
+}
+
+/* The version-1 files in tests/data/v1 (the examples as they were in format 1) load,
+ * are written as format 2, and that text loads back to the same design. */
+static void
+test_format_1_converts (void)
+{
+  g_autofree char *dir_path = g_build_filename (g_getenv ("MOPED_TEST_DATA"), "v1", NULL);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir_path, name, NULL);
+      g_autofree char *v1 = NULL;
+      g_autofree char *v2 = NULL;
+      g_autoptr(MopedDesign) first = NULL;
+      g_autoptr(MopedDesign) second = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *expected = NULL;
+
+      if (!g_str_has_suffix (name, ".moped"))
+        continue;
+      g_assert_true (g_file_get_contents (path, &v1, NULL, NULL));
+      g_assert_nonnull (strstr (v1, "<design format=\"1\""));
+      first = moped_file_load (path, &error);
+      g_assert_no_error (error);
+      v2 = moped_file_to_data (first, NULL);
+      g_assert_nonnull (strstr (v2, "<design format=\"2\""));
+      second = moped_file_load_data (v2, -1, name, &error);
+      g_assert_no_error (error);
+      assert_same_elements (moped_design_get_root (first), moped_design_get_root (second));
+      /* Nothing but the version changes: the files are canonical format-1 text. */
+      {
+        g_autoptr(GString) s = g_string_new (v1);
+
+        g_string_replace (s, "<design format=\"1\"", "<design format=\"2\"", 1);
+        expected = g_string_free (g_steal_pointer (&s), FALSE);
+      }
+      g_assert_cmpstr (v2, ==, expected);
+      n++;
+    }
+  g_assert_cmpuint (n, >=, 7);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1326,6 +1423,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/file/round-trip", test_round_trip);
+  g_test_add_func ("/file/format-1-converts", test_format_1_converts);
   g_test_add_func ("/file/references-survive", test_references_survive);
   g_test_add_func ("/file/empty-design", test_empty_design);
   g_test_add_func ("/file/empty-name-loads", test_empty_name_loads);

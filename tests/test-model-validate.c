@@ -210,6 +210,45 @@ test_both_bind_and_both_connect (void)
   g_assert_cmpuint (count_code (diags2, "both-bind"), ==, 0);
 }
 
+/* Bind or connect belongs to each link end: a DEALER broker that binds for its
+ * clients and connects to an upstream ROUTER is fine; forcing one end to bind on
+ * the upstream link makes that link, and only that link, both-bind. */
+static void
+test_mode_per_link_end (void)
+{
+  g_autoptr(MopedDesign) d = new_design ();
+  MopedElement *broker = moped_test_add_named (d, NULL, MOPED_KIND_NODE, "broker", "broker");
+  MopedElement *client = moped_test_add_named (d, NULL, MOPED_KIND_NODE, "client", "client");
+  MopedElement *upstream = moped_test_add_named (d, NULL, MOPED_KIND_NODE, "upstream", "upstream");
+  MopedElement *dealer = moped_test_add_socket_full (d, broker, "broker-dealer", "relay", MOPED_SOCKET_DEALER, MOPED_SOCKET_MODE_BIND);
+  MopedElement *cd = moped_test_add_socket_full (d, client, "client-dealer", "out", MOPED_SOCKET_DEALER, MOPED_SOCKET_MODE_CONNECT);
+  MopedElement *router = moped_test_add_socket_full (d, upstream, "upstream-router", "in", MOPED_SOCKET_ROUTER, MOPED_SOCKET_MODE_BIND);
+  MopedElement *down, *up;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) mixed = NULL;
+  g_autoptr(GPtrArray) forced = NULL;
+
+  down = moped_test_add_link_full (d, "down", cd, dealer, "tcp://*:6001");
+  up = moped_test_add_link_full (d, "up", dealer, router, "tcp://*:6002");
+  before = validate (d);
+  expect (before, MOPED_SEVERITY_ERROR, "both-bind", IDS ("up", "broker-dealer", "upstream-router"));
+
+  /* The broker's end of the upstream link connects; its socket still binds the other. */
+  moped_design_set_enum (d, up, MOPED_PROP_FROM_MODE, MOPED_LINK_END_CONNECT);
+  g_assert_false (moped_link_end_binds (up, dealer));
+  g_assert_true (moped_link_end_binds (down, dealer));
+  mixed = validate (d);
+  g_assert_cmpuint (count_code (mixed, "both-bind"), ==, 0);
+  g_assert_cmpuint (count_code (mixed, "both-connect"), ==, 0);
+
+  /* The to end of the down link now says connect: both ends of that link connect. */
+  moped_design_set_enum (d, down, MOPED_PROP_TO_MODE, MOPED_LINK_END_CONNECT);
+  forced = validate (d);
+  expect (forced, MOPED_SEVERITY_ERROR, "both-connect", IDS ("down", "client-dealer", "broker-dealer"));
+  g_assert_cmpuint (count_code (forced, "both-connect"), ==, 1);
+  g_assert_cmpuint (count_code (forced, "both-bind"), ==, 0);
+}
+
 static void
 test_missing_endpoint (void)
 {
@@ -621,7 +660,9 @@ test_duplicate_names (void)
   moped_test_add_socket_full (f.design, n, "s", "frontend", MOPED_SOCKET_DEALER, MOPED_SOCKET_MODE_CONNECT);
   moped_test_add_link_full (f.design, "l2", moped_design_lookup (f.design, "s"), f.rep, "tcp://*:5555");
   moped_test_add_socket_full (f.design, f.server, "rep-again", "backend", MOPED_SOCKET_ROUTER, MOPED_SOCKET_MODE_BIND);
-  moped_test_add_named (f.design, f.client, MOPED_KIND_METHOD, "m1", "Send");
+  n = moped_test_add_named (f.design, f.client, MOPED_KIND_METHOD, "m1", "Send");
+  moped_test_add_named (f.design, n, MOPED_KIND_PARAM, "p1", "body");
+  moped_test_add_named (f.design, n, MOPED_KIND_PARAM, "p2", "body");
   moped_test_add_named (f.design, f.client, MOPED_KIND_METHOD, "m2", "Send");
   moped_test_add_named (f.design, NULL, MOPED_KIND_PROTOCOL, "echo-again", "Echo");
   moped_test_add_command (f.design, f.protocol, "request-again", "REQUEST", f.client);
@@ -638,7 +679,9 @@ test_duplicate_names (void)
   expect (diags, MOPED_SEVERITY_ERROR, "duplicate-name", IDS ("request-again", "request"));
   expect (diags, MOPED_SEVERITY_ERROR, "duplicate-name", IDS ("flow-again", "round-trip"));
   expect (diags, MOPED_SEVERITY_ERROR, "duplicate-name", IDS ("f2", "f1"));
-  g_assert_cmpuint (count_code (diags, "duplicate-name"), ==, 7);
+  d = expect (diags, MOPED_SEVERITY_ERROR, "duplicate-name", IDS ("p2", "p1"));
+  g_assert_cmpstr (d->message, ==, "API method client.Send has two parameters named “body” (p1 and p2)");
+  g_assert_cmpuint (count_code (diags, "duplicate-name"), ==, 8);
   /* The same name in different scopes is fine: both client nodes have a "frontend". */
   g_assert_null (find (diags, "duplicate-name", IDS ("s")));
 }
@@ -939,6 +982,7 @@ main (int   argc,
   g_test_add_func ("/validate/incompatible-sockets", test_incompatible_sockets);
   g_test_add_func ("/validate/draft-socket-type", test_draft_socket_type);
   g_test_add_func ("/validate/both-bind-and-both-connect", test_both_bind_and_both_connect);
+  g_test_add_func ("/validate/mode-per-link-end", test_mode_per_link_end);
   g_test_add_func ("/validate/missing-endpoint", test_missing_endpoint);
   g_test_add_func ("/validate/bad-endpoint", test_bad_endpoint);
   g_test_add_func ("/validate/transport-not-allowed", test_transport_not_allowed);
