@@ -30,6 +30,7 @@ typedef enum
   MOPED_KIND_STEP,
   MOPED_KIND_REQUIREMENT,
   MOPED_KIND_NOTE,
+  MOPED_KIND_PARAM,       /* a parameter of an API method (its only parent kind) */
   MOPED_N_KINDS
 } MopedKind;
 
@@ -67,6 +68,7 @@ typedef enum
   MOPED_PROP_TEXT,         /* note */
   MOPED_PROP_FROM_MODE,    /* link: MopedLinkEndMode of the from end (format 2) */
   MOPED_PROP_TO_MODE,      /* link: MopedLinkEndMode of the to end (format 2) */
+  MOPED_PROP_RESULT,       /* method: MopedApiType of what it returns */
   MOPED_N_PROPS
 } MopedProp;
 
@@ -105,6 +107,21 @@ typedef enum
   MOPED_FIELD_FRAME,       /* one ZeroMQ frame, passed through untouched */
   MOPED_N_FIELD_TYPES
 } MopedFieldType;
+
+/* The types of an API method's parameters and result: the field types, then bool,
+ * then (for a result only) none. */
+typedef enum
+{
+  MOPED_API_STRING = MOPED_FIELD_STRING,
+  MOPED_API_LONGSTR = MOPED_FIELD_LONGSTR,
+  MOPED_API_NUMBER = MOPED_FIELD_NUMBER,
+  MOPED_API_STRINGS = MOPED_FIELD_STRINGS,
+  MOPED_API_BYTES = MOPED_FIELD_BYTES,
+  MOPED_API_FRAME = MOPED_FIELD_FRAME,
+  MOPED_API_BOOL = MOPED_N_FIELD_TYPES,
+  MOPED_API_NONE,          /* a result only: the method returns 0 or -1 */
+  MOPED_N_API_TYPES
+} MopedApiType;
 
 typedef enum
 {

@@ -19,6 +19,7 @@
 
 #include "moped-design-private.h"
 #include "moped-file.h"
+#include "moped-text.h"
 
 /* Large enough for any hand-made design many times over, small enough to refuse
  * a wrong file (a disk image, a video) before reading it. */
@@ -490,6 +491,18 @@ read_attributes (Loader       *self,
 
   for (guint i = 0; names[i] != NULL; i++)
     {
+      const char *bad = moped_text_find_non_xml (values[i]);
+
+      if (bad != NULL)
+        {
+          g_autofree char *what = moped_text_describe_char (g_utf8_get_char (bad));
+
+          loader_error (self, error, MOPED_FILE_ERROR_INVALID,
+                        attribute_offset (self, tag, names[i], 0),
+                        "attribute “%s” of <%s> holds the control character %s, which XML does not allow",
+                        names[i], element_name_of (moped_element_get_kind (element)), what);
+          return FALSE;
+        }
       if (strcmp (names[i], own) == 0)
         {
           if (n_own++ > 0)
@@ -1060,6 +1073,7 @@ moped_file_load (const char  *path,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   display = g_filename_display_name (path);
+  moped_file_remove_stale_temporaries (path);
   fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0 || fstat (fd, &st) != 0)
     errnum = errno;

@@ -63,6 +63,7 @@ gboolean             moped_schema_enum_from_name (const MopedPropSpec *spec,
                                                   int                 *value);
 
 const char          *moped_field_type_get_name   (MopedFieldType     type);
+const char          *moped_api_type_get_name     (MopedApiType       type);
 const char          *moped_metric_get_name       (MopedMetric        metric);
 
 G_END_DECLS

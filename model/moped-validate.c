@@ -17,6 +17,7 @@
 #include "moped-names.h"
 #include "moped-schema.h"
 #include "moped-socket-type.h"
+#include "moped-text.h"
 
 typedef struct
 {
@@ -65,6 +66,7 @@ static const char * const kind_words[MOPED_N_KINDS] = {
   [MOPED_KIND_STEP] = "step",
   [MOPED_KIND_REQUIREMENT] = "requirement",
   [MOPED_KIND_NOTE] = "note",
+  [MOPED_KIND_PARAM] = "parameter",
 };
 
 /* ---- reporting ------------------------------------------------------------ */
@@ -159,6 +161,13 @@ describe (MopedElement *e)
     case MOPED_KIND_STEP:
       return g_strdup_printf ("step %d (%s)", moped_element_get_index (e) + 1,
                               moped_element_get_id (e));
+    case MOPED_KIND_PARAM:
+      {
+        MopedElement *method = moped_element_get_parent (e);
+        g_autofree char *owner = describe (method);
+
+        return g_strdup_printf ("%s (%s)", owner, name_or_id (e));
+      }
     case MOPED_KIND_DESIGN:
     case MOPED_KIND_NODE:
     case MOPED_KIND_PROTOCOL:
@@ -442,6 +451,7 @@ static const struct { MopedKind parent, child; } name_scopes[] = {
   { MOPED_KIND_PROTOCOL, MOPED_KIND_COMMAND },
   { MOPED_KIND_PROTOCOL, MOPED_KIND_FLOW },
   { MOPED_KIND_COMMAND, MOPED_KIND_FIELD },
+  { MOPED_KIND_METHOD, MOPED_KIND_PARAM },
 };
 
 static void
@@ -519,6 +529,34 @@ check_scope (Validation   *v,
       else
         g_hash_table_insert (by_identifier, identifier, child);
     }
+}
+
+/* A name is what people read and what generated code is made of: an invisible
+ * character (a bidirectional override, a zero-width space, a control) makes it look
+ * like something it is not, in the editor, the documents and the exported C. */
+static void
+check_visible_names (Validation *v)
+{
+  for (guint k = 0; k < MOPED_N_KINDS; k++)
+    for (guint i = 0; i < v->by_kind[k]->len; i++)
+      {
+        MopedElement *e = g_ptr_array_index (v->by_kind[k], i);
+        const char *name = moped_element_get_name (e);
+        const char *bad = name != NULL ? moped_text_find_invisible (name) : NULL;
+        g_autofree char *what = NULL;
+        g_autofree char *shown = NULL;
+        g_autofree char *character = NULL;
+
+        if (bad == NULL)
+          continue;
+        what = describe_with_kind (e);
+        shown = moped_text_escape_invisible (what);
+        character = moped_text_describe_char (g_utf8_get_char (bad));
+        report (v, MOPED_SEVERITY_ERROR, "invisible-character", ELEMENTS (e),
+                "Remove it: retype the name in the inspector. Invisible characters make a "
+                "name read differently from what it is (Trojan Source) and break generated code.",
+                "%s has an invisible character in its name (%s)", shown, character);
+      }
 }
 
 static void
@@ -1527,6 +1565,7 @@ moped_validate (MopedDesign *design)
 
   check_all_required (&v);
   check_names (&v);
+  check_visible_names (&v);
   check_nodes (&v);
   check_sockets (&v);
   check_links (&v);
