@@ -448,8 +448,9 @@ write_engine_helpers (MopedCodeWriter *w,
     {
       moped_code_writer_blank (w);
       moped_code_writer_blank (w);
-      moped_code_writer_comment (w, "With a name, a socket's routing id is NAME/SOCKET, so that ROUTER peers "
-                                    "can address it before it sends anything");
+      moped_code_writer_comment (w, "A socket's routing id is NAME/SOCKET (NAME is the node's name unless "
+                                    "options.name gives the instance's), so that ROUTER peers can address it "
+                                    "before it sends anything, ROUTER to ROUTER included");
       LINE ("static void");
       LINE ("s_set_routing_id (%s *self, zsock_t *socket, const char *socket_name)", n->engine_type);
       moped_code_writer_lines (w,
@@ -512,10 +513,7 @@ write_socket_setup (MopedCodeWriter *w,
   LINE ("self->%s = zsock_new (%s);", s->ident, s->info->zmq_name);
   LINE ("assert (self->%s);", s->ident);
   if (_moped_c_has_routing_id (s->type))
-    {
-      LINE ("if (options && options->name)");
-      LINE ("    s_set_routing_id (self, self->%s, %s);", s->ident, label);
-    }
+    LINE ("s_set_routing_id (self, self->%s, %s);", s->ident, label);
   if (s->type == MOPED_SOCKET_ROUTER)
     {
       moped_code_writer_comment (w, "Fail with EHOSTUNREACH, rather than drop, a message to an unknown peer");
