@@ -120,6 +120,46 @@ describe_node (MopedCodeWriter *w,
 
 /* ---- include/NODE.h ------------------------------------------------------------------ */
 
+/* What an API method's caller gets back, for the comments. */
+static const char *
+result_meaning (MopedApiType type)
+{
+  switch (type)
+    {
+    case MOPED_API_STRING:
+    case MOPED_API_LONGSTR:
+      return "a new string the caller frees, or NULL";
+    case MOPED_API_NUMBER:
+      return "a number";
+    case MOPED_API_STRINGS:
+      return "a new list of strings the caller destroys, or NULL";
+    case MOPED_API_BYTES:
+      return "a new chunk the caller destroys, or NULL";
+    case MOPED_API_FRAME:
+      return "a new frame the caller destroys, or NULL";
+    case MOPED_API_BOOL:
+      return "true or false";
+    case MOPED_API_NONE:
+    case MOPED_N_API_TYPES:
+    default:
+      return "0, or -1 when it failed";
+    }
+}
+
+/* "- service (string): The name of the service" per parameter. */
+static void
+comment_params (MopedCodeWriter *w,
+                MopedCMethod    *m)
+{
+  for (guint i = 0; i < m->params->len; i++)
+    {
+      MopedCParam *p = g_ptr_array_index (m->params, i);
+      g_autofree char *label = g_strdup_printf ("- %s (%s)", p->ident, moped_api_type_get_name (p->type));
+
+      moped_code_writer_comment_labelled (w, label, moped_element_get_string (p->element, MOPED_PROP_DESCRIPTION));
+    }
+}
+
 static void
 write_public_header (MopedCModel *model,
                      MopedCNode  *n,
@@ -186,15 +226,20 @@ write_public_header (MopedCModel *model,
   for (guint i = 0; i < n->methods->len; i++)
     {
       MopedCMethod *m = g_ptr_array_index (n->methods, i);
-      g_autofree char *runs = g_strdup_printf ("Runs %s () (yours) in the node's thread and returns what it "
-                                               "returns, or -1 when the node does not answer.", m->api_fn);
+      g_autofree char *runs = g_strdup_printf ("Runs %s () (yours) in the node's thread, waiting for it, "
+                                               "and returns what it returns: %s. The arguments are "
+                                               "the caller's; the method reads them during the call.",
+                                               m->api_fn, result_meaning (m->result));
+      g_autofree char *params = _moped_c_api_params (m);
+      g_autofree char *type = g_strchomp (g_strdup (_moped_c_api_result_type (m->result)));
 
       moped_code_writer_blank (w);
       moped_code_writer_comment_labelled (w, _moped_c_name (m->element),
                                           moped_element_get_string (m->element, MOPED_PROP_DESCRIPTION));
+      comment_params (w, m);
       moped_code_writer_comment (w, runs);
-      LINE ("int");
-      LINE ("    %s (%s *self);", m->fn, n->type);
+      LINE ("%s", type);
+      LINE ("    %s (%s *self%s);", m->fn, n->type, params);
     }
   moped_code_writer_blank (w);
   LINE ("#ifdef __cplusplus");
@@ -294,6 +339,25 @@ write_engine_header (MopedCModel *model,
   moped_code_writer_comment (w, "The name of this instance (options.name, or the node's name)");
   LINE ("const char *");
   LINE ("    %s (%s *self);", n->engine_name_fn, n->engine_type);
+  if (n->methods->len > 0)
+    {
+      moped_code_writer_blank (w);
+      moped_code_writer_comment (w, "Called from an API method: the method answers later, when it has what "
+                                    "it returns (a reply from a peer, say), with the method's answer "
+                                    "function below; what it returns now is ignored. Its arguments stay "
+                                    "valid until then: the caller waits.");
+      LINE ("void");
+      LINE ("    %s (%s *self);", n->engine_defer_fn, n->engine_type);
+      moped_code_writer_comment (w, "The deferred answer of an API method: returns 0, or -1 when that method "
+                                    "is not waiting for one");
+      for (guint i = 0; i < n->methods->len; i++)
+        {
+          MopedCMethod *m = g_ptr_array_index (n->methods, i);
+
+          LINE ("int");
+          LINE ("    %s (%s *self, %sresult);", m->answer_fn, n->engine_type, _moped_c_api_result_type (m->result));
+        }
+    }
   if (n->senders->len > 0)
     {
       moped_code_writer_blank (w);
@@ -342,10 +406,12 @@ write_engine_header (MopedCModel *model,
     {
       MopedCMethod *m = g_ptr_array_index (n->methods, i);
       g_autofree char *title = g_strdup_printf ("API method %s", _moped_c_name (m->element));
+      g_autofree char *params = _moped_c_api_params (m);
+      g_autofree char *type = g_strchomp (g_strdup (_moped_c_api_result_type (m->result)));
 
       moped_code_writer_comment (w, title);
-      LINE ("int");
-      LINE ("    %s (%s *self);", m->api_fn, n->state_type);
+      LINE ("%s", type);
+      LINE ("    %s (%s *self%s);", m->api_fn, n->state_type, params);
     }
   _moped_c_output_add (outputs, path, moped_code_writer_finish (w));
 }
@@ -376,6 +442,12 @@ write_engine_struct (MopedCodeWriter *w,
   LINE_COMMENTED ("bool trace;", "Self-tests: report messages on the pipe");
   LINE_COMMENTED ("bool failed;", "A socket could not be set up");
   LINE_COMMENTED ("bool terminated;", "Asked to stop");
+  if (n->methods->len > 0)
+    {
+      LINE_COMMENTED ("void *call;", "The API call being run or deferred");
+      LINE_COMMENTED ("const char *call_method;", "Its method");
+      LINE_COMMENTED ("bool deferred;", "It answers later");
+    }
   for (guint i = 0; i < n->sockets->len; i++)
     {
       MopedCSocket *s = g_ptr_array_index (n->sockets, i);
@@ -622,6 +694,38 @@ write_senders (MopedCodeWriter *w,
   LINE ("    assert (self);");
   LINE ("    return self->name;");
   LINE ("}");
+  if (n->methods->len > 0)
+    {
+      moped_code_writer_blank (w);
+      moped_code_writer_blank (w);
+      LINE ("void");
+      LINE ("%s (%s *self)", n->engine_defer_fn, n->engine_type);
+      LINE ("{");
+      LINE ("    assert (self);");
+      LINE ("    if (self->call)");
+      LINE ("        self->deferred = true;");
+      LINE ("}");
+    }
+  for (guint i = 0; i < n->methods->len; i++)
+    {
+      MopedCMethod *m = g_ptr_array_index (n->methods, i);
+
+      moped_code_writer_blank (w);
+      moped_code_writer_blank (w);
+      LINE ("int");
+      LINE ("%s (%s *self, %sresult)", m->answer_fn, n->engine_type, _moped_c_api_result_type (m->result));
+      LINE ("{");
+      moped_code_writer_indent (w);
+      LINE ("assert (self);");
+      LINE ("if (!self->call || !self->deferred || !streq (self->call_method, \"%s\"))", m->ident);
+      LINE ("    return -1;");
+      LINE ("((%s *) self->call)->result = result;", m->call_type);
+      LINE ("self->call = NULL;");
+      LINE ("self->deferred = false;");
+      LINE ("return zsock_signal (self->pipe, 0);");
+      moped_code_writer_dedent (w);
+      LINE ("}");
+    }
   for (guint i = 0; i < n->senders->len; i++)
     {
       MopedCSender *s = g_ptr_array_index (n->senders, i);
@@ -870,6 +974,55 @@ write_test_commands (MopedCodeWriter *w,
   LINE ("}");
 }
 
+/* Each API method's arguments and result, carried to the node's thread by pointer. */
+static void
+write_calls (MopedCodeWriter *w,
+             MopedCNode      *n)
+{
+  if (n->methods->len == 0)
+    return;
+  for (guint i = 0; i < n->methods->len; i++)
+    {
+      MopedCMethod *m = g_ptr_array_index (n->methods, i);
+
+      moped_code_writer_blank (w);
+      moped_code_writer_blank (w);
+      moped_code_writer_comment (w, _moped_c_name (m->element));
+      LINE ("typedef struct {");
+      moped_code_writer_indent (w);
+      LINE ("%sresult;", _moped_c_api_result_type (m->result));
+      for (guint j = 0; j < m->params->len; j++)
+        {
+          MopedCParam *p = g_ptr_array_index (m->params, j);
+
+          if (p->type == MOPED_API_BOOL)
+            LINE ("bool %s;", p->ident);
+          else
+            LINE ("%s%s;", _moped_c_field_c_type ((MopedFieldType) p->type), p->ident);
+          if (p->type == MOPED_API_BYTES)
+            LINE ("size_t %s;", p->size_ident);
+        }
+      moped_code_writer_dedent (w);
+      LINE ("} %s;", m->call_type);
+    }
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "The call an API method sent: a pointer to its arguments and result, valid "
+                                "until the node answers (the caller waits for that)");
+  LINE ("static void *");
+  LINE ("s_call_of (zmsg_t *request)");
+  LINE ("{");
+  moped_code_writer_indent (w);
+  LINE ("zframe_t *frame = zmsg_pop (request);");
+  LINE ("void *call = NULL;");
+  LINE ("if (frame && zframe_size (frame) == sizeof (void *))");
+  LINE ("    memcpy (&call, zframe_data (frame), sizeof (void *));");
+  LINE ("zframe_destroy (&frame);");
+  LINE ("return call;");
+  moped_code_writer_dedent (w);
+  LINE ("}");
+}
+
 static void
 write_pipe (MopedCodeWriter *w,
             MopedCNode      *n)
@@ -905,9 +1058,26 @@ write_pipe (MopedCodeWriter *w,
     {
       MopedCMethod *m = g_ptr_array_index (n->methods, i);
 
+      g_autofree char *args = _moped_c_api_args (m, "call->");
+
       LINE ("else");
-      LINE ("if (streq (command, \"%s\"))", m->ident);
-      LINE ("    zsock_send (self->pipe, \"i\", self->state? %s (self->state): -1);", m->api_fn);
+      LINE ("if (streq (command, \"%s\")) {", m->ident);
+      moped_code_writer_indent (w);
+      LINE ("%s *call = (%s *) s_call_of (request);", m->call_type, m->call_type);
+      LINE ("self->call = call;");
+      LINE ("self->call_method = \"%s\";", m->ident);
+      LINE ("self->deferred = false;");
+      LINE ("if (call && self->state) {");
+      LINE ("    %sresult = %s (self->state%s);", _moped_c_api_result_type (m->result), m->api_fn, args);
+      LINE ("    if (!self->deferred)");
+      LINE ("        call->result = result;");
+      LINE ("}");
+      LINE ("if (!self->deferred) {");
+      LINE ("    self->call = NULL;");
+      LINE ("    zsock_signal (self->pipe, 0);");
+      LINE ("}");
+      moped_code_writer_dedent (w);
+      LINE ("}");
     }
   LINE ("else");
   LINE ("    zsys_warning (\"%%s: unknown command %%s on the pipe\", self->name, command);");
@@ -1002,22 +1172,38 @@ write_public_functions (MopedCodeWriter *w,
   LINE ("    assert (self);");
   LINE ("    return self->actor;");
   LINE ("}");
+  if (n->methods->len > 0)
+    {
+      moped_code_writer_blank (w);
+      moped_code_writer_blank (w);
+      moped_code_writer_comment (w, "Run an API method in the node's thread and wait for its answer, however "
+                                    "long it takes: the call, on the caller's stack, must outlive the "
+                                    "node's use of it");
+      LINE ("static void");
+      LINE ("s_call (%s *self, const char *method, void *call)", n->type);
+      LINE ("{");
+      LINE ("    if (zsock_send (self->actor, \"sp\", method, call) == 0)");
+      LINE ("        while (zsock_wait (self->actor) == -1 && zmq_errno () == EINTR)");
+      LINE ("            ;");
+      LINE ("}");
+    }
   for (guint i = 0; i < n->methods->len; i++)
     {
       MopedCMethod *m = g_ptr_array_index (n->methods, i);
+      g_autofree char *params = _moped_c_api_params (m);
+      g_autofree char *args = _moped_c_api_args (m, "");
+      g_autofree char *type = g_strchomp (g_strdup (_moped_c_api_result_type (m->result)));
 
       moped_code_writer_blank (w);
       moped_code_writer_blank (w);
-      LINE ("int");
-      LINE ("%s (%s *self)", m->fn, n->type);
+      LINE ("%s", type);
+      LINE ("%s (%s *self%s)", m->fn, n->type, params);
       LINE ("{");
       moped_code_writer_indent (w);
       LINE ("assert (self);");
-      LINE ("int rc = -1;");
-      LINE ("if (zstr_send (self->actor, \"%s\") == -1", m->ident);
-      LINE ("||  zsock_recv (self->actor, \"i\", &rc) == -1)");
-      LINE ("    return -1;");
-      LINE ("return rc;");
+      LINE ("%s call = { %s%s };", m->call_type, _moped_c_api_result_none (m->result), args);
+      LINE ("s_call (self, \"%s\", &call);", m->ident);
+      LINE ("return call.result;");
       moped_code_writer_dedent (w);
       LINE ("}");
     }
@@ -1038,6 +1224,7 @@ write_engine (MopedCModel *model,
   LINE ("#include \"%s.h\"", n->engine_base);
   moped_code_writer_blank (w);
   write_engine_struct (w, n);
+  write_calls (w, n);
   write_engine_helpers (w, n);
   write_engine_lifecycle (w, n);
   write_senders (w, n);
@@ -1102,12 +1289,27 @@ method_stub (MopedCNode   *n,
   MopedCodeWriter *w = moped_code_writer_new (MOPED_C_INDENT, "//  ");
   g_autofree char *title = g_strdup_printf ("API method %s", _moped_c_name (m->element));
 
+  g_autofree char *params = _moped_c_api_params (m);
+  g_autofree char *type = g_strchomp (g_strdup (_moped_c_api_result_type (m->result)));
+  g_autofree char *returns = g_strdup_printf ("Return %s. The arguments are borrowed for the call: copy "
+                                              "what you keep.", result_meaning (m->result));
+
   moped_code_writer_comment_labelled (w, title, moped_element_get_string (m->element, MOPED_PROP_DESCRIPTION));
-  LINE ("int");
-  LINE ("%s (%s *self)", m->api_fn, n->state_type);
+  comment_params (w, m);
+  moped_code_writer_comment (w, returns);
+  LINE ("%s", type);
+  LINE ("%s (%s *self%s)", m->api_fn, n->state_type, params);
   LINE ("{");
   LINE ("    (void) self;");
-  LINE ("    return 0;");
+  for (guint i = 0; i < m->params->len; i++)
+    {
+      MopedCParam *p = g_ptr_array_index (m->params, i);
+
+      LINE ("    (void) %s;", p->ident);
+      if (p->size_ident != NULL)
+        LINE ("    (void) %s;", p->size_ident);
+    }
+  LINE ("    return %s;", m->result == MOPED_API_NONE ? "0" : _moped_c_api_result_none (m->result));
   LINE ("}");
   return moped_code_writer_finish (w);
 }

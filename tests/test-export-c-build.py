@@ -12,6 +12,9 @@ valgrind for the leak checks. Never needs a display.
   They are built in batches, as subprojects of one meson project, to share one
   configure step and keep both cores busy. MOPED_PROPERTY_COUNT (default 200) and
   MOPED_PROPERTY_SEED change how many and which.
+- User tests: the first export writes tests/, whose first test fails on the fresh
+  skeleton naming the function to write and passes once it is written; re-export
+  leaves tests/ alone; a typed API method runs in the node's thread.
 - Re-export: an edited handler survives, a new command's stub is appended, a removed
   command's handler is reported and kept, an unchanged design rewrites no file, and a
   generated file edited by hand is not overwritten without --force.
@@ -148,12 +151,123 @@ def test_standalone(work):
     check("meson setup in the export", r.returncode == 0, tail(r.stdout + r.stderr))
     r = run(["ninja", "-C", "build"], cwd=directory, timeout=600)
     check("ninja builds every program", r.returncode == 0, tail(r.stdout + r.stderr))
-    r = run(["meson", "test", "-C", "build"], cwd=directory, timeout=600)
+    r = run(["meson", "test", "-C", "build", "selftest"], cwd=directory, timeout=600)
     check("meson test runs the self-test", r.returncode == 0, tail(r.stdout + r.stderr))
     r = run([os.path.join(directory, "build", "client"), "--help"])
     check("a node's program has --help", r.returncode == 0 and "request=" in r.stdout, r.stdout)
     r = run([os.path.join(directory, "build", "bench_greetings"), "-n", "2000"])
     check("a link's benchmark runs", r.returncode in (0, 1) and "msg/s" in r.stdout, r.stdout + r.stderr)
+
+
+def replace_body(path, signature, body):
+    """Replace the body of the function defined at `signature` in a user file."""
+    with open(path) as f:
+        text = f.read()
+    start = text.index(signature)
+    open_brace = text.index("\n{\n", start)
+    close_brace = text.index("\n}\n", open_brace)
+    with open(path, "w") as f:
+        f.write(text[:open_brace] + "\n{\n" + body + text[close_brace:])
+
+
+def test_user_tests(work):
+    """MOPED's loop: the first export writes tests/, whose first test fails on the fresh
+    skeleton naming what to write, passes once the user has written it, and is never
+    touched again; API methods take typed arguments and return typed results, also
+    answered later from a handler."""
+    directory = os.path.join(work, "user-tests")
+    r = export(os.path.join(EXAMPLES, "hello.moped"), directory)
+    check("user tests: export", r.returncode == 0, r.stderr)
+    check("user tests: tests/ is written", os.path.exists(os.path.join(directory, "tests", "meson.build")) and
+          os.path.exists(os.path.join(directory, "tests", "test_first.c")), r.stdout)
+    r = run(["meson", "setup", "build"], cwd=directory)
+    r = run(["ninja", "-C", "build"], cwd=directory, timeout=600)
+    check("user tests: the project with tests/ builds", r.returncode == 0, tail(r.stdout + r.stderr))
+    r = run(["meson", "test", "-C", "build", "--print-errorlogs", "first"], cwd=directory, timeout=120)
+    check("user tests: the first test fails on the fresh skeleton", r.returncode != 0, tail(r.stdout))
+    check("user tests: ... saying what to write",
+          "first test: Say hello returned false: write client_api_say_hello in src/client.c" in r.stdout,
+          tail(r.stdout))
+
+    # The user grows the skeleton: the method sends HELLO and answers when WORLD comes.
+    client = os.path.join(directory, "src", "client.c")
+    replace_body(client, "client_api_say_hello (client_state_t *self)",
+                 "    client_engine_defer (self->engine);\n"
+                 "    return client_send_hello (self->engine, NULL) == 0;")
+    replace_body(client, "client_handle_world (client_state_t *self, const wire_peer_t *from)",
+                 "    (void) from;\n"
+                 "    return client_engine_answer_say_hello (self->engine, true);")
+    replace_body(os.path.join(directory, "src", "server.c"),
+                 "server_handle_hello (server_state_t *self, const wire_peer_t *from)",
+                 "    return server_send_world (self->engine, from);")
+    r = run(["ninja", "-C", "build"], cwd=directory, timeout=600)
+    check("user tests: the grown skeleton builds", r.returncode == 0, tail(r.stdout + r.stderr))
+    r = run(["meson", "test", "-C", "build", "--print-errorlogs"], cwd=directory, timeout=300)
+    check("user tests: the first test and the self-test pass", r.returncode == 0, tail(r.stdout))
+
+    # tests/ is the user's: edits stay, and a deleted file is not written again.
+    first = os.path.join(directory, "tests", "test_first.c")
+    with open(first, "a") as f:
+        f.write("// my note\n")
+    os.unlink(os.path.join(directory, "tests", "meson.build"))
+    r = export(os.path.join(EXAMPLES, "hello.moped"), directory)
+    check("user tests: re-export", r.returncode == 0, r.stderr)
+    check("user tests: re-export leaves tests/ alone",
+          open(first).read().endswith("// my note\n") and
+          not os.path.exists(os.path.join(directory, "tests", "meson.build")) and "tests/" not in r.stdout,
+          r.stdout)
+    check("user tests: tests/ is not in the manifest",
+          "tests/" not in open(os.path.join(directory, "moped-export.manifest")).read())
+
+    # Typed parameters and result, run in the node's thread.
+    directory = os.path.join(work, "user-tests-api")
+    r = export(os.path.join(EXAMPLES, "weather.moped"), directory)
+    check("api: export weather", r.returncode == 0, r.stderr)
+    dashboard = os.path.join(directory, "src", "san_francisco_dashboard.c")
+    with open(dashboard) as f:
+        text = f.read()
+    text = text.replace('#include "san_francisco_dashboard_engine.h"\n',
+                        '#include "san_francisco_dashboard_engine.h"\n#include <pthread.h>\n', 1)
+    text = re.sub(r"(\n    san_francisco_dashboard_engine_t \*engine; *//  To send messages\n)",
+                  r"\1    pthread_t thread;\n", text, count=1)
+    text = text.replace("    self->engine = engine;\n",
+                        "    self->engine = engine;\n    self->thread = pthread_self ();\n", 1)
+    with open(dashboard, "w") as f:
+        f.write(text)
+    replace_body(dashboard, "san_francisco_dashboard_api_latest_conditions (san_francisco_dashboard_state_t *self, const char *zip)",
+                 "    if (!pthread_equal (self->thread, pthread_self ()))\n"
+                 "        return NULL;\n"
+                 "    return zsys_sprintf (\"conditions at %s\", zip);")
+    with open(os.path.join(directory, "tests", "test_api.c"), "w") as f:
+        f.write(API_TEST)
+    with open(os.path.join(directory, "tests", "meson.build"), "a") as f:
+        f.write("test('api', executable('test_api', 'test_api.c', link_with: skeleton, kwargs: common))\n")
+    r = run(["meson", "setup", "build"], cwd=directory)
+    r = run(["ninja", "-C", "build"], cwd=directory, timeout=600)
+    check("api: builds", r.returncode == 0, tail(r.stdout + r.stderr))
+    r = run(["meson", "test", "-C", "build", "--print-errorlogs", "api"], cwd=directory, timeout=120)
+    check("api: a method with a parameter returns its result, run in the node's thread",
+          r.returncode == 0, tail(r.stdout))
+
+
+API_TEST = r"""
+#include "san_francisco_dashboard.h"
+int
+main (void)
+{
+    san_francisco_dashboard_options_t options;
+    memset (&options, 0, sizeof (options));
+    options.updates = ">inproc://nowhere";
+    san_francisco_dashboard_t *dashboard = san_francisco_dashboard_new (&options);
+    assert (dashboard);
+    char *answer = san_francisco_dashboard_latest_conditions (dashboard, "94110");
+    int rc = answer && streq (answer, "conditions at 94110")? 0: 1;
+    printf ("answer: %s\n", answer? answer: "(null)");
+    zstr_free (&answer);
+    san_francisco_dashboard_destroy (&dashboard);
+    return rc;
+}
+"""
 
 
 def test_broken(work):
@@ -617,7 +731,7 @@ def test_reexport(work):
 
 def main():
     work = tempfile.mkdtemp(prefix="moped-export-c-")
-    tests = [test_broken, test_examples, test_standalone, test_reexport, test_property]
+    tests = [test_broken, test_user_tests, test_examples, test_standalone, test_reexport, test_property]
     try:
         for test in tests:
             start = time.monotonic()
