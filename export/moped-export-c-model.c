@@ -82,7 +82,7 @@ static const char * const local_words[] = {
  * gcc predefines in gnu11 mode, which no name can be. */
 static const char * const member_words[] = {
   "pipe", "poller", "msg", "state", "name", "verbose", "trace", "failed", "terminated",
-  "call", "call_method", "deferred",
+  "call", "call_method", "deferred", "timers", "timers_size", "timers_used", "timers_next_id",
   "linux", "unix", "i386", "sun", "inline",
 };
 
@@ -370,6 +370,11 @@ node_free (gpointer data)
   g_free (n->state_destroy_fn);
   g_free (n->engine_name_fn);
   g_free (n->engine_defer_fn);
+  g_free (n->state_start_fn);
+  g_free (n->state_stop_fn);
+  g_free (n->timer_fn_type);
+  g_free (n->timer_set_fn);
+  g_free (n->timer_cancel_fn);
   g_ptr_array_unref (n->sockets);
   g_ptr_array_unref (n->methods);
   g_ptr_array_unref (n->handlers);
@@ -768,6 +773,11 @@ name_node (MopedCNode     *n,
   n->state_destroy_fn = global_name (globals, state, "destroy");
   n->engine_name_fn = global_name (globals, engine, "name");
   n->engine_defer_fn = global_name (globals, engine, "defer");
+  n->state_start_fn = global_name (globals, state, "start");
+  n->state_stop_fn = global_name (globals, state, "stop");
+  n->timer_fn_type = global_name (globals, n->ident, "timer_fn");
+  n->timer_set_fn = global_name (globals, engine, "timer_set");
+  n->timer_cancel_fn = global_name (globals, engine, "timer_cancel");
 
   /* Pipe commands: "$TERM" and the self-test's "$..." cannot be identifiers. */
   for (guint i = 0; i < methods->len; i++)

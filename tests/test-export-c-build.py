@@ -14,7 +14,8 @@ valgrind for the leak checks. Never needs a display.
   MOPED_PROPERTY_SEED change how many and which.
 - User tests: the first export writes tests/, whose first test fails on the fresh
   skeleton naming the function to write and passes once it is written; re-export
-  leaves tests/ alone; a typed API method runs in the node's thread.
+  leaves tests/ alone; a typed API method runs in the node's thread; a repeating timer
+  set in a start hook publishes, and an API method answers later from a handler.
 - Re-export: an edited handler survives, a new command's stub is appended, a removed
   command's handler is reported and kept, an unchanged design rewrites no file, and a
   generated file edited by hand is not overwritten without --force.
@@ -248,6 +249,80 @@ def test_user_tests(work):
     r = run(["meson", "test", "-C", "build", "--print-errorlogs", "api"], cwd=directory, timeout=120)
     check("api: a method with a parameter returns its result, run in the node's thread",
           r.returncode == 0, tail(r.stdout))
+
+
+def test_timers(work):
+    """Life and time in user code: the weather server publishes from a repeating timer
+    set in its start hook; the New York client's API method answers once three updates
+    came, from the update handler (a deferred answer)."""
+    directory = os.path.join(work, "timers")
+    r = export(os.path.join(EXAMPLES, "weather.moped"), directory)
+    check("timers: export weather", r.returncode == 0, r.stderr)
+    server = os.path.join(directory, "src", "weather_server.c")
+    with open(server) as f:
+        text = f.read()
+    text = text.replace("//  Runs once the node has started",
+                        "static int\ns_publish (weather_server_state_t *self, void *arg)\n{\n"
+                        "    (void) arg;\n"
+                        "    return weather_server_send_update (self->engine, NULL, \"10001\", \"70\", 40);\n"
+                        "}\n\n\n//  Runs once the node has started", 1)
+    with open(server, "w") as f:
+        f.write(text)
+    replace_body(server, "weather_server_state_start (weather_server_state_t *self)",
+                 "    return weather_server_engine_timer_set (self->engine, 5, true, s_publish, NULL) > 0? 0: -1;")
+    client = os.path.join(directory, "src", "new_york_client.c")
+    with open(client) as f:
+        text = f.read()
+    text = re.sub(r"(\n    new_york_client_engine_t \*engine; *//  To send messages\n)",
+                  r"\1    uint64_t count;\n", text, count=1)
+    with open(client, "w") as f:
+        f.write(text)
+    # Long names are shortened: take the answer function's name from the engine's header.
+    with open(os.path.join(directory, "src", "new_york_client_engine.h")) as f:
+        answer = re.search(r"new_york_client_engine_answer_\w+", f.read()).group(0)
+    replace_body(client, "new_york_client_handle_update (new_york_client_state_t *self",
+                 "    (void) from;\n    (void) zipcode;\n    (void) temperature;\n    (void) humidity;\n"
+                 "    if (++self->count == 3)\n"
+                 "        %s (self->engine, self->count);\n" % answer +
+                 "    return 0;")
+    replace_body(client, "new_york_client_api_average_temperature (new_york_client_state_t *self)",
+                 "    if (self->count >= 3)\n        return self->count;\n"
+                 "    new_york_client_engine_defer (self->engine);\n    return 0;")
+    with open(os.path.join(directory, "tests", "test_timer.c"), "w") as f:
+        f.write(TIMER_TEST)
+    with open(os.path.join(directory, "tests", "meson.build"), "a") as f:
+        f.write("test('timer', executable('test_timer', 'test_timer.c', link_with: skeleton, kwargs: common),"
+                " timeout: 30)\n")
+    r = run(["meson", "setup", "build"], cwd=directory)
+    r = run(["ninja", "-C", "build"], cwd=directory, timeout=600)
+    check("timers: builds", r.returncode == 0, tail(r.stdout + r.stderr))
+    r = run(["meson", "test", "-C", "build", "--print-errorlogs", "timer", "selftest"], cwd=directory, timeout=120)
+    check("timers: a repeating timer publishes and a deferred API answer comes from a handler; "
+          "the self-test still passes (no start hook in it)", r.returncode == 0, tail(r.stdout))
+
+
+TIMER_TEST = r"""
+#include "weather_server.h"
+#include "new_york_client.h"
+int
+main (void)
+{
+    weather_server_options_t server_options;
+    memset (&server_options, 0, sizeof (server_options));
+    server_options.updates = "@inproc://updates";
+    weather_server_t *server = weather_server_new (&server_options);
+    new_york_client_options_t client_options;
+    memset (&client_options, 0, sizeof (client_options));
+    client_options.updates = ">inproc://updates";
+    new_york_client_t *client = new_york_client_new (&client_options);
+    assert (server && client);
+    uint64_t count = new_york_client_average_temperature (client);
+    printf ("updates: %u\n", (unsigned) count);
+    new_york_client_destroy (&client);
+    weather_server_destroy (&server);
+    return count >= 3? 0: 1;
+}
+"""
 
 
 API_TEST = r"""
@@ -731,7 +806,7 @@ def test_reexport(work):
 
 def main():
     work = tempfile.mkdtemp(prefix="moped-export-c-")
-    tests = [test_broken, test_user_tests, test_examples, test_standalone, test_reexport, test_property]
+    tests = [test_broken, test_user_tests, test_timers, test_examples, test_standalone, test_reexport, test_property]
     try:
         for test in tests:
             start = time.monotonic()

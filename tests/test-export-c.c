@@ -424,6 +424,13 @@ test_method_signature (void)
                                   "const byte *self_2, size_t self_2_size, bool fresh)\n{\n"
                                   "    (void) self;\n    (void) result_2;\n    (void) self_2;\n"
                                   "    (void) self_2_size;\n    (void) fresh;\n    return NULL;\n}\n"));
+  /* Every node has start and stop hooks in the user's file and timers in its engine. */
+  g_assert_nonnull (strstr (user, "\nint\nclient_state_start (client_state_t *self)\n{"));
+  g_assert_nonnull (strstr (user, "\nvoid\nclient_state_stop (client_state_t *self)\n{"));
+  g_assert_nonnull (strstr (engine, "typedef int (client_timer_fn) (client_state_t *state, void *arg);"));
+  g_assert_nonnull (strstr (engine, "int\n    client_engine_timer_set (client_engine_t *self, int64_t msecs, "
+                                    "bool repeat, client_timer_fn *handler, void *arg);"));
+  g_assert_nonnull (strstr (engine, "int\n    client_engine_timer_cancel (client_engine_t *self, int timer_id);"));
   g_object_unref (p.design);
 }
 
@@ -613,7 +620,7 @@ test_manifest (void)
   g_assert_true (g_regex_match_simple ("^generated [0-9a-f]{16} include/wire.h$", manifest,
                                        G_REGEX_MULTILINE, 0));
   g_assert_nonnull (strstr (manifest, " src/server.c server_state_new server_state_destroy "
-                                      "server_handle_ping\n"));
+                                      "server_state_start server_state_stop server_handle_ping\n"));
   g_assert_nonnull (strstr (manifest, "\nuser "));
   remove_tree (dir);
   g_object_unref (p.design);
