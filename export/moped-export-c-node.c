@@ -374,7 +374,9 @@ write_engine_header (MopedCModel *model,
       moped_code_writer_blank (w);
       moped_code_writer_comment (w, "Sending, one function per command the node sends. to: where it goes, "
                                     "required on ROUTER sockets (the from of a handler, to reply); NULL "
-                                    "otherwise. Returns 0, or -1 with errno set (see the codec).");
+                                    "otherwise. Returns 0, or -1 with errno set (see the codec). A send "
+                                    "never blocks the node: it waits at most a second (S_SEND_TIMEOUT) for a "
+                                    "peer that cannot take the message, then fails with EAGAIN.");
       moped_code_writer_blank (w);
     }
   for (guint i = 0; i < n->senders->len; i++)
@@ -606,6 +608,8 @@ write_socket_setup (MopedCodeWriter *w,
   moped_code_writer_comment (w, title);
   LINE ("self->%s = zsock_new (%s);", s->ident, s->info->zmq_name);
   LINE ("assert (self->%s);", s->ident);
+  LINE ("zsock_set_sndtimeo (self->%s, S_SEND_TIMEOUT);", s->ident);
+  LINE ("zsock_set_rcvtimeo (self->%s, 0);", s->ident);
   if (_moped_c_has_routing_id (s->type))
     {
       LINE ("if (options && options->name)");
@@ -1362,6 +1366,11 @@ write_engine (MopedCModel *model,
 
   describe_node (w, n);
   LINE ("#include \"%s.h\"", n->engine_base);
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "The node never blocks on a socket: a send waits this long at most for a peer "
+                                "that cannot take the message (then fails with EAGAIN), a receive not at "
+                                "all (the loop polls first)");
+  LINE ("#define S_SEND_TIMEOUT 1000");
   moped_code_writer_blank (w);
   write_engine_struct (w, n);
   write_calls (w, n);

@@ -15,7 +15,8 @@ valgrind for the leak checks. Never needs a display.
 - User tests: the first export writes tests/, whose first test fails on the fresh
   skeleton naming the function to write and passes once it is written; re-export
   leaves tests/ alone; a typed API method runs in the node's thread; a repeating timer
-  set in a start hook publishes, and an API method answers later from a handler.
+  set in a start hook publishes, and an API method answers later from a handler; a
+  send to a peer that cannot take it fails after a bounded wait, never blocking.
 - Re-export: an edited handler survives, a new command's stub is appended, a removed
   command's handler is reported and kept, an unchanged design rewrites no file, and a
   generated file edited by hand is not overwritten without --force.
@@ -299,6 +300,72 @@ def test_timers(work):
     r = run(["meson", "test", "-C", "build", "--print-errorlogs", "timer", "selftest"], cwd=directory, timeout=120)
     check("timers: a repeating timer publishes and a deferred API answer comes from a handler; "
           "the self-test still passes (no start hook in it)", r.returncode == 0, tail(r.stdout))
+
+
+NEVER_BLOCK_DESIGN = """<?xml version="1.0" encoding="UTF-8"?>
+<design format="2" name="Never block">
+  <node id="producer" name="Producer">
+    <socket id="producer-push" name="tasks" type="PUSH"/>
+    <method id="produce" name="Produce" result="number"/>
+  </node>
+  <node id="consumer" name="Consumer">
+    <socket id="consumer-pull" name="tasks" type="PULL" mode="bind"/>
+  </node>
+  <link id="link-1" from="producer-push" to="consumer-pull" endpoint="tcp://*:5598" protocol="p"/>
+  <protocol id="p" name="Tasks">
+    <command id="task" name="TASK" sender="producer"/>
+    <flow id="f" name="Work">
+      <step id="f-1" from="producer" to="consumer" command="task"/>
+    </flow>
+  </protocol>
+</design>
+"""
+
+NEVER_BLOCK_TEST = r"""
+#include "producer.h"
+int
+main (void)
+{
+    producer_options_t options;
+    memset (&options, 0, sizeof (options));
+    //  Nobody binds there: the socket queues up to its high-water mark, then cannot send
+    options.tasks = ">inproc://nobody-binds-this";
+    producer_t *producer = producer_new (&options);
+    assert (producer);
+    uint64_t sent = producer_produce (producer);
+    printf ("sent %u before the queue was full\n", (unsigned) sent);
+    producer_destroy (&producer);
+    return sent > 0 && sent < 5000? 0: 1;
+}
+"""
+
+
+def test_never_block(work):
+    """A send to a peer that cannot take the message fails after a bounded wait
+    instead of blocking the node: the API call returns, the node stops."""
+    design = os.path.join(work, "never-block.moped")
+    directory = os.path.join(work, "never-block")
+    with open(design, "w") as f:
+        f.write(NEVER_BLOCK_DESIGN)
+    r = export(design, directory)
+    check("never block: export", r.returncode == 0, r.stdout + r.stderr)
+    replace_body(os.path.join(directory, "src", "producer.c"),
+                 "producer_api_produce (producer_state_t *self)",
+                 "    uint64_t sent = 0;\n"
+                 "    while (sent < 5000 && producer_send_task (self->engine, NULL) == 0)\n"
+                 "        sent++;\n"
+                 "    return errno == EAGAIN? sent: 0;")
+    with open(os.path.join(directory, "tests", "test_never_block.c"), "w") as f:
+        f.write(NEVER_BLOCK_TEST)
+    with open(os.path.join(directory, "tests", "meson.build"), "a") as f:
+        f.write("test('never-block', executable('test_never_block', 'test_never_block.c', "
+                "link_with: skeleton, kwargs: common), timeout: 30)\n")
+    r = run(["meson", "setup", "build"], cwd=directory)
+    r = run(["ninja", "-C", "build"], cwd=directory, timeout=600)
+    check("never block: builds", r.returncode == 0, tail(r.stdout + r.stderr))
+    r = run(["meson", "test", "-C", "build", "--print-errorlogs", "never-block"], cwd=directory, timeout=120)
+    check("never block: a full queue fails the send with EAGAIN instead of blocking the node",
+          r.returncode == 0, tail(r.stdout))
 
 
 TIMER_TEST = r"""
@@ -806,7 +873,7 @@ def test_reexport(work):
 
 def main():
     work = tempfile.mkdtemp(prefix="moped-export-c-")
-    tests = [test_broken, test_user_tests, test_timers, test_examples, test_standalone, test_reexport, test_property]
+    tests = [test_broken, test_user_tests, test_timers, test_never_block, test_examples, test_standalone, test_reexport, test_property]
     try:
         for test in tests:
             start = time.monotonic()
