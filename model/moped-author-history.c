@@ -396,6 +396,7 @@ take_back (MopedAuthorHistory *self,
            GPtrArray          *notes)
 {
   Entry *entry;
+  GHashTable *added;
 
   if (from->len == 0)
     return FALSE;
@@ -404,11 +405,25 @@ take_back (MopedAuthorHistory *self,
   g_free (self->busy_label);
   self->busy_label = g_strdup (entry->label);
 
+  /* Properties of elements this step added are not set back one by one: the element
+   * goes as a whole, or stays whole when it holds someone else's work (a link with
+   * its ends cleared would not even be a valid design). */
+  added = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < entry->ops->len; i++)
+    {
+      const MopedOp *op = g_ptr_array_index (entry->ops, i);
+
+      if (op->type == MOPED_OP_ADD)
+        g_hash_table_add (added, op->id);
+    }
+
   moped_design_begin (design, entry->label);
   for (guint i = entry->ops->len; i > 0; i--)
     {
       const MopedOp *op = g_ptr_array_index (entry->ops, i - 1);
 
+      if (op->type == MOPED_OP_SET && g_hash_table_contains (added, op->id))
+        continue;
       switch (op->type)
         {
         case MOPED_OP_ADD:
@@ -428,6 +443,7 @@ take_back (MopedAuthorHistory *self,
         }
     }
   moped_design_end (design);
+  g_hash_table_unref (added);
 
   self->busy = BUSY_NONE;
   entry_free (entry);

@@ -33,6 +33,7 @@ typedef struct
   guint         index;      /* INSERT/DETACH: place within its kind; MOVE: old place */
   guint         new_index;  /* MOVE */
   MopedProp     prop;       /* SET */
+  const MopedPropSpec *spec;/* SET: kept here, as the element may be freed first */
   MopedValue    old_value;  /* SET */
   MopedValue    new_value;  /* SET */
 } Op;
@@ -106,7 +107,7 @@ static guint signals[N_SIGNALS];
 static const MopedPropSpec *
 op_spec (const Op *op)
 {
-  return _moped_element_get_spec (op->element, op->prop, NULL);
+  return op->spec;
 }
 
 /* Whether the op, in its current state, owns a detached element. */
@@ -1070,6 +1071,7 @@ set_checked (MopedDesign    *self,
 
   op.element = element;
   op.prop = prop;
+  op.spec = spec;
   op.old_value = _moped_value_copy (spec, element->values[slot]);
   op.new_value = _moped_value_copy (spec, value);
   record (self, &op, spec->label);

@@ -369,6 +369,25 @@ moped_design_describe_subtree (MopedDesign  *design,
 
 /* ---- applying ---------------------------------------------------------------- */
 
+/* A reference to an element that is gone says so in the words of a conflict. */
+static gboolean
+check_ref (MopedDesign   *design,
+           MopedKind      kind,
+           MopedProp      prop,
+           const char    *text,
+           GError       **error)
+{
+  const MopedPropSpec *spec = moped_schema_get_prop (kind, prop);
+  g_autofree char *what = NULL;
+
+  if (spec == NULL || spec->type != MOPED_VALUE_REF || text == NULL || *text == '\0' ||
+      moped_design_lookup (design, text) != NULL)
+    return TRUE;
+  what = g_utf8_strdown (spec->label, -1);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "its %s “%s” was removed", what, text);
+  return FALSE;
+}
+
 static gboolean
 apply_add (MopedDesign   *design,
            const MopedOp *op,
@@ -394,6 +413,9 @@ apply_add (MopedDesign   *design,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "the id “%s” is taken or not valid", op->id);
       return FALSE;
     }
+  for (guint p = 0; op->values != NULL && p < MOPED_N_PROPS; p++)
+    if (!check_ref (design, op->kind, (MopedProp) p, op->values[p], error))
+      return FALSE;
   element = moped_design_add (design, parent, op->kind,
                               (int) index_after (design, parent, op->kind, op->after, NULL), op->id);
   for (guint p = 0; op->values != NULL && p < MOPED_N_PROPS; p++)
@@ -434,6 +456,8 @@ moped_design_apply_op (MopedDesign   *design,
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "“%s” was removed", op->id);
           return FALSE;
         }
+      if (!check_ref (design, moped_element_get_kind (element), op->prop, op->value, error))
+        return FALSE;
       return moped_design_set_from_text (design, element, op->prop, op->value ? op->value : "", error);
     case MOPED_OP_ADD:
     default:

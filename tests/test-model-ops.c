@@ -219,6 +219,32 @@ test_revert_is_exact (void)
   peer_clear (&pa);
 }
 
+/* A step that changes an element and then removes it can be dropped: its set must not
+ * look at the element the removal freed. */
+static void
+test_set_then_remove_freed (void)
+{
+  g_autoptr(MopedDesign) a = moped_design_new ();
+  Peer pa = { 0 };
+  MopedElement *n1;
+
+  peer_init (&pa, a, "aa");
+  for (int i = 0; i < 50; i++)
+    {
+      n1 = moped_design_add (a, moped_design_get_root (a), MOPED_KIND_NODE, -1, NULL);
+      moped_design_begin (a, "Set and remove");
+      moped_design_set_string (a, n1, MOPED_PROP_DESCRIPTION, "going");
+      moped_design_set_double (a, n1, MOPED_PROP_X, 5);
+      moped_design_remove (a, n1);
+      moped_design_end (a);
+      /* Freeing keeps the effects: the detached element goes, the sets after it. */
+      g_ptr_array_set_free_func (pa.txns, (GDestroyNotify) moped_txn_free);
+      g_ptr_array_set_size (pa.txns, 0);
+    }
+  g_assert_cmpuint (moped_test_count (a, MOPED_KIND_NODE), ==, 0);
+  peer_clear (&pa);
+}
+
 static void
 test_apply_refuses_whole (void)
 {
@@ -351,6 +377,7 @@ main (int   argc,
   g_test_add_func ("/ops/ids-and-names-per-peer", test_ids_and_names_per_peer);
   g_test_add_func ("/ops/revert-is-exact", test_revert_is_exact);
   g_test_add_func ("/ops/apply-refuses-whole", test_apply_refuses_whole);
+  g_test_add_func ("/ops/set-then-remove-freed", test_set_then_remove_freed);
   g_test_add_func ("/ops/per-author-undo", test_per_author_undo);
   g_test_add_func ("/ops/undo-own-removal", test_undo_own_removal);
   return g_test_run ();
