@@ -225,6 +225,19 @@ def test_conflicts():
     b_author = b.seen[-1].split()[1].split("=")[1]
     everyone = [host, a, b]
 
+    # Presence: pointer, selection and the field being edited reach the others, with who.
+    a.send("presence pointer=10,20 selection=client field=client/name")
+    seen_b = b.expect("presence ", 10)
+    seen_h = host.expect("presence ", 10)
+    check("presence reaches the other guest and the host, named by key",
+          seen_b == "presence %s pointer=10,20 selection=client field=client/name" % a_author and
+          seen_h == seen_b, "%s | %s" % (seen_b, seen_h))
+    a.send("roster")
+    roster = a.expect("roster ", 10)
+    check("the roster lists everyone with access and colour",
+          roster and roster.count("editor") == 3 and a_author in roster and b_author in roster and "#" in roster,
+          str(roster))
+
     # 1. Same property set by two at once: the later in host order wins everywhere.
     a.send("addnode")
     node = a.expect("added ").split()[1]
