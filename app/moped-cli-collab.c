@@ -140,7 +140,7 @@ moped_cli_join (int    argc,
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &links, NULL, "INVITE" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("INVITE — follow a shared design and keep it in a file");
+  g_autoptr(GOptionContext) context = g_option_context_new ("[INVITE] — follow a shared design and keep it in a file");
   g_autoptr(GError) error = NULL;
   g_autoptr(MopedSession) session = NULL;
   MopedKeyPair keys;
@@ -148,21 +148,24 @@ moped_cli_join (int    argc,
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_summary (context,
     "Joins the design an invite (moped://HOST:PORT/?key=…&token=…) points at and saves\n"
-    "every change to FILE. Prints “joined”, “notice …” and “failed …” lines; reads\n"
-    "commands on standard input (status, roster, save, undo, redo, quit).");
+    "every change to FILE, with a journal beside it (FILE.journal): run again with the\n"
+    "same FILE, with or without the invite, to come back with everything it showed.\n"
+    "Prints “joined”, “notice …” and “failed …” lines; reads commands on standard\n"
+    "input (status, roster, save, undo, redo, quit).");
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       fprintf (stderr, "moped join: %s\n", error->message);
       return MOPED_EXIT_USAGE;
     }
-  if (links == NULL || links[0] == NULL || links[1] != NULL || output == NULL)
+  if ((links != NULL && links[0] != NULL && links[1] != NULL) || output == NULL)
     {
-      fprintf (stderr, "moped join: give one invite and -o FILE (moped join --help)\n");
+      fprintf (stderr, "moped join: give an invite and -o FILE (moped join --help)\n");
       return MOPED_EXIT_USAGE;
     }
   if (!load_keys ("join", key_dir, &keys))
     return MOPED_EXIT_USAGE;
-  session = moped_session_join (links[0], code, &keys, name, (guint) MAX (timeout, 1) * 1000, &error);
+  session = moped_collab_peer_join (links ? links[0] : NULL, code, &keys, name, (guint) MAX (timeout, 1) * 1000,
+                                    output, &error);
   if (session == NULL)
     {
       fprintf (stderr, "moped join: %s\n", error->message);

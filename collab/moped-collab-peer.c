@@ -270,6 +270,50 @@ moped_collab_peer_new (MopedSession *session,
   return self;
 }
 
+MopedSession *
+moped_collab_peer_join (const char         *link,
+                        const char         *code,
+                        const MopedKeyPair *keys,
+                        const char         *name,
+                        guint               timeout_ms,
+                        const char         *save_path,
+                        GError            **error)
+{
+  g_autofree char *journal = g_strconcat (save_path, ".journal", NULL);
+  MopedSession *session;
+
+  if (g_file_test (journal, G_FILE_TEST_EXISTS))
+    {
+      session = moped_session_resume (journal, keys, name, timeout_ms, error);
+      if (session != NULL && link != NULL)
+        {
+          g_autoptr(MopedInvite) given = moped_invite_parse (link, error);
+          g_autoptr(MopedInvite) kept = moped_invite_parse (moped_session_get_host_link (session), NULL);
+
+          if (given == NULL || kept == NULL || g_strcmp0 (given->key_z85, kept->key_z85) != 0)
+            {
+              if (given != NULL)
+                g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                             "%s belongs to another shared design (its journal is %s)", save_path, journal);
+              moped_session_close (session);
+              g_object_unref (session);
+              return NULL;
+            }
+        }
+      return session;
+    }
+  if (link == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no invite given and no journal %s to come back from",
+                   journal);
+      return NULL;
+    }
+  session = moped_session_join (link, code, keys, name, timeout_ms, error);
+  if (session != NULL && !moped_session_set_journal (session, journal, error))
+    g_clear_object (&session);
+  return session;
+}
+
 int
 moped_collab_peer_get_status (MopedCollabPeer *self)
 {

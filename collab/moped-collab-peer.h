@@ -18,6 +18,17 @@ G_BEGIN_DECLS
 
 typedef struct _MopedCollabPeer MopedCollabPeer;
 
+/* Join through @link and keep @save_path with its journal (@save_path.journal); or,
+ * when that journal exists, come back from it (@link may then be NULL, or must name
+ * the same host). */
+MopedSession    *moped_collab_peer_join    (const char         *link,
+                                            const char         *code,
+                                            const MopedKeyPair *keys,
+                                            const char         *name,
+                                            guint               timeout_ms,
+                                            const char         *save_path,
+                                            GError            **error);
+
 /* @save_path: where the design is kept (may be NULL). Runs in the default main
  * context; @loop quits when the session ends. */
 MopedCollabPeer *moped_collab_peer_new     (MopedSession    *session,

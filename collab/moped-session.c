@@ -7,7 +7,10 @@
  */
 #define G_LOG_DOMAIN "moped-collab"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <czmq.h>
 #include <glib-unix.h>
@@ -133,6 +136,13 @@ struct _MopedSession
   char               *roster;
   char               *presence_out;
   gint64              host_heard_us;
+  char               *host_link;      /* without a token: where to come back to */
+  guint64             resume_seq;     /* HELLO asks to catch up from here (0: new) */
+
+  /* journal (every peer that has one): append-only, one record per line */
+  int                 journal_fd;
+  char               *journal_path;
+  guint               journal_records;
 };
 
 G_DEFINE_FINAL_TYPE (MopedSession, moped_session, G_TYPE_OBJECT)
@@ -190,6 +200,80 @@ fail (MopedSession *self,
     return;
   moped_session_close (self);
   g_signal_emit (self, signals[FAILED], 0, message);
+}
+
+/* ---- journal ---------------------------------------------------------------------
+ *
+ * Records, fields separated by tabs and escaped like ops:
+ *   H link            the host to come back to (no token)
+ *   B seq snapshot    the confirmed design at seq
+ *   T seq author lseq label ops   a confirmed transaction
+ *   P lseq label ops  an own edit sent but not yet confirmed
+ *   D lseq            that edit was refused or had nothing left to do
+ * Each record is one write(2): a killed process loses nothing it had shown. */
+
+static void
+journal_write (MopedSession *self,
+               const char   *kind,
+               ...) G_GNUC_NULL_TERMINATED;
+
+static void
+journal_write (MopedSession *self,
+               const char   *kind,
+               ...)
+{
+  GString *line;
+  va_list args;
+
+  if (self->journal_fd < 0)
+    return;
+  line = g_string_new (kind);
+  va_start (args, kind);
+  for (const char *f = va_arg (args, const char *); f != NULL; f = va_arg (args, const char *))
+    {
+      g_autofree char *escaped = g_strescape (f, NULL);
+
+      g_string_append_c (line, '\t');
+      g_string_append (line, escaped);
+    }
+  va_end (args);
+  g_string_append_c (line, '\n');
+  if (write (self->journal_fd, line->str, line->len) != (gssize) line->len)
+    g_warning ("%s: cannot write the journal: %s", self->journal_path, g_strerror (errno));
+  self->journal_records++;
+  g_string_free (line, TRUE);
+}
+
+static void
+journal_base (MopedSession *self)
+{
+  g_autofree char *snapshot = moped_file_to_data (self->design, NULL);
+  g_autofree char *seq = g_strdup_printf ("%" G_GUINT64_FORMAT, self->seq);
+
+  if (self->host_link != NULL)
+    journal_write (self, "H", self->host_link, NULL);
+  journal_write (self, "B", seq, snapshot, NULL);
+}
+
+/* Start the journal afresh with the confirmed design (nothing may be pending). */
+static void
+journal_compact (MopedSession *self)
+{
+  g_autofree char *tmp = g_strconcat (self->journal_path, ".new", NULL);
+  int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+
+  if (fd < 0)
+    {
+      g_warning ("%s: cannot write the journal: %s", tmp, g_strerror (errno));
+      return;
+    }
+  if (self->journal_fd >= 0)
+    close (self->journal_fd);
+  self->journal_fd = fd;
+  self->journal_records = 0;
+  journal_base (self);
+  if (rename (tmp, self->journal_path) != 0)
+    g_warning ("%s: %s", self->journal_path, g_strerror (errno));
 }
 
 /* ---- sending ------------------------------------------------------------------- */
@@ -337,6 +421,11 @@ design_commit_cb (MopedDesign *design,
           p->ops = moped_ops_from_text (p->text, NULL);
           p->txn = txn;
           g_ptr_array_add (self->pending, p);
+          {
+            g_autofree char *lseq = g_strdup_printf ("%" G_GUINT64_FORMAT, p->lseq);
+
+            journal_write (self, "P", lseq, p->label, p->text, NULL);
+          }
           submit (self, p);
         }
       break;
@@ -528,7 +617,9 @@ host_hello (MopedSession *self,
   MopedAccess access = MOPED_ACCESS_VIEWER;
   const char *why = admit (self, key, token, &access);
   g_autofree char *author = moped_key_to_author (key);
-  guint64 last_seq = last ? g_ascii_strtoull (last, NULL, 10) : 0;
+  /* "new", or the sequence a returning peer has: it catches up from the log. */
+  gboolean returning = last != NULL && g_ascii_isdigit (last[0]);
+  guint64 last_seq = returning ? g_ascii_strtoull (last, NULL, 10) : 0;
   Peer *peer;
 
   if (why != NULL)
@@ -568,7 +659,7 @@ host_hello (MopedSession *self,
     g_autofree char *seq = g_strdup_printf ("%" G_GUINT64_FORMAT, self->seq);
     const char *access_name = access == MOPED_ACCESS_EDITOR ? "editor" : "viewer";
 
-    if (last_seq > 0 && last_seq <= self->seq)
+    if (returning && last_seq <= self->seq)
       {
         /* A returning guest catches up from the log: its pending edits replay on top. */
         g_autofree char *base = g_strdup_printf ("%" G_GUINT64_FORMAT, last_seq);
@@ -878,6 +969,9 @@ guest_txn (MopedSession *self,
   g_free (self->last_author);
   self->last_author = g_strdup (author);
   moped_author_history_note_authors (self->history, author, ops);
+  journal_write (self, "T", seq_text, author, lseq_text, label ? label : "", text, NULL);
+  if (self->journal_records > 4000 && self->pending->len == 0)
+    journal_compact (self);
 
   /* Own edit confirmed as it was applied here: nothing to redo. */
   if (own && first != NULL && first->lseq == lseq && first->txn != NULL)
@@ -924,6 +1018,7 @@ guest_drop_pending (MopedSession *self,
 
       if (p->lseq != lseq)
         continue;
+      journal_write (self, "D", lseq_text, NULL);
       if (refused)
         message = g_strdup_printf ("Your edit “%s” was not accepted: %s", p->label, reason ? reason : "");
       revert_pending (self);
@@ -948,9 +1043,12 @@ guest_welcome (MopedSession *self,
 
   if (self->joined)
     {
-      /* A reconnection: the host sends what we missed next; resend what is pending. */
+      /* A returning peer: the host sends what we missed next; resend what is pending
+       * (the host counts each edit once). */
+      g_clear_handle_id (&self->timeout_source, g_source_remove);
       for (guint i = 0; i < self->pending->len; i++)
         submit (self, g_ptr_array_index (self->pending, i));
+      g_signal_emit (self, signals[JOINED], 0);
       return;
     }
   if (snapshot == NULL || g_strcmp0 (author, self->author) != 0)
@@ -971,6 +1069,8 @@ guest_welcome (MopedSession *self,
   self->access = g_strcmp0 (access, "editor") == 0 ? MOPED_ACCESS_EDITOR : MOPED_ACCESS_VIEWER;
   share_design (self);
   self->joined = TRUE;
+  if (self->journal_path != NULL)
+    journal_compact (self);
   g_clear_handle_id (&self->timeout_source, g_source_remove);
   g_signal_emit (self, signals[JOINED], 0);
 }
@@ -1152,6 +1252,10 @@ moped_session_finalize (GObject *object)
   g_free (self->last_author);
   g_free (self->roster);
   g_free (self->presence_out);
+  g_free (self->host_link);
+  g_free (self->journal_path);
+  if (self->journal_fd >= 0)
+    close (self->journal_fd);
   G_OBJECT_CLASS (moped_session_parent_class)->finalize (object);
 }
 
@@ -1187,6 +1291,7 @@ moped_session_init (MopedSession *self)
   self->all_failures = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->last_lseq = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->log = g_ptr_array_new_with_free_func (log_entry_free);
+  self->journal_fd = -1;
 }
 
 static void
@@ -1326,6 +1431,246 @@ moped_session_get_address_link (MopedSession *self)
   return moped_invite_to_link (&invite);
 }
 
+static char *
+moped_session_link_without_token (const MopedInvite *invite)
+{
+  MopedInvite bare = *invite;
+
+  bare.token = NULL;
+  return moped_invite_to_link (&bare);
+}
+
+static gboolean
+connect_guest (MopedSession      *self,
+               const MopedInvite *invite,
+               GError           **error)
+{
+  g_autofree char *endpoint = moped_invite_get_endpoint (invite);
+
+  self->sock = zsock_new (ZMQ_DEALER);
+  zsock_set_curve_serverkey (self->sock, invite->key_z85);
+  zsock_set_curve_secretkey (self->sock, self->keys.secret_z85);
+  zsock_set_curve_publickey (self->sock, self->keys.public_z85);
+  zsock_set_maxmsgsize (self->sock, MAX_MESSAGE_BYTES);
+  zsock_set_linger (self->sock, 0);
+  zsock_set_reconnect_ivl (self->sock, 100);
+  if (zsock_connect (self->sock, "%s", endpoint) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "cannot connect to %s: %s", endpoint,
+                   zmq_strerror (zmq_errno ()));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+moped_session_set_journal (MopedSession *self,
+                           const char   *path,
+                           GError      **error)
+{
+  g_return_val_if_fail (MOPED_IS_SESSION (self), FALSE);
+
+  g_free (self->journal_path);
+  self->journal_path = g_strdup (path);
+  /* A guest's journal starts with the design the host welcomes it with. */
+  if (self->design == NULL)
+    return TRUE;
+  if (self->journal_fd < 0)
+    {
+      self->journal_fd = open (path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+      if (self->journal_fd < 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s: %s", path, g_strerror (saved));
+          return FALSE;
+        }
+    }
+  if (self->pending->len == 0)
+    journal_compact (self);
+  return TRUE;
+}
+
+static void
+set_str (char      **where,
+         const char *value)
+{
+  g_free (*where);
+  *where = g_strdup (value);
+}
+
+typedef struct
+{
+  guint64   lseq;
+  char     *label;
+  char     *text;
+} JournalEdit;
+
+static void
+journal_edit_free (gpointer data)
+{
+  JournalEdit *e = data;
+
+  g_free (e->label);
+  g_free (e->text);
+  g_free (e);
+}
+
+/* Rebuild what the journal at @path says this peer had shown. */
+static gboolean
+replay_journal (MopedSession *self,
+                const char   *path,
+                GError      **error)
+{
+  g_autofree char *data = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GPtrArray) base = NULL;       /* fields of the last B */
+  g_autoptr(GPtrArray) confirmed = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autoptr(GPtrArray) edits = g_ptr_array_new_with_free_func (journal_edit_free);
+  g_autofree char *link = NULL;
+  guint64 max_lseq = 0;
+
+  if (!g_file_get_contents (path, &data, NULL, error))
+    return FALSE;
+  lines = g_strsplit (data, "\n", -1);
+  for (guint l = 0; lines[l] != NULL; l++)
+    {
+      g_auto(GStrv) f = g_strsplit (lines[l], "\t", -1);
+      guint n = g_strv_length (f);
+
+      for (guint i = 1; i < n; i++)
+        {
+          char *plain = g_strcompress (f[i]);
+
+          g_free (f[i]);
+          f[i] = plain;
+        }
+      if (n == 2 && g_str_equal (f[0], "H"))
+        set_str (&link, f[1]);
+      else if (n == 3 && g_str_equal (f[0], "B"))
+        {
+          g_clear_pointer (&base, g_ptr_array_unref);
+          base = g_ptr_array_new_with_free_func (g_free);
+          g_ptr_array_add (base, g_strdup (f[1]));
+          g_ptr_array_add (base, g_strdup (f[2]));
+          g_ptr_array_set_size (confirmed, 0);
+          g_ptr_array_set_size (edits, 0);
+        }
+      else if (n == 6 && g_str_equal (f[0], "T"))
+        {
+          guint64 lseq = g_ascii_strtoull (f[3], NULL, 10);
+
+          if (g_str_equal (f[2], self->author))
+            {
+              max_lseq = MAX (max_lseq, lseq);
+              for (guint i = 0; i < edits->len; i++)
+                if (((JournalEdit *) g_ptr_array_index (edits, i))->lseq == lseq)
+                  g_ptr_array_remove_index (edits, i--);
+            }
+          g_ptr_array_add (confirmed, g_steal_pointer (&f));
+        }
+      else if (n == 4 && g_str_equal (f[0], "P"))
+        {
+          JournalEdit *e = g_new0 (JournalEdit, 1);
+
+          e->lseq = g_ascii_strtoull (f[1], NULL, 10);
+          e->label = g_strdup (f[2]);
+          e->text = g_strdup (f[3]);
+          max_lseq = MAX (max_lseq, e->lseq);
+          g_ptr_array_add (edits, e);
+        }
+      else if (n == 2 && g_str_equal (f[0], "D"))
+        {
+          guint64 lseq = g_ascii_strtoull (f[1], NULL, 10);
+
+          for (guint i = 0; i < edits->len; i++)
+            if (((JournalEdit *) g_ptr_array_index (edits, i))->lseq == lseq)
+              g_ptr_array_remove_index (edits, i--);
+        }
+      /* Anything else (a record cut short by a crash) is skipped. */
+    }
+  if (base == NULL || link == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: not a Moped journal", path);
+      return FALSE;
+    }
+
+  self->host_link = g_steal_pointer (&link);
+  self->design = moped_file_load_data (g_ptr_array_index (base, 1), -1, path, error);
+  if (self->design == NULL)
+    return FALSE;
+  self->seq = g_ascii_strtoull (g_ptr_array_index (base, 0), NULL, 10);
+  share_design (self);
+  self->joined = TRUE;
+  self->next_lseq = max_lseq;
+
+  self->applying = APPLY_CONFIRMED;
+  for (guint i = 0; i < confirmed->len; i++)
+    {
+      char **f = g_ptr_array_index (confirmed, i);
+      guint64 seq = g_ascii_strtoull (f[1], NULL, 10);
+      g_autoptr(GPtrArray) ops = NULL;
+
+      if (seq != self->seq + 1)
+        continue;
+      ops = moped_ops_from_text (f[5], error);
+      if (ops == NULL || !moped_design_apply_ops (self->design, f[4], ops, error))
+        {
+          self->applying = APPLY_LOCAL;
+          return FALSE;
+        }
+      self->seq = seq;
+      set_str (&self->last_author, f[2]);
+      moped_author_history_note_authors (self->history, f[2], ops);
+    }
+  self->applying = APPLY_LOCAL;
+  for (guint i = 0; i < edits->len; i++)
+    {
+      JournalEdit *e = g_ptr_array_index (edits, i);
+      Pending *p = g_new0 (Pending, 1);
+
+      p->lseq = e->lseq;
+      p->label = g_strdup (e->label);
+      p->text = g_strdup (e->text);
+      p->ops = moped_ops_from_text (p->text, NULL);
+      if (p->ops == NULL)
+        {
+          pending_free (p);
+          continue;
+        }
+      g_ptr_array_add (self->pending, p);
+    }
+  replay_pending (self);
+  moped_design_set_unmodified (self->design);
+  return TRUE;
+}
+
+MopedSession *
+moped_session_resume (const char         *journal_path,
+                      const MopedKeyPair *keys,
+                      const char         *name,
+                      guint               timeout_ms,
+                      GError            **error)
+{
+  g_autoptr(MopedSession) self = g_object_new (MOPED_TYPE_SESSION, NULL);
+  g_autoptr(MopedInvite) invite = NULL;
+  g_autofree char *seq = NULL;
+
+  set_identity (self, keys, name);
+  if (!replay_journal (self, journal_path, error))
+    return NULL;
+  invite = moped_invite_parse (self->host_link, error);
+  if (invite == NULL || !connect_guest (self, invite, error))
+    return NULL;
+  self->journal_fd = open (journal_path, O_WRONLY | O_APPEND | O_CLOEXEC);
+  self->journal_path = g_strdup (journal_path);
+  seq = g_strdup_printf ("%" G_GUINT64_FORMAT, self->seq);
+  send_strings (self, NULL, "HELLO", self->name, "", seq, NULL);
+  self->timeout_source = g_timeout_add (timeout_ms ? timeout_ms : 10000, join_timeout_cb, self);
+  watch (self);
+  return g_steal_pointer (&self);
+}
+
 MopedSession *
 moped_session_join (const char         *link,
                     const char         *code,
@@ -1336,7 +1681,6 @@ moped_session_join (const char         *link,
 {
   g_autoptr(MopedSession) self = NULL;
   g_autoptr(MopedInvite) invite = moped_invite_parse (link, error);
-  g_autofree char *endpoint = NULL;
 
   if (invite == NULL)
     return NULL;
@@ -1346,22 +1690,11 @@ moped_session_join (const char         *link,
     }
   self = g_object_new (MOPED_TYPE_SESSION, NULL);
   set_identity (self, keys, name);
-  self->sock = zsock_new (ZMQ_DEALER);
-  zsock_set_curve_serverkey (self->sock, invite->key_z85);
-  zsock_set_curve_secretkey (self->sock, keys->secret_z85);
-  zsock_set_curve_publickey (self->sock, keys->public_z85);
-  zsock_set_maxmsgsize (self->sock, MAX_MESSAGE_BYTES);
-  zsock_set_linger (self->sock, 0);
-  zsock_set_reconnect_ivl (self->sock, 100);
-  endpoint = moped_invite_get_endpoint (invite);
-  if (zsock_connect (self->sock, "%s", endpoint) != 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "cannot connect to %s: %s", endpoint,
-                   zmq_strerror (zmq_errno ()));
-      return NULL;
-    }
+  if (!connect_guest (self, invite, error))
+    return NULL;
+  self->host_link = moped_session_link_without_token (invite);
   send_strings (self, NULL, "HELLO", self->name, code && *code ? code : invite->token ? invite->token : "",
-                "0", NULL);
+                "new", NULL);
   self->timeout_source = g_timeout_add (timeout_ms ? timeout_ms : 10000, join_timeout_cb, self);
   watch (self);
   return g_steal_pointer (&self);
@@ -1400,6 +1733,13 @@ moped_session_get_seq (MopedSession *self)
 {
   g_return_val_if_fail (MOPED_IS_SESSION (self), 0);
   return self->seq;
+}
+
+const char *
+moped_session_get_host_link (MopedSession *self)
+{
+  g_return_val_if_fail (MOPED_IS_SESSION (self), NULL);
+  return self->host_link;
 }
 
 const char *

@@ -73,6 +73,20 @@ MopedSession *moped_session_join          (const char          *link,
                                            guint                timeout_ms,
                                            GError             **error);
 
+/* Keep a journal at @path (created 0600): every confirmed transaction and every own
+ * edit not yet confirmed, so a peer that is killed comes back with all it showed. */
+gboolean      moped_session_set_journal   (MopedSession        *self,
+                                           const char          *path,
+                                           GError             **error);
+/* Come back from the journal at @path: the design as it was shown (own unconfirmed
+ * edits included), then reconnect to its host, catch up and resend what is pending.
+ * "joined" follows when the host answers. */
+MopedSession *moped_session_resume        (const char          *journal_path,
+                                           const MopedKeyPair  *keys,
+                                           const char          *name,
+                                           guint                timeout_ms,
+                                           GError             **error);
+
 gboolean      moped_session_is_host       (MopedSession        *self);
 MopedDesign  *moped_session_get_design    (MopedSession        *self);
 const char   *moped_session_get_author    (MopedSession        *self);
@@ -80,6 +94,8 @@ MopedAccess   moped_session_get_access    (MopedSession        *self);
 /* Confirmed transactions so far, and own edits not yet confirmed. */
 guint64       moped_session_get_seq       (MopedSession        *self);
 guint         moped_session_get_n_pending (MopedSession        *self);
+/* The host's link without a token (guests). */
+const char   *moped_session_get_host_link (MopedSession        *self);
 /* Who made the latest confirmed transaction (NULL before the first). */
 const char   *moped_session_get_last_author (MopedSession      *self);
 /* Lines "author<TAB>name<TAB>editor|viewer<TAB>#rrggbb", the host first. */

@@ -327,7 +327,8 @@ main (int    argc,
       output = g_strdup (rest[1]);
     }
   else
-    session = moped_session_join (rest[1], NULL, &keys, "guest", 10000, &error);
+    session = moped_collab_peer_join (g_str_equal (rest[1], "-") ? NULL : rest[1], NULL, &keys, "guest", 10000,
+                                      output, &error);
   if (session == NULL)
     {
       fprintf (stderr, "%s\n", error->message);

@@ -335,19 +335,27 @@ def test_conflicts():
 
 
 class Proxy:
-    """A TCP proxy of the test's own on 127.0.0.1 that records every byte it forwards."""
+    """A TCP proxy of the test's own on 127.0.0.1: records every byte it forwards, and can
+    hold traffic (a stall or partition), drop every connection (a reset) or add delay."""
 
     def __init__(self, target_port):
         self.target = target_port
         self.server = socket.socket()
         self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.server.bind(("127.0.0.1", 0))
-        self.server.listen(8)
+        self.server.listen(16)
         self.port = self.server.getsockname()[1]
         self.captured = bytearray()
         self.lock = threading.Lock()
         self.stopped = False
+        self.paused = False
+        self.held = []
+        self.conns = []
+        self.delay = None    # (mean, spread) seconds
         threading.Thread(target=self._accept, daemon=True).start()
+
+    def link(self, link, port):
+        return link.replace(":%d/" % port, ":%d/" % self.port)
 
     def _accept(self):
         while not self.stopped:
@@ -355,7 +363,13 @@ class Proxy:
                 client, _ = self.server.accept()
             except OSError:
                 return
-            upstream = socket.create_connection(("127.0.0.1", self.target))
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target))
+            except OSError:
+                client.close()
+                continue
+            with self.lock:
+                self.conns += [client, upstream]
             for src, dst in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(src, dst), daemon=True).start()
 
@@ -366,21 +380,53 @@ class Proxy:
             except OSError:
                 data = b""
             if not data:
-                for s in (src, dst):
+                for sock in (src, dst):
                     try:
-                        s.shutdown(socket.SHUT_RDWR)
+                        sock.shutdown(socket.SHUT_RDWR)
                     except OSError:
                         pass
                 return
+            if self.delay:
+                time.sleep(max(0.0, random.uniform(self.delay[0] - self.delay[1], self.delay[0] + self.delay[1])))
             with self.lock:
                 self.captured += data
+                if self.paused:
+                    self.held.append((dst, data))
+                    continue
             try:
                 dst.sendall(data)
             except OSError:
                 return
 
+    def pause(self):
+        with self.lock:
+            self.paused = True
+
+    def resume(self):
+        with self.lock:
+            self.paused = False
+            held, self.held = self.held, []
+        for dst, data in held:
+            try:
+                dst.sendall(data)
+            except OSError:
+                pass
+
+    def reset(self):
+        """Every connection goes, and whatever was held with it."""
+        with self.lock:
+            conns, self.conns = self.conns, []
+            self.held = []
+        for sock in conns:
+            try:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                sock.close()
+            except OSError:
+                pass
+
     def close(self):
         self.stopped = True
+        self.reset()
         self.server.close()
 
 
@@ -470,7 +516,7 @@ def test_security():
     # Nothing of the design crosses the wire in clear.
     proxy = Proxy(port)
     host.send("invite editor")
-    link = host.expect("invite ").split(" ", 1)[1].replace(":%d/" % port, ":%d/" % proxy.port)
+    link = proxy.link(host.expect("invite ").split(" ", 1)[1], port)
     g, gf, joined = start_guest(tmp, 8, link)
     check("a guest joins through the recording proxy", joined, "".join(g.err))
     g.send("addnode")
@@ -491,13 +537,69 @@ def test_security():
     shutil.rmtree(tmp, ignore_errors=True)
 
 
+def host_port(link):
+    return int(link.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)[1])
+
+
+def test_guest_killed():
+    """SIGKILL a guest whose edits never reached the host; restart it: nothing it showed is lost."""
+    tmp = fresh_dir()
+    host, design, links, _ = start_host(tmp, 2)
+    port = host_port(links[0])
+    proxy = Proxy(port)
+    a, fa, joined = start_guest(tmp, 0, proxy.link(links[0], port))
+    b, fb, _ = start_guest(tmp, 1, links[1])
+    check("killed guest: joins through the proxy", joined)
+    a.send("addnode")
+    first = a.expect("added ").split()[1]
+    quiesce(host, [a, b])
+    proxy.pause()
+    a.send("edit client shown-before-kill")
+    a.expect("stamp")
+    a.send("addnode")
+    second = a.expect("added ").split()[1]
+    a.send("remove " + first)
+    a.expect("removed")
+    st = a.status()
+    check("killed guest: three edits pending while the host cannot hear it", st and st["pending"] == "3", str(st))
+    a.p.send_signal(signal.SIGKILL)
+    a.p.wait()
+    proxy.reset()
+    proxy.resume()
+    check("killed guest: the host never got them", name_of(host, "client") != "shown-before-kill")
+    a2 = Proc([PEER, "join", "-", "-o", fa], os.path.join(tmp, "keys-guest0"))
+    joined = a2.expect("joined", 20)
+    check("killed guest: comes back from its journal", joined, "".join(a2.err))
+    check("killed guest: all quiet", quiesce(host, [a2, b]))
+    names = [name_of(p, "client") for p in (host, a2, b)]
+    check("killed guest: its rename reached everyone", names == ["shown-before-kill"] * 3, str(names))
+    check("killed guest: its add and removal too",
+          name_of(host, second) not in (None, "-") and name_of(b, first) == "-")
+    files = saved_bytes([(host, design), (a2, fa), (b, fb)])
+    check("killed guest: all files identical", all(f == files[0] for f in files))
+    # Restarted once more with nothing pending: the edits count once.
+    a2.p.send_signal(signal.SIGKILL)
+    a2.p.wait()
+    a3 = Proc([PEER, "join", "-", "-o", fa], os.path.join(tmp, "keys-guest0"))
+    check("killed guest: comes back again", a3.expect("joined", 20))
+    check("killed guest: quiet again", quiesce(host, [a3, b]))
+    files2 = saved_bytes([(host, design), (a3, fa), (b, fb)])
+    check("killed guest: a second return changes nothing", files2 == files, "")
+    for p in (host, a3, b):
+        p.quit()
+    proxy.close()
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main():
-    only = os.environ.get("MOPED_COLLAB_ONLY", "security,conflicts,convergence").split(",")
+    only = os.environ.get("MOPED_COLLAB_ONLY", "security,conflicts,killed,convergence").split(",")
     try:
         if "security" in only:
             test_security()
         if "conflicts" in only:
             test_conflicts()
+        if "killed" in only:
+            test_guest_killed()
         for seed in (SEEDS if "convergence" in only else []):
             print("# convergence seed %d (MOPED_COLLAB_SEEDS=%d to repeat)" % (seed, seed), flush=True)
             test_convergence(seed)
