@@ -21,7 +21,9 @@
 #include "moped-schema.h"
 #include "moped-session.h"
 
-#define HEARTBEAT_MS        1000
+#define HEARTBEAT_MS        500
+#define HOST_SILENCE_US     (2 * G_USEC_PER_SEC)
+#define REHELLO_US          (G_USEC_PER_SEC / 2)
 #define PRESENCE_MS         50
 #define TOKEN_FAILS_PER_KEY 3      /* wrong tokens per key per minute */
 #define TOKEN_FAILS_GLOBAL  20     /* wrong tokens from everyone per minute */
@@ -136,6 +138,8 @@ struct _MopedSession
   char               *roster;
   char               *presence_out;
   gint64              host_heard_us;
+  gint64              rehello_us;     /* when we last said HELLO again */
+  guint               behind;         /* heartbeats in a row announcing more than we have */
   char               *host_link;      /* without a token: where to come back to */
   guint64             resume_seq;     /* HELLO asks to catch up from here (0: new) */
 
@@ -760,9 +764,14 @@ host_submit (MopedSession *self,
 
   if (text == NULL || lseq == 0)
     return;
-  /* A guest resubmits what it has not seen confirmed: each edit counts once. */
+  /* A guest resubmits what it has not seen confirmed: each edit counts once. What
+   * was applied reached it again from the log before this answer; what was refused
+   * or came to nothing may have been told on a connection that broke: say it is done. */
   if (last != NULL && lseq <= *last)
-    return;
+    {
+      send_strings (self, peer->routing_id, "DONE", lseq_text, NULL);
+      return;
+    }
   if (last == NULL)
     {
       last = g_new0 (guint64, 1);
@@ -851,7 +860,9 @@ host_message (MopedSession *self,
   peer = g_hash_table_lookup (self->peers, routing);
   if (peer == NULL || !g_str_equal (peer->key, key))
     {
-      send_strings (self, routing_id, "DENIED", "say HELLO first", NULL);
+      /* A connection the host does not know (a reconnection, or a host that took
+       * over): the guest says HELLO again and catches up. */
+      send_strings (self, routing_id, "WHO", NULL);
       return;
     }
   peer->last_heard_us = g_get_monotonic_time ();
@@ -936,6 +947,24 @@ replay_pending (MopedSession *self)
     }
 }
 
+/* Say HELLO again as a returning peer: the host catches us up from our sequence and
+ * we resend what is pending. Rate limited unless @now. */
+static void
+guest_rehello (MopedSession *self,
+               gboolean      now)
+{
+  gint64 t = g_get_monotonic_time ();
+  g_autofree char *seq = NULL;
+
+  if (!now && t - self->rehello_us < REHELLO_US)
+    return;
+  if (now && t - self->rehello_us < REHELLO_US / 5)
+    return;
+  self->rehello_us = t;
+  seq = g_strdup_printf ("%" G_GUINT64_FORMAT, self->seq);
+  send_strings (self, NULL, "HELLO", self->name, "", seq, NULL);
+}
+
 static void
 guest_txn (MopedSession *self,
            zmsg_t       *msg)
@@ -956,7 +985,8 @@ guest_txn (MopedSession *self,
     return;
   if (seq != self->seq + 1)
     {
-      fail (self, "lost track of the host's order: join again");
+      /* Something was lost on a connection that broke: catch up from the log. */
+      guest_rehello (self, TRUE);
       return;
     }
   ops = moped_ops_from_text (text, &error);
@@ -987,8 +1017,16 @@ guest_txn (MopedSession *self,
     }
 
   revert_pending (self);
-  if (own && first != NULL && first->lseq == lseq)
-    g_ptr_array_remove_index (self->pending, 0);
+  /* The host handles one author's edits in order: earlier ones it did not confirm
+   * were refused or came to nothing, on a connection that broke before it said so. */
+  while (own && self->pending->len > 0 && ((Pending *) g_ptr_array_index (self->pending, 0))->lseq <= lseq)
+    {
+      g_autofree char *dropped = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                                  ((Pending *) g_ptr_array_index (self->pending, 0))->lseq);
+
+      journal_write (self, "D", dropped, NULL);
+      g_ptr_array_remove_index (self->pending, 0);
+    }
   self->applying = APPLY_CONFIRMED;
   if (!moped_design_apply_ops (self->design, label ? label : "Edit", ops, &error))
     {
@@ -1097,6 +1135,21 @@ guest_message (MopedSession *self,
     return;
   else if (g_str_equal (command, "TXN"))
     guest_txn (self, msg);
+  else if (g_str_equal (command, "WHO"))
+    guest_rehello (self, FALSE);
+  else if (g_str_equal (command, "HEARTBEAT"))
+    {
+      g_autofree char *seq = zmsg_popstr (msg);
+
+      /* The host has more than reached us, twice in a row: something was lost. */
+      if (seq != NULL && g_ascii_strtoull (seq, NULL, 10) > self->seq)
+        {
+          if (++self->behind >= 2)
+            guest_rehello (self, FALSE);
+        }
+      else
+        self->behind = 0;
+    }
   else if (g_str_equal (command, "REFUSED"))
     guest_drop_pending (self, msg, TRUE);
   else if (g_str_equal (command, "DONE"))
@@ -1184,7 +1237,12 @@ heartbeat_cb (gpointer user_data)
         broadcast_roster (self);
     }
   else if (self->joined)
-    send_strings (self, NULL, "PING", NULL);
+    {
+      send_strings (self, NULL, "PING", NULL);
+      /* A silent host: the connection may be gone; HELLO again once it is back. */
+      if (now - self->host_heard_us > HOST_SILENCE_US)
+        guest_rehello (self, FALSE);
+    }
   return G_SOURCE_CONTINUE;
 }
 
@@ -1563,8 +1621,9 @@ replay_journal (MopedSession *self,
           if (g_str_equal (f[2], self->author))
             {
               max_lseq = MAX (max_lseq, lseq);
+              /* Earlier own edits the host did not confirm were refused. */
               for (guint i = 0; i < edits->len; i++)
-                if (((JournalEdit *) g_ptr_array_index (edits, i))->lseq == lseq)
+                if (((JournalEdit *) g_ptr_array_index (edits, i))->lseq <= lseq)
                   g_ptr_array_remove_index (edits, i--);
             }
           g_ptr_array_add (confirmed, g_steal_pointer (&f));

@@ -591,8 +591,54 @@ def test_guest_killed():
     shutil.rmtree(tmp, ignore_errors=True)
 
 
+def test_faults(seed):
+    """Random edits through proxies that delay, stall, reset and partition: all converge."""
+    tmp = fresh_dir()
+    count, think = "150", "40"
+    host, design, links, _ = start_host(tmp, 3, extra=("--seed", str(seed), "--count", count, "--think", think))
+    port = host_port(links[0])
+    proxies = [Proxy(port) for _ in links]
+    for p in proxies:
+        p.delay = (0.1, 0.05)
+    guests = []
+    for i, link in enumerate(links):
+        g, out, joined = start_guest(tmp, i, proxies[i].link(link, port),
+                                     ("--seed", str(seed + i + 1), "--count", count, "--think", think))
+        check("faults: guest %d joins through a slow proxy" % i, joined, "".join(g.err))
+        guests.append((g, out))
+    everyone = [host] + [g for g, _ in guests]
+    for p in everyone:
+        p.send("go")
+    time.sleep(1.0)
+    proxies[0].pause()          # a 2 s stall
+    proxies[1].reset()          # a reset
+    proxies[2].pause()          # a 10 s partition...
+    time.sleep(2.0)
+    proxies[0].resume()
+    proxies[1].reset()
+    time.sleep(8.0)
+    proxies[2].reset()          # ...that the connection does not survive
+    proxies[2].resume()
+    done = [p.expect("done", 120) for p in everyone]
+    check("faults: every peer finished its edits", all(done))
+    for p in proxies:
+        p.delay = None
+    quiet = quiesce(host, [g for g, _ in guests], rounds=300)
+    check("faults: all reconnect by themselves and catch up", quiet,
+          "\n".join(str(p.seen[-3:]) + "".join(p.err[-3:]) for p in everyone))
+    files = saved_bytes([(host, design)] + guests)
+    same = all(f == files[0] for f in files)
+    check("faults (seed %d): all saved files identical" % seed, same, "" if same else "kept in " + tmp)
+    for p in everyone:
+        p.quit()
+    for p in proxies:
+        p.close()
+    if same:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main():
-    only = os.environ.get("MOPED_COLLAB_ONLY", "security,conflicts,killed,convergence").split(",")
+    only = os.environ.get("MOPED_COLLAB_ONLY", "security,conflicts,killed,faults,convergence").split(",")
     try:
         if "security" in only:
             test_security()
@@ -600,6 +646,10 @@ def main():
             test_conflicts()
         if "killed" in only:
             test_guest_killed()
+        if "faults" in only:
+            seed = SEEDS[0]
+            print("# faults seed %d" % seed, flush=True)
+            test_faults(seed)
         for seed in (SEEDS if "convergence" in only else []):
             print("# convergence seed %d (MOPED_COLLAB_SEEDS=%d to repeat)" % (seed, seed), flush=True)
             test_convergence(seed)
