@@ -45,8 +45,10 @@ class Proc:
         self.lines = queue.Queue()
         self.seen = []
         self.err = []
-        threading.Thread(target=self._read, args=(self.p.stdout, self.lines), daemon=True).start()
-        threading.Thread(target=self._read_err, daemon=True).start()
+        self.readers = [threading.Thread(target=self._read, args=(self.p.stdout, self.lines), daemon=True),
+                        threading.Thread(target=self._read_err, daemon=True)]
+        for t in self.readers:
+            t.start()
         procs.append(self)
 
     @staticmethod
@@ -98,6 +100,9 @@ class Proc:
         except subprocess.TimeoutExpired:
             self.p.kill()
             self.p.wait()
+        # Everything it wrote is read before anyone looks.
+        for t in self.readers:
+            t.join(timeout=5)
 
     def kill(self):
         if self.p.poll() is None:
