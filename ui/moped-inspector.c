@@ -268,6 +268,8 @@ build_element_page (MopedInspector *self,
       break;
     case MOPED_KIND_NODE:
       gtk_box_append (GTK_BOX (page),
+                      moped_inspector_child_list_new (self->design, id, MOPED_KIND_SOCKET, "Sockets"));
+      gtk_box_append (GTK_BOX (page),
                       moped_inspector_child_list_new (self->design, id, MOPED_KIND_METHOD, "Public API"));
       break;
     case MOPED_KIND_SOCKET:
