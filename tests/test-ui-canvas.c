@@ -984,7 +984,15 @@ test_duplicate (Fixture       *f,
   copy_a = g_ptr_array_index (nodes, 2);
   copy_b = g_ptr_array_index (nodes, 3);
   copy_link = g_ptr_array_index (links, 1);
-  g_assert_cmpstr (moped_element_get_name (copy_a), ==, "A");
+  /* Copies get names of their own: two nodes named "A" would be an error at once. */
+  g_assert_cmpstr (moped_element_get_name (copy_a), ==, "A 2");
+  g_assert_cmpstr (moped_element_get_name (copy_b), ==, "B 2");
+  {
+    g_autoptr(GPtrArray) diagnostics = moped_validate (f->design);
+
+    for (guint i = 0; i < diagnostics->len; i++)
+      g_assert_cmpstr (((MopedDiagnostic *) g_ptr_array_index (diagnostics, i))->code, !=, "duplicate-name");
+  }
   g_assert_cmpfloat (moped_element_get_double (copy_a, MOPED_PROP_X), ==, 24);
   g_assert_cmpfloat (moped_element_get_double (copy_b, MOPED_PROP_X), ==, 424);
   /* The copied link joins the copies, with the same endpoint. */
@@ -992,6 +1000,12 @@ test_duplicate (Fixture       *f,
   g_assert_true (moped_element_get_parent (moped_element_get_ref (copy_link, MOPED_PROP_TO)) == copy_b);
   g_assert_cmpstr (moped_element_get_string (copy_link, MOPED_PROP_ENDPOINT), ==, "tcp://*:7000");
   assert_selection (f, moped_element_get_id (copy_a), moped_element_get_id (copy_b), NULL);
+
+  /* A copy of a copy counts on: "A 3", not "A 2 2". */
+  moped_canvas_select (f->canvas, moped_element_get_id (copy_a), FALSE);
+  activate (f, "canvas.duplicate");
+  g_assert_cmpstr (moped_element_get_name (first_selected (f)), ==, "A 3");
+  moped_design_undo (f->design);
 
   moped_design_undo (f->design);
   g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_NODE), ==, 2);
