@@ -732,6 +732,24 @@ test_link_and_note (Fixture       *f,
   replace_text (control (f, "link-1", MOPED_PROP_LABEL), "hi");
   g_assert_cmpstr (moped_element_get_string (link, MOPED_PROP_LABEL), ==, "hi");
 
+  /* Without a protocol, the link makes one on the spot (one undo step), and the offer goes. */
+  moped_test_spin_for (50);
+  moped_test_click (moped_test_find_control (f->inspector, "New Protocol for This Link"));
+  moped_test_spin_for (50);
+  g_assert_nonnull (moped_element_get_ref (link, MOPED_PROP_PROTOCOL));
+  g_assert_cmpstr (moped_element_get_name (moped_element_get_ref (link, MOPED_PROP_PROTOCOL)), ==, "Protocol 2");
+  g_assert_cmpstr (moped_test_chosen (control (f, "link-1", MOPED_PROP_PROTOCOL)), ==, "Protocol 2");
+  {
+    g_autoptr(GPtrArray) offers = g_ptr_array_new ();
+
+    moped_test_find_labelled (f->inspector, "New Protocol for This Link", offers);
+    g_assert_cmpuint (offers->len, ==, 0);
+  }
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "New protocol");
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_null (moped_element_get_ref (link, MOPED_PROP_PROTOCOL));
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_PROTOCOL), ==, 1);
+
   select_ids (f, "note-1", NULL);
   text = control (f, "note-1", MOPED_PROP_TEXT);
   gtk_text_buffer_get_end_iter (gtk_text_view_get_buffer (GTK_TEXT_VIEW (text)), &end);
