@@ -199,7 +199,7 @@ socket_info (MopedElement *socket)
   int type = moped_element_get_enum (socket, MOPED_PROP_TYPE);
 
   if ((guint) type >= MOPED_N_SOCKET_TYPES)
-    type = MOPED_SOCKET_PAIR;
+    type = MOPED_SOCKET_TYPE_FALLBACK;
   return moped_socket_type_get_info ((MopedSocketType) type);
 }
 
@@ -513,9 +513,7 @@ check_socket (Validation   *v,
             "Draw a link from it to a socket of another node, or remove it.",
             "Socket %s is not linked to any other socket", what);
 
-  /* The types that subscribe are the ones a PUB can talk to. */
-  if (!is_blank (subscribe) &&
-      !moped_socket_types_compatible (info->type, MOPED_SOCKET_PUB))
+  if (!is_blank (subscribe) && info->subscription == MOPED_SUBSCRIPTION_NONE)
     report (v, MOPED_SEVERITY_WARNING, "subscribe-ignored", ELEMENTS (socket),
             "Clear the subscriptions, or make it a SUB socket.",
             "Socket %s has subscriptions (“%s”), but a %s socket does not subscribe; "

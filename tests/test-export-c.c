@@ -13,6 +13,7 @@
 #include "moped-export-c-private.h"
 #include "moped-export-c.h"
 #include "moped-file.h"
+#include "moped-test-util.h"
 
 /* ---- building designs -------------------------------------------------------------- */
 
@@ -202,24 +203,6 @@ strv_contains_part (const char * const *lines,
     if (strstr (lines[i], part) != NULL)
       return TRUE;
   return FALSE;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 static char *
@@ -497,7 +480,7 @@ test_refuses_errors (void)
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
   g_assert_null (moped_export_c (p.design, out, MOPED_EXPORT_FLAGS_NONE, NULL));
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -558,7 +541,7 @@ test_plan_does_not_write (void)
   g_assert_false (plan_file (plan, "src/client_engine.c")->user_file);
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
   g_assert_false (moped_export_plan_is_done (plan));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -578,7 +561,7 @@ test_manifest (void)
   g_assert_nonnull (strstr (manifest, " src/server.c server_state_new server_state_destroy "
                                       "server_handle_ping\n"));
   g_assert_nonnull (strstr (manifest, "\nuser "));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -650,7 +633,7 @@ test_reexport_unchanged (void)
       g_assert_cmpint (f->action, ==, f->user_file ? MOPED_EXPORT_KEEP : MOPED_EXPORT_UNCHANGED);
     }
   g_assert_true (same_files (before, after));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -691,7 +674,7 @@ test_reexport_new_and_removed_command (void)
   g_assert_cmpint (plan_file (third, "src/server.c")->action, ==, MOPED_EXPORT_KEEP);
   kept = read_file (dir, "src/server.c");
   g_assert_cmpstr (kept, ==, appended);
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -722,7 +705,7 @@ test_reexport_finds_only_definitions (void)
   g_assert_nonnull (strstr (result, "\nserver_state_destroy (server_state_t **self_p)\n{"));
   g_assert_nonnull (strstr (result, "\nserver_handle_ping (server_state_t *self, const wire_peer_t *from, "
                                     "const char *text)\n{"));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -758,7 +741,7 @@ test_reexport_hand_edited_generated (void)
   g_free (after);
   after = read_file (dir, "src/server_engine.c");
   g_assert_null (strstr (after, "// mine"));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -775,7 +758,7 @@ test_reexport_foreign_file (void)
   plan = moped_export_c_plan (p.design, dir, MOPED_EXPORT_FLAGS_NONE);
   g_assert_true (plan_file (plan, "src/wire.c")->blocked);
   g_assert_true (strv_contains_part (moped_export_plan_get_errors (plan), "src/wire.c exists, but Moped did not write it"));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -798,7 +781,7 @@ test_reexport_removed_node (void)
   engine = g_build_filename (dir, "src", "extra_engine.c", NULL);
   g_assert_false (g_file_test (engine, G_FILE_TEST_EXISTS));
   g_assert_true (strv_contains_part (moped_export_plan_get_warnings (second), "src/extra.c is no longer part"));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -825,7 +808,7 @@ test_reexport_generated_becomes_user (void)
   g_assert_null (strstr (now, "echo_send_ping"));
   g_assert_nonnull (strstr (now, "echo_state_new"));
   g_assert_cmpint (plan_file (second, "src/echo_2.c")->action, ==, MOPED_EXPORT_CREATE);
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -842,7 +825,7 @@ test_run_notices_changes (void)
   g_assert_false (moped_export_plan_run (plan, &error));
   g_assert_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_CHANGED);
   g_assert_false (g_file_test (meson, G_FILE_TEST_EXISTS));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
