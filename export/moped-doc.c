@@ -9,6 +9,8 @@
 #include "moped-abnf.h"
 #include "moped-diagnostic.h"
 #include "moped-doc-private.h"
+#include "moped-file.h"
+#include "moped-staging.h"
 #include "moped-endpoint.h"
 #include "moped-schema.h"
 #include "moped-socket-type.h"
@@ -85,7 +87,7 @@ _moped_doc_socket_endpoint (MopedElement *socket,
 
   if (*endpoint == '\0')
     return NULL;
-  if (moped_element_get_enum (socket, MOPED_PROP_MODE) == MOPED_SOCKET_MODE_BIND)
+  if (moped_link_end_binds (link, socket))
     return g_strdup (endpoint);
   return moped_endpoint_connect_form (endpoint);
 }
@@ -388,6 +390,7 @@ add_socket_row (MopedDoc      *self,
   g_autofree char *instances =
     g_strdup_printf ("%" G_GINT64_FORMAT, moped_element_get_int (node, MOPED_PROP_INSTANCES));
   const MopedSocketTypeInfo *info;
+  gboolean binds = FALSE, connects = FALSE;
 
   _moped_doc_row_add_cell (row, _moped_doc_name (node));
   _moped_doc_row_add_cell (row, instances);
@@ -408,6 +411,10 @@ add_socket_row (MopedDoc      *self,
 
       if (peer == NULL)
         continue;
+      if (moped_link_end_binds (link, socket))
+        binds = TRUE;
+      else
+        connects = TRUE;
       endpoint = _moped_doc_socket_endpoint (socket, link);
       if (endpoint != NULL)
         add_unique (endpoints, endpoint);
@@ -421,11 +428,77 @@ add_socket_row (MopedDoc      *self,
   _moped_doc_row_add_cell (row, _moped_doc_name (socket));
   _moped_doc_appendf (_moped_doc_row_add_cell (row, NULL), MOPED_DOC_SPAN_TEXT, "%s%s",
                       info->name, info->draft ? " (draft)" : "");
-  _moped_doc_row_add_cell (row, moped_element_get_enum (socket, MOPED_PROP_MODE) == MOPED_SOCKET_MODE_BIND
-                                ? "bind" : "connect");
+  if (!binds && !connects)
+    binds = moped_element_get_enum (socket, MOPED_PROP_MODE) == MOPED_SOCKET_MODE_BIND;
+  _moped_doc_row_add_cell (row, binds && connects ? "bind and connect" : binds ? "bind" : "connect");
   append_joined (_moped_doc_row_add_cell (row, NULL), MOPED_DOC_SPAN_CODE, endpoints);
   append_joined (_moped_doc_row_add_cell (row, NULL), MOPED_DOC_SPAN_TEXT, peers);
   append_joined (_moped_doc_row_add_cell (row, NULL), MOPED_DOC_SPAN_TEXT, protocols);
+}
+
+/* "Request service (service: string, body: frame), returning frame: description". */
+static void
+add_method_item (MopedDocBlock *list,
+                 MopedElement  *method)
+{
+  g_autoptr(GPtrArray) params = moped_element_get_children_of_kind (method, MOPED_KIND_PARAM);
+  MopedApiType result = moped_element_get_enum (method, MOPED_PROP_RESULT);
+  const char *description = moped_element_get_string (method, MOPED_PROP_DESCRIPTION);
+  GPtrArray *item = _moped_doc_list_add_item (list, NULL);
+
+  _moped_doc_append (item, MOPED_DOC_SPAN_STRONG, _moped_doc_name (method));
+  _moped_doc_append (item, MOPED_DOC_SPAN_TEXT, " (");
+  for (guint i = 0; i < params->len; i++)
+    {
+      MopedElement *param = g_ptr_array_index (params, i);
+
+      _moped_doc_appendf (item, MOPED_DOC_SPAN_TEXT, "%s%s: %s", i ? ", " : "", _moped_doc_name (param),
+                          moped_api_type_get_name (moped_element_get_enum (param, MOPED_PROP_TYPE)));
+    }
+  if (result == MOPED_API_NONE)
+    _moped_doc_append (item, MOPED_DOC_SPAN_TEXT, "), returning nothing");
+  else
+    _moped_doc_appendf (item, MOPED_DOC_SPAN_TEXT, "), returning %s", moped_api_type_get_name (result));
+  if (*description != '\0')
+    _moped_doc_appendf (item, MOPED_DOC_SPAN_TEXT, ": %s", description);
+  else
+    _moped_doc_append (item, MOPED_DOC_SPAN_TEXT, ".");
+  for (guint i = 0; i < params->len; i++)
+    {
+      MopedElement *param = g_ptr_array_index (params, i);
+      const char *about = moped_element_get_string (param, MOPED_PROP_DESCRIPTION);
+
+      if (*about != '\0')
+        _moped_doc_appendf (item, MOPED_DOC_SPAN_TEXT, " %s: %s", _moped_doc_name (param), about);
+    }
+}
+
+/* MOPED's "APIs to external applications": what each node offers the code around it. */
+static void
+build_api (MopedDoc *self)
+{
+  guint shown = 0;
+
+  _moped_doc_add_heading (self, 3, "API");
+  _moped_doc_add_paragraph (self,
+                            "The public API of each node: the methods an application calls, with "
+                            "their parameters and what each returns.");
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      MopedElement *node = g_ptr_array_index (self->nodes, i);
+      g_autoptr(GPtrArray) methods = moped_element_get_children_of_kind (node, MOPED_KIND_METHOD);
+      MopedDocBlock *list;
+
+      if (methods->len == 0)
+        continue;
+      _moped_doc_add_heading (self, 4, _moped_doc_name (node));
+      list = _moped_doc_add_list (self);
+      for (guint m = 0; m < methods->len; m++)
+        add_method_item (list, g_ptr_array_index (methods, m));
+      shown++;
+    }
+  if (shown == 0)
+    _moped_doc_add_paragraph (self, "No node has API methods yet.");
 }
 
 static gboolean
@@ -480,7 +553,7 @@ build_architecture (MopedDoc *self)
           }
       if (rows == 0)
         add_socket_row (self, table, node, NULL);
-    }
+    }  build_api (self);
 }
 
 static char *
@@ -537,6 +610,7 @@ element_label (MopedElement *element)
                               _moped_doc_name (moped_element_get_parent (element)));
     case MOPED_KIND_FIELD:
     case MOPED_KIND_METHOD:
+    case MOPED_KIND_PARAM:
       return g_strdup_printf ("%s %s of %s", kind_label, _moped_doc_name (element),
                               _moped_doc_name (moped_element_get_parent (element)));
     default:
@@ -826,6 +900,8 @@ moped_doc_figure_file_free (MopedDocFigureFile *file)
   g_free (file);
 }
 
+/* The Markdown file and its figures, all or nothing: a failure (a full disk) leaves
+ * neither a partial document nor figures of the new one behind. */
 static gboolean
 write_markdown (MopedDoc    *self,
                 const char  *path,
@@ -833,26 +909,31 @@ write_markdown (MopedDoc    *self,
 {
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *figure_base = g_strdup (base);
   g_autoptr(GPtrArray) figures = NULL;
+  g_autoptr(MopedStaging) staging = NULL;
   g_autofree char *text = NULL;
-  char *dot = strrchr (base, '.');
+  char *dot = strrchr (figure_base, '.');
 
-  if (dot != NULL && dot != base)
+  if (dot != NULL && dot != figure_base)
     *dot = '\0';
-  text = moped_doc_to_markdown (self, base, &figures, error);
+  text = moped_doc_to_markdown (self, figure_base, &figures, error);
   if (text == NULL)
+    return FALSE;
+  staging = moped_staging_new (dir, error);
+  if (staging == NULL)
     return FALSE;
   for (guint i = 0; i < figures->len; i++)
     {
       MopedDocFigureFile *file = g_ptr_array_index (figures, i);
-      g_autofree char *figure_path = g_build_filename (dir, file->file_name, NULL);
       gsize size = 0;
       const char *data = g_bytes_get_data (file->svg, &size);
 
-      if (!g_file_set_contents (figure_path, data, size, error))
+      if (!moped_staging_write (staging, file->file_name, data, size, error))
         return FALSE;
     }
-  return g_file_set_contents (path, text, -1, error);
+  return moped_staging_write (staging, base, text, strlen (text), error) &&
+         moped_staging_commit (staging, error);
 }
 
 gboolean
@@ -869,11 +950,11 @@ moped_doc_write (MopedDoc    *self,
   if (g_str_has_suffix (path, ".md") || g_str_has_suffix (path, ".markdown"))
     return write_markdown (self, path, error);
   if (g_str_has_suffix (path, ".abnf") || g_str_has_suffix (path, ".bnf"))
-    return g_file_set_contents (path, self->grammar, -1, error);
+    return moped_file_replace_contents (path, self->grammar, strlen (self->grammar), error);
   if (g_str_has_suffix (path, ".html") || g_str_has_suffix (path, ".htm"))
     {
       html = moped_doc_to_html (self, error);
-      return html != NULL && g_file_set_contents (path, html, -1, error);
+      return html != NULL && moped_file_replace_contents (path, html, strlen (html), error);
     }
   g_set_error (error, MOPED_DOC_ERROR, MOPED_DOC_ERROR_FORMAT,
                "%s: unknown document format (use .md, .html or .abnf)", path);

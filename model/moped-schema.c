@@ -16,10 +16,20 @@
 static const char *socket_type_names[MOPED_N_SOCKET_TYPES + 1];
 
 static const char * const socket_mode_names[] = { "bind", "connect", NULL };
+static const char * const link_end_mode_names[] = { "socket", "bind", "connect", NULL };
 static const char * const field_type_names[] = {
   "string", "longstr", "number", "strings", "bytes", "frame", NULL
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (field_type_names) == MOPED_N_FIELD_TYPES + 1);
+/* A parameter may have any type but none; a result any; none is last so both share values. */
+static const char * const api_type_names[] = {
+  "string", "longstr", "number", "strings", "bytes", "frame", "bool", "none", NULL
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (api_type_names) == MOPED_N_API_TYPES + 1);
+static const char * const param_type_names[] = {
+  "string", "longstr", "number", "strings", "bytes", "frame", "bool", NULL
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (param_type_names) == MOPED_API_NONE + 1);
 static const char * const metric_names[] = {
   "throughput", "latency", "reliability", "other", NULL
 };
@@ -55,6 +65,9 @@ static const char * const prop_names[MOPED_N_PROPS] = {
   [MOPED_PROP_VALUE] = "value",
   [MOPED_PROP_UNIT] = "unit",
   [MOPED_PROP_TEXT] = "text",
+  [MOPED_PROP_FROM_MODE] = "from-mode",
+  [MOPED_PROP_TO_MODE] = "to-mode",
+  [MOPED_PROP_RESULT] = "result",
 };
 
 #define STR(p, lbl)        { MOPED_PROP_##p, MOPED_VALUE_STRING, 0, NULL, NULL, 0, lbl }
@@ -92,12 +105,21 @@ static const MopedPropSpec socket_props[] = {
 
 static const MopedPropSpec method_props[] = {
   NAME,
+  { MOPED_PROP_RESULT, MOPED_VALUE_ENUM, 0, "none", api_type_names, 0, "Returns" },
+  STR (DESCRIPTION, "Description"),
+};
+
+static const MopedPropSpec param_props[] = {
+  NAME,
+  { MOPED_PROP_TYPE, MOPED_VALUE_ENUM, 0, "string", param_type_names, 0, "Type" },
   STR (DESCRIPTION, "Description"),
 };
 
 static const MopedPropSpec link_props[] = {
   REF (FROM, OWNED_REF, KIND_BIT (SOCKET), "From socket"),
   REF (TO, OWNED_REF, KIND_BIT (SOCKET), "To socket"),
+  { MOPED_PROP_FROM_MODE, MOPED_VALUE_ENUM, MOPED_PROP_FLAG_FORMAT_2, "socket", link_end_mode_names, 0, "From end binds or connects" },
+  { MOPED_PROP_TO_MODE, MOPED_VALUE_ENUM, MOPED_PROP_FLAG_FORMAT_2, "socket", link_end_mode_names, 0, "To end binds or connects" },
   STR (ENDPOINT, "Endpoint"),
   REF (PROTOCOL, 0, KIND_BIT (PROTOCOL), "Protocol"),
   STR (LABEL, "Label"),
@@ -167,6 +189,7 @@ static const MopedKindSpec kinds[MOPED_N_KINDS] = {
   KIND (STEP, "step", "Step", "step", KIND_BIT (FLOW), step_props),
   KIND (REQUIREMENT, "requirement", "Requirement", "req", KIND_BIT (DESIGN), requirement_props),
   KIND (NOTE, "note", "Note", "note", KIND_BIT (DESIGN), note_props),
+  KIND (PARAM, "param", "Parameter", "param", KIND_BIT (METHOD), param_props),
 };
 
 /* prop_index[kind][prop] = slot + 1, 0 when the kind has no such property. */
@@ -278,6 +301,13 @@ moped_field_type_get_name (MopedFieldType type)
 {
   g_return_val_if_fail ((guint) type < MOPED_N_FIELD_TYPES, "?");
   return field_type_names[type];
+}
+
+const char *
+moped_api_type_get_name (MopedApiType type)
+{
+  g_return_val_if_fail ((guint) type < MOPED_N_API_TYPES, "?");
+  return api_type_names[type];
 }
 
 const char *

@@ -82,12 +82,10 @@ typedef struct
   guint           routing_id : 1;   /* messages carry the peer's routing id frame */
   guint           delimiter : 1;    /* REQ/REP envelope: an empty delimiter frame */
   guint           single_frame : 1; /* draft thread-safe types: one frame per message */
-  guint           publishes : 1;    /* fans each message out to every subscribed peer, a
-                                     * topic frame first (PUB, XPUB) */
+  guint           publishes : 1;    /* sends data to every subscribed peer, a topic frame
+                                     * first (PUB, XPUB; not RADIO's groups) */
   guint           receives_subscriptions : 1; /* gets its subscribers' (un)subscriptions
                                                * as messages (XPUB) */
-  guint           round_robin : 1;  /* hands each message to one of its peers, in turn: the
-                                     * sender does not choose the receiver */
   guint           takes_routing_id : 1; /* a routing id set before connecting is the one a
                                          * ROUTER peer addresses it by (ZMQ_ROUTING_ID) */
   guint           router_mandatory : 1; /* can fail, rather than drop, a message to an unknown
@@ -98,7 +96,20 @@ typedef struct
   const char     *description; /* one line, in the user's words */
 } MopedSocketTypeInfo;
 
+/* Where a socket sends each outgoing message, when it has several peers (libzmq
+ * doc/zmq_socket; tests/test-zmq-ground-truth.c checks the stable types). */
+typedef enum
+{
+  MOPED_OUTGOING_NONE,        /* sends nothing: SUB, XSUB's data side, PULL, DISH, GATHER */
+  MOPED_OUTGOING_EXCLUSIVE,   /* one peer only; a second is never served: PAIR, CHANNEL */
+  MOPED_OUTGOING_ROUND_ROBIN, /* to one peer the socket chooses: REQ, DEALER, PUSH... */
+  MOPED_OUTGOING_FAN_OUT,     /* to every (subscribed) peer: PUB, XPUB, RADIO */
+  MOPED_OUTGOING_ROUTED,      /* to the peer whose routing id starts the message */
+  MOPED_OUTGOING_REPLY,       /* back to the peer of the request it answers: REP */
+} MopedOutgoing;
+
 const MopedSocketTypeInfo *moped_socket_type_get_info     (MopedSocketType  type);
+MopedOutgoing              moped_socket_type_get_outgoing (MopedSocketType  type);
 const char                *moped_socket_type_get_name     (MopedSocketType  type);
 gboolean                   moped_socket_type_from_name    (const char      *name,
                                                            MopedSocketType *type);

@@ -112,21 +112,21 @@ test_behaviour_columns (void)
 {
   struct {
     MopedSocketType   type;
-    gboolean          publishes, receives_subscriptions, round_robin, takes_routing_id, router_mandatory, raw;
+    gboolean          publishes, receives_subscriptions, takes_routing_id, router_mandatory, raw;
     MopedSubscription subscription;
   } facts[] = {
-    { MOPED_SOCKET_PAIR,   0, 0, 0, 0, 0, 0, MOPED_SUBSCRIPTION_NONE },
-    { MOPED_SOCKET_PUB,    1, 0, 0, 0, 0, 0, MOPED_SUBSCRIPTION_NONE },
-    { MOPED_SOCKET_SUB,    0, 0, 0, 0, 0, 0, MOPED_SUBSCRIPTION_OPTION },
-    { MOPED_SOCKET_XPUB,   1, 1, 0, 0, 0, 0, MOPED_SUBSCRIPTION_NONE },
-    { MOPED_SOCKET_XSUB,   0, 0, 0, 0, 0, 0, MOPED_SUBSCRIPTION_MESSAGE },
-    { MOPED_SOCKET_REQ,    0, 0, 1, 1, 0, 0, MOPED_SUBSCRIPTION_NONE },
-    { MOPED_SOCKET_REP,    0, 0, 0, 1, 0, 0, MOPED_SUBSCRIPTION_NONE },
-    { MOPED_SOCKET_DEALER, 0, 0, 1, 1, 0, 0, MOPED_SUBSCRIPTION_NONE },
-    { MOPED_SOCKET_ROUTER, 0, 0, 0, 1, 1, 0, MOPED_SUBSCRIPTION_NONE },
-    { MOPED_SOCKET_PUSH,   0, 0, 1, 0, 0, 0, MOPED_SUBSCRIPTION_NONE },
-    { MOPED_SOCKET_PULL,   0, 0, 0, 0, 0, 0, MOPED_SUBSCRIPTION_NONE },
-    { MOPED_SOCKET_STREAM, 0, 0, 0, 0, 0, 1, MOPED_SUBSCRIPTION_NONE },
+    { MOPED_SOCKET_PAIR,   0, 0, 0, 0, 0, MOPED_SUBSCRIPTION_NONE },
+    { MOPED_SOCKET_PUB,    1, 0, 0, 0, 0, MOPED_SUBSCRIPTION_NONE },
+    { MOPED_SOCKET_SUB,    0, 0, 0, 0, 0, MOPED_SUBSCRIPTION_OPTION },
+    { MOPED_SOCKET_XPUB,   1, 1, 0, 0, 0, MOPED_SUBSCRIPTION_NONE },
+    { MOPED_SOCKET_XSUB,   0, 0, 0, 0, 0, MOPED_SUBSCRIPTION_MESSAGE },
+    { MOPED_SOCKET_REQ,    0, 0, 1, 0, 0, MOPED_SUBSCRIPTION_NONE },
+    { MOPED_SOCKET_REP,    0, 0, 1, 0, 0, MOPED_SUBSCRIPTION_NONE },
+    { MOPED_SOCKET_DEALER, 0, 0, 1, 0, 0, MOPED_SUBSCRIPTION_NONE },
+    { MOPED_SOCKET_ROUTER, 0, 0, 1, 1, 0, MOPED_SUBSCRIPTION_NONE },
+    { MOPED_SOCKET_PUSH,   0, 0, 0, 0, 0, MOPED_SUBSCRIPTION_NONE },
+    { MOPED_SOCKET_PULL,   0, 0, 0, 0, 0, MOPED_SUBSCRIPTION_NONE },
+    { MOPED_SOCKET_STREAM, 0, 0, 0, 0, 1, MOPED_SUBSCRIPTION_NONE },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (facts); i++)
@@ -136,7 +136,6 @@ test_behaviour_columns (void)
       g_test_message ("%s", info->name);
       g_assert_cmpint (info->publishes, ==, facts[i].publishes);
       g_assert_cmpint (info->receives_subscriptions, ==, facts[i].receives_subscriptions);
-      g_assert_cmpint (info->round_robin, ==, facts[i].round_robin);
       g_assert_cmpint (info->takes_routing_id, ==, facts[i].takes_routing_id);
       g_assert_cmpint (info->router_mandatory, ==, facts[i].router_mandatory);
       g_assert_cmpint (info->raw, ==, facts[i].raw);
@@ -149,7 +148,7 @@ test_behaviour_columns (void)
     {
       const MopedSocketTypeInfo *info = moped_socket_type_get_info ((MopedSocketType) t);
 
-      if (info->publishes || info->round_robin)
+      if (info->publishes)
         g_assert_true (info->can_send);
       if (info->receives_subscriptions)
         g_assert_true (info->publishes);

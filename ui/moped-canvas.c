@@ -197,6 +197,7 @@ is_selectable (MopedElement *element)
       return TRUE;
     case MOPED_KIND_DESIGN:
     case MOPED_KIND_METHOD:
+    case MOPED_KIND_PARAM:
     case MOPED_KIND_PROTOCOL:
     case MOPED_KIND_COMMAND:
     case MOPED_KIND_FIELD:
@@ -242,8 +243,11 @@ update_accessible_description (MopedCanvas *self)
       g_autoptr(GPtrArray) links = moped_design_collect (self->design, MOPED_KIND_LINK);
       g_autoptr(GPtrArray) notes = moped_design_collect (self->design, MOPED_KIND_NOTE);
 
-      text = g_strdup_printf ("%u nodes, %u links, %u notes; %u selected",
-                              nodes->len, links->len, notes->len, self->selection->len);
+      g_autofree char *n = g_strdup_printf (g_dngettext (NULL, "%u node", "%u nodes", nodes->len), nodes->len);
+      g_autofree char *l = g_strdup_printf (g_dngettext (NULL, "%u link", "%u links", links->len), links->len);
+      g_autofree char *t = g_strdup_printf (g_dngettext (NULL, "%u note", "%u notes", notes->len), notes->len);
+
+      text = g_strdup_printf ("%s, %s, %s; %u selected", n, l, t, self->selection->len);
     }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
@@ -358,8 +362,8 @@ _moped_canvas_drawable_for (MopedCanvas  *self,
     return element;
   if (moped_element_get_kind (element) == MOPED_KIND_REQUIREMENT)
     return moped_element_get_ref (element, MOPED_PROP_TARGET);
-  if (moped_element_get_kind (element) == MOPED_KIND_METHOD)
-    return moped_element_get_parent (element);
+  if (moped_element_get_kind (element) == MOPED_KIND_METHOD || moped_element_get_kind (element) == MOPED_KIND_PARAM)
+    return moped_element_get_ancestor (element, MOPED_KIND_NODE);
   return NULL;
 }
 

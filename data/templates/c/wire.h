@@ -133,8 +133,9 @@ bool
 int
     wire_attach (zsock_t *socket, const char *owner, const char *socket_name,
                  const char *endpoints, bool verbose);
-//  Set a socket's routing id to OWNER/SOCKET, so that ROUTER peers can address
-//  it before it sends anything
+//  Set a socket's routing id to OWNER/SOCKET (OWNER is the node's name, or the
+//  instance's), so that ROUTER peers can address it before it sends anything,
+//  ROUTER to ROUTER included
 void
     wire_set_routing_id (zsock_t *socket, const char *owner, const char *socket_name);
 //  A message a node cannot handle: logged, and sent as PROBLEM up pipe when
