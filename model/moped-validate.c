@@ -212,7 +212,7 @@ socket_info (MopedElement *socket)
   int type = moped_element_get_enum (socket, MOPED_PROP_TYPE);
 
   if ((guint) type >= MOPED_N_SOCKET_TYPES)
-    type = MOPED_SOCKET_PAIR;
+    type = MOPED_SOCKET_TYPE_FALLBACK;
   return moped_socket_type_get_info ((MopedSocketType) type);
 }
 
@@ -645,9 +645,7 @@ check_socket (Validation   *v,
   if (moped_socket_type_get_outgoing (info->type) == MOPED_OUTGOING_EXCLUSIVE)
     check_exclusive (v, socket);
 
-  /* The types that subscribe are the ones a PUB can talk to. */
-  if (!is_blank (subscribe) &&
-      !moped_socket_types_compatible (info->type, MOPED_SOCKET_PUB))
+  if (!is_blank (subscribe) && info->subscription == MOPED_SUBSCRIPTION_NONE)
     report (v, MOPED_SEVERITY_WARNING, "subscribe-ignored", ELEMENTS (socket),
             "Clear the subscriptions, or make it a SUB socket.",
             "Socket %s has subscriptions (“%s”), but a %s socket does not subscribe; "
@@ -1384,7 +1382,7 @@ check_hop_delivery (Validation   *v,
   key = g_strconcat (moped_element_get_id (hop->sender), "\n", moped_element_get_id (to), NULL);
   if (moped_socket_type_get_outgoing (sender->type) == MOPED_OUTGOING_ROUTED &&
       !g_hash_table_contains (v->introduced, key) &&
-      (instances_of (to) > 1 || sender->type == MOPED_SOCKET_STREAM))
+      (instances_of (to) > 1 || sender->raw))
     {
       sock = describe (hop->sender);
       report (v, MOPED_SEVERITY_ERROR, "router-unknown-peer", ELEMENTS (hop->step, hop->sender, to),
@@ -1393,7 +1391,7 @@ check_hop_delivery (Validation   *v,
               "Flow %s, %s: %s is a %s socket and must address %s by routing id, but %s "
               "has not sent to it before and %s",
               name_or_id (flow), step, sock, sender->name, name_or_id (to), name_or_id (to),
-              sender->type == MOPED_SOCKET_STREAM
+              sender->raw
                 ? "a raw TCP peer has no id until it connects"
                 : "it runs several instances, so its id does not say which one");
     }

@@ -149,12 +149,12 @@ center_of (Fixture      *f,
   MopedCanvasGeometry *geometry = moped_canvas_get_geometry (f->canvas);
   const MopedCanvasBox *box = moped_canvas_geometry_get_box (geometry, element);
   const MopedCanvasPort *port = moped_canvas_geometry_get_port (geometry, element);
-  const MopedCanvasWire *wire = moped_canvas_geometry_get_wire (geometry, element);
+  const MopedCanvasLinkCurve *curve = moped_canvas_geometry_get_link_curve (geometry, element);
 
   if (box != NULL)
     to_widget (f, box->rect.x + box->rect.width / 2, box->rect.y + box->rect.height - 10, wx, wy);
-  else if (wire != NULL)
-    to_widget (f, wire->middle.x, wire->middle.y, wx, wy);
+  else if (curve != NULL)
+    to_widget (f, curve->middle.x, curve->middle.y, wx, wy);
   else
     {
       g_assert_nonnull (port);
@@ -611,7 +611,7 @@ test_link (Fixture       *f,
   g_assert_cmpint (moped_element_get_enum (rep, MOPED_PROP_MODE), ==, MOPED_SOCKET_MODE_BIND);
   g_assert_cmpstr (moped_element_get_string (link, MOPED_PROP_ENDPOINT), ==, "tcp://*:5555");
   assert_selection (f, moped_element_get_id (link), NULL);
-  g_assert_nonnull (moped_canvas_geometry_get_wire (moped_canvas_get_geometry (f->canvas), link));
+  g_assert_nonnull (moped_canvas_geometry_get_link_curve (moped_canvas_get_geometry (f->canvas), link));
 
   /* One undo step takes back the link and the mode. */
   moped_design_undo (f->design);
