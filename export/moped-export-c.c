@@ -729,6 +729,9 @@ build_manifest (MopedExportPlan *plan)
   plan->manifest = g_strdup (s->str);
   plan->manifest_changes = !g_file_get_contents (path, &current, NULL, NULL) ||
                            !g_str_equal (current, plan->manifest);
+  /* The manifest holds them now; a large design has tens of thousands. */
+  for (guint i = 0; i < plan->entries->len; i++)
+    g_clear_pointer (&((PlanEntry *) g_ptr_array_index (plan->entries, i))->manifest_line, g_free);
 }
 
 static void
