@@ -166,6 +166,90 @@ _moped_c_field_params (MopedCCommand *command)
   return g_string_free (s, FALSE);
 }
 
+const char *
+_moped_c_api_result_type (MopedApiType type)
+{
+  switch (type)
+    {
+    case MOPED_API_STRING:
+    case MOPED_API_LONGSTR:
+      return "char *";
+    case MOPED_API_NUMBER:
+      return "uint64_t ";
+    case MOPED_API_STRINGS:
+      return "zlist_t *";
+    case MOPED_API_BYTES:
+      return "zchunk_t *";
+    case MOPED_API_FRAME:
+      return "zframe_t *";
+    case MOPED_API_BOOL:
+      return "bool ";
+    case MOPED_API_NONE:
+      return "int ";
+    case MOPED_N_API_TYPES:
+    default:
+      g_return_val_if_reached ("int ");
+    }
+}
+
+const char *
+_moped_c_api_result_none (MopedApiType type)
+{
+  switch (type)
+    {
+    case MOPED_API_NUMBER:
+      return "0";
+    case MOPED_API_BOOL:
+      return "false";
+    case MOPED_API_NONE:
+      return "-1";
+    case MOPED_API_STRING:
+    case MOPED_API_LONGSTR:
+    case MOPED_API_STRINGS:
+    case MOPED_API_BYTES:
+    case MOPED_API_FRAME:
+    case MOPED_N_API_TYPES:
+    default:
+      return "NULL";
+    }
+}
+
+char *
+_moped_c_api_params (MopedCMethod *method)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < method->params->len; i++)
+    {
+      MopedCParam *p = g_ptr_array_index (method->params, i);
+
+      if (p->type == MOPED_API_BOOL)
+        g_string_append_printf (s, ", bool %s", p->ident);
+      else
+        g_string_append_printf (s, ", %s%s", _moped_c_field_c_type ((MopedFieldType) p->type), p->ident);
+      if (p->type == MOPED_API_BYTES)
+        g_string_append_printf (s, ", size_t %s", p->size_ident);
+    }
+  return g_string_free (s, FALSE);
+}
+
+char *
+_moped_c_api_args (MopedCMethod *method,
+                   const char   *prefix)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < method->params->len; i++)
+    {
+      MopedCParam *p = g_ptr_array_index (method->params, i);
+
+      g_string_append_printf (s, ", %s%s", prefix, p->ident);
+      if (p->type == MOPED_API_BYTES)
+        g_string_append_printf (s, ", %s%s", prefix, p->size_ident);
+    }
+  return g_string_free (s, FALSE);
+}
+
 char *
 _moped_c_field_args (MopedCCommand *command)
 {
@@ -232,6 +316,7 @@ generate_each (MopedCModel *model,
     }
   _moped_c_generate_selftest (model, outputs);
   _moped_c_generate_build (model, outputs);
+  _moped_c_generate_user_tests (model, outputs);
   flush (outputs, each, user_data);
   for (guint i = 0; i < model->links->len; i++)
     {
@@ -664,6 +749,25 @@ plan_user (MopedExportPlan *plan,
     e->manifest_line = manifest_line ("user", hash, output->path, output->symbols);
 }
 
+/* The user's tests folder: written by the first export into a directory without one,
+ * then never looked at again (not in the manifest). */
+static void
+plan_user_folder (MopedExportPlan *plan,
+                  MopedCOutput    *output,
+                  gboolean         first_export)
+{
+  g_autofree char *folder = g_path_get_dirname (output->path);
+  g_autofree char *full = g_build_filename (plan->directory, folder, NULL);
+  PlanEntry *e;
+
+  if (!first_export || g_file_test (full, G_FILE_TEST_EXISTS))
+    return;
+  e = plan_entry_new (plan, output->path, TRUE);
+  e->file.action = MOPED_EXPORT_CREATE;
+  e->file.note = g_strdup ("yours: written once, never touched again");
+  e->write_hash = hash_text (output->content, strlen (output->content));
+}
+
 /* Files of an earlier export the design no longer produces. */
 static void
 plan_stale (MopedExportPlan *plan,
@@ -754,16 +858,21 @@ plan_output (MopedCOutput *output,
 {
   PlanState *state = user_data;
   ManifestEntry *known = state->manifest != NULL ? g_hash_table_lookup (state->manifest, output->path) : NULL;
-  PlanEntry *e;
+  guint before = state->plan->entries->len;
 
-  g_hash_table_add (state->produced, g_strdup (output->path));
-  if (output->user_file)
-    plan_user (state->plan, output, known, state->flags);
+  if (output->user_folder)
+    plan_user_folder (state->plan, output, state->manifest == NULL);
   else
-    plan_generated (state->plan, output, known, state->flags);
+    {
+      g_hash_table_add (state->produced, g_strdup (output->path));
+      if (output->user_file)
+        plan_user (state->plan, output, known, state->flags);
+      else
+        plan_generated (state->plan, output, known, state->flags);
+    }
   /* Only what the file held is kept (its checksum), not the file. */
-  e = g_ptr_array_index (state->plan->entries, state->plan->entries->len - 1);
-  g_clear_pointer (&e->seen, g_free);
+  for (guint i = before; i < state->plan->entries->len; i++)
+    g_clear_pointer (&((PlanEntry *) g_ptr_array_index (state->plan->entries, i))->seen, g_free);
   return FALSE;
 }
 
@@ -906,7 +1015,8 @@ run_output (MopedCOutput *output,
   e = g_hash_table_lookup (state->by_path, output->path);
   if (e == NULL || e->write_hash == NULL)
     {
-      state->failed = e == NULL;
+      /* The user's tests folder is planned only by the first export. */
+      state->failed = e == NULL && !output->user_folder;
       if (state->failed)
         g_set_error (state->error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_CHANGED,
                      "the design changed after the export was planned; nothing was written");

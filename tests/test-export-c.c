@@ -398,6 +398,50 @@ test_names_collide_with_generated (void)
   g_object_unref (p.design);
 }
 
+/* An API method's typed parameters and result reach the public function, the user's
+ * implementation, its deferred answer and its stub; a parameter named "result" or
+ * "self" is renamed, as the call carries both. */
+static void
+test_method_signature (void)
+{
+  PingPong p = ping_pong ("client", "server");
+  MopedElement *method = add_named (p.design, p.client, MOPED_KIND_METHOD, "Fetch");
+  MopedElement *param;
+  g_autoptr(GPtrArray) outputs = NULL;
+  const char *api, *engine, *user;
+
+  moped_design_set_enum (p.design, method, MOPED_PROP_RESULT, MOPED_API_STRINGS);
+  moped_design_set_string (p.design, add_named (p.design, method, MOPED_KIND_PARAM, "result"),
+                           MOPED_PROP_DESCRIPTION, "What to fetch.");
+  param = add_named (p.design, method, MOPED_KIND_PARAM, "self");
+  moped_design_set_enum (p.design, param, MOPED_PROP_TYPE, MOPED_API_BYTES);
+  param = add_named (p.design, method, MOPED_KIND_PARAM, "fresh");
+  moped_design_set_enum (p.design, param, MOPED_PROP_TYPE, MOPED_API_BOOL);
+  outputs = generate (p.design);
+  api = output_content (outputs, "include/client.h");
+  engine = output_content (outputs, "src/client_engine.h");
+  user = output_content (outputs, "src/client.c");
+  g_assert_nonnull (strstr (api, "zlist_t *\n    client_fetch (client_t *self, const char *result_2, "
+                                 "const byte *self_2, size_t self_2_size, bool fresh);"));
+  g_assert_nonnull (strstr (api, "//  - result_2 (string): What to fetch."));
+  g_assert_nonnull (strstr (engine, "zlist_t *\n    client_api_fetch (client_state_t *self, const char *result_2, "
+                                    "const byte *self_2, size_t self_2_size, bool fresh);"));
+  g_assert_nonnull (strstr (engine, "int\n    client_engine_answer_fetch (client_engine_t *self, zlist_t *result);"));
+  g_assert_nonnull (strstr (engine, "void\n    client_engine_defer (client_engine_t *self);"));
+  g_assert_nonnull (strstr (user, "zlist_t *\nclient_api_fetch (client_state_t *self, const char *result_2, "
+                                  "const byte *self_2, size_t self_2_size, bool fresh)\n{\n"
+                                  "    (void) self;\n    (void) result_2;\n    (void) self_2;\n"
+                                  "    (void) self_2_size;\n    (void) fresh;\n    return NULL;\n}\n"));
+  /* Every node has start and stop hooks in the user's file and timers in its engine. */
+  g_assert_nonnull (strstr (user, "\nint\nclient_state_start (client_state_t *self)\n{"));
+  g_assert_nonnull (strstr (user, "\nvoid\nclient_state_stop (client_state_t *self)\n{"));
+  g_assert_nonnull (strstr (engine, "typedef int (client_timer_fn) (client_state_t *state, void *arg);"));
+  g_assert_nonnull (strstr (engine, "int\n    client_engine_timer_set (client_engine_t *self, int64_t msecs, "
+                                    "bool repeat, client_timer_fn *handler, void *arg);"));
+  g_assert_nonnull (strstr (engine, "int\n    client_engine_timer_cancel (client_engine_t *self, int timer_id);"));
+  g_object_unref (p.design);
+}
+
 /* Descriptions reach generated files only inside comments. */
 static void
 test_descriptions_stay_in_comments (void)
@@ -622,7 +666,7 @@ test_manifest (void)
   g_assert_true (g_regex_match_simple ("^generated [0-9a-f]{16} include/wire.h$", manifest,
                                        G_REGEX_MULTILINE, 0));
   g_assert_nonnull (strstr (manifest, " src/server.c server_state_new server_state_destroy "
-                                      "server_handle_ping\n"));
+                                      "server_state_start server_state_stop server_handle_ping\n"));
   g_assert_nonnull (strstr (manifest, "\nuser "));
   remove_tree (dir);
   g_object_unref (p.design);
@@ -1270,6 +1314,7 @@ main (int    argc,
   g_test_add_func ("/export-c/names/basic", test_names_basic);
   g_test_add_func ("/export-c/names/hostile", test_names_hostile);
   g_test_add_func ("/export-c/names/collide-with-generated", test_names_collide_with_generated);
+  g_test_add_func ("/export-c/api/method-signature", test_method_signature);
   g_test_add_func ("/export-c/names/descriptions-in-comments", test_descriptions_stay_in_comments);
   g_test_add_func ("/export-c/names/descriptions-without-invisible", test_descriptions_without_invisible);
   g_test_add_func ("/export-c/all-or-nothing/failed-export-changes-nothing", test_failed_export_changes_nothing);

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "moped-accessible.h"
 #include "moped-application.h"
 #include "moped-arrange.h"
 #include "moped-diagnostic.h"
@@ -303,6 +304,9 @@ on_zoom_changed (MopedWindow *self,
 
   g_snprintf (text, sizeof text, "%.0f%%", moped_canvas_get_zoom (canvas) * 100.0);
   gtk_label_set_label (self->zoom_label, text);
+  /* The button is named for what it does; a screen reader hears the zoom as its description. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (GTK_WIDGET (self->zoom_label))),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
 }
 
 static void
@@ -724,6 +728,7 @@ moped_window_init (MopedWindow *self)
   self->show_sidebar = TRUE;
   self->sidebar_width = 340;
   gtk_widget_init_template (GTK_WIDGET (self));
+  moped_accessible_name_buttons (GTK_WIDGET (self));
 
   g_signal_connect_object (self->canvas, "selection-changed", G_CALLBACK (on_selection_changed), self,
                            G_CONNECT_SWAPPED);
