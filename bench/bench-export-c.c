@@ -115,6 +115,8 @@ generate (guint n_nodes)
       moped_design_set_ref (design, step, MOPED_PROP_TO, g_ptr_array_index (nodes, (i + 1) % n_nodes));
       moped_design_set_ref (design, step, MOPED_PROP_COMMAND, moped_element_get_child (protocol, i % 4));
     }
+  /* As a design read from a file: no edit history. */
+  moped_design_clear_history (design);
   return design;
 }
 

@@ -250,12 +250,12 @@ void          _moped_c_generate_selftest (MopedCModel *model,
 /* meson.build and README.md. */
 void          _moped_c_generate_build    (MopedCModel *model,
                                           GPtrArray   *outputs);
-void          _moped_c_generate_user_tests (MopedCModel *model,
-                                            GPtrArray   *outputs);
 /* The benchmark of one link, when it has one (streamed link by link). */
 void          _moped_c_generate_bench    (MopedCModel *model,
                                           MopedCLink  *link,
                                           GPtrArray   *outputs);
+void          _moped_c_generate_user_tests (MopedCModel *model,
+                                            GPtrArray   *outputs);
 /* All files of the export, in a stable order. */
 GPtrArray    *_moped_c_generate          (MopedCModel *model);
 
@@ -284,6 +284,8 @@ const char   *_moped_c_name              (MopedElement *element);
 char         *_moped_c_quote             (const char *text);  /* C string literal */
 gboolean      _moped_c_is_publisher      (MopedCSocket *socket);
 gboolean      _moped_c_is_subscriber     (MopedCSocket *socket);
+/* Whether the socket type has routing ids czmq lets us set (REQ, REP, DEALER, ROUTER). */
+gboolean      _moped_c_has_routing_id    (MopedSocketType type);
 /* "client/request": the routing id the self-test gives a socket. */
 char         *_moped_c_test_routing_id   (MopedCSocket *socket);
 /* The command a link's benchmark measures and its direction; NULL when the link

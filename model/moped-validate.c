@@ -14,6 +14,7 @@
 
 #include "moped-diagnostic.h"
 #include "moped-endpoint.h"
+#include "moped-file.h"
 #include "moped-names.h"
 #include "moped-schema.h"
 #include "moped-socket-type.h"
@@ -547,6 +548,15 @@ check_visible_names (Validation *v)
         g_autofree char *shown = NULL;
         g_autofree char *character = NULL;
 
+        if (name != NULL && strlen (name) > MOPED_NAME_MAX_CHARS &&
+            g_utf8_strlen (name, -1) > MOPED_NAME_MAX_CHARS)
+          {
+            report (v, MOPED_SEVERITY_ERROR, "name-too-long", ELEMENTS (e),
+                    "Shorten it: put the details in the description.",
+                    "A %s has a name of %ld characters; names may have at most %d",
+                    kind_words[k], g_utf8_strlen (name, -1), MOPED_NAME_MAX_CHARS);
+            continue;
+          }
         if (bad == NULL)
           continue;
         what = describe_with_kind (e);

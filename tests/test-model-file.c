@@ -416,6 +416,25 @@ assert_load_refused_at (const char *text,
   g_assert_cmpstr (error->message, ==, expected);
 }
 
+/* A pathological name (megabytes) is refused with its position: every output would
+ * carry it many times. 1,024 characters are fine. */
+static void
+test_name_too_long_refused (void)
+{
+  g_autofree char *fine_name = g_strnfill (MOPED_NAME_MAX_CHARS, 'x');
+  g_autofree char *long_name = g_strnfill (10 * 1024 * 1024, 'x');
+  g_autofree char *fine = g_strdup_printf ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                                           "<design format=\"1\" name=\"%s\"/>\n", fine_name);
+  g_autofree char *hostile = g_strdup_printf ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                                              "<design format=\"1\" name=\"C\">\n"
+                                              "  <node id=\"n\" name=\"%s\"/>\n"
+                                              "</design>\n", long_name);
+  g_autoptr(MopedDesign) design = load_ok (fine, -1);
+
+  assert_load_refused_at (hostile, "c.moped:3:16: the name of this <node> is 10485760 characters long; "
+                                   "a name may have at most 1024");
+}
+
 static void
 test_control_characters_refused (void)
 {
@@ -1409,6 +1428,7 @@ main (int   argc,
   g_test_add_func ("/file/empty-name-loads", test_empty_name_loads);
   g_test_add_func ("/file/control-characters", test_control_characters);
   g_test_add_func ("/file/control-characters-refused", test_control_characters_refused);
+  g_test_add_func ("/file/name-too-long-refused", test_name_too_long_refused);
   g_test_add_func ("/file/canonical-file", test_canonical_file);
   g_test_add_func ("/file/noncanonical-file", test_noncanonical_file);
   g_test_add_func ("/file/element-lines", test_element_lines);
