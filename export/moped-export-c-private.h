@@ -241,14 +241,21 @@ void          _moped_c_generate_wire     (MopedCModel *model,
                                           GPtrArray   *outputs);
 void          _moped_c_generate_codecs   (MopedCModel *model,
                                           GPtrArray   *outputs);
-void          _moped_c_generate_nodes    (MopedCModel *model,
+/* The files of one node (exporters stream node by node: memory stays flat). */
+void          _moped_c_generate_node     (MopedCModel *model,
+                                          MopedCNode  *node,
                                           GPtrArray   *outputs);
 void          _moped_c_generate_selftest (MopedCModel *model,
                                           GPtrArray   *outputs);
+/* meson.build and README.md. */
 void          _moped_c_generate_build    (MopedCModel *model,
                                           GPtrArray   *outputs);
 void          _moped_c_generate_user_tests (MopedCModel *model,
                                             GPtrArray   *outputs);
+/* The benchmark of one link, when it has one (streamed link by link). */
+void          _moped_c_generate_bench    (MopedCModel *model,
+                                          MopedCLink  *link,
+                                          GPtrArray   *outputs);
 /* All files of the export, in a stable order. */
 GPtrArray    *_moped_c_generate          (MopedCModel *model);
 
