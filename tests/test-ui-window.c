@@ -1075,6 +1075,33 @@ test_tab_ring (void)
   close_all_windows ();
 }
 
+/* The menu's Style choice: dark darkens the canvas too; System follows the system
+ * (light here); the choice is kept in the settings. */
+static void
+test_style_choice (void)
+{
+  MopedWindow *window = moped_application_new_window (app);
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  g_autofree char *kept = NULL;
+
+  show (window);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "color-scheme", g_variant_new_string ("dark"));
+  moped_test_spin_for (100);
+  g_assert_cmpint (adw_style_manager_get_color_scheme (manager), ==, ADW_COLOR_SCHEME_FORCE_DARK);
+  g_assert_true (adw_style_manager_get_dark (manager));
+  g_assert_true (moped_canvas_get_dark (window->canvas));
+  kept = g_settings_get_string (moped_application_get_settings (app), "color-scheme");
+  g_assert_cmpstr (kept, ==, "dark");
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "color-scheme", g_variant_new_string ("light"));
+  moped_test_spin_for (100);
+  g_assert_false (moped_canvas_get_dark (window->canvas));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "color-scheme", g_variant_new_string ("system"));
+  moped_test_spin_for (100);
+  g_assert_cmpint (adw_style_manager_get_color_scheme (manager), ==, ADW_COLOR_SCHEME_DEFAULT);
+  close_all_windows ();
+}
+
 /* ---- about and shortcuts ---------------------------------------------------------------- */
 
 static void
@@ -1208,6 +1235,7 @@ main (int    argc,
   g_test_add_func ("/ui/window/accessible-names", test_accessible_names);
   g_test_add_func ("/ui/window/canvas-summary", test_canvas_summary);
   g_test_add_func ("/ui/window/tab-ring", test_tab_ring);
+  g_test_add_func ("/ui/window/style-choice", test_style_choice);
   g_test_add_func ("/ui/window/about-and-shortcuts", test_about_and_shortcuts);
   g_test_add_func ("/ui/window/accels", test_accels);
   g_test_add_func ("/ui/recovery/written", test_recovery_written);

@@ -102,21 +102,69 @@ static const GdkRGBA family_palette[] = {
   RGBA (0x5e, 0x5c, 0x64, 1), /* dark grey */
 };
 
-static const GdkRGBA canvas_bg = RGBA (0xf2, 0xf1, 0xf0, 1);
-static const GdkRGBA grid_dot = RGBA (0x00, 0x00, 0x00, 0.13);
-static const GdkRGBA card_bg = RGBA (0xff, 0xff, 0xff, 1);
-static const GdkRGBA header_bg = RGBA (0xf6, 0xf5, 0xf4, 1);
-static const GdkRGBA card_border = RGBA (0x00, 0x00, 0x00, 0.16);
-static const GdkRGBA separator = RGBA (0x00, 0x00, 0x00, 0.08);
-static const GdkRGBA shadow = RGBA (0x00, 0x00, 0x00, 0.06);
-static const GdkRGBA text_strong = RGBA (0x24, 0x1f, 0x31, 0.92);
-static const GdkRGBA text_dim = RGBA (0x24, 0x1f, 0x31, 0.58);
-static const GdkRGBA pill_bg = RGBA (0x00, 0x00, 0x00, 0.07);
+/* The colours of the canvas, light and dark. The canvas follows the style of the
+ * window (GTK's or libadwaita's dark style, or a dark theme): its CSS text colour says
+ * which. Exported diagrams have their own, always light, colours. */
+typedef struct
+{
+  GdkRGBA canvas_bg, grid_dot, card_bg, header_bg, card_border, separator, shadow;
+  GdkRGBA text_strong, text_dim, pill_bg, note_bg, note_band, note_border, note_text;
+} Palette;
+
+static const Palette light_palette = {
+  .canvas_bg = RGBA (0xf2, 0xf1, 0xf0, 1),
+  .grid_dot = RGBA (0x00, 0x00, 0x00, 0.13),
+  .card_bg = RGBA (0xff, 0xff, 0xff, 1),
+  .header_bg = RGBA (0xf6, 0xf5, 0xf4, 1),
+  .card_border = RGBA (0x00, 0x00, 0x00, 0.16),
+  .separator = RGBA (0x00, 0x00, 0x00, 0.08),
+  .shadow = RGBA (0x00, 0x00, 0x00, 0.06),
+  .text_strong = RGBA (0x24, 0x1f, 0x31, 0.92),
+  .text_dim = RGBA (0x24, 0x1f, 0x31, 0.58),
+  .pill_bg = RGBA (0x00, 0x00, 0x00, 0.07),
+  .note_bg = RGBA (0xfc, 0xf4, 0xa6, 1),
+  .note_band = RGBA (0xe5, 0xa5, 0x0a, 0.30),
+  .note_border = RGBA (0x9c, 0x6e, 0x03, 0.30),
+  .note_text = RGBA (0x3d, 0x38, 0x46, 1),
+};
+
+/* libadwaita's dark colours: window #242424, cards a step lighter, text white. */
+static const Palette dark_palette = {
+  .canvas_bg = RGBA (0x24, 0x24, 0x24, 1),
+  .grid_dot = RGBA (0xff, 0xff, 0xff, 0.13),
+  .card_bg = RGBA (0x30, 0x30, 0x30, 1),
+  .header_bg = RGBA (0x38, 0x38, 0x38, 1),
+  .card_border = RGBA (0xff, 0xff, 0xff, 0.16),
+  .separator = RGBA (0xff, 0xff, 0xff, 0.10),
+  .shadow = RGBA (0x00, 0x00, 0x00, 0.30),
+  .text_strong = RGBA (0xff, 0xff, 0xff, 0.92),
+  .text_dim = RGBA (0xff, 0xff, 0xff, 0.62),
+  .pill_bg = RGBA (0xff, 0xff, 0xff, 0.10),
+  .note_bg = RGBA (0x5c, 0x50, 0x1c, 1),
+  .note_band = RGBA (0xe5, 0xa5, 0x0a, 0.40),
+  .note_border = RGBA (0xf6, 0xd3, 0x2d, 0.30),
+  .note_text = RGBA (0xfa, 0xf7, 0xe6, 1),
+};
+
+/* The palette of the canvas being drawn (set at the start of each frame; one UI thread). */
+static const Palette *palette = &light_palette;
+
+#define canvas_bg   (palette->canvas_bg)
+#define grid_dot    (palette->grid_dot)
+#define card_bg     (palette->card_bg)
+#define header_bg   (palette->header_bg)
+#define card_border (palette->card_border)
+#define separator   (palette->separator)
+#define shadow      (palette->shadow)
+#define text_strong (palette->text_strong)
+#define text_dim    (palette->text_dim)
+#define pill_bg     (palette->pill_bg)
+#define note_bg     (palette->note_bg)
+#define note_band   (palette->note_band)
+#define note_border (palette->note_border)
+#define note_text   (palette->note_text)
+
 static const GdkRGBA white = RGBA (0xff, 0xff, 0xff, 1);
-static const GdkRGBA note_bg = RGBA (0xfc, 0xf4, 0xa6, 1);
-static const GdkRGBA note_band = RGBA (0xe5, 0xa5, 0x0a, 0.30);
-static const GdkRGBA note_border = RGBA (0x9c, 0x6e, 0x03, 0.30);
-static const GdkRGBA note_text = RGBA (0x3d, 0x38, 0x46, 1);
 static const GdkRGBA accent = RGBA (0x35, 0x84, 0xe4, 1);
 static const GdkRGBA valid_color = RGBA (0x2e, 0xc2, 0x7e, 1);
 
@@ -503,7 +551,7 @@ draw_port (MopedCanvas           *self,
     }
 
   /* The port: filled when it binds, hollow when it connects. */
-  fill_rounded (snapshot, cx - r - 1.5, cy - r - 1.5, 2 * r + 3, 2 * r + 3, r + 1.5, &white);
+  fill_rounded (snapshot, cx - r - 1.5, cy - r - 1.5, 2 * r + 3, 2 * r + 3, r + 1.5, &card_bg);
   if (bound)
     fill_rounded (snapshot, cx - r, cy - r, 2 * r, 2 * r, r, &color);
   else
@@ -593,7 +641,7 @@ draw_label (MopedCanvas           *self,
   socket_color (curve->from, &color);
 
   fill_rounded (snapshot, 0, 1, width, height, LABEL_RADIUS, &shadow);
-  fill_rounded (snapshot, 0, 0, width, height, LABEL_RADIUS, &white);
+  fill_rounded (snapshot, 0, 0, width, height, LABEL_RADIUS, &card_bg);
   stroke_rounded (snapshot, 0, 0, width, height, LABEL_RADIUS, 1, &card_border);
   fill_rounded (snapshot, 0, 0, 3, height, 1.5, &color);
   if (label != NULL && *label != '\0')
@@ -1445,6 +1493,7 @@ _moped_canvas_snapshot (GtkWidget   *widget,
 
   if (bounds.size.width <= 0 || bounds.size.height <= 0)
     return;
+  palette = self->dark ? &dark_palette : &light_palette;
   cr = gtk_snapshot_append_cairo (snapshot, &bounds);
   self->frame++;
   if (self->geometry == NULL)

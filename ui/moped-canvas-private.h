@@ -64,6 +64,7 @@ struct _MopedCanvas
   guint                fit_pending : 1;
   guint                snap : 1;
   guint                show_grid : 1;
+  guint                dark : 1;       /* drawn with the dark palette (the window's style is dark) */
 
   GPtrArray           *selection;      /* MopedElement, in selection order */
   GHashTable          *selected;       /* the same, as a set */

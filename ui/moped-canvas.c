@@ -1099,6 +1099,35 @@ moped_canvas_size_allocate (GtkWidget *widget,
   _moped_canvas_allocate_rename (self);
 }
 
+/* The window's style decides the palette: a light text colour means a dark style. */
+static void
+moped_canvas_css_changed (GtkWidget         *widget,
+                          GtkCssStyleChange *change)
+{
+  MopedCanvas *self = MOPED_CANVAS (widget);
+  GdkRGBA color;
+  gboolean dark;
+
+  GTK_WIDGET_CLASS (moped_canvas_parent_class)->css_changed (widget, change);
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
+  dark = 0.2126 * color.red + 0.7152 * color.green + 0.0722 * color.blue > 0.5;
+  if (dark != self->dark)
+    {
+      self->dark = dark;
+      _moped_canvas_drop_caches (self, NULL);
+      _moped_canvas_drop_static (self);
+      gtk_widget_queue_draw (widget);
+    }
+}
+
+gboolean
+moped_canvas_get_dark (MopedCanvas *self)
+{
+  g_return_val_if_fail (MOPED_IS_CANVAS (self), FALSE);
+
+  return self->dark;
+}
+
 static void
 moped_canvas_snapshot (GtkWidget   *widget,
                        GtkSnapshot *snapshot)
@@ -1211,6 +1240,7 @@ moped_canvas_class_init (MopedCanvasClass *klass)
   widget_class->measure = moped_canvas_measure_size;
   widget_class->size_allocate = moped_canvas_size_allocate;
   widget_class->snapshot = moped_canvas_snapshot;
+  widget_class->css_changed = moped_canvas_css_changed;
   widget_class->query_tooltip = _moped_canvas_query_tooltip;
 
   properties[PROP_DESIGN] =
