@@ -362,6 +362,11 @@ write_meson (MopedCModel *model,
   moped_code_writer_comment (w, "Every flow of the design, end to end");
   LINE ("selftest = executable('selftest', 'src/selftest.c', link_with: skeleton, kwargs: common)");
   LINE ("test('selftest', selftest, timeout: 300)");
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "Your tests (tests/, written by the first export, then yours)");
+  LINE ("if import('fs').is_file('tests/meson.build')");
+  LINE ("  subdir('tests')");
+  LINE ("endif");
   for (guint i = 0; i < model->links->len; i++)
     {
       MopedCLink *l = g_ptr_array_index (model->links, i);
@@ -414,9 +419,22 @@ write_readme (MopedCModel *model,
     "It needs czmq 4.2 and libzmq 4.3 (their stable API only) and meson:\n\n"
     "    meson setup build\n"
     "    ninja -C build\n"
-    "    meson test -C build              # the self-test: every flow, end to end\n"
+    "    meson test -C build              # the self-test and your tests\n"
+    "    meson test -C build selftest     # the self-test: every flow, end to end\n"
     "    build/selftest -v                # the same, step by step\n"
     "    meson test -C build --benchmark  # messages per second over each link\n\n"
+    "## The loop\n\n"
+    "The first export wrote `tests/` (yours, never touched again): its first test\n"
+    "starts every node and calls the API method that begins the design's first flow.\n"
+    "It fails on the fresh skeleton and says which function to write, in which file.\n"
+    "Write it, run `meson test -C build first` again, and grow the nodes one function\n"
+    "at a time; add a test to `tests/meson.build` for each next thing the design\n"
+    "promises. An API method runs in its node's thread; one that waits for a reply\n"
+    "calls the engine's defer function and answers later, from the reply's handler,\n"
+    "with the method's answer function. A node acts on its own from its start hook\n"
+    "(`NODE_state_start`, once it runs), which may set timers, one-shot or repeating,\n"
+    "run in the node's thread (`NODE_engine_timer_set`); its stop hook runs before its\n"
+    "sockets close. The self-test checks the wiring only: it calls neither.\n\n"
     "Each node has a program that runs it until Ctrl-C; `-h` lists its options,\n"
     "such as `SOCKET=ENDPOINTS` to bind or connect elsewhere than the design says.\n\n"
     "## Yours\n\n"

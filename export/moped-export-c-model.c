@@ -82,6 +82,7 @@ static const char * const local_words[] = {
  * gcc predefines in gnu11 mode, which no name can be. */
 static const char * const member_words[] = {
   "pipe", "poller", "msg", "state", "name", "verbose", "trace", "failed", "terminated",
+  "call", "call_method", "deferred", "timers", "timers_size", "timers_used", "timers_next_id",
   "linux", "unix", "i386", "sun", "inline",
 };
 
@@ -327,6 +328,16 @@ socket_free (gpointer data)
 }
 
 static void
+param_free (gpointer data)
+{
+  MopedCParam *p = data;
+
+  g_free (p->ident);
+  g_free (p->size_ident);
+  g_free (p);
+}
+
+static void
 method_free (gpointer data)
 {
   MopedCMethod *m = data;
@@ -334,6 +345,9 @@ method_free (gpointer data)
   g_free (m->ident);
   g_free (m->fn);
   g_free (m->api_fn);
+  g_free (m->call_type);
+  g_free (m->answer_fn);
+  g_ptr_array_unref (m->params);
   g_free (m);
 }
 
@@ -355,6 +369,12 @@ node_free (gpointer data)
   g_free (n->state_new_fn);
   g_free (n->state_destroy_fn);
   g_free (n->engine_name_fn);
+  g_free (n->engine_defer_fn);
+  g_free (n->state_start_fn);
+  g_free (n->state_stop_fn);
+  g_free (n->timer_fn_type);
+  g_free (n->timer_set_fn);
+  g_free (n->timer_cancel_fn);
   g_ptr_array_unref (n->sockets);
   g_ptr_array_unref (n->methods);
   g_ptr_array_unref (n->handlers);
@@ -535,11 +555,47 @@ add_param (MopedNameScope *params,
     }
 }
 
+/* An API method's parameters; "result" is the call's member for what it returns. */
+static void
+name_params (MopedCMethod *m,
+             Globals      *globals)
+{
+  g_autoptr(GPtrArray) params = moped_element_get_children_of_kind (m->element, MOPED_KIND_PARAM);
+  g_autoptr(MopedNameScope) scope = local_scope_new ();
+
+  moped_name_scope_add (scope, "result");
+  for (guint i = 0; i < params->len; i++)
+    {
+      MopedCParam *p = g_new0 (MopedCParam, 1);
+      g_autofree char *ident = NULL;
+
+      p->element = g_ptr_array_index (params, i);
+      p->type = moped_element_get_enum (p->element, MOPED_PROP_TYPE);
+      ident = moped_name_to_identifier (_moped_c_name (p->element));
+      p->ident = add_param (scope, globals, ident);
+      if (p->type == MOPED_API_BYTES)
+        {
+          g_autofree char *size = g_strconcat (p->ident, " size", NULL);
+
+          p->size_ident = add_param (scope, globals, size);
+        }
+      g_ptr_array_add (m->params, p);
+    }
+}
+
 /* Last, once every global name is known. */
 static void
 name_fields (MopedCModel *model,
              Globals     *globals)
 {
+  for (guint i = 0; i < model->nodes->len; i++)
+    {
+      MopedCNode *n = g_ptr_array_index (model->nodes, i);
+
+      for (guint j = 0; j < n->methods->len; j++)
+        name_params (g_ptr_array_index (n->methods, j), globals);
+    }
+
   for (guint i = 0; i < model->protocols->len; i++)
     {
       MopedCProtocol *p = g_ptr_array_index (model->protocols, i);
@@ -716,6 +772,12 @@ name_node (MopedCNode     *n,
   n->state_new_fn = global_name (globals, state, "new");
   n->state_destroy_fn = global_name (globals, state, "destroy");
   n->engine_name_fn = global_name (globals, engine, "name");
+  n->engine_defer_fn = global_name (globals, engine, "defer");
+  n->state_start_fn = global_name (globals, state, "start");
+  n->state_stop_fn = global_name (globals, state, "stop");
+  n->timer_fn_type = global_name (globals, n->ident, "timer_fn");
+  n->timer_set_fn = global_name (globals, engine, "timer_set");
+  n->timer_cancel_fn = global_name (globals, engine, "timer_cancel");
 
   /* Pipe commands: "$TERM" and the self-test's "$..." cannot be identifiers. */
   for (guint i = 0; i < methods->len; i++)
@@ -728,6 +790,14 @@ name_node (MopedCNode     *n,
       m->fn = global_name (globals, n->ident, m->ident);
       api = g_strconcat ("api_", m->ident, NULL);
       m->api_fn = global_name (globals, n->ident, api);
+      m->call_type = g_strdup_printf ("s_%s_call_t", m->ident);
+      {
+        g_autofree char *answer = g_strconcat ("answer_", m->ident, NULL);
+
+        m->answer_fn = global_name (globals, engine, answer);
+      }
+      m->result = moped_element_get_enum (m->element, MOPED_PROP_RESULT);
+      m->params = g_ptr_array_new_with_free_func (param_free);
       g_ptr_array_add (n->methods, m);
     }
 }

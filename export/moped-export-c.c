@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "moped-export-c-private.h"
+#include "moped-staging.h"
 #include "moped-export-c.h"
 
 #define MANIFEST_NAME "moped-export.manifest"
@@ -158,6 +159,90 @@ _moped_c_field_params (MopedCCommand *command)
   return g_string_free (s, FALSE);
 }
 
+const char *
+_moped_c_api_result_type (MopedApiType type)
+{
+  switch (type)
+    {
+    case MOPED_API_STRING:
+    case MOPED_API_LONGSTR:
+      return "char *";
+    case MOPED_API_NUMBER:
+      return "uint64_t ";
+    case MOPED_API_STRINGS:
+      return "zlist_t *";
+    case MOPED_API_BYTES:
+      return "zchunk_t *";
+    case MOPED_API_FRAME:
+      return "zframe_t *";
+    case MOPED_API_BOOL:
+      return "bool ";
+    case MOPED_API_NONE:
+      return "int ";
+    case MOPED_N_API_TYPES:
+    default:
+      g_return_val_if_reached ("int ");
+    }
+}
+
+const char *
+_moped_c_api_result_none (MopedApiType type)
+{
+  switch (type)
+    {
+    case MOPED_API_NUMBER:
+      return "0";
+    case MOPED_API_BOOL:
+      return "false";
+    case MOPED_API_NONE:
+      return "-1";
+    case MOPED_API_STRING:
+    case MOPED_API_LONGSTR:
+    case MOPED_API_STRINGS:
+    case MOPED_API_BYTES:
+    case MOPED_API_FRAME:
+    case MOPED_N_API_TYPES:
+    default:
+      return "NULL";
+    }
+}
+
+char *
+_moped_c_api_params (MopedCMethod *method)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < method->params->len; i++)
+    {
+      MopedCParam *p = g_ptr_array_index (method->params, i);
+
+      if (p->type == MOPED_API_BOOL)
+        g_string_append_printf (s, ", bool %s", p->ident);
+      else
+        g_string_append_printf (s, ", %s%s", _moped_c_field_c_type ((MopedFieldType) p->type), p->ident);
+      if (p->type == MOPED_API_BYTES)
+        g_string_append_printf (s, ", size_t %s", p->size_ident);
+    }
+  return g_string_free (s, FALSE);
+}
+
+char *
+_moped_c_api_args (MopedCMethod *method,
+                   const char   *prefix)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < method->params->len; i++)
+    {
+      MopedCParam *p = g_ptr_array_index (method->params, i);
+
+      g_string_append_printf (s, ", %s%s", prefix, p->ident);
+      if (p->type == MOPED_API_BYTES)
+        g_string_append_printf (s, ", %s%s", prefix, p->size_ident);
+    }
+  return g_string_free (s, FALSE);
+}
+
 char *
 _moped_c_field_args (MopedCCommand *command)
 {
@@ -200,6 +285,7 @@ _moped_c_generate (MopedCModel *model)
   _moped_c_generate_nodes (model, outputs);
   _moped_c_generate_selftest (model, outputs);
   _moped_c_generate_build (model, outputs);
+  _moped_c_generate_user_tests (model, outputs);
   g_ptr_array_sort (outputs, compare_outputs);
   return outputs;
 }
@@ -593,6 +679,25 @@ plan_user (MopedExportPlan *plan,
     e->manifest_line = manifest_line ("user", hash, output->path, output->symbols);
 }
 
+/* The user's tests folder: written by the first export into a directory without one,
+ * then never looked at again (not in the manifest). */
+static void
+plan_user_folder (MopedExportPlan *plan,
+                  MopedCOutput    *output,
+                  gboolean         first_export)
+{
+  g_autofree char *folder = g_path_get_dirname (output->path);
+  g_autofree char *full = g_build_filename (plan->directory, folder, NULL);
+  PlanEntry *e;
+
+  if (!first_export || g_file_test (full, G_FILE_TEST_EXISTS))
+    return;
+  e = plan_entry_new (plan, output->path, TRUE);
+  e->file.action = MOPED_EXPORT_CREATE;
+  e->file.note = g_strdup ("yours: written once, never touched again");
+  e->content = g_strdup (output->content);
+}
+
 /* Files of an earlier export the design no longer produces. */
 static void
 plan_stale (MopedExportPlan *plan,
@@ -703,6 +808,11 @@ moped_export_c_plan (MopedDesign      *design,
       MopedCOutput *output = g_ptr_array_index (outputs, i);
       ManifestEntry *known = manifest != NULL ? g_hash_table_lookup (manifest, output->path) : NULL;
 
+      if (output->user_folder)
+        {
+          plan_user_folder (plan, output, manifest == NULL);
+          continue;
+        }
       g_hash_table_add (produced, output->path);
       if (output->user_file)
         plan_user (plan, output, known, flags);
@@ -754,46 +864,11 @@ unchanged_since_planning (MopedExportPlan *plan,
   return TRUE;
 }
 
-/* A file that exists is replaced atomically (a temporary file renamed over it); a new
- * one is written in place: there is nothing to keep if writing it fails. Directories
- * made are remembered in @made. */
-static gboolean
-write_file (const char  *directory,
-            const char  *path,
-            const char  *content,
-            gboolean     exists,
-            GHashTable  *made,
-            GError     **error)
-{
-  g_autofree char *full = g_build_filename (directory, path, NULL);
-  g_autofree char *parent = g_path_get_dirname (full);
-  GFileSetContentsFlags flags = exists ? G_FILE_SET_CONTENTS_CONSISTENT : G_FILE_SET_CONTENTS_NONE;
-
-  if (!g_hash_table_contains (made, parent))
-    {
-      if (g_mkdir_with_parents (parent, 0755) != 0)
-        {
-          int saved = errno;
-
-          g_set_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_IO,
-                       "cannot create %s: %s", parent, g_strerror (saved));
-          return FALSE;
-        }
-      g_hash_table_add (made, g_steal_pointer (&parent));
-    }
-  if (!g_file_set_contents_full (full, content, -1, flags, 0644, error))
-    {
-      g_prefix_error (error, "cannot write %s: ", full);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 gboolean
 moped_export_plan_run (MopedExportPlan  *plan,
                        GError          **error)
 {
-  g_autoptr(GHashTable) made = NULL;
+  g_autoptr(MopedStaging) staging = NULL;
 
   g_return_val_if_fail (plan != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -806,31 +881,27 @@ moped_export_plan_run (MopedExportPlan  *plan,
     }
   if (!unchanged_since_planning (plan, error))
     return FALSE;
-  made = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* All or nothing: every file is written into a staging folder first, and moved into
+   * place only when all were written (a full disk stops the export before it changed
+   * anything, and never leaves an empty handler file). */
+  staging = moped_staging_new (plan->directory, error);
+  if (staging == NULL)
+    return FALSE;
   for (guint i = 0; i < plan->entries->len; i++)
     {
       PlanEntry *e = g_ptr_array_index (plan->entries, i);
 
       if (e->content != NULL &&
-          !write_file (plan->directory, e->file.path, e->content, e->existed, made, error))
+          !moped_staging_write (staging, e->file.path, e->content, strlen (e->content), error))
         return FALSE;
       if (e->file.action == MOPED_EXPORT_REMOVE)
-        {
-          g_autofree char *full = g_build_filename (plan->directory, e->file.path, NULL);
-
-          if (g_unlink (full) != 0 && errno != ENOENT)
-            {
-              int saved = errno;
-
-              g_set_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_IO,
-                           "cannot remove %s: %s", full, g_strerror (saved));
-              return FALSE;
-            }
-        }
+        moped_staging_remove (staging, e->file.path);
     }
   /* Last, so that an interrupted export is planned again from the old manifest. */
   if (plan->manifest_changes &&
-      !write_file (plan->directory, MANIFEST_NAME, plan->manifest, TRUE, made, error))
+      !moped_staging_write (staging, MANIFEST_NAME, plan->manifest, strlen (plan->manifest), error))
+    return FALSE;
+  if (!moped_staging_commit (staging, error))
     return FALSE;
   plan->done = TRUE;
   return TRUE;

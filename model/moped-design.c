@@ -139,9 +139,15 @@ static void
 step_free (Step    *step,
            gboolean applied)
 {
-  /* Later ops may own elements that earlier ops refer to: clear in reverse. */
+  /* Values first, while every element they belong to still exists (a step may set a
+   * property of an element it later detaches); then the elements, in reverse, since
+   * later ops may own elements that earlier ops refer to. */
   for (guint i = step->ops->len; i > 0; i--)
-    op_clear (&g_array_index (step->ops, Op, i - 1), applied);
+    if (g_array_index (step->ops, Op, i - 1).type == OP_SET)
+      op_clear (&g_array_index (step->ops, Op, i - 1), applied);
+  for (guint i = step->ops->len; i > 0; i--)
+    if (g_array_index (step->ops, Op, i - 1).type != OP_SET)
+      op_clear (&g_array_index (step->ops, Op, i - 1), applied);
   g_array_unref (step->ops);
   g_free (step->label);
   g_free (step->coalesce_key);
