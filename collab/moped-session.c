@@ -772,6 +772,24 @@ host_apply (MopedSession *self,
         self->applying = APPLY_LOCAL;
         return "";
       }
+  /* Nothing may leave a required reference empty (a link must keep both ends). */
+  for (guint i = 0; i < ops->len; i++)
+    {
+      const MopedOp *op = g_ptr_array_index (ops, i);
+      MopedElement *e = moped_design_lookup (self->design, op->id);
+      const MopedKindSpec *ks = e ? moped_schema_get_kind (moped_element_get_kind (e)) : NULL;
+
+      for (guint p = 0; ks != NULL && p < ks->n_props; p++)
+        if (ks->props[p].type == MOPED_VALUE_REF && (ks->props[p].flags & MOPED_PROP_FLAG_REQUIRED) &&
+            *moped_element_get_string (e, ks->props[p].prop) == '\0')
+          {
+            g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "the %s of “%s” would be empty",
+                         moped_schema_get_prop_name (ks->props[p].prop), moped_element_get_name (e));
+            moped_design_cancel (self->design);
+            self->applying = APPLY_LOCAL;
+            return "";
+          }
+    }
   for (guint i = 0; i < ops->len; i++)
     {
       const MopedOp *op = g_ptr_array_index (ops, i);

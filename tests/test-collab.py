@@ -744,6 +744,33 @@ def test_host_quits():
     shutil.rmtree(tmp, ignore_errors=True)
 
 
+def test_cli_handover():
+    """`moped host` quits; a `moped join --bind` peer hosts and the other follows it."""
+    tmp = fresh_dir()
+    design = os.path.join(tmp, "served.moped")
+    shutil.copy(os.path.join(EXAMPLES, "hello.moped"), design)
+    host = Proc([MOPED, "host", design, "--bind", "tcp://127.0.0.1:*", "--advertise", "127.0.0.1",
+                 "--invites", "2"], os.path.join(tmp, "host-keys"))
+    host.expect("hosting ")
+    invites = [host.expect("invite ").split(" ", 1)[1] for _ in range(2)]
+    joiners = []
+    for i, link in enumerate(invites):
+        out = os.path.join(tmp, "j%d.moped" % i)
+        p = Proc([MOPED, "join", link, "-o", out, "--bind", "tcp://127.0.0.1:*", "--advertise", "127.0.0.1"],
+                 os.path.join(tmp, "j%d-keys" % i))
+        check("cli handover: joiner %d joins" % i, p.expect("joined", 20), "".join(p.err))
+        joiners.append((p, out))
+    quiesce(host, [p for p, _ in joiners])
+    host.quit()
+    hosting = joiners[0][0].expect("hosting", 20)
+    check("cli handover: the first joiner hosts when moped host quits", hosting,
+          str(joiners[0][0].seen[-3:]) + "".join(joiners[0][0].err[-3:]))
+    check("cli handover: the other follows", quiesce(joiners[0][0], [joiners[1][0]]))
+    for p, _ in joiners:
+        p.quit()
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main():
     only = os.environ.get("MOPED_COLLAB_ONLY", "security,conflicts,killed,handover,hostkill,faults,convergence").split(",")
     try:
@@ -755,6 +782,7 @@ def main():
             test_guest_killed()
         if "handover" in only:
             test_host_quits()
+            test_cli_handover()
         if "hostkill" in only:
             seed = SEEDS[0]
             print("# host killed seed %d" % seed, flush=True)
