@@ -14,7 +14,7 @@
  * over what lies below it and converts every texture anew each frame (33 ms for a
  * full-HD texture here), so one node and plain image surfaces are what stay cheap.
  */
-#define G_LOG_DOMAIN "moped-canvas"
+#define G_LOG_DOMAIN "moped-ui"
 
 #include <math.h>
 #include <string.h>

@@ -6,7 +6,7 @@
  * so moving one node can move ports of its neighbours: an update lays out again the
  * nodes a change touches and their linked neighbours, and nothing else.
  */
-#define G_LOG_DOMAIN "moped-canvas"
+#define G_LOG_DOMAIN "moped-ui"
 
 #include <math.h>
 #include <stdlib.h>
@@ -779,13 +779,6 @@ moped_canvas_geometry_free (MopedCanvasGeometry *self)
   g_hash_table_unref (self->adjacency);
   g_object_unref (self->design);
   g_free (self);
-}
-
-MopedDesign *
-moped_canvas_geometry_get_design (MopedCanvasGeometry *self)
-{
-  g_return_val_if_fail (self != NULL, NULL);
-  return self->design;
 }
 
 void

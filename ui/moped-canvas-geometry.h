@@ -110,7 +110,6 @@ MopedCanvasGeometry   *moped_canvas_geometry_new        (MopedDesign            
                                                          MopedCanvasMeasureFunc  measure,
                                                          gpointer                user_data);
 void                   moped_canvas_geometry_free       (MopedCanvasGeometry    *self);
-MopedDesign           *moped_canvas_geometry_get_design (MopedCanvasGeometry    *self);
 
 /* Lay out everything again (after loading, or when the text measure changed). */
 void                   moped_canvas_geometry_rebuild    (MopedCanvasGeometry    *self);

@@ -7,7 +7,7 @@
  * band; with space held, or with the middle button, it pans. Every controller has a
  * name so that tests can find it and drive it through its signals.
  */
-#define G_LOG_DOMAIN "moped-canvas"
+#define G_LOG_DOMAIN "moped-ui"
 
 #include <math.h>
 

@@ -6,7 +6,7 @@
  * moped-canvas-input.c and the edits in moped-canvas-edit.c; this file holds the
  * state they share and the public API.
  */
-#define G_LOG_DOMAIN "moped-canvas"
+#define G_LOG_DOMAIN "moped-ui"
 
 #include <math.h>
 #include <string.h>

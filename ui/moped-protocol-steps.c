@@ -654,9 +654,3 @@ moped_protocol_steps_reveal (MopedProtocolSteps *self,
   return gtk_widget_grab_focus (row);
 }
 
-GtkListBox *
-moped_protocol_steps_get_list_box (MopedProtocolSteps *self)
-{
-  g_return_val_if_fail (MOPED_IS_PROTOCOL_STEPS (self), NULL);
-  return GTK_LIST_BOX (self->list);
-}

@@ -29,7 +29,6 @@ const char   *moped_protocol_steps_get_current     (MopedProtocolSteps *self);
 /* Select and focus the row of step @id. */
 gboolean      moped_protocol_steps_reveal          (MopedProtocolSteps *self,
                                                     const char         *id);
-GtkListBox   *moped_protocol_steps_get_list_box    (MopedProtocolSteps *self);
 /* The row widget of step @id (to drive its drag source and drop target in tests). */
 GtkWidget    *moped_protocol_steps_get_row         (MopedProtocolSteps *self,
                                                     const char         *id);
