@@ -775,6 +775,26 @@ action_cb (GtkWidget  *widget,
       else
         gtk_widget_error_bell (widget);
     }
+  else if (g_str_has_prefix (name, "align-"))
+    {
+      static const struct { const char *name; MopedCanvasAlign how; } aligns[] = {
+        { "align-left", MOPED_CANVAS_ALIGN_LEFT }, { "align-right", MOPED_CANVAS_ALIGN_RIGHT },
+        { "align-top", MOPED_CANVAS_ALIGN_TOP }, { "align-bottom", MOPED_CANVAS_ALIGN_BOTTOM },
+        { "align-center-x", MOPED_CANVAS_ALIGN_CENTER_X }, { "align-center-y", MOPED_CANVAS_ALIGN_CENTER_Y },
+      };
+      gboolean done = FALSE;
+
+      for (guint i = 0; i < G_N_ELEMENTS (aligns); i++)
+        if (g_str_equal (name, aligns[i].name))
+          done = _moped_canvas_align (self, aligns[i].how);
+      if (!done)
+        gtk_widget_error_bell (widget);
+    }
+  else if (g_str_has_prefix (name, "distribute-"))
+    {
+      if (!_moped_canvas_distribute (self, g_str_equal (name, "distribute-horizontally")))
+        gtk_widget_error_bell (widget);
+    }
   else if (g_str_equal (name, "delete"))
     _moped_canvas_delete_selection (self);
   else if (g_str_equal (name, "duplicate"))
@@ -822,7 +842,9 @@ static void
 install_actions (GtkWidgetClass *widget_class)
 {
   static const char * const simple[] = {
-    "add-node", "add-note", "add-socket", "rename", "delete", "duplicate", "select-all", "copy",
+    "add-node", "add-note", "add-socket", "rename", "align-left", "align-right", "align-top",
+    "align-bottom", "align-center-x", "align-center-y", "distribute-horizontally",
+    "distribute-vertically", "delete", "duplicate", "select-all", "copy",
     "cut", "paste", "zoom-in", "zoom-out", "zoom-fit", "zoom-reset", "move-left",
     "move-right", "move-up", "move-down", "undo", "redo", "cancel", "popup-menu",
   };
