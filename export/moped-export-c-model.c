@@ -226,20 +226,13 @@ _moped_c_name (MopedElement *element)
 gboolean
 _moped_c_is_publisher (MopedCSocket *socket)
 {
-  return socket->type == MOPED_SOCKET_PUB || socket->type == MOPED_SOCKET_XPUB;
+  return socket->info->publishes;
 }
 
 gboolean
 _moped_c_is_subscriber (MopedCSocket *socket)
 {
-  return socket->type == MOPED_SOCKET_SUB || socket->type == MOPED_SOCKET_XSUB;
-}
-
-gboolean
-_moped_c_has_routing_id (MopedSocketType type)
-{
-  return type == MOPED_SOCKET_REQ || type == MOPED_SOCKET_REP ||
-         type == MOPED_SOCKET_DEALER || type == MOPED_SOCKET_ROUTER;
+  return socket->info->subscription != MOPED_SUBSCRIPTION_NONE;
 }
 
 char *
@@ -484,7 +477,7 @@ check_design (MopedCModel *model)
                            "libzmq 4.3 are built without the draft API, so code using it cannot "
                            "compile here (use a stable type, such as DEALER/ROUTER for CLIENT/SERVER)",
                            node, _moped_c_name (socket), info->name));
-      else if (type == MOPED_SOCKET_STREAM)
+      else if (info->raw)
         g_ptr_array_add (model->errors,
           g_strdup_printf ("Socket %s.%s is a STREAM socket: it talks raw TCP, not ZeroMQ messages, "
                            "so there are no commands for a codec to carry (write its code by hand)",
@@ -909,9 +902,11 @@ read_links (MopedCModel *model,
       }
       g_ptr_array_add (from->links, l);
       g_ptr_array_add (to->links, l);
-      if (from->type == MOPED_SOCKET_DEALER && to->type == MOPED_SOCKET_REP)
+      /* A socket without routing ids sends with its default envelope: it carries the
+       * delimiter its peer's type expects (ROUTERs reply with the envelope received). */
+      if (!from->info->routing_id && moped_socket_type_needs_delimiter (from->type, to->type))
         from->delimiter = TRUE;
-      if (to->type == MOPED_SOCKET_DEALER && from->type == MOPED_SOCKET_REP)
+      if (!to->info->routing_id && moped_socket_type_needs_delimiter (to->type, from->type))
         to->delimiter = TRUE;
       g_ptr_array_add (model->links, l);
       g_hash_table_insert (model->by_element, element, l);
@@ -1232,9 +1227,7 @@ static void
 find_alternatives (MopedCModel *model,
                    MopedCStep  *step)
 {
-  MopedSocketType type = step->sender->type;
-
-  if (type != MOPED_SOCKET_PUSH && type != MOPED_SOCKET_DEALER && type != MOPED_SOCKET_REQ)
+  if (moped_socket_type_get_outgoing (step->sender->type) != MOPED_OUTGOING_ROUND_ROBIN)
     return;
   for (guint i = 0; i < step->sender->links->len; i++)
     {
@@ -1274,13 +1267,9 @@ step_new (MopedCModel  *model,
   s->optional = moped_element_get_bool (element, MOPED_PROP_OPTIONAL);
   s->copies = g_ptr_array_new ();
   s->alternatives = g_ptr_array_new ();
-  if (sender->type == MOPED_SOCKET_ROUTER)
-    {
-      s->peer_id = _moped_c_test_routing_id (receiver);
-      s->delimiter = receiver->type == MOPED_SOCKET_REQ;
-    }
-  else if (sender->type == MOPED_SOCKET_DEALER)
-    s->delimiter = receiver->type == MOPED_SOCKET_REP;
+  if (sender->info->routing_id)
+    s->peer_id = _moped_c_test_routing_id (receiver);
+  s->delimiter = moped_socket_type_needs_delimiter (sender->type, receiver->type);
   if (_moped_c_is_publisher (sender))
     {
       choose_topic (s);

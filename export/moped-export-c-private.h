@@ -250,12 +250,12 @@ void          _moped_c_generate_selftest (MopedCModel *model,
 /* meson.build and README.md. */
 void          _moped_c_generate_build    (MopedCModel *model,
                                           GPtrArray   *outputs);
-void          _moped_c_generate_user_tests (MopedCModel *model,
-                                            GPtrArray   *outputs);
 /* The benchmark of one link, when it has one (streamed link by link). */
 void          _moped_c_generate_bench    (MopedCModel *model,
                                           MopedCLink  *link,
                                           GPtrArray   *outputs);
+void          _moped_c_generate_user_tests (MopedCModel *model,
+                                            GPtrArray   *outputs);
 /* All files of the export, in a stable order. */
 GPtrArray    *_moped_c_generate          (MopedCModel *model);
 

@@ -21,6 +21,7 @@
 #include "moped-export-c.h"
 #include "moped-file.h"
 #include "moped-staging.h"
+#include "moped-test-util.h"
 
 /* ---- building designs -------------------------------------------------------------- */
 
@@ -210,24 +211,6 @@ strv_contains_part (const char * const *lines,
     if (strstr (lines[i], part) != NULL)
       return TRUE;
   return FALSE;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 static char *
@@ -587,7 +570,7 @@ test_refuses_errors (void)
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
   g_assert_null (moped_export_c (p.design, out, MOPED_EXPORT_FLAGS_NONE, NULL));
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -648,7 +631,7 @@ test_plan_does_not_write (void)
   g_assert_false (plan_file (plan, "src/client_engine.c")->user_file);
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
   g_assert_false (moped_export_plan_is_done (plan));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -668,7 +651,7 @@ test_manifest (void)
   g_assert_nonnull (strstr (manifest, " src/server.c server_state_new server_state_destroy "
                                       "server_state_start server_state_stop server_handle_ping\n"));
   g_assert_nonnull (strstr (manifest, "\nuser "));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -740,7 +723,7 @@ test_reexport_unchanged (void)
       g_assert_cmpint (f->action, ==, f->user_file ? MOPED_EXPORT_KEEP : MOPED_EXPORT_UNCHANGED);
     }
   g_assert_true (same_files (before, after));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -781,7 +764,7 @@ test_reexport_new_and_removed_command (void)
   g_assert_cmpint (plan_file (third, "src/server.c")->action, ==, MOPED_EXPORT_KEEP);
   kept = read_file (dir, "src/server.c");
   g_assert_cmpstr (kept, ==, appended);
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -812,7 +795,7 @@ test_reexport_finds_only_definitions (void)
   g_assert_nonnull (strstr (result, "\nserver_state_destroy (server_state_t **self_p)\n{"));
   g_assert_nonnull (strstr (result, "\nserver_handle_ping (server_state_t *self, const wire_peer_t *from, "
                                     "const char *text)\n{"));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -848,7 +831,7 @@ test_reexport_hand_edited_generated (void)
   g_free (after);
   after = read_file (dir, "src/server_engine.c");
   g_assert_null (strstr (after, "// mine"));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -865,7 +848,7 @@ test_reexport_foreign_file (void)
   plan = moped_export_c_plan (p.design, dir, MOPED_EXPORT_FLAGS_NONE);
   g_assert_true (plan_file (plan, "src/wire.c")->blocked);
   g_assert_true (strv_contains_part (moped_export_plan_get_errors (plan), "src/wire.c exists, but Moped did not write it"));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -888,7 +871,7 @@ test_reexport_removed_node (void)
   engine = g_build_filename (dir, "src", "extra_engine.c", NULL);
   g_assert_false (g_file_test (engine, G_FILE_TEST_EXISTS));
   g_assert_true (strv_contains_part (moped_export_plan_get_warnings (second), "src/extra.c is no longer part"));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -915,7 +898,7 @@ test_reexport_generated_becomes_user (void)
   g_assert_null (strstr (now, "echo_send_ping"));
   g_assert_nonnull (strstr (now, "echo_state_new"));
   g_assert_cmpint (plan_file (second, "src/echo_2.c")->action, ==, MOPED_EXPORT_CREATE);
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -932,7 +915,7 @@ test_run_notices_changes (void)
   g_assert_false (moped_export_plan_run (plan, &error));
   g_assert_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_CHANGED);
   g_assert_false (g_file_test (meson, G_FILE_TEST_EXISTS));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -1147,7 +1130,7 @@ test_failed_export_changes_nothing (void)
   g_free (after);
   after = tree_text (out);
   g_assert_null (strstr (after, ".moped-export-"));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -1191,7 +1174,7 @@ test_staging_rolls_back (void)
   g_free (after);
   after = tree_text (dir);
   assert_same_tree (before, after);
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
 }
 
 /* A staging folder left by a killed export is removed by the next one; one that belongs
@@ -1226,7 +1209,7 @@ test_staging_cleans_after_kill (void)
   dead = g_strdup_printf ("%s/.moped-export-%d-AbCdEf", dir, (int) child);
   g_assert_false (g_file_test (dead, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (alive, G_FILE_TEST_IS_DIR));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
 }
 
 static gboolean
@@ -1296,7 +1279,7 @@ test_run_regenerates_what_was_planned (void)
         g_assert_cmpstr (written, ==, o->content);
       }
   }
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 

@@ -18,6 +18,7 @@
 #include "moped-render.h"
 #include "moped-sequence.h"
 #include "moped-socket-type.h"
+#include "moped-test-util.h"
 
 static const char * const example_names[] = {
   "hello.moped", "weather.moped", "pipeline.moped", "lazy-pirate.moped",
@@ -837,24 +838,6 @@ test_cli_arrange (void)
   g_unlink (arranged);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -887,7 +870,7 @@ main (int    argc,
   g_test_add_func ("/render/cli/errors", test_cli_render_errors);
   g_test_add_func ("/render/cli/arrange", test_cli_arrange);
   status = g_test_run ();
-  remove_tree (tmp_dir);
+  moped_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

@@ -149,12 +149,12 @@ center_of (Fixture      *f,
   MopedCanvasGeometry *geometry = moped_canvas_get_geometry (f->canvas);
   const MopedCanvasBox *box = moped_canvas_geometry_get_box (geometry, element);
   const MopedCanvasPort *port = moped_canvas_geometry_get_port (geometry, element);
-  const MopedCanvasWire *wire = moped_canvas_geometry_get_wire (geometry, element);
+  const MopedCanvasLinkCurve *curve = moped_canvas_geometry_get_link_curve (geometry, element);
 
   if (box != NULL)
     to_widget (f, box->rect.x + box->rect.width / 2, box->rect.y + box->rect.height - 10, wx, wy);
-  else if (wire != NULL)
-    to_widget (f, wire->middle.x, wire->middle.y, wx, wy);
+  else if (curve != NULL)
+    to_widget (f, curve->middle.x, curve->middle.y, wx, wy);
   else
     {
       g_assert_nonnull (port);
@@ -558,12 +558,12 @@ test_align_distribute (Fixture       *f,
 
   moped_design_clear_history (f->design);
   moped_canvas_select (f->canvas, moped_element_get_id (a), FALSE);
-  activate (f, "canvas.align-top");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.align", "s", "top"));
   g_assert_false (moped_design_can_undo (f->design));
 
   moped_canvas_select (f->canvas, moped_element_get_id (b), TRUE);
   moped_canvas_select (f->canvas, moped_element_get_id (c), TRUE);
-  activate (f, "canvas.align-top");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.align", "s", "top"));
   g_assert_cmpfloat (moped_element_get_double (a, MOPED_PROP_Y), ==, 40);
   g_assert_cmpfloat (moped_element_get_double (b, MOPED_PROP_Y), ==, 40);
   g_assert_cmpfloat (moped_element_get_double (c, MOPED_PROP_Y), ==, 40);
@@ -571,10 +571,10 @@ test_align_distribute (Fixture       *f,
   g_assert_true (moped_design_undo (f->design));
   g_assert_cmpfloat (moped_element_get_double (b, MOPED_PROP_Y), ==, 160);
 
-  activate (f, "canvas.align-left");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.align", "s", "left"));
   g_assert_cmpfloat (moped_element_get_double (c, MOPED_PROP_X), ==, 100);
   g_assert_true (moped_design_undo (f->design));
-  activate (f, "canvas.align-right");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.align", "s", "right"));
   g_assert_cmpfloat (moped_element_get_double (a, MOPED_PROP_X) + w, ==, 900 + w);
 
   g_assert_true (moped_design_undo (f->design));
@@ -655,7 +655,7 @@ test_link (Fixture       *f,
   g_assert_cmpint (moped_element_get_enum (rep, MOPED_PROP_MODE), ==, MOPED_SOCKET_MODE_BIND);
   g_assert_cmpstr (moped_element_get_string (link, MOPED_PROP_ENDPOINT), ==, "tcp://*:5555");
   assert_selection (f, moped_element_get_id (link), NULL);
-  g_assert_nonnull (moped_canvas_geometry_get_wire (moped_canvas_get_geometry (f->canvas), link));
+  g_assert_nonnull (moped_canvas_geometry_get_link_curve (moped_canvas_get_geometry (f->canvas), link));
 
   /* One undo step takes back the link and the mode. */
   moped_design_undo (f->design);

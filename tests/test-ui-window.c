@@ -1187,24 +1187,6 @@ test_accels (void)
     }
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -1266,6 +1248,6 @@ main (int    argc,
   close_all_windows ();
   g_clear_object (&app);
   if (!g_test_subprocess ())
-    remove_tree (g_getenv ("MOPED_TEST_TMP"));
+    moped_test_remove_tree (g_getenv ("MOPED_TEST_TMP"));
   return status;
 }

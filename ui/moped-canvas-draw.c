@@ -627,18 +627,18 @@ draw_note (MopedCanvas          *self,
 static void
 draw_label (MopedCanvas           *self,
             GtkSnapshot           *snapshot,
-            const MopedCanvasWire *wire)
+            const MopedCanvasLinkCurve *curve)
 {
-  const char *label = moped_element_get_string (wire->link, MOPED_PROP_LABEL);
-  const char *endpoint = moped_element_get_string (wire->link, MOPED_PROP_ENDPOINT);
-  MopedElement *protocol = moped_element_get_ref (wire->link, MOPED_PROP_PROTOCOL);
-  double width = wire->label.width, height = wire->label.height;
+  const char *label = moped_element_get_string (curve->link, MOPED_PROP_LABEL);
+  const char *endpoint = moped_element_get_string (curve->link, MOPED_PROP_ENDPOINT);
+  MopedElement *protocol = moped_element_get_ref (curve->link, MOPED_PROP_PROTOCOL);
+  double width = curve->label.width, height = curve->label.height;
   double x = MOPED_CANVAS_LABEL_PADDING, y = 3;
   GdkRGBA color;
 
   if (*label == '\0' && protocol != NULL)
     label = moped_element_get_name (protocol);
-  socket_color (wire->from, &color);
+  socket_color (curve->from, &color);
 
   fill_rounded (snapshot, 0, 1, width, height, LABEL_RADIUS, &shadow);
   fill_rounded (snapshot, 0, 0, width, height, LABEL_RADIUS, &card_bg);
@@ -646,18 +646,18 @@ draw_label (MopedCanvas           *self,
   fill_rounded (snapshot, 0, 0, 3, height, 1.5, &color);
   if (label != NULL && *label != '\0')
     {
-      PangoLayout *layout = get_layout (self, wire->link, SLOT_LABEL, FONT_LABEL, label, -1, -1);
+      PangoLayout *layout = get_layout (self, curve->link, SLOT_LABEL, FONT_LABEL, label, -1, -1);
 
       append_text_centered (snapshot, layout, MOPED_CANVAS_LABEL_PADDING, y, MOPED_CANVAS_LABEL_LINE,
                             &text_strong);
-      if (wire->label_inline)
+      if (curve->label_inline)
         x += text_width (layout) + MOPED_CANVAS_LABEL_GAP;
       else
         y += MOPED_CANVAS_LABEL_LINE;
     }
   if (*endpoint != '\0')
     {
-      PangoLayout *layout = get_layout (self, wire->link, SLOT_ENDPOINT, FONT_ENDPOINT, endpoint, -1, -1);
+      PangoLayout *layout = get_layout (self, curve->link, SLOT_ENDPOINT, FONT_ENDPOINT, endpoint, -1, -1);
 
       append_text_centered (snapshot, layout, x, y, MOPED_CANVAS_LABEL_LINE, &text_dim);
     }
@@ -873,14 +873,14 @@ draw_background (MopedCanvas *self,
 }
 
 static void
-wire_path (MopedCanvas           *self,
+link_path (MopedCanvas           *self,
            cairo_t               *cr,
-           const MopedCanvasWire *wire)
+           const MopedCanvasLinkCurve *curve)
 {
   double p[4][2];
 
   for (guint i = 0; i < 4; i++)
-    moped_canvas_design_to_widget (self, wire->p[i].x, wire->p[i].y, &p[i][0], &p[i][1]);
+    moped_canvas_design_to_widget (self, curve->p[i].x, curve->p[i].y, &p[i][0], &p[i][1]);
   cairo_move_to (cr, p[0][0], p[0][1]);
   cairo_curve_to (cr, p[1][0], p[1][1], p[2][0], p[2][1], p[3][0], p[3][1]);
 }
@@ -888,17 +888,17 @@ wire_path (MopedCanvas           *self,
 /* Far out a curve is a few dozen pixels: four straight pieces draw it as well, and
  * cairo strokes lines much faster than curves. */
 static void
-wire_polyline (MopedCanvas           *self,
+link_polyline (MopedCanvas           *self,
                cairo_t               *cr,
-               const MopedCanvasWire *wire)
+               const MopedCanvasLinkCurve *curve)
 {
   double x, y;
 
-  moped_canvas_design_to_widget (self, wire->p[0].x, wire->p[0].y, &x, &y);
+  moped_canvas_design_to_widget (self, curve->p[0].x, curve->p[0].y, &x, &y);
   cairo_move_to (cr, x, y);
   for (guint i = 1; i <= 4; i++)
     {
-      MopedCanvasPoint at = moped_canvas_wire_point (wire, i / 4.0);
+      MopedCanvasPoint at = moped_canvas_link_curve_point (curve, i / 4.0);
 
       moped_canvas_design_to_widget (self, at.x, at.y, &x, &y);
       cairo_line_to (cr, x, y);
@@ -906,7 +906,7 @@ wire_polyline (MopedCanvas           *self,
 }
 
 static void
-draw_wires (MopedCanvas *self,
+draw_links (MopedCanvas *self,
             cairo_t     *cr,
             Filter       filter)
 {
@@ -922,18 +922,18 @@ draw_wires (MopedCanvas *self,
     {
       gboolean used = FALSE;
 
-      for (guint i = 0; i < self->visible_wires->len; i++)
+      for (guint i = 0; i < self->visible_links->len; i++)
         {
-          const MopedCanvasWire *wire = g_ptr_array_index (self->visible_wires, i);
+          const MopedCanvasLinkCurve *curve = g_ptr_array_index (self->visible_links, i);
           GdkRGBA color;
 
-          socket_color (wire->from, &color);
-          if (!gdk_rgba_equal (&color, &family_palette[f]) || !passes (self, wire->link, filter))
+          socket_color (curve->from, &color);
+          if (!gdk_rgba_equal (&color, &family_palette[f]) || !passes (self, curve->link, filter))
             continue;
           if (far)
-            wire_polyline (self, cr, wire);
+            link_polyline (self, cr, curve);
           else
-            wire_path (self, cr, wire);
+            link_path (self, cr, curve);
           used = TRUE;
         }
       if (used)
@@ -1058,12 +1058,12 @@ draw_labels (MopedCanvas *self,
 {
   if (_moped_canvas_get_lod (self) != MOPED_CANVAS_LOD_FULL)
     return;
-  for (guint i = 0; i < self->visible_wires->len; i++)
+  for (guint i = 0; i < self->visible_links->len; i++)
     {
-      const MopedCanvasWire *wire = g_ptr_array_index (self->visible_wires, i);
+      const MopedCanvasLinkCurve *curve = g_ptr_array_index (self->visible_links, i);
 
-      if (wire->label.width > 0 && passes (self, wire->link, filter))
-        place_element (self, cr, wire->link, wire, wire->label.x, wire->label.y, MOPED_CANVAS_LOD_FULL);
+      if (curve->label.width > 0 && passes (self, curve->link, filter))
+        place_element (self, cr, curve->link, curve, curve->label.x, curve->label.y, MOPED_CANVAS_LOD_FULL);
     }
 }
 
@@ -1073,7 +1073,7 @@ draw_scene (MopedCanvas *self,
             Filter       filter)
 {
   draw_boxes (self, cr, MOPED_KIND_NOTE, filter);
-  draw_wires (self, cr, filter);
+  draw_links (self, cr, filter);
   draw_labels (self, cr, filter);
   draw_boxes (self, cr, MOPED_KIND_NODE, filter);
 }
@@ -1177,7 +1177,7 @@ draw_selection (MopedCanvas *self,
       MopedElement *element = g_ptr_array_index (self->selection, i);
       const MopedCanvasBox *box = moped_canvas_geometry_get_box (self->geometry, element);
       const MopedCanvasPort *port = moped_canvas_geometry_get_port (self->geometry, element);
-      const MopedCanvasWire *wire = moped_canvas_geometry_get_wire (self->geometry, element);
+      const MopedCanvasLinkCurve *curve = moped_canvas_geometry_get_link_curve (self->geometry, element);
       double r[4];
 
       if (box != NULL)
@@ -1209,18 +1209,18 @@ draw_selection (MopedCanvas *self,
           cairo_set_line_width (cr, 2);
           cairo_stroke (cr);
         }
-      else if (wire != NULL)
+      else if (curve != NULL)
         {
-          wire_path (self, cr, wire);
+          link_path (self, cr, curve);
           cairo_set_source_rgba (cr, accent.red, accent.green, accent.blue, 0.35);
           cairo_set_line_width (cr, 7);
           cairo_stroke_preserve (cr);
           gdk_cairo_set_source_rgba (cr, &accent);
           cairo_set_line_width (cr, 2.5);
           cairo_stroke (cr);
-          if (wire->label.width > 0 && _moped_canvas_get_lod (self) == MOPED_CANVAS_LOD_FULL)
+          if (curve->label.width > 0 && _moped_canvas_get_lod (self) == MOPED_CANVAS_LOD_FULL)
             {
-              widget_rect (self, &wire->label, 1.5, r);
+              widget_rect (self, &curve->label, 1.5, r);
               rounded_path (cr, r[0], r[1], r[2], r[3], LABEL_RADIUS * self->zoom + 1.5);
               cairo_stroke (cr);
             }
@@ -1268,7 +1268,7 @@ badge_position (MopedCanvas  *self,
 {
   const MopedCanvasBox *box = moped_canvas_geometry_get_box (self->geometry, element);
   const MopedCanvasPort *port = moped_canvas_geometry_get_port (self->geometry, element);
-  const MopedCanvasWire *wire = moped_canvas_geometry_get_wire (self->geometry, element);
+  const MopedCanvasLinkCurve *curve = moped_canvas_geometry_get_link_curve (self->geometry, element);
 
   if (box != NULL)
     moped_canvas_design_to_widget (self, box->rect.x + box->rect.width, box->rect.y, x, y);
@@ -1277,11 +1277,11 @@ badge_position (MopedCanvas  *self,
     moped_canvas_design_to_widget (self, port->side == MOPED_CANVAS_SIDE_LEFT ? port->chip.x + port->chip.width
                                                                                 : port->chip.x,
                                    port->chip.y, x, y);
-  else if (wire != NULL && wire->label.width > 0)
-    moped_canvas_design_to_widget (self, wire->label.x + wire->label.width, wire->label.y, x, y);
-  else if (wire != NULL)
-    moped_canvas_design_to_widget (self, wire->middle.x, wire->middle.y, x, y);
-  return box != NULL || port != NULL || wire != NULL;
+  else if (curve != NULL && curve->label.width > 0)
+    moped_canvas_design_to_widget (self, curve->label.x + curve->label.width, curve->label.y, x, y);
+  else if (curve != NULL)
+    moped_canvas_design_to_widget (self, curve->middle.x, curve->middle.y, x, y);
+  return box != NULL || port != NULL || curve != NULL;
 }
 
 static void
@@ -1505,8 +1505,8 @@ _moped_canvas_snapshot (GtkWidget   *widget,
 
   visible = _moped_canvas_get_visible (self);
   g_ptr_array_set_size (self->visible_boxes, 0);
-  g_ptr_array_set_size (self->visible_wires, 0);
-  moped_canvas_geometry_query (self->geometry, &visible, self->visible_boxes, self->visible_wires);
+  g_ptr_array_set_size (self->visible_links, 0);
+  moped_canvas_geometry_query (self->geometry, &visible, self->visible_boxes, self->visible_links);
 
   if (self->dynamic != NULL)
     {
@@ -1575,7 +1575,7 @@ _moped_canvas_init_drawing (MopedCanvas *self)
   self->nodes = g_hash_table_new_full (NULL, NULL, NULL, render_set_free);
   self->widths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->visible_boxes = g_ptr_array_new ();
-  self->visible_wires = g_ptr_array_new ();
+  self->visible_links = g_ptr_array_new ();
 }
 
 void
@@ -1587,7 +1587,7 @@ _moped_canvas_finalize_drawing (MopedCanvas *self)
   g_clear_pointer (&self->nodes, g_hash_table_unref);
   g_clear_pointer (&self->widths, g_hash_table_unref);
   g_clear_pointer (&self->visible_boxes, g_ptr_array_unref);
-  g_clear_pointer (&self->visible_wires, g_ptr_array_unref);
+  g_clear_pointer (&self->visible_links, g_ptr_array_unref);
   for (guint i = 0; i < N_FONTS; i++)
     g_clear_pointer (&self->fonts[i], pango_font_description_free);
   g_clear_object (&self->pango);

@@ -9,6 +9,8 @@
 
 G_BEGIN_DECLS
 
+/* The type a socket added without choosing one gets (a UI default, not a socket fact). */
+#define MOPED_CANVAS_DEFAULT_SOCKET_TYPE MOPED_SOCKET_DEALER
 #define MOPED_CANVAS_MIN_ZOOM 0.05
 #define MOPED_CANVAS_MAX_ZOOM 4.0
 #define MOPED_CANVAS_FIT_MAX_ZOOM 1.5
@@ -104,7 +106,7 @@ struct _MopedCanvas
   GHashTable          *nodes;          /* element -> RenderSet: render nodes by level of detail, pixels */
   GHashTable          *widths;         /* "style:text" -> width, for the geometry */
   GPtrArray           *visible_boxes;  /* scratch, reused every frame */
-  GPtrArray           *visible_wires;
+  GPtrArray           *visible_links;
   GHashTable          *dynamic;        /* what moves during a drag, drawn over the static layer */
   cairo_surface_t     *static_surface; /* what a drag does not move, as pixels */
   gsize                raster_bytes;   /* pixels of elements kept between frames */
