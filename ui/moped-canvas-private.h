@@ -210,6 +210,23 @@ void          _moped_canvas_paste            (MopedCanvas        *self);
 double        _moped_canvas_snap_value       (MopedCanvas        *self,
                                               double              value);
 
+/* moped-canvas-align.c: lining up and spacing out the selected nodes and notes. */
+typedef enum
+{
+  MOPED_CANVAS_ALIGN_LEFT,
+  MOPED_CANVAS_ALIGN_RIGHT,
+  MOPED_CANVAS_ALIGN_TOP,
+  MOPED_CANVAS_ALIGN_BOTTOM,
+  MOPED_CANVAS_ALIGN_CENTER_X,  /* centres on one vertical line */
+  MOPED_CANVAS_ALIGN_CENTER_Y,  /* centres on one horizontal line */
+} MopedCanvasAlign;
+
+/* FALSE (and nothing changes) with fewer than two boxes selected, three to distribute. */
+gboolean      _moped_canvas_align            (MopedCanvas        *self,
+                                              MopedCanvasAlign    how);
+gboolean      _moped_canvas_distribute       (MopedCanvas        *self,
+                                              gboolean            horizontally);
+
 /* moped-canvas-rename.c: naming an element where it is drawn. */
 /* The property that names @element on the canvas; MOPED_N_PROPS when it has none. */
 MopedProp     _moped_canvas_name_prop        (MopedElement       *element);

@@ -836,6 +836,38 @@ add_socket_type_action (GtkWidget *widget, const char *name, GVariant *parameter
     gtk_widget_error_bell (widget);
 }
 
+/* One callback for the six alignments: the action's parameter names the edge or line. */
+static void
+align_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  static const struct { const char *to; MopedCanvasAlign how; } aligns[] = {
+    { "left", MOPED_CANVAS_ALIGN_LEFT }, { "right", MOPED_CANVAS_ALIGN_RIGHT },
+    { "top", MOPED_CANVAS_ALIGN_TOP }, { "bottom", MOPED_CANVAS_ALIGN_BOTTOM },
+    { "center-x", MOPED_CANVAS_ALIGN_CENTER_X }, { "center-y", MOPED_CANVAS_ALIGN_CENTER_Y },
+  };
+  const char *to = g_variant_get_string (parameter, NULL);
+  SELF;
+
+  for (guint i = 0; i < G_N_ELEMENTS (aligns); i++)
+    if (g_str_equal (to, aligns[i].to) && _moped_canvas_align (self, aligns[i].how))
+      return;
+  gtk_widget_error_bell (widget);
+}
+
+static void
+distribute_horizontally_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  if (!_moped_canvas_distribute (MOPED_CANVAS (widget), TRUE))
+    gtk_widget_error_bell (widget);
+}
+
+static void
+distribute_vertically_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  if (!_moped_canvas_distribute (MOPED_CANVAS (widget), FALSE))
+    gtk_widget_error_bell (widget);
+}
+
 static void
 delete_action (GtkWidget *widget, const char *name, GVariant *parameter)
 {
@@ -974,6 +1006,9 @@ install_actions (GtkWidgetClass *widget_class)
     { "canvas.add-socket", NULL, add_socket_action },
     { "canvas.add-socket-type", "s", add_socket_type_action },
     { "canvas.rename", NULL, rename_action },
+    { "canvas.align", "s", align_action },
+    { "canvas.distribute-horizontally", NULL, distribute_horizontally_action },
+    { "canvas.distribute-vertically", NULL, distribute_vertically_action },
     { "canvas.delete", NULL, delete_action },
     { "canvas.duplicate", NULL, duplicate_action },
     { "canvas.select-all", NULL, select_all_action },
