@@ -8,6 +8,7 @@
 
 #include "moped-abnf.h"
 #include "moped-doc-private.h"
+#include "moped-roles.h"
 #include "moped-schema.h"
 #include "moped-socket-type.h"
 
@@ -153,8 +154,8 @@ command_exchanges (Section      *section,
       for (guint s = 0; s < steps->len; s++)
         if (moped_element_get_ref (g_ptr_array_index (steps, s), MOPED_PROP_COMMAND) == command)
           add_exchange (exchanges,
-                        moped_element_get_ref (g_ptr_array_index (steps, s), MOPED_PROP_FROM),
-                        moped_element_get_ref (g_ptr_array_index (steps, s), MOPED_PROP_TO));
+                        moped_step_get_node (g_ptr_array_index (steps, s), MOPED_PROP_FROM),
+                        moped_step_get_node (g_ptr_array_index (steps, s), MOPED_PROP_TO));
     }
   if (exchanges->len > 0)
     return exchanges;
@@ -166,9 +167,9 @@ command_exchanges (Section      *section,
       MopedElement *node_a = a ? moped_element_get_parent (a) : NULL;
       MopedElement *node_b = b ? moped_element_get_parent (b) : NULL;
 
-      if (sender == NULL || sender == node_a)
+      if (sender == NULL || sender == moped_link_get_role (link, MOPED_PROP_FROM))
         add_exchange (exchanges, node_a, node_b);
-      if (sender == NULL || sender == node_b)
+      if (sender == NULL || sender == moped_link_get_role (link, MOPED_PROP_TO))
         add_exchange (exchanges, node_b, node_a);
     }
   return exchanges;
@@ -250,14 +251,19 @@ describe_step (GPtrArray    *spans,
                MopedElement *node,
                MopedElement *step)
 {
-  MopedElement *from = moped_element_get_ref (step, MOPED_PROP_FROM);
-  MopedElement *to = moped_element_get_ref (step, MOPED_PROP_TO);
   MopedElement *command = moped_element_get_ref (step, MOPED_PROP_COMMAND);
+  MopedElement *via = moped_element_get_ref (step, MOPED_PROP_VIA);
+  g_autofree char *from = moped_party_describe (moped_element_get_ref (step, MOPED_PROP_FROM));
+  g_autofree char *to = moped_party_describe (moped_element_get_ref (step, MOPED_PROP_TO));
 
-  if (from == node)
-    _moped_doc_appendf (spans, MOPED_DOC_SPAN_TEXT, "sends %s to %s", name_of (command), name_of (to));
+  if (via == node)
+    _moped_doc_appendf (spans, MOPED_DOC_SPAN_TEXT, "passes %s on from %s to %s", name_of (command), from, to);
+  else if (moped_step_get_node (step, MOPED_PROP_FROM) == node)
+    _moped_doc_appendf (spans, MOPED_DOC_SPAN_TEXT, "sends %s to %s", name_of (command), to);
   else
-    _moped_doc_appendf (spans, MOPED_DOC_SPAN_TEXT, "receives %s from %s", name_of (command), name_of (from));
+    _moped_doc_appendf (spans, MOPED_DOC_SPAN_TEXT, "receives %s from %s", name_of (command), from);
+  if (via != NULL && via != node)
+    _moped_doc_appendf (spans, MOPED_DOC_SPAN_TEXT, " through %s", name_of (via));
   if (moped_element_get_bool (step, MOPED_PROP_REPEAT))
     _moped_doc_append (spans, MOPED_DOC_SPAN_TEXT, " (repeated)");
   if (moped_element_get_bool (step, MOPED_PROP_OPTIONAL))
@@ -273,8 +279,9 @@ node_steps (MopedElement *flow,
   GPtrArray *mine = g_ptr_array_new ();
 
   for (guint s = 0; s < steps->len; s++)
-    if (moped_element_get_ref (g_ptr_array_index (steps, s), MOPED_PROP_FROM) == node ||
-        moped_element_get_ref (g_ptr_array_index (steps, s), MOPED_PROP_TO) == node)
+    if (moped_step_get_node (g_ptr_array_index (steps, s), MOPED_PROP_FROM) == node ||
+        moped_step_get_node (g_ptr_array_index (steps, s), MOPED_PROP_TO) == node ||
+        moped_element_get_ref (g_ptr_array_index (steps, s), MOPED_PROP_VIA) == node)
       g_ptr_array_add (mine, g_ptr_array_index (steps, s));
   return mine;
 }
@@ -682,8 +689,15 @@ build_command (Section      *section,
     _moped_doc_add_paragraph (doc, description);
   list = _moped_doc_add_list (doc);
   item = _moped_doc_list_add_item (list, "Sent by: ");
-  if (sender != NULL)
+  if (sender != NULL && senders->len == 1 &&
+      g_str_equal (name_of (sender), name_of (g_ptr_array_index (senders, 0))))
     _moped_doc_appendf (item, MOPED_DOC_SPAN_TEXT, "%s.", name_of (sender));
+  else if (sender != NULL)
+    {
+      _moped_doc_appendf (item, MOPED_DOC_SPAN_TEXT, "role %s (", name_of (sender));
+      append_node_list (item, senders, "no node plays it yet");
+      _moped_doc_append (item, MOPED_DOC_SPAN_TEXT, ").");
+    }
   else
     {
       _moped_doc_append (item, MOPED_DOC_SPAN_TEXT, "either side (");

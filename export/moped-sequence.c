@@ -184,11 +184,16 @@ lifeline_for (MopedSequenceDiagram *self,
   Lifeline lifeline = { NULL };
   const char *name;
 
+  /* A step names a role, a node or a socket; a socket's lifeline is its node's. */
+  if (node != NULL && moped_element_get_kind (node) == MOPED_KIND_SOCKET)
+    node = moped_element_get_parent (node);
   if (g_hash_table_lookup_extended (index, node, NULL, &found))
     return GPOINTER_TO_INT (found);
   name = node != NULL ? moped_element_get_name (node) : NULL;
   lifeline.name = g_strdup (name != NULL && *name != '\0' ? name : "(unnamed)");
-  if (node != NULL)
+  if (node != NULL && moped_element_get_kind (node) == MOPED_KIND_ROLE)
+    lifeline.role = g_strdup ("role");
+  else if (node != NULL)
     lifeline.role = g_strdup (moped_element_get_string (node, MOPED_PROP_ROLE));
   if (node == NULL)
     lifeline.name = (g_free (lifeline.name), g_strdup ("(missing node)"));
@@ -209,14 +214,23 @@ read_steps (MopedSequenceDiagram *self,
       MopedElement *element = g_ptr_array_index (steps, i);
       MopedElement *command = moped_element_get_ref (element, MOPED_PROP_COMMAND);
       const char *name = command != NULL ? moped_element_get_name (command) : NULL;
+      MopedElement *via = moped_element_get_ref (element, MOPED_PROP_VIA);
       Step step = { 0 };
 
       step.from = lifeline_for (self, index, moped_element_get_ref (element, MOPED_PROP_FROM));
-      step.to = lifeline_for (self, index, moped_element_get_ref (element, MOPED_PROP_TO));
+      step.to = lifeline_for (self, index, via ? via : moped_element_get_ref (element, MOPED_PROP_TO));
       step.label = g_strdup (name != NULL && *name != '\0' ? name : "(no command)");
       step.repeat = moped_element_get_bool (element, MOPED_PROP_REPEAT);
       step.optional = moped_element_get_bool (element, MOPED_PROP_OPTIONAL);
       g_array_append_val (self->steps, step);
+      /* A relay passes the message on: a second arrow, labelled as such. */
+      if (via != NULL)
+        {
+          step.from = step.to;
+          step.to = lifeline_for (self, index, moped_element_get_ref (element, MOPED_PROP_TO));
+          step.label = g_strdup_printf ("%s (relayed)", name != NULL && *name != '\0' ? name : "(no command)");
+          g_array_append_val (self->steps, step);
+        }
     }
 }
 

@@ -11,7 +11,7 @@
 G_BEGIN_DECLS
 
 /* The format version this build writes, and the newest it reads. */
-#define MOPED_FILE_FORMAT_VERSION 1
+#define MOPED_FILE_FORMAT_VERSION 2
 
 #define MOPED_FILE_ERROR (moped_file_error_quark ())
 

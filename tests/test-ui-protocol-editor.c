@@ -217,7 +217,7 @@ test_shows_protocol (Fixture       *f,
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack (f)), ==, "commands");
   g_assert_cmpuint (n_rows (moped_test_find_control (f->editor, "Commands")), ==, 2);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (control (f, "hello", MOPED_PROP_NAME))), ==, "HELLO");
-  g_assert_cmpstr (moped_test_chosen (control (f, "hello", MOPED_PROP_SENDER)), ==, "Client");
+  g_assert_cmpstr (moped_test_chosen (control (f, "hello", MOPED_PROP_SENDER)), ==, "client");
 
   show_page (f, "overview");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (control (f, "hello-protocol", MOPED_PROP_VERSION))), ==,
@@ -233,17 +233,31 @@ test_shows_protocol (Fixture       *f,
     g_assert_cmpstr (activated, ==, "link-1");
     g_signal_handlers_disconnect_by_func (f->editor, remember_id_cb, &activated);
   }
+  /* The roles, with their names editable and a button to add one. */
+  {
+    GtkWidget *roles = moped_test_find_control (f->editor, "Roles");
+    g_autoptr(GPtrArray) after = NULL;
+
+    g_assert_cmpuint (n_rows (roles), ==, 2);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (control (f, "hello-protocol.client", MOPED_PROP_NAME))), ==,
+                     "client");
+    click (moped_test_find_control (f->editor, "Add role"));
+    after = moped_element_get_children_of_kind (moped_design_lookup (f->design, "hello-protocol"), MOPED_KIND_ROLE);
+    g_assert_cmpuint (after->len, ==, 3);
+    g_assert_true (moped_design_undo (f->design));
+  }
 
   show_page (f, "flows");
   g_assert_cmpuint (n_rows (moped_test_find_control (f->editor, "Flows")), ==, 1);
   g_assert_cmpuint (n_rows (moped_test_find_control (f->editor, "Steps")), ==, 2);
-  g_assert_cmpstr (moped_test_chosen (control (f, "round-trip-1", MOPED_PROP_FROM)), ==, "Client");
-  g_assert_cmpstr (moped_test_chosen (control (f, "round-trip-1", MOPED_PROP_TO)), ==, "Server");
+  /* A step's side is a role, a node or a socket: the menu says which. */
+  g_assert_cmpstr (moped_test_chosen (control (f, "round-trip-1", MOPED_PROP_FROM)), ==, "Node Client");
+  g_assert_cmpstr (moped_test_chosen (control (f, "round-trip-1", MOPED_PROP_TO)), ==, "Node Server");
   g_assert_cmpstr (moped_test_chosen (control (f, "round-trip-1", MOPED_PROP_COMMAND)), ==, "HELLO");
-  /* A step names commands of its own protocol only. */
+  /* A step names commands of its own protocol only (or none: a block has none). */
   g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (control (f, "round-trip-1",
                                                                                             MOPED_PROP_COMMAND)))),
-                    ==, 2);
+                    ==, 3);
 }
 
 static void
@@ -270,8 +284,8 @@ test_add_command_and_field (Fixture       *f,
   gtk_editable_set_text (GTK_EDITABLE (name), "");
   moped_test_type_text (name, "PING");
   g_assert_cmpstr (moped_element_get_name (command), ==, "PING");
-  moped_test_choose (control (f, moped_element_get_id (command), MOPED_PROP_SENDER), "Server");
-  g_assert_true (moped_element_get_ref (command, MOPED_PROP_SENDER) == moped_design_lookup (f->design, "server"));
+  moped_test_choose (control (f, moped_element_get_id (command), MOPED_PROP_SENDER), "server");
+  g_assert_true (moped_element_get_ref (command, MOPED_PROP_SENDER) == moped_design_lookup (f->design, "hello-protocol.server"));
 
   click (moped_test_find_control (f->editor, "Add field"));
   fields = moped_element_get_children_of_kind (command, MOPED_KIND_FIELD);
@@ -315,14 +329,15 @@ test_add_flow_and_steps (Fixture       *f,
   added = flow_steps (f, moped_element_get_id (flow));
   g_assert_cmpuint (added->len, ==, 2);
   g_assert_cmpuint (n_rows (moped_test_find_control (f->editor, "Steps")), ==, 2);
-  /* The first step sends the first command from its sender; the next one answers. */
+  /* The first step sends the first command from its sender role to the other role;
+   * the next one answers. */
   first = g_ptr_array_index (added, 0);
   second = g_ptr_array_index (added, 1);
-  g_assert_true (moped_element_get_ref (first, MOPED_PROP_FROM) == moped_design_lookup (f->design, "client"));
-  g_assert_true (moped_element_get_ref (first, MOPED_PROP_TO) == moped_design_lookup (f->design, "server"));
+  g_assert_true (moped_element_get_ref (first, MOPED_PROP_FROM) == moped_design_lookup (f->design, "hello-protocol.client"));
+  g_assert_true (moped_element_get_ref (first, MOPED_PROP_TO) == moped_design_lookup (f->design, "hello-protocol.server"));
   g_assert_true (moped_element_get_ref (first, MOPED_PROP_COMMAND) == moped_design_lookup (f->design, "hello"));
-  g_assert_true (moped_element_get_ref (second, MOPED_PROP_FROM) == moped_design_lookup (f->design, "server"));
-  g_assert_true (moped_element_get_ref (second, MOPED_PROP_TO) == moped_design_lookup (f->design, "client"));
+  g_assert_true (moped_element_get_ref (second, MOPED_PROP_FROM) == moped_design_lookup (f->design, "hello-protocol.server"));
+  g_assert_true (moped_element_get_ref (second, MOPED_PROP_TO) == moped_design_lookup (f->design, "hello-protocol.client"));
   g_assert_true (moped_element_get_ref (second, MOPED_PROP_COMMAND) == moped_design_lookup (f->design, "world"));
   g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Add step");
 

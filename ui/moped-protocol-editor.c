@@ -824,6 +824,9 @@ overview_new (MopedProtocolEditor *self,
   gtk_box_append (GTK_BOX (content), title_new (title));
   g_object_set_data_full (G_OBJECT (content), "moped-title-id", g_strdup (moped_element_get_id (protocol)), g_free);
   gtk_box_append (GTK_BOX (content), moped_inspector_form_new (self->design, ids, 2, 0));
+  /* The parts nodes play; commands name their sender role, link ends the role they play. */
+  gtk_box_append (GTK_BOX (content),
+                  moped_inspector_child_list_new (self->design, ids[0], MOPED_KIND_ROLE, "Roles"));
 
   self->link_list = gtk_list_box_new ();
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->link_list), GTK_SELECTION_NONE);

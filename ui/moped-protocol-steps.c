@@ -15,6 +15,7 @@
 #include "moped-inspector-field.h"
 #include "moped-inspector-form.h"
 #include "moped-protocol-steps.h"
+#include "moped-roles.h"
 
 struct _MopedProtocolSteps
 {
@@ -508,14 +509,43 @@ likely_peer (MopedDesign  *design,
   return node;
 }
 
+/* Whether @party (a role, a node or a socket) sends @command: it is, or plays, its sender. */
+static gboolean
+party_sends (MopedElement *party,
+             MopedElement *command)
+{
+  MopedElement *sender = moped_element_get_ref (command, MOPED_PROP_SENDER);
+
+  if (sender == NULL || party == NULL)
+    return FALSE;
+  if (moped_element_get_kind (party) == MOPED_KIND_ROLE)
+    return party == sender;
+  if (moped_element_get_kind (party) == MOPED_KIND_SOCKET)
+    return moped_socket_plays_role (party, sender);
+  return moped_node_plays_role (party, sender);
+}
+
 static MopedElement *
 command_sent_by (GPtrArray    *commands,
-                 MopedElement *node)
+                 MopedElement *party)
 {
   for (guint i = 0; i < commands->len; i++)
-    if (moped_element_get_ref (g_ptr_array_index (commands, i), MOPED_PROP_SENDER) == node)
+    if (party_sends (party, g_ptr_array_index (commands, i)))
       return g_ptr_array_index (commands, i);
   return NULL;
+}
+
+/* Another role of @protocol than @role, where a first message of @role most likely goes. */
+static MopedElement *
+other_role (MopedElement *protocol,
+            MopedElement *role)
+{
+  g_autoptr(GPtrArray) roles = moped_element_get_children_of_kind (protocol, MOPED_KIND_ROLE);
+
+  for (guint i = 0; i < roles->len; i++)
+    if (g_ptr_array_index (roles, i) != role)
+      return g_ptr_array_index (roles, i);
+  return role;
 }
 
 MopedElement *
@@ -554,7 +584,10 @@ moped_protocol_steps_add (MopedProtocolSteps *self)
       from = command ? moped_element_get_ref (command, MOPED_PROP_SENDER) : NULL;
       if (from == NULL && nodes->len > 0)
         from = g_ptr_array_index (nodes, 0);
-      to = from ? likely_peer (self->design, from, protocol) : NULL;
+      if (from != NULL && moped_element_get_kind (from) == MOPED_KIND_ROLE)
+        to = other_role (protocol, from);
+      else
+        to = from ? likely_peer (self->design, from, protocol) : NULL;
     }
   if (command == NULL && commands->len > 0)
     command = g_ptr_array_index (commands, 0);
