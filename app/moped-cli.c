@@ -11,6 +11,7 @@
 #include <glib.h>
 
 #include "moped-cli.h"
+#include "moped-text.h"
 
 static const MopedCliVerb verbs[] = {
   { "check", "Validate designs and print their diagnostics", moped_cli_check },
@@ -91,13 +92,24 @@ moped_cli_run (int    argc,
   return MOPED_EXIT_USAGE;
 }
 
+char *
+moped_cli_printable (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+
+  return moped_text_escape_invisible (valid);
+}
+
 void
 moped_cli_print_load_error (const char   *path,
                             const GError *error)
 {
+  g_autofree char *message = moped_cli_printable (error->message);
+  g_autofree char *shown_path = moped_cli_printable (path);
+
   /* Loader messages already start with "file:line:column:". */
   if (g_str_has_prefix (error->message, path))
-    fprintf (stderr, "%s\n", error->message);
+    fprintf (stderr, "%s\n", message);
   else
-    fprintf (stderr, "%s: %s\n", path, error->message);
+    fprintf (stderr, "%s: %s\n", shown_path, message);
 }

@@ -46,5 +46,8 @@ int      moped_cli_export_zproto (MopedDesign *design,
 
 /* Helpers for verbs */
 void     moped_cli_print_load_error (const char *path, const GError *error);
+/* @text made safe for a terminal and a line-based reader: valid UTF-8, every control,
+ * bidirectional or other invisible character escaped (so it is always one line). */
+char    *moped_cli_printable        (const char *text);
 
 G_END_DECLS

@@ -25,7 +25,7 @@ if [ -z "${MOPED_BENCH_INNER:-}" ]; then
   # Start the display and the bus, then run this script again inside them.
   fifo=$(mktemp -u)
   mkfifo "$fifo"
-  Xvfb -displayfd 3 -screen 0 1280x900x24 -nolisten tcp 3>"$fifo" 2>/dev/null &
+  Xvfb -displayfd 3 -screen 0 1280x900x24 -noreset -nolisten tcp 3>"$fifo" 2>/dev/null &
   xvfb_pid=$!
   trap 'kill $xvfb_pid 2>/dev/null; rm -f "$fifo"' EXIT INT TERM
   read -r display <"$fifo"

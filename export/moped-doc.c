@@ -86,7 +86,7 @@ _moped_doc_socket_endpoint (MopedElement *socket,
 
   if (*endpoint == '\0')
     return NULL;
-  if (moped_element_get_enum (socket, MOPED_PROP_MODE) == MOPED_SOCKET_MODE_BIND)
+  if (moped_link_end_binds (link, socket))
     return g_strdup (endpoint);
   return moped_endpoint_connect_form (endpoint);
 }
@@ -394,6 +394,7 @@ add_socket_row (MopedDoc      *self,
   g_autofree char *instances =
     g_strdup_printf ("%" G_GINT64_FORMAT, moped_element_get_int (node, MOPED_PROP_INSTANCES));
   const MopedSocketTypeInfo *info;
+  gboolean binds = FALSE, connects = FALSE;
 
   _moped_doc_row_add_cell (row, _moped_doc_name (node));
   _moped_doc_row_add_cell (row, instances);
@@ -414,6 +415,10 @@ add_socket_row (MopedDoc      *self,
 
       if (peer == NULL)
         continue;
+      if (moped_link_end_binds (link, socket))
+        binds = TRUE;
+      else
+        connects = TRUE;
       endpoint = _moped_doc_socket_endpoint (socket, link);
       if (endpoint != NULL)
         add_unique (endpoints, endpoint);
@@ -427,11 +432,77 @@ add_socket_row (MopedDoc      *self,
   _moped_doc_row_add_cell (row, _moped_doc_name (socket));
   _moped_doc_appendf (_moped_doc_row_add_cell (row, NULL), MOPED_DOC_SPAN_TEXT, "%s%s",
                       info->name, info->draft ? " (draft)" : "");
-  _moped_doc_row_add_cell (row, moped_element_get_enum (socket, MOPED_PROP_MODE) == MOPED_SOCKET_MODE_BIND
-                                ? "bind" : "connect");
+  if (!binds && !connects)
+    binds = moped_element_get_enum (socket, MOPED_PROP_MODE) == MOPED_SOCKET_MODE_BIND;
+  _moped_doc_row_add_cell (row, binds && connects ? "bind and connect" : binds ? "bind" : "connect");
   append_joined (_moped_doc_row_add_cell (row, NULL), MOPED_DOC_SPAN_CODE, endpoints);
   append_joined (_moped_doc_row_add_cell (row, NULL), MOPED_DOC_SPAN_TEXT, peers);
   append_joined (_moped_doc_row_add_cell (row, NULL), MOPED_DOC_SPAN_TEXT, protocols);
+}
+
+/* "Request service (service: string, body: frame), returning frame: description". */
+static void
+add_method_item (MopedDocBlock *list,
+                 MopedElement  *method)
+{
+  g_autoptr(GPtrArray) params = moped_element_get_children_of_kind (method, MOPED_KIND_PARAM);
+  MopedApiType result = moped_element_get_enum (method, MOPED_PROP_RESULT);
+  const char *description = moped_element_get_string (method, MOPED_PROP_DESCRIPTION);
+  GPtrArray *item = _moped_doc_list_add_item (list, NULL);
+
+  _moped_doc_append (item, MOPED_DOC_SPAN_STRONG, _moped_doc_name (method));
+  _moped_doc_append (item, MOPED_DOC_SPAN_TEXT, " (");
+  for (guint i = 0; i < params->len; i++)
+    {
+      MopedElement *param = g_ptr_array_index (params, i);
+
+      _moped_doc_appendf (item, MOPED_DOC_SPAN_TEXT, "%s%s: %s", i ? ", " : "", _moped_doc_name (param),
+                          moped_api_type_get_name (moped_element_get_enum (param, MOPED_PROP_TYPE)));
+    }
+  if (result == MOPED_API_NONE)
+    _moped_doc_append (item, MOPED_DOC_SPAN_TEXT, "), returning nothing");
+  else
+    _moped_doc_appendf (item, MOPED_DOC_SPAN_TEXT, "), returning %s", moped_api_type_get_name (result));
+  if (*description != '\0')
+    _moped_doc_appendf (item, MOPED_DOC_SPAN_TEXT, ": %s", description);
+  else
+    _moped_doc_append (item, MOPED_DOC_SPAN_TEXT, ".");
+  for (guint i = 0; i < params->len; i++)
+    {
+      MopedElement *param = g_ptr_array_index (params, i);
+      const char *about = moped_element_get_string (param, MOPED_PROP_DESCRIPTION);
+
+      if (*about != '\0')
+        _moped_doc_appendf (item, MOPED_DOC_SPAN_TEXT, " %s: %s", _moped_doc_name (param), about);
+    }
+}
+
+/* MOPED's "APIs to external applications": what each node offers the code around it. */
+static void
+build_api (MopedDoc *self)
+{
+  guint shown = 0;
+
+  _moped_doc_add_heading (self, 3, "API");
+  _moped_doc_add_paragraph (self,
+                            "The public API of each node: the methods an application calls, with "
+                            "their parameters and what each returns.");
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      MopedElement *node = g_ptr_array_index (self->nodes, i);
+      g_autoptr(GPtrArray) methods = moped_element_get_children_of_kind (node, MOPED_KIND_METHOD);
+      MopedDocBlock *list;
+
+      if (methods->len == 0)
+        continue;
+      _moped_doc_add_heading (self, 4, _moped_doc_name (node));
+      list = _moped_doc_add_list (self);
+      for (guint m = 0; m < methods->len; m++)
+        add_method_item (list, g_ptr_array_index (methods, m));
+      shown++;
+    }
+  if (shown == 0)
+    _moped_doc_add_paragraph (self, "No node has API methods yet.");
 }
 
 static gboolean
@@ -486,7 +557,7 @@ build_architecture (MopedDoc *self)
           }
       if (rows == 0)
         add_socket_row (self, table, node, NULL);
-    }
+    }  build_api (self);
 }
 
 static char *
@@ -543,6 +614,7 @@ element_label (MopedElement *element)
                               _moped_doc_name (moped_element_get_parent (element)));
     case MOPED_KIND_FIELD:
     case MOPED_KIND_METHOD:
+    case MOPED_KIND_PARAM:
       return g_strdup_printf ("%s %s of %s", kind_label, _moped_doc_name (element),
                               _moped_doc_name (moped_element_get_parent (element)));
     default:

@@ -23,8 +23,22 @@ static char *
 socket_title (MopedCSocket *s)
 {
   g_autofree char *name = moped_c_comment_text (_moped_c_name (s->element));
+  gboolean binds = s->bind, connects = !s->bind;
 
-  return g_strdup_printf ("%s (%s, %s)", name, s->info->name, s->bind ? "binds" : "connects");
+  /* A socket may bind some endpoints and connect to others: its links decide. */
+  if (s->endpoints->len > 0)
+    {
+      binds = connects = FALSE;
+      for (guint i = 0; i < s->endpoints->len; i++)
+        {
+          const char *item = g_ptr_array_index (s->endpoints, i);
+
+          binds |= item[0] == '@';
+          connects |= item[0] == '>';
+        }
+    }
+  return g_strdup_printf ("%s (%s, %s)", name, s->info->name,
+                          binds && connects ? "binds and connects" : binds ? "binds" : "connects");
 }
 
 static char *

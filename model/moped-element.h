@@ -31,6 +31,7 @@ typedef enum
   MOPED_KIND_STEP,        /* a message, or a block (choice, branch, loop, optional) of steps */
   MOPED_KIND_REQUIREMENT,
   MOPED_KIND_NOTE,
+  MOPED_KIND_PARAM,       /* a parameter of an API method (its only parent kind) */
   MOPED_N_KINDS
 } MopedKind;
 
@@ -70,6 +71,9 @@ typedef enum
   MOPED_PROP_TO_ROLE,      /* link: the role its to end plays ("" = inferred) */
   MOPED_PROP_VIA,          /* step: node that passes the message on (relay), "" = direct */
   MOPED_PROP_BLOCK,        /* step: MopedBlock, a message or a block of steps */
+  MOPED_PROP_FROM_MODE,    /* link: MopedLinkEndMode of the from end (format 2) */
+  MOPED_PROP_TO_MODE,      /* link: MopedLinkEndMode of the to end (format 2) */
+  MOPED_PROP_RESULT,       /* method: MopedApiType of what it returns */
   MOPED_N_PROPS
 } MopedProp;
 
@@ -88,6 +92,15 @@ typedef enum
   MOPED_SOCKET_MODE_BIND,
   MOPED_SOCKET_MODE_CONNECT,
 } MopedSocketMode;
+
+/* How one end of a link attaches: as its socket's mode says, or bind or connect for
+ * this link only (a socket may bind some endpoints and connect to others). */
+typedef enum
+{
+  MOPED_LINK_END_SOCKET,
+  MOPED_LINK_END_BIND,
+  MOPED_LINK_END_CONNECT,
+} MopedLinkEndMode;
 
 typedef enum
 {
@@ -110,6 +123,20 @@ typedef enum
   MOPED_BLOCK_OPTIONAL,  /* its children, or nothing */
   MOPED_N_BLOCKS
 } MopedBlock;
+/* The types of an API method's parameters and result: the field types, then bool,
+ * then (for a result only) none. */
+typedef enum
+{
+  MOPED_API_STRING = MOPED_FIELD_STRING,
+  MOPED_API_LONGSTR = MOPED_FIELD_LONGSTR,
+  MOPED_API_NUMBER = MOPED_FIELD_NUMBER,
+  MOPED_API_STRINGS = MOPED_FIELD_STRINGS,
+  MOPED_API_BYTES = MOPED_FIELD_BYTES,
+  MOPED_API_FRAME = MOPED_FIELD_FRAME,
+  MOPED_API_BOOL = MOPED_N_FIELD_TYPES,
+  MOPED_API_NONE,          /* a result only: the method returns 0 or -1 */
+  MOPED_N_API_TYPES
+} MopedApiType;
 
 typedef enum
 {
@@ -158,5 +185,9 @@ const char    *moped_element_get_name       (const MopedElement *self);
 /* The node a socket or method belongs to, the protocol of a command or flow... */
 MopedElement  *moped_element_get_ancestor   (const MopedElement *self,
                                              MopedKind           kind);
+/* Whether @socket binds on @link: the link end's own mode, else the socket's mode.
+ * @socket is the link's from or to socket (when it is both, the from end answers). */
+gboolean       moped_link_end_binds         (const MopedElement *link,
+                                             const MopedElement *socket);
 
 G_END_DECLS

@@ -19,6 +19,7 @@
 
 #include "moped-design-private.h"
 #include "moped-file.h"
+#include "moped-text.h"
 
 /* Large enough for any hand-made design many times over, small enough to refuse
  * a wrong file (a disk image, a video) before reading it. */
@@ -57,7 +58,7 @@ typedef struct
   GHashTable  *props;     /* attribute name -> MopedProp + 1, to spare a linear search */
   GArray      *refs;      /* PendingRef, in document order */
   gboolean     seen_root;
-  guint        format;    /* the file's format version */
+  guint        format;    /* the file's format version, once the root is read */
   GArray      *senders;   /* V1Sender: format 1 names nodes as command senders */
 
   /* Where the last GMarkup event ended; the next start tag is the first '<' from here. */
@@ -409,6 +410,13 @@ set_attribute (Loader       *self,
       return FALSE;
     }
   *seen |= G_GUINT64_CONSTANT (1) << prop;
+  if ((spec->flags & MOPED_PROP_FLAG_FORMAT_2) && self->format < 2)
+    {
+      loader_error (self, error, MOPED_FILE_ERROR_INVALID, attribute_offset (self, tag, name, 0),
+                    "attribute “%s” on <%s> is new in format 2, but the file says format=\"%u\"; "
+                    "write format=\"2\" on <design>", name, element_name, self->format);
+      return FALSE;
+    }
 
   if (self->format == 1 && kind == MOPED_KIND_COMMAND && prop == MOPED_PROP_SENDER)
     {
@@ -502,6 +510,18 @@ read_attributes (Loader       *self,
 
   for (guint i = 0; names[i] != NULL; i++)
     {
+      const char *bad = moped_text_find_non_xml (values[i]);
+
+      if (bad != NULL)
+        {
+          g_autofree char *what = moped_text_describe_char (g_utf8_get_char (bad));
+
+          loader_error (self, error, MOPED_FILE_ERROR_INVALID,
+                        attribute_offset (self, tag, names[i], 0),
+                        "attribute “%s” of <%s> holds the control character %s, which XML does not allow",
+                        names[i], element_name_of (moped_element_get_kind (element)), what);
+          return FALSE;
+        }
       if (strcmp (names[i], own) == 0)
         {
           if (n_own++ > 0)
@@ -1178,6 +1198,7 @@ moped_file_load (const char  *path,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   display = g_filename_display_name (path);
+  moped_file_remove_stale_temporaries (path);
   fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0 || fstat (fd, &st) != 0)
     errnum = errno;

@@ -13,6 +13,7 @@
 
 #include "moped-design-private.h"
 #include "moped-file.h"
+#include "moped-text.h"
 
 static gboolean
 needs_escape (const char *text)
@@ -22,8 +23,9 @@ needs_escape (const char *text)
       guchar c = (guchar) *p;
 
       /* 0xc2 starts U+0080..U+00BF, where g_markup_escape_text's C1 controls are. */
+      /* 0xef starts U+FFFE and U+FFFF, which XML does not allow either. */
       if (c < 0x20 || c == '&' || c == '<' || c == '>' || c == '"' || c == '\'' ||
-          c == 0x7f || c == 0xc2)
+          c == 0x7f || c == 0xc2 || c == 0xef)
         return TRUE;
     }
   return FALSE;
@@ -43,7 +45,19 @@ append_escaped (GString    *out,
       g_string_append (out, text);
       return;
     }
-  escaped = g_markup_escape_text (text, -1);
+  /* Controls XML forbids (even as character references) are dropped: a file that
+   * Moped and xmllint then refuse to read would lose the whole design. */
+  if (moped_text_find_non_xml (text) != NULL)
+    {
+      g_autoptr(GString) legal = g_string_new (NULL);
+
+      for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+        if (moped_text_is_xml_char (g_utf8_get_char (p)))
+          g_string_append_len (legal, p, g_utf8_next_char (p) - p);
+      escaped = g_markup_escape_text (legal->str, -1);
+    }
+  else
+    escaped = g_markup_escape_text (text, -1);
   for (const char *p = escaped; *p != '\0'; p++)
     switch (*p)
       {
@@ -168,53 +182,11 @@ moped_file_to_data (MopedDesign *design,
   return g_string_free (out, FALSE);
 }
 
-/* g_file_set_contents_full() only keeps a GFileError; say the reason in the
- * system's words again, not GLib's sentence about its temporary file. */
-static const char *
-describe_file_error (const GError *error)
-{
-  static const struct
-  {
-    GFileError code;
-    int        errnum;
-  } errnums[] = {
-    { G_FILE_ERROR_EXIST, EEXIST },
-    { G_FILE_ERROR_ISDIR, EISDIR },
-    { G_FILE_ERROR_ACCES, EACCES },
-    { G_FILE_ERROR_NAMETOOLONG, ENAMETOOLONG },
-    { G_FILE_ERROR_NOENT, ENOENT },
-    { G_FILE_ERROR_NOTDIR, ENOTDIR },
-    { G_FILE_ERROR_NXIO, ENXIO },
-    { G_FILE_ERROR_NODEV, ENODEV },
-    { G_FILE_ERROR_ROFS, EROFS },
-    { G_FILE_ERROR_TXTBSY, ETXTBSY },
-    { G_FILE_ERROR_LOOP, ELOOP },
-    { G_FILE_ERROR_NOSPC, ENOSPC },
-    { G_FILE_ERROR_NOMEM, ENOMEM },
-    { G_FILE_ERROR_MFILE, EMFILE },
-    { G_FILE_ERROR_NFILE, ENFILE },
-    { G_FILE_ERROR_INVAL, EINVAL },
-    { G_FILE_ERROR_IO, EIO },
-    { G_FILE_ERROR_PERM, EPERM },
-  };
-  const char *colon;
-
-  if (error->domain == G_FILE_ERROR)
-    for (guint i = 0; i < G_N_ELEMENTS (errnums); i++)
-      if (errnums[i].code == error->code)
-        return g_strerror (errnums[i].errnum);
-
-  /* Otherwise GLib's message ends with the system's reason after the last ": ". */
-  colon = g_strrstr (error->message, ": ");
-  return colon ? colon + 2 : error->message;
-}
-
 gboolean
 moped_file_save (MopedDesign  *design,
                  const char   *path,
                  GError      **error)
 {
-  g_autoptr(GError) local = NULL;
   g_autofree char *data = NULL;
   gsize length = 0;
 
@@ -223,15 +195,8 @@ moped_file_save (MopedDesign  *design,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   data = moped_file_to_data (design, &length);
-  if (!g_file_set_contents_full (path, data, (gssize) length,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0666, &local))
-    {
-      g_autofree char *display = g_filename_display_name (path);
-
-      g_set_error (error, MOPED_FILE_ERROR, MOPED_FILE_ERROR_IO,
-                   "Cannot save “%s”: %s", display, describe_file_error (local));
-      return FALSE;
-    }
+  if (!moped_file_replace_contents (path, data, length, error))
+    return FALSE;
   moped_design_set_unmodified (design);
   return TRUE;
 }

@@ -37,9 +37,22 @@ MopedDesign  *moped_file_load_data     (const char   *data,
 char         *moped_file_to_data       (MopedDesign  *design,
                                         gsize        *length);
 /* Atomic: written to a temporary file beside @path, then renamed over it. On failure
- * the previous file is untouched and @error says why. Marks the design unmodified. */
+ * the previous file is untouched and @error says why. Marks the design unmodified.
+ * Saved as moped_file_replace_contents() does: through links, mode and owner kept. */
 gboolean      moped_file_save          (MopedDesign  *design,
                                         const char   *path,
                                         GError      **error);
+
+/* Replaces the file @path names with @data, atomically (hidden temporary file, flushed,
+ * renamed). A symbolic link is followed and its target replaced; the permission bits,
+ * and the owner and group where allowed, of the file replaced are kept. Other hard
+ * links to it keep the old contents. Removes temporary files a killed save left. */
+gboolean      moped_file_replace_contents (const char  *path,
+                                           const char  *data,
+                                           gsize        length,
+                                           GError     **error);
+/* Removes the temporary files of saves of @path that a process which no longer runs
+ * left behind (a crash, kill -9). Called by every save and by moped_file_load(). */
+guint         moped_file_remove_stale_temporaries (const char *path);
 
 G_END_DECLS

@@ -16,6 +16,7 @@
 static const char *socket_type_names[MOPED_N_SOCKET_TYPES + 1];
 
 static const char * const socket_mode_names[] = { "bind", "connect", NULL };
+static const char * const link_end_mode_names[] = { "socket", "bind", "connect", NULL };
 static const char * const field_type_names[] = {
   "string", "longstr", "number", "strings", "bytes", "frame", NULL
 };
@@ -24,6 +25,15 @@ static const char * const block_names[] = {
   "message", "choice", "branch", "loop", "optional", NULL
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (block_names) == MOPED_N_BLOCKS + 1);
+/* A parameter may have any type but none; a result any; none is last so both share values. */
+static const char * const api_type_names[] = {
+  "string", "longstr", "number", "strings", "bytes", "frame", "bool", "none", NULL
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (api_type_names) == MOPED_N_API_TYPES + 1);
+static const char * const param_type_names[] = {
+  "string", "longstr", "number", "strings", "bytes", "frame", "bool", NULL
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (param_type_names) == MOPED_API_NONE + 1);
 static const char * const metric_names[] = {
   "throughput", "latency", "reliability", "other", NULL
 };
@@ -63,6 +73,9 @@ static const char * const prop_names[MOPED_N_PROPS] = {
   [MOPED_PROP_TO_ROLE] = "to-role",
   [MOPED_PROP_VIA] = "via",
   [MOPED_PROP_BLOCK] = "block",
+  [MOPED_PROP_FROM_MODE] = "from-mode",
+  [MOPED_PROP_TO_MODE] = "to-mode",
+  [MOPED_PROP_RESULT] = "result",
 };
 
 #define STR(p, lbl)        { MOPED_PROP_##p, MOPED_VALUE_STRING, 0, NULL, NULL, 0, lbl }
@@ -100,16 +113,25 @@ static const MopedPropSpec socket_props[] = {
 
 static const MopedPropSpec method_props[] = {
   NAME,
+  { MOPED_PROP_RESULT, MOPED_VALUE_ENUM, 0, "none", api_type_names, 0, "Returns" },
+  STR (DESCRIPTION, "Description"),
+};
+
+static const MopedPropSpec param_props[] = {
+  NAME,
+  { MOPED_PROP_TYPE, MOPED_VALUE_ENUM, 0, "string", param_type_names, 0, "Type" },
   STR (DESCRIPTION, "Description"),
 };
 
 static const MopedPropSpec link_props[] = {
   REF (FROM, OWNED_REF, KIND_BIT (SOCKET), "From socket"),
   REF (TO, OWNED_REF, KIND_BIT (SOCKET), "To socket"),
+  { MOPED_PROP_FROM_MODE, MOPED_VALUE_ENUM, MOPED_PROP_FLAG_FORMAT_2, "socket", link_end_mode_names, 0, "From end binds or connects" },
+  { MOPED_PROP_TO_MODE, MOPED_VALUE_ENUM, MOPED_PROP_FLAG_FORMAT_2, "socket", link_end_mode_names, 0, "To end binds or connects" },
   STR (ENDPOINT, "Endpoint"),
   REF (PROTOCOL, 0, KIND_BIT (PROTOCOL), "Protocol"),
-  REF (FROM_ROLE, 0, KIND_BIT (ROLE), "From end plays"),
-  REF (TO_ROLE, 0, KIND_BIT (ROLE), "To end plays"),
+  REF (FROM_ROLE, MOPED_PROP_FLAG_FORMAT_2, KIND_BIT (ROLE), "From end plays"),
+  REF (TO_ROLE, MOPED_PROP_FLAG_FORMAT_2, KIND_BIT (ROLE), "To end plays"),
   STR (LABEL, "Label"),
 };
 
@@ -146,11 +168,11 @@ static const MopedPropSpec flow_props[] = {
 /* A message step needs from, to and command (validation says so: missing-reference); a
  * block needs none, except that a choice may name the role that chooses in from. */
 static const MopedPropSpec step_props[] = {
-  { MOPED_PROP_BLOCK, MOPED_VALUE_ENUM, 0, "message", block_names, 0, "Kind of step" },
+  { MOPED_PROP_BLOCK, MOPED_VALUE_ENUM, MOPED_PROP_FLAG_FORMAT_2, "message", block_names, 0, "Kind of step" },
   REF (FROM, MOPED_PROP_FLAG_OWNING, PARTY_KINDS, "From"),
   REF (TO, MOPED_PROP_FLAG_OWNING, PARTY_KINDS, "To"),
   REF (COMMAND, MOPED_PROP_FLAG_OWNING, KIND_BIT (COMMAND), "Command"),
-  REF (VIA, 0, KIND_BIT (NODE), "Relayed by"),
+  REF (VIA, MOPED_PROP_FLAG_FORMAT_2, KIND_BIT (NODE), "Relayed by"),
   BOOL (REPEAT, "Repeats"),
   BOOL (OPTIONAL, "Optional"),
 };
@@ -189,6 +211,7 @@ static const MopedKindSpec kinds[MOPED_N_KINDS] = {
   KIND (STEP, "step", "Step", "step", KIND_BIT (FLOW) | KIND_BIT (STEP), step_props),
   KIND (REQUIREMENT, "requirement", "Requirement", "req", KIND_BIT (DESIGN), requirement_props),
   KIND (NOTE, "note", "Note", "note", KIND_BIT (DESIGN), note_props),
+  KIND (PARAM, "param", "Parameter", "param", KIND_BIT (METHOD), param_props),
 };
 
 /* prop_index[kind][prop] = slot + 1, 0 when the kind has no such property. */
@@ -300,6 +323,13 @@ moped_field_type_get_name (MopedFieldType type)
 {
   g_return_val_if_fail ((guint) type < MOPED_N_FIELD_TYPES, "?");
   return field_type_names[type];
+}
+
+const char *
+moped_api_type_get_name (MopedApiType type)
+{
+  g_return_val_if_fail ((guint) type < MOPED_N_API_TYPES, "?");
+  return api_type_names[type];
 }
 
 const char *

@@ -19,6 +19,7 @@
 #include "moped-roles.h"
 #include "moped-schema.h"
 #include "moped-socket-type.h"
+#include "moped-text.h"
 
 typedef struct
 {
@@ -69,6 +70,7 @@ static const char * const kind_words[MOPED_N_KINDS] = {
   [MOPED_KIND_STEP] = "step",
   [MOPED_KIND_REQUIREMENT] = "requirement",
   [MOPED_KIND_NOTE] = "note",
+  [MOPED_KIND_PARAM] = "parameter",
 };
 
 /* ---- reporting ------------------------------------------------------------ */
@@ -163,6 +165,13 @@ describe (MopedElement *e)
     case MOPED_KIND_STEP:
       return g_strdup_printf ("step %d (%s)", moped_element_get_index (e) + 1,
                               moped_element_get_id (e));
+    case MOPED_KIND_PARAM:
+      {
+        MopedElement *method = moped_element_get_parent (e);
+        g_autofree char *owner = describe (method);
+
+        return g_strdup_printf ("%s (%s)", owner, name_or_id (e));
+      }
     case MOPED_KIND_DESIGN:
     case MOPED_KIND_NODE:
     case MOPED_KIND_PROTOCOL:
@@ -444,6 +453,7 @@ static const struct { MopedKind parent, child; } name_scopes[] = {
   { MOPED_KIND_PROTOCOL, MOPED_KIND_COMMAND },
   { MOPED_KIND_PROTOCOL, MOPED_KIND_FLOW },
   { MOPED_KIND_COMMAND, MOPED_KIND_FIELD },
+  { MOPED_KIND_METHOD, MOPED_KIND_PARAM },
 };
 
 static void
@@ -521,6 +531,34 @@ check_scope (Validation   *v,
       else
         g_hash_table_insert (by_identifier, identifier, child);
     }
+}
+
+/* A name is what people read and what generated code is made of: an invisible
+ * character (a bidirectional override, a zero-width space, a control) makes it look
+ * like something it is not, in the editor, the documents and the exported C. */
+static void
+check_visible_names (Validation *v)
+{
+  for (guint k = 0; k < MOPED_N_KINDS; k++)
+    for (guint i = 0; i < v->by_kind[k]->len; i++)
+      {
+        MopedElement *e = g_ptr_array_index (v->by_kind[k], i);
+        const char *name = moped_element_get_name (e);
+        const char *bad = name != NULL ? moped_text_find_invisible (name) : NULL;
+        g_autofree char *what = NULL;
+        g_autofree char *shown = NULL;
+        g_autofree char *character = NULL;
+
+        if (bad == NULL)
+          continue;
+        what = describe_with_kind (e);
+        shown = moped_text_escape_invisible (what);
+        character = moped_text_describe_char (g_utf8_get_char (bad));
+        report (v, MOPED_SEVERITY_ERROR, "invisible-character", ELEMENTS (e),
+                "Remove it: retype the name in the inspector. Invisible characters make a "
+                "name read differently from what it is (Trojan Source) and break generated code.",
+                "%s has an invisible character in its name (%s)", shown, character);
+      }
 }
 
 static void
@@ -601,10 +639,12 @@ typedef struct
   MopedElement *link;    /* the first link it binds this endpoint for */
 } Binding;
 
+/* Bind or connect is a property of each link end (by default the socket's mode). */
 static gboolean
-is_bound (MopedElement *socket)
+is_bound (MopedElement *link,
+          MopedElement *socket)
 {
-  return moped_element_get_enum (socket, MOPED_PROP_MODE) == MOPED_SOCKET_MODE_BIND;
+  return moped_link_end_binds (link, socket);
 }
 
 static void
@@ -643,20 +683,22 @@ check_modes (Validation          *v,
 {
   g_autofree char *what = NULL;
 
-  if (is_bound (from) != is_bound (to))
+  if (is_bound (link, from) != is_bound (link, to))
     return TRUE;
   /* pgm and epgm are multicast: every member connects to the group, or binds it. */
   if (ep != NULL && (ep->transport == MOPED_TRANSPORT_PGM || ep->transport == MOPED_TRANSPORT_EPGM))
     return FALSE;
   what = describe (link);
-  if (is_bound (from))
+  if (is_bound (link, from))
     report (v, MOPED_SEVERITY_ERROR, "both-bind", ELEMENTS (link, from, to),
-            "Make one side connect: usually the stable, central side binds and the "
+            "Make one side connect (for this link only, with the link's end setting, or "
+            "for the whole socket): usually the stable, central side binds and the "
             "others connect to it.",
             "Link %s: both sockets bind, so neither connects to the other", what);
   else
     report (v, MOPED_SEVERITY_ERROR, "both-connect", ELEMENTS (link, from, to),
-            "Make one side bind: usually the stable, central side binds and the "
+            "Make one side bind (for this link only, with the link's end setting, or "
+            "for the whole socket): usually the stable, central side binds and the "
             "others connect to it.",
             "Link %s: both sockets connect, so nobody listens for them", what);
   return FALSE;
@@ -690,7 +732,7 @@ check_transport (Validation          *v,
 
   if (moped_socket_type_allows (info->type, ep->transport))
     return TRUE;
-  moped_endpoint_check (endpoint, info->type, is_bound (socket), &problem);
+  moped_endpoint_check (endpoint, info->type, is_bound (link, socket), &problem);
   what = describe (link);
   sock = describe (socket);
   report (v, MOPED_SEVERITY_ERROR, "transport-not-allowed", ELEMENTS (link, socket),
@@ -834,7 +876,7 @@ check_link_endpoint (Validation   *v,
   to_ok = check_transport (v, link, to, &ep);
   if (from_ok && to_ok && roles_ok)
     {
-      if (is_bound (from))
+      if (is_bound (link, from))
         check_endpoint_roles (v, bindings, link, from, to, &ep);
       else
         check_endpoint_roles (v, bindings, link, to, from, &ep);
@@ -1891,6 +1933,7 @@ moped_validate (MopedDesign *design)
 
   check_all_required (&v);
   check_names (&v);
+  check_visible_names (&v);
   check_nodes (&v);
   check_sockets (&v);
   check_links (&v);

@@ -95,8 +95,73 @@ def test_check_unreadable():
         check("no file is a usage error", r.returncode == 2, r.stderr)
 
 
+def test_check_hostile_names():
+    """Names made to forge lines or drive the terminal: one line per diagnostic, no raw control."""
+    hostile = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+               '<design format="1" name="Hostile&#10;hello.moped:1: error fake-code: forged">\n'
+               '  <node id="a" name="admin&#x202E;resu&#x9B;2J&#x85;x" description="ok&#x202E;">\n'
+               '    <socket id="a-req" name="out&#13;put" type="REQ"/>\n'
+               '  </node>\n'
+               '  <node id="b" name="b&#9;tab&#x2028;">\n'
+               '    <socket id="b-rep" name="in" type="REP" mode="bind"/>\n'
+               '  </node>\n'
+               '  <link id="l" from="a-req" to="b-rep" endpoint="tcp://*:5555"/>\n'
+               '</design>\n')
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "hostile.moped")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(hostile)
+        r = subprocess.run([MOPED, "check", path], capture_output=True, timeout=120,
+                           env={k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")})
+        out = r.stdout.decode("utf-8")
+        check("hostile names: check exits 1", r.returncode == 1, out + r.stderr.decode("utf-8", "replace"))
+        lines = out.split("\n")
+        check("hostile names: output ends with a newline", lines[-1] == "", repr(out[-80:]))
+        line_re = re.compile(r"^" + re.escape(path) + r":\d+: (error|warning|info) [a-z0-9-]+: .+$")
+        for line in lines[:-1]:
+            check("hostile names: one diagnostic per line", line_re.match(line), repr(line))
+        check("hostile names: no forged diagnostic", not any(l.startswith("hello.moped:") for l in lines), out)
+        bad = [c for c in out if (ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) <= 0x9F
+               or ord(c) in (0x2028, 0x2029, 0x202E, 0x200B)]
+        check("hostile names: no raw control or invisible character", not bad, repr(bad))
+        check("hostile names: four invisible-character errors", out.count(" invisible-character: ") == 4, out)
+        check("hostile names: escaped characters are shown", "\\u{202E}" in out and "\\x9B" in out, out)
+        # A control character XML forbids is refused with its position, printed escaped.
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(hostile.replace("&#x85;", "&#x1B;"))
+        r = subprocess.run([MOPED, "check", path], capture_output=True, timeout=120)
+        err = r.stderr.decode("utf-8")
+        check("control character refused with FILE:LINE:COLUMN",
+              r.returncode == 2 and re.match(re.escape(path) + r":3:\d+: attribute “name” of <node> holds the control character U\+001B", err), err)
+
+
+def test_arrange_in_place():
+    """`moped arrange F -o F` through a symbolic link keeps the link, the mode and no stray files."""
+    import shutil
+    import stat
+    with tempfile.TemporaryDirectory() as tmp:
+        os.mkdir(os.path.join(tmp, "real"))
+        target = os.path.join(tmp, "real", "hello.moped")
+        shutil.copyfile(example("hello.moped"), target)
+        link = os.path.join(tmp, "hello.moped")
+        os.symlink("real/hello.moped", link)
+        for mode in (0o600, 0o664):
+            os.chmod(target, mode)
+            before = open(target, encoding="utf-8").read()
+            r = run("arrange", link, "-o", link, "--direction", "TB" if mode == 0o600 else "LR")
+            check(f"arrange -o in place ({mode:o}) exits 0", r.returncode == 0, r.stdout + r.stderr)
+            check(f"arrange -o keeps the symbolic link ({mode:o})", os.path.islink(link))
+            check(f"arrange -o writes the link's target ({mode:o})",
+                  open(target, encoding="utf-8").read() != before)
+            check(f"arrange -o keeps mode {mode:o}", stat.S_IMODE(os.stat(target).st_mode) == mode,
+                  oct(stat.S_IMODE(os.stat(target).st_mode)))
+        check("arrange -o leaves no other file", sorted(os.listdir(tmp)) == ["hello.moped", "real"]
+              and os.listdir(os.path.join(tmp, "real")) == ["hello.moped"], str(os.listdir(tmp)))
+
+
 def main():
-    for test in (test_help_and_version, test_check_examples, test_check_broken, test_check_unreadable):
+    for test in (test_help_and_version, test_check_examples, test_check_broken, test_check_unreadable,
+                 test_check_hostile_names, test_arrange_in_place):
         try:
             test()
         except Exception as e:  # a crash in one group must not hide the others

@@ -444,6 +444,44 @@ test_descriptions_stay_in_comments (void)
   g_object_unref (p.design);
 }
 
+/* Bidirectional controls and other invisible characters in descriptions never reach
+ * the exported project (Trojan Source; gcc -Werror=bidi-chars): not in comments, not
+ * in the README, not in build files. Neither does any control character. */
+static void
+test_descriptions_without_invisible (void)
+{
+  PingPong p = ping_pong ("client", "server");
+  const char *hostile = "Checks \xe2\x80\xae}; evil(); /*\xe2\x80\xac access \xe2\x81\xa6if\xe2\x81\xa9 "
+                        "zero\xe2\x80\x8bwidth \x1b[2J escape \xc2\x9b csi bom\xef\xbb\xbf.";
+  g_autoptr(GPtrArray) outputs = NULL;
+  static const char *const invisible[] = {
+    "\xe2\x80\xae", "\xe2\x80\xac", "\xe2\x81\xa6", "\xe2\x81\xa9", "\xe2\x80\x8b", "\xc2\x9b", "\xef\xbb\xbf",
+  };
+  gboolean found_text = FALSE;
+
+  moped_design_set_string (p.design, moped_design_get_root (p.design), MOPED_PROP_SUMMARY, hostile);
+  moped_design_set_string (p.design, p.client, MOPED_PROP_DESCRIPTION, hostile);
+  moped_design_set_string (p.design, p.server, MOPED_PROP_ROLE, hostile);
+  moped_design_set_string (p.design, p.flow, MOPED_PROP_DESCRIPTION, hostile);
+  moped_design_set_string (p.design, p.protocol, MOPED_PROP_SUMMARY, hostile);
+  outputs = generate (p.design);
+  for (guint i = 0; i < outputs->len; i++)
+    {
+      MopedCOutput *o = g_ptr_array_index (outputs, i);
+
+      for (guint k = 0; k < G_N_ELEMENTS (invisible); k++)
+        if (strstr (o->content, invisible[k]) != NULL)
+          g_error ("%s carries an invisible character (%s)", o->path, o->content);
+      for (const char *c = o->content; *c != '\0'; c++)
+        if ((guchar) *c < 0x20 && *c != '\n')
+          g_error ("%s carries the control character 0x%02x", o->path, (guchar) *c);
+      found_text = found_text || strstr (o->content, "access if zerowidth") != NULL;
+    }
+  /* The visible text is kept. */
+  g_assert_true (found_text);
+  g_object_unref (p.design);
+}
+
 /* The self-test generator predicts which subscribers a published sample reaches from
  * the sample string: it must be the one the generated wire.h defines. */
 static void
@@ -932,6 +970,38 @@ test_selftest_routing (void)
   g_object_unref (p.design);
 }
 
+static gboolean
+has_item (GPtrArray  *items,
+          const char *text)
+{
+  return g_ptr_array_find_with_equal_func (items, text, g_str_equal, NULL);
+}
+
+/* A socket that binds one endpoint and connects to another gets both attach items,
+ * each in the form its link end says. */
+static void
+test_mode_per_link_end (void)
+{
+  PingPong p = ping_pong ("client", "server");
+  MopedElement *upstream = add_named (p.design, NULL, MOPED_KIND_NODE, "upstream");
+  MopedElement *router = moped_element_get_child (p.server, 0);
+  MopedElement *up_router = add_socket (p.design, upstream, "router", MOPED_SOCKET_ROUTER, MOPED_SOCKET_MODE_BIND);
+  MopedElement *up = add_link (p.design, router, up_router, "tcp://*:5671", NULL);
+  g_autoptr(MopedCModel) model = NULL;
+  MopedCSocket *s;
+
+  moped_design_set_enum (p.design, up, MOPED_PROP_FROM_MODE, MOPED_LINK_END_CONNECT);
+  model = _moped_c_model_new (p.design);
+  s = g_hash_table_lookup (model->by_element, router);
+  g_assert_nonnull (s);
+  g_assert_true (has_item (s->endpoints, "@tcp://*:5670"));
+  g_assert_true (has_item (s->endpoints, ">tcp://localhost:5671"));
+  g_assert_cmpuint (s->endpoints->len, ==, 2);
+  s = g_hash_table_lookup (model->by_element, up_router);
+  g_assert_true (has_item (s->endpoints, "@tcp://*:5671"));
+  g_clear_object (&p.design);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -939,6 +1009,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/export-c/escape/string-literal", test_string_literal);
+  g_test_add_func ("/export-c/mode-per-link-end", test_mode_per_link_end);
   g_test_add_func ("/export-c/escape/comment-text", test_comment_text);
   g_test_add_func ("/export-c/escape/comment-lines", test_comment_lines);
   g_test_add_func ("/export-c/escape/markdown", test_markdown_text);
@@ -946,6 +1017,7 @@ main (int    argc,
   g_test_add_func ("/export-c/names/hostile", test_names_hostile);
   g_test_add_func ("/export-c/names/collide-with-generated", test_names_collide_with_generated);
   g_test_add_func ("/export-c/names/descriptions-in-comments", test_descriptions_stay_in_comments);
+  g_test_add_func ("/export-c/names/descriptions-without-invisible", test_descriptions_without_invisible);
   g_test_add_func ("/export-c/deterministic", test_deterministic);
   g_test_add_func ("/export-c/sample-string", test_sample_string_agrees);
   g_test_add_func ("/export-c/refuse/errors", test_refuses_errors);

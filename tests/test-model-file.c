@@ -7,10 +7,12 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
 
+#include "moped-file-private.h"
 #include "moped-file.h"
 #include "moped-roles.h"
 #include "moped-schema.h"
@@ -205,6 +207,17 @@ build_design (void)
   moped_design_set_string (d, sc, MOPED_PROP_SUBSCRIBE, "a,b,,c");
   moped_design_set_string (d, moped_design_add (d, a, MOPED_KIND_METHOD, -1, "method-1"),
                            MOPED_PROP_NAME, "start()");
+  {
+    MopedElement *m = moped_design_add (d, a, MOPED_KIND_METHOD, -1, "method-2");
+    MopedElement *p1 = moped_design_add (d, m, MOPED_KIND_PARAM, -1, "param-1");
+    MopedElement *p2 = moped_design_add (d, m, MOPED_KIND_PARAM, -1, "param-2");
+
+    moped_design_set_string (d, m, MOPED_PROP_NAME, "Request");
+    moped_design_set_enum (d, m, MOPED_PROP_RESULT, MOPED_API_FRAME);
+    moped_design_set_string (d, p1, MOPED_PROP_NAME, "service");
+    moped_design_set_string (d, p2, MOPED_PROP_NAME, "urgent");
+    moped_design_set_enum (d, p2, MOPED_PROP_TYPE, MOPED_API_BOOL);
+  }
 
   proto = moped_design_add (d, root, MOPED_KIND_PROTOCOL, -1, "proto");
   moped_design_set_string (d, proto, MOPED_PROP_NAME, "P");
@@ -297,6 +310,13 @@ test_round_trip (void)
   /* Kinds in enum order inside a parent, whatever order they were added in. */
   g_assert_true (strstr (text, "<link ") < strstr (text, "<protocol "));
   g_assert_true (strstr (text, "<socket id=\"sock-a\"") < strstr (text, "<method "));
+  /* An API method with typed parameters and a result (format 2); the default result
+   * (none) and parameter type (string) are left out. */
+  g_assert_nonnull (strstr (text, "\n    <method id=\"method-1\" name=\"start()\"/>\n"));
+  g_assert_nonnull (strstr (text, "\n    <method id=\"method-2\" name=\"Request\" result=\"frame\">\n"
+                                  "      <param id=\"param-1\" name=\"service\"/>\n"
+                                  "      <param id=\"param-2\" name=\"urgent\" type=\"bool\"/>\n"
+                                  "    </method>\n"));
 
   loaded = load_ok (text, (gssize) length);
   g_assert_cmpstr (moped_element_get_string (moped_design_get_root (loaded), MOPED_PROP_NAME),
@@ -372,7 +392,10 @@ test_empty_design (void)
                    "<design format=\"2\" name=\"Empty\"/>\n");
 }
 
-/* Control characters cannot appear raw in XML; GMarkup's escapes carry them. */
+/* XML forbids most control characters even as character references: the writer
+ * leaves them out (a file nobody can read back would lose the whole design), and the
+ * loader refuses them, raw or escaped, naming the line and column. DEL and the C1
+ * controls are legal XML and survive as references. */
 static void
 test_control_characters (void)
 {
@@ -384,15 +407,47 @@ test_control_characters (void)
 
   moped_design_set_string (design, moped_design_get_root (design), MOPED_PROP_NAME, "C");
   note = moped_design_add (design, moped_design_get_root (design), MOPED_KIND_NOTE, -1, "n");
-  moped_design_set_string (design, note, MOPED_PROP_TEXT, "bell\a escape\x1b del\x7f");
+  moped_design_set_string (design, note, MOPED_PROP_TEXT,
+                           "bell\a escape\x1b del\x7f csi\xc2\x9b tab\t nl\n nonchar\xef\xbf\xbe.");
   first = moped_file_to_data (design, NULL);
   g_assert_null (strchr (first, '\a'));
   g_assert_null (strchr (first, '\x1b'));
+  g_assert_null (strstr (first, "&#x7;"));
+  g_assert_null (strstr (first, "&#x1b;"));
+  g_assert_null (strstr (first, "\xef\xbf\xbe"));
+  assert_valid_against_schema (first, strlen (first));
   loaded = load_ok (first, -1);
   g_assert_cmpstr (moped_element_get_string (moped_design_lookup (loaded, "n"), MOPED_PROP_TEXT),
-                   ==, "bell\a escape\x1b del\x7f");
+                   ==, "bell escape del\x7f csi\xc2\x9b tab\t nl\n nonchar.");
   second = moped_file_to_data (loaded, NULL);
   g_assert_cmpstr (first, ==, second);
+}
+
+static void
+assert_load_refused_at (const char *text,
+                        const char *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MopedDesign) design = moped_file_load_data (text, -1, "c.moped", &error);
+
+  g_assert_null (design);
+  g_assert_error (error, MOPED_FILE_ERROR, MOPED_FILE_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, expected);
+}
+
+static void
+test_control_characters_refused (void)
+{
+  assert_load_refused_at ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                          "<design format=\"1\" name=\"C\">\n"
+                          "  <note id=\"n\" x=\"1\" text=\"ok&#1;\"/>\n"
+                          "</design>\n",
+                          "c.moped:3:22: attribute “text” of <note> holds the control character "
+                          "U+0001, which XML does not allow");
+  assert_load_refused_at ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                          "<design format=\"1\" name=\"C&#x1B;[2J\"/>\n",
+                          "c.moped:2:20: attribute “name” of <design> holds the control character "
+                          "U+001B ESCAPE, which XML does not allow");
 }
 
 static void
@@ -410,7 +465,7 @@ test_canonical_file (void)
   g_assert_no_error (error);
   g_assert_false (moped_design_get_modified (design));
   g_assert_false (moped_design_can_undo (design));
-  g_assert_cmpuint (moped_design_get_n_elements (design), ==, 30);
+  g_assert_cmpuint (moped_design_get_n_elements (design), ==, 31);
   saved = moped_file_to_data (design, &saved_length);
   g_assert_cmpuint (saved_length, ==, length);
   g_assert_cmpstr (saved, ==, original);
@@ -549,6 +604,12 @@ static const BadCase bad_cases[] = {
     { "format “-1” is not a format version" } },
   { "newer", "<design format=\"3\" name=\"d\"/>", -1, MOPED_FILE_ERROR_VERSION, "1:9",
     { "written by a newer Moped: format 3, this Moped reads format 2 and older; update Moped to open it" } },
+  { "format-2-attribute-in-format-1", "<design format=\"1\" name=\"d\">\n" NODE "    <socket id=\"s\" name=\"s\" type=\"REQ\"/>\n  </node>\n"
+    "  <link id=\"l\" from=\"s\" to=\"s\" from-mode=\"bind\"/>\n" END, -1, INVALID, "5:32",
+    { "attribute “from-mode” on <link> is new in format 2, but the file says format=\"1\"" } },
+  { "role-attribute-in-format-1", "<design format=\"1\" name=\"d\">\n" NODE "    <socket id=\"s\" name=\"s\" type=\"REQ\"/>\n  </node>\n"
+    "  <link id=\"l\" from=\"s\" to=\"s\" from-role=\"r\"/>\n" END, -1, INVALID, "5:32",
+    { "attribute “from-role” on <link> is new in format 2, but the file says format=\"1\"" } },
   { "newer-with-new-things", "<?xml version=\"1.0\"?>\n<design name=\"d\" format=\"17\" colour=\"red\">\n"
     "  <hologram id=\"h\"/>\n" END, -1, MOPED_FILE_ERROR_VERSION, "2:18", { "format 17" } },
   { "newer-huge", "<design format=\"123456789012345678901234567890\"/>", -1, MOPED_FILE_ERROR_VERSION, "1:9",
@@ -1006,6 +1067,241 @@ test_save_fails_mid_write (void)
   remove_tree (dir);
 }
 
+/* ---- links, permissions, temporary files ------------------------------------ */
+
+static void
+save_renamed (MopedDesign *design,
+              const char  *path,
+              const char  *name)
+{
+  g_autoptr(GError) error = NULL;
+
+  moped_design_set_string (design, moped_design_get_root (design), MOPED_PROP_NAME, name);
+  g_assert_true (moped_file_save (design, path, &error));
+  g_assert_no_error (error);
+}
+
+static void
+assert_design_named (const char *path,
+                     const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MopedDesign) loaded = moped_file_load (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (moped_element_get_name (moped_design_get_root (loaded)), ==, name);
+}
+
+static gboolean
+is_link (const char *path)
+{
+  struct stat st;
+
+  return g_lstat (path, &st) == 0 && S_ISLNK (st.st_mode);
+}
+
+/* Saving through a chain of links (one absolute, one relative) changes the file at its
+ * end; the links stay links, and nothing else appears beside any of them. */
+static void
+test_save_through_links (void)
+{
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *real_dir = g_build_filename (dir, "real", NULL);
+  g_autofree char *target = g_build_filename (real_dir, "design.moped", NULL);
+  g_autofree char *near = g_build_filename (dir, "near.moped", NULL);
+  g_autofree char *far = g_build_filename (dir, "far.moped", NULL);
+  g_autofree char *dangling = g_build_filename (dir, "dangling.moped", NULL);
+  g_autofree char *created = g_build_filename (real_dir, "later.moped", NULL);
+  g_autofree char *loop = g_build_filename (dir, "loop.moped", NULL);
+  g_autoptr(MopedDesign) design = build_design ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir (real_dir, 0700), ==, 0);
+  save_renamed (design, target, "First");
+  g_assert_cmpint (symlink ("real/design.moped", near), ==, 0);
+  g_assert_cmpint (symlink (near, far), ==, 0);
+
+  save_renamed (design, far, "Through links");
+  g_assert_true (is_link (far));
+  g_assert_true (is_link (near));
+  assert_design_named (target, "Through links");
+  g_assert_cmpuint (count_entries (dir), ==, 3);
+  g_assert_cmpuint (count_entries (real_dir), ==, 1);
+
+  /* A dangling link's target is created. */
+  g_assert_cmpint (symlink ("real/later.moped", dangling), ==, 0);
+  save_renamed (design, dangling, "Created");
+  g_assert_true (is_link (dangling));
+  assert_design_named (created, "Created");
+
+  /* A loop is an error that names it, not an endless walk. */
+  g_assert_cmpint (symlink ("loop.moped", loop), ==, 0);
+  assert_save_fails (design, loop, g_strerror (ELOOP));
+  g_assert_true (is_link (loop));
+  remove_tree (dir);
+}
+
+/* A private design stays private, a shared one shared: the permission bits of the file
+ * saved over are kept whatever the umask; as root, its owner and group too. */
+static void
+test_save_keeps_mode_and_owner (void)
+{
+  static const mode_t modes[] = { 0600, 0664, 0640, 0755, 0444 };
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "design.moped", NULL);
+  g_autoptr(MopedDesign) design = build_design ();
+  mode_t old_umask = umask (022);
+  struct stat st;
+
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      save_renamed (design, path, "Before");
+      g_assert_cmpint (g_chmod (path, modes[i]), ==, 0);
+      save_renamed (design, path, "After");
+      g_assert_cmpint (g_stat (path, &st), ==, 0);
+      g_assert_cmpuint (st.st_mode & 07777, ==, modes[i]);
+      assert_design_named (path, "After");
+    }
+
+  /* A new file gets what the umask allows, as any new file would. */
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  save_renamed (design, path, "New");
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpuint (st.st_mode & 07777, ==, 0644);
+
+  if (geteuid () == 0)
+    {
+      g_assert_cmpint (chown (path, NOBODY, NOBODY), ==, 0);
+      g_assert_cmpint (g_chmod (path, 0600), ==, 0);
+      save_renamed (design, path, "Owned");
+      g_assert_cmpint (g_stat (path, &st), ==, 0);
+      g_assert_cmpuint (st.st_uid, ==, NOBODY);
+      g_assert_cmpuint (st.st_gid, ==, NOBODY);
+      g_assert_cmpuint (st.st_mode & 07777, ==, 0600);
+    }
+  else
+    g_test_message ("not root: the owner check needs chown");
+  umask (old_umask);
+  g_assert_cmpuint (count_entries (dir), ==, 1);
+  remove_tree (dir);
+}
+
+/* Saving gives the name a new file: another hard link keeps the previous contents
+ * (the README says so), and the save is still atomic. */
+static void
+test_save_hard_link (void)
+{
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "design.moped", NULL);
+  g_autofree char *other = g_build_filename (dir, "other.moped", NULL);
+  g_autoptr(MopedDesign) design = build_design ();
+
+  save_renamed (design, path, "Shared");
+  g_assert_cmpint (link (path, other), ==, 0);
+  save_renamed (design, path, "Changed");
+  assert_design_named (path, "Changed");
+  assert_design_named (other, "Shared");
+  remove_tree (dir);
+}
+
+static gboolean
+has_temporary (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (strstr (name, ".moped-save-") != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* A save killed half way (kill -9, a crash, a power cut) leaves its temporary file:
+ * hidden, recognisable, and removed by the next open or save of the same design. */
+static void
+kill_a_save_half_way (const char *path)
+{
+  g_autofree char *temporary = NULL;
+  int fd;
+
+  fd = _moped_file_create_temporary (path, 0644, &temporary);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (write (fd, "<?xml version=\"1.0\"", 19), ==, 19);
+  raise (SIGKILL);
+}
+
+static void
+test_temporary_files_after_kill (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *other = NULL;
+  g_autofree char *prefix = NULL;
+  g_autofree char *alive = NULL;
+  g_autoptr(MopedDesign) design = build_design ();
+  g_autoptr(MopedDesign) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) d = NULL;
+  const char *name;
+
+  if (g_test_subprocess ())
+    {
+      kill_a_save_half_way (g_getenv ("MOPED_TEST_KILLED_SAVE"));
+      return;
+    }
+
+  dir = make_temp_dir ();
+  path = g_build_filename (dir, "design.moped", NULL);
+  other = g_build_filename (dir, "other.moped", NULL);
+  save_renamed (design, path, "Saved");
+  save_renamed (design, other, "Other");
+  g_setenv ("MOPED_TEST_KILLED_SAVE", path, TRUE);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_failed ();
+      g_assert_cmpuint (count_entries (dir), ==, 3);
+      d = g_dir_open (dir, 0, NULL);
+      prefix = _moped_file_temporary_prefix (path);
+      while ((name = g_dir_read_name (d)) != NULL)
+        if (g_strcmp0 (name, "design.moped") != 0 && g_strcmp0 (name, "other.moped") != 0)
+          {
+            g_assert_true (name[0] == '.');
+            g_assert_true (g_str_has_prefix (name, ".design.moped.moped-save-"));
+          }
+      g_clear_pointer (&d, g_dir_close);
+      g_clear_pointer (&prefix, g_free);
+
+      /* Opening or saving another design leaves it alone... */
+      save_renamed (design, other, "Other again");
+      g_assert_true (has_temporary (dir));
+      /* ...opening (round 0) or saving (round 1) this one removes it. */
+      if (round == 0)
+        {
+          loaded = moped_file_load (path, &error);
+          g_assert_no_error (error);
+          g_clear_object (&loaded);
+        }
+      else
+        save_renamed (design, path, "Saved again");
+      g_assert_false (has_temporary (dir));
+      g_assert_cmpuint (count_entries (dir), ==, 2);
+    }
+
+  /* A save still running in another process (here: PID 1, which always runs) is not
+   * disturbed; nor are files that merely look similar. */
+  prefix = _moped_file_temporary_prefix (path);
+  alive = g_strdup_printf ("%s/%s1-abcdef", dir, prefix);
+  g_assert_true (g_file_set_contents (alive, "busy", -1, NULL));
+  g_free (alive);
+  alive = g_strdup_printf ("%s/%snotes.txt", dir, prefix);
+  g_assert_true (g_file_set_contents (alive, "mine", -1, NULL));
+  g_assert_cmpuint (moped_file_remove_stale_temporaries (path), ==, 0);
+  g_assert_cmpuint (count_entries (dir), ==, 4);
+  remove_tree (dir);
+}
+
 /* ---- scale ---------------------------------------------------------------- */
 
 static char *
@@ -1258,6 +1554,89 @@ test_ten_thousand_nodes (void)
     g_assert_cmpint (elapsed, <, 2 * G_USEC_PER_SEC);
 }
 
+/* ---- format 1 files ------------------------------------------------------- */
+
+static void
+assert_same_elements (MopedElement *a,
+                      MopedElement *b)
+{
+  const MopedKindSpec *ks = moped_schema_get_kind (moped_element_get_kind (a));
+
+  g_assert_cmpint (moped_element_get_kind (a), ==, moped_element_get_kind (b));
+  g_assert_cmpstr (moped_element_get_id (a), ==, moped_element_get_id (b));
+  for (guint i = 0; i < ks->n_props; i++)
+    {
+      g_autofree char *va = moped_element_dup_value_text (a, ks->props[i].prop);
+      g_autofree char *vb = moped_element_dup_value_text (b, ks->props[i].prop);
+
+      g_assert_cmpstr (va, ==, vb);
+    }
+  if (moped_element_get_kind (a) == MOPED_KIND_LINK)
+    for (guint end = 0; end < 2; end++)
+      {
+        MopedProp prop = end ? MOPED_PROP_TO : MOPED_PROP_FROM;
+        MopedElement *sa = moped_element_get_ref (a, prop);
+        MopedElement *sb = moped_element_get_ref (b, prop);
+
+        g_assert_cmpint (moped_link_end_binds (a, sa), ==, moped_link_end_binds (b, sb));
+      }
+  g_assert_cmpuint (moped_element_get_n_children (a), ==, moped_element_get_n_children (b));
+  for (guint i = 0; i < moped_element_get_n_children (a); i++)
+    assert_same_elements (moped_element_get_child (a, i), moped_element_get_child (b, i));
+}
+
+/* The version-1 files in tests/data/v1 (the examples as they were in format 1) load,
+ * are written as format 2, and that text loads back to the same design. */
+static void
+test_format_1_converts (void)
+{
+  g_autofree char *dir_path = g_build_filename (g_getenv ("MOPED_TEST_DATA"), "v1", NULL);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir_path, name, NULL);
+      g_autofree char *v1 = NULL;
+      g_autofree char *v2 = NULL;
+      g_autoptr(MopedDesign) first = NULL;
+      g_autoptr(MopedDesign) second = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *expected = NULL;
+
+      if (!g_str_has_suffix (name, ".moped"))
+        continue;
+      g_assert_true (g_file_get_contents (path, &v1, NULL, NULL));
+      g_assert_nonnull (strstr (v1, "<design format=\"1\""));
+      first = moped_file_load (path, &error);
+      g_assert_no_error (error);
+      v2 = moped_file_to_data (first, NULL);
+      g_assert_nonnull (strstr (v2, "<design format=\"2\""));
+      second = moped_file_load_data (v2, -1, name, &error);
+      g_assert_no_error (error);
+      assert_same_elements (moped_design_get_root (first), moped_design_get_root (second));
+      /* Nothing but the version and the roles changes: the files are canonical format-1
+       * text. The roles made from sender nodes are called "PROTOCOL-ID.NODE-ID". */
+      {
+        g_autoptr(GString) s = g_string_new (v1);
+        g_autoptr(GRegex) role_lines = g_regex_new ("\n *<role [^>]*/>", 0, 0, NULL);
+        g_autoptr(GRegex) link_roles = g_regex_new (" (from|to)-role=\"[^\"]*\"", 0, 0, NULL);
+        g_autoptr(GRegex) senders = g_regex_new (" sender=\"[^\".]*\\.([^\"]*)\"", 0, 0, NULL);
+        g_autofree char *a = g_regex_replace_literal (role_lines, v2, -1, 0, "", 0, NULL);
+        g_autofree char *b = g_regex_replace_literal (link_roles, a, -1, 0, "", 0, NULL);
+        g_autofree char *without_roles = g_regex_replace (senders, b, -1, 0, " sender=\"\\1\"", 0, NULL);
+
+        g_string_replace (s, "<design format=\"1\"", "<design format=\"2\"", 1);
+        expected = g_string_free (g_steal_pointer (&s), FALSE);
+        g_assert_cmpstr (without_roles, ==, expected);
+      }
+      n++;
+    }
+  g_assert_cmpuint (n, >=, 7);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1265,10 +1644,12 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/file/round-trip", test_round_trip);
+  g_test_add_func ("/file/format-1-converts", test_format_1_converts);
   g_test_add_func ("/file/references-survive", test_references_survive);
   g_test_add_func ("/file/empty-design", test_empty_design);
   g_test_add_func ("/file/empty-name-loads", test_empty_name_loads);
   g_test_add_func ("/file/control-characters", test_control_characters);
+  g_test_add_func ("/file/control-characters-refused", test_control_characters_refused);
   g_test_add_func ("/file/canonical-file", test_canonical_file);
   g_test_add_func ("/file/noncanonical-file", test_noncanonical_file);
   g_test_add_func ("/file/element-lines", test_element_lines);
@@ -1283,6 +1664,10 @@ main (int   argc,
   g_test_add_func ("/file/too-large/data", test_too_large_data);
   g_test_add_func ("/file/too-large/file", test_too_large_file);
   g_test_add_func ("/file/load-errors-name-the-file", test_load_errors_name_the_file);
+  g_test_add_func ("/file/save/through-links", test_save_through_links);
+  g_test_add_func ("/file/save/keeps-mode-and-owner", test_save_keeps_mode_and_owner);
+  g_test_add_func ("/file/save/hard-link", test_save_hard_link);
+  g_test_add_func ("/file/save/temporary-files-after-kill", test_temporary_files_after_kill);
   g_test_add_func ("/file/save/new-file", test_save_new_file);
   g_test_add_func ("/file/save/parent-is-a-file", test_save_parent_is_a_file);
   g_test_add_func ("/file/save/over-directory", test_save_over_directory);

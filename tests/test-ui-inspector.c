@@ -527,6 +527,61 @@ test_methods_reorder (Fixture       *f,
   g_assert_null (moped_inspector_find_field (f->inspector, "method-1", MOPED_PROP_NAME));
 }
 
+static gboolean
+has_choice (GtkWidget  *drop_down,
+            const char *label)
+{
+  GListModel *model = gtk_drop_down_get_model (GTK_DROP_DOWN (drop_down));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (model), i), label) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* An API method's result and typed parameters are edited in its row of "Public API". */
+static void
+test_method_parameters (Fixture       *f,
+                        gconstpointer  data)
+{
+  MopedElement *method = moped_design_lookup (f->design, "say-hello");
+  g_autoptr(GPtrArray) params = NULL;
+  MopedElement *param;
+  const char *id;
+  GtkWidget *result;
+
+  select_ids (f, "client", NULL);
+  result = control (f, "say-hello", MOPED_PROP_RESULT);
+  g_assert_cmpstr (moped_test_chosen (result), ==, "bool");
+  moped_test_choose (result, "frame");
+  g_assert_cmpint (moped_element_get_enum (method, MOPED_PROP_RESULT), ==, MOPED_API_FRAME);
+
+  /* The method's row has its own "Parameters" list with an add button. */
+  moped_test_click (moped_test_find_control (row_of (control (f, "say-hello", MOPED_PROP_NAME)), "Add parameter"));
+  moped_test_spin ();
+  params = moped_element_get_children_of_kind (method, MOPED_KIND_PARAM);
+  g_assert_cmpuint (params->len, ==, 1);
+  param = g_ptr_array_index (params, 0);
+  id = moped_element_get_id (param);
+  g_assert_cmpstr (moped_element_get_name (param), ==, "Parameter 1");
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Add parameter");
+  replace_text (control (f, id, MOPED_PROP_NAME), "service");
+  g_assert_cmpstr (moped_test_chosen (control (f, id, MOPED_PROP_TYPE)), ==, "string");
+  moped_test_choose (control (f, id, MOPED_PROP_TYPE), "bool");
+  g_assert_cmpstr (moped_element_get_name (param), ==, "service");
+  g_assert_cmpint (moped_element_get_enum (param, MOPED_PROP_TYPE), ==, MOPED_API_BOOL);
+
+  /* A parameter cannot be "none": only a result can. */
+  g_assert_false (has_choice (control (f, id, MOPED_PROP_TYPE), "none"));
+  g_assert_true (has_choice (result, "none"));
+
+  /* Removing it is one undo step. */
+  moped_test_click (moped_test_find_control (row_of (control (f, id, MOPED_PROP_NAME)), "Remove parameter"));
+  g_assert_null (moped_design_lookup (f->design, id));
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_nonnull (moped_design_lookup (f->design, id));
+}
+
 static void
 test_link_and_note (Fixture       *f,
                     gconstpointer  data)
@@ -729,6 +784,7 @@ main (int   argc,
   ADD ("/inspector/bound-socket-sets-all-links", test_bound_socket_sets_all_links);
   ADD ("/inspector/requirements", test_requirements);
   ADD ("/inspector/methods-reorder", test_methods_reorder);
+  ADD ("/inspector/method-parameters", test_method_parameters);
   ADD ("/inspector/link-and-note", test_link_and_note);
   ADD ("/inspector/multiple-selection", test_multiple_selection);
   ADD ("/inspector/element-problems-and-removal", test_element_problems_and_removal);

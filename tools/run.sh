@@ -4,9 +4,19 @@
 set -eu
 cd "$(dirname "$0")/.."
 
+# Run a noisy step quietly, but show all it said (stdout and stderr) when it fails.
+quietly() {
+  log=$(mktemp)
+  status=0
+  "$@" >"$log" 2>&1 || status=$?
+  [ $status -eq 0 ] || { echo "run.sh: '$*' failed (exit $status):" >&2; cat "$log" >&2; }
+  rm -f "$log"
+  return $status
+}
+
 tools/deps.sh
 build=${MOPED_BUILD:-build}
-[ -f "$build/build.ninja" ] || meson setup "$build" >/dev/null
+[ -f "$build/build.ninja" ] || quietly meson setup "$build"
 ninja -C "$build"
 moped="$build/app/moped"
 example=data/examples/majordomo.moped
@@ -31,8 +41,8 @@ for verb in $("$moped" --help | sed -n 's/^  \(render\|export\|doc\) .*/\1/p'); 
       echo "== moped export c $example -o $out/c"
       "$moped" export c "$example" -o "$out/c"
       echo "== build the exported skeleton and run its self-test (every flow, end to end)"
-      [ -f "$out/c/build/build.ninja" ] || meson setup "$out/c/build" "$out/c" >/dev/null
-      ninja -C "$out/c/build" >/dev/null
+      [ -f "$out/c/build/build.ninja" ] || quietly meson setup "$out/c/build" "$out/c"
+      quietly ninja -C "$out/c/build"
       "$out/c/build/selftest"
       echo "== moped export zproto $example -o $out/zproto"
       "$moped" export zproto "$example" -o "$out/zproto" || true ;;

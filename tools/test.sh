@@ -4,16 +4,26 @@
 set -eu
 cd "$(dirname "$0")/.."
 
+# Run a noisy step quietly, but show all it said (stdout and stderr) when it fails.
+quietly() {
+  log=$(mktemp)
+  status=0
+  "$@" >"$log" 2>&1 || status=$?
+  [ $status -eq 0 ] || { echo "test.sh: '$*' failed (exit $status):" >&2; cat "$log" >&2; }
+  rm -f "$log"
+  return $status
+}
+
 tools/deps.sh --test
 build=${MOPED_BUILD:-build}
 if [ -f "$build/build.ninja" ]; then
-  meson setup --reconfigure "$build" >/dev/null
+  quietly meson setup --reconfigure "$build"
 else
-  meson setup "$build" >/dev/null
+  quietly meson setup "$build"
 fi
 ninja -C "$build"
 if [ -f tests/package.json ]; then
-  (cd tests && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  (cd tests && quietly npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 status=0

@@ -648,6 +648,7 @@ element_node (MopedCanvas   *self,
     case MOPED_KIND_DESIGN:
     case MOPED_KIND_SOCKET:
     case MOPED_KIND_METHOD:
+    case MOPED_KIND_PARAM:
     case MOPED_KIND_PROTOCOL:
     case MOPED_KIND_COMMAND:
     case MOPED_KIND_FIELD:

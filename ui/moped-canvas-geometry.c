@@ -1015,6 +1015,7 @@ note_change (MopedCanvasGeometry *self,
       break;
     case MOPED_KIND_DESIGN:
     case MOPED_KIND_METHOD:
+    case MOPED_KIND_PARAM:
     case MOPED_KIND_COMMAND:
     case MOPED_KIND_FIELD:
     case MOPED_KIND_FLOW:

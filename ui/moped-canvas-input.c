@@ -347,6 +347,7 @@ drag_begin_cb (GtkGestureDrag *gesture,
       self->drag = MOPED_CANVAS_DRAG_RUBBER;
       break;
     case MOPED_KIND_METHOD:
+    case MOPED_KIND_PARAM:
     case MOPED_KIND_PROTOCOL:
     case MOPED_KIND_COMMAND:
     case MOPED_KIND_FIELD:
@@ -789,6 +790,7 @@ _moped_canvas_dup_tooltip (MopedCanvas  *self,
       break;
     case MOPED_KIND_DESIGN:
     case MOPED_KIND_METHOD:
+    case MOPED_KIND_PARAM:
     case MOPED_KIND_PROTOCOL:
     case MOPED_KIND_COMMAND:
     case MOPED_KIND_FIELD:

@@ -197,6 +197,7 @@ is_selectable (MopedElement *element)
       return TRUE;
     case MOPED_KIND_DESIGN:
     case MOPED_KIND_METHOD:
+    case MOPED_KIND_PARAM:
     case MOPED_KIND_PROTOCOL:
     case MOPED_KIND_COMMAND:
     case MOPED_KIND_FIELD:
@@ -358,8 +359,8 @@ _moped_canvas_drawable_for (MopedCanvas  *self,
     return element;
   if (moped_element_get_kind (element) == MOPED_KIND_REQUIREMENT)
     return moped_element_get_ref (element, MOPED_PROP_TARGET);
-  if (moped_element_get_kind (element) == MOPED_KIND_METHOD)
-    return moped_element_get_parent (element);
+  if (moped_element_get_kind (element) == MOPED_KIND_METHOD || moped_element_get_kind (element) == MOPED_KIND_PARAM)
+    return moped_element_get_ancestor (element, MOPED_KIND_NODE);
   return NULL;
 }
 

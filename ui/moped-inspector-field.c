@@ -127,8 +127,8 @@ is_long_text (MopedKind kind,
     case MOPED_PROP_TEXT:
       return TRUE;
     case MOPED_PROP_DESCRIPTION:
-      /* Methods and fields have one-line descriptions; they sit in list rows. */
-      return kind != MOPED_KIND_METHOD && kind != MOPED_KIND_FIELD;
+      /* Methods, parameters and fields have one-line descriptions; they sit in list rows. */
+      return kind != MOPED_KIND_METHOD && kind != MOPED_KIND_PARAM && kind != MOPED_KIND_FIELD;
     default:
       return FALSE;
     }

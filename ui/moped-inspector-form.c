@@ -362,6 +362,15 @@ make_row (MopedInspectorChildList *self,
   else
     g_object_unref (g_object_ref_sink (form));
 
+  /* A child that has children of its own (an API method's parameters) lists them in its row. */
+  for (guint k = 0; k < MOPED_N_KINDS; k++)
+    if (moped_schema_parent_allows (self->kind, (MopedKind) k))
+      {
+        g_autofree char *title = g_strdup_printf ("%ss", moped_schema_get_kind ((MopedKind) k)->label);
+
+        gtk_box_append (GTK_BOX (box), moped_inspector_child_list_new (self->design, id, (MopedKind) k, title));
+      }
+
   problems = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (problems), 0);
   gtk_label_set_wrap (GTK_LABEL (problems), TRUE);

@@ -117,6 +117,14 @@ moped_inspector_describe_element (const MopedElement *element)
 
   switch (moped_element_get_kind (element))
     {
+    case MOPED_KIND_PARAM:
+      {
+        MopedElement *method = moped_element_get_parent (element);
+        g_autofree char *method_label = method ? moped_inspector_describe_element (method) : g_strdup ("?");
+        g_autofree char *own = element_label (element);
+
+        return g_strdup_printf ("%s (%s)", method_label, own);
+      }
     case MOPED_KIND_SOCKET:
     case MOPED_KIND_METHOD:
       {

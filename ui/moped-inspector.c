@@ -278,6 +278,7 @@ build_element_page (MopedInspector *self,
                       moped_inspector_child_list_new (self->design, id, MOPED_KIND_FIELD, "Fields"));
       break;
     case MOPED_KIND_METHOD:
+    case MOPED_KIND_PARAM:
     case MOPED_KIND_LINK:
     case MOPED_KIND_PROTOCOL:
     case MOPED_KIND_FIELD:

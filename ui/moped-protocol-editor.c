@@ -1425,6 +1425,7 @@ moped_protocol_editor_reveal (MopedProtocolEditor *self,
     case MOPED_KIND_NODE:
     case MOPED_KIND_SOCKET:
     case MOPED_KIND_METHOD:
+    case MOPED_KIND_PARAM:
     case MOPED_KIND_LINK:
     case MOPED_KIND_REQUIREMENT:
     case MOPED_KIND_NOTE:

@@ -99,6 +99,7 @@ moped_window_load (MopedWindow  *self,
   g_autoptr(MopedDesign) design = NULL;
   g_autofree char *contents = NULL;
   g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
   gsize length = 0;
   gint64 start;
 
@@ -106,6 +107,9 @@ moped_window_load (MopedWindow  *self,
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
   name = g_file_get_parse_name (file);
+  path = g_file_get_path (file);
+  if (path != NULL)
+    moped_file_remove_stale_temporaries (path);
   start = g_get_monotonic_time ();
   if (g_file_load_contents (file, NULL, &contents, &length, NULL, &local_error))
     design = moped_file_load_data (contents, length, name, &local_error);
