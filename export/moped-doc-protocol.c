@@ -8,6 +8,7 @@
 
 #include "moped-abnf.h"
 #include "moped-doc-private.h"
+#include "moped-machine.h"
 #include "moped-roles.h"
 #include "moped-schema.h"
 #include "moped-socket-type.h"
@@ -815,6 +816,89 @@ build_flows (Section *section)
     }
 }
 
+/* State machines */
+
+static char *
+transition_text (const MopedTransition *t)
+{
+  return g_strdup_printf ("%s %s %s %s", t->send ? "sends" : "receives",
+                          t->command ? name_of (t->command) : "?",
+                          t->send ? "to" : "from", t->peer ? name_of (t->peer) : "any role");
+}
+
+/* The machine as graphviz source: states are circles, a final one doubled. */
+static char *
+machine_dot (const MopedMachine *machine)
+{
+  GString *dot = g_string_new ("digraph machine {\n  rankdir=LR;\n  node [shape=circle];\n");
+
+  for (guint st = 0; st < machine->n_states; st++)
+    g_string_append_printf (dot, "  s%u [label=\"%u\"%s];\n", st + 1, st + 1,
+                            machine->final[st] ? ", shape=doublecircle" : "");
+  for (guint i = 0; i < machine->transitions->len; i++)
+    {
+      const MopedTransition *t = &g_array_index (machine->transitions, MopedTransition, i);
+      g_autofree char *label = g_strdup_printf ("%s%s", t->send ? "!" : "?",
+                                                t->command ? name_of (t->command) : "?");
+      g_autofree char *escaped = g_strescape (label, NULL);
+
+      g_string_append_printf (dot, "  s%u -> s%u [label=\"%s\"];\n", t->from + 1, t->to + 1, escaped);
+    }
+  g_string_append (dot, "}\n");
+  return g_string_free (dot, FALSE);
+}
+
+static void
+build_machines (Section *section)
+{
+  static const char * const header[] = { "State", "Next", "Then", NULL };
+  MopedDoc *doc = section->doc;
+  g_autoptr(GPtrArray) roles = moped_element_get_children_of_kind (section->protocol, MOPED_KIND_ROLE);
+
+  if (roles->len == 0)
+    return;
+  _moped_doc_add_heading (doc, section->level, "State machines");
+  _moped_doc_add_paragraph (doc,
+                            "Each role follows its own state machine, projected from the flows "
+                            "(any flow, then any flow again): in each state, the commands it may "
+                            "send or receive next and the state that follows. State 1 is where it "
+                            "starts; a conversation may end in the states marked \"may end\". A "
+                            "command that is not listed for the current state breaks the "
+                            "protocol. The graphviz source draws the same machine (! sends, "
+                            "? receives).");
+  for (guint r = 0; r < roles->len; r++)
+    {
+      MopedElement *role = g_ptr_array_index (roles, r);
+      g_autoptr(MopedMachine) machine = moped_machine_new (section->protocol, NULL, role);
+      g_autofree char *heading = g_strdup_printf ("Role %s", name_of (role));
+      g_autofree char *dot = machine_dot (machine);
+      MopedDocBlock *table;
+
+      _moped_doc_add_heading (doc, section->level + 1, heading);
+      if (machine->transitions->len == 0)
+        {
+          _moped_doc_add_paragraph (doc, "No flow gives this role anything to send or receive.");
+          continue;
+        }
+      table = _moped_doc_add_table (doc, header);
+      for (guint i = 0; i < machine->transitions->len; i++)
+        {
+          const MopedTransition *t = &g_array_index (machine->transitions, MopedTransition, i);
+          GPtrArray *row = _moped_doc_table_add_row (table);
+          g_autofree char *state = g_strdup_printf ("%u%s", t->from + 1,
+                                                    machine->final[t->from] ? " (may end)" : "");
+          g_autofree char *next = transition_text (t);
+          g_autofree char *then = g_strdup_printf ("%u%s", t->to + 1,
+                                                   machine->final[t->to] ? " (may end)" : "");
+
+          _moped_doc_row_add_cell (row, state);
+          _moped_doc_row_add_cell (row, next);
+          _moped_doc_row_add_cell (row, then);
+        }
+      _moped_doc_add_code (doc, "dot", dot);
+    }
+}
+
 void
 _moped_doc_build_protocol (MopedDoc     *self,
                            MopedElement *protocol,
@@ -846,4 +930,6 @@ _moped_doc_build_protocol (MopedDoc     *self,
 
   if (section.flows->len > 0)
     build_flows (&section);
+  if (section.flows->len > 0)
+    build_machines (&section);
 }

@@ -1206,6 +1206,35 @@ step_new (MopedCModel  *model,
   return s;
 }
 
+/* The message steps the self-test plays for a flow with blocks: one path through it,
+ * with the first branch of each choice, each loop once and each optional part taken. */
+static void
+collect_first_path (MopedElement *parent,
+                    GPtrArray    *out)
+{
+  g_autoptr(GPtrArray) steps = moped_element_get_children_of_kind (parent, MOPED_KIND_STEP);
+
+  for (guint i = 0; i < steps->len; i++)
+    {
+      MopedElement *step = g_ptr_array_index (steps, i);
+      int block = moped_element_get_enum (step, MOPED_PROP_BLOCK);
+
+      if (block == MOPED_BLOCK_MESSAGE)
+        g_ptr_array_add (out, step);
+      else if (block == MOPED_BLOCK_CHOICE)
+        {
+          g_autoptr(GPtrArray) branches = moped_element_get_children_of_kind (step, MOPED_KIND_STEP);
+
+          if (branches->len > 0 && moped_element_get_enum (g_ptr_array_index (branches, 0), MOPED_PROP_BLOCK) == MOPED_BLOCK_MESSAGE)
+            g_ptr_array_add (out, g_ptr_array_index (branches, 0));
+          else if (branches->len > 0)
+            collect_first_path (g_ptr_array_index (branches, 0), out);
+        }
+      else
+        collect_first_path (step, out);
+    }
+}
+
 static void
 read_flows (MopedCModel *model)
 {
@@ -1222,7 +1251,8 @@ read_flows (MopedCModel *model)
           f->element = g_ptr_array_index (flows, j);
           f->protocol = p;
           f->steps = g_ptr_array_new_with_free_func (step_free);
-          steps = moped_element_get_children_of_kind (f->element, MOPED_KIND_STEP);
+          steps = g_ptr_array_new ();
+          collect_first_path (f->element, steps);
           for (guint k = 0; k < steps->len; k++)
             {
               MopedElement *step = g_ptr_array_index (steps, k);

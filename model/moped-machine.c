@@ -476,6 +476,106 @@ determinize (Projected    *p,
   return machine;
 }
 
+/* Merges states that behave the same (Moore's partition refinement), so that a role's
+ * machine has as few states as it needs; state 0 stays the start. */
+static void
+minimize (MopedMachine *m)
+{
+  g_autofree guint *cls = g_new0 (guint, m->n_states);
+  g_autofree guint *next = g_new0 (guint, m->n_states);
+  g_autofree guint *renumber = NULL;
+  GArray *kept;
+  guint n_classes = 0;
+
+  for (guint st = 0; st < m->n_states; st++)
+    cls[st] = m->final[st] ? 1 : 0;
+  for (;;)
+    {
+      g_autoptr(GHashTable) sigs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      guint count = 0;
+
+      for (guint st = 0; st < m->n_states; st++)
+        {
+          GString *sig = g_string_new (NULL);
+          gpointer found;
+
+          g_string_append_printf (sig, "%u|", cls[st]);
+          /* Transitions of a state are contiguous and in label order. */
+          for (guint i = 0; i < m->transitions->len; i++)
+            {
+              const MopedTransition *t = &g_array_index (m->transitions, MopedTransition, i);
+
+              if (t->from == st)
+                g_string_append_printf (sig, "%d:%p:%u;", t->send, (void *) t->command, cls[t->to]);
+            }
+          if (g_hash_table_lookup_extended (sigs, sig->str, NULL, &found))
+            {
+              next[st] = GPOINTER_TO_UINT (found) - 1;
+              g_string_free (sig, TRUE);
+            }
+          else
+            {
+              next[st] = count++;
+              g_hash_table_insert (sigs, g_string_free (sig, FALSE), GUINT_TO_POINTER (count));
+            }
+        }
+      memcpy (cls, next, m->n_states * sizeof (guint));
+      if (count == n_classes)
+        break;
+      n_classes = count;
+    }
+  /* Number the classes in the order their first state comes (state 0 is class 0). */
+  renumber = g_new (guint, n_classes);
+  for (guint c = 0; c < n_classes; c++)
+    renumber[c] = G_MAXUINT;
+  {
+    guint k = 0;
+
+    for (guint st = 0; st < m->n_states; st++)
+      if (renumber[cls[st]] == G_MAXUINT)
+        renumber[cls[st]] = k++;
+  }
+  kept = g_array_new (FALSE, FALSE, sizeof (MopedTransition));
+  {
+    g_autofree gboolean *done = g_new0 (gboolean, n_classes);
+    g_autofree gboolean *final = g_new0 (gboolean, n_classes);
+
+    for (guint st = 0; st < m->n_states; st++)
+      {
+        guint c = renumber[cls[st]];
+
+        final[c] = m->final[st];
+        if (done[c])
+          continue;
+        done[c] = TRUE;
+        for (guint i = 0; i < m->transitions->len; i++)
+          {
+            MopedTransition t = g_array_index (m->transitions, MopedTransition, i);
+
+            if (t.from != st)
+              continue;
+            t.from = c;
+            t.to = renumber[cls[t.to]];
+            g_array_append_val (kept, t);
+          }
+      }
+    g_free (m->final);
+    m->final = g_steal_pointer (&final);
+  }
+  g_array_unref (m->transitions);
+  m->transitions = kept;
+  m->n_states = n_classes;
+}
+
+static int
+compare_transitions (gconstpointer a,
+                     gconstpointer b)
+{
+  const MopedTransition *x = a, *y = b;
+
+  return x->from < y->from ? -1 : x->from > y->from;
+}
+
 MopedMachine *
 moped_machine_new (MopedElement *protocol,
                    MopedElement *flow,
@@ -518,6 +618,9 @@ moped_machine_new (MopedElement *protocol,
         }
     }
   machine = determinize (&p, 0, role);
+  minimize (machine);
+  /* By state, keeping the flows' order within each (GLib's sort is stable). */
+  g_array_sort (machine->transitions, compare_transitions);
   g_array_unref (p.moves);
   g_array_unref (p.labels);
   role_index_clear (&index);

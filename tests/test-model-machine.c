@@ -204,6 +204,8 @@ test_repeat_runs (void)
   g_assert_true (accepts (&f, broker, EV ("!REQUEST", "?REPLY", "!REQUEST", "?REPLY")));
   g_assert_false (accepts (&f, broker, EV ("!REQUEST", "!REQUEST", "?REPLY", "?REPLY")));
   g_assert_false (accepts (&f, broker, EV ("!REQUEST")));
+  /* Minimal: start, waiting for the reply, done (which may start again). */
+  g_assert_cmpuint (broker->n_states, ==, 3);
 }
 
 static GPtrArray *
