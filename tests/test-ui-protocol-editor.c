@@ -651,6 +651,56 @@ test_accessible_names_and_renders (Fixture       *f,
     }
 }
 
+/* Choices and loops from the keyboard: Ctrl+Shift+C adds a choice with two branches,
+ * and Add puts a step into the branch the keyboard is on; rows of blocks' steps are
+ * indented under them. */
+static void
+test_blocks_by_keyboard (Fixture       *f,
+                         gconstpointer  data)
+{
+  MopedElement *flow = moped_design_lookup (f->design, "round-trip");
+  g_autoptr(GPtrArray) top = NULL;
+  g_autoptr(GPtrArray) branches = NULL;
+  g_autoptr(GPtrArray) inside = NULL;
+  MopedElement *choice, *loop;
+  GtkWidget *row;
+
+  moped_protocol_editor_reveal (MOPED_PROTOCOL_EDITOR (f->editor), "round-trip-2");
+  moped_test_spin ();
+  g_assert_true (moped_test_fire_shortcut (f->editor, "<Control><Shift>c"));
+  moped_test_spin ();
+  top = moped_element_get_children_of_kind (flow, MOPED_KIND_STEP);
+  g_assert_cmpuint (top->len, ==, 3);
+  choice = g_ptr_array_index (top, 2);
+  g_assert_cmpint (moped_element_get_enum (choice, MOPED_PROP_BLOCK), ==, MOPED_BLOCK_CHOICE);
+  branches = moped_element_get_children_of_kind (choice, MOPED_KIND_STEP);
+  g_assert_cmpuint (branches->len, ==, 2);
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Add choice");
+  g_assert_cmpuint (n_rows (moped_test_find_control (f->editor, "Steps")), ==, 5);
+
+  /* Into the first branch. */
+  g_assert_true (moped_protocol_steps_reveal (MOPED_PROTOCOL_STEPS (steps (f)),
+                                              moped_element_get_id (g_ptr_array_index (branches, 0))));
+  click (moped_test_find_control (f->editor, "Add step"));
+  moped_test_spin ();
+  inside = moped_element_get_children_of_kind (g_ptr_array_index (branches, 0), MOPED_KIND_STEP);
+  g_assert_cmpuint (inside->len, ==, 1);
+  row = moped_protocol_steps_get_row (MOPED_PROTOCOL_STEPS (steps (f)), moped_element_get_id (g_ptr_array_index (inside, 0)));
+  g_assert_cmpint (gtk_widget_get_margin_start (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row))), ==, 48);
+
+  /* A loop inside the branch the keyboard is on, then undo both. */
+  g_assert_true (moped_protocol_steps_reveal (MOPED_PROTOCOL_STEPS (steps (f)),
+                                              moped_element_get_id (g_ptr_array_index (branches, 1))));
+  g_assert_true (moped_test_fire_shortcut (f->editor, "<Control><Shift>l"));
+  loop = moped_element_get_child (g_ptr_array_index (branches, 1), 0);
+  g_assert_nonnull (loop);
+  g_assert_cmpint (moped_element_get_enum (loop, MOPED_PROP_BLOCK), ==, MOPED_BLOCK_LOOP);
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_false (moped_design_can_undo (f->design));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -664,6 +714,7 @@ main (int   argc,
   ADD ("/protocol-editor/add-flow-and-steps", test_add_flow_and_steps);
   ADD ("/protocol-editor/reorder-step-by-keyboard", test_reorder_step_by_keyboard);
   ADD ("/protocol-editor/reorder-step-by-drag", test_reorder_step_by_drag);
+  ADD ("/protocol-editor/blocks-by-keyboard", test_blocks_by_keyboard);
   ADD ("/protocol-editor/preview-draws", test_preview_draws);
   ADD ("/protocol-editor/flow-diagnostics", test_flow_diagnostics);
   ADD ("/protocol-editor/reveal-and-undo", test_reveal_and_undo);
