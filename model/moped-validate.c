@@ -15,6 +15,7 @@
 #include "moped-diagnostic.h"
 #include "moped-endpoint.h"
 #include "moped-machine.h"
+#include "moped-file.h"
 #include "moped-names.h"
 #include "moped-roles.h"
 #include "moped-schema.h"
@@ -41,6 +42,10 @@ typedef struct
   GHashTable  *played;           /* role -> played by some link end */
   GHashTable  *used_commands;    /* command -> itself */
   GHashTable  *used_roles;       /* role named by a flow step -> itself */
+  GHashTable  *peer_nodes;       /* socket -> GPtrArray of the distinct nodes it is linked to */
+  GHashTable  *introduced;       /* "socket\nnode": a node that sends to a routing socket in
+                                  * some flow before that socket addresses it there */
+  GHashTable  *once;             /* "code\nid\n..." of findings reported once for many links */
   GArray      *findings;
 } Validation;
 
@@ -216,7 +221,7 @@ socket_info (MopedElement *socket)
   int type = moped_element_get_enum (socket, MOPED_PROP_TYPE);
 
   if ((guint) type >= MOPED_N_SOCKET_TYPES)
-    type = MOPED_SOCKET_PAIR;
+    type = MOPED_SOCKET_TYPE_FALLBACK;
   return moped_socket_type_get_info ((MopedSocketType) type);
 }
 
@@ -352,6 +357,62 @@ party_plays (Validation   *v,
   key = plays_key (party, role);
   any = plays_key (party, moped_element_get_parent (role));
   return g_hash_table_contains (v->plays, key) || !g_hash_table_contains (v->plays, any);
+}
+
+/* The socket at the other end of @link from @socket. */
+static MopedElement *
+link_peer (MopedElement *link,
+           MopedElement *socket)
+{
+  MopedElement *from = moped_element_get_ref (link, MOPED_PROP_FROM);
+
+  return from == socket ? moped_element_get_ref (link, MOPED_PROP_TO) : from;
+}
+
+static gint64
+instances_of (MopedElement *node)
+{
+  return MAX (moped_element_get_int (node, MOPED_PROP_INSTANCES), 1);
+}
+
+/* The distinct nodes at the other ends of @socket's links, in link order (borrowed;
+ * computed once per socket, so a hub with many links and many steps stays linear). */
+static GPtrArray *
+peer_nodes (Validation   *v,
+            MopedElement *socket)
+{
+  GPtrArray *links = g_hash_table_lookup (v->links_of_socket, socket);
+  GPtrArray *nodes = g_hash_table_lookup (v->peer_nodes, socket);
+
+  if (nodes != NULL)
+    return nodes;
+  nodes = g_ptr_array_new ();
+  g_hash_table_insert (v->peer_nodes, socket, nodes);
+
+  for (guint i = 0; links != NULL && i < links->len; i++)
+    {
+      MopedElement *peer = link_peer (g_ptr_array_index (links, i), socket);
+      MopedElement *node = peer ? moped_element_get_parent (peer) : NULL;
+
+      if (node != NULL && !g_ptr_array_find (nodes, node, NULL))
+        g_ptr_array_add (nodes, node);
+    }
+  return nodes;
+}
+
+/* "A and B", "A, B and C" */
+static char *
+join_names (GPtrArray *elements)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < elements->len; i++)
+    {
+      if (i > 0)
+        g_string_append (s, i + 1 == elements->len ? " and " : ", ");
+      g_string_append (s, name_or_id (g_ptr_array_index (elements, i)));
+    }
+  return g_string_free (s, FALSE);
 }
 
 /* ---- required values ------------------------------------------------------------- */
@@ -549,6 +610,15 @@ check_visible_names (Validation *v)
         g_autofree char *shown = NULL;
         g_autofree char *character = NULL;
 
+        if (name != NULL && strlen (name) > MOPED_NAME_MAX_CHARS &&
+            g_utf8_strlen (name, -1) > MOPED_NAME_MAX_CHARS)
+          {
+            report (v, MOPED_SEVERITY_ERROR, "name-too-long", ELEMENTS (e),
+                    "Shorten it: put the details in the description.",
+                    "A %s has a name of %ld characters; names may have at most %d",
+                    kind_words[k], g_utf8_strlen (name, -1), MOPED_NAME_MAX_CHARS);
+            continue;
+          }
         if (bad == NULL)
           continue;
         what = describe_with_kind (e);
@@ -593,6 +663,37 @@ check_nodes (Validation *v)
     }
 }
 
+/* PAIR (and CHANNEL) serve one peer: libzmq leaves a second connection unserved.
+ * Every instance of a peer node is a peer of its own. */
+static void
+check_exclusive (Validation   *v,
+                 MopedElement *socket)
+{
+  GPtrArray *links = g_hash_table_lookup (v->links_of_socket, socket);
+  GPtrArray *nodes = peer_nodes (v, socket);
+  g_autofree char *what = NULL;
+  g_autofree char *names = NULL;
+  gint64 peers = 0;
+
+  for (guint i = 0; links != NULL && i < links->len; i++)
+    {
+      MopedElement *peer = link_peer (g_ptr_array_index (links, i), socket);
+
+      if (peer != NULL && peer != socket)
+        peers += instances_of (moped_element_get_parent (peer));
+    }
+  if (peers <= 1)
+    return;
+  what = describe (socket);
+  names = join_names (nodes);
+  report (v, MOPED_SEVERITY_ERROR, "exclusive-pair",
+          links ? ELEMENTS (socket, g_ptr_array_index (links, links->len - 1)) : ELEMENTS (socket),
+          "Give each peer its own PAIR socket, or use DEALER and ROUTER for one socket "
+          "with many peers.",
+          "Socket %s is a %s socket with %" G_GINT64_FORMAT " peers (%s), but it talks to exactly one: "
+          "libzmq never serves the others", what, socket_type_name (socket), peers, names);
+}
+
 static void
 check_socket (Validation   *v,
               MopedElement *socket)
@@ -613,9 +714,10 @@ check_socket (Validation   *v,
             "Draw a link from it to a socket of another node, or remove it.",
             "Socket %s is not linked to any other socket", what);
 
-  /* The types that subscribe are the ones a PUB can talk to. */
-  if (!is_blank (subscribe) &&
-      !moped_socket_types_compatible (info->type, MOPED_SOCKET_PUB))
+  if (moped_socket_type_get_outgoing (info->type) == MOPED_OUTGOING_EXCLUSIVE)
+    check_exclusive (v, socket);
+
+  if (!is_blank (subscribe) && info->subscription == MOPED_SUBSCRIPTION_NONE)
     report (v, MOPED_SEVERITY_WARNING, "subscribe-ignored", ELEMENTS (socket),
             "Clear the subscriptions, or make it a SUB socket.",
             "Socket %s has subscriptions (“%s”), but a %s socket does not subscribe; "
@@ -775,6 +877,35 @@ check_duplicate_bind (Validation   *v,
           "(address in use)", what, sock, endpoint, other);
 }
 
+/* Every instance of a node runs the same sockets: a fixed endpoint bound by a node
+ * with several instances is bound once per instance, and the second bind fails. */
+static void
+check_instances_bind (Validation   *v,
+                      MopedElement *link,
+                      MopedElement *bound,
+                      const char   *endpoint)
+{
+  MopedElement *node = moped_element_get_parent (bound);
+  g_autofree char *key = NULL;
+  g_autofree char *what = NULL;
+  g_autofree char *sock = NULL;
+
+  if (instances_of (node) <= 1)
+    return;
+  key = g_strconcat ("instances-fixed-bind\n", moped_element_get_id (bound), "\n", endpoint, NULL);
+  if (!g_hash_table_add (v->once, g_steal_pointer (&key)))
+    return;
+  what = describe (link);
+  sock = describe (bound);
+  report (v, MOPED_SEVERITY_ERROR, "instances-fixed-bind", ELEMENTS (link, bound, node),
+          "Make this end connect (and the other side bind), or give each instance its own "
+          "endpoint (a port or path per instance, as separate nodes), or bind an ephemeral "
+          "port (tcp://*:*) and let peers discover it.",
+          "Link %s: %s binds “%s”, but node %s runs %" G_GINT64_FORMAT " instances: the "
+          "second instance's bind fails (address in use)", what, sock, endpoint,
+          name_or_id (node), instances_of (node));
+}
+
 /* Many members may join one multicast group, so a second bind of it is no conflict. */
 static gboolean
 is_multicast_endpoint (const MopedEndpoint *ep)
@@ -825,7 +956,10 @@ check_endpoint_roles (Validation          *v,
       return;
     }
   if (!is_multicast_endpoint (ep))
-    check_duplicate_bind (v, bindings, link, bound, endpoint);
+    {
+      check_duplicate_bind (v, bindings, link, bound, endpoint);
+      check_instances_bind (v, link, bound, endpoint);
+    }
   connect_form = moped_endpoint_connect_form (endpoint);
   if (!moped_endpoint_check (connect_form, socket_info (connecting)->type, FALSE, &problem))
     {
@@ -1445,6 +1579,113 @@ check_sequence (Validation   *v,
   g_hash_table_destroy (seq.reported);
 }
 
+/* Whether a step's message can reach the node the step names: a socket that picks
+ * its peer (round-robin) cannot be told which; a REQ takes its reply only from the
+ * peer it picked; a ROUTER addresses a peer by a routing id it must know, either
+ * because the peer sent to it before or because the peer's id is fixed (the exported
+ * code names every socket after its node, which is one id only for one instance).
+ * Flows are scenarios of one protocol, so a peer that opens some flow by sending to
+ * the ROUTER (a READY in its own flow) is known in the others (find_introductions). */
+static void
+check_hop_delivery (Validation   *v,
+                    MopedElement *flow,
+                    const Hop    *hop)
+{
+  MopedElement *to = moped_element_get_parent (hop->receiver);
+  MopedElement *from = moped_element_get_parent (hop->sender);
+  const MopedSocketTypeInfo *sender = socket_info (hop->sender);
+  const MopedSocketTypeInfo *receiver = socket_info (hop->receiver);
+  g_autofree char *step = describe_hop (hop);
+  g_autofree char *sock = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *key = NULL;
+
+  if (moped_socket_type_get_outgoing (sender->type) == MOPED_OUTGOING_ROUND_ROBIN &&
+      peer_nodes (v, hop->sender)->len > 1)
+    {
+      sock = describe (hop->sender);
+      names = join_names (peer_nodes (v, hop->sender));
+      report (v, MOPED_SEVERITY_ERROR, "round-robin-receiver", ELEMENTS (hop->step, hop->sender, to),
+              "Give the sender one socket per receiver, or send through a ROUTER, which "
+              "addresses each peer by its routing id.",
+              "Flow %s, %s: %s is a %s socket linked to %s; it sends each message to "
+              "whichever peer it picks in turn, so it cannot send this step to %s only",
+              name_or_id (flow), step, sock, sender->name, names, name_or_id (to));
+    }
+  else if (receiver->sequence == MOPED_SEQUENCE_SEND_FIRST && peer_nodes (v, hop->receiver)->len > 1)
+    {
+      sock = describe (hop->receiver);
+      names = join_names (peer_nodes (v, hop->receiver));
+      report (v, MOPED_SEVERITY_ERROR, "req-reply-from-other", ELEMENTS (hop->step, hop->receiver, from),
+              "Give the client one REQ socket per server, or use a DEALER, which takes "
+              "messages from any of its peers.",
+              "Flow %s, %s: %s is a %s socket linked to %s; its request went to whichever "
+              "peer it picked, and it takes the reply only from that one, so it cannot "
+              "expect the reply from %s", name_or_id (flow), step, sock, receiver->name,
+              names, name_or_id (from));
+    }
+
+  key = g_strconcat (moped_element_get_id (hop->sender), "\n", moped_element_get_id (to), NULL);
+  if (moped_socket_type_get_outgoing (sender->type) == MOPED_OUTGOING_ROUTED &&
+      !g_hash_table_contains (v->introduced, key) &&
+      (instances_of (to) > 1 || sender->raw))
+    {
+      sock = describe (hop->sender);
+      report (v, MOPED_SEVERITY_ERROR, "router-unknown-peer", ELEMENTS (hop->step, hop->sender, to),
+              "Let the peer send first (a READY or HELLO step), so the ROUTER learns its "
+              "routing id, or run a single instance of it.",
+              "Flow %s, %s: %s is a %s socket and must address %s by routing id, but %s "
+              "has not sent to it before and %s",
+              name_or_id (flow), step, sock, sender->name, name_or_id (to), name_or_id (to),
+              sender->raw
+                ? "a raw TCP peer has no id until it connects"
+                : "it runs several instances, so its id does not say which one");
+    }
+}
+
+static void collect_messages (MopedElement *parent,
+                              GPtrArray    *out);
+
+static void
+find_introductions (Validation *v)
+{
+  GPtrArray *flows = v->by_kind[MOPED_KIND_FLOW];
+
+  for (guint f = 0; f < flows->len; f++)
+    {
+      MopedElement *flow = g_ptr_array_index (flows, f);
+      MopedElement *protocol = moped_element_get_parent (flow);
+      g_autoptr(GPtrArray) steps = g_ptr_array_new ();
+      g_autoptr(GHashTable) addressed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+      collect_messages (flow, steps);
+      for (guint i = 0; i < steps->len; i++)
+        {
+          MopedElement *step = g_ptr_array_index (steps, i);
+          MopedElement *from = moped_element_get_ref (step, MOPED_PROP_FROM);
+          MopedElement *to = moped_element_get_ref (step, MOPED_PROP_TO);
+          MopedHop hop;
+          char *key;
+
+          if (from == NULL || to == NULL || moped_element_get_ref (step, MOPED_PROP_VIA) != NULL ||
+              moped_hop_pick (candidate_links (v, protocol, from, to, FALSE), protocol, from, to,
+                              FALSE, &hop, NULL) != MOPED_HOP_FOUND)
+            continue;
+          /* Keys name nodes: a step may name a role or a socket for them. */
+          if (moped_socket_type_get_outgoing (socket_info (hop.sender)->type) == MOPED_OUTGOING_ROUTED)
+            g_hash_table_add (addressed, g_strconcat (moped_element_get_id (hop.sender), "\n",
+                                                      moped_element_get_id (moped_element_get_parent (hop.receiver)),
+                                                      NULL));
+          key = g_strconcat (moped_element_get_id (hop.receiver), "\n",
+                             moped_element_get_id (moped_element_get_parent (hop.sender)), NULL);
+          if (moped_element_get_bool (step, MOPED_PROP_OPTIONAL) || g_hash_table_contains (addressed, key))
+            g_free (key);
+          else
+            g_hash_table_add (v->introduced, key);
+        }
+    }
+}
+
 static void
 collect_messages (MopedElement *parent,
                   GPtrArray    *out)
@@ -1723,7 +1964,8 @@ check_flow (Validation   *v,
       g_hash_table_insert (hops_of_step, hop.step, GUINT_TO_POINTER ((hops->len + 1) << 1 | (via != NULL)));
       if (via == NULL)
         {
-          resolve_leg (v, flow, &hop, from, to, FALSE);
+          if (resolve_leg (v, flow, &hop, from, to, FALSE))
+            check_hop_delivery (v, flow, &hop);
           g_array_append_val (hops, hop);
           continue;
         }
@@ -1858,6 +2100,7 @@ check_protocols (Validation *v)
                 "Add the commands its peers exchange, or remove the protocol.",
                 "Protocol %s has no commands", name_or_id (protocol));
     }
+  find_introductions (v);
   for (guint i = 0; i < flows->len; i++)
     check_flow (v, g_ptr_array_index (flows, i));
   check_roles (v);
@@ -1926,6 +2169,9 @@ moped_validate (MopedDesign *design)
   v.played = g_hash_table_new (NULL, NULL);
   v.used_commands = g_hash_table_new (NULL, NULL);
   v.used_roles = g_hash_table_new (NULL, NULL);
+  v.peer_nodes = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  v.once = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  v.introduced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   v.findings = g_array_new (FALSE, FALSE, sizeof (Finding));
 
   index_element (&v, moped_design_get_root (design));
@@ -1955,6 +2201,9 @@ moped_validate (MopedDesign *design)
   g_hash_table_destroy (v.played);
   g_hash_table_destroy (v.used_commands);
   g_hash_table_destroy (v.used_roles);
+  g_hash_table_destroy (v.peer_nodes);
+  g_hash_table_destroy (v.once);
+  g_hash_table_destroy (v.introduced);
   g_array_unref (v.findings);
   return out;
 }
