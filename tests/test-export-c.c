@@ -1298,7 +1298,7 @@ test_run_regenerates_what_was_planned (void)
         g_assert_cmpstr (written, ==, o->content);
       }
   }
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 

@@ -364,14 +364,14 @@ test_dark (void)
 
   /* The link's label chip, text and all. */
   {
-    const MopedCanvasWire *wire = moped_canvas_geometry_get_wire (moped_canvas_get_geometry (shot.canvas),
+    const MopedCanvasLinkCurve *curve = moped_canvas_geometry_get_link_curve (moped_canvas_get_geometry (shot.canvas),
                                                                   moped_design_lookup (design, "link-1"));
     guint32 chip;
     double label;
 
-    g_assert_nonnull (wire);
-    moped_canvas_design_to_widget (shot.canvas, wire->label.x, wire->label.y, &x0, &y0);
-    moped_canvas_design_to_widget (shot.canvas, wire->label.x + wire->label.width, wire->label.y + wire->label.height,
+    g_assert_nonnull (curve);
+    moped_canvas_design_to_widget (shot.canvas, curve->label.x, curve->label.y, &x0, &y0);
+    moped_canvas_design_to_widget (shot.canvas, curve->label.x + curve->label.width, curve->label.y + curve->label.height,
                                    &x1, &y1);
     chip = pixel (&shot, x1 - 3, y1 - 3);
     label = best_contrast (&shot, x0 + 4, y0 + 2, x1 - 4, y1 - 2, chip);
