@@ -93,6 +93,23 @@ moped_test_add_link (MopedDesign  *design,
 }
 
 MopedElement *
+moped_test_role_for (MopedDesign  *design,
+                     MopedElement *protocol,
+                     MopedElement *party)
+{
+  g_autofree char *id = NULL;
+  MopedElement *role;
+
+  if (party == NULL || moped_element_get_kind (party) == MOPED_KIND_ROLE)
+    return party;
+  id = g_strconcat (moped_element_get_id (protocol), ".", moped_element_get_id (party), NULL);
+  role = moped_design_lookup (design, id);
+  if (role == NULL)
+    role = moped_test_add_named (design, protocol, MOPED_KIND_ROLE, id, moped_element_get_name (party));
+  return role;
+}
+
+MopedElement *
 moped_test_add_command (MopedDesign  *design,
                         MopedElement *protocol,
                         const char   *id,
@@ -101,7 +118,7 @@ moped_test_add_command (MopedDesign  *design,
 {
   MopedElement *command = moped_test_add_named (design, protocol, MOPED_KIND_COMMAND, id, name);
 
-  moped_design_set_ref (design, command, MOPED_PROP_SENDER, sender);
+  moped_design_set_ref (design, command, MOPED_PROP_SENDER, moped_test_role_for (design, protocol, sender));
   return command;
 }
 

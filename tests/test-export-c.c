@@ -70,6 +70,25 @@ add_link (MopedDesign  *design,
   return link;
 }
 
+/* The role named after @node, as a format 1 file's sender becomes. */
+static MopedElement *
+role_for (MopedDesign  *design,
+          MopedElement *protocol,
+          MopedElement *node)
+{
+  g_autoptr(GPtrArray) roles = NULL;
+  MopedElement *role;
+
+  if (node == NULL)
+    return NULL;
+  roles = moped_element_get_children_of_kind (protocol, MOPED_KIND_ROLE);
+  for (guint i = 0; i < roles->len; i++)
+    if (g_str_equal (moped_element_get_name (g_ptr_array_index (roles, i)), moped_element_get_name (node)))
+      return g_ptr_array_index (roles, i);
+  role = add_named (design, protocol, MOPED_KIND_ROLE, moped_element_get_name (node));
+  return role;
+}
+
 static MopedElement *
 add_command (MopedDesign  *design,
              MopedElement *protocol,
@@ -78,7 +97,7 @@ add_command (MopedDesign  *design,
 {
   MopedElement *command = add_named (design, protocol, MOPED_KIND_COMMAND, name);
 
-  moped_design_set_ref (design, command, MOPED_PROP_SENDER, sender);
+  moped_design_set_ref (design, command, MOPED_PROP_SENDER, role_for (design, protocol, sender));
   return command;
 }
 

@@ -6,6 +6,7 @@
 
 #include "moped-design.h"
 #include "moped-diagnostic.h"
+#include "moped-roles.h"
 #include "moped-socket-type.h"
 #include "moped-test-util.h"
 #include "moped-text.h"
@@ -623,7 +624,7 @@ test_command_sender_mismatch (void)
   g_autoptr(GPtrArray) diags = NULL;
 
   fixture_init (&f);
-  moped_design_set_ref (f.design, f.reply, MOPED_PROP_SENDER, f.client);
+  moped_design_set_ref (f.design, f.reply, MOPED_PROP_SENDER, moped_element_get_ref (f.request, MOPED_PROP_SENDER));
   diags = validate (f.design);
   expect (diags, MOPED_SEVERITY_WARNING, "command-sender-mismatch", IDS ("step-2", "reply", "server"));
   g_assert_cmpuint (moped_diagnostics_count (diags, MOPED_SEVERITY_ERROR), ==, 0);
@@ -985,6 +986,238 @@ test_large_design (void)
   g_assert_cmpint (elapsed, <, 5 * G_USEC_PER_SEC);
 }
 
+/* ---- roles --------------------------------------------------------------------------- */
+
+static MopedElement *
+role_of (Fixture    *f,
+         const char *node_id)
+{
+  g_autofree char *id = g_strconcat ("echo.", node_id, NULL);
+
+  return moped_design_lookup (f->design, id);
+}
+
+/* The fixture's roles are named like its nodes, so both link ends infer them. */
+static void
+test_roles_inferred_from_names (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+
+  fixture_init (&f);
+  diags = validate (f.design);
+  g_assert_cmpuint (diags->len, ==, 0);
+  g_assert_true (moped_link_get_role (f.link, MOPED_PROP_FROM) == role_of (&f, "client"));
+  g_assert_true (moped_link_get_role (f.link, MOPED_PROP_TO) == role_of (&f, "server"));
+  g_assert_true (moped_link_role_is_inferred (f.link, MOPED_PROP_FROM));
+  g_assert_true (moped_node_plays_role (f.client, role_of (&f, "client")));
+  g_assert_false (moped_node_plays_role (f.client, role_of (&f, "server")));
+}
+
+/* Roles named unlike the nodes: REQ and REP may both play either, so neither end is
+ * known until one is set; then the other end plays the other role. */
+static void
+test_roles_unknown_then_complement (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+
+  fixture_init (&f);
+  moped_design_set_string (f.design, role_of (&f, "client"), MOPED_PROP_NAME, "asker");
+  moped_design_set_string (f.design, role_of (&f, "server"), MOPED_PROP_NAME, "answerer");
+  diags = validate (f.design);
+  expect (diags, MOPED_SEVERITY_WARNING, "link-role-unknown", IDS ("link-1", "client-req", "echo"));
+  expect (diags, MOPED_SEVERITY_WARNING, "link-role-unknown", IDS ("link-1", "server-rep", "echo"));
+  g_assert_null (moped_link_get_role (f.link, MOPED_PROP_TO));
+
+  moped_design_set_ref (f.design, f.link, MOPED_PROP_FROM_ROLE, role_of (&f, "client"));
+  after = validate (f.design);
+  g_assert_cmpuint (after->len, ==, 0);
+  g_assert_true (moped_link_get_role (f.link, MOPED_PROP_TO) == role_of (&f, "server"));
+  g_assert_false (moped_link_role_is_inferred (f.link, MOPED_PROP_FROM));
+  g_assert_true (moped_link_role_is_inferred (f.link, MOPED_PROP_TO));
+}
+
+/* A socket that cannot send plays no role that sends; one that cannot receive plays
+ * none that only listens; whatever the names. */
+static void
+test_roles_inferred_from_socket_types (void)
+{
+  g_autoptr(MopedDesign) d = new_design ();
+  MopedElement *a = moped_test_add_named (d, NULL, MOPED_KIND_NODE, "a", "station");
+  MopedElement *b = moped_test_add_named (d, NULL, MOPED_KIND_NODE, "b", "display");
+  MopedElement *pub = moped_test_add_socket_full (d, a, "a-pub", "out", MOPED_SOCKET_PUB, MOPED_SOCKET_MODE_BIND);
+  MopedElement *sub = moped_test_add_socket_full (d, b, "b-sub", "in", MOPED_SOCKET_SUB, MOPED_SOCKET_MODE_CONNECT);
+  MopedElement *link = moped_test_add_link_full (d, "link-1", sub, pub, "tcp://*:5556");
+  MopedElement *p = moped_test_add_named (d, NULL, MOPED_KIND_PROTOCOL, "p", "P");
+  MopedElement *listener = moped_test_add_named (d, p, MOPED_KIND_ROLE, "listener", "listener");
+  MopedElement *teller = moped_test_add_named (d, p, MOPED_KIND_ROLE, "teller", "teller");
+  MopedElement *tick = moped_test_add_command (d, p, "tick", "TICK", teller);
+  MopedElement *flow = moped_test_add_named (d, p, MOPED_KIND_FLOW, "f", "F");
+  g_autoptr(GPtrArray) diags = NULL;
+
+  moped_design_set_ref (d, link, MOPED_PROP_PROTOCOL, p);
+  moped_test_add_step (d, flow, "s1", teller, listener, tick);
+  diags = validate (d);
+  g_assert_cmpuint (diags->len, ==, 0);
+  g_assert_true (moped_link_get_role (link, MOPED_PROP_FROM) == listener);
+  g_assert_true (moped_link_get_role (link, MOPED_PROP_TO) == teller);
+}
+
+static void
+test_roles_of_other_protocol (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+  g_autoptr(GPtrArray) no_protocol = NULL;
+  MopedElement *other, *watcher;
+
+  fixture_init (&f);
+  other = moped_test_add_named (f.design, NULL, MOPED_KIND_PROTOCOL, "other", "Other");
+  watcher = moped_test_add_named (f.design, other, MOPED_KIND_ROLE, "watcher", "watcher");
+  moped_design_set_ref (f.design, f.link, MOPED_PROP_FROM_ROLE, watcher);
+  moped_design_set_ref (f.design, moped_design_lookup (f.design, "step-2"), MOPED_PROP_TO, watcher);
+  diags = validate (f.design);
+  expect (diags, MOPED_SEVERITY_ERROR, "role-of-other-protocol", IDS ("link-1", "watcher", "echo"));
+  expect (diags, MOPED_SEVERITY_ERROR, "role-of-other-protocol", IDS ("step-2", "watcher", "echo"));
+
+  moped_design_set_ref (f.design, f.link, MOPED_PROP_PROTOCOL, NULL);
+  no_protocol = validate (f.design);
+  expect (no_protocol, MOPED_SEVERITY_ERROR, "role-of-other-protocol", IDS ("link-1", "watcher"));
+}
+
+static void
+test_roles_not_played (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+  MopedElement *auditor, *idle;
+
+  fixture_init (&f);
+  auditor = moped_test_add_named (f.design, f.protocol, MOPED_KIND_ROLE, "auditor", "auditor");
+  idle = moped_test_add_named (f.design, f.protocol, MOPED_KIND_ROLE, "idle", "idle");
+  moped_test_add_step (f.design, f.flow, "step-3", auditor, f.server, f.request);
+  diags = validate (f.design);
+  expect (diags, MOPED_SEVERITY_ERROR, "role-not-played", IDS ("step-3", "auditor"));
+  expect (diags, MOPED_SEVERITY_WARNING, "unused-role", IDS ("idle"));
+  g_assert_null (find (diags, "unused-role", IDS ("auditor")));
+  g_assert_nonnull (idle);
+}
+
+/* Steps may name roles; the REQ/REP order is still checked on the sockets that play them. */
+static void
+test_roles_in_steps (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+  g_autoptr(GPtrArray) swapped = NULL;
+  MopedElement *step1, *step2;
+
+  fixture_init (&f);
+  step1 = moped_design_lookup (f.design, "step-1");
+  step2 = moped_design_lookup (f.design, "step-2");
+  moped_design_set_ref (f.design, step1, MOPED_PROP_FROM, role_of (&f, "client"));
+  moped_design_set_ref (f.design, step1, MOPED_PROP_TO, role_of (&f, "server"));
+  moped_design_set_ref (f.design, step2, MOPED_PROP_FROM, f.rep);
+  diags = validate (f.design);
+  g_assert_cmpuint (diags->len, ==, 0);
+  g_assert_true (moped_step_get_node (step1, MOPED_PROP_FROM) == f.client);
+  g_assert_true (moped_step_get_node (step2, MOPED_PROP_FROM) == f.server);
+  g_assert_true (moped_step_get_role (step2, MOPED_PROP_FROM) == role_of (&f, "server"));
+
+  moped_design_move (f.design, step2, 0);
+  swapped = validate (f.design);
+  expect (swapped, MOPED_SEVERITY_ERROR, "rep-send-before-receive", IDS ("step-2", "server-rep"));
+}
+
+/* Any number of nodes may play a role; a node that plays another role is warned about. */
+static void
+test_roles_many_players (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+  g_autoptr(GPtrArray) players = NULL;
+  MopedElement *robot, *robot_req;
+
+  fixture_init (&f);
+  robot = moped_test_add_named (f.design, NULL, MOPED_KIND_NODE, "robot", "robot");
+  robot_req = moped_test_add_socket_full (f.design, robot, "robot-req", "asks", MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
+  moped_design_set_ref (f.design, moped_test_add_link_full (f.design, "link-2", robot_req, f.rep, "tcp://*:5555"),
+                        MOPED_PROP_PROTOCOL, f.protocol);
+  moped_design_set_ref (f.design, moped_design_lookup (f.design, "link-2"), MOPED_PROP_FROM_ROLE, role_of (&f, "client"));
+  moped_test_add_step (f.design, f.flow, "step-3", robot, f.server, f.request);
+  moped_test_add_step (f.design, f.flow, "step-4", f.server, robot, f.reply);
+  moped_test_add_step (f.design, f.flow, "step-5", f.server, robot, f.request);
+  diags = validate (f.design);
+  players = moped_role_get_nodes (role_of (&f, "client"));
+  g_assert_cmpuint (players->len, ==, 2);
+  g_assert_null (find (diags, "command-sender-mismatch", IDS ("step-3")));
+  expect (diags, MOPED_SEVERITY_WARNING, "command-sender-mismatch", IDS ("step-5", "request", "server"));
+}
+
+/* A message relayed by a broker rides inside the protocols of the broker's links. */
+static void
+test_roles_relay (void)
+{
+  g_autoptr(MopedDesign) d = new_design ();
+  MopedElement *client = moped_test_add_named (d, NULL, MOPED_KIND_NODE, "client", "client");
+  MopedElement *broker = moped_test_add_named (d, NULL, MOPED_KIND_NODE, "broker", "broker");
+  MopedElement *worker = moped_test_add_named (d, NULL, MOPED_KIND_NODE, "worker", "worker");
+  MopedElement *cd = moped_test_add_socket_full (d, client, "client-dealer", "broker", MOPED_SOCKET_DEALER, MOPED_SOCKET_MODE_CONNECT);
+  MopedElement *front = moped_test_add_socket_full (d, broker, "front", "front", MOPED_SOCKET_ROUTER, MOPED_SOCKET_MODE_BIND);
+  MopedElement *back = moped_test_add_socket_full (d, broker, "back", "back", MOPED_SOCKET_ROUTER, MOPED_SOCKET_MODE_BIND);
+  MopedElement *wd = moped_test_add_socket_full (d, worker, "worker-dealer", "broker", MOPED_SOCKET_DEALER, MOPED_SOCKET_MODE_CONNECT);
+  MopedElement *outer = moped_test_add_named (d, NULL, MOPED_KIND_PROTOCOL, "outer", "Outer");
+  MopedElement *inner = moped_test_add_named (d, NULL, MOPED_KIND_PROTOCOL, "inner", "Inner");
+  MopedElement *ping = moped_test_add_command (d, inner, "ping", "PING", client);
+  MopedElement *flow = moped_test_add_named (d, inner, MOPED_KIND_FLOW, "f", "F");
+  MopedElement *step;
+  g_autoptr(GPtrArray) direct = NULL;
+  g_autoptr(GPtrArray) relayed = NULL;
+
+  moped_design_set_ref (d, moped_test_add_link_full (d, "l1", cd, front, "tcp://*:5000"), MOPED_PROP_PROTOCOL, outer);
+  moped_design_set_ref (d, moped_test_add_link_full (d, "l2", wd, back, "tcp://*:5001"), MOPED_PROP_PROTOCOL, outer);
+  step = moped_test_add_step (d, flow, "s1", client, worker, ping);
+  direct = validate (d);
+  expect (direct, MOPED_SEVERITY_ERROR, "no-link-between-nodes", IDS ("s1", "client", "worker"));
+
+  moped_design_set_ref (d, step, MOPED_PROP_VIA, broker);
+  relayed = validate (d);
+  g_assert_cmpuint (moped_diagnostics_count (relayed, MOPED_SEVERITY_ERROR), ==, 0);
+}
+
+/* A node with two sockets that carry a step equally well: the first is taken, with a
+ * warning; naming the socket settles it. */
+static void
+test_roles_ambiguous_socket (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+  g_autoptr(GPtrArray) named = NULL;
+  g_autoptr(GPtrArray) links = NULL;
+  MopedElement *req2;
+  MopedHop hop;
+  gboolean ambiguous = FALSE;
+
+  fixture_init (&f);
+  req2 = moped_test_add_socket_full (f.design, f.client, "client-req-2", "spare", MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
+  moped_design_set_ref (f.design, moped_test_add_link_full (f.design, "link-2", req2, f.rep, "tcp://*:5555"),
+                        MOPED_PROP_PROTOCOL, f.protocol);
+  diags = validate (f.design);
+  expect (diags, MOPED_SEVERITY_WARNING, "ambiguous-step-socket", IDS ("step-1", "client-req", "server-rep"));
+
+  moped_design_set_ref (f.design, moped_design_lookup (f.design, "step-1"), MOPED_PROP_FROM, req2);
+  moped_design_set_ref (f.design, moped_design_lookup (f.design, "step-2"), MOPED_PROP_TO, req2);
+  named = validate (f.design);
+  g_assert_null (find (named, "ambiguous-step-socket", NULL));
+  g_assert_cmpuint (moped_diagnostics_count (named, MOPED_SEVERITY_ERROR), ==, 0);
+  links = moped_design_collect (f.design, MOPED_KIND_LINK);
+  g_assert_cmpint (moped_hop_pick (links, f.protocol, req2, f.server, FALSE, &hop, &ambiguous), ==, MOPED_HOP_FOUND);
+  g_assert_true (hop.sender == req2);
+  g_assert_false (ambiguous);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1024,5 +1257,14 @@ main (int   argc,
   g_test_add_func ("/validate/order", test_order);
   g_test_add_func ("/validate/diagnostic-api", test_diagnostic_api);
   g_test_add_func ("/validate/large-design", test_large_design);
+  g_test_add_func ("/validate/roles/inferred-from-names", test_roles_inferred_from_names);
+  g_test_add_func ("/validate/roles/unknown-then-complement", test_roles_unknown_then_complement);
+  g_test_add_func ("/validate/roles/inferred-from-socket-types", test_roles_inferred_from_socket_types);
+  g_test_add_func ("/validate/roles/of-other-protocol", test_roles_of_other_protocol);
+  g_test_add_func ("/validate/roles/not-played", test_roles_not_played);
+  g_test_add_func ("/validate/roles/in-steps", test_roles_in_steps);
+  g_test_add_func ("/validate/roles/many-players", test_roles_many_players);
+  g_test_add_func ("/validate/roles/relay", test_roles_relay);
+  g_test_add_func ("/validate/roles/ambiguous-socket", test_roles_ambiguous_socket);
   return g_test_run ();
 }
