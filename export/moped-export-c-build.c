@@ -361,7 +361,7 @@ write_meson (MopedCModel *model,
   moped_code_writer_blank (w);
   moped_code_writer_comment (w, "Every flow of the design, end to end");
   LINE ("selftest = executable('selftest', 'src/selftest.c', link_with: skeleton, kwargs: common)");
-  LINE ("test('selftest', selftest, timeout: 300)");
+  LINE ("test('selftest', selftest, timeout: %u)", _moped_c_selftest_limit_secs (model) + 60);
   for (guint i = 0; i < model->links->len; i++)
     {
       MopedCLink *l = g_ptr_array_index (model->links, i);

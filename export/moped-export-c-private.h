@@ -223,6 +223,8 @@ void          _moped_c_generate_codecs   (MopedCModel *model,
                                           GPtrArray   *outputs);
 void          _moped_c_generate_nodes    (MopedCModel *model,
                                           GPtrArray   *outputs);
+/* The seconds the self-test may run in all (its watchdog), from the steps it plays. */
+guint         _moped_c_selftest_limit_secs (MopedCModel *model);
 void          _moped_c_generate_selftest (MopedCModel *model,
                                           GPtrArray   *outputs);
 void          _moped_c_generate_build    (MopedCModel *model,

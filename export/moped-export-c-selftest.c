@@ -59,6 +59,26 @@ max_receivers (MopedCModel *model)
   return most;
 }
 
+/* Every wait of the self-test is bounded by S_TIMEOUT (10 s): one per played step and
+ * per subscription probe. The watchdog's bound adds 30 s for starting and stopping the
+ * nodes, the only parts without a deadline of their own (README: "Nothing hangs"). */
+static char *play_order (MopedCFlow *f);
+
+guint
+_moped_c_selftest_limit_secs (MopedCModel *model)
+{
+  guint waits = model->probes->len;
+
+  for (guint i = 0; i < model->flows->len; i++)
+    {
+      g_autofree char *order = play_order (g_ptr_array_index (model->flows, i));
+
+      for (const char *c = order; *c != '\0'; c++)
+        waits += *c == ',';
+    }
+  return 30 + 10 * waits;
+}
+
 static void
 write_types (MopedCodeWriter *w,
              MopedCModel     *model)
@@ -66,10 +86,12 @@ write_types (MopedCodeWriter *w,
   {
     g_autofree char *nodes = g_strdup_printf ("#define S_NODES %u", model->nodes->len);
     g_autofree char *receivers = g_strdup_printf ("#define S_RECEIVERS %u", max_receivers (model) + 1);
+    g_autofree char *limit = g_strdup_printf ("#define S_LIMIT_SECS %u", _moped_c_selftest_limit_secs (model));
 
     LINE ("%-31s //  Nodes started", nodes);
     LINE ("%-31s //  Most sockets one step reaches, + 1", receivers);
     LINE ("%-31s //  Msecs to wait for a message", "#define S_TIMEOUT 10000");
+    LINE ("%-31s //  The whole run ends within this", limit);
   }
   moped_code_writer_blank (w);
   moped_code_writer_lines (w,
@@ -247,6 +269,25 @@ write_flows (MopedCodeWriter *w,
 static const char play_text[] =
   "\n"
   "\n"
+  "//  What the self-test is waiting for, which the watchdog reports if the run does\n"
+  "//  not end in time; a signal handler reaches it only as a file-scope variable\n"
+  "static char s_doing [600] = \"starting the nodes\";\n"
+  "\n"
+  "//  SIGALRM after S_LIMIT_SECS: say what did not happen, and end without waiting\n"
+  "//  for anything (stopping a stuck node could hang too)\n"
+  "static void\n"
+  "s_watchdog (int signum)\n"
+  "{\n"
+  "    static const char head [] = \"selftest: FAILED: did not end within the time limit, while \";\n"
+  "    (void) signum;\n"
+  "    if (write (STDOUT_FILENO, head, sizeof (head) - 1) < 0\n"
+  "    ||  write (STDOUT_FILENO, s_doing, strnlen (s_doing, sizeof (s_doing))) < 0\n"
+  "    ||  write (STDOUT_FILENO, \"\\n\", 1) < 0)\n"
+  "        _exit (2);\n"
+  "    _exit (1);\n"
+  "}\n"
+  "\n"
+  "\n"
   "//  The next report from any node; NULL after timeout msecs\n"
   "static zmsg_t *\n"
   "s_next_event (s_test_t *test, int64_t timeout, int *node)\n"
@@ -272,7 +313,8 @@ static const char play_text[] =
   "//  Returns 0, or -1 having printed what went wrong.\n"
   "static int\n"
   "s_play_step (s_test_t *test, const char *flow, const s_step_t *step)\n"
-  "{\n"
+  "{\n"  "    snprintf (s_doing, sizeof (s_doing), \"waiting for flow %s, step %d (%s)\",\n"
+  "              flow, step->position, step->text);\n"
   "    zstr_sendx (test->actors [step->sender.node], \"$SEND\", step->sender.socket, step->command,\n"
   "                step->peer, step->delimiter, step->topic, NULL);\n"
   "    bool sent = false;\n"
@@ -375,7 +417,9 @@ static const char play_text[] =
   "{\n"
   "    const s_probe_t *probe;\n"
   "    for (probe = s_probes; probe->publisher.node >= 0; probe++) {\n"
-  "        bool seen = false;\n"
+  "        bool seen = false;\n"  "        snprintf (s_doing, sizeof (s_doing), \"waiting for %s.%s to receive from %s.%s\",\n"
+  "                  test->names [probe->subscriber.node], probe->subscriber.socket,\n"
+  "                  test->names [probe->publisher.node], probe->publisher.socket);\n"
   "        int64_t deadline = zclock_mono () + S_TIMEOUT;\n"
   "        while (!seen && zclock_mono () < deadline) {\n"
   "            zstr_sendx (test->actors [probe->publisher.node], \"$PROBE\",\n"
@@ -418,6 +462,10 @@ write_main (MopedCodeWriter *w,
   LINE ("s_test_t test;");
   LINE ("memset (&test, 0, sizeof (test));");
   LINE ("test.verbose = argc > 1 && (streq (argv [1], \"-v\") || streq (argv [1], \"--verbose\"));");
+  moped_code_writer_comment (w, "Lines go out as they are printed, so that a watchdog report follows them");
+  LINE ("setvbuf (stdout, NULL, _IOLBF, 0);");
+  LINE ("signal (SIGALRM, s_watchdog);");
+  LINE ("alarm (S_LIMIT_SECS);");
   LINE ("int failures = wire_test (test.verbose);");
   LINE ("printf (\"wire: %%s\\n\", failures? \"FAILED\": \"ok\");");
   for (guint i = 0; i < model->protocols->len; i++)
@@ -479,6 +527,7 @@ write_main (MopedCodeWriter *w,
   LINE ("for (flow = s_flows; !failures && flow->name; flow++)");
   LINE ("    failures = s_play_flow (&test, flow) == -1;");
   moped_code_writer_blank (w);
+  LINE ("snprintf (s_doing, sizeof (s_doing), \"stopping the nodes\");");
   LINE ("zpoller_destroy (&test.poller);");
   for (guint i = model->nodes->len; i > 0; i--)
     {
@@ -486,6 +535,7 @@ write_main (MopedCodeWriter *w,
 
       LINE ("%s (&node_%u);", n->destroy_fn, i - 1);
     }
+  LINE ("alarm (0);");
   LINE ("printf (\"selftest: %%s\\n\", failures? \"FAILED\": \"passed\");");
   LINE ("return failures? 1: 0;");
   moped_code_writer_dedent (w);
@@ -502,7 +552,9 @@ _moped_c_generate_selftest (MopedCModel *model,
 
   moped_code_writer_line (w, "//");
   moped_code_writer_comment (w, "Run it with -v to see every step. It prints one line per flow and stops at "
-                                "the first deviation, exiting 1. The nodes run in trace mode, so your handlers "
+                                "the first deviation, exiting 1. Nothing hangs: every wait ends after "
+                                "S_TIMEOUT, and a watchdog ends the whole run after S_LIMIT_SECS, saying what "
+                                "it was waiting for. The nodes run in trace mode, so your handlers "
                                 "are not called: what is checked is the wiring the design describes (sockets, "
                                 "endpoints, envelopes, codecs, subscriptions).");
   for (guint i = 0; i < model->requirements->len; i++)
@@ -519,6 +571,8 @@ _moped_c_generate_selftest (MopedCModel *model,
         }
     }
   moped_code_writer_blank (w);
+  LINE ("#include <signal.h>");
+  LINE ("#include <unistd.h>");
   LINE ("#include \"wire.h\"");
   for (guint i = 0; i < model->protocols->len; i++)
     LINE ("#include \"%s.h\"", ((MopedCProtocol *) g_ptr_array_index (model->protocols, i))->ident);
