@@ -19,6 +19,8 @@ static const MopedCliVerb verbs[] = {
   { "arrange", "Lay the design out with graphviz and save it", moped_cli_arrange },
   { "export", "Export code or models (c, zproto)", moped_cli_export },
   { "doc", "Write the protocol document (Markdown, HTML or ABNF)", moped_cli_doc },
+  { "host", "Share a design live with the people you invite", moped_cli_host },
+  { "join", "Follow a shared design and keep it in a file", moped_cli_join },
 };
 
 /* Verbs that exist for Moped's own use and are not listed. */

@@ -34,6 +34,8 @@ int      moped_cli_render  (int argc, char **argv);
 int      moped_cli_arrange (int argc, char **argv);
 int      moped_cli_export  (int argc, char **argv);
 int      moped_cli_doc     (int argc, char **argv);
+int      moped_cli_host    (int argc, char **argv);
+int      moped_cli_join    (int argc, char **argv);
 /* The editor's layout child process (not listed in --help). */
 int      moped_cli_layout_child (int argc, char **argv);
 

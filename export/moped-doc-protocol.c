@@ -530,7 +530,7 @@ add_frame_table (Section      *section,
 
       /* Publishers send a topic frame first, for the subscribers' filters: the
        * first field when it is text, else the name (as exported code does). */
-      if (g_str_equal (s->pattern, "publish-subscribe") && s->can_send)
+      if (s->publishes)
         {
           MopedElement *first = fields->len > 0 ? g_ptr_array_index (fields, 0) : NULL;
           int first_type = first ? moped_element_get_enum (first, MOPED_PROP_TYPE) : -1;

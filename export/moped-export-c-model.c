@@ -82,6 +82,7 @@ static const char * const local_words[] = {
  * gcc predefines in gnu11 mode, which no name can be. */
 static const char * const member_words[] = {
   "pipe", "poller", "msg", "state", "name", "verbose", "trace", "failed", "terminated",
+  "call", "call_method", "deferred", "timers", "timers_size", "timers_used", "timers_next_id",
   "linux", "unix", "i386", "sun", "inline",
 };
 
@@ -225,20 +226,13 @@ _moped_c_name (MopedElement *element)
 gboolean
 _moped_c_is_publisher (MopedCSocket *socket)
 {
-  return socket->type == MOPED_SOCKET_PUB || socket->type == MOPED_SOCKET_XPUB;
+  return socket->info->publishes;
 }
 
 gboolean
 _moped_c_is_subscriber (MopedCSocket *socket)
 {
-  return socket->type == MOPED_SOCKET_SUB || socket->type == MOPED_SOCKET_XSUB;
-}
-
-gboolean
-_moped_c_has_routing_id (MopedSocketType type)
-{
-  return type == MOPED_SOCKET_REQ || type == MOPED_SOCKET_REP ||
-         type == MOPED_SOCKET_DEALER || type == MOPED_SOCKET_ROUTER;
+  return socket->info->subscription != MOPED_SUBSCRIPTION_NONE;
 }
 
 char *
@@ -327,6 +321,16 @@ socket_free (gpointer data)
 }
 
 static void
+param_free (gpointer data)
+{
+  MopedCParam *p = data;
+
+  g_free (p->ident);
+  g_free (p->size_ident);
+  g_free (p);
+}
+
+static void
 method_free (gpointer data)
 {
   MopedCMethod *m = data;
@@ -334,6 +338,9 @@ method_free (gpointer data)
   g_free (m->ident);
   g_free (m->fn);
   g_free (m->api_fn);
+  g_free (m->call_type);
+  g_free (m->answer_fn);
+  g_ptr_array_unref (m->params);
   g_free (m);
 }
 
@@ -355,6 +362,12 @@ node_free (gpointer data)
   g_free (n->state_new_fn);
   g_free (n->state_destroy_fn);
   g_free (n->engine_name_fn);
+  g_free (n->engine_defer_fn);
+  g_free (n->state_start_fn);
+  g_free (n->state_stop_fn);
+  g_free (n->timer_fn_type);
+  g_free (n->timer_set_fn);
+  g_free (n->timer_cancel_fn);
   g_ptr_array_unref (n->sockets);
   g_ptr_array_unref (n->methods);
   g_ptr_array_unref (n->handlers);
@@ -464,7 +477,7 @@ check_design (MopedCModel *model)
                            "libzmq 4.3 are built without the draft API, so code using it cannot "
                            "compile here (use a stable type, such as DEALER/ROUTER for CLIENT/SERVER)",
                            node, _moped_c_name (socket), info->name));
-      else if (type == MOPED_SOCKET_STREAM)
+      else if (info->raw)
         g_ptr_array_add (model->errors,
           g_strdup_printf ("Socket %s.%s is a STREAM socket: it talks raw TCP, not ZeroMQ messages, "
                            "so there are no commands for a codec to carry (write its code by hand)",
@@ -535,11 +548,47 @@ add_param (MopedNameScope *params,
     }
 }
 
+/* An API method's parameters; "result" is the call's member for what it returns. */
+static void
+name_params (MopedCMethod *m,
+             Globals      *globals)
+{
+  g_autoptr(GPtrArray) params = moped_element_get_children_of_kind (m->element, MOPED_KIND_PARAM);
+  g_autoptr(MopedNameScope) scope = local_scope_new ();
+
+  moped_name_scope_add (scope, "result");
+  for (guint i = 0; i < params->len; i++)
+    {
+      MopedCParam *p = g_new0 (MopedCParam, 1);
+      g_autofree char *ident = NULL;
+
+      p->element = g_ptr_array_index (params, i);
+      p->type = moped_element_get_enum (p->element, MOPED_PROP_TYPE);
+      ident = moped_name_to_identifier (_moped_c_name (p->element));
+      p->ident = add_param (scope, globals, ident);
+      if (p->type == MOPED_API_BYTES)
+        {
+          g_autofree char *size = g_strconcat (p->ident, " size", NULL);
+
+          p->size_ident = add_param (scope, globals, size);
+        }
+      g_ptr_array_add (m->params, p);
+    }
+}
+
 /* Last, once every global name is known. */
 static void
 name_fields (MopedCModel *model,
              Globals     *globals)
 {
+  for (guint i = 0; i < model->nodes->len; i++)
+    {
+      MopedCNode *n = g_ptr_array_index (model->nodes, i);
+
+      for (guint j = 0; j < n->methods->len; j++)
+        name_params (g_ptr_array_index (n->methods, j), globals);
+    }
+
   for (guint i = 0; i < model->protocols->len; i++)
     {
       MopedCProtocol *p = g_ptr_array_index (model->protocols, i);
@@ -716,6 +765,12 @@ name_node (MopedCNode     *n,
   n->state_new_fn = global_name (globals, state, "new");
   n->state_destroy_fn = global_name (globals, state, "destroy");
   n->engine_name_fn = global_name (globals, engine, "name");
+  n->engine_defer_fn = global_name (globals, engine, "defer");
+  n->state_start_fn = global_name (globals, state, "start");
+  n->state_stop_fn = global_name (globals, state, "stop");
+  n->timer_fn_type = global_name (globals, n->ident, "timer_fn");
+  n->timer_set_fn = global_name (globals, engine, "timer_set");
+  n->timer_cancel_fn = global_name (globals, engine, "timer_cancel");
 
   /* Pipe commands: "$TERM" and the self-test's "$..." cannot be identifiers. */
   for (guint i = 0; i < methods->len; i++)
@@ -728,6 +783,14 @@ name_node (MopedCNode     *n,
       m->fn = global_name (globals, n->ident, m->ident);
       api = g_strconcat ("api_", m->ident, NULL);
       m->api_fn = global_name (globals, n->ident, api);
+      m->call_type = g_strdup_printf ("s_%s_call_t", m->ident);
+      {
+        g_autofree char *answer = g_strconcat ("answer_", m->ident, NULL);
+
+        m->answer_fn = global_name (globals, engine, answer);
+      }
+      m->result = moped_element_get_enum (m->element, MOPED_PROP_RESULT);
+      m->params = g_ptr_array_new_with_free_func (param_free);
       g_ptr_array_add (n->methods, m);
     }
 }
@@ -839,9 +902,11 @@ read_links (MopedCModel *model,
       }
       g_ptr_array_add (from->links, l);
       g_ptr_array_add (to->links, l);
-      if (from->type == MOPED_SOCKET_DEALER && to->type == MOPED_SOCKET_REP)
+      /* A socket without routing ids sends with its default envelope: it carries the
+       * delimiter its peer's type expects (ROUTERs reply with the envelope received). */
+      if (!from->info->routing_id && moped_socket_type_needs_delimiter (from->type, to->type))
         from->delimiter = TRUE;
-      if (to->type == MOPED_SOCKET_DEALER && from->type == MOPED_SOCKET_REP)
+      if (!to->info->routing_id && moped_socket_type_needs_delimiter (to->type, from->type))
         to->delimiter = TRUE;
       g_ptr_array_add (model->links, l);
       g_hash_table_insert (model->by_element, element, l);
@@ -1162,9 +1227,7 @@ static void
 find_alternatives (MopedCModel *model,
                    MopedCStep  *step)
 {
-  MopedSocketType type = step->sender->type;
-
-  if (type != MOPED_SOCKET_PUSH && type != MOPED_SOCKET_DEALER && type != MOPED_SOCKET_REQ)
+  if (moped_socket_type_get_outgoing (step->sender->type) != MOPED_OUTGOING_ROUND_ROBIN)
     return;
   for (guint i = 0; i < step->sender->links->len; i++)
     {
@@ -1204,13 +1267,9 @@ step_new (MopedCModel  *model,
   s->optional = moped_element_get_bool (element, MOPED_PROP_OPTIONAL);
   s->copies = g_ptr_array_new ();
   s->alternatives = g_ptr_array_new ();
-  if (sender->type == MOPED_SOCKET_ROUTER)
-    {
-      s->peer_id = _moped_c_test_routing_id (receiver);
-      s->delimiter = receiver->type == MOPED_SOCKET_REQ;
-    }
-  else if (sender->type == MOPED_SOCKET_DEALER)
-    s->delimiter = receiver->type == MOPED_SOCKET_REP;
+  if (sender->info->routing_id)
+    s->peer_id = _moped_c_test_routing_id (receiver);
+  s->delimiter = moped_socket_type_needs_delimiter (sender->type, receiver->type);
   if (_moped_c_is_publisher (sender))
     {
       choose_topic (s);

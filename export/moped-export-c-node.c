@@ -73,23 +73,11 @@ node_has_type (MopedCNode *n,
   return FALSE;
 }
 
-static gboolean
-has_routing_id (MopedCSocket *s)
-{
-  return _moped_c_has_routing_id (s->type);
-}
-
-static gboolean
-receives (MopedCSocket *s)
-{
-  return s->info->can_receive;
-}
-
 /* Sockets the engine polls: those that receive, and XPUB for its subscriptions. */
 static gboolean
 polled (MopedCSocket *s)
 {
-  return s->info->can_receive || s->type == MOPED_SOCKET_XPUB;
+  return s->info->can_receive || s->info->receives_subscriptions;
 }
 
 static void
@@ -133,6 +121,46 @@ describe_node (MopedCodeWriter *w,
 }
 
 /* ---- include/NODE.h ------------------------------------------------------------------ */
+
+/* What an API method's caller gets back, for the comments. */
+static const char *
+result_meaning (MopedApiType type)
+{
+  switch (type)
+    {
+    case MOPED_API_STRING:
+    case MOPED_API_LONGSTR:
+      return "a new string the caller frees, or NULL";
+    case MOPED_API_NUMBER:
+      return "a number";
+    case MOPED_API_STRINGS:
+      return "a new list of strings the caller destroys, or NULL";
+    case MOPED_API_BYTES:
+      return "a new chunk the caller destroys, or NULL";
+    case MOPED_API_FRAME:
+      return "a new frame the caller destroys, or NULL";
+    case MOPED_API_BOOL:
+      return "true or false";
+    case MOPED_API_NONE:
+    case MOPED_N_API_TYPES:
+    default:
+      return "0, or -1 when it failed";
+    }
+}
+
+/* "- service (string): The name of the service" per parameter. */
+static void
+comment_params (MopedCodeWriter *w,
+                MopedCMethod    *m)
+{
+  for (guint i = 0; i < m->params->len; i++)
+    {
+      MopedCParam *p = g_ptr_array_index (m->params, i);
+      g_autofree char *label = g_strdup_printf ("- %s (%s)", p->ident, moped_api_type_get_name (p->type));
+
+      moped_code_writer_comment_labelled (w, label, moped_element_get_string (p->element, MOPED_PROP_DESCRIPTION));
+    }
+}
 
 static void
 write_public_header (MopedCModel *model,
@@ -200,15 +228,20 @@ write_public_header (MopedCModel *model,
   for (guint i = 0; i < n->methods->len; i++)
     {
       MopedCMethod *m = g_ptr_array_index (n->methods, i);
-      g_autofree char *runs = g_strdup_printf ("Runs %s () (yours) in the node's thread and returns what it "
-                                               "returns, or -1 when the node does not answer.", m->api_fn);
+      g_autofree char *runs = g_strdup_printf ("Runs %s () (yours) in the node's thread, waiting for it, "
+                                               "and returns what it returns: %s. The arguments are "
+                                               "the caller's; the method reads them during the call.",
+                                               m->api_fn, result_meaning (m->result));
+      g_autofree char *params = _moped_c_api_params (m);
+      g_autofree char *type = g_strchomp (g_strdup (_moped_c_api_result_type (m->result)));
 
       moped_code_writer_blank (w);
       moped_code_writer_comment_labelled (w, _moped_c_name (m->element),
                                           moped_element_get_string (m->element, MOPED_PROP_DESCRIPTION));
+      comment_params (w, m);
       moped_code_writer_comment (w, runs);
-      LINE ("int");
-      LINE ("    %s (%s *self);", m->fn, n->type);
+      LINE ("%s", type);
+      LINE ("    %s (%s *self%s);", m->fn, n->type, params);
     }
   moped_code_writer_blank (w);
   LINE ("#ifdef __cplusplus");
@@ -308,12 +341,44 @@ write_engine_header (MopedCModel *model,
   moped_code_writer_comment (w, "The name of this instance (options.name, or the node's name)");
   LINE ("const char *");
   LINE ("    %s (%s *self);", n->engine_name_fn, n->engine_type);
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "A timer's handler, run in the node's thread: return 0, or -1 to have it logged");
+  LINE ("typedef int (%s) (%s *state, void *arg);", n->timer_fn_type, n->state_type);
+  moped_code_writer_comment (w, "Run handler once after msecs, or every msecs when repeat (msecs > 0); returns "
+                                "the timer's id, or -1 with errno set");
+  LINE ("int");
+  LINE ("    %s (%s *self, int64_t msecs, bool repeat, %s *handler, void *arg);",
+        n->timer_set_fn, n->engine_type, n->timer_fn_type);
+  moped_code_writer_comment (w, "Cancel a timer (its own handler may): returns 0, or -1 when it is not pending");
+  LINE ("int");
+  LINE ("    %s (%s *self, int timer_id);", n->timer_cancel_fn, n->engine_type);
+  if (n->methods->len > 0)
+    {
+      moped_code_writer_blank (w);
+      moped_code_writer_comment (w, "Called from an API method: the method answers later, when it has what "
+                                    "it returns (a reply from a peer, say), with the method's answer "
+                                    "function below; what it returns now is ignored. Its arguments stay "
+                                    "valid until then: the caller waits.");
+      LINE ("void");
+      LINE ("    %s (%s *self);", n->engine_defer_fn, n->engine_type);
+      moped_code_writer_comment (w, "The deferred answer of an API method: returns 0, or -1 when that method "
+                                    "is not waiting for one");
+      for (guint i = 0; i < n->methods->len; i++)
+        {
+          MopedCMethod *m = g_ptr_array_index (n->methods, i);
+
+          LINE ("int");
+          LINE ("    %s (%s *self, %sresult);", m->answer_fn, n->engine_type, _moped_c_api_result_type (m->result));
+        }
+    }
   if (n->senders->len > 0)
     {
       moped_code_writer_blank (w);
       moped_code_writer_comment (w, "Sending, one function per command the node sends. to: where it goes, "
                                     "required on ROUTER sockets (the from of a handler, to reply); NULL "
-                                    "otherwise. Returns 0, or -1 with errno set (see the codec).");
+                                    "otherwise. Returns 0, or -1 with errno set (see the codec). A send "
+                                    "never blocks the node: it waits at most a second (S_SEND_TIMEOUT) for a "
+                                    "peer that cannot take the message, then fails with EAGAIN.");
       moped_code_writer_blank (w);
     }
   for (guint i = 0; i < n->senders->len; i++)
@@ -342,6 +407,12 @@ write_engine_header (MopedCModel *model,
   LINE ("    %s (%s *engine);", n->state_new_fn, n->engine_type);
   LINE ("void");
   LINE ("    %s (%s **self_p);", n->state_destroy_fn, n->state_type);
+  moped_code_writer_comment (w, "Once the node runs, before any message; and when it is asked to stop, before "
+                                "its sockets close (not in the self-test)");
+  LINE ("int");
+  LINE ("    %s (%s *self);", n->state_start_fn, n->state_type);
+  LINE ("void");
+  LINE ("    %s (%s *self);", n->state_stop_fn, n->state_type);
   for (guint i = 0; i < n->handlers->len; i++)
     {
       MopedCHandler *h = g_ptr_array_index (n->handlers, i);
@@ -356,10 +427,12 @@ write_engine_header (MopedCModel *model,
     {
       MopedCMethod *m = g_ptr_array_index (n->methods, i);
       g_autofree char *title = g_strdup_printf ("API method %s", _moped_c_name (m->element));
+      g_autofree char *params = _moped_c_api_params (m);
+      g_autofree char *type = g_strchomp (g_strdup (_moped_c_api_result_type (m->result)));
 
       moped_code_writer_comment (w, title);
-      LINE ("int");
-      LINE ("    %s (%s *self);", m->api_fn, n->state_type);
+      LINE ("%s", type);
+      LINE ("    %s (%s *self%s);", m->api_fn, n->state_type, params);
     }
   _moped_c_output_add (outputs, path, moped_code_writer_finish (w));
 }
@@ -379,6 +452,22 @@ write_engine_struct (MopedCodeWriter *w,
   moped_code_writer_dedent (w);
   LINE ("};");
   moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "A timer your code set");
+  LINE ("typedef struct {");
+  moped_code_writer_indent (w);
+  LINE_COMMENTED ("int id;", "0 once cancelled or done");
+  LINE_COMMENTED ("int64_t due;", "When it runs next (zclock_mono)");
+  LINE_COMMENTED ("int64_t interval;", "Msecs");
+  LINE_COMMENTED ("bool repeat;", "Runs every interval");
+  {
+    g_autofree char *handler = g_strdup_printf ("%s *handler;", n->timer_fn_type);
+
+    LINE_COMMENTED (handler, "Yours");
+  }
+  LINE ("void *arg;");
+  moped_code_writer_dedent (w);
+  LINE ("} s_timer_t;");
+  moped_code_writer_blank (w);
   LINE ("struct _%s {", n->engine_type);
   moped_code_writer_indent (w);
   LINE_COMMENTED ("zsock_t *pipe;", "To the node's owner");
@@ -390,6 +479,16 @@ write_engine_struct (MopedCodeWriter *w,
   LINE_COMMENTED ("bool trace;", "Self-tests: report messages on the pipe");
   LINE_COMMENTED ("bool failed;", "A socket could not be set up");
   LINE_COMMENTED ("bool terminated;", "Asked to stop");
+  LINE_COMMENTED ("s_timer_t *timers;", "Set by your code, in the order set");
+  LINE_COMMENTED ("size_t timers_size;", "Allocated");
+  LINE_COMMENTED ("size_t timers_used;", "In use, cancelled ones included");
+  LINE_COMMENTED ("int timers_next_id;", "The last id handed out");
+  if (n->methods->len > 0)
+    {
+      LINE_COMMENTED ("void *call;", "The API call being run or deferred");
+      LINE_COMMENTED ("const char *call_method;", "Its method");
+      LINE_COMMENTED ("bool deferred;", "It answers later");
+    }
   for (guint i = 0; i < n->sockets->len; i++)
     {
       MopedCSocket *s = g_ptr_array_index (n->sockets, i);
@@ -405,101 +504,6 @@ write_engine_struct (MopedCodeWriter *w,
 }
 
 static void
-write_engine_helpers (MopedCodeWriter *w,
-                      MopedCNode      *n)
-{
-  if (n->sockets->len == 0)
-    return;
-  moped_code_writer_blank (w);
-  moped_code_writer_blank (w);
-  moped_code_writer_comment (w, "Bind (@endpoint) or connect (>endpoint, or no prefix) a socket to each "
-                                "endpoint of a comma-separated list");
-  LINE ("static int");
-  LINE ("s_attach (%s *self, zsock_t *socket, const char *socket_name, const char *endpoints)", n->engine_type);
-  moped_code_writer_lines (w,
-    "{\n"
-    "    char *list = strdup (endpoints);\n"
-    "    assert (list);\n"
-    "    int rc = 0;\n"
-    "    char *next = list;\n"
-    "    while (next && rc == 0) {\n"
-    "        char *endpoint = next;\n"
-    "        next = strchr (next, ',');\n"
-    "        if (next)\n"
-    "            *next++ = 0;\n"
-    "        if (*endpoint == 0)\n"
-    "            continue;           //  A socket without a link, or an empty item\n"
-    "        if (*endpoint == '@')\n"
-    "            rc = zsock_bind (socket, \"%s\", endpoint + 1) == -1? -1: 0;\n"
-    "        else\n"
-    "            rc = zsock_connect (socket, \"%s\", endpoint + (*endpoint == '>'));\n"
-    "        if (rc == -1)\n"
-    "            zsys_error (\"%s: socket %s cannot %s %s: %s\", self->name, socket_name,\n"
-    "                        *endpoint == '@'? \"bind\": \"connect to\", endpoint + (*endpoint == '@' || *endpoint == '>'),\n"
-    "                        zmq_strerror (zmq_errno ()));\n"
-    "        else\n"
-    "        if (self->verbose)\n"
-    "            zsys_info (\"%s: socket %s: %s\", self->name, socket_name, endpoint);\n"
-    "    }\n"
-    "    free (list);\n"
-    "    return rc;\n"
-    "}\n");
-  if (node_has_type (n, has_routing_id))
-    {
-      moped_code_writer_blank (w);
-      moped_code_writer_blank (w);
-      moped_code_writer_comment (w, "A socket's routing id is NAME/SOCKET (NAME is the node's name unless "
-                                    "options.name gives the instance's), so that ROUTER peers can address it "
-                                    "before it sends anything, ROUTER to ROUTER included");
-      LINE ("static void");
-      LINE ("s_set_routing_id (%s *self, zsock_t *socket, const char *socket_name)", n->engine_type);
-      moped_code_writer_lines (w,
-        "{\n"
-        "    char routing_id [WIRE_ID_MAX + 1];\n"
-        "    snprintf (routing_id, sizeof (routing_id), \"%s/%s\", self->name, socket_name);\n"
-        "    zsock_set_identity (socket, routing_id);\n"
-        "}\n");
-    }
-  if (node_has_type (n, receives))
-    {
-      moped_code_writer_blank (w);
-      moped_code_writer_blank (w);
-      moped_code_writer_comment (w, "A message the node cannot handle: logged, and reported to self-tests");
-      LINE ("static void");
-      LINE ("s_problem (%s *self, const char *socket_name, const char *format, ...) CHECK_PRINTF (3);",
-            n->engine_type);
-      moped_code_writer_blank (w);
-      LINE ("static void");
-      LINE ("s_problem (%s *self, const char *socket_name, const char *format, ...)", n->engine_type);
-      moped_code_writer_lines (w,
-        "{\n"
-        "    char problem [256];\n"
-        "    va_list args;\n"
-        "    va_start (args, format);\n"
-        "    vsnprintf (problem, sizeof (problem), format, args);\n"
-        "    va_end (args);\n"
-        "    zsys_warning (\"%s: socket %s: %s\", self->name, socket_name, problem);\n"
-        "    if (self->trace)\n"
-        "        zsock_send (self->pipe, \"sss\", \"PROBLEM\", socket_name, problem);\n"
-        "}\n");
-    }
-  if (n->handlers->len > 0)
-    {
-      moped_code_writer_blank (w);
-      moped_code_writer_blank (w);
-      moped_code_writer_comment (w, "Self-tests: report a message, and whether its fields hold the sample "
-                                    "values it was sent with");
-      LINE ("static void");
-      LINE ("s_report (%s *self, const char *socket_name, const char *command)", n->engine_type);
-      moped_code_writer_lines (w,
-        "{\n"
-        "    const char *check = wire_msg_check_sample (self->msg) == 0? \"\": wire_msg_error (self->msg);\n"
-        "    zsock_send (self->pipe, \"ssss\", \"RECEIVED\", socket_name, command, check);\n"
-        "}\n");
-    }
-}
-
-static void
 write_socket_setup (MopedCodeWriter *w,
                     MopedCSocket    *s)
 {
@@ -512,14 +516,16 @@ write_socket_setup (MopedCodeWriter *w,
   moped_code_writer_comment (w, title);
   LINE ("self->%s = zsock_new (%s);", s->ident, s->info->zmq_name);
   LINE ("assert (self->%s);", s->ident);
-  if (_moped_c_has_routing_id (s->type))
-    LINE ("s_set_routing_id (self, self->%s, %s);", s->ident, label);
-  if (s->type == MOPED_SOCKET_ROUTER)
+  LINE ("zsock_set_sndtimeo (self->%s, S_SEND_TIMEOUT);", s->ident);
+  LINE ("zsock_set_rcvtimeo (self->%s, 0);", s->ident);
+  if (s->info->takes_routing_id)
+    LINE ("wire_set_routing_id (self->%s, self->name, %s);", s->ident, label);
+  if (s->info->router_mandatory)
     {
       moped_code_writer_comment (w, "Fail with EHOSTUNREACH, rather than drop, a message to an unknown peer");
       LINE ("zsock_set_router_mandatory (self->%s, 1);", s->ident);
     }
-  if (s->type == MOPED_SOCKET_SUB)
+  if (s->info->subscription == MOPED_SUBSCRIPTION_OPTION)
     {
       if (s->subscriptions->len == 0)
         LINE ("zsock_set_subscribe (self->%s, \"\");", s->ident);
@@ -535,10 +541,11 @@ write_socket_setup (MopedCodeWriter *w,
       moped_code_writer_comment (w, "Its REP peers expect a REQ-style envelope");
       LINE ("self->%s.delimiter = true;", s->peer_member);
     }
-  LINE ("if (s_attach (self, self->%s, %s, options && options->%s? options->%s: %s) == -1)",
+  LINE ("if (wire_attach (self->%s, self->name, %s, options && options->%s? options->%s: %s,",
         s->ident, label, s->ident, s->ident, designed);
+  LINE ("                 self->verbose) == -1)");
   LINE ("    self->failed = true;");
-  if (s->type == MOPED_SOCKET_XSUB)
+  if (s->info->subscription == MOPED_SUBSCRIPTION_MESSAGE)
     {
       moped_code_writer_comment (w, "An XSUB subscribes by sending \\001 and the prefix");
       if (s->subscriptions->len == 0)
@@ -613,6 +620,7 @@ write_engine_lifecycle (MopedCodeWriter *w,
   for (guint i = 0; i < n->sockets->len; i++)
     LINE ("zsock_destroy (&self->%s);", ((MopedCSocket *) g_ptr_array_index (n->sockets, i))->ident);
   LINE ("wire_msg_destroy (&self->msg);");
+  LINE ("free (self->timers);");
   LINE ("free (self->name);");
   LINE ("free (self);");
   LINE ("*self_p = NULL;");
@@ -634,6 +642,38 @@ write_senders (MopedCodeWriter *w,
   LINE ("    assert (self);");
   LINE ("    return self->name;");
   LINE ("}");
+  if (n->methods->len > 0)
+    {
+      moped_code_writer_blank (w);
+      moped_code_writer_blank (w);
+      LINE ("void");
+      LINE ("%s (%s *self)", n->engine_defer_fn, n->engine_type);
+      LINE ("{");
+      LINE ("    assert (self);");
+      LINE ("    if (self->call)");
+      LINE ("        self->deferred = true;");
+      LINE ("}");
+    }
+  for (guint i = 0; i < n->methods->len; i++)
+    {
+      MopedCMethod *m = g_ptr_array_index (n->methods, i);
+
+      moped_code_writer_blank (w);
+      moped_code_writer_blank (w);
+      LINE ("int");
+      LINE ("%s (%s *self, %sresult)", m->answer_fn, n->engine_type, _moped_c_api_result_type (m->result));
+      LINE ("{");
+      moped_code_writer_indent (w);
+      LINE ("assert (self);");
+      LINE ("if (!self->call || !self->deferred || !streq (self->call_method, \"%s\"))", m->ident);
+      LINE ("    return -1;");
+      LINE ("((%s *) self->call)->result = result;", m->call_type);
+      LINE ("self->call = NULL;");
+      LINE ("self->deferred = false;");
+      LINE ("return zsock_signal (self->pipe, 0);");
+      moped_code_writer_dedent (w);
+      LINE ("}");
+    }
   for (guint i = 0; i < n->senders->len; i++)
     {
       MopedCSender *s = g_ptr_array_index (n->senders, i);
@@ -676,7 +716,7 @@ write_dispatch_case (MopedCodeWriter *w,
   LINE ("case %s: {", c->constant);
   moped_code_writer_indent (w);
   LINE ("if (self->trace) {");
-  LINE ("    s_report (self, %s, %s);", socket, key);
+  LINE ("    wire_report (self->pipe, self->msg, %s, %s);", socket, key);
   LINE ("    break;");
   LINE ("}");
   for (guint i = 0; i < c->fields->len; i++)
@@ -714,7 +754,7 @@ write_receive (MopedCodeWriter *w,
 
   moped_code_writer_blank (w);
   moped_code_writer_blank (w);
-  if (s->type == MOPED_SOCKET_XPUB)
+  if (s->info->receives_subscriptions)
     {
       moped_code_writer_comment (w, "Subscriptions arriving at the XPUB socket");
       LINE ("static void");
@@ -739,7 +779,7 @@ write_receive (MopedCodeWriter *w,
   LINE ("{");
   moped_code_writer_indent (w);
   LINE ("if (wire_msg_recv (self->msg, self->%s) == -1) {", s->ident);
-  LINE ("    s_problem (self, %s, \"%%s\", wire_msg_error (self->msg));", label);
+  LINE ("    wire_problem (self->trace? self->pipe: NULL, self->name, %s, \"%%s\", wire_msg_error (self->msg));", label);
   LINE ("    return;");
   LINE ("}");
   if (_moped_c_is_subscriber (s))
@@ -758,7 +798,7 @@ write_receive (MopedCodeWriter *w,
       moped_code_writer_blank (w);
       LINE ("command = %s (self->msg);", p->decode_fn);
       LINE ("if (command == -1) {");
-      LINE ("    s_problem (self, %s, \"%%s\", wire_msg_error (self->msg));", label);
+      LINE ("    wire_problem (self->trace? self->pipe: NULL, self->name, %s, \"%%s\", wire_msg_error (self->msg));", label);
       LINE ("    return;");
       LINE ("}");
       LINE ("if (command > 0) {");
@@ -775,7 +815,7 @@ write_receive (MopedCodeWriter *w,
             write_dispatch_case (w, n, h);
         }
       LINE ("default:");
-      LINE ("    s_problem (self, %s, \"unexpected command %%s\", %s (command));", label, p->name_fn);
+      LINE ("    wire_problem (self->trace? self->pipe: NULL, self->name, %s, \"unexpected command %%s\", %s (command));", label, p->name_fn);
       LINE ("    break;");
       moped_code_writer_dedent (w);
       LINE ("}");
@@ -783,7 +823,7 @@ write_receive (MopedCodeWriter *w,
       moped_code_writer_dedent (w);
       LINE ("}");
     }
-  LINE ("s_problem (self, %s, \"unknown command %%s\", wire_msg_command (self->msg));", label);
+  LINE ("wire_problem (self->trace? self->pipe: NULL, self->name, %s, \"unknown command %%s\", wire_msg_command (self->msg));", label);
   moped_code_writer_dedent (w);
   LINE ("}");
 }
@@ -882,6 +922,154 @@ write_test_commands (MopedCodeWriter *w,
   LINE ("}");
 }
 
+/* Each API method's arguments and result, carried to the node's thread by pointer. */
+static void
+write_calls (MopedCodeWriter *w,
+             MopedCNode      *n)
+{
+  if (n->methods->len == 0)
+    return;
+  for (guint i = 0; i < n->methods->len; i++)
+    {
+      MopedCMethod *m = g_ptr_array_index (n->methods, i);
+
+      moped_code_writer_blank (w);
+      moped_code_writer_blank (w);
+      moped_code_writer_comment (w, _moped_c_name (m->element));
+      LINE ("typedef struct {");
+      moped_code_writer_indent (w);
+      LINE ("%sresult;", _moped_c_api_result_type (m->result));
+      for (guint j = 0; j < m->params->len; j++)
+        {
+          MopedCParam *p = g_ptr_array_index (m->params, j);
+
+          if (p->type == MOPED_API_BOOL)
+            LINE ("bool %s;", p->ident);
+          else
+            LINE ("%s%s;", _moped_c_field_c_type ((MopedFieldType) p->type), p->ident);
+          if (p->type == MOPED_API_BYTES)
+            LINE ("size_t %s;", p->size_ident);
+        }
+      moped_code_writer_dedent (w);
+      LINE ("} %s;", m->call_type);
+    }
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "The call an API method sent: a pointer to its arguments and result, valid "
+                                "until the node answers (the caller waits for that)");
+  LINE ("static void *");
+  LINE ("s_call_of (zmsg_t *request)");
+  LINE ("{");
+  moped_code_writer_indent (w);
+  LINE ("zframe_t *frame = zmsg_pop (request);");
+  LINE ("void *call = NULL;");
+  LINE ("if (frame && zframe_size (frame) == sizeof (void *))");
+  LINE ("    memcpy (&call, zframe_data (frame), sizeof (void *));");
+  LINE ("zframe_destroy (&frame);");
+  LINE ("return call;");
+  moped_code_writer_dedent (w);
+  LINE ("}");
+}
+
+static void
+write_timers (MopedCodeWriter *w,
+              MopedCNode      *n)
+{
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  LINE ("int");
+  LINE ("%s (%s *self, int64_t msecs, bool repeat, %s *handler, void *arg)",
+        n->timer_set_fn, n->engine_type, n->timer_fn_type);
+  LINE ("{");
+  moped_code_writer_indent (w);
+  LINE ("assert (self);");
+  LINE ("if (msecs < 0 || (repeat && msecs == 0) || !handler || self->timers_next_id == INT_MAX) {");
+  LINE ("    errno = EINVAL;");
+  LINE ("    return -1;");
+  LINE ("}");
+  LINE ("if (self->timers_used == self->timers_size) {");
+  LINE ("    size_t size = self->timers_size? 2 * self->timers_size: 8;");
+  LINE ("    s_timer_t *timers = (s_timer_t *) realloc (self->timers, size * sizeof (s_timer_t));");
+  LINE ("    if (!timers)");
+  LINE ("        return -1;");
+  LINE ("    self->timers = timers;");
+  LINE ("    self->timers_size = size;");
+  LINE ("}");
+  LINE ("s_timer_t *timer = &self->timers [self->timers_used++];");
+  LINE ("timer->id = ++self->timers_next_id;");
+  LINE ("timer->due = zclock_mono () + msecs;");
+  LINE ("timer->interval = msecs;");
+  LINE ("timer->repeat = repeat;");
+  LINE ("timer->handler = handler;");
+  LINE ("timer->arg = arg;");
+  LINE ("return timer->id;");
+  moped_code_writer_dedent (w);
+  LINE ("}");
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  LINE ("int");
+  LINE ("%s (%s *self, int timer_id)", n->timer_cancel_fn, n->engine_type);
+  LINE ("{");
+  moped_code_writer_indent (w);
+  LINE ("assert (self);");
+  LINE ("for (size_t index = 0; index < self->timers_used; index++)");
+  LINE ("    if (timer_id > 0 && self->timers [index].id == timer_id) {");
+  LINE ("        self->timers [index].id = 0;");
+  LINE ("        return 0;");
+  LINE ("    }");
+  LINE ("return -1;");
+  moped_code_writer_dedent (w);
+  LINE ("}");
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "How long the loop may wait: until the next timer is due, or for ever");
+  LINE ("static int");
+  LINE ("s_timers_wait (%s *self)", n->engine_type);
+  LINE ("{");
+  moped_code_writer_indent (w);
+  LINE ("int64_t wait = -1;");
+  LINE ("int64_t now = zclock_mono ();");
+  LINE ("for (size_t index = 0; index < self->timers_used; index++)");
+  LINE ("    if (self->timers [index].id) {");
+  LINE ("        int64_t left = self->timers [index].due > now? self->timers [index].due - now: 0;");
+  LINE ("        if (wait == -1 || left < wait)");
+  LINE ("            wait = left;");
+  LINE ("    }");
+  LINE ("return wait > INT_MAX? INT_MAX: (int) wait;");
+  moped_code_writer_dedent (w);
+  LINE ("}");
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "Run the timers that are due. A handler may set and cancel timers: the ones "
+                                "it sets wait for the next round; then the finished ones are dropped");
+  LINE ("static void");
+  LINE ("s_timers_run (%s *self)", n->engine_type);
+  LINE ("{");
+  moped_code_writer_indent (w);
+  LINE ("int64_t now = zclock_mono ();");
+  LINE ("size_t count = self->timers_used;");
+  LINE ("for (size_t index = 0; index < count && !self->terminated; index++) {");
+  moped_code_writer_indent (w);
+  LINE ("s_timer_t timer = self->timers [index];");
+  LINE ("if (timer.id == 0 || timer.due > now)");
+  LINE ("    continue;");
+  LINE ("if (timer.repeat)");
+  LINE ("    self->timers [index].due = timer.due + timer.interval > now? timer.due + timer.interval: now + timer.interval;");
+  LINE ("else");
+  LINE ("    self->timers [index].id = 0;");
+  LINE ("if (self->state && timer.handler (self->state, timer.arg) == -1)");
+  LINE ("    zsys_warning (\"%%s: timer %%d failed\", self->name, timer.id);");
+  moped_code_writer_dedent (w);
+  LINE ("}");
+  LINE ("size_t kept = 0;");
+  LINE ("for (size_t index = 0; index < self->timers_used; index++)");
+  LINE ("    if (self->timers [index].id)");
+  LINE ("        self->timers [kept++] = self->timers [index];");
+  LINE ("self->timers_used = kept;");
+  moped_code_writer_dedent (w);
+  LINE ("}");
+}
+
 static void
 write_pipe (MopedCodeWriter *w,
             MopedCNode      *n)
@@ -917,9 +1105,26 @@ write_pipe (MopedCodeWriter *w,
     {
       MopedCMethod *m = g_ptr_array_index (n->methods, i);
 
+      g_autofree char *args = _moped_c_api_args (m, "call->");
+
       LINE ("else");
-      LINE ("if (streq (command, \"%s\"))", m->ident);
-      LINE ("    zsock_send (self->pipe, \"i\", self->state? %s (self->state): -1);", m->api_fn);
+      LINE ("if (streq (command, \"%s\")) {", m->ident);
+      moped_code_writer_indent (w);
+      LINE ("%s *call = (%s *) s_call_of (request);", m->call_type, m->call_type);
+      LINE ("self->call = call;");
+      LINE ("self->call_method = \"%s\";", m->ident);
+      LINE ("self->deferred = false;");
+      LINE ("if (call && self->state) {");
+      LINE ("    %sresult = %s (self->state%s);", _moped_c_api_result_type (m->result), m->api_fn, args);
+      LINE ("    if (!self->deferred)");
+      LINE ("        call->result = result;");
+      LINE ("}");
+      LINE ("if (!self->deferred) {");
+      LINE ("    self->call = NULL;");
+      LINE ("    zsock_signal (self->pipe, 0);");
+      LINE ("}");
+      moped_code_writer_dedent (w);
+      LINE ("}");
     }
   LINE ("else");
   LINE ("    zsys_warning (\"%%s: unknown command %%s on the pipe\", self->name, command);");
@@ -944,14 +1149,14 @@ write_actor (MopedCodeWriter *w,
   LINE ("%s *self = s_engine_new (pipe, (const %s *) args);", n->engine_type, n->options_type);
   LINE ("zsock_signal (pipe, 0);");
   LINE ("zsock_send (pipe, \"i\", self->failed? -1: 0);");
+  moped_code_writer_comment (w, "Self-tests check the wiring alone: your start and stop stay out of it");
+  LINE ("if (self->state && !self->trace && %s (self->state) == -1)", n->state_start_fn);
+  LINE ("    zsys_warning (\"%%s: start failed\", self->name);");
   LINE ("while (!self->terminated) {");
   moped_code_writer_indent (w);
-  LINE ("void *which = zpoller_wait (self->poller, -1);");
-  LINE ("if (!which) {");
-  LINE ("    if (zpoller_terminated (self->poller) && zmq_errno () == ETERM)");
-  LINE ("        break;");
-  LINE ("    continue;");
-  LINE ("}");
+  LINE ("void *which = zpoller_wait (self->poller, s_timers_wait (self));");
+  LINE ("if (!which && zpoller_terminated (self->poller) && zmq_errno () == ETERM)");
+  LINE ("    break;");
   LINE ("if (which == self->pipe)");
   LINE ("    s_handle_pipe (self);");
   for (guint i = 0; i < n->sockets->len; i++)
@@ -964,8 +1169,11 @@ write_actor (MopedCodeWriter *w,
       LINE ("if (which == self->%s)", s->ident);
       LINE ("    %s (self);", s->receive_fn);
     }
+  LINE ("s_timers_run (self);");
   moped_code_writer_dedent (w);
   LINE ("}");
+  LINE ("if (self->state && !self->trace)");
+  LINE ("    %s (self->state);", n->state_stop_fn);
   LINE ("s_engine_destroy (&self);");
   moped_code_writer_dedent (w);
   LINE ("}");
@@ -1014,22 +1222,38 @@ write_public_functions (MopedCodeWriter *w,
   LINE ("    assert (self);");
   LINE ("    return self->actor;");
   LINE ("}");
+  if (n->methods->len > 0)
+    {
+      moped_code_writer_blank (w);
+      moped_code_writer_blank (w);
+      moped_code_writer_comment (w, "Run an API method in the node's thread and wait for its answer, however "
+                                    "long it takes: the call, on the caller's stack, must outlive the "
+                                    "node's use of it");
+      LINE ("static void");
+      LINE ("s_call (%s *self, const char *method, void *call)", n->type);
+      LINE ("{");
+      LINE ("    if (zsock_send (self->actor, \"sp\", method, call) == 0)");
+      LINE ("        while (zsock_wait (self->actor) == -1 && zmq_errno () == EINTR)");
+      LINE ("            ;");
+      LINE ("}");
+    }
   for (guint i = 0; i < n->methods->len; i++)
     {
       MopedCMethod *m = g_ptr_array_index (n->methods, i);
+      g_autofree char *params = _moped_c_api_params (m);
+      g_autofree char *args = _moped_c_api_args (m, "");
+      g_autofree char *type = g_strchomp (g_strdup (_moped_c_api_result_type (m->result)));
 
       moped_code_writer_blank (w);
       moped_code_writer_blank (w);
-      LINE ("int");
-      LINE ("%s (%s *self)", m->fn, n->type);
+      LINE ("%s", type);
+      LINE ("%s (%s *self%s)", m->fn, n->type, params);
       LINE ("{");
       moped_code_writer_indent (w);
       LINE ("assert (self);");
-      LINE ("int rc = -1;");
-      LINE ("if (zstr_send (self->actor, \"%s\") == -1", m->ident);
-      LINE ("||  zsock_recv (self->actor, \"i\", &rc) == -1)");
-      LINE ("    return -1;");
-      LINE ("return rc;");
+      LINE ("%s call = { %s%s };", m->call_type, _moped_c_api_result_none (m->result), args);
+      LINE ("s_call (self, \"%s\", &call);", m->ident);
+      LINE ("return call.result;");
       moped_code_writer_dedent (w);
       LINE ("}");
     }
@@ -1049,8 +1273,13 @@ write_engine (MopedCModel *model,
   describe_node (w, n);
   LINE ("#include \"%s.h\"", n->engine_base);
   moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "The node never blocks on a socket: a send waits this long at most for a peer "
+                                "that cannot take the message (then fails with EAGAIN), a receive not at "
+                                "all (the loop polls first)");
+  LINE ("#define S_SEND_TIMEOUT 1000");
+  moped_code_writer_blank (w);
   write_engine_struct (w, n);
-  write_engine_helpers (w, n);
+  write_calls (w, n);
   write_engine_lifecycle (w, n);
   write_senders (w, n);
   for (guint i = 0; i < n->sockets->len; i++)
@@ -1061,6 +1290,7 @@ write_engine (MopedCModel *model,
         write_receive (w, n, s);
     }
   write_test_commands (w, n);
+  write_timers (w, n);
   write_pipe (w, n);
   write_actor (w, n);
   write_public_functions (w, n);
@@ -1114,12 +1344,27 @@ method_stub (MopedCNode   *n,
   MopedCodeWriter *w = moped_code_writer_new (MOPED_C_INDENT, "//  ");
   g_autofree char *title = g_strdup_printf ("API method %s", _moped_c_name (m->element));
 
+  g_autofree char *params = _moped_c_api_params (m);
+  g_autofree char *type = g_strchomp (g_strdup (_moped_c_api_result_type (m->result)));
+  g_autofree char *returns = g_strdup_printf ("Return %s. The arguments are borrowed for the call: copy "
+                                              "what you keep.", result_meaning (m->result));
+
   moped_code_writer_comment_labelled (w, title, moped_element_get_string (m->element, MOPED_PROP_DESCRIPTION));
-  LINE ("int");
-  LINE ("%s (%s *self)", m->api_fn, n->state_type);
+  comment_params (w, m);
+  moped_code_writer_comment (w, returns);
+  LINE ("%s", type);
+  LINE ("%s (%s *self%s)", m->api_fn, n->state_type, params);
   LINE ("{");
   LINE ("    (void) self;");
-  LINE ("    return 0;");
+  for (guint i = 0; i < m->params->len; i++)
+    {
+      MopedCParam *p = g_ptr_array_index (m->params, i);
+
+      LINE ("    (void) %s;", p->ident);
+      if (p->size_ident != NULL)
+        LINE ("    (void) %s;", p->size_ident);
+    }
+  LINE ("    return %s;", m->result == MOPED_API_NONE ? "0" : _moped_c_api_result_none (m->result));
   LINE ("}");
   return moped_code_writer_finish (w);
 }
@@ -1154,6 +1399,108 @@ state_destroy_stub (MopedCNode *n)
   LINE ("        free (self);");
   LINE ("        *self_p = NULL;");
   LINE ("    }");
+  LINE ("}");
+  return moped_code_writer_finish (w);
+}
+
+/* Whether a command sent periodically suits it: heartbeats and pings. */
+static gboolean
+is_heartbeat_like (MopedCSender *sender)
+{
+  g_autofree char *name = g_ascii_strdown (_moped_c_name (sender->command->element), -1);
+
+  return strstr (name, "heartbeat") != NULL || strstr (name, "ping") != NULL;
+}
+
+/* The requirements on the node and on the links its sockets are on, and the period
+ * in msecs of the first heartbeat-like one (0 when none). */
+static GPtrArray *
+node_and_link_requirements (MopedCModel *model,
+                            MopedCNode  *n,
+                            gint64      *period)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  *period = 0;
+  for (guint i = 0; i < model->requirements->len; i++)
+    {
+      MopedElement *r = g_ptr_array_index (model->requirements, i);
+      MopedElement *target = moped_element_get_ref (r, MOPED_PROP_TARGET);
+      gboolean mine = target == n->element;
+      g_autofree char *name = NULL;
+      const char *unit;
+
+      for (guint j = 0; !mine && target != NULL && j < n->sockets->len; j++)
+        {
+          MopedCSocket *s = g_ptr_array_index (n->sockets, j);
+
+          for (guint k = 0; !mine && k < s->links->len; k++)
+            mine = ((MopedCLink *) g_ptr_array_index (s->links, k))->element == target;
+        }
+      if (!mine)
+        continue;
+      g_ptr_array_add (found, r);
+      name = g_ascii_strdown (_moped_c_name (r), -1);
+      unit = moped_element_get_string (r, MOPED_PROP_UNIT);
+      if (*period == 0 && (strstr (name, "heartbeat") != NULL || strstr (name, "interval") != NULL))
+        {
+          double value = moped_element_get_double (r, MOPED_PROP_VALUE);
+
+          if (g_str_equal (unit, "ms") && value >= 1)
+            *period = (gint64) value;
+          else if (g_str_equal (unit, "s") && value > 0)
+            *period = (gint64) (value * 1000);
+        }
+    }
+  return found;
+}
+
+static char *
+state_start_stub (MopedCModel *model,
+                  MopedCNode  *n)
+{
+  MopedCodeWriter *w = moped_code_writer_new (MOPED_C_INDENT, "//  ");
+  g_autofree char *about = g_strdup_printf ("Runs once the node has started, in its thread, before any "
+                                            "message: set timers (%s), send a first message. Return 0, or "
+                                            "-1 to have it logged.", n->timer_set_fn);
+  gint64 period = 0;
+  g_autoptr(GPtrArray) requirements = node_and_link_requirements (model, n, &period);
+
+  moped_code_writer_comment (w, about);
+  write_requirements (w, requirements);
+  for (guint i = 0; i < n->senders->len; i++)
+    {
+      MopedCSender *s = g_ptr_array_index (n->senders, i);
+      g_autofree char *hint = NULL;
+
+      if (!is_heartbeat_like (s))
+        continue;
+      hint = g_strdup_printf ("%s is sent periodically: a repeating timer whose handler calls %s fits, "
+                              "e.g. %s (self->engine, %" G_GINT64_FORMAT ", true, s_send_%s, NULL).",
+                              _moped_c_name (s->command->element), s->fn, n->timer_set_fn,
+                              period > 0 ? period : 1000, s->command->ident);
+      moped_code_writer_comment (w, hint);
+    }
+  LINE ("int");
+  LINE ("%s (%s *self)", n->state_start_fn, n->state_type);
+  LINE ("{");
+  LINE ("    (void) self;");
+  LINE ("    return 0;");
+  LINE ("}");
+  return moped_code_writer_finish (w);
+}
+
+static char *
+state_stop_stub (MopedCNode *n)
+{
+  MopedCodeWriter *w = moped_code_writer_new (MOPED_C_INDENT, "//  ");
+
+  moped_code_writer_comment (w, "Runs when the node is asked to stop, before its sockets close: a goodbye "
+                                "message fits here");
+  LINE ("void");
+  LINE ("%s (%s *self)", n->state_stop_fn, n->state_type);
+  LINE ("{");
+  LINE ("    (void) self;");
   LINE ("}");
   return moped_code_writer_finish (w);
 }
@@ -1198,6 +1545,10 @@ write_user_file (MopedCModel *model,
   g_ptr_array_add (stubs, state_new_stub (n));
   g_ptr_array_add (symbols, n->state_destroy_fn);
   g_ptr_array_add (stubs, state_destroy_stub (n));
+  g_ptr_array_add (symbols, n->state_start_fn);
+  g_ptr_array_add (stubs, state_start_stub (model, n));
+  g_ptr_array_add (symbols, n->state_stop_fn);
+  g_ptr_array_add (stubs, state_stop_stub (n));
   for (guint i = 0; i < n->handlers->len; i++)
     {
       MopedCHandler *h = g_ptr_array_index (n->handlers, i);
@@ -1313,17 +1664,13 @@ write_main (MopedCModel *model,
 }
 
 void
-_moped_c_generate_nodes (MopedCModel *model,
-                         GPtrArray   *outputs)
+_moped_c_generate_node (MopedCModel *model,
+                        MopedCNode  *n,
+                        GPtrArray   *outputs)
 {
-  for (guint i = 0; i < model->nodes->len; i++)
-    {
-      MopedCNode *n = g_ptr_array_index (model->nodes, i);
-
-      write_public_header (model, n, outputs);
-      write_engine_header (model, n, outputs);
-      write_engine (model, n, outputs);
-      write_user_file (model, n, outputs);
-      write_main (model, n, outputs);
-    }
+  write_public_header (model, n, outputs);
+  write_engine_header (model, n, outputs);
+  write_engine (model, n, outputs);
+  write_user_file (model, n, outputs);
+  write_main (model, n, outputs);
 }

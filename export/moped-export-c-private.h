@@ -113,12 +113,25 @@ struct _MopedCSocket
   GPtrArray                 *protocols;    /* MopedCProtocol decoded here, in order */
 };
 
+/* A parameter of an API method: a parameter of its public function and of the user's. */
+typedef struct
+{
+  MopedElement *element;
+  MopedApiType  type;
+  char         *ident;         /* unique among the method's parameters, never "result" */
+  char         *size_ident;    /* bytes: the length parameter */
+} MopedCParam;
+
 typedef struct
 {
   MopedElement *element;
   char         *ident;         /* pipe command */
   char         *fn;            /* public: "client_say_hello" */
   char         *api_fn;        /* user's: "client_api_say_hello" */
+  char         *call_type;     /* engine-private struct carrying one call: "s_say_hello_call_t" */
+  char         *answer_fn;     /* engine: "client_engine_answer_say_hello", a deferred answer */
+  MopedApiType  result;
+  GPtrArray    *params;        /* MopedCParam */
 } MopedCMethod;
 
 struct _MopedCNode
@@ -137,6 +150,12 @@ struct _MopedCNode
   char         *state_new_fn;
   char         *state_destroy_fn;
   char         *engine_name_fn;
+  char         *engine_defer_fn;  /* "client_engine_defer": the API method answers later */
+  char         *state_start_fn;   /* yours: "client_state_start", once the node runs */
+  char         *state_stop_fn;    /* yours: "client_state_stop", before its sockets close */
+  char         *timer_fn_type;    /* "client_timer_fn": a timer's handler */
+  char         *timer_set_fn;     /* "client_engine_timer_set" */
+  char         *timer_cancel_fn;  /* "client_engine_timer_cancel" */
   GPtrArray    *sockets;       /* MopedCSocket */
   GPtrArray    *methods;       /* MopedCMethod */
   GPtrArray    *handlers;      /* MopedCHandler, over all sockets */
@@ -202,6 +221,7 @@ typedef struct
   char     *path;
   char     *content;
   gboolean  user_file;
+  gboolean  user_folder;       /* in the user's tests/: written at the first export only */
   GStrv     symbols;           /* user file: the functions it must define */
   GPtrArray *stubs;            /* user file: char *, the definition of each symbol */
 } MopedCOutput;
@@ -221,14 +241,23 @@ void          _moped_c_generate_wire     (MopedCModel *model,
                                           GPtrArray   *outputs);
 void          _moped_c_generate_codecs   (MopedCModel *model,
                                           GPtrArray   *outputs);
-void          _moped_c_generate_nodes    (MopedCModel *model,
+/* The files of one node (exporters stream node by node: memory stays flat). */
+void          _moped_c_generate_node     (MopedCModel *model,
+                                          MopedCNode  *node,
                                           GPtrArray   *outputs);
 /* The seconds the self-test may run in all (its watchdog), from the steps it plays. */
 guint         _moped_c_selftest_limit_secs (MopedCModel *model);
 void          _moped_c_generate_selftest (MopedCModel *model,
                                           GPtrArray   *outputs);
+/* meson.build and README.md. */
 void          _moped_c_generate_build    (MopedCModel *model,
                                           GPtrArray   *outputs);
+/* The benchmark of one link, when it has one (streamed link by link). */
+void          _moped_c_generate_bench    (MopedCModel *model,
+                                          MopedCLink  *link,
+                                          GPtrArray   *outputs);
+void          _moped_c_generate_user_tests (MopedCModel *model,
+                                            GPtrArray   *outputs);
 /* All files of the export, in a stable order. */
 GPtrArray    *_moped_c_generate          (MopedCModel *model);
 
@@ -241,6 +270,15 @@ const char   *_moped_c_field_c_type      (MopedFieldType type);      /* paramete
 const char   *_moped_c_field_wire_type   (MopedFieldType type);      /* "WIRE_STRING" */
 /* ", const char *name, uint64_t count" for a command's fields. */
 char         *_moped_c_field_params      (MopedCCommand *command);
+/* An API method's result type ("char *", "bool ", "int " for none), the value it has
+ * when nothing answered ("NULL", "false", "-1"), and the parameter list after self
+ * (", const char *service, zframe_t *body"). */
+const char   *_moped_c_api_result_type   (MopedApiType  type);
+const char   *_moped_c_api_result_none   (MopedApiType  type);
+char         *_moped_c_api_params        (MopedCMethod *method);
+/* ", service, body" */
+char         *_moped_c_api_args          (MopedCMethod *method,
+                                          const char   *prefix);
 /* ", name, count" */
 char         *_moped_c_field_args        (MopedCCommand *command);
 /* "Client" (the element's name, or its id when it has none). */

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "moped-export-c-private.h"
+#include "moped-staging.h"
 #include "moped-export-c.h"
 
 #define MANIFEST_NAME "moped-export.manifest"
@@ -24,15 +25,22 @@ G_DEFINE_QUARK (moped-export-error-quark, moped_export_error)
 typedef struct
 {
   MopedExportFile  file;
-  char            *content;     /* what to write; NULL when nothing is written */
+  char            *write_hash;  /* of what to write; NULL when nothing is written */
+  gboolean         written;     /* running: staged */
   gboolean         existed;     /* what planning saw, to notice later changes */
-  char            *seen;        /* the file's content then, NULL when it did not exist */
+  char            *seen;        /* while planning only: the file's content, NULL if none */
+  char            *seen_hash;   /* of the file's content then, NULL when it did not exist */
   gsize            seen_length;
   char            *manifest_line;  /* NULL: not listed in the new manifest */
 } PlanEntry;
 
+/* A plan holds no file contents: running generates each file again, one node's files
+ * at a time, checks it is what was planned, and writes it; memory stays flat however
+ * large the design. */
 struct _MopedExportPlan
 {
+  MopedDesign *design;
+  MopedExportFlags flags;
   char       *directory;
   GPtrArray  *entries;          /* PlanEntry, sorted by path */
   GPtrArray  *errors;           /* char *, NULL-terminated */
@@ -158,6 +166,90 @@ _moped_c_field_params (MopedCCommand *command)
   return g_string_free (s, FALSE);
 }
 
+const char *
+_moped_c_api_result_type (MopedApiType type)
+{
+  switch (type)
+    {
+    case MOPED_API_STRING:
+    case MOPED_API_LONGSTR:
+      return "char *";
+    case MOPED_API_NUMBER:
+      return "uint64_t ";
+    case MOPED_API_STRINGS:
+      return "zlist_t *";
+    case MOPED_API_BYTES:
+      return "zchunk_t *";
+    case MOPED_API_FRAME:
+      return "zframe_t *";
+    case MOPED_API_BOOL:
+      return "bool ";
+    case MOPED_API_NONE:
+      return "int ";
+    case MOPED_N_API_TYPES:
+    default:
+      g_return_val_if_reached ("int ");
+    }
+}
+
+const char *
+_moped_c_api_result_none (MopedApiType type)
+{
+  switch (type)
+    {
+    case MOPED_API_NUMBER:
+      return "0";
+    case MOPED_API_BOOL:
+      return "false";
+    case MOPED_API_NONE:
+      return "-1";
+    case MOPED_API_STRING:
+    case MOPED_API_LONGSTR:
+    case MOPED_API_STRINGS:
+    case MOPED_API_BYTES:
+    case MOPED_API_FRAME:
+    case MOPED_N_API_TYPES:
+    default:
+      return "NULL";
+    }
+}
+
+char *
+_moped_c_api_params (MopedCMethod *method)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < method->params->len; i++)
+    {
+      MopedCParam *p = g_ptr_array_index (method->params, i);
+
+      if (p->type == MOPED_API_BOOL)
+        g_string_append_printf (s, ", bool %s", p->ident);
+      else
+        g_string_append_printf (s, ", %s%s", _moped_c_field_c_type ((MopedFieldType) p->type), p->ident);
+      if (p->type == MOPED_API_BYTES)
+        g_string_append_printf (s, ", size_t %s", p->size_ident);
+    }
+  return g_string_free (s, FALSE);
+}
+
+char *
+_moped_c_api_args (MopedCMethod *method,
+                   const char   *prefix)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < method->params->len; i++)
+    {
+      MopedCParam *p = g_ptr_array_index (method->params, i);
+
+      g_string_append_printf (s, ", %s%s", prefix, p->ident);
+      if (p->type == MOPED_API_BYTES)
+        g_string_append_printf (s, ", %s%s", prefix, p->size_ident);
+    }
+  return g_string_free (s, FALSE);
+}
+
 char *
 _moped_c_field_args (MopedCCommand *command)
 {
@@ -190,16 +282,63 @@ compare_outputs (gconstpointer a,
   return strcmp (oa->path, ob->path);
 }
 
+/* Called for each generated file; returns TRUE to keep @output (then it owns it). */
+typedef gboolean (*OutputFunc) (MopedCOutput *output,
+                                gpointer      user_data);
+
+static void
+flush (GPtrArray  *outputs,
+       OutputFunc  each,
+       gpointer    user_data)
+{
+  for (guint i = 0; i < outputs->len; i++)
+    if (each (g_ptr_array_index (outputs, i), user_data))
+      outputs->pdata[i] = NULL;
+  g_ptr_array_set_size (outputs, 0);
+}
+
+/* Every file, handed to @each as soon as it is made: the node files node by node, so
+ * no more than one node's files are held at a time. */
+static void
+generate_each (MopedCModel *model,
+               OutputFunc   each,
+               gpointer     user_data)
+{
+  g_autoptr(GPtrArray) outputs = g_ptr_array_new_with_free_func ((GDestroyNotify) _moped_c_output_free);
+
+  _moped_c_generate_wire (model, outputs);
+  _moped_c_generate_codecs (model, outputs);
+  flush (outputs, each, user_data);
+  for (guint i = 0; i < model->nodes->len; i++)
+    {
+      _moped_c_generate_node (model, g_ptr_array_index (model->nodes, i), outputs);
+      flush (outputs, each, user_data);
+    }
+  _moped_c_generate_selftest (model, outputs);
+  _moped_c_generate_build (model, outputs);
+  _moped_c_generate_user_tests (model, outputs);
+  flush (outputs, each, user_data);
+  for (guint i = 0; i < model->links->len; i++)
+    {
+      _moped_c_generate_bench (model, g_ptr_array_index (model->links, i), outputs);
+      flush (outputs, each, user_data);
+    }
+}
+
+static gboolean
+collect_output (MopedCOutput *output,
+                gpointer      user_data)
+{
+  g_ptr_array_add (user_data, output);
+  return TRUE;
+}
+
 GPtrArray *
 _moped_c_generate (MopedCModel *model)
 {
   GPtrArray *outputs = g_ptr_array_new_with_free_func ((GDestroyNotify) _moped_c_output_free);
 
-  _moped_c_generate_wire (model, outputs);
-  _moped_c_generate_codecs (model, outputs);
-  _moped_c_generate_nodes (model, outputs);
-  _moped_c_generate_selftest (model, outputs);
-  _moped_c_generate_build (model, outputs);
+  generate_each (model, collect_output, outputs);
   g_ptr_array_sort (outputs, compare_outputs);
   return outputs;
 }
@@ -424,8 +563,9 @@ plan_entry_free (gpointer data)
 
   g_free (e->file.path);
   g_free (e->file.note);
-  g_free (e->content);
+  g_free (e->write_hash);
   g_free (e->seen);
+  g_free (e->seen_hash);
   g_free (e->manifest_line);
   g_free (e);
 }
@@ -441,6 +581,8 @@ plan_entry_new (MopedExportPlan *plan,
   e->file.path = g_strdup (path);
   e->file.user_file = user_file;
   e->existed = g_file_get_contents (full, &e->seen, &e->seen_length, NULL);
+  if (e->existed)
+    e->seen_hash = hash_text (e->seen, e->seen_length);
   g_ptr_array_add (plan->entries, e);
   return e;
 }
@@ -474,7 +616,7 @@ plan_generated (MopedExportPlan *plan,
   if (!e->existed)
     {
       e->file.action = MOPED_EXPORT_CREATE;
-      e->content = g_strdup (output->content);
+      e->write_hash = g_strdup (hash);
       return;
     }
   if (same_text (output->content, length, e->seen) && e->seen_length == length)
@@ -483,7 +625,7 @@ plan_generated (MopedExportPlan *plan,
       return;
     }
   e->file.action = MOPED_EXPORT_REWRITE;
-  e->content = g_strdup (output->content);
+  e->write_hash = g_strdup (hash);
   seen_hash = hash_text (e->seen, e->seen_length);
   if (known == NULL)
     e->file.note = g_strdup ("exists, but Moped did not write it");
@@ -494,6 +636,29 @@ plan_generated (MopedExportPlan *plan,
   else
     return;
   e->file.blocked = (flags & MOPED_EXPORT_FORCE) == 0;
+}
+
+/* The user's file @current with the stubs of the handlers it does not define yet
+ * appended; their names go to @names. */
+static GString *
+append_stubs (const char   *current,
+              MopedCOutput *output,
+              GHashTable   *defined,
+              GString      *names)
+{
+  GString *appended = g_string_new (current);
+
+  if (appended->len > 0 && appended->str[appended->len - 1] != '\n')
+    g_string_append_c (appended, '\n');
+  for (guint i = 0; output->symbols[i] != NULL; i++)
+    if (!g_hash_table_contains (defined, output->symbols[i]))
+      {
+        g_string_append_c (appended, '\n');
+        g_string_append (appended, g_ptr_array_index (output->stubs, i));
+        if (names != NULL)
+          g_string_append_printf (names, "%s%s", names->len > 0 ? ", " : "", output->symbols[i]);
+      }
+  return appended;
 }
 
 static void
@@ -515,7 +680,7 @@ plan_user (MopedExportPlan *plan,
       g_autofree char *new_hash = hash_text (output->content, strlen (output->content));
 
       e->file.action = e->existed ? MOPED_EXPORT_REWRITE : MOPED_EXPORT_CREATE;
-      e->content = g_strdup (output->content);
+      e->write_hash = g_strdup (new_hash);
       e->manifest_line = manifest_line ("user", new_hash, output->path, output->symbols);
       /* The path held a generated file (the design's names moved): it becomes yours. */
       if (e->existed)
@@ -533,17 +698,8 @@ plan_user (MopedExportPlan *plan,
     }
 
   defined = defined_functions (current);
-  appended = g_string_new (current);
   names = g_string_new (NULL);
-  if (appended->len > 0 && appended->str[appended->len - 1] != '\n')
-    g_string_append_c (appended, '\n');
-  for (guint i = 0; output->symbols[i] != NULL; i++)
-    if (!g_hash_table_contains (defined, output->symbols[i]))
-      {
-        g_string_append_c (appended, '\n');
-        g_string_append (appended, g_ptr_array_index (output->stubs, i));
-        g_string_append_printf (names, "%s%s", names->len > 0 ? ", " : "", output->symbols[i]);
-      }
+  appended = append_stubs (current, output, defined, names);
 
   /* Functions an earlier export asked for that the design no longer calls. */
   for (guint i = 0; known != NULL && known->symbols[i] != NULL; i++)
@@ -557,7 +713,7 @@ plan_user (MopedExportPlan *plan,
   if (names->len > 0)
     {
       e->file.action = MOPED_EXPORT_APPEND;
-      e->content = g_strdup (appended->str);
+      e->write_hash = hash_text (appended->str, appended->len);
       e->file.note = g_strdup_printf ("appends %s", names->str);
       hash = NULL;
     }
@@ -591,6 +747,25 @@ plan_user (MopedExportPlan *plan,
     }
   else
     e->manifest_line = manifest_line ("user", hash, output->path, output->symbols);
+}
+
+/* The user's tests folder: written by the first export into a directory without one,
+ * then never looked at again (not in the manifest). */
+static void
+plan_user_folder (MopedExportPlan *plan,
+                  MopedCOutput    *output,
+                  gboolean         first_export)
+{
+  g_autofree char *folder = g_path_get_dirname (output->path);
+  g_autofree char *full = g_build_filename (plan->directory, folder, NULL);
+  PlanEntry *e;
+
+  if (!first_export || g_file_test (full, G_FILE_TEST_EXISTS))
+    return;
+  e = plan_entry_new (plan, output->path, TRUE);
+  e->file.action = MOPED_EXPORT_CREATE;
+  e->file.note = g_strdup ("yours: written once, never touched again");
+  e->write_hash = hash_text (output->content, strlen (output->content));
 }
 
 /* Files of an earlier export the design no longer produces. */
@@ -632,6 +807,7 @@ plan_stale (MopedExportPlan *plan,
           e->file.action = MOPED_EXPORT_KEEP;
           e->file.note = g_strdup ("no longer part of the design, but edited by hand: kept");
         }
+      g_clear_pointer (&e->seen, g_free);
     }
 }
 
@@ -657,12 +833,57 @@ build_manifest (MopedExportPlan *plan)
   plan->manifest = g_strdup (s->str);
   plan->manifest_changes = !g_file_get_contents (path, &current, NULL, NULL) ||
                            !g_str_equal (current, plan->manifest);
+  /* The manifest holds them now; a large design has tens of thousands. */
+  for (guint i = 0; i < plan->entries->len; i++)
+    g_clear_pointer (&((PlanEntry *) g_ptr_array_index (plan->entries, i))->manifest_line, g_free);
 }
 
 static void
 null_terminate (GPtrArray *array)
 {
   g_ptr_array_add (array, NULL);
+}
+
+typedef struct
+{
+  MopedExportPlan  *plan;
+  GHashTable       *manifest;
+  GHashTable       *produced;
+  MopedExportFlags  flags;
+} PlanState;
+
+static gboolean
+plan_output (MopedCOutput *output,
+             gpointer      user_data)
+{
+  PlanState *state = user_data;
+  ManifestEntry *known = state->manifest != NULL ? g_hash_table_lookup (state->manifest, output->path) : NULL;
+  guint before = state->plan->entries->len;
+
+  if (output->user_folder)
+    plan_user_folder (state->plan, output, state->manifest == NULL);
+  else
+    {
+      g_hash_table_add (state->produced, g_strdup (output->path));
+      if (output->user_file)
+        plan_user (state->plan, output, known, state->flags);
+      else
+        plan_generated (state->plan, output, known, state->flags);
+    }
+  /* Only what the file held is kept (its checksum), not the file. */
+  for (guint i = before; i < state->plan->entries->len; i++)
+    g_clear_pointer (&((PlanEntry *) g_ptr_array_index (state->plan->entries, i))->seen, g_free);
+  return FALSE;
+}
+
+static gint
+compare_entries (gconstpointer a,
+                 gconstpointer b)
+{
+  const PlanEntry *ea = *(PlanEntry * const *) a;
+  const PlanEntry *eb = *(PlanEntry * const *) b;
+
+  return strcmp (ea->file.path, eb->file.path);
 }
 
 MopedExportPlan *
@@ -672,14 +893,16 @@ moped_export_c_plan (MopedDesign      *design,
 {
   MopedExportPlan *plan;
   g_autoptr(MopedCModel) model = NULL;
-  g_autoptr(GPtrArray) outputs = NULL;
   g_autoptr(GHashTable) manifest = NULL;
   g_autoptr(GHashTable) produced = NULL;
+  PlanState state = { NULL };
 
   g_return_val_if_fail (MOPED_IS_DESIGN (design), NULL);
   g_return_val_if_fail (directory != NULL, NULL);
 
   plan = g_new0 (MopedExportPlan, 1);
+  plan->design = g_object_ref (design);
+  plan->flags = flags;
   plan->directory = g_strdup (directory);
   plan->entries = g_ptr_array_new_with_free_func (plan_entry_free);
   plan->errors = g_ptr_array_new_with_free_func (g_free);
@@ -695,20 +918,12 @@ moped_export_c_plan (MopedDesign      *design,
 
   for (guint i = 0; i < model->warnings->len; i++)
     g_ptr_array_add (plan->warnings, g_strdup (g_ptr_array_index (model->warnings, i)));
-  outputs = _moped_c_generate (model);
-  manifest = read_manifest (directory, plan->warnings);
-  produced = g_hash_table_new (g_str_hash, g_str_equal);
-  for (guint i = 0; i < outputs->len; i++)
-    {
-      MopedCOutput *output = g_ptr_array_index (outputs, i);
-      ManifestEntry *known = manifest != NULL ? g_hash_table_lookup (manifest, output->path) : NULL;
-
-      g_hash_table_add (produced, output->path);
-      if (output->user_file)
-        plan_user (plan, output, known, flags);
-      else
-        plan_generated (plan, output, known, flags);
-    }
+  state.plan = plan;
+  state.manifest = manifest = read_manifest (directory, plan->warnings);
+  state.produced = produced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  state.flags = flags;
+  generate_each (model, plan_output, &state);
+  g_ptr_array_sort (plan->entries, compare_entries);
   if (manifest != NULL)
     plan_stale (plan, manifest, produced);
   build_manifest (plan);
@@ -739,12 +954,15 @@ unchanged_since_planning (MopedExportPlan *plan,
       PlanEntry *e = g_ptr_array_index (plan->entries, i);
       g_autofree char *full = g_build_filename (plan->directory, e->file.path, NULL);
       g_autofree char *current = NULL;
+      g_autofree char *current_hash = NULL;
       gsize length = 0;
       gboolean exists = e->existed ? g_file_get_contents (full, &current, &length, NULL)
                                    : g_file_test (full, G_FILE_TEST_EXISTS);
 
+      if (exists && e->existed)
+        current_hash = hash_text (current, length);
       if (exists != e->existed ||
-          (exists && (length != e->seen_length || memcmp (current, e->seen, length) != 0)))
+          (exists && (length != e->seen_length || !g_str_equal (current_hash, e->seen_hash))))
         {
           g_set_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_CHANGED,
                        "%s changed after the export was planned; nothing was written", full);
@@ -754,46 +972,86 @@ unchanged_since_planning (MopedExportPlan *plan,
   return TRUE;
 }
 
-/* A file that exists is replaced atomically (a temporary file renamed over it); a new
- * one is written in place: there is nothing to keep if writing it fails. Directories
- * made are remembered in @made. */
-static gboolean
-write_file (const char  *directory,
-            const char  *path,
-            const char  *content,
-            gboolean     exists,
-            GHashTable  *made,
-            GError     **error)
+typedef struct
 {
-  g_autofree char *full = g_build_filename (directory, path, NULL);
-  g_autofree char *parent = g_path_get_dirname (full);
-  GFileSetContentsFlags flags = exists ? G_FILE_SET_CONTENTS_CONSISTENT : G_FILE_SET_CONTENTS_NONE;
+  MopedExportPlan  *plan;
+  MopedStaging     *staging;
+  GHashTable       *by_path;
+  GError          **error;
+  gboolean          failed;
+} RunState;
 
-  if (!g_hash_table_contains (made, parent))
-    {
-      if (g_mkdir_with_parents (parent, 0755) != 0)
-        {
-          int saved = errno;
+/* The text a planned file gets: the generated one, or the user's file with stubs. */
+static GString *
+text_to_write (MopedExportPlan *plan,
+               PlanEntry       *e,
+               MopedCOutput    *output,
+               GError         **error)
+{
+  g_autofree char *full = NULL;
+  g_autofree char *current = NULL;
+  g_autoptr(GHashTable) defined = NULL;
 
-          g_set_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_IO,
-                       "cannot create %s: %s", parent, g_strerror (saved));
-          return FALSE;
-        }
-      g_hash_table_add (made, g_steal_pointer (&parent));
-    }
-  if (!g_file_set_contents_full (full, content, -1, flags, 0644, error))
+  if (e->file.action != MOPED_EXPORT_APPEND)
+    return g_string_new (output->content);
+  full = g_build_filename (plan->directory, e->file.path, NULL);
+  if (!g_file_get_contents (full, &current, NULL, error))
+    return NULL;
+  defined = defined_functions (current);
+  return append_stubs (current, output, defined, NULL);
+}
+
+static gboolean
+run_output (MopedCOutput *output,
+            gpointer      user_data)
+{
+  RunState *state = user_data;
+  PlanEntry *e;
+  g_autoptr(GString) text = NULL;
+  g_autofree char *hash = NULL;
+
+  if (state->failed)
+    return FALSE;
+  e = g_hash_table_lookup (state->by_path, output->path);
+  if (e == NULL || e->write_hash == NULL)
     {
-      g_prefix_error (error, "cannot write %s: ", full);
+      /* The user's tests folder is planned only by the first export. */
+      state->failed = e == NULL && !output->user_folder;
+      if (state->failed)
+        g_set_error (state->error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_CHANGED,
+                     "the design changed after the export was planned; nothing was written");
       return FALSE;
     }
-  return TRUE;
+  text = text_to_write (state->plan, e, output, state->error);
+  if (text == NULL)
+    {
+      state->failed = TRUE;
+      return FALSE;
+    }
+  hash = hash_text (text->str, text->len);
+  if (!g_str_equal (hash, e->write_hash))
+    {
+      g_set_error (state->error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_CHANGED,
+                   "the design changed after the export was planned; nothing was written");
+      state->failed = TRUE;
+      return FALSE;
+    }
+  if (!moped_staging_write (state->staging, e->file.path, text->str, text->len, state->error))
+    {
+      state->failed = TRUE;
+      return FALSE;
+    }
+  e->written = TRUE;
+  return FALSE;
 }
 
 gboolean
 moped_export_plan_run (MopedExportPlan  *plan,
                        GError          **error)
 {
-  g_autoptr(GHashTable) made = NULL;
+  g_autoptr(MopedStaging) staging = NULL;
+  g_autoptr(MopedCModel) model = NULL;
+  RunState state = { NULL };
 
   g_return_val_if_fail (plan != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -806,31 +1064,47 @@ moped_export_plan_run (MopedExportPlan  *plan,
     }
   if (!unchanged_since_planning (plan, error))
     return FALSE;
-  made = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* All or nothing: every file is written into a staging folder first, and moved into
+   * place only when all were written (a full disk stops the export before it changed
+   * anything, and never leaves an empty handler file). The files are generated again,
+   * one node's at a time, and each must be what was planned. */
+  staging = moped_staging_new (plan->directory, error);
+  if (staging == NULL)
+    return FALSE;
+  state.plan = plan;
+  state.staging = staging;
+  state.error = error;
+  state.by_path = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < plan->entries->len; i++)
     {
       PlanEntry *e = g_ptr_array_index (plan->entries, i);
 
-      if (e->content != NULL &&
-          !write_file (plan->directory, e->file.path, e->content, e->existed, made, error))
-        return FALSE;
-      if (e->file.action == MOPED_EXPORT_REMOVE)
+      e->written = FALSE;
+      g_hash_table_insert (state.by_path, e->file.path, e);
+    }
+  model = _moped_c_model_new (plan->design);
+  generate_each (model, run_output, &state);
+  g_hash_table_unref (state.by_path);
+  if (state.failed)
+    return FALSE;
+  for (guint i = 0; i < plan->entries->len; i++)
+    {
+      PlanEntry *e = g_ptr_array_index (plan->entries, i);
+
+      if (e->write_hash != NULL && !e->written)
         {
-          g_autofree char *full = g_build_filename (plan->directory, e->file.path, NULL);
-
-          if (g_unlink (full) != 0 && errno != ENOENT)
-            {
-              int saved = errno;
-
-              g_set_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_IO,
-                           "cannot remove %s: %s", full, g_strerror (saved));
-              return FALSE;
-            }
+          g_set_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_CHANGED,
+                       "the design changed after the export was planned; nothing was written");
+          return FALSE;
         }
+      if (e->file.action == MOPED_EXPORT_REMOVE)
+        moped_staging_remove (staging, e->file.path);
     }
   /* Last, so that an interrupted export is planned again from the old manifest. */
   if (plan->manifest_changes &&
-      !write_file (plan->directory, MANIFEST_NAME, plan->manifest, TRUE, made, error))
+      !moped_staging_write (staging, MANIFEST_NAME, plan->manifest, strlen (plan->manifest), error))
+    return FALSE;
+  if (!moped_staging_commit (staging, error))
     return FALSE;
   plan->done = TRUE;
   return TRUE;
@@ -929,6 +1203,7 @@ moped_export_plan_free (MopedExportPlan *plan)
 {
   if (plan == NULL)
     return;
+  g_clear_object (&plan->design);
   g_free (plan->directory);
   g_ptr_array_unref (plan->entries);
   g_ptr_array_unref (plan->errors);

@@ -503,6 +503,18 @@ read_attributes (Loader       *self,
                         names[i], element_name_of (moped_element_get_kind (element)), what);
           return FALSE;
         }
+      /* Names end up in file names, identifiers, headings and every diagram: a bound
+       * keeps every output bounded too (a 10 MB name would give hundreds of MB). */
+      if (strcmp (names[i], "name") == 0 && strlen (values[i]) > MOPED_NAME_MAX_CHARS &&
+          g_utf8_strlen (values[i], -1) > MOPED_NAME_MAX_CHARS)
+        {
+          loader_error (self, error, MOPED_FILE_ERROR_INVALID,
+                        attribute_offset (self, tag, names[i], 0),
+                        "the name of this <%s> is %ld characters long; a name may have at most %d",
+                        element_name_of (moped_element_get_kind (element)),
+                        g_utf8_strlen (values[i], -1), MOPED_NAME_MAX_CHARS);
+          return FALSE;
+        }
       if (strcmp (names[i], own) == 0)
         {
           if (n_own++ > 0)

@@ -14,6 +14,7 @@
 
 #include "moped-diagnostic.h"
 #include "moped-endpoint.h"
+#include "moped-file.h"
 #include "moped-names.h"
 #include "moped-schema.h"
 #include "moped-socket-type.h"
@@ -214,7 +215,7 @@ socket_info (MopedElement *socket)
   int type = moped_element_get_enum (socket, MOPED_PROP_TYPE);
 
   if ((guint) type >= MOPED_N_SOCKET_TYPES)
-    type = MOPED_SOCKET_PAIR;
+    type = MOPED_SOCKET_TYPE_FALLBACK;
   return moped_socket_type_get_info ((MopedSocketType) type);
 }
 
@@ -551,6 +552,15 @@ check_visible_names (Validation *v)
         g_autofree char *shown = NULL;
         g_autofree char *character = NULL;
 
+        if (name != NULL && strlen (name) > MOPED_NAME_MAX_CHARS &&
+            g_utf8_strlen (name, -1) > MOPED_NAME_MAX_CHARS)
+          {
+            report (v, MOPED_SEVERITY_ERROR, "name-too-long", ELEMENTS (e),
+                    "Shorten it: put the details in the description.",
+                    "A %s has a name of %ld characters; names may have at most %d",
+                    kind_words[k], g_utf8_strlen (name, -1), MOPED_NAME_MAX_CHARS);
+            continue;
+          }
         if (bad == NULL)
           continue;
         what = describe_with_kind (e);
@@ -649,9 +659,7 @@ check_socket (Validation   *v,
   if (moped_socket_type_get_outgoing (info->type) == MOPED_OUTGOING_EXCLUSIVE)
     check_exclusive (v, socket);
 
-  /* The types that subscribe are the ones a PUB can talk to. */
-  if (!is_blank (subscribe) &&
-      !moped_socket_types_compatible (info->type, MOPED_SOCKET_PUB))
+  if (!is_blank (subscribe) && info->subscription == MOPED_SUBSCRIPTION_NONE)
     report (v, MOPED_SEVERITY_WARNING, "subscribe-ignored", ELEMENTS (socket),
             "Clear the subscriptions, or make it a SUB socket.",
             "Socket %s has subscriptions (“%s”), but a %s socket does not subscribe; "
@@ -1491,7 +1499,7 @@ check_hop_delivery (Validation   *v,
   key = g_strconcat (moped_element_get_id (hop->sender), "\n", moped_element_get_id (to), NULL);
   if (moped_socket_type_get_outgoing (sender->type) == MOPED_OUTGOING_ROUTED &&
       !g_hash_table_contains (v->introduced, key) &&
-      (instances_of (to) > 1 || sender->type == MOPED_SOCKET_STREAM))
+      (instances_of (to) > 1 || sender->raw))
     {
       sock = describe (hop->sender);
       report (v, MOPED_SEVERITY_ERROR, "router-unknown-peer", ELEMENTS (hop->step, hop->sender, to),
@@ -1500,7 +1508,7 @@ check_hop_delivery (Validation   *v,
               "Flow %s, %s: %s is a %s socket and must address %s by routing id, but %s "
               "has not sent to it before and %s",
               name_or_id (flow), step, sock, sender->name, name_or_id (to), name_or_id (to),
-              sender->type == MOPED_SOCKET_STREAM
+              sender->raw
                 ? "a raw TCP peer has no id until it connects"
                 : "it runs several instances, so its id does not say which one");
     }

@@ -2,6 +2,8 @@
  *
  * SPDX-License-Identifier: MPL-2.0
  */
+#include <glib/gstdio.h>
+
 #include "moped-test-util.h"
 
 /* Under @parent (the root when NULL), with @id (a fresh one when NULL) and, unless NULL, @name. */
@@ -126,4 +128,25 @@ moped_test_count (MopedDesign *design,
   g_autoptr(GPtrArray) all = moped_design_collect (design, kind);
 
   return all->len;
+}
+
+void
+moped_test_remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      g_chmod (path, 0700);
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          moped_test_remove_tree (child);
+        }
+      g_rmdir (path);
+    }
+  else
+    g_unlink (path);
 }

@@ -56,6 +56,9 @@ MopedElement *moped_test_add_step        (MopedDesign     *design,
                                           MopedElement    *from,
                                           MopedElement    *to,
                                           MopedElement    *command);
+/* Removes @path and everything under it; symlinks are removed, never followed, and
+ * folders a test made read-only are made writable first. */
+void          moped_test_remove_tree     (const char      *path);
 guint         moped_test_count           (MopedDesign     *design,
                                           MopedKind        kind);
 

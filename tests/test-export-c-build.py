@@ -15,6 +15,11 @@ valgrind for the leak checks. Never needs a display.
   nothing else. They are built in batches, as subprojects of one meson project, to
   share one configure step and keep both cores busy. MOPED_PROPERTY_COUNT (default
   300) and MOPED_PROPERTY_SEED change how many and which; a failure prints the seed.
+- User tests: the first export writes tests/, whose first test fails on the fresh
+  skeleton naming the function to write and passes once it is written; re-export
+  leaves tests/ alone; a typed API method runs in the node's thread; a repeating timer
+  set in a start hook publishes, and an API method answers later from a handler; a
+  send to a peer that cannot take it fails after a bounded wait, never blocking.
 - Re-export: an edited handler survives, a new command's stub is appended, a removed
   command's handler is reported and kept, an unchanged design rewrites no file, and a
   generated file edited by hand is not overwritten without --force.
@@ -152,12 +157,263 @@ def test_standalone(work):
     check("meson setup in the export", r.returncode == 0, tail(r.stdout + r.stderr))
     r = run(["ninja", "-C", "build"], cwd=directory, timeout=600)
     check("ninja builds every program", r.returncode == 0, tail(r.stdout + r.stderr))
-    r = run(["meson", "test", "-C", "build"], cwd=directory, timeout=600)
+    r = run(["meson", "test", "-C", "build", "selftest"], cwd=directory, timeout=600)
     check("meson test runs the self-test", r.returncode == 0, tail(r.stdout + r.stderr))
     r = run([os.path.join(directory, "build", "client"), "--help"])
     check("a node's program has --help", r.returncode == 0 and "request=" in r.stdout, r.stdout)
     r = run([os.path.join(directory, "build", "bench_greetings"), "-n", "2000"])
     check("a link's benchmark runs", r.returncode in (0, 1) and "msg/s" in r.stdout, r.stdout + r.stderr)
+
+
+def replace_body(path, signature, body):
+    """Replace the body of the function defined at `signature` in a user file."""
+    with open(path) as f:
+        text = f.read()
+    start = text.index(signature)
+    open_brace = text.index("\n{\n", start)
+    close_brace = text.index("\n}\n", open_brace)
+    with open(path, "w") as f:
+        f.write(text[:open_brace] + "\n{\n" + body + text[close_brace:])
+
+
+def test_user_tests(work):
+    """MOPED's loop: the first export writes tests/, whose first test fails on the fresh
+    skeleton naming what to write, passes once the user has written it, and is never
+    touched again; API methods take typed arguments and return typed results, also
+    answered later from a handler."""
+    directory = os.path.join(work, "user-tests")
+    r = export(os.path.join(EXAMPLES, "hello.moped"), directory)
+    check("user tests: export", r.returncode == 0, r.stderr)
+    check("user tests: tests/ is written", os.path.exists(os.path.join(directory, "tests", "meson.build")) and
+          os.path.exists(os.path.join(directory, "tests", "test_first.c")), r.stdout)
+    r = run(["meson", "setup", "build"], cwd=directory)
+    r = run(["ninja", "-C", "build"], cwd=directory, timeout=600)
+    check("user tests: the project with tests/ builds", r.returncode == 0, tail(r.stdout + r.stderr))
+    r = run(["meson", "test", "-C", "build", "--print-errorlogs", "first"], cwd=directory, timeout=120)
+    check("user tests: the first test fails on the fresh skeleton", r.returncode != 0, tail(r.stdout))
+    check("user tests: ... saying what to write",
+          "first test: Say hello returned false: write client_api_say_hello in src/client.c" in r.stdout,
+          tail(r.stdout))
+
+    # The user grows the skeleton: the method sends HELLO and answers when WORLD comes.
+    client = os.path.join(directory, "src", "client.c")
+    replace_body(client, "client_api_say_hello (client_state_t *self)",
+                 "    client_engine_defer (self->engine);\n"
+                 "    return client_send_hello (self->engine, NULL) == 0;")
+    replace_body(client, "client_handle_world (client_state_t *self, const wire_peer_t *from)",
+                 "    (void) from;\n"
+                 "    return client_engine_answer_say_hello (self->engine, true);")
+    replace_body(os.path.join(directory, "src", "server.c"),
+                 "server_handle_hello (server_state_t *self, const wire_peer_t *from)",
+                 "    return server_send_world (self->engine, from);")
+    r = run(["ninja", "-C", "build"], cwd=directory, timeout=600)
+    check("user tests: the grown skeleton builds", r.returncode == 0, tail(r.stdout + r.stderr))
+    r = run(["meson", "test", "-C", "build", "--print-errorlogs"], cwd=directory, timeout=300)
+    check("user tests: the first test and the self-test pass", r.returncode == 0, tail(r.stdout))
+
+    # tests/ is the user's: edits stay, and a deleted file is not written again.
+    first = os.path.join(directory, "tests", "test_first.c")
+    with open(first, "a") as f:
+        f.write("// my note\n")
+    os.unlink(os.path.join(directory, "tests", "meson.build"))
+    r = export(os.path.join(EXAMPLES, "hello.moped"), directory)
+    check("user tests: re-export", r.returncode == 0, r.stderr)
+    check("user tests: re-export leaves tests/ alone",
+          open(first).read().endswith("// my note\n") and
+          not os.path.exists(os.path.join(directory, "tests", "meson.build")) and "tests/" not in r.stdout,
+          r.stdout)
+    check("user tests: tests/ is not in the manifest",
+          "tests/" not in open(os.path.join(directory, "moped-export.manifest")).read())
+
+    # Typed parameters and result, run in the node's thread.
+    directory = os.path.join(work, "user-tests-api")
+    r = export(os.path.join(EXAMPLES, "weather.moped"), directory)
+    check("api: export weather", r.returncode == 0, r.stderr)
+    dashboard = os.path.join(directory, "src", "san_francisco_dashboard.c")
+    with open(dashboard) as f:
+        text = f.read()
+    text = text.replace('#include "san_francisco_dashboard_engine.h"\n',
+                        '#include "san_francisco_dashboard_engine.h"\n#include <pthread.h>\n', 1)
+    text = re.sub(r"(\n    san_francisco_dashboard_engine_t \*engine; *//  To send messages\n)",
+                  r"\1    pthread_t thread;\n", text, count=1)
+    text = text.replace("    self->engine = engine;\n",
+                        "    self->engine = engine;\n    self->thread = pthread_self ();\n", 1)
+    with open(dashboard, "w") as f:
+        f.write(text)
+    replace_body(dashboard, "san_francisco_dashboard_api_latest_conditions (san_francisco_dashboard_state_t *self, const char *zip)",
+                 "    if (!pthread_equal (self->thread, pthread_self ()))\n"
+                 "        return NULL;\n"
+                 "    return zsys_sprintf (\"conditions at %s\", zip);")
+    with open(os.path.join(directory, "tests", "test_api.c"), "w") as f:
+        f.write(API_TEST)
+    with open(os.path.join(directory, "tests", "meson.build"), "a") as f:
+        f.write("test('api', executable('test_api', 'test_api.c', link_with: skeleton, kwargs: common))\n")
+    r = run(["meson", "setup", "build"], cwd=directory)
+    r = run(["ninja", "-C", "build"], cwd=directory, timeout=600)
+    check("api: builds", r.returncode == 0, tail(r.stdout + r.stderr))
+    r = run(["meson", "test", "-C", "build", "--print-errorlogs", "api"], cwd=directory, timeout=120)
+    check("api: a method with a parameter returns its result, run in the node's thread",
+          r.returncode == 0, tail(r.stdout))
+
+
+def test_timers(work):
+    """Life and time in user code: the weather server publishes from a repeating timer
+    set in its start hook; the New York client's API method answers once three updates
+    came, from the update handler (a deferred answer)."""
+    directory = os.path.join(work, "timers")
+    r = export(os.path.join(EXAMPLES, "weather.moped"), directory)
+    check("timers: export weather", r.returncode == 0, r.stderr)
+    server = os.path.join(directory, "src", "weather_server.c")
+    with open(server) as f:
+        text = f.read()
+    text = text.replace("//  Runs once the node has started",
+                        "static int\ns_publish (weather_server_state_t *self, void *arg)\n{\n"
+                        "    (void) arg;\n"
+                        "    return weather_server_send_update (self->engine, NULL, \"10001\", \"70\", 40);\n"
+                        "}\n\n\n//  Runs once the node has started", 1)
+    with open(server, "w") as f:
+        f.write(text)
+    replace_body(server, "weather_server_state_start (weather_server_state_t *self)",
+                 "    return weather_server_engine_timer_set (self->engine, 5, true, s_publish, NULL) > 0? 0: -1;")
+    client = os.path.join(directory, "src", "new_york_client.c")
+    with open(client) as f:
+        text = f.read()
+    text = re.sub(r"(\n    new_york_client_engine_t \*engine; *//  To send messages\n)",
+                  r"\1    uint64_t count;\n", text, count=1)
+    with open(client, "w") as f:
+        f.write(text)
+    # Long names are shortened: take the answer function's name from the engine's header.
+    with open(os.path.join(directory, "src", "new_york_client_engine.h")) as f:
+        answer = re.search(r"new_york_client_engine_answer_\w+", f.read()).group(0)
+    replace_body(client, "new_york_client_handle_update (new_york_client_state_t *self",
+                 "    (void) from;\n    (void) zipcode;\n    (void) temperature;\n    (void) humidity;\n"
+                 "    if (++self->count == 3)\n"
+                 "        %s (self->engine, self->count);\n" % answer +
+                 "    return 0;")
+    replace_body(client, "new_york_client_api_average_temperature (new_york_client_state_t *self)",
+                 "    if (self->count >= 3)\n        return self->count;\n"
+                 "    new_york_client_engine_defer (self->engine);\n    return 0;")
+    with open(os.path.join(directory, "tests", "test_timer.c"), "w") as f:
+        f.write(TIMER_TEST)
+    with open(os.path.join(directory, "tests", "meson.build"), "a") as f:
+        f.write("test('timer', executable('test_timer', 'test_timer.c', link_with: skeleton, kwargs: common),"
+                " timeout: 30)\n")
+    r = run(["meson", "setup", "build"], cwd=directory)
+    r = run(["ninja", "-C", "build"], cwd=directory, timeout=600)
+    check("timers: builds", r.returncode == 0, tail(r.stdout + r.stderr))
+    r = run(["meson", "test", "-C", "build", "--print-errorlogs", "timer", "selftest"], cwd=directory, timeout=120)
+    check("timers: a repeating timer publishes and a deferred API answer comes from a handler; "
+          "the self-test still passes (no start hook in it)", r.returncode == 0, tail(r.stdout))
+
+
+NEVER_BLOCK_DESIGN = """<?xml version="1.0" encoding="UTF-8"?>
+<design format="2" name="Never block">
+  <node id="producer" name="Producer">
+    <socket id="producer-push" name="tasks" type="PUSH"/>
+    <method id="produce" name="Produce" result="number"/>
+  </node>
+  <node id="consumer" name="Consumer">
+    <socket id="consumer-pull" name="tasks" type="PULL" mode="bind"/>
+  </node>
+  <link id="link-1" from="producer-push" to="consumer-pull" endpoint="tcp://*:5598" protocol="p"/>
+  <protocol id="p" name="Tasks">
+    <command id="task" name="TASK" sender="producer"/>
+    <flow id="f" name="Work">
+      <step id="f-1" from="producer" to="consumer" command="task"/>
+    </flow>
+  </protocol>
+</design>
+"""
+
+NEVER_BLOCK_TEST = r"""
+#include "producer.h"
+int
+main (void)
+{
+    producer_options_t options;
+    memset (&options, 0, sizeof (options));
+    //  Nobody binds there: the socket queues up to its high-water mark, then cannot send
+    options.tasks = ">inproc://nobody-binds-this";
+    producer_t *producer = producer_new (&options);
+    assert (producer);
+    uint64_t sent = producer_produce (producer);
+    printf ("sent %u before the queue was full\n", (unsigned) sent);
+    producer_destroy (&producer);
+    return sent > 0 && sent < 5000? 0: 1;
+}
+"""
+
+
+def test_never_block(work):
+    """A send to a peer that cannot take the message fails after a bounded wait
+    instead of blocking the node: the API call returns, the node stops."""
+    design = os.path.join(work, "never-block.moped")
+    directory = os.path.join(work, "never-block")
+    with open(design, "w") as f:
+        f.write(NEVER_BLOCK_DESIGN)
+    r = export(design, directory)
+    check("never block: export", r.returncode == 0, r.stdout + r.stderr)
+    replace_body(os.path.join(directory, "src", "producer.c"),
+                 "producer_api_produce (producer_state_t *self)",
+                 "    uint64_t sent = 0;\n"
+                 "    while (sent < 5000 && producer_send_task (self->engine, NULL) == 0)\n"
+                 "        sent++;\n"
+                 "    return errno == EAGAIN? sent: 0;")
+    with open(os.path.join(directory, "tests", "test_never_block.c"), "w") as f:
+        f.write(NEVER_BLOCK_TEST)
+    with open(os.path.join(directory, "tests", "meson.build"), "a") as f:
+        f.write("test('never-block', executable('test_never_block', 'test_never_block.c', "
+                "link_with: skeleton, kwargs: common), timeout: 30)\n")
+    r = run(["meson", "setup", "build"], cwd=directory)
+    r = run(["ninja", "-C", "build"], cwd=directory, timeout=600)
+    check("never block: builds", r.returncode == 0, tail(r.stdout + r.stderr))
+    r = run(["meson", "test", "-C", "build", "--print-errorlogs", "never-block"], cwd=directory, timeout=120)
+    check("never block: a full queue fails the send with EAGAIN instead of blocking the node",
+          r.returncode == 0, tail(r.stdout))
+
+
+TIMER_TEST = r"""
+#include "weather_server.h"
+#include "new_york_client.h"
+int
+main (void)
+{
+    weather_server_options_t server_options;
+    memset (&server_options, 0, sizeof (server_options));
+    server_options.updates = "@inproc://updates";
+    weather_server_t *server = weather_server_new (&server_options);
+    new_york_client_options_t client_options;
+    memset (&client_options, 0, sizeof (client_options));
+    client_options.updates = ">inproc://updates";
+    new_york_client_t *client = new_york_client_new (&client_options);
+    assert (server && client);
+    uint64_t count = new_york_client_average_temperature (client);
+    printf ("updates: %u\n", (unsigned) count);
+    new_york_client_destroy (&client);
+    weather_server_destroy (&server);
+    return count >= 3? 0: 1;
+}
+"""
+
+
+API_TEST = r"""
+#include "san_francisco_dashboard.h"
+int
+main (void)
+{
+    san_francisco_dashboard_options_t options;
+    memset (&options, 0, sizeof (options));
+    options.updates = ">inproc://nowhere";
+    san_francisco_dashboard_t *dashboard = san_francisco_dashboard_new (&options);
+    assert (dashboard);
+    char *answer = san_francisco_dashboard_latest_conditions (dashboard, "94110");
+    int rc = answer && streq (answer, "conditions at 94110")? 0: 1;
+    printf ("answer: %s\n", answer? answer: "(null)");
+    zstr_free (&answer);
+    san_francisco_dashboard_destroy (&dashboard);
+    return rc;
+}
+"""
 
 
 def test_broken(work):
@@ -784,7 +1040,8 @@ def test_reexport(work):
 
 def main():
     work = tempfile.mkdtemp(prefix="moped-export-c-")
-    tests = [test_broken, test_examples, test_standalone, test_reexport, test_no_hang, test_property]
+    tests = [test_broken, test_user_tests, test_timers, test_never_block, test_examples, test_standalone,
+             test_reexport, test_no_hang, test_property]
     try:
         for test in tests:
             start = time.monotonic()

@@ -5,14 +5,23 @@
  * Compiling and running exported code is tests/test-export-c-build.py's job; here the
  * exporter's decisions are checked on designs built with the edit API.
  */
-#include <glib/gstdio.h>
+#include <errno.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "moped-code-writer.h"
 #include "moped-design.h"
 #include "moped-export-c-private.h"
 #include "moped-export-c.h"
 #include "moped-file.h"
+#include "moped-staging.h"
+#include "moped-test-util.h"
 
 /* ---- building designs -------------------------------------------------------------- */
 
@@ -204,24 +213,6 @@ strv_contains_part (const char * const *lines,
   return FALSE;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 static char *
 temp_dir (void)
 {
@@ -390,6 +381,50 @@ test_names_collide_with_generated (void)
   g_object_unref (p.design);
 }
 
+/* An API method's typed parameters and result reach the public function, the user's
+ * implementation, its deferred answer and its stub; a parameter named "result" or
+ * "self" is renamed, as the call carries both. */
+static void
+test_method_signature (void)
+{
+  PingPong p = ping_pong ("client", "server");
+  MopedElement *method = add_named (p.design, p.client, MOPED_KIND_METHOD, "Fetch");
+  MopedElement *param;
+  g_autoptr(GPtrArray) outputs = NULL;
+  const char *api, *engine, *user;
+
+  moped_design_set_enum (p.design, method, MOPED_PROP_RESULT, MOPED_API_STRINGS);
+  moped_design_set_string (p.design, add_named (p.design, method, MOPED_KIND_PARAM, "result"),
+                           MOPED_PROP_DESCRIPTION, "What to fetch.");
+  param = add_named (p.design, method, MOPED_KIND_PARAM, "self");
+  moped_design_set_enum (p.design, param, MOPED_PROP_TYPE, MOPED_API_BYTES);
+  param = add_named (p.design, method, MOPED_KIND_PARAM, "fresh");
+  moped_design_set_enum (p.design, param, MOPED_PROP_TYPE, MOPED_API_BOOL);
+  outputs = generate (p.design);
+  api = output_content (outputs, "include/client.h");
+  engine = output_content (outputs, "src/client_engine.h");
+  user = output_content (outputs, "src/client.c");
+  g_assert_nonnull (strstr (api, "zlist_t *\n    client_fetch (client_t *self, const char *result_2, "
+                                 "const byte *self_2, size_t self_2_size, bool fresh);"));
+  g_assert_nonnull (strstr (api, "//  - result_2 (string): What to fetch."));
+  g_assert_nonnull (strstr (engine, "zlist_t *\n    client_api_fetch (client_state_t *self, const char *result_2, "
+                                    "const byte *self_2, size_t self_2_size, bool fresh);"));
+  g_assert_nonnull (strstr (engine, "int\n    client_engine_answer_fetch (client_engine_t *self, zlist_t *result);"));
+  g_assert_nonnull (strstr (engine, "void\n    client_engine_defer (client_engine_t *self);"));
+  g_assert_nonnull (strstr (user, "zlist_t *\nclient_api_fetch (client_state_t *self, const char *result_2, "
+                                  "const byte *self_2, size_t self_2_size, bool fresh)\n{\n"
+                                  "    (void) self;\n    (void) result_2;\n    (void) self_2;\n"
+                                  "    (void) self_2_size;\n    (void) fresh;\n    return NULL;\n}\n"));
+  /* Every node has start and stop hooks in the user's file and timers in its engine. */
+  g_assert_nonnull (strstr (user, "\nint\nclient_state_start (client_state_t *self)\n{"));
+  g_assert_nonnull (strstr (user, "\nvoid\nclient_state_stop (client_state_t *self)\n{"));
+  g_assert_nonnull (strstr (engine, "typedef int (client_timer_fn) (client_state_t *state, void *arg);"));
+  g_assert_nonnull (strstr (engine, "int\n    client_engine_timer_set (client_engine_t *self, int64_t msecs, "
+                                    "bool repeat, client_timer_fn *handler, void *arg);"));
+  g_assert_nonnull (strstr (engine, "int\n    client_engine_timer_cancel (client_engine_t *self, int timer_id);"));
+  g_object_unref (p.design);
+}
+
 /* Descriptions reach generated files only inside comments. */
 static void
 test_descriptions_stay_in_comments (void)
@@ -535,7 +570,7 @@ test_refuses_errors (void)
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
   g_assert_null (moped_export_c (p.design, out, MOPED_EXPORT_FLAGS_NONE, NULL));
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -596,7 +631,7 @@ test_plan_does_not_write (void)
   g_assert_false (plan_file (plan, "src/client_engine.c")->user_file);
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
   g_assert_false (moped_export_plan_is_done (plan));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -614,9 +649,9 @@ test_manifest (void)
   g_assert_true (g_regex_match_simple ("^generated [0-9a-f]{16} include/wire.h$", manifest,
                                        G_REGEX_MULTILINE, 0));
   g_assert_nonnull (strstr (manifest, " src/server.c server_state_new server_state_destroy "
-                                      "server_handle_ping\n"));
+                                      "server_state_start server_state_stop server_handle_ping\n"));
   g_assert_nonnull (strstr (manifest, "\nuser "));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -688,7 +723,7 @@ test_reexport_unchanged (void)
       g_assert_cmpint (f->action, ==, f->user_file ? MOPED_EXPORT_KEEP : MOPED_EXPORT_UNCHANGED);
     }
   g_assert_true (same_files (before, after));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -729,7 +764,7 @@ test_reexport_new_and_removed_command (void)
   g_assert_cmpint (plan_file (third, "src/server.c")->action, ==, MOPED_EXPORT_KEEP);
   kept = read_file (dir, "src/server.c");
   g_assert_cmpstr (kept, ==, appended);
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -760,7 +795,7 @@ test_reexport_finds_only_definitions (void)
   g_assert_nonnull (strstr (result, "\nserver_state_destroy (server_state_t **self_p)\n{"));
   g_assert_nonnull (strstr (result, "\nserver_handle_ping (server_state_t *self, const wire_peer_t *from, "
                                     "const char *text)\n{"));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -796,7 +831,7 @@ test_reexport_hand_edited_generated (void)
   g_free (after);
   after = read_file (dir, "src/server_engine.c");
   g_assert_null (strstr (after, "// mine"));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -813,7 +848,7 @@ test_reexport_foreign_file (void)
   plan = moped_export_c_plan (p.design, dir, MOPED_EXPORT_FLAGS_NONE);
   g_assert_true (plan_file (plan, "src/wire.c")->blocked);
   g_assert_true (strv_contains_part (moped_export_plan_get_errors (plan), "src/wire.c exists, but Moped did not write it"));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -836,7 +871,7 @@ test_reexport_removed_node (void)
   engine = g_build_filename (dir, "src", "extra_engine.c", NULL);
   g_assert_false (g_file_test (engine, G_FILE_TEST_EXISTS));
   g_assert_true (strv_contains_part (moped_export_plan_get_warnings (second), "src/extra.c is no longer part"));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -863,7 +898,7 @@ test_reexport_generated_becomes_user (void)
   g_assert_null (strstr (now, "echo_send_ping"));
   g_assert_nonnull (strstr (now, "echo_state_new"));
   g_assert_cmpint (plan_file (second, "src/echo_2.c")->action, ==, MOPED_EXPORT_CREATE);
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -880,7 +915,7 @@ test_run_notices_changes (void)
   g_assert_false (moped_export_plan_run (plan, &error));
   g_assert_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_CHANGED);
   g_assert_false (g_file_test (meson, G_FILE_TEST_EXISTS));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -951,6 +986,232 @@ test_selftest_routing (void)
   g_object_unref (p.design);
 }
 
+/* ---- all or nothing --------------------------------------------------------------------- */
+
+static gint
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static void
+assert_same_tree (const char *before,
+                  const char *after)
+{
+  if (strcmp (before, after) != 0)
+    {
+      gsize i = 0;
+
+      while (before[i] == after[i])
+        i++;
+      g_error ("the tree changed at byte %" G_GSIZE_FORMAT ": “%.80s” became “%.80s”",
+               i, before + (i > 40 ? i - 40 : 0), after + (i > 40 ? i - 40 : 0));
+    }
+}
+
+/* Every file below @dir (hidden ones too), as "path mode size\ncontent\n", sorted. */
+static void
+tree_text_into (GString    *out,
+               const char *root,
+               const char *relative)
+{
+  g_autofree char *full = relative[0] ? g_build_filename (root, relative, NULL) : g_strdup (root);
+  g_autoptr(GDir) dir = g_dir_open (full, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *n = *(const char **) &g_ptr_array_index (names, i);
+      g_autofree char *rel = relative[0] ? g_strdup_printf ("%s/%s", relative, n) : g_strdup (n);
+      g_autofree char *path = g_build_filename (root, rel, NULL);
+      struct stat st;
+
+      g_assert_cmpint (g_lstat (path, &st), ==, 0);
+      if (S_ISDIR (st.st_mode))
+        {
+          g_string_append_printf (out, "%s/ %o\n", rel, st.st_mode & 07777);
+          tree_text_into (out, root, rel);
+        }
+      else
+        {
+          g_autofree char *content = NULL;
+          gsize length = 0;
+
+          g_assert_true (g_file_get_contents (path, &content, &length, NULL));
+          g_string_append_printf (out, "%s %o %" G_GSIZE_FORMAT "\n%s\n", rel, st.st_mode & 07777,
+                                  length, content);
+        }
+    }
+}
+
+static char *
+tree_text (const char *dir)
+{
+  GString *out = g_string_new (NULL);
+
+  tree_text_into (out, dir, "");
+  return g_string_free (out, FALSE);
+}
+
+/* Runs an export with writes limited to @limit bytes per file (the file size limit
+ * stops even root, as a full disk would); it must fail. */
+static void
+export_fails_with_file_limit (MopedDesign *design,
+                              const char  *dir,
+                              rlim_t       limit)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MopedExportPlan) plan = moped_export_c_plan (design, dir, MOPED_EXPORT_FLAGS_NONE);
+  struct rlimit saved, limited;
+  void (*old_handler) (int);
+  gboolean ok;
+
+  g_assert_nonnull (plan);
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  limited = saved;
+  limited.rlim_cur = limit;
+  old_handler = signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limited), ==, 0);
+  ok = moped_export_plan_run (plan, &error);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  signal (SIGXFSZ, old_handler);
+  g_assert_false (ok);
+  g_assert_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_IO);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, g_strerror (EFBIG)));
+  g_assert_false (moped_export_plan_is_done (plan));
+}
+
+/* A re-export that runs out of space half way leaves the earlier export exactly as it
+ * was (contents, modes, no new or stray files); a first export leaves nothing at all,
+ * in particular no empty handler file for the next export to refuse. */
+static void
+test_failed_export_changes_nothing (void)
+{
+  PingPong p = ping_pong ("client", "server");
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *fresh = g_build_filename (dir, "fresh", NULL);
+  g_autofree char *out = g_build_filename (dir, "out", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *handler = NULL;
+  g_autoptr(MopedExportPlan) first = NULL;
+  g_autoptr(MopedExportPlan) again = NULL;
+  MopedElement *bye;
+
+  export_fails_with_file_limit (p.design, fresh, 2048);
+  g_assert_false (g_file_test (fresh, G_FILE_TEST_EXISTS));
+
+  first = export_ok (p.design, out, MOPED_EXPORT_FLAGS_NONE);
+  handler = g_build_filename (out, "src", "server.c", NULL);
+  g_assert_cmpint (g_chmod (handler, 0600), ==, 0);
+  before = tree_text (out);
+  bye = add_command (p.design, p.protocol, "BYE", p.client);
+  add_field (p.design, bye, "reason", MOPED_FIELD_LONGSTR);
+  export_fails_with_file_limit (p.design, out, 4096);
+  after = tree_text (out);
+  assert_same_tree (before, after);
+
+  /* With room again the export goes through, appending to the user's file, whose mode stays. */
+  again = export_ok (p.design, out, MOPED_EXPORT_FLAGS_NONE);
+  g_assert_cmpint (plan_file (again, "src/server.c")->action, ==, MOPED_EXPORT_APPEND);
+  {
+    struct stat st;
+
+    g_assert_cmpint (g_stat (handler, &st), ==, 0);
+    g_assert_cmpuint (st.st_mode & 07777, ==, 0600);
+  }
+  g_free (after);
+  after = tree_text (out);
+  g_assert_null (strstr (after, ".moped-export-"));
+  moped_test_remove_tree (dir);
+  g_object_unref (p.design);
+}
+
+/* When a move into place fails (here: a folder stands where a file goes), the files
+ * already moved are put back and the folders made are removed. */
+static void
+test_staging_rolls_back (void)
+{
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *blocker = g_build_filename (dir, "c", "inside", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(MopedStaging) staging = NULL;
+  g_autoptr(GError) error = NULL;
+
+  write_file (dir, "a.txt", "old a\n");
+  write_file (dir, "gone.txt", "keep me\n");
+  g_assert_cmpint (g_mkdir_with_parents (blocker, 0755), ==, 0);
+  before = tree_text (dir);
+
+  staging = moped_staging_new (dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (moped_staging_write (staging, "a.txt", "new a\n", 6, &error));
+  g_assert_true (moped_staging_write (staging, "sub/deeper/b.txt", "b\n", 2, &error));
+  moped_staging_remove (staging, "gone.txt");
+  g_assert_true (moped_staging_write (staging, "c", "c\n", 2, &error));
+  g_assert_no_error (error);
+  g_assert_false (moped_staging_commit (staging, &error));
+  g_assert_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "nothing was changed"));
+  g_clear_pointer (&staging, moped_staging_free);
+  after = tree_text (dir);
+  assert_same_tree (before, after);
+
+  /* Unsafe paths are refused before anything is written. */
+  g_clear_error (&error);
+  staging = moped_staging_new (dir, &error);
+  g_assert_false (moped_staging_write (staging, "../escape.txt", "x", 1, &error));
+  g_assert_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_IO);
+  g_clear_pointer (&staging, moped_staging_free);
+  g_free (after);
+  after = tree_text (dir);
+  assert_same_tree (before, after);
+  moped_test_remove_tree (dir);
+}
+
+/* A staging folder left by a killed export is removed by the next one; one that belongs
+ * to a running process (PID 1 always runs) is not. */
+static void
+test_staging_cleans_after_kill (void)
+{
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *dead = NULL;
+  g_autofree char *alive = NULL;
+  g_autoptr(MopedStaging) staging = NULL;
+  g_autoptr(GError) error = NULL;
+  pid_t child = fork ();
+  int status;
+
+  g_assert_cmpint (child, >=, 0);
+  if (child == 0)
+    _exit (0);
+  g_assert_cmpint (waitpid (child, &status, 0), ==, child);
+  dead = g_strdup_printf ("%s/.moped-export-%d-AbCdEf/new/src", dir, (int) child);
+  alive = g_strdup_printf ("%s/.moped-export-1-AbCdEf", dir);
+  g_assert_cmpint (g_mkdir_with_parents (dead, 0755), ==, 0);
+  write_file (dead, "half.c", "int x");
+  g_assert_cmpint (g_mkdir (alive, 0755), ==, 0);
+
+  staging = moped_staging_new (dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (moped_staging_write (staging, "x.txt", "x\n", 2, &error));
+  g_assert_true (moped_staging_commit (staging, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&dead, g_free);
+  dead = g_strdup_printf ("%s/.moped-export-%d-AbCdEf", dir, (int) child);
+  g_assert_false (g_file_test (dead, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (alive, G_FILE_TEST_IS_DIR));
+  moped_test_remove_tree (dir);
+}
+
 static gboolean
 has_item (GPtrArray  *items,
           const char *text)
@@ -983,6 +1244,45 @@ test_mode_per_link_end (void)
   g_clear_object (&p.design);
 }
 
+/* The plan keeps no file contents (running generates each file again, node by node,
+ * so memory stays flat): a design changed between planning and running is noticed,
+ * and nothing is written. */
+static void
+test_run_regenerates_what_was_planned (void)
+{
+  PingPong p = ping_pong ("client", "server");
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *out = g_build_filename (dir, "out", NULL);
+  g_autoptr(MopedExportPlan) plan = moped_export_c_plan (p.design, out, MOPED_EXPORT_FLAGS_NONE);
+  g_autoptr(MopedExportPlan) again = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (moped_export_plan_can_run (plan));
+  moped_design_set_string (p.design, p.client, MOPED_PROP_DESCRIPTION, "Changed after planning.");
+  g_assert_false (moped_export_plan_run (plan, &error));
+  g_assert_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_CHANGED);
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+
+  /* Planned again, it runs, and writes exactly what generating in memory gives. */
+  again = moped_export_c_plan (p.design, out, MOPED_EXPORT_FLAGS_NONE);
+  g_assert_true (moped_export_plan_run (again, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GPtrArray) outputs = generate (p.design);
+
+    for (guint i = 0; i < outputs->len; i++)
+      {
+        MopedCOutput *o = g_ptr_array_index (outputs, i);
+        g_autofree char *written = read_file (out, o->path);
+
+        g_assert_cmpstr (written, ==, o->content);
+      }
+  }
+  moped_test_remove_tree (dir);
+  g_object_unref (p.design);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -997,8 +1297,13 @@ main (int    argc,
   g_test_add_func ("/export-c/names/basic", test_names_basic);
   g_test_add_func ("/export-c/names/hostile", test_names_hostile);
   g_test_add_func ("/export-c/names/collide-with-generated", test_names_collide_with_generated);
+  g_test_add_func ("/export-c/api/method-signature", test_method_signature);
   g_test_add_func ("/export-c/names/descriptions-in-comments", test_descriptions_stay_in_comments);
   g_test_add_func ("/export-c/names/descriptions-without-invisible", test_descriptions_without_invisible);
+  g_test_add_func ("/export-c/all-or-nothing/failed-export-changes-nothing", test_failed_export_changes_nothing);
+  g_test_add_func ("/export-c/all-or-nothing/rolls-back", test_staging_rolls_back);
+  g_test_add_func ("/export-c/all-or-nothing/cleans-after-kill", test_staging_cleans_after_kill);
+  g_test_add_func ("/export-c/run-regenerates-what-was-planned", test_run_regenerates_what_was_planned);
   g_test_add_func ("/export-c/deterministic", test_deterministic);
   g_test_add_func ("/export-c/sample-string", test_sample_string_agrees);
   g_test_add_func ("/export-c/refuse/errors", test_refuses_errors);

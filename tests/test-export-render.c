@@ -18,6 +18,7 @@
 #include "moped-render.h"
 #include "moped-sequence.h"
 #include "moped-socket-type.h"
+#include "moped-test-util.h"
 
 static const char * const example_names[] = {
   "hello.moped", "weather.moped", "pipeline.moped", "lazy-pirate.moped",
@@ -583,6 +584,32 @@ test_flow_preview_api (void)
   cairo_surface_destroy (surface);
 }
 
+/* An empty flow's diagram is as wide as its title lines: the subtitle names the
+ * protocol and the design, and a long design name is not cut off at the edge. */
+static void
+test_flow_empty_fits_titles (void)
+{
+  double widths[2];
+  const char *names[] = { "D", "A design whose name is rather longer than any empty diagram" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(MopedDesign) design = moped_design_new ();
+      MopedElement *root = moped_design_get_root (design);
+      MopedElement *protocol = moped_design_add (design, root, MOPED_KIND_PROTOCOL, -1, NULL);
+      MopedElement *flow;
+      double height;
+
+      moped_design_set_string (design, root, MOPED_PROP_NAME, names[i]);
+      moped_design_set_string (design, protocol, MOPED_PROP_NAME, "P");
+      flow = moped_design_add (design, protocol, MOPED_KIND_FLOW, -1, NULL);
+      moped_design_set_string (design, flow, MOPED_PROP_NAME, "F");
+      moped_sequence_diagram_get_natural_size (design, flow, &widths[i], &height);
+    }
+  /* About 5 px a character at the subtitle's 9 pt: the long name adds some 250 px. */
+  g_assert_cmpfloat (widths[1], >, widths[0] + 200);
+}
+
 static void
 test_flow_errors (void)
 {
@@ -811,24 +838,6 @@ test_cli_arrange (void)
   g_unlink (arranged);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -855,12 +864,13 @@ main (int    argc,
   g_test_add_func ("/render/flow/long", test_flow_long_spans_pages);
   g_test_add_func ("/render/flow/frames", test_flow_frames_drawn);
   g_test_add_func ("/render/flow/preview", test_flow_preview_api);
+  g_test_add_func ("/render/flow/empty-fits-titles", test_flow_empty_fits_titles);
   g_test_add_func ("/render/flow/errors", test_flow_errors);
   g_test_add_func ("/render/cli/render", test_cli_render);
   g_test_add_func ("/render/cli/errors", test_cli_render_errors);
   g_test_add_func ("/render/cli/arrange", test_cli_arrange);
   status = g_test_run ();
-  remove_tree (tmp_dir);
+  moped_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

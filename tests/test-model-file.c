@@ -16,6 +16,7 @@
 #include "moped-file.h"
 #include "moped-schema.h"
 #include "moped-socket-type.h"
+#include "moped-test-util.h"
 
 #define MIB (1024 * 1024)
 
@@ -415,6 +416,25 @@ assert_load_refused_at (const char *text,
   g_assert_cmpstr (error->message, ==, expected);
 }
 
+/* A pathological name (megabytes) is refused with its position: every output would
+ * carry it many times. 1,024 characters are fine. */
+static void
+test_name_too_long_refused (void)
+{
+  g_autofree char *fine_name = g_strnfill (MOPED_NAME_MAX_CHARS, 'x');
+  g_autofree char *long_name = g_strnfill (10 * 1024 * 1024, 'x');
+  g_autofree char *fine = g_strdup_printf ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                                           "<design format=\"1\" name=\"%s\"/>\n", fine_name);
+  g_autofree char *hostile = g_strdup_printf ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                                              "<design format=\"1\" name=\"C\">\n"
+                                              "  <node id=\"n\" name=\"%s\"/>\n"
+                                              "</design>\n", long_name);
+  g_autoptr(MopedDesign) design = load_ok (fine, -1);
+
+  assert_load_refused_at (hostile, "c.moped:3:16: the name of this <node> is 10485760 characters long; "
+                                   "a name may have at most 1024");
+}
+
 static void
 test_control_characters_refused (void)
 {
@@ -770,27 +790,6 @@ make_temp_dir (void)
   return dir;
 }
 
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      g_chmod (path, 0700);
-      while (dir && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
-
 /* The file must be refused by its size, before a single byte is read: it is sparse. */
 static void
 test_too_large_file (void)
@@ -810,7 +809,7 @@ test_too_large_file (void)
   g_assert_true (g_str_has_prefix (error->message, path));
   g_assert_nonnull (strstr (error->message, "the file is too large (1.0"));
   g_assert_nonnull (strstr (error->message, "GiB); Moped opens designs of up to 64 MiB"));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
 }
 
 static void
@@ -844,7 +843,7 @@ test_load_errors_name_the_file (void)
   design = moped_file_load ("/dev/null", &error);
   g_assert_error (error, MOPED_FILE_ERROR, MOPED_FILE_ERROR_IO);
   g_assert_nonnull (strstr (error->message, "not a regular file"));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
 }
 
 /* ---- saving --------------------------------------------------------------- */
@@ -896,7 +895,7 @@ test_save_new_file (void)
   written = read_bytes (path, &length);
   g_assert_nonnull (strstr (written, "<design format=\"2\" name=\"Renamed\""));
   g_assert_cmpuint (count_entries (dir), ==, 1);
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
 }
 
 static void
@@ -931,7 +930,7 @@ test_save_parent_is_a_file (void)
   after = read_bytes (file, &length);
   g_assert_cmpstr (after, ==, "precious");
   g_assert_cmpuint (count_entries (dir), ==, 1);
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
 }
 
 static void
@@ -945,7 +944,7 @@ test_save_over_directory (void)
   assert_save_fails (design, path, g_strerror (EISDIR));
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_DIR));
   g_assert_cmpuint (count_entries (dir), ==, 1);
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
 }
 
 /* The directory is made read-only to the user who saves. Root may write anywhere,
@@ -1001,7 +1000,7 @@ test_save_read_only_directory (void)
   g_assert_cmpstr (after, ==, "old contents\n");
   g_assert_cmpuint (count_entries (dir), ==, 1);
   g_chmod (dir, 0700);
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
 }
 
 /* A write that fails half way (the disk fills up) must leave the old file as it
@@ -1041,7 +1040,7 @@ test_save_fails_mid_write (void)
   after = read_bytes (path, &length);
   g_assert_cmpstr (after, ==, "old contents\n");
   g_assert_cmpuint (count_entries (dir), ==, 1);
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
 }
 
 /* ---- links, permissions, temporary files ------------------------------------ */
@@ -1115,7 +1114,7 @@ test_save_through_links (void)
   g_assert_cmpint (symlink ("loop.moped", loop), ==, 0);
   assert_save_fails (design, loop, g_strerror (ELOOP));
   g_assert_true (is_link (loop));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
 }
 
 /* A private design stays private, a shared one shared: the permission bits of the file
@@ -1160,7 +1159,7 @@ test_save_keeps_mode_and_owner (void)
     g_test_message ("not root: the owner check needs chown");
   umask (old_umask);
   g_assert_cmpuint (count_entries (dir), ==, 1);
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
 }
 
 /* Saving gives the name a new file: another hard link keeps the previous contents
@@ -1178,7 +1177,7 @@ test_save_hard_link (void)
   save_renamed (design, path, "Changed");
   assert_design_named (path, "Changed");
   assert_design_named (other, "Shared");
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
 }
 
 static gboolean
@@ -1276,7 +1275,7 @@ test_temporary_files_after_kill (void)
   g_assert_true (g_file_set_contents (alive, "mine", -1, NULL));
   g_assert_cmpuint (moped_file_remove_stale_temporaries (path), ==, 0);
   g_assert_cmpuint (count_entries (dir), ==, 4);
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
 }
 
 /* ---- scale ---------------------------------------------------------------- */
@@ -1429,6 +1428,7 @@ main (int   argc,
   g_test_add_func ("/file/empty-name-loads", test_empty_name_loads);
   g_test_add_func ("/file/control-characters", test_control_characters);
   g_test_add_func ("/file/control-characters-refused", test_control_characters_refused);
+  g_test_add_func ("/file/name-too-long-refused", test_name_too_long_refused);
   g_test_add_func ("/file/canonical-file", test_canonical_file);
   g_test_add_func ("/file/noncanonical-file", test_noncanonical_file);
   g_test_add_func ("/file/element-lines", test_element_lines);

@@ -808,6 +808,18 @@ test_invisible_characters_in_names (void)
         g_assert_null (moped_text_find_invisible (d->message));
     }
 
+  /* A name longer than 1,024 characters is an error of its own. */
+  {
+    g_autofree char *long_name = g_strnfill (5000, 'y');
+    g_autoptr(GPtrArray) more = NULL;
+
+    moped_design_set_string (f.design, f.server, MOPED_PROP_NAME, long_name);
+    more = validate (f.design);
+    d = expect (more, MOPED_SEVERITY_ERROR, "name-too-long", IDS ("server"));
+    g_assert_cmpstr (d->message, ==, "A node has a name of 5000 characters; names may have at most 1024");
+    moped_design_set_string (f.design, f.server, MOPED_PROP_NAME, "server");
+  }
+
   /* Visible non-ASCII is welcome. */
   g_clear_pointer (&diags, g_ptr_array_unref);
   moped_design_set_string (f.design, f.client, MOPED_PROP_NAME, "Client été 天気 – ok");

@@ -7,6 +7,7 @@
  * real shortcut controllers, then check the design, the undo history and what the
  * widgets show.
  */
+#include <math.h>
 #include <string.h>
 
 #include <gtk/gtk.h>
@@ -18,6 +19,7 @@
 #include "moped-inspector-form.h"
 #include "moped-socket-type.h"
 #include "moped-test-gtk.h"
+#include "moped-test-util.h"
 
 typedef struct
 {
@@ -321,6 +323,136 @@ test_socket_type_drop_down (Fixture       *f,
   g_assert_cmpstr (moped_test_chosen (mode), ==, "connect");
 }
 
+/* Where @widget is in its window. */
+static double
+window_y_of (GtkWidget *widget)
+{
+  graphene_point_t point = GRAPHENE_POINT_INIT (0, 0);
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (gtk_widget_get_root (widget)), &point, &point));
+  return point.y;
+}
+
+static void
+collect_type (GtkWidget  *widget,
+              const char *type_name,
+              GPtrArray  *out)
+{
+  if (g_strcmp0 (G_OBJECT_TYPE_NAME (widget), type_name) == 0)
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_type (child, type_name, out);
+}
+
+/* Choosing a socket type from the drop-down's list, where the pointer moves the focus
+ * over the list's rows, leaves the page where it was: the next click lands where the
+ * user aims. */
+static void
+test_socket_type_keeps_place (Fixture       *f,
+                              gconstpointer  data)
+{
+  MopedElement *node = moped_test_add_node (f->design, "Gateway");
+  MopedElement *socket = moped_test_add_socket (f->design, node, "dealer", MOPED_SOCKET_DEALER, MOPED_SOCKET_MODE_BIND);
+  const char *id = moped_element_get_id (socket);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  GtkWidget *drop_down, *popover = NULL, *description;
+  double before, after;
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 380, 420);
+  revalidate (f);
+  select_ids (f, id, NULL);
+  moped_test_wait_drawn (f->inspector);
+  drop_down = control (f, id, MOPED_PROP_TYPE);
+  before = window_y_of (drop_down);
+
+  {
+    g_autoptr(GPtrArray) toggles = g_ptr_array_new ();
+
+    collect_type (drop_down, "GtkToggleButton", toggles);
+    g_assert_cmpuint (toggles->len, ==, 1);
+    gtk_toggle_button_set_active (g_ptr_array_index (toggles, 0), TRUE);
+  }
+  moped_test_spin_for (100);
+  for (GtkWidget *child = gtk_widget_get_first_child (drop_down); child; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER (child))
+      popover = child;
+  g_assert_nonnull (popover);
+  g_assert_true (gtk_widget_get_visible (popover));
+  collect_type (popover, "GtkListItemWidget", rows);
+  g_assert_cmpuint (rows->len, ==, MOPED_N_SOCKET_TYPES);
+  /* The pointer passes over the rows down to REP, below the page's bottom edge. */
+  for (guint i = 0; i <= MOPED_SOCKET_REP; i++)
+    {
+      gtk_widget_grab_focus (g_ptr_array_index (rows, i));
+      moped_test_spin ();
+    }
+  moped_test_spin_for (50);
+  after = window_y_of (drop_down);
+  g_test_message ("type drop-down at %.0f, was %.0f", after, before);
+  g_assert_cmpfloat (fabs (after - before), <, 1.0);
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  moped_test_choose (drop_down, "REP");
+  revalidate (f);
+  moped_test_spin_for (50);
+  g_assert_cmpfloat (fabs (window_y_of (control (f, id, MOPED_PROP_TYPE)) - before), <, 1.0);
+
+  /* The keyboard focus is still followed: a field below the edge scrolls into view. */
+  description = control (f, id, MOPED_PROP_DESCRIPTION);
+  gtk_widget_grab_focus (description);
+  moped_test_spin_for (50);
+  g_assert_cmpfloat (window_y_of (description), <, 420);
+  g_assert_cmpfloat (window_y_of (description), >=, 0);
+}
+
+/* A node's page lists its sockets: add one (named after its type), change its type
+ * (the automatic name follows, a name someone chose stays), remove it. */
+static void
+test_node_sockets (Fixture       *f,
+                   gconstpointer  data)
+{
+  MopedElement *client = moped_design_lookup (f->design, "client");
+  g_autoptr(GPtrArray) sockets = NULL;
+  MopedElement *socket;
+  const char *id;
+  g_autofree char *expected = NULL;
+
+  select_ids (f, "client", NULL);
+  /* The existing socket is listed with its type and mode. */
+  g_assert_cmpstr (moped_test_chosen (control (f, "client-req", MOPED_PROP_TYPE)), ==, "REQ");
+  g_assert_cmpstr (moped_test_chosen (control (f, "client-req", MOPED_PROP_MODE)), ==, "connect");
+
+  moped_test_click (moped_test_find_control (f->inspector, "Add socket"));
+  moped_test_spin ();
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Add socket");
+  sockets = moped_element_get_children_of_kind (client, MOPED_KIND_SOCKET);
+  g_assert_cmpuint (sockets->len, ==, 2);
+  socket = g_ptr_array_index (sockets, 1);
+  id = moped_element_get_id (socket);
+  expected = g_ascii_strdown (moped_socket_type_get_name (moped_element_get_enum (socket, MOPED_PROP_TYPE)), -1);
+  g_assert_cmpstr (moped_element_get_name (socket), ==, expected);
+
+  moped_test_choose (control (f, id, MOPED_PROP_TYPE), "REQ");
+  moped_test_spin ();
+  g_assert_cmpint (moped_element_get_enum (socket, MOPED_PROP_TYPE), ==, MOPED_SOCKET_REQ);
+  g_assert_cmpstr (moped_element_get_name (socket), ==, "req");
+  /* Type and name changed in one undo step. */
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_cmpstr (moped_element_get_name (socket), ==, expected);
+  g_assert_true (moped_design_redo (f->design));
+  moped_test_spin ();
+
+  /* Once named by hand, the name stays. */
+  replace_text (control (f, id, MOPED_PROP_NAME), "frontend");
+  fire_focus_leave (control (f, id, MOPED_PROP_NAME));
+  moped_test_choose (control (f, id, MOPED_PROP_TYPE), "DEALER");
+  moped_test_spin ();
+  g_assert_cmpstr (moped_element_get_name (socket), ==, "frontend");
+
+  moped_test_click (moped_test_find_control (row_of (control (f, id, MOPED_PROP_NAME)), "Remove socket"));
+  moped_test_spin ();
+  g_assert_null (moped_element_get_design (socket));
+}
+
 static void
 test_bad_instances_shown_inline (Fixture       *f,
                                  gconstpointer  data)
@@ -600,6 +732,24 @@ test_link_and_note (Fixture       *f,
   replace_text (control (f, "link-1", MOPED_PROP_LABEL), "hi");
   g_assert_cmpstr (moped_element_get_string (link, MOPED_PROP_LABEL), ==, "hi");
 
+  /* Without a protocol, the link makes one on the spot (one undo step), and the offer goes. */
+  moped_test_spin_for (50);
+  moped_test_click (moped_test_find_control (f->inspector, "New Protocol for This Link"));
+  moped_test_spin_for (50);
+  g_assert_nonnull (moped_element_get_ref (link, MOPED_PROP_PROTOCOL));
+  g_assert_cmpstr (moped_element_get_name (moped_element_get_ref (link, MOPED_PROP_PROTOCOL)), ==, "Protocol 2");
+  g_assert_cmpstr (moped_test_chosen (control (f, "link-1", MOPED_PROP_PROTOCOL)), ==, "Protocol 2");
+  {
+    g_autoptr(GPtrArray) offers = g_ptr_array_new ();
+
+    moped_test_find_labelled (f->inspector, "New Protocol for This Link", offers);
+    g_assert_cmpuint (offers->len, ==, 0);
+  }
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "New protocol");
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_null (moped_element_get_ref (link, MOPED_PROP_PROTOCOL));
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_PROTOCOL), ==, 1);
+
   select_ids (f, "note-1", NULL);
   text = control (f, "note-1", MOPED_PROP_TEXT);
   gtk_text_buffer_get_end_iter (gtk_text_view_get_buffer (GTK_TEXT_VIEW (text)), &end);
@@ -811,6 +961,8 @@ main (int   argc,
   ADD ("/inspector/typing-one-undo-step", test_typing_is_one_undo_step);
   ADD ("/inspector/long-text-coalesces", test_long_text_coalesces);
   ADD ("/inspector/socket-type-drop-down", test_socket_type_drop_down);
+  ADD ("/inspector/socket-type-keeps-place", test_socket_type_keeps_place);
+  ADD ("/inspector/node-sockets", test_node_sockets);
   ADD ("/inspector/bad-instances-inline", test_bad_instances_shown_inline);
   ADD ("/inspector/endpoint-diagnostics-inline", test_endpoint_diagnostics_inline);
   ADD ("/inspector/bound-socket-sets-all-links", test_bound_socket_sets_all_links);

@@ -984,6 +984,15 @@ check_names (GtkWidget *widget,
           if (!has_name (widget))
             g_error ("A %s (%s) has no accessible name", G_OBJECT_TYPE_NAME (widget),
                      gtk_widget_get_tooltip_text (widget) ? gtk_widget_get_tooltip_text (widget) : "no tooltip");
+          /* GTK 4.8 reads both, one after the other: "Open Open" (an icon's relation adds nothing). */
+          if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL &&
+              gtk_button_get_icon_name (GTK_BUTTON (widget)) == NULL &&
+              gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL) &&
+              gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+            g_error ("A %s (%s) is named twice, by its label and by its accessible label",
+                     G_OBJECT_TYPE_NAME (widget),
+                     GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) ? gtk_button_get_label (GTK_BUTTON (widget))
+                     : gtk_widget_get_tooltip_text (widget) ? gtk_widget_get_tooltip_text (widget) : "no tooltip");
           (*checked)++;
         }
     }
@@ -1003,6 +1012,96 @@ test_accessible_names (void)
   close_all_windows ();
 }
 
+/* The canvas tells a screen reader what it holds, in words a person would say. */
+static void
+test_canvas_summary (void)
+{
+  g_autoptr(GFile) file = copy_example ("hello.moped");
+  MopedWindow *window = moped_application_open_file (app, file);
+  char *failure;
+
+  show (window);
+  failure = gtk_test_accessible_check_property (GTK_ACCESSIBLE (window->canvas), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                                "2 nodes, 1 link, 1 note; 0 selected");
+  if (failure != NULL)
+    g_error ("%s", failure);
+  close_all_windows ();
+}
+
+/* ---- keyboard focus ---------------------------------------------------------------------- */
+
+static const char *
+describe_focus (GtkWidget *focus)
+{
+  const char *tip = focus ? gtk_widget_get_tooltip_text (focus) : NULL;
+
+  return focus == NULL ? "nothing" : tip ? tip : G_OBJECT_TYPE_NAME (focus);
+}
+
+/* Tab from the canvas reaches the side pane and comes back round to the canvas, never
+ * staying put; Shift+Tab walks the same ring the other way. */
+static void
+test_tab_ring (void)
+{
+  g_autoptr(GFile) file = copy_example ("hello.moped");
+  MopedWindow *window = moped_application_open_file (app, file);
+  GtkDirectionType directions[] = { GTK_DIR_TAB_FORWARD, GTK_DIR_TAB_BACKWARD };
+
+  show (window);
+  for (guint d = 0; d < G_N_ELEMENTS (directions); d++)
+    {
+      gboolean reached_inspector = FALSE;
+      gboolean back_to_canvas = FALSE;
+      GtkWidget *previous = GTK_WIDGET (window->canvas);
+
+      gtk_widget_grab_focus (GTK_WIDGET (window->canvas));
+      for (guint i = 0; i < 200 && !back_to_canvas; i++)
+        {
+          GtkWidget *focus;
+
+          g_signal_emit_by_name (window, "move-focus", directions[d]);
+          moped_test_spin ();
+          focus = gtk_root_get_focus (GTK_ROOT (window));
+          g_test_message ("Tab %u: %s", i, describe_focus (focus));
+          g_assert_true (focus != previous);
+          previous = focus;
+          if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (window->inspector)))
+            reached_inspector = TRUE;
+          back_to_canvas = i > 0 && focus == GTK_WIDGET (window->canvas);
+        }
+      g_assert_true (reached_inspector);
+      g_assert_true (back_to_canvas);
+    }
+  close_all_windows ();
+}
+
+/* The menu's Style choice: dark darkens the canvas too; System follows the system
+ * (light here); the choice is kept in the settings. */
+static void
+test_style_choice (void)
+{
+  MopedWindow *window = moped_application_new_window (app);
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  g_autofree char *kept = NULL;
+
+  show (window);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "color-scheme", g_variant_new_string ("dark"));
+  moped_test_spin_for (100);
+  g_assert_cmpint (adw_style_manager_get_color_scheme (manager), ==, ADW_COLOR_SCHEME_FORCE_DARK);
+  g_assert_true (adw_style_manager_get_dark (manager));
+  g_assert_true (moped_canvas_get_dark (window->canvas));
+  kept = g_settings_get_string (moped_application_get_settings (app), "color-scheme");
+  g_assert_cmpstr (kept, ==, "dark");
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "color-scheme", g_variant_new_string ("light"));
+  moped_test_spin_for (100);
+  g_assert_false (moped_canvas_get_dark (window->canvas));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "color-scheme", g_variant_new_string ("system"));
+  moped_test_spin_for (100);
+  g_assert_cmpint (adw_style_manager_get_color_scheme (manager), ==, ADW_COLOR_SCHEME_DEFAULT);
+  close_all_windows ();
+}
+
 /* ---- about and shortcuts ---------------------------------------------------------------- */
 
 static void
@@ -1019,6 +1118,34 @@ test_about_and_shortcuts (void)
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (shortcuts)) == GTK_WINDOW (window));
   gtk_window_close (GTK_WINDOW (shortcuts));
   g_assert_false (gtk_widget_get_visible (shortcuts));
+
+  /* F1: the user guide, shipped inside the program. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "help", NULL);
+  {
+    GtkWidget *help = NULL;
+    g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+    GtkTextBuffer *buffer;
+    GtkTextIter start, end;
+    g_autofree char *text = NULL;
+
+    for (GList *l = toplevels; l != NULL; l = l->next)
+      if (g_strcmp0 (gtk_window_get_title (l->data), "Moped User Guide") == 0 && gtk_widget_get_visible (l->data))
+        help = l->data;
+    g_assert_nonnull (help);
+    g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (help)) == GTK_WINDOW (window));
+    buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (gtk_scrolled_window_get_child (
+                                         GTK_SCROLLED_WINDOW (gtk_window_get_child (GTK_WINDOW (help))))));
+    gtk_text_buffer_get_bounds (buffer, &start, &end);
+    text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+    /* What MOPED is, the loop, the editor, the exports; Markdown marks are gone. */
+    g_assert_nonnull (strstr (text, "What MOPED is"));
+    g_assert_nonnull (strstr (text, "The loop"));
+    g_assert_nonnull (strstr (text, "The editor"));
+    g_assert_nonnull (strstr (text, "The exports"));
+    g_assert_null (strstr (text, "## "));
+    g_assert_null (strstr (text, "`"));
+    gtk_window_close (GTK_WINDOW (help));
+  }
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
   about = find_toplevel (GTK_TYPE_ABOUT_DIALOG);
@@ -1049,6 +1176,7 @@ test_accels (void)
     { "<Control>p", "win.print" },
     { "<Control>l", "win.arrange" },
     { "F9", "win.show-sidebar" },
+    { "F1", "app.help" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
@@ -1057,24 +1185,6 @@ test_accels (void)
 
       g_assert_true (g_strv_contains ((const char * const *) actions, expected[i].action));
     }
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 int
@@ -1123,6 +1233,9 @@ main (int    argc,
   g_test_add_func ("/ui/window/problems", test_problems_list);
   g_test_add_func ("/ui/window/revalidation", test_revalidation);
   g_test_add_func ("/ui/window/accessible-names", test_accessible_names);
+  g_test_add_func ("/ui/window/canvas-summary", test_canvas_summary);
+  g_test_add_func ("/ui/window/tab-ring", test_tab_ring);
+  g_test_add_func ("/ui/window/style-choice", test_style_choice);
   g_test_add_func ("/ui/window/about-and-shortcuts", test_about_and_shortcuts);
   g_test_add_func ("/ui/window/accels", test_accels);
   g_test_add_func ("/ui/recovery/written", test_recovery_written);
@@ -1135,6 +1248,6 @@ main (int    argc,
   close_all_windows ();
   g_clear_object (&app);
   if (!g_test_subprocess ())
-    remove_tree (g_getenv ("MOPED_TEST_TMP"));
+    moped_test_remove_tree (g_getenv ("MOPED_TEST_TMP"));
   return status;
 }

@@ -88,8 +88,14 @@ debootstrap --variant=minbase bookworm "$root" "$mirror" >"$root.debootstrap.log
 rm -f "$root.debootstrap.log"
 echo "   $(($(date +%s) - start)) s"
 
-# Name resolution for apt inside; nothing else is copied from this machine.
+# The network as this machine reaches it: name resolution, and the certificate
+# authorities it trusts beyond Debian's (a proxy that inspects https would otherwise
+# make npm fail inside). ca-certificates picks them up when the commands install it.
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then
+  mkdir -p "$root/usr/local/share/ca-certificates"
+  cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+fi
 mkdir -p "$root/src"
 git clone --quiet --no-hardlinks "$repo" "$root/src/moped" || fail "git clone failed"
 echo "== clean clone of $(git -C "$repo" rev-parse --short HEAD) in /src/moped"
@@ -115,6 +121,9 @@ chmod +x "$root/src/fresh-inside.sh"
 status=0
 unshare --mount --pid --fork --propagation private sh -eu -c '
   root=$1
+  # The root a mount point of its own, as on a real machine: tests that make their
+  # own mount namespace (unshare -m) fail in a chroot whose / is not one.
+  mount --bind "$root" "$root"
   mount -t proc proc "$root/proc"
   mount -t sysfs sysfs "$root/sys"
   mount --bind /dev "$root/dev"

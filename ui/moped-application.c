@@ -9,7 +9,9 @@
 #include <time.h>
 
 #include "moped-application.h"
+#include "moped-accessible.h"
 #include "moped-file.h"
+#include "moped-help.h"
 #include "moped-new-dialog.h"
 #include "moped-recovery.h"
 #include "moped-resources.h"
@@ -20,15 +22,16 @@
 
 struct _MopedApplication
 {
-  GtkApplication  parent_instance;
+  AdwApplication  parent_instance;
 
   GSettings      *settings;
   GtkWidget      *shortcuts_window;
+  GtkWidget      *help_window;
   guint           recovery_checked : 1;
   guint           quitting : 1;
 };
 
-G_DEFINE_FINAL_TYPE (MopedApplication, moped_application, GTK_TYPE_APPLICATION)
+G_DEFINE_FINAL_TYPE (MopedApplication, moped_application, ADW_TYPE_APPLICATION)
 
 void
 _moped_ensure_resources (void)
@@ -477,12 +480,32 @@ shortcuts_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (self->shortcuts_window));
 }
 
+static void
+help_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  MopedApplication *self = user_data;
+  GtkWindow *parent = GTK_WINDOW (get_active_window (self));
+
+  if (self->help_window == NULL)
+    {
+      self->help_window = moped_help_window_new (parent);
+      g_object_add_weak_pointer (G_OBJECT (self->help_window), (gpointer *) &self->help_window);
+      /* Not one of the application's windows: hidden, it must not keep Moped running. */
+      gtk_window_set_hide_on_close (GTK_WINDOW (self->help_window), TRUE);
+    }
+  gtk_window_set_transient_for (GTK_WINDOW (self->help_window), parent);
+  gtk_window_present (GTK_WINDOW (self->help_window));
+}
+
 static const GActionEntry app_actions[] = {
   { "new", new_action },
   { "open", open_action },
   { "quit", quit_action },
   { "about", about_action },
   { "shortcuts", shortcuts_action },
+  { "help", help_action },
 };
 
 static const struct {
@@ -493,6 +516,7 @@ static const struct {
   { "app.open", { "<Control>o", NULL } },
   { "app.quit", { "<Control>q", NULL } },
   { "app.shortcuts", { "<Control>question", NULL } },
+  { "app.help", { "F1", NULL } },
   { "win.save", { "<Control>s", NULL } },
   { "win.save-as", { "<Control><Shift>s", NULL } },
   { "win.close", { "<Control>w", NULL } },
@@ -523,6 +547,21 @@ load_style (void)
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
 
+/* Light, dark, or what the system prefers (through the settings portal): the menu's
+ * Style choice, kept in the settings. */
+static void
+color_scheme_changed_cb (GSettings  *settings,
+                         const char *key,
+                         gpointer    data)
+{
+  g_autofree char *scheme = g_settings_get_string (settings, "color-scheme");
+  AdwColorScheme adw = g_str_equal (scheme, "light") ? ADW_COLOR_SCHEME_FORCE_LIGHT
+                       : g_str_equal (scheme, "dark") ? ADW_COLOR_SCHEME_FORCE_DARK
+                       : ADW_COLOR_SCHEME_DEFAULT;
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), adw);
+}
+
 static void
 moped_application_startup (GApplication *application)
 {
@@ -531,9 +570,17 @@ moped_application_startup (GApplication *application)
   G_APPLICATION_CLASS (moped_application_parent_class)->startup (application);
 
   _moped_ensure_resources ();
+  moped_accessible_install_button_names ();
   load_style ();
   self->settings = create_settings ();
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  {
+    g_autoptr(GAction) scheme = g_settings_create_action (self->settings, "color-scheme");
+
+    g_action_map_add_action (G_ACTION_MAP (self), scheme);
+  }
+  g_signal_connect_object (self->settings, "changed::color-scheme", G_CALLBACK (color_scheme_changed_cb), self, 0);
+  color_scheme_changed_cb (self->settings, "color-scheme", self);
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action, accels[i].accels);
 }
@@ -568,6 +615,8 @@ moped_application_shutdown (GApplication *application)
 
   if (self->shortcuts_window != NULL)
     gtk_window_destroy (GTK_WINDOW (self->shortcuts_window));
+  if (self->help_window != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->help_window));
 
   G_APPLICATION_CLASS (moped_application_parent_class)->shutdown (application);
 }

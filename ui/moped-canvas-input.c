@@ -17,11 +17,17 @@
 #define HIT_TOLERANCE 5.0    /* pixels around curves and ports */
 #define LINK_REACH 16.0      /* pixels within which a dragged link finds a port */
 
+/* The modifiers held for the event being handled, taken from that event itself. The key
+ * controller's idea of them lags: on X11 the release of Ctrl still carries Ctrl, so after
+ * Ctrl+wheel plain scrolling would go on zooming. Without an event (a test emitting a
+ * controller's signal), what the key controller said last. */
 static GdkModifierType
 modifiers_of (MopedCanvas        *self,
               GtkEventController *controller)
 {
-  return self->modifiers | gtk_event_controller_get_current_event_state (controller);
+  GdkEvent *event = gtk_event_controller_get_current_event (controller);
+
+  return event != NULL ? gdk_event_get_modifier_state (event) : self->modifiers;
 }
 
 static gboolean
@@ -537,12 +543,26 @@ click_pressed_cb (GtkGestureClick *gesture,
                   double           y,
                   MopedCanvas     *self)
 {
+  MopedElement *hit;
   double dx, dy;
 
-  if (n_press != 2 || self->design == NULL || hit_at (self, x, y) != NULL)
+  if (n_press != 2 || self->design == NULL)
     return;
+  /* A double click names what it hits, or adds a node (named at once) on empty canvas. */
+  hit = hit_at (self, x, y);
+  if (hit != NULL)
+    {
+      if (_moped_canvas_name_prop (hit) != MOPED_N_PROPS)
+        {
+          moped_canvas_select (self, moped_element_get_id (hit), FALSE);
+          _moped_canvas_begin_rename (self, hit, NULL);
+        }
+      return;
+    }
   moped_canvas_widget_to_design (self, x, y, &dx, &dy);
-  _moped_canvas_create_node (self, dx, dy);
+  hit = _moped_canvas_create_node (self, dx, dy);
+  if (hit != NULL)
+    _moped_canvas_begin_rename (self, hit, NULL);
 }
 
 static void
@@ -614,7 +634,7 @@ key_pressed_cb (GtkEventControllerKey *controller,
       self->space_down = TRUE;
       return TRUE;
     }
-  return FALSE;
+  return _moped_canvas_rename_on_key (self, keyval, state);
 }
 
 static void

@@ -9,6 +9,8 @@
 
 G_BEGIN_DECLS
 
+/* The type a socket added without choosing one gets (a UI default, not a socket fact). */
+#define MOPED_CANVAS_DEFAULT_SOCKET_TYPE MOPED_SOCKET_DEALER
 #define MOPED_CANVAS_MIN_ZOOM 0.05
 #define MOPED_CANVAS_MAX_ZOOM 4.0
 #define MOPED_CANVAS_FIT_MAX_ZOOM 1.5
@@ -62,6 +64,7 @@ struct _MopedCanvas
   guint                fit_pending : 1;
   guint                snap : 1;
   guint                show_grid : 1;
+  guint                dark : 1;       /* drawn with the dark palette (the window's style is dark) */
 
   GPtrArray           *selection;      /* MopedElement, in selection order */
   GHashTable          *selected;       /* the same, as a set */
@@ -103,7 +106,7 @@ struct _MopedCanvas
   GHashTable          *nodes;          /* element -> RenderSet: render nodes by level of detail, pixels */
   GHashTable          *widths;         /* "style:text" -> width, for the geometry */
   GPtrArray           *visible_boxes;  /* scratch, reused every frame */
-  GPtrArray           *visible_wires;
+  GPtrArray           *visible_links;
   GHashTable          *dynamic;        /* what moves during a drag, drawn over the static layer */
   cairo_surface_t     *static_surface; /* what a drag does not move, as pixels */
   gsize                raster_bytes;   /* pixels of elements kept between frames */
@@ -112,6 +115,9 @@ struct _MopedCanvas
 
   GtkGesture          *drag_gesture;
   GtkWidget           *menu;
+  GtkWidget           *rename_editor;  /* over the name being edited, or NULL */
+  char                *rename_id;      /* the element being named */
+  GObject             *rename_root;    /* whose focus ends the naming; weak */
   guint                nudge_serial;
 };
 
@@ -203,5 +209,21 @@ void          _moped_canvas_copy             (MopedCanvas        *self);
 void          _moped_canvas_paste            (MopedCanvas        *self);
 double        _moped_canvas_snap_value       (MopedCanvas        *self,
                                               double              value);
+
+/* moped-canvas-rename.c: naming an element where it is drawn. */
+/* The property that names @element on the canvas; MOPED_N_PROPS when it has none. */
+MopedProp     _moped_canvas_name_prop        (MopedElement       *element);
+void          _moped_canvas_begin_rename     (MopedCanvas        *self,
+                                              MopedElement       *element,
+                                              const char         *typed);
+/* Closes the editor; with @keep its text becomes the name (one undo step). */
+void          _moped_canvas_end_rename       (MopedCanvas        *self,
+                                              gboolean            keep);
+gboolean      _moped_canvas_is_renaming      (MopedCanvas        *self);
+void          _moped_canvas_allocate_rename  (MopedCanvas        *self);
+MopedElement *_moped_canvas_rename_target    (MopedCanvas        *self);
+gboolean      _moped_canvas_rename_on_key    (MopedCanvas        *self,
+                                              guint               keyval,
+                                              GdkModifierType     state);
 
 G_END_DECLS
