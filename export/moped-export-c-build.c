@@ -155,6 +155,7 @@ write_meson (MopedCModel *model,
   g_autoptr(GString) sources = g_string_new (NULL);
   g_autoptr(GString) programs = g_string_new (NULL);
   g_autofree char *benchmarks = NULL;
+  g_autofree char *selftest_timeout = g_strdup_printf ("%u", _moped_c_selftest_limit_secs (model) + 60);
 
   moped_code_writer_comment (w, banner);
   banner_text = moped_code_writer_finish (w);
@@ -192,6 +193,7 @@ write_meson (MopedCModel *model,
                                               "sources", sources->str,
                                               "programs", programs->str,
                                               "benchmarks", benchmarks,
+                                              "selftest_timeout", selftest_timeout,
                                               NULL));
 }
 

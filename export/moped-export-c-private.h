@@ -245,6 +245,8 @@ void          _moped_c_generate_codecs   (MopedCModel *model,
 void          _moped_c_generate_node     (MopedCModel *model,
                                           MopedCNode  *node,
                                           GPtrArray   *outputs);
+/* The seconds the self-test may run in all (its watchdog), from the steps it plays. */
+guint         _moped_c_selftest_limit_secs (MopedCModel *model);
 void          _moped_c_generate_selftest (MopedCModel *model,
                                           GPtrArray   *outputs);
 /* meson.build and README.md. */

@@ -60,16 +60,38 @@ max_receivers (MopedCModel *model)
   return most;
 }
 
+/* Every wait of the self-test is bounded by S_TIMEOUT (10 s): one per played step and
+ * per subscription probe. The watchdog's bound adds 30 s for starting and stopping the
+ * nodes, the only parts without a deadline of their own (README: "Nothing in it hangs"). */
+static char *play_order (MopedCFlow *f);
+
+guint
+_moped_c_selftest_limit_secs (MopedCModel *model)
+{
+  guint waits = model->probes->len;
+
+  for (guint i = 0; i < model->flows->len; i++)
+    {
+      g_autofree char *order = play_order (g_ptr_array_index (model->flows, i));
+
+      for (const char *c = order; *c != '\0'; c++)
+        waits += *c == ',';
+    }
+  return 30 + 10 * waits;
+}
+
 static void
 write_limits (MopedCodeWriter *w,
               MopedCModel     *model)
 {
   g_autofree char *nodes = g_strdup_printf ("#define S_NODES %u", model->nodes->len);
   g_autofree char *receivers = g_strdup_printf ("#define S_RECEIVERS %u", max_receivers (model) + 1);
+  g_autofree char *limit = g_strdup_printf ("#define S_LIMIT_SECS %u", _moped_c_selftest_limit_secs (model));
 
   LINE ("%-31s //  Nodes started", nodes);
   LINE ("%-31s //  Most sockets one step reaches, + 1", receivers);
   LINE ("%-31s //  Msecs to wait for a message", "#define S_TIMEOUT 10000");
+  LINE ("%-31s //  The whole run ends within this", limit);
 }
 
 static char *

@@ -32,6 +32,8 @@ typedef enum
   MOPED_KIND_REQUIREMENT,
   MOPED_KIND_NOTE,
   MOPED_KIND_PARAM,       /* a parameter of an API method (its only parent kind) */
+  MOPED_KIND_PROCESS,     /* deployment: one program running its nodes as threads */
+  MOPED_KIND_HOST,        /* deployment: a machine its processes run on */
   MOPED_N_KINDS
 } MopedKind;
 
@@ -73,6 +75,8 @@ typedef enum
   MOPED_PROP_BLOCK,        /* step: MopedBlock, a message or a block of steps */
   MOPED_PROP_FROM_MODE,    /* link: MopedLinkEndMode of the from end (format 2) */
   MOPED_PROP_TO_MODE,      /* link: MopedLinkEndMode of the to end (format 2) */
+  MOPED_PROP_PROCESS,      /* node: the process it runs in ("" = a process of its own) */
+  MOPED_PROP_HOST,         /* process: the host it runs on ("" = the one default host) */
   MOPED_PROP_RESULT,       /* method: MopedApiType of what it returns */
   MOPED_N_PROPS
 } MopedProp;

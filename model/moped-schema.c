@@ -75,6 +75,8 @@ static const char * const prop_names[MOPED_N_PROPS] = {
   [MOPED_PROP_BLOCK] = "block",
   [MOPED_PROP_FROM_MODE] = "from-mode",
   [MOPED_PROP_TO_MODE] = "to-mode",
+  [MOPED_PROP_PROCESS] = "process",
+  [MOPED_PROP_HOST] = "host",
   [MOPED_PROP_RESULT] = "result",
 };
 
@@ -96,6 +98,7 @@ static const MopedPropSpec node_props[] = {
   STR (ROLE, "Role"),
   STR (DESCRIPTION, "Description"),
   { MOPED_PROP_INSTANCES, MOPED_VALUE_INT, MOPED_PROP_FLAG_POSITIVE, "1", NULL, 0, "Instances" },
+  { MOPED_PROP_PROCESS, MOPED_VALUE_REF, MOPED_PROP_FLAG_FORMAT_2, NULL, NULL, KIND_BIT (PROCESS), "Process" },
   GEO (X, "0", "X"),
   GEO (Y, "0", "Y"),
   GEO (WIDTH, "180", "Width"),
@@ -186,6 +189,17 @@ static const MopedPropSpec requirement_props[] = {
   STR (DESCRIPTION, "Description"),
 };
 
+static const MopedPropSpec process_props[] = {
+  NAME,
+  { MOPED_PROP_HOST, MOPED_VALUE_REF, MOPED_PROP_FLAG_FORMAT_2, NULL, NULL, KIND_BIT (HOST), "Host" },
+  STR (DESCRIPTION, "Description"),
+};
+
+static const MopedPropSpec host_props[] = {
+  NAME,
+  STR (DESCRIPTION, "Description"),
+};
+
 static const MopedPropSpec note_props[] = {
   STR (TEXT, "Text"),
   GEO (X, "0", "X"),
@@ -212,6 +226,8 @@ static const MopedKindSpec kinds[MOPED_N_KINDS] = {
   KIND (REQUIREMENT, "requirement", "Requirement", "req", KIND_BIT (DESIGN), requirement_props),
   KIND (NOTE, "note", "Note", "note", KIND_BIT (DESIGN), note_props),
   KIND (PARAM, "param", "Parameter", "param", KIND_BIT (METHOD), param_props),
+  KIND (PROCESS, "process", "Process", "process", KIND_BIT (DESIGN), process_props),
+  KIND (HOST, "host", "Host", "host", KIND_BIT (DESIGN), host_props),
 };
 
 /* prop_index[kind][prop] = slot + 1, 0 when the kind has no such property. */

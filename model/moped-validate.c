@@ -76,6 +76,8 @@ static const char * const kind_words[MOPED_N_KINDS] = {
   [MOPED_KIND_REQUIREMENT] = "requirement",
   [MOPED_KIND_NOTE] = "note",
   [MOPED_KIND_PARAM] = "parameter",
+  [MOPED_KIND_PROCESS] = "process",
+  [MOPED_KIND_HOST] = "host",
 };
 
 /* ---- reporting ------------------------------------------------------------ */
@@ -515,6 +517,8 @@ static const struct { MopedKind parent, child; } name_scopes[] = {
   { MOPED_KIND_PROTOCOL, MOPED_KIND_FLOW },
   { MOPED_KIND_COMMAND, MOPED_KIND_FIELD },
   { MOPED_KIND_METHOD, MOPED_KIND_PARAM },
+  { MOPED_KIND_DESIGN, MOPED_KIND_PROCESS },
+  { MOPED_KIND_DESIGN, MOPED_KIND_HOST },
 };
 
 static void
@@ -733,6 +737,103 @@ check_sockets (Validation *v)
     check_socket (v, g_ptr_array_index (sockets, i));
 }
 
+/* ---- deployment ---------------------------------------------------------------------- */
+
+/* The process a node runs in: its process, or the node itself standing for a process
+ * of its own (a design without processes runs one process per node). */
+static MopedElement *
+process_of (MopedElement *node)
+{
+  MopedElement *process = moped_element_get_ref (node, MOPED_PROP_PROCESS);
+
+  return process ? process : node;
+}
+
+/* The host a node runs on, or NULL for the one default host. */
+static MopedElement *
+host_of (MopedElement *node)
+{
+  MopedElement *process = moped_element_get_ref (node, MOPED_PROP_PROCESS);
+
+  return process ? moped_element_get_ref (process, MOPED_PROP_HOST) : NULL;
+}
+
+static char *
+describe_process_of (MopedElement *node)
+{
+  MopedElement *process = moped_element_get_ref (node, MOPED_PROP_PROCESS);
+
+  return process ? g_strdup_printf ("%s runs in process %s", name_or_id (node), name_or_id (process))
+                 : g_strdup_printf ("%s runs in a process of its own", name_or_id (node));
+}
+
+static char *
+describe_host_of (MopedElement *node)
+{
+  MopedElement *host = host_of (node);
+
+  return host ? g_strdup_printf ("%s runs on host %s", name_or_id (node), name_or_id (host))
+              : g_strdup_printf ("%s runs on the default host", name_or_id (node));
+}
+
+static gboolean
+is_loopback_host (const char *host)
+{
+  return g_str_has_prefix (host, "127.") || g_ascii_strcasecmp (host, "localhost") == 0 ||
+         g_str_equal (host, "::1") || g_str_equal (host, "[::1]");
+}
+
+/* inproc works inside one process (one ZeroMQ context), ipc and loopback tcp inside
+ * one host: the link's two nodes must be deployed so that its transport reaches. */
+static void
+check_link_deployment (Validation          *v,
+                       MopedElement        *link,
+                       MopedElement        *from,
+                       MopedElement        *to,
+                       const MopedEndpoint *ep)
+{
+  MopedElement *a = moped_element_get_parent (from);
+  MopedElement *b = moped_element_get_parent (to);
+  const char *endpoint = moped_element_get_string (link, MOPED_PROP_ENDPOINT);
+  g_autofree char *what = NULL;
+  g_autofree char *where_a = NULL;
+  g_autofree char *where_b = NULL;
+
+  if (ep->transport == MOPED_TRANSPORT_INPROC && process_of (a) != process_of (b))
+    {
+      what = describe (link);
+      where_a = describe_process_of (a);
+      where_b = describe_process_of (b);
+      report (v, MOPED_SEVERITY_ERROR, "inproc-across-processes", ELEMENTS (link, a, b),
+              "Put both nodes into one process (a node's Process), or use ipc:// between "
+              "processes on one host or tcp:// between hosts.",
+              "Link %s: “%s” works only inside one process, but %s and %s", what, endpoint,
+              where_a, where_b);
+    }
+  else if (ep->transport == MOPED_TRANSPORT_IPC && host_of (a) != host_of (b))
+    {
+      what = describe (link);
+      where_a = describe_host_of (a);
+      where_b = describe_host_of (b);
+      report (v, MOPED_SEVERITY_ERROR, "ipc-across-hosts", ELEMENTS (link, a, b),
+              "Place both processes on one host, or use tcp://.",
+              "Link %s: “%s” works only on one host, but %s and %s", what, endpoint,
+              where_a, where_b);
+    }
+  else if (ep->transport == MOPED_TRANSPORT_TCP && ep->host != NULL && is_loopback_host (ep->host) &&
+           host_of (a) != host_of (b))
+    {
+      what = describe (link);
+      where_a = describe_host_of (a);
+      where_b = describe_host_of (b);
+      report (v, MOPED_SEVERITY_ERROR, "localhost-across-hosts", ELEMENTS (link, a, b),
+              "Bind all interfaces (tcp://*:PORT) and connect to the binding host's name, "
+              "or place both processes on one host.",
+              "Link %s: “%s” is reachable only from its own host, but %s and %s", what,
+              endpoint, where_a, where_b);
+    }
+}
+
 /* ---- links ---------------------------------------------------------------------------- */
 
 typedef struct
@@ -850,7 +951,11 @@ check_duplicate_bind (Validation   *v,
                       MopedElement *bound,
                       const char   *endpoint)
 {
-  char *key = moped_endpoint_normalize (endpoint);
+  g_autofree char *normal = moped_endpoint_normalize (endpoint);
+  /* Binds clash within one process (inproc) or one host (tcp, ipc); the key says where. */
+  MopedElement *where = g_str_has_prefix (normal, "inproc://")
+    ? process_of (moped_element_get_parent (bound)) : host_of (moped_element_get_parent (bound));
+  char *key = g_strconcat (where ? moped_element_get_id (where) : "", "\n", normal, NULL);
   Binding *first = g_hash_table_lookup (bindings, key);
   g_autofree char *what = NULL;
   g_autofree char *sock = NULL;
@@ -1008,6 +1113,8 @@ check_link_endpoint (Validation   *v,
   /* Both sides are checked, so that each wrong socket is named. */
   from_ok = check_transport (v, link, from, &ep);
   to_ok = check_transport (v, link, to, &ep);
+  if (from_ok && to_ok)
+    check_link_deployment (v, link, from, to, &ep);
   if (from_ok && to_ok && roles_ok)
     {
       if (is_bound (link, from))

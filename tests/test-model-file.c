@@ -646,7 +646,7 @@ static const BadCase bad_cases[] = {
   /* elements in the wrong place */
   { "unknown-element", D "  <nodes id=\"a\"/>\n" END, -1, INVALID, "2:3",
     { "unknown element <nodes> inside <design>",
-      "allowed there: <node>, <link>, <protocol>, <requirement> or <note>" } },
+      "allowed there: <node>, <link>, <protocol>, <requirement>, <note>, <process> or <host>" } },
   { "unknown-in-leaf", D NODE "    <socket id=\"s\" name=\"s\" type=\"REQ\">\n      <option/>\n", -1,
     INVALID, "4:7", { "unknown element <option> inside <socket>; nothing is allowed there" } },
   { "socket-under-design", D "  <socket id=\"s\" name=\"s\" type=\"REQ\"/>\n" END, -1, INVALID, "2:3",
@@ -669,7 +669,7 @@ static const BadCase bad_cases[] = {
   /* attributes */
   { "unknown-attribute", D "  <node id=\"a\" name=\"A\" colour=\"red\"/>\n" END, -1, INVALID, "2:25",
     { "unknown attribute “colour” on <node>",
-      "allowed there: id, name, role, description, instances, x, y, width, height, pinned" } },
+      "allowed there: id, name, role, description, instances, process, x, y, width, height, pinned" } },
   { "attribute-twice", D "  <node id=\"a\" name=\"A\" name=\"B\"/>\n" END, -1, INVALID, "2:25",
     { "attribute “name” is given twice on <node>" } },
   { "id-twice", D "  <node id=\"a\" name=\"A\" id=\"b\"/>\n" END, -1, INVALID, "2:25",

@@ -110,6 +110,8 @@ make_everything (void)
   elements[MOPED_KIND_REQUIREMENT] = moped_design_add (design, root, MOPED_KIND_REQUIREMENT, -1, NULL);
   elements[MOPED_KIND_NOTE] = moped_design_add (design, root, MOPED_KIND_NOTE, -1, NULL);
   elements[MOPED_KIND_PARAM] = moped_design_add (design, elements[MOPED_KIND_METHOD], MOPED_KIND_PARAM, -1, NULL);
+  elements[MOPED_KIND_PROCESS] = moped_design_add (design, root, MOPED_KIND_PROCESS, -1, NULL);
+  elements[MOPED_KIND_HOST] = moped_design_add (design, root, MOPED_KIND_HOST, -1, NULL);
   for (guint k = 0; k < MOPED_N_KINDS; k++)
     g_hash_table_insert (by_kind, GUINT_TO_POINTER (k), elements[k]);
   for (guint k = 0; k < MOPED_N_KINDS; k++)

@@ -250,6 +250,89 @@ test_mode_per_link_end (void)
   g_assert_cmpuint (count_code (forced, "both-bind"), ==, 0);
 }
 
+/* Deployment: inproc only inside one process, ipc and loopback tcp only on one host,
+ * and binds clash only within one process (inproc) or host (tcp, ipc). */
+static void
+test_deployment (void)
+{
+  g_auto(Fixture) f = { 0 };
+  MopedElement *together, *apart, *h1, *h2, *link2;
+  MopedElement *third, *third_rep;
+
+  fixture_init (&f);
+  moped_design_set_string (f.design, f.link, MOPED_PROP_ENDPOINT, "inproc://echo");
+  {
+    g_autoptr(GPtrArray) diags = validate (f.design);
+
+    /* No processes: every node is a process of its own. */
+    expect (diags, MOPED_SEVERITY_ERROR, "inproc-across-processes", IDS ("link-1", "client", "server"));
+  }
+  together = moped_test_add_named (f.design, NULL, MOPED_KIND_PROCESS, "together", "together");
+  moped_design_set_ref (f.design, f.client, MOPED_PROP_PROCESS, together);
+  {
+    g_autoptr(GPtrArray) diags = validate (f.design);
+
+    expect (diags, MOPED_SEVERITY_ERROR, "inproc-across-processes", IDS ("link-1"));
+  }
+  moped_design_set_ref (f.design, f.server, MOPED_PROP_PROCESS, together);
+  {
+    g_autoptr(GPtrArray) diags = validate (f.design);
+
+    g_assert_cmpuint (count_code (diags, "inproc-across-processes"), ==, 0);
+    g_assert_cmpuint (moped_diagnostics_count (diags, MOPED_SEVERITY_ERROR), ==, 0);
+  }
+
+  /* Two processes: ipc is fine on one host, refused across two. */
+  apart = moped_test_add_named (f.design, NULL, MOPED_KIND_PROCESS, "apart", "apart");
+  moped_design_set_ref (f.design, f.server, MOPED_PROP_PROCESS, apart);
+  moped_design_set_string (f.design, f.link, MOPED_PROP_ENDPOINT, "ipc:///tmp/echo");
+  {
+    g_autoptr(GPtrArray) diags = validate (f.design);
+
+    g_assert_cmpuint (moped_diagnostics_count (diags, MOPED_SEVERITY_ERROR), ==, 0);
+  }
+  h1 = moped_test_add_named (f.design, NULL, MOPED_KIND_HOST, "h1", "alpha");
+  h2 = moped_test_add_named (f.design, NULL, MOPED_KIND_HOST, "h2", "beta");
+  moped_design_set_ref (f.design, together, MOPED_PROP_HOST, h1);
+  moped_design_set_ref (f.design, apart, MOPED_PROP_HOST, h2);
+  {
+    g_autoptr(GPtrArray) diags = validate (f.design);
+
+    expect (diags, MOPED_SEVERITY_ERROR, "ipc-across-hosts", IDS ("link-1", "client", "server"));
+  }
+  moped_design_set_string (f.design, f.link, MOPED_PROP_ENDPOINT, "tcp://127.0.0.1:5555");
+  {
+    g_autoptr(GPtrArray) diags = validate (f.design);
+
+    expect (diags, MOPED_SEVERITY_ERROR, "localhost-across-hosts", IDS ("link-1"));
+  }
+  moped_design_set_string (f.design, f.link, MOPED_PROP_ENDPOINT, "tcp://*:5555");
+  {
+    g_autoptr(GPtrArray) diags = validate (f.design);
+
+    g_assert_cmpuint (moped_diagnostics_count (diags, MOPED_SEVERITY_ERROR), ==, 0);
+  }
+
+  /* A second server binding the same port: a clash on the same host, none on another. */
+  third = moped_test_add_named (f.design, NULL, MOPED_KIND_NODE, "third", "third");
+  third_rep = moped_test_add_socket_full (f.design, third, "third-rep", "backend", MOPED_SOCKET_REP, MOPED_SOCKET_MODE_BIND);
+  link2 = moped_test_add_link_full (f.design, "link-2", moped_test_add_socket_full (f.design, f.client, "client-req-2", "second", MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT),
+                                    third_rep, "tcp://*:5555");
+  moped_design_set_ref (f.design, third, MOPED_PROP_PROCESS, together);
+  {
+    g_autoptr(GPtrArray) diags = validate (f.design);
+
+    g_assert_cmpuint (count_code (diags, "duplicate-bind"), ==, 0);
+  }
+  moped_design_set_ref (f.design, third, MOPED_PROP_PROCESS, apart);
+  {
+    g_autoptr(GPtrArray) diags = validate (f.design);
+
+    expect (diags, MOPED_SEVERITY_ERROR, "duplicate-bind", IDS ("link-2", "third-rep", "server-rep"));
+  }
+  g_assert_nonnull (link2);
+}
+
 static void
 test_missing_endpoint (void)
 {
@@ -948,13 +1031,15 @@ test_large_design (void)
   g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
   g_autoptr(GPtrArray) diags = NULL;
   MopedElement *prev_out = NULL;
-  MopedElement *proto, *cmd, *flow;
+  MopedElement *proto, *cmd, *flow, *process;
   gint64 start, elapsed;
 
   moped_design_begin (d, "build");
   proto = moped_test_add_named (d, NULL, MOPED_KIND_PROTOCOL, "proto", "Pipeline");
   cmd = moped_test_add_command (d, proto, "task", "TASK", NULL);
   flow = moped_test_add_named (d, proto, MOPED_KIND_FLOW, "flow", "Through all");
+  /* All stages are threads of one program, so inproc links them. */
+  process = moped_test_add_named (d, NULL, MOPED_KIND_PROCESS, "pipeline", "pipeline");
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *name = g_strdup_printf ("stage %u", i);
@@ -963,6 +1048,7 @@ test_large_design (void)
       MopedElement *in = moped_test_add_socket_full (d, node, NULL, "in", MOPED_SOCKET_PULL, MOPED_SOCKET_MODE_BIND);
       MopedElement *out = moped_test_add_socket_full (d, node, NULL, "out", MOPED_SOCKET_PUSH, MOPED_SOCKET_MODE_CONNECT);
 
+      moped_design_set_ref (d, node, MOPED_PROP_PROCESS, process);
       if (prev_out != NULL)
         {
           moped_test_add_link_full (d, NULL, prev_out, in, endpoint);
@@ -1228,6 +1314,7 @@ main (int   argc,
   g_test_add_func ("/validate/draft-socket-type", test_draft_socket_type);
   g_test_add_func ("/validate/both-bind-and-both-connect", test_both_bind_and_both_connect);
   g_test_add_func ("/validate/mode-per-link-end", test_mode_per_link_end);
+  g_test_add_func ("/validate/deployment", test_deployment);
   g_test_add_func ("/validate/missing-endpoint", test_missing_endpoint);
   g_test_add_func ("/validate/bad-endpoint", test_bad_endpoint);
   g_test_add_func ("/validate/transport-not-allowed", test_transport_not_allowed);

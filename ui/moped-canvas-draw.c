@@ -697,6 +697,8 @@ element_node (MopedCanvas   *self,
     case MOPED_KIND_SOCKET:
     case MOPED_KIND_METHOD:
     case MOPED_KIND_PARAM:
+    case MOPED_KIND_PROCESS:
+    case MOPED_KIND_HOST:
     case MOPED_KIND_PROTOCOL:
     case MOPED_KIND_COMMAND:
     case MOPED_KIND_FIELD:

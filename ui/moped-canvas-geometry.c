@@ -1009,6 +1009,8 @@ note_change (MopedCanvasGeometry *self,
     case MOPED_KIND_DESIGN:
     case MOPED_KIND_METHOD:
     case MOPED_KIND_PARAM:
+    case MOPED_KIND_PROCESS:
+    case MOPED_KIND_HOST:
     case MOPED_KIND_COMMAND:
     case MOPED_KIND_FIELD:
     case MOPED_KIND_FLOW:

@@ -1,10 +1,14 @@
 //
 //  Run it with -v to see every step. It prints one line per flow and stops at
-//  the first deviation, exiting 1. The nodes run in trace mode, so your
+//  the first deviation, exiting 1. Nothing hangs: every wait ends after
+//  S_TIMEOUT, and a watchdog ends the whole run after S_LIMIT_SECS, saying what
+//  it was waiting for. The nodes run in trace mode, so your
 //  handlers are not called: what is checked is the wiring the design describes
 //  (sockets, endpoints, envelopes, codecs, subscriptions).
 {{requirements}}
 
+#include <signal.h>
+#include <unistd.h>
 #include "wire.h"
 {{includes}}
 
@@ -53,6 +57,25 @@ typedef struct {
 {{flows}}
 
 
+//  What the self-test is waiting for, which the watchdog reports if the run does
+//  not end in time; a signal handler reaches it only as a file-scope variable
+static char s_doing [600] = "starting the nodes";
+
+//  SIGALRM after S_LIMIT_SECS: say what did not happen, and end without waiting
+//  for anything (stopping a stuck node could hang too)
+static void
+s_watchdog (int signum)
+{
+    static const char head [] = "selftest: FAILED: did not end within the time limit, while ";
+    (void) signum;
+    if (write (STDOUT_FILENO, head, sizeof (head) - 1) < 0
+    ||  write (STDOUT_FILENO, s_doing, strnlen (s_doing, sizeof (s_doing))) < 0
+    ||  write (STDOUT_FILENO, "\n", 1) < 0)
+        _exit (2);
+    _exit (1);
+}
+
+
 //  The next report from any node; NULL after timeout msecs
 static zmsg_t *
 s_next_event (s_test_t *test, int64_t timeout, int *node)
@@ -79,6 +102,8 @@ s_same_place (const s_place_t *place, int node, const char *socket)
 static int
 s_play_step (s_test_t *test, const char *flow, const s_step_t *step)
 {
+    snprintf (s_doing, sizeof (s_doing), "waiting for flow %s, step %d (%s)",
+              flow, step->position, step->text);
     zstr_sendx (test->actors [step->sender.node], "$SEND", step->sender.socket, step->command,
                 step->peer, step->delimiter, step->topic, NULL);
     bool sent = false;
@@ -182,6 +207,9 @@ s_sync_subscriptions (s_test_t *test)
     const s_probe_t *probe;
     for (probe = s_probes; probe->publisher.node >= 0; probe++) {
         bool seen = false;
+        snprintf (s_doing, sizeof (s_doing), "waiting for %s.%s to receive from %s.%s",
+                  test->names [probe->subscriber.node], probe->subscriber.socket,
+                  test->names [probe->publisher.node], probe->publisher.socket);
         int64_t deadline = zclock_mono () + S_TIMEOUT;
         while (!seen && zclock_mono () < deadline) {
             zstr_sendx (test->actors [probe->publisher.node], "$PROBE",
@@ -218,6 +246,10 @@ main (int argc, char *argv [])
     s_test_t test;
     memset (&test, 0, sizeof (test));
     test.verbose = argc > 1 && (streq (argv [1], "-v") || streq (argv [1], "--verbose"));
+    //  Lines go out as they are printed, so that a watchdog report follows them
+    setvbuf (stdout, NULL, _IOLBF, 0);
+    signal (SIGALRM, s_watchdog);
+    alarm (S_LIMIT_SECS);
     int failures = wire_test (test.verbose);
     printf ("wire: %s\n", failures? "FAILED": "ok");
     {{codec_tests}}
@@ -239,8 +271,10 @@ main (int argc, char *argv [])
     for (flow = s_flows; !failures && flow->name; flow++)
         failures = s_play_flow (&test, flow) == -1;
 
+    snprintf (s_doing, sizeof (s_doing), "stopping the nodes");
     zpoller_destroy (&test.poller);
     {{stop_nodes}}
+    alarm (0);
     printf ("selftest: %s\n", failures? "FAILED": "passed");
     return failures? 1: 0;
 }
