@@ -235,7 +235,7 @@ def test_export_onto_full_disk():
     with tempfile.TemporaryDirectory() as tmp:
         v1 = example("hello.moped")
         text = open(v1, encoding="utf-8").read()
-        extra = ('    <command id="bye" name="BYE" sender="client" description="Says goodbye."/>\n'
+        extra = ('    <command id="bye" name="BYE" sender="hello-protocol.client" description="Says goodbye."/>\n'
                  '    <flow id="round-trip"')
         v2 = os.path.join(tmp, "hello2.moped")
         with open(v2, "w", encoding="utf-8") as f:
