@@ -27,14 +27,11 @@ other_end (MopedProp end)
   return end == MOPED_PROP_FROM ? MOPED_PROP_TO : MOPED_PROP_FROM;
 }
 
+/* The schema keeps a socket's type within the table (the loader refuses other names). */
 static const MopedSocketTypeInfo *
 socket_info (MopedElement *socket)
 {
-  int type = moped_element_get_enum (socket, MOPED_PROP_TYPE);
-
-  if ((guint) type >= MOPED_N_SOCKET_TYPES)
-    type = MOPED_SOCKET_PAIR;
-  return moped_socket_type_get_info ((MopedSocketType) type);
+  return moped_socket_type_get_info ((MopedSocketType) moped_element_get_enum (socket, MOPED_PROP_TYPE));
 }
 
 static gboolean
