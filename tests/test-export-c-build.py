@@ -315,9 +315,11 @@ NEVER_BLOCK_DESIGN = """<?xml version="1.0" encoding="UTF-8"?>
   <node id="consumer" name="Consumer">
     <socket id="consumer-pull" name="tasks" type="PULL" mode="bind"/>
   </node>
-  <link id="link-1" from="producer-push" to="consumer-pull" endpoint="tcp://*:5598" protocol="p"/>
+  <link id="link-1" from="producer-push" to="consumer-pull" endpoint="tcp://*:5598" protocol="p" from-role="p.producer" to-role="p.consumer"/>
   <protocol id="p" name="Tasks">
-    <command id="task" name="TASK" sender="producer"/>
+    <role id="p.producer" name="producer"/>
+    <role id="p.consumer" name="consumer"/>
+    <command id="task" name="TASK" sender="p.producer"/>
     <flow id="f" name="Work">
       <step id="f-1" from="producer" to="consumer" command="task"/>
     </flow>
@@ -744,18 +746,33 @@ class Design:
             for mid, mname in node["methods"]:
                 out.append("    <method%s/>" % attrs(id=mid, name=mname, description=self.description()))
             out.append("  </node>")
+        # Format 2: a command is sent by a role; each sender node plays a role of its own,
+        # named after it, at the ends of the links that carry the protocol.
+        node_of = {s["id"]: node["id"] for node in self.nodes for s in node["sockets"]}
+        senders = {p["id"]: [] for p in self.protocols}
+        for p in self.protocols:
+            for c in p["commands"]:
+                if c["sender"] and c["sender"] not in senders[p["id"]]:
+                    senders[p["id"]].append(c["sender"])
+
+        def role_of(protocol, node_id):
+            return "%s.role-%s" % (protocol, node_id) if protocol and node_id in senders.get(protocol, []) else ""
         for link in self.links:
             def mode(socket, binds):
                 return "" if socket["bind"] == binds else ("bind" if binds else "connect")
             out.append("  <link%s/>" % attrs(id=link["id"], from_=link["a"]["id"], to=link["b"]["id"],
                                              from_mode=mode(link["a"], link["a_binds"]),
                                              to_mode=mode(link["b"], link["b_binds"]),
+                                             from_role=role_of(link["protocol"], node_of[link["a"]["id"]]),
+                                             to_role=role_of(link["protocol"], node_of[link["b"]["id"]]),
                                              endpoint=link["endpoint"], protocol=link["protocol"],
                                              label=link["label"]))
         for p in self.protocols:
             out.append("  <protocol%s>" % attrs(id=p["id"], name=p["name"], summary=self.description()))
+            for node_id in senders[p["id"]]:
+                out.append("    <role%s/>" % attrs(id=role_of(p["id"], node_id), name=node_id))
             for c in p["commands"]:
-                out.append("    <command%s>" % attrs(id=c["id"], name=c["name"], sender=c["sender"],
+                out.append("    <command%s>" % attrs(id=c["id"], name=c["name"], sender=role_of(p["id"], c["sender"]),
                                                      description=self.description()))
                 for fid, fname, ftype in c["fields"]:
                     out.append("      <field%s/>" % attrs(id=fid, name=fname,
@@ -853,10 +870,12 @@ def long_flow_design(steps):
     out = ['<?xml version="1.0" encoding="UTF-8"?>', '<design format="2" name="Long">',
            '  <node id="c" name="client"><socket id="c-req" name="req" type="REQ"/></node>',
            '  <node id="s" name="server"><socket id="s-rep" name="rep" type="REP" mode="bind"/></node>',
-           '  <link id="l" from="c-req" to="s-rep" endpoint="tcp://*:5601" protocol="p"/>',
+           '  <link id="l" from="c-req" to="s-rep" endpoint="tcp://*:5601" protocol="p" from-role="p.c" to-role="p.s"/>',
            '  <protocol id="p" name="P">',
-           '    <command id="ask" name="ASK" sender="c"/>',
-           '    <command id="tell" name="TELL" sender="s"/>',
+           '    <role id="p.c" name="client"/>',
+           '    <role id="p.s" name="server"/>',
+           '    <command id="ask" name="ASK" sender="p.c"/>',
+           '    <command id="tell" name="TELL" sender="p.s"/>',
            '    <flow id="f" name="long">']
     for i in range(steps // 2):
         out.append('      <step id="a%d" from="c" to="s" command="ask"/>' % i)
