@@ -13,6 +13,7 @@
 #include "moped-diagnostic.h"
 #include "moped-endpoint.h"
 #include "moped-export-c-private.h"
+#include "moped-export-plan-private.h"
 #include "moped-names.h"
 #include "moped-roles.h"
 #include "moped-schema.h"
@@ -449,21 +450,10 @@ _moped_c_model_free (MopedCModel *model)
 static void
 check_design (MopedCModel *model)
 {
-  g_autoptr(GPtrArray) diagnostics = moped_validate (model->design);
   g_autoptr(GPtrArray) sockets = moped_design_collect (model->design, MOPED_KIND_SOCKET);
   g_autoptr(GPtrArray) links = moped_design_collect (model->design, MOPED_KIND_LINK);
 
-  for (guint i = 0; i < diagnostics->len; i++)
-    {
-      const MopedDiagnostic *d = g_ptr_array_index (diagnostics, i);
-
-      if (d->severity != MOPED_SEVERITY_ERROR)
-        continue;
-      if (d->hint != NULL && *d->hint != '\0')
-        g_ptr_array_add (model->errors, g_strdup_printf ("%s (%s; %s)", d->message, d->code, d->hint));
-      else
-        g_ptr_array_add (model->errors, g_strdup_printf ("%s (%s)", d->message, d->code));
-    }
+  _moped_export_design_errors (model->design, model->errors);
 
   for (guint i = 0; i < sockets->len; i++)
     {

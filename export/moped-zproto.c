@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "moped-export-plan-private.h"
 #include "moped-names.h"
 #include "moped-schema.h"
 #include "moped-zproto.h"
@@ -432,4 +433,82 @@ moped_zproto_export (MopedDesign *design)
       g_ptr_array_add (models, export_protocol (protocol, class_name, i));
     }
   return models;
+}
+
+/* ---- the plan of a zproto export -------------------------------------------------------- */
+
+/* The models are made again and each must be what was planned. */
+static gboolean
+zproto_write (MopedExportPlan  *plan,
+              MopedStaging     *staging,
+              GError          **error)
+{
+  g_autoptr(GPtrArray) models = moped_zproto_export (plan->design);
+
+  for (guint i = 0; i < models->len; i++)
+    {
+      MopedZprotoModel *model = g_ptr_array_index (models, i);
+      MopedExportEntry *e = i < plan->entries->len ? g_ptr_array_index (plan->entries, i) : NULL;
+
+      if (e == NULL || !g_str_equal (e->file.path, model->file_name))
+        {
+          g_set_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_CHANGED,
+                       "the design changed after the export was planned; nothing was written");
+          return FALSE;
+        }
+      if (e->write_hash != NULL &&
+          !_moped_export_plan_stage (plan, staging, e, model->xml, strlen (model->xml), error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static const MopedExportKind zproto_kind = { "zproto", zproto_write, NULL, NULL };
+
+static MopedExportOrigin
+origin_of (const MopedExportEntry *e)
+{
+  if (!e->existed)
+    return MOPED_EXPORT_ORIGIN_MOPED;
+  switch (moped_zproto_file_state (e->seen))
+    {
+    case MOPED_ZPROTO_FILE_FOREIGN:
+      return MOPED_EXPORT_ORIGIN_FOREIGN;
+    case MOPED_ZPROTO_FILE_EDITED:
+      return MOPED_EXPORT_ORIGIN_EDITED;
+    case MOPED_ZPROTO_FILE_PRISTINE:
+    default:
+      return MOPED_EXPORT_ORIGIN_MOPED;
+    }
+}
+
+MopedExportPlan *
+moped_zproto_export_plan (MopedDesign      *design,
+                          const char       *directory,
+                          MopedExportFlags  flags)
+{
+  MopedExportPlan *plan;
+  g_autoptr(GPtrArray) models = NULL;
+
+  g_return_val_if_fail (MOPED_IS_DESIGN (design), NULL);
+  g_return_val_if_fail (directory != NULL, NULL);
+
+  plan = _moped_export_plan_new (&zproto_kind, design, directory, flags);
+  models = moped_zproto_export (design);
+  _moped_export_design_errors (design, plan->errors);
+  if (models->len == 0)
+    g_ptr_array_add (plan->errors, g_strdup ("the design has no protocol to export"));
+  _moped_export_plan_check_directory (plan);
+  for (guint i = 0; plan->errors->len == 0 && i < models->len; i++)
+    {
+      MopedZprotoModel *model = g_ptr_array_index (models, i);
+      MopedExportEntry *e = _moped_export_plan_add_entry (plan, model->file_name, FALSE);
+
+      _moped_export_plan_generated (plan, e, model->xml, strlen (model->xml), NULL, origin_of (e));
+      for (guint w = 0; w < model->warnings->len; w++)
+        g_ptr_array_add (plan->warnings, g_strdup_printf ("%s: %s", model->file_name,
+                                                          (const char *) g_ptr_array_index (model->warnings, w)));
+    }
+  _moped_export_plan_close (plan);
+  return plan;
 }

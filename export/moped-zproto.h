@@ -18,7 +18,7 @@
  */
 #pragma once
 
-#include "moped-design.h"
+#include "moped-export-plan.h"
 
 G_BEGIN_DECLS
 
@@ -46,6 +46,13 @@ typedef enum
 
 /* What the text of an existing file is, before a new export replaces it. */
 MopedZprotoFileState moped_zproto_file_state (const char *contents);
+
+/* The plan of writing @design's models into @directory (moped_export_plan_new's
+ * "zproto" target): refused for a design with errors or without protocols, and for a
+ * model edited by hand or a file Moped did not write unless MOPED_EXPORT_FORCE. */
+MopedExportPlan     *moped_zproto_export_plan (MopedDesign      *design,
+                                              const char       *directory,
+                                              MopedExportFlags  flags);
 
 
 G_END_DECLS
