@@ -237,6 +237,26 @@ _moped_c_is_subscriber (MopedCSocket *socket)
   return socket->info->subscription != MOPED_SUBSCRIPTION_NONE;
 }
 
+/* The wire's name for what @socket's type puts around a message (wire.h's
+ * wire_envelope_t), from the socket-type table: the generated code passes it, so the
+ * wire never has to guess a socket's type at run time. */
+const char *
+_moped_c_envelope (MopedCSocket *socket)
+{
+  if (socket->info->routing_id)
+    return "WIRE_ENVELOPE_ROUTER";
+  if (socket->info->publishes)
+    return "WIRE_ENVELOPE_PUBLISHER";
+  if (_moped_c_is_subscriber (socket))
+    return "WIRE_ENVELOPE_SUBSCRIBER";
+  /* A type that passes its peers' delimiters through (DEALER to REP) */
+  for (MopedSocketType peer = 0; peer < MOPED_N_SOCKET_TYPES; peer++)
+    if (moped_socket_types_compatible (socket->type, peer) &&
+        moped_socket_type_needs_delimiter (socket->type, peer))
+      return "WIRE_ENVELOPE_DEALER";
+  return "WIRE_ENVELOPE_PLAIN";
+}
+
 char *
 _moped_c_test_routing_id (MopedCSocket *socket)
 {

@@ -66,7 +66,7 @@ s_send_one (variant_t variant, zsock_t *output)
         zmsg_addstr (msg, VALUE);
         return zmsg_send (&msg, output);
     }
-    return codec_send_set (output, NULL, KEY, VALUE);
+    return codec_send_set (output, WIRE_ENVELOPE_PLAIN, NULL, KEY, VALUE);
 }
 
 
@@ -115,7 +115,7 @@ s_receive_one (variant_t variant, zsock_t *input, zmq_msg_t *frame, wire_msg_t *
     }
     else {
         const char *key, *value;
-        if (codec_recv (msg, input) == CODEC_SET && codec_get_set (msg, &key, &value) == 0)
+        if (codec_recv (msg, input, WIRE_ENVELOPE_PLAIN) == CODEC_SET && codec_get_set (msg, &key, &value) == 0)
             total = 3 + strlen (key) + strlen (value);
     }
     return total;
