@@ -8,10 +8,10 @@
  * Compiling the output is not counted. Each round also measures two baselines on the
  * same machine at the same moment: a SHA-256 over every byte the export makes (CPU
  * work in proportion to the output) and writing the very files of the export with
- * g_file_set_contents (the file system's share). Each figure is printed as a ratio to its baseline in the
- * same round, the median over the rounds with the lowest and highest beside it: a busy
- * machine slows both sides of a ratio alike, so ratios compare across runs and
- * machines where milliseconds do not.
+ * g_file_set_contents (the file system's share). Each figure is printed as a ratio to
+ * its baseline in the same round, the median over the rounds with the lowest and
+ * highest beside it: a busy machine slows both sides of a ratio alike, so ratios
+ * compare across runs and machines where milliseconds do not.
  *
  * `bench-export-c --memory [N...]` measures peak memory instead (target: the export
  * of 10,000 nodes under 200 MB): for each size, a fresh process builds the design
