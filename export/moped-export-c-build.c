@@ -363,6 +363,10 @@ write_meson (MopedCModel *model,
   LINE ("selftest = executable('selftest', 'src/selftest.c', link_with: skeleton, kwargs: common)");
   LINE ("test('selftest', selftest, timeout: 300)");
   moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "Every flow again with your handlers running: it fails, naming the next "
+                                "function to write, until the nodes do what the flows say");
+  LINE ("test('flows', selftest, args: ['--flows'], timeout: 120)");
+  moped_code_writer_blank (w);
   moped_code_writer_comment (w, "Your tests (tests/, written by the first export, then yours)");
   LINE ("if import('fs').is_file('tests/meson.build')");
   LINE ("  subdir('tests')");
@@ -424,6 +428,10 @@ write_readme (MopedCModel *model,
     "    build/selftest -v                # the same, step by step\n"
     "    meson test -C build --benchmark  # messages per second over each link\n\n"
     "## The loop\n\n"
+    "`meson test -C build flows` plays every flow again with your handlers running:\n"
+    "the test sends the first step of each flow, your code must send the rest, and a\n"
+    "tap inside the engine checks each step arrives, in order, within 500 ms. On a\n"
+    "fresh skeleton it fails with one line naming the step and the function to write.\n"
     "The first export wrote `tests/` (yours, never touched again): its first test\n"
     "starts every node and calls the API method that begins the design's first flow.\n"
     "It fails on the fresh skeleton and says which function to write, in which file.\n"

@@ -82,7 +82,7 @@ static const char * const local_words[] = {
  * gcc predefines in gnu11 mode, which no name can be. */
 static const char * const member_words[] = {
   "pipe", "poller", "msg", "state", "name", "verbose", "trace", "failed", "terminated",
-  "call", "call_method", "deferred", "timers", "timers_size", "timers_used", "timers_next_id",
+  "call", "call_method", "deferred", "tap", "timers", "timers_size", "timers_used", "timers_next_id",
   "linux", "unix", "i386", "sun", "inline",
 };
 
@@ -371,6 +371,7 @@ node_free (gpointer data)
   g_free (n->engine_name_fn);
   g_free (n->engine_defer_fn);
   g_free (n->state_start_fn);
+  g_free (n->test_new_fn);
   g_free (n->state_stop_fn);
   g_free (n->timer_fn_type);
   g_free (n->timer_set_fn);
@@ -774,6 +775,7 @@ name_node (MopedCNode     *n,
   n->engine_name_fn = global_name (globals, engine, "name");
   n->engine_defer_fn = global_name (globals, engine, "defer");
   n->state_start_fn = global_name (globals, state, "start");
+  n->test_new_fn = global_name (globals, n->ident, "test_new");
   n->state_stop_fn = global_name (globals, state, "stop");
   n->timer_fn_type = global_name (globals, n->ident, "timer_fn");
   n->timer_set_fn = global_name (globals, engine, "timer_set");

@@ -188,9 +188,6 @@ write_public_header (MopedCModel *model,
   LINE ("const char *name;");
   moped_code_writer_comment (w, "Log every message sent and received");
   LINE ("bool verbose;");
-  moped_code_writer_comment (w, "Self-tests: report each message received on the actor's pipe instead of "
-                                "calling its handler");
-  LINE ("bool trace;");
   if (n->sockets->len > 0)
     moped_code_writer_comment (w, "Where each socket binds (@endpoint) and connects (>endpoint), as a "
                                   "comma-separated list; NULL for the design's endpoints");
@@ -220,7 +217,7 @@ write_public_header (MopedCModel *model,
   LINE ("void");
   LINE ("    %s (%s **self_p);", n->destroy_fn, n->type);
   moped_code_writer_blank (w);
-  moped_code_writer_comment (w, "The node's actor, to poll it for trace reports (self-tests)");
+  moped_code_writer_comment (w, "The node's actor: its pipe, to poll or to wait on");
   LINE ("zactor_t *");
   LINE ("    %s (%s *self);", n->actor_fn, n->type);
   for (guint i = 0; i < n->methods->len; i++)
@@ -340,6 +337,13 @@ write_engine_header (MopedCModel *model,
   LINE ("const char *");
   LINE ("    %s (%s *self);", n->engine_name_fn, n->engine_type);
   moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "Tests only: start the node as its new function does, in a mode: 0 as in "
+                                "production, 1 to report each message received on the actor's pipe "
+                                "instead of calling its handler (the wiring self-test), 2 to report it "
+                                "and call the handler (the flow tests)");
+  LINE ("%s *", n->type);
+  LINE ("    %s (const %s *options, int mode);", n->test_new_fn, n->options_type);
+  moped_code_writer_blank (w);
   moped_code_writer_comment (w, "A timer's handler, run in the node's thread: return 0, or -1 to have it logged");
   LINE ("typedef int (%s) (%s *state, void *arg);", n->timer_fn_type, n->state_type);
   moped_code_writer_comment (w, "Run handler once after msecs, or every msecs when repeat (msecs > 0); returns "
@@ -450,6 +454,12 @@ write_engine_struct (MopedCodeWriter *w,
   moped_code_writer_dedent (w);
   LINE ("};");
   moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "What the actor starts with: the options, and for tests a mode (see the engine's header)");
+  LINE ("typedef struct {");
+  LINE ("    const %s *options;", n->options_type);
+  LINE ("    int mode;");
+  LINE ("} s_args_t;");
+  moped_code_writer_blank (w);
   moped_code_writer_comment (w, "A timer your code set");
   LINE ("typedef struct {");
   moped_code_writer_indent (w);
@@ -474,7 +484,8 @@ write_engine_struct (MopedCodeWriter *w,
   LINE_COMMENTED (state, yours);
   LINE_COMMENTED ("char *name;", "This instance, in logs");
   LINE_COMMENTED ("bool verbose;", "Log every message");
-  LINE_COMMENTED ("bool trace;", "Self-tests: report messages on the pipe");
+  LINE_COMMENTED ("bool trace;", "Self-test: report messages instead of handling");
+  LINE_COMMENTED ("bool tap;", "Flow tests: report messages, then handle");
   LINE_COMMENTED ("bool failed;", "A socket could not be set up");
   LINE_COMMENTED ("bool terminated;", "Asked to stop");
   LINE_COMMENTED ("s_timer_t *timers;", "Set by your code, in the order set");
@@ -575,7 +586,7 @@ write_engine_helpers (MopedCodeWriter *w,
         "    vsnprintf (problem, sizeof (problem), format, args);\n"
         "    va_end (args);\n"
         "    zsys_warning (\"%s: socket %s: %s\", self->name, socket_name, problem);\n"
-        "    if (self->trace)\n"
+        "    if (self->trace || self->tap)\n"
         "        zsock_send (self->pipe, \"sss\", \"PROBLEM\", socket_name, problem);\n"
         "}\n");
     }
@@ -664,7 +675,7 @@ write_engine_lifecycle (MopedCodeWriter *w,
   moped_code_writer_blank (w);
   moped_code_writer_blank (w);
   LINE ("static %s *", n->engine_type);
-  LINE ("s_engine_new (zsock_t *pipe, const %s *options)", n->options_type);
+  LINE ("s_engine_new (zsock_t *pipe, const %s *options, int mode)", n->options_type);
   LINE ("{");
   moped_code_writer_indent (w);
   LINE ("%s *self = (%s *) zmalloc (sizeof (%s));", n->engine_type, n->engine_type, n->engine_type);
@@ -673,7 +684,8 @@ write_engine_lifecycle (MopedCodeWriter *w,
   LINE ("self->name = strdup (options && options->name? options->name: %s);", default_name);
   LINE ("assert (self->name);");
   LINE ("self->verbose = options && options->verbose;");
-  LINE ("self->trace = options && options->trace;");
+  LINE ("self->trace = mode == 1;");
+  LINE ("self->tap = mode == 2;");
   LINE ("self->msg = wire_msg_new ();");
   LINE ("self->poller = zpoller_new (pipe, NULL);");
   LINE ("assert (self->poller);");
@@ -813,6 +825,8 @@ write_dispatch_case (MopedCodeWriter *w,
   LINE ("    s_report (self, %s, %s);", socket, key);
   LINE ("    break;");
   LINE ("}");
+  LINE ("if (self->tap)");
+  LINE ("    zsock_send (self->pipe, \"ssss\", \"RECEIVED\", %s, %s, \"\");", socket, key);
   for (guint i = 0; i < c->fields->len; i++)
     {
       MopedCField *f = g_ptr_array_index (c->fields, i);
@@ -878,7 +892,7 @@ write_receive (MopedCodeWriter *w,
   LINE ("}");
   if (_moped_c_is_subscriber (s))
     {
-      LINE ("if (self->trace && wire_msg_is_probe (self->msg)) {");
+      LINE ("if ((self->trace || self->tap) && wire_msg_is_probe (self->msg)) {");
       LINE ("    zsock_send (self->pipe, \"ss\", \"PROBE\", %s);", label);
       LINE ("    return;");
       LINE ("}");
@@ -1240,10 +1254,11 @@ write_actor (MopedCodeWriter *w,
   LINE ("s_actor (zsock_t *pipe, void *args)");
   LINE ("{");
   moped_code_writer_indent (w);
-  LINE ("%s *self = s_engine_new (pipe, (const %s *) args);", n->engine_type, n->options_type);
+  LINE ("const s_args_t *start = (const s_args_t *) args;");
+  LINE ("%s *self = s_engine_new (pipe, start->options, start->mode);", n->engine_type);
   LINE ("zsock_signal (pipe, 0);");
   LINE ("zsock_send (pipe, \"i\", self->failed? -1: 0);");
-  moped_code_writer_comment (w, "Self-tests check the wiring alone: your start and stop stay out of it");
+  moped_code_writer_comment (w, "The self-test checks the wiring alone: your start and stop stay out of it");
   LINE ("if (self->state && !self->trace && %s (self->state) == -1)", n->state_start_fn);
   LINE ("    zsys_warning (\"%%s: start failed\", self->name);");
   LINE ("while (!self->terminated) {");
@@ -1280,18 +1295,27 @@ write_public_functions (MopedCodeWriter *w,
   moped_code_writer_blank (w);
   moped_code_writer_blank (w);
   LINE ("%s *", n->type);
-  LINE ("%s (const %s *options)", n->new_fn, n->options_type);
+  LINE ("%s (const %s *options, int mode)", n->test_new_fn, n->options_type);
   LINE ("{");
   moped_code_writer_indent (w);
   LINE ("%s *self = (%s *) zmalloc (sizeof (%s));", n->type, n->type, n->type);
   LINE ("assert (self);");
-  LINE ("self->actor = zactor_new (s_actor, (void *) options);");
+  moped_code_writer_comment (w, "The actor reads its arguments before it answers");
+  LINE ("s_args_t start = { options, mode };");
+  LINE ("self->actor = zactor_new (s_actor, &start);");
   LINE ("assert (self->actor);");
   LINE ("int status = -1;");
   LINE ("if (zsock_recv (self->actor, \"i\", &status) == -1 || status != 0)");
   LINE ("    %s (&self);", n->destroy_fn);
   LINE ("return self;");
   moped_code_writer_dedent (w);
+  LINE ("}");
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  LINE ("%s *", n->type);
+  LINE ("%s (const %s *options)", n->new_fn, n->options_type);
+  LINE ("{");
+  LINE ("    return %s (options, 0);", n->test_new_fn);
   LINE ("}");
   moped_code_writer_blank (w);
   moped_code_writer_blank (w);

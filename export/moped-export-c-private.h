@@ -152,6 +152,7 @@ struct _MopedCNode
   char         *engine_name_fn;
   char         *engine_defer_fn;  /* "client_engine_defer": the API method answers later */
   char         *state_start_fn;   /* yours: "client_state_start", once the node runs */
+  char         *test_new_fn;      /* engine, tests only: "client_test_new" with a mode */
   char         *state_stop_fn;    /* yours: "client_state_stop", before its sockets close */
   char         *timer_fn_type;    /* "client_timer_fn": a timer's handler */
   char         *timer_set_fn;     /* "client_engine_timer_set" */

@@ -70,6 +70,8 @@ write_types (MopedCodeWriter *w,
     LINE ("%-31s //  Nodes started", nodes);
     LINE ("%-31s //  Most sockets one step reaches, + 1", receivers);
     LINE ("%-31s //  Msecs to wait for a message", "#define S_TIMEOUT 10000");
+    LINE ("%-31s //  Flow tests: msecs for each step", "#define S_STEP_TIMEOUT 500");
+    LINE ("%-31s //  Flow tests: messages kept for later steps", "#define S_BACKLOG 64");
   }
   moped_code_writer_blank (w);
   moped_code_writer_lines (w,
@@ -91,6 +93,7 @@ write_types (MopedCodeWriter *w,
     "    bool any;                   //  Round-robin: it arrives at any one receiver\n"
     "    const char *skip;           //  Why the self-test cannot check it, or NULL\n"
     "    s_place_t receivers [S_RECEIVERS];\n"
+    "    const char *advice;         //  Flow tests: what makes it happen, or NULL\n"
     "} s_step_t;\n"
     "\n"
     "//  A flow: its steps, and the order they are played in (-1 ends it)\n"
@@ -112,6 +115,10 @@ write_types (MopedCodeWriter *w,
     "    const char *names [S_NODES + 1];\n"
     "    zpoller_t *poller;\n"
     "    bool verbose;\n"
+    "    bool flows;                 //  --flows: your handlers run, only first steps are sent\n"
+    "    s_place_t backlog [S_BACKLOG];  //  Flow tests: messages seen before their step\n"
+    "    const char *backlog_commands [S_BACKLOG];\n"
+    "    size_t backlog_used;\n"
     "} s_test_t;\n");
 }
 
@@ -125,11 +132,43 @@ step_text (MopedCStep *s)
   return _moped_c_quote (text);
 }
 
+/* Flow tests: what to write so that step @s follows @prev. */
+static char *
+step_advice (MopedCStep *prev,
+             MopedCStep *s)
+{
+  MopedCNode *node = s->sender->node;
+
+  if (prev == NULL)
+    return NULL;
+  if (prev->receiver->node == node)
+    for (guint i = 0; i < prev->receiver->handlers->len; i++)
+      {
+        MopedCHandler *h = g_ptr_array_index (prev->receiver->handlers, i);
+
+        if (h->command == prev->command)
+          return g_strdup_printf ("write %s in src/%s.c", h->fn, node->ident);
+      }
+  for (guint i = 0; i < s->sender->senders->len; i++)
+    {
+      MopedCSender *sender = g_ptr_array_index (s->sender->senders, i);
+
+      if (sender->command == s->command)
+        return g_strdup_printf ("have %s call %s after step %u (its start hook, a timer or a handler in "
+                                "src/%s.c)", _moped_c_name (node->element), sender->fn, prev->position,
+                                node->ident);
+    }
+  return NULL;
+}
+
 static void
 write_step (MopedCodeWriter *w,
             MopedCModel     *model,
+            MopedCStep      *prev,
             MopedCStep      *s)
 {
+  g_autofree char *advice_text = step_advice (prev, s);
+  g_autofree char *advice = advice_text != NULL ? _moped_c_quote (advice_text) : g_strdup ("NULL");
   g_autofree char *text = step_text (s);
   g_autofree char *sender = place (model, s->sender);
   g_autofree char *command = _moped_c_quote (s->command->constant);
@@ -161,7 +200,7 @@ write_step (MopedCodeWriter *w,
   LINE ("{ %u, %s,", s->position, text);
   LINE ("  %s, %s, %s, \"%d\", %s, %s, %s,", sender, command, peer, s->delimiter, topic,
         receivers != NULL ? "true" : "false", skip);
-  LINE ("  { %s, { -1, NULL } } },", places->str);
+  LINE ("  { %s, { -1, NULL } }, %s },", places->str, advice);
 }
 
 /* The order steps are played in: each run of repeat-marked steps several times. */
@@ -208,8 +247,8 @@ write_flows (MopedCodeWriter *w,
       LINE ("static const s_step_t s_flow_%u_steps [] = {", i + 1);
       moped_code_writer_indent (w);
       for (guint j = 0; j < f->steps->len; j++)
-        write_step (w, model, g_ptr_array_index (f->steps, j));
-      LINE ("{ 0, NULL, { -1, NULL }, NULL, NULL, NULL, NULL, false, NULL, { { -1, NULL } } }");
+        write_step (w, model, j > 0 ? g_ptr_array_index (f->steps, j - 1) : NULL, g_ptr_array_index (f->steps, j));
+      LINE ("{ 0, NULL, { -1, NULL }, NULL, NULL, NULL, NULL, false, NULL, { { -1, NULL } }, NULL }");
       moped_code_writer_dedent (w);
       LINE ("};");
       LINE ("static const int s_flow_%u_order [] = %s;", i + 1, order);
@@ -268,24 +307,77 @@ static const char play_text[] =
   "}\n"
   "\n"
   "\n"
+  "//  The table's own strings for a socket and a command a report named (the\n"
+  "//  report's copies are freed), or \"\" when the tables do not have them\n"
+  "static const char *\n"
+  "s_place_socket (int node, const char *socket)\n"
+  "{\n"
+  "    const s_flow_t *flow;\n"
+  "    for (flow = s_flows; flow->name; flow++) {\n"
+  "        const s_step_t *step;\n"
+  "        for (step = flow->steps; step->text; step++) {\n"
+  "            const s_place_t *place;\n"
+  "            for (place = step->receivers; place->node >= 0; place++)\n"
+  "                if (s_same_place (place, node, socket))\n"
+  "                    return place->socket;\n"
+  "        }\n"
+  "    }\n"
+  "    return \"\";\n"
+  "}\n"
+  "\n"
+  "\n"
+  "static const char *\n"
+  "s_command_name (const char *command)\n"
+  "{\n"
+  "    const s_flow_t *flow;\n"
+  "    for (flow = s_flows; flow->name; flow++) {\n"
+  "        const s_step_t *step;\n"
+  "        for (step = flow->steps; step->text; step++)\n"
+  "            if (streq (step->command, command))\n"
+  "                return step->command;\n"
+  "    }\n"
+  "    return \"\";\n"
+  "}\n"
+  "\n"
+  "\n"
   "//  Play one step: have the sender send, then wait until every receiver has it.\n"
   "//  Returns 0, or -1 having printed what went wrong.\n"
   "static int\n"
-  "s_play_step (s_test_t *test, const char *flow, const s_step_t *step)\n"
+  "s_play_step (s_test_t *test, const char *flow, const s_step_t *step, bool send)\n"
   "{\n"
-  "    zstr_sendx (test->actors [step->sender.node], \"$SEND\", step->sender.socket, step->command,\n"
-  "                step->peer, step->delimiter, step->topic, NULL);\n"
-  "    bool sent = false;\n"
+  "    if (send)\n"
+  "        zstr_sendx (test->actors [step->sender.node], \"$SEND\", step->sender.socket, step->command,\n"
+  "                    step->peer, step->delimiter, step->topic, NULL);\n"
+  "    bool sent = !send;\n"
   "    bool arrived [S_RECEIVERS] = { false };\n"
   "    size_t expected = 0;\n"
   "    while (step->receivers [expected].node >= 0)\n"
   "        expected++;\n"
   "    size_t received = 0;\n"
+  "    //  Flow tests: a message that came before its step was waited for\n"
+  "    size_t kept;\n"
+  "    for (kept = 0; kept < test->backlog_used && received < (step->any? 1: expected); kept++) {\n"
+  "        size_t index;\n"
+  "        for (index = 0; index < expected; index++)\n"
+  "            if (!arrived [index] && streq (test->backlog_commands [kept], step->command)\n"
+  "            &&  s_same_place (&step->receivers [index], test->backlog [kept].node, test->backlog [kept].socket))\n"
+  "                break;\n"
+  "        if (index < expected) {\n"
+  "            arrived [index] = true;\n"
+  "            received++;\n"
+  "            test->backlog_commands [kept] = \"\";\n"
+  "        }\n"
+  "    }\n"
   "    char problem [512] = \"\";\n"
-  "    int64_t deadline = zclock_mono () + S_TIMEOUT;\n"
+  "    int64_t deadline = zclock_mono () + (test->flows? S_STEP_TIMEOUT: S_TIMEOUT);\n"
   "    while (!*problem && (!sent || received < (step->any? 1: expected))) {\n"
   "        int node = -1;\n"
   "        zmsg_t *event = s_next_event (test, deadline - zclock_mono (), &node);\n"
+  "        if (!event && test->flows && sent) {\n"
+  "            printf (\"flow \\\"%s\\\": step %d (%s) did not happen within %d ms: %s\\n\", flow, step->position,\n"
+  "                    step->text, S_STEP_TIMEOUT, step->advice? step->advice: \"check the wiring (run the self-test)\");\n"
+  "            return -1;\n"
+  "        }\n"
   "        if (!event) {\n"
   "            snprintf (problem, sizeof (problem), \"%s\",\n"
   "                      sent? \"the message did not arrive in time\": \"the sender did not answer\");\n"
@@ -307,6 +399,15 @@ static const char play_text[] =
   "            for (index = 0; index < expected; index++)\n"
   "                if (!arrived [index] && s_same_place (&step->receivers [index], node, socket))\n"
   "                    break;\n"
+  "            if (test->flows && (index == expected || !streq (command, step->command))) {\n"
+  "                //  Your handlers may be ahead of the test: keep it for a later step\n"
+  "                if (test->backlog_used < S_BACKLOG) {\n"
+  "                    test->backlog [test->backlog_used].node = node;\n"
+  "                    test->backlog [test->backlog_used].socket = s_place_socket (node, socket);\n"
+  "                    test->backlog_commands [test->backlog_used++] = s_command_name (command);\n"
+  "                }\n"
+  "            }\n"
+  "            else\n"
   "            if (index == expected)\n"
   "                snprintf (problem, sizeof (problem), \"%s arrived unexpectedly at %s.%s\",\n"
   "                          command, test->names [node], socket);\n"
@@ -349,13 +450,15 @@ static const char play_text[] =
   "    size_t messages = 0;\n"
   "    size_t skipped = 0;\n"
   "    size_t index;\n"
-  "    for (index = 0; flow->order [index] >= 0; index++) {\n"
-  "        const s_step_t *step = &flow->steps [flow->order [index]];\n"
+  "    //  Flow tests: each step once, in order; the test sends the first, your code the rest\n"
+  "    test->backlog_used = 0;\n"
+  "    for (index = 0; test->flows? flow->steps [index].text != NULL: flow->order [index] >= 0; index++) {\n"
+  "        const s_step_t *step = &flow->steps [test->flows? (int) index: flow->order [index]];\n"
   "        if (step->skip) {\n"
   "            skipped++;\n"
   "            continue;\n"
   "        }\n"
-  "        if (s_play_step (test, flow->name, step) == -1)\n"
+  "        if (s_play_step (test, flow->name, step, !test->flows || messages == 0) == -1)\n"
   "            return -1;\n"
   "        messages++;\n"
   "    }\n"
@@ -417,7 +520,13 @@ write_main (MopedCodeWriter *w,
   moped_code_writer_indent (w);
   LINE ("s_test_t test;");
   LINE ("memset (&test, 0, sizeof (test));");
-  LINE ("test.verbose = argc > 1 && (streq (argv [1], \"-v\") || streq (argv [1], \"--verbose\"));");
+  LINE ("int arg;");
+  LINE ("for (arg = 1; arg < argc; arg++)");
+  LINE ("    if (streq (argv [arg], \"-v\") || streq (argv [arg], \"--verbose\"))");
+  LINE ("        test.verbose = true;");
+  LINE ("    else");
+  LINE ("    if (streq (argv [arg], \"--flows\"))");
+  LINE ("        test.flows = true;");
   LINE ("int failures = wire_test (test.verbose);");
   LINE ("printf (\"wire: %%s\\n\", failures? \"FAILED\": \"ok\");");
   for (guint i = 0; i < model->protocols->len; i++)
@@ -433,7 +542,8 @@ write_main (MopedCodeWriter *w,
   LINE ("if (failures)");
   LINE ("    return 1;");
   moped_code_writer_blank (w);
-  moped_code_writer_comment (w, "Every node in trace mode, every socket on inproc");
+  moped_code_writer_comment (w, "Every node in trace mode (2 with --flows: your handlers run too), every "
+                                "socket on inproc");
   for (guint i = 0; i < model->nodes->len; i++)
     {
       MopedCNode *n = g_ptr_array_index (model->nodes, i);
@@ -443,7 +553,6 @@ write_main (MopedCodeWriter *w,
       LINE ("%s options_%u;", n->options_type, i);
       LINE ("memset (&options_%u, 0, sizeof (options_%u));", i, i);
       LINE ("options_%u.name = %s;", i, name);
-      LINE ("options_%u.trace = true;", i);
       LINE ("options_%u.verbose = test.verbose;", i);
       for (guint j = 0; j < n->sockets->len; j++)
         {
@@ -457,7 +566,7 @@ write_main (MopedCodeWriter *w,
           quoted = _moped_c_quote (endpoints->str);
           LINE ("options_%u.%s = %s;", i, s->ident, quoted);
         }
-      LINE ("%s *node_%u = %s (&options_%u);", n->type, i, n->new_fn, i);
+      LINE ("%s *node_%u = %s (&options_%u, test.flows? 2: 1);", n->type, i, n->test_new_fn, i);
       LINE ("test.names [%u] = %s;", i, title);
       LINE ("if (node_%u)", i);
       LINE ("    test.actors [%u] = %s (node_%u);", i, n->actor_fn, i);
@@ -504,7 +613,10 @@ _moped_c_generate_selftest (MopedCModel *model,
   moped_code_writer_comment (w, "Run it with -v to see every step. It prints one line per flow and stops at "
                                 "the first deviation, exiting 1. The nodes run in trace mode, so your handlers "
                                 "are not called: what is checked is the wiring the design describes (sockets, "
-                                "endpoints, envelopes, codecs, subscriptions).");
+                                "endpoints, envelopes, codecs, subscriptions). With --flows (the flow tests) "
+                                "your handlers run: it sends the first step of each flow, expects your code "
+                                "to send each next one within S_STEP_TIMEOUT msecs, and when a step does not "
+                                "happen prints one line naming it and the function to write.");
   for (guint i = 0; i < model->requirements->len; i++)
     {
       MopedElement *r = g_ptr_array_index (model->requirements, i);
@@ -523,7 +635,7 @@ _moped_c_generate_selftest (MopedCModel *model,
   for (guint i = 0; i < model->protocols->len; i++)
     LINE ("#include \"%s.h\"", ((MopedCProtocol *) g_ptr_array_index (model->protocols, i))->ident);
   for (guint i = 0; i < model->nodes->len; i++)
-    LINE ("#include \"%s.h\"", ((MopedCNode *) g_ptr_array_index (model->nodes, i))->ident);
+    LINE ("#include \"%s.h\"", ((MopedCNode *) g_ptr_array_index (model->nodes, i))->engine_base);
   moped_code_writer_blank (w);
   write_types (w, model);
   write_flows (w, model);

@@ -123,6 +123,19 @@ def test_examples(work):
     outcomes = run_all([selftest_path(root, n) for n in names])
     for name, (passed, log) in zip(names, outcomes):
         check(f"self-test of {name} passes", passed, tail(log))
+    # MOPED's "watch it fail": with the user's (empty) handlers running, each example's
+    # flow test fails with one line naming the step and what to write.
+    for name in names:
+        r = run([selftest_path(root, name), "--flows"], timeout=120)
+        lines = [line for line in r.stdout.splitlines() if line.startswith("flow ")]
+        check(f"flow test of {name} fails on the fresh skeleton, in one line saying what to write",
+              r.returncode == 1 and len(lines) == 1 and
+              re.match(r'^flow "[^"]+": step \d+ \(.+\) did not happen within 500 ms: '
+                       r'(write \w+ in src/\w+\.c|have .+ call \w+ after step \d+ .*src/\w+\.c\))$', lines[0]),
+              r.stdout + r.stderr)
+        headers = os.path.join(root, "subprojects", name, "include")
+        check(f"no trace mode in the public API of {name}",
+              not any("trace" in open(os.path.join(headers, h)).read() for h in os.listdir(headers)))
         if passed:
             flows = [line for line in log.splitlines() if line.startswith("flow ")]
             check(f"self-test of {name} plays flows", len(flows) > 0 and
@@ -185,6 +198,14 @@ def test_user_tests(work):
     r = run(["meson", "setup", "build"], cwd=directory)
     r = run(["ninja", "-C", "build"], cwd=directory, timeout=600)
     check("user tests: the project with tests/ builds", r.returncode == 0, tail(r.stdout + r.stderr))
+    r = run(["meson", "test", "-C", "build", "--print-errorlogs", "flows"], cwd=directory, timeout=120)
+    check("user tests: the flow test fails on the fresh skeleton, naming the handler to write",
+          r.returncode != 0 and 'flow "Round trip": step 2 (Server sends WORLD to Client) did not happen '
+          'within 500 ms: write server_handle_hello in src/server.c' in r.stdout, tail(r.stdout))
+    if VALGRIND is not None:
+        r = run([VALGRIND, *VALGRIND_ARGS, os.path.join(directory, "build", "selftest"), "--flows"], timeout=300)
+        check("user tests: the failing flow test ends with exit status 1, valgrind-clean",
+              r.returncode == 1, tail(r.stdout + r.stderr))
     r = run(["meson", "test", "-C", "build", "--print-errorlogs", "first"], cwd=directory, timeout=120)
     check("user tests: the first test fails on the fresh skeleton", r.returncode != 0, tail(r.stdout))
     check("user tests: ... saying what to write",
@@ -205,7 +226,11 @@ def test_user_tests(work):
     r = run(["ninja", "-C", "build"], cwd=directory, timeout=600)
     check("user tests: the grown skeleton builds", r.returncode == 0, tail(r.stdout + r.stderr))
     r = run(["meson", "test", "-C", "build", "--print-errorlogs"], cwd=directory, timeout=300)
-    check("user tests: the first test and the self-test pass", r.returncode == 0, tail(r.stdout))
+    check("user tests: the first test, the flow test and the self-test pass", r.returncode == 0 and
+          "flows" in r.stdout, tail(r.stdout))
+    if VALGRIND is not None:
+        r = run([VALGRIND, *VALGRIND_ARGS, os.path.join(directory, "build", "selftest"), "--flows"], timeout=300)
+        check("user tests: the passing flow test is valgrind-clean", r.returncode == 0, tail(r.stdout + r.stderr))
 
     # tests/ is the user's: edits stay, and a deleted file is not written again.
     first = os.path.join(directory, "tests", "test_first.c")
