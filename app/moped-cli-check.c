@@ -31,6 +31,7 @@ check_one (const char *path,
   g_autoptr(GError) error = NULL;
   g_autoptr(MopedDesign) design = moped_file_load (path, &error);
   g_autoptr(GPtrArray) diagnostics = NULL;
+  g_autofree char *shown_path = NULL;
 
   if (design == NULL)
     {
@@ -38,14 +39,18 @@ check_one (const char *path,
       return -1;
     }
   diagnostics = moped_validate (design);
+  shown_path = moped_cli_printable (path);
   for (guint i = 0; i < diagnostics->len; i++)
     {
       const MopedDiagnostic *d = g_ptr_array_index (diagnostics, i);
+      g_autofree char *message = moped_cli_printable (d->message);
+      g_autofree char *hint = d->hint != NULL ? moped_cli_printable (d->hint) : NULL;
 
-      printf ("%s:%u: %s %s: %s", path, diagnostic_line (design, d),
-              moped_severity_get_name (d->severity), d->code, d->message);
-      if (d->hint != NULL && *d->hint != '\0')
-        printf (" (%s)", d->hint);
+      /* Names are the user's: escaped, they can neither forge a line nor drive the terminal. */
+      printf ("%s:%u: %s %s: %s", shown_path, diagnostic_line (design, d),
+              moped_severity_get_name (d->severity), d->code, message);
+      if (hint != NULL && *hint != '\0')
+        printf (" (%s)", hint);
       putchar ('\n');
     }
   *n_warnings += moped_diagnostics_count (diagnostics, MOPED_SEVERITY_WARNING);

@@ -6,12 +6,14 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <glib/gstdio.h>
 
 #include "moped-cli.h"
 #include "moped-diagnostic.h"
 #include "moped-export-c.h"
+#include "moped-staging.h"
 #include "moped-zproto.h"
 
 /* What writing @model into @dir would do; @problem says why not when it is refused. */
@@ -68,6 +70,7 @@ moped_cli_export_zproto (MopedDesign *design,
   g_autoptr(GPtrArray) diagnostics = moped_validate (design);
   g_autoptr(GPtrArray) models = moped_zproto_export (design);
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(MopedStaging) staging = NULL;
   g_autoptr(GArray) actions = g_array_new (FALSE, FALSE, sizeof (MopedExportAction));
   guint n_errors = moped_diagnostics_count (diagnostics, MOPED_SEVERITY_ERROR);
   guint n_written = 0;
@@ -94,31 +97,46 @@ moped_cli_export_zproto (MopedDesign *design,
   if (problems->len > 0)
     return refuse (design_path, problems);
 
-  if (!dry_run && g_mkdir_with_parents (output, 0755) != 0)
+  /* All or nothing: the models go into a staging folder and into place together. */
+  if (!dry_run)
     {
-      int saved_errno = errno;
+      g_autoptr(GError) error = NULL;
 
-      fprintf (stderr, "moped export: %s: %s\n", output, g_strerror (saved_errno));
-      return MOPED_EXIT_DESIGN_ERRORS;
+      staging = moped_staging_new (output, &error);
+      if (staging == NULL)
+        {
+          fprintf (stderr, "moped export: %s\n", error->message);
+          return MOPED_EXIT_DESIGN_ERRORS;
+        }
     }
   for (guint i = 0; i < models->len; i++)
     {
       MopedZprotoModel *model = g_ptr_array_index (models, i);
       MopedExportAction action = g_array_index (actions, MopedExportAction, i);
-      g_autofree char *path = g_build_filename (output, model->file_name, NULL);
       g_autoptr(GError) error = NULL;
 
-      if (action != MOPED_EXPORT_UNCHANGED)
+      if (action == MOPED_EXPORT_UNCHANGED)
+        continue;
+      if (!dry_run && !moped_staging_write (staging, model->file_name, model->xml, strlen (model->xml), &error))
         {
-          if (!dry_run && !g_file_set_contents (path, model->xml, -1, &error))
-            {
-              fprintf (stderr, "moped export: %s\n", error->message);
-              return MOPED_EXIT_DESIGN_ERRORS;
-            }
-          n_written++;
+          fprintf (stderr, "moped export: %s\n", error->message);
+          return MOPED_EXIT_DESIGN_ERRORS;
         }
-      printf ("%-9s %s\n", moped_export_action_get_name (action), model->file_name);
+      n_written++;
     }
+  if (!dry_run)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!moped_staging_commit (staging, &error))
+        {
+          fprintf (stderr, "moped export: %s\n", error->message);
+          return MOPED_EXIT_DESIGN_ERRORS;
+        }
+    }
+  for (guint i = 0; i < models->len; i++)
+    printf ("%-9s %s\n", moped_export_action_get_name (g_array_index (actions, MopedExportAction, i)),
+            ((MopedZprotoModel *) g_ptr_array_index (models, i))->file_name);
   fflush (stdout);
   fprintf (stderr, "%s %u file%s in %s\n", dry_run ? "would write" : "wrote", n_written,
            n_written == 1 ? "" : "s", output);

@@ -10,6 +10,8 @@
 #include <glib/gstdio.h>
 
 #include "moped-cli.h"
+#include "moped-names.h"
+#include "moped-staging.h"
 #include "moped-file.h"
 #include "moped-render.h"
 
@@ -119,7 +121,8 @@ render_one (MopedDesign               *design,
   return bytes != NULL && write_output (path, bytes, error);
 }
 
-/* --all: the architecture and every flow, named by their ids (unique, file-safe). */
+/* --all: the architecture and every flow, named by their ids (unique, file-safe, cut
+ * to a bounded length), written all or nothing: a failure leaves no partial set. */
 static gboolean
 render_all (MopedDesign               *design,
             const char                *directory,
@@ -128,29 +131,34 @@ render_all (MopedDesign               *design,
             GError                   **error)
 {
   g_autoptr(GPtrArray) flows = moped_design_collect (design, MOPED_KIND_FLOW);
-  g_autofree char *architecture = NULL;
+  g_autoptr(MopedStaging) staging = NULL;
+  g_autoptr(GBytes) architecture = NULL;
+  g_autofree char *name = NULL;
+  MopedRenderFormat format;
 
-  if (g_mkdir_with_parents (directory, 0777) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   "Could not create the directory %s: %s", directory, g_strerror (saved));
-      return FALSE;
-    }
-  architecture = g_strdup_printf ("%s/architecture.%s", directory, extension);
-  if (!render_one (design, NULL, architecture, options, error))
+  name = g_strdup_printf ("architecture.%s", extension);
+  if (!format_of (name, &format, error))
+    return FALSE;
+  staging = moped_staging_new (directory, error);
+  if (staging == NULL)
+    return FALSE;
+  architecture = moped_render_architecture_with_options (design, format, options, error);
+  if (architecture == NULL ||
+      !moped_staging_write (staging, name, g_bytes_get_data (architecture, NULL),
+                            g_bytes_get_size (architecture), error))
     return FALSE;
   for (guint i = 0; i < flows->len; i++)
     {
       MopedElement *flow = g_ptr_array_index (flows, i);
-      g_autofree char *path = NULL;
+      g_autofree char *id = moped_name_bound (moped_element_get_id (flow), 64);
+      g_autofree char *path = g_strdup_printf ("flow-%s.%s", id, extension);
+      g_autoptr(GBytes) bytes = moped_render_flow (design, flow, format, options->scale, error);
 
-      path = g_strdup_printf ("%s/flow-%s.%s", directory, moped_element_get_id (flow), extension);
-      if (!render_one (design, flow, path, options, error))
+      if (bytes == NULL ||
+          !moped_staging_write (staging, path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), error))
         return FALSE;
     }
-  return TRUE;
+  return moped_staging_commit (staging, error);
 }
 
 static int

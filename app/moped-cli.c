@@ -11,6 +11,7 @@
 #include <glib.h>
 
 #include "moped-cli.h"
+#include "moped-text.h"
 
 static const MopedCliVerb verbs[] = {
   { "check", "Validate designs and print their diagnostics", moped_cli_check },
@@ -18,6 +19,8 @@ static const MopedCliVerb verbs[] = {
   { "arrange", "Lay the design out with graphviz and save it", moped_cli_arrange },
   { "export", "Export code or models (c, zproto)", moped_cli_export },
   { "doc", "Write the protocol document (Markdown, HTML or ABNF)", moped_cli_doc },
+  { "host", "Share a design live with the people you invite", moped_cli_host },
+  { "join", "Follow a shared design and keep it in a file", moped_cli_join },
 };
 
 /* Verbs that exist for Moped's own use and are not listed. */
@@ -91,13 +94,24 @@ moped_cli_run (int    argc,
   return MOPED_EXIT_USAGE;
 }
 
+char *
+moped_cli_printable (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+
+  return moped_text_escape_invisible (valid);
+}
+
 void
 moped_cli_print_load_error (const char   *path,
                             const GError *error)
 {
+  g_autofree char *message = moped_cli_printable (error->message);
+  g_autofree char *shown_path = moped_cli_printable (path);
+
   /* Loader messages already start with "file:line:column:". */
   if (g_str_has_prefix (error->message, path))
-    fprintf (stderr, "%s\n", error->message);
+    fprintf (stderr, "%s\n", message);
   else
-    fprintf (stderr, "%s: %s\n", path, error->message);
+    fprintf (stderr, "%s: %s\n", shown_path, message);
 }

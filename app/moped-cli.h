@@ -34,6 +34,8 @@ int      moped_cli_render  (int argc, char **argv);
 int      moped_cli_arrange (int argc, char **argv);
 int      moped_cli_export  (int argc, char **argv);
 int      moped_cli_doc     (int argc, char **argv);
+int      moped_cli_host    (int argc, char **argv);
+int      moped_cli_join    (int argc, char **argv);
 /* The editor's layout child process (not listed in --help). */
 int      moped_cli_layout_child (int argc, char **argv);
 
@@ -46,5 +48,8 @@ int      moped_cli_export_zproto (MopedDesign *design,
 
 /* Helpers for verbs */
 void     moped_cli_print_load_error (const char *path, const GError *error);
+/* @text made safe for a terminal and a line-based reader: valid UTF-8, every control,
+ * bidirectional or other invisible character escaped (so it is always one line). */
+char    *moped_cli_printable        (const char *text);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "moped-code-writer.h"
+#include "moped-text.h"
 
 #define LINE_WIDTH 80
 #define MIN_COMMENT_WIDTH 30
@@ -152,18 +153,22 @@ moped_code_writer_lines (MopedCodeWriter *self,
     }
 }
 
-/* Line breaks of any convention end a paragraph; every other control character is a
- * space, so nothing but our own newlines can end a comment line. */
+/* Line breaks of any convention end a paragraph; other controls and invisible
+ * characters are dropped (tabs become spaces), so nothing but our own newlines can end a comment line. */
 static GPtrArray *
 split_paragraphs (const char *text)
 {
   g_autofree char *made_valid = NULL;
+  g_autofree char *visible = NULL;
   GPtrArray *paragraphs = g_ptr_array_new_with_free_func (g_free);
   GString *current = g_string_new (NULL);
   const char *p = text != NULL ? text : "";
 
   if (!g_utf8_validate (p, -1, NULL))
     p = made_valid = g_utf8_make_valid (p, -1);
+  /* Bidirectional controls and other invisible characters would let a comment show
+   * something else than the code does (Trojan Source; gcc's -Werror=bidi-chars). */
+  p = visible = moped_text_strip_invisible (p, TRUE);
   while (*p != '\0')
     {
       const char *run = p;

@@ -8,6 +8,7 @@
 
 #include "moped-abnf.h"
 #include "moped-doc-private.h"
+#include "moped-names.h"
 
 static void
 span_free (MopedDocSpan *span)
@@ -109,14 +110,18 @@ add_block (MopedDoc          *self,
   return block;
 }
 
-/* A name made of letters, digits and hyphens, unique in @taken. */
+#define SLUG_MAX 64
+
+/* A name made of letters, digits and hyphens, unique in @taken. Bounded in length:
+ * figure names become file names, which a 300-character flow name must not break. */
 static char *
 unique_slug (GHashTable *taken,
              const char *prefix,
              const char *text)
 {
   g_autofree char *rule = moped_abnf_rule_name (text);
-  g_autofree char *lower = g_ascii_strdown (rule, -1);
+  g_autofree char *unbounded = g_ascii_strdown (rule, -1);
+  g_autofree char *lower = moped_name_bound (unbounded, SLUG_MAX);
   char *slug = g_strconcat (prefix, lower, NULL);
 
   for (guint n = 2; g_hash_table_contains (taken, slug); n++)

@@ -378,7 +378,7 @@ add_opening_closing (Section       *section,
   for (guint i = 0; i < sockets->len; i++)
     {
       MopedElement *socket = g_ptr_array_index (sockets, i);
-      gboolean binds = moped_element_get_enum (socket, MOPED_PROP_MODE) == MOPED_SOCKET_MODE_BIND;
+      gboolean binds = FALSE, connects = FALSE;
       g_autoptr(GPtrArray) endpoints = g_ptr_array_new_with_free_func (g_free);
 
       for (guint l = 0; l < section->links->len; l++)
@@ -388,14 +388,21 @@ add_opening_closing (Section       *section,
 
           if (_moped_doc_link_peer (link, socket) == NULL)
             continue;
+          if (moped_link_end_binds (link, socket))
+            binds = TRUE;
+          else
+            connects = TRUE;
           endpoint = _moped_doc_socket_endpoint (socket, link);
           if (endpoint == NULL || g_ptr_array_find_with_equal_func (endpoints, endpoint, g_str_equal, NULL))
             g_free (endpoint);
           else
             g_ptr_array_add (endpoints, endpoint);
         }
+      if (!binds && !connects)
+        binds = moped_element_get_enum (socket, MOPED_PROP_MODE) == MOPED_SOCKET_MODE_BIND;
       _moped_doc_appendf (opening, MOPED_DOC_SPAN_TEXT, "%s %s its %s socket %s", i > 0 ? "; it" : "it",
-                          binds ? "binds" : "connects", socket_info (socket)->name, name_of (socket));
+                          binds && connects ? "binds and connects" : binds ? "binds" : "connects",
+                          socket_info (socket)->name, name_of (socket));
       for (guint e = 0; e < endpoints->len; e++)
         {
           _moped_doc_append (opening, MOPED_DOC_SPAN_TEXT, e == 0 ? " to " : " and ");

@@ -9,6 +9,8 @@
 #include "moped-abnf.h"
 #include "moped-diagnostic.h"
 #include "moped-doc-private.h"
+#include "moped-file.h"
+#include "moped-staging.h"
 #include "moped-endpoint.h"
 #include "moped-schema.h"
 #include "moped-socket-type.h"
@@ -85,7 +87,7 @@ _moped_doc_socket_endpoint (MopedElement *socket,
 
   if (*endpoint == '\0')
     return NULL;
-  if (moped_element_get_enum (socket, MOPED_PROP_MODE) == MOPED_SOCKET_MODE_BIND)
+  if (moped_link_end_binds (link, socket))
     return g_strdup (endpoint);
   return moped_endpoint_connect_form (endpoint);
 }
@@ -388,6 +390,7 @@ add_socket_row (MopedDoc      *self,
   g_autofree char *instances =
     g_strdup_printf ("%" G_GINT64_FORMAT, moped_element_get_int (node, MOPED_PROP_INSTANCES));
   const MopedSocketTypeInfo *info;
+  gboolean binds = FALSE, connects = FALSE;
 
   _moped_doc_row_add_cell (row, _moped_doc_name (node));
   _moped_doc_row_add_cell (row, instances);
@@ -408,6 +411,10 @@ add_socket_row (MopedDoc      *self,
 
       if (peer == NULL)
         continue;
+      if (moped_link_end_binds (link, socket))
+        binds = TRUE;
+      else
+        connects = TRUE;
       endpoint = _moped_doc_socket_endpoint (socket, link);
       if (endpoint != NULL)
         add_unique (endpoints, endpoint);
@@ -421,8 +428,9 @@ add_socket_row (MopedDoc      *self,
   _moped_doc_row_add_cell (row, _moped_doc_name (socket));
   _moped_doc_appendf (_moped_doc_row_add_cell (row, NULL), MOPED_DOC_SPAN_TEXT, "%s%s",
                       info->name, info->draft ? " (draft)" : "");
-  _moped_doc_row_add_cell (row, moped_element_get_enum (socket, MOPED_PROP_MODE) == MOPED_SOCKET_MODE_BIND
-                                ? "bind" : "connect");
+  if (!binds && !connects)
+    binds = moped_element_get_enum (socket, MOPED_PROP_MODE) == MOPED_SOCKET_MODE_BIND;
+  _moped_doc_row_add_cell (row, binds && connects ? "bind and connect" : binds ? "bind" : "connect");
   append_joined (_moped_doc_row_add_cell (row, NULL), MOPED_DOC_SPAN_CODE, endpoints);
   append_joined (_moped_doc_row_add_cell (row, NULL), MOPED_DOC_SPAN_TEXT, peers);
   append_joined (_moped_doc_row_add_cell (row, NULL), MOPED_DOC_SPAN_TEXT, protocols);
@@ -892,6 +900,8 @@ moped_doc_figure_file_free (MopedDocFigureFile *file)
   g_free (file);
 }
 
+/* The Markdown file and its figures, all or nothing: a failure (a full disk) leaves
+ * neither a partial document nor figures of the new one behind. */
 static gboolean
 write_markdown (MopedDoc    *self,
                 const char  *path,
@@ -899,26 +909,31 @@ write_markdown (MopedDoc    *self,
 {
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *figure_base = g_strdup (base);
   g_autoptr(GPtrArray) figures = NULL;
+  g_autoptr(MopedStaging) staging = NULL;
   g_autofree char *text = NULL;
-  char *dot = strrchr (base, '.');
+  char *dot = strrchr (figure_base, '.');
 
-  if (dot != NULL && dot != base)
+  if (dot != NULL && dot != figure_base)
     *dot = '\0';
-  text = moped_doc_to_markdown (self, base, &figures, error);
+  text = moped_doc_to_markdown (self, figure_base, &figures, error);
   if (text == NULL)
+    return FALSE;
+  staging = moped_staging_new (dir, error);
+  if (staging == NULL)
     return FALSE;
   for (guint i = 0; i < figures->len; i++)
     {
       MopedDocFigureFile *file = g_ptr_array_index (figures, i);
-      g_autofree char *figure_path = g_build_filename (dir, file->file_name, NULL);
       gsize size = 0;
       const char *data = g_bytes_get_data (file->svg, &size);
 
-      if (!g_file_set_contents (figure_path, data, size, error))
+      if (!moped_staging_write (staging, file->file_name, data, size, error))
         return FALSE;
     }
-  return g_file_set_contents (path, text, -1, error);
+  return moped_staging_write (staging, base, text, strlen (text), error) &&
+         moped_staging_commit (staging, error);
 }
 
 gboolean
@@ -935,11 +950,11 @@ moped_doc_write (MopedDoc    *self,
   if (g_str_has_suffix (path, ".md") || g_str_has_suffix (path, ".markdown"))
     return write_markdown (self, path, error);
   if (g_str_has_suffix (path, ".abnf") || g_str_has_suffix (path, ".bnf"))
-    return g_file_set_contents (path, self->grammar, -1, error);
+    return moped_file_replace_contents (path, self->grammar, strlen (self->grammar), error);
   if (g_str_has_suffix (path, ".html") || g_str_has_suffix (path, ".htm"))
     {
       html = moped_doc_to_html (self, error);
-      return html != NULL && g_file_set_contents (path, html, -1, error);
+      return html != NULL && moped_file_replace_contents (path, html, strlen (html), error);
     }
   g_set_error (error, MOPED_DOC_ERROR, MOPED_DOC_ERROR_FORMAT,
                "%s: unknown document format (use .md, .html or .abnf)", path);

@@ -13,6 +13,7 @@
 #include "moped-dot.h"
 #include "moped-render.h"
 #include "moped-socket-type.h"
+#include "moped-text.h"
 
 #define FONT          "DejaVu Sans"
 #define INK           "#241f31"
@@ -91,11 +92,40 @@ findings_lookup (const Findings *findings,
 
 /* ---- escaping ----------------------------------------------------------------- */
 
+/* What dot accepts of user text: valid UTF-8 without controls (dot refuses even their
+ * character references) and without invisible characters (a bidirectional override
+ * would reorder the label). Newlines stay: they are line breaks in labels. Other
+ * invisible characters are shown escaped ("\u{202E}"), which keeps ids distinct. */
+static char *
+dot_text (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  GString *out = g_string_sized_new (strlen (valid));
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == '\n')
+        g_string_append_c (out, '\n');
+      else if (c == '\t')
+        g_string_append_c (out, ' ');
+      else if (c == '\r')
+        continue;
+      else if (moped_text_is_invisible (c))
+        g_string_append_printf (out, "\\u{%04X}", c);
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+    }
+  return g_string_free (out, FALSE);
+}
+
 static void
 append_html (GString    *out,
              const char *text)
 {
-  g_autofree char *escaped = g_markup_escape_text (text, -1);
+  g_autofree char *visible = dot_text (text);
+  g_autofree char *escaped = g_markup_escape_text (visible, -1);
 
   for (const char *p = escaped; *p != '\0'; p++)
     {
@@ -112,8 +142,10 @@ append_quoted_lines (GString    *out,
                      const char *text,
                      const char *line_end)
 {
+  g_autofree char *visible = dot_text (text);
+
   g_string_append_c (out, '"');
-  for (const char *p = text; *p != '\0'; p++)
+  for (const char *p = visible; *p != '\0'; p++)
     {
       if (*p == '"' || *p == '\\')
         g_string_append_c (out, '\\');
@@ -502,11 +534,12 @@ append_link_label (GString      *out,
 
 /* Arrows point at the side that binds: the other side connects to it. */
 static const char *
-link_direction (MopedElement *from,
+link_direction (MopedElement *link,
+                MopedElement *from,
                 MopedElement *to)
 {
-  gboolean from_binds = g_str_equal (socket_mode_name (from), "bind");
-  gboolean to_binds = g_str_equal (socket_mode_name (to), "bind");
+  gboolean from_binds = moped_link_end_binds (link, from);
+  gboolean to_binds = moped_link_end_binds (link, to);
 
   if (to_binds && !from_binds)
     return "forward";
@@ -536,7 +569,7 @@ append_links (GString               *out,
       append_link_ends (out, from, to, options->engine, options->direction);
       g_string_append_printf (out, " [%s=", label);
       append_link_label (out, link);
-      g_string_append_printf (out, ", dir=%s", link_direction (from, to));
+      g_string_append_printf (out, ", dir=%s", link_direction (link, from, to));
       if (findings_lookup (findings, link, &severity))
         g_string_append_printf (out, ", color=\"%s\", fontcolor=\"%s\", penwidth=2",
                                 moped_render_severity_color (severity),

@@ -839,6 +839,7 @@ read_links (MopedCModel *model,
       MopedCSocket *to = g_hash_table_lookup (model->by_element,
                                               moped_element_get_ref (element, MOPED_PROP_TO));
       MopedCLink *l;
+      gboolean from_binds, to_binds;
       g_autofree char *normal = NULL;
       g_autofree char *key = NULL;
       const char *test_name;
@@ -853,12 +854,14 @@ read_links (MopedCModel *model,
                                          moped_element_get_ref (element, MOPED_PROP_PROTOCOL));
       l->endpoint = g_strdup (moped_element_get_string (element, MOPED_PROP_ENDPOINT));
       l->title = link_title (l);
+      from_binds = moped_link_end_binds (element, from->element);
+      to_binds = moped_link_end_binds (element, to->element);
       /* Multicast links may have both sides bind or both connect; then the
        * publisher binds the self-test's inproc endpoint. */
-      if (from->bind != to->bind)
+      if (from_binds != to_binds)
         {
-          l->binder = from->bind ? from : to;
-          l->connecter = from->bind ? to : from;
+          l->binder = from_binds ? from : to;
+          l->connecter = from_binds ? to : from;
           l->connect_endpoint = moped_endpoint_connect_form (l->endpoint);
         }
       else
@@ -883,10 +886,10 @@ read_links (MopedCModel *model,
         }
       l->test_endpoint = g_strdup (test_name);
 
-      if (from->bind == to->bind)
+      if (from_binds == to_binds)
         {
-          g_autofree char *mine_from = g_strconcat (from->bind ? "@" : ">", l->endpoint, NULL);
-          g_autofree char *mine_to = g_strconcat (to->bind ? "@" : ">", l->endpoint, NULL);
+          g_autofree char *mine_from = g_strconcat (from_binds ? "@" : ">", l->endpoint, NULL);
+          g_autofree char *mine_to = g_strconcat (to_binds ? "@" : ">", l->endpoint, NULL);
 
           add_unique (from->endpoints, mine_from);
           add_unique (to->endpoints, mine_to);

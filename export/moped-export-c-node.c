@@ -23,8 +23,22 @@ static char *
 socket_title (MopedCSocket *s)
 {
   g_autofree char *name = moped_c_comment_text (_moped_c_name (s->element));
+  gboolean binds = s->bind, connects = !s->bind;
 
-  return g_strdup_printf ("%s (%s, %s)", name, s->info->name, s->bind ? "binds" : "connects");
+  /* A socket may bind some endpoints and connect to others: its links decide. */
+  if (s->endpoints->len > 0)
+    {
+      binds = connects = FALSE;
+      for (guint i = 0; i < s->endpoints->len; i++)
+        {
+          const char *item = g_ptr_array_index (s->endpoints, i);
+
+          binds |= item[0] == '@';
+          connects |= item[0] == '>';
+        }
+    }
+  return g_strdup_printf ("%s (%s, %s)", name, s->info->name,
+                          binds && connects ? "binds and connects" : binds ? "binds" : "connects");
 }
 
 static char *
@@ -556,8 +570,9 @@ write_engine_helpers (MopedCodeWriter *w,
     {
       moped_code_writer_blank (w);
       moped_code_writer_blank (w);
-      moped_code_writer_comment (w, "With a name, a socket's routing id is NAME/SOCKET, so that ROUTER peers "
-                                    "can address it before it sends anything");
+      moped_code_writer_comment (w, "A socket's routing id is NAME/SOCKET (NAME is the node's name unless "
+                                    "options.name gives the instance's), so that ROUTER peers can address it "
+                                    "before it sends anything, ROUTER to ROUTER included");
       LINE ("static void");
       LINE ("s_set_routing_id (%s *self, zsock_t *socket, const char *socket_name)", n->engine_type);
       moped_code_writer_lines (w,
@@ -622,10 +637,7 @@ write_socket_setup (MopedCodeWriter *w,
   LINE ("zsock_set_sndtimeo (self->%s, S_SEND_TIMEOUT);", s->ident);
   LINE ("zsock_set_rcvtimeo (self->%s, 0);", s->ident);
   if (_moped_c_has_routing_id (s->type))
-    {
-      LINE ("if (options && options->name)");
-      LINE ("    s_set_routing_id (self, self->%s, %s);", s->ident, label);
-    }
+    LINE ("s_set_routing_id (self, self->%s, %s);", s->ident, label);
   if (s->type == MOPED_SOCKET_ROUTER)
     {
       moped_code_writer_comment (w, "Fail with EHOSTUNREACH, rather than drop, a message to an unknown peer");

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "moped-export-c-private.h"
+#include "moped-staging.h"
 #include "moped-export-c.h"
 
 #define MANIFEST_NAME "moped-export.manifest"
@@ -863,46 +864,11 @@ unchanged_since_planning (MopedExportPlan *plan,
   return TRUE;
 }
 
-/* A file that exists is replaced atomically (a temporary file renamed over it); a new
- * one is written in place: there is nothing to keep if writing it fails. Directories
- * made are remembered in @made. */
-static gboolean
-write_file (const char  *directory,
-            const char  *path,
-            const char  *content,
-            gboolean     exists,
-            GHashTable  *made,
-            GError     **error)
-{
-  g_autofree char *full = g_build_filename (directory, path, NULL);
-  g_autofree char *parent = g_path_get_dirname (full);
-  GFileSetContentsFlags flags = exists ? G_FILE_SET_CONTENTS_CONSISTENT : G_FILE_SET_CONTENTS_NONE;
-
-  if (!g_hash_table_contains (made, parent))
-    {
-      if (g_mkdir_with_parents (parent, 0755) != 0)
-        {
-          int saved = errno;
-
-          g_set_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_IO,
-                       "cannot create %s: %s", parent, g_strerror (saved));
-          return FALSE;
-        }
-      g_hash_table_add (made, g_steal_pointer (&parent));
-    }
-  if (!g_file_set_contents_full (full, content, -1, flags, 0644, error))
-    {
-      g_prefix_error (error, "cannot write %s: ", full);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 gboolean
 moped_export_plan_run (MopedExportPlan  *plan,
                        GError          **error)
 {
-  g_autoptr(GHashTable) made = NULL;
+  g_autoptr(MopedStaging) staging = NULL;
 
   g_return_val_if_fail (plan != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -915,31 +881,27 @@ moped_export_plan_run (MopedExportPlan  *plan,
     }
   if (!unchanged_since_planning (plan, error))
     return FALSE;
-  made = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* All or nothing: every file is written into a staging folder first, and moved into
+   * place only when all were written (a full disk stops the export before it changed
+   * anything, and never leaves an empty handler file). */
+  staging = moped_staging_new (plan->directory, error);
+  if (staging == NULL)
+    return FALSE;
   for (guint i = 0; i < plan->entries->len; i++)
     {
       PlanEntry *e = g_ptr_array_index (plan->entries, i);
 
       if (e->content != NULL &&
-          !write_file (plan->directory, e->file.path, e->content, e->existed, made, error))
+          !moped_staging_write (staging, e->file.path, e->content, strlen (e->content), error))
         return FALSE;
       if (e->file.action == MOPED_EXPORT_REMOVE)
-        {
-          g_autofree char *full = g_build_filename (plan->directory, e->file.path, NULL);
-
-          if (g_unlink (full) != 0 && errno != ENOENT)
-            {
-              int saved = errno;
-
-              g_set_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_IO,
-                           "cannot remove %s: %s", full, g_strerror (saved));
-              return FALSE;
-            }
-        }
+        moped_staging_remove (staging, e->file.path);
     }
   /* Last, so that an interrupted export is planned again from the old manifest. */
   if (plan->manifest_changes &&
-      !write_file (plan->directory, MANIFEST_NAME, plan->manifest, TRUE, made, error))
+      !moped_staging_write (staging, MANIFEST_NAME, plan->manifest, strlen (plan->manifest), error))
+    return FALSE;
+  if (!moped_staging_commit (staging, error))
     return FALSE;
   plan->done = TRUE;
   return TRUE;

@@ -14,6 +14,7 @@
 
 #define FONT          "DejaVu Sans"
 #define MARGIN        20.0
+#define EMPTY_TEXT    "This flow has no steps yet."
 #define NUMBER_WIDTH  26.0   /* the step numbers left of the first lifeline */
 #define HEAD_PAD      6.0
 #define HEAD_MIN      84.0
@@ -333,13 +334,19 @@ place_lifelines (MopedSequenceDiagram *self)
 static void
 measure_heads (MopedSequenceDiagram *self)
 {
-  double title_width, title_height, subtitle_height, name_height, role_height;
+  double title_width, title_height, subtitle_width, subtitle_height, name_height, role_height, empty_width;
   gboolean any_role = FALSE;
 
   measure (self, self->title, 13, TRUE, &title_width, &title_height);
-  measure (self, self->subtitle, 9, FALSE, NULL, &subtitle_height);
+  measure (self, self->subtitle, 9, FALSE, &subtitle_width, &subtitle_height);
   self->title_height = ceil (title_height + subtitle_height + 14);
-  self->width = MAX (self->width, ceil (title_width + 2 * MARGIN));
+  /* The title lines are drawn whole, however few lifelines there are below them. */
+  self->width = MAX (self->width, ceil (MAX (title_width, subtitle_width) + 2 * MARGIN));
+  if (self->steps->len == 0)
+    {
+      measure (self, EMPTY_TEXT, 10, FALSE, &empty_width, NULL);
+      self->width = MAX (self->width, ceil (empty_width + 2 * MARGIN));
+    }
 
   measure (self, "Xg", 10, TRUE, NULL, &name_height);
   measure (self, "Xg", 9, FALSE, NULL, &role_height);
@@ -689,7 +696,7 @@ draw_range (const MopedSequenceDiagram *self,
   for (guint i = first; i < end; i++)
     draw_step (self, cr, i, tops[i - first] + g_array_index (self->steps, Step, i).space_above);
   if (self->steps->len == 0)
-    draw_text (self, cr, "This flow has no steps yet.", 10, FALSE, TRUE, secondary_ink,
+    draw_text (self, cr, EMPTY_TEXT, 10, FALSE, TRUE, secondary_ink,
                MARGIN, rows_top (self), -1);
   cairo_restore (cr);
 }

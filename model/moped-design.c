@@ -15,6 +15,7 @@
 
 #include "moped-design-private.h"
 #include "moped-element-private.h"
+#include "moped-ops.h"
 
 typedef enum
 {
@@ -32,6 +33,7 @@ typedef struct
   guint         index;      /* INSERT/DETACH: place within its kind; MOVE: old place */
   guint         new_index;  /* MOVE */
   MopedProp     prop;       /* SET */
+  const MopedPropSpec *spec;/* SET: kept here, as the element may be freed first */
   MopedValue    old_value;  /* SET */
   MopedValue    new_value;  /* SET */
 } Op;
@@ -60,9 +62,26 @@ struct _MopedDesign
   guint64       serial_counter;
   guint64       saved_serial; /* state serial at the last save or load */
 
+  /* Shared designs (moped-ops.h): no history here; each transaction goes to commit. */
+  char            *id_tag;
+  guint            next_tagged[MOPED_N_KINDS];
+  MopedCommitFunc  commit;
+  MopedHistoryFunc history;
+  gpointer         shared_data;
+  GPtrArray       *capture;      /* of MopedOp, for the open transaction */
+  guint64          shared_serial;
+  char            *shared_undo_label;
+  char            *shared_redo_label;
+
   guint         was_modified : 1;
   guint         could_undo : 1;
   guint         could_redo : 1;
+};
+
+struct _MopedTxn
+{
+  Step      *step;               /* applied */
+  GPtrArray *ops;                /* of MopedOp */
 };
 
 G_DEFINE_FINAL_TYPE (MopedDesign, moped_design, G_TYPE_OBJECT)
@@ -88,7 +107,7 @@ static guint signals[N_SIGNALS];
 static const MopedPropSpec *
 op_spec (const Op *op)
 {
-  return _moped_element_get_spec (op->element, op->prop, NULL);
+  return op->spec;
 }
 
 /* Whether the op, in its current state, owns a detached element. */
@@ -120,9 +139,15 @@ static void
 step_free (Step    *step,
            gboolean applied)
 {
-  /* Later ops may own elements that earlier ops refer to: clear in reverse. */
+  /* Values first, while every element they belong to still exists (a step may set a
+   * property of an element it later detaches); then the elements, in reverse, since
+   * later ops may own elements that earlier ops refer to. */
   for (guint i = step->ops->len; i > 0; i--)
-    op_clear (&g_array_index (step->ops, Op, i - 1), applied);
+    if (g_array_index (step->ops, Op, i - 1).type == OP_SET)
+      op_clear (&g_array_index (step->ops, Op, i - 1), applied);
+  for (guint i = step->ops->len; i > 0; i--)
+    if (g_array_index (step->ops, Op, i - 1).type != OP_SET)
+      op_clear (&g_array_index (step->ops, Op, i - 1), applied);
   g_array_unref (step->ops);
   g_free (step->label);
   g_free (step->coalesce_key);
@@ -302,7 +327,11 @@ moped_design_begin_coalescing (MopedDesign *self,
   g_return_if_fail (MOPED_IS_DESIGN (self));
 
   if (self->depth++ == 0)
-    self->open = step_new (label, coalesce_key);
+    {
+      self->open = step_new (label, coalesce_key);
+      if (self->commit != NULL)
+        self->capture = moped_ops_new ();
+    }
 }
 
 void
@@ -357,6 +386,19 @@ moped_design_end (MopedDesign *self)
   if (step->ops->len == 0)
     {
       step_free (step, TRUE);
+      g_clear_pointer (&self->capture, g_ptr_array_unref);
+      emit_changes (self);
+      return;
+    }
+
+  if (self->commit != NULL)
+    {
+      MopedTxn *txn = g_new0 (MopedTxn, 1);
+
+      txn->step = step;
+      txn->ops = g_steal_pointer (&self->capture);
+      self->shared_serial++;
+      self->commit (self, txn, self->shared_data);
       emit_changes (self);
       return;
     }
@@ -391,6 +433,7 @@ moped_design_cancel (MopedDesign *self)
 
   self->depth = 0;
   step = g_steal_pointer (&self->open);
+  g_clear_pointer (&self->capture, g_ptr_array_unref);
   for (guint i = step->ops->len; i > 0; i--)
     op_apply (self, &g_array_index (step->ops, Op, i - 1), FALSE);
   step_free (step, FALSE);
@@ -398,16 +441,98 @@ moped_design_cancel (MopedDesign *self)
 }
 
 /* Record and apply one operation inside a transaction (opening one if needed). */
+static const char *
+anchor_at (MopedElement *parent,
+           MopedKind     kind,
+           guint         index)
+{
+  MopedElement *before = NULL;
+  guint seen = 0;
+
+  if (index == 0 || parent->children == NULL)
+    return "";
+  for (guint i = 0; i < parent->children->len; i++)
+    {
+      MopedElement *child = g_ptr_array_index (parent->children, i);
+
+      if (child->kind == kind && seen++ == index - 1)
+        {
+          before = child;
+          break;
+        }
+    }
+  return before ? before->id : "";
+}
+
+/* The op as a shared design tells it to other peers: by id and anchor. */
+static void
+capture_before (MopedDesign *self,
+                Op          *op,
+                MopedOp    **out)
+{
+  MopedOp *c = NULL;
+
+  switch (op->type)
+    {
+    case OP_DETACH:
+      {
+        g_autoptr(GPtrArray) restore = moped_ops_new ();
+        const char *after = anchor_at (op->parent, op->element->kind, op->index);
+
+        c = moped_op_new (MOPED_OP_REMOVE, op->element->id);
+        moped_design_describe_subtree (self, op->element, after, restore);
+        c->restore = moped_ops_to_text (restore);
+      }
+      break;
+    case OP_MOVE:
+      c = moped_op_new (MOPED_OP_MOVE, op->element->id);
+      c->old_after = g_strdup (moped_element_get_anchor (op->element));
+      break;
+    case OP_SET:
+      c = moped_op_new (MOPED_OP_SET, op->element->id);
+      c->prop = op->prop;
+      c->old_value = _moped_value_to_text (op_spec (op), op->old_value);
+      c->value = _moped_value_to_text (op_spec (op), op->new_value);
+      break;
+    case OP_INSERT:
+    default:
+      break;
+    }
+  *out = c;
+}
+
+static void
+capture_after (MopedDesign *self,
+               Op          *op,
+               MopedOp     *c)
+{
+  if (op->type == OP_INSERT)
+    moped_design_describe_subtree (self, op->element, moped_element_get_anchor (op->element),
+                                   self->capture);
+  else if (op->type == OP_MOVE)
+    {
+      c->after = g_strdup (moped_element_get_anchor (op->element));
+      g_ptr_array_add (self->capture, c);
+    }
+  else if (c != NULL)
+    g_ptr_array_add (self->capture, c);
+}
+
 static void
 record (MopedDesign *self,
         Op          *op,
         const char  *label)
 {
   gboolean own = self->depth == 0;
+  MopedOp *c = NULL;
 
   if (own)
     moped_design_begin (self, label);
+  if (self->capture != NULL)
+    capture_before (self, op, &c);
   op_apply (self, op, TRUE);
+  if (self->capture != NULL)
+    capture_after (self, op, c);
   step_append (self->open, op);
   if (own)
     moped_design_end (self);
@@ -433,12 +558,45 @@ bump_counter (MopedDesign *self,
     self->next_id[kind] = (guint) n;
 }
 
+/* Tagged ids ("node-TAG-7") belong to one peer: keep its counter past them too. */
+static void
+bump_tagged_counter (MopedDesign *self,
+                     MopedKind    kind,
+                     const char  *id)
+{
+  const char *prefix = moped_schema_get_kind (kind)->id_prefix;
+  g_autofree char *start = g_strdup_printf ("%s-%s-", prefix, self->id_tag);
+  guint64 n;
+  char *end = NULL;
+
+  if (!g_str_has_prefix (id, start) || !g_ascii_isdigit (id[strlen (start)]))
+    return;
+  n = g_ascii_strtoull (id + strlen (start), &end, 10);
+  if (*end == '\0' && n < G_MAXUINT && n > self->next_tagged[kind])
+    self->next_tagged[kind] = (guint) n;
+}
+
+static void
+bump_tagged_cb (MopedElement *element,
+                gpointer      user_data)
+{
+  bump_tagged_counter (user_data, element->kind, element->id);
+}
+
 static char *
 fresh_id (MopedDesign *self,
           MopedKind    kind)
 {
   const char *prefix = moped_schema_get_kind (kind)->id_prefix;
 
+  while (self->id_tag != NULL)
+    {
+      char *id = g_strdup_printf ("%s-%s-%u", prefix, self->id_tag, ++self->next_tagged[kind]);
+
+      if (!g_hash_table_contains (self->ids, id))
+        return id;
+      g_free (id);
+    }
   for (;;)
     {
       char *id = g_strdup_printf ("%s-%u", prefix, ++self->next_id[kind]);
@@ -480,6 +638,32 @@ give_default_name (MopedElement *element,
   element->values[slot].s = number ? g_strdup_printf ("%s %u", label, number) : g_strdup (label);
 }
 
+/* Peers number their ids apart, so a shared design numbers default names by the
+ * names in use instead: the next "Node N" after the highest one taken. */
+static guint
+next_free_name_number (MopedDesign *self,
+                       MopedKind    kind)
+{
+  const char *label = moped_schema_get_kind (kind)->label;
+  gsize len = strlen (label);
+  g_autoptr(GPtrArray) all = moped_design_collect (self, kind);
+  guint highest = 0;
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      const char *name = moped_element_get_name (g_ptr_array_index (all, i));
+      char *end = NULL;
+      guint64 n;
+
+      if (strncmp (name, label, len) != 0 || name[len] != ' ' || !g_ascii_isdigit (name[len + 1]))
+        continue;
+      n = g_ascii_strtoull (name + len + 1, &end, 10);
+      if (*end == '\0' && n < G_MAXUINT && n > highest)
+        highest = (guint) n;
+    }
+  return highest + 1;
+}
+
 /* ---- GObject -------------------------------------------------------------- */
 
 static void
@@ -497,6 +681,10 @@ moped_design_finalize (GObject *object)
   g_clear_pointer (&self->ids, g_hash_table_unref);
   g_clear_pointer (&self->root, _moped_element_free);
   g_clear_pointer (&self->changes, g_array_unref);
+  g_clear_pointer (&self->capture, g_ptr_array_unref);
+  g_clear_pointer (&self->id_tag, g_free);
+  g_clear_pointer (&self->shared_undo_label, g_free);
+  g_clear_pointer (&self->shared_redo_label, g_free);
 
   G_OBJECT_CLASS (moped_design_parent_class)->finalize (object);
 }
@@ -672,12 +860,19 @@ moped_design_add (MopedDesign  *self,
       return NULL;
     }
   if (id != NULL)
-    bump_counter (self, kind, id);
+    {
+      bump_counter (self, kind, id);
+      if (self->id_tag != NULL)
+        bump_tagged_counter (self, kind, id);
+    }
   new_id = id ? g_strdup (id) : fresh_id (self, kind);
 
   op.element = _moped_element_new (kind, new_id);
   op.parent = parent;
-  give_default_name (op.element, id == NULL ? self->next_id[kind] : 0);
+  if (id != NULL)
+    give_default_name (op.element, 0);
+  else
+    give_default_name (op.element, self->id_tag ? next_free_name_number (self, kind) : self->next_id[kind]);
   {
     guint n_siblings = _moped_element_count_kind (parent, kind);
     op.index = (position < 0 || (guint) position > n_siblings) ? n_siblings : (guint) position;
@@ -744,6 +939,55 @@ scan_refs_cb (MopedElement *element,
     }
 }
 
+static void
+plan_removal (MopedDesign  *self,
+              MopedElement *element,
+              RemoveData   *data)
+{
+  data->doomed = g_hash_table_new (NULL, NULL);
+  data->doomed_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  data->roots = g_ptr_array_new ();
+  data->clears = g_ptr_array_new ();
+
+  doom (data, element);
+  while (data->grew)
+    {
+      data->grew = FALSE;
+      g_ptr_array_set_size (data->clears, 0);
+      _moped_element_foreach (self->root, scan_refs_cb, data);
+    }
+}
+
+static void
+collect_doomed_cb (MopedElement *element,
+                   gpointer      user_data)
+{
+  g_ptr_array_add (user_data, element);
+}
+
+GPtrArray *
+moped_design_plan_removal (MopedDesign  *self,
+                           MopedElement *element,
+                           GPtrArray    *cleared)
+{
+  RemoveData data = { 0 };
+  GPtrArray *out = g_ptr_array_new ();
+
+  g_return_val_if_fail (MOPED_IS_DESIGN (self), out);
+  g_return_val_if_fail (element != NULL && element->design == self && element != self->root, out);
+
+  plan_removal (self, element, &data);
+  for (guint i = 0; i < data.roots->len; i++)
+    _moped_element_foreach (g_ptr_array_index (data.roots, i), collect_doomed_cb, out);
+  if (cleared != NULL)
+    g_ptr_array_extend (cleared, data.clears, NULL, NULL);
+  g_hash_table_unref (data.doomed);
+  g_hash_table_unref (data.doomed_ids);
+  g_ptr_array_unref (data.roots);
+  g_ptr_array_unref (data.clears);
+  return out;
+}
+
 void
 moped_design_remove (MopedDesign  *self,
                      MopedElement *element)
@@ -754,18 +998,7 @@ moped_design_remove (MopedDesign  *self,
   g_return_if_fail (element != NULL && element->design == self);
   g_return_if_fail (element != self->root);
 
-  data.doomed = g_hash_table_new (NULL, NULL);
-  data.doomed_ids = g_hash_table_new (g_str_hash, g_str_equal);
-  data.roots = g_ptr_array_new ();
-  data.clears = g_ptr_array_new ();
-
-  doom (&data, element);
-  while (data.grew)
-    {
-      data.grew = FALSE;
-      g_ptr_array_set_size (data.clears, 0);
-      _moped_element_foreach (self->root, scan_refs_cb, &data);
-    }
+  plan_removal (self, element, &data);
 
   moped_design_begin (self, "Delete");
   for (guint i = 0; i < data.clears->len; i += 2)
@@ -832,11 +1065,19 @@ set_checked (MopedDesign    *self,
       g_critical ("%d is not a value of “%s”", value.e, moped_schema_get_prop_name (prop));
       return;
     }
+  if (self->commit != NULL && spec->type == MOPED_VALUE_DOUBLE)
+    {
+      /* Every peer must hold what the text says, or files would differ. */
+      g_autofree char *text = _moped_value_to_text (spec, value);
+
+      value.d = g_ascii_strtod (text, NULL);
+    }
   if (_moped_value_equal (spec, element->values[slot], value))
     return;
 
   op.element = element;
   op.prop = prop;
+  op.spec = spec;
   op.old_value = _moped_value_copy (spec, element->values[slot]);
   op.new_value = _moped_value_copy (spec, value);
   record (self, &op, spec->label);
@@ -960,6 +1201,8 @@ gboolean
 moped_design_can_undo (MopedDesign *self)
 {
   g_return_val_if_fail (MOPED_IS_DESIGN (self), FALSE);
+  if (self->commit != NULL)
+    return self->depth == 0 && self->shared_undo_label != NULL;
   return self->depth == 0 && self->undo->len > 0;
 }
 
@@ -967,6 +1210,8 @@ gboolean
 moped_design_can_redo (MopedDesign *self)
 {
   g_return_val_if_fail (MOPED_IS_DESIGN (self), FALSE);
+  if (self->commit != NULL)
+    return self->depth == 0 && self->shared_redo_label != NULL;
   return self->depth == 0 && self->redo->len > 0;
 }
 
@@ -974,6 +1219,8 @@ const char *
 moped_design_get_undo_label (MopedDesign *self)
 {
   g_return_val_if_fail (MOPED_IS_DESIGN (self), NULL);
+  if (self->commit != NULL)
+    return self->shared_undo_label;
   if (self->undo->len == 0)
     return NULL;
   return ((Step *) g_ptr_array_index (self->undo, self->undo->len - 1))->label;
@@ -983,6 +1230,8 @@ const char *
 moped_design_get_redo_label (MopedDesign *self)
 {
   g_return_val_if_fail (MOPED_IS_DESIGN (self), NULL);
+  if (self->commit != NULL)
+    return self->shared_redo_label;
   if (self->redo->len == 0)
     return NULL;
   return ((Step *) g_ptr_array_index (self->redo, self->redo->len - 1))->label;
@@ -996,6 +1245,12 @@ moped_design_undo (MopedDesign *self)
   g_return_val_if_fail (MOPED_IS_DESIGN (self), FALSE);
   if (!moped_design_can_undo (self))
     return FALSE;
+  if (self->commit != NULL)
+    {
+      if (self->history != NULL)
+        self->history (self, FALSE, self->shared_data);
+      return TRUE;
+    }
 
   step = g_ptr_array_steal_index (self->undo, self->undo->len - 1);
   for (guint i = step->ops->len; i > 0; i--)
@@ -1013,6 +1268,12 @@ moped_design_redo (MopedDesign *self)
   g_return_val_if_fail (MOPED_IS_DESIGN (self), FALSE);
   if (!moped_design_can_redo (self))
     return FALSE;
+  if (self->commit != NULL)
+    {
+      if (self->history != NULL)
+        self->history (self, TRUE, self->shared_data);
+      return TRUE;
+    }
 
   step = g_ptr_array_steal_index (self->redo, self->redo->len - 1);
   for (guint i = 0; i < step->ops->len; i++)
@@ -1039,6 +1300,8 @@ moped_design_clear_history (MopedDesign *self)
 static guint64
 current_serial (MopedDesign *self)
 {
+  if (self->commit != NULL)
+    return self->shared_serial;
   if (self->undo->len == 0)
     return 0;
   return ((Step *) g_ptr_array_index (self->undo, self->undo->len - 1))->serial;
@@ -1057,4 +1320,100 @@ moped_design_set_unmodified (MopedDesign *self)
   g_return_if_fail (MOPED_IS_DESIGN (self));
   self->saved_serial = current_serial (self);
   notify_state (self);
+}
+
+/* ---- shared designs (moped-ops.h) ------------------------------------------ */
+
+void
+moped_design_set_shared (MopedDesign     *self,
+                         const char      *id_tag,
+                         MopedCommitFunc  commit,
+                         MopedHistoryFunc history,
+                         gpointer         user_data)
+{
+  g_return_if_fail (MOPED_IS_DESIGN (self));
+  g_return_if_fail (self->depth == 0);
+  g_return_if_fail (commit != NULL);
+  g_return_if_fail (id_tag != NULL && *id_tag != '\0');
+
+  for (const char *p = id_tag; *p; p++)
+    g_return_if_fail (g_ascii_islower (*p) || g_ascii_isdigit (*p));
+
+  moped_design_clear_history (self);
+  /* Whatever was modified stays so; the serial now counts shared transactions. */
+  self->shared_serial = 1;
+  self->saved_serial = moped_design_get_modified (self) ? 0 : 1;
+  g_free (self->id_tag);
+  self->id_tag = g_strdup (id_tag);
+  memset (self->next_tagged, 0, sizeof self->next_tagged);
+  self->commit = commit;
+  self->history = history;
+  self->shared_data = user_data;
+  _moped_element_foreach (self->root, bump_tagged_cb, self);
+  notify_state (self);
+}
+
+gboolean
+moped_design_is_shared (MopedDesign *self)
+{
+  g_return_val_if_fail (MOPED_IS_DESIGN (self), FALSE);
+  return self->commit != NULL;
+}
+
+void
+moped_design_set_history_state (MopedDesign *self,
+                                const char  *undo_label,
+                                const char  *redo_label)
+{
+  g_return_if_fail (MOPED_IS_DESIGN (self));
+  g_free (self->shared_undo_label);
+  g_free (self->shared_redo_label);
+  self->shared_undo_label = g_strdup (undo_label);
+  self->shared_redo_label = g_strdup (redo_label);
+  notify_state (self);
+}
+
+const char *
+moped_txn_get_label (const MopedTxn *txn)
+{
+  return txn->step->label;
+}
+
+const char *
+moped_txn_get_coalesce_key (const MopedTxn *txn)
+{
+  return txn->step->coalesce_key;
+}
+
+GPtrArray *
+moped_txn_get_ops (const MopedTxn *txn)
+{
+  return txn->ops;
+}
+
+void
+moped_txn_free (MopedTxn *txn)
+{
+  if (txn == NULL)
+    return;
+  step_free (txn->step, TRUE);
+  g_ptr_array_unref (txn->ops);
+  g_free (txn);
+}
+
+void
+moped_design_revert (MopedDesign *self,
+                     MopedTxn    *txn)
+{
+  g_return_if_fail (MOPED_IS_DESIGN (self));
+  g_return_if_fail (txn != NULL);
+  g_return_if_fail (self->depth == 0);
+
+  for (guint i = txn->step->ops->len; i > 0; i--)
+    op_apply (self, &g_array_index (txn->step->ops, Op, i - 1), FALSE);
+  step_free (txn->step, FALSE);
+  g_ptr_array_unref (txn->ops);
+  g_free (txn);
+  self->shared_serial++;
+  emit_changes (self);
 }

@@ -615,3 +615,20 @@ moped_element_get_ancestor (const MopedElement *self,
       return e;
   return NULL;
 }
+
+gboolean
+moped_link_end_binds (const MopedElement *link,
+                      const MopedElement *socket)
+{
+  MopedProp end;
+  int mode;
+
+  g_return_val_if_fail (link != NULL && link->kind == MOPED_KIND_LINK, FALSE);
+  g_return_val_if_fail (socket != NULL && socket->kind == MOPED_KIND_SOCKET, FALSE);
+
+  end = moped_element_get_ref (link, MOPED_PROP_FROM) == socket ? MOPED_PROP_FROM_MODE : MOPED_PROP_TO_MODE;
+  mode = moped_element_get_enum (link, end);
+  if (mode == MOPED_LINK_END_SOCKET)
+    return moped_element_get_enum (socket, MOPED_PROP_MODE) == MOPED_SOCKET_MODE_BIND;
+  return mode == MOPED_LINK_END_BIND;
+}

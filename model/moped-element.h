@@ -66,6 +66,8 @@ typedef enum
   MOPED_PROP_VALUE,        /* requirement: the number */
   MOPED_PROP_UNIT,         /* requirement: "msg/s", "ms", "%" */
   MOPED_PROP_TEXT,         /* note */
+  MOPED_PROP_FROM_MODE,    /* link: MopedLinkEndMode of the from end (format 2) */
+  MOPED_PROP_TO_MODE,      /* link: MopedLinkEndMode of the to end (format 2) */
   MOPED_PROP_RESULT,       /* method: MopedApiType of what it returns */
   MOPED_N_PROPS
 } MopedProp;
@@ -85,6 +87,15 @@ typedef enum
   MOPED_SOCKET_MODE_BIND,
   MOPED_SOCKET_MODE_CONNECT,
 } MopedSocketMode;
+
+/* How one end of a link attaches: as its socket's mode says, or bind or connect for
+ * this link only (a socket may bind some endpoints and connect to others). */
+typedef enum
+{
+  MOPED_LINK_END_SOCKET,
+  MOPED_LINK_END_BIND,
+  MOPED_LINK_END_CONNECT,
+} MopedLinkEndMode;
 
 typedef enum
 {
@@ -159,5 +170,9 @@ const char    *moped_element_get_name       (const MopedElement *self);
 /* The node a socket or method belongs to, the protocol of a command or flow... */
 MopedElement  *moped_element_get_ancestor   (const MopedElement *self,
                                              MopedKind           kind);
+/* Whether @socket binds on @link: the link end's own mode, else the socket's mode.
+ * @socket is the link's from or to socket (when it is both, the from end answers). */
+gboolean       moped_link_end_binds         (const MopedElement *link,
+                                             const MopedElement *socket);
 
 G_END_DECLS

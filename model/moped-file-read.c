@@ -19,6 +19,7 @@
 
 #include "moped-design-private.h"
 #include "moped-file.h"
+#include "moped-text.h"
 
 /* Large enough for any hand-made design many times over, small enough to refuse
  * a wrong file (a disk image, a video) before reading it. */
@@ -27,7 +28,7 @@
 /* User text quoted in messages is cut to this many characters. */
 #define QUOTE_MAX 40
 
-G_STATIC_ASSERT (MOPED_N_PROPS <= 32);
+G_STATIC_ASSERT (MOPED_N_PROPS <= 64);
 
 G_DEFINE_QUARK (moped-file-error-quark, moped_file_error)
 
@@ -49,6 +50,7 @@ typedef struct
   GHashTable  *props;     /* attribute name -> MopedProp + 1, to spare a linear search */
   GArray      *refs;      /* PendingRef, in document order */
   gboolean     seen_root;
+  guint        format;    /* the file's format version, once the root is read */
 
   /* Where the last GMarkup event ended; the next start tag is the first '<' from here. */
   gsize        boundary;
@@ -358,6 +360,7 @@ check_format (Loader      *self,
                     "update Moped to open it", shown, MOPED_FILE_FORMAT_VERSION);
       return FALSE;
     }
+  self->format = (guint) version;
   return TRUE;
 }
 
@@ -367,7 +370,7 @@ set_attribute (Loader       *self,
                gsize         tag,
                const char   *name,
                const char   *value,
-               guint32      *seen,
+               guint64      *seen,
                GError      **error)
 {
   MopedKind kind = moped_element_get_kind (element);
@@ -391,13 +394,20 @@ set_attribute (Loader       *self,
                     shown, element_name, allowed);
       return FALSE;
     }
-  if (*seen & (1u << prop))
+  if (*seen & (G_GUINT64_CONSTANT (1) << prop))
     {
       loader_error (self, error, MOPED_FILE_ERROR_INVALID, attribute_offset (self, tag, name, 1),
                     "attribute “%s” is given twice on <%s>", name, element_name);
       return FALSE;
     }
-  *seen |= 1u << prop;
+  *seen |= G_GUINT64_CONSTANT (1) << prop;
+  if ((spec->flags & MOPED_PROP_FLAG_FORMAT_2) && self->format < 2)
+    {
+      loader_error (self, error, MOPED_FILE_ERROR_INVALID, attribute_offset (self, tag, name, 0),
+                    "attribute “%s” on <%s> is new in format 2, but the file says format=\"%u\"; "
+                    "write format=\"2\" on <design>", name, element_name, self->format);
+      return FALSE;
+    }
 
   if (!_moped_element_set_text_raw (element, prop, value, &problem))
     {
@@ -419,7 +429,7 @@ static gboolean
 check_required (Loader       *self,
                 MopedElement *element,
                 gsize         tag,
-                guint32       seen,
+                guint64       seen,
                 GError      **error)
 {
   MopedKind kind = moped_element_get_kind (element);
@@ -432,7 +442,7 @@ check_required (Loader       *self,
 
       if (!(spec->flags & MOPED_PROP_FLAG_REQUIRED))
         continue;
-      if (!(seen & (1u << spec->prop)))
+      if (!(seen & (G_GUINT64_CONSTANT (1) << spec->prop)))
         {
           loader_error (self, error, MOPED_FILE_ERROR_INVALID, tag,
                         "<%s> has no %s attribute; it is required", ks->element_name, name);
@@ -451,7 +461,7 @@ check_required (Loader       *self,
 /* The root starts out with the design's own initial values; a file means defaults. */
 static void
 reset_unseen_to_defaults (MopedElement *element,
-                          guint32       seen)
+                          guint64       seen)
 {
   const MopedKindSpec *ks = moped_schema_get_kind (moped_element_get_kind (element));
 
@@ -460,7 +470,7 @@ reset_unseen_to_defaults (MopedElement *element,
       const MopedPropSpec *spec = &ks->props[i];
       g_autofree char *problem = NULL;
 
-      if (!(seen & (1u << spec->prop)))
+      if (!(seen & (G_GUINT64_CONSTANT (1) << spec->prop)))
         _moped_element_set_text_raw (element, spec->prop,
                                      spec->default_text ? spec->default_text : "", &problem);
     }
@@ -476,11 +486,23 @@ read_attributes (Loader       *self,
 {
   gboolean is_root = moped_element_get_kind (element) == MOPED_KIND_DESIGN;
   const char *own = is_root ? "format" : "id";
-  guint32 seen = 0;
+  guint64 seen = 0;
   guint n_own = 0;
 
   for (guint i = 0; names[i] != NULL; i++)
     {
+      const char *bad = moped_text_find_non_xml (values[i]);
+
+      if (bad != NULL)
+        {
+          g_autofree char *what = moped_text_describe_char (g_utf8_get_char (bad));
+
+          loader_error (self, error, MOPED_FILE_ERROR_INVALID,
+                        attribute_offset (self, tag, names[i], 0),
+                        "attribute “%s” of <%s> holds the control character %s, which XML does not allow",
+                        names[i], element_name_of (moped_element_get_kind (element)), what);
+          return FALSE;
+        }
       if (strcmp (names[i], own) == 0)
         {
           if (n_own++ > 0)

@@ -13,6 +13,7 @@
 
 #include "moped-design-private.h"
 #include "moped-file.h"
+#include "moped-text.h"
 
 static gboolean
 needs_escape (const char *text)
@@ -22,8 +23,9 @@ needs_escape (const char *text)
       guchar c = (guchar) *p;
 
       /* 0xc2 starts U+0080..U+00BF, where g_markup_escape_text's C1 controls are. */
+      /* 0xef starts U+FFFE and U+FFFF, which XML does not allow either. */
       if (c < 0x20 || c == '&' || c == '<' || c == '>' || c == '"' || c == '\'' ||
-          c == 0x7f || c == 0xc2)
+          c == 0x7f || c == 0xc2 || c == 0xef)
         return TRUE;
     }
   return FALSE;
@@ -43,7 +45,19 @@ append_escaped (GString    *out,
       g_string_append (out, text);
       return;
     }
-  escaped = g_markup_escape_text (text, -1);
+  /* Controls XML forbids (even as character references) are dropped: a file that
+   * Moped and xmllint then refuse to read would lose the whole design. */
+  if (moped_text_find_non_xml (text) != NULL)
+    {
+      g_autoptr(GString) legal = g_string_new (NULL);
+
+      for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+        if (moped_text_is_xml_char (g_utf8_get_char (p)))
+          g_string_append_len (legal, p, g_utf8_next_char (p) - p);
+      escaped = g_markup_escape_text (legal->str, -1);
+    }
+  else
+    escaped = g_markup_escape_text (text, -1);
   for (const char *p = escaped; *p != '\0'; p++)
     switch (*p)
       {

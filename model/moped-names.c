@@ -57,9 +57,54 @@ reserved_table (void)
 }
 
 gboolean
+moped_name_is_windows_device (const char *file_name)
+{
+  static const char * const devices[] = { "con", "prn", "aux", "nul" };
+  const char *dot;
+  gsize len;
+
+  g_return_val_if_fail (file_name != NULL, FALSE);
+
+  dot = strchr (file_name, '.');
+  len = dot != NULL ? (gsize) (dot - file_name) : strlen (file_name);
+  /* Windows also ignores trailing spaces before the extension. */
+  while (len > 0 && file_name[len - 1] == ' ')
+    len--;
+  for (guint i = 0; i < G_N_ELEMENTS (devices); i++)
+    if (len == 3 && g_ascii_strncasecmp (file_name, devices[i], 3) == 0)
+      return TRUE;
+  return len == 4 &&
+         (g_ascii_strncasecmp (file_name, "com", 3) == 0 || g_ascii_strncasecmp (file_name, "lpt", 3) == 0) &&
+         file_name[3] >= '1' && file_name[3] <= '9';
+}
+
+char *
+moped_name_bound (const char *name,
+                  gsize       max)
+{
+  g_autofree char *digest = NULL;
+  gsize keep;
+
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (max >= 16, NULL);
+
+  if (strlen (name) <= max)
+    return g_strdup (name);
+  digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, name, -1);
+  keep = max - 9;
+  /* Never end the kept part inside a UTF-8 sequence. */
+  while (keep > 0 && ((guchar) name[keep] & 0xc0) == 0x80)
+    keep--;
+  return g_strdup_printf ("%.*s_%.8s", (int) keep, name, digest);
+}
+
+gboolean
 moped_name_is_reserved (const char *word)
 {
   g_return_val_if_fail (word != NULL, FALSE);
+
+  if (moped_name_is_windows_device (word))
+    return TRUE;
 
   /* POSIX reserves every name ending in _t for types. */
   if (g_str_has_suffix (word, "_t"))

@@ -12,10 +12,22 @@
 G_BEGIN_DECLS
 
 /* "Hello World!" -> "hello_world"; "été" -> "ete"; "int" -> "int_"; "3d" -> "n3d";
- * "" -> "unnamed". Always a valid lowercase C identifier, at most 48 bytes. */
+ * "" -> "unnamed"; "con" -> "con_" (identifiers become file names, see below).
+ * Always a valid lowercase C identifier, at most 48 bytes. */
 char     *moped_name_to_identifier  (const char *name);
-/* TRUE if @word is a C keyword or a name reserved by the C library or czmq. */
+/* TRUE if @word is a C keyword, a name reserved by the C library or czmq, or a
+ * Windows device name (generated files are named after identifiers). */
 gboolean  moped_name_is_reserved    (const char *word);
+
+/* Whether @file_name (up to its first '.') is a device name Windows reserves: con, prn,
+ * aux, nul, com1..com9, lpt1..lpt9, in any case and with any extension ("nul.xml").
+ * Such a file cannot be checked out on Windows. */
+gboolean  moped_name_is_windows_device (const char *file_name);
+/* @name (ASCII: a slug or an identifier) at most @max bytes long (@max >= 16): a longer
+ * one keeps its start and ends in '_' and 8 hex digits of a hash of the whole name, so
+ * different long names stay different and the same name always gives the same result. */
+char     *moped_name_bound          (const char *name,
+                                     gsize       max);
 
 /* Hands out identifiers unique within one scope: "foo", "foo_2", "foo_3"... */
 typedef struct _MopedNameScope MopedNameScope;

@@ -16,6 +16,7 @@
 static const char *socket_type_names[MOPED_N_SOCKET_TYPES + 1];
 
 static const char * const socket_mode_names[] = { "bind", "connect", NULL };
+static const char * const link_end_mode_names[] = { "socket", "bind", "connect", NULL };
 static const char * const field_type_names[] = {
   "string", "longstr", "number", "strings", "bytes", "frame", NULL
 };
@@ -64,6 +65,8 @@ static const char * const prop_names[MOPED_N_PROPS] = {
   [MOPED_PROP_VALUE] = "value",
   [MOPED_PROP_UNIT] = "unit",
   [MOPED_PROP_TEXT] = "text",
+  [MOPED_PROP_FROM_MODE] = "from-mode",
+  [MOPED_PROP_TO_MODE] = "to-mode",
   [MOPED_PROP_RESULT] = "result",
 };
 
@@ -115,6 +118,8 @@ static const MopedPropSpec param_props[] = {
 static const MopedPropSpec link_props[] = {
   REF (FROM, OWNED_REF, KIND_BIT (SOCKET), "From socket"),
   REF (TO, OWNED_REF, KIND_BIT (SOCKET), "To socket"),
+  { MOPED_PROP_FROM_MODE, MOPED_VALUE_ENUM, MOPED_PROP_FLAG_FORMAT_2, "socket", link_end_mode_names, 0, "From end binds or connects" },
+  { MOPED_PROP_TO_MODE, MOPED_VALUE_ENUM, MOPED_PROP_FLAG_FORMAT_2, "socket", link_end_mode_names, 0, "To end binds or connects" },
   STR (ENDPOINT, "Endpoint"),
   REF (PROTOCOL, 0, KIND_BIT (PROTOCOL), "Protocol"),
   STR (LABEL, "Label"),

@@ -18,6 +18,7 @@ typedef enum
   MOPED_PROP_FLAG_GEOMETRY = 1 << 1, /* position or size on the canvas */
   MOPED_PROP_FLAG_OWNING   = 1 << 2, /* REF: when the target goes, this element goes too */
   MOPED_PROP_FLAG_POSITIVE = 1 << 3, /* INT: counts something, so 1 or more */
+  MOPED_PROP_FLAG_FORMAT_2 = 1 << 4, /* new in format 2: a format-1 file may not have it */
 } MopedPropFlags;
 
 typedef struct

@@ -76,7 +76,20 @@ typedef struct
   const char     *description; /* one line, in the user's words */
 } MopedSocketTypeInfo;
 
+/* Where a socket sends each outgoing message, when it has several peers (libzmq
+ * doc/zmq_socket; tests/test-zmq-ground-truth.c checks the stable types). */
+typedef enum
+{
+  MOPED_OUTGOING_NONE,        /* sends nothing: SUB, XSUB's data side, PULL, DISH, GATHER */
+  MOPED_OUTGOING_EXCLUSIVE,   /* one peer only; a second is never served: PAIR, CHANNEL */
+  MOPED_OUTGOING_ROUND_ROBIN, /* to one peer the socket chooses: REQ, DEALER, PUSH... */
+  MOPED_OUTGOING_FAN_OUT,     /* to every (subscribed) peer: PUB, XPUB, RADIO */
+  MOPED_OUTGOING_ROUTED,      /* to the peer whose routing id starts the message */
+  MOPED_OUTGOING_REPLY,       /* back to the peer of the request it answers: REP */
+} MopedOutgoing;
+
 const MopedSocketTypeInfo *moped_socket_type_get_info     (MopedSocketType  type);
+MopedOutgoing              moped_socket_type_get_outgoing (MopedSocketType  type);
 const char                *moped_socket_type_get_name     (MopedSocketType  type);
 gboolean                   moped_socket_type_from_name    (const char      *name,
                                                            MopedSocketType *type);

@@ -17,6 +17,7 @@
 #include "moped-names.h"
 #include "moped-schema.h"
 #include "moped-socket-type.h"
+#include "moped-text.h"
 
 typedef struct
 {
@@ -33,6 +34,10 @@ typedef struct
   GHashTable  *links_of_socket;  /* socket -> GPtrArray of links */
   GHashTable  *links_of_pair;    /* "node-id\nnode-id" (sorted) -> GPtrArray of links */
   GHashTable  *used_commands;    /* command -> itself */
+  GHashTable  *peer_nodes;       /* socket -> GPtrArray of the distinct nodes it is linked to */
+  GHashTable  *introduced;       /* "socket\nnode": a node that sends to a routing socket in
+                                  * some flow before that socket addresses it there */
+  GHashTable  *once;             /* "code\nid\n..." of findings reported once for many links */
   GArray      *findings;
 } Validation;
 
@@ -307,6 +312,62 @@ index_links (Validation *v)
     }
 }
 
+/* The socket at the other end of @link from @socket. */
+static MopedElement *
+link_peer (MopedElement *link,
+           MopedElement *socket)
+{
+  MopedElement *from = moped_element_get_ref (link, MOPED_PROP_FROM);
+
+  return from == socket ? moped_element_get_ref (link, MOPED_PROP_TO) : from;
+}
+
+static gint64
+instances_of (MopedElement *node)
+{
+  return MAX (moped_element_get_int (node, MOPED_PROP_INSTANCES), 1);
+}
+
+/* The distinct nodes at the other ends of @socket's links, in link order (borrowed;
+ * computed once per socket, so a hub with many links and many steps stays linear). */
+static GPtrArray *
+peer_nodes (Validation   *v,
+            MopedElement *socket)
+{
+  GPtrArray *links = g_hash_table_lookup (v->links_of_socket, socket);
+  GPtrArray *nodes = g_hash_table_lookup (v->peer_nodes, socket);
+
+  if (nodes != NULL)
+    return nodes;
+  nodes = g_ptr_array_new ();
+  g_hash_table_insert (v->peer_nodes, socket, nodes);
+
+  for (guint i = 0; links != NULL && i < links->len; i++)
+    {
+      MopedElement *peer = link_peer (g_ptr_array_index (links, i), socket);
+      MopedElement *node = peer ? moped_element_get_parent (peer) : NULL;
+
+      if (node != NULL && !g_ptr_array_find (nodes, node, NULL))
+        g_ptr_array_add (nodes, node);
+    }
+  return nodes;
+}
+
+/* "A and B", "A, B and C" */
+static char *
+join_names (GPtrArray *elements)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < elements->len; i++)
+    {
+      if (i > 0)
+        g_string_append (s, i + 1 == elements->len ? " and " : ", ");
+      g_string_append (s, name_or_id (g_ptr_array_index (elements, i)));
+    }
+  return g_string_free (s, FALSE);
+}
+
 /* ---- required values ------------------------------------------------------------- */
 
 static gboolean
@@ -470,6 +531,34 @@ check_scope (Validation   *v,
     }
 }
 
+/* A name is what people read and what generated code is made of: an invisible
+ * character (a bidirectional override, a zero-width space, a control) makes it look
+ * like something it is not, in the editor, the documents and the exported C. */
+static void
+check_visible_names (Validation *v)
+{
+  for (guint k = 0; k < MOPED_N_KINDS; k++)
+    for (guint i = 0; i < v->by_kind[k]->len; i++)
+      {
+        MopedElement *e = g_ptr_array_index (v->by_kind[k], i);
+        const char *name = moped_element_get_name (e);
+        const char *bad = name != NULL ? moped_text_find_invisible (name) : NULL;
+        g_autofree char *what = NULL;
+        g_autofree char *shown = NULL;
+        g_autofree char *character = NULL;
+
+        if (bad == NULL)
+          continue;
+        what = describe_with_kind (e);
+        shown = moped_text_escape_invisible (what);
+        character = moped_text_describe_char (g_utf8_get_char (bad));
+        report (v, MOPED_SEVERITY_ERROR, "invisible-character", ELEMENTS (e),
+                "Remove it: retype the name in the inspector. Invisible characters make a "
+                "name read differently from what it is (Trojan Source) and break generated code.",
+                "%s has an invisible character in its name (%s)", shown, character);
+      }
+}
+
 static void
 check_names (Validation *v)
 {
@@ -502,6 +591,37 @@ check_nodes (Validation *v)
     }
 }
 
+/* PAIR (and CHANNEL) serve one peer: libzmq leaves a second connection unserved.
+ * Every instance of a peer node is a peer of its own. */
+static void
+check_exclusive (Validation   *v,
+                 MopedElement *socket)
+{
+  GPtrArray *links = g_hash_table_lookup (v->links_of_socket, socket);
+  GPtrArray *nodes = peer_nodes (v, socket);
+  g_autofree char *what = NULL;
+  g_autofree char *names = NULL;
+  gint64 peers = 0;
+
+  for (guint i = 0; links != NULL && i < links->len; i++)
+    {
+      MopedElement *peer = link_peer (g_ptr_array_index (links, i), socket);
+
+      if (peer != NULL && peer != socket)
+        peers += instances_of (moped_element_get_parent (peer));
+    }
+  if (peers <= 1)
+    return;
+  what = describe (socket);
+  names = join_names (nodes);
+  report (v, MOPED_SEVERITY_ERROR, "exclusive-pair",
+          links ? ELEMENTS (socket, g_ptr_array_index (links, links->len - 1)) : ELEMENTS (socket),
+          "Give each peer its own PAIR socket, or use DEALER and ROUTER for one socket "
+          "with many peers.",
+          "Socket %s is a %s socket with %" G_GINT64_FORMAT " peers (%s), but it talks to exactly one: "
+          "libzmq never serves the others", what, socket_type_name (socket), peers, names);
+}
+
 static void
 check_socket (Validation   *v,
               MopedElement *socket)
@@ -521,6 +641,9 @@ check_socket (Validation   *v,
     report (v, MOPED_SEVERITY_WARNING, "unlinked-socket", ELEMENTS (socket),
             "Draw a link from it to a socket of another node, or remove it.",
             "Socket %s is not linked to any other socket", what);
+
+  if (moped_socket_type_get_outgoing (info->type) == MOPED_OUTGOING_EXCLUSIVE)
+    check_exclusive (v, socket);
 
   /* The types that subscribe are the ones a PUB can talk to. */
   if (!is_blank (subscribe) &&
@@ -548,10 +671,12 @@ typedef struct
   MopedElement *link;    /* the first link it binds this endpoint for */
 } Binding;
 
+/* Bind or connect is a property of each link end (by default the socket's mode). */
 static gboolean
-is_bound (MopedElement *socket)
+is_bound (MopedElement *link,
+          MopedElement *socket)
 {
-  return moped_element_get_enum (socket, MOPED_PROP_MODE) == MOPED_SOCKET_MODE_BIND;
+  return moped_link_end_binds (link, socket);
 }
 
 static void
@@ -590,20 +715,22 @@ check_modes (Validation          *v,
 {
   g_autofree char *what = NULL;
 
-  if (is_bound (from) != is_bound (to))
+  if (is_bound (link, from) != is_bound (link, to))
     return TRUE;
   /* pgm and epgm are multicast: every member connects to the group, or binds it. */
   if (ep != NULL && (ep->transport == MOPED_TRANSPORT_PGM || ep->transport == MOPED_TRANSPORT_EPGM))
     return FALSE;
   what = describe (link);
-  if (is_bound (from))
+  if (is_bound (link, from))
     report (v, MOPED_SEVERITY_ERROR, "both-bind", ELEMENTS (link, from, to),
-            "Make one side connect: usually the stable, central side binds and the "
+            "Make one side connect (for this link only, with the link's end setting, or "
+            "for the whole socket): usually the stable, central side binds and the "
             "others connect to it.",
             "Link %s: both sockets bind, so neither connects to the other", what);
   else
     report (v, MOPED_SEVERITY_ERROR, "both-connect", ELEMENTS (link, from, to),
-            "Make one side bind: usually the stable, central side binds and the "
+            "Make one side bind (for this link only, with the link's end setting, or "
+            "for the whole socket): usually the stable, central side binds and the "
             "others connect to it.",
             "Link %s: both sockets connect, so nobody listens for them", what);
   return FALSE;
@@ -637,7 +764,7 @@ check_transport (Validation          *v,
 
   if (moped_socket_type_allows (info->type, ep->transport))
     return TRUE;
-  moped_endpoint_check (endpoint, info->type, is_bound (socket), &problem);
+  moped_endpoint_check (endpoint, info->type, is_bound (link, socket), &problem);
   what = describe (link);
   sock = describe (socket);
   report (v, MOPED_SEVERITY_ERROR, "transport-not-allowed", ELEMENTS (link, socket),
@@ -678,6 +805,35 @@ check_duplicate_bind (Validation   *v,
           "many peers may connect to one bound socket.",
           "Link %s: %s binds “%s”, which %s already binds; the second bind fails "
           "(address in use)", what, sock, endpoint, other);
+}
+
+/* Every instance of a node runs the same sockets: a fixed endpoint bound by a node
+ * with several instances is bound once per instance, and the second bind fails. */
+static void
+check_instances_bind (Validation   *v,
+                      MopedElement *link,
+                      MopedElement *bound,
+                      const char   *endpoint)
+{
+  MopedElement *node = moped_element_get_parent (bound);
+  g_autofree char *key = NULL;
+  g_autofree char *what = NULL;
+  g_autofree char *sock = NULL;
+
+  if (instances_of (node) <= 1)
+    return;
+  key = g_strconcat ("instances-fixed-bind\n", moped_element_get_id (bound), "\n", endpoint, NULL);
+  if (!g_hash_table_add (v->once, g_steal_pointer (&key)))
+    return;
+  what = describe (link);
+  sock = describe (bound);
+  report (v, MOPED_SEVERITY_ERROR, "instances-fixed-bind", ELEMENTS (link, bound, node),
+          "Make this end connect (and the other side bind), or give each instance its own "
+          "endpoint (a port or path per instance, as separate nodes), or bind an ephemeral "
+          "port (tcp://*:*) and let peers discover it.",
+          "Link %s: %s binds “%s”, but node %s runs %" G_GINT64_FORMAT " instances: the "
+          "second instance's bind fails (address in use)", what, sock, endpoint,
+          name_or_id (node), instances_of (node));
 }
 
 /* Many members may join one multicast group, so a second bind of it is no conflict. */
@@ -730,7 +886,10 @@ check_endpoint_roles (Validation          *v,
       return;
     }
   if (!is_multicast_endpoint (ep))
-    check_duplicate_bind (v, bindings, link, bound, endpoint);
+    {
+      check_duplicate_bind (v, bindings, link, bound, endpoint);
+      check_instances_bind (v, link, bound, endpoint);
+    }
   connect_form = moped_endpoint_connect_form (endpoint);
   if (!moped_endpoint_check (connect_form, socket_info (connecting)->type, FALSE, &problem))
     {
@@ -781,7 +940,7 @@ check_link_endpoint (Validation   *v,
   to_ok = check_transport (v, link, to, &ep);
   if (from_ok && to_ok && roles_ok)
     {
-      if (is_bound (from))
+      if (is_bound (link, from))
         check_endpoint_roles (v, bindings, link, from, to, &ep);
       else
         check_endpoint_roles (v, bindings, link, to, from, &ep);
@@ -1176,6 +1335,106 @@ check_sequence (Validation   *v,
   g_hash_table_destroy (seq.reported);
 }
 
+/* Whether a step's message can reach the node the step names: a socket that picks
+ * its peer (round-robin) cannot be told which; a REQ takes its reply only from the
+ * peer it picked; a ROUTER addresses a peer by a routing id it must know, either
+ * because the peer sent to it before or because the peer's id is fixed (the exported
+ * code names every socket after its node, which is one id only for one instance).
+ * Flows are scenarios of one protocol, so a peer that opens some flow by sending to
+ * the ROUTER (a READY in its own flow) is known in the others (find_introductions). */
+static void
+check_hop_delivery (Validation   *v,
+                    MopedElement *flow,
+                    const Hop    *hop)
+{
+  MopedElement *to = moped_element_get_parent (hop->receiver);
+  MopedElement *from = moped_element_get_parent (hop->sender);
+  const MopedSocketTypeInfo *sender = socket_info (hop->sender);
+  const MopedSocketTypeInfo *receiver = socket_info (hop->receiver);
+  g_autofree char *step = describe_hop (hop);
+  g_autofree char *sock = NULL;
+  g_autofree char *names = NULL;
+  g_autofree char *key = NULL;
+
+  if (moped_socket_type_get_outgoing (sender->type) == MOPED_OUTGOING_ROUND_ROBIN &&
+      peer_nodes (v, hop->sender)->len > 1)
+    {
+      sock = describe (hop->sender);
+      names = join_names (peer_nodes (v, hop->sender));
+      report (v, MOPED_SEVERITY_ERROR, "round-robin-receiver", ELEMENTS (hop->step, hop->sender, to),
+              "Give the sender one socket per receiver, or send through a ROUTER, which "
+              "addresses each peer by its routing id.",
+              "Flow %s, %s: %s is a %s socket linked to %s; it sends each message to "
+              "whichever peer it picks in turn, so it cannot send this step to %s only",
+              name_or_id (flow), step, sock, sender->name, names, name_or_id (to));
+    }
+  else if (receiver->sequence == MOPED_SEQUENCE_SEND_FIRST && peer_nodes (v, hop->receiver)->len > 1)
+    {
+      sock = describe (hop->receiver);
+      names = join_names (peer_nodes (v, hop->receiver));
+      report (v, MOPED_SEVERITY_ERROR, "req-reply-from-other", ELEMENTS (hop->step, hop->receiver, from),
+              "Give the client one REQ socket per server, or use a DEALER, which takes "
+              "messages from any of its peers.",
+              "Flow %s, %s: %s is a %s socket linked to %s; its request went to whichever "
+              "peer it picked, and it takes the reply only from that one, so it cannot "
+              "expect the reply from %s", name_or_id (flow), step, sock, receiver->name,
+              names, name_or_id (from));
+    }
+
+  key = g_strconcat (moped_element_get_id (hop->sender), "\n", moped_element_get_id (to), NULL);
+  if (moped_socket_type_get_outgoing (sender->type) == MOPED_OUTGOING_ROUTED &&
+      !g_hash_table_contains (v->introduced, key) &&
+      (instances_of (to) > 1 || sender->type == MOPED_SOCKET_STREAM))
+    {
+      sock = describe (hop->sender);
+      report (v, MOPED_SEVERITY_ERROR, "router-unknown-peer", ELEMENTS (hop->step, hop->sender, to),
+              "Let the peer send first (a READY or HELLO step), so the ROUTER learns its "
+              "routing id, or run a single instance of it.",
+              "Flow %s, %s: %s is a %s socket and must address %s by routing id, but %s "
+              "has not sent to it before and %s",
+              name_or_id (flow), step, sock, sender->name, name_or_id (to), name_or_id (to),
+              sender->type == MOPED_SOCKET_STREAM
+                ? "a raw TCP peer has no id until it connects"
+                : "it runs several instances, so its id does not say which one");
+    }
+}
+
+static void
+find_introductions (Validation *v)
+{
+  GPtrArray *flows = v->by_kind[MOPED_KIND_FLOW];
+
+  for (guint f = 0; f < flows->len; f++)
+    {
+      MopedElement *flow = g_ptr_array_index (flows, f);
+      g_autoptr(GPtrArray) steps = moped_element_get_children_of_kind (flow, MOPED_KIND_STEP);
+      g_autoptr(GHashTable) addressed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+      for (guint i = 0; i < steps->len; i++)
+        {
+          Hop hop = { g_ptr_array_index (steps, i), i + 1, NULL, NULL };
+          MopedElement *from = moped_element_get_ref (hop.step, MOPED_PROP_FROM);
+          MopedElement *to = moped_element_get_ref (hop.step, MOPED_PROP_TO);
+          gboolean other_protocols;
+          char *key;
+
+          if (from == NULL || to == NULL)
+            continue;
+          resolve_hop (v, moped_element_get_parent (flow), &hop, &other_protocols);
+          if (hop.sender == NULL)
+            continue;
+          if (moped_socket_type_get_outgoing (socket_info (hop.sender)->type) == MOPED_OUTGOING_ROUTED)
+            g_hash_table_add (addressed, g_strconcat (moped_element_get_id (hop.sender), "\n",
+                                                      moped_element_get_id (to), NULL));
+          key = g_strconcat (moped_element_get_id (hop.receiver), "\n", moped_element_get_id (from), NULL);
+          if (moped_element_get_bool (hop.step, MOPED_PROP_OPTIONAL) || g_hash_table_contains (addressed, key))
+            g_free (key);
+          else
+            g_hash_table_add (v->introduced, key);
+        }
+    }
+}
+
 static void
 check_flow (Validation   *v,
             MopedElement *flow)
@@ -1205,7 +1464,10 @@ check_flow (Validation   *v,
           if (hop.sender == NULL)
             report_missing_link (v, flow, &hop, from, to, other_protocols);
           else
-            check_hop_directions (v, flow, &hop);
+            {
+              check_hop_directions (v, flow, &hop);
+              check_hop_delivery (v, flow, &hop);
+            }
         }
       g_array_append_val (hops, hop);
     }
@@ -1229,6 +1491,7 @@ check_protocols (Validation *v)
                 "Add the commands its peers exchange, or remove the protocol.",
                 "Protocol %s has no commands", name_or_id (protocol));
     }
+  find_introductions (v);
   for (guint i = 0; i < flows->len; i++)
     check_flow (v, g_ptr_array_index (flows, i));
   for (guint i = 0; i < commands->len; i++)
@@ -1292,6 +1555,9 @@ moped_validate (MopedDesign *design)
   v.links_of_socket = g_hash_table_new_full (NULL, NULL, NULL, free_list);
   v.links_of_pair = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, free_list);
   v.used_commands = g_hash_table_new (NULL, NULL);
+  v.peer_nodes = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  v.once = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  v.introduced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   v.findings = g_array_new (FALSE, FALSE, sizeof (Finding));
 
   index_element (&v, moped_design_get_root (design));
@@ -1299,6 +1565,7 @@ moped_validate (MopedDesign *design)
 
   check_all_required (&v);
   check_names (&v);
+  check_visible_names (&v);
   check_nodes (&v);
   check_sockets (&v);
   check_links (&v);
@@ -1316,6 +1583,9 @@ moped_validate (MopedDesign *design)
   g_hash_table_destroy (v.links_of_socket);
   g_hash_table_destroy (v.links_of_pair);
   g_hash_table_destroy (v.used_commands);
+  g_hash_table_destroy (v.peer_nodes);
+  g_hash_table_destroy (v.once);
+  g_hash_table_destroy (v.introduced);
   g_array_unref (v.findings);
   return out;
 }

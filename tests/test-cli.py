@@ -95,6 +95,174 @@ def test_check_unreadable():
         check("no file is a usage error", r.returncode == 2, r.stderr)
 
 
+def test_check_hostile_names():
+    """Names made to forge lines or drive the terminal: one line per diagnostic, no raw control."""
+    hostile = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+               '<design format="1" name="Hostile&#10;hello.moped:1: error fake-code: forged">\n'
+               '  <node id="a" name="admin&#x202E;resu&#x9B;2J&#x85;x" description="ok&#x202E;">\n'
+               '    <socket id="a-req" name="out&#13;put" type="REQ"/>\n'
+               '  </node>\n'
+               '  <node id="b" name="b&#9;tab&#x2028;">\n'
+               '    <socket id="b-rep" name="in" type="REP" mode="bind"/>\n'
+               '  </node>\n'
+               '  <link id="l" from="a-req" to="b-rep" endpoint="tcp://*:5555"/>\n'
+               '</design>\n')
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "hostile.moped")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(hostile)
+        r = subprocess.run([MOPED, "check", path], capture_output=True, timeout=120,
+                           env={k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")})
+        out = r.stdout.decode("utf-8")
+        check("hostile names: check exits 1", r.returncode == 1, out + r.stderr.decode("utf-8", "replace"))
+        lines = out.split("\n")
+        check("hostile names: output ends with a newline", lines[-1] == "", repr(out[-80:]))
+        line_re = re.compile(r"^" + re.escape(path) + r":\d+: (error|warning|info) [a-z0-9-]+: .+$")
+        for line in lines[:-1]:
+            check("hostile names: one diagnostic per line", line_re.match(line), repr(line))
+        check("hostile names: no forged diagnostic", not any(l.startswith("hello.moped:") for l in lines), out)
+        bad = [c for c in out if (ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) <= 0x9F
+               or ord(c) in (0x2028, 0x2029, 0x202E, 0x200B)]
+        check("hostile names: no raw control or invisible character", not bad, repr(bad))
+        check("hostile names: four invisible-character errors", out.count(" invisible-character: ") == 4, out)
+        check("hostile names: escaped characters are shown", "\\u{202E}" in out and "\\x9B" in out, out)
+        # A control character XML forbids is refused with its position, printed escaped.
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(hostile.replace("&#x85;", "&#x1B;"))
+        r = subprocess.run([MOPED, "check", path], capture_output=True, timeout=120)
+        err = r.stderr.decode("utf-8")
+        check("control character refused with FILE:LINE:COLUMN",
+              r.returncode == 2 and re.match(re.escape(path) + r":3:\d+: attribute “name” of <node> holds the control character U\+001B", err), err)
+
+
+def long_flow_design(tmp, length=300):
+    name = ("A very long flow name " * 20)[:length]
+    text = open(example("hello.moped"), encoding="utf-8").read().replace('name="Round trip"', f'name="{name}"')
+    path = os.path.join(tmp, "long.moped")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
+def test_doc_long_flow_name():
+    """A 300-character flow name documents fine: its figure's file name is bounded."""
+    with tempfile.TemporaryDirectory() as tmp:
+        design = long_flow_design(tmp)
+        out = os.path.join(tmp, "out")
+        os.mkdir(out)
+        r = run("doc", design, "-o", os.path.join(out, "long.md"))
+        check("doc with a 300-character flow name exits 0", r.returncode == 0, r.stderr)
+        names = sorted(os.listdir(out))
+        check("doc writes the document and its figures", "long.md" in names and len(names) >= 3, str(names))
+        check("figure file names are bounded", all(len(n) <= 100 for n in names), str(names))
+        text = open(os.path.join(out, "long.md"), encoding="utf-8").read() if "long.md" in names else ""
+        linked = re.findall(r"\]\(([^)]+\.svg)\)", text)
+        check("every linked figure exists", linked and all(os.path.exists(os.path.join(out, l)) for l in linked),
+              str(linked))
+        r = run("render", design, "--all", "-o", os.path.join(tmp, "all"))
+        check("render --all with a 300-character flow id is fine", r.returncode == 0, r.stderr)
+
+
+def limited_file_size(limit):
+    import resource
+    import signal
+
+    def apply():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+def tree(path):
+    """Every entry below path with its mode, size and contents (hidden ones too)."""
+    out = []
+    for root, dirs, files in os.walk(path):
+        dirs.sort()
+        for name in sorted(dirs + files):
+            full = os.path.join(root, name)
+            st = os.lstat(full)
+            data = open(full, "rb").read() if os.path.isfile(full) else b""
+            out.append((os.path.relpath(full, path), st.st_mode, st.st_size, data))
+    return sorted(out)
+
+
+def test_doc_failure_leaves_nothing():
+    """A document whose writing fails half way leaves the previous one and no new figure."""
+    with tempfile.TemporaryDirectory() as tmp:
+        design = long_flow_design(tmp, 40)
+        out = os.path.join(tmp, "out")
+        os.mkdir(out)
+        with open(os.path.join(out, "mine.txt"), "w") as f:
+            f.write("the user's\n")
+        before = tree(out)
+        env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+        r = subprocess.run([MOPED, "doc", design, "-o", os.path.join(out, "doc.md")], capture_output=True,
+                           text=True, env=env, timeout=120, preexec_fn=limited_file_size(2048))
+        check("doc on a full disk fails", r.returncode != 0 and "File too large" in r.stderr, r.stderr)
+        check("doc on a full disk leaves the folder as it was", tree(out) == before,
+              str([e[0] for e in tree(out)]))
+        r = subprocess.run([MOPED, "render", design, "--all", "-o", os.path.join(out, "all")], capture_output=True,
+                           text=True, env=env, timeout=120, preexec_fn=limited_file_size(4096))
+        check("render --all on a full disk fails and leaves nothing", r.returncode != 0 and tree(out) == before,
+              r.stderr + str([e[0] for e in tree(out)]))
+
+
+TMPFS_SCENARIO = r"""
+set -u
+moped=$1 v1=$2 v2=$3 work=$4
+mkdir -p "$work/roomy" "$work/full"
+mount -t tmpfs -o size=220k tmpfs "$work/roomy" || exit 90
+mount -t tmpfs -o size=48k tmpfs "$work/full" || exit 90
+snapshot() { (cd "$1" && find . -printf '%p %m %s
+' | sort && find . -type f -exec sha256sum {} + | sort); }
+"$moped" export c "$v1" -o "$work/roomy/out" >/dev/null 2>"$work/first.err"; echo $? >"$work/first.rc"
+snapshot "$work/roomy/out" >"$work/before"
+"$moped" export c "$v2" -o "$work/roomy/out" >/dev/null 2>"$work/second.err"; echo $? >"$work/second.rc"
+snapshot "$work/roomy/out" >"$work/after"
+"$moped" export c "$v1" -o "$work/full/out" >/dev/null 2>"$work/full.err"; echo $? >"$work/full.rc"
+(cd "$work/full" && find . -printf '%p %s
+' | sort) >"$work/full.tree"
+"$moped" export c "$v2" -o "$work/roomy/out" --dry-run >/dev/null 2>&1
+umount "$work/roomy" "$work/full"
+"""
+
+
+def test_export_onto_full_disk():
+    """An export onto a tiny tmpfs fails cleanly: the earlier export stays exactly as it was, no 0-byte file."""
+    if os.geteuid() != 0:
+        check("full-disk export test needs root to mount a tmpfs (run the suite as root, as CI does)", False)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        v1 = example("hello.moped")
+        text = open(v1, encoding="utf-8").read()
+        extra = ('    <command id="bye" name="BYE" sender="client" description="Says goodbye."/>\n'
+                 '    <flow id="round-trip"')
+        v2 = os.path.join(tmp, "hello2.moped")
+        with open(v2, "w", encoding="utf-8") as f:
+            # A new name rewrites every generated file (their banners name the design).
+            f.write(text.replace('    <flow id="round-trip"', extra, 1).replace('name="Hello World"', 'name="Hello Again"', 1))
+        work = os.path.join(tmp, "work")
+        r = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", TMPFS_SCENARIO, "sh",
+                            MOPED, v1, v2, work], capture_output=True, text=True, timeout=300)
+        if r.returncode == 90:
+            check("a tmpfs can be mounted for the full-disk test", False, r.stderr)
+            return
+
+        def read(name):
+            with open(os.path.join(work, name), encoding="utf-8") as f:
+                return f.read()
+        check("first export onto the roomy tmpfs works", read("first.rc").strip() == "0", read("first.err"))
+        check("re-export onto a full tmpfs fails", read("second.rc").strip() == "1", read("second.err"))
+        check("the failure says the disk is full", "No space left on device" in read("second.err"), read("second.err"))
+        check("the earlier export is exactly as it was", read("before") == read("after"),
+              read("before")[:400] + "\n---\n" + read("after")[:400])
+        check("first export onto a full disk fails", read("full.rc").strip() == "1", read("full.err"))
+        full_tree = read("full.tree").split("\n")
+        check("a failed first export leaves no file, empty or not", full_tree == [". 40", ""] or
+              all(not line or line.endswith("/") or line == ". 40" or line.startswith("./out ") for line in full_tree)
+              and not any(l.startswith("./out/") for l in full_tree), read("full.tree"))
+
+
 def test_arrange_in_place():
     """`moped arrange F -o F` through a symbolic link keeps the link, the mode and no stray files."""
     import shutil
@@ -121,7 +289,8 @@ def test_arrange_in_place():
 
 def main():
     for test in (test_help_and_version, test_check_examples, test_check_broken, test_check_unreadable,
-                 test_arrange_in_place):
+                 test_check_hostile_names, test_arrange_in_place, test_doc_long_flow_name,
+                 test_doc_failure_leaves_nothing, test_export_onto_full_disk):
         try:
             test()
         except Exception as e:  # a crash in one group must not hide the others

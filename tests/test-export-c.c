@@ -5,14 +5,22 @@
  * Compiling and running exported code is tests/test-export-c-build.py's job; here the
  * exporter's decisions are checked on designs built with the edit API.
  */
-#include <glib/gstdio.h>
+#include <errno.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "moped-code-writer.h"
 #include "moped-design.h"
 #include "moped-export-c-private.h"
 #include "moped-export-c.h"
 #include "moped-file.h"
+#include "moped-staging.h"
 
 /* ---- building designs -------------------------------------------------------------- */
 
@@ -469,6 +477,44 @@ test_descriptions_stay_in_comments (void)
           g_assert_true (lines[j][strlen (lines[j]) - 1] != '\\');
         }
     }
+  g_object_unref (p.design);
+}
+
+/* Bidirectional controls and other invisible characters in descriptions never reach
+ * the exported project (Trojan Source; gcc -Werror=bidi-chars): not in comments, not
+ * in the README, not in build files. Neither does any control character. */
+static void
+test_descriptions_without_invisible (void)
+{
+  PingPong p = ping_pong ("client", "server");
+  const char *hostile = "Checks \xe2\x80\xae}; evil(); /*\xe2\x80\xac access \xe2\x81\xa6if\xe2\x81\xa9 "
+                        "zero\xe2\x80\x8bwidth \x1b[2J escape \xc2\x9b csi bom\xef\xbb\xbf.";
+  g_autoptr(GPtrArray) outputs = NULL;
+  static const char *const invisible[] = {
+    "\xe2\x80\xae", "\xe2\x80\xac", "\xe2\x81\xa6", "\xe2\x81\xa9", "\xe2\x80\x8b", "\xc2\x9b", "\xef\xbb\xbf",
+  };
+  gboolean found_text = FALSE;
+
+  moped_design_set_string (p.design, moped_design_get_root (p.design), MOPED_PROP_SUMMARY, hostile);
+  moped_design_set_string (p.design, p.client, MOPED_PROP_DESCRIPTION, hostile);
+  moped_design_set_string (p.design, p.server, MOPED_PROP_ROLE, hostile);
+  moped_design_set_string (p.design, p.flow, MOPED_PROP_DESCRIPTION, hostile);
+  moped_design_set_string (p.design, p.protocol, MOPED_PROP_SUMMARY, hostile);
+  outputs = generate (p.design);
+  for (guint i = 0; i < outputs->len; i++)
+    {
+      MopedCOutput *o = g_ptr_array_index (outputs, i);
+
+      for (guint k = 0; k < G_N_ELEMENTS (invisible); k++)
+        if (strstr (o->content, invisible[k]) != NULL)
+          g_error ("%s carries an invisible character (%s)", o->path, o->content);
+      for (const char *c = o->content; *c != '\0'; c++)
+        if ((guchar) *c < 0x20 && *c != '\n')
+          g_error ("%s carries the control character 0x%02x", o->path, (guchar) *c);
+      found_text = found_text || strstr (o->content, "access if zerowidth") != NULL;
+    }
+  /* The visible text is kept. */
+  g_assert_true (found_text);
   g_object_unref (p.design);
 }
 
@@ -960,6 +1006,264 @@ test_selftest_routing (void)
   g_object_unref (p.design);
 }
 
+/* ---- all or nothing --------------------------------------------------------------------- */
+
+static gint
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static void
+assert_same_tree (const char *before,
+                  const char *after)
+{
+  if (strcmp (before, after) != 0)
+    {
+      gsize i = 0;
+
+      while (before[i] == after[i])
+        i++;
+      g_error ("the tree changed at byte %" G_GSIZE_FORMAT ": “%.80s” became “%.80s”",
+               i, before + (i > 40 ? i - 40 : 0), after + (i > 40 ? i - 40 : 0));
+    }
+}
+
+/* Every file below @dir (hidden ones too), as "path mode size\ncontent\n", sorted. */
+static void
+tree_text_into (GString    *out,
+               const char *root,
+               const char *relative)
+{
+  g_autofree char *full = relative[0] ? g_build_filename (root, relative, NULL) : g_strdup (root);
+  g_autoptr(GDir) dir = g_dir_open (full, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *n = *(const char **) &g_ptr_array_index (names, i);
+      g_autofree char *rel = relative[0] ? g_strdup_printf ("%s/%s", relative, n) : g_strdup (n);
+      g_autofree char *path = g_build_filename (root, rel, NULL);
+      struct stat st;
+
+      g_assert_cmpint (g_lstat (path, &st), ==, 0);
+      if (S_ISDIR (st.st_mode))
+        {
+          g_string_append_printf (out, "%s/ %o\n", rel, st.st_mode & 07777);
+          tree_text_into (out, root, rel);
+        }
+      else
+        {
+          g_autofree char *content = NULL;
+          gsize length = 0;
+
+          g_assert_true (g_file_get_contents (path, &content, &length, NULL));
+          g_string_append_printf (out, "%s %o %" G_GSIZE_FORMAT "\n%s\n", rel, st.st_mode & 07777,
+                                  length, content);
+        }
+    }
+}
+
+static char *
+tree_text (const char *dir)
+{
+  GString *out = g_string_new (NULL);
+
+  tree_text_into (out, dir, "");
+  return g_string_free (out, FALSE);
+}
+
+/* Runs an export with writes limited to @limit bytes per file (the file size limit
+ * stops even root, as a full disk would); it must fail. */
+static void
+export_fails_with_file_limit (MopedDesign *design,
+                              const char  *dir,
+                              rlim_t       limit)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MopedExportPlan) plan = moped_export_c_plan (design, dir, MOPED_EXPORT_FLAGS_NONE);
+  struct rlimit saved, limited;
+  void (*old_handler) (int);
+  gboolean ok;
+
+  g_assert_nonnull (plan);
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  limited = saved;
+  limited.rlim_cur = limit;
+  old_handler = signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limited), ==, 0);
+  ok = moped_export_plan_run (plan, &error);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  signal (SIGXFSZ, old_handler);
+  g_assert_false (ok);
+  g_assert_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_IO);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, g_strerror (EFBIG)));
+  g_assert_false (moped_export_plan_is_done (plan));
+}
+
+/* A re-export that runs out of space half way leaves the earlier export exactly as it
+ * was (contents, modes, no new or stray files); a first export leaves nothing at all,
+ * in particular no empty handler file for the next export to refuse. */
+static void
+test_failed_export_changes_nothing (void)
+{
+  PingPong p = ping_pong ("client", "server");
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *fresh = g_build_filename (dir, "fresh", NULL);
+  g_autofree char *out = g_build_filename (dir, "out", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *handler = NULL;
+  g_autoptr(MopedExportPlan) first = NULL;
+  g_autoptr(MopedExportPlan) again = NULL;
+  MopedElement *bye;
+
+  export_fails_with_file_limit (p.design, fresh, 2048);
+  g_assert_false (g_file_test (fresh, G_FILE_TEST_EXISTS));
+
+  first = export_ok (p.design, out, MOPED_EXPORT_FLAGS_NONE);
+  handler = g_build_filename (out, "src", "server.c", NULL);
+  g_assert_cmpint (g_chmod (handler, 0600), ==, 0);
+  before = tree_text (out);
+  bye = add_command (p.design, p.protocol, "BYE", p.client);
+  add_field (p.design, bye, "reason", MOPED_FIELD_LONGSTR);
+  export_fails_with_file_limit (p.design, out, 4096);
+  after = tree_text (out);
+  assert_same_tree (before, after);
+
+  /* With room again the export goes through, appending to the user's file, whose mode stays. */
+  again = export_ok (p.design, out, MOPED_EXPORT_FLAGS_NONE);
+  g_assert_cmpint (plan_file (again, "src/server.c")->action, ==, MOPED_EXPORT_APPEND);
+  {
+    struct stat st;
+
+    g_assert_cmpint (g_stat (handler, &st), ==, 0);
+    g_assert_cmpuint (st.st_mode & 07777, ==, 0600);
+  }
+  g_free (after);
+  after = tree_text (out);
+  g_assert_null (strstr (after, ".moped-export-"));
+  remove_tree (dir);
+  g_object_unref (p.design);
+}
+
+/* When a move into place fails (here: a folder stands where a file goes), the files
+ * already moved are put back and the folders made are removed. */
+static void
+test_staging_rolls_back (void)
+{
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *blocker = g_build_filename (dir, "c", "inside", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(MopedStaging) staging = NULL;
+  g_autoptr(GError) error = NULL;
+
+  write_file (dir, "a.txt", "old a\n");
+  write_file (dir, "gone.txt", "keep me\n");
+  g_assert_cmpint (g_mkdir_with_parents (blocker, 0755), ==, 0);
+  before = tree_text (dir);
+
+  staging = moped_staging_new (dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (moped_staging_write (staging, "a.txt", "new a\n", 6, &error));
+  g_assert_true (moped_staging_write (staging, "sub/deeper/b.txt", "b\n", 2, &error));
+  moped_staging_remove (staging, "gone.txt");
+  g_assert_true (moped_staging_write (staging, "c", "c\n", 2, &error));
+  g_assert_no_error (error);
+  g_assert_false (moped_staging_commit (staging, &error));
+  g_assert_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "nothing was changed"));
+  g_clear_pointer (&staging, moped_staging_free);
+  after = tree_text (dir);
+  assert_same_tree (before, after);
+
+  /* Unsafe paths are refused before anything is written. */
+  g_clear_error (&error);
+  staging = moped_staging_new (dir, &error);
+  g_assert_false (moped_staging_write (staging, "../escape.txt", "x", 1, &error));
+  g_assert_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_IO);
+  g_clear_pointer (&staging, moped_staging_free);
+  g_free (after);
+  after = tree_text (dir);
+  assert_same_tree (before, after);
+  remove_tree (dir);
+}
+
+/* A staging folder left by a killed export is removed by the next one; one that belongs
+ * to a running process (PID 1 always runs) is not. */
+static void
+test_staging_cleans_after_kill (void)
+{
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *dead = NULL;
+  g_autofree char *alive = NULL;
+  g_autoptr(MopedStaging) staging = NULL;
+  g_autoptr(GError) error = NULL;
+  pid_t child = fork ();
+  int status;
+
+  g_assert_cmpint (child, >=, 0);
+  if (child == 0)
+    _exit (0);
+  g_assert_cmpint (waitpid (child, &status, 0), ==, child);
+  dead = g_strdup_printf ("%s/.moped-export-%d-AbCdEf/new/src", dir, (int) child);
+  alive = g_strdup_printf ("%s/.moped-export-1-AbCdEf", dir);
+  g_assert_cmpint (g_mkdir_with_parents (dead, 0755), ==, 0);
+  write_file (dead, "half.c", "int x");
+  g_assert_cmpint (g_mkdir (alive, 0755), ==, 0);
+
+  staging = moped_staging_new (dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (moped_staging_write (staging, "x.txt", "x\n", 2, &error));
+  g_assert_true (moped_staging_commit (staging, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&dead, g_free);
+  dead = g_strdup_printf ("%s/.moped-export-%d-AbCdEf", dir, (int) child);
+  g_assert_false (g_file_test (dead, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (alive, G_FILE_TEST_IS_DIR));
+  remove_tree (dir);
+}
+
+static gboolean
+has_item (GPtrArray  *items,
+          const char *text)
+{
+  return g_ptr_array_find_with_equal_func (items, text, g_str_equal, NULL);
+}
+
+/* A socket that binds one endpoint and connects to another gets both attach items,
+ * each in the form its link end says. */
+static void
+test_mode_per_link_end (void)
+{
+  PingPong p = ping_pong ("client", "server");
+  MopedElement *upstream = add_named (p.design, NULL, MOPED_KIND_NODE, "upstream");
+  MopedElement *router = moped_element_get_child (p.server, 0);
+  MopedElement *up_router = add_socket (p.design, upstream, "router", MOPED_SOCKET_ROUTER, MOPED_SOCKET_MODE_BIND);
+  MopedElement *up = add_link (p.design, router, up_router, "tcp://*:5671", NULL);
+  g_autoptr(MopedCModel) model = NULL;
+  MopedCSocket *s;
+
+  moped_design_set_enum (p.design, up, MOPED_PROP_FROM_MODE, MOPED_LINK_END_CONNECT);
+  model = _moped_c_model_new (p.design);
+  s = g_hash_table_lookup (model->by_element, router);
+  g_assert_nonnull (s);
+  g_assert_true (has_item (s->endpoints, "@tcp://*:5670"));
+  g_assert_true (has_item (s->endpoints, ">tcp://localhost:5671"));
+  g_assert_cmpuint (s->endpoints->len, ==, 2);
+  s = g_hash_table_lookup (model->by_element, up_router);
+  g_assert_true (has_item (s->endpoints, "@tcp://*:5671"));
+  g_clear_object (&p.design);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -967,6 +1271,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/export-c/escape/string-literal", test_string_literal);
+  g_test_add_func ("/export-c/mode-per-link-end", test_mode_per_link_end);
   g_test_add_func ("/export-c/escape/comment-text", test_comment_text);
   g_test_add_func ("/export-c/escape/comment-lines", test_comment_lines);
   g_test_add_func ("/export-c/escape/markdown", test_markdown_text);
@@ -975,6 +1280,10 @@ main (int    argc,
   g_test_add_func ("/export-c/names/collide-with-generated", test_names_collide_with_generated);
   g_test_add_func ("/export-c/api/method-signature", test_method_signature);
   g_test_add_func ("/export-c/names/descriptions-in-comments", test_descriptions_stay_in_comments);
+  g_test_add_func ("/export-c/names/descriptions-without-invisible", test_descriptions_without_invisible);
+  g_test_add_func ("/export-c/all-or-nothing/failed-export-changes-nothing", test_failed_export_changes_nothing);
+  g_test_add_func ("/export-c/all-or-nothing/rolls-back", test_staging_rolls_back);
+  g_test_add_func ("/export-c/all-or-nothing/cleans-after-kill", test_staging_cleans_after_kill);
   g_test_add_func ("/export-c/deterministic", test_deterministic);
   g_test_add_func ("/export-c/sample-string", test_sample_string_agrees);
   g_test_add_func ("/export-c/refuse/errors", test_refuses_errors);

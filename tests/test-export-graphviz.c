@@ -148,6 +148,58 @@ test_dot_parsed_by_dot_program (void)
     }
 }
 
+/* Every control character, bidirectional controls, DOT and HTML metacharacters in
+ * names, roles, descriptions and notes (set through the edit API, which the loader's
+ * checks do not guard): dot accepts the text, which carries no control or invisible
+ * character, and the two nodes stay apart. */
+static void
+test_dot_hostile_text (void)
+{
+  g_autoptr(MopedDesign) design = moped_design_new ();
+  MopedElement *root = moped_design_get_root (design);
+  g_autoptr(GString) hostile = g_string_new ("x");
+  MopedElement *a, *b, *out, *in, *link, *note;
+  g_autofree char *dot = NULL;
+  g_autofree char *svg = NULL;
+
+  for (guint c = 1; c < 0x20; c++)
+    g_string_append_c (hostile, (char) c);
+  g_string_append (hostile, "\x7f\xc2\x85\xc2\x9b \xe2\x80\xae\xe2\x81\xa6 \xe2\x80\x8b \"q\" \\ <b>&amp; ]] }");
+  moped_design_set_string (design, root, MOPED_PROP_NAME, hostile->str);
+  a = moped_design_add (design, root, MOPED_KIND_NODE, -1, "a\xe2\x80\xae");
+  b = moped_design_add (design, root, MOPED_KIND_NODE, -1, "a");
+  moped_design_set_string (design, a, MOPED_PROP_NAME, hostile->str);
+  moped_design_set_string (design, a, MOPED_PROP_ROLE, hostile->str);
+  moped_design_set_string (design, a, MOPED_PROP_DESCRIPTION, hostile->str);
+  moped_design_set_string (design, b, MOPED_PROP_NAME, hostile->str);
+  out = moped_design_add (design, a, MOPED_KIND_SOCKET, -1, NULL);
+  in = moped_design_add (design, b, MOPED_KIND_SOCKET, -1, NULL);
+  moped_design_set_string (design, out, MOPED_PROP_NAME, hostile->str);
+  moped_design_set_enum (design, out, MOPED_PROP_TYPE, MOPED_SOCKET_PUSH);
+  moped_design_set_enum (design, in, MOPED_PROP_TYPE, MOPED_SOCKET_PULL);
+  moped_design_set_enum (design, in, MOPED_PROP_MODE, MOPED_SOCKET_MODE_BIND);
+  link = moped_design_add (design, root, MOPED_KIND_LINK, -1, NULL);
+  moped_design_set_ref (design, link, MOPED_PROP_FROM, out);
+  moped_design_set_ref (design, link, MOPED_PROP_TO, in);
+  moped_design_set_string (design, link, MOPED_PROP_ENDPOINT, hostile->str);
+  moped_design_set_string (design, link, MOPED_PROP_LABEL, hostile->str);
+  note = moped_design_add (design, root, MOPED_KIND_NOTE, -1, NULL);
+  moped_design_set_string (design, note, MOPED_PROP_TEXT, hostile->str);
+
+  dot = moped_dot_architecture (design, NULL);
+  for (const char *p = dot; *p != '\0'; p++)
+    g_assert_true (*p == '\n' || (guchar) *p >= 0x20);
+  g_assert_null (strstr (dot, "&#x"));
+  g_assert_null (strstr (dot, "\xe2\x80\xae"));
+  g_assert_null (strstr (dot, "\xc2\x9b"));
+  g_assert_nonnull (strstr (dot, "\\\\u{202E}"));
+  svg = run_dot_program (dot, "dot", "svg");
+  g_assert_nonnull (strstr (svg, "<svg"));
+  /* Both nodes were drawn: their ids differ only by the invisible character. */
+  g_assert_nonnull (strstr (svg, "<title>a</title>"));
+  g_assert_nonnull (strstr (svg, "<title>a\\\\u{202E}</title>"));
+}
+
 static void
 test_dot_layout_graph_parsed_by_dot_program (void)
 {
@@ -761,6 +813,7 @@ main (int    argc,
   g_test_add_func ("/graphviz/dot/parsed-by-dot", test_dot_parsed_by_dot_program);
   g_test_add_func ("/graphviz/dot/layout-graph-parsed-by-dot", test_dot_layout_graph_parsed_by_dot_program);
   g_test_add_func ("/graphviz/dot/content", test_dot_content);
+  g_test_add_func ("/graphviz/dot/hostile-text", test_dot_hostile_text);
   g_test_add_func ("/graphviz/dot/large-design-xlabels", test_dot_large_design_uses_xlabels);
   g_test_add_func ("/graphviz/dot/diagnostic-colours", test_dot_diagnostic_colours);
   g_test_add_func ("/graphviz/geometry", test_graphviz_geometry);

@@ -583,6 +583,32 @@ test_flow_preview_api (void)
   cairo_surface_destroy (surface);
 }
 
+/* An empty flow's diagram is as wide as its title lines: the subtitle names the
+ * protocol and the design, and a long design name is not cut off at the edge. */
+static void
+test_flow_empty_fits_titles (void)
+{
+  double widths[2];
+  const char *names[] = { "D", "A design whose name is rather longer than any empty diagram" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(MopedDesign) design = moped_design_new ();
+      MopedElement *root = moped_design_get_root (design);
+      MopedElement *protocol = moped_design_add (design, root, MOPED_KIND_PROTOCOL, -1, NULL);
+      MopedElement *flow;
+      double height;
+
+      moped_design_set_string (design, root, MOPED_PROP_NAME, names[i]);
+      moped_design_set_string (design, protocol, MOPED_PROP_NAME, "P");
+      flow = moped_design_add (design, protocol, MOPED_KIND_FLOW, -1, NULL);
+      moped_design_set_string (design, flow, MOPED_PROP_NAME, "F");
+      moped_sequence_diagram_get_natural_size (design, flow, &widths[i], &height);
+    }
+  /* About 5 px a character at the subtitle's 9 pt: the long name adds some 250 px. */
+  g_assert_cmpfloat (widths[1], >, widths[0] + 200);
+}
+
 static void
 test_flow_errors (void)
 {
@@ -855,6 +881,7 @@ main (int    argc,
   g_test_add_func ("/render/flow/long", test_flow_long_spans_pages);
   g_test_add_func ("/render/flow/frames", test_flow_frames_drawn);
   g_test_add_func ("/render/flow/preview", test_flow_preview_api);
+  g_test_add_func ("/render/flow/empty-fits-titles", test_flow_empty_fits_titles);
   g_test_add_func ("/render/flow/errors", test_flow_errors);
   g_test_add_func ("/render/cli/render", test_cli_render);
   g_test_add_func ("/render/cli/errors", test_cli_render_errors);

@@ -2,6 +2,7 @@
  *
  * SPDX-License-Identifier: MPL-2.0
  */
+#include "moped-design-copy.h"
 #include "moped-design.h"
 #include "moped-file.h"
 #include "moped-schema.h"
@@ -447,6 +448,44 @@ test_random_undo_redo (void)
   g_assert_false (moped_design_can_redo (design));
 }
 
+/* Replacing a design's contents (the editor's Reload) gives exactly the other design,
+ * in one undoable step; undo gives back exactly the first. Every example, each way. */
+static void
+test_replace_contents (void)
+{
+  static const char *const names[] = { "hello.moped", "majordomo.moped", "weather.moped", "lazy-pirate.moped" };
+
+  for (guint a = 0; a < G_N_ELEMENTS (names); a++)
+    for (guint b = 0; b < G_N_ELEMENTS (names); b++)
+      {
+        g_autofree char *path_a = g_build_filename (g_getenv ("MOPED_EXAMPLES"), names[a], NULL);
+        g_autofree char *path_b = g_build_filename (g_getenv ("MOPED_EXAMPLES"), names[b], NULL);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(MopedDesign) mine = moped_file_load (path_a, &error);
+        g_autoptr(MopedDesign) theirs = moped_file_load (path_b, &error);
+        g_autofree char *mine_text = NULL;
+        g_autofree char *theirs_text = NULL;
+        g_autofree char *replaced = NULL;
+        g_autofree char *undone = NULL;
+        g_autofree char *redone = NULL;
+
+        g_assert_no_error (error);
+        moped_design_set_string (mine, moped_design_get_root (mine), MOPED_PROP_NAME, "My edit");
+        mine_text = moped_file_to_data (mine, NULL);
+        theirs_text = moped_file_to_data (theirs, NULL);
+        moped_design_replace_contents (mine, theirs, "Reload from Disk");
+        replaced = moped_file_to_data (mine, NULL);
+        g_assert_cmpstr (replaced, ==, theirs_text);
+        g_assert_cmpstr (moped_design_get_undo_label (mine), ==, "Reload from Disk");
+        g_assert_true (moped_design_undo (mine));
+        undone = moped_file_to_data (mine, NULL);
+        g_assert_cmpstr (undone, ==, mine_text);
+        g_assert_true (moped_design_redo (mine));
+        redone = moped_file_to_data (mine, NULL);
+        g_assert_cmpstr (redone, ==, theirs_text);
+      }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -461,5 +500,6 @@ main (int    argc,
   g_test_add_func ("/design/remove-cascades", test_remove_cascades);
   g_test_add_func ("/design/modified-tracking", test_modified_tracking);
   g_test_add_func ("/design/random-undo-redo", test_random_undo_redo);
+  g_test_add_func ("/design/replace-contents", test_replace_contents);
   return g_test_run ();
 }

@@ -372,7 +372,10 @@ test_empty_design (void)
                    "<design format=\"2\" name=\"Empty\"/>\n");
 }
 
-/* Control characters cannot appear raw in XML; GMarkup's escapes carry them. */
+/* XML forbids most control characters even as character references: the writer
+ * leaves them out (a file nobody can read back would lose the whole design), and the
+ * loader refuses them, raw or escaped, naming the line and column. DEL and the C1
+ * controls are legal XML and survive as references. */
 static void
 test_control_characters (void)
 {
@@ -384,15 +387,47 @@ test_control_characters (void)
 
   moped_design_set_string (design, moped_design_get_root (design), MOPED_PROP_NAME, "C");
   note = moped_design_add (design, moped_design_get_root (design), MOPED_KIND_NOTE, -1, "n");
-  moped_design_set_string (design, note, MOPED_PROP_TEXT, "bell\a escape\x1b del\x7f");
+  moped_design_set_string (design, note, MOPED_PROP_TEXT,
+                           "bell\a escape\x1b del\x7f csi\xc2\x9b tab\t nl\n nonchar\xef\xbf\xbe.");
   first = moped_file_to_data (design, NULL);
   g_assert_null (strchr (first, '\a'));
   g_assert_null (strchr (first, '\x1b'));
+  g_assert_null (strstr (first, "&#x7;"));
+  g_assert_null (strstr (first, "&#x1b;"));
+  g_assert_null (strstr (first, "\xef\xbf\xbe"));
+  assert_valid_against_schema (first, strlen (first));
   loaded = load_ok (first, -1);
   g_assert_cmpstr (moped_element_get_string (moped_design_lookup (loaded, "n"), MOPED_PROP_TEXT),
-                   ==, "bell\a escape\x1b del\x7f");
+                   ==, "bell escape del\x7f csi\xc2\x9b tab\t nl\n nonchar.");
   second = moped_file_to_data (loaded, NULL);
   g_assert_cmpstr (first, ==, second);
+}
+
+static void
+assert_load_refused_at (const char *text,
+                        const char *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MopedDesign) design = moped_file_load_data (text, -1, "c.moped", &error);
+
+  g_assert_null (design);
+  g_assert_error (error, MOPED_FILE_ERROR, MOPED_FILE_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, expected);
+}
+
+static void
+test_control_characters_refused (void)
+{
+  assert_load_refused_at ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                          "<design format=\"1\" name=\"C\">\n"
+                          "  <note id=\"n\" x=\"1\" text=\"ok&#1;\"/>\n"
+                          "</design>\n",
+                          "c.moped:3:22: attribute “text” of <note> holds the control character "
+                          "U+0001, which XML does not allow");
+  assert_load_refused_at ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                          "<design format=\"1\" name=\"C&#x1B;[2J\"/>\n",
+                          "c.moped:2:20: attribute “name” of <design> holds the control character "
+                          "U+001B ESCAPE, which XML does not allow");
 }
 
 static void
@@ -549,6 +584,9 @@ static const BadCase bad_cases[] = {
     { "format “-1” is not a format version" } },
   { "newer", "<design format=\"3\" name=\"d\"/>", -1, MOPED_FILE_ERROR_VERSION, "1:9",
     { "written by a newer Moped: format 3, this Moped reads format 2 and older; update Moped to open it" } },
+  { "format-2-attribute-in-format-1", D NODE "    <socket id=\"s\" name=\"s\" type=\"REQ\"/>\n  </node>\n"
+    "  <link id=\"l\" from=\"s\" to=\"s\" from-mode=\"bind\"/>\n" END, -1, INVALID, "5:32",
+    { "attribute “from-mode” on <link> is new in format 2, but the file says format=\"1\"" } },
   { "newer-with-new-things", "<?xml version=\"1.0\"?>\n<design name=\"d\" format=\"17\" colour=\"red\">\n"
     "  <hologram id=\"h\"/>\n" END, -1, MOPED_FILE_ERROR_VERSION, "2:18", { "format 17" } },
   { "newer-huge", "<design format=\"123456789012345678901234567890\"/>", -1, MOPED_FILE_ERROR_VERSION, "1:9",
@@ -1302,6 +1340,82 @@ test_ten_thousand_nodes (void)
     g_assert_cmpint (elapsed, <, 2 * G_USEC_PER_SEC);
 }
 
+/* ---- format 1 files ------------------------------------------------------- */
+
+static void
+assert_same_elements (MopedElement *a,
+                      MopedElement *b)
+{
+  const MopedKindSpec *ks = moped_schema_get_kind (moped_element_get_kind (a));
+
+  g_assert_cmpint (moped_element_get_kind (a), ==, moped_element_get_kind (b));
+  g_assert_cmpstr (moped_element_get_id (a), ==, moped_element_get_id (b));
+  for (guint i = 0; i < ks->n_props; i++)
+    {
+      g_autofree char *va = moped_element_dup_value_text (a, ks->props[i].prop);
+      g_autofree char *vb = moped_element_dup_value_text (b, ks->props[i].prop);
+
+      g_assert_cmpstr (va, ==, vb);
+    }
+  if (moped_element_get_kind (a) == MOPED_KIND_LINK)
+    for (guint end = 0; end < 2; end++)
+      {
+        MopedProp prop = end ? MOPED_PROP_TO : MOPED_PROP_FROM;
+        MopedElement *sa = moped_element_get_ref (a, prop);
+        MopedElement *sb = moped_element_get_ref (b, prop);
+
+        g_assert_cmpint (moped_link_end_binds (a, sa), ==, moped_link_end_binds (b, sb));
+      }
+  g_assert_cmpuint (moped_element_get_n_children (a), ==, moped_element_get_n_children (b));
+  for (guint i = 0; i < moped_element_get_n_children (a); i++)
+    assert_same_elements (moped_element_get_child (a, i), moped_element_get_child (b, i));
+}
+
+/* The version-1 files in tests/data/v1 (the examples as they were in format 1) load,
+ * are written as format 2, and that text loads back to the same design. */
+static void
+test_format_1_converts (void)
+{
+  g_autofree char *dir_path = g_build_filename (g_getenv ("MOPED_TEST_DATA"), "v1", NULL);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir_path, name, NULL);
+      g_autofree char *v1 = NULL;
+      g_autofree char *v2 = NULL;
+      g_autoptr(MopedDesign) first = NULL;
+      g_autoptr(MopedDesign) second = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *expected = NULL;
+
+      if (!g_str_has_suffix (name, ".moped"))
+        continue;
+      g_assert_true (g_file_get_contents (path, &v1, NULL, NULL));
+      g_assert_nonnull (strstr (v1, "<design format=\"1\""));
+      first = moped_file_load (path, &error);
+      g_assert_no_error (error);
+      v2 = moped_file_to_data (first, NULL);
+      g_assert_nonnull (strstr (v2, "<design format=\"2\""));
+      second = moped_file_load_data (v2, -1, name, &error);
+      g_assert_no_error (error);
+      assert_same_elements (moped_design_get_root (first), moped_design_get_root (second));
+      /* Nothing but the version changes: the files are canonical format-1 text. */
+      {
+        g_autoptr(GString) s = g_string_new (v1);
+
+        g_string_replace (s, "<design format=\"1\"", "<design format=\"2\"", 1);
+        expected = g_string_free (g_steal_pointer (&s), FALSE);
+      }
+      g_assert_cmpstr (v2, ==, expected);
+      n++;
+    }
+  g_assert_cmpuint (n, >=, 7);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1309,10 +1423,12 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/file/round-trip", test_round_trip);
+  g_test_add_func ("/file/format-1-converts", test_format_1_converts);
   g_test_add_func ("/file/references-survive", test_references_survive);
   g_test_add_func ("/file/empty-design", test_empty_design);
   g_test_add_func ("/file/empty-name-loads", test_empty_name_loads);
   g_test_add_func ("/file/control-characters", test_control_characters);
+  g_test_add_func ("/file/control-characters-refused", test_control_characters_refused);
   g_test_add_func ("/file/canonical-file", test_canonical_file);
   g_test_add_func ("/file/noncanonical-file", test_noncanonical_file);
   g_test_add_func ("/file/element-lines", test_element_lines);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "moped-names.h"
+#include "moped-text.h"
 
 static void
 assert_identifier (const char *name,
@@ -213,6 +214,82 @@ test_scope_many (void)
   g_assert_true (g_hash_table_contains (seen, "worker_5000"));
 }
 
+/* Exported files are named after identifiers: none may be a Windows device name. */
+static void
+test_windows_devices (void)
+{
+  static const char *const devices[] = {
+    "con", "CON", "nul", "Nul.xml", "aux.c", "prn.h", "com1", "COM9.txt", "lpt1", "lpt9.c", "con .c",
+  };
+  static const char *const fine[] = {
+    "console", "con_", "nulls.c", "com", "com0", "com10", "lpt", "auxiliary.h", "icon.c", "",
+  };
+  static const char *const names[] = { "con", "NUL", "Aux", "prn", "com1", "LPT9" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (devices); i++)
+    g_assert_true (moped_name_is_windows_device (devices[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (fine); i++)
+    g_assert_false (moped_name_is_windows_device (fine[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *ident = moped_name_to_identifier (names[i]);
+      g_autofree char *file = g_strconcat (ident, ".c", NULL);
+
+      g_assert_false (moped_name_is_windows_device (file));
+      g_assert_true (g_str_has_suffix (ident, "_"));
+    }
+}
+
+static void
+test_bound (void)
+{
+  g_autoptr(GString) long_a = g_string_new (NULL);
+  g_autofree char *b1 = NULL;
+  g_autofree char *b2 = NULL;
+  g_autofree char *b3 = NULL;
+  g_autofree char *short_name = moped_name_bound ("short-name", 64);
+  g_autofree char *utf8 = NULL;
+
+  g_assert_cmpstr (short_name, ==, "short-name");
+  for (guint i = 0; i < 300; i++)
+    g_string_append_c (long_a, 'a' + i % 26);
+  b1 = moped_name_bound (long_a->str, 64);
+  b2 = moped_name_bound (long_a->str, 64);
+  g_string_append_c (long_a, 'z');
+  b3 = moped_name_bound (long_a->str, 64);
+  g_assert_cmpuint (strlen (b1), ==, 64);
+  g_assert_cmpstr (b1, ==, b2);           /* stable */
+  g_assert_cmpstr (b1, !=, b3);           /* distinct past the cut */
+  g_assert_true (strncmp (b1, long_a->str, 55) == 0);
+  g_assert_cmpint (b1[55], ==, '_');
+  /* A cut never splits a UTF-8 character. */
+  utf8 = moped_name_bound ("ééééééééééééééééééééééééééééééééééééééééééé", 20);
+  g_assert_true (g_utf8_validate (utf8, -1, NULL));
+  g_assert_cmpuint (strlen (utf8), <=, 20);
+}
+
+/* The text helpers that keep hostile names harmless. */
+static void
+test_text_safety (void)
+{
+  g_autofree char *escaped = moped_text_escape_invisible ("a\nb\tc\x1b[2J\xe2\x80\xae" "d\xc2\x9b" "e é");
+  g_autofree char *stripped = moped_text_strip_invisible ("a\nb\tc\x1b\xe2\x80\xae" "d\xe2\x80\x8b" "e é", TRUE);
+  g_autofree char *one_line = moped_text_strip_invisible ("a\nb\xe2\x80\xa8" "c", FALSE);
+  g_autofree char *described = moped_text_describe_char (0x202e);
+
+  g_assert_cmpstr (escaped, ==, "a\\nb\\tc\\x1B[2J\\u{202E}d\\x9Be é");
+  g_assert_cmpstr (stripped, ==, "a\nb\tcde é");
+  g_assert_cmpstr (one_line, ==, "abc");
+  g_assert_cmpstr (described, ==, "U+202E RIGHT-TO-LEFT OVERRIDE");
+  g_assert_null (moped_text_find_invisible ("plain ASCII, été, 天気 – “quotes” 😀"));
+  g_assert_nonnull (moped_text_find_invisible ("zero\xe2\x80\x8bwidth"));
+  g_assert_nonnull (moped_text_find_invisible ("bom\xef\xbb\xbf"));
+  g_assert_nonnull (moped_text_find_invisible ("isolate\xe2\x81\xa6"));
+  g_assert_null (moped_text_find_non_xml ("tab\tnl\ncr\r del\x7f c1\xc2\x85"));
+  g_assert_nonnull (moped_text_find_non_xml ("bell\a"));
+  g_assert_nonnull (moped_text_find_non_xml ("nonchar\xef\xbf\xbf"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -228,5 +305,8 @@ main (int   argc,
   g_test_add_func ("/names/scope-natural-suffix", test_scope_natural_suffix);
   g_test_add_func ("/names/scope-long-names", test_scope_long_names);
   g_test_add_func ("/names/scope-many", test_scope_many);
+  g_test_add_func ("/names/windows-devices", test_windows_devices);
+  g_test_add_func ("/names/bound", test_bound);
+  g_test_add_func ("/names/text-safety", test_text_safety);
   return g_test_run ();
 }

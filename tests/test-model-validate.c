@@ -8,6 +8,7 @@
 #include "moped-diagnostic.h"
 #include "moped-socket-type.h"
 #include "moped-test-util.h"
+#include "moped-text.h"
 
 /* ---- building designs -------------------------------------------------------------- */
 
@@ -207,6 +208,45 @@ test_both_bind_and_both_connect (void)
   diags2 = validate (f.design);
   expect (diags2, MOPED_SEVERITY_ERROR, "both-connect", IDS ("link-1", "client-req", "server-rep"));
   g_assert_cmpuint (count_code (diags2, "both-bind"), ==, 0);
+}
+
+/* Bind or connect belongs to each link end: a DEALER broker that binds for its
+ * clients and connects to an upstream ROUTER is fine; forcing one end to bind on
+ * the upstream link makes that link, and only that link, both-bind. */
+static void
+test_mode_per_link_end (void)
+{
+  g_autoptr(MopedDesign) d = new_design ();
+  MopedElement *broker = moped_test_add_named (d, NULL, MOPED_KIND_NODE, "broker", "broker");
+  MopedElement *client = moped_test_add_named (d, NULL, MOPED_KIND_NODE, "client", "client");
+  MopedElement *upstream = moped_test_add_named (d, NULL, MOPED_KIND_NODE, "upstream", "upstream");
+  MopedElement *dealer = moped_test_add_socket_full (d, broker, "broker-dealer", "relay", MOPED_SOCKET_DEALER, MOPED_SOCKET_MODE_BIND);
+  MopedElement *cd = moped_test_add_socket_full (d, client, "client-dealer", "out", MOPED_SOCKET_DEALER, MOPED_SOCKET_MODE_CONNECT);
+  MopedElement *router = moped_test_add_socket_full (d, upstream, "upstream-router", "in", MOPED_SOCKET_ROUTER, MOPED_SOCKET_MODE_BIND);
+  MopedElement *down, *up;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) mixed = NULL;
+  g_autoptr(GPtrArray) forced = NULL;
+
+  down = moped_test_add_link_full (d, "down", cd, dealer, "tcp://*:6001");
+  up = moped_test_add_link_full (d, "up", dealer, router, "tcp://*:6002");
+  before = validate (d);
+  expect (before, MOPED_SEVERITY_ERROR, "both-bind", IDS ("up", "broker-dealer", "upstream-router"));
+
+  /* The broker's end of the upstream link connects; its socket still binds the other. */
+  moped_design_set_enum (d, up, MOPED_PROP_FROM_MODE, MOPED_LINK_END_CONNECT);
+  g_assert_false (moped_link_end_binds (up, dealer));
+  g_assert_true (moped_link_end_binds (down, dealer));
+  mixed = validate (d);
+  g_assert_cmpuint (count_code (mixed, "both-bind"), ==, 0);
+  g_assert_cmpuint (count_code (mixed, "both-connect"), ==, 0);
+
+  /* The to end of the down link now says connect: both ends of that link connect. */
+  moped_design_set_enum (d, down, MOPED_PROP_TO_MODE, MOPED_LINK_END_CONNECT);
+  forced = validate (d);
+  expect (forced, MOPED_SEVERITY_ERROR, "both-connect", IDS ("down", "client-dealer", "broker-dealer"));
+  g_assert_cmpuint (count_code (forced, "both-connect"), ==, 1);
+  g_assert_cmpuint (count_code (forced, "both-bind"), ==, 0);
 }
 
 static void
@@ -646,6 +686,56 @@ test_duplicate_names (void)
   g_assert_null (find (diags, "duplicate-name", IDS ("s")));
 }
 
+/* Names that read as something else: a right-to-left override, a zero-width space,
+ * a newline, an escape. Each is an error that shows the character escaped; the same
+ * characters in a description are not (outputs sanitise descriptions). */
+static void
+test_invisible_characters_in_names (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+  const MopedDiagnostic *d;
+
+  fixture_init (&f);
+  moped_design_set_string (f.design, f.client, MOPED_PROP_NAME, "admin\u202Eresu");
+  moped_design_set_string (f.design, f.rep, MOPED_PROP_NAME, "back\u200Bend");
+  moped_design_set_string (f.design, f.request, MOPED_PROP_NAME, "REQUEST\nserver:1: error fake");
+  moped_design_set_string (f.design, f.flow, MOPED_PROP_NAME, "Round\x1b[2J trip");
+  moped_design_set_string (f.design, f.server, MOPED_PROP_DESCRIPTION, "Serves \u202Eevil\u202C requests.");
+  moped_design_set_string (f.design, f.protocol, MOPED_PROP_NAME, "Echo \u2067v2\u2069");
+  diags = validate (f.design);
+
+  d = expect (diags, MOPED_SEVERITY_ERROR, "invisible-character", IDS ("client"));
+  g_assert_cmpstr (d->message, ==, "Node admin\\u{202E}resu has an invisible character in its name "
+                                   "(U+202E RIGHT-TO-LEFT OVERRIDE)");
+  assert_contains (d->hint, "Remove it");
+  d = expect (diags, MOPED_SEVERITY_ERROR, "invisible-character", IDS ("server-rep"));
+  assert_contains (d->message, "(U+200B ZERO WIDTH SPACE)");
+  d = expect (diags, MOPED_SEVERITY_ERROR, "invisible-character", IDS ("request"));
+  assert_contains (d->message, "REQUEST\\nserver:1");
+  assert_contains (d->message, "(U+000A LINE FEED)");
+  d = expect (diags, MOPED_SEVERITY_ERROR, "invisible-character", IDS ("round-trip"));
+  assert_contains (d->message, "Round\\x1B[2J trip");
+  expect (diags, MOPED_SEVERITY_ERROR, "invisible-character", IDS ("echo"));
+  g_assert_cmpuint (count_code (diags, "invisible-character"), ==, 5);
+  for (guint i = 0; i < diags->len; i++)
+    {
+      d = g_ptr_array_index (diags, i);
+      if (g_str_equal (d->code, "invisible-character"))
+        g_assert_null (moped_text_find_invisible (d->message));
+    }
+
+  /* Visible non-ASCII is welcome. */
+  g_clear_pointer (&diags, g_ptr_array_unref);
+  moped_design_set_string (f.design, f.client, MOPED_PROP_NAME, "Client été 天気 – ok");
+  moped_design_set_string (f.design, f.rep, MOPED_PROP_NAME, "backend");
+  moped_design_set_string (f.design, f.request, MOPED_PROP_NAME, "REQUEST");
+  moped_design_set_string (f.design, f.flow, MOPED_PROP_NAME, "Round trip");
+  moped_design_set_string (f.design, f.protocol, MOPED_PROP_NAME, "Echo");
+  diags = validate (f.design);
+  g_assert_cmpuint (count_code (diags, "invisible-character"), ==, 0);
+}
+
 static void
 test_identifier_collision (void)
 {
@@ -892,6 +982,7 @@ main (int   argc,
   g_test_add_func ("/validate/incompatible-sockets", test_incompatible_sockets);
   g_test_add_func ("/validate/draft-socket-type", test_draft_socket_type);
   g_test_add_func ("/validate/both-bind-and-both-connect", test_both_bind_and_both_connect);
+  g_test_add_func ("/validate/mode-per-link-end", test_mode_per_link_end);
   g_test_add_func ("/validate/missing-endpoint", test_missing_endpoint);
   g_test_add_func ("/validate/bad-endpoint", test_bad_endpoint);
   g_test_add_func ("/validate/transport-not-allowed", test_transport_not_allowed);
@@ -912,6 +1003,7 @@ main (int   argc,
   g_test_add_func ("/validate/command-sender-mismatch", test_command_sender_mismatch);
   g_test_add_func ("/validate/unused-and-empty", test_unused_and_empty);
   g_test_add_func ("/validate/duplicate-names", test_duplicate_names);
+  g_test_add_func ("/validate/invisible-characters-in-names", test_invisible_characters_in_names);
   g_test_add_func ("/validate/identifier-collision", test_identifier_collision);
   g_test_add_func ("/validate/missing-name-and-reference", test_missing_name_and_reference);
   g_test_add_func ("/validate/unlinked-socket-and-empty-node", test_unlinked_socket_and_empty_node);

@@ -244,7 +244,7 @@ test_accessible (Fixture       *f,
                                        "Design canvas");
   moped_test_add_node_at (f->design, "A", 0, 0);
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (f->canvas), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                       "1 nodes, 0 links, 0 notes; 0 selected");
+                                       "1 node, 0 links, 0 notes; 0 selected");
   g_assert_true (gtk_widget_get_focusable (GTK_WIDGET (f->canvas)));
 }
 

@@ -7,6 +7,7 @@
  * real shortcut controllers, then check the design, the undo history and what the
  * widgets show.
  */
+#include <math.h>
 #include <string.h>
 
 #include <gtk/gtk.h>
@@ -18,6 +19,7 @@
 #include "moped-inspector-form.h"
 #include "moped-socket-type.h"
 #include "moped-test-gtk.h"
+#include "moped-test-util.h"
 
 typedef struct
 {
@@ -319,6 +321,87 @@ test_socket_type_drop_down (Fixture       *f,
   /* Bind or connect is a drop-down of the schema's names. */
   mode = control (f, "client-req", MOPED_PROP_MODE);
   g_assert_cmpstr (moped_test_chosen (mode), ==, "connect");
+}
+
+/* Where @widget is in its window. */
+static double
+window_y_of (GtkWidget *widget)
+{
+  graphene_point_t point = GRAPHENE_POINT_INIT (0, 0);
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (gtk_widget_get_root (widget)), &point, &point));
+  return point.y;
+}
+
+static void
+collect_type (GtkWidget  *widget,
+              const char *type_name,
+              GPtrArray  *out)
+{
+  if (g_strcmp0 (G_OBJECT_TYPE_NAME (widget), type_name) == 0)
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_type (child, type_name, out);
+}
+
+/* Choosing a socket type from the drop-down's list, where the pointer moves the focus
+ * over the list's rows, leaves the page where it was: the next click lands where the
+ * user aims. */
+static void
+test_socket_type_keeps_place (Fixture       *f,
+                              gconstpointer  data)
+{
+  MopedElement *node = moped_test_add_node (f->design, "Gateway");
+  MopedElement *socket = moped_test_add_socket (f->design, node, "dealer", MOPED_SOCKET_DEALER, MOPED_SOCKET_MODE_BIND);
+  const char *id = moped_element_get_id (socket);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  GtkWidget *drop_down, *popover = NULL, *description;
+  double before, after;
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 380, 420);
+  revalidate (f);
+  select_ids (f, id, NULL);
+  moped_test_wait_drawn (f->inspector);
+  drop_down = control (f, id, MOPED_PROP_TYPE);
+  before = window_y_of (drop_down);
+
+  {
+    g_autoptr(GPtrArray) toggles = g_ptr_array_new ();
+
+    collect_type (drop_down, "GtkToggleButton", toggles);
+    g_assert_cmpuint (toggles->len, ==, 1);
+    gtk_toggle_button_set_active (g_ptr_array_index (toggles, 0), TRUE);
+  }
+  moped_test_spin_for (100);
+  for (GtkWidget *child = gtk_widget_get_first_child (drop_down); child; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER (child))
+      popover = child;
+  g_assert_nonnull (popover);
+  g_assert_true (gtk_widget_get_visible (popover));
+  collect_type (popover, "GtkListItemWidget", rows);
+  g_assert_cmpuint (rows->len, ==, MOPED_N_SOCKET_TYPES);
+  /* The pointer passes over the rows down to REP, below the page's bottom edge. */
+  for (guint i = 0; i <= MOPED_SOCKET_REP; i++)
+    {
+      gtk_widget_grab_focus (g_ptr_array_index (rows, i));
+      moped_test_spin ();
+    }
+  moped_test_spin_for (50);
+  after = window_y_of (drop_down);
+  g_test_message ("type drop-down at %.0f, was %.0f", after, before);
+  g_assert_cmpfloat (fabs (after - before), <, 1.0);
+  gtk_popover_popdown (GTK_POPOVER (popover));
+  moped_test_choose (drop_down, "REP");
+  revalidate (f);
+  moped_test_spin_for (50);
+  g_assert_cmpfloat (fabs (window_y_of (control (f, id, MOPED_PROP_TYPE)) - before), <, 1.0);
+
+  /* The keyboard focus is still followed: a field below the edge scrolls into view. */
+  description = control (f, id, MOPED_PROP_DESCRIPTION);
+  gtk_widget_grab_focus (description);
+  moped_test_spin_for (50);
+  g_assert_cmpfloat (window_y_of (description), <, 420);
+  g_assert_cmpfloat (window_y_of (description), >=, 0);
 }
 
 static void
@@ -779,6 +862,7 @@ main (int   argc,
   ADD ("/inspector/typing-one-undo-step", test_typing_is_one_undo_step);
   ADD ("/inspector/long-text-coalesces", test_long_text_coalesces);
   ADD ("/inspector/socket-type-drop-down", test_socket_type_drop_down);
+  ADD ("/inspector/socket-type-keeps-place", test_socket_type_keeps_place);
   ADD ("/inspector/bad-instances-inline", test_bad_instances_shown_inline);
   ADD ("/inspector/endpoint-diagnostics-inline", test_endpoint_diagnostics_inline);
   ADD ("/inspector/bound-socket-sets-all-links", test_bound_socket_sets_all_links);

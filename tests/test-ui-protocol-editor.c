@@ -292,6 +292,57 @@ test_add_command_and_field (Fixture       *f,
   g_assert_cmpuint (n_rows (moped_test_find_control (f->editor, "Commands")), ==, 2);
 }
 
+/* Every control under @widget lies inside @frame from left to right, and no drop-down
+ * shortens what it shows. */
+static guint
+check_controls_inside (GtkWidget *widget,
+                       GtkWidget *frame)
+{
+  guint checked = 0;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+  if (GTK_IS_BUTTON (widget) || GTK_IS_DROP_DOWN (widget) || GTK_IS_CHECK_BUTTON (widget) || GTK_IS_EDITABLE (widget))
+    {
+      graphene_rect_t bounds;
+
+      g_assert_true (gtk_widget_compute_bounds (widget, frame, &bounds));
+      if (bounds.origin.x < -0.5 || bounds.origin.x + bounds.size.width > gtk_widget_get_width (frame) + 0.5)
+        g_error ("A %s (%s) lies at %.0f..%.0f, outside 0..%d", G_OBJECT_TYPE_NAME (widget),
+                 gtk_widget_get_tooltip_text (widget) ? gtk_widget_get_tooltip_text (widget) : "",
+                 bounds.origin.x, bounds.origin.x + bounds.size.width, gtk_widget_get_width (frame));
+      checked++;
+    }
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_ancestor (widget, GTK_TYPE_DROP_DOWN) != NULL &&
+      pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (widget))))
+    g_error ("A drop-down shows \"%s\" shortened", gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    checked += check_controls_inside (child, frame);
+  return checked;
+}
+
+/* In the room the window leaves it beside the side pane (835 px of a 1180 px window),
+ * the flow page shows every control whole: nothing scrolls sideways or is cut off. */
+static void
+test_flow_page_fits (Fixture       *f,
+                     gconstpointer  data)
+{
+  GtkWidget *list, *frame;
+  guint checked;
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 835, 760);
+  show_page (f, "flows");
+  moped_test_spin_for (200);
+  list = moped_test_find_control (f->editor, "Steps");
+  g_assert_cmpuint (n_rows (list), ==, 2);
+  frame = gtk_widget_get_ancestor (list, GTK_TYPE_SCROLLED_WINDOW);
+  g_assert_nonnull (frame);
+  g_assert_cmpint (gtk_widget_get_width (f->window), <=, 835);
+  checked = check_controls_inside (frame, frame);
+  g_test_message ("%u controls checked", checked);
+  g_assert_cmpuint (checked, >=, 2 * 8);
+}
+
 static void
 test_add_flow_and_steps (Fixture       *f,
                          gconstpointer  data)
@@ -647,6 +698,7 @@ main (int   argc,
   ADD ("/protocol-editor/shows-protocol", test_shows_protocol);
   ADD ("/protocol-editor/add-command-and-field", test_add_command_and_field);
   ADD ("/protocol-editor/add-flow-and-steps", test_add_flow_and_steps);
+  ADD ("/protocol-editor/flow-page-fits", test_flow_page_fits);
   ADD ("/protocol-editor/reorder-step-by-keyboard", test_reorder_step_by_keyboard);
   ADD ("/protocol-editor/reorder-step-by-drag", test_reorder_step_by_drag);
   ADD ("/protocol-editor/preview-draws", test_preview_draws);

@@ -984,6 +984,15 @@ check_names (GtkWidget *widget,
           if (!has_name (widget))
             g_error ("A %s (%s) has no accessible name", G_OBJECT_TYPE_NAME (widget),
                      gtk_widget_get_tooltip_text (widget) ? gtk_widget_get_tooltip_text (widget) : "no tooltip");
+          /* GTK 4.8 reads both, one after the other: "Open Open" (an icon's relation adds nothing). */
+          if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL &&
+              gtk_button_get_icon_name (GTK_BUTTON (widget)) == NULL &&
+              gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL) &&
+              gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+            g_error ("A %s (%s) is named twice, by its label and by its accessible label",
+                     G_OBJECT_TYPE_NAME (widget),
+                     GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) ? gtk_button_get_label (GTK_BUTTON (widget))
+                     : gtk_widget_get_tooltip_text (widget) ? gtk_widget_get_tooltip_text (widget) : "no tooltip");
           (*checked)++;
         }
     }
@@ -1000,6 +1009,69 @@ test_accessible_names (void)
   show (window);
   check_names (GTK_WIDGET (window), &checked);
   g_assert_cmpuint (checked, >=, 15);
+  close_all_windows ();
+}
+
+/* The canvas tells a screen reader what it holds, in words a person would say. */
+static void
+test_canvas_summary (void)
+{
+  g_autoptr(GFile) file = copy_example ("hello.moped");
+  MopedWindow *window = moped_application_open_file (app, file);
+  char *failure;
+
+  show (window);
+  failure = gtk_test_accessible_check_property (GTK_ACCESSIBLE (window->canvas), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                                "2 nodes, 1 link, 1 note; 0 selected");
+  if (failure != NULL)
+    g_error ("%s", failure);
+  close_all_windows ();
+}
+
+/* ---- keyboard focus ---------------------------------------------------------------------- */
+
+static const char *
+describe_focus (GtkWidget *focus)
+{
+  const char *tip = focus ? gtk_widget_get_tooltip_text (focus) : NULL;
+
+  return focus == NULL ? "nothing" : tip ? tip : G_OBJECT_TYPE_NAME (focus);
+}
+
+/* Tab from the canvas reaches the side pane and comes back round to the canvas, never
+ * staying put; Shift+Tab walks the same ring the other way. */
+static void
+test_tab_ring (void)
+{
+  g_autoptr(GFile) file = copy_example ("hello.moped");
+  MopedWindow *window = moped_application_open_file (app, file);
+  GtkDirectionType directions[] = { GTK_DIR_TAB_FORWARD, GTK_DIR_TAB_BACKWARD };
+
+  show (window);
+  for (guint d = 0; d < G_N_ELEMENTS (directions); d++)
+    {
+      gboolean reached_inspector = FALSE;
+      gboolean back_to_canvas = FALSE;
+      GtkWidget *previous = GTK_WIDGET (window->canvas);
+
+      gtk_widget_grab_focus (GTK_WIDGET (window->canvas));
+      for (guint i = 0; i < 200 && !back_to_canvas; i++)
+        {
+          GtkWidget *focus;
+
+          g_signal_emit_by_name (window, "move-focus", directions[d]);
+          moped_test_spin ();
+          focus = gtk_root_get_focus (GTK_ROOT (window));
+          g_test_message ("Tab %u: %s", i, describe_focus (focus));
+          g_assert_true (focus != previous);
+          previous = focus;
+          if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (window->inspector)))
+            reached_inspector = TRUE;
+          back_to_canvas = i > 0 && focus == GTK_WIDGET (window->canvas);
+        }
+      g_assert_true (reached_inspector);
+      g_assert_true (back_to_canvas);
+    }
   close_all_windows ();
 }
 
@@ -1123,6 +1195,8 @@ main (int    argc,
   g_test_add_func ("/ui/window/problems", test_problems_list);
   g_test_add_func ("/ui/window/revalidation", test_revalidation);
   g_test_add_func ("/ui/window/accessible-names", test_accessible_names);
+  g_test_add_func ("/ui/window/canvas-summary", test_canvas_summary);
+  g_test_add_func ("/ui/window/tab-ring", test_tab_ring);
   g_test_add_func ("/ui/window/about-and-shortcuts", test_about_and_shortcuts);
   g_test_add_func ("/ui/window/accels", test_accels);
   g_test_add_func ("/ui/recovery/written", test_recovery_written);

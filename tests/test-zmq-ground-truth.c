@@ -16,7 +16,10 @@
 #include <glib.h>
 #include <zmq.h>
 
+#include "moped-design.h"
+#include "moped-diagnostic.h"
 #include "moped-socket-type.h"
+#include "moped-test-util.h"
 
 #define PAYLOAD "moped-ground-truth"
 #define PAYLOAD_SIZE (sizeof PAYLOAD - 1)
@@ -523,6 +526,528 @@ test_draft_types (void)
     }
 }
 
+/* ---- run-time rules ------------------------------------------------------------------
+ *
+ * Each run-time diagnostic is backed here twice: libzmq really misbehaves in the shape
+ * the diagnostic refuses, and really works in the shape it accepts; and validation
+ * says the same of a design drawn in each shape. Sockets talk over loopback TCP with
+ * ports the system picks; every wait is bounded. */
+
+#define RULE_WAIT_MSEC 1000   /* how long a message that never comes is waited for */
+#define RULE_DELIVER_MSEC 5000  /* how long one that must come may take */
+
+static void *
+rule_socket (void       *context,
+             int         type,
+             const char *routing_id)
+{
+  void *s = zmq_socket (context, type);
+
+  g_assert_nonnull (s);
+  set_int_option (s, ZMQ_LINGER, 0, "ZMQ_LINGER");
+  if (routing_id != NULL)
+    zmq_ok (zmq_setsockopt (s, ZMQ_ROUTING_ID, routing_id, strlen (routing_id)), "ZMQ_ROUTING_ID");
+  if (type == ZMQ_ROUTER)
+    set_int_option (s, ZMQ_ROUTER_MANDATORY, 1, "ZMQ_ROUTER_MANDATORY");
+  return s;
+}
+
+/* Binds an ephemeral loopback port; returns the endpoint to connect to. */
+static char *
+rule_bind (void *s)
+{
+  char endpoint[256];
+  size_t size = sizeof endpoint;
+
+  zmq_ok (zmq_bind (s, "tcp://127.0.0.1:*"), "zmq_bind");
+  zmq_ok (zmq_getsockopt (s, ZMQ_LAST_ENDPOINT, endpoint, &size), "ZMQ_LAST_ENDPOINT");
+  return g_strdup (endpoint);
+}
+
+/* The last frame of the next message on @s as text (the first frame in @first when
+ * given, for a ROUTER's routing id), or NULL when none comes within @msec. */
+static char *
+rule_receive (void     *s,
+              int       msec,
+              GString **first)
+{
+  zmq_pollitem_t item = { s, 0, ZMQ_POLLIN, 0 };
+  GString *last = NULL;
+  int more = 1;
+  gboolean first_frame = TRUE;
+
+  if (zmq_poll (&item, 1, msec) <= 0)
+    return NULL;
+  while (more)
+    {
+      zmq_msg_t msg;
+      size_t size = sizeof more;
+
+      zmq_msg_init (&msg);
+      zmq_ok (zmq_msg_recv (&msg, s, 0), "zmq_msg_recv");
+      if (first_frame && first != NULL)
+        *first = g_string_new_len (zmq_msg_data (&msg), zmq_msg_size (&msg));
+      first_frame = FALSE;
+      if (last != NULL)
+        g_string_free (last, TRUE);
+      last = g_string_new_len (zmq_msg_data (&msg), zmq_msg_size (&msg));
+      zmq_msg_close (&msg);
+      zmq_ok (zmq_getsockopt (s, ZMQ_RCVMORE, &more, &size), "ZMQ_RCVMORE");
+    }
+  return g_string_free (last, FALSE);
+}
+
+static void
+rule_send (void       *s,
+           const char *text)
+{
+  zmq_ok (zmq_send (s, text, strlen (text), 0), "zmq_send");
+}
+
+/* A ROUTER's send to @peer, retried while the peer is not (yet) known; TRUE once sent. */
+static gboolean
+rule_route_id (void       *router,
+               const char *peer,
+               gsize       peer_size,
+               const char *text,
+               int         msec)
+{
+  gint64 end = g_get_monotonic_time () + msec * G_TIME_SPAN_MILLISECOND;
+
+  do
+    {
+      if (zmq_send (router, peer, peer_size, ZMQ_SNDMORE | ZMQ_DONTWAIT) == (int) peer_size)
+        {
+          rule_send (router, text);
+          return TRUE;
+        }
+      g_assert_cmpint (zmq_errno (), ==, EHOSTUNREACH);
+      g_usleep (5 * G_TIME_SPAN_MILLISECOND);
+    }
+  while (g_get_monotonic_time () < end);
+  return FALSE;
+}
+
+static gboolean
+rule_route (void       *router,
+            const char *peer,
+            const char *text,
+            int         msec)
+{
+  return rule_route_id (router, peer, strlen (peer), text, msec);
+}
+
+/* The codes validation reports for @design, one string "code code ...". */
+static char *
+rule_codes (MopedDesign *design)
+{
+  g_autoptr(GPtrArray) diags = moped_validate (design);
+  GString *s = g_string_new (" ");
+
+  for (guint i = 0; i < diags->len; i++)
+    {
+      const MopedDiagnostic *d = g_ptr_array_index (diags, i);
+
+      g_test_message ("%s: %s", d->code, d->message);
+      g_string_append_printf (s, "%s ", d->code);
+    }
+  return g_string_free (s, FALSE);
+}
+
+static void
+assert_reports (MopedDesign *design,
+                const char  *code,
+                gboolean     expected)
+{
+  g_autofree char *codes = rule_codes (design);
+  g_autofree char *wanted = g_strdup_printf (" %s ", code);
+
+  if ((strstr (codes, wanted) != NULL) != expected)
+    g_test_fail_printf ("validation %s %s, but reports:%s", expected ? "misses" : "wrongly reports",
+                        code, codes);
+}
+
+/* A design of @n_servers server nodes with one socket of @server_type that binds, and a
+ * client node whose @client_type socket connects to each; protocol P, whose flow
+ * "Talk" is the client sending ASK to the first server, and that server answering. */
+typedef struct
+{
+  MopedDesign  *design;
+  MopedElement *client, *client_socket;
+  MopedElement *servers[3], *server_sockets[3];
+  MopedElement *links[3];
+  MopedElement *protocol, *ask, *answer, *flow;
+} RuleDesign;
+
+static void
+rule_design_init (RuleDesign      *r,
+                  MopedSocketType  client_type,
+                  MopedSocketType  server_type,
+                  guint            n_servers,
+                  gboolean         answer)
+{
+  MopedDesign *d = moped_design_new ();
+
+  r->design = d;
+  moped_design_set_string (d, moped_design_get_root (d), MOPED_PROP_NAME, "Rule");
+  r->client = moped_test_add_named (d, NULL, MOPED_KIND_NODE, "client", "client");
+  r->client_socket = moped_test_add_socket_full (d, r->client, "client-s", "out", client_type,
+                                                 MOPED_SOCKET_MODE_CONNECT);
+  r->protocol = moped_test_add_named (d, NULL, MOPED_KIND_PROTOCOL, "p", "P");
+  for (guint i = 0; i < n_servers; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("server-%u", i + 1);
+      g_autofree char *sid = g_strdup_printf ("server-%u-s", i + 1);
+      g_autofree char *endpoint = g_strdup_printf ("tcp://*:%u", 6100 + i);
+
+      r->servers[i] = moped_test_add_named (d, NULL, MOPED_KIND_NODE, id, id);
+      r->server_sockets[i] = moped_test_add_socket_full (d, r->servers[i], sid, "in", server_type,
+                                                         MOPED_SOCKET_MODE_BIND);
+      r->links[i] = moped_test_add_link (d, r->client_socket, r->server_sockets[i], endpoint);
+      moped_design_set_ref (d, r->links[i], MOPED_PROP_PROTOCOL, r->protocol);
+    }
+  r->ask = moped_test_add_command (d, r->protocol, "ask", "ASK", r->client);
+  r->answer = moped_test_add_command (d, r->protocol, "answer", "ANSWER", r->servers[0]);
+  r->flow = moped_test_add_named (d, r->protocol, MOPED_KIND_FLOW, "talk", "Talk");
+  moped_test_add_step (d, r->flow, "talk-1", r->client, r->servers[0], r->ask);
+  if (answer)
+    moped_test_add_step (d, r->flow, "talk-2", r->servers[0], r->client, r->answer);
+}
+
+static void
+rule_design_clear (RuleDesign *r)
+{
+  g_clear_object (&r->design);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RuleDesign, rule_design_clear)
+
+/* exclusive-pair: a bound PAIR with two connecting PAIR peers serves only one. */
+static void
+test_rule_exclusive_pair (void)
+{
+  void *context = zmq_ctx_new ();
+  void *bound = rule_socket (context, ZMQ_PAIR, NULL);
+  void *peers[2] = { rule_socket (context, ZMQ_PAIR, NULL), rule_socket (context, ZMQ_PAIR, NULL) };
+  g_autofree char *endpoint = rule_bind (bound);
+  gboolean got[2] = { FALSE, FALSE };
+  char *text;
+  g_auto(RuleDesign) two = { 0 };
+  g_auto(RuleDesign) one = { 0 };
+
+  for (guint i = 0; i < 2; i++)
+    {
+      zmq_ok (zmq_connect (peers[i], endpoint), "zmq_connect");
+      zmq_send (peers[i], i ? "peer-2" : "peer-1", 6, ZMQ_DONTWAIT);
+    }
+  while ((text = rule_receive (bound, got[0] || got[1] ? RULE_WAIT_MSEC : RULE_DELIVER_MSEC, NULL)) != NULL)
+    {
+      got[g_str_equal (text, "peer-2")] = TRUE;
+      g_free (text);
+    }
+  /* Exactly one of the two is served: the other's message never arrives. */
+  g_assert_true (got[0] != got[1]);
+  /* The accepted shape: one peer, served. */
+  zmq_close (peers[got[0] ? 1 : 0]);
+  text = rule_receive (bound, RULE_WAIT_MSEC, NULL);
+  g_assert_null (text);
+  rule_send (peers[got[0] ? 0 : 1], "again");
+  text = rule_receive (bound, RULE_DELIVER_MSEC, NULL);
+  g_assert_cmpstr (text, ==, "again");
+  g_free (text);
+  zmq_close (peers[got[0] ? 0 : 1]);
+  zmq_close (bound);
+  zmq_ctx_term (context);
+
+  rule_design_init (&two, MOPED_SOCKET_PAIR, MOPED_SOCKET_PAIR, 2, FALSE);
+  moped_design_set_enum (two.design, two.client_socket, MOPED_PROP_MODE, MOPED_SOCKET_MODE_BIND);
+  moped_design_set_enum (two.design, two.server_sockets[0], MOPED_PROP_MODE, MOPED_SOCKET_MODE_CONNECT);
+  moped_design_set_enum (two.design, two.server_sockets[1], MOPED_PROP_MODE, MOPED_SOCKET_MODE_CONNECT);
+  assert_reports (two.design, "exclusive-pair", TRUE);
+  rule_design_init (&one, MOPED_SOCKET_PAIR, MOPED_SOCKET_PAIR, 1, FALSE);
+  assert_reports (one.design, "exclusive-pair", FALSE);
+  /* A peer node with two instances is two peers. */
+  moped_design_set_int (one.design, one.servers[0], MOPED_PROP_INSTANCES, 2);
+  moped_design_set_enum (one.design, one.client_socket, MOPED_PROP_MODE, MOPED_SOCKET_MODE_BIND);
+  moped_design_set_enum (one.design, one.server_sockets[0], MOPED_PROP_MODE, MOPED_SOCKET_MODE_CONNECT);
+  assert_reports (one.design, "exclusive-pair", TRUE);
+}
+
+/* round-robin-receiver: a DEALER or PUSH linked to two servers cannot send to one. */
+static void
+run_round_robin (int      sender_type,
+                 int      receiver_type,
+                 guint    n_receivers,
+                 guint   *counts)
+{
+  void *context = zmq_ctx_new ();
+  void *sender = rule_socket (context, sender_type, NULL);
+  void *receivers[2];
+  char *text;
+
+  for (guint i = 0; i < n_receivers; i++)
+    {
+      g_autofree char *endpoint = NULL;
+
+      receivers[i] = rule_socket (context, receiver_type, NULL);
+      endpoint = rule_bind (receivers[i]);
+      zmq_ok (zmq_connect (sender, endpoint), "zmq_connect");
+      counts[i] = 0;
+    }
+  for (guint m = 0; m < 10; m++)
+    rule_send (sender, "for-server-1");
+  for (guint i = 0; i < n_receivers; i++)
+    while ((text = rule_receive (receivers[i], counts[0] + (n_receivers > 1 ? counts[1] : 0) < 10
+                                                 ? RULE_DELIVER_MSEC : 0, NULL)) != NULL)
+      {
+        counts[i]++;
+        g_free (text);
+      }
+  for (guint i = 0; i < n_receivers; i++)
+    zmq_close (receivers[i]);
+  zmq_close (sender);
+  zmq_ctx_term (context);
+}
+
+static void
+test_rule_round_robin (void)
+{
+  static const struct { int sender, receiver; MopedSocketType ms, mr; } shapes[] = {
+    { ZMQ_DEALER, ZMQ_ROUTER, MOPED_SOCKET_DEALER, MOPED_SOCKET_ROUTER },
+    { ZMQ_PUSH, ZMQ_PULL, MOPED_SOCKET_PUSH, MOPED_SOCKET_PULL },
+  };
+
+  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+    {
+      guint counts[2];
+      g_auto(RuleDesign) two = { 0 };
+      g_auto(RuleDesign) one = { 0 };
+
+      /* Ten messages meant for server 1: with two peers, server 2 takes some. */
+      run_round_robin (shapes[s].sender, shapes[s].receiver, 2, counts);
+      g_test_message ("two peers: %u and %u", counts[0], counts[1]);
+      g_assert_cmpuint (counts[0] + counts[1], ==, 10);
+      g_assert_cmpuint (counts[1], >, 0);
+      g_assert_cmpuint (counts[0], <, 10);
+      run_round_robin (shapes[s].sender, shapes[s].receiver, 1, counts);
+      g_assert_cmpuint (counts[0], ==, 10);
+
+      rule_design_init (&two, shapes[s].ms, shapes[s].mr, 2, FALSE);
+      assert_reports (two.design, "round-robin-receiver", TRUE);
+      rule_design_init (&one, shapes[s].ms, shapes[s].mr, 1, FALSE);
+      assert_reports (one.design, "round-robin-receiver", FALSE);
+      /* Several instances of one server node are fine: any of them may take it. */
+      moped_design_set_int (one.design, one.servers[0], MOPED_PROP_INSTANCES, 3);
+      assert_reports (one.design, "round-robin-receiver", FALSE);
+    }
+}
+
+/* req-reply-from-other: a REQ linked to two REP servers takes each reply from the one
+ * its request went to, in turn; it cannot expect it from a chosen one. */
+static void
+run_req (guint  n_servers,
+         guint *from_first)
+{
+  void *context = zmq_ctx_new ();
+  void *req = rule_socket (context, ZMQ_REQ, NULL);
+  void *reps[2];
+
+  for (guint i = 0; i < n_servers; i++)
+    {
+      g_autofree char *endpoint = NULL;
+
+      reps[i] = rule_socket (context, ZMQ_REP, NULL);
+      endpoint = rule_bind (reps[i]);
+      zmq_ok (zmq_connect (req, endpoint), "zmq_connect");
+    }
+  *from_first = 0;
+  for (guint round = 0; round < 4; round++)
+    {
+      gint64 end = g_get_monotonic_time () + RULE_DELIVER_MSEC * G_TIME_SPAN_MILLISECOND;
+      gboolean answered = FALSE;
+      char *reply;
+
+      rule_send (req, "ask");
+      while (!answered && g_get_monotonic_time () < end)
+        for (guint i = 0; i < n_servers && !answered; i++)
+          {
+            char *text = rule_receive (reps[i], 5, NULL);
+
+            if (text != NULL)
+              {
+                rule_send (reps[i], i ? "server-2" : "server-1");
+                answered = TRUE;
+                g_free (text);
+              }
+          }
+      g_assert_true (answered);
+      reply = rule_receive (req, RULE_DELIVER_MSEC, NULL);
+      g_assert_nonnull (reply);
+      *from_first += g_str_equal (reply, "server-1");
+      g_free (reply);
+    }
+  for (guint i = 0; i < n_servers; i++)
+    zmq_close (reps[i]);
+  zmq_close (req);
+  zmq_ctx_term (context);
+}
+
+static void
+test_rule_req_reply (void)
+{
+  guint from_first;
+  g_auto(RuleDesign) two = { 0 };
+  g_auto(RuleDesign) one = { 0 };
+
+  run_req (2, &from_first);
+  g_test_message ("two servers: %u of 4 replies from server 1", from_first);
+  g_assert_cmpuint (from_first, <, 4);
+  run_req (1, &from_first);
+  g_assert_cmpuint (from_first, ==, 4);
+
+  rule_design_init (&two, MOPED_SOCKET_REQ, MOPED_SOCKET_REP, 2, TRUE);
+  assert_reports (two.design, "req-reply-from-other", TRUE);
+  assert_reports (two.design, "round-robin-receiver", TRUE);
+  rule_design_init (&one, MOPED_SOCKET_REQ, MOPED_SOCKET_REP, 1, TRUE);
+  assert_reports (one.design, "req-reply-from-other", FALSE);
+}
+
+/* router-unknown-peer: a ROUTER addresses a peer by routing id. A peer that set none
+ * cannot be addressed until it sends; two instances with one id (the same program
+ * started twice) are not two addressable peers; a peer with its own id set before it
+ * connects, ROUTER to ROUTER included, is addressable at once. */
+static void
+test_rule_router_peer (void)
+{
+  void *context = zmq_ctx_new ();
+  void *router = rule_socket (context, ZMQ_ROUTER, "broker/backend");
+  g_autofree char *endpoint = rule_bind (router);
+  void *anonymous = rule_socket (context, ZMQ_DEALER, NULL);
+  void *named = rule_socket (context, ZMQ_ROUTER, "worker/dealer");
+  void *twins[2] = { rule_socket (context, ZMQ_DEALER, "twin/dealer"),
+                     rule_socket (context, ZMQ_DEALER, "twin/dealer") };
+  char *text;
+  GString *id = NULL;
+  guint twin_got[2] = { 0, 0 };
+  g_auto(RuleDesign) instances = { 0 };
+  g_auto(RuleDesign) single = { 0 };
+
+  zmq_ok (zmq_connect (anonymous, endpoint), "zmq_connect");
+  zmq_ok (zmq_connect (named, endpoint), "zmq_connect");
+  /* ROUTER to ROUTER: the connecting side addresses the bound one by its id too. */
+  g_assert_true (rule_route (named, "broker/backend", "hello", RULE_DELIVER_MSEC));
+  text = rule_receive (router, RULE_DELIVER_MSEC, &id);
+  g_assert_cmpstr (text, ==, "hello");
+  g_assert_cmpstr (id->str, ==, "worker/dealer");
+  g_clear_pointer (&text, g_free);
+  g_string_free (g_steal_pointer (&id), TRUE);
+  g_assert_true (rule_route (router, "worker/dealer", "to-named", RULE_DELIVER_MSEC));
+  text = rule_receive (named, RULE_DELIVER_MSEC, NULL);
+  g_assert_cmpstr (text, ==, "to-named");
+  g_clear_pointer (&text, g_free);
+
+  /* The anonymous peer is connected (its message below arrives) but has no name the
+   * ROUTER could know beforehand; once it has sent, its envelope addresses it. */
+  g_assert_false (rule_route (router, "worker", "to-anonymous", RULE_WAIT_MSEC));
+  rule_send (anonymous, "ready");
+  text = rule_receive (router, RULE_DELIVER_MSEC, &id);
+  g_assert_cmpstr (text, ==, "ready");
+  g_clear_pointer (&text, g_free);
+  g_assert_true (rule_route_id (router, id->str, id->len, "to-anonymous", RULE_WAIT_MSEC));
+  text = rule_receive (anonymous, RULE_DELIVER_MSEC, NULL);
+  g_assert_cmpstr (text, ==, "to-anonymous");
+  g_clear_pointer (&text, g_free);
+  g_string_free (g_steal_pointer (&id), TRUE);
+
+  /* Two instances under one id: everything goes to one of them. */
+  zmq_ok (zmq_connect (twins[0], endpoint), "zmq_connect");
+  g_assert_true (rule_route (router, "twin/dealer", "twin", RULE_DELIVER_MSEC));
+  zmq_ok (zmq_connect (twins[1], endpoint), "zmq_connect");
+  g_usleep (100 * G_TIME_SPAN_MILLISECOND);
+  for (guint m = 0; m < 5; m++)
+    g_assert_true (rule_route (router, "twin/dealer", "twin", RULE_WAIT_MSEC));
+  for (guint i = 0; i < 2; i++)
+    while ((text = rule_receive (twins[i], twin_got[0] + twin_got[1] < 6 ? RULE_WAIT_MSEC : 0, NULL)) != NULL)
+      {
+        twin_got[i]++;
+        g_free (text);
+      }
+  g_test_message ("twins: %u and %u", twin_got[0], twin_got[1]);
+  g_assert_cmpuint (twin_got[0], ==, 6);
+  g_assert_cmpuint (twin_got[1], ==, 0);
+
+  zmq_close (twins[0]);
+  zmq_close (twins[1]);
+  zmq_close (anonymous);
+  zmq_close (named);
+  zmq_close (router);
+  zmq_ctx_term (context);
+
+  /* A broker's ROUTER sending first to a worker node with several instances. */
+  rule_design_init (&instances, MOPED_SOCKET_ROUTER, MOPED_SOCKET_DEALER, 1, FALSE);
+  moped_design_set_int (instances.design, instances.servers[0], MOPED_PROP_INSTANCES, 2);
+  moped_design_set_enum (instances.design, instances.server_sockets[0], MOPED_PROP_MODE, MOPED_SOCKET_MODE_CONNECT);
+  moped_design_set_enum (instances.design, instances.client_socket, MOPED_PROP_MODE, MOPED_SOCKET_MODE_BIND);
+  assert_reports (instances.design, "router-unknown-peer", TRUE);
+  /* The worker says READY first, in a flow of its own: then the ROUTER knows it. */
+  {
+    MopedElement *ready = moped_test_add_command (instances.design, instances.protocol, "ready", "READY",
+                                                  instances.servers[0]);
+    MopedElement *opening = moped_test_add_named (instances.design, instances.protocol, MOPED_KIND_FLOW,
+                                                  "opening", "Opening");
+
+    moped_test_add_step (instances.design, opening, "opening-1", instances.servers[0], instances.client, ready);
+    assert_reports (instances.design, "router-unknown-peer", FALSE);
+  }
+  /* ROUTER to ROUTER, one instance: the exported code names it, so it is addressable. */
+  rule_design_init (&single, MOPED_SOCKET_ROUTER, MOPED_SOCKET_ROUTER, 1, FALSE);
+  assert_reports (single.design, "router-unknown-peer", FALSE);
+}
+
+/* instances-fixed-bind: the second instance binding the same fixed endpoint fails;
+ * instances that connect to one bound socket all get through. */
+static void
+test_rule_instances_bind (void)
+{
+  void *context = zmq_ctx_new ();
+  void *first = rule_socket (context, ZMQ_PULL, NULL);
+  void *second = rule_socket (context, ZMQ_PULL, NULL);
+  g_autofree char *endpoint = rule_bind (first);
+  void *pushers[2] = { rule_socket (context, ZMQ_PUSH, NULL), rule_socket (context, ZMQ_PUSH, NULL) };
+  guint got = 0;
+  char *text;
+  g_auto(RuleDesign) binds = { 0 };
+
+  g_assert_cmpint (zmq_bind (second, endpoint), ==, -1);
+  g_assert_cmpint (zmq_errno (), ==, EADDRINUSE);
+  for (guint i = 0; i < 2; i++)
+    {
+      zmq_ok (zmq_connect (pushers[i], endpoint), "zmq_connect");
+      rule_send (pushers[i], "instance");
+    }
+  while (got < 2 && (text = rule_receive (first, RULE_DELIVER_MSEC, NULL)) != NULL)
+    {
+      got++;
+      g_free (text);
+    }
+  g_assert_cmpuint (got, ==, 2);
+  zmq_close (pushers[0]);
+  zmq_close (pushers[1]);
+  zmq_close (first);
+  zmq_close (second);
+  zmq_ctx_term (context);
+
+  rule_design_init (&binds, MOPED_SOCKET_PUSH, MOPED_SOCKET_PULL, 1, FALSE);
+  assert_reports (binds.design, "instances-fixed-bind", FALSE);
+  moped_design_set_int (binds.design, binds.servers[0], MOPED_PROP_INSTANCES, 2);
+  assert_reports (binds.design, "instances-fixed-bind", TRUE);
+  /* The remedy: the instances connect, the single node binds. */
+  moped_design_set_enum (binds.design, binds.links[0], MOPED_PROP_TO_MODE, MOPED_LINK_END_CONNECT);
+  moped_design_set_enum (binds.design, binds.links[0], MOPED_PROP_FROM_MODE, MOPED_LINK_END_BIND);
+  assert_reports (binds.design, "instances-fixed-bind", FALSE);
+  assert_reports (binds.design, "both-bind", FALSE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -542,6 +1067,11 @@ main (int   argc,
   g_test_add_func ("/zmq-ground-truth/zmq-names", test_zmq_names);
   g_test_add_func ("/zmq-ground-truth/symmetric", test_symmetric);
   g_test_add_func ("/zmq-ground-truth/draft-types", test_draft_types);
+  g_test_add_func ("/zmq-ground-truth/rule/exclusive-pair", test_rule_exclusive_pair);
+  g_test_add_func ("/zmq-ground-truth/rule/round-robin-receiver", test_rule_round_robin);
+  g_test_add_func ("/zmq-ground-truth/rule/req-reply-from-other", test_rule_req_reply);
+  g_test_add_func ("/zmq-ground-truth/rule/router-unknown-peer", test_rule_router_peer);
+  g_test_add_func ("/zmq-ground-truth/rule/instances-fixed-bind", test_rule_instances_bind);
   for (guint a = 0; a < MOPED_N_STABLE_SOCKET_TYPES; a++)
     for (guint b = 0; b < MOPED_N_STABLE_SOCKET_TYPES; b++)
       {

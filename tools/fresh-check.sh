@@ -88,8 +88,14 @@ debootstrap --variant=minbase bookworm "$root" "$mirror" >"$root.debootstrap.log
 rm -f "$root.debootstrap.log"
 echo "   $(($(date +%s) - start)) s"
 
-# Name resolution for apt inside; nothing else is copied from this machine.
+# The network as this machine reaches it: name resolution, and the certificate
+# authorities it trusts beyond Debian's (a proxy that inspects https would otherwise
+# make npm fail inside). ca-certificates picks them up when the commands install it.
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then
+  mkdir -p "$root/usr/local/share/ca-certificates"
+  cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+fi
 mkdir -p "$root/src"
 git clone --quiet --no-hardlinks "$repo" "$root/src/moped" || fail "git clone failed"
 echo "== clean clone of $(git -C "$repo" rev-parse --short HEAD) in /src/moped"

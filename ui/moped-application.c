@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "moped-application.h"
+#include "moped-accessible.h"
 #include "moped-file.h"
 #include "moped-new-dialog.h"
 #include "moped-recovery.h"
@@ -531,6 +532,7 @@ moped_application_startup (GApplication *application)
   G_APPLICATION_CLASS (moped_application_parent_class)->startup (application);
 
   _moped_ensure_resources ();
+  moped_accessible_install_button_names ();
   load_style ();
   self->settings = create_settings ();
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);

@@ -17,11 +17,17 @@
 #define HIT_TOLERANCE 5.0    /* pixels around curves and ports */
 #define LINK_REACH 16.0      /* pixels within which a dragged link finds a port */
 
+/* The modifiers held for the event being handled, taken from that event itself. The key
+ * controller's idea of them lags: on X11 the release of Ctrl still carries Ctrl, so after
+ * Ctrl+wheel plain scrolling would go on zooming. Without an event (a test emitting a
+ * controller's signal), what the key controller said last. */
 static GdkModifierType
 modifiers_of (MopedCanvas        *self,
               GtkEventController *controller)
 {
-  return self->modifiers | gtk_event_controller_get_current_event_state (controller);
+  GdkEvent *event = gtk_event_controller_get_current_event (controller);
+
+  return event != NULL ? gdk_event_get_modifier_state (event) : self->modifiers;
 }
 
 static gboolean

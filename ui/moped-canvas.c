@@ -243,8 +243,11 @@ update_accessible_description (MopedCanvas *self)
       g_autoptr(GPtrArray) links = moped_design_collect (self->design, MOPED_KIND_LINK);
       g_autoptr(GPtrArray) notes = moped_design_collect (self->design, MOPED_KIND_NOTE);
 
-      text = g_strdup_printf ("%u nodes, %u links, %u notes; %u selected",
-                              nodes->len, links->len, notes->len, self->selection->len);
+      g_autofree char *n = g_strdup_printf (g_dngettext (NULL, "%u node", "%u nodes", nodes->len), nodes->len);
+      g_autofree char *l = g_strdup_printf (g_dngettext (NULL, "%u link", "%u links", links->len), links->len);
+      g_autofree char *t = g_strdup_printf (g_dngettext (NULL, "%u note", "%u notes", notes->len), notes->len);
+
+      text = g_strdup_printf ("%s, %s, %s; %u selected", n, l, t, self->selection->len);
     }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,

@@ -551,13 +551,11 @@ build_header (MopedExportDialog *self)
   gtk_header_bar_set_title_widget (GTK_HEADER_BAR (header), titles);
 
   gtk_actionable_set_action_name (GTK_ACTIONABLE (close), "window.close");
-  moped_inspector_set_accessible_label (close, "Close");
   gtk_header_bar_pack_start (GTK_HEADER_BAR (header), close);
 
   self->export_button = gtk_button_new_with_mnemonic ("_Export");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->export_button), "export.run");
   gtk_widget_add_css_class (self->export_button, "suggested-action");
-  moped_inspector_set_accessible_label (self->export_button, "Export");
   gtk_header_bar_pack_end (GTK_HEADER_BAR (header), self->export_button);
   self->spinner = gtk_spinner_new ();
   moped_inspector_set_accessible_label (self->spinner, "Working");

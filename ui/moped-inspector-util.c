@@ -187,6 +187,10 @@ moped_inspector_set_accessible_label (GtkWidget  *widget,
   g_return_if_fail (label != NULL);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  /* GTK 4.8 reads a label and a labelled-by relation one after the other ("Open Open"):
+   * a button with text of its own is named by @label alone. */
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL)
+    gtk_accessible_reset_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
   g_object_set_data_full (G_OBJECT (widget), "moped-accessible-label", g_strdup (label), g_free);
 }
 
@@ -213,6 +217,50 @@ moped_inspector_get_accessible_label (GtkWidget *widget)
   return g_object_get_data (G_OBJECT (widget), "moped-accessible-label");
 }
 
+/* Scroll @scrolled so that the focus, when it moves into its page, is in view. GtkViewport
+ * does this by itself but follows the focus into the popovers of the page's drop-downs
+ * too, which lie outside the page: choosing the lowest item of a type list scrolled
+ * the page by a hundred pixels under the pointer. */
+static void
+focus_changed_cb (GtkRoot           *root,
+                  GParamSpec        *pspec,
+                  GtkScrolledWindow *scrolled)
+{
+  GtkWidget *focus = gtk_root_get_focus (root);
+  GtkWidget *viewport = gtk_scrolled_window_get_child (scrolled);
+  GtkWidget *page = GTK_IS_VIEWPORT (viewport) ? gtk_viewport_get_child (GTK_VIEWPORT (viewport)) : NULL;
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
+  graphene_rect_t bounds;
+  double value, size;
+
+  if (focus == NULL || page == NULL || gtk_widget_get_root (GTK_WIDGET (scrolled)) != root ||
+      !gtk_widget_is_ancestor (focus, page))
+    return;
+  for (GtkWidget *w = focus; w != page; w = gtk_widget_get_parent (w))
+    if (GTK_IS_POPOVER (w))
+      return;
+  if (!gtk_widget_compute_bounds (focus, page, &bounds))
+    return;
+  value = gtk_adjustment_get_value (adjustment);
+  size = gtk_adjustment_get_page_size (adjustment);
+  if (bounds.origin.y < value)
+    gtk_adjustment_set_value (adjustment, bounds.origin.y);
+  else if (bounds.origin.y + bounds.size.height > value + size)
+    gtk_adjustment_set_value (adjustment, MIN (bounds.origin.y, bounds.origin.y + bounds.size.height - size));
+}
+
+static void
+scrolled_map_cb (GtkScrolledWindow *scrolled)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (scrolled));
+
+  if (root != NULL && g_object_get_data (G_OBJECT (scrolled), "moped-focus-root") != root)
+    {
+      g_object_set_data (G_OBJECT (scrolled), "moped-focus-root", root);
+      g_signal_connect_object (root, "notify::focus-widget", G_CALLBACK (focus_changed_cb), scrolled, 0);
+    }
+}
+
 void
 moped_inspector_set_page (GtkScrolledWindow *scrolled,
                           GtkWidget         *page)
@@ -226,7 +274,17 @@ moped_inspector_set_page (GtkScrolledWindow *scrolled,
    * text views and previews to their smallest; give it its natural height. */
   viewport = gtk_scrolled_window_get_child (scrolled);
   if (GTK_IS_VIEWPORT (viewport))
-    gtk_scrollable_set_vscroll_policy (GTK_SCROLLABLE (viewport), GTK_SCROLL_NATURAL);
+    {
+      gtk_scrollable_set_vscroll_policy (GTK_SCROLLABLE (viewport), GTK_SCROLL_NATURAL);
+      gtk_viewport_set_scroll_to_focus (GTK_VIEWPORT (viewport), FALSE);
+    }
+  if (g_object_get_data (G_OBJECT (scrolled), "moped-follows-focus") == NULL)
+    {
+      g_object_set_data (G_OBJECT (scrolled), "moped-follows-focus", GINT_TO_POINTER (1));
+      g_signal_connect (scrolled, "map", G_CALLBACK (scrolled_map_cb), NULL);
+      if (gtk_widget_get_mapped (GTK_WIDGET (scrolled)))
+        scrolled_map_cb (scrolled);
+    }
 }
 
 GtkWidget *

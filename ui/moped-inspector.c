@@ -132,8 +132,8 @@ header_new (MopedInspector *self,
   gtk_widget_add_css_class (self->title, "moped-page-title");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->title), GTK_ACCESSIBLE_PROPERTY_LEVEL, 1, -1);
   gtk_label_set_xalign (GTK_LABEL (sub), 0);
-  gtk_label_set_selectable (GTK_LABEL (sub), TRUE);
-  gtk_widget_set_focusable (sub, FALSE);
+  /* Not selectable: GTK 4.8's focus handler of a selectable label that cannot take
+   * the focus claims Tab without moving the focus, which traps Tab before the pane. */
   gtk_widget_add_css_class (sub, "moped-page-subtitle");
   gtk_box_append (GTK_BOX (box), self->title);
   gtk_box_append (GTK_BOX (box), sub);

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include "moped-accessible.h"
 #include "moped-diagnostic.h"
 #include "moped-file.h"
 #include "moped-new-dialog.h"
@@ -311,6 +312,7 @@ moped_new_dialog_init (MopedNewDialog *self)
 {
   self->examples = g_ptr_array_new_with_free_func ((GDestroyNotify) example_free);
   gtk_widget_init_template (GTK_WIDGET (self));
+  moped_accessible_name_buttons (GTK_WIDGET (self));
 }
 
 MopedNewDialog *

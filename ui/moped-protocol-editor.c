@@ -203,7 +203,9 @@ scrolled_page_new (GtkWidget *content)
 {
   GtkWidget *scrolled = gtk_scrolled_window_new ();
 
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_AUTOMATIC, GTK_POLICY_AUTOMATIC);
+  /* Never sideways: a page that does not fit makes the window wider instead of hiding
+   * its buttons past the right edge. */
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   moped_inspector_set_page (GTK_SCROLLED_WINDOW (scrolled), content);
   gtk_widget_set_hexpand (scrolled, TRUE);
   gtk_widget_set_vexpand (scrolled, TRUE);

@@ -202,6 +202,10 @@ make_row (MopedProtocolSteps *self,
   g_autofree char *row_label = g_strdup_printf ("Step %u", index + 1);
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  /* Markers and buttons go on a second line, so a row fits a half-screen window. */
+  GtkWidget *tools = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *lines = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *spacer = gtk_label_new (NULL);
   GtkWidget *handle = gtk_image_new_from_icon_name ("list-drag-handle-symbolic");
   GtkWidget *index_label = gtk_label_new (number);
   GtkWidget *arrow = gtk_label_new ("→");
@@ -231,9 +235,12 @@ make_row (MopedProtocolSteps *self,
   gtk_box_append (GTK_BOX (line), arrow);
   gtk_box_append (GTK_BOX (line), to);
   gtk_box_append (GTK_BOX (line), command);
-  gtk_box_append (GTK_BOX (line), compact_field (self, id, MOPED_PROP_REPEAT));
-  gtk_box_append (GTK_BOX (line), compact_field (self, id, MOPED_PROP_OPTIONAL));
   gtk_box_append (GTK_BOX (line), problem);
+  gtk_widget_set_margin_start (tools, 32);
+  gtk_box_append (GTK_BOX (tools), compact_field (self, id, MOPED_PROP_REPEAT));
+  gtk_box_append (GTK_BOX (tools), compact_field (self, id, MOPED_PROP_OPTIONAL));
+  gtk_widget_set_hexpand (spacer, TRUE);
+  gtk_box_append (GTK_BOX (tools), spacer);
 
   up = row_button (self, "go-up-symbolic", "Move step up", id, "up", G_CALLBACK (move_clicked_cb));
   g_object_set_data (G_OBJECT (up), "moped-delta", GINT_TO_POINTER (-1));
@@ -242,11 +249,13 @@ make_row (MopedProtocolSteps *self,
   g_object_set_data (G_OBJECT (down), "moped-delta", GINT_TO_POINTER (1));
   gtk_widget_set_sensitive (down, index + 1 < n);
   remove = row_button (self, "user-trash-symbolic", "Remove step", id, "remove", G_CALLBACK (remove_clicked_cb));
-  gtk_box_append (GTK_BOX (line), up);
-  gtk_box_append (GTK_BOX (line), down);
-  gtk_box_append (GTK_BOX (line), remove);
+  gtk_box_append (GTK_BOX (tools), up);
+  gtk_box_append (GTK_BOX (tools), down);
+  gtk_box_append (GTK_BOX (tools), remove);
+  gtk_box_append (GTK_BOX (lines), line);
+  gtk_box_append (GTK_BOX (lines), tools);
 
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), line);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), lines);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
   g_object_set_data_full (G_OBJECT (row), "moped-element-id", g_strdup (id), g_free);
   g_object_set_data_full (G_OBJECT (row), "moped-focus-key", g_strdup_printf ("step:%s", id), g_free);

@@ -126,6 +126,7 @@ moped_window_load (MopedWindow  *self,
     }
 
   moped_window_set_design (self, design, file);
+  _moped_window_watch_disk (self, contents, length);
   _moped_window_hide_error (self);
   _moped_window_note_recent (self, file);
   return TRUE;
@@ -138,24 +139,25 @@ moped_window_save_to (MopedWindow  *self,
 {
   g_autoptr(GError) local_error = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *data = NULL;
+  gsize length = 0;
   gboolean saved;
 
   g_return_val_if_fail (MOPED_IS_WINDOW (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
+  /* Never over a version of the file that changed on disk unseen: the banner asks. */
+  if (!_moped_window_may_overwrite (self, file, error))
+    return FALSE;
+  data = moped_file_to_data (self->design, &length);
   path = g_file_get_path (file);
   if (path != NULL)
-    saved = moped_file_save (self->design, path, &local_error);
+    saved = moped_file_replace_contents (path, data, length, &local_error);
   else
-    {
-      gsize length = 0;
-      g_autofree char *data = moped_file_to_data (self->design, &length);
-
-      saved = g_file_replace_contents (file, data, length, NULL, FALSE, G_FILE_CREATE_NONE,
-                                       NULL, NULL, &local_error);
-      if (saved)
-        moped_design_set_unmodified (self->design);
-    }
+    saved = g_file_replace_contents (file, data, length, NULL, FALSE, G_FILE_CREATE_NONE,
+                                     NULL, NULL, &local_error);
+  if (saved)
+    moped_design_set_unmodified (self->design);
 
   if (!saved)
     {
@@ -173,6 +175,7 @@ moped_window_save_to (MopedWindow  *self,
     }
 
   g_set_object (&self->file, file);
+  _moped_window_watch_disk (self, data, length);
   self->recovered = FALSE;
   moped_recovery_discard (self->recovery);
   moped_recovery_set_original (self->recovery, file);

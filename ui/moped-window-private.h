@@ -78,6 +78,18 @@ struct _MopedWindow
   MopedInspector       *inspector;
   GtkListBox           *diagnostics_list;
   GtkLabel             *problems_summary;
+
+  /* The file on disk (moped-window-disk.c) */
+  GFileMonitor         *disk_monitor;
+  char                 *disk_digest;      /* of the bytes last read or written; NULL: unknown */
+  char                 *disk_overridden;  /* a changed version the user chose to keep theirs over */
+  char                 *disk_seen;        /* the changed version the banner is about */
+  GtkInfoBar           *disk_bar;
+  GtkLabel             *disk_title;
+  GtkLabel             *disk_detail;
+  GtkWidget            *disk_reload_button;
+  GtkWidget            *disk_keep_button;
+  GtkWidget            *disk_save_as_button;
 };
 
 typedef void (*MopedWindowDoneFunc) (MopedWindow *self,
@@ -133,6 +145,19 @@ void        _moped_window_on_error_response   (MopedWindow        *self,
                                                int                 response);
 void        _moped_window_on_recovery_response (MopedWindow       *self,
                                                 int                response);
+
+/* moped-window-disk.c */
+void        _moped_window_init_disk           (MopedWindow        *self);
+void        _moped_window_clear_disk          (MopedWindow        *self);
+/* Watch the window's file, which holds @data now (NULL: stop watching, unknown). */
+void        _moped_window_watch_disk          (MopedWindow        *self,
+                                               const char         *data,
+                                               gsize               length);
+/* FALSE (and the banner shown) when @file is the window's file and changed on disk in
+ * a way the user has not answered with Reload or Keep Mine. */
+gboolean    _moped_window_may_overwrite       (MopedWindow        *self,
+                                               GFile              *file,
+                                               GError            **error);
 
 /* moped-window-diagnostics.c */
 void        _moped_window_init_diagnostics    (MopedWindow        *self);

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "moped-accessible.h"
 #include "moped-application.h"
 #include "moped-arrange.h"
 #include "moped-diagnostic.h"
@@ -303,6 +304,9 @@ on_zoom_changed (MopedWindow *self,
 
   g_snprintf (text, sizeof text, "%.0f%%", moped_canvas_get_zoom (canvas) * 100.0);
   gtk_label_set_label (self->zoom_label, text);
+  /* The button is named for what it does; a screen reader hears the zoom as its description. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (GTK_WIDGET (self->zoom_label))),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
 }
 
 static void
@@ -356,6 +360,8 @@ install_design (MopedWindow   *self,
   self->recovered = recovered;
   self->design = g_object_ref (design);
   g_set_object (&self->file, file);
+  /* What the file holds is unknown until the caller says (moped_window_load does). */
+  _moped_window_watch_disk (self, NULL, 0);
   g_signal_connect_object (design, "changed", G_CALLBACK (on_design_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (design, "notify::modified", G_CALLBACK (on_design_notify), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (design, "notify::can-undo", G_CALLBACK (on_design_notify), self, G_CONNECT_SWAPPED);
@@ -537,6 +543,7 @@ moped_window_dispose (GObject *object)
   self->canvas = NULL;
   self->protocol_editor = NULL;
   g_clear_object (&self->recovery);
+  _moped_window_clear_disk (self);
   disconnect_design (self);
 
   G_OBJECT_CLASS (moped_window_parent_class)->dispose (object);
@@ -721,6 +728,7 @@ moped_window_init (MopedWindow *self)
   self->show_sidebar = TRUE;
   self->sidebar_width = 340;
   gtk_widget_init_template (GTK_WIDGET (self));
+  moped_accessible_name_buttons (GTK_WIDGET (self));
 
   g_signal_connect_object (self->canvas, "selection-changed", G_CALLBACK (on_selection_changed), self,
                            G_CONNECT_SWAPPED);
@@ -744,6 +752,7 @@ moped_window_init (MopedWindow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, "Unsaved work found", -1);
   g_signal_connect (self, "notify::application", G_CALLBACK (on_application_set), NULL);
   _moped_window_init_dnd (self);
+  _moped_window_init_disk (self);
   /* Typing N or T adds a node or a note from the start. */
   gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->canvas));
 
