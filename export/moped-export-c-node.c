@@ -1430,24 +1430,74 @@ write_engine (MopedCModel *model,
 
 /* ---- src/NODE.c, the user's -------------------------------------------------------------- */
 
+static MopedCSender *
+sender_of (MopedCSocket  *socket,
+           MopedCCommand *command)
+{
+  for (guint i = 0; i < socket->senders->len; i++)
+    {
+      MopedCSender *s = g_ptr_array_index (socket->senders, i);
+
+      if (s->command == command)
+        return s;
+    }
+  return NULL;
+}
+
+/* What the flows say the node sends next after this handler's command arrives:
+ * "To answer: ..." on the same socket, "Then: ..." on another. With no flow to go
+ * by, the socket's only reply when it has one. */
+static void
+comment_next_steps (MopedCodeWriter *w,
+                    MopedCModel     *model,
+                    MopedCHandler   *h)
+{
+  g_autoptr(GPtrArray) hints = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < model->flows->len; i++)
+    {
+      MopedCFlow *f = g_ptr_array_index (model->flows, i);
+
+      for (guint j = 0; j + 1 < f->steps->len; j++)
+        {
+          MopedCStep *here = g_ptr_array_index (f->steps, j);
+          MopedCStep *next = g_ptr_array_index (f->steps, j + 1);
+          MopedCSender *send;
+          char *hint;
+
+          if (here->receiver != h->socket || here->command != h->command || next->sender == NULL ||
+              next->sender->node != h->socket->node ||
+              (send = sender_of (next->sender, next->command)) == NULL)
+            continue;
+          if (next->sender == h->socket)
+            hint = g_strdup_printf ("To answer: %s (self->engine, from, ...)", send->fn);
+          else
+            hint = g_strdup_printf ("Then (flow %s): %s (self->engine, NULL, ...)",
+                                    _moped_c_name (f->element), send->fn);
+          if (g_ptr_array_find_with_equal_func (hints, hint, g_str_equal, NULL))
+            g_free (hint);
+          else
+            g_ptr_array_add (hints, hint);
+        }
+    }
+  if (hints->len == 0 && h->socket->senders->len == 1)
+    g_ptr_array_add (hints, g_strdup_printf ("To answer: %s (self->engine, from, ...)",
+                                             ((MopedCSender *) g_ptr_array_index (h->socket->senders, 0))->fn));
+  for (guint i = 0; i < hints->len; i++)
+    moped_code_writer_comment (w, g_ptr_array_index (hints, i));
+}
+
 static char *
-handler_stub (MopedCNode    *n,
+handler_stub (MopedCModel   *model,
+              MopedCNode    *n,
               MopedCHandler *h)
 {
   MopedCodeWriter *w = moped_code_writer_new (MOPED_C_INDENT, "//  ");
   g_autofree char *title = handler_title (h);
   g_autofree char *signature = handler_signature (n, h);
-  MopedCSender *reply = NULL;
 
   moped_code_writer_comment_labelled (w, title, moped_element_get_string (h->command->element, MOPED_PROP_DESCRIPTION));
-  for (guint i = 0; i < h->socket->senders->len && reply == NULL; i++)
-    reply = g_ptr_array_index (h->socket->senders, i);
-  if (reply != NULL)
-    {
-      g_autofree char *hint = g_strdup_printf ("To answer: %s (self->engine, from, ...)", reply->fn);
-
-      moped_code_writer_comment (w, hint);
-    }
+  comment_next_steps (w, model, h);
   LINE ("int");
   LINE ("%s", signature);
   LINE ("{");
@@ -1685,7 +1735,7 @@ write_user_file (MopedCModel *model,
       MopedCHandler *h = g_ptr_array_index (n->handlers, i);
 
       g_ptr_array_add (symbols, h->fn);
-      g_ptr_array_add (stubs, handler_stub (n, h));
+      g_ptr_array_add (stubs, handler_stub (model, n, h));
     }
   for (guint i = 0; i < n->methods->len; i++)
     {

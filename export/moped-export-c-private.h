@@ -250,6 +250,10 @@ void          _moped_c_generate_build    (MopedCModel *model,
                                           GPtrArray   *outputs);
 void          _moped_c_generate_user_tests (MopedCModel *model,
                                             GPtrArray   *outputs);
+/* Every generated name user code may use or define, keyed by what it is made from
+ * (element ids, never names): "handler:SOCKET-ID:COMMAND-ID" -> "server_handle_ping".
+ * Re-export compares two exports' keys to find renames. */
+GHashTable   *_moped_c_name_keys         (MopedCModel *model);
 /* All files of the export, in a stable order. */
 GPtrArray    *_moped_c_generate          (MopedCModel *model);
 

@@ -22,7 +22,10 @@ valgrind for the leak checks. Never needs a display.
   send to a peer that cannot take it fails after a bounded wait, never blocking.
 - Re-export: an edited handler survives, a new command's stub is appended, a removed
   command's handler is reported and kept, an unchanged design rewrites no file, and a
-  generated file edited by hand is not overwritten without --force.
+  generated file edited by hand is not overwritten without --force. Renames (same
+  ids) are reported until done, applied by --apply-renames (a diff with --dry-run);
+  an orphaned handler is reported on every export; a changed signature shows both
+  prototypes.
 """
 # SPDX-License-Identifier: MPL-2.0
 import concurrent.futures
@@ -827,6 +830,69 @@ def test_property(work):
 
 # ---- re-export ----------------------------------------------------------------------------
 
+def test_reexport_renames(work):
+    """Renames (same ids) rename generated names; the report names each function of
+    the user's to rename until it is done; --apply-renames does it, --dry-run shows the
+    diff; a handler left behind is reported on every export; a changed signature is
+    reported with both prototypes."""
+    design = os.path.join(work, "renames.moped")
+    directory = os.path.join(work, "renames")
+    base = RE_DESIGN % dict(extra=EXTRA_COMMAND, steps=EXTRA_STEP)
+
+    def write(text):
+        with open(design, "w") as f:
+            f.write(text)
+
+    write(base)
+    r = export(design, directory)
+    check("renames: first export", r.returncode == 0, r.stderr)
+    server = os.path.join(directory, "src", "server.c")
+    replace_body(server, "server_handle_ping (server_state_t *self",
+                 "    (void) text;\n    return server_send_pong (self->engine, from);")
+    renamed = base.replace('name="PONG"', 'name="PONGO"')
+    write(renamed)
+    for attempt in ("first", "second"):
+        r = export(design, directory)
+        check(f"renames: {attempt} export after a rename reports what to rename",
+              r.returncode == 0 and
+              "src/server.c: rename server_send_pong to server_send_pongo (renamed in the design), "
+              "or export again with --apply-renames" in r.stderr and
+              "src/client.c: rename client_handle_pong to client_handle_pongo (renamed in the design), "
+              "or export again with --apply-renames" in r.stderr and
+              "no longer called" not in r.stderr, r.stderr)
+    with open(os.path.join(directory, "src", "client.c")) as f:
+        check("renames: no stub under the new name before the rename", "client_handle_pongo" not in f.read())
+    before = snapshot(directory)
+    r = export(design, directory, "--apply-renames", "--dry-run")
+    check("renames: --dry-run shows the diff and writes nothing",
+          r.returncode == 0 and before == snapshot(directory) and
+          "--- a/src/server.c\n+++ b/src/server.c\n" in r.stdout and
+          "-    return server_send_pong (self->engine, from);\n"
+          "+    return server_send_pongo (self->engine, from);\n" in r.stdout, r.stdout)
+    r = export(design, directory, "--apply-renames")
+    check("renames: --apply-renames renames in the user's files", r.returncode == 0 and
+          re.search(r"^append\s+src/server.c \(yours\): renames server_send_pong to server_send_pongo$",
+                    r.stdout, re.M), r.stdout)
+    ok, log = build_and_test(directory)
+    check("renames: the renamed code builds and passes", ok, tail(log))
+    r = export(design, directory)
+    check("renames: done renames are not reported again", "renamed in the design" not in r.stderr, r.stderr)
+
+    write(renamed.replace(EXTRA_COMMAND, "").replace(EXTRA_STEP, ""))
+    for attempt in ("first", "second"):
+        r = export(design, directory)
+        check(f"renames: a removed command's handler is reported on the {attempt} export",
+              "src/server.c: server_handle_bye is no longer called" in r.stderr, r.stderr)
+
+    write(renamed.replace('name="text"/>', 'name="text" type="number"/>'))
+    r = export(design, directory)
+    check("renames: a changed signature is reported with the old and the new prototype",
+          "src/server.c: server_handle_ping has a new signature in the design: change "
+          "`int server_handle_ping (server_state_t *self, const wire_peer_t *from, const char *text)` to "
+          "`int server_handle_ping (server_state_t *self, const wire_peer_t *from, uint64_t text)`" in r.stderr,
+          r.stderr)
+
+
 RE_DESIGN = """<?xml version="1.0" encoding="UTF-8"?>
 <design format="1" name="Re-export">
   <node id="client" name="Client">
@@ -953,7 +1019,7 @@ def test_reexport(work):
 
 def main():
     work = tempfile.mkdtemp(prefix="moped-export-c-")
-    tests = [test_broken, test_user_tests, test_timers, test_never_block, test_examples, test_standalone, test_reexport, test_property]
+    tests = [test_broken, test_user_tests, test_timers, test_never_block, test_examples, test_standalone, test_reexport, test_reexport_renames, test_property]
     try:
         for test in tests:
             start = time.monotonic()
