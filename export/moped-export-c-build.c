@@ -21,13 +21,17 @@ is_request_reply (MopedCSocket *a,
          b->type == MOPED_SOCKET_REQ || b->type == MOPED_SOCKET_REP;
 }
 
-/* The throughput the link's requirements ask for, 0 when none does. */
+/* The throughput the link's requirements ask for, 0 when none does; and the latency
+ * in msecs (@latency, 0 when none). */
 static double
 link_target (MopedCModel *model,
              MopedCLink  *link,
-             GPtrArray   *requirements)
+             GPtrArray   *requirements,
+             double      *latency)
 {
   double target = 0;
+
+  *latency = 0;
 
   for (guint i = 0; i < model->requirements->len; i++)
     {
@@ -38,6 +42,13 @@ link_target (MopedCModel *model,
       g_ptr_array_add (requirements, r);
       if (target == 0 && moped_element_get_enum (r, MOPED_PROP_METRIC) == MOPED_METRIC_THROUGHPUT)
         target = moped_element_get_double (r, MOPED_PROP_VALUE);
+      if (*latency == 0 && moped_element_get_enum (r, MOPED_PROP_METRIC) == MOPED_METRIC_LATENCY)
+        {
+          const char *unit = moped_element_get_string (r, MOPED_PROP_UNIT);
+          double value = moped_element_get_double (r, MOPED_PROP_VALUE);
+
+          *latency = g_str_equal (unit, "s") ? value * 1000 : g_str_equal (unit, "us") ? value / 1000 : value;
+        }
     }
   return target;
 }
@@ -235,11 +246,28 @@ write_bench_main (MopedCodeWriter *w,
   LINE ("if (rate < 0)");
   LINE ("    return 2;");
   LINE ("printf (\"%%s over %%s: %%.0f msg/s\\n\", %s, tcp? \"tcp\": \"inproc\", rate);", quoted);
+  LINE ("int status = 0;");
   LINE ("if (S_TARGET > 0) {");
-  LINE ("    printf (\"target %%.0f msg/s: %%s\\n\", S_TARGET, rate >= S_TARGET? \"met\": \"NOT met\");");
-  LINE ("    return rate >= S_TARGET? 0: 1;");
+  LINE ("    printf (\"throughput: required %%.0f msg/s, measured %%.0f msg/s: %%s\\n\", S_TARGET, rate,");
+  LINE ("            rate >= S_TARGET? \"met\": \"NOT met\");");
+  LINE ("    status = rate >= S_TARGET? status: 1;");
   LINE ("}");
-  LINE ("return 0;");
+  if (round_trip)
+    {
+      moped_code_writer_comment (w, "In turns, one message at a time: the mean round trip is the time per message");
+      LINE ("double latency = rate > 0? 1000 / rate: 0;");
+      LINE ("if (S_LATENCY > 0) {");
+      LINE ("    printf (\"latency: required %%.3f ms, measured %%.3f ms per round trip: %%s\\n\", S_LATENCY,");
+      LINE ("            latency, latency <= S_LATENCY? \"met\": \"NOT met\");");
+      LINE ("    status = latency <= S_LATENCY? status: 1;");
+      LINE ("}");
+    }
+  else
+    {
+      LINE ("if (S_LATENCY > 0)");
+      LINE ("    printf (\"latency: required %%.3f ms, not measured (a one-way stream)\\n\", S_LATENCY);");
+    }
+  LINE ("return status;");
   moped_code_writer_dedent (w);
   LINE ("}");
 }
@@ -256,7 +284,9 @@ write_bench (MopedCModel *model,
                                           "throughput requirement.", link->title);
   MopedCodeWriter *w;
   g_autoptr(GPtrArray) requirements = g_ptr_array_new ();
-  double target = link_target (model, link, requirements);
+  double latency = 0;
+  double target = link_target (model, link, requirements, &latency);
+  g_autofree char *latency_text = NULL;
   gboolean round_trip = is_request_reply (sender, receiver);
   g_autofree char *path = g_strdup_printf ("bench/%s", file);
   g_autofree char *target_text = g_strdup_printf ("%.15g", target);
@@ -294,6 +324,9 @@ write_bench (MopedCModel *model,
   LINE ("#define S_DECODE %s", command->protocol->decode_fn);
   LINE ("#define S_TARGET %s%s//  msg/s the requirements ask for (0: none)", target_text,
         strchr (target_text, '.') || strchr (target_text, 'e') ? "    " : ".0    ");
+  latency_text = g_strdup_printf ("%.15g", latency);
+  LINE ("#define S_LATENCY %s%s//  msecs the requirements allow a round trip (0: none)", latency_text,
+        strchr (latency_text, '.') || strchr (latency_text, 'e') ? "    " : ".0    ");
   LINE ("#define S_PUBLISHES %s", _moped_c_is_publisher (sender) ? "true" : "false");
   LINE ("#define S_DELIMITER %s", (sender->type == MOPED_SOCKET_DEALER && receiver->type == MOPED_SOCKET_REP)
                                   || sender->type == MOPED_SOCKET_REQ ? "true" : "false");

@@ -178,6 +178,27 @@ def test_standalone(work):
     check("a node's program has --help", r.returncode == 0 and "request=" in r.stdout, r.stdout)
     r = run([os.path.join(directory, "build", "bench_greetings"), "-n", "2000"])
     check("a link's benchmark runs", r.returncode in (0, 1) and "msg/s" in r.stdout, r.stdout + r.stderr)
+    m = re.search(r"^latency: required 1\.000 ms, measured ([0-9.]+) ms per round trip: (met|NOT met)$",
+                  r.stdout, re.M)
+    check("a link's benchmark reports its latency requirement beside the measured figure, "
+          "and its exit status says whether it is met",
+          m is not None and (r.returncode == 0) == (m.group(2) == "met") and
+          (m.group(2) == "met") == (float(m.group(1)) <= 1.0), r.stdout)
+
+    # A requirement no machine meets: the benchmark says so and fails (meson test --benchmark).
+    strict = os.path.join(work, "strict.moped")
+    with open(os.path.join(EXAMPLES, "hello.moped")) as f:
+        text = f.read()
+    with open(strict, "w") as f:
+        f.write(text.replace('metric="latency" value="1" unit="ms"', 'metric="latency" value="0.000001" unit="ms"'))
+    directory = os.path.join(work, "strict")
+    r = export(strict, directory)
+    r = run(["meson", "setup", "build"], cwd=directory)
+    r = run(["ninja", "-C", "build", "bench_greetings"], cwd=directory, timeout=600)
+    r = run([os.path.join(directory, "build", "bench_greetings"), "-n", "2000"])
+    check("a benchmark whose requirement is not met exits 1, printing both numbers",
+          r.returncode == 1 and re.search(r"^latency: required 0\.000 ms, measured [0-9.]+ ms per round trip: "
+                                          r"NOT met$", r.stdout, re.M), r.stdout + r.stderr)
 
 
 def replace_body(path, signature, body):
