@@ -8,9 +8,18 @@
  * re-export that changes nothing). Compiling the output is not counted. Writing a
  * thousand files is the file system's work: on a busy machine it varies tenfold
  * from run to run, hence the fastest run beside the median.
+ *
+ * `bench-export-c --memory [N...]` measures peak memory instead (target: the export
+ * of 10,000 nodes under 200 MB): for each size, a fresh process builds the design
+ * (its peak is the baseline) and exports it once; the export streams file by file,
+ * so what it adds should not grow with the design.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -143,16 +152,96 @@ remove_tree (const char *path)
   g_rmdir (path);
 }
 
+static double
+peak_mb (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024.0;   /* kilobytes on Linux */
+}
+
+/* In a child process: build the design, note the peak, export, note the peak again. */
+static int
+measure_memory (guint n_nodes)
+{
+  int fds[2];
+  pid_t child;
+  double figures[3] = { 0 };
+  int status = 0;
+
+  if (pipe (fds) != 0 || (child = fork ()) < 0)
+    return 1;
+  if (child == 0)
+    {
+      g_autoptr(MopedDesign) design = NULL;
+      g_autoptr(MopedExportPlan) plan = NULL;
+      g_autoptr(GError) error = NULL;
+      char *dir = g_dir_make_tmp ("bench-export-c-XXXXXX", NULL);
+      double out[3];
+      gint64 start;
+
+      close (fds[0]);
+      design = generate (n_nodes);
+      out[0] = peak_mb ();
+      start = g_get_monotonic_time ();
+      plan = moped_export_c_plan (design, dir, MOPED_EXPORT_FLAGS_NONE);
+      if (!moped_export_plan_run (plan, &error))
+        {
+          fprintf (stderr, "bench-export-c: %s\n", error->message);
+          _exit (1);
+        }
+      out[2] = (g_get_monotonic_time () - start) / 1e6;
+      out[1] = peak_mb ();
+      remove_tree (dir);
+      if (write (fds[1], out, sizeof out) != sizeof out)
+        _exit (1);
+      _exit (0);
+    }
+  close (fds[1]);
+  if (read (fds[0], figures, sizeof figures) != sizeof figures)
+    figures[1] = -1;
+  close (fds[0]);
+  waitpid (child, &status, 0);
+  if (figures[1] < 0 || !WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    return 1;
+  printf ("  %6u nodes: design %7.1f MB, design + export %7.1f MB peak (export adds %6.1f MB), %5.1f s\n",
+          n_nodes, figures[0], figures[1], figures[1] - figures[0], figures[2]);
+  if (n_nodes == 10000)
+    printf ("  target: export of 10,000 nodes under 200 MB peak: %s\n", figures[1] < 200 ? "met" : "NOT met");
+  return 0;
+}
+
 int
 main (int    argc,
       char **argv)
 {
-  guint n_nodes = argc > 1 ? (guint) atoi (argv[1]) : 200;
-  g_autoptr(MopedDesign) design = generate (n_nodes);
+  guint n_nodes;
+  g_autoptr(MopedDesign) design = NULL;
   double plan_ms[RUNS], write_ms[RUNS], again_ms[RUNS], total_ms[RUNS];
   g_autoptr(GPtrArray) dirs = g_ptr_array_new_with_free_func (g_free);
   guint n_files = 0;
 
+  if (argc > 1 && strcmp (argv[1], "--memory") == 0)
+    {
+      static const guint sizes[] = { 1000, 2500, 5000, 10000 };
+      int failed = 0;
+
+      printf ("export c peak memory (each size in a fresh process):\n");
+      fflush (stdout);
+      if (argc > 2)
+        for (int i = 2; i < argc; i++)
+          failed |= measure_memory ((guint) atoi (argv[i]));
+      else
+        for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+          {
+            failed |= measure_memory (sizes[i]);
+            fflush (stdout);
+          }
+      return failed;
+    }
+  n_nodes = argc > 1 ? (guint) atoi (argv[1]) : 200;
+  design = generate (n_nodes);
   for (guint run = 0; run < RUNS; run++)
     {
       char *dir = g_dir_make_tmp ("bench-export-c-XXXXXX", NULL);

@@ -576,11 +576,13 @@ _moped_c_generate_build (MopedCModel *model,
 {
   write_meson (model, outputs);
   write_readme (model, outputs);
-  for (guint i = 0; i < model->links->len; i++)
-    {
-      MopedCLink *l = g_ptr_array_index (model->links, i);
+}
 
-      if (l->bench != NULL)
-        write_bench (model, l, outputs);
-    }
+void
+_moped_c_generate_bench (MopedCModel *model,
+                         MopedCLink  *link,
+                         GPtrArray   *outputs)
+{
+  if (link->bench != NULL)
+    write_bench (model, link, outputs);
 }

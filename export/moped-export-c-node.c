@@ -1845,17 +1845,13 @@ write_main (MopedCModel *model,
 }
 
 void
-_moped_c_generate_nodes (MopedCModel *model,
-                         GPtrArray   *outputs)
+_moped_c_generate_node (MopedCModel *model,
+                        MopedCNode  *n,
+                        GPtrArray   *outputs)
 {
-  for (guint i = 0; i < model->nodes->len; i++)
-    {
-      MopedCNode *n = g_ptr_array_index (model->nodes, i);
-
-      write_public_header (model, n, outputs);
-      write_engine_header (model, n, outputs);
-      write_engine (model, n, outputs);
-      write_user_file (model, n, outputs);
-      write_main (model, n, outputs);
-    }
+  write_public_header (model, n, outputs);
+  write_engine_header (model, n, outputs);
+  write_engine (model, n, outputs);
+  write_user_file (model, n, outputs);
+  write_main (model, n, outputs);
 }

@@ -242,10 +242,13 @@ void          _moped_c_generate_wire     (MopedCModel *model,
                                           GPtrArray   *outputs);
 void          _moped_c_generate_codecs   (MopedCModel *model,
                                           GPtrArray   *outputs);
-void          _moped_c_generate_nodes    (MopedCModel *model,
+/* The files of one node (exporters stream node by node: memory stays flat). */
+void          _moped_c_generate_node     (MopedCModel *model,
+                                          MopedCNode  *node,
                                           GPtrArray   *outputs);
 void          _moped_c_generate_selftest (MopedCModel *model,
                                           GPtrArray   *outputs);
+/* meson.build and README.md. */
 void          _moped_c_generate_build    (MopedCModel *model,
                                           GPtrArray   *outputs);
 void          _moped_c_generate_user_tests (MopedCModel *model,
@@ -254,6 +257,10 @@ void          _moped_c_generate_user_tests (MopedCModel *model,
  * (element ids, never names): "handler:SOCKET-ID:COMMAND-ID" -> "server_handle_ping".
  * Re-export compares two exports' keys to find renames. */
 GHashTable   *_moped_c_name_keys         (MopedCModel *model);
+/* The benchmark of one link, when it has one (streamed link by link). */
+void          _moped_c_generate_bench    (MopedCModel *model,
+                                          MopedCLink  *link,
+                                          GPtrArray   *outputs);
 /* All files of the export, in a stable order. */
 GPtrArray    *_moped_c_generate          (MopedCModel *model);
 

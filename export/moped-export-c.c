@@ -25,15 +25,24 @@ G_DEFINE_QUARK (moped-export-error-quark, moped_export_error)
 typedef struct
 {
   MopedExportFile  file;
-  char            *content;     /* what to write; NULL when nothing is written */
+  char            *write_hash;  /* of what to write; NULL when nothing is written */
+  gboolean         written;     /* running: staged */
   gboolean         existed;     /* what planning saw, to notice later changes */
-  char            *seen;        /* the file's content then, NULL when it did not exist */
+  char            *seen;        /* while planning only: the file's content, NULL if none */
+  char            *seen_hash;   /* of the file's content then, NULL when it did not exist */
   gsize            seen_length;
   char            *manifest_line;  /* NULL: not listed in the new manifest */
+  gboolean         apply_renames;  /* the user's file: renamed before stubs are appended */
+  GHashTable      *skip;        /* the user's file: stubs not appended (renames to come) */
 } PlanEntry;
 
+/* A plan holds no file contents: running generates each file again, one node's files
+ * at a time, checks it is what was planned, and writes it; memory stays flat however
+ * large the design. */
 struct _MopedExportPlan
 {
+  MopedDesign *design;
+  MopedExportFlags flags;
   char       *directory;
   GPtrArray  *entries;          /* PlanEntry, sorted by path */
   GPtrArray  *errors;           /* char *, NULL-terminated */
@@ -279,17 +288,63 @@ compare_outputs (gconstpointer a,
   return strcmp (oa->path, ob->path);
 }
 
+/* Called for each generated file; returns TRUE to keep @output (then it owns it). */
+typedef gboolean (*OutputFunc) (MopedCOutput *output,
+                                gpointer      user_data);
+
+static void
+flush (GPtrArray  *outputs,
+       OutputFunc  each,
+       gpointer    user_data)
+{
+  for (guint i = 0; i < outputs->len; i++)
+    if (each (g_ptr_array_index (outputs, i), user_data))
+      outputs->pdata[i] = NULL;
+  g_ptr_array_set_size (outputs, 0);
+}
+
+/* Every file, handed to @each as soon as it is made: the node files node by node, so
+ * no more than one node's files are held at a time. */
+static void
+generate_each (MopedCModel *model,
+               OutputFunc   each,
+               gpointer     user_data)
+{
+  g_autoptr(GPtrArray) outputs = g_ptr_array_new_with_free_func ((GDestroyNotify) _moped_c_output_free);
+
+  _moped_c_generate_wire (model, outputs);
+  _moped_c_generate_codecs (model, outputs);
+  flush (outputs, each, user_data);
+  for (guint i = 0; i < model->nodes->len; i++)
+    {
+      _moped_c_generate_node (model, g_ptr_array_index (model->nodes, i), outputs);
+      flush (outputs, each, user_data);
+    }
+  _moped_c_generate_selftest (model, outputs);
+  _moped_c_generate_build (model, outputs);
+  _moped_c_generate_user_tests (model, outputs);
+  flush (outputs, each, user_data);
+  for (guint i = 0; i < model->links->len; i++)
+    {
+      _moped_c_generate_bench (model, g_ptr_array_index (model->links, i), outputs);
+      flush (outputs, each, user_data);
+    }
+}
+
+static gboolean
+collect_output (MopedCOutput *output,
+                gpointer      user_data)
+{
+  g_ptr_array_add (user_data, output);
+  return TRUE;
+}
+
 GPtrArray *
 _moped_c_generate (MopedCModel *model)
 {
   GPtrArray *outputs = g_ptr_array_new_with_free_func ((GDestroyNotify) _moped_c_output_free);
 
-  _moped_c_generate_wire (model, outputs);
-  _moped_c_generate_codecs (model, outputs);
-  _moped_c_generate_nodes (model, outputs);
-  _moped_c_generate_selftest (model, outputs);
-  _moped_c_generate_build (model, outputs);
-  _moped_c_generate_user_tests (model, outputs);
+  generate_each (model, collect_output, outputs);
   g_ptr_array_sort (outputs, compare_outputs);
   return outputs;
 }
@@ -521,8 +576,10 @@ plan_entry_free (gpointer data)
   g_free (e->file.path);
   g_free (e->file.note);
   g_free (e->file.diff);
-  g_free (e->content);
+  g_clear_pointer (&e->skip, g_hash_table_unref);
+  g_free (e->write_hash);
   g_free (e->seen);
+  g_free (e->seen_hash);
   g_free (e->manifest_line);
   g_free (e);
 }
@@ -538,6 +595,8 @@ plan_entry_new (MopedExportPlan *plan,
   e->file.path = g_strdup (path);
   e->file.user_file = user_file;
   e->existed = g_file_get_contents (full, &e->seen, &e->seen_length, NULL);
+  if (e->existed)
+    e->seen_hash = hash_text (e->seen, e->seen_length);
   g_ptr_array_add (plan->entries, e);
   return e;
 }
@@ -571,7 +630,7 @@ plan_generated (MopedExportPlan *plan,
   if (!e->existed)
     {
       e->file.action = MOPED_EXPORT_CREATE;
-      e->content = g_strdup (output->content);
+      e->write_hash = g_strdup (hash);
       return;
     }
   if (same_text (output->content, length, e->seen) && e->seen_length == length)
@@ -580,7 +639,7 @@ plan_generated (MopedExportPlan *plan,
       return;
     }
   e->file.action = MOPED_EXPORT_REWRITE;
-  e->content = g_strdup (output->content);
+  e->write_hash = g_strdup (hash);
   seen_hash = hash_text (e->seen, e->seen_length);
   if (known == NULL)
     e->file.note = g_strdup ("exists, but Moped did not write it");
@@ -731,6 +790,31 @@ prototype_text (const char *text,
   return g_strstrip (g_regex_replace_literal (spaces, found, -1, 0, " ", 0, NULL));
 }
 
+/* The user's file @current with the stubs of the handlers it does not define yet
+ * (and that @skip does not hold) appended; their names go to @names. */
+static GString *
+append_stubs (const char   *current,
+              MopedCOutput *output,
+              GHashTable   *defined,
+              GHashTable   *skip,
+              GString      *names)
+{
+  GString *appended = g_string_new (current);
+
+  if (appended->len > 0 && appended->str[appended->len - 1] != '\n')
+    g_string_append_c (appended, '\n');
+  for (guint i = 0; output->symbols[i] != NULL; i++)
+    if (!g_hash_table_contains (defined, output->symbols[i]) &&
+        (skip == NULL || !g_hash_table_contains (skip, output->symbols[i])))
+      {
+        g_string_append_c (appended, '\n');
+        g_string_append (appended, g_ptr_array_index (output->stubs, i));
+        if (names != NULL)
+          g_string_append_printf (names, "%s%s", names->len > 0 ? ", " : "", output->symbols[i]);
+      }
+  return appended;
+}
+
 static void
 plan_user (MopedExportPlan *plan,
            MopedCOutput    *output,
@@ -744,7 +828,6 @@ plan_user (MopedExportPlan *plan,
   g_autoptr(GString) names = NULL;
   g_autofree char *seen_hash = NULL;
   g_autofree char *renamed = NULL;
-  g_autoptr(GHashTable) not_yet = NULL;
   g_autoptr(GString) renames_note = NULL;
   g_autoptr(GPtrArray) listed = NULL;
   const char *hash;
@@ -754,7 +837,7 @@ plan_user (MopedExportPlan *plan,
       g_autofree char *new_hash = hash_text (output->content, strlen (output->content));
 
       e->file.action = e->existed ? MOPED_EXPORT_REWRITE : MOPED_EXPORT_CREATE;
-      e->content = g_strdup (output->content);
+      e->write_hash = g_strdup (new_hash);
       e->manifest_line = manifest_line ("user", new_hash, output->path, output->symbols);
       /* The path held a generated file (the design's names moved): it becomes yours. */
       if (e->existed)
@@ -775,16 +858,16 @@ plan_user (MopedExportPlan *plan,
     g_autoptr(GPtrArray) pairs = g_ptr_array_new_with_free_func (g_free);
 
     renamed = plan->renames != NULL ? rename_identifiers (current, plan->renames, pairs) : NULL;
-    not_yet = g_hash_table_new (g_str_hash, g_str_equal);
     if (renamed != NULL && (flags & MOPED_EXPORT_APPLY_RENAMES))
       {
         e->file.diff = line_diff (output->path, current, renamed);
+        e->apply_renames = TRUE;
         renames_note = g_string_new ("renames ");
         for (guint i = 0; i < pairs->len; i++)
           g_string_append_printf (renames_note, "%s%s", i > 0 ? ", " : "", (char *) g_ptr_array_index (pairs, i));
         current = renamed;
       }
-    else
+    else if (renamed != NULL)
       {
         GHashTableIter iter;
         gpointer from, to;
@@ -795,28 +878,19 @@ plan_user (MopedExportPlan *plan,
                              output->path, (char *) g_ptr_array_index (pairs, i)));
         /* Until it is renamed: no stub under the new name (renaming would make two), and
          * the manifest keeps the old name so that the next export says so again. */
+        e->skip = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
         g_hash_table_iter_init (&iter, plan->renames);
-        while (renamed != NULL && g_hash_table_iter_next (&iter, &from, &to))
+        while (g_hash_table_iter_next (&iter, &from, &to))
           if (is_whole_identifier_in (current, from))
             {
-              g_hash_table_add (not_yet, to);
+              g_hash_table_add (e->skip, g_strdup (to));
               g_hash_table_add (plan->pending, g_strdup (from));
             }
       }
   }
   defined = defined_functions (current);
-  appended = g_string_new (current);
   names = g_string_new (NULL);
-  if (appended->len > 0 && appended->str[appended->len - 1] != '\n')
-    g_string_append_c (appended, '\n');
-  for (guint i = 0; output->symbols[i] != NULL; i++)
-    if (!g_hash_table_contains (defined, output->symbols[i]) &&
-        (not_yet == NULL || !g_hash_table_contains (not_yet, output->symbols[i])))
-      {
-        g_string_append_c (appended, '\n');
-        g_string_append (appended, g_ptr_array_index (output->stubs, i));
-        g_string_append_printf (names, "%s%s", names->len > 0 ? ", " : "", output->symbols[i]);
-      }
+  appended = append_stubs (current, output, defined, e->skip, names);
 
   /* Functions an earlier export asked for that the design no longer calls (~: it
    * already said so): reported on every export for as long as they are there. A
@@ -865,7 +939,7 @@ plan_user (MopedExportPlan *plan,
   if (names->len > 0 || renames_note != NULL)
     {
       e->file.action = MOPED_EXPORT_APPEND;
-      e->content = g_strdup (appended->str);
+      e->write_hash = hash_text (appended->str, appended->len);
       if (names->len > 0 && renames_note != NULL)
         e->file.note = g_strdup_printf ("%s; appends %s", renames_note->str, names->str);
       else if (names->len > 0)
@@ -922,7 +996,7 @@ plan_user_folder (MopedExportPlan *plan,
   e = plan_entry_new (plan, output->path, TRUE);
   e->file.action = MOPED_EXPORT_CREATE;
   e->file.note = g_strdup ("yours: written once, never touched again");
-  e->content = g_strdup (output->content);
+  e->write_hash = hash_text (output->content, strlen (output->content));
 }
 
 /* Files of an earlier export the design no longer produces. */
@@ -964,6 +1038,7 @@ plan_stale (MopedExportPlan *plan,
           e->file.action = MOPED_EXPORT_KEEP;
           e->file.note = g_strdup ("no longer part of the design, but edited by hand: kept");
         }
+      g_clear_pointer (&e->seen, g_free);
     }
 }
 
@@ -1012,6 +1087,48 @@ null_terminate (GPtrArray *array)
   g_ptr_array_add (array, NULL);
 }
 
+typedef struct
+{
+  MopedExportPlan  *plan;
+  GHashTable       *manifest;
+  GHashTable       *produced;
+  MopedExportFlags  flags;
+} PlanState;
+
+static gboolean
+plan_output (MopedCOutput *output,
+             gpointer      user_data)
+{
+  PlanState *state = user_data;
+  ManifestEntry *known = state->manifest != NULL ? g_hash_table_lookup (state->manifest, output->path) : NULL;
+  PlanEntry *e;
+
+  if (output->user_folder)
+    {
+      plan_user_folder (state->plan, output, state->manifest == NULL);
+      return FALSE;
+    }
+  g_hash_table_add (state->produced, g_strdup (output->path));
+  if (output->user_file)
+    plan_user (state->plan, output, known, state->flags);
+  else
+    plan_generated (state->plan, output, known, state->flags);
+  /* Only what the file held is kept (its checksum), not the file. */
+  e = g_ptr_array_index (state->plan->entries, state->plan->entries->len - 1);
+  g_clear_pointer (&e->seen, g_free);
+  return FALSE;
+}
+
+static gint
+compare_entries (gconstpointer a,
+                 gconstpointer b)
+{
+  const PlanEntry *ea = *(PlanEntry * const *) a;
+  const PlanEntry *eb = *(PlanEntry * const *) b;
+
+  return strcmp (ea->file.path, eb->file.path);
+}
+
 MopedExportPlan *
 moped_export_c_plan (MopedDesign      *design,
                      const char       *directory,
@@ -1019,14 +1136,16 @@ moped_export_c_plan (MopedDesign      *design,
 {
   MopedExportPlan *plan;
   g_autoptr(MopedCModel) model = NULL;
-  g_autoptr(GPtrArray) outputs = NULL;
   g_autoptr(GHashTable) manifest = NULL;
   g_autoptr(GHashTable) produced = NULL;
+  PlanState state = { NULL };
 
   g_return_val_if_fail (MOPED_IS_DESIGN (design), NULL);
   g_return_val_if_fail (directory != NULL, NULL);
 
   plan = g_new0 (MopedExportPlan, 1);
+  plan->design = g_object_ref (design);
+  plan->flags = flags;
   plan->directory = g_strdup (directory);
   plan->entries = g_ptr_array_new_with_free_func (plan_entry_free);
   plan->errors = g_ptr_array_new_with_free_func (g_free);
@@ -1042,13 +1161,13 @@ moped_export_c_plan (MopedDesign      *design,
 
   for (guint i = 0; i < model->warnings->len; i++)
     g_ptr_array_add (plan->warnings, g_strdup (g_ptr_array_index (model->warnings, i)));
-  outputs = _moped_c_generate (model);
+  state.plan = plan;
   {
     g_autoptr(GHashTable) old_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
     GHashTableIter iter;
     gpointer key, value;
 
-    manifest = read_manifest (directory, plan->warnings, old_names);
+    state.manifest = manifest = read_manifest (directory, plan->warnings, old_names);
     plan->new_names = _moped_c_name_keys (model);
     plan->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     plan->renames = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -1062,23 +1181,10 @@ moped_export_c_plan (MopedDesign      *design,
       }
     plan->old_names = g_steal_pointer (&old_names);
   }
-  produced = g_hash_table_new (g_str_hash, g_str_equal);
-  for (guint i = 0; i < outputs->len; i++)
-    {
-      MopedCOutput *output = g_ptr_array_index (outputs, i);
-      ManifestEntry *known = manifest != NULL ? g_hash_table_lookup (manifest, output->path) : NULL;
-
-      if (output->user_folder)
-        {
-          plan_user_folder (plan, output, manifest == NULL);
-          continue;
-        }
-      g_hash_table_add (produced, output->path);
-      if (output->user_file)
-        plan_user (plan, output, known, flags);
-      else
-        plan_generated (plan, output, known, flags);
-    }
+  state.produced = produced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  state.flags = flags;
+  generate_each (model, plan_output, &state);
+  g_ptr_array_sort (plan->entries, compare_entries);
   if (manifest != NULL)
     plan_stale (plan, manifest, produced);
   build_manifest (plan);
@@ -1109,12 +1215,15 @@ unchanged_since_planning (MopedExportPlan *plan,
       PlanEntry *e = g_ptr_array_index (plan->entries, i);
       g_autofree char *full = g_build_filename (plan->directory, e->file.path, NULL);
       g_autofree char *current = NULL;
+      g_autofree char *current_hash = NULL;
       gsize length = 0;
       gboolean exists = e->existed ? g_file_get_contents (full, &current, &length, NULL)
                                    : g_file_test (full, G_FILE_TEST_EXISTS);
 
+      if (exists && e->existed)
+        current_hash = hash_text (current, length);
       if (exists != e->existed ||
-          (exists && (length != e->seen_length || memcmp (current, e->seen, length) != 0)))
+          (exists && (length != e->seen_length || !g_str_equal (current_hash, e->seen_hash))))
         {
           g_set_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_CHANGED,
                        "%s changed after the export was planned; nothing was written", full);
@@ -1124,11 +1233,99 @@ unchanged_since_planning (MopedExportPlan *plan,
   return TRUE;
 }
 
+typedef struct
+{
+  MopedExportPlan  *plan;
+  MopedStaging     *staging;
+  GHashTable       *by_path;
+  GError          **error;
+  gboolean          failed;
+} RunState;
+
+/* The text a planned file gets: the generated one, or the user's file with stubs. */
+static GString *
+text_to_write (MopedExportPlan *plan,
+               PlanEntry       *e,
+               MopedCOutput    *output,
+               GError         **error)
+{
+  g_autofree char *full = NULL;
+  g_autofree char *current = NULL;
+  g_autoptr(GHashTable) defined = NULL;
+
+  if (e->file.action != MOPED_EXPORT_APPEND)
+    return g_string_new (output->content);
+  full = g_build_filename (plan->directory, e->file.path, NULL);
+  if (!g_file_get_contents (full, &current, NULL, error))
+    return NULL;
+  if (e->apply_renames)
+    {
+      g_autoptr(GPtrArray) pairs = g_ptr_array_new_with_free_func (g_free);
+      char *renamed = rename_identifiers (current, plan->renames, pairs);
+
+      if (renamed != NULL)
+        {
+          g_free (current);
+          current = renamed;
+        }
+    }
+  defined = defined_functions (current);
+  return append_stubs (current, output, defined, e->skip, NULL);
+}
+
+static gboolean
+run_output (MopedCOutput *output,
+            gpointer      user_data)
+{
+  RunState *state = user_data;
+  PlanEntry *e;
+  g_autoptr(GString) text = NULL;
+  g_autofree char *hash = NULL;
+
+  if (state->failed)
+    return FALSE;
+  e = g_hash_table_lookup (state->by_path, output->path);
+  /* The user's tests folder is planned on the first export only. */
+  if (e == NULL && output->user_folder)
+    return FALSE;
+  if (e == NULL || e->write_hash == NULL)
+    {
+      state->failed = e == NULL;
+      if (state->failed)
+        g_set_error (state->error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_CHANGED,
+                     "the design changed after the export was planned; nothing was written");
+      return FALSE;
+    }
+  text = text_to_write (state->plan, e, output, state->error);
+  if (text == NULL)
+    {
+      state->failed = TRUE;
+      return FALSE;
+    }
+  hash = hash_text (text->str, text->len);
+  if (!g_str_equal (hash, e->write_hash))
+    {
+      g_set_error (state->error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_CHANGED,
+                   "the design changed after the export was planned; nothing was written");
+      state->failed = TRUE;
+      return FALSE;
+    }
+  if (!moped_staging_write (state->staging, e->file.path, text->str, text->len, state->error))
+    {
+      state->failed = TRUE;
+      return FALSE;
+    }
+  e->written = TRUE;
+  return FALSE;
+}
+
 gboolean
 moped_export_plan_run (MopedExportPlan  *plan,
                        GError          **error)
 {
   g_autoptr(MopedStaging) staging = NULL;
+  g_autoptr(MopedCModel) model = NULL;
+  RunState state = { NULL };
 
   g_return_val_if_fail (plan != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -1143,17 +1340,37 @@ moped_export_plan_run (MopedExportPlan  *plan,
     return FALSE;
   /* All or nothing: every file is written into a staging folder first, and moved into
    * place only when all were written (a full disk stops the export before it changed
-   * anything, and never leaves an empty handler file). */
+   * anything, and never leaves an empty handler file). The files are generated again,
+   * one node's at a time, and each must be what was planned. */
   staging = moped_staging_new (plan->directory, error);
   if (staging == NULL)
+    return FALSE;
+  state.plan = plan;
+  state.staging = staging;
+  state.error = error;
+  state.by_path = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < plan->entries->len; i++)
+    {
+      PlanEntry *e = g_ptr_array_index (plan->entries, i);
+
+      e->written = FALSE;
+      g_hash_table_insert (state.by_path, e->file.path, e);
+    }
+  model = _moped_c_model_new (plan->design);
+  generate_each (model, run_output, &state);
+  g_hash_table_unref (state.by_path);
+  if (state.failed)
     return FALSE;
   for (guint i = 0; i < plan->entries->len; i++)
     {
       PlanEntry *e = g_ptr_array_index (plan->entries, i);
 
-      if (e->content != NULL &&
-          !moped_staging_write (staging, e->file.path, e->content, strlen (e->content), error))
-        return FALSE;
+      if (e->write_hash != NULL && !e->written)
+        {
+          g_set_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_CHANGED,
+                       "the design changed after the export was planned; nothing was written");
+          return FALSE;
+        }
       if (e->file.action == MOPED_EXPORT_REMOVE)
         moped_staging_remove (staging, e->file.path);
     }
@@ -1260,6 +1477,7 @@ moped_export_plan_free (MopedExportPlan *plan)
 {
   if (plan == NULL)
     return;
+  g_clear_object (&plan->design);
   g_free (plan->directory);
   g_ptr_array_unref (plan->entries);
   g_ptr_array_unref (plan->errors);

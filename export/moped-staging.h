@@ -23,8 +23,8 @@ typedef struct _MopedStaging MopedStaging;
 MopedStaging *moped_staging_new     (const char    *directory,
                                      GError       **error);
 /* Writes @path (relative to the directory, '/'-separated, no "..") into the staging
- * folder, completely and flushed to disk. A file that exists at @path keeps its
- * permission bits when the new one replaces it. */
+ * folder, completely (all staged files reach the disk before the commit moves them).
+ * A file that exists at @path keeps its permission bits when the new one replaces it. */
 gboolean      moped_staging_write   (MopedStaging  *self,
                                      const char    *path,
                                      const char    *data,

@@ -1264,6 +1264,45 @@ test_mode_per_link_end (void)
   g_clear_object (&p.design);
 }
 
+/* The plan keeps no file contents (running generates each file again, node by node,
+ * so memory stays flat): a design changed between planning and running is noticed,
+ * and nothing is written. */
+static void
+test_run_regenerates_what_was_planned (void)
+{
+  PingPong p = ping_pong ("client", "server");
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *out = g_build_filename (dir, "out", NULL);
+  g_autoptr(MopedExportPlan) plan = moped_export_c_plan (p.design, out, MOPED_EXPORT_FLAGS_NONE);
+  g_autoptr(MopedExportPlan) again = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (moped_export_plan_can_run (plan));
+  moped_design_set_string (p.design, p.client, MOPED_PROP_DESCRIPTION, "Changed after planning.");
+  g_assert_false (moped_export_plan_run (plan, &error));
+  g_assert_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_CHANGED);
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+
+  /* Planned again, it runs, and writes exactly what generating in memory gives. */
+  again = moped_export_c_plan (p.design, out, MOPED_EXPORT_FLAGS_NONE);
+  g_assert_true (moped_export_plan_run (again, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GPtrArray) outputs = generate (p.design);
+
+    for (guint i = 0; i < outputs->len; i++)
+      {
+        MopedCOutput *o = g_ptr_array_index (outputs, i);
+        g_autofree char *written = read_file (out, o->path);
+
+        g_assert_cmpstr (written, ==, o->content);
+      }
+  }
+  remove_tree (dir);
+  g_object_unref (p.design);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1284,6 +1323,7 @@ main (int    argc,
   g_test_add_func ("/export-c/all-or-nothing/failed-export-changes-nothing", test_failed_export_changes_nothing);
   g_test_add_func ("/export-c/all-or-nothing/rolls-back", test_staging_rolls_back);
   g_test_add_func ("/export-c/all-or-nothing/cleans-after-kill", test_staging_cleans_after_kill);
+  g_test_add_func ("/export-c/run-regenerates-what-was-planned", test_run_regenerates_what_was_planned);
   g_test_add_func ("/export-c/deterministic", test_deterministic);
   g_test_add_func ("/export-c/sample-string", test_sample_string_agrees);
   g_test_add_func ("/export-c/refuse/errors", test_refuses_errors);

@@ -339,10 +339,10 @@ test_keyboard (Fixture       *f,
   MopedElement *node;
   double x;
 
-  press_key (f, GDK_KEY_n, 0, "canvas.add-node");
+  press_key (f, GDK_KEY_n, GDK_ALT_MASK, "canvas.add-node");
   g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_NODE), ==, 1);
   node = first_selected (f);
-  press_key (f, GDK_KEY_s, 0, "canvas.add-socket");
+  press_key (f, GDK_KEY_s, GDK_ALT_MASK, "canvas.add-socket");
   g_assert_cmpuint (moped_element_get_n_children (node), ==, 1);
   press_key (f, GDK_KEY_Escape, 0, "canvas.cancel");
   assert_selection (f, NULL);
@@ -359,6 +359,189 @@ test_keyboard (Fixture       *f,
   g_assert_nonnull (shortcut_for (f, GDK_KEY_a, GDK_CONTROL_MASK));
   g_assert_nonnull (shortcut_for (f, GDK_KEY_c, GDK_CONTROL_MASK));
   g_assert_nonnull (shortcut_for (f, GDK_KEY_v, GDK_CONTROL_MASK));
+}
+
+/* ---- naming in place --------------------------------------------------------------- */
+
+static GtkWidget *
+rename_editor (Fixture *f)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (f->canvas)); child;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_has_css_class (child, "moped-rename"))
+      return child;
+  return NULL;
+}
+
+/* Emits the canvas's key controller's key-pressed for @keyval, as a key press would. */
+static gboolean
+type_key (Fixture *f,
+          guint    keyval)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (f->canvas));
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        g_signal_emit_by_name (controller, "key-pressed", keyval, 0, 0, &handled);
+    }
+  return handled;
+}
+
+static void
+escape_editor (GtkWidget *editor)
+{
+  g_autoptr(GtkWidget) keep = g_object_ref (editor);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (editor);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      /* The key goes first to the editor's capture-phase controller, as in GTK. */
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller) &&
+          gtk_event_controller_get_propagation_phase (GTK_EVENT_CONTROLLER (controller)) == GTK_PHASE_CAPTURE)
+        g_signal_emit_by_name (controller, "key-pressed", GDK_KEY_Escape, 0, 0, &handled);
+    }
+  g_assert_true (handled);
+}
+
+static void
+finish_editor (GtkWidget *editor)
+{
+  if (GTK_IS_ENTRY (editor))
+    g_signal_emit_by_name (editor, "activate");
+  else
+    gtk_widget_activate_action (editor, "canvas.rename", NULL);
+}
+
+/* Single letters and digits are never commands: there is no shortcut on them. */
+static void
+test_letters_are_text (Fixture       *f,
+                       gconstpointer  data)
+{
+  for (guint c = 'a'; c <= 'z'; c++)
+    {
+      g_assert_null (shortcut_for (f, c, 0));
+      g_assert_null (shortcut_for (f, c, GDK_SHIFT_MASK));
+    }
+  for (guint c = '0'; c <= '9'; c++)
+    g_assert_null (shortcut_for (f, c, 0));
+  press_key (f, GDK_KEY_F2, 0, "canvas.rename");
+  press_key (f, GDK_KEY_Return, 0, "canvas.rename");
+}
+
+/* Adding a node opens its name for typing; Enter keeps it as one undo step. */
+static void
+test_rename_new_node (Fixture       *f,
+                      gconstpointer  data)
+{
+  MopedElement *node;
+  GtkWidget *editor;
+  gboolean snap, snap_after;
+
+  g_object_get (f->canvas, "snap-to-grid", &snap, NULL);
+
+  activate (f, "canvas.add-node");
+  node = first_selected (f);
+  editor = rename_editor (f);
+  g_assert_nonnull (editor);
+  g_assert_true (GTK_IS_ENTRY (editor));
+  g_assert_true (gtk_widget_has_focus (gtk_widget_get_first_child (editor)) || gtk_widget_has_focus (editor));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (editor)), ==, moped_element_get_name (node));
+  /* Typing replaces the selected name: "gateway" neither snaps nor adds a note. */
+  gtk_editable_delete_selection (GTK_EDITABLE (editor));
+  moped_test_type_text (editor, "gateway");
+  g_object_get (f->canvas, "snap-to-grid", &snap_after, NULL);
+  g_assert_true (snap_after == snap);
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_NOTE), ==, 0);
+  finish_editor (editor);
+  moped_test_spin ();
+  g_assert_null (rename_editor (f));
+  g_assert_cmpstr (moped_element_get_name (node), ==, "gateway");
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Rename");
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_cmpstr (moped_element_get_name (node), !=, "gateway");
+}
+
+/* With one element selected, typing a letter starts naming it with that letter;
+ * Escape puts the old name back. F2 and a double click open the name too. */
+static void
+test_rename_by_typing (Fixture       *f,
+                       gconstpointer  data)
+{
+  MopedElement *a = moped_test_add_node_at (f->design, "Alpha", 100, 100);
+  MopedElement *b = moped_test_add_node_at (f->design, "Beta", 500, 100);
+  MopedElement *req = moped_test_add_socket (f->design, a, "out", MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
+  MopedElement *rep = moped_test_add_socket (f->design, b, "in", MOPED_SOCKET_REP, MOPED_SOCKET_MODE_BIND);
+  MopedElement *link = moped_test_add_link (f->design, req, rep, "tcp://*:5555");
+  MopedElement *note = moped_design_add (f->design, moped_design_get_root (f->design), MOPED_KIND_NOTE, -1, NULL);
+  GtkWidget *editor;
+  double x, y;
+
+  moped_design_set_double (f->design, note, MOPED_PROP_X, 100);
+  moped_design_set_double (f->design, note, MOPED_PROP_Y, 400);
+  moped_test_spin ();
+  moped_canvas_select (f->canvas, moped_element_get_id (a), FALSE);
+  g_assert_true (type_key (f, GDK_KEY_G));
+  editor = rename_editor (f);
+  g_assert_nonnull (editor);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (editor)), ==, "G");
+  moped_test_type_text (editor, "ateway");
+  finish_editor (editor);
+  g_assert_cmpstr (moped_element_get_name (a), ==, "Gateway");
+
+  /* Escape: nothing changes. */
+  moped_design_clear_history (f->design);
+  moped_canvas_select (f->canvas, moped_element_get_id (b), FALSE);
+  g_assert_true (type_key (f, GDK_KEY_x));
+  editor = rename_editor (f);
+  g_assert_nonnull (editor);
+  escape_editor (editor);
+  g_assert_null (rename_editor (f));
+  g_assert_cmpstr (moped_element_get_name (b), ==, "Beta");
+  g_assert_false (moped_design_can_undo (f->design));
+
+  /* F2 on a socket, a link's label, a note's text. */
+  moped_canvas_select (f->canvas, moped_element_get_id (req), FALSE);
+  activate (f, "canvas.rename");
+  editor = rename_editor (f);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (editor)), ==, "out");
+  gtk_editable_set_text (GTK_EDITABLE (editor), "requests");
+  finish_editor (editor);
+  g_assert_cmpstr (moped_element_get_name (req), ==, "requests");
+
+  moped_canvas_select (f->canvas, moped_element_get_id (link), FALSE);
+  activate (f, "canvas.rename");
+  editor = rename_editor (f);
+  gtk_editable_set_text (GTK_EDITABLE (editor), "greetings");
+  finish_editor (editor);
+  g_assert_cmpstr (moped_element_get_string (link, MOPED_PROP_LABEL), ==, "greetings");
+
+  /* A double click on the note opens its text, several lines long. */
+  center_of (f, note, &x, &y);
+  g_signal_emit_by_name (find_controller (f->canvas, "canvas-click"), "pressed", 2, x, y);
+  editor = rename_editor (f);
+  g_assert_nonnull (editor);
+  g_assert_true (GTK_IS_TEXT_VIEW (editor));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (editor)), "first\nsecond", -1);
+  /* Leaving the editor keeps what it holds. */
+  gtk_widget_grab_focus (GTK_WIDGET (f->canvas));
+  moped_test_spin ();
+  g_assert_null (rename_editor (f));
+  g_assert_cmpstr (moped_element_get_string (note, MOPED_PROP_TEXT), ==, "first\nsecond");
+
+  /* A node's name is never emptied. */
+  moped_canvas_select (f->canvas, moped_element_get_id (a), FALSE);
+  activate (f, "canvas.rename");
+  editor = rename_editor (f);
+  gtk_editable_set_text (GTK_EDITABLE (editor), "  ");
+  finish_editor (editor);
+  g_assert_cmpstr (moped_element_get_name (a), ==, "Gateway");
 }
 
 static void
@@ -801,7 +984,15 @@ test_duplicate (Fixture       *f,
   copy_a = g_ptr_array_index (nodes, 2);
   copy_b = g_ptr_array_index (nodes, 3);
   copy_link = g_ptr_array_index (links, 1);
-  g_assert_cmpstr (moped_element_get_name (copy_a), ==, "A");
+  /* Copies get names of their own: two nodes named "A" would be an error at once. */
+  g_assert_cmpstr (moped_element_get_name (copy_a), ==, "A 2");
+  g_assert_cmpstr (moped_element_get_name (copy_b), ==, "B 2");
+  {
+    g_autoptr(GPtrArray) diagnostics = moped_validate (f->design);
+
+    for (guint i = 0; i < diagnostics->len; i++)
+      g_assert_cmpstr (((MopedDiagnostic *) g_ptr_array_index (diagnostics, i))->code, !=, "duplicate-name");
+  }
   g_assert_cmpfloat (moped_element_get_double (copy_a, MOPED_PROP_X), ==, 24);
   g_assert_cmpfloat (moped_element_get_double (copy_b, MOPED_PROP_X), ==, 424);
   /* The copied link joins the copies, with the same endpoint. */
@@ -809,6 +1000,12 @@ test_duplicate (Fixture       *f,
   g_assert_true (moped_element_get_parent (moped_element_get_ref (copy_link, MOPED_PROP_TO)) == copy_b);
   g_assert_cmpstr (moped_element_get_string (copy_link, MOPED_PROP_ENDPOINT), ==, "tcp://*:7000");
   assert_selection (f, moped_element_get_id (copy_a), moped_element_get_id (copy_b), NULL);
+
+  /* A copy of a copy counts on: "A 3", not "A 2 2". */
+  moped_canvas_select (f->canvas, moped_element_get_id (copy_a), FALSE);
+  activate (f, "canvas.duplicate");
+  g_assert_cmpstr (moped_element_get_name (first_selected (f)), ==, "A 3");
+  moped_design_undo (f->design);
 
   moped_design_undo (f->design);
   g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_NODE), ==, 2);
@@ -1166,6 +1363,9 @@ main (int   argc,
   ADD ("accessible", test_accessible);
   ADD ("create-nodes", test_create_nodes);
   ADD ("keyboard", test_keyboard);
+  ADD ("letters-are-text", test_letters_are_text);
+  ADD ("rename-new-node", test_rename_new_node);
+  ADD ("rename-by-typing", test_rename_by_typing);
   ADD ("add-socket", test_add_socket);
   ADD ("link", test_link);
   ADD ("link-refused", test_link_refused);

@@ -404,6 +404,55 @@ test_socket_type_keeps_place (Fixture       *f,
   g_assert_cmpfloat (window_y_of (description), >=, 0);
 }
 
+/* A node's page lists its sockets: add one (named after its type), change its type
+ * (the automatic name follows, a name someone chose stays), remove it. */
+static void
+test_node_sockets (Fixture       *f,
+                   gconstpointer  data)
+{
+  MopedElement *client = moped_design_lookup (f->design, "client");
+  g_autoptr(GPtrArray) sockets = NULL;
+  MopedElement *socket;
+  const char *id;
+  g_autofree char *expected = NULL;
+
+  select_ids (f, "client", NULL);
+  /* The existing socket is listed with its type and mode. */
+  g_assert_cmpstr (moped_test_chosen (control (f, "client-req", MOPED_PROP_TYPE)), ==, "REQ");
+  g_assert_cmpstr (moped_test_chosen (control (f, "client-req", MOPED_PROP_MODE)), ==, "connect");
+
+  moped_test_click (moped_test_find_control (f->inspector, "Add socket"));
+  moped_test_spin ();
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Add socket");
+  sockets = moped_element_get_children_of_kind (client, MOPED_KIND_SOCKET);
+  g_assert_cmpuint (sockets->len, ==, 2);
+  socket = g_ptr_array_index (sockets, 1);
+  id = moped_element_get_id (socket);
+  expected = g_ascii_strdown (moped_socket_type_get_name (moped_element_get_enum (socket, MOPED_PROP_TYPE)), -1);
+  g_assert_cmpstr (moped_element_get_name (socket), ==, expected);
+
+  moped_test_choose (control (f, id, MOPED_PROP_TYPE), "REQ");
+  moped_test_spin ();
+  g_assert_cmpint (moped_element_get_enum (socket, MOPED_PROP_TYPE), ==, MOPED_SOCKET_REQ);
+  g_assert_cmpstr (moped_element_get_name (socket), ==, "req");
+  /* Type and name changed in one undo step. */
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_cmpstr (moped_element_get_name (socket), ==, expected);
+  g_assert_true (moped_design_redo (f->design));
+  moped_test_spin ();
+
+  /* Once named by hand, the name stays. */
+  replace_text (control (f, id, MOPED_PROP_NAME), "frontend");
+  fire_focus_leave (control (f, id, MOPED_PROP_NAME));
+  moped_test_choose (control (f, id, MOPED_PROP_TYPE), "DEALER");
+  moped_test_spin ();
+  g_assert_cmpstr (moped_element_get_name (socket), ==, "frontend");
+
+  moped_test_click (moped_test_find_control (row_of (control (f, id, MOPED_PROP_NAME)), "Remove socket"));
+  moped_test_spin ();
+  g_assert_null (moped_element_get_design (socket));
+}
+
 static void
 test_bad_instances_shown_inline (Fixture       *f,
                                  gconstpointer  data)
@@ -683,6 +732,24 @@ test_link_and_note (Fixture       *f,
   replace_text (control (f, "link-1", MOPED_PROP_LABEL), "hi");
   g_assert_cmpstr (moped_element_get_string (link, MOPED_PROP_LABEL), ==, "hi");
 
+  /* Without a protocol, the link makes one on the spot (one undo step), and the offer goes. */
+  moped_test_spin_for (50);
+  moped_test_click (moped_test_find_control (f->inspector, "New Protocol for This Link"));
+  moped_test_spin_for (50);
+  g_assert_nonnull (moped_element_get_ref (link, MOPED_PROP_PROTOCOL));
+  g_assert_cmpstr (moped_element_get_name (moped_element_get_ref (link, MOPED_PROP_PROTOCOL)), ==, "Protocol 2");
+  g_assert_cmpstr (moped_test_chosen (control (f, "link-1", MOPED_PROP_PROTOCOL)), ==, "Protocol 2");
+  {
+    g_autoptr(GPtrArray) offers = g_ptr_array_new ();
+
+    moped_test_find_labelled (f->inspector, "New Protocol for This Link", offers);
+    g_assert_cmpuint (offers->len, ==, 0);
+  }
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "New protocol");
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_null (moped_element_get_ref (link, MOPED_PROP_PROTOCOL));
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_PROTOCOL), ==, 1);
+
   select_ids (f, "note-1", NULL);
   text = control (f, "note-1", MOPED_PROP_TEXT);
   gtk_text_buffer_get_end_iter (gtk_text_view_get_buffer (GTK_TEXT_VIEW (text)), &end);
@@ -863,6 +930,7 @@ main (int   argc,
   ADD ("/inspector/long-text-coalesces", test_long_text_coalesces);
   ADD ("/inspector/socket-type-drop-down", test_socket_type_drop_down);
   ADD ("/inspector/socket-type-keeps-place", test_socket_type_keeps_place);
+  ADD ("/inspector/node-sockets", test_node_sockets);
   ADD ("/inspector/bad-instances-inline", test_bad_instances_shown_inline);
   ADD ("/inspector/endpoint-diagnostics-inline", test_endpoint_diagnostics_inline);
   ADD ("/inspector/bound-socket-sets-all-links", test_bound_socket_sets_all_links);

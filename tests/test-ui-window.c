@@ -1092,6 +1092,34 @@ test_about_and_shortcuts (void)
   gtk_window_close (GTK_WINDOW (shortcuts));
   g_assert_false (gtk_widget_get_visible (shortcuts));
 
+  /* F1: the user guide, shipped inside the program. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "help", NULL);
+  {
+    GtkWidget *help = NULL;
+    g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+    GtkTextBuffer *buffer;
+    GtkTextIter start, end;
+    g_autofree char *text = NULL;
+
+    for (GList *l = toplevels; l != NULL; l = l->next)
+      if (g_strcmp0 (gtk_window_get_title (l->data), "Moped User Guide") == 0 && gtk_widget_get_visible (l->data))
+        help = l->data;
+    g_assert_nonnull (help);
+    g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (help)) == GTK_WINDOW (window));
+    buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (gtk_scrolled_window_get_child (
+                                         GTK_SCROLLED_WINDOW (gtk_window_get_child (GTK_WINDOW (help))))));
+    gtk_text_buffer_get_bounds (buffer, &start, &end);
+    text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+    /* What MOPED is, the loop, the editor, the exports; Markdown marks are gone. */
+    g_assert_nonnull (strstr (text, "What MOPED is"));
+    g_assert_nonnull (strstr (text, "The loop"));
+    g_assert_nonnull (strstr (text, "The editor"));
+    g_assert_nonnull (strstr (text, "The exports"));
+    g_assert_null (strstr (text, "## "));
+    g_assert_null (strstr (text, "`"));
+    gtk_window_close (GTK_WINDOW (help));
+  }
+
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
   about = find_toplevel (GTK_TYPE_ABOUT_DIALOG);
   g_assert_nonnull (about);
@@ -1121,6 +1149,7 @@ test_accels (void)
     { "<Control>p", "win.print" },
     { "<Control>l", "win.arrange" },
     { "F9", "win.show-sidebar" },
+    { "F1", "app.help" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)

@@ -11,6 +11,7 @@
 #include "moped-application.h"
 #include "moped-accessible.h"
 #include "moped-file.h"
+#include "moped-help.h"
 #include "moped-new-dialog.h"
 #include "moped-recovery.h"
 #include "moped-resources.h"
@@ -25,6 +26,7 @@ struct _MopedApplication
 
   GSettings      *settings;
   GtkWidget      *shortcuts_window;
+  GtkWidget      *help_window;
   guint           recovery_checked : 1;
   guint           quitting : 1;
 };
@@ -478,12 +480,32 @@ shortcuts_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (self->shortcuts_window));
 }
 
+static void
+help_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  MopedApplication *self = user_data;
+  GtkWindow *parent = GTK_WINDOW (get_active_window (self));
+
+  if (self->help_window == NULL)
+    {
+      self->help_window = moped_help_window_new (parent);
+      g_object_add_weak_pointer (G_OBJECT (self->help_window), (gpointer *) &self->help_window);
+      /* Not one of the application's windows: hidden, it must not keep Moped running. */
+      gtk_window_set_hide_on_close (GTK_WINDOW (self->help_window), TRUE);
+    }
+  gtk_window_set_transient_for (GTK_WINDOW (self->help_window), parent);
+  gtk_window_present (GTK_WINDOW (self->help_window));
+}
+
 static const GActionEntry app_actions[] = {
   { "new", new_action },
   { "open", open_action },
   { "quit", quit_action },
   { "about", about_action },
   { "shortcuts", shortcuts_action },
+  { "help", help_action },
 };
 
 static const struct {
@@ -494,6 +516,7 @@ static const struct {
   { "app.open", { "<Control>o", NULL } },
   { "app.quit", { "<Control>q", NULL } },
   { "app.shortcuts", { "<Control>question", NULL } },
+  { "app.help", { "F1", NULL } },
   { "win.save", { "<Control>s", NULL } },
   { "win.save-as", { "<Control><Shift>s", NULL } },
   { "win.close", { "<Control>w", NULL } },
@@ -570,6 +593,8 @@ moped_application_shutdown (GApplication *application)
 
   if (self->shortcuts_window != NULL)
     gtk_window_destroy (GTK_WINDOW (self->shortcuts_window));
+  if (self->help_window != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->help_window));
 
   G_APPLICATION_CLASS (moped_application_parent_class)->shutdown (application);
 }

@@ -541,12 +541,26 @@ click_pressed_cb (GtkGestureClick *gesture,
                   double           y,
                   MopedCanvas     *self)
 {
+  MopedElement *hit;
   double dx, dy;
 
-  if (n_press != 2 || self->design == NULL || hit_at (self, x, y) != NULL)
+  if (n_press != 2 || self->design == NULL)
     return;
+  /* A double click names what it hits, or adds a node (named at once) on empty canvas. */
+  hit = hit_at (self, x, y);
+  if (hit != NULL)
+    {
+      if (_moped_canvas_name_prop (hit) != MOPED_N_PROPS)
+        {
+          moped_canvas_select (self, moped_element_get_id (hit), FALSE);
+          _moped_canvas_begin_rename (self, hit, NULL);
+        }
+      return;
+    }
   moped_canvas_widget_to_design (self, x, y, &dx, &dy);
-  _moped_canvas_create_node (self, dx, dy);
+  hit = _moped_canvas_create_node (self, dx, dy);
+  if (hit != NULL)
+    _moped_canvas_begin_rename (self, hit, NULL);
 }
 
 static void
@@ -618,7 +632,7 @@ key_pressed_cb (GtkEventControllerKey *controller,
       self->space_down = TRUE;
       return TRUE;
     }
-  return FALSE;
+  return _moped_canvas_rename_on_key (self, keyval, state);
 }
 
 static void

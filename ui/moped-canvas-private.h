@@ -112,6 +112,9 @@ struct _MopedCanvas
 
   GtkGesture          *drag_gesture;
   GtkWidget           *menu;
+  GtkWidget           *rename_editor;  /* over the name being edited, or NULL */
+  char                *rename_id;      /* the element being named */
+  GObject             *rename_root;    /* whose focus ends the naming; weak */
   guint                nudge_serial;
 };
 
@@ -203,5 +206,21 @@ void          _moped_canvas_copy             (MopedCanvas        *self);
 void          _moped_canvas_paste            (MopedCanvas        *self);
 double        _moped_canvas_snap_value       (MopedCanvas        *self,
                                               double              value);
+
+/* moped-canvas-rename.c: naming an element where it is drawn. */
+/* The property that names @element on the canvas; MOPED_N_PROPS when it has none. */
+MopedProp     _moped_canvas_name_prop        (MopedElement       *element);
+void          _moped_canvas_begin_rename     (MopedCanvas        *self,
+                                              MopedElement       *element,
+                                              const char         *typed);
+/* Closes the editor; with @keep its text becomes the name (one undo step). */
+void          _moped_canvas_end_rename       (MopedCanvas        *self,
+                                              gboolean            keep);
+gboolean      _moped_canvas_is_renaming      (MopedCanvas        *self);
+void          _moped_canvas_allocate_rename  (MopedCanvas        *self);
+MopedElement *_moped_canvas_rename_target    (MopedCanvas        *self);
+gboolean      _moped_canvas_rename_on_key    (MopedCanvas        *self,
+                                              guint               keyval,
+                                              GdkModifierType     state);
 
 G_END_DECLS

@@ -94,6 +94,8 @@ void
 _moped_canvas_view_changed (MopedCanvas *self)
 {
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (self->rename_editor != NULL)
+    gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
 
 void
@@ -556,6 +558,14 @@ design_changed_cb (MopedDesign  *design,
   update_action_state (self);
   update_accessible_description (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (self->rename_editor != NULL)
+    {
+      /* The element went away (undo, another window): nothing is left to name. */
+      if (moped_design_lookup (design, self->rename_id) == NULL)
+        _moped_canvas_end_rename (self, FALSE);
+      else
+        gtk_widget_queue_allocate (GTK_WIDGET (self));
+    }
 }
 
 static void
@@ -574,6 +584,7 @@ moped_canvas_set_design (MopedCanvas *self,
   if (self->design == design)
     return;
 
+  _moped_canvas_end_rename (self, FALSE);
   _moped_canvas_cancel_drag (self, FALSE);
   if (self->design != NULL)
     g_signal_handlers_disconnect_by_data (self->design, self);
@@ -719,18 +730,42 @@ action_cb (GtkWidget  *widget,
     }
   else if (self->design == NULL)
     gtk_widget_error_bell (widget);
+  else if (g_str_equal (name, "rename"))
+    {
+      MopedElement *target = _moped_canvas_rename_target (self);
+
+      if (target != NULL)
+        _moped_canvas_begin_rename (self, target, NULL);
+      else
+        gtk_widget_error_bell (widget);
+    }
+  /* What is added is named at once, where it appears: typing goes on with its name. */
   else if (g_str_equal (name, "add-node"))
     {
+      MopedElement *node;
+
+      _moped_canvas_end_rename (self, TRUE);
       _moped_canvas_get_insert_point (self, &x, &y);
-      _moped_canvas_create_node (self, x, y);
+      if ((node = _moped_canvas_create_node (self, x, y)) != NULL)
+        _moped_canvas_begin_rename (self, node, NULL);
     }
   else if (g_str_equal (name, "add-note"))
     {
+      MopedElement *note;
+
+      _moped_canvas_end_rename (self, TRUE);
       _moped_canvas_get_insert_point (self, &x, &y);
-      _moped_canvas_create_note (self, x, y);
+      if ((note = _moped_canvas_create_note (self, x, y)) != NULL)
+        _moped_canvas_begin_rename (self, note, NULL);
     }
   else if (g_str_equal (name, "add-socket"))
-    _moped_canvas_add_socket (self, MOPED_SOCKET_DEALER);
+    {
+      MopedElement *socket;
+
+      _moped_canvas_end_rename (self, TRUE);
+      if ((socket = _moped_canvas_add_socket (self, MOPED_SOCKET_DEALER)) != NULL)
+        _moped_canvas_begin_rename (self, socket, NULL);
+    }
   else if (g_str_equal (name, "add-socket-type"))
     {
       MopedSocketType type;
@@ -787,7 +822,7 @@ static void
 install_actions (GtkWidgetClass *widget_class)
 {
   static const char * const simple[] = {
-    "add-node", "add-note", "add-socket", "delete", "duplicate", "select-all", "copy",
+    "add-node", "add-note", "add-socket", "rename", "delete", "duplicate", "select-all", "copy",
     "cut", "paste", "zoom-in", "zoom-out", "zoom-fit", "zoom-reset", "move-left",
     "move-right", "move-up", "move-down", "undo", "redo", "cancel", "popup-menu",
   };
@@ -837,12 +872,17 @@ install_bindings (GtkWidgetClass *widget_class)
   bind (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "canvas.undo");
   bind (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.redo");
   bind (widget_class, GDK_KEY_y, GDK_CONTROL_MASK, "canvas.redo");
-  bind (widget_class, GDK_KEY_n, 0, "canvas.add-node");
+  /* Letters and digits alone are text: typed with an element selected they name it.
+   * Commands take a modifier (or a key that is not a letter). */
+  bind (widget_class, GDK_KEY_F2, 0, "canvas.rename");
+  bind (widget_class, GDK_KEY_Return, 0, "canvas.rename");
+  bind (widget_class, GDK_KEY_KP_Enter, 0, "canvas.rename");
+  bind (widget_class, GDK_KEY_n, GDK_ALT_MASK, "canvas.add-node");
   bind (widget_class, GDK_KEY_Insert, 0, "canvas.add-node");
-  bind (widget_class, GDK_KEY_s, 0, "canvas.add-socket");
-  bind (widget_class, GDK_KEY_t, 0, "canvas.add-note");
-  bind (widget_class, GDK_KEY_g, 0, "canvas.snap");
-  bind (widget_class, GDK_KEY_g, GDK_SHIFT_MASK, "canvas.grid");
+  bind (widget_class, GDK_KEY_s, GDK_ALT_MASK, "canvas.add-socket");
+  bind (widget_class, GDK_KEY_t, GDK_ALT_MASK, "canvas.add-note");
+  bind (widget_class, GDK_KEY_g, GDK_ALT_MASK, "canvas.snap");
+  bind (widget_class, GDK_KEY_g, GDK_ALT_MASK | GDK_SHIFT_MASK, "canvas.grid");
   bind (widget_class, GDK_KEY_plus, 0, "canvas.zoom-in");
   bind (widget_class, GDK_KEY_equal, 0, "canvas.zoom-in");
   bind (widget_class, GDK_KEY_KP_Add, 0, "canvas.zoom-in");
@@ -852,9 +892,7 @@ install_bindings (GtkWidgetClass *widget_class)
   bind (widget_class, GDK_KEY_KP_Subtract, 0, "canvas.zoom-out");
   bind (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "canvas.zoom-out");
   bind (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "canvas.zoom-reset");
-  bind (widget_class, GDK_KEY_1, 0, "canvas.zoom-reset");
   bind (widget_class, GDK_KEY_Home, 0, "canvas.zoom-fit");
-  bind (widget_class, GDK_KEY_0, 0, "canvas.zoom-fit");
   bind (widget_class, GDK_KEY_Left, 0, "canvas.move-left");
   bind (widget_class, GDK_KEY_Right, 0, "canvas.move-right");
   bind (widget_class, GDK_KEY_Up, 0, "canvas.move-up");
@@ -895,6 +933,18 @@ moped_canvas_size_allocate (GtkWidget *widget,
     moped_canvas_zoom_to_fit (self);
   if (self->menu != NULL)
     gtk_popover_present (GTK_POPOVER (self->menu));
+  _moped_canvas_allocate_rename (self);
+}
+
+static void
+moped_canvas_snapshot (GtkWidget   *widget,
+                       GtkSnapshot *snapshot)
+{
+  MopedCanvas *self = MOPED_CANVAS (widget);
+
+  _moped_canvas_snapshot (widget, snapshot);
+  if (self->rename_editor != NULL)
+    gtk_widget_snapshot_child (widget, self->rename_editor, snapshot);
 }
 
 static void
@@ -902,6 +952,7 @@ moped_canvas_dispose (GObject *object)
 {
   MopedCanvas *self = (MopedCanvas *) object;
 
+  _moped_canvas_end_rename (self, FALSE);
   if (self->design != NULL)
     moped_canvas_set_design (self, NULL);
   g_clear_pointer (&self->menu, gtk_widget_unparent);
@@ -996,7 +1047,7 @@ moped_canvas_class_init (MopedCanvasClass *klass)
 
   widget_class->measure = moped_canvas_measure_size;
   widget_class->size_allocate = moped_canvas_size_allocate;
-  widget_class->snapshot = _moped_canvas_snapshot;
+  widget_class->snapshot = moped_canvas_snapshot;
   widget_class->query_tooltip = _moped_canvas_query_tooltip;
 
   properties[PROP_DESIGN] =

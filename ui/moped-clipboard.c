@@ -8,6 +8,8 @@
  */
 #define G_LOG_DOMAIN "moped-clipboard"
 
+#include <string.h>
+
 #include "moped-clipboard.h"
 #include "moped-file.h"
 #include "moped-schema.h"
@@ -245,6 +247,49 @@ moped_clipboard_get_bounds (const char *data,
   return TRUE;
 }
 
+/* Whether a child of the design's root other than @self, of @self's kind, is called @name. */
+static gboolean
+root_name_taken (MopedDesign  *design,
+                 MopedElement *self,
+                 const char   *name)
+{
+  g_autoptr(GPtrArray) all = moped_element_get_children_of_kind (moped_design_get_root (design),
+                                                                  moped_element_get_kind (self));
+
+  for (guint i = 0; i < all->len; i++)
+    if (g_ptr_array_index (all, i) != self && g_strcmp0 (moped_element_get_name (g_ptr_array_index (all, i)), name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* A pasted node or protocol whose name is taken becomes "Name 2" ("Name 3" after "Name 2"):
+ * two nodes with one name are an error at once. */
+static void
+rename_if_taken (MopedDesign  *design,
+                 MopedElement *copy)
+{
+  const char *name = moped_element_get_name (copy);
+  g_autofree char *base = NULL;
+  const char *end;
+
+  if (name == NULL || name[0] == '\0' || !root_name_taken (design, copy, name))
+    return;
+  end = name + strlen (name);
+  while (end > name && g_ascii_isdigit (end[-1]))
+    end--;
+  base = end > name && end[-1] == ' ' && *end != '\0' ? g_strndup (name, end - 1 - name) : g_strdup (name);
+  for (guint n = 2;; n++)
+    {
+      g_autofree char *candidate = g_strdup_printf ("%s %u", base, n);
+
+      if (!root_name_taken (design, copy, candidate))
+        {
+          moped_design_set_string (design, copy, MOPED_PROP_NAME, candidate);
+          return;
+        }
+    }
+}
+
 GPtrArray *
 moped_clipboard_insert (MopedDesign  *design,
                         const char   *data,
@@ -282,7 +327,12 @@ moped_clipboard_insert (MopedDesign  *design,
           g_strcmp0 (moped_element_get_name (existing), moped_element_get_name (protocol)) == 0)
         g_hash_table_insert (copier.map, protocol, existing);
       else
-        copy_tree (&copier, root, protocol);
+        {
+          MopedElement *copy = copy_tree (&copier, root, protocol);
+
+          if (copy != NULL)
+            rename_if_taken (design, copy);
+        }
     }
 
   for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
@@ -297,6 +347,8 @@ moped_clipboard_insert (MopedDesign  *design,
             continue;
           if (kinds[k] != MOPED_KIND_LINK)
             offset (design, copy, dx, dy);
+          if (kinds[k] == MOPED_KIND_NODE)
+            rename_if_taken (design, copy);
           g_ptr_array_add (added, copy);
         }
     }

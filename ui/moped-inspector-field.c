@@ -409,10 +409,22 @@ commit (MopedInspectorField *self,
     {
       MopedElement *element = moped_design_lookup (self->design, self->ids[i]);
       g_autoptr(GError) local = NULL;
+      /* A socket named after its type follows a new type ("dealer" becomes "req"). */
+      gboolean auto_named = element != NULL && self->prop == MOPED_PROP_TYPE &&
+                            moped_element_get_kind (element) == MOPED_KIND_SOCKET &&
+                            moped_inspector_socket_name_is_auto (element);
 
       if (element != NULL && !moped_design_set_from_text (self->design, element, self->prop, text, &local)
           && error == NULL)
         error = g_steal_pointer (&local);
+      if (auto_named && !moped_inspector_socket_name_is_auto (element))
+        {
+          g_autofree char *name = moped_inspector_socket_auto_name (moped_element_get_parent (element),
+                                                                    moped_element_get_enum (element, MOPED_PROP_TYPE),
+                                                                    element);
+
+          moped_design_set_string (self->design, element, MOPED_PROP_NAME, name);
+        }
     }
   moped_design_end (self->design);
   self->editing = FALSE;

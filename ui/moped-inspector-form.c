@@ -639,6 +639,12 @@ moped_inspector_child_list_add (MopedInspectorChildList *self)
   name = moped_inspector_unique_name (parent, self->kind);
   moped_design_begin (self->design, label);
   child = moped_design_add (self->design, parent, self->kind, -1, NULL);
+  /* A socket is named after its type until someone names it. */
+  if (child != NULL && self->kind == MOPED_KIND_SOCKET)
+    {
+      g_free (name);
+      name = moped_inspector_socket_auto_name (parent, moped_element_get_enum (child, MOPED_PROP_TYPE), child);
+    }
   if (child != NULL && moped_element_has_prop (child, MOPED_PROP_NAME))
     moped_design_set_string (self->design, child, MOPED_PROP_NAME, name);
   moped_design_end (self->design);

@@ -408,3 +408,63 @@ moped_inspector_unique_name (const MopedElement *parent,
         return g_steal_pointer (&name);
     }
 }
+
+static gboolean
+sibling_has_name (const MopedElement *node,
+                  const MopedElement *except,
+                  const char         *name)
+{
+  g_autoptr(GPtrArray) sockets = moped_element_get_children_of_kind (node, MOPED_KIND_SOCKET);
+
+  for (guint i = 0; i < sockets->len; i++)
+    if (g_ptr_array_index (sockets, i) != except &&
+        g_strcmp0 (moped_element_get_name (g_ptr_array_index (sockets, i)), name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+char *
+moped_inspector_socket_auto_name (const MopedElement *node,
+                                  MopedSocketType     type,
+                                  const MopedElement *except)
+{
+  g_autofree char *base = g_ascii_strdown (moped_socket_type_get_name (type), -1);
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  if (!sibling_has_name (node, except, base))
+    return g_steal_pointer (&base);
+  for (guint n = 2;; n++)
+    {
+      char *name = g_strdup_printf ("%s %u", base, n);
+
+      if (!sibling_has_name (node, except, name))
+        return name;
+      g_free (name);
+    }
+}
+
+gboolean
+moped_inspector_socket_name_is_auto (const MopedElement *socket)
+{
+  g_autofree char *base = NULL;
+  const char *name;
+  size_t len;
+
+  g_return_val_if_fail (socket != NULL, FALSE);
+
+  name = moped_element_get_name (socket);
+  base = g_ascii_strdown (moped_socket_type_get_name (moped_element_get_enum (socket, MOPED_PROP_TYPE)), -1);
+  len = strlen (base);
+  if (name == NULL || strncmp (name, base, len) != 0)
+    return FALSE;
+  if (name[len] == '\0')
+    return TRUE;
+  /* "dealer 2", "dealer 17" */
+  if (name[len] != ' ' || name[len + 1] == '\0')
+    return FALSE;
+  for (const char *p = name + len + 1; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+  return TRUE;
+}

@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "moped-design.h"
+#include "moped-socket-type.h"
 #include "moped-diagnostic.h"
 
 G_BEGIN_DECLS
@@ -41,5 +42,13 @@ void        moped_inspector_ensure_style         (GtkWidget             *widget)
 /* The label of a new element of @kind under @parent that no sibling has: "Command 3". */
 char       *moped_inspector_unique_name          (const MopedElement    *parent,
                                                   MopedKind              kind);
+
+/* Sockets are named from their type ("dealer", "dealer 2"...) until someone names them:
+ * the automatic name of a new socket of @type on @node (@except is left out of the
+ * comparison, for a socket being renamed), and whether @socket still has one. */
+char       *moped_inspector_socket_auto_name    (const MopedElement *node,
+                                                 MopedSocketType     type,
+                                                 const MopedElement *except);
+gboolean    moped_inspector_socket_name_is_auto (const MopedElement *socket);
 
 G_END_DECLS

@@ -97,6 +97,10 @@ page_signature (MopedInspector *self)
       for (guint i = 0; i < links->len; i++)
         g_string_append_printf (s, "%s;", moped_element_get_id (g_ptr_array_index (links, i)));
     }
+  /* A link's page offers a new protocol only while it has none. */
+  if (elements->len == 1 && moped_element_get_kind (g_ptr_array_index (elements, 0)) == MOPED_KIND_LINK)
+    g_string_append_printf (s, "protocol=%d;",
+                            moped_element_get_ref (g_ptr_array_index (elements, 0), MOPED_PROP_PROTOCOL) != NULL);
   return g_string_free (s, FALSE);
 }
 
@@ -242,6 +246,42 @@ socket_endpoints_new (MopedInspector *self,
   return section_new ("Endpoints", box);
 }
 
+/* A link without a protocol gets a new one on the spot: created, named so no protocol has
+ * its name, and chosen for the link, in one undo step. */
+static void
+new_protocol_clicked_cb (GtkButton      *button,
+                         MopedInspector *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (button), "moped-element-id");
+  MopedElement *link = self->design ? moped_design_lookup (self->design, id) : NULL;
+  MopedElement *root, *protocol;
+  g_autofree char *name = NULL;
+
+  if (link == NULL)
+    return;
+  root = moped_design_get_root (self->design);
+  name = moped_inspector_unique_name (root, MOPED_KIND_PROTOCOL);
+  moped_design_begin (self->design, "New protocol");
+  protocol = moped_design_add (self->design, root, MOPED_KIND_PROTOCOL, -1, NULL);
+  moped_design_set_string (self->design, protocol, MOPED_PROP_NAME, name);
+  moped_design_set_ref (self->design, link, MOPED_PROP_PROTOCOL, protocol);
+  moped_design_end (self->design);
+}
+
+static GtkWidget *
+new_protocol_button_new (MopedInspector *self,
+                         MopedElement   *link)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic ("_New Protocol for This Link");
+
+  gtk_widget_set_halign (button, GTK_ALIGN_START);
+  gtk_widget_set_tooltip_text (button, "Create a protocol and let this link carry it");
+  moped_inspector_set_accessible_label (button, "New Protocol for This Link");
+  g_object_set_data_full (G_OBJECT (button), "moped-element-id", g_strdup (moped_element_get_id (link)), g_free);
+  g_signal_connect_object (button, "clicked", G_CALLBACK (new_protocol_clicked_cb), self, 0);
+  return button;
+}
+
 static void
 build_element_page (MopedInspector *self,
                     GtkWidget      *page,
@@ -268,6 +308,8 @@ build_element_page (MopedInspector *self,
       break;
     case MOPED_KIND_NODE:
       gtk_box_append (GTK_BOX (page),
+                      moped_inspector_child_list_new (self->design, id, MOPED_KIND_SOCKET, "Sockets"));
+      gtk_box_append (GTK_BOX (page),
                       moped_inspector_child_list_new (self->design, id, MOPED_KIND_METHOD, "Public API"));
       break;
     case MOPED_KIND_SOCKET:
@@ -277,9 +319,12 @@ build_element_page (MopedInspector *self,
       gtk_box_append (GTK_BOX (page),
                       moped_inspector_child_list_new (self->design, id, MOPED_KIND_FIELD, "Fields"));
       break;
+    case MOPED_KIND_LINK:
+      if (moped_element_get_ref (element, MOPED_PROP_PROTOCOL) == NULL)
+        gtk_box_append (GTK_BOX (page), new_protocol_button_new (self, element));
+      break;
     case MOPED_KIND_METHOD:
     case MOPED_KIND_PARAM:
-    case MOPED_KIND_LINK:
     case MOPED_KIND_PROTOCOL:
     case MOPED_KIND_FIELD:
     case MOPED_KIND_FLOW:

@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include "moped-accessible.h"
 #include "moped-design-copy.h"
 #include "moped-file.h"
 #include "moped-window-private.h"
@@ -243,13 +244,9 @@ on_response (MopedWindow *self,
 static GtkWidget *
 add_button (MopedWindow *self,
             const char  *label,
-            const char  *name,
             int          response)
 {
-  GtkWidget *button = gtk_info_bar_add_button (self->disk_bar, label, response);
-
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-  return button;
+  return gtk_info_bar_add_button (self->disk_bar, label, response);
 }
 
 void
@@ -272,14 +269,16 @@ _moped_window_init_disk (MopedWindow *self)
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->disk_title));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->disk_detail));
   gtk_info_bar_add_child (self->disk_bar, box);
-  self->disk_save_as_button = add_button (self, "Save _As…", "Save As…", RESPONSE_SAVE_AS);
-  self->disk_keep_button = add_button (self, "_Keep Mine", "Keep Mine", RESPONSE_KEEP_MINE);
-  self->disk_reload_button = add_button (self, "_Reload", "Reload", RESPONSE_RELOAD);
+  self->disk_save_as_button = add_button (self, "Save _As…", RESPONSE_SAVE_AS);
+  self->disk_keep_button = add_button (self, "_Keep Mine", RESPONSE_KEEP_MINE);
+  self->disk_reload_button = add_button (self, "_Reload", RESPONSE_RELOAD);
   gtk_widget_add_css_class (self->disk_reload_button, "suggested-action");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->disk_bar),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, "File changed on disk", -1);
   g_signal_connect_object (self->disk_bar, "response", G_CALLBACK (on_response), self, G_CONNECT_SWAPPED);
   gtk_box_insert_child_after (GTK_BOX (parent), GTK_WIDGET (self->disk_bar), GTK_WIDGET (self->recovery_bar));
+  /* Created after the window named its buttons, and not realized until revealed. */
+  moped_accessible_name_buttons (GTK_WIDGET (self->disk_bar));
 }
 
 void
