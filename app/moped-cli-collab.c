@@ -129,12 +129,16 @@ moped_cli_join (int    argc,
   g_autofree char *name = NULL;
   g_autofree char *code = NULL;
   g_autofree char *key_dir = NULL;
+  g_autofree char *bind = NULL;
+  g_autofree char *advertise = NULL;
   int timeout = 10;
   g_auto(GStrv) links = NULL;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Keep the shared design in FILE", "FILE" },
     { "code", 'c', 0, G_OPTION_ARG_STRING, &code, "A short code read from the host's screen", "CODE" },
     { "name", 'n', 0, G_OPTION_ARG_STRING, &name, "Your name as others see it", "NAME" },
+    { "bind", 'b', 0, G_OPTION_ARG_STRING, &bind, "May host if the host goes: listen here (e.g. tcp://*:*)", "ENDPOINT" },
+    { "advertise", 'a', 0, G_OPTION_ARG_STRING, &advertise, "Host name the others reach you by (with --bind)", "HOST" },
     { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout, "Give up after SECONDS without the host (default 10)", "SECONDS" },
     { "keys", 0, 0, G_OPTION_ARG_FILENAME, &key_dir, "Folder of your key pair (default ~/.config/moped)", "DIR" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &links, NULL, "INVITE" },
@@ -150,6 +154,7 @@ moped_cli_join (int    argc,
     "Joins the design an invite (moped://HOST:PORT/?key=…&token=…) points at and saves\n"
     "every change to FILE, with a journal beside it (FILE.journal): run again with the\n"
     "same FILE, with or without the invite, to come back with everything it showed.\n"
+    "With --bind, this peer may host when the host quits or dies.\n"
     "Prints “joined”, “notice …” and “failed …” lines; reads commands on standard\n"
     "input (status, roster, save, undo, redo, quit).");
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -170,6 +175,11 @@ moped_cli_join (int    argc,
     {
       fprintf (stderr, "moped join: %s\n", error->message);
       return MOPED_EXIT_USAGE;
+    }
+  if (bind != NULL && !moped_session_listen (session, bind, advertise, &error))
+    {
+      fprintf (stderr, "moped join: %s\n", error->message);
+      return MOPED_EXIT_DESIGN_ERRORS;
     }
   return run_peer (session, output);
 }

@@ -146,6 +146,15 @@ notice_cb (MopedSession    *session,
 }
 
 static void
+hosting_cb (MopedSession    *session,
+            MopedCollabPeer *self)
+{
+  g_autofree char *link = moped_session_get_address_link (session);
+
+  moped_collab_peer_print (self, "hosting %s", link);
+}
+
+static void
 presence_cb (MopedSession    *session,
              const char      *author,
              const char      *text,
@@ -263,6 +272,7 @@ moped_collab_peer_new (MopedSession *session,
   g_signal_connect (session, "failed", G_CALLBACK (failed_cb), self);
   g_signal_connect (session, "notice", G_CALLBACK (notice_cb), self);
   g_signal_connect (session, "presence", G_CALLBACK (presence_cb), self);
+  g_signal_connect (session, "hosting", G_CALLBACK (hosting_cb), self);
   self->sigint_source = g_unix_signal_add (SIGINT, signal_cb, self);
   self->sigterm_source = g_unix_signal_add (SIGTERM, signal_cb, self);
   watch_design (self);

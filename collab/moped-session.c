@@ -24,6 +24,7 @@
 #define HEARTBEAT_MS        500
 #define HOST_SILENCE_US     (2 * G_USEC_PER_SEC)
 #define REHELLO_US          (G_USEC_PER_SEC / 2)
+#define GRACE_MS            3000   /* a new host waits at most this for the old roster */
 #define PRESENCE_MS         50
 #define TOKEN_FAILS_PER_KEY 3      /* wrong tokens per key per minute */
 #define TOKEN_FAILS_GLOBAL  20     /* wrong tokens from everyone per minute */
@@ -49,6 +50,8 @@ typedef struct
   char       *name;
   MopedAccess access;
   const char *colour;
+  char       *listen;       /* where it would host if it had to ("" when it cannot) */
+  guint       order;        /* join order: the order successors are tried in */
   gint64      last_heard_us;
   gint64      presence_window_us;
   guint       presence_count;
@@ -88,7 +91,8 @@ log_entry_free (gpointer data)
 typedef enum
 {
   APPLY_LOCAL,              /* the person's own edit */
-  APPLY_CONFIRMED,          /* the host's order: not anyone's step here */
+  APPLY_CONFIRMED,          /* host: a guest's edit, being ordered now */
+  APPLY_ORDERED,            /* an edit a host ordered already: not anyone's step here */
   APPLY_REPLAY,             /* own pending edit, replayed after the host's */
 } Applying;
 
@@ -129,7 +133,8 @@ struct _MopedSession
   GHashTable         *failures;       /* key -> GArray of gint64 */
   GArray             *all_failures;   /* gint64 */
   GHashTable         *last_lseq;      /* author -> guint64* */
-  GPtrArray          *log;            /* of char *, the TXN frames joined, index seq-1 */
+  GPtrArray          *log;            /* of LogEntry: seqs log_base+1, log_base+2... */
+  guint64             log_base;
   guint               n_joined;
 
   /* guest */
@@ -141,6 +146,18 @@ struct _MopedSession
   gint64              rehello_us;     /* when we last said HELLO again */
   guint               behind;         /* heartbeats in a row announcing more than we have */
   char               *host_link;      /* without a token: where to come back to */
+  zsock_t            *listener;       /* where this peer hosts if the host goes */
+  char               *listen_link;
+  char               *hello_token;
+  gboolean            failing_over;
+  gint64              failover_us;    /* when the current candidate was tried */
+  GPtrArray          *candidates;     /* of char ** (roster fields), in roster order */
+  guint               candidate;
+  char               *gone_host;      /* author of the host that left */
+  gboolean            in_grace;       /* a new host gathering the longest log */
+  GHashTable         *expected;       /* authors the new host waits for in the grace */
+  GPtrArray          *deferred;       /* of zmsg_t: submissions held during the grace */
+  guint               grace_source;
   guint64             resume_seq;     /* HELLO asks to catch up from here (0: new) */
 
   /* journal (every peer that has one): append-only, one record per line */
@@ -157,6 +174,7 @@ enum {
   NOTICE,
   SEQUENCED,
   ROSTER_CHANGED,
+  HOSTING,
   PRESENCE,
   N_SIGNALS
 };
@@ -176,6 +194,14 @@ pending_free (gpointer data)
 }
 
 static void
+zmsg_free_cb (gpointer data)
+{
+  zmsg_t *msg = data;
+
+  zmsg_destroy (&msg);
+}
+
+static void
 peer_free (gpointer data)
 {
   Peer *peer = data;
@@ -185,6 +211,7 @@ peer_free (gpointer data)
   g_free (peer->key);
   g_free (peer->author);
   g_free (peer->name);
+  g_free (peer->listen);
   g_free (peer);
 }
 
@@ -283,6 +310,14 @@ journal_compact (MopedSession *self)
 /* ---- sending ------------------------------------------------------------------- */
 
 static gboolean drain_idle_cb (gpointer user_data);
+static gboolean apply_ordered (MopedSession *self, const char *seq_text, const char *author,
+                               const char *lseq_text, const char *label, const char *text);
+static gboolean connect_guest (MopedSession *self, const MopedInvite *invite, GError **error);
+static gboolean sock_ready_cb (gint fd, GIOCondition condition, gpointer user_data);
+static void     drain (MopedSession *self);
+static void     guest_tail (MopedSession *self, zmsg_t *msg);
+static void     start_failover (MopedSession *self);
+static void     checked_in (MopedSession *self, const char *author);
 
 /* Sending lets libzmq process its commands, which can use up the edge the socket's
  * file descriptor would have signalled for input that arrived meanwhile: after every
@@ -441,6 +476,9 @@ design_commit_cb (MopedDesign *design,
         }
       moped_txn_free (txn);
       break;
+    case APPLY_ORDERED:
+      moped_txn_free (txn);
+      break;
     case APPLY_REPLAY:
       g_assert (self->replaying != NULL && self->replaying->txn == NULL);
       self->replaying->txn = txn;
@@ -573,20 +611,34 @@ admit (MopedSession *self,
   return NULL;
 }
 
+static gint
+peer_order_cmp (gconstpointer a,
+                gconstpointer b)
+{
+  const Peer *pa = a, *pb = b;
+
+  return pa->order < pb->order ? -1 : pa->order > pb->order;
+}
+
+/* Lines author, name, access, colour, key, where it would host; the host first, then
+ * in join order, which is the order successors are tried in. */
 static char *
 make_roster (MopedSession *self)
 {
   GString *out = g_string_new (NULL);
-  g_autoptr(GList) peers = g_hash_table_get_values (self->peers);
+  GList *peers = g_list_sort (g_hash_table_get_values (self->peers), peer_order_cmp);
 
-  g_string_append_printf (out, "%s\t%s\teditor\t%s\n", self->author, self->name, palette[0]);
+  g_string_append_printf (out, "%s\t%s\teditor\t%s\t%s\t\n", self->author, self->name, palette[0],
+                          self->keys.public_z85);
   for (GList *l = peers; l != NULL; l = l->next)
     {
       Peer *peer = l->data;
 
-      g_string_append_printf (out, "%s\t%s\t%s\t%s\n", peer->author, peer->name,
-                              peer->access == MOPED_ACCESS_EDITOR ? "editor" : "viewer", peer->colour);
+      g_string_append_printf (out, "%s\t%s\t%s\t%s\t%s\t%s\n", peer->author, peer->name,
+                              peer->access == MOPED_ACCESS_EDITOR ? "editor" : "viewer", peer->colour,
+                              peer->key, peer->listen ? peer->listen : "");
     }
+  g_list_free (peers);
   return g_string_free (out, FALSE);
 }
 
@@ -618,6 +670,7 @@ host_hello (MopedSession *self,
   g_autofree char *name = zmsg_popstr (msg);
   g_autofree char *token = zmsg_popstr (msg);
   g_autofree char *last = zmsg_popstr (msg);
+  g_autofree char *listen = zmsg_popstr (msg);
   MopedAccess access = MOPED_ACCESS_VIEWER;
   const char *why = admit (self, key, token, &access);
   g_autofree char *author = moped_key_to_author (key);
@@ -650,9 +703,12 @@ host_hello (MopedSession *self,
       peer->routing_id = g_bytes_ref (routing_id);
       peer->key = g_strdup (key);
       peer->author = g_strdup (author);
+      peer->order = self->n_joined;
       peer->colour = palette[1 + self->n_joined++ % (G_N_ELEMENTS (palette) - 1)];
       g_hash_table_insert (self->peers, peer->routing, peer);
     }
+  g_free (peer->listen);
+  peer->listen = g_strdup (listen && g_str_has_prefix (listen, "moped://") && !strchr (listen, '\t') ? listen : "");
   g_free (peer->name);
   peer->name = g_utf8_make_valid (name && *name ? name : author, -1);
   peer->access = access;
@@ -663,14 +719,21 @@ host_hello (MopedSession *self,
     g_autofree char *seq = g_strdup_printf ("%" G_GUINT64_FORMAT, self->seq);
     const char *access_name = access == MOPED_ACCESS_EDITOR ? "editor" : "viewer";
 
-    if (returning && last_seq <= self->seq)
+    if (returning && last_seq > self->seq && self->in_grace)
+      {
+        /* It has more than this new host: all logs are prefixes of one order, so
+         * take the rest of its log before anything else is ordered. */
+        send_strings (self, routing_id, "WELCOME", author, access_name, last, "", NULL);
+        send_strings (self, routing_id, "TAIL", seq, NULL);
+      }
+    else if (returning && last_seq <= self->seq && last_seq >= self->log_base)
       {
         /* A returning guest catches up from the log: its pending edits replay on top. */
         g_autofree char *base = g_strdup_printf ("%" G_GUINT64_FORMAT, last_seq);
 
         send_strings (self, routing_id, "WELCOME", author, access_name, base, "", NULL);
         for (guint64 s = last_seq; s < self->seq; s++)
-          send_txn_entry (self, routing_id, g_ptr_array_index (self->log, s));
+          send_txn_entry (self, routing_id, g_ptr_array_index (self->log, s - self->log_base));
       }
     else
       {
@@ -680,6 +743,8 @@ host_hello (MopedSession *self,
       }
   }
   g_message ("%s joined as %s", peer->name, access == MOPED_ACCESS_EDITOR ? "editor" : "viewer");
+  if (!(returning && last_seq > self->seq && self->in_grace))
+    checked_in (self, author);
   broadcast_roster (self);
 }
 
@@ -688,7 +753,7 @@ host_hello (MopedSession *self,
  * free number. */
 static const char *
 host_apply (MopedSession *self,
-            Peer         *peer,
+            const char   *author,
             const char   *label,
             const char   *text,
             GError      **error)
@@ -698,7 +763,7 @@ host_apply (MopedSession *self,
   if (ops == NULL)
     return "the edit could not be read";
   self->applying = APPLY_CONFIRMED;
-  self->remote_author = peer->author;
+  self->remote_author = author;
   moped_design_begin (self->design, label);
   for (guint i = 0; i < ops->len; i++)
     if (!moped_design_apply_op (self->design, g_ptr_array_index (ops, i), error))
@@ -707,6 +772,24 @@ host_apply (MopedSession *self,
         self->applying = APPLY_LOCAL;
         return "";
       }
+  /* Nothing may leave a required reference empty (a link must keep both ends). */
+  for (guint i = 0; i < ops->len; i++)
+    {
+      const MopedOp *op = g_ptr_array_index (ops, i);
+      MopedElement *e = moped_design_lookup (self->design, op->id);
+      const MopedKindSpec *ks = e ? moped_schema_get_kind (moped_element_get_kind (e)) : NULL;
+
+      for (guint p = 0; ks != NULL && p < ks->n_props; p++)
+        if (ks->props[p].type == MOPED_VALUE_REF && (ks->props[p].flags & MOPED_PROP_FLAG_REQUIRED) &&
+            *moped_element_get_string (e, ks->props[p].prop) == '\0')
+          {
+            g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "the %s of “%s” would be empty",
+                         moped_schema_get_prop_name (ks->props[p].prop), moped_element_get_name (e));
+            moped_design_cancel (self->design);
+            self->applying = APPLY_LOCAL;
+            return "";
+          }
+    }
   for (guint i = 0; i < ops->len; i++)
     {
       const MopedOp *op = g_ptr_array_index (ops, i);
@@ -788,7 +871,7 @@ host_submit (MopedSession *self,
   {
     guint64 before = self->seq;
 
-    why = host_apply (self, peer, label ? label : "Edit", text, &error);
+    why = host_apply (self, peer->author, label ? label : "Edit", text, &error);
     /* Nothing left to do (it was done already): the guest must still stop waiting. */
     if (why == NULL && self->seq == before)
       send_strings (self, peer->routing_id, "DONE", lseq_text, NULL);
@@ -824,6 +907,36 @@ host_presence (MopedSession *self,
   frames[2] = text;
   broadcast_frames (self, peer, frames, 3);
   g_signal_emit (self, signals[PRESENCE], 0, peer->author, text);
+}
+
+static gboolean end_grace_cb (gpointer user_data);
+
+/* The new host orders nothing until every peer of the old roster has come back and
+ * handed over whatever it had beyond this one's log, or the grace is over. */
+static void
+checked_in (MopedSession *self,
+            const char   *author)
+{
+  if (!self->in_grace || !g_hash_table_remove (self->expected, author) ||
+      g_hash_table_size (self->expected) > 0)
+    return;
+  g_clear_handle_id (&self->grace_source, g_source_remove);
+  self->grace_source = g_idle_add (end_grace_cb, self);
+}
+
+/* A new host takes the rest of a longer log from a guest that has it. */
+static void
+host_log_tail (MopedSession *self,
+               zmsg_t       *msg)
+{
+  g_autofree char *seq = zmsg_popstr (msg);
+  g_autofree char *author = zmsg_popstr (msg);
+  g_autofree char *lseq = zmsg_popstr (msg);
+  g_autofree char *label = zmsg_popstr (msg);
+  g_autofree char *text = zmsg_popstr (msg);
+
+  if (text != NULL && g_ascii_strtoull (seq, NULL, 10) == self->seq + 1)
+    apply_ordered (self, seq, author, lseq, label, text);
 }
 
 static void
@@ -866,8 +979,19 @@ host_message (MopedSession *self,
       return;
     }
   peer->last_heard_us = g_get_monotonic_time ();
-  if (g_str_equal (command, "SUBMIT"))
+  if (g_str_equal (command, "SUBMIT") && self->in_grace)
+    {
+      zmsg_t *held = zmsg_dup (msg);
+
+      zmsg_pushmem (held, g_bytes_get_data (routing_id, NULL), g_bytes_get_size (routing_id));
+      g_ptr_array_add (self->deferred, held);
+    }
+  else if (g_str_equal (command, "SUBMIT"))
     host_submit (self, peer, msg);
+  else if (g_str_equal (command, "LOG") && self->in_grace)
+    host_log_tail (self, msg);
+  else if (g_str_equal (command, "LOGEND"))
+    checked_in (self, peer->author);
   else if (g_str_equal (command, "PRESENCE"))
     host_presence (self, peer, msg);
   else if (g_str_equal (command, "BYE"))
@@ -962,7 +1086,102 @@ guest_rehello (MopedSession *self,
     return;
   self->rehello_us = t;
   seq = g_strdup_printf ("%" G_GUINT64_FORMAT, self->seq);
-  send_strings (self, NULL, "HELLO", self->name, "", seq, NULL);
+  send_strings (self, NULL, "HELLO", self->name, "", seq, self->listen_link ? self->listen_link : "", NULL);
+}
+
+static void
+log_append (MopedSession *self,
+            const char   *seq,
+            const char   *author,
+            const char   *lseq,
+            const char   *label,
+            const char   *text)
+{
+  LogEntry *e = g_new0 (LogEntry, 1);
+
+  e->seq = g_strdup (seq);
+  e->author = g_strdup (author);
+  e->lseq = g_strdup (lseq);
+  e->label = g_strdup (label);
+  e->text = g_strdup (text);
+  g_ptr_array_add (self->log, e);
+}
+
+/* Apply the transaction the host ordered at @seq_text, taking own pending edits back
+ * and replaying them on top. FALSE when it is not the next one. */
+static gboolean
+apply_ordered (MopedSession *self,
+               const char   *seq_text,
+               const char   *author,
+               const char   *lseq_text,
+               const char   *label,
+               const char   *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) ops = NULL;
+  guint64 seq = g_ascii_strtoull (seq_text, NULL, 10);
+  guint64 lseq = g_ascii_strtoull (lseq_text, NULL, 10);
+  gboolean own = g_strcmp0 (author, self->author) == 0;
+  Pending *first = self->pending->len ? g_ptr_array_index (self->pending, 0) : NULL;
+  gboolean fast = FALSE;
+
+  if (seq != self->seq + 1)
+    return FALSE;
+  ops = moped_ops_from_text (text, &error);
+  if (ops == NULL)
+    {
+      fail (self, "the host sent an edit that cannot be read");
+      return FALSE;
+    }
+  self->seq = seq;
+  g_free (self->last_author);
+  self->last_author = g_strdup (author);
+  moped_author_history_note_authors (self->history, author, ops);
+  log_append (self, seq_text, author, lseq_text, label, text);
+  journal_write (self, "T", seq_text, author, lseq_text, label, text, NULL);
+  if (self->journal_records > 4000 && self->pending->len == 0)
+    journal_compact (self);
+  if (self->is_host)
+    {
+      const char *frames[] = { "TXN", seq_text, author, lseq_text, label, text };
+
+      broadcast_frames (self, NULL, frames, 6);
+    }
+
+  /* Own edit confirmed as it was applied here: nothing to redo. */
+  if (own && first != NULL && first->lseq == lseq && first->txn != NULL)
+    {
+      g_autofree char *here = moped_ops_to_text (moped_txn_get_ops (first->txn));
+
+      fast = g_str_equal (here, text);
+    }
+  if (fast)
+    g_ptr_array_remove_index (self->pending, 0);
+  else
+    {
+      revert_pending (self);
+      /* The host handles one author's edits in order: earlier ones it did not confirm
+       * were refused or came to nothing, on a connection that broke before it said so. */
+      while (own && self->pending->len > 0 && ((Pending *) g_ptr_array_index (self->pending, 0))->lseq <= lseq)
+        {
+          g_autofree char *dropped = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                                      ((Pending *) g_ptr_array_index (self->pending, 0))->lseq);
+
+          journal_write (self, "D", dropped, NULL);
+          g_ptr_array_remove_index (self->pending, 0);
+        }
+      self->applying = APPLY_ORDERED;
+      if (!moped_design_apply_ops (self->design, label, ops, &error))
+        {
+          self->applying = APPLY_LOCAL;
+          fail (self, "this copy no longer matches the host's: join again");
+          return FALSE;
+        }
+      self->applying = APPLY_LOCAL;
+      replay_pending (self);
+    }
+  g_signal_emit (self, signals[SEQUENCED], 0, self->seq);
+  return TRUE;
 }
 
 static void
@@ -974,69 +1193,12 @@ guest_txn (MopedSession *self,
   g_autofree char *lseq_text = zmsg_popstr (msg);
   g_autofree char *label = zmsg_popstr (msg);
   g_autofree char *text = zmsg_popstr (msg);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) ops = NULL;
-  guint64 seq = seq_text ? g_ascii_strtoull (seq_text, NULL, 10) : 0;
-  guint64 lseq = lseq_text ? g_ascii_strtoull (lseq_text, NULL, 10) : 0;
-  gboolean own = g_strcmp0 (author, self->author) == 0;
-  Pending *first = self->pending->len ? g_ptr_array_index (self->pending, 0) : NULL;
 
-  if (text == NULL || seq <= self->seq)
+  if (text == NULL || g_ascii_strtoull (seq_text, NULL, 10) <= self->seq)
     return;
-  if (seq != self->seq + 1)
-    {
-      /* Something was lost on a connection that broke: catch up from the log. */
-      guest_rehello (self, TRUE);
-      return;
-    }
-  ops = moped_ops_from_text (text, &error);
-  if (ops == NULL)
-    {
-      fail (self, "the host sent an edit that cannot be read");
-      return;
-    }
-  self->seq = seq;
-  g_free (self->last_author);
-  self->last_author = g_strdup (author);
-  moped_author_history_note_authors (self->history, author, ops);
-  journal_write (self, "T", seq_text, author, lseq_text, label ? label : "", text, NULL);
-  if (self->journal_records > 4000 && self->pending->len == 0)
-    journal_compact (self);
-
-  /* Own edit confirmed as it was applied here: nothing to redo. */
-  if (own && first != NULL && first->lseq == lseq && first->txn != NULL)
-    {
-      g_autofree char *here = moped_ops_to_text (moped_txn_get_ops (first->txn));
-
-      if (g_str_equal (here, text))
-        {
-          g_ptr_array_remove_index (self->pending, 0);
-          g_signal_emit (self, signals[SEQUENCED], 0, self->seq);
-          return;
-        }
-    }
-
-  revert_pending (self);
-  /* The host handles one author's edits in order: earlier ones it did not confirm
-   * were refused or came to nothing, on a connection that broke before it said so. */
-  while (own && self->pending->len > 0 && ((Pending *) g_ptr_array_index (self->pending, 0))->lseq <= lseq)
-    {
-      g_autofree char *dropped = g_strdup_printf ("%" G_GUINT64_FORMAT,
-                                                  ((Pending *) g_ptr_array_index (self->pending, 0))->lseq);
-
-      journal_write (self, "D", dropped, NULL);
-      g_ptr_array_remove_index (self->pending, 0);
-    }
-  self->applying = APPLY_CONFIRMED;
-  if (!moped_design_apply_ops (self->design, label ? label : "Edit", ops, &error))
-    {
-      self->applying = APPLY_LOCAL;
-      fail (self, "this copy no longer matches the host's: join again");
-      return;
-    }
-  self->applying = APPLY_LOCAL;
-  replay_pending (self);
-  g_signal_emit (self, signals[SEQUENCED], 0, self->seq);
+  /* Something was lost on a connection that broke: catch up from the log. */
+  if (!apply_ordered (self, seq_text, author, lseq_text, label, text) && !self->closed)
+    guest_rehello (self, TRUE);
 }
 
 /* The host refused a pending edit (@reason) or found nothing left to do (NULL). */
@@ -1084,6 +1246,7 @@ guest_welcome (MopedSession *self,
       /* A returning peer: the host sends what we missed next; resend what is pending
        * (the host counts each edit once). */
       g_clear_handle_id (&self->timeout_source, g_source_remove);
+      self->failing_over = FALSE;
       for (guint i = 0; i < self->pending->len; i++)
         submit (self, g_ptr_array_index (self->pending, i));
       g_signal_emit (self, signals[JOINED], 0);
@@ -1104,6 +1267,7 @@ guest_welcome (MopedSession *self,
     }
   moped_design_set_unmodified (self->design);
   self->seq = g_ascii_strtoull (seq, NULL, 10);
+  self->log_base = self->seq;
   self->access = g_strcmp0 (access, "editor") == 0 ? MOPED_ACCESS_EDITOR : MOPED_ACCESS_VIEWER;
   share_design (self);
   self->joined = TRUE;
@@ -1122,6 +1286,8 @@ guest_message (MopedSession *self,
   self->host_heard_us = g_get_monotonic_time ();
   if (command == NULL)
     return;
+  if (!g_str_equal (command, "HEARTBEAT"))
+    g_debug ("%s <- %s", self->author, command);
   if (g_str_equal (command, "WELCOME"))
     guest_welcome (self, msg);
   else if (g_str_equal (command, "DENIED"))
@@ -1137,6 +1303,10 @@ guest_message (MopedSession *self,
     guest_txn (self, msg);
   else if (g_str_equal (command, "WHO"))
     guest_rehello (self, FALSE);
+  else if (g_str_equal (command, "TAIL"))
+    guest_tail (self, msg);
+  else if (g_str_equal (command, "HANDOVER"))
+    start_failover (self);
   else if (g_str_equal (command, "HEARTBEAT"))
     {
       g_autofree char *seq = zmsg_popstr (msg);
@@ -1168,6 +1338,208 @@ guest_message (MopedSession *self,
       if (author && text)
         g_signal_emit (self, signals[PRESENCE], 0, author, text);
     }
+}
+
+/* ---- a new host when the host goes --------------------------------------------------- */
+
+static void
+guest_tail (MopedSession *self,
+            zmsg_t       *msg)
+{
+  g_autofree char *from = zmsg_popstr (msg);
+  guint64 s = from ? g_ascii_strtoull (from, NULL, 10) : self->seq;
+
+  for (s = MAX (s, self->log_base); s < self->seq; s++)
+    {
+      const LogEntry *e = g_ptr_array_index (self->log, s - self->log_base);
+
+      send_strings (self, NULL, "LOG", e->seq, e->author, e->lseq, e->label, e->text, NULL);
+    }
+  send_strings (self, NULL, "LOGEND", NULL);
+}
+
+static gboolean
+end_grace_cb (gpointer user_data)
+{
+  MopedSession *self = user_data;
+  g_autoptr(GPtrArray) pending = NULL;
+  g_autoptr(GPtrArray) deferred = NULL;
+  guint64 *mine;
+
+  self->grace_source = 0;
+  self->in_grace = FALSE;
+  g_hash_table_remove_all (self->expected);
+
+  /* Own edits not yet ordered are ordered now, once, as anyone's would be. */
+  revert_pending (self);
+  pending = g_steal_pointer (&self->pending);
+  self->pending = g_ptr_array_new_with_free_func (pending_free);
+  mine = g_hash_table_lookup (self->last_lseq, self->author);
+  if (mine == NULL)
+    {
+      mine = g_new0 (guint64, 1);
+      g_hash_table_insert (self->last_lseq, g_strdup (self->author), mine);
+    }
+  for (guint i = 0; i < pending->len; i++)
+    {
+      Pending *p = g_ptr_array_index (pending, i);
+      g_autoptr(GError) error = NULL;
+      const char *why;
+
+      if (p->lseq <= *mine)
+        continue;
+      *mine = p->lseq;
+      self->remote_lseq = p->lseq;
+      why = host_apply (self, self->author, p->label, p->text, &error);
+      if (why != NULL)
+        {
+          g_autofree char *message = g_strdup_printf ("Your edit “%s” was not accepted: %s", p->label,
+                                                      error ? error->message : why);
+
+          notice (self, message);
+        }
+    }
+
+  /* Then what the others sent meanwhile, in the order it came. */
+  deferred = g_steal_pointer (&self->deferred);
+  self->deferred = g_ptr_array_new_with_free_func (zmsg_free_cb);
+  for (guint i = 0; i < deferred->len; i++)
+    {
+      zmsg_t *msg = g_ptr_array_index (deferred, i);
+      zframe_t *routing_frame = zmsg_pop (msg);
+      g_autofree char *routing = zframe_strhex (routing_frame);
+      Peer *peer = g_hash_table_lookup (self->peers, routing);
+
+      if (peer != NULL)
+        host_submit (self, peer, msg);
+      zframe_destroy (&routing_frame);
+    }
+  broadcast_roster (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+take_over (MopedSession *self)
+{
+  g_auto(GStrv) lines = g_strsplit (self->roster ? self->roster : "", "\n", -1);
+  g_autoptr(MopedInvite) where = moped_invite_parse (self->listen_link, NULL);
+
+  g_message ("%s hosts now", self->name);
+  g_clear_handle_id (&self->sock_watch, g_source_remove);
+  zsock_destroy (&self->sock);
+  self->sock = g_steal_pointer (&self->listener);
+  self->is_host = TRUE;
+  self->failing_over = FALSE;
+  g_free (self->advertise);
+  self->advertise = g_strdup (where->host);
+  self->port = where->port;
+
+  /* Everyone the old host admitted may come back; the old host too, as a guest. */
+  g_hash_table_remove_all (self->expected);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) f = g_strsplit (lines[i], "\t", -1);
+
+      if (g_strv_length (f) >= 5 && !g_str_equal (f[0], self->author) && i > 0)
+        g_hash_table_add (self->expected, g_strdup (f[0]));
+      if (g_strv_length (f) >= 5 && !g_str_equal (f[0], self->author))
+        g_hash_table_replace (self->admitted, g_strdup (f[4]),
+                              GINT_TO_POINTER (g_str_equal (f[2], "viewer") ? MOPED_ACCESS_VIEWER
+                                                                            : MOPED_ACCESS_EDITOR));
+    }
+  /* Each edit counts once, whoever ordered it. */
+  for (guint i = 0; i < self->log->len; i++)
+    {
+      const LogEntry *e = g_ptr_array_index (self->log, i);
+      guint64 lseq = g_ascii_strtoull (e->lseq, NULL, 10);
+      guint64 *last = g_hash_table_lookup (self->last_lseq, e->author);
+
+      if (last == NULL)
+        {
+          last = g_new0 (guint64, 1);
+          g_hash_table_insert (self->last_lseq, g_strdup (e->author), last);
+        }
+      *last = MAX (*last, lseq);
+    }
+  /* A short grace: peers that got further than this one hand over the rest of the
+   * log before anything new is ordered. */
+  self->in_grace = TRUE;
+  self->grace_source = g_timeout_add (GRACE_MS, end_grace_cb, self);
+  self->sock_watch = g_unix_fd_add (zsock_fd (self->sock), G_IO_IN, sock_ready_cb, self);
+  g_signal_emit (self, signals[HOSTING], 0);
+  schedule_drain (self);
+}
+
+/* Try the next peer that could host: this one (take over) or another (connect to it,
+ * pinned to the key the old host's roster gave). */
+static void
+try_candidate (MopedSession *self)
+{
+  for (; self->candidate < self->candidates->len; self->candidate++)
+    {
+      char **c = g_ptr_array_index (self->candidates, self->candidate);
+      g_autoptr(MopedInvite) invite = NULL;
+
+      if (g_str_equal (c[0], self->author))
+        {
+          if (self->listener != NULL)
+            {
+              take_over (self);
+              return;
+            }
+          continue;
+        }
+      invite = moped_invite_parse (c[5], NULL);
+      if (invite == NULL || g_strcmp0 (invite->key_z85, c[4]) != 0)
+        continue;
+      g_clear_handle_id (&self->sock_watch, g_source_remove);
+      zsock_destroy (&self->sock);
+      if (!connect_guest (self, invite, NULL))
+        continue;
+      g_free (self->host_link);
+      self->host_link = g_strdup (c[5]);
+      journal_write (self, "H", self->host_link, NULL);
+      self->sock_watch = g_unix_fd_add (zsock_fd (self->sock), G_IO_IN, sock_ready_cb, self);
+      self->failover_us = g_get_monotonic_time ();
+      self->host_heard_us = self->failover_us;
+      self->rehello_us = 0;
+      guest_rehello (self, TRUE);
+      return;
+    }
+  self->failing_over = FALSE;
+  notice (self, "The host is gone and nobody here can host: your edits are kept and go out "
+                "when a host is back");
+}
+
+static void
+start_failover (MopedSession *self)
+{
+  g_auto(GStrv) lines = g_strsplit (self->roster ? self->roster : "", "\n", -1);
+
+  if (self->failing_over || lines[0] == NULL)
+    return;
+  g_ptr_array_set_size (self->candidates, 0);
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      char **f = g_strsplit (lines[i], "\t", -1);
+
+      if (g_strv_length (f) == 6 && g_str_equal (f[2], "editor") && *f[5] != '\0')
+        g_ptr_array_add (self->candidates, f);
+      else
+        g_strfreev (f);
+    }
+  if (self->candidates->len == 0)
+    return;
+  {
+    g_auto(GStrv) host = g_strsplit (lines[0], "\t", -1);
+
+    g_free (self->gone_host);
+    self->gone_host = g_strdup (host[0]);
+  }
+  g_message ("%s: the host is gone; trying %u peer(s) that can host", self->name, self->candidates->len);
+  self->failing_over = TRUE;
+  self->candidate = 0;
+  try_candidate (self);
 }
 
 /* ---- main loop ------------------------------------------------------------------- */
@@ -1239,9 +1611,20 @@ heartbeat_cb (gpointer user_data)
   else if (self->joined)
     {
       send_strings (self, NULL, "PING", NULL);
-      /* A silent host: the connection may be gone; HELLO again once it is back. */
-      if (now - self->host_heard_us > HOST_SILENCE_US)
-        guest_rehello (self, FALSE);
+      /* A candidate that does not answer: the next one. */
+      if (self->failing_over && now - self->failover_us > HOST_SILENCE_US)
+        {
+          self->candidate++;
+          try_candidate (self);
+        }
+      /* A silent host: the next peer hosts if any can; else HELLO again until the
+       * connection is back. */
+      else if (!self->failing_over && now - self->host_heard_us > HOST_SILENCE_US)
+        {
+          start_failover (self);
+          if (!self->failing_over && !self->is_host)
+            guest_rehello (self, FALSE);
+        }
     }
   return G_SOURCE_CONTINUE;
 }
@@ -1275,16 +1658,26 @@ moped_session_close (MopedSession *self)
     return;
   if (!self->is_host && self->sock != NULL && self->joined)
     send_strings (self, NULL, "BYE", NULL);
+  /* A host that quits hands over: the guests turn to the next peer that can host. */
+  if (self->is_host && self->sock != NULL && g_hash_table_size (self->peers) > 0)
+    {
+      const char *frames[] = { "HANDOVER" };
+
+      broadcast_frames (self, NULL, frames, 1);
+      zsock_set_linger (self->sock, 1000);
+    }
   self->closed = TRUE;
+  g_clear_handle_id (&self->grace_source, g_source_remove);
   g_clear_handle_id (&self->sock_watch, g_source_remove);
   g_clear_handle_id (&self->zap_watch, g_source_remove);
   g_clear_handle_id (&self->heartbeat_source, g_source_remove);
   g_clear_handle_id (&self->timeout_source, g_source_remove);
   g_clear_handle_id (&self->presence_source, g_source_remove);
   g_clear_handle_id (&self->drain_source, g_source_remove);
-  if (self->sock != NULL)
+  if (self->sock != NULL && !self->is_host)
     zsock_set_linger (self->sock, 200);
   zsock_destroy (&self->sock);
+  zsock_destroy (&self->listener);
   zsock_destroy (&self->zap);
 }
 
@@ -1311,6 +1704,12 @@ moped_session_finalize (GObject *object)
   g_free (self->roster);
   g_free (self->presence_out);
   g_free (self->host_link);
+  g_free (self->listen_link);
+  g_free (self->hello_token);
+  g_free (self->gone_host);
+  g_clear_pointer (&self->candidates, g_ptr_array_unref);
+  g_clear_pointer (&self->expected, g_hash_table_unref);
+  g_clear_pointer (&self->deferred, g_ptr_array_unref);
   g_free (self->journal_path);
   if (self->journal_fd >= 0)
     close (self->journal_fd);
@@ -1334,6 +1733,8 @@ moped_session_class_init (MopedSessionClass *klass)
                                      NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT64);
   signals[ROSTER_CHANGED] = g_signal_new ("roster-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                           NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[HOSTING] = g_signal_new ("hosting", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[PRESENCE] = g_signal_new ("presence", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                     NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 }
@@ -1350,6 +1751,9 @@ moped_session_init (MopedSession *self)
   self->last_lseq = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->log = g_ptr_array_new_with_free_func (log_entry_free);
   self->journal_fd = -1;
+  self->candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  self->expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->deferred = g_ptr_array_new_with_free_func (zmsg_free_cb);
 }
 
 static void
@@ -1365,6 +1769,74 @@ set_identity (MopedSession       *self,
   zsys_handler_set (NULL);
 }
 
+/* A CURVE server ROUTER with our ZAP handler, bound to @bind_endpoint. */
+static zsock_t *
+server_socket (MopedSession *self,
+               const char   *bind_endpoint,
+               guint        *port_out,
+               GError      **error)
+{
+  zsock_t *sock;
+  int port;
+
+  if (self->zap == NULL)
+    {
+      self->zap = zsock_new (ZMQ_REP);
+      if (self->zap == NULL || zsock_bind (self->zap, "inproc://zeromq.zap.01") != 0)
+        {
+          zsock_destroy (&self->zap);
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+                       "this program already checks connections for another session");
+          return NULL;
+        }
+      self->zap_watch = g_unix_fd_add (zsock_fd (self->zap), G_IO_IN, zap_ready_cb, self);
+    }
+  sock = zsock_new (ZMQ_ROUTER);
+  zsock_set_zap_domain (sock, "moped");
+  zsock_set_curve_server (sock, 1);
+  zsock_set_curve_secretkey (sock, self->keys.secret_z85);
+  zsock_set_curve_publickey (sock, self->keys.public_z85);
+  zsock_set_maxmsgsize (sock, MAX_MESSAGE_BYTES);
+  zsock_set_sndhwm (sock, 100000);
+  zsock_set_linger (sock, 0);
+  port = zsock_bind (sock, "%s", bind_endpoint);
+  if (port < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot listen on %s: %s", bind_endpoint,
+                   zmq_strerror (zmq_errno ()));
+      zsock_destroy (&sock);
+      return NULL;
+    }
+  {
+    g_autofree char *last = zsock_last_endpoint (sock);
+    const char *colon = last ? strrchr (last, ':') : NULL;
+
+    *port_out = colon ? (guint) atoi (colon + 1) : (guint) port;
+  }
+  return sock;
+}
+
+gboolean
+moped_session_listen (MopedSession *self,
+                      const char   *bind_endpoint,
+                      const char   *advertise,
+                      GError      **error)
+{
+  MopedInvite where = { 0 };
+  guint port = 0;
+
+  g_return_val_if_fail (MOPED_IS_SESSION (self) && !self->is_host, FALSE);
+  self->listener = server_socket (self, bind_endpoint, &port, error);
+  if (self->listener == NULL)
+    return FALSE;
+  where.host = (char *) (advertise ? advertise : g_get_host_name ());
+  where.port = port;
+  where.key_z85 = self->keys.public_z85;
+  g_free (self->listen_link);
+  self->listen_link = moped_invite_to_link (&where);
+  return TRUE;
+}
+
 MopedSession *
 moped_session_host_new (MopedDesign        *design,
                         const MopedKeyPair *keys,
@@ -1374,7 +1846,6 @@ moped_session_host_new (MopedDesign        *design,
                         GError            **error)
 {
   g_autoptr(MopedSession) self = g_object_new (MOPED_TYPE_SESSION, NULL);
-  int port;
 
   g_return_val_if_fail (MOPED_IS_DESIGN (design), NULL);
   g_return_val_if_fail (keys != NULL && bind_endpoint != NULL, NULL);
@@ -1385,37 +1856,11 @@ moped_session_host_new (MopedDesign        *design,
   self->access = MOPED_ACCESS_EDITOR;
   self->design = g_object_ref (design);
 
-  self->zap = zsock_new (ZMQ_REP);
-  if (self->zap == NULL || zsock_bind (self->zap, "inproc://zeromq.zap.01") != 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
-                   "this program already checks connections for another session");
-      return NULL;
-    }
-  self->sock = zsock_new (ZMQ_ROUTER);
-  zsock_set_zap_domain (self->sock, "moped");
-  zsock_set_curve_server (self->sock, 1);
-  zsock_set_curve_secretkey (self->sock, keys->secret_z85);
-  zsock_set_curve_publickey (self->sock, keys->public_z85);
-  zsock_set_maxmsgsize (self->sock, MAX_MESSAGE_BYTES);
-  zsock_set_sndhwm (self->sock, 100000);
-  zsock_set_linger (self->sock, 0);
-  port = zsock_bind (self->sock, "%s", bind_endpoint);
-  if (port < 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot listen on %s: %s", bind_endpoint,
-                   zmq_strerror (zmq_errno ()));
-      return NULL;
-    }
-  {
-    g_autofree char *last = zsock_last_endpoint (self->sock);
-    const char *colon = last ? strrchr (last, ':') : NULL;
-
-    self->port = colon ? (guint) atoi (colon + 1) : (guint) port;
-  }
+  self->sock = server_socket (self, bind_endpoint, &self->port, error);
+  if (self->sock == NULL)
+    return NULL;
   self->advertise = g_strdup (advertise ? advertise : g_get_host_name ());
   share_design (self);
-  self->zap_watch = g_unix_fd_add (zsock_fd (self->zap), G_IO_IN, zap_ready_cb, self);
   watch (self);
   return g_steal_pointer (&self);
 }
@@ -1487,6 +1932,21 @@ moped_session_get_address_link (MopedSession *self)
   invite.port = self->port;
   invite.key_z85 = self->keys.public_z85;
   return moped_invite_to_link (&invite);
+}
+
+/* The first HELLO goes from the main loop, so the caller can first say where this
+ * peer would host (moped_session_listen). */
+static gboolean
+first_hello_cb (gpointer user_data)
+{
+  MopedSession *self = user_data;
+  g_autofree char *last = self->joined ? g_strdup_printf ("%" G_GUINT64_FORMAT, self->seq) : g_strdup ("new");
+
+  if (!self->closed)
+    send_strings (self, NULL, "HELLO", self->name, self->hello_token, last,
+                  self->listen_link ? self->listen_link : "", NULL);
+  g_clear_pointer (&self->hello_token, g_free);
+  return G_SOURCE_REMOVE;
 }
 
 static char *
@@ -1659,11 +2119,12 @@ replay_journal (MopedSession *self,
   if (self->design == NULL)
     return FALSE;
   self->seq = g_ascii_strtoull (g_ptr_array_index (base, 0), NULL, 10);
+  self->log_base = self->seq;
   share_design (self);
   self->joined = TRUE;
   self->next_lseq = max_lseq;
 
-  self->applying = APPLY_CONFIRMED;
+  self->applying = APPLY_ORDERED;
   for (guint i = 0; i < confirmed->len; i++)
     {
       char **f = g_ptr_array_index (confirmed, i);
@@ -1681,6 +2142,7 @@ replay_journal (MopedSession *self,
       self->seq = seq;
       set_str (&self->last_author, f[2]);
       moped_author_history_note_authors (self->history, f[2], ops);
+      log_append (self, f[1], f[2], f[3], f[4], f[5]);
     }
   self->applying = APPLY_LOCAL;
   for (guint i = 0; i < edits->len; i++)
@@ -1713,8 +2175,6 @@ moped_session_resume (const char         *journal_path,
 {
   g_autoptr(MopedSession) self = g_object_new (MOPED_TYPE_SESSION, NULL);
   g_autoptr(MopedInvite) invite = NULL;
-  g_autofree char *seq = NULL;
-
   set_identity (self, keys, name);
   if (!replay_journal (self, journal_path, error))
     return NULL;
@@ -1723,8 +2183,8 @@ moped_session_resume (const char         *journal_path,
     return NULL;
   self->journal_fd = open (journal_path, O_WRONLY | O_APPEND | O_CLOEXEC);
   self->journal_path = g_strdup (journal_path);
-  seq = g_strdup_printf ("%" G_GUINT64_FORMAT, self->seq);
-  send_strings (self, NULL, "HELLO", self->name, "", seq, NULL);
+  self->hello_token = g_strdup ("");
+  g_idle_add_full (G_PRIORITY_HIGH, first_hello_cb, g_object_ref (self), g_object_unref);
   self->timeout_source = g_timeout_add (timeout_ms ? timeout_ms : 10000, join_timeout_cb, self);
   watch (self);
   return g_steal_pointer (&self);
@@ -1752,8 +2212,8 @@ moped_session_join (const char         *link,
   if (!connect_guest (self, invite, error))
     return NULL;
   self->host_link = moped_session_link_without_token (invite);
-  send_strings (self, NULL, "HELLO", self->name, code && *code ? code : invite->token ? invite->token : "",
-                "new", NULL);
+  self->hello_token = g_strdup (code && *code ? code : invite->token ? invite->token : "");
+  g_idle_add_full (G_PRIORITY_HIGH, first_hello_cb, g_object_ref (self), g_object_unref);
   self->timeout_source = g_timeout_add (timeout_ms ? timeout_ms : 10000, join_timeout_cb, self);
   watch (self);
   return g_steal_pointer (&self);

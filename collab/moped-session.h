@@ -12,10 +12,16 @@
  * A refused edit is taken back and its author told why.
  *
  * Wire protocol (multipart, string frames), guest -> host:
- *   HELLO name token last-seq | SUBMIT lseq label ops | PRESENCE text | PING | BYE
+ *   HELLO name token last-seq|new listen-link | SUBMIT lseq label ops | PRESENCE text |
+ *   PING | BYE | LOG seq author lseq label ops (to a new host, the rest of its log)
  * host -> guest:
  *   WELCOME author access seq snapshot | DENIED reason | TXN seq author lseq label ops |
- *   REFUSED lseq reason | ROSTER text | PRESENCE author text | HEARTBEAT seq
+ *   REFUSED lseq reason | DONE lseq | ROSTER text | PRESENCE author text | HEARTBEAT seq |
+ *   WHO (say HELLO again) | HANDOVER (the host quits) | TAIL seq (a new host asks for more)
+ *
+ * When the host goes (silent for 2 s, or HANDOVER), guests try the editors of the
+ * roster that listen, in join order: the first takes over, the others connect to it
+ * pinned to the key the roster gave; the new host takes the longest log first.
  */
 #pragma once
 
@@ -42,6 +48,7 @@ G_DECLARE_FINAL_TYPE (MopedSession, moped_session, MOPED, SESSION, GObject)
  *     what undo left alone.
  *   "sequenced" (guint64 seq): a transaction was confirmed (host order).
  *   "roster-changed" (): who is here changed.
+ *   "hosting" (): this peer hosts now (the host went and it was next in line).
  *   "presence" (const char *author, const char *text): someone's pointer, selection...
  */
 
@@ -85,6 +92,13 @@ MopedSession *moped_session_resume        (const char          *journal_path,
                                            const MopedKeyPair  *keys,
                                            const char          *name,
                                            guint                timeout_ms,
+                                           GError             **error);
+
+/* A guest that may host if the host goes: listen on @bind_endpoint, reachable as
+ * @advertise. Call right after join or resume. The others learn it from the roster. */
+gboolean      moped_session_listen        (MopedSession        *self,
+                                           const char          *bind_endpoint,
+                                           const char          *advertise,
                                            GError             **error);
 
 gboolean      moped_session_is_host       (MopedSession        *self);

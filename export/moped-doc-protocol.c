@@ -8,6 +8,8 @@
 
 #include "moped-abnf.h"
 #include "moped-doc-private.h"
+#include "moped-machine.h"
+#include "moped-roles.h"
 #include "moped-schema.h"
 #include "moped-socket-type.h"
 
@@ -153,8 +155,8 @@ command_exchanges (Section      *section,
       for (guint s = 0; s < steps->len; s++)
         if (moped_element_get_ref (g_ptr_array_index (steps, s), MOPED_PROP_COMMAND) == command)
           add_exchange (exchanges,
-                        moped_element_get_ref (g_ptr_array_index (steps, s), MOPED_PROP_FROM),
-                        moped_element_get_ref (g_ptr_array_index (steps, s), MOPED_PROP_TO));
+                        moped_step_get_node (g_ptr_array_index (steps, s), MOPED_PROP_FROM),
+                        moped_step_get_node (g_ptr_array_index (steps, s), MOPED_PROP_TO));
     }
   if (exchanges->len > 0)
     return exchanges;
@@ -166,9 +168,9 @@ command_exchanges (Section      *section,
       MopedElement *node_a = a ? moped_element_get_parent (a) : NULL;
       MopedElement *node_b = b ? moped_element_get_parent (b) : NULL;
 
-      if (sender == NULL || sender == node_a)
+      if (sender == NULL || sender == moped_link_get_role (link, MOPED_PROP_FROM))
         add_exchange (exchanges, node_a, node_b);
-      if (sender == NULL || sender == node_b)
+      if (sender == NULL || sender == moped_link_get_role (link, MOPED_PROP_TO))
         add_exchange (exchanges, node_b, node_a);
     }
   return exchanges;
@@ -250,14 +252,19 @@ describe_step (GPtrArray    *spans,
                MopedElement *node,
                MopedElement *step)
 {
-  MopedElement *from = moped_element_get_ref (step, MOPED_PROP_FROM);
-  MopedElement *to = moped_element_get_ref (step, MOPED_PROP_TO);
   MopedElement *command = moped_element_get_ref (step, MOPED_PROP_COMMAND);
+  MopedElement *via = moped_element_get_ref (step, MOPED_PROP_VIA);
+  g_autofree char *from = moped_party_describe (moped_element_get_ref (step, MOPED_PROP_FROM));
+  g_autofree char *to = moped_party_describe (moped_element_get_ref (step, MOPED_PROP_TO));
 
-  if (from == node)
-    _moped_doc_appendf (spans, MOPED_DOC_SPAN_TEXT, "sends %s to %s", name_of (command), name_of (to));
+  if (via == node)
+    _moped_doc_appendf (spans, MOPED_DOC_SPAN_TEXT, "passes %s on from %s to %s", name_of (command), from, to);
+  else if (moped_step_get_node (step, MOPED_PROP_FROM) == node)
+    _moped_doc_appendf (spans, MOPED_DOC_SPAN_TEXT, "sends %s to %s", name_of (command), to);
   else
-    _moped_doc_appendf (spans, MOPED_DOC_SPAN_TEXT, "receives %s from %s", name_of (command), name_of (from));
+    _moped_doc_appendf (spans, MOPED_DOC_SPAN_TEXT, "receives %s from %s", name_of (command), from);
+  if (via != NULL && via != node)
+    _moped_doc_appendf (spans, MOPED_DOC_SPAN_TEXT, " through %s", name_of (via));
   if (moped_element_get_bool (step, MOPED_PROP_REPEAT))
     _moped_doc_append (spans, MOPED_DOC_SPAN_TEXT, " (repeated)");
   if (moped_element_get_bool (step, MOPED_PROP_OPTIONAL))
@@ -273,8 +280,9 @@ node_steps (MopedElement *flow,
   GPtrArray *mine = g_ptr_array_new ();
 
   for (guint s = 0; s < steps->len; s++)
-    if (moped_element_get_ref (g_ptr_array_index (steps, s), MOPED_PROP_FROM) == node ||
-        moped_element_get_ref (g_ptr_array_index (steps, s), MOPED_PROP_TO) == node)
+    if (moped_step_get_node (g_ptr_array_index (steps, s), MOPED_PROP_FROM) == node ||
+        moped_step_get_node (g_ptr_array_index (steps, s), MOPED_PROP_TO) == node ||
+        moped_element_get_ref (g_ptr_array_index (steps, s), MOPED_PROP_VIA) == node)
       g_ptr_array_add (mine, g_ptr_array_index (steps, s));
   return mine;
 }
@@ -530,7 +538,7 @@ add_frame_table (Section      *section,
 
       /* Publishers send a topic frame first, for the subscribers' filters: the
        * first field when it is text, else the name (as exported code does). */
-      if (g_str_equal (s->pattern, "publish-subscribe") && s->can_send)
+      if (s->publishes)
         {
           MopedElement *first = fields->len > 0 ? g_ptr_array_index (fields, 0) : NULL;
           int first_type = first ? moped_element_get_enum (first, MOPED_PROP_TYPE) : -1;
@@ -689,8 +697,15 @@ build_command (Section      *section,
     _moped_doc_add_paragraph (doc, description);
   list = _moped_doc_add_list (doc);
   item = _moped_doc_list_add_item (list, "Sent by: ");
-  if (sender != NULL)
+  if (sender != NULL && senders->len == 1 &&
+      g_str_equal (name_of (sender), name_of (g_ptr_array_index (senders, 0))))
     _moped_doc_appendf (item, MOPED_DOC_SPAN_TEXT, "%s.", name_of (sender));
+  else if (sender != NULL)
+    {
+      _moped_doc_appendf (item, MOPED_DOC_SPAN_TEXT, "role %s (", name_of (sender));
+      append_node_list (item, senders, "no node plays it yet");
+      _moped_doc_append (item, MOPED_DOC_SPAN_TEXT, ").");
+    }
   else
     {
       _moped_doc_append (item, MOPED_DOC_SPAN_TEXT, "either side (");
@@ -801,6 +816,89 @@ build_flows (Section *section)
     }
 }
 
+/* State machines */
+
+static char *
+transition_text (const MopedTransition *t)
+{
+  return g_strdup_printf ("%s %s %s %s", t->send ? "sends" : "receives",
+                          t->command ? name_of (t->command) : "?",
+                          t->send ? "to" : "from", t->peer ? name_of (t->peer) : "any role");
+}
+
+/* The machine as graphviz source: states are circles, a final one doubled. */
+static char *
+machine_dot (const MopedMachine *machine)
+{
+  GString *dot = g_string_new ("digraph machine {\n  rankdir=LR;\n  node [shape=circle];\n");
+
+  for (guint st = 0; st < machine->n_states; st++)
+    g_string_append_printf (dot, "  s%u [label=\"%u\"%s];\n", st + 1, st + 1,
+                            machine->final[st] ? ", shape=doublecircle" : "");
+  for (guint i = 0; i < machine->transitions->len; i++)
+    {
+      const MopedTransition *t = &g_array_index (machine->transitions, MopedTransition, i);
+      g_autofree char *label = g_strdup_printf ("%s%s", t->send ? "!" : "?",
+                                                t->command ? name_of (t->command) : "?");
+      g_autofree char *escaped = g_strescape (label, NULL);
+
+      g_string_append_printf (dot, "  s%u -> s%u [label=\"%s\"];\n", t->from + 1, t->to + 1, escaped);
+    }
+  g_string_append (dot, "}\n");
+  return g_string_free (dot, FALSE);
+}
+
+static void
+build_machines (Section *section)
+{
+  static const char * const header[] = { "State", "Next", "Then", NULL };
+  MopedDoc *doc = section->doc;
+  g_autoptr(GPtrArray) roles = moped_element_get_children_of_kind (section->protocol, MOPED_KIND_ROLE);
+
+  if (roles->len == 0)
+    return;
+  _moped_doc_add_heading (doc, section->level, "State machines");
+  _moped_doc_add_paragraph (doc,
+                            "Each role follows its own state machine, projected from the flows "
+                            "(any flow, then any flow again): in each state, the commands it may "
+                            "send or receive next and the state that follows. State 1 is where it "
+                            "starts; a conversation may end in the states marked \"may end\". A "
+                            "command that is not listed for the current state breaks the "
+                            "protocol. The graphviz source draws the same machine (! sends, "
+                            "? receives).");
+  for (guint r = 0; r < roles->len; r++)
+    {
+      MopedElement *role = g_ptr_array_index (roles, r);
+      g_autoptr(MopedMachine) machine = moped_machine_new (section->protocol, NULL, role);
+      g_autofree char *heading = g_strdup_printf ("Role %s", name_of (role));
+      g_autofree char *dot = machine_dot (machine);
+      MopedDocBlock *table;
+
+      _moped_doc_add_heading (doc, section->level + 1, heading);
+      if (machine->transitions->len == 0)
+        {
+          _moped_doc_add_paragraph (doc, "No flow gives this role anything to send or receive.");
+          continue;
+        }
+      table = _moped_doc_add_table (doc, header);
+      for (guint i = 0; i < machine->transitions->len; i++)
+        {
+          const MopedTransition *t = &g_array_index (machine->transitions, MopedTransition, i);
+          GPtrArray *row = _moped_doc_table_add_row (table);
+          g_autofree char *state = g_strdup_printf ("%u%s", t->from + 1,
+                                                    machine->final[t->from] ? " (may end)" : "");
+          g_autofree char *next = transition_text (t);
+          g_autofree char *then = g_strdup_printf ("%u%s", t->to + 1,
+                                                   machine->final[t->to] ? " (may end)" : "");
+
+          _moped_doc_row_add_cell (row, state);
+          _moped_doc_row_add_cell (row, next);
+          _moped_doc_row_add_cell (row, then);
+        }
+      _moped_doc_add_code (doc, "dot", dot);
+    }
+}
+
 void
 _moped_doc_build_protocol (MopedDoc     *self,
                            MopedElement *protocol,
@@ -832,4 +930,6 @@ _moped_doc_build_protocol (MopedDoc     *self,
 
   if (section.flows->len > 0)
     build_flows (&section);
+  if (section.flows->len > 0)
+    build_machines (&section);
 }

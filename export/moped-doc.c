@@ -12,6 +12,7 @@
 #include "moped-file.h"
 #include "moped-staging.h"
 #include "moped-endpoint.h"
+#include "moped-roles.h"
 #include "moped-schema.h"
 #include "moped-socket-type.h"
 
@@ -131,16 +132,21 @@ node_in_protocol (MopedElement *node,
         return TRUE;
     }
   for (guint i = 0; i < commands->len; i++)
-    if (moped_element_get_ref (g_ptr_array_index (commands, i), MOPED_PROP_SENDER) == node)
-      return TRUE;
+    {
+      MopedElement *sender = moped_element_get_ref (g_ptr_array_index (commands, i), MOPED_PROP_SENDER);
+
+      if (sender != NULL && moped_node_plays_role (node, sender))
+        return TRUE;
+    }
   for (guint f = 0; f < flows->len; f++)
     {
       g_autoptr(GPtrArray) steps =
         moped_element_get_children_of_kind (g_ptr_array_index (flows, f), MOPED_KIND_STEP);
 
       for (guint s = 0; s < steps->len; s++)
-        if (moped_element_get_ref (g_ptr_array_index (steps, s), MOPED_PROP_FROM) == node ||
-            moped_element_get_ref (g_ptr_array_index (steps, s), MOPED_PROP_TO) == node)
+        if (moped_step_get_node (g_ptr_array_index (steps, s), MOPED_PROP_FROM) == node ||
+            moped_step_get_node (g_ptr_array_index (steps, s), MOPED_PROP_TO) == node ||
+            moped_element_get_ref (g_ptr_array_index (steps, s), MOPED_PROP_VIA) == node)
           return TRUE;
     }
   return FALSE;

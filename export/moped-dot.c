@@ -351,7 +351,7 @@ append_socket_row (GString        *out,
   g_string_append (out, "</B>  <FONT COLOR=\"" SECONDARY_INK "\">");
   g_string_append (out, socket_mode_name (socket));
   if (subscribe != NULL && *subscribe != '\0' &&
-      (type == MOPED_SOCKET_SUB || type == MOPED_SOCKET_XSUB))
+      moped_socket_type_subscribes ((MopedSocketType) type))
     {
       g_string_append (out, " “");
       append_html (out, subscribe);

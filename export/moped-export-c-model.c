@@ -14,6 +14,7 @@
 #include "moped-endpoint.h"
 #include "moped-export-c-private.h"
 #include "moped-names.h"
+#include "moped-roles.h"
 #include "moped-schema.h"
 
 /* First words of names owned by the libraries the generated code includes (their
@@ -226,20 +227,13 @@ _moped_c_name (MopedElement *element)
 gboolean
 _moped_c_is_publisher (MopedCSocket *socket)
 {
-  return socket->type == MOPED_SOCKET_PUB || socket->type == MOPED_SOCKET_XPUB;
+  return socket->info->publishes;
 }
 
 gboolean
 _moped_c_is_subscriber (MopedCSocket *socket)
 {
-  return socket->type == MOPED_SOCKET_SUB || socket->type == MOPED_SOCKET_XSUB;
-}
-
-gboolean
-_moped_c_has_routing_id (MopedSocketType type)
-{
-  return type == MOPED_SOCKET_REQ || type == MOPED_SOCKET_REP ||
-         type == MOPED_SOCKET_DEALER || type == MOPED_SOCKET_ROUTER;
+  return socket->info->subscription != MOPED_SUBSCRIPTION_NONE;
 }
 
 char *
@@ -485,7 +479,7 @@ check_design (MopedCModel *model)
                            "libzmq 4.3 are built without the draft API, so code using it cannot "
                            "compile here (use a stable type, such as DEALER/ROUTER for CLIENT/SERVER)",
                            node, _moped_c_name (socket), info->name));
-      else if (type == MOPED_SOCKET_STREAM)
+      else if (info->raw)
         g_ptr_array_add (model->errors,
           g_strdup_printf ("Socket %s.%s is a STREAM socket: it talks raw TCP, not ZeroMQ messages, "
                            "so there are no commands for a codec to carry (write its code by hand)",
@@ -911,9 +905,11 @@ read_links (MopedCModel *model,
       }
       g_ptr_array_add (from->links, l);
       g_ptr_array_add (to->links, l);
-      if (from->type == MOPED_SOCKET_DEALER && to->type == MOPED_SOCKET_REP)
+      /* A socket without routing ids sends with its default envelope: it carries the
+       * delimiter its peer's type expects (ROUTERs reply with the envelope received). */
+      if (!from->info->routing_id && moped_socket_type_needs_delimiter (from->type, to->type))
         from->delimiter = TRUE;
-      if (to->type == MOPED_SOCKET_DEALER && from->type == MOPED_SOCKET_REP)
+      if (!to->info->routing_id && moped_socket_type_needs_delimiter (to->type, from->type))
         to->delimiter = TRUE;
       g_ptr_array_add (model->links, l);
       g_hash_table_insert (model->by_element, element, l);
@@ -990,62 +986,43 @@ route_link_commands (MopedCLink *l,
 
           if (!s->info->can_send || !r->info->can_receive)
             continue;
-          if (sender != NULL && sender != s->node->element)
+          if (sender != NULL && moped_link_get_role (l->element, dir ? MOPED_PROP_TO : MOPED_PROP_FROM) != sender)
             continue;
           add_route (s, r, c);
         }
     }
 }
 
-/* The link a step travels on, chosen as validation chooses it (moped-validate.c,
- * resolve_hop): a link between the two nodes carrying the flow's protocol or none,
- * best first: the flow's protocol, then a socket that can send, then one that can
- * receive; the first of equals in document order. */
+/* The link a step's leg travels on, chosen by the model's one rule (moped-roles.h,
+ * moped_hop_pick), as validation chooses it. */
 static MopedCLink *
 resolve_step (MopedCModel   *model,
               MopedElement  *protocol,
-              MopedElement  *step,
+              MopedElement  *from,
+              MopedElement  *to,
+              gboolean       layered,
               MopedCSocket **sender,
               MopedCSocket **receiver)
 {
-  MopedCNode *from = g_hash_table_lookup (model->by_element, moped_element_get_ref (step, MOPED_PROP_FROM));
-  MopedCNode *to = g_hash_table_lookup (model->by_element, moped_element_get_ref (step, MOPED_PROP_TO));
-  MopedCLink *best_link = NULL;
-  int best = -1;
+  g_autoptr(GPtrArray) links = g_ptr_array_new ();
+  MopedHop hop;
 
   if (from == NULL || to == NULL)
     return NULL;
   for (guint i = 0; i < model->links->len; i++)
+    g_ptr_array_add (links, ((MopedCLink *) g_ptr_array_index (model->links, i))->element);
+  if (moped_hop_pick (links, protocol, from, to, layered, &hop, NULL) != MOPED_HOP_FOUND)
+    return NULL;
+  *sender = g_hash_table_lookup (model->by_element, hop.sender);
+  *receiver = g_hash_table_lookup (model->by_element, hop.receiver);
+  for (guint i = 0; i < model->links->len; i++)
     {
       MopedCLink *l = g_ptr_array_index (model->links, i);
-      MopedElement *carried = l->protocol != NULL ? l->protocol->element : NULL;
 
-      if (carried != NULL && carried != protocol)
-        continue;
-      for (guint dir = 0; dir < 2; dir++)
-        {
-          MopedCSocket *s = dir ? l->to : l->from;
-          MopedCSocket *r = dir ? l->from : l->to;
-          int score = 0;
-
-          if (s->node != from || r->node != to)
-            continue;
-          if (carried == protocol)
-            score += 4;
-          if (s->info->can_send)
-            score += 2;
-          if (r->info->can_receive)
-            score += 1;
-          if (score > best)
-            {
-              best = score;
-              best_link = l;
-              *sender = s;
-              *receiver = r;
-            }
-        }
+      if (l->element == hop.link)
+        return l;
     }
-  return best_link;
+  return NULL;
 }
 
 /* ---- naming handlers and send helpers ----------------------------------------------------- */
@@ -1234,9 +1211,7 @@ static void
 find_alternatives (MopedCModel *model,
                    MopedCStep  *step)
 {
-  MopedSocketType type = step->sender->type;
-
-  if (type != MOPED_SOCKET_PUSH && type != MOPED_SOCKET_DEALER && type != MOPED_SOCKET_REQ)
+  if (moped_socket_type_get_outgoing (step->sender->type) != MOPED_OUTGOING_ROUND_ROBIN)
     return;
   for (guint i = 0; i < step->sender->links->len; i++)
     {
@@ -1276,13 +1251,9 @@ step_new (MopedCModel  *model,
   s->optional = moped_element_get_bool (element, MOPED_PROP_OPTIONAL);
   s->copies = g_ptr_array_new ();
   s->alternatives = g_ptr_array_new ();
-  if (sender->type == MOPED_SOCKET_ROUTER)
-    {
-      s->peer_id = _moped_c_test_routing_id (receiver);
-      s->delimiter = receiver->type == MOPED_SOCKET_REQ;
-    }
-  else if (sender->type == MOPED_SOCKET_DEALER)
-    s->delimiter = receiver->type == MOPED_SOCKET_REP;
+  if (sender->info->routing_id)
+    s->peer_id = _moped_c_test_routing_id (receiver);
+  s->delimiter = moped_socket_type_needs_delimiter (sender->type, receiver->type);
   if (_moped_c_is_publisher (sender))
     {
       choose_topic (s);
@@ -1294,6 +1265,35 @@ step_new (MopedCModel  *model,
       g_strdup_printf ("Flow %s, step %u: the self-test skips it: %s",
                        _moped_c_name (moped_element_get_parent (element)), position, s->skip_reason));
   return s;
+}
+
+/* The message steps the self-test plays for a flow with blocks: one path through it,
+ * with the first branch of each choice, each loop once and each optional part taken. */
+static void
+collect_first_path (MopedElement *parent,
+                    GPtrArray    *out)
+{
+  g_autoptr(GPtrArray) steps = moped_element_get_children_of_kind (parent, MOPED_KIND_STEP);
+
+  for (guint i = 0; i < steps->len; i++)
+    {
+      MopedElement *step = g_ptr_array_index (steps, i);
+      int block = moped_element_get_enum (step, MOPED_PROP_BLOCK);
+
+      if (block == MOPED_BLOCK_MESSAGE)
+        g_ptr_array_add (out, step);
+      else if (block == MOPED_BLOCK_CHOICE)
+        {
+          g_autoptr(GPtrArray) branches = moped_element_get_children_of_kind (step, MOPED_KIND_STEP);
+
+          if (branches->len > 0 && moped_element_get_enum (g_ptr_array_index (branches, 0), MOPED_PROP_BLOCK) == MOPED_BLOCK_MESSAGE)
+            g_ptr_array_add (out, g_ptr_array_index (branches, 0));
+          else if (branches->len > 0)
+            collect_first_path (g_ptr_array_index (branches, 0), out);
+        }
+      else
+        collect_first_path (step, out);
+    }
 }
 
 static void
@@ -1312,21 +1312,34 @@ read_flows (MopedCModel *model)
           f->element = g_ptr_array_index (flows, j);
           f->protocol = p;
           f->steps = g_ptr_array_new_with_free_func (step_free);
-          steps = moped_element_get_children_of_kind (f->element, MOPED_KIND_STEP);
+          steps = g_ptr_array_new ();
+          collect_first_path (f->element, steps);
           for (guint k = 0; k < steps->len; k++)
             {
               MopedElement *step = g_ptr_array_index (steps, k);
               MopedCCommand *command = g_hash_table_lookup (model->by_element,
                                                             moped_element_get_ref (step, MOPED_PROP_COMMAND));
-              MopedCSocket *sender = NULL, *receiver = NULL;
-              MopedCLink *link = resolve_step (model, p->element, step, &sender, &receiver);
+              MopedElement *via = moped_element_get_ref (step, MOPED_PROP_VIA);
+              MopedElement *legs[3] = { moped_element_get_ref (step, MOPED_PROP_FROM), via,
+                                        moped_element_get_ref (step, MOPED_PROP_TO) };
 
-              /* Validation reports these as errors; nothing to play then. */
-              if (link == NULL || command == NULL ||
-                  !sender->info->can_send || !receiver->info->can_receive)
-                continue;
-              add_route (sender, receiver, command);
-              g_ptr_array_add (f->steps, step_new (model, step, k + 1, link, sender, receiver));
+              /* A relayed step is two legs: to the relay, and from it (riding inside
+               * whatever protocol those links carry). */
+              for (guint leg = via ? 0 : 1; leg < 2; leg++)
+                {
+                  MopedElement *from = leg == 0 || via == NULL ? legs[0] : via;
+                  MopedElement *to = leg == 0 ? via : legs[2];
+                  MopedCSocket *sender = NULL, *receiver = NULL;
+                  MopedCLink *link = resolve_step (model, p->element, from, to, via != NULL,
+                                                   &sender, &receiver);
+
+                  /* Validation reports these as errors; nothing to play then. */
+                  if (link == NULL || command == NULL || sender == NULL || receiver == NULL ||
+                      !sender->info->can_send || !receiver->info->can_receive)
+                    continue;
+                  add_route (sender, receiver, command);
+                  g_ptr_array_add (f->steps, step_new (model, step, k + 1, link, sender, receiver));
+                }
             }
           g_ptr_array_add (model->flows, f);
         }

@@ -73,23 +73,11 @@ node_has_type (MopedCNode *n,
   return FALSE;
 }
 
-static gboolean
-has_routing_id (MopedCSocket *s)
-{
-  return _moped_c_has_routing_id (s->type);
-}
-
-static gboolean
-receives (MopedCSocket *s)
-{
-  return s->info->can_receive;
-}
-
 /* Sockets the engine polls: those that receive, and XPUB for its subscriptions. */
 static gboolean
 polled (MopedCSocket *s)
 {
-  return s->info->can_receive || s->type == MOPED_SOCKET_XPUB;
+  return s->info->can_receive || s->info->receives_subscriptions;
 }
 
 static void
@@ -527,101 +515,6 @@ write_engine_struct (MopedCodeWriter *w,
 }
 
 static void
-write_engine_helpers (MopedCodeWriter *w,
-                      MopedCNode      *n)
-{
-  if (n->sockets->len == 0)
-    return;
-  moped_code_writer_blank (w);
-  moped_code_writer_blank (w);
-  moped_code_writer_comment (w, "Bind (@endpoint) or connect (>endpoint, or no prefix) a socket to each "
-                                "endpoint of a comma-separated list");
-  LINE ("static int");
-  LINE ("s_attach (%s *self, zsock_t *socket, const char *socket_name, const char *endpoints)", n->engine_type);
-  moped_code_writer_lines (w,
-    "{\n"
-    "    char *list = strdup (endpoints);\n"
-    "    assert (list);\n"
-    "    int rc = 0;\n"
-    "    char *next = list;\n"
-    "    while (next && rc == 0) {\n"
-    "        char *endpoint = next;\n"
-    "        next = strchr (next, ',');\n"
-    "        if (next)\n"
-    "            *next++ = 0;\n"
-    "        if (*endpoint == 0)\n"
-    "            continue;           //  A socket without a link, or an empty item\n"
-    "        if (*endpoint == '@')\n"
-    "            rc = zsock_bind (socket, \"%s\", endpoint + 1) == -1? -1: 0;\n"
-    "        else\n"
-    "            rc = zsock_connect (socket, \"%s\", endpoint + (*endpoint == '>'));\n"
-    "        if (rc == -1)\n"
-    "            zsys_error (\"%s: socket %s cannot %s %s: %s\", self->name, socket_name,\n"
-    "                        *endpoint == '@'? \"bind\": \"connect to\", endpoint + (*endpoint == '@' || *endpoint == '>'),\n"
-    "                        zmq_strerror (zmq_errno ()));\n"
-    "        else\n"
-    "        if (self->verbose)\n"
-    "            zsys_info (\"%s: socket %s: %s\", self->name, socket_name, endpoint);\n"
-    "    }\n"
-    "    free (list);\n"
-    "    return rc;\n"
-    "}\n");
-  if (node_has_type (n, has_routing_id))
-    {
-      moped_code_writer_blank (w);
-      moped_code_writer_blank (w);
-      moped_code_writer_comment (w, "A socket's routing id is NAME/SOCKET (NAME is the node's name unless "
-                                    "options.name gives the instance's), so that ROUTER peers can address it "
-                                    "before it sends anything, ROUTER to ROUTER included");
-      LINE ("static void");
-      LINE ("s_set_routing_id (%s *self, zsock_t *socket, const char *socket_name)", n->engine_type);
-      moped_code_writer_lines (w,
-        "{\n"
-        "    char routing_id [WIRE_ID_MAX + 1];\n"
-        "    snprintf (routing_id, sizeof (routing_id), \"%s/%s\", self->name, socket_name);\n"
-        "    zsock_set_identity (socket, routing_id);\n"
-        "}\n");
-    }
-  if (node_has_type (n, receives))
-    {
-      moped_code_writer_blank (w);
-      moped_code_writer_blank (w);
-      moped_code_writer_comment (w, "A message the node cannot handle: logged, and reported to self-tests");
-      LINE ("static void");
-      LINE ("s_problem (%s *self, const char *socket_name, const char *format, ...) CHECK_PRINTF (3);",
-            n->engine_type);
-      moped_code_writer_blank (w);
-      LINE ("static void");
-      LINE ("s_problem (%s *self, const char *socket_name, const char *format, ...)", n->engine_type);
-      moped_code_writer_lines (w,
-        "{\n"
-        "    char problem [256];\n"
-        "    va_list args;\n"
-        "    va_start (args, format);\n"
-        "    vsnprintf (problem, sizeof (problem), format, args);\n"
-        "    va_end (args);\n"
-        "    zsys_warning (\"%s: socket %s: %s\", self->name, socket_name, problem);\n"
-        "    if (self->trace || self->tap)\n"
-        "        zsock_send (self->pipe, \"sss\", \"PROBLEM\", socket_name, problem);\n"
-        "}\n");
-    }
-  if (n->handlers->len > 0)
-    {
-      moped_code_writer_blank (w);
-      moped_code_writer_blank (w);
-      moped_code_writer_comment (w, "Self-tests: report a message, and whether its fields hold the sample "
-                                    "values it was sent with");
-      LINE ("static void");
-      LINE ("s_report (%s *self, const char *socket_name, const char *command)", n->engine_type);
-      moped_code_writer_lines (w,
-        "{\n"
-        "    const char *check = wire_msg_check_sample (self->msg) == 0? \"\": wire_msg_error (self->msg);\n"
-        "    zsock_send (self->pipe, \"ssss\", \"RECEIVED\", socket_name, command, check);\n"
-        "}\n");
-    }
-}
-
-static void
 write_socket_setup (MopedCodeWriter *w,
                     MopedCSocket    *s)
 {
@@ -636,14 +529,14 @@ write_socket_setup (MopedCodeWriter *w,
   LINE ("assert (self->%s);", s->ident);
   LINE ("zsock_set_sndtimeo (self->%s, S_SEND_TIMEOUT);", s->ident);
   LINE ("zsock_set_rcvtimeo (self->%s, 0);", s->ident);
-  if (_moped_c_has_routing_id (s->type))
-    LINE ("s_set_routing_id (self, self->%s, %s);", s->ident, label);
-  if (s->type == MOPED_SOCKET_ROUTER)
+  if (s->info->takes_routing_id)
+    LINE ("wire_set_routing_id (self->%s, self->name, %s);", s->ident, label);
+  if (s->info->router_mandatory)
     {
       moped_code_writer_comment (w, "Fail with EHOSTUNREACH, rather than drop, a message to an unknown peer");
       LINE ("zsock_set_router_mandatory (self->%s, 1);", s->ident);
     }
-  if (s->type == MOPED_SOCKET_SUB)
+  if (s->info->subscription == MOPED_SUBSCRIPTION_OPTION)
     {
       if (s->subscriptions->len == 0)
         LINE ("zsock_set_subscribe (self->%s, \"\");", s->ident);
@@ -659,10 +552,11 @@ write_socket_setup (MopedCodeWriter *w,
       moped_code_writer_comment (w, "Its REP peers expect a REQ-style envelope");
       LINE ("self->%s.delimiter = true;", s->peer_member);
     }
-  LINE ("if (s_attach (self, self->%s, %s, options && options->%s? options->%s: %s) == -1)",
+  LINE ("if (wire_attach (self->%s, self->name, %s, options && options->%s? options->%s: %s,",
         s->ident, label, s->ident, s->ident, designed);
+  LINE ("                 self->verbose) == -1)");
   LINE ("    self->failed = true;");
-  if (s->type == MOPED_SOCKET_XSUB)
+  if (s->info->subscription == MOPED_SUBSCRIPTION_MESSAGE)
     {
       moped_code_writer_comment (w, "An XSUB subscribes by sending \\001 and the prefix");
       if (s->subscriptions->len == 0)
@@ -834,7 +728,7 @@ write_dispatch_case (MopedCodeWriter *w,
   LINE ("case %s: {", c->constant);
   moped_code_writer_indent (w);
   LINE ("if (self->trace) {");
-  LINE ("    s_report (self, %s, %s);", socket, key);
+  LINE ("    wire_report (self->pipe, self->msg, %s, %s);", socket, key);
   LINE ("    break;");
   LINE ("}");
   LINE ("if (self->tap)");
@@ -874,7 +768,7 @@ write_receive (MopedCodeWriter *w,
 
   moped_code_writer_blank (w);
   moped_code_writer_blank (w);
-  if (s->type == MOPED_SOCKET_XPUB)
+  if (s->info->receives_subscriptions)
     {
       moped_code_writer_comment (w, "Subscriptions arriving at the XPUB socket");
       LINE ("static void");
@@ -899,7 +793,7 @@ write_receive (MopedCodeWriter *w,
   LINE ("{");
   moped_code_writer_indent (w);
   LINE ("if (wire_msg_recv (self->msg, self->%s) == -1) {", s->ident);
-  LINE ("    s_problem (self, %s, \"%%s\", wire_msg_error (self->msg));", label);
+  LINE ("    wire_problem (self->trace || self->tap? self->pipe: NULL, self->name, %s, \"%%s\", wire_msg_error (self->msg));", label);
   LINE ("    return;");
   LINE ("}");
   if (_moped_c_is_subscriber (s))
@@ -918,7 +812,7 @@ write_receive (MopedCodeWriter *w,
       moped_code_writer_blank (w);
       LINE ("command = %s (self->msg);", p->decode_fn);
       LINE ("if (command == -1) {");
-      LINE ("    s_problem (self, %s, \"%%s\", wire_msg_error (self->msg));", label);
+      LINE ("    wire_problem (self->trace || self->tap? self->pipe: NULL, self->name, %s, \"%%s\", wire_msg_error (self->msg));", label);
       LINE ("    return;");
       LINE ("}");
       LINE ("if (command > 0) {");
@@ -935,7 +829,7 @@ write_receive (MopedCodeWriter *w,
             write_dispatch_case (w, n, h);
         }
       LINE ("default:");
-      LINE ("    s_problem (self, %s, \"unexpected command %%s\", %s (command));", label, p->name_fn);
+      LINE ("    wire_problem (self->trace || self->tap? self->pipe: NULL, self->name, %s, \"unexpected command %%s\", %s (command));", label, p->name_fn);
       LINE ("    break;");
       moped_code_writer_dedent (w);
       LINE ("}");
@@ -943,7 +837,7 @@ write_receive (MopedCodeWriter *w,
       moped_code_writer_dedent (w);
       LINE ("}");
     }
-  LINE ("s_problem (self, %s, \"unknown command %%s\", wire_msg_command (self->msg));", label);
+  LINE ("wire_problem (self->trace || self->tap? self->pipe: NULL, self->name, %s, \"unknown command %%s\", wire_msg_command (self->msg));", label);
   moped_code_writer_dedent (w);
   LINE ("}");
 }
@@ -1410,7 +1304,6 @@ write_engine (MopedCModel *model,
   moped_code_writer_blank (w);
   write_engine_struct (w, n);
   write_calls (w, n);
-  write_engine_helpers (w, n);
   write_engine_lifecycle (w, n);
   write_senders (w, n);
   for (guint i = 0; i < n->sockets->len; i++)

@@ -246,13 +246,13 @@ void          _moped_c_generate_codecs   (MopedCModel *model,
 void          _moped_c_generate_node     (MopedCModel *model,
                                           MopedCNode  *node,
                                           GPtrArray   *outputs);
+/* The seconds the self-test may run in all (its watchdog), from the steps it plays. */
+guint         _moped_c_selftest_limit_secs (MopedCModel *model);
 void          _moped_c_generate_selftest (MopedCModel *model,
                                           GPtrArray   *outputs);
 /* meson.build and README.md. */
 void          _moped_c_generate_build    (MopedCModel *model,
                                           GPtrArray   *outputs);
-void          _moped_c_generate_user_tests (MopedCModel *model,
-                                            GPtrArray   *outputs);
 /* Every generated name user code may use or define, keyed by what it is made from
  * (element ids, never names): "handler:SOCKET-ID:COMMAND-ID" -> "server_handle_ping".
  * Re-export compares two exports' keys to find renames. */
@@ -261,6 +261,8 @@ GHashTable   *_moped_c_name_keys         (MopedCModel *model);
 void          _moped_c_generate_bench    (MopedCModel *model,
                                           MopedCLink  *link,
                                           GPtrArray   *outputs);
+void          _moped_c_generate_user_tests (MopedCModel *model,
+                                            GPtrArray   *outputs);
 /* All files of the export, in a stable order. */
 GPtrArray    *_moped_c_generate          (MopedCModel *model);
 

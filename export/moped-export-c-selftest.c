@@ -14,6 +14,7 @@
 
 #include "moped-export-c-private.h"
 #include "moped-schema.h"
+#include "moped-template.h"
 
 #define LINE(...) moped_code_writer_line (w, __VA_ARGS__)
 
@@ -59,67 +60,40 @@ max_receivers (MopedCModel *model)
   return most;
 }
 
-static void
-write_types (MopedCodeWriter *w,
-             MopedCModel     *model)
-{
-  {
-    g_autofree char *nodes = g_strdup_printf ("#define S_NODES %u", model->nodes->len);
-    g_autofree char *receivers = g_strdup_printf ("#define S_RECEIVERS %u", max_receivers (model) + 1);
+/* Every wait of the self-test is bounded by S_TIMEOUT (10 s): one per played step and
+ * per subscription probe. The watchdog's bound adds 30 s for starting and stopping the
+ * nodes, the only parts without a deadline of their own (README: "Nothing in it hangs"). */
+static char *play_order (MopedCFlow *f);
 
-    LINE ("%-31s //  Nodes started", nodes);
-    LINE ("%-31s //  Most sockets one step reaches, + 1", receivers);
-    LINE ("%-31s //  Msecs to wait for a message", "#define S_TIMEOUT 10000");
-    LINE ("%-31s //  Flow tests: msecs for each step", "#define S_STEP_TIMEOUT 500");
-    LINE ("%-31s //  Flow tests: messages kept for later steps", "#define S_BACKLOG 64");
-  }
-  moped_code_writer_blank (w);
-  moped_code_writer_lines (w,
-    "//  A socket of a node: the node's index and the socket's name\n"
-    "typedef struct {\n"
-    "    int node;                   //  -1 ends a list\n"
-    "    const char *socket;\n"
-    "} s_place_t;\n"
-    "\n"
-    "//  One step of a flow\n"
-    "typedef struct {\n"
-    "    int position;               //  In the flow, from 1\n"
-    "    const char *text;           //  What happens, for people\n"
-    "    s_place_t sender;\n"
-    "    const char *command;        //  As the codec names it\n"
-    "    const char *peer;           //  ROUTER senders: the receiver's routing id\n"
-    "    const char *delimiter;      //  \"1\" when the receiver expects a REQ-style envelope\n"
-    "    const char *topic;          //  PUB senders: the topic (\"\" for the sample)\n"
-    "    bool any;                   //  Round-robin: it arrives at any one receiver\n"
-    "    const char *skip;           //  Why the self-test cannot check it, or NULL\n"
-    "    s_place_t receivers [S_RECEIVERS];\n"
-    "    const char *advice;         //  Flow tests: what makes it happen, or NULL\n"
-    "} s_step_t;\n"
-    "\n"
-    "//  A flow: its steps, and the order they are played in (-1 ends it)\n"
-    "typedef struct {\n"
-    "    const char *name;\n"
-    "    const s_step_t *steps;\n"
-    "    const int *order;\n"
-    "} s_flow_t;\n"
-    "\n"
-    "//  A subscriber the self-test waits for before playing the flows\n"
-    "typedef struct {\n"
-    "    s_place_t publisher;\n"
-    "    s_place_t subscriber;\n"
-    "    const char *topic;\n"
-    "} s_probe_t;\n"
-    "\n"
-    "typedef struct {\n"
-    "    zactor_t *actors [S_NODES + 1];\n"
-    "    const char *names [S_NODES + 1];\n"
-    "    zpoller_t *poller;\n"
-    "    bool verbose;\n"
-    "    bool flows;                 //  --flows: your handlers run, only first steps are sent\n"
-    "    s_place_t backlog [S_BACKLOG];  //  Flow tests: messages seen before their step\n"
-    "    const char *backlog_commands [S_BACKLOG];\n"
-    "    size_t backlog_used;\n"
-    "} s_test_t;\n");
+guint
+_moped_c_selftest_limit_secs (MopedCModel *model)
+{
+  guint waits = model->probes->len;
+
+  for (guint i = 0; i < model->flows->len; i++)
+    {
+      g_autofree char *order = play_order (g_ptr_array_index (model->flows, i));
+
+      for (const char *c = order; *c != '\0'; c++)
+        waits += *c == ',';
+    }
+  return 30 + 10 * waits;
+}
+
+static void
+write_limits (MopedCodeWriter *w,
+              MopedCModel     *model)
+{
+  g_autofree char *nodes = g_strdup_printf ("#define S_NODES %u", model->nodes->len);
+  g_autofree char *receivers = g_strdup_printf ("#define S_RECEIVERS %u", max_receivers (model) + 1);
+  g_autofree char *limit = g_strdup_printf ("#define S_LIMIT_SECS %u", _moped_c_selftest_limit_secs (model));
+
+  LINE ("%-31s //  Nodes started", nodes);
+  LINE ("%-31s //  Most sockets one step reaches, + 1", receivers);
+  LINE ("%-31s //  Msecs to wait for a message", "#define S_TIMEOUT 10000");
+  LINE ("%-31s //  The whole run ends within this", limit);
+  LINE ("%-31s //  Flow tests: msecs for each step", "#define S_STEP_TIMEOUT 500");
+  LINE ("%-31s //  Flow tests: messages kept for later steps", "#define S_BACKLOG 64");
 }
 
 static char *
@@ -283,252 +257,11 @@ write_flows (MopedCodeWriter *w,
   LINE ("};");
 }
 
-static const char play_text[] =
-  "\n"
-  "\n"
-  "//  The next report from any node; NULL after timeout msecs\n"
-  "static zmsg_t *\n"
-  "s_next_event (s_test_t *test, int64_t timeout, int *node)\n"
-  "{\n"
-  "    void *which = zpoller_wait (test->poller, (int) (timeout > 0? timeout: 0));\n"
-  "    if (!which)\n"
-  "        return NULL;\n"
-  "    for (*node = 0; *node < S_NODES; (*node)++)\n"
-  "        if (which == test->actors [*node])\n"
-  "            break;\n"
-  "    return zmsg_recv (which);\n"
-  "}\n"
-  "\n"
-  "\n"
-  "static bool\n"
-  "s_same_place (const s_place_t *place, int node, const char *socket)\n"
-  "{\n"
-  "    return place->node == node && streq (place->socket, socket);\n"
-  "}\n"
-  "\n"
-  "\n"
-  "//  The table's own strings for a socket and a command a report named (the\n"
-  "//  report's copies are freed), or \"\" when the tables do not have them\n"
-  "static const char *\n"
-  "s_place_socket (int node, const char *socket)\n"
-  "{\n"
-  "    const s_flow_t *flow;\n"
-  "    for (flow = s_flows; flow->name; flow++) {\n"
-  "        const s_step_t *step;\n"
-  "        for (step = flow->steps; step->text; step++) {\n"
-  "            const s_place_t *place;\n"
-  "            for (place = step->receivers; place->node >= 0; place++)\n"
-  "                if (s_same_place (place, node, socket))\n"
-  "                    return place->socket;\n"
-  "        }\n"
-  "    }\n"
-  "    return \"\";\n"
-  "}\n"
-  "\n"
-  "\n"
-  "static const char *\n"
-  "s_command_name (const char *command)\n"
-  "{\n"
-  "    const s_flow_t *flow;\n"
-  "    for (flow = s_flows; flow->name; flow++) {\n"
-  "        const s_step_t *step;\n"
-  "        for (step = flow->steps; step->text; step++)\n"
-  "            if (streq (step->command, command))\n"
-  "                return step->command;\n"
-  "    }\n"
-  "    return \"\";\n"
-  "}\n"
-  "\n"
-  "\n"
-  "//  Play one step: have the sender send, then wait until every receiver has it.\n"
-  "//  Returns 0, or -1 having printed what went wrong.\n"
-  "static int\n"
-  "s_play_step (s_test_t *test, const char *flow, const s_step_t *step, bool send)\n"
-  "{\n"
-  "    if (send)\n"
-  "        zstr_sendx (test->actors [step->sender.node], \"$SEND\", step->sender.socket, step->command,\n"
-  "                    step->peer, step->delimiter, step->topic, NULL);\n"
-  "    bool sent = !send;\n"
-  "    bool arrived [S_RECEIVERS] = { false };\n"
-  "    size_t expected = 0;\n"
-  "    while (step->receivers [expected].node >= 0)\n"
-  "        expected++;\n"
-  "    size_t received = 0;\n"
-  "    //  Flow tests: a message that came before its step was waited for\n"
-  "    size_t kept;\n"
-  "    for (kept = 0; kept < test->backlog_used && received < (step->any? 1: expected); kept++) {\n"
-  "        size_t index;\n"
-  "        for (index = 0; index < expected; index++)\n"
-  "            if (!arrived [index] && streq (test->backlog_commands [kept], step->command)\n"
-  "            &&  s_same_place (&step->receivers [index], test->backlog [kept].node, test->backlog [kept].socket))\n"
-  "                break;\n"
-  "        if (index < expected) {\n"
-  "            arrived [index] = true;\n"
-  "            received++;\n"
-  "            test->backlog_commands [kept] = \"\";\n"
-  "        }\n"
-  "    }\n"
-  "    char problem [512] = \"\";\n"
-  "    int64_t deadline = zclock_mono () + (test->flows? S_STEP_TIMEOUT: S_TIMEOUT);\n"
-  "    while (!*problem && (!sent || received < (step->any? 1: expected))) {\n"
-  "        int node = -1;\n"
-  "        zmsg_t *event = s_next_event (test, deadline - zclock_mono (), &node);\n"
-  "        if (!event && test->flows && sent) {\n"
-  "            printf (\"flow \\\"%s\\\": step %d (%s) did not happen within %d ms: %s\\n\", flow, step->position,\n"
-  "                    step->text, S_STEP_TIMEOUT, step->advice? step->advice: \"check the wiring (run the self-test)\");\n"
-  "            return -1;\n"
-  "        }\n"
-  "        if (!event) {\n"
-  "            snprintf (problem, sizeof (problem), \"%s\",\n"
-  "                      sent? \"the message did not arrive in time\": \"the sender did not answer\");\n"
-  "            break;\n"
-  "        }\n"
-  "        char *kind = zmsg_popstr (event);\n"
-  "        char *socket = zmsg_popstr (event);\n"
-  "        char *command = zmsg_popstr (event);\n"
-  "        char *detail = zmsg_popstr (event);\n"
-  "        if (kind && streq (kind, \"SENT\") && node == step->sender.node) {\n"
-  "            sent = true;\n"
-  "            if (socket && *socket)\n"
-  "                snprintf (problem, sizeof (problem), \"%s could not send: %s\",\n"
-  "                          test->names [node], socket);\n"
-  "        }\n"
-  "        else\n"
-  "        if (kind && streq (kind, \"RECEIVED\") && socket && command && detail) {\n"
-  "            size_t index;\n"
-  "            for (index = 0; index < expected; index++)\n"
-  "                if (!arrived [index] && s_same_place (&step->receivers [index], node, socket))\n"
-  "                    break;\n"
-  "            if (test->flows && (index == expected || !streq (command, step->command))) {\n"
-  "                //  Your handlers may be ahead of the test: keep it for a later step\n"
-  "                if (test->backlog_used < S_BACKLOG) {\n"
-  "                    test->backlog [test->backlog_used].node = node;\n"
-  "                    test->backlog [test->backlog_used].socket = s_place_socket (node, socket);\n"
-  "                    test->backlog_commands [test->backlog_used++] = s_command_name (command);\n"
-  "                }\n"
-  "            }\n"
-  "            else\n"
-  "            if (index == expected)\n"
-  "                snprintf (problem, sizeof (problem), \"%s arrived unexpectedly at %s.%s\",\n"
-  "                          command, test->names [node], socket);\n"
-  "            else\n"
-  "            if (!streq (command, step->command))\n"
-  "                snprintf (problem, sizeof (problem), \"%s.%s received %s instead\",\n"
-  "                          test->names [node], socket, command);\n"
-  "            else\n"
-  "            if (*detail)\n"
-  "                snprintf (problem, sizeof (problem), \"the fields changed on the way: %s\", detail);\n"
-  "            else {\n"
-  "                arrived [index] = true;\n"
-  "                received++;\n"
-  "            }\n"
-  "        }\n"
-  "        else\n"
-  "        if (kind && streq (kind, \"PROBLEM\"))\n"
-  "            snprintf (problem, sizeof (problem), \"%s.%s: %s\", test->names [node],\n"
-  "                      socket? socket: \"?\", command? command: \"?\");\n"
-  "        //  Late PROBEs of the subscription handshake do not matter\n"
-  "        zstr_free (&kind);\n"
-  "        zstr_free (&socket);\n"
-  "        zstr_free (&command);\n"
-  "        zstr_free (&detail);\n"
-  "        zmsg_destroy (&event);\n"
-  "    }\n"
-  "    if (*problem) {\n"
-  "        printf (\"flow %s: FAILED at step %d (%s): %s\\n\", flow, step->position, step->text, problem);\n"
-  "        return -1;\n"
-  "    }\n"
-  "    if (test->verbose)\n"
-  "        zsys_info (\"flow %s: step %d: %s\", flow, step->position, step->text);\n"
-  "    return 0;\n"
-  "}\n"
-  "\n"
-  "\n"
-  "static int\n"
-  "s_play_flow (s_test_t *test, const s_flow_t *flow)\n"
-  "{\n"
-  "    size_t messages = 0;\n"
-  "    size_t skipped = 0;\n"
-  "    size_t index;\n"
-  "    //  Flow tests: each step once, in order; the test sends the first, your code the rest\n"
-  "    test->backlog_used = 0;\n"
-  "    for (index = 0; test->flows? flow->steps [index].text != NULL: flow->order [index] >= 0; index++) {\n"
-  "        const s_step_t *step = &flow->steps [test->flows? (int) index: flow->order [index]];\n"
-  "        if (step->skip) {\n"
-  "            skipped++;\n"
-  "            continue;\n"
-  "        }\n"
-  "        if (s_play_step (test, flow->name, step, !test->flows || messages == 0) == -1)\n"
-  "            return -1;\n"
-  "        messages++;\n"
-  "    }\n"
-  "    printf (\"flow %s: ok (%zu message%s)\\n\", flow->name, messages, messages == 1? \"\": \"s\");\n"
-  "    for (index = 0; skipped && flow->steps [index].text; index++)\n"
-  "        if (flow->steps [index].skip)\n"
-  "            printf (\"flow %s: step %d not checked: %s\\n\", flow->name,\n"
-  "                    flow->steps [index].position, flow->steps [index].skip);\n"
-  "    return 0;\n"
-  "}\n"
-  "\n"
-  "\n"
-  "//  A PUB drops what it sends before a subscription arrives: publish probes\n"
-  "//  until each subscriber has seen one\n"
-  "static int\n"
-  "s_sync_subscriptions (s_test_t *test)\n"
-  "{\n"
-  "    const s_probe_t *probe;\n"
-  "    for (probe = s_probes; probe->publisher.node >= 0; probe++) {\n"
-  "        bool seen = false;\n"
-  "        int64_t deadline = zclock_mono () + S_TIMEOUT;\n"
-  "        while (!seen && zclock_mono () < deadline) {\n"
-  "            zstr_sendx (test->actors [probe->publisher.node], \"$PROBE\",\n"
-  "                        probe->publisher.socket, probe->topic, NULL);\n"
-  "            int64_t wait_until = zclock_mono () + 10;\n"
-  "            while (!seen && zclock_mono () < wait_until) {\n"
-  "                int node = -1;\n"
-  "                zmsg_t *event = s_next_event (test, wait_until - zclock_mono (), &node);\n"
-  "                if (!event)\n"
-  "                    break;\n"
-  "                char *kind = zmsg_popstr (event);\n"
-  "                char *socket = zmsg_popstr (event);\n"
-  "                seen = kind && socket && streq (kind, \"PROBE\")\n"
-  "                    && s_same_place (&probe->subscriber, node, socket);\n"
-  "                zstr_free (&kind);\n"
-  "                zstr_free (&socket);\n"
-  "                zmsg_destroy (&event);\n"
-  "            }\n"
-  "        }\n"
-  "        if (!seen) {\n"
-  "            printf (\"subscriptions: FAILED: %s.%s never received from %s.%s\\n\",\n"
-  "                    test->names [probe->subscriber.node], probe->subscriber.socket,\n"
-  "                    test->names [probe->publisher.node], probe->publisher.socket);\n"
-  "            return -1;\n"
-  "        }\n"
-  "    }\n"
-  "    return 0;\n"
-  "}\n";
-
+/* The parts of main () that depend on the design (data/templates/c/selftest.c). */
 static void
-write_main (MopedCodeWriter *w,
-            MopedCModel     *model)
+write_codec_tests (MopedCodeWriter *w,
+                   MopedCModel     *model)
 {
-  moped_code_writer_blank (w);
-  moped_code_writer_blank (w);
-  LINE ("int");
-  LINE ("main (int argc, char *argv [])");
-  LINE ("{");
-  moped_code_writer_indent (w);
-  LINE ("s_test_t test;");
-  LINE ("memset (&test, 0, sizeof (test));");
-  LINE ("int arg;");
-  LINE ("for (arg = 1; arg < argc; arg++)");
-  LINE ("    if (streq (argv [arg], \"-v\") || streq (argv [arg], \"--verbose\"))");
-  LINE ("        test.verbose = true;");
-  LINE ("    else");
-  LINE ("    if (streq (argv [arg], \"--flows\"))");
-  LINE ("        test.flows = true;");
-  LINE ("int failures = wire_test (test.verbose);");
-  LINE ("printf (\"wire: %%s\\n\", failures? \"FAILED\": \"ok\");");
   for (guint i = 0; i < model->protocols->len; i++)
     {
       MopedCProtocol *p = g_ptr_array_index (model->protocols, i);
@@ -539,11 +272,12 @@ write_main (MopedCodeWriter *w,
       LINE ("    printf (\"codec %%s: %%s\\n\", %s, failures? \"FAILED\": \"ok\");", name);
       LINE ("}");
     }
-  LINE ("if (failures)");
-  LINE ("    return 1;");
-  moped_code_writer_blank (w);
-  moped_code_writer_comment (w, "Every node in trace mode (2 with --flows: your handlers run too), every "
-                                "socket on inproc");
+}
+
+static void
+write_start_nodes (MopedCodeWriter *w,
+                   MopedCModel     *model)
+{
   for (guint i = 0; i < model->nodes->len; i++)
     {
       MopedCNode *n = g_ptr_array_index (model->nodes, i);
@@ -575,48 +309,24 @@ write_main (MopedCodeWriter *w,
       LINE ("    failures++;");
       LINE ("}");
     }
-  moped_code_writer_blank (w);
-  LINE ("test.poller = zpoller_new (NULL);");
-  LINE ("assert (test.poller);");
-  LINE ("int index;");
-  LINE ("for (index = 0; index < S_NODES; index++)");
-  LINE ("    if (test.actors [index])");
-  LINE ("        zpoller_add (test.poller, test.actors [index]);");
-  LINE ("if (!failures)");
-  LINE ("    failures = s_sync_subscriptions (&test) == -1;");
-  LINE ("const s_flow_t *flow;");
-  LINE ("for (flow = s_flows; !failures && flow->name; flow++)");
-  LINE ("    failures = s_play_flow (&test, flow) == -1;");
-  moped_code_writer_blank (w);
-  LINE ("zpoller_destroy (&test.poller);");
+}
+
+static void
+write_stop_nodes (MopedCodeWriter *w,
+                  MopedCModel     *model)
+{
   for (guint i = model->nodes->len; i > 0; i--)
     {
       MopedCNode *n = g_ptr_array_index (model->nodes, i - 1);
 
       LINE ("%s (&node_%u);", n->destroy_fn, i - 1);
     }
-  LINE ("printf (\"selftest: %%s\\n\", failures? \"FAILED\": \"passed\");");
-  LINE ("return failures? 1: 0;");
-  moped_code_writer_dedent (w);
-  LINE ("}");
 }
 
-void
-_moped_c_generate_selftest (MopedCModel *model,
-                            GPtrArray   *outputs)
+static void
+write_requirements (MopedCodeWriter *w,
+                    MopedCModel     *model)
 {
-  MopedCodeWriter *w = _moped_c_writer_begin (model, "selftest.c",
-    "plays every flow of the design with all nodes in one process, and checks that each "
-    "message arrives where and in the order the flow says.", FALSE);
-
-  moped_code_writer_line (w, "//");
-  moped_code_writer_comment (w, "Run it with -v to see every step. It prints one line per flow and stops at "
-                                "the first deviation, exiting 1. The nodes run in trace mode, so your handlers "
-                                "are not called: what is checked is the wiring the design describes (sockets, "
-                                "endpoints, envelopes, codecs, subscriptions). With --flows (the flow tests) "
-                                "your handlers run: it sends the first step of each flow, expects your code "
-                                "to send each next one within S_STEP_TIMEOUT msecs, and when a step does not "
-                                "happen prints one line naming it and the function to write.");
   for (guint i = 0; i < model->requirements->len; i++)
     {
       MopedElement *r = g_ptr_array_index (model->requirements, i);
@@ -630,16 +340,53 @@ _moped_c_generate_selftest (MopedCModel *model,
           moped_code_writer_comment_labelled (w, title, moped_element_get_string (r, MOPED_PROP_DESCRIPTION));
         }
     }
-  moped_code_writer_blank (w);
-  LINE ("#include \"wire.h\"");
+}
+
+static void
+write_includes (MopedCodeWriter *w,
+                MopedCModel     *model)
+{
   for (guint i = 0; i < model->protocols->len; i++)
     LINE ("#include \"%s.h\"", ((MopedCProtocol *) g_ptr_array_index (model->protocols, i))->ident);
   for (guint i = 0; i < model->nodes->len; i++)
     LINE ("#include \"%s.h\"", ((MopedCNode *) g_ptr_array_index (model->nodes, i))->engine_base);
-  moped_code_writer_blank (w);
-  write_types (w, model);
-  write_flows (w, model);
-  moped_code_writer_lines (w, play_text);
-  write_main (w, model);
+}
+
+/* What @part writes, as text for a template block. */
+static char *
+part (void       (*write) (MopedCodeWriter *w, MopedCModel *model),
+      MopedCModel *model)
+{
+  MopedCodeWriter *w = moped_code_writer_new (MOPED_C_INDENT, "//  ");
+
+  write (w, model);
+  return moped_code_writer_finish (w);
+}
+
+void
+_moped_c_generate_selftest (MopedCModel *model,
+                            GPtrArray   *outputs)
+{
+  MopedCodeWriter *w = _moped_c_writer_begin (model, "selftest.c",
+    "plays every flow of the design with all nodes in one process, and checks that each "
+    "message arrives where and in the order the flow says.", FALSE);
+  g_autofree char *requirements = part (write_requirements, model);
+  g_autofree char *includes = part (write_includes, model);
+  g_autofree char *limits = part (write_limits, model);
+  g_autofree char *flows = part (write_flows, model);
+  g_autofree char *codec_tests = part (write_codec_tests, model);
+  g_autofree char *start_nodes = part (write_start_nodes, model);
+  g_autofree char *stop_nodes = part (write_stop_nodes, model);
+  g_autofree char *text = moped_template_render ("c/selftest.c",
+                                                 "requirements", requirements,
+                                                 "includes", includes,
+                                                 "limits", limits,
+                                                 "flows", flows,
+                                                 "codec_tests", codec_tests,
+                                                 "start_nodes", start_nodes,
+                                                 "stop_nodes", stop_nodes,
+                                                 NULL);
+
+  moped_code_writer_lines (w, text);
   _moped_c_output_add (outputs, "src/selftest.c", moped_code_writer_finish (w));
 }

@@ -1079,6 +1079,9 @@ build_manifest (MopedExportPlan *plan)
   plan->manifest = g_strdup (s->str);
   plan->manifest_changes = !g_file_get_contents (path, &current, NULL, NULL) ||
                            !g_str_equal (current, plan->manifest);
+  /* The manifest holds them now; a large design has tens of thousands. */
+  for (guint i = 0; i < plan->entries->len; i++)
+    g_clear_pointer (&((PlanEntry *) g_ptr_array_index (plan->entries, i))->manifest_line, g_free);
 }
 
 static void
@@ -1101,21 +1104,21 @@ plan_output (MopedCOutput *output,
 {
   PlanState *state = user_data;
   ManifestEntry *known = state->manifest != NULL ? g_hash_table_lookup (state->manifest, output->path) : NULL;
-  PlanEntry *e;
+  guint before = state->plan->entries->len;
 
   if (output->user_folder)
-    {
-      plan_user_folder (state->plan, output, state->manifest == NULL);
-      return FALSE;
-    }
-  g_hash_table_add (state->produced, g_strdup (output->path));
-  if (output->user_file)
-    plan_user (state->plan, output, known, state->flags);
+    plan_user_folder (state->plan, output, state->manifest == NULL);
   else
-    plan_generated (state->plan, output, known, state->flags);
+    {
+      g_hash_table_add (state->produced, g_strdup (output->path));
+      if (output->user_file)
+        plan_user (state->plan, output, known, state->flags);
+      else
+        plan_generated (state->plan, output, known, state->flags);
+    }
   /* Only what the file held is kept (its checksum), not the file. */
-  e = g_ptr_array_index (state->plan->entries, state->plan->entries->len - 1);
-  g_clear_pointer (&e->seen, g_free);
+  for (guint i = before; i < state->plan->entries->len; i++)
+    g_clear_pointer (&((PlanEntry *) g_ptr_array_index (state->plan->entries, i))->seen, g_free);
   return FALSE;
 }
 
@@ -1285,12 +1288,10 @@ run_output (MopedCOutput *output,
   if (state->failed)
     return FALSE;
   e = g_hash_table_lookup (state->by_path, output->path);
-  /* The user's tests folder is planned on the first export only. */
-  if (e == NULL && output->user_folder)
-    return FALSE;
   if (e == NULL || e->write_hash == NULL)
     {
-      state->failed = e == NULL;
+      /* The user's tests folder is planned only by the first export. */
+      state->failed = e == NULL && !output->user_folder;
       if (state->failed)
         g_set_error (state->error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_CHANGED,
                      "the design changed after the export was planned; nothing was written");

@@ -222,17 +222,6 @@ compute (MopedDesign                 *design,
   return positions;
 }
 
-MopedLayoutPositions *
-moped_layout_compute_positions (MopedDesign                 *design,
-                                const MopedGraphvizGeometry *geometry,
-                                MopedLayoutDirection         direction)
-{
-  g_return_val_if_fail (MOPED_IS_DESIGN (design), NULL);
-  g_return_val_if_fail (geometry != NULL, NULL);
-
-  return compute (design, geometry, direction);
-}
-
 gboolean
 moped_layout_apply (MopedDesign          *design,
                     MopedLayoutPositions *positions)

@@ -34,12 +34,6 @@ typedef struct
 /* An array of MopedLayoutPosition (ids freed with it), nodes in document order. */
 typedef GArray MopedLayoutPositions;
 
-/* From graphviz's geometry for moped_dot_layout()'s graph to the positions Arrange
- * gives the design's nodes, as described above. Nodes graphviz did not place (added
- * meanwhile) are left out. */
-MopedLayoutPositions *moped_layout_compute_positions (MopedDesign                 *design,
-                                                      const MopedGraphvizGeometry *geometry,
-                                                      MopedLayoutDirection         direction);
 
 /* Move the nodes to @positions in one transaction (one undo step, "Arrange"); ids
  * no longer in the design are skipped. Returns whether anything moved. */

@@ -10,6 +10,7 @@
 
 #include <pango/pangocairo.h>
 
+#include "moped-machine.h"
 #include "moped-sequence.h"
 
 #define FONT          "DejaVu Sans"
@@ -48,15 +49,22 @@ typedef struct
   int      from, to;  /* lifeline indexes */
   char    *label;
   gboolean repeat, optional;
+  MopedElement *parent;  /* the flow or block it is in: runs of repeats stay inside it */
   double   label_width;
   double   space_above; /* tabs of frames starting here */
   double   space_below; /* ends of frames finishing here */
 } Step;
 
+#define MAX_DIVIDERS 15
+
 typedef struct
 {
   guint    first, last;  /* step indexes */
-  gboolean repeat;       /* a "loop" frame; otherwise "opt" */
+  gboolean repeat;       /* a "loop" frame; otherwise "opt" or "alt" */
+  const char *name;      /* "loop", "opt", "alt" */
+  char    *guard;        /* "[client]": who chooses an alt, NULL for none */
+  guint    dividers[MAX_DIVIDERS]; /* alt: the first step of each branch after the first */
+  guint    n_dividers;
   guint    tab_index;    /* among the frames starting at @first */
   guint    depth;        /* frames around it */
 } Frame;
@@ -185,11 +193,16 @@ lifeline_for (MopedSequenceDiagram *self,
   Lifeline lifeline = { NULL };
   const char *name;
 
+  /* A step names a role, a node or a socket; a socket's lifeline is its node's. */
+  if (node != NULL && moped_element_get_kind (node) == MOPED_KIND_SOCKET)
+    node = moped_element_get_parent (node);
   if (g_hash_table_lookup_extended (index, node, NULL, &found))
     return GPOINTER_TO_INT (found);
   name = node != NULL ? moped_element_get_name (node) : NULL;
   lifeline.name = g_strdup (name != NULL && *name != '\0' ? name : "(unnamed)");
-  if (node != NULL)
+  if (node != NULL && moped_element_get_kind (node) == MOPED_KIND_ROLE)
+    lifeline.role = g_strdup ("role");
+  else if (node != NULL)
     lifeline.role = g_strdup (moped_element_get_string (node, MOPED_PROP_ROLE));
   if (node == NULL)
     lifeline.name = (g_free (lifeline.name), g_strdup ("(missing node)"));
@@ -199,26 +212,97 @@ lifeline_for (MopedSequenceDiagram *self,
 }
 
 static void
-read_steps (MopedSequenceDiagram *self,
-            MopedElement  *flow)
+read_message (MopedSequenceDiagram *self,
+              GHashTable           *index,
+              MopedElement         *element)
 {
-  g_autoptr(GPtrArray) steps = moped_element_get_children_of_kind (flow, MOPED_KIND_STEP);
-  g_autoptr(GHashTable) index = g_hash_table_new (NULL, NULL);
+  MopedElement *command = moped_element_get_ref (element, MOPED_PROP_COMMAND);
+  const char *name = command != NULL ? moped_element_get_name (command) : NULL;
+  MopedElement *via = moped_element_get_ref (element, MOPED_PROP_VIA);
+  Step step = { 0 };
+
+  step.from = lifeline_for (self, index, moped_element_get_ref (element, MOPED_PROP_FROM));
+  step.to = lifeline_for (self, index, via ? via : moped_element_get_ref (element, MOPED_PROP_TO));
+  step.label = g_strdup (name != NULL && *name != '\0' ? name : "(no command)");
+  step.repeat = moped_element_get_bool (element, MOPED_PROP_REPEAT);
+  step.optional = moped_element_get_bool (element, MOPED_PROP_OPTIONAL);
+  step.parent = moped_element_get_parent (element);
+  g_array_append_val (self->steps, step);
+  /* A relay passes the message on: a second arrow, labelled as such. */
+  if (via != NULL)
+    {
+      step.from = step.to;
+      step.to = lifeline_for (self, index, moped_element_get_ref (element, MOPED_PROP_TO));
+      step.label = g_strdup_printf ("%s (relayed)", name != NULL && *name != '\0' ? name : "(no command)");
+      g_array_append_val (self->steps, step);
+    }
+}
+
+/* The steps under @parent in order; each block becomes a frame around its steps: loop,
+ * opt, or alt with a dashed line between branches. Outer frames come first. */
+static void
+read_children (MopedSequenceDiagram *self,
+               GHashTable           *index,
+               MopedElement         *parent)
+{
+  g_autoptr(GPtrArray) steps = moped_element_get_children_of_kind (parent, MOPED_KIND_STEP);
 
   for (guint i = 0; i < steps->len; i++)
     {
       MopedElement *element = g_ptr_array_index (steps, i);
-      MopedElement *command = moped_element_get_ref (element, MOPED_PROP_COMMAND);
-      const char *name = command != NULL ? moped_element_get_name (command) : NULL;
-      Step step = { 0 };
+      MopedBlock block = moped_step_get_block (element);
+      Frame frame = { self->steps->len, 0, block == MOPED_BLOCK_LOOP, NULL, NULL, { 0 }, 0, 0, 0 };
+      guint slot = self->frames->len;
 
-      step.from = lifeline_for (self, index, moped_element_get_ref (element, MOPED_PROP_FROM));
-      step.to = lifeline_for (self, index, moped_element_get_ref (element, MOPED_PROP_TO));
-      step.label = g_strdup (name != NULL && *name != '\0' ? name : "(no command)");
-      step.repeat = moped_element_get_bool (element, MOPED_PROP_REPEAT);
-      step.optional = moped_element_get_bool (element, MOPED_PROP_OPTIONAL);
-      g_array_append_val (self->steps, step);
+      if (block == MOPED_BLOCK_MESSAGE)
+        {
+          read_message (self, index, element);
+          continue;
+        }
+      frame.name = block == MOPED_BLOCK_LOOP ? "loop" : block == MOPED_BLOCK_CHOICE ? "alt" : "opt";
+      if (block == MOPED_BLOCK_CHOICE && moped_element_get_ref (element, MOPED_PROP_FROM) != NULL)
+        frame.guard = g_strdup_printf ("[%s]", moped_element_get_name (moped_element_get_ref (element, MOPED_PROP_FROM)));
+      if (block != MOPED_BLOCK_BRANCH)
+        g_array_append_val (self->frames, frame);
+      if (block == MOPED_BLOCK_CHOICE)
+        {
+          g_autoptr(GPtrArray) branches = moped_element_get_children_of_kind (element, MOPED_KIND_STEP);
+
+          for (guint b = 0; b < branches->len; b++)
+            {
+              Frame *f = &g_array_index (self->frames, Frame, slot);
+
+              if (b > 0 && self->steps->len > f->first && f->n_dividers < MAX_DIVIDERS &&
+                  (f->n_dividers == 0 || f->dividers[f->n_dividers - 1] < self->steps->len))
+                f->dividers[f->n_dividers++] = self->steps->len;
+              if (moped_step_get_block (g_ptr_array_index (branches, b)) == MOPED_BLOCK_MESSAGE)
+                read_message (self, index, g_ptr_array_index (branches, b));
+              else
+                read_children (self, index, g_ptr_array_index (branches, b));
+            }
+        }
+      else
+        read_children (self, index, element);
+      if (block == MOPED_BLOCK_BRANCH)
+        continue;
+      if (self->steps->len == frame.first)
+        {
+          /* An empty block draws nothing. */
+          g_free (g_array_index (self->frames, Frame, slot).guard);
+          g_array_remove_index (self->frames, slot);
+          continue;
+        }
+      g_array_index (self->frames, Frame, slot).last = self->steps->len - 1;
     }
+}
+
+static void
+read_steps (MopedSequenceDiagram *self,
+            MopedElement         *flow)
+{
+  g_autoptr(GHashTable) index = g_hash_table_new (NULL, NULL);
+
+  read_children (self, index, flow);
 }
 
 /* Runs of repeating steps make loop frames, runs of optional steps opt frames. */
@@ -232,7 +316,7 @@ find_frames (MopedSequenceDiagram *self)
       for (guint i = 0; i < self->steps->len; i++)
         {
           Step *step = &g_array_index (self->steps, Step, i);
-          Frame frame = { i, i, repeat, 0, 0 };
+          Frame frame = { i, i, repeat, repeat ? "loop" : "opt", NULL, { 0 }, 0, 0, 0 };
 
           if (!(repeat ? step->repeat : step->optional))
             continue;
@@ -240,7 +324,7 @@ find_frames (MopedSequenceDiagram *self)
             {
               Step *next = &g_array_index (self->steps, Step, frame.last + 1);
 
-              if (!(repeat ? next->repeat : next->optional))
+              if (!(repeat ? next->repeat : next->optional) || next->parent != step->parent)
                 break;
               frame.last++;
             }
@@ -249,7 +333,7 @@ find_frames (MopedSequenceDiagram *self)
         }
     }
 
-  /* Loops come first, so a loop is outside an opt that starts on the same step. */
+  /* Blocks come first, then loops, so a loop is outside an opt that starts on the same step. */
   for (guint i = 0; i < self->frames->len; i++)
     {
       Frame *frame = &g_array_index (self->frames, Frame, i);
@@ -404,6 +488,8 @@ moped_sequence_diagram_free (MopedSequenceDiagram *self)
   g_free (self->subtitle);
   g_array_unref (self->lifelines);
   g_array_unref (self->steps);
+  for (guint i = 0; i < self->frames->len; i++)
+    g_free (g_array_index (self->frames, Frame, i).guard);
   g_array_unref (self->frames);
   g_array_unref (self->page_starts);
   g_free (self);
@@ -622,7 +708,7 @@ draw_frame (const MopedSequenceDiagram *self,
   const double *color = frame->repeat ? loop_ink : opt_ink;
   const double *tint = frame->repeat ? loop_tint : opt_tint;
   double left = G_MAXDOUBLE, right = 0, top, bottom, inset = frame->depth * FRAME_INSET;
-  const char *name = frame->repeat ? "loop" : "opt";
+  const char *name = frame->name ? frame->name : frame->repeat ? "loop" : "opt";
   g_autofree char *tab = NULL;
   double tab_width, tab_height;
 
@@ -646,7 +732,28 @@ draw_frame (const MopedSequenceDiagram *self,
   cairo_rectangle (cr, left + 0.5, top + 0.5, right - left, bottom - top);
   cairo_stroke (cr);
 
-  tab = first == frame->first ? g_strdup (name) : g_strdup_printf ("%s (continued)", name);
+  if (first == frame->first)
+    tab = frame->guard ? g_strdup_printf ("%s %s", name, frame->guard) : g_strdup (name);
+  else
+    tab = g_strdup_printf ("%s (continued)", name);
+  /* An alt's branches are parted by dashed lines. */
+  for (guint d = 0; d < frame->n_dividers; d++)
+    {
+      guint at = frame->dividers[d];
+      double y;
+
+      if (at <= first || at > last)
+        continue;
+      y = tops[at - page_first] + 0.5;
+      cairo_save (cr);
+      cairo_set_dash (cr, (const double[]) { 4, 3 }, 2, 0);
+      cairo_set_line_width (cr, 1);
+      cairo_set_source_rgb (cr, color[0], color[1], color[2]);
+      cairo_move_to (cr, left + 0.5, y);
+      cairo_line_to (cr, right + 0.5, y);
+      cairo_stroke (cr);
+      cairo_restore (cr);
+    }
   measure (self, tab, 8, TRUE, &tab_width, &tab_height);
   cairo_move_to (cr, left + 0.5, top + 0.5);
   cairo_rel_line_to (cr, tab_width + 10, 0);

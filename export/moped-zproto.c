@@ -39,16 +39,6 @@ typedef struct
   gsize             checksum_at;  /* where the checksum line goes in the comment */
 } Writer;
 
-const char *
-moped_zproto_field_type (MopedFieldType  type,
-                         guint          *size)
-{
-  g_return_val_if_fail ((guint) type < MOPED_N_FIELD_TYPES, NULL);
-  if (size != NULL)
-    *size = zproto_types[type].size;
-  return zproto_types[type].type;
-}
-
 void
 moped_zproto_model_free (MopedZprotoModel *self)
 {

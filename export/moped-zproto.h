@@ -47,9 +47,5 @@ typedef enum
 /* What the text of an existing file is, before a new export replaces it. */
 MopedZprotoFileState moped_zproto_file_state (const char *contents);
 
-/* zproto's type for a Moped field type; @size receives zproto's size attribute
- * (8 for numbers, 0 when the type has none). */
-const char       *moped_zproto_field_type    (MopedFieldType  type,
-                                              guint          *size);
 
 G_END_DECLS

@@ -349,16 +349,29 @@ undo_remove (MopedAuthorHistory *self,
       note (notes, "“%s” cannot be put back: its place was removed since", op->id);
       return;
     }
+  /* Whole or not at all: a link without one of its ends is no link. */
+  {
+    g_autoptr(GHashTable) coming = g_hash_table_new (g_str_hash, g_str_equal);
+
+    for (guint i = 0; i < restore->len; i++)
+      {
+        const MopedOp *r = g_ptr_array_index (restore, i);
+
+        if (r->type == MOPED_OP_ADD)
+          g_hash_table_add (coming, r->id);
+        else if (r->type == MOPED_OP_SET && r->value != NULL && *r->value != '\0' &&
+                 !g_hash_table_contains (coming, r->value) && moped_design_lookup (design, r->value) == NULL)
+          {
+            note (notes, "“%s” cannot be put back: its %s “%s” was removed since", op->id,
+                  moped_schema_get_prop_name (r->prop), r->value);
+            return;
+          }
+      }
+  }
   for (guint i = 0; i < restore->len; i++)
     {
       const MopedOp *r = g_ptr_array_index (restore, i);
 
-      if (r->type == MOPED_OP_SET && *r->value != '\0' && moped_design_lookup (design, r->value) == NULL)
-        {
-          note (notes, "“%s” comes back without its %s: “%s” was removed since", op->id,
-                moped_schema_get_prop_name (r->prop), r->value);
-          continue;
-        }
       if (!moped_design_apply_op (design, r, &error))
         {
           note (notes, "“%s” cannot be put back whole: %s", op->id, error->message);

@@ -23,14 +23,17 @@ typedef enum
   MOPED_KIND_SOCKET,      /* a ZeroMQ socket of a node */
   MOPED_KIND_METHOD,      /* a method of a node's public API */
   MOPED_KIND_LINK,        /* a connection between two sockets */
-  MOPED_KIND_PROTOCOL,    /* children: commands, flows */
+  MOPED_KIND_PROTOCOL,    /* children: roles, commands, flows */
+  MOPED_KIND_ROLE,        /* a part a node plays in a protocol (client, broker, worker...) */
   MOPED_KIND_COMMAND,     /* children: fields */
   MOPED_KIND_FIELD,
   MOPED_KIND_FLOW,        /* children: steps */
-  MOPED_KIND_STEP,
+  MOPED_KIND_STEP,        /* a message, or a block (choice, branch, loop, optional) of steps */
   MOPED_KIND_REQUIREMENT,
   MOPED_KIND_NOTE,
   MOPED_KIND_PARAM,       /* a parameter of an API method (its only parent kind) */
+  MOPED_KIND_PROCESS,     /* deployment: one program running its nodes as threads */
+  MOPED_KIND_HOST,        /* deployment: a machine its processes run on */
   MOPED_N_KINDS
 } MopedKind;
 
@@ -51,13 +54,13 @@ typedef enum
   MOPED_PROP_TYPE,         /* socket: MopedSocketType; field: MopedFieldType */
   MOPED_PROP_MODE,         /* socket: MopedSocketMode */
   MOPED_PROP_SUBSCRIBE,    /* socket (SUB/XSUB): comma-separated prefixes; "" = all */
-  MOPED_PROP_FROM,         /* link: socket ref; step: node ref */
-  MOPED_PROP_TO,           /* link: socket ref; step: node ref */
+  MOPED_PROP_FROM,         /* link: socket ref; step: role, node or socket ref */
+  MOPED_PROP_TO,           /* link: socket ref; step: role, node or socket ref */
   MOPED_PROP_ENDPOINT,     /* link: "tcp://host:port", "inproc://name"... */
   MOPED_PROP_PROTOCOL,     /* link: protocol ref */
   MOPED_PROP_LABEL,        /* link */
   MOPED_PROP_VERSION,      /* protocol: int >= 1 */
-  MOPED_PROP_SENDER,       /* command: node ref of the side that sends it */
+  MOPED_PROP_SENDER,       /* command: role ref of the side that sends it ("" = any role) */
   MOPED_PROP_COMMAND,      /* step: command ref */
   MOPED_PROP_REPEAT,       /* step: may repeat */
   MOPED_PROP_OPTIONAL,     /* step: may be skipped */
@@ -66,8 +69,14 @@ typedef enum
   MOPED_PROP_VALUE,        /* requirement: the number */
   MOPED_PROP_UNIT,         /* requirement: "msg/s", "ms", "%" */
   MOPED_PROP_TEXT,         /* note */
+  MOPED_PROP_FROM_ROLE,    /* link: the role its from end plays ("" = inferred) */
+  MOPED_PROP_TO_ROLE,      /* link: the role its to end plays ("" = inferred) */
+  MOPED_PROP_VIA,          /* step: node that passes the message on (relay), "" = direct */
+  MOPED_PROP_BLOCK,        /* step: MopedBlock, a message or a block of steps */
   MOPED_PROP_FROM_MODE,    /* link: MopedLinkEndMode of the from end (format 2) */
   MOPED_PROP_TO_MODE,      /* link: MopedLinkEndMode of the to end (format 2) */
+  MOPED_PROP_PROCESS,      /* node: the process it runs in ("" = a process of its own) */
+  MOPED_PROP_HOST,         /* process: the host it runs on ("" = the one default host) */
   MOPED_PROP_RESULT,       /* method: MopedApiType of what it returns */
   MOPED_N_PROPS
 } MopedProp;
@@ -108,6 +117,16 @@ typedef enum
   MOPED_N_FIELD_TYPES
 } MopedFieldType;
 
+/* What a step is: a message, or a block holding other steps (the "block" property). */
+typedef enum
+{
+  MOPED_BLOCK_MESSAGE,   /* "from sends command to to" */
+  MOPED_BLOCK_CHOICE,    /* children are branches; one role (from, else the first sender) picks one */
+  MOPED_BLOCK_BRANCH,    /* one alternative of a choice: its children in order */
+  MOPED_BLOCK_LOOP,      /* its children, one or more times (zero or more when optional) */
+  MOPED_BLOCK_OPTIONAL,  /* its children, or nothing */
+  MOPED_N_BLOCKS
+} MopedBlock;
 /* The types of an API method's parameters and result: the field types, then bool,
  * then (for a result only) none. */
 typedef enum

@@ -39,6 +39,14 @@ typedef struct
   gsize         tag;      /* offset of the '<' of the referencing element */
 } PendingRef;
 
+/* A format-1 command sender (a node), turned into a role once the file is read. */
+typedef struct
+{
+  MopedElement *command;
+  gsize         tag;
+  char         *node_id;
+} V1Sender;
+
 typedef struct
 {
   const char  *data;
@@ -51,6 +59,7 @@ typedef struct
   GArray      *refs;      /* PendingRef, in document order */
   gboolean     seen_root;
   guint        format;    /* the file's format version, once the root is read */
+  GArray      *senders;   /* V1Sender: format 1 names nodes as command senders */
 
   /* Where the last GMarkup event ended; the next start tag is the first '<' from here. */
   gsize        boundary;
@@ -409,6 +418,16 @@ set_attribute (Loader       *self,
       return FALSE;
     }
 
+  if (self->format == 1 && kind == MOPED_KIND_COMMAND && prop == MOPED_PROP_SENDER)
+    {
+      V1Sender sender = { element, tag, g_strdup (value) };
+
+      if (value[0] != '\0')
+        g_array_append_val (self->senders, sender);
+      else
+        g_free (sender.node_id);
+      return TRUE;
+    }
   if (!_moped_element_set_text_raw (element, prop, value, &problem))
     {
       loader_error (self, error, MOPED_FILE_ERROR_INVALID, attribute_offset (self, tag, name, 0),
@@ -501,6 +520,18 @@ read_attributes (Loader       *self,
                         attribute_offset (self, tag, names[i], 0),
                         "attribute “%s” of <%s> holds the control character %s, which XML does not allow",
                         names[i], element_name_of (moped_element_get_kind (element)), what);
+          return FALSE;
+        }
+      /* Names end up in file names, identifiers, headings and every diagram: a bound
+       * keeps every output bounded too (a 10 MB name would give hundreds of MB). */
+      if (strcmp (names[i], "name") == 0 && strlen (values[i]) > MOPED_NAME_MAX_CHARS &&
+          g_utf8_strlen (values[i], -1) > MOPED_NAME_MAX_CHARS)
+        {
+          loader_error (self, error, MOPED_FILE_ERROR_INVALID,
+                        attribute_offset (self, tag, names[i], 0),
+                        "the name of this <%s> is %ld characters long; a name may have at most %d",
+                        element_name_of (moped_element_get_kind (element)),
+                        g_utf8_strlen (values[i], -1), MOPED_NAME_MAX_CHARS);
           return FALSE;
         }
       if (strcmp (names[i], own) == 0)
@@ -917,6 +948,101 @@ check_refs (Loader  *self,
   return TRUE;
 }
 
+
+/* ---- format 1 ------------------------------------------------------------- */
+
+/* The role of @protocol made for @node, created on first use: named after the node,
+ * with an id made from both ids (ids are unique, so the pair is too, unless taken). */
+static MopedElement *
+v1_role_for (Loader       *self,
+             GHashTable   *made,
+             MopedElement *protocol,
+             MopedElement *node)
+{
+  g_autofree char *key = g_strconcat (moped_element_get_id (protocol), "\n",
+                                      moped_element_get_id (node), NULL);
+  g_autofree char *base = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *problem = NULL;
+  MopedElement *role = g_hash_table_lookup (made, key);
+
+  if (role != NULL)
+    return role;
+  base = g_strconcat (moped_element_get_id (protocol), ".", moped_element_get_id (node), NULL);
+  id = g_strdup (base);
+  for (guint n = 2; moped_design_lookup (self->design, id) != NULL; n++)
+    {
+      g_free (id);
+      id = g_strdup_printf ("%s-%u", base, n);
+    }
+  role = _moped_design_insert_raw (self->design, protocol, MOPED_KIND_ROLE, id);
+  g_assert (role != NULL);
+  _moped_element_set_text_raw (role, MOPED_PROP_NAME, moped_element_get_name (node), &problem);
+  g_hash_table_insert (made, g_steal_pointer (&key), role);
+  return role;
+}
+
+/* Format 1 said "this node sends the command"; format 2 says "this role does", and each
+ * link end plays a role. Each sender node becomes a role named after it, and so does
+ * every node at an end of a link carrying the protocol; the link ends are set to play
+ * them, so nothing the file said is lost. */
+static gboolean
+convert_format_1 (Loader  *self,
+                  GError **error)
+{
+  g_autoptr(GHashTable) made = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) links = NULL;
+
+  for (guint i = 0; i < self->senders->len; i++)
+    {
+      const V1Sender *s = &g_array_index (self->senders, V1Sender, i);
+      MopedElement *node = moped_design_lookup (self->design, s->node_id);
+      MopedElement *protocol = moped_element_get_parent (s->command);
+      g_autofree char *problem = NULL;
+
+      if (node == NULL || moped_element_get_kind (node) != MOPED_KIND_NODE)
+        {
+          g_autofree char *command_id = shorten (moped_element_get_id (s->command));
+          g_autofree char *shown = shorten (s->node_id);
+          gsize at = attribute_offset (self, s->tag, "sender", 0);
+
+          if (node == NULL)
+            loader_error (self, error, MOPED_FILE_ERROR_INVALID, at,
+                          "<command id=\"%s\">: sender refers to “%s”, but no element has that "
+                          "id; in a format 1 file it must name a <node>", command_id, shown);
+          else
+            loader_error (self, error, MOPED_FILE_ERROR_INVALID, at,
+                          "<command id=\"%s\">: sender refers to “%s”, which is a <%s>; in a "
+                          "format 1 file it must name a <node>", command_id, shown,
+                          element_name_of (moped_element_get_kind (node)));
+          return FALSE;
+        }
+      _moped_element_set_text_raw (s->command, MOPED_PROP_SENDER,
+                                   moped_element_get_id (v1_role_for (self, made, protocol, node)),
+                                   &problem);
+    }
+
+  links = moped_design_collect (self->design, MOPED_KIND_LINK);
+  for (guint i = 0; i < links->len; i++)
+    {
+      MopedElement *link = g_ptr_array_index (links, i);
+      MopedElement *protocol = moped_element_get_ref (link, MOPED_PROP_PROTOCOL);
+
+      if (protocol == NULL)
+        continue;
+      for (guint e = 0; e < 2; e++)
+        {
+          MopedElement *socket = moped_element_get_ref (link, e ? MOPED_PROP_TO : MOPED_PROP_FROM);
+          MopedElement *role = v1_role_for (self, made, protocol, moped_element_get_parent (socket));
+          g_autofree char *problem = NULL;
+
+          _moped_element_set_text_raw (link, e ? MOPED_PROP_TO_ROLE : MOPED_PROP_FROM_ROLE,
+                                       moped_element_get_id (role), &problem);
+        }
+    }
+  return TRUE;
+}
+
 static gboolean
 parse (Loader  *self,
        GError **error)
@@ -943,7 +1069,9 @@ parse (Loader  *self,
                     "not a Moped design: the file has no <design> element");
       return FALSE;
     }
-  return check_refs (self, error);
+  if (!check_refs (self, error))
+    return FALSE;
+  return self->format != 1 || convert_format_1 (self, error);
 }
 
 static void
@@ -956,6 +1084,12 @@ set_too_large (GError    **error,
   g_set_error (error, MOPED_FILE_ERROR, MOPED_FILE_ERROR_TOO_LARGE,
                "%s:1:1: the file is too large (%s); Moped opens designs of up to %u MiB",
                name, size_text, (guint) (MAX_FILE_SIZE / (1024 * 1024)));
+}
+
+static void
+clear_v1_sender (gpointer data)
+{
+  g_free (((V1Sender *) data)->node_id);
 }
 
 MopedDesign *
@@ -997,6 +1131,8 @@ moped_file_load_data (const char *data,
   self.stack = g_ptr_array_new ();
   self.tags = g_hash_table_new (g_str_hash, g_str_equal);
   self.refs = g_array_new (FALSE, FALSE, sizeof (PendingRef));
+  self.senders = g_array_new (FALSE, FALSE, sizeof (V1Sender));
+  g_array_set_clear_func (self.senders, clear_v1_sender);
   self.props = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint p = 0; p < MOPED_N_PROPS; p++)
     g_hash_table_insert (self.props, (gpointer) moped_schema_get_prop_name ((MopedProp) p),
@@ -1009,6 +1145,7 @@ moped_file_load_data (const char *data,
   g_ptr_array_unref (self.stack);
   g_hash_table_unref (self.tags);
   g_array_unref (self.refs);
+  g_array_unref (self.senders);
   g_hash_table_unref (self.props);
   if (!ok)
     return NULL;

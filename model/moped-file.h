@@ -13,6 +13,10 @@ G_BEGIN_DECLS
 /* The format version this build writes, and the newest it reads. */
 #define MOPED_FILE_FORMAT_VERSION 2
 
+/* The longest name (in characters) a file may give an element; validation reports
+ * longer ones made in the editor (name-too-long). */
+#define MOPED_NAME_MAX_CHARS 1024
+
 #define MOPED_FILE_ERROR (moped_file_error_quark ())
 
 typedef enum

@@ -21,6 +21,10 @@ static const char * const field_type_names[] = {
   "string", "longstr", "number", "strings", "bytes", "frame", NULL
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (field_type_names) == MOPED_N_FIELD_TYPES + 1);
+static const char * const block_names[] = {
+  "message", "choice", "branch", "loop", "optional", NULL
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (block_names) == MOPED_N_BLOCKS + 1);
 /* A parameter may have any type but none; a result any; none is last so both share values. */
 static const char * const api_type_names[] = {
   "string", "longstr", "number", "strings", "bytes", "frame", "bool", "none", NULL
@@ -65,8 +69,14 @@ static const char * const prop_names[MOPED_N_PROPS] = {
   [MOPED_PROP_VALUE] = "value",
   [MOPED_PROP_UNIT] = "unit",
   [MOPED_PROP_TEXT] = "text",
+  [MOPED_PROP_FROM_ROLE] = "from-role",
+  [MOPED_PROP_TO_ROLE] = "to-role",
+  [MOPED_PROP_VIA] = "via",
+  [MOPED_PROP_BLOCK] = "block",
   [MOPED_PROP_FROM_MODE] = "from-mode",
   [MOPED_PROP_TO_MODE] = "to-mode",
+  [MOPED_PROP_PROCESS] = "process",
+  [MOPED_PROP_HOST] = "host",
   [MOPED_PROP_RESULT] = "result",
 };
 
@@ -88,6 +98,7 @@ static const MopedPropSpec node_props[] = {
   STR (ROLE, "Role"),
   STR (DESCRIPTION, "Description"),
   { MOPED_PROP_INSTANCES, MOPED_VALUE_INT, MOPED_PROP_FLAG_POSITIVE, "1", NULL, 0, "Instances" },
+  { MOPED_PROP_PROCESS, MOPED_VALUE_REF, MOPED_PROP_FLAG_FORMAT_2, NULL, NULL, KIND_BIT (PROCESS), "Process" },
   GEO (X, "0", "X"),
   GEO (Y, "0", "Y"),
   GEO (WIDTH, "180", "Width"),
@@ -122,6 +133,8 @@ static const MopedPropSpec link_props[] = {
   { MOPED_PROP_TO_MODE, MOPED_VALUE_ENUM, MOPED_PROP_FLAG_FORMAT_2, "socket", link_end_mode_names, 0, "To end binds or connects" },
   STR (ENDPOINT, "Endpoint"),
   REF (PROTOCOL, 0, KIND_BIT (PROTOCOL), "Protocol"),
+  REF (FROM_ROLE, MOPED_PROP_FLAG_FORMAT_2, KIND_BIT (ROLE), "From end plays"),
+  REF (TO_ROLE, MOPED_PROP_FLAG_FORMAT_2, KIND_BIT (ROLE), "To end plays"),
   STR (LABEL, "Label"),
 };
 
@@ -131,9 +144,14 @@ static const MopedPropSpec protocol_props[] = {
   STR (SUMMARY, "Summary"),
 };
 
+static const MopedPropSpec role_props[] = {
+  NAME,
+  STR (DESCRIPTION, "Description"),
+};
+
 static const MopedPropSpec command_props[] = {
   NAME,
-  REF (SENDER, 0, KIND_BIT (NODE), "Sent by"),
+  REF (SENDER, 0, KIND_BIT (ROLE), "Sent by"),
   STR (DESCRIPTION, "Description"),
 };
 
@@ -148,10 +166,16 @@ static const MopedPropSpec flow_props[] = {
   STR (DESCRIPTION, "Description"),
 };
 
+#define PARTY_KINDS (KIND_BIT (ROLE) | KIND_BIT (NODE) | KIND_BIT (SOCKET))
+
+/* A message step needs from, to and command (validation says so: missing-reference); a
+ * block needs none, except that a choice may name the role that chooses in from. */
 static const MopedPropSpec step_props[] = {
-  REF (FROM, OWNED_REF, KIND_BIT (NODE), "From node"),
-  REF (TO, OWNED_REF, KIND_BIT (NODE), "To node"),
-  REF (COMMAND, OWNED_REF, KIND_BIT (COMMAND), "Command"),
+  { MOPED_PROP_BLOCK, MOPED_VALUE_ENUM, MOPED_PROP_FLAG_FORMAT_2, "message", block_names, 0, "Kind of step" },
+  REF (FROM, MOPED_PROP_FLAG_OWNING, PARTY_KINDS, "From"),
+  REF (TO, MOPED_PROP_FLAG_OWNING, PARTY_KINDS, "To"),
+  REF (COMMAND, MOPED_PROP_FLAG_OWNING, KIND_BIT (COMMAND), "Command"),
+  REF (VIA, MOPED_PROP_FLAG_FORMAT_2, KIND_BIT (NODE), "Relayed by"),
   BOOL (REPEAT, "Repeats"),
   BOOL (OPTIONAL, "Optional"),
 };
@@ -162,6 +186,17 @@ static const MopedPropSpec requirement_props[] = {
   { MOPED_PROP_VALUE, MOPED_VALUE_DOUBLE, 0, "0", NULL, 0, "Target value" },
   STR (UNIT, "Unit"),
   REF (TARGET, MOPED_PROP_FLAG_OWNING, KIND_BIT (NODE) | KIND_BIT (LINK), "Applies to"),
+  STR (DESCRIPTION, "Description"),
+};
+
+static const MopedPropSpec process_props[] = {
+  NAME,
+  { MOPED_PROP_HOST, MOPED_VALUE_REF, MOPED_PROP_FLAG_FORMAT_2, NULL, NULL, KIND_BIT (HOST), "Host" },
+  STR (DESCRIPTION, "Description"),
+};
+
+static const MopedPropSpec host_props[] = {
+  NAME,
   STR (DESCRIPTION, "Description"),
 };
 
@@ -183,13 +218,16 @@ static const MopedKindSpec kinds[MOPED_N_KINDS] = {
   KIND (METHOD, "method", "API method", "method", KIND_BIT (NODE), method_props),
   KIND (LINK, "link", "Link", "link", KIND_BIT (DESIGN), link_props),
   KIND (PROTOCOL, "protocol", "Protocol", "protocol", KIND_BIT (DESIGN), protocol_props),
+  KIND (ROLE, "role", "Role", "role", KIND_BIT (PROTOCOL), role_props),
   KIND (COMMAND, "command", "Command", "command", KIND_BIT (PROTOCOL), command_props),
   KIND (FIELD, "field", "Field", "field", KIND_BIT (COMMAND), field_props),
   KIND (FLOW, "flow", "Flow", "flow", KIND_BIT (PROTOCOL), flow_props),
-  KIND (STEP, "step", "Step", "step", KIND_BIT (FLOW), step_props),
+  KIND (STEP, "step", "Step", "step", KIND_BIT (FLOW) | KIND_BIT (STEP), step_props),
   KIND (REQUIREMENT, "requirement", "Requirement", "req", KIND_BIT (DESIGN), requirement_props),
   KIND (NOTE, "note", "Note", "note", KIND_BIT (DESIGN), note_props),
   KIND (PARAM, "param", "Parameter", "param", KIND_BIT (METHOD), param_props),
+  KIND (PROCESS, "process", "Process", "process", KIND_BIT (DESIGN), process_props),
+  KIND (HOST, "host", "Host", "host", KIND_BIT (DESIGN), host_props),
 };
 
 /* prop_index[kind][prop] = slot + 1, 0 when the kind has no such property. */

@@ -38,6 +38,8 @@ typedef enum
 } MopedSocketType;
 
 #define MOPED_N_STABLE_SOCKET_TYPES (MOPED_SOCKET_STREAM + 1)
+/* What a stored value outside the enum reads as (a damaged file, a future type). */
+#define MOPED_SOCKET_TYPE_FALLBACK MOPED_SOCKET_PAIR
 
 /* What order of sends and receives a socket type enforces. */
 typedef enum
@@ -46,6 +48,14 @@ typedef enum
   MOPED_SEQUENCE_SEND_FIRST,    /* REQ: send, receive, send, receive ... */
   MOPED_SEQUENCE_RECEIVE_FIRST, /* REP: receive, send, receive, send ... */
 } MopedSequence;
+
+/* How a socket type subscribes to what publishers send. */
+typedef enum
+{
+  MOPED_SUBSCRIPTION_NONE,      /* receives everything, or never receives */
+  MOPED_SUBSCRIPTION_OPTION,    /* SUB: a socket option per prefix (ZMQ_SUBSCRIBE) */
+  MOPED_SUBSCRIPTION_MESSAGE,   /* XSUB: sends \001 + prefix as a message upstream */
+} MopedSubscription;
 
 /* Transports, as bits of MopedSocketTypeInfo.transports. */
 typedef enum
@@ -72,6 +82,16 @@ typedef struct
   guint           routing_id : 1;   /* messages carry the peer's routing id frame */
   guint           delimiter : 1;    /* REQ/REP envelope: an empty delimiter frame */
   guint           single_frame : 1; /* draft thread-safe types: one frame per message */
+  guint           publishes : 1;    /* sends data to every subscribed peer, a topic frame
+                                     * first (PUB, XPUB; not RADIO's groups) */
+  guint           receives_subscriptions : 1; /* gets its subscribers' (un)subscriptions
+                                               * as messages (XPUB) */
+  guint           takes_routing_id : 1; /* a routing id set before connecting is the one a
+                                         * ROUTER peer addresses it by (ZMQ_ROUTING_ID) */
+  guint           router_mandatory : 1; /* can fail, rather than drop, a message to an unknown
+                                         * peer (ZMQ_ROUTER_MANDATORY) */
+  guint           raw : 1;          /* raw bytes on TCP, no ZeroMQ messages (STREAM) */
+  MopedSubscription subscription;   /* how it subscribes to publishers */
   const char     *pattern;     /* "request-reply", "publish-subscribe", ... */
   const char     *description; /* one line, in the user's words */
 } MopedSocketTypeInfo;
@@ -97,6 +117,21 @@ gboolean                   moped_socket_types_compatible  (MopedSocketType  a,
                                                            MopedSocketType  b);
 gboolean                   moped_socket_type_allows       (MopedSocketType  type,
                                                            MopedTransport   transport);
+/* Whether a @sender socket must put the empty delimiter frame in itself when it talks
+ * to @receiver, whose type adds and removes delimiters (DEALER to REP, ROUTER to REQ). */
+gboolean                   moped_socket_type_needs_delimiter (MopedSocketType sender,
+                                                              MopedSocketType receiver);
+/* Whether messages between @a and @b carry an empty delimiter frame (REQ or REP at an end). */
+gboolean                   moped_socket_types_delimited   (MopedSocketType  a,
+                                                           MopedSocketType  b);
+/* Whether a link between @a and @b enforces turns (REQ or REP at an end). */
+gboolean                   moped_socket_types_take_turns  (MopedSocketType  a,
+                                                           MopedSocketType  b);
+/* Whether on a link to @b, @a must speak first (REQ, or anything talking to a REP). */
+gboolean                   moped_socket_type_speaks_first (MopedSocketType  a,
+                                                           MopedSocketType  b);
+/* Whether @type subscribes (SUB, XSUB): it receives only what matches its prefixes. */
+gboolean                   moped_socket_type_subscribes   (MopedSocketType  type);
 /* "SUB, XPUB": the compatible peers as text, for messages and documents. */
 char                      *moped_socket_type_describe_peers (MopedSocketType type);
 

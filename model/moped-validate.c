@@ -14,7 +14,10 @@
 
 #include "moped-diagnostic.h"
 #include "moped-endpoint.h"
+#include "moped-machine.h"
+#include "moped-file.h"
 #include "moped-names.h"
+#include "moped-roles.h"
 #include "moped-schema.h"
 #include "moped-socket-type.h"
 #include "moped-text.h"
@@ -32,8 +35,13 @@ typedef struct
   GPtrArray   *by_kind[MOPED_N_KINDS];
   GHashTable  *order;            /* element -> document position */
   GHashTable  *links_of_socket;  /* socket -> GPtrArray of links */
-  GHashTable  *links_of_pair;    /* "node-id\nnode-id" (sorted) -> GPtrArray of links */
+  GHashTable  *links_of_node;    /* node -> GPtrArray of links at either end */
+  GHashTable  *links_of_protocol;/* protocol -> GPtrArray of links carrying it */
+  GHashTable  *plays;            /* "node-id\nrole-id", "socket-id\nrole-id" and the same with
+                                  * the role's protocol id: played at some link end */
+  GHashTable  *played;           /* role -> played by some link end */
   GHashTable  *used_commands;    /* command -> itself */
+  GHashTable  *used_roles;       /* role named by a flow step -> itself */
   GHashTable  *peer_nodes;       /* socket -> GPtrArray of the distinct nodes it is linked to */
   GHashTable  *introduced;       /* "socket\nnode": a node that sends to a routing socket in
                                   * some flow before that socket addresses it there */
@@ -60,6 +68,7 @@ static const char * const kind_words[MOPED_N_KINDS] = {
   [MOPED_KIND_METHOD] = "API method",
   [MOPED_KIND_LINK] = "link",
   [MOPED_KIND_PROTOCOL] = "protocol",
+  [MOPED_KIND_ROLE] = "role",
   [MOPED_KIND_COMMAND] = "command",
   [MOPED_KIND_FIELD] = "field",
   [MOPED_KIND_FLOW] = "flow",
@@ -67,6 +76,8 @@ static const char * const kind_words[MOPED_N_KINDS] = {
   [MOPED_KIND_REQUIREMENT] = "requirement",
   [MOPED_KIND_NOTE] = "note",
   [MOPED_KIND_PARAM] = "parameter",
+  [MOPED_KIND_PROCESS] = "process",
+  [MOPED_KIND_HOST] = "host",
 };
 
 /* ---- reporting ------------------------------------------------------------ */
@@ -212,7 +223,7 @@ socket_info (MopedElement *socket)
   int type = moped_element_get_enum (socket, MOPED_PROP_TYPE);
 
   if ((guint) type >= MOPED_N_SOCKET_TYPES)
-    type = MOPED_SOCKET_PAIR;
+    type = MOPED_SOCKET_TYPE_FALLBACK;
   return moped_socket_type_get_info ((MopedSocketType) type);
 }
 
@@ -280,14 +291,30 @@ add_to_list (GHashTable     *table,
 }
 
 static char *
-pair_key (MopedElement *a,
-          MopedElement *b)
+plays_key (MopedElement *player,
+           MopedElement *role)
 {
-  const char *ia = moped_element_get_id (a);
-  const char *ib = moped_element_get_id (b);
+  return g_strconcat (moped_element_get_id (player), "\n", moped_element_get_id (role), NULL);
+}
 
-  return strcmp (ia, ib) <= 0 ? g_strconcat (ia, "\n", ib, NULL)
-                              : g_strconcat (ib, "\n", ia, NULL);
+static void
+index_link_roles (Validation   *v,
+                  MopedElement *link)
+{
+  for (guint e = 0; e < 2; e++)
+    {
+      MopedProp end = e ? MOPED_PROP_TO : MOPED_PROP_FROM;
+      MopedElement *socket = moped_element_get_ref (link, end);
+      MopedElement *role = moped_link_get_role (link, end);
+
+      if (role == NULL || socket == NULL)
+        continue;
+      g_hash_table_add (v->played, role);
+      g_hash_table_add (v->plays, plays_key (socket, role));
+      g_hash_table_add (v->plays, plays_key (moped_element_get_parent (socket), role));
+      g_hash_table_add (v->plays, plays_key (socket, moped_element_get_parent (role)));
+      g_hash_table_add (v->plays, plays_key (moped_element_get_parent (socket), moped_element_get_parent (role)));
+    }
 }
 
 static void
@@ -300,16 +327,38 @@ index_links (Validation *v)
       MopedElement *link = g_ptr_array_index (links, i);
       MopedElement *from = moped_element_get_ref (link, MOPED_PROP_FROM);
       MopedElement *to = moped_element_get_ref (link, MOPED_PROP_TO);
+      MopedElement *protocol = moped_element_get_ref (link, MOPED_PROP_PROTOCOL);
 
       if (from == NULL || to == NULL)
         continue;
       add_to_list (v->links_of_socket, from, NULL, link);
       if (to != from)
         add_to_list (v->links_of_socket, to, NULL, link);
-      add_to_list (v->links_of_pair,
-                   pair_key (moped_element_get_parent (from), moped_element_get_parent (to)),
-                   g_free, link);
+      add_to_list (v->links_of_node, moped_element_get_parent (from), NULL, link);
+      if (moped_element_get_parent (to) != moped_element_get_parent (from))
+        add_to_list (v->links_of_node, moped_element_get_parent (to), NULL, link);
+      if (protocol != NULL)
+        add_to_list (v->links_of_protocol, protocol, NULL, link);
+      index_link_roles (v, link);
     }
+}
+
+/* Whether a step's side (a role, a node or a socket) may play @role: it is the role, or
+ * plays it at a link end, or plays no role of that protocol at all (its links carry
+ * no protocol, so any). */
+static gboolean
+party_plays (Validation   *v,
+             MopedElement *party,
+             MopedElement *role)
+{
+  g_autofree char *key = NULL;
+  g_autofree char *any = NULL;
+
+  if (moped_element_get_kind (party) == MOPED_KIND_ROLE)
+    return party == role;
+  key = plays_key (party, role);
+  any = plays_key (party, moped_element_get_parent (role));
+  return g_hash_table_contains (v->plays, key) || !g_hash_table_contains (v->plays, any);
 }
 
 /* The socket at the other end of @link from @socket. */
@@ -432,9 +481,24 @@ check_required (Validation   *v,
     }
 }
 
+/* A message step needs both sides and its command; a block needs none of them. */
+static void
+check_message_step (Validation   *v,
+                    MopedElement *step)
+{
+  static const MopedProp needed[] = { MOPED_PROP_FROM, MOPED_PROP_TO, MOPED_PROP_COMMAND };
+
+  if (moped_step_get_block (step) != MOPED_BLOCK_MESSAGE)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (needed); i++)
+    check_required_ref (v, step, moped_schema_get_prop (MOPED_KIND_STEP, needed[i]));
+}
+
 static void
 check_all_required (Validation *v)
 {
+  for (guint i = 0; i < v->by_kind[MOPED_KIND_STEP]->len; i++)
+    check_message_step (v, g_ptr_array_index (v->by_kind[MOPED_KIND_STEP], i));
   for (guint k = 0; k < MOPED_N_KINDS; k++)
     for (guint i = 0; i < v->by_kind[k]->len; i++)
       check_required (v, g_ptr_array_index (v->by_kind[k], i));
@@ -448,10 +512,13 @@ static const struct { MopedKind parent, child; } name_scopes[] = {
   { MOPED_KIND_DESIGN, MOPED_KIND_PROTOCOL },
   { MOPED_KIND_NODE, MOPED_KIND_SOCKET },
   { MOPED_KIND_NODE, MOPED_KIND_METHOD },
+  { MOPED_KIND_PROTOCOL, MOPED_KIND_ROLE },
   { MOPED_KIND_PROTOCOL, MOPED_KIND_COMMAND },
   { MOPED_KIND_PROTOCOL, MOPED_KIND_FLOW },
   { MOPED_KIND_COMMAND, MOPED_KIND_FIELD },
   { MOPED_KIND_METHOD, MOPED_KIND_PARAM },
+  { MOPED_KIND_DESIGN, MOPED_KIND_PROCESS },
+  { MOPED_KIND_DESIGN, MOPED_KIND_HOST },
 };
 
 static void
@@ -547,6 +614,15 @@ check_visible_names (Validation *v)
         g_autofree char *shown = NULL;
         g_autofree char *character = NULL;
 
+        if (name != NULL && strlen (name) > MOPED_NAME_MAX_CHARS &&
+            g_utf8_strlen (name, -1) > MOPED_NAME_MAX_CHARS)
+          {
+            report (v, MOPED_SEVERITY_ERROR, "name-too-long", ELEMENTS (e),
+                    "Shorten it: put the details in the description.",
+                    "A %s has a name of %ld characters; names may have at most %d",
+                    kind_words[k], g_utf8_strlen (name, -1), MOPED_NAME_MAX_CHARS);
+            continue;
+          }
         if (bad == NULL)
           continue;
         what = describe_with_kind (e);
@@ -645,9 +721,7 @@ check_socket (Validation   *v,
   if (moped_socket_type_get_outgoing (info->type) == MOPED_OUTGOING_EXCLUSIVE)
     check_exclusive (v, socket);
 
-  /* The types that subscribe are the ones a PUB can talk to. */
-  if (!is_blank (subscribe) &&
-      !moped_socket_types_compatible (info->type, MOPED_SOCKET_PUB))
+  if (!is_blank (subscribe) && info->subscription == MOPED_SUBSCRIPTION_NONE)
     report (v, MOPED_SEVERITY_WARNING, "subscribe-ignored", ELEMENTS (socket),
             "Clear the subscriptions, or make it a SUB socket.",
             "Socket %s has subscriptions (“%s”), but a %s socket does not subscribe; "
@@ -661,6 +735,103 @@ check_sockets (Validation *v)
 
   for (guint i = 0; i < sockets->len; i++)
     check_socket (v, g_ptr_array_index (sockets, i));
+}
+
+/* ---- deployment ---------------------------------------------------------------------- */
+
+/* The process a node runs in: its process, or the node itself standing for a process
+ * of its own (a design without processes runs one process per node). */
+static MopedElement *
+process_of (MopedElement *node)
+{
+  MopedElement *process = moped_element_get_ref (node, MOPED_PROP_PROCESS);
+
+  return process ? process : node;
+}
+
+/* The host a node runs on, or NULL for the one default host. */
+static MopedElement *
+host_of (MopedElement *node)
+{
+  MopedElement *process = moped_element_get_ref (node, MOPED_PROP_PROCESS);
+
+  return process ? moped_element_get_ref (process, MOPED_PROP_HOST) : NULL;
+}
+
+static char *
+describe_process_of (MopedElement *node)
+{
+  MopedElement *process = moped_element_get_ref (node, MOPED_PROP_PROCESS);
+
+  return process ? g_strdup_printf ("%s runs in process %s", name_or_id (node), name_or_id (process))
+                 : g_strdup_printf ("%s runs in a process of its own", name_or_id (node));
+}
+
+static char *
+describe_host_of (MopedElement *node)
+{
+  MopedElement *host = host_of (node);
+
+  return host ? g_strdup_printf ("%s runs on host %s", name_or_id (node), name_or_id (host))
+              : g_strdup_printf ("%s runs on the default host", name_or_id (node));
+}
+
+static gboolean
+is_loopback_host (const char *host)
+{
+  return g_str_has_prefix (host, "127.") || g_ascii_strcasecmp (host, "localhost") == 0 ||
+         g_str_equal (host, "::1") || g_str_equal (host, "[::1]");
+}
+
+/* inproc works inside one process (one ZeroMQ context), ipc and loopback tcp inside
+ * one host: the link's two nodes must be deployed so that its transport reaches. */
+static void
+check_link_deployment (Validation          *v,
+                       MopedElement        *link,
+                       MopedElement        *from,
+                       MopedElement        *to,
+                       const MopedEndpoint *ep)
+{
+  MopedElement *a = moped_element_get_parent (from);
+  MopedElement *b = moped_element_get_parent (to);
+  const char *endpoint = moped_element_get_string (link, MOPED_PROP_ENDPOINT);
+  g_autofree char *what = NULL;
+  g_autofree char *where_a = NULL;
+  g_autofree char *where_b = NULL;
+
+  if (ep->transport == MOPED_TRANSPORT_INPROC && process_of (a) != process_of (b))
+    {
+      what = describe (link);
+      where_a = describe_process_of (a);
+      where_b = describe_process_of (b);
+      report (v, MOPED_SEVERITY_ERROR, "inproc-across-processes", ELEMENTS (link, a, b),
+              "Put both nodes into one process (a node's Process), or use ipc:// between "
+              "processes on one host or tcp:// between hosts.",
+              "Link %s: “%s” works only inside one process, but %s and %s", what, endpoint,
+              where_a, where_b);
+    }
+  else if (ep->transport == MOPED_TRANSPORT_IPC && host_of (a) != host_of (b))
+    {
+      what = describe (link);
+      where_a = describe_host_of (a);
+      where_b = describe_host_of (b);
+      report (v, MOPED_SEVERITY_ERROR, "ipc-across-hosts", ELEMENTS (link, a, b),
+              "Place both processes on one host, or use tcp://.",
+              "Link %s: “%s” works only on one host, but %s and %s", what, endpoint,
+              where_a, where_b);
+    }
+  else if (ep->transport == MOPED_TRANSPORT_TCP && ep->host != NULL && is_loopback_host (ep->host) &&
+           host_of (a) != host_of (b))
+    {
+      what = describe (link);
+      where_a = describe_host_of (a);
+      where_b = describe_host_of (b);
+      report (v, MOPED_SEVERITY_ERROR, "localhost-across-hosts", ELEMENTS (link, a, b),
+              "Bind all interfaces (tcp://*:PORT) and connect to the binding host's name, "
+              "or place both processes on one host.",
+              "Link %s: “%s” is reachable only from its own host, but %s and %s", what,
+              endpoint, where_a, where_b);
+    }
 }
 
 /* ---- links ---------------------------------------------------------------------------- */
@@ -780,7 +951,11 @@ check_duplicate_bind (Validation   *v,
                       MopedElement *bound,
                       const char   *endpoint)
 {
-  char *key = moped_endpoint_normalize (endpoint);
+  g_autofree char *normal = moped_endpoint_normalize (endpoint);
+  /* Binds clash within one process (inproc) or one host (tcp, ipc); the key says where. */
+  MopedElement *where = g_str_has_prefix (normal, "inproc://")
+    ? process_of (moped_element_get_parent (bound)) : host_of (moped_element_get_parent (bound));
+  char *key = g_strconcat (where ? moped_element_get_id (where) : "", "\n", normal, NULL);
   Binding *first = g_hash_table_lookup (bindings, key);
   g_autofree char *what = NULL;
   g_autofree char *sock = NULL;
@@ -938,6 +1113,8 @@ check_link_endpoint (Validation   *v,
   /* Both sides are checked, so that each wrong socket is named. */
   from_ok = check_transport (v, link, from, &ep);
   to_ok = check_transport (v, link, to, &ep);
+  if (from_ok && to_ok)
+    check_link_deployment (v, link, from, to, &ep);
   if (from_ok && to_ok && roles_ok)
     {
       if (is_bound (link, from))
@@ -994,69 +1171,50 @@ check_links (Validation *v)
 
 /* ---- protocols, commands and flows ------------------------------------------------------ */
 
-/* How well a link carries a step from @sender to @receiver; -1 when it may not. */
-static int
-score_hop (MopedElement *link,
-           MopedElement *protocol,
-           MopedElement *sender,
-           MopedElement *receiver)
+/* The links a step's leg may travel on: those of a node it names, else those of its
+ * protocol (both sides are roles), so a hop never looks at the whole design. */
+static GPtrArray *
+candidate_links (Validation   *v,
+                 MopedElement *protocol,
+                 MopedElement *from,
+                 MopedElement *to,
+                 gboolean      layered)
 {
-  MopedElement *carried = moped_element_get_ref (link, MOPED_PROP_PROTOCOL);
-  int score = 0;
+  static GPtrArray *none = NULL;
+  MopedElement *parties[2] = { from, to };
+  GPtrArray *links = NULL;
 
-  if (carried != NULL && carried != protocol)
-    return -1;
-  if (carried == protocol)
-    score += 4;
-  if (socket_info (sender)->can_send)
-    score += 2;
-  if (socket_info (receiver)->can_receive)
-    score += 1;
-  return score;
-}
-
-/* The link that carries @step (best first: the flow's protocol, then a right direction). */
-static void
-resolve_hop (Validation   *v,
-             MopedElement *protocol,
-             Hop          *hop,
-             gboolean     *other_protocols)
-{
-  MopedElement *from = moped_element_get_ref (hop->step, MOPED_PROP_FROM);
-  MopedElement *to = moped_element_get_ref (hop->step, MOPED_PROP_TO);
-  g_autofree char *key = pair_key (from, to);
-  GPtrArray *links = g_hash_table_lookup (v->links_of_pair, key);
-  int best = -1;
-
-  *other_protocols = FALSE;
-  for (guint i = 0; links != NULL && i < links->len; i++)
+  if (none == NULL)
+    none = g_ptr_array_new ();
+  for (guint i = 0; i < 2 && links == NULL; i++)
     {
-      MopedElement *link = g_ptr_array_index (links, i);
-      MopedElement *a = moped_element_get_ref (link, MOPED_PROP_FROM);
-      MopedElement *b = moped_element_get_ref (link, MOPED_PROP_TO);
+      MopedKind kind = moped_element_get_kind (parties[i]);
 
-      /* Try both directions; for a link within one node both may fit. */
-      for (guint dir = 0; dir < 2; dir++)
-        {
-          MopedElement *s = dir ? b : a;
-          MopedElement *r = dir ? a : b;
-          int score;
-
-          if (moped_element_get_parent (s) != from || moped_element_get_parent (r) != to)
-            continue;
-          score = score_hop (link, protocol, s, r);
-          if (score < 0)
-            *other_protocols = TRUE;
-          if (score > best)
-            {
-              best = score;
-              hop->sender = s;
-              hop->receiver = r;
-            }
-        }
+      if (kind == MOPED_KIND_NODE)
+        links = g_hash_table_lookup (v->links_of_node, parties[i]);
+      else if (kind == MOPED_KIND_SOCKET)
+        links = g_hash_table_lookup (v->links_of_socket, parties[i]);
+      else
+        continue;
+      return links ? links : none;
     }
+  /* Two roles: a relayed leg has a node on one side, so this is the protocol's own. */
+  links = layered ? v->by_kind[MOPED_KIND_LINK] : g_hash_table_lookup (v->links_of_protocol, protocol);
+  return links ? links : none;
 }
 
+static void     check_step_roles (Validation   *v,
+                                  MopedElement *flow,
+                                  const Hop    *hop);
+
+/* Resolves one leg of @hop (from @from to @to); reports when no link carries it. */
+static gboolean
+resolve_leg (Validation   *v,
+             MopedElement *flow,
+             Hop          *hop,
+             MopedElement *from,
+             MopedElement *to,
+             gboolean      layered);
 /* "step 3 (step-7)": the position is known here, no need to search the siblings. */
 static char *
 describe_hop (const Hop *hop)
@@ -1116,43 +1274,90 @@ check_step_command (Validation   *v,
               name_or_id (protocol), what, name_or_id (command), name_or_id (owner));
     }
   sender = moped_element_get_ref (command, MOPED_PROP_SENDER);
-  if (sender != NULL && from != NULL && sender != from)
+  if (sender != NULL && from != NULL && !party_plays (v, from, sender))
     {
-      g_autofree char *hint = g_strdup_printf ("Send it from %s, or change the command's "
-                                               "sender.", name_or_id (sender));
+      g_autofree char *hint = g_strdup_printf ("Send it from role %s or a node that plays it, "
+                                               "or change the command's sender.",
+                                               name_or_id (sender));
+      g_autofree char *who = describe (from);
 
       report (v, MOPED_SEVERITY_WARNING, "command-sender-mismatch",
               ELEMENTS (step, command, from), hint,
-              "Flow %s, %s: %s sends %s, but command %s is sent by %s",
-              name_or_id (flow), what, name_or_id (from), name_or_id (command),
-              name_or_id (command), name_or_id (sender));
+              "Flow %s, %s: %s sends %s, but command %s is sent by role %s, which %s does "
+              "not play", name_or_id (flow), what, who, name_or_id (command),
+              name_or_id (command), name_or_id (sender), who);
     }
 }
 
 static void
-report_missing_link (Validation   *v,
-                     MopedElement *flow,
-                     const Hop    *hop,
-                     MopedElement *from,
-                     MopedElement *to,
-                     gboolean      other_protocols)
+report_missing_link (Validation    *v,
+                     MopedElement  *flow,
+                     const Hop     *hop,
+                     MopedElement  *from,
+                     MopedElement  *to,
+                     MopedHopResult result)
 {
   MopedElement *step = hop->step;
   MopedElement *protocol = moped_element_get_parent (flow);
   g_autofree char *what = describe_hop (hop);
+  g_autofree char *a = describe (from);
+  g_autofree char *b = describe (to);
+  gboolean roles = moped_element_get_kind (from) == MOPED_KIND_ROLE ||
+                   moped_element_get_kind (to) == MOPED_KIND_ROLE;
 
-  if (other_protocols)
+  if (result == MOPED_HOP_OTHER_PROTOCOLS)
     report (v, MOPED_SEVERITY_ERROR, "no-link-between-nodes", ELEMENTS (step, from, to),
             "Set the protocol of one of their links to this one (or to none), or draw a "
             "new link for it.",
             "Flow %s, %s: no link connects %s and %s for protocol %s (their links carry "
-            "other protocols)", name_or_id (flow), what, name_or_id (from), name_or_id (to),
-            name_or_id (protocol));
+            "other protocols)", name_or_id (flow), what, a, b, name_or_id (protocol));
+  else if (roles)
+    report (v, MOPED_SEVERITY_ERROR, "no-link-between-nodes", ELEMENTS (step, from, to),
+            "Draw a link carrying the protocol between them, and set the role each end "
+            "plays in the inspector if it is not inferred.",
+            "Flow %s, %s: no link of protocol %s connects %s and %s with these roles",
+            name_or_id (flow), what, name_or_id (protocol), a, b);
   else
     report (v, MOPED_SEVERITY_ERROR, "no-link-between-nodes", ELEMENTS (step, from, to),
             "Draw a link between a socket of each node.",
-            "Flow %s, %s: no link connects %s and %s", name_or_id (flow), what,
-            name_or_id (from), name_or_id (to));
+            "Flow %s, %s: no link connects %s and %s", name_or_id (flow), what, a, b);
+}
+
+static gboolean
+resolve_leg (Validation   *v,
+             MopedElement *flow,
+             Hop          *hop,
+             MopedElement *from,
+             MopedElement *to,
+             gboolean      layered)
+{
+  MopedElement *protocol = moped_element_get_parent (flow);
+  GPtrArray *links = candidate_links (v, protocol, from, to, layered);
+  gboolean ambiguous = FALSE;
+  MopedHop found;
+  MopedHopResult result = moped_hop_pick (links, protocol, from, to, layered, &found, &ambiguous);
+
+  if (result != MOPED_HOP_FOUND)
+    {
+      report_missing_link (v, flow, hop, from, to, result);
+      return FALSE;
+    }
+  hop->sender = found.sender;
+  hop->receiver = found.receiver;
+  if (ambiguous)
+    {
+      g_autofree char *what = describe_hop (hop);
+      g_autofree char *s = describe (found.sender);
+      g_autofree char *r = describe (found.receiver);
+
+      report (v, MOPED_SEVERITY_WARNING, "ambiguous-step-socket",
+              ELEMENTS (hop->step, found.sender, found.receiver), 
+              "Name the socket instead of the node in the step (From/To).",
+              "Flow %s, %s: more than one pair of sockets could carry it; %s → %s is taken",
+              name_or_id (flow), what, s, r);
+    }
+  check_hop_directions (v, flow, hop);
+  return TRUE;
 }
 
 /* ---- the REQ/REP sequence ---------------------------------------------------------------- */
@@ -1300,38 +1505,184 @@ sequence_hop (Sequence  *seq,
   sequence_receive (seq, hop, again);
 }
 
-/* Plays the flow with every optional step taken and every run of repeating steps
- * played twice: the path most likely to break a REQ or REP socket's strict order. */
+/* ---- paths through a flow --------------------------------------------------------------- */
+
+/* A flow's paths for the REQ/REP check: every optional part taken, every loop and run of
+ * repeating steps played twice, each branch of a choice on a path of its own (at most
+ * MAX_PATHS; past that the first ones are checked). */
+#define MAX_PATHS 64
+
+typedef struct
+{
+  MopedElement *step;
+  gboolean      again;   /* on the second play of a loop */
+} PathStep;
+
+static GPtrArray *
+paths_new (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+}
+
+static GPtrArray *
+paths_single (void)
+{
+  GPtrArray *paths = paths_new ();
+
+  g_ptr_array_add (paths, g_array_new (FALSE, FALSE, sizeof (PathStep)));
+  return paths;
+}
+
+/* Every path of @a followed by every path of @b (@again marks @b's steps). */
+static GPtrArray *
+paths_concat (GPtrArray *a,
+              GPtrArray *b,
+              gboolean   again)
+{
+  GPtrArray *out = paths_new ();
+
+  for (guint i = 0; i < a->len; i++)
+    for (guint j = 0; j < b->len && out->len < MAX_PATHS; j++)
+      {
+        GArray *pa = g_ptr_array_index (a, i);
+        GArray *pb = g_ptr_array_index (b, j);
+        GArray *path = g_array_sized_new (FALSE, FALSE, sizeof (PathStep), pa->len + pb->len);
+
+        g_array_append_vals (path, pa->data, pa->len);
+        for (guint k = 0; k < pb->len; k++)
+          {
+            PathStep ps = g_array_index (pb, PathStep, k);
+
+            ps.again |= again;
+            g_array_append_val (path, ps);
+          }
+        g_ptr_array_add (out, path);
+      }
+  return out;
+}
+
+static gboolean
+is_repeating_message (MopedElement *step)
+{
+  return moped_step_get_block (step) == MOPED_BLOCK_MESSAGE &&
+         moped_element_get_bool (step, MOPED_PROP_REPEAT);
+}
+
+static GPtrArray *expand_step (MopedElement *step);
+
+static GPtrArray *
+expand_children (MopedElement *parent)
+{
+  g_autoptr(GPtrArray) steps = moped_element_get_children_of_kind (parent, MOPED_KIND_STEP);
+  GPtrArray *paths = paths_single ();
+  guint i = 0;
+
+  while (i < steps->len)
+    {
+      MopedElement *step = g_ptr_array_index (steps, i);
+      GPtrArray *part;
+      GPtrArray *joined;
+
+      if (is_repeating_message (step))
+        {
+          g_autoptr(GPtrArray) once = paths_single ();
+          GArray *run = g_ptr_array_index (once, 0);
+
+          for (; i < steps->len && is_repeating_message (g_ptr_array_index (steps, i)); i++)
+            {
+              PathStep ps = { g_ptr_array_index (steps, i), FALSE };
+
+              g_array_append_val (run, ps);
+            }
+          part = paths_concat (once, once, TRUE);
+        }
+      else
+        {
+          part = expand_step (step);
+          i++;
+        }
+      joined = paths_concat (paths, part, FALSE);
+      g_ptr_array_unref (paths);
+      g_ptr_array_unref (part);
+      paths = joined;
+    }
+  return paths;
+}
+
+static GPtrArray *
+expand_step (MopedElement *step)
+{
+  GPtrArray *paths;
+
+  switch (moped_step_get_block (step))
+    {
+    case MOPED_BLOCK_MESSAGE:
+      {
+        PathStep ps = { step, FALSE };
+
+        paths = paths_single ();
+        g_array_append_val (g_ptr_array_index (paths, 0), ps);
+        return paths;
+      }
+    case MOPED_BLOCK_CHOICE:
+      {
+        g_autoptr(GPtrArray) branches = moped_element_get_children_of_kind (step, MOPED_KIND_STEP);
+
+        paths = paths_new ();
+        for (guint i = 0; i < branches->len; i++)
+          {
+            g_autoptr(GPtrArray) part = expand_step (g_ptr_array_index (branches, i));
+
+            for (guint j = 0; j < part->len && paths->len < MAX_PATHS; j++)
+              g_ptr_array_add (paths, g_array_ref (g_ptr_array_index (part, j)));
+          }
+        if (paths->len == 0)
+          g_ptr_array_add (paths, g_array_new (FALSE, FALSE, sizeof (PathStep)));
+        return paths;
+      }
+    case MOPED_BLOCK_LOOP:
+      {
+        g_autoptr(GPtrArray) body = expand_children (step);
+
+        return paths_concat (body, body, TRUE);
+      }
+    case MOPED_BLOCK_BRANCH:
+    case MOPED_BLOCK_OPTIONAL:
+    case MOPED_N_BLOCKS:
+    default:
+      return expand_children (step);
+    }
+}
+
+/* Plays each path of the flow, checking every REQ and REP socket's strict order. */
 static void
 check_sequence (Validation   *v,
                 MopedElement *flow,
-                const GArray *hops)
+                const GArray *hops,
+                GHashTable   *hops_of_step)
 {
+  g_autoptr(GPtrArray) paths = expand_children (flow);
   Sequence seq = { v, flow, NULL, NULL };
-  guint i = 0;
 
-  seq.states = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   seq.reported = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  while (i < hops->len)
+  for (guint p = 0; p < paths->len; p++)
     {
-      const Hop *hop = &g_array_index (hops, Hop, i);
-      guint end = i + 1;
+      GArray *path = g_ptr_array_index (paths, p);
 
-      if (!moped_element_get_bool (hop->step, MOPED_PROP_REPEAT))
+      seq.states = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+      for (guint i = 0; i < path->len; i++)
         {
-          sequence_hop (&seq, hop, FALSE);
-          i++;
-          continue;
+          const PathStep *ps = &g_array_index (path, PathStep, i);
+          guint packed = GPOINTER_TO_UINT (g_hash_table_lookup (hops_of_step, ps->step));
+
+          /* (first hop + 1) << 1 | second leg */
+          if (packed == 0)
+            continue;
+          for (guint h = (packed >> 1) - 1; h <= (packed >> 1) - 1 + (packed & 1); h++)
+            sequence_hop (&seq, &g_array_index (hops, Hop, h), ps->again);
         }
-      while (end < hops->len &&
-             moped_element_get_bool (g_array_index (hops, Hop, end).step, MOPED_PROP_REPEAT))
-        end++;
-      for (guint pass = 0; pass < 2; pass++)
-        for (guint j = i; j < end; j++)
-          sequence_hop (&seq, &g_array_index (hops, Hop, j), pass == 1);
-      i = end;
+      g_hash_table_destroy (seq.states);
     }
-  g_hash_table_destroy (seq.states);
   g_hash_table_destroy (seq.reported);
 }
 
@@ -1384,7 +1735,7 @@ check_hop_delivery (Validation   *v,
   key = g_strconcat (moped_element_get_id (hop->sender), "\n", moped_element_get_id (to), NULL);
   if (moped_socket_type_get_outgoing (sender->type) == MOPED_OUTGOING_ROUTED &&
       !g_hash_table_contains (v->introduced, key) &&
-      (instances_of (to) > 1 || sender->type == MOPED_SOCKET_STREAM))
+      (instances_of (to) > 1 || sender->raw))
     {
       sock = describe (hop->sender);
       report (v, MOPED_SEVERITY_ERROR, "router-unknown-peer", ELEMENTS (hop->step, hop->sender, to),
@@ -1393,11 +1744,14 @@ check_hop_delivery (Validation   *v,
               "Flow %s, %s: %s is a %s socket and must address %s by routing id, but %s "
               "has not sent to it before and %s",
               name_or_id (flow), step, sock, sender->name, name_or_id (to), name_or_id (to),
-              sender->type == MOPED_SOCKET_STREAM
+              sender->raw
                 ? "a raw TCP peer has no id until it connects"
                 : "it runs several instances, so its id does not say which one");
     }
 }
+
+static void collect_messages (MopedElement *parent,
+                              GPtrArray    *out);
 
 static void
 find_introductions (Validation *v)
@@ -1407,27 +1761,31 @@ find_introductions (Validation *v)
   for (guint f = 0; f < flows->len; f++)
     {
       MopedElement *flow = g_ptr_array_index (flows, f);
-      g_autoptr(GPtrArray) steps = moped_element_get_children_of_kind (flow, MOPED_KIND_STEP);
+      MopedElement *protocol = moped_element_get_parent (flow);
+      g_autoptr(GPtrArray) steps = g_ptr_array_new ();
       g_autoptr(GHashTable) addressed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
+      collect_messages (flow, steps);
       for (guint i = 0; i < steps->len; i++)
         {
-          Hop hop = { g_ptr_array_index (steps, i), i + 1, NULL, NULL };
-          MopedElement *from = moped_element_get_ref (hop.step, MOPED_PROP_FROM);
-          MopedElement *to = moped_element_get_ref (hop.step, MOPED_PROP_TO);
-          gboolean other_protocols;
+          MopedElement *step = g_ptr_array_index (steps, i);
+          MopedElement *from = moped_element_get_ref (step, MOPED_PROP_FROM);
+          MopedElement *to = moped_element_get_ref (step, MOPED_PROP_TO);
+          MopedHop hop;
           char *key;
 
-          if (from == NULL || to == NULL)
+          if (from == NULL || to == NULL || moped_element_get_ref (step, MOPED_PROP_VIA) != NULL ||
+              moped_hop_pick (candidate_links (v, protocol, from, to, FALSE), protocol, from, to,
+                              FALSE, &hop, NULL) != MOPED_HOP_FOUND)
             continue;
-          resolve_hop (v, moped_element_get_parent (flow), &hop, &other_protocols);
-          if (hop.sender == NULL)
-            continue;
+          /* Keys name nodes: a step may name a role or a socket for them. */
           if (moped_socket_type_get_outgoing (socket_info (hop.sender)->type) == MOPED_OUTGOING_ROUTED)
             g_hash_table_add (addressed, g_strconcat (moped_element_get_id (hop.sender), "\n",
-                                                      moped_element_get_id (to), NULL));
-          key = g_strconcat (moped_element_get_id (hop.receiver), "\n", moped_element_get_id (from), NULL);
-          if (moped_element_get_bool (hop.step, MOPED_PROP_OPTIONAL) || g_hash_table_contains (addressed, key))
+                                                      moped_element_get_id (moped_element_get_parent (hop.receiver)),
+                                                      NULL));
+          key = g_strconcat (moped_element_get_id (hop.receiver), "\n",
+                             moped_element_get_id (moped_element_get_parent (hop.sender)), NULL);
+          if (moped_element_get_bool (step, MOPED_PROP_OPTIONAL) || g_hash_table_contains (addressed, key))
             g_free (key);
           else
             g_hash_table_add (v->introduced, key);
@@ -1436,13 +1794,262 @@ find_introductions (Validation *v)
 }
 
 static void
+collect_messages (MopedElement *parent,
+                  GPtrArray    *out)
+{
+  g_autoptr(GPtrArray) steps = moped_element_get_children_of_kind (parent, MOPED_KIND_STEP);
+
+  for (guint i = 0; i < steps->len; i++)
+    {
+      MopedElement *step = g_ptr_array_index (steps, i);
+
+      if (moped_step_get_block (step) == MOPED_BLOCK_MESSAGE)
+        g_ptr_array_add (out, step);
+      else
+        collect_messages (step, out);
+    }
+}
+
+/* ---- choices ------------------------------------------------------------------------------ */
+
+/* What @role may do first in a part of a flow: the messages it sends or receives first,
+ * and whether it may get through the part doing nothing. */
+typedef struct
+{
+  GPtrArray *steps;   /* message steps, first events of the role */
+  gboolean   empty;
+} First;
+
+static void first_of_step (MopedElement *step,
+                           MopedElement *role,
+                           First        *first);
+
+static void
+first_of_children (MopedElement *parent,
+                   MopedElement *role,
+                   First        *first)
+{
+  g_autoptr(GPtrArray) steps = moped_element_get_children_of_kind (parent, MOPED_KIND_STEP);
+
+  first->empty = TRUE;
+  for (guint i = 0; i < steps->len && first->empty; i++)
+    first_of_step (g_ptr_array_index (steps, i), role, first);
+}
+
+/* Adds the first events of @step to @first; leaves first->empty TRUE when @role may
+ * pass @step without an event. */
+static void
+first_of_step (MopedElement *step,
+               MopedElement *role,
+               First        *first)
+{
+  switch (moped_step_get_block (step))
+    {
+    case MOPED_BLOCK_MESSAGE:
+      if (moped_step_get_role (step, MOPED_PROP_FROM) == role || moped_step_get_role (step, MOPED_PROP_TO) == role)
+        {
+          g_ptr_array_add (first->steps, step);
+          first->empty = moped_element_get_bool (step, MOPED_PROP_OPTIONAL);
+        }
+      break;
+    case MOPED_BLOCK_CHOICE:
+      {
+        g_autoptr(GPtrArray) branches = moped_element_get_children_of_kind (step, MOPED_KIND_STEP);
+        gboolean any_empty = branches->len == 0;
+
+        for (guint i = 0; i < branches->len; i++)
+          {
+            First f = { first->steps, TRUE };
+
+            first_of_step (g_ptr_array_index (branches, i), role, &f);
+            any_empty |= f.empty;
+          }
+        first->empty = any_empty;
+      }
+      break;
+    case MOPED_BLOCK_LOOP:
+    case MOPED_BLOCK_OPTIONAL:
+    case MOPED_BLOCK_BRANCH:
+    case MOPED_N_BLOCKS:
+    default:
+      {
+        First f = { first->steps, TRUE };
+
+        first_of_children (step, role, &f);
+        first->empty = f.empty || moped_step_get_block (step) == MOPED_BLOCK_OPTIONAL ||
+                       (moped_step_get_block (step) == MOPED_BLOCK_LOOP &&
+                        moped_element_get_bool (step, MOPED_PROP_OPTIONAL));
+      }
+      break;
+    }
+}
+
+static gboolean
+sends (MopedElement *step,
+       MopedElement *role)
+{
+  return moped_step_get_role (step, MOPED_PROP_FROM) == role;
+}
+
+/* The role that picks the branch: the one named, else the sender of the first message. */
+static MopedElement *
+chooser_of (MopedElement *choice)
+{
+  g_autoptr(GPtrArray) messages = g_ptr_array_new ();
+
+  if (moped_element_get_ref (choice, MOPED_PROP_FROM) != NULL)
+    return moped_step_get_role (choice, MOPED_PROP_FROM);
+  collect_messages (choice, messages);
+  return messages->len > 0 ? moped_step_get_role (g_ptr_array_index (messages, 0), MOPED_PROP_FROM) : NULL;
+}
+
+static void
+report_choice (Validation   *v,
+               MopedElement *flow,
+               MopedElement *choice,
+               MopedElement *role,
+               MopedElement *a,
+               MopedElement *b,
+               const char   *why)
+{
+  g_autofree char *where = describe (choice);
+
+  report (v, MOPED_SEVERITY_ERROR, "choice-indistinguishable",
+          b ? ELEMENTS (choice, role, a, b) : ELEMENTS (choice, role, a),
+          "Start each branch with a message of its own to that role (a different command), "
+          "or leave the role out of every branch.",
+          "Flow %s, choice %s: role %s cannot tell which branch was taken: %s",
+          name_or_id (flow), where, name_or_id (role), why);
+}
+
+/* Every role but the chooser learns the branch from its first message in it. */
+static void
+check_choice (Validation   *v,
+              MopedElement *flow,
+              MopedElement *choice)
+{
+  MopedElement *protocol = moped_element_get_ancestor (flow, MOPED_KIND_PROTOCOL);
+  g_autoptr(GPtrArray) roles = moped_element_get_children_of_kind (protocol, MOPED_KIND_ROLE);
+  g_autoptr(GPtrArray) branches = moped_element_get_children_of_kind (choice, MOPED_KIND_STEP);
+  MopedElement *chooser = chooser_of (choice);
+
+  for (guint r = 0; r < roles->len; r++)
+    {
+      MopedElement *role = g_ptr_array_index (roles, r);
+      g_autoptr(GPtrArray) firsts = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+      g_autoptr(GArray) empties = g_array_new (FALSE, FALSE, sizeof (gboolean));
+      gboolean involved = FALSE;
+
+      for (guint i = 0; i < branches->len; i++)
+        {
+          First f = { g_ptr_array_new (), TRUE };
+
+          first_of_step (g_ptr_array_index (branches, i), role, &f);
+          involved |= f.steps->len > 0;
+          g_ptr_array_add (firsts, f.steps);
+          g_array_append_val (empties, f.empty);
+        }
+      if (!involved)
+        continue;
+      for (guint i = 0; i < branches->len; i++)
+        {
+          GPtrArray *fi = g_ptr_array_index (firsts, i);
+          MopedElement *bi = g_ptr_array_index (branches, i);
+
+          if (role == chooser)
+            {
+              /* The chooser starts each branch by sending; a branch it cannot start is never taken. */
+              for (guint k = 0; k < fi->len; k++)
+                if (!sends (g_ptr_array_index (fi, k), role))
+                  {
+                    g_autofree char *where = describe (bi);
+
+                    report (v, MOPED_SEVERITY_WARNING, "unreachable-step",
+                            ELEMENTS (g_ptr_array_index (fi, k), choice, role),
+                            "Start the branch with a message the choosing role sends, or name "
+                            "another role as the one who chooses (From of the choice).",
+                            "Flow %s: %s begins with a message role %s receives, but %s "
+                            "chooses the branch, so no execution takes it",
+                            name_or_id (flow), where, name_or_id (role), name_or_id (role));
+                    break;
+                  }
+              continue;
+            }
+          if (g_array_index (empties, gboolean, i) && fi->len == 0)
+            {
+              g_autofree char *why = g_strdup_printf ("it takes no part in %s but does in others",
+                                                      moped_element_get_id (bi));
+
+              report_choice (v, flow, choice, role, bi, NULL, why);
+              break;
+            }
+          for (guint k = 0; k < fi->len; k++)
+            {
+              MopedElement *m = g_ptr_array_index (fi, k);
+
+              if (sends (m, role))
+                {
+                  g_autofree char *why = g_strdup_printf ("in %s it sends %s before it has "
+                                                          "received anything of that branch",
+                                                          moped_element_get_id (bi),
+                                                          name_or_id (moped_element_get_ref (m, MOPED_PROP_COMMAND)));
+
+                  report_choice (v, flow, choice, role, bi, NULL, why);
+                  goto next_role;
+                }
+              for (guint j = 0; j < i; j++)
+                {
+                  GPtrArray *fj = g_ptr_array_index (firsts, j);
+
+                  for (guint q = 0; q < fj->len; q++)
+                    if (moped_element_get_ref (g_ptr_array_index (fj, q), MOPED_PROP_COMMAND) ==
+                        moped_element_get_ref (m, MOPED_PROP_COMMAND))
+                      {
+                        g_autofree char *why = g_strdup_printf ("%s and %s both begin with %s",
+                                                                moped_element_get_id (g_ptr_array_index (branches, j)),
+                                                                moped_element_get_id (bi),
+                                                                name_or_id (moped_element_get_ref (m, MOPED_PROP_COMMAND)));
+
+                        report_choice (v, flow, choice, role, g_ptr_array_index (branches, j), bi, why);
+                        goto next_role;
+                      }
+                }
+            }
+        }
+    next_role:
+      ;
+    }
+}
+
+static void
+check_choices (Validation   *v,
+               MopedElement *flow,
+               MopedElement *parent)
+{
+  g_autoptr(GPtrArray) steps = moped_element_get_children_of_kind (parent, MOPED_KIND_STEP);
+
+  for (guint i = 0; i < steps->len; i++)
+    {
+      MopedElement *step = g_ptr_array_index (steps, i);
+
+      if (moped_step_get_block (step) == MOPED_BLOCK_CHOICE)
+        check_choice (v, flow, step);
+      if (moped_step_get_block (step) != MOPED_BLOCK_MESSAGE)
+        check_choices (v, flow, step);
+    }
+}
+
+static void
 check_flow (Validation   *v,
             MopedElement *flow)
 {
   MopedElement *protocol = moped_element_get_parent (flow);
-  g_autoptr(GPtrArray) steps = moped_element_get_children_of_kind (flow, MOPED_KIND_STEP);
-  g_autoptr(GArray) hops = g_array_sized_new (FALSE, TRUE, sizeof (Hop), steps->len);
+  g_autoptr(GPtrArray) steps = g_ptr_array_new ();
+  g_autoptr(GArray) hops = NULL;
+  g_autoptr(GHashTable) hops_of_step = g_hash_table_new (NULL, NULL);
 
+  collect_messages (flow, steps);
+  hops = g_array_sized_new (FALSE, TRUE, sizeof (Hop), steps->len);
   if (steps->len == 0)
     {
       report (v, MOPED_SEVERITY_WARNING, "empty-flow", ELEMENTS (flow),
@@ -1455,23 +2062,132 @@ check_flow (Validation   *v,
       Hop hop = { g_ptr_array_index (steps, i), i + 1, NULL, NULL };
       MopedElement *from = moped_element_get_ref (hop.step, MOPED_PROP_FROM);
       MopedElement *to = moped_element_get_ref (hop.step, MOPED_PROP_TO);
-      gboolean other_protocols = FALSE;
+      MopedElement *via = moped_element_get_ref (hop.step, MOPED_PROP_VIA);
 
       check_step_command (v, flow, &hop, from);
-      if (from != NULL && to != NULL)
+      check_step_roles (v, flow, &hop);
+      if (from == NULL || to == NULL)
+        continue;
+      g_hash_table_insert (hops_of_step, hop.step, GUINT_TO_POINTER ((hops->len + 1) << 1 | (via != NULL)));
+      if (via == NULL)
         {
-          resolve_hop (v, protocol, &hop, &other_protocols);
-          if (hop.sender == NULL)
-            report_missing_link (v, flow, &hop, from, to, other_protocols);
-          else
-            {
-              check_hop_directions (v, flow, &hop);
-              check_hop_delivery (v, flow, &hop);
-            }
+          if (resolve_leg (v, flow, &hop, from, to, FALSE))
+            check_hop_delivery (v, flow, &hop);
+          g_array_append_val (hops, hop);
+          continue;
         }
+      /* A relayed message: to the relay, which passes it on; either leg may ride
+       * inside another protocol. */
+      resolve_leg (v, flow, &hop, from, via, TRUE);
+      g_array_append_val (hops, hop);
+      hop.sender = hop.receiver = NULL;
+      resolve_leg (v, flow, &hop, via, to, TRUE);
       g_array_append_val (hops, hop);
     }
-  check_sequence (v, flow, hops);
+  check_sequence (v, flow, hops, hops_of_step);
+  check_choices (v, flow, flow);
+}
+
+static void
+report_foreign_role (Validation   *v,
+                     MopedElement *where,
+                     MopedElement *role,
+                     MopedElement *protocol,
+                     const char   *what)
+{
+  MopedElement *owner = moped_element_get_parent (role);
+
+  if (protocol == NULL)
+    report (v, MOPED_SEVERITY_ERROR, "role-of-other-protocol", ELEMENTS (where, role),
+            "Set the link's protocol first, or clear the role.",
+            "%s plays role %s of protocol %s, but the link carries no protocol", what,
+            name_or_id (role), name_or_id (owner));
+  else
+    report (v, MOPED_SEVERITY_ERROR, "role-of-other-protocol", ELEMENTS (where, role, protocol),
+            "Choose a role of the protocol it belongs to.",
+            "%s names role %s of protocol %s, not of protocol %s", what, name_or_id (role),
+            name_or_id (owner), name_or_id (protocol));
+}
+
+/* Roles a step names belong to the flow's protocol, and some link end plays them. */
+static void
+check_step_roles (Validation   *v,
+                  MopedElement *flow,
+                  const Hop    *hop)
+{
+  MopedElement *protocol = moped_element_get_parent (flow);
+
+  for (guint e = 0; e < 2; e++)
+    {
+      MopedElement *role = moped_element_get_ref (hop->step, e ? MOPED_PROP_TO : MOPED_PROP_FROM);
+      g_autofree char *what = NULL;
+
+      if (role == NULL || moped_element_get_kind (role) != MOPED_KIND_ROLE)
+        continue;
+      g_hash_table_add (v->used_roles, role);
+      what = g_strdup_printf ("Flow %s, step %u (%s)", name_or_id (flow), hop->position,
+                              moped_element_get_id (hop->step));
+      if (moped_element_get_parent (role) != protocol)
+        report_foreign_role (v, hop->step, role, protocol, what);
+      else if (!g_hash_table_contains (v->played, role))
+        report (v, MOPED_SEVERITY_ERROR, "role-not-played", ELEMENTS (hop->step, role),
+                "Give a link this protocol and set one of its ends to play the role "
+                "(inspector: “From end plays” / “To end plays”).",
+                "%s: no link end plays role %s of protocol %s, so no node can take this "
+                "step", what, name_or_id (role), name_or_id (protocol));
+    }
+}
+
+static void
+check_link_roles (Validation   *v,
+                  MopedElement *link)
+{
+  MopedElement *protocol = moped_element_get_ref (link, MOPED_PROP_PROTOCOL);
+  g_autoptr(GPtrArray) roles = protocol ? moped_element_get_children_of_kind (protocol, MOPED_KIND_ROLE)
+                                        : g_ptr_array_new ();
+
+  for (guint e = 0; e < 2; e++)
+    {
+      MopedProp end = e ? MOPED_PROP_TO : MOPED_PROP_FROM;
+      MopedElement *set = moped_element_get_ref (link, e ? MOPED_PROP_TO_ROLE : MOPED_PROP_FROM_ROLE);
+      MopedElement *socket = moped_element_get_ref (link, end);
+      g_autofree char *what = NULL;
+      g_autofree char *where = NULL;
+
+      if (socket == NULL)
+        continue;
+      where = describe (link);
+      what = g_strdup_printf ("The %s end (%s) of link %s", e ? "to" : "from",
+                              name_or_id (moped_element_get_parent (socket)), where);
+      if (set != NULL && moped_element_get_parent (set) != protocol)
+        report_foreign_role (v, link, set, protocol, what);
+      else if (set == NULL && roles->len >= 2 && moped_link_get_role (link, end) == NULL)
+        report (v, MOPED_SEVERITY_WARNING, "link-role-unknown", ELEMENTS (link, socket, protocol),
+                "Choose the role in the inspector (“From end plays” / “To end plays”).",
+                "%s plays no role of protocol %s that Moped can tell: several fit", what,
+                name_or_id (protocol));
+    }
+}
+
+static void
+check_roles (Validation *v)
+{
+  GPtrArray *links = v->by_kind[MOPED_KIND_LINK];
+  GPtrArray *roles = v->by_kind[MOPED_KIND_ROLE];
+
+  for (guint i = 0; i < links->len; i++)
+    check_link_roles (v, g_ptr_array_index (links, i));
+  for (guint i = 0; i < roles->len; i++)
+    {
+      MopedElement *role = g_ptr_array_index (roles, i);
+
+      if (!g_hash_table_contains (v->played, role) && !g_hash_table_contains (v->used_roles, role) &&
+          g_hash_table_contains (v->links_of_protocol, moped_element_get_parent (role)))
+        report (v, MOPED_SEVERITY_WARNING, "unused-role", ELEMENTS (role),
+                "Set an end of a link carrying the protocol to play it, or remove the role.",
+                "Role %s of protocol %s is played by no end of the links that carry it", name_or_id (role),
+                name_or_id (moped_element_get_parent (role)));
+    }
 }
 
 static void
@@ -1494,6 +2210,7 @@ check_protocols (Validation *v)
   find_introductions (v);
   for (guint i = 0; i < flows->len; i++)
     check_flow (v, g_ptr_array_index (flows, i));
+  check_roles (v);
   for (guint i = 0; i < commands->len; i++)
     {
       MopedElement *command = g_ptr_array_index (commands, i);
@@ -1553,8 +2270,12 @@ moped_validate (MopedDesign *design)
     v.by_kind[k] = g_ptr_array_new ();
   v.order = g_hash_table_new (NULL, NULL);
   v.links_of_socket = g_hash_table_new_full (NULL, NULL, NULL, free_list);
-  v.links_of_pair = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, free_list);
+  v.links_of_node = g_hash_table_new_full (NULL, NULL, NULL, free_list);
+  v.links_of_protocol = g_hash_table_new_full (NULL, NULL, NULL, free_list);
+  v.plays = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  v.played = g_hash_table_new (NULL, NULL);
   v.used_commands = g_hash_table_new (NULL, NULL);
+  v.used_roles = g_hash_table_new (NULL, NULL);
   v.peer_nodes = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
   v.once = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   v.introduced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -1581,8 +2302,12 @@ moped_validate (MopedDesign *design)
     g_ptr_array_unref (v.by_kind[k]);
   g_hash_table_destroy (v.order);
   g_hash_table_destroy (v.links_of_socket);
-  g_hash_table_destroy (v.links_of_pair);
+  g_hash_table_destroy (v.links_of_node);
+  g_hash_table_destroy (v.links_of_protocol);
+  g_hash_table_destroy (v.plays);
+  g_hash_table_destroy (v.played);
   g_hash_table_destroy (v.used_commands);
+  g_hash_table_destroy (v.used_roles);
   g_hash_table_destroy (v.peer_nodes);
   g_hash_table_destroy (v.once);
   g_hash_table_destroy (v.introduced);

@@ -3,11 +3,13 @@
  * SPDX-License-Identifier: MPL-2.0
  *
  *   collab-peer host DESIGN [--bind EP] [--invites N] [random options]
- *   collab-peer join LINK -o FILE [random options]
+ *   collab-peer join LINK|- -o FILE [--listen] [random options]  (- comes back from the journal;
+ *   --listen: may host if the host goes)
  * Random options: --seed S --count N --think MS. It answers the commands of
  * moped-collab-peer.h plus "go" (start the random edits; "done" is printed after the
  * last), "edit ID NAME" (rename an element, printing "stamp T" with the monotonic
- * time, for latency), "watch ID" (print "seen T NAME" whenever ID's name changes).
+ * time, for latency), "summary TEXT" / "summary?" (the design's summary, which random
+ * edits never touch: a marker), "watch ID" (print "seen T NAME" whenever ID's name changes).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -259,6 +261,11 @@ extra_command (const char *line,
         moped_design_remove (design, e);
       moped_collab_peer_print (r->peer, "removed %s", e ? line + 7 : "-");
     }
+  else if (g_str_has_prefix (line, "summary "))
+    moped_design_set_string (design, moped_design_get_root (design), MOPED_PROP_SUMMARY, line + 8);
+  else if (g_str_equal (line, "summary?"))
+    moped_collab_peer_print (r->peer, "summary %s",
+                             moped_element_get_string (moped_design_get_root (design), MOPED_PROP_SUMMARY));
   else if (g_str_has_prefix (line, "name? "))
     {
       MopedElement *e = moped_design_lookup (design, line + 6);
@@ -282,6 +289,7 @@ main (int    argc,
   g_autofree char *bind = NULL;
   g_autofree char *output = NULL;
   int invites = 0, viewers = 0, seed = 1, count = 0, think = 20;
+  gboolean listen = FALSE;
   g_auto(GStrv) rest = NULL;
   GOptionEntry entries[] = {
     { "bind", 0, 0, G_OPTION_ARG_STRING, &bind, NULL, NULL },
@@ -291,6 +299,7 @@ main (int    argc,
     { "seed", 0, 0, G_OPTION_ARG_INT, &seed, NULL, NULL },
     { "count", 0, 0, G_OPTION_ARG_INT, &count, NULL, NULL },
     { "think", 0, 0, G_OPTION_ARG_INT, &think, NULL, NULL },
+    { "listen", 0, 0, G_OPTION_ARG_NONE, &listen, NULL, NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     { NULL }
   };
@@ -330,6 +339,12 @@ main (int    argc,
     session = moped_collab_peer_join (g_str_equal (rest[1], "-") ? NULL : rest[1], NULL, &keys, "guest", 10000,
                                       output, &error);
   if (session == NULL)
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return 2;
+    }
+  if (listen && !moped_session_is_host (session) &&
+      !moped_session_listen (session, "tcp://127.0.0.1:*", "127.0.0.1", &error))
     {
       fprintf (stderr, "%s\n", error->message);
       return 2;

@@ -2,6 +2,8 @@
  *
  * SPDX-License-Identifier: MPL-2.0
  */
+#include <glib/gstdio.h>
+
 #include "moped-test-util.h"
 
 /* Under @parent (the root when NULL), with @id (a fresh one when NULL) and, unless NULL, @name. */
@@ -91,6 +93,23 @@ moped_test_add_link (MopedDesign  *design,
 }
 
 MopedElement *
+moped_test_role_for (MopedDesign  *design,
+                     MopedElement *protocol,
+                     MopedElement *party)
+{
+  g_autofree char *id = NULL;
+  MopedElement *role;
+
+  if (party == NULL || moped_element_get_kind (party) == MOPED_KIND_ROLE)
+    return party;
+  id = g_strconcat (moped_element_get_id (protocol), ".", moped_element_get_id (party), NULL);
+  role = moped_design_lookup (design, id);
+  if (role == NULL)
+    role = moped_test_add_named (design, protocol, MOPED_KIND_ROLE, id, moped_element_get_name (party));
+  return role;
+}
+
+MopedElement *
 moped_test_add_command (MopedDesign  *design,
                         MopedElement *protocol,
                         const char   *id,
@@ -99,7 +118,7 @@ moped_test_add_command (MopedDesign  *design,
 {
   MopedElement *command = moped_test_add_named (design, protocol, MOPED_KIND_COMMAND, id, name);
 
-  moped_design_set_ref (design, command, MOPED_PROP_SENDER, sender);
+  moped_design_set_ref (design, command, MOPED_PROP_SENDER, moped_test_role_for (design, protocol, sender));
   return command;
 }
 
@@ -126,4 +145,25 @@ moped_test_count (MopedDesign *design,
   g_autoptr(GPtrArray) all = moped_design_collect (design, kind);
 
   return all->len;
+}
+
+void
+moped_test_remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      g_chmod (path, 0700);
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          moped_test_remove_tree (child);
+        }
+      g_rmdir (path);
+    }
+  else
+    g_unlink (path);
 }

@@ -45,6 +45,11 @@ MopedElement *moped_test_add_link_full   (MopedDesign     *design,
                                           MopedElement    *from,
                                           MopedElement    *to,
                                           const char      *endpoint);
+/* The role of @protocol named after node @party, made on first use (id
+ * "PROTOCOL-ID.NODE-ID"), so that link ends of that node infer it; a role is itself. */
+MopedElement *moped_test_role_for        (MopedDesign     *design,
+                                          MopedElement    *protocol,
+                                          MopedElement    *party);
 MopedElement *moped_test_add_command     (MopedDesign     *design,
                                           MopedElement    *protocol,
                                           const char      *id,
@@ -56,6 +61,9 @@ MopedElement *moped_test_add_step        (MopedDesign     *design,
                                           MopedElement    *from,
                                           MopedElement    *to,
                                           MopedElement    *command);
+/* Removes @path and everything under it; symlinks are removed, never followed, and
+ * folders a test made read-only are made writable first. */
+void          moped_test_remove_tree     (const char      *path);
 guint         moped_test_count           (MopedDesign     *design,
                                           MopedKind        kind);
 

@@ -163,10 +163,13 @@ def work_dir(prefix):
 
 
 def start_xvfb(tap, size="1280x900x24"):
-    """A private X server; it picks a free display and says which when it is ready."""
+    """A private X server; it picks a free display and says which when it is ready.
+
+    -noreset: without it the server resets when its first client (the AT-SPI bus
+    launcher) disconnects, racing moped's own connection ("cannot open display")."""
     read_end, write_end = os.pipe()
     xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0", size,
-                             "-nolisten", "tcp"], pass_fds=(write_end,), stderr=subprocess.DEVNULL)
+                             "-noreset", "-nolisten", "tcp"], pass_fds=(write_end,), stderr=subprocess.DEVNULL)
     os.close(write_end)
     with os.fdopen(read_end) as f:
         display = f.readline().strip()

@@ -642,8 +642,137 @@ def test_faults(seed):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def wait_pending_zero(peer, limit=10.0):
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        st = peer.status()
+        if st and st["pending"] == "0":
+            return st
+        time.sleep(0.05)
+    return None
+
+
+def test_host_killed(seed):
+    """SIGKILL the host during a random run: the next peer hosts, nothing acknowledged is lost."""
+    tmp = fresh_dir()
+    count, think = "200", "20"
+    host, design, links, _ = start_host(tmp, 4, extra=("--seed", str(seed), "--count", count, "--think", think))
+    guests = []
+    for i, link in enumerate(links[:3]):
+        g, out, joined = start_guest(tmp, i, link, ("--listen", "--seed", str(seed + i + 1), "--count", count,
+                                                    "--think", think))
+        check("host killed: guest %d joins, ready to host" % i, joined, "".join(g.err))
+        guests.append((g, out))
+    # A fourth guest makes no random edits (whose undo could take the marker back).
+    witness, wout, _ = start_guest(tmp, 3, links[3], ("--listen",))
+    guests.append((witness, wout))
+    peers = [g for g, _ in guests]
+    quiesce(host, peers)
+    for p in [host] + peers[:3]:
+        p.send("go")
+    time.sleep(1.0)
+    witness.send("summary acknowledged-before-the-host-died")
+    acked = wait_pending_zero(witness)
+    seqs = [int(p.status()["seq"]) for p in peers]
+    host.p.send_signal(signal.SIGKILL)
+    killed_at = time.monotonic()
+    host.p.wait()
+    check("host killed: the marker edit was acknowledged first", acked)
+    successor = None
+    deadline = time.monotonic() + 20
+    while successor is None and time.monotonic() < deadline:
+        for p in peers:
+            try:
+                line = p.lines.get(timeout=0.05)
+            except queue.Empty:
+                continue
+            if line is not None:
+                p.seen.append(line)
+                if line.startswith("hosting"):
+                    successor = p
+    took = time.monotonic() - killed_at
+    print("# host killed: a successor hosted %.2f s after the SIGKILL" % took, flush=True)
+    check("host killed: a successor hosts (%.1f s after the kill)" % took, successor is not None)
+    if successor is None:
+        return
+    others = [p for p in peers if p is not successor]
+    done = [any(line == "done" for line in p.seen) or p.expect("done", 120) for p in peers[:3]]
+    check("host killed: every guest finished its edits", all(done))
+    quiet = quiesce(successor, others, rounds=300)
+    check("host killed: all reach the new host's sequence", quiet,
+          "\n".join(str(p.seen[-3:]) + "".join(p.err[-3:]) for p in peers))
+    final = int(successor.status()["seq"])
+    check("host killed: the new order continues the old (%d >= %s)" % (final, seqs), final >= max(seqs))
+    marks = []
+    for p in peers:
+        p.send("summary?")
+        marks.append(p.expect("summary", 10))
+    check("host killed: the acknowledged edit is everywhere",
+          marks == ["summary acknowledged-before-the-host-died"] * 4, str(marks))
+    files = saved_bytes(guests)
+    same = all(f == files[0] for f in files)
+    check("host killed (seed %d): the four saved files are identical" % seed, same,
+          "" if same else "kept in " + tmp)
+    for p in peers:
+        p.quit()
+    if same:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_host_quits():
+    """A host that quits normally hands over to the next peer."""
+    tmp = fresh_dir()
+    host, design, links, _ = start_host(tmp, 2)
+    a, fa, _ = start_guest(tmp, 0, links[0], ("--listen",))
+    b, fb, _ = start_guest(tmp, 1, links[1], ("--listen",))
+    b.send("summary before-the-host-quit")
+    wait_pending_zero(b)
+    quiesce(host, [a, b])
+    host.quit()
+    hosting = a.expect("hosting", 20)
+    check("host quits: the next peer hosts", hosting, str(a.seen[-3:]) + "".join(a.err[-3:]))
+    b.send("edit client after-handover")
+    b.expect("stamp")
+    check("host quits: the other follows the new host", quiesce(a, [b]))
+    check("host quits: edits go on", name_of(a, "client") == "after-handover")
+    a.send("summary?")
+    check("host quits: nothing was lost", a.expect("summary") == "summary before-the-host-quit")
+    files = saved_bytes([(a, fa), (b, fb)])
+    check("host quits: both files identical", files[0] == files[1])
+    for p in (a, b):
+        p.quit()
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_cli_handover():
+    """`moped host` quits; a `moped join --bind` peer hosts and the other follows it."""
+    tmp = fresh_dir()
+    design = os.path.join(tmp, "served.moped")
+    shutil.copy(os.path.join(EXAMPLES, "hello.moped"), design)
+    host = Proc([MOPED, "host", design, "--bind", "tcp://127.0.0.1:*", "--advertise", "127.0.0.1",
+                 "--invites", "2"], os.path.join(tmp, "host-keys"))
+    host.expect("hosting ")
+    invites = [host.expect("invite ").split(" ", 1)[1] for _ in range(2)]
+    joiners = []
+    for i, link in enumerate(invites):
+        out = os.path.join(tmp, "j%d.moped" % i)
+        p = Proc([MOPED, "join", link, "-o", out, "--bind", "tcp://127.0.0.1:*", "--advertise", "127.0.0.1"],
+                 os.path.join(tmp, "j%d-keys" % i))
+        check("cli handover: joiner %d joins" % i, p.expect("joined", 20), "".join(p.err))
+        joiners.append((p, out))
+    quiesce(host, [p for p, _ in joiners])
+    host.quit()
+    hosting = joiners[0][0].expect("hosting", 20)
+    check("cli handover: the first joiner hosts when moped host quits", hosting,
+          str(joiners[0][0].seen[-3:]) + "".join(joiners[0][0].err[-3:]))
+    check("cli handover: the other follows", quiesce(joiners[0][0], [joiners[1][0]]))
+    for p, _ in joiners:
+        p.quit()
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main():
-    only = os.environ.get("MOPED_COLLAB_ONLY", "security,conflicts,killed,faults,convergence").split(",")
+    only = os.environ.get("MOPED_COLLAB_ONLY", "security,conflicts,killed,handover,hostkill,faults,convergence").split(",")
     try:
         if "security" in only:
             test_security()
@@ -651,6 +780,13 @@ def main():
             test_conflicts()
         if "killed" in only:
             test_guest_killed()
+        if "handover" in only:
+            test_host_quits()
+            test_cli_handover()
+        if "hostkill" in only:
+            seed = SEEDS[0]
+            print("# host killed seed %d" % seed, flush=True)
+            test_host_killed(seed)
         if "faults" in only:
             seed = SEEDS[0]
             print("# faults seed %d" % seed, flush=True)

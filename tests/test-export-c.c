@@ -21,6 +21,7 @@
 #include "moped-export-c.h"
 #include "moped-file.h"
 #include "moped-staging.h"
+#include "moped-test-util.h"
 
 /* ---- building designs -------------------------------------------------------------- */
 
@@ -69,6 +70,25 @@ add_link (MopedDesign  *design,
   return link;
 }
 
+/* The role named after @node, as a format 1 file's sender becomes. */
+static MopedElement *
+role_for (MopedDesign  *design,
+          MopedElement *protocol,
+          MopedElement *node)
+{
+  g_autoptr(GPtrArray) roles = NULL;
+  MopedElement *role;
+
+  if (node == NULL)
+    return NULL;
+  roles = moped_element_get_children_of_kind (protocol, MOPED_KIND_ROLE);
+  for (guint i = 0; i < roles->len; i++)
+    if (g_str_equal (moped_element_get_name (g_ptr_array_index (roles, i)), moped_element_get_name (node)))
+      return g_ptr_array_index (roles, i);
+  role = add_named (design, protocol, MOPED_KIND_ROLE, moped_element_get_name (node));
+  return role;
+}
+
 static MopedElement *
 add_command (MopedDesign  *design,
              MopedElement *protocol,
@@ -77,7 +97,7 @@ add_command (MopedDesign  *design,
 {
   MopedElement *command = add_named (design, protocol, MOPED_KIND_COMMAND, name);
 
-  moped_design_set_ref (design, command, MOPED_PROP_SENDER, sender);
+  moped_design_set_ref (design, command, MOPED_PROP_SENDER, role_for (design, protocol, sender));
   return command;
 }
 
@@ -210,24 +230,6 @@ strv_contains_part (const char * const *lines,
     if (strstr (lines[i], part) != NULL)
       return TRUE;
   return FALSE;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 static char *
@@ -590,7 +592,7 @@ test_refuses_errors (void)
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
   g_assert_null (moped_export_c (p.design, out, MOPED_EXPORT_FLAGS_NONE, NULL));
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -651,7 +653,7 @@ test_plan_does_not_write (void)
   g_assert_false (plan_file (plan, "src/client_engine.c")->user_file);
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
   g_assert_false (moped_export_plan_is_done (plan));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -671,7 +673,7 @@ test_manifest (void)
   g_assert_nonnull (strstr (manifest, " src/server.c server_state_new server_state_destroy "
                                       "server_state_start server_state_stop server_handle_ping\n"));
   g_assert_nonnull (strstr (manifest, "\nuser "));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -743,7 +745,7 @@ test_reexport_unchanged (void)
       g_assert_cmpint (f->action, ==, f->user_file ? MOPED_EXPORT_KEEP : MOPED_EXPORT_UNCHANGED);
     }
   g_assert_true (same_files (before, after));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -784,7 +786,7 @@ test_reexport_new_and_removed_command (void)
   g_assert_cmpint (plan_file (third, "src/server.c")->action, ==, MOPED_EXPORT_KEEP);
   kept = read_file (dir, "src/server.c");
   g_assert_cmpstr (kept, ==, appended);
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -815,7 +817,7 @@ test_reexport_finds_only_definitions (void)
   g_assert_nonnull (strstr (result, "\nserver_state_destroy (server_state_t **self_p)\n{"));
   g_assert_nonnull (strstr (result, "\nserver_handle_ping (server_state_t *self, const wire_peer_t *from, "
                                     "const char *text)\n{"));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -851,7 +853,7 @@ test_reexport_hand_edited_generated (void)
   g_free (after);
   after = read_file (dir, "src/server_engine.c");
   g_assert_null (strstr (after, "// mine"));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -868,7 +870,7 @@ test_reexport_foreign_file (void)
   plan = moped_export_c_plan (p.design, dir, MOPED_EXPORT_FLAGS_NONE);
   g_assert_true (plan_file (plan, "src/wire.c")->blocked);
   g_assert_true (strv_contains_part (moped_export_plan_get_errors (plan), "src/wire.c exists, but Moped did not write it"));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -891,7 +893,7 @@ test_reexport_removed_node (void)
   engine = g_build_filename (dir, "src", "extra_engine.c", NULL);
   g_assert_false (g_file_test (engine, G_FILE_TEST_EXISTS));
   g_assert_true (strv_contains_part (moped_export_plan_get_warnings (second), "src/extra.c is no longer part"));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -918,7 +920,7 @@ test_reexport_generated_becomes_user (void)
   g_assert_null (strstr (now, "echo_send_ping"));
   g_assert_nonnull (strstr (now, "echo_state_new"));
   g_assert_cmpint (plan_file (second, "src/echo_2.c")->action, ==, MOPED_EXPORT_CREATE);
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -935,7 +937,7 @@ test_run_notices_changes (void)
   g_assert_false (moped_export_plan_run (plan, &error));
   g_assert_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_CHANGED);
   g_assert_false (g_file_test (meson, G_FILE_TEST_EXISTS));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -1150,7 +1152,7 @@ test_failed_export_changes_nothing (void)
   g_free (after);
   after = tree_text (out);
   g_assert_null (strstr (after, ".moped-export-"));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 
@@ -1194,7 +1196,7 @@ test_staging_rolls_back (void)
   g_free (after);
   after = tree_text (dir);
   assert_same_tree (before, after);
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
 }
 
 /* A staging folder left by a killed export is removed by the next one; one that belongs
@@ -1229,7 +1231,7 @@ test_staging_cleans_after_kill (void)
   dead = g_strdup_printf ("%s/.moped-export-%d-AbCdEf", dir, (int) child);
   g_assert_false (g_file_test (dead, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (alive, G_FILE_TEST_IS_DIR));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
 }
 
 static gboolean
@@ -1299,7 +1301,7 @@ test_run_regenerates_what_was_planned (void)
         g_assert_cmpstr (written, ==, o->content);
       }
   }
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
   g_object_unref (p.design);
 }
 

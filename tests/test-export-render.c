@@ -18,6 +18,7 @@
 #include "moped-render.h"
 #include "moped-sequence.h"
 #include "moped-socket-type.h"
+#include "moped-test-util.h"
 
 static const char * const example_names[] = {
   "hello.moped", "weather.moped", "pipeline.moped", "lazy-pirate.moped",
@@ -549,6 +550,60 @@ test_flow_frames_drawn (void)
     }
 }
 
+/* Blocks become frames: a loop (blue) around an alt (purple) whose branches a dashed
+ * line parts; an empty block draws no frame. */
+static void
+test_flow_block_frames (void)
+{
+  MopedElement *flow;
+  g_autoptr(MopedDesign) design = make_long_flow (0, &flow);
+  g_autoptr(GPtrArray) nodes = moped_design_collect (design, MOPED_KIND_NODE);
+  g_autoptr(GPtrArray) commands = moped_design_collect (design, MOPED_KIND_COMMAND);
+  MopedElement *loop, *choice, *empty;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) svg = NULL;
+  g_autoptr(GBytes) png = NULL;
+  g_autofree char *path = NULL;
+  cairo_surface_t *surface;
+  const char *text;
+
+  loop = moped_design_add (design, flow, MOPED_KIND_STEP, -1, NULL);
+  moped_design_set_enum (design, loop, MOPED_PROP_BLOCK, MOPED_BLOCK_LOOP);
+  choice = moped_design_add (design, loop, MOPED_KIND_STEP, -1, NULL);
+  moped_design_set_enum (design, choice, MOPED_PROP_BLOCK, MOPED_BLOCK_CHOICE);
+  for (guint b = 0; b < 2; b++)
+    {
+      MopedElement *branch = moped_design_add (design, choice, MOPED_KIND_STEP, -1, NULL);
+      MopedElement *step = moped_design_add (design, branch, MOPED_KIND_STEP, -1, NULL);
+
+      moped_design_set_enum (design, branch, MOPED_PROP_BLOCK, MOPED_BLOCK_BRANCH);
+      moped_design_set_ref (design, step, MOPED_PROP_FROM, g_ptr_array_index (nodes, 0));
+      moped_design_set_ref (design, step, MOPED_PROP_TO, g_ptr_array_index (nodes, 1 + b));
+      moped_design_set_ref (design, step, MOPED_PROP_COMMAND, g_ptr_array_index (commands, b));
+    }
+  empty = moped_design_add (design, flow, MOPED_KIND_STEP, -1, NULL);
+  moped_design_set_enum (design, empty, MOPED_PROP_BLOCK, MOPED_BLOCK_OPTIONAL);
+
+  svg = moped_render_flow (design, flow, MOPED_RENDER_SVG, 1, &error);
+  g_assert_no_error (error);
+  text = g_bytes_get_data (svg, NULL);
+  g_assert_nonnull (strstr (text, "stroke-dasharray"));
+  png = moped_render_flow (design, flow, MOPED_RENDER_PNG, 1, &error);
+  g_assert_no_error (error);
+  path = write_tmp ("blocks.png", png);
+  surface = load_png (path);
+  g_assert_true (has_color (surface, 0x1a5fb4));
+  g_assert_true (has_color (surface, 0x813d9c));
+  cairo_surface_destroy (surface);
+  g_unlink (path);
+
+  /* Without the choice, no alt: no purple, no dashes. */
+  moped_design_remove (design, choice);
+  g_bytes_unref (svg);
+  svg = moped_render_flow (design, flow, MOPED_RENDER_SVG, 1, &error);
+  g_assert_null (strstr (g_bytes_get_data (svg, NULL), "stroke-dasharray"));
+}
+
 static void
 test_flow_preview_api (void)
 {
@@ -837,24 +892,6 @@ test_cli_arrange (void)
   g_unlink (arranged);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -880,6 +917,7 @@ main (int    argc,
   g_test_add_func ("/render/flow/examples", test_flows_all_examples);
   g_test_add_func ("/render/flow/long", test_flow_long_spans_pages);
   g_test_add_func ("/render/flow/frames", test_flow_frames_drawn);
+  g_test_add_func ("/render/flow/block-frames", test_flow_block_frames);
   g_test_add_func ("/render/flow/preview", test_flow_preview_api);
   g_test_add_func ("/render/flow/empty-fits-titles", test_flow_empty_fits_titles);
   g_test_add_func ("/render/flow/errors", test_flow_errors);
@@ -887,7 +925,7 @@ main (int    argc,
   g_test_add_func ("/render/cli/errors", test_cli_render_errors);
   g_test_add_func ("/render/cli/arrange", test_cli_arrange);
   status = g_test_run ();
-  remove_tree (tmp_dir);
+  moped_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

@@ -81,6 +81,8 @@ test_properties_and_text (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *x_text = NULL;
 
+  MopedElement *role = moped_design_add (design, proto, MOPED_KIND_ROLE, -1, NULL);
+
   cmd = moped_design_add (design, proto, MOPED_KIND_COMMAND, -1, NULL);
   field = moped_design_add (design, cmd, MOPED_KIND_FIELD, -1, NULL);
 
@@ -105,8 +107,11 @@ test_properties_and_text (void)
   g_clear_error (&error);
   g_assert_false (moped_design_set_from_text (design, cmd, MOPED_PROP_SENDER, moped_element_get_id (field), &error));
   g_clear_error (&error);
-  g_assert_true (moped_design_set_from_text (design, cmd, MOPED_PROP_SENDER, moped_element_get_id (node), &error));
-  g_assert_true (moped_element_get_ref (cmd, MOPED_PROP_SENDER) == node);
+  /* A command is sent by a role; a node is not one. */
+  g_assert_false (moped_design_set_from_text (design, cmd, MOPED_PROP_SENDER, moped_element_get_id (node), &error));
+  g_clear_error (&error);
+  g_assert_true (moped_design_set_from_text (design, cmd, MOPED_PROP_SENDER, moped_element_get_id (role), &error));
+  g_assert_true (moped_element_get_ref (cmd, MOPED_PROP_SENDER) == role);
   g_assert_true (moped_design_set_from_text (design, field, MOPED_PROP_TYPE, "number", &error));
   g_assert_cmpint (moped_element_get_enum (field, MOPED_PROP_TYPE), ==, MOPED_FIELD_NUMBER);
 }
@@ -232,7 +237,7 @@ test_remove_cascades (void)
   const char *req_id = moped_element_get_id (req_on_link);
 
   moped_design_set_ref (design, link, MOPED_PROP_PROTOCOL, proto);
-  moped_design_set_ref (design, hello, MOPED_PROP_SENDER, client);
+  moped_design_set_ref (design, hello, MOPED_PROP_SENDER, moped_test_role_for (design, proto, client));
   moped_design_set_ref (design, step, MOPED_PROP_FROM, client);
   moped_design_set_ref (design, step, MOPED_PROP_TO, server);
   moped_design_set_ref (design, step, MOPED_PROP_COMMAND, hello);
@@ -240,15 +245,18 @@ test_remove_cascades (void)
   before = snapshot (design);
 
   moped_design_remove (design, client);
-  /* The link to its socket, the step naming it and the requirement on that link go;
-   * the command survives with its sender cleared. */
+  /* The link to its socket, the step naming it and the requirement on that link go. */
   g_assert_null (moped_design_lookup (design, link_id));
   g_assert_null (moped_design_lookup (design, step_id));
   g_assert_null (moped_design_lookup (design, req_id));
   g_assert_true (moped_design_lookup (design, moped_element_get_id (hello)) == hello);
+  g_assert_cmpstr (moped_design_get_undo_label (design), ==, "Delete");
+  g_assert_true (moped_design_undo (design));
+
+  /* Removing a role: the command survives with its sender cleared. */
+  moped_design_remove (design, moped_element_get_ref (hello, MOPED_PROP_SENDER));
   g_assert_null (moped_element_get_ref (hello, MOPED_PROP_SENDER));
   g_assert_cmpstr (moped_element_get_string (hello, MOPED_PROP_SENDER), ==, "");
-  g_assert_cmpstr (moped_design_get_undo_label (design), ==, "Delete");
 
   /* Removing the protocol clears the link's optional reference to it. */
   g_assert_true (moped_design_undo (design));
@@ -350,7 +358,7 @@ random_edit (MopedDesign *design,
         moped_design_set_string (design, p, MOPED_PROP_NAME, name);
         moped_design_set_string (design, c, MOPED_PROP_NAME, "HELLO \"<&>\"\nworld");
         if (node != NULL)
-          moped_design_set_ref (design, c, MOPED_PROP_SENDER, node);
+          moped_design_set_ref (design, c, MOPED_PROP_SENDER, moped_test_role_for (design, p, node));
       }
       break;
     case 6:

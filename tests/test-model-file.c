@@ -14,8 +14,10 @@
 
 #include "moped-file-private.h"
 #include "moped-file.h"
+#include "moped-roles.h"
 #include "moped-schema.h"
 #include "moped-socket-type.h"
+#include "moped-test-util.h"
 
 #define MIB (1024 * 1024)
 
@@ -172,7 +174,7 @@ build_design (void)
   MopedDesign *d = moped_design_new ();
   MopedElement *root = moped_design_get_root (d);
   g_autofree char *long_text = make_long_text ();
-  MopedElement *a, *b, *sa, *sb, *sc, *proto, *cmd, *field, *flow, *step, *link, *req, *note;
+  MopedElement *a, *b, *sa, *sb, *sc, *proto, *cmd, *field, *flow, *step, *link, *req, *note, *role;
 
   moped_design_set_string (d, root, MOPED_PROP_NAME, "Round “trip” <&> 'test' \"quoted\"");
   moped_design_set_string (d, root, MOPED_PROP_SUMMARY, "line one\nline two\r\nthree\ttabbed  two spaces ");
@@ -222,9 +224,14 @@ build_design (void)
   moped_design_set_string (d, proto, MOPED_PROP_NAME, "P");
   moped_design_set_int (d, proto, MOPED_PROP_VERSION, 42);
   moped_design_set_string (d, proto, MOPED_PROP_SUMMARY, "&lt; is not <");
+  role = moped_design_add (d, proto, MOPED_KIND_ROLE, -1, "role-a");
+  moped_design_set_string (d, role, MOPED_PROP_NAME, "greeter");
+  moped_design_set_string (d, role, MOPED_PROP_DESCRIPTION, "Says hello first.");
+  moped_design_set_string (d, moped_design_add (d, proto, MOPED_KIND_ROLE, -1, "role-b"),
+                           MOPED_PROP_NAME, "listener");
   cmd = moped_design_add (d, proto, MOPED_KIND_COMMAND, -1, "cmd");
   moped_design_set_string (d, cmd, MOPED_PROP_NAME, "HELLO");
-  moped_design_set_ref (d, cmd, MOPED_PROP_SENDER, a);
+  moped_design_set_ref (d, cmd, MOPED_PROP_SENDER, role);
   field = moped_design_add (d, cmd, MOPED_KIND_FIELD, -1, "field-1");
   moped_design_set_string (d, field, MOPED_PROP_NAME, "payload");
   moped_design_set_enum (d, field, MOPED_PROP_TYPE,
@@ -239,6 +246,12 @@ build_design (void)
   moped_design_set_ref (d, step, MOPED_PROP_COMMAND, cmd);
   moped_design_set_bool (d, step, MOPED_PROP_REPEAT, TRUE);
   moped_design_set_bool (d, step, MOPED_PROP_OPTIONAL, TRUE);
+  /* A step may name a role or a socket, and be relayed by a node. */
+  step = moped_design_add (d, flow, MOPED_KIND_STEP, -1, "step-2");
+  moped_design_set_ref (d, step, MOPED_PROP_FROM, role);
+  moped_design_set_ref (d, step, MOPED_PROP_TO, sb);
+  moped_design_set_ref (d, step, MOPED_PROP_COMMAND, cmd);
+  moped_design_set_ref (d, step, MOPED_PROP_VIA, b);
 
   link = moped_design_add (d, root, MOPED_KIND_LINK, -1, "link-1");
   moped_design_set_ref (d, link, MOPED_PROP_FROM, sb);
@@ -246,6 +259,8 @@ build_design (void)
   moped_design_set_string (d, link, MOPED_PROP_ENDPOINT, "tcp://*:5555");
   moped_design_set_ref (d, link, MOPED_PROP_PROTOCOL, proto);
   moped_design_set_string (d, link, MOPED_PROP_LABEL, "a → b");
+  moped_design_set_ref (d, link, MOPED_PROP_FROM_ROLE, moped_design_lookup (d, "role-b"));
+  moped_design_set_ref (d, link, MOPED_PROP_TO_ROLE, role);
 
   req = moped_design_add (d, root, MOPED_KIND_REQUIREMENT, -1, "req-1");
   moped_design_set_string (d, req, MOPED_PROP_NAME, "Fast");
@@ -330,7 +345,13 @@ test_references_survive (void)
   g_assert_cmpstr (moped_element_get_id (moped_element_get_ref (step, MOPED_PROP_FROM)), ==, "node-a");
   g_assert_cmpstr (moped_element_get_id (moped_element_get_ref (step, MOPED_PROP_TO)), ==, "node-b");
   g_assert_true (moped_element_get_ref (step, MOPED_PROP_COMMAND) == cmd);
-  g_assert_cmpstr (moped_element_get_id (moped_element_get_ref (cmd, MOPED_PROP_SENDER)), ==, "node-a");
+  g_assert_cmpstr (moped_element_get_id (moped_element_get_ref (cmd, MOPED_PROP_SENDER)), ==, "role-a");
+  g_assert_cmpstr (moped_element_get_id (moped_element_get_ref (link, MOPED_PROP_FROM_ROLE)), ==, "role-b");
+  g_assert_cmpstr (moped_element_get_id (moped_element_get_ref (link, MOPED_PROP_TO_ROLE)), ==, "role-a");
+  step = moped_design_lookup (loaded, "step-2");
+  g_assert_cmpstr (moped_element_get_id (moped_element_get_ref (step, MOPED_PROP_FROM)), ==, "role-a");
+  g_assert_cmpstr (moped_element_get_id (moped_element_get_ref (step, MOPED_PROP_TO)), ==, "sock-b");
+  g_assert_cmpstr (moped_element_get_id (moped_element_get_ref (step, MOPED_PROP_VIA)), ==, "node-b");
   g_assert_true (moped_element_get_ref (req, MOPED_PROP_TARGET) == link);
   g_assert_null (moped_element_get_ref (moped_design_lookup (loaded, "req-2"), MOPED_PROP_TARGET));
 
@@ -415,6 +436,25 @@ assert_load_refused_at (const char *text,
   g_assert_cmpstr (error->message, ==, expected);
 }
 
+/* A pathological name (megabytes) is refused with its position: every output would
+ * carry it many times. 1,024 characters are fine. */
+static void
+test_name_too_long_refused (void)
+{
+  g_autofree char *fine_name = g_strnfill (MOPED_NAME_MAX_CHARS, 'x');
+  g_autofree char *long_name = g_strnfill (10 * 1024 * 1024, 'x');
+  g_autofree char *fine = g_strdup_printf ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                                           "<design format=\"1\" name=\"%s\"/>\n", fine_name);
+  g_autofree char *hostile = g_strdup_printf ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                                              "<design format=\"1\" name=\"C\">\n"
+                                              "  <node id=\"n\" name=\"%s\"/>\n"
+                                              "</design>\n", long_name);
+  g_autoptr(MopedDesign) design = load_ok (fine, -1);
+
+  assert_load_refused_at (hostile, "c.moped:3:16: the name of this <node> is 10485760 characters long; "
+                                   "a name may have at most 1024");
+}
+
 static void
 test_control_characters_refused (void)
 {
@@ -445,7 +485,7 @@ test_canonical_file (void)
   g_assert_no_error (error);
   g_assert_false (moped_design_get_modified (design));
   g_assert_false (moped_design_can_undo (design));
-  g_assert_cmpuint (moped_design_get_n_elements (design), ==, 29);
+  g_assert_cmpuint (moped_design_get_n_elements (design), ==, 31);
   saved = moped_file_to_data (design, &saved_length);
   g_assert_cmpuint (saved_length, ==, length);
   g_assert_cmpstr (saved, ==, original);
@@ -481,7 +521,7 @@ test_element_lines (void)
   static const char text[] =
     "\n"
     "<?xml version=\"1.0\"?>\n"
-    "<design format=\"1\"\n"
+    "<design format=\"2\"\n"
     "        name=\"a &lt; b\">\n"
     "  <!-- <node id=\"fake\"> -->\n"
     "  <node id=\"n\" name=\"x<y\"\n"
@@ -505,8 +545,8 @@ test_element_lines (void)
 static void
 test_byte_order_mark (void)
 {
-  static const char good[] = "\xef\xbb\xbf<?xml version=\"1.0\"?>\n<design format=\"1\" name=\"b\"/>\n";
-  static const char bad[] = "\xef\xbb\xbf<design format=\"1\" name=\"b\" bogus=\"x\"/>\n";
+  static const char good[] = "\xef\xbb\xbf<?xml version=\"1.0\"?>\n<design format=\"2\" name=\"b\"/>\n";
+  static const char bad[] = "\xef\xbb\xbf<design format=\"2\" name=\"b\" bogus=\"x\"/>\n";
   g_autoptr(MopedDesign) design = load_ok (good, -1);
   g_autoptr(MopedDesign) refused = NULL;
   g_autoptr(GError) error = NULL;
@@ -530,7 +570,7 @@ typedef struct
   const char     *says[3];  /* fragments the message must contain */
 } BadCase;
 
-#define D "<design format=\"1\" name=\"d\">\n"
+#define D "<design format=\"2\" name=\"d\">\n"
 #define NODE "  <node id=\"n\" name=\"N\">\n"
 #define SOCK "    <socket id=\"s\" name=\"s\" type=\"REQ\"/>\n"
 #define END_NODE "  </node>\n"
@@ -562,7 +602,7 @@ static const BadCase bad_cases[] = {
   { "unclosed-comment-after-root", D END "<!-- unfinished", -1, SYNTAX, "3:16",
     { "not well-formed XML", "inside a comment" } },
   /* GMarkup quotes the first byte of the “€” here, which alone is not UTF-8. */
-  { "bad-attribute-name", "<design format=\"1\" f€=\"1\"/>", -1, SYNTAX, "1:22",
+  { "bad-attribute-name", "<design format=\"2\" f€=\"1\"/>", -1, SYNTAX, "1:22",
     { "not well-formed XML", "is not a valid name" } },
   { "only-comment", "<!-- nothing here -->\n", -1, INVALID, "2:1",
     { "not a Moped design: the file has no <design> element" } },
@@ -584,26 +624,29 @@ static const BadCase bad_cases[] = {
     { "format “-1” is not a format version" } },
   { "newer", "<design format=\"3\" name=\"d\"/>", -1, MOPED_FILE_ERROR_VERSION, "1:9",
     { "written by a newer Moped: format 3, this Moped reads format 2 and older; update Moped to open it" } },
-  { "format-2-attribute-in-format-1", D NODE "    <socket id=\"s\" name=\"s\" type=\"REQ\"/>\n  </node>\n"
+  { "format-2-attribute-in-format-1", "<design format=\"1\" name=\"d\">\n" NODE "    <socket id=\"s\" name=\"s\" type=\"REQ\"/>\n  </node>\n"
     "  <link id=\"l\" from=\"s\" to=\"s\" from-mode=\"bind\"/>\n" END, -1, INVALID, "5:32",
     { "attribute “from-mode” on <link> is new in format 2, but the file says format=\"1\"" } },
+  { "role-attribute-in-format-1", "<design format=\"1\" name=\"d\">\n" NODE "    <socket id=\"s\" name=\"s\" type=\"REQ\"/>\n  </node>\n"
+    "  <link id=\"l\" from=\"s\" to=\"s\" from-role=\"r\"/>\n" END, -1, INVALID, "5:32",
+    { "attribute “from-role” on <link> is new in format 2, but the file says format=\"1\"" } },
   { "newer-with-new-things", "<?xml version=\"1.0\"?>\n<design name=\"d\" format=\"17\" colour=\"red\">\n"
     "  <hologram id=\"h\"/>\n" END, -1, MOPED_FILE_ERROR_VERSION, "2:18", { "format 17" } },
   { "newer-huge", "<design format=\"123456789012345678901234567890\"/>", -1, MOPED_FILE_ERROR_VERSION, "1:9",
     { "format 123456789012345678901234567890, this Moped reads format 2" } },
-  { "root-id", "<design format=\"1\" id=\"x\" name=\"d\"/>", -1, INVALID, "1:20",
+  { "root-id", "<design format=\"2\" id=\"x\" name=\"d\"/>", -1, INVALID, "1:20",
     { "unknown attribute “id” on <design>", "allowed there: format, name, summary, goals" } },
-  { "root-no-name", "<design format=\"1\"/>", -1, INVALID, "1:1",
+  { "root-no-name", "<design format=\"2\"/>", -1, INVALID, "1:1",
     { "<design> has no name attribute; it is required" } },
-  { "second-root", "<design format=\"1\" name=\"d\"/>\n<design format=\"1\" name=\"e\"/>\n", -1,
+  { "second-root", "<design format=\"2\" name=\"d\"/>\n<design format=\"2\" name=\"e\"/>\n", -1,
     INVALID, "2:1", { "<design> after the end of <design>", "exactly one design" } },
-  { "format-twice", "<design format=\"1\" name=\"d\" format=\"1\"/>", -1, INVALID, "1:29",
+  { "format-twice", "<design format=\"2\" name=\"d\" format=\"2\"/>", -1, INVALID, "1:29",
     { "attribute “format” is given twice on <design>" } },
 
   /* elements in the wrong place */
   { "unknown-element", D "  <nodes id=\"a\"/>\n" END, -1, INVALID, "2:3",
     { "unknown element <nodes> inside <design>",
-      "allowed there: <node>, <link>, <protocol>, <requirement> or <note>" } },
+      "allowed there: <node>, <link>, <protocol>, <requirement>, <note>, <process> or <host>" } },
   { "unknown-in-leaf", D NODE "    <socket id=\"s\" name=\"s\" type=\"REQ\">\n      <option/>\n", -1,
     INVALID, "4:7", { "unknown element <option> inside <socket>; nothing is allowed there" } },
   { "socket-under-design", D "  <socket id=\"s\" name=\"s\" type=\"REQ\"/>\n" END, -1, INVALID, "2:3",
@@ -614,7 +657,7 @@ static const BadCase bad_cases[] = {
   { "field-in-socket", D NODE "    <socket id=\"s\" name=\"s\" type=\"REQ\">\n      <field id=\"f\" name=\"f\"/>\n",
     -1, INVALID, "4:7", { "<field> cannot be inside <socket>, which holds no elements",
                           "belongs inside <command>" } },
-  { "nested-design", D NODE "    <design format=\"1\" name=\"x\"/>\n", -1, INVALID, "3:5",
+  { "nested-design", D NODE "    <design format=\"2\" name=\"x\"/>\n", -1, INVALID, "3:5",
     { "<design> cannot be inside <node>; it is the root element" } },
   { "text", D "  hello\n" END, -1, INVALID, "2:3",
     { "text is not allowed inside <design>", "“hello”" } },
@@ -626,7 +669,7 @@ static const BadCase bad_cases[] = {
   /* attributes */
   { "unknown-attribute", D "  <node id=\"a\" name=\"A\" colour=\"red\"/>\n" END, -1, INVALID, "2:25",
     { "unknown attribute “colour” on <node>",
-      "allowed there: id, name, role, description, instances, x, y, width, height, pinned" } },
+      "allowed there: id, name, role, description, instances, process, x, y, width, height, pinned" } },
   { "attribute-twice", D "  <node id=\"a\" name=\"A\" name=\"B\"/>\n" END, -1, INVALID, "2:25",
     { "attribute “name” is given twice on <node>" } },
   { "id-twice", D "  <node id=\"a\" name=\"A\" id=\"b\"/>\n" END, -1, INVALID, "2:25",
@@ -649,9 +692,9 @@ static const BadCase bad_cases[] = {
     { "<socket> has no type attribute" } },
   { "link-no-from", D "  <link id=\"l\" to=\"s\"/>\n" END, -1, INVALID, "2:3",
     { "<link> has no from attribute" } },
-  { "step-empty-command", D "  <protocol id=\"p\" name=\"P\">\n    <flow id=\"f\" name=\"F\">\n"
-    "      <step id=\"st\" from=\"a\" to=\"b\" command=\"\"/>\n", -1, INVALID, "4:37",
-    { "the command of <step> is empty" } },
+  { "step-in-command", D "  <protocol id=\"p\" name=\"P\">\n    <command id=\"c\" name=\"C\">\n"
+    "      <step id=\"st\"/>\n", -1, INVALID, "4:7",
+    { "<step> cannot be inside <command>", "a <step> belongs inside <flow> or <step>" } },
 
   /* values */
   { "bad-socket-type", D NODE "    <socket id=\"s\" name=\"s\" type=\"FOO\"/>\n", -1, INVALID, "3:29",
@@ -695,7 +738,7 @@ static const BadCase bad_cases[] = {
   { "target-design", D "  <requirement id=\"r\" name=\"R\" target=\"design\"/>\n" END, -1, INVALID, "2:32",
     { "target refers to “design”, which is a <design>" } },
   { "sender-dangling", D "  <protocol id=\"p\" name=\"P\">\n    <command id=\"c\" name=\"C\" sender=\"ghost\"/>\n"
-    "  </protocol>\n" END, -1, INVALID, "3:30", { "sender refers to “ghost”", "<node>" } },
+    "  </protocol>\n" END, -1, INVALID, "3:30", { "sender refers to “ghost”", "<role>" } },
   { "step-command-is-flow", D NODE "  </node>\n  <node id=\"m\" name=\"M\"/>\n  <protocol id=\"p\" name=\"P\">\n"
     "    <flow id=\"f\" name=\"F\">\n      <step id=\"st\" from=\"n\" to=\"m\" command=\"f\"/>\n"
     "    </flow>\n  </protocol>\n" END, -1, INVALID, "7:37",
@@ -770,27 +813,6 @@ make_temp_dir (void)
   return dir;
 }
 
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      g_chmod (path, 0700);
-      while (dir && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
-
 /* The file must be refused by its size, before a single byte is read: it is sparse. */
 static void
 test_too_large_file (void)
@@ -810,7 +832,7 @@ test_too_large_file (void)
   g_assert_true (g_str_has_prefix (error->message, path));
   g_assert_nonnull (strstr (error->message, "the file is too large (1.0"));
   g_assert_nonnull (strstr (error->message, "GiB); Moped opens designs of up to 64 MiB"));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
 }
 
 static void
@@ -844,7 +866,7 @@ test_load_errors_name_the_file (void)
   design = moped_file_load ("/dev/null", &error);
   g_assert_error (error, MOPED_FILE_ERROR, MOPED_FILE_ERROR_IO);
   g_assert_nonnull (strstr (error->message, "not a regular file"));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
 }
 
 /* ---- saving --------------------------------------------------------------- */
@@ -896,7 +918,7 @@ test_save_new_file (void)
   written = read_bytes (path, &length);
   g_assert_nonnull (strstr (written, "<design format=\"2\" name=\"Renamed\""));
   g_assert_cmpuint (count_entries (dir), ==, 1);
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
 }
 
 static void
@@ -931,7 +953,7 @@ test_save_parent_is_a_file (void)
   after = read_bytes (file, &length);
   g_assert_cmpstr (after, ==, "precious");
   g_assert_cmpuint (count_entries (dir), ==, 1);
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
 }
 
 static void
@@ -945,7 +967,7 @@ test_save_over_directory (void)
   assert_save_fails (design, path, g_strerror (EISDIR));
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_DIR));
   g_assert_cmpuint (count_entries (dir), ==, 1);
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
 }
 
 /* The directory is made read-only to the user who saves. Root may write anywhere,
@@ -1001,7 +1023,7 @@ test_save_read_only_directory (void)
   g_assert_cmpstr (after, ==, "old contents\n");
   g_assert_cmpuint (count_entries (dir), ==, 1);
   g_chmod (dir, 0700);
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
 }
 
 /* A write that fails half way (the disk fills up) must leave the old file as it
@@ -1041,7 +1063,7 @@ test_save_fails_mid_write (void)
   after = read_bytes (path, &length);
   g_assert_cmpstr (after, ==, "old contents\n");
   g_assert_cmpuint (count_entries (dir), ==, 1);
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
 }
 
 /* ---- links, permissions, temporary files ------------------------------------ */
@@ -1115,7 +1137,7 @@ test_save_through_links (void)
   g_assert_cmpint (symlink ("loop.moped", loop), ==, 0);
   assert_save_fails (design, loop, g_strerror (ELOOP));
   g_assert_true (is_link (loop));
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
 }
 
 /* A private design stays private, a shared one shared: the permission bits of the file
@@ -1160,7 +1182,7 @@ test_save_keeps_mode_and_owner (void)
     g_test_message ("not root: the owner check needs chown");
   umask (old_umask);
   g_assert_cmpuint (count_entries (dir), ==, 1);
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
 }
 
 /* Saving gives the name a new file: another hard link keeps the previous contents
@@ -1178,7 +1200,7 @@ test_save_hard_link (void)
   save_renamed (design, path, "Changed");
   assert_design_named (path, "Changed");
   assert_design_named (other, "Shared");
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
 }
 
 static gboolean
@@ -1276,7 +1298,7 @@ test_temporary_files_after_kill (void)
   g_assert_true (g_file_set_contents (alive, "mine", -1, NULL));
   g_assert_cmpuint (moped_file_remove_stale_temporaries (path), ==, 0);
   g_assert_cmpuint (count_entries (dir), ==, 4);
-  remove_tree (dir);
+  moped_test_remove_tree (dir);
 }
 
 /* ---- scale ---------------------------------------------------------------- */
@@ -1298,7 +1320,8 @@ make_big_file (guint n_nodes)
     g_string_append_printf (s, "  <link id=\"link-%u\" from=\"out-%u\" to=\"in-%u\" endpoint=\"tcp://*:%u\" protocol=\"p\"/>\n",
                             i, i, (i + 1) % n_nodes, 5000 + i % 1000);
   g_string_append (s, "  <protocol id=\"p\" name=\"P\">\n"
-                      "    <command id=\"go\" name=\"GO\" sender=\"node-1\"/>\n"
+                      "    <role id=\"worker\" name=\"worker\"/>\n"
+                      "    <command id=\"go\" name=\"GO\" sender=\"worker\"/>\n"
                       "  </protocol>\n"
                       "</design>\n");
   return g_string_free (s, FALSE);
@@ -1310,6 +1333,196 @@ under_valgrind (void)
   const char *preload = g_getenv ("LD_PRELOAD");
 
   return preload != NULL && strstr (preload, "vgpreload") != NULL;
+}
+
+
+/* ---- format 1 ------------------------------------------------------------------ */
+
+/* "<command id=… sender=…>" pairs of a format 1 file, read from its text independently of
+ * the loader, so the test does not trust what it checks. */
+static GHashTable *
+v1_senders (const char *text)
+{
+  GHashTable *senders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GRegex) tag = g_regex_new ("<command\\s[^>]*>", 0, 0, NULL);
+  g_autoptr(GRegex) id = g_regex_new ("\\sid=\"([^\"]*)\"", 0, 0, NULL);
+  g_autoptr(GRegex) sender = g_regex_new ("\\ssender=\"([^\"]*)\"", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+
+  g_regex_match (tag, text, 0, &match);
+  while (g_match_info_matches (match))
+    {
+      g_autofree char *element = g_match_info_fetch (match, 0);
+      g_autoptr(GMatchInfo) m_id = NULL;
+      g_autoptr(GMatchInfo) m_sender = NULL;
+
+      if (g_regex_match (id, element, 0, &m_id) && g_regex_match (sender, element, 0, &m_sender))
+        g_hash_table_insert (senders, g_match_info_fetch (m_id, 1), g_match_info_fetch (m_sender, 1));
+      g_match_info_next (match, NULL);
+    }
+  return senders;
+}
+
+/* Every format 1 fixture (the examples as they shipped, and canonical.moped) loads; each
+ * command's sender node becomes a role named after it in the command's protocol; every
+ * link end carrying a protocol plays the role named after its node; nothing else
+ * changes, and the converted design saves as format 2, reloads to the same text and
+ * validates against the schema. */
+static void
+test_v1_fixtures_convert (void)
+{
+  g_autofree char *dir_path = g_build_filename (g_getenv ("MOPED_TEST_DATA"), "v1", NULL);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+  guint files = 0, converted = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir_path, name, NULL);
+      g_autofree char *text = NULL;
+      g_autofree char *saved = NULL;
+      g_autofree char *again = NULL;
+      g_autoptr(GHashTable) senders = NULL;
+      g_autoptr(GPtrArray) links = NULL;
+      g_autoptr(GPtrArray) roles = NULL;
+      g_autoptr(MopedDesign) design = NULL;
+      g_autoptr(MopedDesign) reloaded = NULL;
+      g_autoptr(GError) error = NULL;
+      GHashTableIter iter;
+      gpointer key, value;
+      gsize length = 0;
+
+      if (!g_str_has_suffix (name, ".moped"))
+        continue;
+      files++;
+      text = read_bytes (path, NULL);
+      g_assert_nonnull (strstr (text, "format=\"1\""));
+      design = moped_file_load (path, &error);
+      g_assert_no_error (error);
+      senders = v1_senders (text);
+      g_hash_table_iter_init (&iter, senders);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          MopedElement *command = moped_design_lookup (design, key);
+          MopedElement *node = moped_design_lookup (design, value);
+          MopedElement *role = moped_element_get_ref (command, MOPED_PROP_SENDER);
+
+          g_assert_nonnull (node);
+          g_assert_nonnull (role);
+          g_assert_cmpint (moped_element_get_kind (role), ==, MOPED_KIND_ROLE);
+          g_assert_true (moped_element_get_parent (role) == moped_element_get_parent (command));
+          g_assert_cmpstr (moped_element_get_name (role), ==, moped_element_get_name (node));
+          g_assert_true (moped_node_plays_role (node, role) ||
+                         !strstr (text, "protocol=\"") /* no link carries a protocol */);
+          converted++;
+        }
+      links = moped_design_collect (design, MOPED_KIND_LINK);
+      for (guint i = 0; i < links->len; i++)
+        {
+          MopedElement *link = g_ptr_array_index (links, i);
+
+          if (moped_element_get_ref (link, MOPED_PROP_PROTOCOL) == NULL)
+            continue;
+          for (guint e = 0; e < 2; e++)
+            {
+              MopedProp end = e ? MOPED_PROP_TO : MOPED_PROP_FROM;
+              MopedElement *role = moped_link_get_role (link, end);
+              MopedElement *node = moped_element_get_parent (moped_element_get_ref (link, end));
+
+              g_assert_nonnull (role);
+              g_assert_false (moped_link_role_is_inferred (link, end));
+              g_assert_cmpstr (moped_element_get_name (role), ==, moped_element_get_name (node));
+            }
+        }
+      /* Only roles were added: every element of the file is still there. */
+      roles = moped_design_collect (design, MOPED_KIND_ROLE);
+      {
+        g_autoptr(GRegex) ids = g_regex_new ("\\sid=\"", 0, 0, NULL);
+        g_autoptr(GMatchInfo) m = NULL;
+        guint n_ids = 0;
+
+        g_regex_match (ids, text, 0, &m);
+        while (g_match_info_matches (m))
+          {
+            n_ids++;
+            g_match_info_next (m, NULL);
+          }
+        g_assert_cmpuint (moped_design_get_n_elements (design), ==, n_ids + 1 + roles->len);
+      }
+      saved = moped_file_to_data (design, &length);
+      g_assert_true (g_str_has_prefix (saved, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<design format=\"2\""));
+      assert_valid_against_schema (saved, length);
+      reloaded = moped_file_load_data (saved, (gssize) length, name, &error);
+      g_assert_no_error (error);
+      again = moped_file_to_data (reloaded, NULL);
+      g_assert_cmpstr (again, ==, saved);
+    }
+  g_assert_cmpuint (files, >=, 7);
+  g_assert_cmpuint (converted, >=, 10);
+}
+
+/* A role's id is made from the protocol's and the node's; a taken id gets a number. */
+static void
+test_v1_role_ids (void)
+{
+  static const char text[] =
+    "<design format=\"1\" name=\"d\">\n"
+    "  <node id=\"a\" name=\"Alpha\"/>\n"
+    "  <protocol id=\"p\" name=\"P\">\n"
+    "    <command id=\"p.a\" name=\"TAKEN\" sender=\"a\"/>\n"
+    "    <command id=\"c\" name=\"HELLO\" sender=\"a\"/>\n"
+    "  </protocol>\n"
+    "</design>\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MopedDesign) design = moped_file_load_data (text, -1, "ids.moped", &error);
+  MopedElement *role;
+
+  g_assert_no_error (error);
+  role = moped_element_get_ref (moped_design_lookup (design, "c"), MOPED_PROP_SENDER);
+  g_assert_cmpstr (moped_element_get_id (role), ==, "p.a-2");
+  g_assert_cmpstr (moped_element_get_name (role), ==, "Alpha");
+  /* Both commands share the one role made for node a in protocol p. */
+  g_assert_true (moped_element_get_ref (moped_design_lookup (design, "p.a"), MOPED_PROP_SENDER) == role);
+}
+
+/* In a format 1 file a sender names a node; anything else is an error at the attribute. */
+static void
+test_v1_sender_not_a_node (void)
+{
+  static const char text[] =
+    "<design format=\"1\" name=\"d\">\n"
+    "  <protocol id=\"p\" name=\"P\">\n"
+    "    <command id=\"c\" name=\"HELLO\" sender=\"p\"/>\n"
+    "    <command id=\"d\" name=\"BYE\" sender=\"nobody\"/>\n"
+    "  </protocol>\n"
+    "</design>\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MopedDesign) design = moped_file_load_data (text, -1, "bad.moped", &error);
+
+  g_assert_null (design);
+  g_assert_error (error, MOPED_FILE_ERROR, MOPED_FILE_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==,
+                   "bad.moped:3:34: <command id=\"c\">: sender refers to “p”, which is a <protocol>; "
+                   "in a format 1 file it must name a <node>");
+}
+
+/* In format 2 a sender names a role; a node there is an error. */
+static void
+test_v2_sender_is_a_role (void)
+{
+  static const char text[] =
+    "<design format=\"2\" name=\"d\">\n"
+    "  <node id=\"a\" name=\"Alpha\"/>\n"
+    "  <protocol id=\"p\" name=\"P\">\n"
+    "    <command id=\"c\" name=\"HELLO\" sender=\"a\"/>\n"
+    "  </protocol>\n"
+    "</design>\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MopedDesign) design = moped_file_load_data (text, -1, "v2.moped", &error);
+
+  g_assert_null (design);
+  g_assert_nonnull (strstr (error->message, "v2.moped:4:34: <command id=\"c\">: sender refers to “a”, which is a <node>; it must name a <role>"));
 }
 
 static void
@@ -1330,7 +1543,7 @@ test_ten_thousand_nodes (void)
 
   g_test_message ("10,000 nodes (%u elements, %" G_GSIZE_FORMAT " bytes): load and save in %.1f ms",
                   moped_design_get_n_elements (design), length, elapsed / 1000.0);
-  g_assert_cmpuint (moped_design_get_n_elements (design), ==, 50003);
+  g_assert_cmpuint (moped_design_get_n_elements (design), ==, 50004);
   /* Not g_assert_cmpstr: a failure would print four megabytes twice. */
   g_assert_cmpuint (length, ==, strlen (text));
   g_assert_true (strcmp (saved, text) == 0);
@@ -1403,14 +1616,21 @@ test_format_1_converts (void)
       second = moped_file_load_data (v2, -1, name, &error);
       g_assert_no_error (error);
       assert_same_elements (moped_design_get_root (first), moped_design_get_root (second));
-      /* Nothing but the version changes: the files are canonical format-1 text. */
+      /* Nothing but the version and the roles changes: the files are canonical format-1
+       * text. The roles made from sender nodes are called "PROTOCOL-ID.NODE-ID". */
       {
         g_autoptr(GString) s = g_string_new (v1);
+        g_autoptr(GRegex) role_lines = g_regex_new ("\n *<role [^>]*/>", 0, 0, NULL);
+        g_autoptr(GRegex) link_roles = g_regex_new (" (from|to)-role=\"[^\"]*\"", 0, 0, NULL);
+        g_autoptr(GRegex) senders = g_regex_new (" sender=\"[^\".]*\\.([^\"]*)\"", 0, 0, NULL);
+        g_autofree char *a = g_regex_replace_literal (role_lines, v2, -1, 0, "", 0, NULL);
+        g_autofree char *b = g_regex_replace_literal (link_roles, a, -1, 0, "", 0, NULL);
+        g_autofree char *without_roles = g_regex_replace (senders, b, -1, 0, " sender=\"\\1\"", 0, NULL);
 
         g_string_replace (s, "<design format=\"1\"", "<design format=\"2\"", 1);
         expected = g_string_free (g_steal_pointer (&s), FALSE);
+        g_assert_cmpstr (without_roles, ==, expected);
       }
-      g_assert_cmpstr (v2, ==, expected);
       n++;
     }
   g_assert_cmpuint (n, >=, 7);
@@ -1429,6 +1649,7 @@ main (int   argc,
   g_test_add_func ("/file/empty-name-loads", test_empty_name_loads);
   g_test_add_func ("/file/control-characters", test_control_characters);
   g_test_add_func ("/file/control-characters-refused", test_control_characters_refused);
+  g_test_add_func ("/file/name-too-long-refused", test_name_too_long_refused);
   g_test_add_func ("/file/canonical-file", test_canonical_file);
   g_test_add_func ("/file/noncanonical-file", test_noncanonical_file);
   g_test_add_func ("/file/element-lines", test_element_lines);
@@ -1453,6 +1674,10 @@ main (int   argc,
   g_test_add_func ("/file/save/read-only-directory", test_save_read_only_directory);
   g_test_add_func ("/file/save/fails-mid-write", test_save_fails_mid_write);
   g_test_add_func ("/file/ten-thousand-nodes", test_ten_thousand_nodes);
+  g_test_add_func ("/file/v1/fixtures-convert", test_v1_fixtures_convert);
+  g_test_add_func ("/file/v1/role-ids", test_v1_role_ids);
+  g_test_add_func ("/file/v1/sender-not-a-node", test_v1_sender_not_a_node);
+  g_test_add_func ("/file/v2/sender-is-a-role", test_v2_sender_is_a_role);
 
   return g_test_run ();
 }

@@ -367,6 +367,47 @@ test_undo_own_removal (void)
   peer_clear (&pa);
 }
 
+/* A removed link whose end someone else removed since cannot come back half. */
+static void
+test_undo_removal_whole_or_nothing (void)
+{
+  g_autoptr(MopedDesign) a = moped_design_new ();
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) remote = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  Peer pa = { 0 };
+  MopedElement *n1 = moped_test_add_node (a, "client");
+  MopedElement *n2 = moped_test_add_node (a, "server");
+  MopedElement *s1 = moped_test_add_socket (a, n1, "req", MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
+  MopedElement *s2 = moped_test_add_socket (a, n2, "rep", MOPED_SOCKET_REP, MOPED_SOCKET_MODE_BIND);
+  MopedElement *link = moped_test_add_link (a, s1, s2, "tcp://*:5555");
+  g_autofree char *remove_socket = g_strdup_printf ("remove\t%s\t\n", moped_element_get_id (s2));
+
+  peer_init (&pa, a, "aa");
+  pa.history = moped_author_history_new ("alice");
+  moped_design_remove (a, link);
+  pa.remote = TRUE;
+  remote = moped_ops_from_text (remove_socket, NULL);
+  g_assert_true (moped_design_apply_ops (a, "Remote", remote, NULL));
+  pa.remote = FALSE;
+  moped_author_history_note_authors (pa.history, "bob", remote);
+  before = snapshot (a);
+  g_assert_true (moped_author_history_undo (pa.history, a, notes));
+  after = snapshot (a);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_cmpuint (notes->len, ==, 1);
+  g_assert_true (strstr (notes->pdata[0], "cannot be put back") != NULL);
+  /* The design still loads: no link lost an end. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MopedDesign) again = moped_file_load_data (after, -1, "after", &error);
+
+    g_assert_no_error (error);
+  }
+  peer_clear (&pa);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -380,5 +421,6 @@ main (int   argc,
   g_test_add_func ("/ops/set-then-remove-freed", test_set_then_remove_freed);
   g_test_add_func ("/ops/per-author-undo", test_per_author_undo);
   g_test_add_func ("/ops/undo-own-removal", test_undo_own_removal);
+  g_test_add_func ("/ops/undo-removal-whole-or-nothing", test_undo_removal_whole_or_nothing);
   return g_test_run ();
 }

@@ -96,9 +96,13 @@ make_everything (void)
   MopedElement *proto = moped_design_add (design, root, MOPED_KIND_PROTOCOL, -1, NULL);
   MopedElement *cmd = moped_design_add (design, proto, MOPED_KIND_COMMAND, -1, NULL);
   MopedElement *flow = moped_design_add (design, proto, MOPED_KIND_FLOW, -1, NULL);
-  MopedElement *elements[MOPED_N_KINDS] = { root, node, NULL, NULL, NULL, proto, cmd, NULL, flow };
+  MopedElement *elements[MOPED_N_KINDS] = {
+    [MOPED_KIND_DESIGN] = root, [MOPED_KIND_NODE] = node, [MOPED_KIND_PROTOCOL] = proto,
+    [MOPED_KIND_COMMAND] = cmd, [MOPED_KIND_FLOW] = flow,
+  };
 
   elements[MOPED_KIND_SOCKET] = moped_design_add (design, node, MOPED_KIND_SOCKET, -1, NULL);
+  elements[MOPED_KIND_ROLE] = moped_design_add (design, proto, MOPED_KIND_ROLE, -1, NULL);
   elements[MOPED_KIND_METHOD] = moped_design_add (design, node, MOPED_KIND_METHOD, -1, NULL);
   elements[MOPED_KIND_LINK] = moped_design_add (design, root, MOPED_KIND_LINK, -1, NULL);
   elements[MOPED_KIND_FIELD] = moped_design_add (design, cmd, MOPED_KIND_FIELD, -1, NULL);
@@ -106,6 +110,8 @@ make_everything (void)
   elements[MOPED_KIND_REQUIREMENT] = moped_design_add (design, root, MOPED_KIND_REQUIREMENT, -1, NULL);
   elements[MOPED_KIND_NOTE] = moped_design_add (design, root, MOPED_KIND_NOTE, -1, NULL);
   elements[MOPED_KIND_PARAM] = moped_design_add (design, elements[MOPED_KIND_METHOD], MOPED_KIND_PARAM, -1, NULL);
+  elements[MOPED_KIND_PROCESS] = moped_design_add (design, root, MOPED_KIND_PROCESS, -1, NULL);
+  elements[MOPED_KIND_HOST] = moped_design_add (design, root, MOPED_KIND_HOST, -1, NULL);
   for (guint k = 0; k < MOPED_N_KINDS; k++)
     g_hash_table_insert (by_kind, GUINT_TO_POINTER (k), elements[k]);
   for (guint k = 0; k < MOPED_N_KINDS; k++)

@@ -6,6 +6,7 @@
 
 #include "moped-design.h"
 #include "moped-diagnostic.h"
+#include "moped-roles.h"
 #include "moped-socket-type.h"
 #include "moped-test-util.h"
 #include "moped-text.h"
@@ -247,6 +248,89 @@ test_mode_per_link_end (void)
   expect (forced, MOPED_SEVERITY_ERROR, "both-connect", IDS ("down", "client-dealer", "broker-dealer"));
   g_assert_cmpuint (count_code (forced, "both-connect"), ==, 1);
   g_assert_cmpuint (count_code (forced, "both-bind"), ==, 0);
+}
+
+/* Deployment: inproc only inside one process, ipc and loopback tcp only on one host,
+ * and binds clash only within one process (inproc) or host (tcp, ipc). */
+static void
+test_deployment (void)
+{
+  g_auto(Fixture) f = { 0 };
+  MopedElement *together, *apart, *h1, *h2, *link2;
+  MopedElement *third, *third_rep;
+
+  fixture_init (&f);
+  moped_design_set_string (f.design, f.link, MOPED_PROP_ENDPOINT, "inproc://echo");
+  {
+    g_autoptr(GPtrArray) diags = validate (f.design);
+
+    /* No processes: every node is a process of its own. */
+    expect (diags, MOPED_SEVERITY_ERROR, "inproc-across-processes", IDS ("link-1", "client", "server"));
+  }
+  together = moped_test_add_named (f.design, NULL, MOPED_KIND_PROCESS, "together", "together");
+  moped_design_set_ref (f.design, f.client, MOPED_PROP_PROCESS, together);
+  {
+    g_autoptr(GPtrArray) diags = validate (f.design);
+
+    expect (diags, MOPED_SEVERITY_ERROR, "inproc-across-processes", IDS ("link-1"));
+  }
+  moped_design_set_ref (f.design, f.server, MOPED_PROP_PROCESS, together);
+  {
+    g_autoptr(GPtrArray) diags = validate (f.design);
+
+    g_assert_cmpuint (count_code (diags, "inproc-across-processes"), ==, 0);
+    g_assert_cmpuint (moped_diagnostics_count (diags, MOPED_SEVERITY_ERROR), ==, 0);
+  }
+
+  /* Two processes: ipc is fine on one host, refused across two. */
+  apart = moped_test_add_named (f.design, NULL, MOPED_KIND_PROCESS, "apart", "apart");
+  moped_design_set_ref (f.design, f.server, MOPED_PROP_PROCESS, apart);
+  moped_design_set_string (f.design, f.link, MOPED_PROP_ENDPOINT, "ipc:///tmp/echo");
+  {
+    g_autoptr(GPtrArray) diags = validate (f.design);
+
+    g_assert_cmpuint (moped_diagnostics_count (diags, MOPED_SEVERITY_ERROR), ==, 0);
+  }
+  h1 = moped_test_add_named (f.design, NULL, MOPED_KIND_HOST, "h1", "alpha");
+  h2 = moped_test_add_named (f.design, NULL, MOPED_KIND_HOST, "h2", "beta");
+  moped_design_set_ref (f.design, together, MOPED_PROP_HOST, h1);
+  moped_design_set_ref (f.design, apart, MOPED_PROP_HOST, h2);
+  {
+    g_autoptr(GPtrArray) diags = validate (f.design);
+
+    expect (diags, MOPED_SEVERITY_ERROR, "ipc-across-hosts", IDS ("link-1", "client", "server"));
+  }
+  moped_design_set_string (f.design, f.link, MOPED_PROP_ENDPOINT, "tcp://127.0.0.1:5555");
+  {
+    g_autoptr(GPtrArray) diags = validate (f.design);
+
+    expect (diags, MOPED_SEVERITY_ERROR, "localhost-across-hosts", IDS ("link-1"));
+  }
+  moped_design_set_string (f.design, f.link, MOPED_PROP_ENDPOINT, "tcp://*:5555");
+  {
+    g_autoptr(GPtrArray) diags = validate (f.design);
+
+    g_assert_cmpuint (moped_diagnostics_count (diags, MOPED_SEVERITY_ERROR), ==, 0);
+  }
+
+  /* A second server binding the same port: a clash on the same host, none on another. */
+  third = moped_test_add_named (f.design, NULL, MOPED_KIND_NODE, "third", "third");
+  third_rep = moped_test_add_socket_full (f.design, third, "third-rep", "backend", MOPED_SOCKET_REP, MOPED_SOCKET_MODE_BIND);
+  link2 = moped_test_add_link_full (f.design, "link-2", moped_test_add_socket_full (f.design, f.client, "client-req-2", "second", MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT),
+                                    third_rep, "tcp://*:5555");
+  moped_design_set_ref (f.design, third, MOPED_PROP_PROCESS, together);
+  {
+    g_autoptr(GPtrArray) diags = validate (f.design);
+
+    g_assert_cmpuint (count_code (diags, "duplicate-bind"), ==, 0);
+  }
+  moped_design_set_ref (f.design, third, MOPED_PROP_PROCESS, apart);
+  {
+    g_autoptr(GPtrArray) diags = validate (f.design);
+
+    expect (diags, MOPED_SEVERITY_ERROR, "duplicate-bind", IDS ("link-2", "third-rep", "server-rep"));
+  }
+  g_assert_nonnull (link2);
 }
 
 static void
@@ -623,7 +707,7 @@ test_command_sender_mismatch (void)
   g_autoptr(GPtrArray) diags = NULL;
 
   fixture_init (&f);
-  moped_design_set_ref (f.design, f.reply, MOPED_PROP_SENDER, f.client);
+  moped_design_set_ref (f.design, f.reply, MOPED_PROP_SENDER, moped_element_get_ref (f.request, MOPED_PROP_SENDER));
   diags = validate (f.design);
   expect (diags, MOPED_SEVERITY_WARNING, "command-sender-mismatch", IDS ("step-2", "reply", "server"));
   g_assert_cmpuint (moped_diagnostics_count (diags, MOPED_SEVERITY_ERROR), ==, 0);
@@ -724,6 +808,18 @@ test_invisible_characters_in_names (void)
       if (g_str_equal (d->code, "invisible-character"))
         g_assert_null (moped_text_find_invisible (d->message));
     }
+
+  /* A name longer than 1,024 characters is an error of its own. */
+  {
+    g_autofree char *long_name = g_strnfill (5000, 'y');
+    g_autoptr(GPtrArray) more = NULL;
+
+    moped_design_set_string (f.design, f.server, MOPED_PROP_NAME, long_name);
+    more = validate (f.design);
+    d = expect (more, MOPED_SEVERITY_ERROR, "name-too-long", IDS ("server"));
+    g_assert_cmpstr (d->message, ==, "A node has a name of 5000 characters; names may have at most 1024");
+    moped_design_set_string (f.design, f.server, MOPED_PROP_NAME, "server");
+  }
 
   /* Visible non-ASCII is welcome. */
   g_clear_pointer (&diags, g_ptr_array_unref);
@@ -935,13 +1031,15 @@ test_large_design (void)
   g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
   g_autoptr(GPtrArray) diags = NULL;
   MopedElement *prev_out = NULL;
-  MopedElement *proto, *cmd, *flow;
+  MopedElement *proto, *cmd, *flow, *process;
   gint64 start, elapsed;
 
   moped_design_begin (d, "build");
   proto = moped_test_add_named (d, NULL, MOPED_KIND_PROTOCOL, "proto", "Pipeline");
   cmd = moped_test_add_command (d, proto, "task", "TASK", NULL);
   flow = moped_test_add_named (d, proto, MOPED_KIND_FLOW, "flow", "Through all");
+  /* All stages are threads of one program, so inproc links them. */
+  process = moped_test_add_named (d, NULL, MOPED_KIND_PROCESS, "pipeline", "pipeline");
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *name = g_strdup_printf ("stage %u", i);
@@ -950,6 +1048,7 @@ test_large_design (void)
       MopedElement *in = moped_test_add_socket_full (d, node, NULL, "in", MOPED_SOCKET_PULL, MOPED_SOCKET_MODE_BIND);
       MopedElement *out = moped_test_add_socket_full (d, node, NULL, "out", MOPED_SOCKET_PUSH, MOPED_SOCKET_MODE_CONNECT);
 
+      moped_design_set_ref (d, node, MOPED_PROP_PROCESS, process);
       if (prev_out != NULL)
         {
           moped_test_add_link_full (d, NULL, prev_out, in, endpoint);
@@ -973,6 +1072,238 @@ test_large_design (void)
   g_assert_cmpint (elapsed, <, 5 * G_USEC_PER_SEC);
 }
 
+/* ---- roles --------------------------------------------------------------------------- */
+
+static MopedElement *
+role_of (Fixture    *f,
+         const char *node_id)
+{
+  g_autofree char *id = g_strconcat ("echo.", node_id, NULL);
+
+  return moped_design_lookup (f->design, id);
+}
+
+/* The fixture's roles are named like its nodes, so both link ends infer them. */
+static void
+test_roles_inferred_from_names (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+
+  fixture_init (&f);
+  diags = validate (f.design);
+  g_assert_cmpuint (diags->len, ==, 0);
+  g_assert_true (moped_link_get_role (f.link, MOPED_PROP_FROM) == role_of (&f, "client"));
+  g_assert_true (moped_link_get_role (f.link, MOPED_PROP_TO) == role_of (&f, "server"));
+  g_assert_true (moped_link_role_is_inferred (f.link, MOPED_PROP_FROM));
+  g_assert_true (moped_node_plays_role (f.client, role_of (&f, "client")));
+  g_assert_false (moped_node_plays_role (f.client, role_of (&f, "server")));
+}
+
+/* Roles named unlike the nodes: REQ and REP may both play either, so neither end is
+ * known until one is set; then the other end plays the other role. */
+static void
+test_roles_unknown_then_complement (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+
+  fixture_init (&f);
+  moped_design_set_string (f.design, role_of (&f, "client"), MOPED_PROP_NAME, "asker");
+  moped_design_set_string (f.design, role_of (&f, "server"), MOPED_PROP_NAME, "answerer");
+  diags = validate (f.design);
+  expect (diags, MOPED_SEVERITY_WARNING, "link-role-unknown", IDS ("link-1", "client-req", "echo"));
+  expect (diags, MOPED_SEVERITY_WARNING, "link-role-unknown", IDS ("link-1", "server-rep", "echo"));
+  g_assert_null (moped_link_get_role (f.link, MOPED_PROP_TO));
+
+  moped_design_set_ref (f.design, f.link, MOPED_PROP_FROM_ROLE, role_of (&f, "client"));
+  after = validate (f.design);
+  g_assert_cmpuint (after->len, ==, 0);
+  g_assert_true (moped_link_get_role (f.link, MOPED_PROP_TO) == role_of (&f, "server"));
+  g_assert_false (moped_link_role_is_inferred (f.link, MOPED_PROP_FROM));
+  g_assert_true (moped_link_role_is_inferred (f.link, MOPED_PROP_TO));
+}
+
+/* A socket that cannot send plays no role that sends; one that cannot receive plays
+ * none that only listens; whatever the names. */
+static void
+test_roles_inferred_from_socket_types (void)
+{
+  g_autoptr(MopedDesign) d = new_design ();
+  MopedElement *a = moped_test_add_named (d, NULL, MOPED_KIND_NODE, "a", "station");
+  MopedElement *b = moped_test_add_named (d, NULL, MOPED_KIND_NODE, "b", "display");
+  MopedElement *pub = moped_test_add_socket_full (d, a, "a-pub", "out", MOPED_SOCKET_PUB, MOPED_SOCKET_MODE_BIND);
+  MopedElement *sub = moped_test_add_socket_full (d, b, "b-sub", "in", MOPED_SOCKET_SUB, MOPED_SOCKET_MODE_CONNECT);
+  MopedElement *link = moped_test_add_link_full (d, "link-1", sub, pub, "tcp://*:5556");
+  MopedElement *p = moped_test_add_named (d, NULL, MOPED_KIND_PROTOCOL, "p", "P");
+  MopedElement *listener = moped_test_add_named (d, p, MOPED_KIND_ROLE, "listener", "listener");
+  MopedElement *teller = moped_test_add_named (d, p, MOPED_KIND_ROLE, "teller", "teller");
+  MopedElement *tick = moped_test_add_command (d, p, "tick", "TICK", teller);
+  MopedElement *flow = moped_test_add_named (d, p, MOPED_KIND_FLOW, "f", "F");
+  g_autoptr(GPtrArray) diags = NULL;
+
+  moped_design_set_ref (d, link, MOPED_PROP_PROTOCOL, p);
+  moped_test_add_step (d, flow, "s1", teller, listener, tick);
+  diags = validate (d);
+  g_assert_cmpuint (diags->len, ==, 0);
+  g_assert_true (moped_link_get_role (link, MOPED_PROP_FROM) == listener);
+  g_assert_true (moped_link_get_role (link, MOPED_PROP_TO) == teller);
+}
+
+static void
+test_roles_of_other_protocol (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+  g_autoptr(GPtrArray) no_protocol = NULL;
+  MopedElement *other, *watcher;
+
+  fixture_init (&f);
+  other = moped_test_add_named (f.design, NULL, MOPED_KIND_PROTOCOL, "other", "Other");
+  watcher = moped_test_add_named (f.design, other, MOPED_KIND_ROLE, "watcher", "watcher");
+  moped_design_set_ref (f.design, f.link, MOPED_PROP_FROM_ROLE, watcher);
+  moped_design_set_ref (f.design, moped_design_lookup (f.design, "step-2"), MOPED_PROP_TO, watcher);
+  diags = validate (f.design);
+  expect (diags, MOPED_SEVERITY_ERROR, "role-of-other-protocol", IDS ("link-1", "watcher", "echo"));
+  expect (diags, MOPED_SEVERITY_ERROR, "role-of-other-protocol", IDS ("step-2", "watcher", "echo"));
+
+  moped_design_set_ref (f.design, f.link, MOPED_PROP_PROTOCOL, NULL);
+  no_protocol = validate (f.design);
+  expect (no_protocol, MOPED_SEVERITY_ERROR, "role-of-other-protocol", IDS ("link-1", "watcher"));
+}
+
+static void
+test_roles_not_played (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+  MopedElement *auditor, *idle;
+
+  fixture_init (&f);
+  auditor = moped_test_add_named (f.design, f.protocol, MOPED_KIND_ROLE, "auditor", "auditor");
+  idle = moped_test_add_named (f.design, f.protocol, MOPED_KIND_ROLE, "idle", "idle");
+  moped_test_add_step (f.design, f.flow, "step-3", auditor, f.server, f.request);
+  diags = validate (f.design);
+  expect (diags, MOPED_SEVERITY_ERROR, "role-not-played", IDS ("step-3", "auditor"));
+  expect (diags, MOPED_SEVERITY_WARNING, "unused-role", IDS ("idle"));
+  g_assert_null (find (diags, "unused-role", IDS ("auditor")));
+  g_assert_nonnull (idle);
+}
+
+/* Steps may name roles; the REQ/REP order is still checked on the sockets that play them. */
+static void
+test_roles_in_steps (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+  g_autoptr(GPtrArray) swapped = NULL;
+  MopedElement *step1, *step2;
+
+  fixture_init (&f);
+  step1 = moped_design_lookup (f.design, "step-1");
+  step2 = moped_design_lookup (f.design, "step-2");
+  moped_design_set_ref (f.design, step1, MOPED_PROP_FROM, role_of (&f, "client"));
+  moped_design_set_ref (f.design, step1, MOPED_PROP_TO, role_of (&f, "server"));
+  moped_design_set_ref (f.design, step2, MOPED_PROP_FROM, f.rep);
+  diags = validate (f.design);
+  g_assert_cmpuint (diags->len, ==, 0);
+  g_assert_true (moped_step_get_node (step1, MOPED_PROP_FROM) == f.client);
+  g_assert_true (moped_step_get_node (step2, MOPED_PROP_FROM) == f.server);
+  g_assert_true (moped_step_get_role (step2, MOPED_PROP_FROM) == role_of (&f, "server"));
+
+  moped_design_move (f.design, step2, 0);
+  swapped = validate (f.design);
+  expect (swapped, MOPED_SEVERITY_ERROR, "rep-send-before-receive", IDS ("step-2", "server-rep"));
+}
+
+/* Any number of nodes may play a role; a node that plays another role is warned about. */
+static void
+test_roles_many_players (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+  g_autoptr(GPtrArray) players = NULL;
+  MopedElement *robot, *robot_req;
+
+  fixture_init (&f);
+  robot = moped_test_add_named (f.design, NULL, MOPED_KIND_NODE, "robot", "robot");
+  robot_req = moped_test_add_socket_full (f.design, robot, "robot-req", "asks", MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
+  moped_design_set_ref (f.design, moped_test_add_link_full (f.design, "link-2", robot_req, f.rep, "tcp://*:5555"),
+                        MOPED_PROP_PROTOCOL, f.protocol);
+  moped_design_set_ref (f.design, moped_design_lookup (f.design, "link-2"), MOPED_PROP_FROM_ROLE, role_of (&f, "client"));
+  moped_test_add_step (f.design, f.flow, "step-3", robot, f.server, f.request);
+  moped_test_add_step (f.design, f.flow, "step-4", f.server, robot, f.reply);
+  moped_test_add_step (f.design, f.flow, "step-5", f.server, robot, f.request);
+  diags = validate (f.design);
+  players = moped_role_get_nodes (role_of (&f, "client"));
+  g_assert_cmpuint (players->len, ==, 2);
+  g_assert_null (find (diags, "command-sender-mismatch", IDS ("step-3")));
+  expect (diags, MOPED_SEVERITY_WARNING, "command-sender-mismatch", IDS ("step-5", "request", "server"));
+}
+
+/* A message relayed by a broker rides inside the protocols of the broker's links. */
+static void
+test_roles_relay (void)
+{
+  g_autoptr(MopedDesign) d = new_design ();
+  MopedElement *client = moped_test_add_named (d, NULL, MOPED_KIND_NODE, "client", "client");
+  MopedElement *broker = moped_test_add_named (d, NULL, MOPED_KIND_NODE, "broker", "broker");
+  MopedElement *worker = moped_test_add_named (d, NULL, MOPED_KIND_NODE, "worker", "worker");
+  MopedElement *cd = moped_test_add_socket_full (d, client, "client-dealer", "broker", MOPED_SOCKET_DEALER, MOPED_SOCKET_MODE_CONNECT);
+  MopedElement *front = moped_test_add_socket_full (d, broker, "front", "front", MOPED_SOCKET_ROUTER, MOPED_SOCKET_MODE_BIND);
+  MopedElement *back = moped_test_add_socket_full (d, broker, "back", "back", MOPED_SOCKET_ROUTER, MOPED_SOCKET_MODE_BIND);
+  MopedElement *wd = moped_test_add_socket_full (d, worker, "worker-dealer", "broker", MOPED_SOCKET_DEALER, MOPED_SOCKET_MODE_CONNECT);
+  MopedElement *outer = moped_test_add_named (d, NULL, MOPED_KIND_PROTOCOL, "outer", "Outer");
+  MopedElement *inner = moped_test_add_named (d, NULL, MOPED_KIND_PROTOCOL, "inner", "Inner");
+  MopedElement *ping = moped_test_add_command (d, inner, "ping", "PING", client);
+  MopedElement *flow = moped_test_add_named (d, inner, MOPED_KIND_FLOW, "f", "F");
+  MopedElement *step;
+  g_autoptr(GPtrArray) direct = NULL;
+  g_autoptr(GPtrArray) relayed = NULL;
+
+  moped_design_set_ref (d, moped_test_add_link_full (d, "l1", cd, front, "tcp://*:5000"), MOPED_PROP_PROTOCOL, outer);
+  moped_design_set_ref (d, moped_test_add_link_full (d, "l2", wd, back, "tcp://*:5001"), MOPED_PROP_PROTOCOL, outer);
+  step = moped_test_add_step (d, flow, "s1", client, worker, ping);
+  direct = validate (d);
+  expect (direct, MOPED_SEVERITY_ERROR, "no-link-between-nodes", IDS ("s1", "client", "worker"));
+
+  moped_design_set_ref (d, step, MOPED_PROP_VIA, broker);
+  relayed = validate (d);
+  g_assert_cmpuint (moped_diagnostics_count (relayed, MOPED_SEVERITY_ERROR), ==, 0);
+}
+
+/* A node with two sockets that carry a step equally well: the first is taken, with a
+ * warning; naming the socket settles it. */
+static void
+test_roles_ambiguous_socket (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+  g_autoptr(GPtrArray) named = NULL;
+  g_autoptr(GPtrArray) links = NULL;
+  MopedElement *req2;
+  MopedHop hop;
+  gboolean ambiguous = FALSE;
+
+  fixture_init (&f);
+  req2 = moped_test_add_socket_full (f.design, f.client, "client-req-2", "spare", MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
+  moped_design_set_ref (f.design, moped_test_add_link_full (f.design, "link-2", req2, f.rep, "tcp://*:5555"),
+                        MOPED_PROP_PROTOCOL, f.protocol);
+  diags = validate (f.design);
+  expect (diags, MOPED_SEVERITY_WARNING, "ambiguous-step-socket", IDS ("step-1", "client-req", "server-rep"));
+
+  moped_design_set_ref (f.design, moped_design_lookup (f.design, "step-1"), MOPED_PROP_FROM, req2);
+  moped_design_set_ref (f.design, moped_design_lookup (f.design, "step-2"), MOPED_PROP_TO, req2);
+  named = validate (f.design);
+  g_assert_null (find (named, "ambiguous-step-socket", NULL));
+  g_assert_cmpuint (moped_diagnostics_count (named, MOPED_SEVERITY_ERROR), ==, 0);
+  links = moped_design_collect (f.design, MOPED_KIND_LINK);
+  g_assert_cmpint (moped_hop_pick (links, f.protocol, req2, f.server, FALSE, &hop, &ambiguous), ==, MOPED_HOP_FOUND);
+  g_assert_true (hop.sender == req2);
+  g_assert_false (ambiguous);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -983,6 +1314,7 @@ main (int   argc,
   g_test_add_func ("/validate/draft-socket-type", test_draft_socket_type);
   g_test_add_func ("/validate/both-bind-and-both-connect", test_both_bind_and_both_connect);
   g_test_add_func ("/validate/mode-per-link-end", test_mode_per_link_end);
+  g_test_add_func ("/validate/deployment", test_deployment);
   g_test_add_func ("/validate/missing-endpoint", test_missing_endpoint);
   g_test_add_func ("/validate/bad-endpoint", test_bad_endpoint);
   g_test_add_func ("/validate/transport-not-allowed", test_transport_not_allowed);
@@ -1012,5 +1344,14 @@ main (int   argc,
   g_test_add_func ("/validate/order", test_order);
   g_test_add_func ("/validate/diagnostic-api", test_diagnostic_api);
   g_test_add_func ("/validate/large-design", test_large_design);
+  g_test_add_func ("/validate/roles/inferred-from-names", test_roles_inferred_from_names);
+  g_test_add_func ("/validate/roles/unknown-then-complement", test_roles_unknown_then_complement);
+  g_test_add_func ("/validate/roles/inferred-from-socket-types", test_roles_inferred_from_socket_types);
+  g_test_add_func ("/validate/roles/of-other-protocol", test_roles_of_other_protocol);
+  g_test_add_func ("/validate/roles/not-played", test_roles_not_played);
+  g_test_add_func ("/validate/roles/in-steps", test_roles_in_steps);
+  g_test_add_func ("/validate/roles/many-players", test_roles_many_players);
+  g_test_add_func ("/validate/roles/relay", test_roles_relay);
+  g_test_add_func ("/validate/roles/ambiguous-socket", test_roles_ambiguous_socket);
   return g_test_run ();
 }

@@ -149,12 +149,12 @@ center_of (Fixture      *f,
   MopedCanvasGeometry *geometry = moped_canvas_get_geometry (f->canvas);
   const MopedCanvasBox *box = moped_canvas_geometry_get_box (geometry, element);
   const MopedCanvasPort *port = moped_canvas_geometry_get_port (geometry, element);
-  const MopedCanvasWire *wire = moped_canvas_geometry_get_wire (geometry, element);
+  const MopedCanvasLinkCurve *curve = moped_canvas_geometry_get_link_curve (geometry, element);
 
   if (box != NULL)
     to_widget (f, box->rect.x + box->rect.width / 2, box->rect.y + box->rect.height - 10, wx, wy);
-  else if (wire != NULL)
-    to_widget (f, wire->middle.x, wire->middle.y, wx, wy);
+  else if (curve != NULL)
+    to_widget (f, curve->middle.x, curve->middle.y, wx, wy);
   else
     {
       g_assert_nonnull (port);
@@ -544,6 +544,50 @@ test_rename_by_typing (Fixture       *f,
   g_assert_cmpstr (moped_element_get_name (a), ==, "Gateway");
 }
 
+/* Align and distribute the selected boxes: one undo step each, from the selection's own
+ * edges; too few selected is refused without a change. */
+static void
+test_align_distribute (Fixture       *f,
+                       gconstpointer  data)
+{
+  MopedElement *a = moped_test_add_node_at (f->design, "A", 100, 100);
+  MopedElement *b = moped_test_add_node_at (f->design, "B", 420, 160);
+  MopedElement *c = moped_test_add_node_at (f->design, "C", 900, 40);
+  double w = moped_element_get_double (a, MOPED_PROP_WIDTH);
+  double gap1, gap2;
+
+  moped_design_clear_history (f->design);
+  moped_canvas_select (f->canvas, moped_element_get_id (a), FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.align", "s", "top"));
+  g_assert_false (moped_design_can_undo (f->design));
+
+  moped_canvas_select (f->canvas, moped_element_get_id (b), TRUE);
+  moped_canvas_select (f->canvas, moped_element_get_id (c), TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.align", "s", "top"));
+  g_assert_cmpfloat (moped_element_get_double (a, MOPED_PROP_Y), ==, 40);
+  g_assert_cmpfloat (moped_element_get_double (b, MOPED_PROP_Y), ==, 40);
+  g_assert_cmpfloat (moped_element_get_double (c, MOPED_PROP_Y), ==, 40);
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Align");
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_cmpfloat (moped_element_get_double (b, MOPED_PROP_Y), ==, 160);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.align", "s", "left"));
+  g_assert_cmpfloat (moped_element_get_double (c, MOPED_PROP_X), ==, 100);
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.align", "s", "right"));
+  g_assert_cmpfloat (moped_element_get_double (a, MOPED_PROP_X) + w, ==, 900 + w);
+
+  g_assert_true (moped_design_undo (f->design));
+  activate (f, "canvas.distribute-horizontally");
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Distribute");
+  /* The outer two stay; the gaps between the boxes are equal. */
+  g_assert_cmpfloat (moped_element_get_double (a, MOPED_PROP_X), ==, 100);
+  g_assert_cmpfloat (moped_element_get_double (c, MOPED_PROP_X), ==, 900);
+  gap1 = moped_element_get_double (b, MOPED_PROP_X) - (100 + w);
+  gap2 = 900 - (moped_element_get_double (b, MOPED_PROP_X) + w);
+  g_assert_cmpfloat (fabs (gap1 - gap2), <=, 1);
+}
+
 static void
 test_add_socket (Fixture       *f,
                  gconstpointer  data)
@@ -611,7 +655,7 @@ test_link (Fixture       *f,
   g_assert_cmpint (moped_element_get_enum (rep, MOPED_PROP_MODE), ==, MOPED_SOCKET_MODE_BIND);
   g_assert_cmpstr (moped_element_get_string (link, MOPED_PROP_ENDPOINT), ==, "tcp://*:5555");
   assert_selection (f, moped_element_get_id (link), NULL);
-  g_assert_nonnull (moped_canvas_geometry_get_wire (moped_canvas_get_geometry (f->canvas), link));
+  g_assert_nonnull (moped_canvas_geometry_get_link_curve (moped_canvas_get_geometry (f->canvas), link));
 
   /* One undo step takes back the link and the mode. */
   moped_design_undo (f->design);
@@ -1366,6 +1410,7 @@ main (int   argc,
   ADD ("letters-are-text", test_letters_are_text);
   ADD ("rename-new-node", test_rename_new_node);
   ADD ("rename-by-typing", test_rename_by_typing);
+  ADD ("align-distribute", test_align_distribute);
   ADD ("add-socket", test_add_socket);
   ADD ("link", test_link);
   ADD ("link-refused", test_link_refused);

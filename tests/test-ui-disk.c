@@ -237,24 +237,6 @@ test_save_through_link_keeps_mode (void)
   close_all_windows ();
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -286,7 +268,7 @@ main (int    argc,
   status = g_test_run ();
   close_all_windows ();
   g_clear_object (&app);
-  remove_tree (tmp_root);
+  moped_test_remove_tree (tmp_root);
   g_free (tmp_root);
   return status;
 }

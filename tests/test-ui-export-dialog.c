@@ -20,6 +20,7 @@
 #include "moped-file.h"
 #include "moped-layout-runner.h"
 #include "moped-test-gtk.h"
+#include "moped-test-util.h"
 
 #define WAIT_MSEC 60000
 
@@ -96,24 +97,6 @@ set_destination (Fixture    *f,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
@@ -150,7 +133,7 @@ fixture_tear_down (Fixture       *f,
   g_clear_object (&f->design_file);
   g_clear_object (&f->design);
   if (g_getenv ("MOPED_KEEP_EXPORTS") == NULL)
-    remove_tree (f->dir);
+    moped_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->last_job);
 }

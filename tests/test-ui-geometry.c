@@ -79,50 +79,50 @@ test_boxes_and_ports (void)
 }
 
 static void
-test_wire (void)
+test_link_curve (void)
 {
   Fixture f;
   g_autoptr(MopedCanvasGeometry) geometry = NULL;
-  const MopedCanvasWire *wire;
+  const MopedCanvasLinkCurve *curve;
   const MopedCanvasPort *req, *rep;
   MopedCanvasPoint mid;
 
   fixture_init (&f);
   geometry = moped_canvas_geometry_new (f.design, NULL, NULL);
-  wire = moped_canvas_geometry_get_wire (geometry, f.link);
+  curve = moped_canvas_geometry_get_link_curve (geometry, f.link);
   req = moped_canvas_geometry_get_port (geometry, f.req);
   rep = moped_canvas_geometry_get_port (geometry, f.rep);
-  g_assert_nonnull (wire);
-  g_assert_true (wire->from == f.req && wire->to == f.rep);
-  g_assert_cmpfloat (wire->p[0].x, ==, req->center.x);
-  g_assert_cmpfloat (wire->p[3].x, ==, rep->center.x);
+  g_assert_nonnull (curve);
+  g_assert_true (curve->from == f.req && curve->to == f.rep);
+  g_assert_cmpfloat (curve->p[0].x, ==, req->center.x);
+  g_assert_cmpfloat (curve->p[3].x, ==, rep->center.x);
   /* Leaves each port outwards. */
-  g_assert_cmpfloat (wire->p[1].x, >, wire->p[0].x);
-  g_assert_cmpfloat (wire->p[2].x, <, wire->p[3].x);
-  mid = moped_canvas_wire_point (wire, 0.5);
-  g_assert_cmpfloat_with_epsilon (mid.x, wire->middle.x, 1e-9);
+  g_assert_cmpfloat (curve->p[1].x, >, curve->p[0].x);
+  g_assert_cmpfloat (curve->p[2].x, <, curve->p[3].x);
+  mid = moped_canvas_link_curve_point (curve, 0.5);
+  g_assert_cmpfloat_with_epsilon (mid.x, curve->middle.x, 1e-9);
   /* One label line: the endpoint (no label, no protocol). */
-  g_assert_cmpfloat (wire->label.width, >, 0);
-  g_assert_cmpfloat_with_epsilon (wire->label.x + wire->label.width / 2, mid.x, 1e-9);
-  g_assert_cmpfloat_with_epsilon (wire->label.height, MOPED_CANVAS_LABEL_LINE + 6, 1e-9);
+  g_assert_cmpfloat (curve->label.width, >, 0);
+  g_assert_cmpfloat_with_epsilon (curve->label.x + curve->label.width / 2, mid.x, 1e-9);
+  g_assert_cmpfloat_with_epsilon (curve->label.height, MOPED_CANVAS_LABEL_LINE + 6, 1e-9);
 
-  g_assert_false (wire->label_inline);
+  g_assert_false (curve->label_inline);
 
   /* A label goes on the same line where the ports are far apart... */
   moped_canvas_geometry_free (g_steal_pointer (&geometry));
   moped_design_set_string (f.design, f.link, MOPED_PROP_LABEL, "hello");
   geometry = moped_canvas_geometry_new (f.design, NULL, NULL);
-  wire = moped_canvas_geometry_get_wire (geometry, f.link);
-  g_assert_true (wire->label_inline);
-  g_assert_cmpfloat_with_epsilon (wire->label.height, MOPED_CANVAS_LABEL_LINE + 6, 1e-9);
+  curve = moped_canvas_geometry_get_link_curve (geometry, f.link);
+  g_assert_true (curve->label_inline);
+  g_assert_cmpfloat_with_epsilon (curve->label.height, MOPED_CANVAS_LABEL_LINE + 6, 1e-9);
 
   /* ...and on a line of its own where they are close. */
   moped_canvas_geometry_free (g_steal_pointer (&geometry));
   moped_design_set_double (f.design, f.server, MOPED_PROP_X, 300);
   geometry = moped_canvas_geometry_new (f.design, NULL, NULL);
-  wire = moped_canvas_geometry_get_wire (geometry, f.link);
-  g_assert_false (wire->label_inline);
-  g_assert_cmpfloat_with_epsilon (wire->label.height, 2 * MOPED_CANVAS_LABEL_LINE + 6, 1e-9);
+  curve = moped_canvas_geometry_get_link_curve (geometry, f.link);
+  g_assert_false (curve->label_inline);
+  g_assert_cmpfloat_with_epsilon (curve->label.height, 2 * MOPED_CANVAS_LABEL_LINE + 6, 1e-9);
 
   fixture_clear (&f);
 }
@@ -155,19 +155,19 @@ test_hit (void)
   Fixture f;
   g_autoptr(MopedCanvasGeometry) geometry = NULL;
   const MopedCanvasPort *rep;
-  const MopedCanvasWire *wire;
+  const MopedCanvasLinkCurve *curve;
   MopedCanvasPoint on_curve;
 
   fixture_init (&f);
   geometry = moped_canvas_geometry_new (f.design, NULL, NULL);
   rep = moped_canvas_geometry_get_port (geometry, f.rep);
-  wire = moped_canvas_geometry_get_wire (geometry, f.link);
+  curve = moped_canvas_geometry_get_link_curve (geometry, f.link);
 
   g_assert_true (moped_canvas_geometry_hit (geometry, 130, 120, 4) == f.client);
   g_assert_true (moped_canvas_geometry_hit (geometry, rep->center.x - 2, rep->center.y + 1, 4) == f.rep);
   g_assert_true (moped_canvas_geometry_hit (geometry, rep->chip.x + 2, rep->chip.y + 2, 4) == f.rep);
-  g_assert_true (moped_canvas_geometry_hit (geometry, wire->middle.x, wire->middle.y, 4) == f.link);
-  on_curve = moped_canvas_wire_point (wire, 0.15);
+  g_assert_true (moped_canvas_geometry_hit (geometry, curve->middle.x, curve->middle.y, 4) == f.link);
+  on_curve = moped_canvas_link_curve_point (curve, 0.15);
   g_assert_true (moped_canvas_geometry_hit (geometry, on_curve.x, on_curve.y + 3, 4) == f.link);
   g_assert_null (moped_canvas_geometry_hit (geometry, on_curve.x, on_curve.y + 30, 4));
   g_assert_true (moped_canvas_geometry_hit (geometry, 60, 420, 4) == f.note);
@@ -193,7 +193,7 @@ test_in_rect_and_query (void)
   g_autoptr(MopedCanvasGeometry) geometry = NULL;
   g_autoptr(GPtrArray) inside = NULL;
   g_autoptr(GPtrArray) boxes = g_ptr_array_new ();
-  g_autoptr(GPtrArray) wires = g_ptr_array_new ();
+  g_autoptr(GPtrArray) curves = g_ptr_array_new ();
   MopedCanvasRect all = { 0, 0, 700, 600 };
   MopedCanvasRect left = { 0, 50, 300, 200 };
   MopedCanvasRect far = { 2000, 2000, 100, 100 };
@@ -211,13 +211,13 @@ test_in_rect_and_query (void)
   g_assert_cmpuint (inside->len, ==, 1);
   g_assert_true (g_ptr_array_index (inside, 0) == f.client);
 
-  moped_canvas_geometry_query (geometry, &left, boxes, wires);
+  moped_canvas_geometry_query (geometry, &left, boxes, curves);
   g_assert_cmpuint (boxes->len, ==, 1);
-  g_assert_cmpuint (wires->len, ==, 1);
+  g_assert_cmpuint (curves->len, ==, 1);
   g_ptr_array_set_size (boxes, 0);
-  g_ptr_array_set_size (wires, 0);
-  moped_canvas_geometry_query (geometry, &far, boxes, wires);
-  g_assert_cmpuint (boxes->len + wires->len, ==, 0);
+  g_ptr_array_set_size (curves, 0);
+  moped_canvas_geometry_query (geometry, &far, boxes, curves);
+  g_assert_cmpuint (boxes->len + curves->len, ==, 0);
 
   g_assert_true (moped_canvas_geometry_get_extents (geometry, &extents));
   g_assert_cmpfloat (extents.x, <=, 40 - MOPED_CANVAS_BOX_MARGIN);
@@ -243,13 +243,14 @@ test_pairs (void)
 {
   Fixture f;
   g_autoptr(MopedCanvasGeometry) geometry = NULL;
-  MopedElement *pub, *sub, *router, *lone_rep, *req2;
+  MopedElement *pub, *sub, *router, *lone_rep, *req2, *own_rep;
 
   fixture_init (&f);
   pub = moped_test_add_socket (f.design, f.server, "updates", MOPED_SOCKET_PUB, MOPED_SOCKET_MODE_BIND);
   sub = moped_test_add_socket (f.design, f.client, "updates", MOPED_SOCKET_SUB, MOPED_SOCKET_MODE_BIND);
   router = moped_test_add_socket (f.design, f.server, "async", MOPED_SOCKET_ROUTER, MOPED_SOCKET_MODE_CONNECT);
   req2 = moped_test_add_socket (f.design, f.client, "second", MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
+  own_rep = moped_test_add_socket (f.design, f.client, "loopback", MOPED_SOCKET_REP, MOPED_SOCKET_MODE_BIND);
   lone_rep = moped_test_add_socket (f.design, moped_test_add_node_at (f.design, "Other", 400, 400), "x", MOPED_SOCKET_REP,
                          MOPED_SOCKET_MODE_BIND);
   moped_test_add_link (f.design, pub,
@@ -263,7 +264,8 @@ test_pairs (void)
   g_assert_cmpint (moped_canvas_geometry_check_pair (geometry, f.rep, f.req), ==, MOPED_CANVAS_PAIR_LINKED);
   g_assert_cmpint (moped_canvas_geometry_check_pair (geometry, f.req, pub), ==, MOPED_CANVAS_PAIR_INCOMPATIBLE);
   g_assert_cmpint (moped_canvas_geometry_check_pair (geometry, f.req, f.req), ==, MOPED_CANVAS_PAIR_SAME_SOCKET);
-  g_assert_cmpint (moped_canvas_geometry_check_pair (geometry, f.req, req2), ==, MOPED_CANVAS_PAIR_SAME_NODE);
+  /* Two sockets of one node: allowed, as validation allows it (same-node-link, info). */
+  g_assert_cmpint (moped_canvas_geometry_check_pair (geometry, req2, own_rep), ==, MOPED_CANVAS_PAIR_VALID);
   /* Both connect: the unlinked target is the one to flip... */
   g_assert_cmpint (moped_canvas_geometry_check_pair (geometry, f.req, router), ==, MOPED_CANVAS_PAIR_FLIP_TO);
   /* ...or the source, when the target has links. */
@@ -354,13 +356,13 @@ assert_same_layout (MopedCanvasGeometry *incremental,
   MopedCanvasRect everything = { -1e6, -1e6, 2e6, 2e6 };
   g_autoptr(GPtrArray) boxes_a = g_ptr_array_new ();
   g_autoptr(GPtrArray) boxes_b = g_ptr_array_new ();
-  g_autoptr(GPtrArray) wires_a = g_ptr_array_new ();
-  g_autoptr(GPtrArray) wires_b = g_ptr_array_new ();
+  g_autoptr(GPtrArray) curves_a = g_ptr_array_new ();
+  g_autoptr(GPtrArray) curves_b = g_ptr_array_new ();
 
-  moped_canvas_geometry_query (incremental, &everything, boxes_a, wires_a);
-  moped_canvas_geometry_query (fresh, &everything, boxes_b, wires_b);
+  moped_canvas_geometry_query (incremental, &everything, boxes_a, curves_a);
+  moped_canvas_geometry_query (fresh, &everything, boxes_b, curves_b);
   g_assert_cmpuint (boxes_a->len, ==, boxes_b->len);
-  g_assert_cmpuint (wires_a->len, ==, wires_b->len);
+  g_assert_cmpuint (curves_a->len, ==, curves_b->len);
   for (guint i = 0; i < boxes_a->len; i++)
     {
       const MopedCanvasBox *a = g_ptr_array_index (boxes_a, i);
@@ -380,10 +382,10 @@ assert_same_layout (MopedCanvasGeometry *incremental,
           g_assert_cmpmem (&pa->center, sizeof pa->center, &pb->center, sizeof pb->center);
         }
     }
-  for (guint i = 0; i < wires_a->len; i++)
+  for (guint i = 0; i < curves_a->len; i++)
     {
-      const MopedCanvasWire *a = g_ptr_array_index (wires_a, i);
-      const MopedCanvasWire *b = g_ptr_array_index (wires_b, i);
+      const MopedCanvasLinkCurve *a = g_ptr_array_index (curves_a, i);
+      const MopedCanvasLinkCurve *b = g_ptr_array_index (curves_b, i);
 
       g_assert_true (a->link == b->link);
       g_assert_cmpmem (a->p, sizeof a->p, b->p, sizeof b->p);
@@ -498,7 +500,7 @@ test_dirty (void)
   moped_canvas_geometry_update (geometry, changes, dirty);
   g_assert_cmpuint (g_hash_table_size (dirty), ==, 0);
   g_assert_cmpfloat (moped_canvas_geometry_get_box (geometry, f.server)->rect.x, ==, 420);
-  g_assert_cmpfloat (moped_canvas_geometry_get_wire (geometry, f.link)->p[3].x, ==, 420);
+  g_assert_cmpfloat (moped_canvas_geometry_get_link_curve (geometry, f.link)->p[3].x, ==, 420);
 
   /* Moving the server to the other side flips both ports: both boxes look different. */
   moped_design_set_double (f.design, f.server, MOPED_PROP_X, -400);
@@ -565,7 +567,7 @@ test_examples (void)
       geometry = moped_canvas_geometry_new (design, NULL, NULL);
       links = moped_design_collect (design, MOPED_KIND_LINK);
       for (guint i = 0; i < links->len; i++)
-        g_assert_nonnull (moped_canvas_geometry_get_wire (geometry, g_ptr_array_index (links, i)));
+        g_assert_nonnull (moped_canvas_geometry_get_link_curve (geometry, g_ptr_array_index (links, i)));
       nodes = moped_design_collect (design, MOPED_KIND_NODE);
       for (guint i = 0; i < nodes->len; i++)
         {
@@ -592,7 +594,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/ui/geometry/boxes-and-ports", test_boxes_and_ports);
-  g_test_add_func ("/ui/geometry/wire", test_wire);
+  g_test_add_func ("/ui/geometry/curve", test_link_curve);
   g_test_add_func ("/ui/geometry/measure", test_measure);
   g_test_add_func ("/ui/geometry/hit", test_hit);
   g_test_add_func ("/ui/geometry/in-rect-and-query", test_in_rect_and_query);

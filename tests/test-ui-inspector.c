@@ -757,6 +757,37 @@ test_link_and_note (Fixture       *f,
   g_assert_true (g_str_has_suffix (moped_element_get_string (note, MOPED_PROP_TEXT), "there.\nSecond line."));
 }
 
+/* Deployment and link ends are edited like any property: a node's process, a
+ * process's host, and bind or connect on one end of a link. */
+static void
+test_deployment_and_link_ends (Fixture       *f,
+                               gconstpointer  data)
+{
+  MopedElement *root = moped_design_get_root (f->design);
+  MopedElement *process = moped_design_add (f->design, root, MOPED_KIND_PROCESS, -1, "workers");
+  MopedElement *host = moped_design_add (f->design, root, MOPED_KIND_HOST, -1, "rack");
+  MopedElement *server = moped_design_lookup (f->design, "server");
+  MopedElement *link = moped_design_lookup (f->design, "link-1");
+  GtkWidget *mode;
+
+  moped_design_set_string (f->design, process, MOPED_PROP_NAME, "Workers");
+  moped_design_set_string (f->design, host, MOPED_PROP_NAME, "Rack");
+  select_ids (f, "server", NULL);
+  moped_test_choose (control (f, "server", MOPED_PROP_PROCESS), "Workers");
+  g_assert_true (moped_element_get_ref (server, MOPED_PROP_PROCESS) == process);
+
+  select_ids (f, "workers", NULL);
+  moped_test_choose (control (f, "workers", MOPED_PROP_HOST), "Rack");
+  g_assert_true (moped_element_get_ref (process, MOPED_PROP_HOST) == host);
+
+  select_ids (f, "link-1", NULL);
+  mode = control (f, "link-1", MOPED_PROP_FROM_MODE);
+  g_assert_cmpstr (moped_test_chosen (mode), ==, "socket");
+  moped_test_choose (mode, "bind");
+  g_assert_cmpint (moped_element_get_enum (link, MOPED_PROP_FROM_MODE), ==, MOPED_LINK_END_BIND);
+  g_assert_true (moped_link_end_binds (link, moped_element_get_ref (link, MOPED_PROP_FROM)));
+}
+
 static void
 test_multiple_selection (Fixture       *f,
                          gconstpointer  data)
@@ -925,6 +956,7 @@ main (int   argc,
     return 0;
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/inspector/deployment-and-link-ends", test_deployment_and_link_ends);
   ADD ("/inspector/node-fields", test_node_fields);
   ADD ("/inspector/typing-one-undo-step", test_typing_is_one_undo_step);
   ADD ("/inspector/long-text-coalesces", test_long_text_coalesces);

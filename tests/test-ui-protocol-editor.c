@@ -217,7 +217,7 @@ test_shows_protocol (Fixture       *f,
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack (f)), ==, "commands");
   g_assert_cmpuint (n_rows (moped_test_find_control (f->editor, "Commands")), ==, 2);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (control (f, "hello", MOPED_PROP_NAME))), ==, "HELLO");
-  g_assert_cmpstr (moped_test_chosen (control (f, "hello", MOPED_PROP_SENDER)), ==, "Client");
+  g_assert_cmpstr (moped_test_chosen (control (f, "hello", MOPED_PROP_SENDER)), ==, "client");
 
   show_page (f, "overview");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (control (f, "hello-protocol", MOPED_PROP_VERSION))), ==,
@@ -233,17 +233,31 @@ test_shows_protocol (Fixture       *f,
     g_assert_cmpstr (activated, ==, "link-1");
     g_signal_handlers_disconnect_by_func (f->editor, remember_id_cb, &activated);
   }
+  /* The roles, with their names editable and a button to add one. */
+  {
+    GtkWidget *roles = moped_test_find_control (f->editor, "Roles");
+    g_autoptr(GPtrArray) after = NULL;
+
+    g_assert_cmpuint (n_rows (roles), ==, 2);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (control (f, "hello-protocol.client", MOPED_PROP_NAME))), ==,
+                     "client");
+    click (moped_test_find_control (f->editor, "Add role"));
+    after = moped_element_get_children_of_kind (moped_design_lookup (f->design, "hello-protocol"), MOPED_KIND_ROLE);
+    g_assert_cmpuint (after->len, ==, 3);
+    g_assert_true (moped_design_undo (f->design));
+  }
 
   show_page (f, "flows");
   g_assert_cmpuint (n_rows (moped_test_find_control (f->editor, "Flows")), ==, 1);
   g_assert_cmpuint (n_rows (moped_test_find_control (f->editor, "Steps")), ==, 2);
-  g_assert_cmpstr (moped_test_chosen (control (f, "round-trip-1", MOPED_PROP_FROM)), ==, "Client");
-  g_assert_cmpstr (moped_test_chosen (control (f, "round-trip-1", MOPED_PROP_TO)), ==, "Server");
+  /* A step's side is a role, a node or a socket: the menu says which. */
+  g_assert_cmpstr (moped_test_chosen (control (f, "round-trip-1", MOPED_PROP_FROM)), ==, "Node Client");
+  g_assert_cmpstr (moped_test_chosen (control (f, "round-trip-1", MOPED_PROP_TO)), ==, "Node Server");
   g_assert_cmpstr (moped_test_chosen (control (f, "round-trip-1", MOPED_PROP_COMMAND)), ==, "HELLO");
-  /* A step names commands of its own protocol only. */
+  /* A step names commands of its own protocol only (or none: a block has none). */
   g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (control (f, "round-trip-1",
                                                                                             MOPED_PROP_COMMAND)))),
-                    ==, 2);
+                    ==, 3);
 }
 
 static void
@@ -270,8 +284,8 @@ test_add_command_and_field (Fixture       *f,
   gtk_editable_set_text (GTK_EDITABLE (name), "");
   moped_test_type_text (name, "PING");
   g_assert_cmpstr (moped_element_get_name (command), ==, "PING");
-  moped_test_choose (control (f, moped_element_get_id (command), MOPED_PROP_SENDER), "Server");
-  g_assert_true (moped_element_get_ref (command, MOPED_PROP_SENDER) == moped_design_lookup (f->design, "server"));
+  moped_test_choose (control (f, moped_element_get_id (command), MOPED_PROP_SENDER), "server");
+  g_assert_true (moped_element_get_ref (command, MOPED_PROP_SENDER) == moped_design_lookup (f->design, "hello-protocol.server"));
 
   click (moped_test_find_control (f->editor, "Add field"));
   fields = moped_element_get_children_of_kind (command, MOPED_KIND_FIELD);
@@ -366,14 +380,15 @@ test_add_flow_and_steps (Fixture       *f,
   added = flow_steps (f, moped_element_get_id (flow));
   g_assert_cmpuint (added->len, ==, 2);
   g_assert_cmpuint (n_rows (moped_test_find_control (f->editor, "Steps")), ==, 2);
-  /* The first step sends the first command from its sender; the next one answers. */
+  /* The first step sends the first command from its sender role to the other role;
+   * the next one answers. */
   first = g_ptr_array_index (added, 0);
   second = g_ptr_array_index (added, 1);
-  g_assert_true (moped_element_get_ref (first, MOPED_PROP_FROM) == moped_design_lookup (f->design, "client"));
-  g_assert_true (moped_element_get_ref (first, MOPED_PROP_TO) == moped_design_lookup (f->design, "server"));
+  g_assert_true (moped_element_get_ref (first, MOPED_PROP_FROM) == moped_design_lookup (f->design, "hello-protocol.client"));
+  g_assert_true (moped_element_get_ref (first, MOPED_PROP_TO) == moped_design_lookup (f->design, "hello-protocol.server"));
   g_assert_true (moped_element_get_ref (first, MOPED_PROP_COMMAND) == moped_design_lookup (f->design, "hello"));
-  g_assert_true (moped_element_get_ref (second, MOPED_PROP_FROM) == moped_design_lookup (f->design, "server"));
-  g_assert_true (moped_element_get_ref (second, MOPED_PROP_TO) == moped_design_lookup (f->design, "client"));
+  g_assert_true (moped_element_get_ref (second, MOPED_PROP_FROM) == moped_design_lookup (f->design, "hello-protocol.server"));
+  g_assert_true (moped_element_get_ref (second, MOPED_PROP_TO) == moped_design_lookup (f->design, "hello-protocol.client"));
   g_assert_true (moped_element_get_ref (second, MOPED_PROP_COMMAND) == moped_design_lookup (f->design, "world"));
   g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Add step");
 
@@ -687,6 +702,56 @@ test_accessible_names_and_renders (Fixture       *f,
     }
 }
 
+/* Choices and loops from the keyboard: Ctrl+Shift+C adds a choice with two branches,
+ * and Add puts a step into the branch the keyboard is on; rows of blocks' steps are
+ * indented under them. */
+static void
+test_blocks_by_keyboard (Fixture       *f,
+                         gconstpointer  data)
+{
+  MopedElement *flow = moped_design_lookup (f->design, "round-trip");
+  g_autoptr(GPtrArray) top = NULL;
+  g_autoptr(GPtrArray) branches = NULL;
+  g_autoptr(GPtrArray) inside = NULL;
+  MopedElement *choice, *loop;
+  GtkWidget *row;
+
+  moped_protocol_editor_reveal (MOPED_PROTOCOL_EDITOR (f->editor), "round-trip-2");
+  moped_test_spin ();
+  g_assert_true (moped_test_fire_shortcut (f->editor, "<Control><Shift>c"));
+  moped_test_spin ();
+  top = moped_element_get_children_of_kind (flow, MOPED_KIND_STEP);
+  g_assert_cmpuint (top->len, ==, 3);
+  choice = g_ptr_array_index (top, 2);
+  g_assert_cmpint (moped_element_get_enum (choice, MOPED_PROP_BLOCK), ==, MOPED_BLOCK_CHOICE);
+  branches = moped_element_get_children_of_kind (choice, MOPED_KIND_STEP);
+  g_assert_cmpuint (branches->len, ==, 2);
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Add choice");
+  g_assert_cmpuint (n_rows (moped_test_find_control (f->editor, "Steps")), ==, 5);
+
+  /* Into the first branch. */
+  g_assert_true (moped_protocol_steps_reveal (MOPED_PROTOCOL_STEPS (steps (f)),
+                                              moped_element_get_id (g_ptr_array_index (branches, 0))));
+  click (moped_test_find_control (f->editor, "Add step"));
+  moped_test_spin ();
+  inside = moped_element_get_children_of_kind (g_ptr_array_index (branches, 0), MOPED_KIND_STEP);
+  g_assert_cmpuint (inside->len, ==, 1);
+  row = moped_protocol_steps_get_row (MOPED_PROTOCOL_STEPS (steps (f)), moped_element_get_id (g_ptr_array_index (inside, 0)));
+  g_assert_cmpint (gtk_widget_get_margin_start (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row))), ==, 48);
+
+  /* A loop inside the branch the keyboard is on, then undo both. */
+  g_assert_true (moped_protocol_steps_reveal (MOPED_PROTOCOL_STEPS (steps (f)),
+                                              moped_element_get_id (g_ptr_array_index (branches, 1))));
+  g_assert_true (moped_test_fire_shortcut (f->editor, "<Control><Shift>l"));
+  loop = moped_element_get_child (g_ptr_array_index (branches, 1), 0);
+  g_assert_nonnull (loop);
+  g_assert_cmpint (moped_element_get_enum (loop, MOPED_PROP_BLOCK), ==, MOPED_BLOCK_LOOP);
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_false (moped_design_can_undo (f->design));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -701,6 +766,7 @@ main (int   argc,
   ADD ("/protocol-editor/flow-page-fits", test_flow_page_fits);
   ADD ("/protocol-editor/reorder-step-by-keyboard", test_reorder_step_by_keyboard);
   ADD ("/protocol-editor/reorder-step-by-drag", test_reorder_step_by_drag);
+  ADD ("/protocol-editor/blocks-by-keyboard", test_blocks_by_keyboard);
   ADD ("/protocol-editor/preview-draws", test_preview_draws);
   ADD ("/protocol-editor/flow-diagnostics", test_flow_diagnostics);
   ADD ("/protocol-editor/reveal-and-undo", test_reveal_and_undo);

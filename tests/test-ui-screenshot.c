@@ -8,7 +8,7 @@
 #include <math.h>
 #include <string.h>
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "moped-canvas.h"
 #include "moped-diagnostic.h"
@@ -276,6 +276,134 @@ test_zoomed_and_selected (void)
   shot_close (&shot);
 }
 
+/* WCAG 2 relative luminance of 0xRRGGBB. */
+static double
+luminance (guint32 color)
+{
+  double sum = 0;
+  const double weights[] = { 0.0722, 0.7152, 0.2126 };  /* blue, green, red */
+
+  for (int i = 0; i < 3; i++)
+    {
+      double c = ((color >> (8 * i)) & 0xff) / 255.0;
+
+      sum += weights[i] * (c <= 0.03928 ? c / 12.92 : pow ((c + 0.055) / 1.055, 2.4));
+    }
+  return sum;
+}
+
+static double
+contrast (guint32 a,
+          guint32 b)
+{
+  double la = luminance (a), lb = luminance (b);
+
+  return (MAX (la, lb) + 0.05) / (MIN (la, lb) + 0.05);
+}
+
+/* The strongest contrast against @against of any pixel in the rectangle (the glyphs'
+ * cores: anti-aliased edges are in between). */
+static double
+best_contrast (Shot    *shot,
+               double   x0,
+               double   y0,
+               double   x1,
+               double   y1,
+               guint32  against)
+{
+  double best = 1;
+
+  for (double y = y0; y < y1; y++)
+    for (double x = x0; x < x1; x++)
+      best = MAX (best, contrast (pixel (shot, x, y), against));
+  return best;
+}
+
+/* Under a dark preference (libadwaita's style manager, as the app sets it from its menu or
+ * from the system) the canvas is dark, and its text meets WCAG AA (4.5:1) against the
+ * canvas, the cards and the notes, measured on the rendered pixels. */
+static void
+test_dark (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("MOPED_EXAMPLES"), "hello.moped", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MopedDesign) design = moped_file_load (path, &error);
+  AdwStyleManager *manager;
+  MopedElement *client, *note;
+  double x0, y0, x1, y1;
+  guint32 canvas, card, note_paper;
+  double title, on_canvas, note_contrast;
+  Shot shot = { 0 };
+
+  g_assert_no_error (error);
+  adw_init ();
+  manager = adw_style_manager_get_default ();
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_DARK);
+  shot_open (&shot, design);
+  moped_test_spin_for (100);
+  g_assert_true (moped_canvas_get_dark (shot.canvas));
+  shot_take (&shot, "hello-dark");
+
+  canvas = pixel (&shot, 3, 3);
+  g_test_message ("canvas background #%06x, luminance %.3f", canvas, luminance (canvas));
+  g_assert_cmpfloat (luminance (canvas), <, 0.05);
+
+  client = moped_design_lookup (design, "client");
+  moped_canvas_design_to_widget (shot.canvas, moped_element_get_double (client, MOPED_PROP_X),
+                                 moped_element_get_double (client, MOPED_PROP_Y), &x0, &y0);
+  moped_canvas_design_to_widget (shot.canvas,
+                                 moped_element_get_double (client, MOPED_PROP_X) + moped_element_get_double (client, MOPED_PROP_WIDTH),
+                                 moped_element_get_double (client, MOPED_PROP_Y) + 30, &x1, &y1);
+  card = pixel (&shot, x1 - 6, y0 + 6);  /* the header's corner, no text there */
+  title = best_contrast (&shot, x0 + 6, y0 + 4, x1 - 6, y1, card);
+  on_canvas = best_contrast (&shot, x0 + 6, y0 + 4, x1 - 6, y1, canvas);
+  g_test_message ("node header #%06x; title contrast %.1f on the card, %.1f on the canvas", card, title, on_canvas);
+  g_assert_cmpfloat (title, >=, 4.5);
+  g_assert_cmpfloat (on_canvas, >=, 4.5);
+  g_assert_cmpfloat (luminance (card), <, 0.1);
+
+  /* The link's label chip, text and all. */
+  {
+    const MopedCanvasLinkCurve *curve = moped_canvas_geometry_get_link_curve (moped_canvas_get_geometry (shot.canvas),
+                                                                  moped_design_lookup (design, "link-1"));
+    guint32 chip;
+    double label;
+
+    g_assert_nonnull (curve);
+    moped_canvas_design_to_widget (shot.canvas, curve->label.x, curve->label.y, &x0, &y0);
+    moped_canvas_design_to_widget (shot.canvas, curve->label.x + curve->label.width, curve->label.y + curve->label.height,
+                                   &x1, &y1);
+    chip = pixel (&shot, x1 - 3, y1 - 3);
+    label = best_contrast (&shot, x0 + 4, y0 + 2, x1 - 4, y1 - 2, chip);
+    g_test_message ("link label chip #%06x, text contrast %.1f", chip, label);
+    g_assert_cmpfloat (luminance (chip), <, 0.1);
+    g_assert_cmpfloat (label, >=, 4.5);
+  }
+
+  note = moped_design_lookup (design, "note-1");
+  moped_canvas_design_to_widget (shot.canvas, moped_element_get_double (note, MOPED_PROP_X),
+                                 moped_element_get_double (note, MOPED_PROP_Y), &x0, &y0);
+  moped_canvas_design_to_widget (shot.canvas,
+                                 moped_element_get_double (note, MOPED_PROP_X) + moped_element_get_double (note, MOPED_PROP_WIDTH),
+                                 moped_element_get_double (note, MOPED_PROP_Y) + moped_element_get_double (note, MOPED_PROP_HEIGHT),
+                                 &x1, &y1);
+  note_paper = pixel (&shot, x1 - 6, y1 - 6);
+  note_contrast = best_contrast (&shot, x0 + 6, y0 + 8, x1 - 6, y1 - 6, note_paper);
+  g_test_message ("note #%06x, text contrast %.1f", note_paper, note_contrast);
+  g_assert_cmpfloat (note_contrast, >=, 4.5);
+  shot_close (&shot);
+
+  /* Back to light: the canvas follows. */
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  shot_open (&shot, design);
+  moped_test_spin_for (100);
+  g_assert_false (moped_canvas_get_dark (shot.canvas));
+  shot_take (&shot, "hello-light");
+  g_assert_cmpfloat (luminance (pixel (&shot, 3, 3)), >, 0.8);
+  shot_close (&shot);
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
+}
+
 static int
 compare_paths (gconstpointer a,
                gconstpointer b)
@@ -314,6 +442,7 @@ main (int   argc,
     }
   g_test_add_func ("/ui/screenshot/badges", test_badges);
   g_test_add_func ("/ui/screenshot/zoomed-and-selected", test_zoomed_and_selected);
+  g_test_add_func ("/ui/screenshot/dark", test_dark);
 
   return g_test_run ();
 }

@@ -1075,6 +1075,33 @@ test_tab_ring (void)
   close_all_windows ();
 }
 
+/* The menu's Style choice: dark darkens the canvas too; System follows the system
+ * (light here); the choice is kept in the settings. */
+static void
+test_style_choice (void)
+{
+  MopedWindow *window = moped_application_new_window (app);
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  g_autofree char *kept = NULL;
+
+  show (window);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "color-scheme", g_variant_new_string ("dark"));
+  moped_test_spin_for (100);
+  g_assert_cmpint (adw_style_manager_get_color_scheme (manager), ==, ADW_COLOR_SCHEME_FORCE_DARK);
+  g_assert_true (adw_style_manager_get_dark (manager));
+  g_assert_true (moped_canvas_get_dark (window->canvas));
+  kept = g_settings_get_string (moped_application_get_settings (app), "color-scheme");
+  g_assert_cmpstr (kept, ==, "dark");
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "color-scheme", g_variant_new_string ("light"));
+  moped_test_spin_for (100);
+  g_assert_false (moped_canvas_get_dark (window->canvas));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "color-scheme", g_variant_new_string ("system"));
+  moped_test_spin_for (100);
+  g_assert_cmpint (adw_style_manager_get_color_scheme (manager), ==, ADW_COLOR_SCHEME_DEFAULT);
+  close_all_windows ();
+}
+
 /* ---- about and shortcuts ---------------------------------------------------------------- */
 
 static void
@@ -1160,24 +1187,6 @@ test_accels (void)
     }
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -1226,6 +1235,7 @@ main (int    argc,
   g_test_add_func ("/ui/window/accessible-names", test_accessible_names);
   g_test_add_func ("/ui/window/canvas-summary", test_canvas_summary);
   g_test_add_func ("/ui/window/tab-ring", test_tab_ring);
+  g_test_add_func ("/ui/window/style-choice", test_style_choice);
   g_test_add_func ("/ui/window/about-and-shortcuts", test_about_and_shortcuts);
   g_test_add_func ("/ui/window/accels", test_accels);
   g_test_add_func ("/ui/recovery/written", test_recovery_written);
@@ -1238,6 +1248,6 @@ main (int    argc,
   close_all_windows ();
   g_clear_object (&app);
   if (!g_test_subprocess ())
-    remove_tree (g_getenv ("MOPED_TEST_TMP"));
+    moped_test_remove_tree (g_getenv ("MOPED_TEST_TMP"));
   return status;
 }

@@ -1048,6 +1048,47 @@ test_rule_instances_bind (void)
   assert_reports (binds.design, "both-bind", FALSE);
 }
 
+/* inproc-across-processes: an inproc endpoint lives in one context, that is one
+ * process; a socket of another context never reaches it. */
+static void
+test_rule_inproc_process (void)
+{
+  void *one = zmq_ctx_new ();
+  void *other = zmq_ctx_new ();
+  void *pull = rule_socket (one, ZMQ_PULL, NULL);
+  void *same = rule_socket (one, ZMQ_PUSH, NULL);
+  void *foreign = rule_socket (other, ZMQ_PUSH, NULL);
+  char *text;
+  g_auto(RuleDesign) r = { 0 };
+  MopedElement *process;
+
+  zmq_ok (zmq_bind (pull, "inproc://moped-rule"), "zmq_bind");
+  /* libzmq accepts the connect (it waits for a bind in its own context)... */
+  zmq_ok (zmq_connect (foreign, "inproc://moped-rule"), "zmq_connect");
+  zmq_send (foreign, "foreign", 7, ZMQ_DONTWAIT);
+  /* ...but nothing ever arrives. */
+  text = rule_receive (pull, RULE_WAIT_MSEC, NULL);
+  g_assert_null (text);
+  zmq_ok (zmq_connect (same, "inproc://moped-rule"), "zmq_connect");
+  rule_send (same, "same");
+  text = rule_receive (pull, RULE_DELIVER_MSEC, NULL);
+  g_assert_cmpstr (text, ==, "same");
+  g_free (text);
+  zmq_close (foreign);
+  zmq_close (same);
+  zmq_close (pull);
+  zmq_ctx_term (other);
+  zmq_ctx_term (one);
+
+  rule_design_init (&r, MOPED_SOCKET_PUSH, MOPED_SOCKET_PULL, 1, FALSE);
+  moped_design_set_string (r.design, r.links[0], MOPED_PROP_ENDPOINT, "inproc://moped-rule");
+  assert_reports (r.design, "inproc-across-processes", TRUE);
+  process = moped_test_add_named (r.design, NULL, MOPED_KIND_PROCESS, "one", "one");
+  moped_design_set_ref (r.design, r.client, MOPED_PROP_PROCESS, process);
+  moped_design_set_ref (r.design, r.servers[0], MOPED_PROP_PROCESS, process);
+  assert_reports (r.design, "inproc-across-processes", FALSE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1072,6 +1113,7 @@ main (int   argc,
   g_test_add_func ("/zmq-ground-truth/rule/req-reply-from-other", test_rule_req_reply);
   g_test_add_func ("/zmq-ground-truth/rule/router-unknown-peer", test_rule_router_peer);
   g_test_add_func ("/zmq-ground-truth/rule/instances-fixed-bind", test_rule_instances_bind);
+  g_test_add_func ("/zmq-ground-truth/rule/inproc-across-processes", test_rule_inproc_process);
   for (guint a = 0; a < MOPED_N_STABLE_SOCKET_TYPES; a++)
     for (guint b = 0; b < MOPED_N_STABLE_SOCKET_TYPES; b++)
       {

@@ -5,7 +5,7 @@
 set -eu
 
 build_packages="meson ninja-build pkg-config gcc libglib2.0-dev libgtk-4-dev libczmq-dev
-libzmq3-dev libgraphviz-dev graphviz libcairo2-dev libpango1.0-dev
+libzmq3-dev libgraphviz-dev graphviz libcairo2-dev libpango1.0-dev libadwaita-1-dev
 desktop-file-utils shared-mime-info"
 test_packages="xvfb xauth libxml2-utils poppler-utils imagemagick appstream
 python3 python3-pyatspi gir1.2-atspi-2.0 at-spi2-core dbus-x11 xdotool

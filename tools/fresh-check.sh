@@ -121,6 +121,9 @@ chmod +x "$root/src/fresh-inside.sh"
 status=0
 unshare --mount --pid --fork --propagation private sh -eu -c '
   root=$1
+  # The root a mount point of its own, as on a real machine: tests that make their
+  # own mount namespace (unshare -m) fail in a chroot whose / is not one.
+  mount --bind "$root" "$root"
   mount -t proc proc "$root/proc"
   mount -t sysfs sysfs "$root/sys"
   mount --bind /dev "$root/dev"

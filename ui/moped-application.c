@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: MPL-2.0
  */
-#define G_LOG_DOMAIN "moped"
+#define G_LOG_DOMAIN "moped-ui"
 
 #include "config.h"
 
@@ -22,7 +22,7 @@
 
 struct _MopedApplication
 {
-  GtkApplication  parent_instance;
+  AdwApplication  parent_instance;
 
   GSettings      *settings;
   GtkWidget      *shortcuts_window;
@@ -31,7 +31,7 @@ struct _MopedApplication
   guint           quitting : 1;
 };
 
-G_DEFINE_FINAL_TYPE (MopedApplication, moped_application, GTK_TYPE_APPLICATION)
+G_DEFINE_FINAL_TYPE (MopedApplication, moped_application, ADW_TYPE_APPLICATION)
 
 void
 _moped_ensure_resources (void)
@@ -547,6 +547,21 @@ load_style (void)
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
 
+/* Light, dark, or what the system prefers (through the settings portal): the menu's
+ * Style choice, kept in the settings. */
+static void
+color_scheme_changed_cb (GSettings  *settings,
+                         const char *key,
+                         gpointer    data)
+{
+  g_autofree char *scheme = g_settings_get_string (settings, "color-scheme");
+  AdwColorScheme adw = g_str_equal (scheme, "light") ? ADW_COLOR_SCHEME_FORCE_LIGHT
+                       : g_str_equal (scheme, "dark") ? ADW_COLOR_SCHEME_FORCE_DARK
+                       : ADW_COLOR_SCHEME_DEFAULT;
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), adw);
+}
+
 static void
 moped_application_startup (GApplication *application)
 {
@@ -559,6 +574,13 @@ moped_application_startup (GApplication *application)
   load_style ();
   self->settings = create_settings ();
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  {
+    g_autoptr(GAction) scheme = g_settings_create_action (self->settings, "color-scheme");
+
+    g_action_map_add_action (G_ACTION_MAP (self), scheme);
+  }
+  g_signal_connect_object (self->settings, "changed::color-scheme", G_CALLBACK (color_scheme_changed_cb), self, 0);
+  color_scheme_changed_cb (self->settings, "color-scheme", self);
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action, accels[i].accels);
 }

@@ -4,14 +4,14 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "moped-window.h"
 
 G_BEGIN_DECLS
 
 #define MOPED_TYPE_APPLICATION (moped_application_get_type ())
-G_DECLARE_FINAL_TYPE (MopedApplication, moped_application, MOPED, APPLICATION, GtkApplication)
+G_DECLARE_FINAL_TYPE (MopedApplication, moped_application, MOPED, APPLICATION, AdwApplication)
 
 MopedApplication *moped_application_new          (void);
 /* Run the editor on the command line's files (the program's main when it has a GUI). */

@@ -14,7 +14,7 @@
  * over what lies below it and converts every texture anew each frame (33 ms for a
  * full-HD texture here), so one node and plain image surfaces are what stay cheap.
  */
-#define G_LOG_DOMAIN "moped-canvas"
+#define G_LOG_DOMAIN "moped-ui"
 
 #include <math.h>
 #include <string.h>
@@ -102,21 +102,69 @@ static const GdkRGBA family_palette[] = {
   RGBA (0x5e, 0x5c, 0x64, 1), /* dark grey */
 };
 
-static const GdkRGBA canvas_bg = RGBA (0xf2, 0xf1, 0xf0, 1);
-static const GdkRGBA grid_dot = RGBA (0x00, 0x00, 0x00, 0.13);
-static const GdkRGBA card_bg = RGBA (0xff, 0xff, 0xff, 1);
-static const GdkRGBA header_bg = RGBA (0xf6, 0xf5, 0xf4, 1);
-static const GdkRGBA card_border = RGBA (0x00, 0x00, 0x00, 0.16);
-static const GdkRGBA separator = RGBA (0x00, 0x00, 0x00, 0.08);
-static const GdkRGBA shadow = RGBA (0x00, 0x00, 0x00, 0.06);
-static const GdkRGBA text_strong = RGBA (0x24, 0x1f, 0x31, 0.92);
-static const GdkRGBA text_dim = RGBA (0x24, 0x1f, 0x31, 0.58);
-static const GdkRGBA pill_bg = RGBA (0x00, 0x00, 0x00, 0.07);
+/* The colours of the canvas, light and dark. The canvas follows the style of the
+ * window (GTK's or libadwaita's dark style, or a dark theme): its CSS text colour says
+ * which. Exported diagrams have their own, always light, colours. */
+typedef struct
+{
+  GdkRGBA canvas_bg, grid_dot, card_bg, header_bg, card_border, separator, shadow;
+  GdkRGBA text_strong, text_dim, pill_bg, note_bg, note_band, note_border, note_text;
+} Palette;
+
+static const Palette light_palette = {
+  .canvas_bg = RGBA (0xf2, 0xf1, 0xf0, 1),
+  .grid_dot = RGBA (0x00, 0x00, 0x00, 0.13),
+  .card_bg = RGBA (0xff, 0xff, 0xff, 1),
+  .header_bg = RGBA (0xf6, 0xf5, 0xf4, 1),
+  .card_border = RGBA (0x00, 0x00, 0x00, 0.16),
+  .separator = RGBA (0x00, 0x00, 0x00, 0.08),
+  .shadow = RGBA (0x00, 0x00, 0x00, 0.06),
+  .text_strong = RGBA (0x24, 0x1f, 0x31, 0.92),
+  .text_dim = RGBA (0x24, 0x1f, 0x31, 0.58),
+  .pill_bg = RGBA (0x00, 0x00, 0x00, 0.07),
+  .note_bg = RGBA (0xfc, 0xf4, 0xa6, 1),
+  .note_band = RGBA (0xe5, 0xa5, 0x0a, 0.30),
+  .note_border = RGBA (0x9c, 0x6e, 0x03, 0.30),
+  .note_text = RGBA (0x3d, 0x38, 0x46, 1),
+};
+
+/* libadwaita's dark colours: window #242424, cards a step lighter, text white. */
+static const Palette dark_palette = {
+  .canvas_bg = RGBA (0x24, 0x24, 0x24, 1),
+  .grid_dot = RGBA (0xff, 0xff, 0xff, 0.13),
+  .card_bg = RGBA (0x30, 0x30, 0x30, 1),
+  .header_bg = RGBA (0x38, 0x38, 0x38, 1),
+  .card_border = RGBA (0xff, 0xff, 0xff, 0.16),
+  .separator = RGBA (0xff, 0xff, 0xff, 0.10),
+  .shadow = RGBA (0x00, 0x00, 0x00, 0.30),
+  .text_strong = RGBA (0xff, 0xff, 0xff, 0.92),
+  .text_dim = RGBA (0xff, 0xff, 0xff, 0.62),
+  .pill_bg = RGBA (0xff, 0xff, 0xff, 0.10),
+  .note_bg = RGBA (0x5c, 0x50, 0x1c, 1),
+  .note_band = RGBA (0xe5, 0xa5, 0x0a, 0.40),
+  .note_border = RGBA (0xf6, 0xd3, 0x2d, 0.30),
+  .note_text = RGBA (0xfa, 0xf7, 0xe6, 1),
+};
+
+/* The palette of the canvas being drawn (set at the start of each frame; one UI thread). */
+static const Palette *palette = &light_palette;
+
+#define canvas_bg   (palette->canvas_bg)
+#define grid_dot    (palette->grid_dot)
+#define card_bg     (palette->card_bg)
+#define header_bg   (palette->header_bg)
+#define card_border (palette->card_border)
+#define separator   (palette->separator)
+#define shadow      (palette->shadow)
+#define text_strong (palette->text_strong)
+#define text_dim    (palette->text_dim)
+#define pill_bg     (palette->pill_bg)
+#define note_bg     (palette->note_bg)
+#define note_band   (palette->note_band)
+#define note_border (palette->note_border)
+#define note_text   (palette->note_text)
+
 static const GdkRGBA white = RGBA (0xff, 0xff, 0xff, 1);
-static const GdkRGBA note_bg = RGBA (0xfc, 0xf4, 0xa6, 1);
-static const GdkRGBA note_band = RGBA (0xe5, 0xa5, 0x0a, 0.30);
-static const GdkRGBA note_border = RGBA (0x9c, 0x6e, 0x03, 0.30);
-static const GdkRGBA note_text = RGBA (0x3d, 0x38, 0x46, 1);
 static const GdkRGBA accent = RGBA (0x35, 0x84, 0xe4, 1);
 static const GdkRGBA valid_color = RGBA (0x2e, 0xc2, 0x7e, 1);
 
@@ -503,7 +551,7 @@ draw_port (MopedCanvas           *self,
     }
 
   /* The port: filled when it binds, hollow when it connects. */
-  fill_rounded (snapshot, cx - r - 1.5, cy - r - 1.5, 2 * r + 3, 2 * r + 3, r + 1.5, &white);
+  fill_rounded (snapshot, cx - r - 1.5, cy - r - 1.5, 2 * r + 3, 2 * r + 3, r + 1.5, &card_bg);
   if (bound)
     fill_rounded (snapshot, cx - r, cy - r, 2 * r, 2 * r, r, &color);
   else
@@ -579,37 +627,37 @@ draw_note (MopedCanvas          *self,
 static void
 draw_label (MopedCanvas           *self,
             GtkSnapshot           *snapshot,
-            const MopedCanvasWire *wire)
+            const MopedCanvasLinkCurve *curve)
 {
-  const char *label = moped_element_get_string (wire->link, MOPED_PROP_LABEL);
-  const char *endpoint = moped_element_get_string (wire->link, MOPED_PROP_ENDPOINT);
-  MopedElement *protocol = moped_element_get_ref (wire->link, MOPED_PROP_PROTOCOL);
-  double width = wire->label.width, height = wire->label.height;
+  const char *label = moped_element_get_string (curve->link, MOPED_PROP_LABEL);
+  const char *endpoint = moped_element_get_string (curve->link, MOPED_PROP_ENDPOINT);
+  MopedElement *protocol = moped_element_get_ref (curve->link, MOPED_PROP_PROTOCOL);
+  double width = curve->label.width, height = curve->label.height;
   double x = MOPED_CANVAS_LABEL_PADDING, y = 3;
   GdkRGBA color;
 
   if (*label == '\0' && protocol != NULL)
     label = moped_element_get_name (protocol);
-  socket_color (wire->from, &color);
+  socket_color (curve->from, &color);
 
   fill_rounded (snapshot, 0, 1, width, height, LABEL_RADIUS, &shadow);
-  fill_rounded (snapshot, 0, 0, width, height, LABEL_RADIUS, &white);
+  fill_rounded (snapshot, 0, 0, width, height, LABEL_RADIUS, &card_bg);
   stroke_rounded (snapshot, 0, 0, width, height, LABEL_RADIUS, 1, &card_border);
   fill_rounded (snapshot, 0, 0, 3, height, 1.5, &color);
   if (label != NULL && *label != '\0')
     {
-      PangoLayout *layout = get_layout (self, wire->link, SLOT_LABEL, FONT_LABEL, label, -1, -1);
+      PangoLayout *layout = get_layout (self, curve->link, SLOT_LABEL, FONT_LABEL, label, -1, -1);
 
       append_text_centered (snapshot, layout, MOPED_CANVAS_LABEL_PADDING, y, MOPED_CANVAS_LABEL_LINE,
                             &text_strong);
-      if (wire->label_inline)
+      if (curve->label_inline)
         x += text_width (layout) + MOPED_CANVAS_LABEL_GAP;
       else
         y += MOPED_CANVAS_LABEL_LINE;
     }
   if (*endpoint != '\0')
     {
-      PangoLayout *layout = get_layout (self, wire->link, SLOT_ENDPOINT, FONT_ENDPOINT, endpoint, -1, -1);
+      PangoLayout *layout = get_layout (self, curve->link, SLOT_ENDPOINT, FONT_ENDPOINT, endpoint, -1, -1);
 
       append_text_centered (snapshot, layout, x, y, MOPED_CANVAS_LABEL_LINE, &text_dim);
     }
@@ -649,6 +697,8 @@ element_node (MopedCanvas   *self,
     case MOPED_KIND_SOCKET:
     case MOPED_KIND_METHOD:
     case MOPED_KIND_PARAM:
+    case MOPED_KIND_PROCESS:
+    case MOPED_KIND_HOST:
     case MOPED_KIND_PROTOCOL:
     case MOPED_KIND_COMMAND:
     case MOPED_KIND_FIELD:
@@ -825,14 +875,14 @@ draw_background (MopedCanvas *self,
 }
 
 static void
-wire_path (MopedCanvas           *self,
+link_path (MopedCanvas           *self,
            cairo_t               *cr,
-           const MopedCanvasWire *wire)
+           const MopedCanvasLinkCurve *curve)
 {
   double p[4][2];
 
   for (guint i = 0; i < 4; i++)
-    moped_canvas_design_to_widget (self, wire->p[i].x, wire->p[i].y, &p[i][0], &p[i][1]);
+    moped_canvas_design_to_widget (self, curve->p[i].x, curve->p[i].y, &p[i][0], &p[i][1]);
   cairo_move_to (cr, p[0][0], p[0][1]);
   cairo_curve_to (cr, p[1][0], p[1][1], p[2][0], p[2][1], p[3][0], p[3][1]);
 }
@@ -840,17 +890,17 @@ wire_path (MopedCanvas           *self,
 /* Far out a curve is a few dozen pixels: four straight pieces draw it as well, and
  * cairo strokes lines much faster than curves. */
 static void
-wire_polyline (MopedCanvas           *self,
+link_polyline (MopedCanvas           *self,
                cairo_t               *cr,
-               const MopedCanvasWire *wire)
+               const MopedCanvasLinkCurve *curve)
 {
   double x, y;
 
-  moped_canvas_design_to_widget (self, wire->p[0].x, wire->p[0].y, &x, &y);
+  moped_canvas_design_to_widget (self, curve->p[0].x, curve->p[0].y, &x, &y);
   cairo_move_to (cr, x, y);
   for (guint i = 1; i <= 4; i++)
     {
-      MopedCanvasPoint at = moped_canvas_wire_point (wire, i / 4.0);
+      MopedCanvasPoint at = moped_canvas_link_curve_point (curve, i / 4.0);
 
       moped_canvas_design_to_widget (self, at.x, at.y, &x, &y);
       cairo_line_to (cr, x, y);
@@ -858,7 +908,7 @@ wire_polyline (MopedCanvas           *self,
 }
 
 static void
-draw_wires (MopedCanvas *self,
+draw_links (MopedCanvas *self,
             cairo_t     *cr,
             Filter       filter)
 {
@@ -874,18 +924,18 @@ draw_wires (MopedCanvas *self,
     {
       gboolean used = FALSE;
 
-      for (guint i = 0; i < self->visible_wires->len; i++)
+      for (guint i = 0; i < self->visible_links->len; i++)
         {
-          const MopedCanvasWire *wire = g_ptr_array_index (self->visible_wires, i);
+          const MopedCanvasLinkCurve *curve = g_ptr_array_index (self->visible_links, i);
           GdkRGBA color;
 
-          socket_color (wire->from, &color);
-          if (!gdk_rgba_equal (&color, &family_palette[f]) || !passes (self, wire->link, filter))
+          socket_color (curve->from, &color);
+          if (!gdk_rgba_equal (&color, &family_palette[f]) || !passes (self, curve->link, filter))
             continue;
           if (far)
-            wire_polyline (self, cr, wire);
+            link_polyline (self, cr, curve);
           else
-            wire_path (self, cr, wire);
+            link_path (self, cr, curve);
           used = TRUE;
         }
       if (used)
@@ -1010,12 +1060,12 @@ draw_labels (MopedCanvas *self,
 {
   if (_moped_canvas_get_lod (self) != MOPED_CANVAS_LOD_FULL)
     return;
-  for (guint i = 0; i < self->visible_wires->len; i++)
+  for (guint i = 0; i < self->visible_links->len; i++)
     {
-      const MopedCanvasWire *wire = g_ptr_array_index (self->visible_wires, i);
+      const MopedCanvasLinkCurve *curve = g_ptr_array_index (self->visible_links, i);
 
-      if (wire->label.width > 0 && passes (self, wire->link, filter))
-        place_element (self, cr, wire->link, wire, wire->label.x, wire->label.y, MOPED_CANVAS_LOD_FULL);
+      if (curve->label.width > 0 && passes (self, curve->link, filter))
+        place_element (self, cr, curve->link, curve, curve->label.x, curve->label.y, MOPED_CANVAS_LOD_FULL);
     }
 }
 
@@ -1025,7 +1075,7 @@ draw_scene (MopedCanvas *self,
             Filter       filter)
 {
   draw_boxes (self, cr, MOPED_KIND_NOTE, filter);
-  draw_wires (self, cr, filter);
+  draw_links (self, cr, filter);
   draw_labels (self, cr, filter);
   draw_boxes (self, cr, MOPED_KIND_NODE, filter);
 }
@@ -1129,7 +1179,7 @@ draw_selection (MopedCanvas *self,
       MopedElement *element = g_ptr_array_index (self->selection, i);
       const MopedCanvasBox *box = moped_canvas_geometry_get_box (self->geometry, element);
       const MopedCanvasPort *port = moped_canvas_geometry_get_port (self->geometry, element);
-      const MopedCanvasWire *wire = moped_canvas_geometry_get_wire (self->geometry, element);
+      const MopedCanvasLinkCurve *curve = moped_canvas_geometry_get_link_curve (self->geometry, element);
       double r[4];
 
       if (box != NULL)
@@ -1161,18 +1211,18 @@ draw_selection (MopedCanvas *self,
           cairo_set_line_width (cr, 2);
           cairo_stroke (cr);
         }
-      else if (wire != NULL)
+      else if (curve != NULL)
         {
-          wire_path (self, cr, wire);
+          link_path (self, cr, curve);
           cairo_set_source_rgba (cr, accent.red, accent.green, accent.blue, 0.35);
           cairo_set_line_width (cr, 7);
           cairo_stroke_preserve (cr);
           gdk_cairo_set_source_rgba (cr, &accent);
           cairo_set_line_width (cr, 2.5);
           cairo_stroke (cr);
-          if (wire->label.width > 0 && _moped_canvas_get_lod (self) == MOPED_CANVAS_LOD_FULL)
+          if (curve->label.width > 0 && _moped_canvas_get_lod (self) == MOPED_CANVAS_LOD_FULL)
             {
-              widget_rect (self, &wire->label, 1.5, r);
+              widget_rect (self, &curve->label, 1.5, r);
               rounded_path (cr, r[0], r[1], r[2], r[3], LABEL_RADIUS * self->zoom + 1.5);
               cairo_stroke (cr);
             }
@@ -1220,7 +1270,7 @@ badge_position (MopedCanvas  *self,
 {
   const MopedCanvasBox *box = moped_canvas_geometry_get_box (self->geometry, element);
   const MopedCanvasPort *port = moped_canvas_geometry_get_port (self->geometry, element);
-  const MopedCanvasWire *wire = moped_canvas_geometry_get_wire (self->geometry, element);
+  const MopedCanvasLinkCurve *curve = moped_canvas_geometry_get_link_curve (self->geometry, element);
 
   if (box != NULL)
     moped_canvas_design_to_widget (self, box->rect.x + box->rect.width, box->rect.y, x, y);
@@ -1229,11 +1279,11 @@ badge_position (MopedCanvas  *self,
     moped_canvas_design_to_widget (self, port->side == MOPED_CANVAS_SIDE_LEFT ? port->chip.x + port->chip.width
                                                                                 : port->chip.x,
                                    port->chip.y, x, y);
-  else if (wire != NULL && wire->label.width > 0)
-    moped_canvas_design_to_widget (self, wire->label.x + wire->label.width, wire->label.y, x, y);
-  else if (wire != NULL)
-    moped_canvas_design_to_widget (self, wire->middle.x, wire->middle.y, x, y);
-  return box != NULL || port != NULL || wire != NULL;
+  else if (curve != NULL && curve->label.width > 0)
+    moped_canvas_design_to_widget (self, curve->label.x + curve->label.width, curve->label.y, x, y);
+  else if (curve != NULL)
+    moped_canvas_design_to_widget (self, curve->middle.x, curve->middle.y, x, y);
+  return box != NULL || port != NULL || curve != NULL;
 }
 
 static void
@@ -1445,6 +1495,7 @@ _moped_canvas_snapshot (GtkWidget   *widget,
 
   if (bounds.size.width <= 0 || bounds.size.height <= 0)
     return;
+  palette = self->dark ? &dark_palette : &light_palette;
   cr = gtk_snapshot_append_cairo (snapshot, &bounds);
   self->frame++;
   if (self->geometry == NULL)
@@ -1456,8 +1507,8 @@ _moped_canvas_snapshot (GtkWidget   *widget,
 
   visible = _moped_canvas_get_visible (self);
   g_ptr_array_set_size (self->visible_boxes, 0);
-  g_ptr_array_set_size (self->visible_wires, 0);
-  moped_canvas_geometry_query (self->geometry, &visible, self->visible_boxes, self->visible_wires);
+  g_ptr_array_set_size (self->visible_links, 0);
+  moped_canvas_geometry_query (self->geometry, &visible, self->visible_boxes, self->visible_links);
 
   if (self->dynamic != NULL)
     {
@@ -1526,7 +1577,7 @@ _moped_canvas_init_drawing (MopedCanvas *self)
   self->nodes = g_hash_table_new_full (NULL, NULL, NULL, render_set_free);
   self->widths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->visible_boxes = g_ptr_array_new ();
-  self->visible_wires = g_ptr_array_new ();
+  self->visible_links = g_ptr_array_new ();
 }
 
 void
@@ -1538,7 +1589,7 @@ _moped_canvas_finalize_drawing (MopedCanvas *self)
   g_clear_pointer (&self->nodes, g_hash_table_unref);
   g_clear_pointer (&self->widths, g_hash_table_unref);
   g_clear_pointer (&self->visible_boxes, g_ptr_array_unref);
-  g_clear_pointer (&self->visible_wires, g_ptr_array_unref);
+  g_clear_pointer (&self->visible_links, g_ptr_array_unref);
   for (guint i = 0; i < N_FONTS; i++)
     g_clear_pointer (&self->fonts[i], pango_font_description_free);
   g_clear_object (&self->pango);

@@ -5,7 +5,7 @@
  * Everything here goes through the design's edit API inside one transaction, so undo
  * takes back a whole gesture: a node with its socket and link, a paste, a delete.
  */
-#define G_LOG_DOMAIN "moped-canvas"
+#define G_LOG_DOMAIN "moped-ui"
 
 #include <math.h>
 

@@ -6,7 +6,7 @@
  * so moving one node can move ports of its neighbours: an update lays out again the
  * nodes a change touches and their linked neighbours, and nothing else.
  */
-#define G_LOG_DOMAIN "moped-canvas"
+#define G_LOG_DOMAIN "moped-ui"
 
 #include <math.h>
 #include <stdlib.h>
@@ -15,15 +15,15 @@
 #include "moped-endpoint.h"
 #include "moped-schema.h"
 
-/* A wire and what its label placement needs. The wire comes first: a WireItem is
- * handed out as its MopedCanvasWire. */
+/* A curve and what its label placement needs. The curve comes first: a LinkCurveItem is
+ * handed out as its MopedCanvasLinkCurve. */
 typedef struct
 {
-  MopedCanvasWire wire;
+  MopedCanvasLinkCurve curve;
   MopedCanvasRect hull;   /* the curve's control polygon */
   MopedCanvasRect home;   /* the label at the middle of the curve */
   guint           order;  /* in document order */
-} WireItem;
+} LinkCurveItem;
 
 struct _MopedCanvasGeometry
 {
@@ -33,10 +33,10 @@ struct _MopedCanvasGeometry
 
   GHashTable             *boxes;      /* node or note -> MopedCanvasBox (owned) */
   GHashTable             *ports;      /* socket -> MopedCanvasPort (owned by its box) */
-  GHashTable             *wires;      /* link -> MopedCanvasWire (owned) */
+  GHashTable             *curves;      /* link -> MopedCanvasLinkCurve (owned) */
   GHashTable             *adjacency;  /* socket -> GPtrArray of links */
   GPtrArray              *box_order;  /* drawing order: notes, then nodes */
-  GPtrArray              *wire_order;
+  GPtrArray              *link_order;
   gboolean                order_dirty;
 };
 
@@ -89,15 +89,15 @@ rect_grow (MopedCanvasRect rect,
 }
 
 MopedCanvasPoint
-moped_canvas_wire_point (const MopedCanvasWire *wire,
+moped_canvas_link_curve_point (const MopedCanvasLinkCurve *curve,
                          double                 t)
 {
   double u = 1 - t;
   double a = u * u * u, b = 3 * u * u * t, c = 3 * u * t * t, d = t * t * t;
 
   return (MopedCanvasPoint) {
-    a * wire->p[0].x + b * wire->p[1].x + c * wire->p[2].x + d * wire->p[3].x,
-    a * wire->p[0].y + b * wire->p[1].y + c * wire->p[2].y + d * wire->p[3].y,
+    a * curve->p[0].x + b * curve->p[1].x + c * curve->p[2].x + d * curve->p[3].x,
+    a * curve->p[0].y + b * curve->p[1].y + c * curve->p[2].y + d * curve->p[3].y,
   };
 }
 
@@ -417,19 +417,19 @@ remove_box (MopedCanvasGeometry *self,
   self->order_dirty = TRUE;
 }
 
-/* ---- wires ------------------------------------------------------------------ */
+/* ---- link curves ------------------------------------------------------------- */
 
 static void ensure_order (MopedCanvasGeometry *self);
 
 /* Two lines (label over endpoint) where the ports are close; one line where there is
  * room between them, so that links running side by side keep their labels apart. */
 static void
-wire_label (MopedCanvasGeometry *self,
-            MopedCanvasWire     *wire)
+link_label (MopedCanvasGeometry *self,
+            MopedCanvasLinkCurve     *curve)
 {
-  const char *label = moped_element_get_string (wire->link, MOPED_PROP_LABEL);
-  const char *endpoint = moped_element_get_string (wire->link, MOPED_PROP_ENDPOINT);
-  MopedElement *protocol = moped_element_get_ref (wire->link, MOPED_PROP_PROTOCOL);
+  const char *label = moped_element_get_string (curve->link, MOPED_PROP_LABEL);
+  const char *endpoint = moped_element_get_string (curve->link, MOPED_PROP_ENDPOINT);
+  MopedElement *protocol = moped_element_get_ref (curve->link, MOPED_PROP_PROTOCOL);
   double label_width, endpoint_width, room;
   guint lines;
 
@@ -438,74 +438,74 @@ wire_label (MopedCanvasGeometry *self,
   label_width = measure (self, label, MOPED_CANVAS_TEXT_LABEL);
   endpoint_width = measure (self, endpoint, MOPED_CANVAS_TEXT_ENDPOINT);
   lines = (label != NULL && *label != '\0') + (*endpoint != '\0');
-  room = fabs (wire->p[3].x - wire->p[0].x) - 2 * MOPED_CANVAS_PORT_RADIUS;
+  room = fabs (curve->p[3].x - curve->p[0].x) - 2 * MOPED_CANVAS_PORT_RADIUS;
 
-  wire->label_inline = FALSE;
+  curve->label_inline = FALSE;
   if (lines == 0)
     {
-      wire->label = (MopedCanvasRect) { wire->middle.x, wire->middle.y, 0, 0 };
+      curve->label = (MopedCanvasRect) { curve->middle.x, curve->middle.y, 0, 0 };
       return;
     }
   if (lines == 2 && label_width + MOPED_CANVAS_LABEL_GAP + endpoint_width + 2 * MOPED_CANVAS_LABEL_PADDING + 16 <= room)
     {
-      wire->label_inline = TRUE;
+      curve->label_inline = TRUE;
       lines = 1;
-      wire->label.width = label_width + MOPED_CANVAS_LABEL_GAP + endpoint_width;
+      curve->label.width = label_width + MOPED_CANVAS_LABEL_GAP + endpoint_width;
     }
   else
-    wire->label.width = MAX (label_width, endpoint_width);
-  wire->label.width += 2 * MOPED_CANVAS_LABEL_PADDING;
-  wire->label.height = lines * MOPED_CANVAS_LABEL_LINE + 6;
-  wire->label.x = wire->middle.x - wire->label.width / 2;
-  wire->label.y = wire->middle.y - wire->label.height / 2;
+    curve->label.width = MAX (label_width, endpoint_width);
+  curve->label.width += 2 * MOPED_CANVAS_LABEL_PADDING;
+  curve->label.height = lines * MOPED_CANVAS_LABEL_LINE + 6;
+  curve->label.x = curve->middle.x - curve->label.width / 2;
+  curve->label.y = curve->middle.y - curve->label.height / 2;
 }
 
 static gboolean
-layout_wire (MopedCanvasGeometry *self,
-             WireItem            *item)
+layout_link (MopedCanvasGeometry *self,
+             LinkCurveItem            *item)
 {
-  MopedCanvasWire *wire = &item->wire;
+  MopedCanvasLinkCurve *curve = &item->curve;
   const MopedCanvasPort *a, *b;
   double dx, dy, reach;
 
-  wire->from = moped_element_get_ref (wire->link, MOPED_PROP_FROM);
-  wire->to = moped_element_get_ref (wire->link, MOPED_PROP_TO);
-  a = wire->from ? g_hash_table_lookup (self->ports, wire->from) : NULL;
-  b = wire->to ? g_hash_table_lookup (self->ports, wire->to) : NULL;
+  curve->from = moped_element_get_ref (curve->link, MOPED_PROP_FROM);
+  curve->to = moped_element_get_ref (curve->link, MOPED_PROP_TO);
+  a = curve->from ? g_hash_table_lookup (self->ports, curve->from) : NULL;
+  b = curve->to ? g_hash_table_lookup (self->ports, curve->to) : NULL;
   if (a == NULL || b == NULL)
     return FALSE;
 
   dx = b->center.x - a->center.x;
   dy = b->center.y - a->center.y;
   reach = CLAMP (sqrt (dx * dx + dy * dy) * 0.4, 36.0, 180.0);
-  wire->p[0] = a->center;
-  wire->p[3] = b->center;
-  wire->p[1] = (MopedCanvasPoint) { a->center.x + (a->side == MOPED_CANVAS_SIDE_LEFT ? -reach : reach), a->center.y };
-  wire->p[2] = (MopedCanvasPoint) { b->center.x + (b->side == MOPED_CANVAS_SIDE_LEFT ? -reach : reach), b->center.y };
-  wire->middle = moped_canvas_wire_point (wire, 0.5);
-  wire_label (self, wire);
-  item->home = wire->label;
+  curve->p[0] = a->center;
+  curve->p[3] = b->center;
+  curve->p[1] = (MopedCanvasPoint) { a->center.x + (a->side == MOPED_CANVAS_SIDE_LEFT ? -reach : reach), a->center.y };
+  curve->p[2] = (MopedCanvasPoint) { b->center.x + (b->side == MOPED_CANVAS_SIDE_LEFT ? -reach : reach), b->center.y };
+  curve->middle = moped_canvas_link_curve_point (curve, 0.5);
+  link_label (self, curve);
+  item->home = curve->label;
 
-  item->hull = (MopedCanvasRect) { wire->p[0].x, wire->p[0].y, 0, 0 };
+  item->hull = (MopedCanvasRect) { curve->p[0].x, curve->p[0].y, 0, 0 };
   for (guint i = 1; i < 4; i++)
     {
-      MopedCanvasRect r = { wire->p[i].x, wire->p[i].y, 0, 0 };
+      MopedCanvasRect r = { curve->p[i].x, curve->p[i].y, 0, 0 };
 
       moped_canvas_rect_union (&item->hull, &r);
     }
-  wire->bounds = item->hull;
-  if (wire->label.width > 0)
-    moped_canvas_rect_union (&wire->bounds, &wire->label);
-  wire->bounds = rect_grow (wire->bounds, MOPED_CANVAS_BOX_MARGIN);
+  curve->bounds = item->hull;
+  if (curve->label.width > 0)
+    moped_canvas_rect_union (&curve->bounds, &curve->label);
+  curve->bounds = rect_grow (curve->bounds, MOPED_CANVAS_BOX_MARGIN);
   return TRUE;
 }
 
 /* Lay out the link again; TRUE when its label looks different (not merely moved). */
 static gboolean
-update_wire (MopedCanvasGeometry *self,
+update_link (MopedCanvasGeometry *self,
              MopedElement        *link)
 {
-  WireItem *item = g_hash_table_lookup (self->wires, link);
+  LinkCurveItem *item = g_hash_table_lookup (self->curves, link);
   MopedCanvasRect old_label = { 0 };
   gboolean old_inline = FALSE;
 
@@ -513,40 +513,40 @@ update_wire (MopedCanvasGeometry *self,
     {
       if (item != NULL)
         {
-          g_hash_table_remove (self->wires, link);
+          g_hash_table_remove (self->curves, link);
           self->order_dirty = TRUE;
         }
       return FALSE;
     }
   if (item == NULL)
     {
-      item = g_new0 (WireItem, 1);
-      item->wire.link = link;
-      g_hash_table_insert (self->wires, link, item);
+      item = g_new0 (LinkCurveItem, 1);
+      item->curve.link = link;
+      g_hash_table_insert (self->curves, link, item);
       self->order_dirty = TRUE;
     }
   else
     {
-      old_label = item->wire.label;
-      old_inline = item->wire.label_inline;
+      old_label = item->curve.label;
+      old_inline = item->curve.label_inline;
     }
-  if (!layout_wire (self, item))
+  if (!layout_link (self, item))
     {
-      g_hash_table_remove (self->wires, link);
+      g_hash_table_remove (self->curves, link);
       self->order_dirty = TRUE;
       return FALSE;
     }
-  return old_inline != item->wire.label_inline || old_label.width != item->wire.label.width ||
-         old_label.height != item->wire.label.height;
+  return old_inline != item->curve.label_inline || old_label.width != item->curve.label.width ||
+         old_label.height != item->curve.label.height;
 }
 
-/* The links at either node of @wire's ends (with @wire itself) into @out. */
+/* The links at either node of @curve's ends (with @curve itself) into @out. */
 static void
 collect_sharing (MopedCanvasGeometry   *self,
-                 const MopedCanvasWire *wire,
+                 const MopedCanvasLinkCurve *curve,
                  GHashTable            *out)
 {
-  MopedElement *ends[2] = { wire->from, wire->to };
+  MopedElement *ends[2] = { curve->from, curve->to };
 
   for (guint e = 0; e < 2; e++)
     {
@@ -559,7 +559,7 @@ collect_sharing (MopedCanvasGeometry   *self,
           GPtrArray *links = g_hash_table_lookup (self->adjacency, port->socket);
 
           for (guint l = 0; links != NULL && l < links->len; l++)
-            if (g_hash_table_contains (self->wires, g_ptr_array_index (links, l)))
+            if (g_hash_table_contains (self->curves, g_ptr_array_index (links, l)))
               g_hash_table_add (out, g_ptr_array_index (links, l));
         }
     }
@@ -567,19 +567,19 @@ collect_sharing (MopedCanvasGeometry   *self,
 
 static gboolean
 label_fits (MopedCanvasGeometry   *self,
-            WireItem              *item,
+            LinkCurveItem              *item,
             const MopedCanvasRect *label,
             GHashTable            *sharing,
             gboolean               at_home)
 {
   GHashTableIter iter;
   MopedElement *link;
-  MopedElement *ends[2] = { item->wire.from, item->wire.to };
+  MopedElement *ends[2] = { item->curve.from, item->curve.to };
 
   g_hash_table_iter_init (&iter, sharing);
   while (g_hash_table_iter_next (&iter, (gpointer *) &link, NULL))
     {
-      WireItem *other = g_hash_table_lookup (self->wires, link);
+      LinkCurveItem *other = g_hash_table_lookup (self->curves, link);
 
       if (other != item && other->order < item->order && other->home.width > 0 &&
           moped_canvas_rect_intersects (&other->home, label))
@@ -602,20 +602,20 @@ label_fits (MopedCanvasGeometry   *self,
  * which links are laid out. */
 static void
 place_label (MopedCanvasGeometry *self,
-             WireItem            *item)
+             LinkCurveItem            *item)
 {
   static const double candidates[] = { 0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8 };
   g_autoptr(GHashTable) sharing = NULL;
-  MopedCanvasWire *wire = &item->wire;
+  MopedCanvasLinkCurve *curve = &item->curve;
   double chosen = 0.5;
 
   if (item->home.width > 0)
     {
       sharing = g_hash_table_new (NULL, NULL);
-      collect_sharing (self, wire, sharing);
+      collect_sharing (self, curve, sharing);
       for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
         {
-          MopedCanvasPoint at = moped_canvas_wire_point (wire, candidates[i]);
+          MopedCanvasPoint at = moped_canvas_link_curve_point (curve, candidates[i]);
           MopedCanvasRect label = { at.x - item->home.width / 2, at.y - item->home.height / 2,
                                     item->home.width, item->home.height };
 
@@ -626,19 +626,19 @@ place_label (MopedCanvasGeometry *self,
             }
         }
     }
-  wire->middle = moped_canvas_wire_point (wire, chosen);
-  wire->label = item->home;
-  wire->label.x = wire->middle.x - wire->label.width / 2;
-  wire->label.y = wire->middle.y - wire->label.height / 2;
-  wire->bounds = item->hull;
-  if (wire->label.width > 0)
-    moped_canvas_rect_union (&wire->bounds, &wire->label);
-  wire->bounds = rect_grow (wire->bounds, MOPED_CANVAS_BOX_MARGIN);
+  curve->middle = moped_canvas_link_curve_point (curve, chosen);
+  curve->label = item->home;
+  curve->label.x = curve->middle.x - curve->label.width / 2;
+  curve->label.y = curve->middle.y - curve->label.height / 2;
+  curve->bounds = item->hull;
+  if (curve->label.width > 0)
+    moped_canvas_rect_union (&curve->bounds, &curve->label);
+  curve->bounds = rect_grow (curve->bounds, MOPED_CANVAS_BOX_MARGIN);
 }
 
 /* Lay out @links (a set) again, and place the labels of every link meeting them. */
 static void
-update_wires (MopedCanvasGeometry *self,
+update_links (MopedCanvasGeometry *self,
               GHashTable          *links,
               GHashTable          *dirty)
 {
@@ -648,21 +648,21 @@ update_wires (MopedCanvasGeometry *self,
 
   g_hash_table_iter_init (&iter, links);
   while (g_hash_table_iter_next (&iter, (gpointer *) &link, NULL))
-    if (update_wire (self, link) && dirty != NULL)
+    if (update_link (self, link) && dirty != NULL)
       g_hash_table_add (dirty, link);
 
   ensure_order (self);
   g_hash_table_iter_init (&iter, links);
   while (g_hash_table_iter_next (&iter, (gpointer *) &link, NULL))
     {
-      WireItem *item = g_hash_table_lookup (self->wires, link);
+      LinkCurveItem *item = g_hash_table_lookup (self->curves, link);
 
       if (item != NULL)
-        collect_sharing (self, &item->wire, place);
+        collect_sharing (self, &item->curve, place);
     }
   g_hash_table_iter_init (&iter, place);
   while (g_hash_table_iter_next (&iter, (gpointer *) &link, NULL))
-    place_label (self, g_hash_table_lookup (self->wires, link));
+    place_label (self, g_hash_table_lookup (self->curves, link));
 }
 
 /* ---- adjacency and order ------------------------------------------------------ */
@@ -727,16 +727,16 @@ ensure_order (MopedCanvasGeometry *self)
         }
     }
 
-  g_ptr_array_set_size (self->wire_order, 0);
+  g_ptr_array_set_size (self->link_order, 0);
   links = moped_design_collect (self->design, MOPED_KIND_LINK);
   for (guint i = 0; i < links->len; i++)
     {
-      WireItem *item = g_hash_table_lookup (self->wires, g_ptr_array_index (links, i));
+      LinkCurveItem *item = g_hash_table_lookup (self->curves, g_ptr_array_index (links, i));
 
       if (item != NULL)
         {
-          item->order = self->wire_order->len;
-          g_ptr_array_add (self->wire_order, item);
+          item->order = self->link_order->len;
+          g_ptr_array_add (self->link_order, item);
         }
     }
 }
@@ -758,10 +758,10 @@ moped_canvas_geometry_new (MopedDesign            *design,
   self->measure_data = user_data;
   self->boxes = g_hash_table_new_full (NULL, NULL, NULL, box_free);
   self->ports = g_hash_table_new (NULL, NULL);
-  self->wires = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->curves = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->adjacency = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
   self->box_order = g_ptr_array_new ();
-  self->wire_order = g_ptr_array_new ();
+  self->link_order = g_ptr_array_new ();
   moped_canvas_geometry_rebuild (self);
   return self;
 }
@@ -772,20 +772,13 @@ moped_canvas_geometry_free (MopedCanvasGeometry *self)
   if (self == NULL)
     return;
   g_ptr_array_unref (self->box_order);
-  g_ptr_array_unref (self->wire_order);
+  g_ptr_array_unref (self->link_order);
   g_hash_table_unref (self->ports);
   g_hash_table_unref (self->boxes);
-  g_hash_table_unref (self->wires);
+  g_hash_table_unref (self->curves);
   g_hash_table_unref (self->adjacency);
   g_object_unref (self->design);
   g_free (self);
-}
-
-MopedDesign *
-moped_canvas_geometry_get_design (MopedCanvasGeometry *self)
-{
-  g_return_val_if_fail (self != NULL, NULL);
-  return self->design;
 }
 
 void
@@ -799,7 +792,7 @@ moped_canvas_geometry_rebuild (MopedCanvasGeometry *self)
 
   g_hash_table_remove_all (self->ports);
   g_hash_table_remove_all (self->boxes);
-  g_hash_table_remove_all (self->wires);
+  g_hash_table_remove_all (self->curves);
   rebuild_adjacency (self);
 
   notes = moped_design_collect (self->design, MOPED_KIND_NOTE);
@@ -819,7 +812,7 @@ moped_canvas_geometry_rebuild (MopedCanvasGeometry *self)
     for (guint i = 0; i < links->len; i++)
       g_hash_table_add (all, g_ptr_array_index (links, i));
     self->order_dirty = TRUE;
-    update_wires (self, all, NULL);
+    update_links (self, all, NULL);
   }
 }
 
@@ -842,7 +835,7 @@ typedef struct
 {
   GHashTable *nodes;   /* nodes to lay out again */
   GHashTable *boxes;   /* notes to lay out again */
-  GHashTable *wires;   /* links to lay out again */
+  GHashTable *curves;   /* links to lay out again */
   GHashTable *dirty;   /* the caller's, may be NULL */
   gboolean    relink;
 } Update;
@@ -874,13 +867,13 @@ touch_link_ends (MopedCanvasGeometry *self,
                  Update              *update,
                  MopedElement        *link)
 {
-  MopedCanvasWire *wire = g_hash_table_lookup (self->wires, link);
+  MopedCanvasLinkCurve *curve = g_hash_table_lookup (self->curves, link);
   MopedElement *ends[4] = { NULL, NULL, NULL, NULL };
 
-  if (wire != NULL)
+  if (curve != NULL)
     {
-      ends[0] = wire->from;
-      ends[1] = wire->to;
+      ends[0] = curve->from;
+      ends[1] = curve->to;
     }
   if (moped_element_get_design (link) == self->design)
     {
@@ -964,7 +957,7 @@ note_link_change (MopedCanvasGeometry *self,
       break;
     }
   mark_dirty (update, link);
-  g_hash_table_add (update->wires, link);
+  g_hash_table_add (update->curves, link);
 }
 
 /* A protocol's name is shown on the links that carry it. */
@@ -974,16 +967,16 @@ note_protocol_change (MopedCanvasGeometry *self,
                       const MopedChange   *change)
 {
   GHashTableIter iter;
-  MopedCanvasWire *wire;
+  MopedCanvasLinkCurve *curve;
 
   if (change->type != MOPED_CHANGE_SET || change->prop != MOPED_PROP_NAME)
     return;
-  g_hash_table_iter_init (&iter, self->wires);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &wire))
-    if (moped_element_get_ref (wire->link, MOPED_PROP_PROTOCOL) == change->element)
+  g_hash_table_iter_init (&iter, self->curves);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &curve))
+    if (moped_element_get_ref (curve->link, MOPED_PROP_PROTOCOL) == change->element)
       {
-        g_hash_table_add (update->wires, wire->link);
-        mark_dirty (update, wire->link);
+        g_hash_table_add (update->curves, curve->link);
+        mark_dirty (update, curve->link);
       }
 }
 
@@ -1016,6 +1009,8 @@ note_change (MopedCanvasGeometry *self,
     case MOPED_KIND_DESIGN:
     case MOPED_KIND_METHOD:
     case MOPED_KIND_PARAM:
+    case MOPED_KIND_PROCESS:
+    case MOPED_KIND_HOST:
     case MOPED_KIND_COMMAND:
     case MOPED_KIND_FIELD:
     case MOPED_KIND_FLOW:
@@ -1053,7 +1048,7 @@ add_neighbours (MopedCanvasGeometry *self,
 
               if (peer != NULL && moped_element_get_parent (peer) != NULL)
                 g_hash_table_add (update->nodes, moped_element_get_parent (peer));
-              g_hash_table_add (update->wires, g_ptr_array_index (links, l));
+              g_hash_table_add (update->curves, g_ptr_array_index (links, l));
             }
         }
     }
@@ -1104,7 +1099,7 @@ moped_canvas_geometry_update (MopedCanvasGeometry *self,
 
   update.nodes = g_hash_table_new (NULL, NULL);
   update.boxes = g_hash_table_new (NULL, NULL);
-  update.wires = g_hash_table_new (NULL, NULL);
+  update.curves = g_hash_table_new (NULL, NULL);
   update.dirty = dirty;
 
   for (guint i = 0; i < changes->len; i++)
@@ -1113,13 +1108,13 @@ moped_canvas_geometry_update (MopedCanvasGeometry *self,
   if (update.relink)
     {
       g_autoptr(GPtrArray) links = moped_design_collect (self->design, MOPED_KIND_LINK);
-      g_autoptr(GPtrArray) stale = keys_of (self->wires);
+      g_autoptr(GPtrArray) stale = keys_of (self->curves);
 
       rebuild_adjacency (self);
       for (guint i = 0; i < links->len; i++)
-        g_hash_table_add (update.wires, g_ptr_array_index (links, i));
+        g_hash_table_add (update.curves, g_ptr_array_index (links, i));
       for (guint i = 0; i < stale->len; i++)
-        g_hash_table_add (update.wires, g_ptr_array_index (stale, i));
+        g_hash_table_add (update.curves, g_ptr_array_index (stale, i));
     }
   add_neighbours (self, &update);
   relayout_nodes (self, &update);
@@ -1137,11 +1132,11 @@ moped_canvas_geometry_update (MopedCanvasGeometry *self,
     else
       remove_box (self, element);
 
-  update_wires (self, update.wires, dirty);
+  update_links (self, update.curves, dirty);
 
   g_hash_table_unref (update.nodes);
   g_hash_table_unref (update.boxes);
-  g_hash_table_unref (update.wires);
+  g_hash_table_unref (update.curves);
 }
 
 /* ---- lookups ------------------------------------------------------------------ */
@@ -1162,12 +1157,12 @@ moped_canvas_geometry_get_port (MopedCanvasGeometry *self,
   return g_hash_table_lookup (self->ports, socket);
 }
 
-const MopedCanvasWire *
-moped_canvas_geometry_get_wire (MopedCanvasGeometry *self,
+const MopedCanvasLinkCurve *
+moped_canvas_geometry_get_link_curve (MopedCanvasGeometry *self,
                                 const MopedElement  *link)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  return g_hash_table_lookup (self->wires, link);
+  return g_hash_table_lookup (self->curves, link);
 }
 
 GPtrArray *
@@ -1182,7 +1177,7 @@ void
 moped_canvas_geometry_query (MopedCanvasGeometry   *self,
                              const MopedCanvasRect *area,
                              GPtrArray             *boxes,
-                             GPtrArray             *wires)
+                             GPtrArray             *curves)
 {
   g_return_if_fail (self != NULL);
   g_return_if_fail (area != NULL);
@@ -1195,12 +1190,12 @@ moped_canvas_geometry_query (MopedCanvasGeometry   *self,
       if (moped_canvas_rect_intersects (&box->bounds, area))
         g_ptr_array_add (boxes, box);
     }
-  for (guint i = 0; wires != NULL && i < self->wire_order->len; i++)
+  for (guint i = 0; curves != NULL && i < self->link_order->len; i++)
     {
-      MopedCanvasWire *wire = g_ptr_array_index (self->wire_order, i);
+      MopedCanvasLinkCurve *curve = g_ptr_array_index (self->link_order, i);
 
-      if (moped_canvas_rect_intersects (&wire->bounds, area))
-        g_ptr_array_add (wires, wire);
+      if (moped_canvas_rect_intersects (&curve->bounds, area))
+        g_ptr_array_add (curves, curve);
     }
 }
 
@@ -1224,11 +1219,11 @@ moped_canvas_geometry_get_extents (MopedCanvasGeometry *self,
         moped_canvas_rect_union (extents, &box->bounds);
       any = TRUE;
     }
-  for (guint i = 0; any && i < self->wire_order->len; i++)
+  for (guint i = 0; any && i < self->link_order->len; i++)
     {
-      MopedCanvasWire *wire = g_ptr_array_index (self->wire_order, i);
+      MopedCanvasLinkCurve *curve = g_ptr_array_index (self->link_order, i);
 
-      moped_canvas_rect_union (extents, &wire->bounds);
+      moped_canvas_rect_union (extents, &curve->bounds);
     }
   return any;
 }
@@ -1250,17 +1245,17 @@ segment_distance (MopedCanvasPoint a,
 }
 
 static double
-wire_distance (const MopedCanvasWire *wire,
+link_distance (const MopedCanvasLinkCurve *curve,
                double                 x,
                double                 y)
 {
   enum { STEPS = 24 };
-  MopedCanvasPoint prev = wire->p[0];
+  MopedCanvasPoint prev = curve->p[0];
   double best = G_MAXDOUBLE;
 
   for (guint i = 1; i <= STEPS; i++)
     {
-      MopedCanvasPoint next = moped_canvas_wire_point (wire, (double) i / STEPS);
+      MopedCanvasPoint next = moped_canvas_link_curve_point (curve, (double) i / STEPS);
 
       best = MIN (best, segment_distance (prev, next, x, y));
       prev = next;
@@ -1302,19 +1297,19 @@ moped_canvas_geometry_hit (MopedCanvasGeometry *self,
       if (moped_canvas_rect_contains (&box->rect, x, y))
         return box->element;
     }
-  for (guint i = self->wire_order->len; i > 0; i--)
+  for (guint i = self->link_order->len; i > 0; i--)
     {
-      MopedCanvasWire *wire = g_ptr_array_index (self->wire_order, i - 1);
+      MopedCanvasLinkCurve *curve = g_ptr_array_index (self->link_order, i - 1);
 
-      if (wire->label.width > 0 && moped_canvas_rect_contains (&wire->label, x, y))
-        return wire->link;
+      if (curve->label.width > 0 && moped_canvas_rect_contains (&curve->label, x, y))
+        return curve->link;
     }
-  for (guint i = self->wire_order->len; i > 0; i--)
+  for (guint i = self->link_order->len; i > 0; i--)
     {
-      MopedCanvasWire *wire = g_ptr_array_index (self->wire_order, i - 1);
+      MopedCanvasLinkCurve *curve = g_ptr_array_index (self->link_order, i - 1);
 
-      if (moped_canvas_rect_contains (&wire->bounds, x, y) && wire_distance (wire, x, y) <= tolerance)
-        return wire->link;
+      if (moped_canvas_rect_contains (&curve->bounds, x, y) && link_distance (curve, x, y) <= tolerance)
+        return curve->link;
     }
   for (guint i = self->box_order->len; i > 0; i--)
     {
@@ -1377,13 +1372,13 @@ moped_canvas_geometry_in_rect (MopedCanvasGeometry   *self,
       if (moped_canvas_rect_encloses (rect, &box->rect))
         g_ptr_array_add (found, box->element);
     }
-  for (guint i = 0; i < self->wire_order->len; i++)
+  for (guint i = 0; i < self->link_order->len; i++)
     {
-      MopedCanvasWire *wire = g_ptr_array_index (self->wire_order, i);
-      MopedCanvasRect curve = rect_grow (wire->bounds, -MOPED_CANVAS_BOX_MARGIN);
+      MopedCanvasLinkCurve *curve = g_ptr_array_index (self->link_order, i);
+      MopedCanvasRect inner = rect_grow (curve->bounds, -MOPED_CANVAS_BOX_MARGIN);
 
-      if (moped_canvas_rect_encloses (rect, &curve))
-        g_ptr_array_add (found, wire->link);
+      if (moped_canvas_rect_encloses (rect, &inner))
+        g_ptr_array_add (found, curve->link);
     }
   return found;
 }
@@ -1414,8 +1409,6 @@ moped_canvas_geometry_check_pair (MopedCanvasGeometry *self,
 
   if (from == to)
     return MOPED_CANVAS_PAIR_SAME_SOCKET;
-  if (moped_element_get_parent (from) == moped_element_get_parent (to))
-    return MOPED_CANVAS_PAIR_SAME_NODE;
   if (!moped_socket_types_compatible (moped_element_get_enum (from, MOPED_PROP_TYPE),
                                       moped_element_get_enum (to, MOPED_PROP_TYPE)))
     return MOPED_CANVAS_PAIR_INCOMPATIBLE;
@@ -1446,8 +1439,6 @@ moped_canvas_pair_describe (MopedCanvasPair pair)
     {
     case MOPED_CANVAS_PAIR_SAME_SOCKET:
       return "A socket cannot be linked to itself";
-    case MOPED_CANVAS_PAIR_SAME_NODE:
-      return "Both sockets belong to the same node";
     case MOPED_CANVAS_PAIR_INCOMPATIBLE:
       return "These socket types cannot talk to each other";
     case MOPED_CANVAS_PAIR_LINKED:
@@ -1465,7 +1456,7 @@ moped_canvas_pair_describe (MopedCanvasPair pair)
 MopedSocketType
 moped_canvas_peer_type (MopedSocketType type)
 {
-  g_return_val_if_fail ((guint) type < MOPED_N_SOCKET_TYPES, MOPED_SOCKET_PAIR);
+  g_return_val_if_fail ((guint) type < MOPED_N_SOCKET_TYPES, MOPED_SOCKET_TYPE_FALLBACK);
 
   for (int draft = 0; draft <= 1; draft++)
     for (guint t = 0; t < MOPED_N_SOCKET_TYPES; t++)

@@ -88,16 +88,16 @@ typedef struct
   MopedCanvasRect   label;   /* the label chip; width 0 when there is nothing to say */
   gboolean          label_inline; /* label and endpoint on one line (room is wide, not tall) */
   MopedCanvasRect   bounds;
-} MopedCanvasWire;
+} MopedCanvasLinkCurve;
 
-/* Whether two sockets can be linked, from the socket table and the design. */
+/* Whether two sockets can be linked, from the socket table and the design. Two
+ * sockets of one node may be (validation says so with an info, same-node-link). */
 typedef enum
 {
   MOPED_CANVAS_PAIR_VALID,         /* compatible types, one binds and one connects */
   MOPED_CANVAS_PAIR_FLIP_TO,       /* compatible; the target, still unlinked, changes mode */
   MOPED_CANVAS_PAIR_FLIP_FROM,     /* compatible; the source, still unlinked, changes mode */
   MOPED_CANVAS_PAIR_SAME_SOCKET,
-  MOPED_CANVAS_PAIR_SAME_NODE,
   MOPED_CANVAS_PAIR_INCOMPATIBLE,  /* the socket table says these types do not talk */
   MOPED_CANVAS_PAIR_LINKED,        /* these two sockets are linked already */
   MOPED_CANVAS_PAIR_MODE_CONFLICT, /* both bind (or both connect) and both have links */
@@ -110,7 +110,6 @@ MopedCanvasGeometry   *moped_canvas_geometry_new        (MopedDesign            
                                                          MopedCanvasMeasureFunc  measure,
                                                          gpointer                user_data);
 void                   moped_canvas_geometry_free       (MopedCanvasGeometry    *self);
-MopedDesign           *moped_canvas_geometry_get_design (MopedCanvasGeometry    *self);
 
 /* Lay out everything again (after loading, or when the text measure changed). */
 void                   moped_canvas_geometry_rebuild    (MopedCanvasGeometry    *self);
@@ -126,18 +125,18 @@ const MopedCanvasBox  *moped_canvas_geometry_get_box    (MopedCanvasGeometry    
                                                          const MopedElement     *element);
 const MopedCanvasPort *moped_canvas_geometry_get_port   (MopedCanvasGeometry    *self,
                                                          const MopedElement     *socket);
-const MopedCanvasWire *moped_canvas_geometry_get_wire   (MopedCanvasGeometry    *self,
+const MopedCanvasLinkCurve *moped_canvas_geometry_get_link_curve   (MopedCanvasGeometry    *self,
                                                          const MopedElement     *link);
 /* Links with @socket at one end (borrowed; NULL when none). */
 GPtrArray             *moped_canvas_geometry_get_links_of (MopedCanvasGeometry  *self,
                                                            const MopedElement   *socket);
 
 /* The boxes (notes first, then nodes, each in document order: drawing order) and the
- * wires whose bounds meet @area. Either array may be NULL. */
+ * curves whose bounds meet @area. Either array may be NULL. */
 void                   moped_canvas_geometry_query      (MopedCanvasGeometry    *self,
                                                          const MopedCanvasRect  *area,
                                                          GPtrArray              *boxes,
-                                                         GPtrArray              *wires);
+                                                         GPtrArray              *curves);
 /* Union of everything drawn; FALSE when the design has nothing to draw. */
 gboolean               moped_canvas_geometry_get_extents (MopedCanvasGeometry   *self,
                                                           MopedCanvasRect       *extents);
@@ -184,7 +183,7 @@ gboolean               moped_canvas_rect_encloses       (const MopedCanvasRect  
                                                          const MopedCanvasRect  *inner);
 void                   moped_canvas_rect_union          (MopedCanvasRect        *rect,
                                                          const MopedCanvasRect  *other);
-MopedCanvasPoint       moped_canvas_wire_point          (const MopedCanvasWire  *wire,
+MopedCanvasPoint       moped_canvas_link_curve_point          (const MopedCanvasLinkCurve  *curve,
                                                          double                  t);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MopedCanvasGeometry, moped_canvas_geometry_free)

@@ -7,7 +7,7 @@
  * band; with space held, or with the middle button, it pans. Every controller has a
  * name so that tests can find it and drive it through its signals.
  */
-#define G_LOG_DOMAIN "moped-canvas"
+#define G_LOG_DOMAIN "moped-ui"
 
 #include <math.h>
 
@@ -354,6 +354,8 @@ drag_begin_cb (GtkGestureDrag *gesture,
       break;
     case MOPED_KIND_METHOD:
     case MOPED_KIND_PARAM:
+    case MOPED_KIND_PROCESS:
+    case MOPED_KIND_HOST:
     case MOPED_KIND_PROTOCOL:
     case MOPED_KIND_COMMAND:
     case MOPED_KIND_FIELD:
@@ -592,6 +594,7 @@ _moped_canvas_popup_menu (MopedCanvas *self,
       g_autoptr(GMenu) add = g_menu_new ();
       g_autoptr(GMenu) edit = g_menu_new ();
       g_autoptr(GMenu) view = g_menu_new ();
+      g_autoptr(GMenu) align = g_menu_new ();
 
       g_menu_append (add, "Add _Node", "canvas.add-node");
       g_menu_append (add, "Add _Socket", "canvas.add-socket");
@@ -601,6 +604,15 @@ _moped_canvas_popup_menu (MopedCanvas *self,
       g_menu_append (edit, "_Paste", "canvas.paste");
       g_menu_append (edit, "_Duplicate", "canvas.duplicate");
       g_menu_append (edit, "_Delete", "canvas.delete");
+      g_menu_append (align, "Align _Left Edges", "canvas.align::left");
+      g_menu_append (align, "Align _Right Edges", "canvas.align::right");
+      g_menu_append (align, "Align _Top Edges", "canvas.align::top");
+      g_menu_append (align, "Align _Bottom Edges", "canvas.align::bottom");
+      g_menu_append (align, "Centre on a _Vertical Line", "canvas.align::center-x");
+      g_menu_append (align, "Centre on a _Horizontal Line", "canvas.align::center-y");
+      g_menu_append (align, "Distribute Hori_zontally", "canvas.distribute-horizontally");
+      g_menu_append (align, "Distribute V_ertically", "canvas.distribute-vertically");
+      g_menu_append_submenu (edit, "_Align", G_MENU_MODEL (align));
       g_menu_append (view, "Select _All", "canvas.select-all");
       g_menu_append (view, "Zoom to _Fit", "canvas.zoom-fit");
       g_menu_append (view, "S_nap to Grid", "canvas.snap");
@@ -811,6 +823,8 @@ _moped_canvas_dup_tooltip (MopedCanvas  *self,
     case MOPED_KIND_DESIGN:
     case MOPED_KIND_METHOD:
     case MOPED_KIND_PARAM:
+    case MOPED_KIND_PROCESS:
+    case MOPED_KIND_HOST:
     case MOPED_KIND_PROTOCOL:
     case MOPED_KIND_COMMAND:
     case MOPED_KIND_FIELD:

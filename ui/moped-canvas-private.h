@@ -9,6 +9,8 @@
 
 G_BEGIN_DECLS
 
+/* The type a socket added without choosing one gets (a UI default, not a socket fact). */
+#define MOPED_CANVAS_DEFAULT_SOCKET_TYPE MOPED_SOCKET_DEALER
 #define MOPED_CANVAS_MIN_ZOOM 0.05
 #define MOPED_CANVAS_MAX_ZOOM 4.0
 #define MOPED_CANVAS_FIT_MAX_ZOOM 1.5
@@ -62,6 +64,7 @@ struct _MopedCanvas
   guint                fit_pending : 1;
   guint                snap : 1;
   guint                show_grid : 1;
+  guint                dark : 1;       /* drawn with the dark palette (the window's style is dark) */
 
   GPtrArray           *selection;      /* MopedElement, in selection order */
   GHashTable          *selected;       /* the same, as a set */
@@ -103,7 +106,7 @@ struct _MopedCanvas
   GHashTable          *nodes;          /* element -> RenderSet: render nodes by level of detail, pixels */
   GHashTable          *widths;         /* "style:text" -> width, for the geometry */
   GPtrArray           *visible_boxes;  /* scratch, reused every frame */
-  GPtrArray           *visible_wires;
+  GPtrArray           *visible_links;
   GHashTable          *dynamic;        /* what moves during a drag, drawn over the static layer */
   cairo_surface_t     *static_surface; /* what a drag does not move, as pixels */
   gsize                raster_bytes;   /* pixels of elements kept between frames */
@@ -206,6 +209,23 @@ void          _moped_canvas_copy             (MopedCanvas        *self);
 void          _moped_canvas_paste            (MopedCanvas        *self);
 double        _moped_canvas_snap_value       (MopedCanvas        *self,
                                               double              value);
+
+/* moped-canvas-align.c: lining up and spacing out the selected nodes and notes. */
+typedef enum
+{
+  MOPED_CANVAS_ALIGN_LEFT,
+  MOPED_CANVAS_ALIGN_RIGHT,
+  MOPED_CANVAS_ALIGN_TOP,
+  MOPED_CANVAS_ALIGN_BOTTOM,
+  MOPED_CANVAS_ALIGN_CENTER_X,  /* centres on one vertical line */
+  MOPED_CANVAS_ALIGN_CENTER_Y,  /* centres on one horizontal line */
+} MopedCanvasAlign;
+
+/* FALSE (and nothing changes) with fewer than two boxes selected, three to distribute. */
+gboolean      _moped_canvas_align            (MopedCanvas        *self,
+                                              MopedCanvasAlign    how);
+gboolean      _moped_canvas_distribute       (MopedCanvas        *self,
+                                              gboolean            horizontally);
 
 /* moped-canvas-rename.c: naming an element where it is drawn. */
 /* The property that names @element on the canvas; MOPED_N_PROPS when it has none. */

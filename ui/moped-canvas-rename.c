@@ -43,7 +43,7 @@ name_rect (MopedCanvas     *self,
 {
   const MopedCanvasBox *box;
   const MopedCanvasPort *port;
-  const MopedCanvasWire *wire;
+  const MopedCanvasLinkCurve *curve;
 
   switch (moped_element_get_kind (element))
     {
@@ -63,10 +63,10 @@ name_rect (MopedCanvas     *self,
       *rect = port->name;
       return TRUE;
     case MOPED_KIND_LINK:
-      if ((wire = moped_canvas_geometry_get_wire (self->geometry, element)) == NULL)
+      if ((curve = moped_canvas_geometry_get_link_curve (self->geometry, element)) == NULL)
         return FALSE;
-      *rect = wire->label.width > 0 ? wire->label
-                                    : (MopedCanvasRect) { wire->middle.x, wire->middle.y - 12, 0, 24 };
+      *rect = curve->label.width > 0 ? curve->label
+                                    : (MopedCanvasRect) { curve->middle.x, curve->middle.y - 12, 0, 24 };
       return TRUE;
     default:
       return FALSE;

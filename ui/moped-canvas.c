@@ -6,7 +6,7 @@
  * moped-canvas-input.c and the edits in moped-canvas-edit.c; this file holds the
  * state they share and the public API.
  */
-#define G_LOG_DOMAIN "moped-canvas"
+#define G_LOG_DOMAIN "moped-ui"
 
 #include <math.h>
 #include <string.h>
@@ -200,6 +200,8 @@ is_selectable (MopedElement *element)
     case MOPED_KIND_DESIGN:
     case MOPED_KIND_METHOD:
     case MOPED_KIND_PARAM:
+    case MOPED_KIND_PROCESS:
+    case MOPED_KIND_HOST:
     case MOPED_KIND_PROTOCOL:
     case MOPED_KIND_COMMAND:
     case MOPED_KIND_FIELD:
@@ -376,15 +378,15 @@ element_area (MopedCanvas     *self,
 {
   const MopedCanvasBox *box = moped_canvas_geometry_get_box (self->geometry, element);
   const MopedCanvasPort *port = moped_canvas_geometry_get_port (self->geometry, element);
-  const MopedCanvasWire *wire = moped_canvas_geometry_get_wire (self->geometry, element);
+  const MopedCanvasLinkCurve *curve = moped_canvas_geometry_get_link_curve (self->geometry, element);
 
   if (box != NULL)
     *area = box->rect;
   else if (port != NULL)
     *area = port->chip;
-  else if (wire != NULL)
-    *area = wire->bounds;
-  return box != NULL || port != NULL || wire != NULL;
+  else if (curve != NULL)
+    *area = curve->bounds;
+  return box != NULL || port != NULL || curve != NULL;
 }
 
 void
@@ -698,143 +700,341 @@ zoom_step (MopedCanvas *self,
   _moped_canvas_zoom_at (self, self->zoom * factor, x, y);
 }
 
-static void
-action_cb (GtkWidget  *widget,
-           const char *name,
-           GVariant   *parameter)
+/* Each action of the canvas has its own callback (installed in install_actions). */
+#define SELF MopedCanvas *self = MOPED_CANVAS (widget)
+
+/* Whether there is a design to edit; if not, the bell says the action did nothing. */
+static gboolean
+has_design (MopedCanvas *self)
 {
-  MopedCanvas *self = MOPED_CANVAS (widget);
+  if (self->design != NULL)
+    return TRUE;
+  gtk_widget_error_bell (GTK_WIDGET (self));
+  return FALSE;
+}
+
+static void
+zoom_in_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  SELF;
+
+  zoom_step (self, 1.25);
+}
+
+static void
+zoom_out_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  SELF;
+
+  zoom_step (self, 1 / 1.25);
+}
+
+static void
+zoom_fit_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  moped_canvas_zoom_to_fit (MOPED_CANVAS (widget));
+}
+
+static void
+zoom_reset_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  SELF;
+
+  zoom_step (self, 1.0 / self->zoom);
+}
+
+static void
+popup_menu_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  SELF;
   double x, y;
 
-  name += strlen ("canvas.");
-  if (g_str_equal (name, "zoom-in"))
-    zoom_step (self, 1.25);
-  else if (g_str_equal (name, "zoom-out"))
-    zoom_step (self, 1 / 1.25);
-  else if (g_str_equal (name, "zoom-fit"))
-    moped_canvas_zoom_to_fit (self);
-  else if (g_str_equal (name, "zoom-reset"))
-    zoom_step (self, 1.0 / self->zoom);
-  else if (g_str_equal (name, "popup-menu"))
-    {
-      _moped_canvas_get_insert_point (self, &x, &y);
-      moped_canvas_design_to_widget (self, x, y, &x, &y);
-      _moped_canvas_popup_menu (self, x, y);
-    }
-  else if (g_str_equal (name, "cancel"))
-    {
-      if (self->drag != MOPED_CANVAS_DRAG_NONE)
-        _moped_canvas_cancel_drag (self, TRUE);
-      else
-        moped_canvas_clear_selection (self);
-    }
-  else if (self->design == NULL)
-    gtk_widget_error_bell (widget);
-  else if (g_str_equal (name, "rename"))
-    {
-      MopedElement *target = _moped_canvas_rename_target (self);
-
-      if (target != NULL)
-        _moped_canvas_begin_rename (self, target, NULL);
-      else
-        gtk_widget_error_bell (widget);
-    }
-  /* What is added is named at once, where it appears: typing goes on with its name. */
-  else if (g_str_equal (name, "add-node"))
-    {
-      MopedElement *node;
-
-      _moped_canvas_end_rename (self, TRUE);
-      _moped_canvas_get_insert_point (self, &x, &y);
-      if ((node = _moped_canvas_create_node (self, x, y)) != NULL)
-        _moped_canvas_begin_rename (self, node, NULL);
-    }
-  else if (g_str_equal (name, "add-note"))
-    {
-      MopedElement *note;
-
-      _moped_canvas_end_rename (self, TRUE);
-      _moped_canvas_get_insert_point (self, &x, &y);
-      if ((note = _moped_canvas_create_note (self, x, y)) != NULL)
-        _moped_canvas_begin_rename (self, note, NULL);
-    }
-  else if (g_str_equal (name, "add-socket"))
-    {
-      MopedElement *socket;
-
-      _moped_canvas_end_rename (self, TRUE);
-      if ((socket = _moped_canvas_add_socket (self, MOPED_SOCKET_DEALER)) != NULL)
-        _moped_canvas_begin_rename (self, socket, NULL);
-    }
-  else if (g_str_equal (name, "add-socket-type"))
-    {
-      MopedSocketType type;
-
-      if (moped_socket_type_from_name (g_variant_get_string (parameter, NULL), &type))
-        _moped_canvas_add_socket (self, type);
-      else
-        gtk_widget_error_bell (widget);
-    }
-  else if (g_str_equal (name, "delete"))
-    _moped_canvas_delete_selection (self);
-  else if (g_str_equal (name, "duplicate"))
-    _moped_canvas_duplicate (self);
-  else if (g_str_equal (name, "select-all"))
-    {
-      MopedCanvasRect everything = { -G_MAXDOUBLE / 4, -G_MAXDOUBLE / 4, G_MAXDOUBLE / 2, G_MAXDOUBLE / 2 };
-      g_autoptr(GPtrArray) all = moped_canvas_geometry_in_rect (self->geometry, &everything);
-
-      _moped_canvas_set_selection (self, all);
-    }
-  else if (g_str_equal (name, "copy"))
-    _moped_canvas_copy (self);
-  else if (g_str_equal (name, "cut"))
-    {
-      _moped_canvas_copy (self);
-      _moped_canvas_delete_selection (self);
-    }
-  else if (g_str_equal (name, "paste"))
-    _moped_canvas_paste (self);
-  else if (g_str_has_prefix (name, "move-"))
-    {
-      double step = self->snap ? MOPED_CANVAS_GRID : 1.0;
-      double dx = g_str_equal (name, "move-left") ? -step : g_str_equal (name, "move-right") ? step : 0;
-      double dy = g_str_equal (name, "move-up") ? -step : g_str_equal (name, "move-down") ? step : 0;
-
-      _moped_canvas_nudge (self, dx, dy);
-    }
-  else if (g_str_equal (name, "nudge"))
-    {
-      double step = self->snap ? MOPED_CANVAS_GRID : 1.0;
-
-      g_variant_get (parameter, "(dd)", &x, &y);
-      _moped_canvas_nudge (self, x * step, y * step);
-    }
-  else if (g_str_equal (name, "undo"))
-    moped_design_undo (self->design);
-  else if (g_str_equal (name, "redo"))
-    moped_design_redo (self->design);
-  else
-    g_assert_not_reached ();
+  _moped_canvas_get_insert_point (self, &x, &y);
+  moped_canvas_design_to_widget (self, x, y, &x, &y);
+  _moped_canvas_popup_menu (self, x, y);
 }
+
+static void
+cancel_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  SELF;
+
+  if (self->drag != MOPED_CANVAS_DRAG_NONE)
+    _moped_canvas_cancel_drag (self, TRUE);
+  else
+    moped_canvas_clear_selection (self);
+}
+
+static void
+rename_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  SELF;
+  MopedElement *target;
+
+  if (!has_design (self))
+    return;
+  target = _moped_canvas_rename_target (self);
+  if (target != NULL)
+    _moped_canvas_begin_rename (self, target, NULL);
+  else
+    gtk_widget_error_bell (widget);
+}
+
+/* What is added is named at once, where it appears: typing goes on with its name. */
+static void
+add_node_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  SELF;
+  MopedElement *node;
+  double x, y;
+
+  if (!has_design (self))
+    return;
+  _moped_canvas_end_rename (self, TRUE);
+  _moped_canvas_get_insert_point (self, &x, &y);
+  if ((node = _moped_canvas_create_node (self, x, y)) != NULL)
+    _moped_canvas_begin_rename (self, node, NULL);
+}
+
+static void
+add_note_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  SELF;
+  MopedElement *note;
+  double x, y;
+
+  if (!has_design (self))
+    return;
+  _moped_canvas_end_rename (self, TRUE);
+  _moped_canvas_get_insert_point (self, &x, &y);
+  if ((note = _moped_canvas_create_note (self, x, y)) != NULL)
+    _moped_canvas_begin_rename (self, note, NULL);
+}
+
+static void
+add_socket_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  SELF;
+  MopedElement *socket;
+
+  if (!has_design (self))
+    return;
+  _moped_canvas_end_rename (self, TRUE);
+  if ((socket = _moped_canvas_add_socket (self, MOPED_CANVAS_DEFAULT_SOCKET_TYPE)) != NULL)
+    _moped_canvas_begin_rename (self, socket, NULL);
+}
+
+static void
+add_socket_type_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  SELF;
+  MopedSocketType type;
+
+  if (!has_design (self))
+    return;
+  if (moped_socket_type_from_name (g_variant_get_string (parameter, NULL), &type))
+    _moped_canvas_add_socket (self, type);
+  else
+    gtk_widget_error_bell (widget);
+}
+
+/* One callback for the six alignments: the action's parameter names the edge or line. */
+static void
+align_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  static const struct { const char *to; MopedCanvasAlign how; } aligns[] = {
+    { "left", MOPED_CANVAS_ALIGN_LEFT }, { "right", MOPED_CANVAS_ALIGN_RIGHT },
+    { "top", MOPED_CANVAS_ALIGN_TOP }, { "bottom", MOPED_CANVAS_ALIGN_BOTTOM },
+    { "center-x", MOPED_CANVAS_ALIGN_CENTER_X }, { "center-y", MOPED_CANVAS_ALIGN_CENTER_Y },
+  };
+  const char *to = g_variant_get_string (parameter, NULL);
+  SELF;
+
+  for (guint i = 0; i < G_N_ELEMENTS (aligns); i++)
+    if (g_str_equal (to, aligns[i].to) && _moped_canvas_align (self, aligns[i].how))
+      return;
+  gtk_widget_error_bell (widget);
+}
+
+static void
+distribute_horizontally_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  if (!_moped_canvas_distribute (MOPED_CANVAS (widget), TRUE))
+    gtk_widget_error_bell (widget);
+}
+
+static void
+distribute_vertically_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  if (!_moped_canvas_distribute (MOPED_CANVAS (widget), FALSE))
+    gtk_widget_error_bell (widget);
+}
+
+static void
+delete_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  SELF;
+
+  if (has_design (self))
+    _moped_canvas_delete_selection (self);
+}
+
+static void
+duplicate_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  SELF;
+
+  if (has_design (self))
+    _moped_canvas_duplicate (self);
+}
+
+static void
+select_all_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  SELF;
+  MopedCanvasRect everything = { -G_MAXDOUBLE / 4, -G_MAXDOUBLE / 4, G_MAXDOUBLE / 2, G_MAXDOUBLE / 2 };
+  g_autoptr(GPtrArray) all = NULL;
+
+  if (!has_design (self))
+    return;
+  all = moped_canvas_geometry_in_rect (self->geometry, &everything);
+  _moped_canvas_set_selection (self, all);
+}
+
+static void
+copy_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  SELF;
+
+  if (has_design (self))
+    _moped_canvas_copy (self);
+}
+
+static void
+cut_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  SELF;
+
+  if (!has_design (self))
+    return;
+  _moped_canvas_copy (self);
+  _moped_canvas_delete_selection (self);
+}
+
+static void
+paste_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  SELF;
+
+  if (has_design (self))
+    _moped_canvas_paste (self);
+}
+
+/* Moves the selection by (@dx, @dy) grid steps (points when the grid is off). */
+static void
+nudge_by (MopedCanvas *self,
+          double       dx,
+          double       dy)
+{
+  double step = self->snap ? MOPED_CANVAS_GRID : 1.0;
+
+  if (has_design (self))
+    _moped_canvas_nudge (self, dx * step, dy * step);
+}
+
+static void
+move_left_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  nudge_by (MOPED_CANVAS (widget), -1, 0);
+}
+
+static void
+move_right_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  nudge_by (MOPED_CANVAS (widget), 1, 0);
+}
+
+static void
+move_up_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  nudge_by (MOPED_CANVAS (widget), 0, -1);
+}
+
+static void
+move_down_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  nudge_by (MOPED_CANVAS (widget), 0, 1);
+}
+
+static void
+nudge_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  double dx, dy;
+
+  g_variant_get (parameter, "(dd)", &dx, &dy);
+  nudge_by (MOPED_CANVAS (widget), dx, dy);
+}
+
+static void
+undo_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  SELF;
+
+  if (has_design (self))
+    moped_design_undo (self->design);
+}
+
+static void
+redo_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  SELF;
+
+  if (has_design (self))
+    moped_design_redo (self->design);
+}
+
+#undef SELF
 
 static void
 install_actions (GtkWidgetClass *widget_class)
 {
-  static const char * const simple[] = {
-    "add-node", "add-note", "add-socket", "rename", "delete", "duplicate", "select-all", "copy",
-    "cut", "paste", "zoom-in", "zoom-out", "zoom-fit", "zoom-reset", "move-left",
-    "move-right", "move-up", "move-down", "undo", "redo", "cancel", "popup-menu",
+  static const struct {
+    const char                  *name;
+    const char                  *parameter_type;
+    GtkWidgetActionActivateFunc  activate;
+  } actions[] = {
+    { "canvas.add-node", NULL, add_node_action },
+    { "canvas.add-note", NULL, add_note_action },
+    { "canvas.add-socket", NULL, add_socket_action },
+    { "canvas.add-socket-type", "s", add_socket_type_action },
+    { "canvas.rename", NULL, rename_action },
+    { "canvas.align", "s", align_action },
+    { "canvas.distribute-horizontally", NULL, distribute_horizontally_action },
+    { "canvas.distribute-vertically", NULL, distribute_vertically_action },
+    { "canvas.delete", NULL, delete_action },
+    { "canvas.duplicate", NULL, duplicate_action },
+    { "canvas.select-all", NULL, select_all_action },
+    { "canvas.copy", NULL, copy_action },
+    { "canvas.cut", NULL, cut_action },
+    { "canvas.paste", NULL, paste_action },
+    { "canvas.zoom-in", NULL, zoom_in_action },
+    { "canvas.zoom-out", NULL, zoom_out_action },
+    { "canvas.zoom-fit", NULL, zoom_fit_action },
+    { "canvas.zoom-reset", NULL, zoom_reset_action },
+    { "canvas.move-left", NULL, move_left_action },
+    { "canvas.move-right", NULL, move_right_action },
+    { "canvas.move-up", NULL, move_up_action },
+    { "canvas.move-down", NULL, move_down_action },
+    { "canvas.nudge", "(dd)", nudge_action },
+    { "canvas.undo", NULL, undo_action },
+    { "canvas.redo", NULL, redo_action },
+    { "canvas.cancel", NULL, cancel_action },
+    { "canvas.popup-menu", NULL, popup_menu_action },
   };
 
-  for (guint i = 0; i < G_N_ELEMENTS (simple); i++)
-    {
-      g_autofree char *name = g_strconcat ("canvas.", simple[i], NULL);
-
-      gtk_widget_class_install_action (widget_class, name, NULL, action_cb);
-    }
-  gtk_widget_class_install_action (widget_class, "canvas.add-socket-type", "s", action_cb);
-  gtk_widget_class_install_action (widget_class, "canvas.nudge", "(dd)", action_cb);
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    gtk_widget_class_install_action (widget_class, actions[i].name, actions[i].parameter_type,
+                                     actions[i].activate);
   gtk_widget_class_install_property_action (widget_class, "canvas.snap", "snap-to-grid");
   gtk_widget_class_install_property_action (widget_class, "canvas.grid", "show-grid");
 }
@@ -934,6 +1134,35 @@ moped_canvas_size_allocate (GtkWidget *widget,
   if (self->menu != NULL)
     gtk_popover_present (GTK_POPOVER (self->menu));
   _moped_canvas_allocate_rename (self);
+}
+
+/* The window's style decides the palette: a light text colour means a dark style. */
+static void
+moped_canvas_css_changed (GtkWidget         *widget,
+                          GtkCssStyleChange *change)
+{
+  MopedCanvas *self = MOPED_CANVAS (widget);
+  GdkRGBA color;
+  gboolean dark;
+
+  GTK_WIDGET_CLASS (moped_canvas_parent_class)->css_changed (widget, change);
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
+  dark = 0.2126 * color.red + 0.7152 * color.green + 0.0722 * color.blue > 0.5;
+  if (dark != self->dark)
+    {
+      self->dark = dark;
+      _moped_canvas_drop_caches (self, NULL);
+      _moped_canvas_drop_static (self);
+      gtk_widget_queue_draw (widget);
+    }
+}
+
+gboolean
+moped_canvas_get_dark (MopedCanvas *self)
+{
+  g_return_val_if_fail (MOPED_IS_CANVAS (self), FALSE);
+
+  return self->dark;
 }
 
 static void
@@ -1048,6 +1277,7 @@ moped_canvas_class_init (MopedCanvasClass *klass)
   widget_class->measure = moped_canvas_measure_size;
   widget_class->size_allocate = moped_canvas_size_allocate;
   widget_class->snapshot = moped_canvas_snapshot;
+  widget_class->css_changed = moped_canvas_css_changed;
   widget_class->query_tooltip = _moped_canvas_query_tooltip;
 
   properties[PROP_DESIGN] =

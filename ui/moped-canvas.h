@@ -71,4 +71,7 @@ MopedCanvasGeometry *moped_canvas_get_geometry (MopedCanvas *self);
  * Also: add-socket-type (s: a socket type name, "REQ"), grid (stateful), nudge ((dd):
  * steps right and down), undo, redo, cancel (ends a drag, else clears the selection). */
 
+/* Whether the canvas draws with its dark palette (it follows the window's style). */
+gboolean      moped_canvas_get_dark         (MopedCanvas  *self);
+
 G_END_DECLS

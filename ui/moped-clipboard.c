@@ -6,7 +6,7 @@
  * text, references are set once every copied element exists, and an element whose
  * owning reference points outside the copy is left out (it cannot live without it).
  */
-#define G_LOG_DOMAIN "moped-clipboard"
+#define G_LOG_DOMAIN "moped-ui"
 
 #include <string.h>
 

@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: MPL-2.0
  */
-#define G_LOG_DOMAIN "moped"
+#define G_LOG_DOMAIN "moped-ui"
 
 #include "config.h"
 

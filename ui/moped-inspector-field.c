@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "moped-inspector-field.h"
+#include "moped-roles.h"
 #include "moped-schema.h"
 #include "moped-socket-type.h"
 
@@ -153,11 +154,27 @@ collect_ref_choices (MopedInspectorField *self,
   MopedElement *protocol = element ? moped_element_get_ancestor (element, MOPED_KIND_PROTOCOL) : NULL;
   gboolean several_kinds = (self->spec->ref_kinds & (self->spec->ref_kinds - 1)) != 0;
   gboolean found = self->synced == NULL || *self->synced == '\0';
+  gboolean link_role = self->prop == MOPED_PROP_FROM_ROLE || self->prop == MOPED_PROP_TO_ROLE;
 
+  /* A link end plays a role of the link's protocol. */
+  if (link_role && element != NULL)
+    protocol = moped_element_get_ref (element, MOPED_PROP_PROTOCOL);
   if (!(self->spec->flags & MOPED_PROP_FLAG_REQUIRED))
     {
-      /* An empty requirement target means the design as a whole. */
-      g_ptr_array_add (labels, g_strdup (self->prop == MOPED_PROP_TARGET ? "Whole design" : "None"));
+      MopedElement *inferred = NULL;
+
+      if (link_role && element != NULL)
+        inferred = moped_link_get_role (element, self->prop == MOPED_PROP_FROM_ROLE ? MOPED_PROP_FROM : MOPED_PROP_TO);
+      /* An empty requirement target means the design as a whole; an empty link role
+       * is inferred when only one fits. */
+      if (self->prop == MOPED_PROP_TARGET)
+        g_ptr_array_add (labels, g_strdup ("Whole design"));
+      else if (link_role && inferred != NULL && (self->synced == NULL || *self->synced == '\0'))
+        g_ptr_array_add (labels, g_strdup_printf ("Inferred: %s", moped_element_get_name (inferred)));
+      else if (link_role)
+        g_ptr_array_add (labels, g_strdup ("Inferred when only one fits"));
+      else
+        g_ptr_array_add (labels, g_strdup ("None"));
       g_ptr_array_add (values, g_strdup (""));
     }
   for (guint k = 0; k < MOPED_N_KINDS; k++)
@@ -171,8 +188,10 @@ collect_ref_choices (MopedInspectorField *self,
         {
           MopedElement *target = g_ptr_array_index (all, i);
 
-          /* A flow's steps use the commands of their own protocol. */
-          if (protocol != NULL && k == MOPED_KIND_COMMAND &&
+          /* A flow's steps use the commands and roles of their own protocol, a link
+           * end the roles of the link's. */
+          if ((k == MOPED_KIND_COMMAND || k == MOPED_KIND_ROLE) &&
+              (protocol != NULL || link_role) &&
               moped_element_get_ancestor (target, MOPED_KIND_PROTOCOL) != protocol)
             continue;
           g_ptr_array_add (labels, choice_label_for_ref (target, several_kinds));

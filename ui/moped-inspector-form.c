@@ -680,9 +680,3 @@ moped_inspector_child_list_move (MopedInspectorChildList *self,
   return TRUE;
 }
 
-GtkListBox *
-moped_inspector_child_list_get_list_box (MopedInspectorChildList *self)
-{
-  g_return_val_if_fail (MOPED_IS_INSPECTOR_CHILD_LIST (self), NULL);
-  return GTK_LIST_BOX (self->list);
-}

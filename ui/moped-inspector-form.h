@@ -40,7 +40,6 @@ MopedElement *moped_inspector_child_list_add          (MopedInspectorChildList *
 gboolean   moped_inspector_child_list_move            (MopedInspectorChildList *self,
                                                        const char              *id,
                                                        int                      delta);
-GtkListBox *moped_inspector_child_list_get_list_box   (MopedInspectorChildList *self);
 
 /* Give @diagnostics to every field and child list under @root. */
 void       moped_inspector_apply_diagnostics (GtkWidget  *root,

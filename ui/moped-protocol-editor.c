@@ -687,11 +687,22 @@ steps_section_new (MopedProtocolEditor *self,
                    MopedElement        *flow)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   GtkWidget *add = action_button_new ("list-add-symbolic", "Add", "Add step", "protocol.add-step");
+  GtkWidget *choice = action_button_new ("view-dual-symbolic", "Choice", "Add choice (Ctrl+Shift+C)",
+                                         "protocol.add-choice");
+  GtkWidget *loop = action_button_new ("view-refresh-symbolic", "Loop", "Add loop (Ctrl+Shift+L)",
+                                       "protocol.add-loop");
 
+  /* Blocks go into the block the keyboard is on, like new steps. */
   gtk_widget_add_css_class (add, "flat");
+  gtk_widget_add_css_class (choice, "flat");
+  gtk_widget_add_css_class (loop, "flat");
+  gtk_box_append (GTK_BOX (buttons), choice);
+  gtk_box_append (GTK_BOX (buttons), loop);
+  gtk_box_append (GTK_BOX (buttons), add);
   self->steps = moped_protocol_steps_new (self->design, moped_element_get_id (flow));
-  gtk_box_append (GTK_BOX (box), moped_inspector_heading_new ("Steps", add));
+  gtk_box_append (GTK_BOX (box), moped_inspector_heading_new ("Steps", buttons));
   gtk_box_append (GTK_BOX (box), self->steps);
   return box;
 }
@@ -826,6 +837,9 @@ overview_new (MopedProtocolEditor *self,
   gtk_box_append (GTK_BOX (content), title_new (title));
   g_object_set_data_full (G_OBJECT (content), "moped-title-id", g_strdup (moped_element_get_id (protocol)), g_free);
   gtk_box_append (GTK_BOX (content), moped_inspector_form_new (self->design, ids, 2, 0));
+  /* The parts nodes play; commands name their sender role, link ends the role they play. */
+  gtk_box_append (GTK_BOX (content),
+                  moped_inspector_child_list_new (self->design, ids[0], MOPED_KIND_ROLE, "Roles"));
 
   self->link_list = gtk_list_box_new ();
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->link_list), GTK_SELECTION_NONE);
@@ -955,6 +969,8 @@ update_actions (MopedProtocolEditor *self)
   gtk_widget_action_set_enabled (widget, "protocol.add-flow", have_protocol);
   gtk_widget_action_set_enabled (widget, "protocol.remove-flow", have_flow);
   gtk_widget_action_set_enabled (widget, "protocol.add-step", have_flow);
+  gtk_widget_action_set_enabled (widget, "protocol.add-choice", have_flow);
+  gtk_widget_action_set_enabled (widget, "protocol.add-loop", have_flow);
   gtk_widget_action_set_enabled (widget, "protocol.move-step-up", have_flow);
   gtk_widget_action_set_enabled (widget, "protocol.move-step-down", have_flow);
 }
@@ -1216,6 +1232,19 @@ add_step_action (GtkWidget  *widget,
 }
 
 static void
+add_block_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  MopedProtocolEditor *self = MOPED_PROTOCOL_EDITOR (widget);
+
+  if (self->steps != NULL)
+    moped_protocol_steps_add_block (MOPED_PROTOCOL_STEPS (self->steps),
+                                    g_str_equal (action_name, "protocol.add-choice") ? MOPED_BLOCK_CHOICE
+                                                                                     : MOPED_BLOCK_LOOP);
+}
+
+static void
 move_step_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
@@ -1306,6 +1335,12 @@ moped_protocol_editor_class_init (MopedProtocolEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "protocol.add-flow", NULL, add_flow_action);
   gtk_widget_class_install_action (widget_class, "protocol.remove-flow", NULL, remove_flow_action);
   gtk_widget_class_install_action (widget_class, "protocol.add-step", NULL, add_step_action);
+  gtk_widget_class_install_action (widget_class, "protocol.add-choice", NULL, add_block_action);
+  gtk_widget_class_install_action (widget_class, "protocol.add-loop", NULL, add_block_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_C, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "protocol.add-choice", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_L, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "protocol.add-loop", NULL);
   gtk_widget_class_install_action (widget_class, "protocol.move-step-up", NULL, move_step_action);
   gtk_widget_class_install_action (widget_class, "protocol.move-step-down", NULL, move_step_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "protocol.move-step-up", NULL);

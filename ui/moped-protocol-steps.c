@@ -15,6 +15,7 @@
 #include "moped-inspector-field.h"
 #include "moped-inspector-form.h"
 #include "moped-protocol-steps.h"
+#include "moped-roles.h"
 
 struct _MopedProtocolSteps
 {
@@ -34,6 +35,20 @@ G_DEFINE_FINAL_TYPE (MopedProtocolSteps, moped_protocol_steps, GTK_TYPE_WIDGET)
 
 static void rebuild (MopedProtocolSteps *self);
 
+/* The steps in document order, blocks before the steps they hold. */
+static void
+add_ids (GStrvBuilder *builder,
+         MopedElement *parent)
+{
+  g_autoptr(GPtrArray) steps = moped_element_get_children_of_kind (parent, MOPED_KIND_STEP);
+
+  for (guint i = 0; i < steps->len; i++)
+    {
+      g_strv_builder_add (builder, moped_element_get_id (g_ptr_array_index (steps, i)));
+      add_ids (builder, g_ptr_array_index (steps, i));
+    }
+}
+
 static GStrv
 current_ids (MopedProtocolSteps *self)
 {
@@ -41,13 +56,30 @@ current_ids (MopedProtocolSteps *self)
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
   if (flow != NULL)
-    {
-      g_autoptr(GPtrArray) steps = moped_element_get_children_of_kind (flow, MOPED_KIND_STEP);
-
-      for (guint i = 0; i < steps->len; i++)
-        g_strv_builder_add (builder, moped_element_get_id (g_ptr_array_index (steps, i)));
-    }
+    add_ids (builder, flow);
   return g_strv_builder_end (builder);
+}
+
+/* How many blocks hold @step. */
+static guint
+depth_of (MopedElement *step)
+{
+  guint depth = 0;
+
+  for (MopedElement *p = moped_element_get_parent (step);
+       p != NULL && moped_element_get_kind (p) == MOPED_KIND_STEP;
+       p = moped_element_get_parent (p))
+    depth++;
+  return depth;
+}
+
+static guint
+n_siblings (MopedElement *step)
+{
+  MopedElement *parent = moped_element_get_parent (step);
+  g_autoptr(GPtrArray) steps = moped_element_get_children_of_kind (parent, MOPED_KIND_STEP);
+
+  return steps->len;
 }
 
 static MopedElement *
@@ -56,9 +88,12 @@ step_of_this_flow (MopedProtocolSteps *self,
 {
   MopedElement *step = id ? moped_design_lookup (self->design, id) : NULL;
 
+  MopedElement *flow;
+
   if (step == NULL || moped_element_get_kind (step) != MOPED_KIND_STEP)
     return NULL;
-  if (g_strcmp0 (moped_element_get_id (moped_element_get_parent (step)), self->flow_id) != 0)
+  flow = moped_element_get_ancestor (step, MOPED_KIND_FLOW);
+  if (flow == NULL || g_strcmp0 (moped_element_get_id (flow), self->flow_id) != 0)
     return NULL;
   return step;
 }
@@ -126,7 +161,8 @@ drop_cb (GtkDropTarget      *target,
   int from, to;
 
   clear_drop_marks (row);
-  if (dragged == NULL || onto == NULL)
+  if (dragged == NULL || onto == NULL ||
+      moped_element_get_parent (dragged) != moped_element_get_parent (onto))
     return FALSE;
   from = moped_element_get_index (dragged);
   to = moped_element_get_index (onto) + (y > gtk_widget_get_height (row) / 2.0 ? 1 : 0);
@@ -213,6 +249,10 @@ make_row (MopedProtocolSteps *self,
   GtkWidget *to = compact_field (self, id, MOPED_PROP_TO);
   GtkWidget *command = compact_field (self, id, MOPED_PROP_COMMAND);
   GtkWidget *problem = gtk_image_new_from_icon_name ("dialog-error-symbolic");
+  GtkWidget *block = compact_field (self, id, MOPED_PROP_BLOCK);
+  MopedBlock kind = moped_element_get_enum (step, MOPED_PROP_BLOCK);
+  guint sibling = (guint) moped_element_get_index (step);
+  guint siblings = n_siblings (step);
   GtkWidget *up, *down, *remove;
   GtkDragSource *source;
   GtkDropTarget *target;
@@ -229,25 +269,42 @@ make_row (MopedProtocolSteps *self,
   gtk_widget_set_visible (problem, FALSE);
   g_object_set_data (G_OBJECT (row), "moped-problem", problem);
 
+  /* Steps inside a block (choice, branch, loop, optional) sit indented under it. */
+  gtk_widget_set_margin_start (lines, 24 * (int) depth_of (step));
   gtk_box_append (GTK_BOX (line), handle);
   gtk_box_append (GTK_BOX (line), index_label);
-  gtk_box_append (GTK_BOX (line), from);
-  gtk_box_append (GTK_BOX (line), arrow);
-  gtk_box_append (GTK_BOX (line), to);
-  gtk_box_append (GTK_BOX (line), command);
+  gtk_box_append (GTK_BOX (line), block);
+  if (kind == MOPED_BLOCK_MESSAGE || kind == MOPED_BLOCK_CHOICE)
+    gtk_box_append (GTK_BOX (line), from);  /* a choice's from is the role that chooses */
+  else
+    g_object_ref_sink (from), g_object_unref (from);
+  if (kind == MOPED_BLOCK_MESSAGE)
+    {
+      gtk_box_append (GTK_BOX (line), arrow);
+      gtk_box_append (GTK_BOX (line), to);
+      gtk_box_append (GTK_BOX (line), command);
+    }
+  else
+    {
+      g_object_ref_sink (arrow), g_object_unref (arrow);
+      g_object_ref_sink (to), g_object_unref (to);
+      g_object_ref_sink (command), g_object_unref (command);
+    }
   gtk_box_append (GTK_BOX (line), problem);
   gtk_widget_set_margin_start (tools, 32);
-  gtk_box_append (GTK_BOX (tools), compact_field (self, id, MOPED_PROP_REPEAT));
-  gtk_box_append (GTK_BOX (tools), compact_field (self, id, MOPED_PROP_OPTIONAL));
+  if (kind == MOPED_BLOCK_MESSAGE)
+    gtk_box_append (GTK_BOX (tools), compact_field (self, id, MOPED_PROP_REPEAT));
+  if (kind == MOPED_BLOCK_MESSAGE || kind == MOPED_BLOCK_LOOP)
+    gtk_box_append (GTK_BOX (tools), compact_field (self, id, MOPED_PROP_OPTIONAL));
   gtk_widget_set_hexpand (spacer, TRUE);
   gtk_box_append (GTK_BOX (tools), spacer);
 
   up = row_button (self, "go-up-symbolic", "Move step up", id, "up", G_CALLBACK (move_clicked_cb));
   g_object_set_data (G_OBJECT (up), "moped-delta", GINT_TO_POINTER (-1));
-  gtk_widget_set_sensitive (up, index > 0);
+  gtk_widget_set_sensitive (up, sibling > 0);
   down = row_button (self, "go-down-symbolic", "Move step down", id, "down", G_CALLBACK (move_clicked_cb));
   g_object_set_data (G_OBJECT (down), "moped-delta", GINT_TO_POINTER (1));
-  gtk_widget_set_sensitive (down, index + 1 < n);
+  gtk_widget_set_sensitive (down, sibling + 1 < siblings);
   remove = row_button (self, "user-trash-symbolic", "Remove step", id, "remove", G_CALLBACK (remove_clicked_cb));
   gtk_box_append (GTK_BOX (tools), up);
   gtk_box_append (GTK_BOX (tools), down);
@@ -517,14 +574,76 @@ likely_peer (MopedDesign  *design,
   return node;
 }
 
+/* Whether @party (a role, a node or a socket) sends @command: it is, or plays, its sender. */
+static gboolean
+party_sends (MopedElement *party,
+             MopedElement *command)
+{
+  MopedElement *sender = moped_element_get_ref (command, MOPED_PROP_SENDER);
+
+  if (sender == NULL || party == NULL)
+    return FALSE;
+  if (moped_element_get_kind (party) == MOPED_KIND_ROLE)
+    return party == sender;
+  if (moped_element_get_kind (party) == MOPED_KIND_SOCKET)
+    return moped_socket_plays_role (party, sender);
+  return moped_node_plays_role (party, sender);
+}
+
 static MopedElement *
 command_sent_by (GPtrArray    *commands,
-                 MopedElement *node)
+                 MopedElement *party)
 {
   for (guint i = 0; i < commands->len; i++)
-    if (moped_element_get_ref (g_ptr_array_index (commands, i), MOPED_PROP_SENDER) == node)
+    if (party_sends (party, g_ptr_array_index (commands, i)))
       return g_ptr_array_index (commands, i);
   return NULL;
+}
+
+/* Another role of @protocol than @role, where a first message of @role most likely goes. */
+static MopedElement *
+other_role (MopedElement *protocol,
+            MopedElement *role)
+{
+  g_autoptr(GPtrArray) roles = moped_element_get_children_of_kind (protocol, MOPED_KIND_ROLE);
+
+  for (guint i = 0; i < roles->len; i++)
+    if (g_ptr_array_index (roles, i) != role)
+      return g_ptr_array_index (roles, i);
+  return role;
+}
+
+MopedElement *
+moped_protocol_steps_add_block (MopedProtocolSteps *self,
+                                int                 block)
+{
+  MopedElement *parent, *step, *current;
+  const char *label = block == MOPED_BLOCK_CHOICE ? "Add choice" : block == MOPED_BLOCK_LOOP ? "Add loop" : "Add block";
+
+  g_return_val_if_fail (MOPED_IS_PROTOCOL_STEPS (self), NULL);
+
+  parent = moped_design_lookup (self->design, self->flow_id);
+  if (parent == NULL)
+    return NULL;
+  /* Inside the block the keyboard is on; a choice's new part is a branch. */
+  current = step_of_this_flow (self, moped_protocol_steps_get_current (self));
+  if (current != NULL && moped_element_get_enum (current, MOPED_PROP_BLOCK) != MOPED_BLOCK_MESSAGE)
+    parent = current;
+  if (moped_element_get_kind (parent) == MOPED_KIND_STEP &&
+      moped_element_get_enum (parent, MOPED_PROP_BLOCK) == MOPED_BLOCK_CHOICE)
+    block = MOPED_BLOCK_BRANCH;
+  moped_design_begin (self->design, label);
+  step = moped_design_add (self->design, parent, MOPED_KIND_STEP, -1, NULL);
+  moped_design_set_enum (self->design, step, MOPED_PROP_BLOCK, block);
+  if (block == MOPED_BLOCK_CHOICE)
+    for (guint i = 0; i < 2; i++)
+      moped_design_set_enum (self->design, moped_design_add (self->design, step, MOPED_KIND_STEP, -1, NULL),
+                             MOPED_PROP_BLOCK, MOPED_BLOCK_BRANCH);
+  moped_design_end (self->design);
+
+  g_free (self->focus_id);
+  self->focus_id = g_strdup (moped_element_get_id (step));
+  return step;
 }
 
 MopedElement *
@@ -544,11 +663,19 @@ moped_protocol_steps_add (MopedProtocolSteps *self)
   if (flow == NULL)
     return NULL;
   protocol = moped_element_get_ancestor (flow, MOPED_KIND_PROTOCOL);
+  /* Into the block the keyboard is on (a choice gets a new branch elsewhere). */
+  {
+    MopedElement *current = step_of_this_flow (self, moped_protocol_steps_get_current (self));
+
+    if (current != NULL && moped_element_get_enum (current, MOPED_PROP_BLOCK) != MOPED_BLOCK_MESSAGE &&
+        moped_element_get_enum (current, MOPED_PROP_BLOCK) != MOPED_BLOCK_CHOICE)
+      flow = current;
+  }
   steps = moped_element_get_children_of_kind (flow, MOPED_KIND_STEP);
   commands = moped_element_get_children_of_kind (protocol, MOPED_KIND_COMMAND);
   nodes = moped_design_collect (self->design, MOPED_KIND_NODE);
 
-  if (steps->len > 0)
+  if (steps->len > 0 && moped_element_get_enum (g_ptr_array_index (steps, steps->len - 1), MOPED_PROP_BLOCK) == MOPED_BLOCK_MESSAGE)
     {
       /* Most flows alternate: the receiver of the last step answers its sender. */
       MopedElement *last = g_ptr_array_index (steps, steps->len - 1);
@@ -563,7 +690,10 @@ moped_protocol_steps_add (MopedProtocolSteps *self)
       from = command ? moped_element_get_ref (command, MOPED_PROP_SENDER) : NULL;
       if (from == NULL && nodes->len > 0)
         from = g_ptr_array_index (nodes, 0);
-      to = from ? likely_peer (self->design, from, protocol) : NULL;
+      if (from != NULL && moped_element_get_kind (from) == MOPED_KIND_ROLE)
+        to = other_role (protocol, from);
+      else
+        to = from ? likely_peer (self->design, from, protocol) : NULL;
     }
   if (command == NULL && commands->len > 0)
     command = g_ptr_array_index (commands, 0);
@@ -593,7 +723,7 @@ moped_protocol_steps_move_to (MopedProtocolSteps *self,
   g_return_val_if_fail (MOPED_IS_PROTOCOL_STEPS (self), FALSE);
 
   step = step_of_this_flow (self, id);
-  if (step == NULL || new_index >= g_strv_length (self->shown) ||
+  if (step == NULL || new_index >= n_siblings (step) ||
       (guint) moped_element_get_index (step) == new_index)
     return FALSE;
   g_free (self->selected_id);
@@ -654,9 +784,3 @@ moped_protocol_steps_reveal (MopedProtocolSteps *self,
   return gtk_widget_grab_focus (row);
 }
 
-GtkListBox *
-moped_protocol_steps_get_list_box (MopedProtocolSteps *self)
-{
-  g_return_val_if_fail (MOPED_IS_PROTOCOL_STEPS (self), NULL);
-  return GTK_LIST_BOX (self->list);
-}

@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: MPL-2.0
  */
-#define G_LOG_DOMAIN "moped"
+#define G_LOG_DOMAIN "moped-ui"
 
 #include "config.h"
 
@@ -424,17 +424,6 @@ moped_recovery_set_delay (MopedRecovery *self,
   g_return_if_fail (MOPED_IS_RECOVERY (self));
 
   self->delay = MAX (msec, 1);
-}
-
-void
-moped_recovery_set_unsaved (MopedRecovery *self,
-                            gboolean       unsaved)
-{
-  g_return_if_fail (MOPED_IS_RECOVERY (self));
-
-  self->unsaved = !!unsaved;
-  if (!is_unsaved (self))
-    moped_recovery_discard (self);
 }
 
 gboolean

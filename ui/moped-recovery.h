@@ -53,10 +53,6 @@ void               moped_recovery_set_original (MopedRecovery     *self,
 /* Milliseconds from a change to the copy (default 3000). */
 void               moped_recovery_set_delay   (MopedRecovery      *self,
                                                guint               msec);
-/* Whether the work counts as unsaved even when the design says it is unmodified
- * (a design recovered from a copy differs from its file from the start). */
-void               moped_recovery_set_unsaved (MopedRecovery      *self,
-                                               gboolean            unsaved);
 /* Write the copy now if one is due. FALSE with @error when it cannot be written. */
 gboolean           moped_recovery_flush       (MopedRecovery      *self,
                                                GError            **error);

@@ -6,7 +6,7 @@
  * was and says what and where in the window's banner; closing unsaved work asks
  * first; recovered work counts as unsaved until it is saved.
  */
-#define G_LOG_DOMAIN "moped"
+#define G_LOG_DOMAIN "moped-ui"
 
 #include "config.h"
 

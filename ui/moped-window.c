@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: MPL-2.0
  */
-#define G_LOG_DOMAIN "moped"
+#define G_LOG_DOMAIN "moped-ui"
 
 #include "config.h"
 
@@ -728,7 +728,6 @@ moped_window_init (MopedWindow *self)
   self->show_sidebar = TRUE;
   self->sidebar_width = 340;
   gtk_widget_init_template (GTK_WIDGET (self));
-  moped_accessible_name_buttons (GTK_WIDGET (self));
 
   g_signal_connect_object (self->canvas, "selection-changed", G_CALLBACK (on_selection_changed), self,
                            G_CONNECT_SWAPPED);
@@ -753,7 +752,8 @@ moped_window_init (MopedWindow *self)
   g_signal_connect (self, "notify::application", G_CALLBACK (on_application_set), NULL);
   _moped_window_init_dnd (self);
   _moped_window_init_disk (self);
-  /* Typing N or T adds a node or a note from the start. */
+  moped_accessible_name_buttons (GTK_WIDGET (self));
+  /* The canvas has the keyboard from the start: Alt+N adds a node, typing names it. */
   gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->canvas));
 
   moped_design_set_string (design, moped_design_get_root (design), MOPED_PROP_NAME, "Untitled Design");

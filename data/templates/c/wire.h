@@ -1,0 +1,190 @@
+//
+//  A message is an envelope, then a command frame holding the command's name,
+//  then one frame per field:
+//  - ROUTER sockets see the peer's routing id first, and an empty delimiter
+//    frame after it when the peer is a REQ or REP socket (or a DEALER talking
+//    to REP); replies go back with the same envelope.
+//  - A DEALER talking to a REP socket sends an empty delimiter frame first.
+//  - PUB and XPUB sockets send a topic frame first, which subscriptions match:
+//    the command's first string field when it has one, else its name.
+//  - REQ and REP add and remove their delimiters themselves.
+//  Fields: string (at most 255 bytes) and longstr are text without a zero
+//  byte; number is 8 bytes in network order; strings is a 4-byte count then,
+//  per string, a 4-byte length and the text; bytes and frame are sent as
+//  they are.
+#pragma once
+
+#include <czmq.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+//  Longest routing id libzmq gives or accepts, and longest string field
+#define WIRE_ID_MAX 255
+#define WIRE_STRING_MAX 255
+
+//  Where a message came from, or where a reply goes
+typedef struct {
+    byte id [WIRE_ID_MAX];      //  Routing id of the peer (ROUTER sockets)
+    size_t id_size;             //  0 when there is none
+    bool delimiter;             //  Peer uses REQ-style envelopes
+} wire_peer_t;
+
+//  The types a field can have
+typedef enum {
+    WIRE_STRING,                //  Text, at most 255 bytes
+    WIRE_LONGSTR,               //  Text of any length
+    WIRE_NUMBER,                //  Unsigned 64-bit integer
+    WIRE_STRINGS,               //  List of texts (zlist_t of char *)
+    WIRE_BYTES,                 //  Opaque bytes
+    WIRE_FRAME                  //  One frame, passed through untouched
+} wire_type_t;
+
+//  What a codec knows about one command
+typedef struct {
+    const char *name;           //  Travels in the command frame
+    size_t name_size;           //  Its length
+    const wire_type_t *types;   //  Its fields, in order
+    size_t count;               //  Number of fields
+    int topic;                  //  Field used as PUB topic, or -1 for the name
+} wire_command_t;
+
+//  A peer with a known routing id (at most WIRE_ID_MAX bytes)
+wire_peer_t
+    wire_peer (const char *routing_id, bool delimiter);
+
+//  A received message, reused from one message to the next so that
+//  receiving allocates nothing in the usual case
+typedef struct _wire_msg_t wire_msg_t;
+
+wire_msg_t *
+    wire_msg_new (void);
+void
+    wire_msg_destroy (wire_msg_t **self_p);
+
+//  Receive one whole message from input and take its envelope apart. Returns
+//  0, or -1 when interrupted or when the envelope is malformed (see
+//  wire_msg_error); a malformed message is read and dropped.
+int
+    wire_msg_recv (wire_msg_t *self, zsock_t *input);
+
+//  Find the received command in a codec's table and decode its fields.
+//  Returns its 1-based position, 0 when the command is not in the table, or
+//  -1 when it is but its fields are malformed (see wire_msg_error).
+int
+    wire_msg_match (wire_msg_t *self, const wire_command_t *commands, size_t count);
+
+//  Whether the message last matched is this command of a codec's table
+bool
+    wire_msg_holds (wire_msg_t *self, const wire_command_t *command);
+
+//  Who sent the message; pass it to a send function to reply
+const wire_peer_t *
+    wire_msg_peer (wire_msg_t *self);
+
+//  The command name as received, printable, for messages to people
+const char *
+    wire_msg_command (wire_msg_t *self);
+
+//  Why the last receive or match failed
+const char *
+    wire_msg_error (wire_msg_t *self);
+
+//  Fields of the matched command, by position; borrowed, valid until the
+//  next receive
+const char *
+    wire_msg_string (wire_msg_t *self, size_t index);
+uint64_t
+    wire_msg_number (wire_msg_t *self, size_t index);
+zlist_t *
+    wire_msg_strings (wire_msg_t *self, size_t index);
+const byte *
+    wire_msg_bytes (wire_msg_t *self, size_t index, size_t *size);
+zframe_t *
+    wire_msg_frame (wire_msg_t *self, size_t index);
+
+//  Sending, for codecs: first the envelope the output socket needs, then the
+//  command frame, then one frame per field; more is ZMQ_SNDMORE or 0.
+//  Return 0, or -1 with errno set (EHOSTUNREACH when a ROUTER does not know
+//  the peer, EINVAL for a bad value).
+int
+    wire_send_envelope (zsock_t *output, const wire_peer_t *to, const char *topic);
+int
+    wire_send_text (void *handle, const char *text, int more);
+int
+    wire_send_number (void *handle, uint64_t value, int more);
+int
+    wire_send_strings (void *handle, zlist_t *strings, int more);
+int
+    wire_send_bytes (void *handle, const void *data, size_t size, int more);
+int
+    wire_send_frame (void *handle, zframe_t *frame, int more);
+
+//  Whether text fits a string field (at most 255 bytes); if not, sets errno
+//  to EINVAL
+bool
+    wire_string_fits (const char *text);
+
+//  Helpers every node's engine shares. owner and socket_name say which node
+//  and socket a log line is about.
+//  Bind (@endpoint) or connect (>endpoint, or no prefix) a socket to each
+//  endpoint of a comma-separated list; -1 when one fails (logged)
+int
+    wire_attach (zsock_t *socket, const char *owner, const char *socket_name,
+                 const char *endpoints, bool verbose);
+//  Set a socket's routing id to OWNER/SOCKET (OWNER is the node's name, or the
+//  instance's), so that ROUTER peers can address it before it sends anything,
+//  ROUTER to ROUTER included
+void
+    wire_set_routing_id (zsock_t *socket, const char *owner, const char *socket_name);
+//  A message a node cannot handle: logged, and sent as PROBLEM up pipe when
+//  pipe is not NULL (a node traced by a self-test)
+void
+    wire_problem (zsock_t *pipe, const char *owner, const char *socket_name,
+                  const char *format, ...) CHECK_PRINTF (4);
+//  Self-tests: send RECEIVED up a traced node's pipe, with whether the fields
+//  of the message hold the sample values it was sent with
+void
+    wire_report (zsock_t *pipe, wire_msg_t *msg, const char *socket_name,
+                 const char *command);
+
+//  Self-tests: the sample values, sending a command with them, checking that
+//  a received message holds them, and probing a subscription
+#define WIRE_SAMPLE_STRING "sample \"string\" \\ \303\274"
+#define WIRE_SAMPLE_NUMBER 0x0102030405060708ULL
+#define WIRE_SAMPLE_BYTES "\000\001\376\377z"
+#define WIRE_SAMPLE_BYTES_SIZE 5
+zlist_t *
+    wire_sample_strings_new (void);
+zframe_t *
+    wire_sample_frame_new (void);
+bool
+    wire_strings_equal (zlist_t *strings, zlist_t *other);
+int
+    wire_send_sample (zsock_t *output, const wire_peer_t *to,
+                      const wire_command_t *command, const char *topic);
+int
+    wire_msg_check_sample (wire_msg_t *self);
+int
+    wire_send_probe (zsock_t *output, const char *topic);
+bool
+    wire_msg_is_probe (wire_msg_t *self);
+
+//  Count a failed check in a self-test and log where it failed (unlike
+//  assert, also with NDEBUG)
+#define WIRE_CHECK(failures, condition) \
+    do { \
+        if (!(condition)) { \
+            zsys_error ("%s:%d: check failed: %s", __FILE__, __LINE__, #condition); \
+            (failures)++; \
+        } \
+    } while (0)
+
+//  Self-test of this class; returns the number of failed checks
+int
+    wire_test (bool verbose);
+
+#ifdef __cplusplus
+}
+#endif
