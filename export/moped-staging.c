@@ -446,3 +446,35 @@ moped_staging_free (MopedStaging *self)
   g_ptr_array_unref (self->made_folders);
   g_free (self);
 }
+
+gboolean
+moped_staging_write_file (const char  *path,
+                          const char  *data,
+                          gsize        length,
+                          GError     **error)
+{
+  g_autofree char *directory = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr(MopedStaging) staging = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  directory = g_path_get_dirname (path);
+  name = g_path_get_basename (path);
+  if (strcmp (name, ".") == 0 || strcmp (name, "/") == 0 || g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      set_io_error (error, EISDIR, "write", path);
+      return FALSE;
+    }
+  staging = moped_staging_new (directory, &local_error);
+  if (staging == NULL)
+    {
+      g_set_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_IO, "cannot write %s: %s", path,
+                   local_error->message);
+      return FALSE;
+    }
+  return moped_staging_write (staging, name, data, length, error) &&
+         moped_staging_commit (staging, error);
+}
