@@ -75,6 +75,10 @@ test_command=$(printf '%s\n' "$commands" | grep -v "^$run_command\$" | head -n 1
 [ -n "$run_command" ] && [ -n "$test_command" ] || fail "cannot tell the run command from the test command"
 
 root=$(mktemp -d /var/tmp/moped-fresh.XXXXXX)
+# mktemp makes the folder private (0700); as the root of a machine it must be 0755 like
+# any /, or every user but root is refused everything (the read-only save test runs as
+# nobody, and failed on its first font file).
+chmod 755 "$root"
 cleanup() {
   if [ "$keep" = yes ]; then
     echo "fresh-check: root kept in $root"
