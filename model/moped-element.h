@@ -78,6 +78,7 @@ typedef enum
   MOPED_PROP_PROCESS,      /* node: the process it runs in ("" = a process of its own) */
   MOPED_PROP_HOST,         /* process: the host it runs on ("" = the one default host) */
   MOPED_PROP_RESULT,       /* method: MopedApiType of what it returns */
+  MOPED_PROP_TOPIC,        /* step (subscribe, unsubscribe): the prefix; "" = everything */
   MOPED_N_PROPS
 } MopedProp;
 
@@ -125,6 +126,8 @@ typedef enum
   MOPED_BLOCK_BRANCH,    /* one alternative of a choice: its children in order */
   MOPED_BLOCK_LOOP,      /* its children, one or more times (zero or more when optional) */
   MOPED_BLOCK_OPTIONAL,  /* its children, or nothing */
+  MOPED_BLOCK_SUBSCRIBE, /* "from (SUB, XSUB) subscribes to topic at to (XPUB)": not a command */
+  MOPED_BLOCK_UNSUBSCRIBE, /* "from ends its subscription to topic at to" */
   MOPED_N_BLOCKS
 } MopedBlock;
 /* The types of an API method's parameters and result: the field types, then bool,

@@ -529,7 +529,9 @@ class Design:
         if transport == "ipc" and not self.same_host(x, y) and self.rng.random() < 0.95:
             transport = "tcp"
         if transport == "tcp":
-            return "tcp://*:%d" % (20000 + self.index * 50 + self.port)
+            # 50 ports per design in 20000-59999, wrapping every 800 designs: ports only
+            # need to differ inside one design (the self-test runs on inproc).
+            return "tcp://*:%d" % (20000 + (self.index % 800) * 50 + self.port % 50)
         if transport == "ipc":
             return "ipc:///tmp/moped-prop-%d-%d" % (self.index, self.port)
         return "inproc://prop-%d-%d" % (self.index, self.port)
