@@ -25,7 +25,8 @@ typedef struct {
     int position;               //  In the flow, from 1
     const char *text;           //  What happens, for people
     s_place_t sender;
-    const char *command;        //  As the codec names it
+    const char *command;        //  As the codec names it; $SUBSCRIBE or
+                                //  $UNSUBSCRIBE for a subscription to topic
     const char *peer;           //  ROUTER senders: the receiver's routing id
     const char *delimiter;      //  "1" when the receiver expects a REQ-style envelope
     const char *topic;          //  PUB senders: the topic ("" for the sample)
@@ -97,15 +98,20 @@ s_same_place (const s_place_t *place, int node, const char *socket)
 }
 
 
-//  Play one step: have the sender send, then wait until every receiver has it.
-//  Returns 0, or -1 having printed what went wrong.
+//  Play one step: have the sender send (or subscribe), then wait until every
+//  receiver has it. Returns 0, or -1 having printed what went wrong.
 static int
 s_play_step (s_test_t *test, const char *flow, const s_step_t *step)
 {
     snprintf (s_doing, sizeof (s_doing), "waiting for flow %s, step %d (%s)",
               flow, step->position, step->text);
-    zstr_sendx (test->actors [step->sender.node], "$SEND", step->sender.socket, step->command,
-                step->peer, step->delimiter, step->topic, NULL);
+    bool subscription = step->command [0] == '$';
+    if (subscription)
+        zstr_sendx (test->actors [step->sender.node], step->command, step->sender.socket,
+                    step->topic, NULL);
+    else
+        zstr_sendx (test->actors [step->sender.node], "$SEND", step->sender.socket, step->command,
+                    step->peer, step->delimiter, step->topic, NULL);
     bool sent = false;
     bool arrived [S_RECEIVERS] = { false };
     size_t expected = 0;
@@ -131,6 +137,20 @@ s_play_step (s_test_t *test, const char *flow, const s_step_t *step)
             if (socket && *socket)
                 snprintf (problem, sizeof (problem), "%s could not send: %s",
                           test->names [node], socket);
+        }
+        else
+        if (kind && streq (kind, "RECEIVED") && socket && command && detail && *command == '$') {
+            //  An XPUB reports every (un)subscription: those of the node
+            //  starting, and those of other subscribers, are not this step's
+            size_t index;
+            for (index = 0; index < expected; index++)
+                if (!arrived [index] && s_same_place (&step->receivers [index], node, socket))
+                    break;
+            if (subscription && index < expected && streq (command, step->command)
+            &&  streq (detail, step->topic)) {
+                arrived [index] = true;
+                received++;
+            }
         }
         else
         if (kind && streq (kind, "RECEIVED") && socket && command && detail) {
