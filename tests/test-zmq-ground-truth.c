@@ -18,6 +18,7 @@
 
 #include "moped-design.h"
 #include "moped-diagnostic.h"
+#include "moped-framing.h"
 #include "moped-socket-type.h"
 #include "moped-test-util.h"
 
@@ -1373,6 +1374,56 @@ test_rule_upstream (void)
   assert_reports (to_pub.design, "socket-cannot-receive", TRUE);
 }
 
+/* upstream-taken-for-subscription: an XPUB takes any message from an XSUB whose first
+ * frame begins with byte 0 or 1 for an (un)subscription: a command sent as byte 1 (and
+ * a field) subscribes the XSUB to everything; byte 2 is an ordinary message. */
+static void
+test_rule_upstream_subscription (void)
+{
+  void *context = zmq_ctx_new ();
+  void *xpub = rule_socket (context, ZMQ_XPUB, NULL);
+  void *xsub = rule_socket (context, ZMQ_XSUB, NULL);
+  g_autofree char *at = rule_bind (xpub);
+  GString *first = NULL;
+  char *text;
+  g_auto(RuleDesign) r = { 0 };
+
+  zmq_ok (zmq_connect (xsub, at), "zmq_connect");
+  zmq_ok (zmq_send (xsub, "\002", 1, ZMQ_SNDMORE), "zmq_send");
+  rule_send (xsub, "field");
+  text = rule_receive (xpub, RULE_DELIVER_MSEC, &first);
+  g_assert_cmpstr (text, ==, "field");
+  g_assert_cmpstr (first->str, ==, "\002");
+  g_string_free (first, TRUE);
+  g_free (text);
+  rule_send (xpub, "published");
+  text = rule_receive (xsub, RULE_WAIT_MSEC, NULL);
+  g_assert_null (text);
+  /* Byte 1: not a command to the XPUB's application, but a subscription to "". */
+  zmq_ok (zmq_send (xsub, "\001", 1, ZMQ_SNDMORE), "zmq_send");
+  rule_send (xsub, "field");
+  first = NULL;
+  text = rule_receive (xpub, RULE_DELIVER_MSEC, &first);
+  g_assert_nonnull (first);
+  g_assert_cmpstr (first->str, ==, "\001");
+  g_string_free (first, TRUE);
+  g_free (text);
+  rule_send (xpub, "published");
+  text = rule_receive (xsub, RULE_DELIVER_MSEC, NULL);
+  g_assert_cmpstr (text, ==, "published");
+  g_free (text);
+  zmq_close (xsub);
+  zmq_close (xpub);
+  zmq_ctx_term (context);
+
+  rule_design_init (&r, MOPED_SOCKET_XSUB, MOPED_SOCKET_XPUB, 1, FALSE);
+  assert_reports (r.design, "upstream-taken-for-subscription", FALSE);
+  moped_design_set_enum (r.design, r.protocol, MOPED_PROP_COMMAND_ID, MOPED_COMMAND_ID_BYTE);
+  assert_reports (r.design, "upstream-taken-for-subscription", TRUE);
+  moped_design_set_int (r.design, r.ask, MOPED_PROP_ID, 2);
+  assert_reports (r.design, "upstream-taken-for-subscription", FALSE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1401,6 +1452,7 @@ main (int   argc,
   g_test_add_func ("/zmq-ground-truth/rule/subscription-received", test_rule_subscription_received);
   g_test_add_func ("/zmq-ground-truth/rule/unsubscribe-not-sent", test_rule_unsubscribe);
   g_test_add_func ("/zmq-ground-truth/rule/upstream", test_rule_upstream);
+  g_test_add_func ("/zmq-ground-truth/rule/upstream-taken-for-subscription", test_rule_upstream_subscription);
   for (guint a = 0; a < MOPED_N_STABLE_SOCKET_TYPES; a++)
     for (guint b = 0; b < MOPED_N_STABLE_SOCKET_TYPES; b++)
       {
