@@ -1015,6 +1015,13 @@ def test_proxy(work):
     r = run([MOPED, "check", design])
     check("proxy: checks clean", r.returncode == 0 and "0 errors, 0 warnings" in r.stdout + r.stderr,
           r.stdout + r.stderr)
+    doc = os.path.join(work, "proxy.md")
+    r = run([MOPED, "doc", design, "-o", doc])
+    text = open(doc).read() if r.returncode == 0 else r.stderr
+    check("proxy: the document lists the SUB's subscriptions, from the start and in the flow",
+          "subscriber's SUB socket in subscribes when it starts to everything; then subscribes to "
+          "\u201cUPDATE\u201d (flow Subscribe and receive, s1)" in text, text[-2000:])
+    check("proxy: the dialog shows the subscription", "S: subscribe \u201cUPDATE\u201d to P" in text, text[-2000:])
     r = export(design, directory)
     if not check("proxy: export", r.returncode == 0, r.stdout + r.stderr):
         return
