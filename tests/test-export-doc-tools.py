@@ -218,7 +218,7 @@ def check_markdown(path, html_blocks, label):
 
 # zproto
 
-ZPROTO_CLASS = {"name", "signature", "title", "script", "package_dir", "source_dir"}
+ZPROTO_CLASS = {"name", "signature", "pubsub", "title", "script", "package_dir", "source_dir"}
 ZPROTO_TYPES = {"number", "octets", "string", "longstr", "strings", "hash", "chunk", "uuid", "frame", "msg"}
 
 

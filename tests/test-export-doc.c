@@ -499,6 +499,8 @@ typedef struct
 {
   char      *class_name;
   char      *signature;
+  char      *pubsub;
+  char      *package_dir;
   GPtrArray *messages;  /* GStrv: name, id, then "field:type:size" */
   GPtrArray *current;
   gboolean   bad;
@@ -525,7 +527,7 @@ zproto_start (GMarkupParseContext  *context,
 {
   ZprotoReading *reading = user_data;
   static const char * const class_attributes[] = {
-    "name", "signature", "title", "script", "package_dir", "source_dir", NULL
+    "name", "signature", "pubsub", "title", "script", "package_dir", "source_dir", NULL
   };
 
   if (g_str_equal (element, "class"))
@@ -534,6 +536,8 @@ zproto_start (GMarkupParseContext  *context,
         reading->bad |= !g_strv_contains (class_attributes, names[i]);
       reading->class_name = g_strdup (attribute (names, values, "name"));
       reading->signature = g_strdup (attribute (names, values, "signature"));
+      reading->pubsub = g_strdup (attribute (names, values, "pubsub"));
+      reading->package_dir = g_strdup (attribute (names, values, "package_dir"));
     }
   else if (g_str_equal (element, "message"))
     {
@@ -591,6 +595,8 @@ zproto_reading_clear (ZprotoReading *reading)
 {
   g_free (reading->class_name);
   g_free (reading->signature);
+  g_free (reading->pubsub);
+  g_free (reading->package_dir);
   g_ptr_array_unref (reading->messages);
 }
 
@@ -607,6 +613,32 @@ expected_zproto_type (const char *moped_type)
     if (g_str_equal (map[i][0], moped_type))
       return map[i][1];
   g_assert_not_reached ();
+}
+
+/* Whether a link carrying @protocol has a PUB, XPUB, SUB or XSUB socket at an end. */
+static gboolean
+over_pubsub (MopedDesign  *design,
+             MopedElement *protocol)
+{
+  static const char * const pubsub_types[] = { "PUB", "XPUB", "SUB", "XSUB", NULL };
+  g_autoptr(GPtrArray) links = moped_design_collect (design, MOPED_KIND_LINK);
+
+  for (guint i = 0; i < links->len; i++)
+    {
+      MopedElement *link = g_ptr_array_index (links, i);
+
+      if (moped_element_get_ref (link, MOPED_PROP_PROTOCOL) != protocol)
+        continue;
+      for (guint e = 0; e < 2; e++)
+        {
+          MopedElement *socket = moped_element_get_ref (link, e ? MOPED_PROP_TO : MOPED_PROP_FROM);
+          g_autofree char *type = socket ? moped_element_dup_value_text (socket, MOPED_PROP_TYPE) : NULL;
+
+          if (type != NULL && g_strv_contains (pubsub_types, type))
+            return TRUE;
+        }
+    }
+  return FALSE;
 }
 
 static void
@@ -634,6 +666,9 @@ test_zproto_round_trip (void)
           file_name = g_strconcat (reading.class_name, ".xml", NULL);
           g_assert_cmpstr (model->file_name, ==, file_name);
           g_assert_cmpstr (reading.signature, ==, signature);
+          /* gsl writes the header beside the model, so a fresh folder works. */
+          g_assert_cmpstr (reading.package_dir, ==, ".");
+          g_assert_cmpstr (reading.pubsub, ==, over_pubsub (design, g_ptr_array_index (protocols, p)) ? "1" : NULL);
           /* The examples' names are all valid zproto names: nothing is renamed. */
           g_assert_cmpuint (model->warnings->len, ==, 0);
           g_assert_cmpuint (reading.messages->len, ==, commands->len);
@@ -721,6 +756,57 @@ test_zproto_unmappable (void)
   zproto_reading_clear (&reading);
 }
 
+/* Field names that break zproto's codec are renamed, with a warning; pubsub where the
+ * protocol travels over PUB/SUB; who sends each message is said in its text. */
+static void
+test_zproto_reserved_names (void)
+{
+  g_autofree char *fixture = source_path ("MOPED_TEST_DATA", "tests/data", "zproto-names.moped");
+  g_autoptr(MopedDesign) design = load (fixture);
+  g_autoptr(GPtrArray) models = moped_zproto_export (design);
+  static const char * const renamed[][2] = {
+    { "default", "default_value:string:0" }, { "int", "int_value:number:8" },
+    { "id", "id_value:string:0" }, { "routing id", "routing_id_value:frame:0" },
+    { "send", "send_value:longstr:0" }, { "self", "self_value:string:0" },
+  };
+  ZprotoReading reading = { NULL };
+  g_autoptr(GString) warnings = g_string_new (NULL);
+  GStrv message;
+
+  g_assert_cmpuint (models->len, ==, 2);
+  read_zproto (((MopedZprotoModel *) g_ptr_array_index (models, 0))->xml, &reading);
+  for (guint i = 0; i < ((MopedZprotoModel *) g_ptr_array_index (models, 0))->warnings->len; i++)
+    g_string_append_printf (warnings, "%s\n",
+                            (const char *) g_ptr_array_index (((MopedZprotoModel *) g_ptr_array_index (models, 0))->warnings, i));
+  message = g_ptr_array_index (reading.messages, 0);
+  g_assert_cmpuint (g_strv_length (message), ==, 2 + G_N_ELEMENTS (renamed) + 1);
+  for (guint i = 0; i < G_N_ELEMENTS (renamed); i++)
+    {
+      g_autofree char *warning = g_strdup_printf ("field \"%s\" of command \"TICK\" is field \"%.*s\"",
+                                                  renamed[i][0], (int) (strchr (renamed[i][1], ':') - renamed[i][1]),
+                                                  renamed[i][1]);
+
+      g_assert_cmpstr (message[2 + i], ==, renamed[i][1]);
+      assert_contains (warnings->str, warning, "warnings");
+    }
+  /* A name only near a reserved one is kept. */
+  g_assert_cmpstr (message[2 + G_N_ELEMENTS (renamed)], ==, "identity:string:0");
+  assert_contains (warnings->str, "is a C keyword", "warnings");
+  assert_contains (warnings->str, "zproto's generated code already uses that name", "warnings");
+  g_assert_cmpstr (reading.pubsub, ==, "1");
+  assert_contains (((MopedZprotoModel *) g_ptr_array_index (models, 0))->xml, "Sent by the ticker.", "role");
+  assert_contains (((MopedZprotoModel *) g_ptr_array_index (models, 0))->xml, "pubsub = \"1\"", "framing");
+  zproto_reading_clear (&reading);
+
+  /* The other protocol goes over DEALER and ROUTER: no pubsub, and its comment says how
+   * zproto's framing differs. */
+  memset (&reading, 0, sizeof reading);
+  read_zproto (((MopedZprotoModel *) g_ptr_array_index (models, 1))->xml, &reading);
+  g_assert_null (reading.pubsub);
+  assert_contains (((MopedZprotoModel *) g_ptr_array_index (models, 1))->xml, "0xAAA0", "framing");
+  zproto_reading_clear (&reading);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -741,6 +827,7 @@ main (int    argc,
   g_test_add_func ("/export/zproto/round-trip", test_zproto_round_trip);
   g_test_add_func ("/export/zproto/file-state", test_zproto_file_state);
   g_test_add_func ("/export/zproto/unmappable", test_zproto_unmappable);
+  g_test_add_func ("/export/zproto/reserved-names", test_zproto_reserved_names);
 
   return g_test_run ();
 }
