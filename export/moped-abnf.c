@@ -17,6 +17,7 @@
 
 #include "moped-abnf.h"
 #include "moped-design.h"
+#include "moped-framing.h"
 #include "moped-machine.h"
 #include "moped-roles.h"
 #include "moped-schema.h"
@@ -43,13 +44,17 @@ enum
   SHARED_NUMBER_8 = 1 << 6,
   SHARED_ANY_ROLE = 1 << 7,
   SHARED_OCTET = 1 << 8,
+  SHARED_PACKED_STRING = 1 << 9,
+  SHARED_PACKED_LONG = 1 << 10,
+  SHARED_PACKED_STRINGS = 1 << 11,
+  SHARED_PUBSUB_TOPIC = 1 << 12,
 };
 
 typedef struct
 {
   guint       bit;
   const char *name;
-  const char *definition;
+  const char *definition;   /* or NULL: made by the group's maker */
   guint       needs;
 } SharedRule;
 
@@ -57,7 +62,10 @@ typedef struct
 {
   const char *comment;
   SharedRule  rules[3];
+  char     *(*make) (const char *name);
 } SharedGroup;
+
+static char *make_length_prefixed (const char *name);
 
 /* What the field types hold inside their frame (the quotes around a frame are written
  * by the message rules), then the octets of a frame; written after the rules that use
@@ -77,6 +85,20 @@ static const SharedGroup shared_groups[] = {
   { "Numbers are unsigned integers in network byte order",
     { { SHARED_NUMBER_4, "number-4", "4frame-octet", SHARED_OCTET },
       { SHARED_NUMBER_8, "number-8", "8frame-octet", SHARED_OCTET } } },
+  { "Packed (zproto's codec): a string is a 1-octet length, then that many octets",
+    { { SHARED_PACKED_STRING, "packed-string", NULL, SHARED_OCTET } }, make_length_prefixed },
+  { "Packed: a longstr or bytes field is a 4-octet length, then that many octets "
+    "(checked up to 255; a longer one is taken to run to the end of the frame)",
+    { { SHARED_PACKED_LONG, "packed-long", NULL, SHARED_OCTET } }, make_length_prefixed },
+  { "Packed: a list of strings is a 4-octet count, then that many packed-long strings "
+    "(checked up to 255)",
+    { { SHARED_PACKED_STRINGS, "packed-strings", NULL, SHARED_PACKED_LONG | SHARED_OCTET } },
+    make_length_prefixed },
+  { "Packed over publish-subscribe: the topic is text that ends in a zero octet",
+    { { SHARED_PUBSUB_TOPIC, "pubsub-topic", "*topic-octet \"%00\"", SHARED_OCTET },
+      { SHARED_PUBSUB_TOPIC, "topic-octet", "%x20-21 / %x23-24 / %x26-7E / \"%\" escaped-non-zero", 0 },
+      { SHARED_PUBSUB_TOPIC, "escaped-non-zero", "\"0\" ( %x31-39 / %x41-46 ) / ( \"1\" / %x38-39 / "
+                                                  "%x41-46 ) hex-digit / \"2\" ( \"2\" / \"5\" ) / \"7\" %x46", 0 } } },
   { "The other side of a message when the design does not say which role it is",
     { { SHARED_ANY_ROLE, "any-role", "DQUOTE *frame-octet DQUOTE", SHARED_OCTET } } },
   { "One octet of a frame: printable ASCII but the quote and the percent sign stands "
@@ -91,72 +113,32 @@ static const struct
 {
   const char *rule;
   guint       bit;
+  const char *packed_rule;
+  guint       packed_bit;
 } field_type_rules[MOPED_N_FIELD_TYPES] = {
-  [MOPED_FIELD_STRING] = { "string", SHARED_STRING },
-  [MOPED_FIELD_LONGSTR] = { "longstr", SHARED_LONGSTR },
-  [MOPED_FIELD_NUMBER] = { "number-8", SHARED_NUMBER_8 },
-  [MOPED_FIELD_STRINGS] = { "strings", SHARED_STRINGS },
-  [MOPED_FIELD_BYTES] = { "bytes", SHARED_BYTES },
-  [MOPED_FIELD_FRAME] = { "frame", SHARED_FRAME },
+  [MOPED_FIELD_STRING] = { "string", SHARED_STRING, "packed-string", SHARED_PACKED_STRING },
+  [MOPED_FIELD_LONGSTR] = { "longstr", SHARED_LONGSTR, "packed-long", SHARED_PACKED_LONG },
+  [MOPED_FIELD_NUMBER] = { "number-8", SHARED_NUMBER_8, "number-8", SHARED_NUMBER_8 },
+  [MOPED_FIELD_STRINGS] = { "strings", SHARED_STRINGS, "packed-strings", SHARED_PACKED_STRINGS },
+  [MOPED_FIELD_BYTES] = { "bytes", SHARED_BYTES, "packed-long", SHARED_PACKED_LONG },
+  [MOPED_FIELD_FRAME] = { "frame", SHARED_FRAME, "frame", SHARED_FRAME },
 };
 
 /* ---- the frames of one message ---------------------------------------------------------- */
 
-/* A frame is a run of parts: fixed octets, or the encoding of a field. */
-typedef struct
+/* The socket types a message of @command travels between: one pair per link end that
+ * plays its sender (either end when no role sends it), each pair once (guint pairs:
+ * sender << 8 | receiver). No link: the types are not known. */
+static GArray *
+message_socket_pairs (MopedElement *command)
 {
-  GBytes       *literal;   /* fixed octets, or NULL */
-  MopedElement *field;     /* else this field's encoding */
-} FramePart;
+  MopedElement *protocol = moped_element_get_ancestor (command, MOPED_KIND_PROTOCOL);
+  MopedDesign *design = protocol ? moped_element_get_design (protocol) : NULL;
+  MopedElement *sender = moped_element_get_ref (command, MOPED_PROP_SENDER);
+  g_autoptr(GPtrArray) links = design ? moped_design_collect (design, MOPED_KIND_LINK) : NULL;
+  GArray *pairs = g_array_new (FALSE, FALSE, sizeof (guint));
 
-typedef struct
-{
-  const char *role;        /* what the frame is for: "topic", "command", "field" */
-  GArray     *parts;       /* FramePart */
-} Frame;
-
-static void
-frame_part_clear (FramePart *part)
-{
-  g_clear_pointer (&part->literal, g_bytes_unref);
-}
-
-static void
-frame_free (Frame *frame)
-{
-  g_array_unref (frame->parts);
-  g_free (frame);
-}
-
-static Frame *
-frame_new (const char   *role,
-           const char   *literal,
-           MopedElement *field)
-{
-  Frame *frame = g_new0 (Frame, 1);
-  FramePart part = { NULL, field };
-
-  frame->role = role;
-  frame->parts = g_array_new (FALSE, TRUE, sizeof (FramePart));
-  g_array_set_clear_func (frame->parts, (GDestroyNotify) frame_part_clear);
-  if (literal != NULL)
-    part.literal = g_bytes_new (literal, strlen (literal));
-  g_array_append_val (frame->parts, part);
-  return frame;
-}
-
-/* Whether a socket that plays @role publishes on some link of @protocol. */
-static gboolean
-role_publishes (MopedElement *protocol,
-                MopedElement *role)
-{
-  MopedDesign *design = moped_element_get_design (protocol);
-  g_autoptr(GPtrArray) links = NULL;
-
-  if (design == NULL || role == NULL)
-    return FALSE;
-  links = moped_design_collect (design, MOPED_KIND_LINK);
-  for (guint i = 0; i < links->len; i++)
+  for (guint i = 0; links != NULL && i < links->len; i++)
     {
       MopedElement *link = g_ptr_array_index (links, i);
 
@@ -164,44 +146,64 @@ role_publishes (MopedElement *protocol,
         continue;
       for (guint e = 0; e < 2; e++)
         {
-          MopedProp end = e ? MOPED_PROP_TO : MOPED_PROP_FROM;
-          MopedElement *socket = moped_element_get_ref (link, end);
+          MopedProp from = e ? MOPED_PROP_TO : MOPED_PROP_FROM;
+          MopedProp to = e ? MOPED_PROP_FROM : MOPED_PROP_TO;
+          MopedElement *a = moped_element_get_ref (link, from);
+          MopedElement *b = moped_element_get_ref (link, to);
+          guint pair;
 
-          if (socket != NULL && moped_link_get_role (link, end) == role &&
-              moped_socket_type_get_info (moped_element_get_enum (socket, MOPED_PROP_TYPE))->publishes)
-            return TRUE;
+          if (a == NULL || b == NULL || (sender != NULL && moped_link_get_role (link, from) != sender))
+            continue;
+          pair = (guint) moped_element_get_enum (a, MOPED_PROP_TYPE) << 8 |
+                 (guint) moped_element_get_enum (b, MOPED_PROP_TYPE);
+          if (!moped_socket_type_get_info (moped_element_get_enum (a, MOPED_PROP_TYPE))->can_send)
+            continue;
+          for (guint k = 0; k < pairs->len && pair != G_MAXUINT; k++)
+            if (g_array_index (pairs, guint, k) == pair)
+              pair = G_MAXUINT;
+          if (pair != G_MAXUINT)
+            g_array_append_val (pairs, pair);
         }
     }
-  return FALSE;
+  if (pairs->len == 0)
+    {
+      guint unknown = (guint) MOPED_N_SOCKET_TYPES << 8 | (guint) MOPED_N_SOCKET_TYPES;
+
+      g_array_append_val (pairs, unknown);
+    }
+  return pairs;
 }
 
-/* The frames of @command as the wire carries it (a new array of Frame): the topic frame
- * when its sender publishes (the first field when it is text, else the command's name,
- * as the exported codec sends it), the command's name as text, then one frame per
- * field. Every rule of the grammar that speaks of frames asks here. */
+/* The frames of @command as the wire carries them between sockets of these types,
+ * from the framing query (moped_framing_get_frames): every frame but an empty
+ * delimiter that the sockets add and remove themselves (REQ and REP), which no
+ * application sees. */
 static GPtrArray *
-frames_of_message (MopedElement *command)
+frames_of_message (MopedElement *command,
+                   guint         pair)
 {
-  GPtrArray *frames = g_ptr_array_new_with_free_func ((GDestroyNotify) frame_free);
-  g_autoptr(GPtrArray) fields = moped_element_get_children_of_kind (command, MOPED_KIND_FIELD);
-  MopedElement *protocol = moped_element_get_ancestor (command, MOPED_KIND_PROTOCOL);
-  const char *name = moped_element_get_name (command);
+  GPtrArray *frames = moped_framing_get_frames (command, (MopedSocketType) (pair >> 8),
+                                                (MopedSocketType) (pair & 0xFF));
 
-  if (protocol != NULL &&
-      role_publishes (protocol, moped_element_get_ref (command, MOPED_PROP_SENDER)))
+  for (guint i = frames->len; i > 0; i--)
     {
-      MopedElement *first = fields->len > 0 ? g_ptr_array_index (fields, 0) : NULL;
-      int type = first != NULL ? moped_element_get_enum (first, MOPED_PROP_TYPE) : -1;
+      const MopedFrame *frame = g_ptr_array_index (frames, i - 1);
 
-      if (type == MOPED_FIELD_STRING || type == MOPED_FIELD_LONGSTR)
-        g_ptr_array_add (frames, frame_new ("topic", NULL, first));
-      else
-        g_ptr_array_add (frames, frame_new ("topic", name, NULL));
+      if (frame->sender == MOPED_FRAME_BY_SOCKET && frame->receiver == MOPED_FRAME_BY_SOCKET)
+        g_ptr_array_remove_index (frames, i - 1);
     }
-  g_ptr_array_add (frames, frame_new ("command", name, NULL));
-  for (guint i = 0; i < fields->len; i++)
-    g_ptr_array_add (frames, frame_new ("field", NULL, g_ptr_array_index (fields, i)));
   return frames;
+}
+
+/* Whether @field travels inside a packed frame (else in a frame of its own). */
+static gboolean
+field_is_packed (MopedElement *field)
+{
+  MopedElement *protocol = moped_element_get_ancestor (field, MOPED_KIND_PROTOCOL);
+
+  return protocol != NULL &&
+         moped_element_get_enum (protocol, MOPED_PROP_ENCODING) == MOPED_ENCODING_PACKED &&
+         moped_element_get_enum (field, MOPED_PROP_TYPE) != MOPED_FIELD_FRAME;
 }
 
 /* ---- the grammar ------------------------------------------------------------------------ */
@@ -523,7 +525,7 @@ claim_field (Grammar      *self,
 {
   int type = moped_element_get_enum (field, MOPED_PROP_TYPE);
   g_autofree char *rule = lower_rule_name (moped_element_get_name (field));
-  g_autofree char *key = g_strdup_printf ("%s\t%d", rule, type);
+  g_autofree char *key = g_strdup_printf ("%s\t%d\t%d", rule, type, field_is_packed (field));
   const char *shared = g_hash_table_lookup (self->field_rules, key);
 
   if (shared == NULL)
@@ -569,6 +571,42 @@ literal_of_text (const char *text)
   g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
 
   return literal_of (bytes);
+}
+
+/* One octet in the textual form, as ABNF: %x41 for "A", %x25.30.35 for "%05". */
+static char *
+octet_literal (guint8 octet)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (&octet, 1);
+
+  return literal_of (bytes);
+}
+
+/* The packed length-prefixed encodings, one alternative per length up to 255 so that a
+ * parser knows where the field ends (ABNF cannot count, but it can enumerate). */
+static char *
+make_length_prefixed (const char *name)
+{
+  gboolean one_octet = g_str_equal (name, "packed-string");
+  const char *item = g_str_equal (name, "packed-strings") ? "packed-long" : "frame-octet";
+  g_autofree char *zero = octet_literal (0);
+  GString *s = g_string_new (NULL);
+
+  for (guint n = 0; n < 256; n++)
+    {
+      g_autofree char *length = octet_literal ((guint8) n);
+
+      if (n > 0)
+        g_string_append (s, " / ");
+      if (!one_octet)
+        g_string_append_printf (s, "%s %s %s ", zero, zero, zero);
+      g_string_append (s, length);
+      if (n > 0)
+        g_string_append_printf (s, " %u%s", n, item);
+    }
+  if (!one_octet)
+    g_string_append_printf (s, " / 4frame-octet *%s", item);
+  return g_string_free (s, FALSE);
 }
 
 /* Gathering */
@@ -733,7 +771,8 @@ write_field (Grammar      *self,
 {
   const char *rule = rule_of (self, field);
   int type = moped_element_get_enum (field, MOPED_PROP_TYPE);
-  const char *type_rule = field_type_rules[type].rule;
+  gboolean packed = field_is_packed (field);
+  const char *type_rule = packed ? field_type_rules[type].packed_rule : field_type_rules[type].rule;
   g_autofree char *comment = comment_text (moped_element_get_string (field, MOPED_PROP_DESCRIPTION));
   gsize rule_length = MAX (strlen (rule) + 1, NAME_COLUMN) + 2 + strlen (type_rule);
   gsize comment_column = MAX (rule_length + 1, NAME_COLUMN + 24);
@@ -741,7 +780,7 @@ write_field (Grammar      *self,
   if (g_hash_table_contains (self->written, rule))
     return;
   g_hash_table_add (self->written, (gpointer) rule);
-  self->shared_used |= field_type_rules[type].bit;
+  self->shared_used |= packed ? field_type_rules[type].packed_bit : field_type_rules[type].bit;
   /* Short descriptions trail the rule as in zproto; long ones go above it. */
   if (*comment != '\0' && comment_column + 2 + strlen (comment) > 100)
     {
@@ -752,16 +791,100 @@ write_field (Grammar      *self,
     append_rule (self->out, rule, type_rule, comment);
 }
 
-/* "READY = SP DQUOTE %x52.45.41.44.59 DQUOTE SP DQUOTE service DQUOTE": each frame
- * after a space, between quotes. */
+static const char *
+frame_kind_name (MopedFrameKind kind)
+{
+  static const char * const names[] = {
+    [MOPED_FRAME_DELIMITER] = "empty delimiter", [MOPED_FRAME_TOPIC] = "topic",
+    [MOPED_FRAME_HEADER] = "header", [MOPED_FRAME_COMMAND] = "command",
+    [MOPED_FRAME_FIELD] = "field", [MOPED_FRAME_PACKED] = "packed",
+  };
+
+  return names[kind];
+}
+
+/* The frames of one layout as ABNF elements, each frame after a space between quotes;
+ * the fields it names are added to @fields, its shape to @shape ("command, field
+ * (service)"). */
+static char *
+layout_elements (Grammar      *self,
+                 MopedElement *command,
+                 GPtrArray    *frames,
+                 GPtrArray    *fields,
+                 GString      *shape)
+{
+  MopedElement *protocol = moped_element_get_ancestor (command, MOPED_KIND_PROTOCOL);
+  guint signature = protocol ? (guint) moped_element_get_int (protocol, MOPED_PROP_SIGNATURE) : 0;
+  GString *s = g_string_new (NULL);
+
+  for (guint f = 0; f < frames->len; f++)
+    {
+      const MopedFrame *frame = g_ptr_array_index (frames, f);
+      g_autofree char *literal = frame->value ? literal_of (frame->value) : NULL;
+
+      g_string_append (s, f > 0 ? " SP DQUOTE" : "SP DQUOTE");
+      g_string_append_printf (shape, "%s%s", f > 0 ? ", " : "", frame_kind_name (frame->kind));
+      if (frame->field != NULL)
+        {
+          g_string_append_printf (s, " %s", rule_of (self, frame->field));
+          g_string_append_printf (shape, " (%s)", moped_element_get_name (frame->field));
+          if (!g_ptr_array_find (fields, frame->field, NULL))
+            g_ptr_array_add (fields, frame->field);
+        }
+      else if (literal != NULL && *literal != '\0')
+        g_string_append_printf (s, " %s", literal);
+      for (guint i = 0; frame->parts != NULL && i < frame->parts->len; i++)
+        {
+          const MopedFramePart *part = &g_array_index (frame->parts, MopedFramePart, i);
+          g_autofree char *octets = NULL;
+
+          switch (part->kind)
+            {
+            case MOPED_PART_SIGNATURE:
+              {
+                guint16 value = GUINT16_TO_BE ((guint16) (MOPED_PACKED_SIGNATURE_BASE | (signature & 0xF)));
+                g_autoptr(GBytes) bytes = g_bytes_new (&value, 2);
+
+                octets = literal_of (bytes);
+                g_string_append_printf (shape, "%s signature", i == 0 ? ":" : ",");
+              }
+              break;
+            case MOPED_PART_COMMAND:
+              octets = octet_literal ((guint8) moped_command_get_wire_id (command));
+              g_string_append_printf (shape, "%s id %u", i == 0 ? ":" : ",", moped_command_get_wire_id (command));
+              break;
+            case MOPED_PART_TOPIC:
+              octets = g_strdup ("pubsub-topic");
+              self->shared_used |= SHARED_PUBSUB_TOPIC;
+              g_string_append_printf (shape, "%s topic", i == 0 ? ":" : ",");
+              break;
+            case MOPED_PART_FIELD:
+            default:
+              octets = g_strdup (rule_of (self, part->field));
+              g_string_append_printf (shape, "%s %s", i == 0 ? ":" : ",", moped_element_get_name (part->field));
+              if (!g_ptr_array_find (fields, part->field, NULL))
+                g_ptr_array_add (fields, part->field);
+              break;
+            }
+          g_string_append_printf (s, " %s", octets);
+        }
+      g_string_append (s, " DQUOTE");
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* "READY = SP DQUOTE %x52.45.41.44.59 DQUOTE SP DQUOTE service DQUOTE", or one
+ * alternative per layout when the links of its protocol frame it differently. */
 static void
 write_command (Grammar      *self,
                MopedElement *command)
 {
-  g_autoptr(GPtrArray) frames = frames_of_message (command);
+  g_autoptr(GArray) pairs = message_socket_pairs (command);
+  g_autoptr(GPtrArray) layouts = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) fields = g_ptr_array_new ();
   g_autoptr(GString) elements = g_string_new (NULL);
   g_autoptr(GString) comment = g_string_new (moped_element_get_name (command));
+  g_autoptr(GString) shapes = g_string_new (NULL);
   MopedElement *sender = moped_element_get_ref (command, MOPED_PROP_SENDER);
   const char *description = moped_element_get_string (command, MOPED_PROP_DESCRIPTION);
 
@@ -769,38 +892,37 @@ write_command (Grammar      *self,
     return;
   g_hash_table_add (self->written, command);
 
+  for (guint p = 0; p < pairs->len; p++)
+    {
+      g_autoptr(GPtrArray) frames = frames_of_message (command, g_array_index (pairs, guint, p));
+      g_autoptr(GString) shape = g_string_new (NULL);
+      char *layout = layout_elements (self, command, frames, fields, shape);
+      gboolean known = FALSE;
+
+      for (guint l = 0; l < layouts->len && !known; l++)
+        known = g_str_equal (g_ptr_array_index (layouts, l), layout);
+      if (known)
+        {
+          g_free (layout);
+          continue;
+        }
+      g_ptr_array_add (layouts, layout);
+      g_string_append_printf (shapes, "%s%s", shapes->len > 0 ? "; or " : "", shape->str);
+    }
+  if (layouts->len == 1)
+    g_string_append (elements, g_ptr_array_index (layouts, 0));
+  else
+    for (guint l = 0; l < layouts->len; l++)
+      g_string_append_printf (elements, "%s%s%s", l == 0 ? "( " : " / ",
+                              (const char *) g_ptr_array_index (layouts, l), l + 1 == layouts->len ? " )" : "");
+
   if (sender != NULL)
     g_string_append_printf (comment, ", sent by %s", moped_element_get_name (sender));
   if (*description != '\0')
     g_string_append_printf (comment, ": %s", description);
   while (comment->len > 0 && comment->str[comment->len - 1] == '.')
     g_string_truncate (comment, comment->len - 1);
-  g_string_append (comment, ". Frames:");
-  for (guint f = 0; f < frames->len; f++)
-    {
-      const Frame *frame = g_ptr_array_index (frames, f);
-
-      g_string_append (elements, f > 0 ? " SP DQUOTE" : "SP DQUOTE");
-      for (guint i = 0; i < frame->parts->len; i++)
-        {
-          const FramePart *part = &g_array_index (frame->parts, FramePart, i);
-          g_autofree char *literal = part->literal ? literal_of (part->literal) : NULL;
-
-          if (part->field != NULL)
-            {
-              g_string_append_printf (elements, " %s", rule_of (self, part->field));
-              if (!g_ptr_array_find (fields, part->field, NULL))
-                g_ptr_array_add (fields, part->field);
-            }
-          else if (*literal != '\0')
-            g_string_append_printf (elements, " %s", literal);
-        }
-      g_string_append (elements, " DQUOTE");
-      g_string_append_printf (comment, "%s %s", f > 0 ? "," : "", frame->role);
-      if (frame->parts->len == 1 && g_array_index (frame->parts, FramePart, 0).field != NULL)
-        g_string_append_printf (comment, " (%s)",
-                                moped_element_get_name (g_array_index (frame->parts, FramePart, 0).field));
-    }
+  g_string_append_printf (comment, ". Frames: %s", shapes->str);
 
   g_string_append_c (self->out, '\n');
   append_comment (self->out, comment->str);
@@ -963,7 +1085,14 @@ write_shared (Grammar *self)
               append_comment (self->out, shared_groups[g].comment);
               first = FALSE;
             }
-          append_rule (self->out, rule->name, rule->definition, NULL);
+          if (rule->definition != NULL)
+            append_rule (self->out, rule->name, rule->definition, NULL);
+          else
+            {
+              g_autofree char *made = shared_groups[g].make (rule->name);
+
+              append_rule (self->out, rule->name, made, NULL);
+            }
         }
     }
 }
@@ -1000,10 +1129,13 @@ write_header (Grammar      *self,
   append_comment (self->out,
                   "Example: \"MDP/Worker\" \"worker\" CRLF > \"broker\": \"READY\" \"echo\" CRLF.");
   append_comment (self->out,
-                  "The frames of a message are those after the envelope its socket adds or "
-                  "removes (routing ids, empty delimiters); the topic frame a PUB socket "
-                  "sends is the message's first frame. DQUOTE, SP, CRLF and DIGIT are the "
-                  "core rules of RFC 5234, Appendix B.1.");
+                  "The frames of a message are those its protocol's framing puts on the wire "
+                  "(topic, empty delimiter, header, command id, fields, or one packed frame as "
+                  "zproto's codec lays it out), after the routing id a ROUTER sees first, and "
+                  "without the empty delimiter REQ and REP sockets add and remove themselves. "
+                  "Where the links of a protocol frame a message differently, its rule has one "
+                  "alternative per way. DQUOTE, SP, CRLF and DIGIT are the core rules of RFC "
+                  "5234, Appendix B.1.");
 }
 
 static void

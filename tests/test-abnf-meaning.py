@@ -37,7 +37,9 @@ import xml.etree.ElementTree as ET
 TESTS = os.path.dirname(os.path.abspath(__file__))
 NODE_MODULES = os.path.join(TESTS, "node_modules")
 CONVERSATIONS_PER_PROTOCOL = 100
-PUBLISHING_TYPES = {"PUB", "XPUB"}   # ZeroMQ sockets that send a topic frame first
+PUBLISHING_TYPES = {"PUB", "XPUB"}   # ZeroMQ sockets that send to subscribers
+DELIMITED_TYPES = {"REQ", "REP"}     # sockets that put an empty frame before each message
+RECEIVE_ONLY = {"SUB", "XSUB", "PULL"}
 MUTANT_KINDS = ("dropped", "duplicated", "swapped", "wrong sender", "split frame")
 
 results = []
@@ -58,11 +60,29 @@ class Protocol:
         self.design = design
         self.roles = {}      # role id -> name
         self.commands = {}   # command id -> (name, sender role id or None, [field types])
+        self.wire_ids = {}   # command id -> the number byte and word ids send
         for role in element.findall("role"):
             self.roles[role.get("id")] = role.get("name", "")
+        wire_id = 0
         for command in element.findall("command"):
             fields = [f.get("type", "string") for f in command.findall("field")]
             self.commands[command.get("id")] = (command.get("name", ""), command.get("sender"), fields)
+            own = int(command.get("number", "0") or 0)
+            wire_id = own if own > 0 else wire_id + 1
+            self.wire_ids[command.get("id")] = wire_id
+        # Framing (format 2); the defaults are format 1's wire format.
+        self.encoding = element.get("encoding", "multipart")
+        self.command_id = element.get("command-id", "name")
+        self.signature = int(element.get("signature", "0"))
+        self.topic = element.get("topic", "field")
+        self.delimiter = element.get("delimiter", "socket")
+        header = element.get("header")
+        if header is None or header == "":
+            self.header = None
+        elif element.get("header-type", "text") == "bytes":
+            self.header = bytes.fromhex(header)
+        else:
+            self.header = header.encode("utf-8")
         self.flows = element.findall("flow")
 
 
@@ -131,15 +151,21 @@ class Design:
         roles = self.roles_played(protocol, party)
         return roles.pop() if len(roles) == 1 else None
 
-    def publishes(self, protocol, role):
+    def socket_pairs(self, protocol, sender):
+        """(sending type, receiving type) of the links where @sender (a role, or None:
+        anyone) sends messages of @protocol; [(None, None)] when there is none."""
+        pairs = []
         for link in self.links:
             if link.get("protocol") != protocol.id:
                 continue
-            for end in ("from", "to"):
-                socket = self.sockets.get(link.get(end))
-                if socket and socket[1] in PUBLISHING_TYPES and self.link_end_role(link, end) == role:
-                    return True
-        return False
+            ends = [(link.get("from"), self.link_end_role(link, "from")), (link.get("to"), self.link_end_role(link, "to"))]
+            for (a, role), (b, _) in (ends, ends[::-1]):
+                if a in self.sockets and b in self.sockets and (sender is None or role == sender) \
+                        and self.sockets[a][1] not in RECEIVE_ONLY:
+                    pair = (self.sockets[a][1], self.sockets[b][1])
+                    if pair not in pairs:
+                        pairs.append(pair)
+        return pairs or [(None, None)]
 
 
 # ---- flows as automata (the file format's meaning, written anew here) -------------------
@@ -351,22 +377,71 @@ def random_field(rng, kind):
     return bytes(rng.randint(0, 255) for _ in range(rng.randint(0, 20)))
 
 
-def frames_of(design, protocol, command_id, rng):
-    """The frames of one message on the wire (the topic frame of a publisher, the
-    command's name, one frame per field)."""
+def packed_field(kind, value):
+    if kind == "string":
+        return bytes([len(value)]) + value
+    if kind in ("longstr", "bytes"):
+        return len(value).to_bytes(4, "big") + value
+    return value   # number: 8 octets; strings: already count and items
+
+
+def frames_of(design, command_id, pair, rng):
+    """The frames of one message as the wire carries it between sockets of types @pair
+    (RFC 7/MDP-style header, command id, ZeroMQ's envelope rules, zproto's packed
+    layout), without a delimiter that only the sockets see. Returns (frames, how many
+    frames the message must have)."""
     name, sender, kinds, owner = design.all_commands[command_id]
     name = name.encode("utf-8")
     values = [random_field(rng, kind) for kind in kinds]
+    if owner.encoding == "packed":
+        # The grammar checks packed lengths up to 255 octets (it says so): a longer
+        # field may only be the last part of the packed frame.
+        packed = [i for i, kind in enumerate(kinds) if kind != "frame"]
+        for i in packed[:-1]:
+            while len(values[i]) > 255 + (4 if kinds[i] == "strings" else 0):
+                values[i] = random_field(rng, kinds[i])
+    s_type, r_type = pair
+    publishes = s_type in PUBLISHING_TYPES and owner.topic == "field"
+    topic = next((i for i, kind in enumerate(kinds) if kind == "string"), None)
+    pubsub = publishes and owner.encoding == "packed"
+    if pubsub and topic is not None:
+        values[topic] = values[topic].replace(b"\x00", b"")   # the topic ends at a zero octet
     frames = []
-    if design.publishes(owner, sender):
-        frames.append(values[0] if kinds and kinds[0] in ("string", "longstr") else name)
-    return frames + [name] + values
+    if publishes and not pubsub:
+        frames.append(values[topic] if topic is not None else name)
+    delimited = s_type is not None and (s_type in DELIMITED_TYPES or r_type in DELIMITED_TYPES)
+    if (delimited or owner.delimiter == "always") and not (s_type in DELIMITED_TYPES and r_type in DELIMITED_TYPES):
+        frames.append(b"")
+    if owner.header is not None:
+        frames.append(owner.header)
+    wire_id = owner.wire_ids[command_id]
+    if owner.encoding == "packed":
+        if pubsub:
+            body = bytes([wire_id & 0xFF]) + (values[topic] if topic is not None else name) + b"\x00"
+        else:
+            body = (0xAAA0 | (owner.signature & 0xF)).to_bytes(2, "big") + bytes([wire_id & 0xFF])
+        body += b"".join(packed_field(kind, value) for kind, value in zip(kinds, values) if kind != "frame")
+        frames.append(body)
+        frames += [value for kind, value in zip(kinds, values) if kind == "frame"]
+        return frames
+    if owner.command_id == "name":
+        frames.append(name)
+    elif owner.command_id == "byte":
+        frames.append(bytes([wire_id & 0xFF]))
+    elif owner.command_id == "word":
+        frames.append((wire_id & 0xFFFF).to_bytes(2, "big"))
+    return frames + values
+
+
+def message_frames(design, protocol, command_id, rng):
+    name, sender, kinds, owner = design.all_commands[command_id]
+    pair = rng.choice(design.socket_pairs(owner, sender))
+    frames = frames_of(design, command_id, pair, rng)
+    return frames, len(frames)
 
 
 def message_well_formed(design, protocol, message):
-    name, sender, kinds, owner = design.all_commands[message["command"]]
-    expected = len(kinds) + 1 + (1 if design.publishes(owner, sender) else 0)
-    return len(message["frames"]) == expected
+    return len(message["frames"]) == message["n_frames"]
 
 
 def random_conversation(rng, design, protocol, role):
@@ -380,9 +455,10 @@ def random_conversation(rng, design, protocol, role):
         if label is None:
             continue
         sends, command, peer = label
+        frames, n_frames = message_frames(design, protocol, command, rng)
         messages.append({"sends": sends, "command": command,
                          "peer": role_name(protocol, peer) if peer else "somebody",
-                         "frames": frames_of(design, protocol, command, rng)})
+                         "frames": frames, "n_frames": n_frames})
     return messages
 
 
