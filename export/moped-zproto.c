@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "moped-framing.h"
 #include "moped-names.h"
 #include "moped-roles.h"
 #include "moped-schema.h"
@@ -289,7 +290,7 @@ write_field (Writer       *self,
   g_autofree char *name_xml = xml_attribute (name);
   g_autofree char *text = xml_escape (moped_element_get_string (field, MOPED_PROP_DESCRIPTION));
 
-  g_string_append_printf (self->body, "    <field name = \"%s\" type = \"%s\"", name_xml, zproto_types[type].type);
+  g_string_append_printf (self->body, "    <field name = \"%s\" type = \"%s\"", name_xml, moped_field_zproto_type (type));
   if (zproto_types[type].size > 0)
     g_string_append_printf (self->body, " size = \"%u\"", zproto_types[type].size);
   g_string_append_printf (self->body, ">%s</field>\n", text);
@@ -402,6 +403,48 @@ append_paragraph (GString    *out,
   g_string_append (out, "\n\n");
 }
 
+/* What zproto's codec does with the protocol's framing, and where it cannot follow. */
+static char *
+framing_paragraph (MopedElement *protocol,
+                   gboolean      pubsub)
+{
+  g_autoptr(MopedFraming) framing = moped_framing_new (protocol);
+  GString *s = g_string_new ("Framing: ");
+
+  if (framing->encoding == MOPED_ENCODING_PACKED)
+    g_string_append_printf (s, "the protocol is packed as zproto's codec packs it, so this model "
+                            "keeps its signature (%u) and its commands' numbers as message ids, and a "
+                            "codec generated from it reads and writes the same packed frame as "
+                            "Moped's nodes%s.", framing->signature,
+                            pubsub ? " (over publish-subscribe both use zproto's pubsub layout: the "
+                                     "message id, the topic ending in a zero octet, then the fields, "
+                                     "with no signature; a SUB subscribes with the codec's subscribe "
+                                     "(sub, id, topic))" : "");
+  else if (pubsub)
+    g_string_append (s, "the protocol travels over publish-subscribe, so the class has pubsub = \"1\": "
+                     "the codec's first frame is the message id (one octet), the topic (text ending "
+                     "in a zero octet) and the fields, with no signature, and a SUB must subscribe "
+                     "with the codec's subscribe (sub, id, topic). Moped's nodes send the protocol "
+                     "multipart (a topic frame, the command, one frame per field), so a SUB "
+                     "subscribed to their topics receives nothing from a zproto codec and the two do "
+                     "not talk to each other; set the protocol's encoding to packed for that.");
+  else
+    g_string_append (s, "a zproto codec puts its signature (0xAAA0 plus the class's signature), the "
+                     "message id and the fields in the first frame (frame fields in frames of their "
+                     "own), while this protocol is multipart (the command, then one frame per field), "
+                     "so the two do not talk to each other; set the protocol's encoding to packed for "
+                     "that.");
+  if (framing->header != NULL)
+    g_string_append (s, " The protocol's header frame has no place in a zproto codec: the "
+                        "application sends it before the codec's frames and takes it off first.");
+  if (framing->delimiter == MOPED_DELIMITER_ALWAYS)
+    g_string_append (s, " Nor has the empty frame that starts every message: it belongs in the "
+                        "application's envelope.");
+  if (framing->encoding != MOPED_ENCODING_PACKED && framing->command_id != MOPED_COMMAND_ID_NAME)
+    g_string_append (s, " The commands' numbers are the message ids here, as the protocol sends them.");
+  return g_string_free (s, FALSE);
+}
+
 static void
 write_header_comment (Writer       *self,
                       GString      *out,
@@ -431,19 +474,7 @@ write_header_comment (Writer       *self,
                      "(moped doc) describes them, and zproto's server and client generators "
                      "(zproto_server_c, zproto_client_c) would take the state machines as models of "
                      "their own, which Moped does not write.", *roles ? roles : "none declared");
-  const char *framing =
-    pubsub ? "Framing: the protocol travels over publish-subscribe, so the class has pubsub = \"1\": "
-             "the codec's first frame is the message id (one octet), the topic (text ending in a "
-             "zero octet) and the fields, with no signature, and a SUB must subscribe with "
-             "the codec's subscribe (sub, id, topic), which subscribes to the id followed by the "
-             "topic. Moped's own nodes send a topic frame of its own first (the first text field, "
-             "or the command's name), then the command's name as text and one frame per field, so "
-             "a SUB subscribed to a Moped node's topics receives nothing from a zproto codec and "
-             "the two do not talk to each other."
-           : "Framing: a zproto codec puts its signature (0xAAA0 plus the class's signature), the "
-             "message id and the fields in the first frame (frame fields in frames of their own), "
-             "while Moped's nodes send the command's name as text in the first frame and then one "
-             "frame per field, so the two do not talk to each other.";
+  g_autofree char *framing = framing_paragraph (protocol, pubsub);
 
   g_string_append (out, "    <!--\n");
   append_paragraph (out, title, FALSE);
@@ -529,7 +560,8 @@ export_protocol (MopedElement *protocol,
   GString *out = g_string_new (NULL);
   g_autofree char *title = NULL;
   g_autofree char *summary = xml_escape (moped_element_get_string (protocol, MOPED_PROP_SUMMARY));
-  gboolean pubsub;
+  gboolean pubsub, packed;
+  guint signature;
 
   model->protocol = protocol;
   model->file_name = g_strdup_printf ("%s.xml", class_name);
@@ -538,7 +570,14 @@ export_protocol (MopedElement *protocol,
   self.field_types = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self.body = g_string_new (NULL);
 
-  if (index >= N_SIGNATURES)
+  {
+    g_autoptr(MopedFraming) framing = moped_framing_new (protocol);
+
+    /* A packed protocol's signature is on the wire already: the codec must use it. */
+    packed = framing->encoding == MOPED_ENCODING_PACKED;
+    signature = packed ? framing->signature : index % N_SIGNATURES;
+  }
+  if (!packed && index >= N_SIGNATURES)
     warn (&self, "protocol \"%s\" has signature %u: zproto signatures are 4 bits, so it shares "
           "one with protocol number %u of the design", moped_element_get_name (protocol),
           index % N_SIGNATURES, index % N_SIGNATURES + 1);
@@ -547,14 +586,16 @@ export_protocol (MopedElement *protocol,
           moped_element_get_name (protocol));
   for (guint i = 0; i < commands->len; i++)
     {
-      if (i + 1 > MAX_MESSAGE_ID)
+      MopedElement *command = g_ptr_array_index (commands, i);
+      guint id = moped_command_get_wire_id (command);
+
+      if (id > MAX_MESSAGE_ID)
         {
-          warn (&self, "protocol \"%s\" has %u commands; zproto message ids are one octet, so "
-                "only the first %u are here", moped_element_get_name (protocol), commands->len,
-                MAX_MESSAGE_ID);
-          break;
+          warn (&self, "command \"%s\" has number %u; zproto message ids are one octet, so it is "
+                "not in the model", moped_element_get_name (command), id);
+          continue;
         }
-      write_message (&self, g_ptr_array_index (commands, i), i + 1);
+      write_message (&self, command, id);
     }
 
   title = xml_attribute (moped_element_get_name (protocol));
@@ -571,7 +612,7 @@ export_protocol (MopedElement *protocol,
                           "    package_dir = \".\"\n"
                           "    source_dir = \".\"\n"
                           "    >\n",
-                          class_name, index % N_SIGNATURES, pubsub ? "    pubsub = \"1\"\n" : "", title);
+                          class_name, signature, pubsub ? "    pubsub = \"1\"\n" : "", title);
   write_header_comment (&self, out, protocol, class_name, pubsub);
   if (*summary != '\0')
     g_string_append_printf (out, "%s\n", summary);

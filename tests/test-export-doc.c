@@ -773,7 +773,7 @@ test_zproto_reserved_names (void)
   g_autoptr(GString) warnings = g_string_new (NULL);
   GStrv message;
 
-  g_assert_cmpuint (models->len, ==, 2);
+  g_assert_cmpuint (models->len, ==, 3);
   read_zproto (((MopedZprotoModel *) g_ptr_array_index (models, 0))->xml, &reading);
   for (guint i = 0; i < ((MopedZprotoModel *) g_ptr_array_index (models, 0))->warnings->len; i++)
     g_string_append_printf (warnings, "%s\n",
@@ -804,6 +804,17 @@ test_zproto_reserved_names (void)
   read_zproto (((MopedZprotoModel *) g_ptr_array_index (models, 1))->xml, &reading);
   g_assert_null (reading.pubsub);
   assert_contains (((MopedZprotoModel *) g_ptr_array_index (models, 1))->xml, "0xAAA0", "framing");
+  zproto_reading_clear (&reading);
+
+  /* A packed protocol keeps its signature and its commands' numbers, so that the codec
+   * and Moped's nodes read the same frames. */
+  memset (&reading, 0, sizeof reading);
+  read_zproto (((MopedZprotoModel *) g_ptr_array_index (models, 2))->xml, &reading);
+  g_assert_cmpstr (reading.signature, ==, "5");
+  g_assert_cmpstr (((GStrv) g_ptr_array_index (reading.messages, 0))[0], ==, "HELLO");
+  g_assert_cmpstr (((GStrv) g_ptr_array_index (reading.messages, 0))[1], ==, "7");
+  g_assert_cmpstr (((GStrv) g_ptr_array_index (reading.messages, 1))[1], ==, "8");
+  assert_contains (((MopedZprotoModel *) g_ptr_array_index (models, 2))->xml, "reads and writes the same packed frame", "framing");
   zproto_reading_clear (&reading);
 }
 
