@@ -78,6 +78,14 @@ typedef enum
   MOPED_PROP_PROCESS,      /* node: the process it runs in ("" = a process of its own) */
   MOPED_PROP_HOST,         /* process: the host it runs on ("" = the one default host) */
   MOPED_PROP_RESULT,       /* method: MopedApiType of what it returns */
+  MOPED_PROP_ENCODING,     /* protocol: MopedEncoding (moped-framing.h), multipart or packed */
+  MOPED_PROP_HEADER,       /* protocol: the header frame ("" = none), text or hexadecimal */
+  MOPED_PROP_HEADER_TYPE,  /* protocol: MopedHeaderType, how to read header */
+  MOPED_PROP_COMMAND_ID,   /* protocol: MopedCommandId, how a command is identified */
+  MOPED_PROP_SIGNATURE,    /* protocol: packed, zproto's signature 0..15 */
+  MOPED_PROP_TOPIC,        /* protocol: MopedTopicRule for PUB/XPUB senders */
+  MOPED_PROP_DELIMITER,    /* protocol: MopedDelimiterRule */
+  MOPED_PROP_ID,           /* command: "number", its id on the wire (0 = the previous one's + 1) */
   MOPED_N_PROPS
 } MopedProp;
 

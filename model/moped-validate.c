@@ -16,6 +16,7 @@
 #include "moped-endpoint.h"
 #include "moped-machine.h"
 #include "moped-file.h"
+#include "moped-framing.h"
 #include "moped-names.h"
 #include "moped-roles.h"
 #include "moped-schema.h"
@@ -2223,6 +2224,139 @@ check_protocols (Validation *v)
     }
 }
 
+/* ---- framing (moped-framing.h) -------------------------------------------------------- */
+
+/* What a protocol's own framing attributes say must hold together. */
+static void
+check_protocol_framing (Validation   *v,
+                        MopedElement *protocol)
+{
+  g_autoptr(MopedFraming) framing = moped_framing_new (protocol);
+  g_autoptr(GPtrArray) commands = moped_element_get_children_of_kind (protocol, MOPED_KIND_COMMAND);
+  g_autoptr(GPtrArray) roles = moped_element_get_children_of_kind (protocol, MOPED_KIND_ROLE);
+  g_autoptr(GHashTable) numbers = g_hash_table_new (NULL, NULL);
+  g_autoptr(GBytes) header = NULL;
+  g_autofree char *why = NULL;
+  gint64 signature = moped_element_get_int (protocol, MOPED_PROP_SIGNATURE);
+  gboolean numbered = framing->encoding == MOPED_ENCODING_PACKED ||
+                      framing->command_id == MOPED_COMMAND_ID_BYTE ||
+                      framing->command_id == MOPED_COMMAND_ID_WORD;
+  guint max = framing->encoding == MOPED_ENCODING_PACKED ? G_MAXUINT8 : moped_command_id_max (framing->command_id);
+
+  if (!moped_framing_parse_header (protocol, &header, &why))
+    report (v, MOPED_SEVERITY_ERROR, "header-invalid", ELEMENTS (protocol),
+            "Write the header as pairs of hexadecimal digits (\"4d 44\"), or make its type text.",
+            "The header frame of protocol %s is not valid bytes: %s", name_or_id (protocol), why);
+  if (signature < 0 || signature > (gint64) MOPED_PACKED_SIGNATURE_MAX)
+    report (v, MOPED_SEVERITY_ERROR, "signature-invalid", ELEMENTS (protocol),
+            "Give a signature from 0 to 15: packed frames start with 0xAAA0 plus it, as zproto's do.",
+            "Protocol %s has signature %" G_GINT64_FORMAT ", which a packed frame cannot carry",
+            name_or_id (protocol), signature);
+  else if (signature != 0 && framing->encoding != MOPED_ENCODING_PACKED)
+    report (v, MOPED_SEVERITY_ERROR, "signature-invalid", ELEMENTS (protocol),
+            "Make the encoding packed, or remove the signature (a header frame marks multipart messages).",
+            "Protocol %s has signature %" G_GINT64_FORMAT " but its encoding is %s, which sends no signature",
+            name_or_id (protocol), signature, moped_encoding_names[framing->encoding]);
+  if (framing->encoding == MOPED_ENCODING_PACKED && framing->command_id != MOPED_COMMAND_ID_BYTE)
+    report (v, MOPED_SEVERITY_ERROR, "packed-command-id", ELEMENTS (protocol),
+            "Set command-id=\"byte\": a packed frame carries its command as one byte, as zproto's codec does.",
+            "Protocol %s is packed but identifies its commands as %s", name_or_id (protocol),
+            moped_command_id_names[framing->command_id]);
+
+  for (guint i = 0; numbered && i < commands->len; i++)
+    {
+      MopedElement *command = g_ptr_array_index (commands, i);
+      guint number = moped_command_get_wire_id (command);
+      MopedElement *other = g_hash_table_lookup (numbers, GUINT_TO_POINTER (number));
+
+      if (number > max || number == 0)
+        report (v, MOPED_SEVERITY_ERROR, "command-number-invalid", ELEMENTS (command, protocol),
+                "Give the command a number from 1 to the largest its identifier holds (255 in a byte).",
+                "Command %s of protocol %s has number %u, which does not fit %s", name_or_id (command),
+                name_or_id (protocol), number,
+                framing->encoding == MOPED_ENCODING_PACKED || framing->command_id == MOPED_COMMAND_ID_BYTE
+                ? "one byte" : "two bytes");
+      else if (other != NULL)
+        report (v, MOPED_SEVERITY_ERROR, "command-number-duplicate", ELEMENTS (command, other),
+                "Give each command of the protocol its own number.",
+                "Commands %s and %s of protocol %s both travel as number %u", name_or_id (other),
+                name_or_id (command), name_or_id (protocol), number);
+      else
+        g_hash_table_insert (numbers, GUINT_TO_POINTER (number), command);
+    }
+
+  /* Without an identifier, a receiver knows a command only by being able to receive no other. */
+  if (framing->command_id == MOPED_COMMAND_ID_NONE && framing->encoding == MOPED_ENCODING_MULTIPART &&
+      commands->len > 1)
+    {
+      gboolean clash = roles->len == 0;
+
+      for (guint r = 0; r < roles->len && !clash; r++)
+        {
+          guint received = 0;
+
+          for (guint i = 0; i < commands->len; i++)
+            if (moped_element_get_ref (g_ptr_array_index (commands, i), MOPED_PROP_SENDER) !=
+                g_ptr_array_index (roles, r))
+              received++;
+          clash = received > 1;
+        }
+      if (clash)
+        report (v, MOPED_SEVERITY_ERROR, "command-id-missing", ELEMENTS (protocol),
+                "Identify commands by name or number, or let each role receive one command only.",
+                "Protocol %s sends no command identifier, but a role may receive more than one of its "
+                "commands and could not tell which arrived", name_or_id (protocol));
+    }
+}
+
+/* Two protocols arriving on one socket: its codec must tell their messages apart. */
+static void
+check_socket_framing (Validation   *v,
+                      MopedElement *socket)
+{
+  GPtrArray *links = g_hash_table_lookup (v->links_of_socket, socket);
+  const MopedSocketTypeInfo *info = socket_info (socket);
+  g_autoptr(GPtrArray) protocols = g_ptr_array_new ();
+
+  if (links == NULL || (!info->can_receive && !info->receives_subscriptions))
+    return;
+  for (guint i = 0; i < links->len; i++)
+    {
+      MopedElement *protocol = moped_element_get_ref (g_ptr_array_index (links, i), MOPED_PROP_PROTOCOL);
+
+      if (protocol != NULL && !g_ptr_array_find (protocols, protocol, NULL))
+        g_ptr_array_add (protocols, protocol);
+    }
+  for (guint i = 0; i < protocols->len; i++)
+    for (guint j = i + 1; j < protocols->len; j++)
+      {
+        MopedElement *a = g_ptr_array_index (protocols, i);
+        MopedElement *b = g_ptr_array_index (protocols, j);
+        g_autofree char *where = NULL;
+
+        if (moped_framing_tell_apart (a, b, info->type))
+          continue;
+        where = describe (socket);
+        report (v, MOPED_SEVERITY_ERROR, "framing-indistinguishable", ELEMENTS (socket, a, b),
+                "Give the protocols different header frames (or packed signatures, or command names), "
+                "or carry them on separate sockets.",
+                "Socket %s receives protocols %s and %s, whose framing does not tell their messages apart",
+                where, name_or_id (a), name_or_id (b));
+      }
+}
+
+static void
+check_framing (Validation *v)
+{
+  GPtrArray *protocols = v->by_kind[MOPED_KIND_PROTOCOL];
+  GPtrArray *sockets = v->by_kind[MOPED_KIND_SOCKET];
+
+  for (guint i = 0; i < protocols->len; i++)
+    check_protocol_framing (v, g_ptr_array_index (protocols, i));
+  for (guint i = 0; i < sockets->len; i++)
+    check_socket_framing (v, g_ptr_array_index (sockets, i));
+}
+
 /* ---- requirements --------------------------------------------------------------------------- */
 
 static void
@@ -2291,6 +2425,7 @@ moped_validate (MopedDesign *design)
   check_sockets (&v);
   check_links (&v);
   check_protocols (&v);
+  check_framing (&v);
   check_requirements (&v);
 
   g_array_sort (v.findings, compare_findings);
