@@ -16,6 +16,7 @@
 
 #include "moped-application.h"
 #include "moped-design-copy.h"
+#include "moped-discovery.h"
 #include "moped-file.h"
 #include "moped-inspector-field.h"
 #include "moped-schema.h"
@@ -38,6 +39,7 @@ struct _MopedWindowShare
   GtkLabel     *code_label;
   GtkDropDown  *access_choice;
   GtkLabel     *dialog_status;
+  MopedBeacon  *beacon;         /* announcing on the local network, or NULL */
   GtkEventController *motion;
   double        pointer_x, pointer_y;
   gboolean      pointer_inside;
@@ -470,6 +472,7 @@ stop_sharing (MopedWindow *self)
   if (share == NULL || share->session == NULL)
     return;
   session = g_steal_pointer (&share->session);
+  g_clear_pointer (&share->beacon, moped_beacon_free);
   g_signal_handlers_disconnect_by_data (session, self);
   g_signal_handlers_disconnect_by_data (moped_session_get_design (session), self);
   moped_session_close (session);
@@ -507,6 +510,7 @@ _moped_window_clear_share (MopedWindow *self)
   if (share == NULL)
     return;
   g_clear_handle_id (&share->fields_id, g_source_remove);
+  g_clear_pointer (&share->beacon, moped_beacon_free);
   if (share->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (share->session, self);
@@ -576,6 +580,31 @@ on_copy_link (GtkButton   *button,
 {
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)),
                           gtk_editable_get_text (self->share->link_entry));
+}
+
+/* Opt-in: a beacon says on the local network that this session exists (no secret). */
+static void
+on_announce_toggled (GtkCheckButton *check,
+                     MopedWindow    *self)
+{
+  MopedWindowShare *share = self->share;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&share->beacon, moped_beacon_free);
+  if (gtk_check_button_get_active (check) && share->session != NULL)
+    {
+      g_autofree char *address = moped_session_get_address_link (share->session);
+      g_autofree char *name = my_name ();
+
+      share->beacon = moped_beacon_new (address, name, 1000, &error);
+      if (share->beacon == NULL)
+        {
+          g_autofree char *text = g_strdup_printf ("The session cannot be announced: %s", error->message);
+
+          show_banner (self, GTK_MESSAGE_WARNING, text);
+          gtk_check_button_set_active (check, FALSE);
+        }
+    }
 }
 
 static void
@@ -695,6 +724,11 @@ _moped_window_share (MopedWindow *self)
       gtk_label_set_selectable (share->code_label, TRUE);
       gtk_label_set_xalign (share->code_label, 0);
       gtk_box_append (GTK_BOX (box), GTK_WIDGET (share->code_label));
+
+      button = gtk_check_button_new_with_label ("Let people on this network find it (they still need an invite or code)");
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (button), share->beacon != NULL);
+      g_signal_connect_object (button, "toggled", G_CALLBACK (on_announce_toggled), self, 0);
+      gtk_box_append (GTK_BOX (box), button);
     }
 
   heading = gtk_label_new ("Who is here");
@@ -731,12 +765,17 @@ typedef struct
   GtkEditable  *code;
   GtkLabel     *status;
   GtkWidget    *join_button;
+  GtkListBox   *found;          /* sessions announced on the local network */
+  MopedDiscovery *discovery;
   MopedSession *session;        /* joining */
 } Join;
 
 static void
 join_free (Join *join)
 {
+  if (join->discovery != NULL)
+    g_signal_handlers_disconnect_by_data (join->discovery, join);
+  g_clear_object (&join->discovery);
   if (join->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (join->session, join);
@@ -815,6 +854,54 @@ on_join_clicked (GtkButton *button,
   gtk_widget_set_sensitive (join->join_button, FALSE);
 }
 
+static void
+on_found (MopedDiscovery *discovery,
+          const char     *link,
+          const char     *name,
+          Join           *join)
+{
+  g_autofree char *text = g_strdup_printf ("%s — %s", name, link);
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  g_object_set_data_full (G_OBJECT (label), "moped-link", g_strdup (link), g_free);
+  gtk_list_box_append (join->found, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (label)),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+}
+
+static void
+on_lost (MopedDiscovery *discovery,
+         const char     *link,
+         Join           *join)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (join->found)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *label = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row));
+
+      if (label != NULL && g_strcmp0 (g_object_get_data (G_OBJECT (label), "moped-link"), link) == 0)
+        {
+          gtk_list_box_remove (join->found, row);
+          return;
+        }
+    }
+}
+
+/* A session found on the network: its address; the host gives the code. */
+static void
+on_found_activated (GtkListBox    *list,
+                    GtkListBoxRow *row,
+                    Join          *join)
+{
+  GtkWidget *label = gtk_list_box_row_get_child (row);
+
+  gtk_editable_set_text (join->link, g_object_get_data (G_OBJECT (label), "moped-link"));
+  gtk_label_set_text (join->status, "Ask the host for a code and type it above.");
+  gtk_widget_grab_focus (GTK_WIDGET (join->code));
+}
+
 void
 _moped_window_join (MopedWindow *self)
 {
@@ -846,6 +933,28 @@ _moped_window_join (MopedWindow *self)
   join->code = GTK_EDITABLE (gtk_entry_new ());
   gtk_entry_set_placeholder_text (GTK_ENTRY (join->code), "Code (only with an address link)");
   gtk_box_append (GTK_BOX (box), labelled (GTK_WIDGET (join->code), "Code"));
+  label = gtk_label_new ("Sessions announced on this network");
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_box_append (GTK_BOX (box), label);
+  join->found = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_list_box_set_activate_on_single_click (join->found, TRUE);
+  gtk_widget_set_size_request (GTK_WIDGET (join->found), -1, 80);
+  gtk_widget_add_css_class (GTK_WIDGET (join->found), "boxed-list");
+  g_signal_connect (join->found, "row-activated", G_CALLBACK (on_found_activated), join);
+  gtk_box_append (GTK_BOX (box), labelled (GTK_WIDGET (join->found), "Sessions found"));
+  {
+    g_autoptr(GError) error = NULL;
+
+    join->discovery = moped_discovery_new (&error);
+    if (join->discovery != NULL)
+      {
+        g_signal_connect (join->discovery, "found", G_CALLBACK (on_found), join);
+        g_signal_connect (join->discovery, "lost", G_CALLBACK (on_lost), join);
+      }
+    else
+      g_debug ("not listening for sessions: %s", error->message);
+  }
   join->status = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (join->status, TRUE);
   gtk_label_set_xalign (join->status, 0);
