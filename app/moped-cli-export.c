@@ -67,6 +67,14 @@ run_plan (MopedExportPlan *plan,
               file->user_file ? " (yours)" : "", file->note != NULL ? ": " : "",
               file->note != NULL ? file->note : "");
     }
+  /* What --apply-renames changes in the user's files, for a dry run to show. */
+  for (guint i = 0; dry_run && i < moped_export_plan_get_n_files (plan); i++)
+    {
+      const MopedExportFile *file = moped_export_plan_get_file (plan, i);
+
+      if (file->diff != NULL)
+        fputs (file->diff, stdout);
+    }
   fflush (stdout);
   fprintf (stderr, "%s %u file%s in %s\n", dry_run ? "would write" : "wrote", n_written,
            n_written == 1 ? "" : "s", moped_export_plan_get_directory (plan));
@@ -102,12 +110,15 @@ moped_cli_export (int    argc,
 {
   g_autofree char *output = NULL;
   gboolean force = FALSE;
+  gboolean apply_renames = FALSE;
   gboolean dry_run = FALSE;
   g_auto(GStrv) args = NULL;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Where to write (a directory for c)", "DIR" },
     { "force", 'f', 0, G_OPTION_ARG_NONE, &force,
       "Overwrite generated files edited by hand, and files Moped did not write", NULL },
+    { "apply-renames", 0, 0, G_OPTION_ARG_NONE, &apply_renames,
+      "Rename in your files the functions and types the design renamed (with --dry-run: show the diff)", NULL },
     { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, "Only say what would be written", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL, NULL },
     { NULL }
@@ -149,7 +160,8 @@ moped_cli_export (int    argc,
     }
   {
     g_autoptr(MopedExportPlan) plan = moped_export_plan_new (target->name, design, output,
-                                                             force ? MOPED_EXPORT_FORCE : MOPED_EXPORT_FLAGS_NONE);
+                                                             (force ? MOPED_EXPORT_FORCE : 0) |
+                                                             (apply_renames ? MOPED_EXPORT_APPLY_RENAMES : 0));
 
     return run_plan (plan, args[1], dry_run);
   }

@@ -27,6 +27,8 @@ typedef struct
   char            *seen_hash;   /* of the file's content then, NULL when it did not exist */
   gsize            seen_length;
   char            *manifest_line;  /* exporters with a manifest: the file's line in the new one */
+  gboolean         apply_renames;  /* the user's file: renamed before stubs are appended */
+  GHashTable      *skip;        /* the user's file: stubs not appended (renames to come) */
 } MopedExportEntry;
 
 /* Who wrote the file that is where a generated file goes. */

@@ -45,6 +45,8 @@ entry_free (gpointer data)
 
   g_free (e->file.path);
   g_free (e->file.note);
+  g_free (e->file.diff);
+  g_clear_pointer (&e->skip, g_hash_table_unref);
   g_free (e->write_hash);
   g_free (e->seen);
   g_free (e->seen_hash);
