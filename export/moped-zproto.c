@@ -463,8 +463,8 @@ write_header_comment (Writer       *self,
                      "with gsl (github.com/imatix/gsl) and zproto (github.com/zeromq/zproto) installed: "
                      "zproto's make install puts zproto_codec_c.gsl and the scripts it includes on the "
                      "PATH, where gsl looks for them. It writes %s.h, %s.c and %s.bnf beside this file "
-                     "(package_dir and source_dir are \".\"). Compile %s.c against czmq (the cflags and "
-                     "libs pkg-config gives for czmq).",
+                     "(package_dir and source_dir are \".\"). Compile %s.c against czmq and libzmq (the cflags and "
+                     "libs pkg-config gives for libczmq and libzmq: the codec calls both).",
                      self->model->file_name, class_name, class_name, class_name, class_name);
   g_autofree char *roles = describe_roles (protocol);
   g_autofree char *who =
