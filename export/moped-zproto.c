@@ -34,18 +34,19 @@ static const struct
 };
 
 /* Names zproto's generated codec (zproto_codec_c.gsl) already uses where a field's name
- * goes: members of its struct (self->id), functions named <class>_<field> and
- * <class>_set_<field> (<class>_send, <class>_set_id), and the parameters and locals
- * of the functions that use fields (a setter's "self", a strings field's loop
- * variable beside "frame_size"). A field with such a name gives a codec that does not
- * compile. */
+ * goes: members of its struct (self->id, self->needle), functions named <class>_<field>
+ * and <class>_set_<field> (<class>_send, <class>_set_id; with pubsub <class>_topic and
+ * <class>_subscribe), a setter's parameter "self", and a strings field's loop variable.
+ * Each was found by generating a codec with a field of that name, of every type, with
+ * zproto (commit 4ab5c82) and gsl, and compiling it: these fail; "value", "frame",
+ * "frame_size", "item", "config" and the like compile. C keywords and names the C
+ * library or czmq reserve (int, default, errno, bool...) fail too: see
+ * moped_name_is_reserved(). */
 static const char * const zproto_code_names[] = {
-  "id", "routing_id", "needle", "ceiling", "topic", "is_subscribe",
+  "id", "routing_id", "needle", "ceiling", "command", "strings",
   "new", "new_zpl", "destroy", "dup", "recv", "send", "encode", "print", "zpl", "test",
-  "command", "set_id", "set_routing_id", "set_topic", "subscribe", "unsubscribe",
-  "self", "self_p", "frame", "frame_size", "nbr_frames", "rc", "signature", "input",
-  "output", "other", "copy", "config", "parent", "verbose", "list_size",
-  "string_size", "hash_size", "chunk_size", "msg", "item",
+  "set_id", "set_routing_id", "topic", "set_topic", "is_subscribe", "subscribe", "unsubscribe",
+  "self",
 };
 
 typedef struct
