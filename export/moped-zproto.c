@@ -20,18 +20,9 @@
 #define N_SIGNATURES 16
 #define MAX_MESSAGE_ID 255
 
-static const struct
-{
-  const char *type;
-  guint       size;
-} zproto_types[MOPED_N_FIELD_TYPES] = {
-  [MOPED_FIELD_STRING] = { "string", 0 },
-  [MOPED_FIELD_LONGSTR] = { "longstr", 0 },
-  [MOPED_FIELD_NUMBER] = { "number", 8 },
-  [MOPED_FIELD_STRINGS] = { "strings", 0 },
-  [MOPED_FIELD_BYTES] = { "chunk", 0 },
-  [MOPED_FIELD_FRAME] = { "frame", 0 },
-};
+/* The type names come from the framing module (moped_field_zproto_type), which the
+ * packed codec follows too; a number is zproto's 8-byte number. */
+#define NUMBER_SIZE 8
 
 /* Names zproto's generated codec (zproto_codec_c.gsl) already uses where a field's name
  * goes: members of its struct (self->id, self->needle), functions named <class>_<field>
@@ -272,7 +263,7 @@ field_name (Writer       *self,
   else if (clash)
     warn (self, "field \"%s\" of command \"%s\" is field \"%s\": zproto wants one type per field "
           "name in a class, and \"%s\" is already a %s there", name, moped_element_get_name (command),
-          unique, name, zproto_types[GPOINTER_TO_UINT (known) - 1].type);
+          unique, name, moped_field_zproto_type (GPOINTER_TO_UINT (known) - 1));
   else
     warn (self, "field \"%s\" of command \"%s\" is field \"%s\": zproto needs a name of letters, "
           "digits, spaces, hyphens and underscores that no other field of the message shares",
@@ -292,8 +283,8 @@ write_field (Writer       *self,
   g_autofree char *text = xml_escape (moped_element_get_string (field, MOPED_PROP_DESCRIPTION));
 
   g_string_append_printf (self->body, "    <field name = \"%s\" type = \"%s\"", name_xml, moped_field_zproto_type (type));
-  if (zproto_types[type].size > 0)
-    g_string_append_printf (self->body, " size = \"%u\"", zproto_types[type].size);
+  if (type == MOPED_FIELD_NUMBER)
+    g_string_append_printf (self->body, " size = \"%u\"", NUMBER_SIZE);
   g_string_append_printf (self->body, ">%s</field>\n", text);
 }
 
