@@ -770,37 +770,44 @@ write_receive (MopedCodeWriter *w,
   moped_code_writer_blank (w);
   if (s->info->receives_subscriptions)
     {
-      moped_code_writer_comment (w, "Subscriptions arriving at the XPUB socket");
-      LINE ("static void");
+      moped_code_writer_comment (w, "Subscriptions arriving at the XPUB socket; -1 when none was waiting");
+      LINE ("static int");
       LINE ("%s (%s *self)", s->receive_fn, n->engine_type);
       LINE ("{");
       LINE ("    zframe_t *frame = zframe_recv (self->%s);", s->ident);
-      LINE ("    if (frame && self->verbose && zframe_size (frame) > 0)");
+      LINE ("    if (!frame)");
+      LINE ("        return -1;");
+      LINE ("    if (self->verbose && zframe_size (frame) > 0)");
       LINE ("        zsys_info (\"%%s: socket %%s: %%s %%.*s\", self->name, %s,", label);
       LINE ("                   zframe_data (frame) [0] == 1? \"subscribe\": \"unsubscribe\",");
       LINE ("                   (int) zframe_size (frame) - 1, (const char *) zframe_data (frame) + 1);");
       LINE ("    zframe_destroy (&frame);");
+      LINE ("    return 0;");
       LINE ("}");
       return;
     }
   {
-    g_autofree char *comment = g_strdup_printf ("A message on socket %s", title);
+    g_autofree char *comment = g_strdup_printf ("A message on socket %s: 0, or -1 when none was waiting",
+                                                title);
 
     moped_code_writer_comment (w, comment);
   }
-  LINE ("static void");
+  LINE ("static int");
   LINE ("%s (%s *self)", s->receive_fn, n->engine_type);
   LINE ("{");
   moped_code_writer_indent (w);
   LINE ("if (wire_msg_recv (self->msg, self->%s) == -1) {", s->ident);
+  moped_code_writer_comment (w, "A message arrives whole or not at all: EAGAIN means none was waiting");
+  LINE ("    if (zmq_errno () == EAGAIN)");
+  LINE ("        return -1;");
   LINE ("    wire_problem (self->trace || self->tap? self->pipe: NULL, self->name, %s, \"%%s\", wire_msg_error (self->msg));", label);
-  LINE ("    return;");
+  LINE ("    return 0;");
   LINE ("}");
   if (_moped_c_is_subscriber (s))
     {
       LINE ("if ((self->trace || self->tap) && wire_msg_is_probe (self->msg)) {");
       LINE ("    zsock_send (self->pipe, \"ss\", \"PROBE\", %s);", label);
-      LINE ("    return;");
+      LINE ("    return 0;");
       LINE ("}");
     }
   if (s->protocols->len > 0)
@@ -813,7 +820,7 @@ write_receive (MopedCodeWriter *w,
       LINE ("command = %s (self->msg);", p->decode_fn);
       LINE ("if (command == -1) {");
       LINE ("    wire_problem (self->trace || self->tap? self->pipe: NULL, self->name, %s, \"%%s\", wire_msg_error (self->msg));", label);
-      LINE ("    return;");
+      LINE ("    return 0;");
       LINE ("}");
       LINE ("if (command > 0) {");
       moped_code_writer_indent (w);
@@ -833,11 +840,12 @@ write_receive (MopedCodeWriter *w,
       LINE ("    break;");
       moped_code_writer_dedent (w);
       LINE ("}");
-      LINE ("return;");
+      LINE ("return 0;");
       moped_code_writer_dedent (w);
       LINE ("}");
     }
   LINE ("wire_problem (self->trace || self->tap? self->pipe: NULL, self->name, %s, \"unknown command %%s\", wire_msg_command (self->msg));", label);
+  LINE ("return 0;");
   moped_code_writer_dedent (w);
   LINE ("}");
 }
@@ -1181,8 +1189,11 @@ write_actor (MopedCodeWriter *w,
       if (!polled (s))
         continue;
       LINE ("else");
-      LINE ("if (which == self->%s)", s->ident);
-      LINE ("    %s (self);", s->receive_fn);
+      LINE ("if (which == self->%s) {", s->ident);
+      LINE ("    int count = 0;");
+      LINE ("    while (count++ < S_BATCH && %s (self) == 0)", s->receive_fn);
+      LINE ("        ;");
+      LINE ("}");
     }
   LINE ("s_timers_run (self);");
   moped_code_writer_dedent (w);
@@ -1301,6 +1312,10 @@ write_engine (MopedCModel *model,
                                 "that cannot take the message (then fails with EAGAIN), a receive not at "
                                 "all (the loop polls first)");
   LINE ("#define S_SEND_TIMEOUT 1000");
+  moped_code_writer_comment (w, "A socket that has messages waiting is read up to this many times before the "
+                                "loop polls again: a poll per message costs more than the message (system "
+                                "calls), and the pipe and the timers still get their turn");
+  LINE ("#define S_BATCH 64");
   moped_code_writer_blank (w);
   write_engine_struct (w, n);
   write_calls (w, n);
