@@ -797,8 +797,9 @@ write_receive (MopedCodeWriter *w,
   LINE ("{");
   moped_code_writer_indent (w);
   LINE ("if (wire_msg_recv (self->msg, self->%s) == -1) {", s->ident);
-  moped_code_writer_comment (w, "A message arrives whole or not at all: EAGAIN means none was waiting");
-  LINE ("    if (zmq_errno () == EAGAIN)");
+  moped_code_writer_comment (w, "A message arrives whole or not at all: EAGAIN means none was waiting, "
+                                "EFSM a REQ or REP that must send before it receives again");
+  LINE ("    if (zmq_errno () == EAGAIN || zmq_errno () == EFSM)");
   LINE ("        return -1;");
   LINE ("    wire_problem (self->trace || self->tap? self->pipe: NULL, self->name, %s, \"%%s\", wire_msg_error (self->msg));", label);
   LINE ("    return 0;");
