@@ -819,9 +819,9 @@ write_receive (MopedCodeWriter *w,
   LINE ("%s (%s *self)", s->receive_fn, n->engine_type);
   LINE ("{");
   moped_code_writer_indent (w);
-  LINE ("if (wire_msg_recv (self->msg, self->%s) == -1) {", s->ident);
   moped_code_writer_comment (w, "A message arrives whole or not at all: EAGAIN means none was waiting, "
                                 "EFSM a REQ or REP that must send before it receives again");
+  LINE ("if (wire_msg_recv (self->msg, self->%s) == -1) {", s->ident);
   LINE ("    if (zmq_errno () == EAGAIN || zmq_errno () == EFSM)");
   LINE ("        return -1;");
   LINE ("    wire_problem (self->trace || self->tap? self->pipe: NULL, self->name, %s, \"%%s\", wire_msg_error (self->msg));", label);
@@ -1401,7 +1401,7 @@ write_engine (MopedCModel *model,
   moped_code_writer_comment (w, "A socket that has messages waiting is read up to this many times before the "
                                 "loop polls again: a poll per message costs more than the message (system "
                                 "calls), and the pipe and the timers still get their turn");
-  LINE ("#define S_BATCH 64");
+  LINE ("#define S_BATCH 256");
   moped_code_writer_blank (w);
   write_engine_struct (w, n);
   write_calls (w, n);
