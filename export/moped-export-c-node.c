@@ -794,7 +794,7 @@ write_subscription_receive (MopedCodeWriter *w,
   LINE ("if (self->trace || self->tap)");
   LINE ("    zsock_send (self->pipe, \"ssss\", \"RECEIVED\", %s, subscribes? \"$SUBSCRIBE\": \"$UNSUBSCRIBE\", topic);", label);
   LINE ("zstr_free (&topic);");
-  LINE ("return;");
+  LINE ("return 0;");
   moped_code_writer_dedent (w);
   LINE ("}");
 }
@@ -810,17 +810,22 @@ write_receive (MopedCodeWriter *w,
   moped_code_writer_blank (w);
   moped_code_writer_blank (w);
   {
-    g_autofree char *comment = g_strdup_printf ("A message on socket %s", title);
+    g_autofree char *comment = g_strdup_printf ("A message on socket %s: 0, or -1 when none was waiting",
+                                                title);
 
     moped_code_writer_comment (w, comment);
   }
-  LINE ("static void");
+  LINE ("static int");
   LINE ("%s (%s *self)", s->receive_fn, n->engine_type);
   LINE ("{");
   moped_code_writer_indent (w);
+  moped_code_writer_comment (w, "A message arrives whole or not at all: EAGAIN means none was waiting, "
+                                "EFSM a REQ or REP that must send before it receives again");
   LINE ("if (wire_msg_recv (self->msg, self->%s, %s) == -1) {", s->ident, _moped_c_envelope (s));
+  LINE ("    if (zmq_errno () == EAGAIN || zmq_errno () == EFSM)");
+  LINE ("        return -1;");
   LINE ("    wire_problem (self->trace || self->tap? self->pipe: NULL, self->name, %s, \"%%s\", wire_msg_error (self->msg));", label);
-  LINE ("    return;");
+  LINE ("    return 0;");
   LINE ("}");
   if (s->info->receives_subscriptions)
     write_subscription_receive (w, s, label);
@@ -828,7 +833,7 @@ write_receive (MopedCodeWriter *w,
     {
       LINE ("if ((self->trace || self->tap) && wire_msg_is_probe (self->msg)) {");
       LINE ("    zsock_send (self->pipe, \"ss\", \"PROBE\", %s);", label);
-      LINE ("    return;");
+      LINE ("    return 0;");
       LINE ("}");
     }
   if (s->protocols->len > 0)
@@ -841,7 +846,7 @@ write_receive (MopedCodeWriter *w,
       LINE ("command = %s (self->msg);", p->decode_fn);
       LINE ("if (command == -1) {");
       LINE ("    wire_problem (self->trace || self->tap? self->pipe: NULL, self->name, %s, \"%%s\", wire_msg_error (self->msg));", label);
-      LINE ("    return;");
+      LINE ("    return 0;");
       LINE ("}");
       LINE ("if (command > 0) {");
       moped_code_writer_indent (w);
@@ -861,11 +866,12 @@ write_receive (MopedCodeWriter *w,
       LINE ("    break;");
       moped_code_writer_dedent (w);
       LINE ("}");
-      LINE ("return;");
+      LINE ("return 0;");
       moped_code_writer_dedent (w);
       LINE ("}");
     }
   LINE ("wire_problem (self->trace || self->tap? self->pipe: NULL, self->name, %s, \"unknown command %%s\", wire_msg_command (self->msg));", label);
+  LINE ("return 0;");
   moped_code_writer_dedent (w);
   LINE ("}");
 }
@@ -1269,8 +1275,11 @@ write_actor (MopedCodeWriter *w,
       if (!polled (s))
         continue;
       LINE ("else");
-      LINE ("if (which == self->%s)", s->ident);
-      LINE ("    %s (self);", s->receive_fn);
+      LINE ("if (which == self->%s) {", s->ident);
+      LINE ("    int count = 0;");
+      LINE ("    while (count++ < S_BATCH && %s (self) == 0)", s->receive_fn);
+      LINE ("        ;");
+      LINE ("}");
     }
   LINE ("s_timers_run (self);");
   moped_code_writer_dedent (w);
@@ -1389,6 +1398,10 @@ write_engine (MopedCModel *model,
                                 "that cannot take the message (then fails with EAGAIN), a receive not at "
                                 "all (the loop polls first)");
   LINE ("#define S_SEND_TIMEOUT 1000");
+  moped_code_writer_comment (w, "A socket that has messages waiting is read up to this many times before the "
+                                "loop polls again: a poll per message costs more than the message (system "
+                                "calls), and the pipe and the timers still get their turn");
+  LINE ("#define S_BATCH 256");
   moped_code_writer_blank (w);
   write_engine_struct (w, n);
   write_calls (w, n);

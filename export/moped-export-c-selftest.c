@@ -80,6 +80,28 @@ _moped_c_selftest_limit_secs (MopedCModel *model)
   return 30 + 10 * waits;
 }
 
+/* How many instances of @n the flow tests start: the design's count, bounded so that a
+ * large count does not start hundreds of threads (README: "at most 16"). */
+#define MAX_INSTANCES 16
+
+static guint
+test_instances (MopedCNode *n)
+{
+  gint64 count = moped_element_get_int (n->element, MOPED_PROP_INSTANCES);
+
+  return (guint) CLAMP (count, 1, MAX_INSTANCES);
+}
+
+static guint
+total_instances (MopedCModel *model)
+{
+  guint total = 0;
+
+  for (guint i = 0; i < model->nodes->len; i++)
+    total += test_instances (g_ptr_array_index (model->nodes, i));
+  return total;
+}
+
 static void
 write_limits (MopedCodeWriter *w,
               MopedCModel     *model)
@@ -88,7 +110,10 @@ write_limits (MopedCodeWriter *w,
   g_autofree char *receivers = g_strdup_printf ("#define S_RECEIVERS %u", max_receivers (model) + 1);
   g_autofree char *limit = g_strdup_printf ("#define S_LIMIT_SECS %u", _moped_c_selftest_limit_secs (model));
 
+  g_autofree char *actors = g_strdup_printf ("#define S_ACTORS %u", total_instances (model));
+
   LINE ("%-31s //  Nodes started", nodes);
+  LINE ("%-31s //  Flow tests: instances started, of all nodes", actors);
   LINE ("%-31s //  Most sockets one step reaches, + 1", receivers);
   LINE ("%-31s //  Msecs to wait for a message", "#define S_TIMEOUT 10000");
   LINE ("%-31s //  The whole run ends within this", limit);
@@ -183,8 +208,8 @@ write_step (MopedCodeWriter *w,
         g_string_append_printf (places, "%s%s", i > 0 ? ", " : "", other);
       }
   LINE ("{ %u, %s,", s->position, text);
-  LINE ("  %s, %s, %s, \"%d\", %s, %s, %s,", sender, command, peer, s->delimiter, topic,
-        receivers != NULL ? "true" : "false", skip);
+  LINE ("  %s, %s, %s, \"%d\", %s, %s, %s, %s,", sender, command, peer, s->delimiter, topic,
+        receivers != NULL ? "true" : "false", s->optional ? "true" : "false", skip);
   LINE ("  { %s, { -1, NULL } }, %s },", places->str, advice);
 }
 
@@ -226,14 +251,24 @@ write_flows (MopedCodeWriter *w,
       g_autofree char *order = play_order (f);
       g_autofree char *title = g_strdup_printf ("Flow %s (%s)", _moped_c_name (f->element),
                                                 _moped_c_name (f->protocol->element));
+      MopedCStep *played;
 
       moped_code_writer_blank (w);
       moped_code_writer_comment_labelled (w, title, moped_element_get_string (f->element, MOPED_PROP_DESCRIPTION));
       LINE ("static const s_step_t s_flow_%u_steps [] = {", i + 1);
       moped_code_writer_indent (w);
+      /* The flow tests' advice follows the step played before: optional and skipped
+       * steps are not waited for. */
+      played = NULL;
       for (guint j = 0; j < f->steps->len; j++)
-        write_step (w, model, j > 0 ? g_ptr_array_index (f->steps, j - 1) : NULL, g_ptr_array_index (f->steps, j));
-      LINE ("{ 0, NULL, { -1, NULL }, NULL, NULL, NULL, NULL, false, NULL, { { -1, NULL } }, NULL }");
+        {
+          MopedCStep *step = g_ptr_array_index (f->steps, j);
+
+          write_step (w, model, played, step);
+          if (!step->optional && step->skip_reason == NULL)
+            played = step;
+        }
+      LINE ("{ 0, NULL, { -1, NULL }, NULL, NULL, NULL, NULL, false, false, NULL, { { -1, NULL } }, NULL }");
       moped_code_writer_dedent (w);
       LINE ("};");
       LINE ("static const int s_flow_%u_order [] = %s;", i + 1, order);
@@ -285,6 +320,44 @@ write_codec_tests (MopedCodeWriter *w,
     }
 }
 
+/* The inproc endpoints of instance @instance (from 0) of @s's node in the flow tests: a
+ * socket that binds binds its own (instances after the first add "#N"), and one that
+ * connects connects to every instance of the node that binds there. */
+static char *
+instance_endpoints (MopedCModel  *model,
+                    MopedCSocket *s,
+                    guint         instance)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint k = 0; k < s->test_endpoints->len; k++)
+    {
+      const char *e = g_ptr_array_index (s->test_endpoints, k);
+      MopedCNode *binder = NULL;
+
+      if (e[0] == '@')
+        {
+          g_string_append_printf (out, "%s%s", out->len > 0 ? "," : "", e);
+          if (instance > 0)
+            g_string_append_printf (out, "#%u", instance + 1);
+          continue;
+        }
+      for (guint i = 0; i < model->links->len && binder == NULL; i++)
+        {
+          MopedCLink *l = g_ptr_array_index (model->links, i);
+
+          if (l->test_endpoint != NULL && g_str_equal (l->test_endpoint, e + 1))
+            binder = l->binder->node;
+        }
+      g_string_append_printf (out, "%s%s", out->len > 0 ? "," : "", e);
+      for (guint j = 1; binder != NULL && j < test_instances (binder); j++)
+        g_string_append_printf (out, ",%s#%u", e, j + 1);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Each node once (the wiring self-test), or as many times as the design runs it (the
+ * flow tests), each instance with its own name, so its own routing ids. */
 static void
 write_start_nodes (MopedCodeWriter *w,
                    MopedCModel     *model)
@@ -292,32 +365,61 @@ write_start_nodes (MopedCodeWriter *w,
   for (guint i = 0; i < model->nodes->len; i++)
     {
       MopedCNode *n = g_ptr_array_index (model->nodes, i);
-      g_autofree char *name = _moped_c_quote (n->ident);
       g_autofree char *title = _moped_c_quote (_moped_c_name (n->element));
+      guint count = test_instances (n);
+      g_autoptr(GString) names = g_string_new (NULL);
 
-      LINE ("%s options_%u;", n->options_type, i);
-      LINE ("memset (&options_%u, 0, sizeof (options_%u));", i, i);
-      LINE ("options_%u.name = %s;", i, name);
-      LINE ("options_%u.verbose = test.verbose;", i);
+      for (guint k = 0; k < count; k++)
+        {
+          g_autofree char *name = k == 0 ? g_strdup (n->ident) : g_strdup_printf ("%s-%u", n->ident, k + 1);
+          g_autofree char *quoted = _moped_c_quote (name);
+
+          g_string_append_printf (names, "%s%s", k > 0 ? ", " : "", quoted);
+        }
+      moped_code_writer_blank (w);
+      LINE ("%s *node_%u [%u] = { NULL };", n->type, i, count);
+      LINE ("test.names [%u] = %s;", i, title);
+      LINE ("for (instance = 0; instance < (test.flows? %u: 1); instance++) {", count);
+      moped_code_writer_indent (w);
+      LINE ("static const char *names [%u] = { %s };", count, names->str);
       for (guint j = 0; j < n->sockets->len; j++)
         {
           MopedCSocket *s = g_ptr_array_index (n->sockets, j);
-          g_autoptr(GString) endpoints = g_string_new (NULL);
+          g_autoptr(GString) list = g_string_new (NULL);
+
+          for (guint k = 0; k < count; k++)
+            {
+              g_autofree char *endpoints = instance_endpoints (model, s, k);
+              g_autofree char *quoted = _moped_c_quote (endpoints);
+
+              g_string_append_printf (list, "%s%s", k > 0 ? ", " : "", quoted);
+            }
+          LINE ("static const char *flows_%s [%u] = { %s };", s->ident, count, list->str);
+        }
+      LINE ("%s options;", n->options_type);
+      LINE ("memset (&options, 0, sizeof (options));");
+      LINE ("options.name = names [instance];");
+      LINE ("options.verbose = test.verbose;");
+      for (guint j = 0; j < n->sockets->len; j++)
+        {
+          MopedCSocket *s = g_ptr_array_index (n->sockets, j);
           g_autofree char *quoted = NULL;
+          g_autoptr(GString) wiring = g_string_new (NULL);
 
           for (guint k = 0; k < s->test_endpoints->len; k++)
-            g_string_append_printf (endpoints, "%s%s", k > 0 ? "," : "",
+            g_string_append_printf (wiring, "%s%s", k > 0 ? "," : "",
                                     (char *) g_ptr_array_index (s->test_endpoints, k));
-          quoted = _moped_c_quote (endpoints->str);
-          LINE ("options_%u.%s = %s;", i, s->ident, quoted);
+          quoted = _moped_c_quote (wiring->str);
+          LINE ("options.%s = test.flows? flows_%s [instance]: %s;", s->ident, s->ident, quoted);
         }
-      LINE ("%s *node_%u = %s (&options_%u, test.flows? 2: 1);", n->type, i, n->test_new_fn, i);
-      LINE ("test.names [%u] = %s;", i, title);
-      LINE ("if (node_%u)", i);
-      LINE ("    test.actors [%u] = %s (node_%u);", i, n->actor_fn, i);
+      LINE ("node_%u [instance] = %s (&options, test.flows? 2: 1);", i, n->test_new_fn);
+      LINE ("if (node_%u [instance])", i);
+      LINE ("    s_add_actor (&test, %u, %s (node_%u [instance]));", i, n->actor_fn, i);
       LINE ("else {");
-      LINE ("    printf (\"node %%s: FAILED to start\\n\", %s);", title);
+      LINE ("    printf (\"node %%s: FAILED to start\\n\", names [instance]);");
       LINE ("    failures++;");
+      LINE ("}");
+      moped_code_writer_dedent (w);
       LINE ("}");
     }
 }
@@ -330,7 +432,8 @@ write_stop_nodes (MopedCodeWriter *w,
     {
       MopedCNode *n = g_ptr_array_index (model->nodes, i - 1);
 
-      LINE ("%s (&node_%u);", n->destroy_fn, i - 1);
+      LINE ("for (instance = 0; instance < %u; instance++)", test_instances (n));
+      LINE ("    %s (&node_%u [instance]);", n->destroy_fn, i - 1);
     }
 }
 

@@ -12,8 +12,12 @@
 
 #include "moped-export-c-private.h"
 #include "moped-schema.h"
+#include "moped-template.h"
 
 #define LINE(...) moped_code_writer_line (w, __VA_ARGS__)
+
+/* The first test's bound: a method that never answers fails it after this long. */
+#define FIRST_TEST_LIMIT_SECS 20
 
 /* The node that sends the first step of the first flow with steps, else the first node. */
 static MopedCNode *
@@ -197,12 +201,32 @@ first_test (MopedCModel *model)
                                 "the next test. `meson test -C build first` runs it.");
   for (guint i = 0; i < model->nodes->len; i++)
     LINE ("#include \"%s.h\"", ((MopedCNode *) g_ptr_array_index (model->nodes, i))->ident);
+  LINE ("#include <signal.h>");
   LINE ("#include <string.h>");
+  LINE ("#include <unistd.h>");
+  moped_code_writer_blank (w);
+  {
+    g_autofree char *advice = method != NULL
+      ? g_strdup_printf ("%s did not answer: check %s in src/%s.c, and the handlers whose message it "
+                         "waits for", _moped_c_name (method->element),
+                         method->api_fn, sender->ident)
+      : g_strdup ("a node did not start");
+    g_autofree char *quoted = _moped_c_quote (advice);
+    g_autofree char *limit = g_strdup_printf ("%d", FIRST_TEST_LIMIT_SECS);
+    g_autofree char *watchdog = moped_template_render ("c/test-watchdog.c",
+                                                       "limit", limit,
+                                                       "advice", quoted,
+                                                       NULL);
+
+    moped_code_writer_lines (w, watchdog);
+  }
   moped_code_writer_blank (w);
   LINE ("int");
   LINE ("main (void)");
   LINE ("{");
   moped_code_writer_indent (w);
+  LINE ("signal (SIGALRM, s_watchdog);");
+  LINE ("alarm (S_LIMIT_SECS);");
   LINE ("const char *failure = NULL;");
   for (guint i = 0; i < model->nodes->len; i++)
     {
@@ -269,7 +293,7 @@ tests_build (MopedCModel *model)
                                 "the build settings (common) of the project.");
   moped_code_writer_blank (w);
   LINE ("test_first = executable('test_first', 'test_first.c', link_with: skeleton, kwargs: common)");
-  LINE ("test('first', test_first, suite: 'yours', timeout: 60)");
+  LINE ("test('first', test_first, suite: 'yours', timeout: %d)", FIRST_TEST_LIMIT_SECS + 40);
   return moped_code_writer_finish (w);
 }
 

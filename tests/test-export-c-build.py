@@ -15,9 +15,11 @@ valgrind for the leak checks. Never needs a display.
   nothing else. They are built in batches, as subprojects of one meson project, to
   share one configure step and keep both cores busy. MOPED_PROPERTY_COUNT (default
   300) and MOPED_PROPERTY_SEED change how many and which; a failure prints the seed.
+  MOPED_EXPORT_C_TESTS (comma-separated test function names) runs only those.
 - User tests: the first export writes tests/, whose first test fails on the fresh
   skeleton naming the function to write and passes once it is written; re-export
-  leaves tests/ alone; a typed API method runs in the node's thread; a repeating timer
+  leaves tests/ alone; a typed API method runs in the node's thread, and its test
+  fails when the implementation answers wrong; a repeating timer
   set in a start hook publishes, and an API method answers later from a handler; a
   send to a peer that cannot take it fails after a bounded wait, never blocking.
 - Re-export: an edited handler survives, a new command's stub is appended, a removed
@@ -321,6 +323,15 @@ def test_user_tests(work):
     r = run_user_tests(directory, "api")
     check("api: a method with a parameter returns its result, run in the node's thread",
           r.returncode == 0, tail(r.stdout))
+    # The same test must catch a wrong implementation: the result is asserted, not just received.
+    replace_body(dashboard, "san_francisco_dashboard_api_latest_conditions (san_francisco_dashboard_state_t *self, const char *zip)",
+                 "    (void) self;\n"
+                 "    (void) zip;\n"
+                 "    return strdup (\"conditions at 00000\");")
+    r = run(["ninja", "-C", "build"], cwd=directory, timeout=600)
+    r = run(["meson", "test", "-C", "build", "--print-errorlogs", "api"], cwd=directory, timeout=120)
+    check("api: ... and fails when the implementation answers wrong", r.returncode != 0 and
+          "answer: conditions at 00000" in r.stdout, tail(r.stdout))
 
 
 def test_timers(work):
@@ -1230,6 +1241,10 @@ def main():
     work = tempfile.mkdtemp(prefix="moped-export-c-")
     tests = [test_broken, test_user_tests, test_timers, test_never_block, test_examples, test_standalone,
              test_reexport, test_reexport_renames, test_no_hang, test_proxy, test_property]
+    # MOPED_EXPORT_C_TESTS=test_user_tests,test_timers runs only those (while working on them).
+    only = os.environ.get("MOPED_EXPORT_C_TESTS")
+    if only:
+        tests = [t for t in tests if t.__name__ in only.split(",")]
     try:
         for test in tests:
             start = time.monotonic()

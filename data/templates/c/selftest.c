@@ -36,6 +36,7 @@ typedef struct {
     const char *delimiter;      //  "1" when the receiver expects a REQ-style envelope
     const char *topic;          //  PUB senders: the topic ("" for the sample)
     bool any;                   //  Round-robin: it arrives at any one receiver
+    bool optional;              //  Flow tests do not wait for it
     const char *skip;           //  Why the self-test cannot check it, or NULL
     s_place_t receivers [S_RECEIVERS];
     const char *advice;         //  Flow tests: what makes it happen, or NULL
@@ -56,7 +57,10 @@ typedef struct {
 } s_probe_t;
 
 typedef struct {
-    zactor_t *actors [S_NODES + 1];
+    zactor_t *actors [S_ACTORS + 1];    //  Every instance of every node
+    int actor_nodes [S_ACTORS + 1];     //  The node each one is an instance of
+    size_t actors_used;
+    zactor_t *first [S_NODES + 1];      //  Each node's first instance: it sends what the test sends
     const char *names [S_NODES + 1];
     zpoller_t *poller;
     bool verbose;
@@ -87,17 +91,38 @@ s_watchdog (int signum)
 }
 
 
-//  The next report from any node; NULL after timeout msecs
+static void
+s_add_actor (s_test_t *test, int node, zactor_t *actor)
+{
+    assert (test->actors_used < S_ACTORS);
+    test->actors [test->actors_used] = actor;
+    test->actor_nodes [test->actors_used++] = node;
+    if (!test->first [node])
+        test->first [node] = actor;
+}
+
+
+//  The next report from any instance of any node (the node's index in *node, the
+//  instance's in *actor); NULL after timeout msecs
 static zmsg_t *
-s_next_event (s_test_t *test, int64_t timeout, int *node)
+s_next_event_from (s_test_t *test, int64_t timeout, int *node, size_t *actor)
 {
     void *which = zpoller_wait (test->poller, (int) (timeout > 0? timeout: 0));
     if (!which)
         return NULL;
-    for (*node = 0; *node < S_NODES; (*node)++)
-        if (which == test->actors [*node])
+    for (*actor = 0; *actor < test->actors_used; (*actor)++)
+        if (which == test->actors [*actor])
             break;
+    *node = *actor < test->actors_used? test->actor_nodes [*actor]: -1;
     return zmsg_recv (which);
+}
+
+
+static zmsg_t *
+s_next_event (s_test_t *test, int64_t timeout, int *node)
+{
+    size_t actor;
+    return s_next_event_from (test, timeout, node, &actor);
 }
 
 
@@ -156,7 +181,7 @@ s_play_step (s_test_t *test, const char *flow, const s_step_t *step, bool send)
                     step->topic, NULL);
     else
     if (send)
-        zstr_sendx (test->actors [step->sender.node], "$SEND", step->sender.socket, step->command,
+        zstr_sendx (test->first [step->sender.node], "$SEND", step->sender.socket, step->command,
                     step->peer, step->delimiter, step->topic, NULL);
     bool sent = !send && !subscription;
     bool arrived [S_RECEIVERS] = { false };
@@ -282,6 +307,8 @@ s_play_flow (s_test_t *test, const s_flow_t *flow)
             skipped++;
             continue;
         }
+        if (test->flows && step->optional)
+            continue;           //  It may happen or not: nothing to wait for
         if (s_play_step (test, flow->name, step, !test->flows || messages == 0) == -1)
             return -1;
         messages++;
@@ -296,40 +323,55 @@ s_play_flow (s_test_t *test, const s_flow_t *flow)
 
 
 //  A PUB drops what it sends before a subscription arrives: publish probes
-//  until each subscriber has seen one
+//  until each subscriber has seen one (with the flow tests' instances: each
+//  instance of the publisher in turn, until every instance of the subscriber has)
 static int
 s_sync_subscriptions (s_test_t *test)
 {
     const s_probe_t *probe;
     for (probe = s_probes; probe->publisher.node >= 0; probe++) {
-        bool seen = false;
-        snprintf (s_doing, sizeof (s_doing), "waiting for %s.%s to receive from %s.%s",
-                  test->names [probe->subscriber.node], probe->subscriber.socket,
-                  test->names [probe->publisher.node], probe->publisher.socket);
-        int64_t deadline = zclock_mono () + S_TIMEOUT;
-        while (!seen && zclock_mono () < deadline) {
-            zstr_sendx (test->actors [probe->publisher.node], "$PROBE",
-                        probe->publisher.socket, probe->topic, NULL);
-            int64_t wait_until = zclock_mono () + 10;
-            while (!seen && zclock_mono () < wait_until) {
-                int node = -1;
-                zmsg_t *event = s_next_event (test, wait_until - zclock_mono (), &node);
-                if (!event)
-                    break;
-                char *kind = zmsg_popstr (event);
-                char *socket = zmsg_popstr (event);
-                seen = kind && socket && streq (kind, "PROBE")
-                    && s_same_place (&probe->subscriber, node, socket);
-                zstr_free (&kind);
-                zstr_free (&socket);
-                zmsg_destroy (&event);
+        size_t publisher;
+        for (publisher = 0; publisher < test->actors_used; publisher++) {
+            if (test->actor_nodes [publisher] != probe->publisher.node)
+                continue;
+            bool seen [S_ACTORS + 1] = { false };
+            size_t expected = 0;
+            size_t index;
+            for (index = 0; index < test->actors_used; index++)
+                expected += test->actor_nodes [index] == probe->subscriber.node;
+            size_t count = 0;
+            snprintf (s_doing, sizeof (s_doing), "waiting for %s.%s to receive from %s.%s",
+                      test->names [probe->subscriber.node], probe->subscriber.socket,
+                      test->names [probe->publisher.node], probe->publisher.socket);
+            int64_t deadline = zclock_mono () + S_TIMEOUT;
+            while (count < expected && zclock_mono () < deadline) {
+                zstr_sendx (test->actors [publisher], "$PROBE",
+                            probe->publisher.socket, probe->topic, NULL);
+                int64_t wait_until = zclock_mono () + 10;
+                while (count < expected && zclock_mono () < wait_until) {
+                    int node = -1;
+                    size_t actor = 0;
+                    zmsg_t *event = s_next_event_from (test, wait_until - zclock_mono (), &node, &actor);
+                    if (!event)
+                        break;
+                    char *kind = zmsg_popstr (event);
+                    char *socket = zmsg_popstr (event);
+                    if (kind && socket && streq (kind, "PROBE")
+                    &&  s_same_place (&probe->subscriber, node, socket) && !seen [actor]) {
+                        seen [actor] = true;
+                        count++;
+                    }
+                    zstr_free (&kind);
+                    zstr_free (&socket);
+                    zmsg_destroy (&event);
+                }
             }
-        }
-        if (!seen) {
-            printf ("subscriptions: FAILED: %s.%s never received from %s.%s\n",
-                    test->names [probe->subscriber.node], probe->subscriber.socket,
-                    test->names [probe->publisher.node], probe->publisher.socket);
-            return -1;
+            if (count < expected) {
+                printf ("subscriptions: FAILED: %s.%s never received from %s.%s\n",
+                        test->names [probe->subscriber.node], probe->subscriber.socket,
+                        test->names [probe->publisher.node], probe->publisher.socket);
+                return -1;
+            }
         }
     }
     return 0;
@@ -358,16 +400,18 @@ main (int argc, char *argv [])
     if (failures)
         return 1;
 
-    //  Every node in trace mode (tapped with --flows: your handlers run too),
-    //  every socket on inproc
+    //  Every node in trace mode, every socket on inproc; with --flows, tapped
+    //  (your handlers run too) and each node as many times as the design runs it
+    int instance;
     {{start_nodes}}
 
     test.poller = zpoller_new (NULL);
     assert (test.poller);
-    int index;
-    for (index = 0; index < S_NODES; index++)
-        if (test.actors [index])
-            zpoller_add (test.poller, test.actors [index]);
+    size_t index;
+    for (index = 0; index < test.actors_used; index++)
+        zpoller_add (test.poller, test.actors [index]);
+    if (test.flows)
+        printf ("flows: %zu instances of %d nodes, your handlers running\n", test.actors_used, S_NODES);
     if (!failures)
         failures = s_sync_subscriptions (&test) == -1;
     const s_flow_t *flow;
