@@ -91,6 +91,31 @@ add_box (MopedCanvas *self,
   return box;
 }
 
+void
+_moped_canvas_find_free_spot (MopedCanvas *self,
+                              double       width,
+                              double       height,
+                              double      *x,
+                              double      *y)
+{
+  g_autoptr(GPtrArray) boxes = g_ptr_array_new ();
+
+  for (guint step = 0; step < 64; step++)
+    {
+      MopedCanvasRect area = { *x - width / 2 - MOPED_CANVAS_GRID, *y - height / 2 - MOPED_CANVAS_GRID,
+                               width + 2 * MOPED_CANVAS_GRID, height + 2 * MOPED_CANVAS_GRID };
+      gboolean taken = FALSE;
+
+      g_ptr_array_set_size (boxes, 0);
+      moped_canvas_geometry_query (self->geometry, &area, boxes, NULL);
+      for (guint i = 0; i < boxes->len && !taken; i++)
+        taken = moped_canvas_rect_intersects (&((MopedCanvasBox *) g_ptr_array_index (boxes, i))->rect, &area);
+      if (!taken)
+        return;
+      *x += width + 3 * MOPED_CANVAS_GRID;
+    }
+}
+
 static MopedElement *
 add_named_node (MopedCanvas *self,
                 double       x,

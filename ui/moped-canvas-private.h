@@ -186,6 +186,13 @@ void          _moped_canvas_popup_menu       (MopedCanvas        *self,
 MopedElement *_moped_canvas_create_node      (MopedCanvas        *self,
                                               double              x,
                                               double              y);
+/* Moves (@x, @y), the centre of a new box of @width x @height, rightwards until the box
+ * overlaps nothing: what is added without pointing lands beside the last one. */
+void          _moped_canvas_find_free_spot   (MopedCanvas        *self,
+                                              double              width,
+                                              double              height,
+                                              double             *x,
+                                              double             *y);
 MopedElement *_moped_canvas_create_note      (MopedCanvas        *self,
                                               double              x,
                                               double              y);

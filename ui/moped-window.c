@@ -680,6 +680,7 @@ moped_window_class_init (MopedWindowClass *klass)
 
   g_type_ensure (MOPED_TYPE_CANVAS);
   g_type_ensure (MOPED_TYPE_INSPECTOR);
+  g_type_ensure (MOPED_TYPE_OUTLINE);
 
   _moped_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class, "/org/moped/Moped/ui/moped-window.ui");
@@ -712,6 +713,8 @@ moped_window_class_init (MopedWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, inspector);
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, diagnostics_list);
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, problems_summary);
+  gtk_widget_class_bind_template_child (widget_class, MopedWindow, pane_stack);
+  gtk_widget_class_bind_template_child (widget_class, MopedWindow, outline);
   gtk_widget_class_bind_template_callback (widget_class, _moped_window_on_error_response);
   gtk_widget_class_bind_template_callback (widget_class, _moped_window_on_recovery_response);
   gtk_widget_class_bind_template_callback (widget_class, _moped_window_on_diagnostic_activated);
@@ -731,6 +734,7 @@ moped_window_init (MopedWindow *self)
 
   g_signal_connect_object (self->canvas, "selection-changed", G_CALLBACK (on_selection_changed), self,
                            G_CONNECT_SWAPPED);
+  moped_outline_set_canvas (self->outline, self->canvas);
   g_signal_connect_object (self->canvas, "notify::zoom", G_CALLBACK (on_zoom_changed), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->canvas, "notify::snap-to-grid", G_CALLBACK (forward_notify), self,
