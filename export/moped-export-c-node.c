@@ -190,9 +190,6 @@ write_public_header (MopedCModel *model,
   LINE ("const char *name;");
   moped_code_writer_comment (w, "Log every message sent and received");
   LINE ("bool verbose;");
-  moped_code_writer_comment (w, "Self-tests: report each message received on the actor's pipe instead of "
-                                "calling its handler");
-  LINE ("bool trace;");
   if (n->sockets->len > 0)
     moped_code_writer_comment (w, "Where each socket binds (@endpoint) and connects (>endpoint), as a "
                                   "comma-separated list; NULL for the design's endpoints");
@@ -222,7 +219,7 @@ write_public_header (MopedCModel *model,
   LINE ("void");
   LINE ("    %s (%s **self_p);", n->destroy_fn, n->type);
   moped_code_writer_blank (w);
-  moped_code_writer_comment (w, "The node's actor, to poll it for trace reports (self-tests)");
+  moped_code_writer_comment (w, "The node's actor: its pipe, to poll or to wait on");
   LINE ("zactor_t *");
   LINE ("    %s (%s *self);", n->actor_fn, n->type);
   for (guint i = 0; i < n->methods->len; i++)
@@ -342,6 +339,13 @@ write_engine_header (MopedCModel *model,
   LINE ("const char *");
   LINE ("    %s (%s *self);", n->engine_name_fn, n->engine_type);
   moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "Tests only: start the node as its new function does, in a mode: 0 as in "
+                                "production, 1 to report each message received on the actor's pipe "
+                                "instead of calling its handler (the wiring self-test), 2 to report it "
+                                "and call the handler (the flow tests)");
+  LINE ("%s *", n->type);
+  LINE ("    %s (const %s *options, int mode);", n->test_new_fn, n->options_type);
+  moped_code_writer_blank (w);
   moped_code_writer_comment (w, "A timer's handler, run in the node's thread: return 0, or -1 to have it logged");
   LINE ("typedef int (%s) (%s *state, void *arg);", n->timer_fn_type, n->state_type);
   moped_code_writer_comment (w, "Run handler once after msecs, or every msecs when repeat (msecs > 0); returns "
@@ -452,6 +456,12 @@ write_engine_struct (MopedCodeWriter *w,
   moped_code_writer_dedent (w);
   LINE ("};");
   moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "What the actor starts with: the options, and for tests a mode (see the engine's header)");
+  LINE ("typedef struct {");
+  LINE ("    const %s *options;", n->options_type);
+  LINE ("    int mode;");
+  LINE ("} s_args_t;");
+  moped_code_writer_blank (w);
   moped_code_writer_comment (w, "A timer your code set");
   LINE ("typedef struct {");
   moped_code_writer_indent (w);
@@ -476,7 +486,8 @@ write_engine_struct (MopedCodeWriter *w,
   LINE_COMMENTED (state, yours);
   LINE_COMMENTED ("char *name;", "This instance, in logs");
   LINE_COMMENTED ("bool verbose;", "Log every message");
-  LINE_COMMENTED ("bool trace;", "Self-tests: report messages on the pipe");
+  LINE_COMMENTED ("bool trace;", "Self-test: report messages instead of handling");
+  LINE_COMMENTED ("bool tap;", "Flow tests: report messages, then handle");
   LINE_COMMENTED ("bool failed;", "A socket could not be set up");
   LINE_COMMENTED ("bool terminated;", "Asked to stop");
   LINE_COMMENTED ("s_timer_t *timers;", "Set by your code, in the order set");
@@ -525,6 +536,12 @@ write_socket_setup (MopedCodeWriter *w,
       moped_code_writer_comment (w, "Fail with EHOSTUNREACH, rather than drop, a message to an unknown peer");
       LINE ("zsock_set_router_mandatory (self->%s, 1);", s->ident);
     }
+  if (s->info->receives_subscriptions)
+    {
+      moped_code_writer_comment (w, "Every subscription and unsubscription reaches the application, "
+                                    "repeated ones too (libzmq passes only a topic's first and last)");
+      LINE ("zsock_set_xpub_verboser (self->%s, 1);", s->ident);
+    }
   if (s->info->subscription == MOPED_SUBSCRIPTION_OPTION)
     {
       if (s->subscriptions->len == 0)
@@ -570,7 +587,7 @@ write_engine_lifecycle (MopedCodeWriter *w,
   moped_code_writer_blank (w);
   moped_code_writer_blank (w);
   LINE ("static %s *", n->engine_type);
-  LINE ("s_engine_new (zsock_t *pipe, const %s *options)", n->options_type);
+  LINE ("s_engine_new (zsock_t *pipe, const %s *options, int mode)", n->options_type);
   LINE ("{");
   moped_code_writer_indent (w);
   LINE ("%s *self = (%s *) zmalloc (sizeof (%s));", n->engine_type, n->engine_type, n->engine_type);
@@ -579,7 +596,8 @@ write_engine_lifecycle (MopedCodeWriter *w,
   LINE ("self->name = strdup (options && options->name? options->name: %s);", default_name);
   LINE ("assert (self->name);");
   LINE ("self->verbose = options && options->verbose;");
-  LINE ("self->trace = options && options->trace;");
+  LINE ("self->trace = mode == 1;");
+  LINE ("self->tap = mode == 2;");
   LINE ("self->msg = wire_msg_new ();");
   LINE ("self->poller = zpoller_new (pipe, NULL);");
   LINE ("assert (self->poller);");
@@ -719,6 +737,8 @@ write_dispatch_case (MopedCodeWriter *w,
   LINE ("    wire_report (self->pipe, self->msg, %s, %s);", socket, key);
   LINE ("    break;");
   LINE ("}");
+  LINE ("if (self->tap)");
+  LINE ("    zsock_send (self->pipe, \"ssss\", \"RECEIVED\", %s, %s, \"\");", socket, key);
   for (guint i = 0; i < c->fields->len; i++)
     {
       MopedCField *f = g_ptr_array_index (c->fields, i);
@@ -744,6 +764,41 @@ write_dispatch_case (MopedCodeWriter *w,
   g_string_free (outs, TRUE);
 }
 
+/* An XPUB receives its subscribers' (un)subscriptions among the messages: logged, passed
+ * on upstream when the design relays them, and reported to a self-test. */
+static void
+write_subscription_receive (MopedCodeWriter *w,
+                            MopedCSocket    *s,
+                            const char      *label)
+{
+  LINE ("const byte *subscription;");
+  LINE ("size_t subscription_size;");
+  LINE ("int subscribes = wire_msg_subscription (self->msg, &subscription, &subscription_size);");
+  LINE ("if (subscribes >= 0) {");
+  moped_code_writer_indent (w);
+  LINE ("char *topic = zsys_sprintf (\"%%.*s\", (int) subscription_size - 1, (const char *) subscription + 1);");
+  LINE ("if (self->verbose)");
+  LINE ("    zsys_info (\"%%s: socket %%s: %%s “%%s”\", self->name, %s, subscribes? \"subscribe\": \"unsubscribe\", topic);", label);
+  if (s->forward_subscriptions != NULL)
+    {
+      g_autofree char *comment = g_strdup_printf ("A proxy: pass it on upstream through %s",
+                                                  _moped_c_name (s->forward_subscriptions->element));
+
+      moped_code_writer_comment (w, comment);
+      LINE ("if (zmq_send (zsock_resolve (self->%s), subscription, subscription_size, 0) == -1)",
+            s->forward_subscriptions->ident);
+      LINE ("    wire_problem (self->trace || self->tap? self->pipe: NULL, self->name, %s, \"could not pass on a subscription: %%s\",", label);
+      LINE ("                  zmq_strerror (zmq_errno ()));");
+    }
+  moped_code_writer_comment (w, "Self-tests and flow tests alike: subscriptions are wiring, not your handlers");
+  LINE ("if (self->trace || self->tap)");
+  LINE ("    zsock_send (self->pipe, \"ssss\", \"RECEIVED\", %s, subscribes? \"$SUBSCRIBE\": \"$UNSUBSCRIBE\", topic);", label);
+  LINE ("zstr_free (&topic);");
+  LINE ("return;");
+  moped_code_writer_dedent (w);
+  LINE ("}");
+}
+
 static void
 write_receive (MopedCodeWriter *w,
                MopedCNode      *n,
@@ -754,21 +809,6 @@ write_receive (MopedCodeWriter *w,
 
   moped_code_writer_blank (w);
   moped_code_writer_blank (w);
-  if (s->info->receives_subscriptions)
-    {
-      moped_code_writer_comment (w, "Subscriptions arriving at the XPUB socket");
-      LINE ("static void");
-      LINE ("%s (%s *self)", s->receive_fn, n->engine_type);
-      LINE ("{");
-      LINE ("    zframe_t *frame = zframe_recv (self->%s);", s->ident);
-      LINE ("    if (frame && self->verbose && zframe_size (frame) > 0)");
-      LINE ("        zsys_info (\"%%s: socket %%s: %%s %%.*s\", self->name, %s,", label);
-      LINE ("                   zframe_data (frame) [0] == 1? \"subscribe\": \"unsubscribe\",");
-      LINE ("                   (int) zframe_size (frame) - 1, (const char *) zframe_data (frame) + 1);");
-      LINE ("    zframe_destroy (&frame);");
-      LINE ("}");
-      return;
-    }
   {
     g_autofree char *comment = g_strdup_printf ("A message on socket %s", title);
 
@@ -779,12 +819,14 @@ write_receive (MopedCodeWriter *w,
   LINE ("{");
   moped_code_writer_indent (w);
   LINE ("if (wire_msg_recv (self->msg, self->%s) == -1) {", s->ident);
-  LINE ("    wire_problem (self->trace? self->pipe: NULL, self->name, %s, \"%%s\", wire_msg_error (self->msg));", label);
+  LINE ("    wire_problem (self->trace || self->tap? self->pipe: NULL, self->name, %s, \"%%s\", wire_msg_error (self->msg));", label);
   LINE ("    return;");
   LINE ("}");
+  if (s->info->receives_subscriptions)
+    write_subscription_receive (w, s, label);
   if (_moped_c_is_subscriber (s))
     {
-      LINE ("if (self->trace && wire_msg_is_probe (self->msg)) {");
+      LINE ("if ((self->trace || self->tap) && wire_msg_is_probe (self->msg)) {");
       LINE ("    zsock_send (self->pipe, \"ss\", \"PROBE\", %s);", label);
       LINE ("    return;");
       LINE ("}");
@@ -798,7 +840,7 @@ write_receive (MopedCodeWriter *w,
       moped_code_writer_blank (w);
       LINE ("command = %s (self->msg);", p->decode_fn);
       LINE ("if (command == -1) {");
-      LINE ("    wire_problem (self->trace? self->pipe: NULL, self->name, %s, \"%%s\", wire_msg_error (self->msg));", label);
+      LINE ("    wire_problem (self->trace || self->tap? self->pipe: NULL, self->name, %s, \"%%s\", wire_msg_error (self->msg));", label);
       LINE ("    return;");
       LINE ("}");
       LINE ("if (command > 0) {");
@@ -815,7 +857,7 @@ write_receive (MopedCodeWriter *w,
             write_dispatch_case (w, n, h);
         }
       LINE ("default:");
-      LINE ("    wire_problem (self->trace? self->pipe: NULL, self->name, %s, \"unexpected command %%s\", %s (command));", label, p->name_fn);
+      LINE ("    wire_problem (self->trace || self->tap? self->pipe: NULL, self->name, %s, \"unexpected command %%s\", %s (command));", label, p->name_fn);
       LINE ("    break;");
       moped_code_writer_dedent (w);
       LINE ("}");
@@ -823,7 +865,59 @@ write_receive (MopedCodeWriter *w,
       moped_code_writer_dedent (w);
       LINE ("}");
     }
-  LINE ("wire_problem (self->trace? self->pipe: NULL, self->name, %s, \"unknown command %%s\", wire_msg_command (self->msg));", label);
+  LINE ("wire_problem (self->trace || self->tap? self->pipe: NULL, self->name, %s, \"unknown command %%s\", wire_msg_command (self->msg));", label);
+  moped_code_writer_dedent (w);
+  LINE ("}");
+}
+
+/* A SUB subscribes with a socket option, an XSUB by sending byte 1 (0 to unsubscribe)
+ * and the topic; both travel to the publishers as that message. */
+static void
+write_test_subscribe (MopedCodeWriter *w,
+                      MopedCNode      *n)
+{
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "$SUBSCRIBE or $UNSUBSCRIBE socket topic: answer SENT and what went wrong");
+  LINE ("static void");
+  LINE ("s_test_subscribe (%s *self, zmsg_t *request, bool subscribe)", n->engine_type);
+  LINE ("{");
+  moped_code_writer_indent (w);
+  LINE ("char *socket_name = zmsg_popstr (request);");
+  LINE ("char *topic = zmsg_popstr (request);");
+  LINE ("int rc = -1;");
+  LINE ("errno = EINVAL;");
+  for (guint i = 0; i < n->sockets->len; i++)
+    {
+      MopedCSocket *s = g_ptr_array_index (n->sockets, i);
+      g_autofree char *label = _moped_c_quote (s->ident);
+
+      if (!_moped_c_is_subscriber (s))
+        continue;
+      LINE ("if (socket_name && topic && streq (socket_name, %s)) {", label);
+      moped_code_writer_indent (w);
+      if (s->info->subscription == MOPED_SUBSCRIPTION_OPTION)
+        {
+          LINE ("if (subscribe)");
+          LINE ("    zsock_set_subscribe (self->%s, topic);", s->ident);
+          LINE ("else");
+          LINE ("    zsock_set_unsubscribe (self->%s, topic);", s->ident);
+          LINE ("rc = 0;");
+        }
+      else
+        {
+          LINE ("zframe_t *frame = zframe_new (NULL, strlen (topic) + 1);");
+          LINE ("zframe_data (frame) [0] = subscribe? 1: 0;");
+          LINE ("memcpy (zframe_data (frame) + 1, topic, strlen (topic));");
+          LINE ("rc = zframe_send (&frame, self->%s, 0);", s->ident);
+          LINE ("zframe_destroy (&frame);");
+        }
+      moped_code_writer_dedent (w);
+      LINE ("}");
+    }
+  LINE ("zsock_send (self->pipe, \"ss\", \"SENT\", rc == 0? \"\": zmq_strerror (zmq_errno ()));");
+  LINE ("zstr_free (&socket_name);");
+  LINE ("zstr_free (&topic);");
   moped_code_writer_dedent (w);
   LINE ("}");
 }
@@ -895,6 +989,8 @@ write_test_commands (MopedCodeWriter *w,
     "    zstr_free (&delimiter);\n"
     "    zstr_free (&topic);\n"
     "}\n");
+  if (node_has_type (n, _moped_c_is_subscriber))
+    write_test_subscribe (w, n);
   if (!publishes)
     return;
   moped_code_writer_blank (w);
@@ -1101,6 +1197,12 @@ write_pipe (MopedCodeWriter *w,
       LINE ("if (streq (command, \"$PROBE\"))");
       LINE ("    s_test_probe (self, request);");
     }
+  if (node_has_type (n, _moped_c_is_subscriber))
+    {
+      LINE ("else");
+      LINE ("if (streq (command, \"$SUBSCRIBE\") || streq (command, \"$UNSUBSCRIBE\"))");
+      LINE ("    s_test_subscribe (self, request, streq (command, \"$SUBSCRIBE\"));");
+    }
   for (guint i = 0; i < n->methods->len; i++)
     {
       MopedCMethod *m = g_ptr_array_index (n->methods, i);
@@ -1146,10 +1248,11 @@ write_actor (MopedCodeWriter *w,
   LINE ("s_actor (zsock_t *pipe, void *args)");
   LINE ("{");
   moped_code_writer_indent (w);
-  LINE ("%s *self = s_engine_new (pipe, (const %s *) args);", n->engine_type, n->options_type);
+  LINE ("const s_args_t *start = (const s_args_t *) args;");
+  LINE ("%s *self = s_engine_new (pipe, start->options, start->mode);", n->engine_type);
   LINE ("zsock_signal (pipe, 0);");
   LINE ("zsock_send (pipe, \"i\", self->failed? -1: 0);");
-  moped_code_writer_comment (w, "Self-tests check the wiring alone: your start and stop stay out of it");
+  moped_code_writer_comment (w, "The self-test checks the wiring alone: your start and stop stay out of it");
   LINE ("if (self->state && !self->trace && %s (self->state) == -1)", n->state_start_fn);
   LINE ("    zsys_warning (\"%%s: start failed\", self->name);");
   LINE ("while (!self->terminated) {");
@@ -1186,18 +1289,27 @@ write_public_functions (MopedCodeWriter *w,
   moped_code_writer_blank (w);
   moped_code_writer_blank (w);
   LINE ("%s *", n->type);
-  LINE ("%s (const %s *options)", n->new_fn, n->options_type);
+  LINE ("%s (const %s *options, int mode)", n->test_new_fn, n->options_type);
   LINE ("{");
   moped_code_writer_indent (w);
   LINE ("%s *self = (%s *) zmalloc (sizeof (%s));", n->type, n->type, n->type);
   LINE ("assert (self);");
-  LINE ("self->actor = zactor_new (s_actor, (void *) options);");
+  moped_code_writer_comment (w, "The actor reads its arguments before it answers");
+  LINE ("s_args_t start = { options, mode };");
+  LINE ("self->actor = zactor_new (s_actor, &start);");
   LINE ("assert (self->actor);");
   LINE ("int status = -1;");
   LINE ("if (zsock_recv (self->actor, \"i\", &status) == -1 || status != 0)");
   LINE ("    %s (&self);", n->destroy_fn);
   LINE ("return self;");
   moped_code_writer_dedent (w);
+  LINE ("}");
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  LINE ("%s *", n->type);
+  LINE ("%s (const %s *options)", n->new_fn, n->options_type);
+  LINE ("{");
+  LINE ("    return %s (options, 0);", n->test_new_fn);
   LINE ("}");
   moped_code_writer_blank (w);
   moped_code_writer_blank (w);
@@ -1299,24 +1411,74 @@ write_engine (MopedCModel *model,
 
 /* ---- src/NODE.c, the user's -------------------------------------------------------------- */
 
+static MopedCSender *
+sender_of (MopedCSocket  *socket,
+           MopedCCommand *command)
+{
+  for (guint i = 0; i < socket->senders->len; i++)
+    {
+      MopedCSender *s = g_ptr_array_index (socket->senders, i);
+
+      if (s->command == command)
+        return s;
+    }
+  return NULL;
+}
+
+/* What the flows say the node sends next after this handler's command arrives:
+ * "To answer: ..." on the same socket, "Then: ..." on another. With no flow to go
+ * by, the socket's only reply when it has one. */
+static void
+comment_next_steps (MopedCodeWriter *w,
+                    MopedCModel     *model,
+                    MopedCHandler   *h)
+{
+  g_autoptr(GPtrArray) hints = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < model->flows->len; i++)
+    {
+      MopedCFlow *f = g_ptr_array_index (model->flows, i);
+
+      for (guint j = 0; j + 1 < f->steps->len; j++)
+        {
+          MopedCStep *here = g_ptr_array_index (f->steps, j);
+          MopedCStep *next = g_ptr_array_index (f->steps, j + 1);
+          MopedCSender *send;
+          char *hint;
+
+          if (here->receiver != h->socket || here->command != h->command || next->sender == NULL ||
+              next->sender->node != h->socket->node ||
+              (send = sender_of (next->sender, next->command)) == NULL)
+            continue;
+          if (next->sender == h->socket)
+            hint = g_strdup_printf ("To answer: %s (self->engine, from, ...)", send->fn);
+          else
+            hint = g_strdup_printf ("Then (flow %s): %s (self->engine, NULL, ...)",
+                                    _moped_c_name (f->element), send->fn);
+          if (g_ptr_array_find_with_equal_func (hints, hint, g_str_equal, NULL))
+            g_free (hint);
+          else
+            g_ptr_array_add (hints, hint);
+        }
+    }
+  if (hints->len == 0 && h->socket->senders->len == 1)
+    g_ptr_array_add (hints, g_strdup_printf ("To answer: %s (self->engine, from, ...)",
+                                             ((MopedCSender *) g_ptr_array_index (h->socket->senders, 0))->fn));
+  for (guint i = 0; i < hints->len; i++)
+    moped_code_writer_comment (w, g_ptr_array_index (hints, i));
+}
+
 static char *
-handler_stub (MopedCNode    *n,
+handler_stub (MopedCModel   *model,
+              MopedCNode    *n,
               MopedCHandler *h)
 {
   MopedCodeWriter *w = moped_code_writer_new (MOPED_C_INDENT, "//  ");
   g_autofree char *title = handler_title (h);
   g_autofree char *signature = handler_signature (n, h);
-  MopedCSender *reply = NULL;
 
   moped_code_writer_comment_labelled (w, title, moped_element_get_string (h->command->element, MOPED_PROP_DESCRIPTION));
-  for (guint i = 0; i < h->socket->senders->len && reply == NULL; i++)
-    reply = g_ptr_array_index (h->socket->senders, i);
-  if (reply != NULL)
-    {
-      g_autofree char *hint = g_strdup_printf ("To answer: %s (self->engine, from, ...)", reply->fn);
-
-      moped_code_writer_comment (w, hint);
-    }
+  comment_next_steps (w, model, h);
   LINE ("int");
   LINE ("%s", signature);
   LINE ("{");
@@ -1554,7 +1716,7 @@ write_user_file (MopedCModel *model,
       MopedCHandler *h = g_ptr_array_index (n->handlers, i);
 
       g_ptr_array_add (symbols, h->fn);
-      g_ptr_array_add (stubs, handler_stub (n, h));
+      g_ptr_array_add (stubs, handler_stub (model, n, h));
     }
   for (guint i = 0; i < n->methods->len; i++)
     {

@@ -111,6 +111,9 @@ struct _MopedCSocket
   GPtrArray                 *handlers;     /* MopedCHandler received here */
   GPtrArray                 *senders;      /* MopedCSender sent from here */
   GPtrArray                 *protocols;    /* MopedCProtocol decoded here, in order */
+  MopedCSocket              *forward_subscriptions; /* XPUB of a proxy: the XSUB its
+                                                     * subscribers' subscriptions go on
+                                                     * through (a relayed subscription step) */
 };
 
 /* A parameter of an API method: a parameter of its public function and of the user's. */
@@ -152,6 +155,7 @@ struct _MopedCNode
   char         *engine_name_fn;
   char         *engine_defer_fn;  /* "client_engine_defer": the API method answers later */
   char         *state_start_fn;   /* yours: "client_state_start", once the node runs */
+  char         *test_new_fn;      /* engine, tests only: "client_test_new" with a mode */
   char         *state_stop_fn;    /* yours: "client_state_stop", before its sockets close */
   char         *timer_fn_type;    /* "client_timer_fn": a timer's handler */
   char         *timer_set_fn;     /* "client_engine_timer_set" */
@@ -180,6 +184,7 @@ typedef struct
   GPtrArray     *copies;       /* MopedCSocket that also receive it (PUB fan-out) */
   GPtrArray     *alternatives; /* MopedCSocket that may get it instead (round-robin) */
   char          *skip_reason;  /* the step cannot arrive: why */
+  int            subscription; /* 1 subscribes, -1 unsubscribes to topic; 0 a message */
 } MopedCStep;
 
 typedef struct
@@ -252,6 +257,10 @@ void          _moped_c_generate_selftest (MopedCModel *model,
 /* meson.build and README.md. */
 void          _moped_c_generate_build    (MopedCModel *model,
                                           GPtrArray   *outputs);
+/* Every generated name user code may use or define, keyed by what it is made from
+ * (element ids, never names): "handler:SOCKET-ID:COMMAND-ID" -> "server_handle_ping".
+ * Re-export compares two exports' keys to find renames. */
+GHashTable   *_moped_c_name_keys         (MopedCModel *model);
 /* The benchmark of one link, when it has one (streamed link by link). */
 void          _moped_c_generate_bench    (MopedCModel *model,
                                           MopedCLink  *link,

@@ -8,6 +8,7 @@
 #define G_LOG_DOMAIN "moped-model"
 
 #include "moped-schema.h"
+#include "moped-framing.h"
 #include "moped-socket-type.h"
 
 #define KIND_BIT(k) (1u << MOPED_KIND_##k)
@@ -22,7 +23,7 @@ static const char * const field_type_names[] = {
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (field_type_names) == MOPED_N_FIELD_TYPES + 1);
 static const char * const block_names[] = {
-  "message", "choice", "branch", "loop", "optional", NULL
+  "message", "choice", "branch", "loop", "optional", "subscribe", "unsubscribe", NULL
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (block_names) == MOPED_N_BLOCKS + 1);
 /* A parameter may have any type but none; a result any; none is last so both share values. */
@@ -78,6 +79,14 @@ static const char * const prop_names[MOPED_N_PROPS] = {
   [MOPED_PROP_PROCESS] = "process",
   [MOPED_PROP_HOST] = "host",
   [MOPED_PROP_RESULT] = "result",
+  [MOPED_PROP_ENCODING] = "encoding",
+  [MOPED_PROP_HEADER] = "header",
+  [MOPED_PROP_HEADER_TYPE] = "header-type",
+  [MOPED_PROP_COMMAND_ID] = "command-id",
+  [MOPED_PROP_SIGNATURE] = "signature",
+  [MOPED_PROP_TOPIC] = "topic",
+  [MOPED_PROP_DELIMITER] = "delimiter",
+  [MOPED_PROP_ID] = "number",
 };
 
 #define STR(p, lbl)        { MOPED_PROP_##p, MOPED_VALUE_STRING, 0, NULL, NULL, 0, lbl }
@@ -142,6 +151,14 @@ static const MopedPropSpec protocol_props[] = {
   NAME,
   { MOPED_PROP_VERSION, MOPED_VALUE_INT, MOPED_PROP_FLAG_POSITIVE, "1", NULL, 0, "Version" },
   STR (SUMMARY, "Summary"),
+  /* Framing (format 2, moped-framing.h); the defaults are format 1's wire format. */
+  { MOPED_PROP_ENCODING, MOPED_VALUE_ENUM, MOPED_PROP_FLAG_FORMAT_2, "multipart", moped_encoding_names, 0, "Encoding" },
+  { MOPED_PROP_HEADER, MOPED_VALUE_STRING, MOPED_PROP_FLAG_FORMAT_2, NULL, NULL, 0, "Header frame" },
+  { MOPED_PROP_HEADER_TYPE, MOPED_VALUE_ENUM, MOPED_PROP_FLAG_FORMAT_2, "text", moped_header_type_names, 0, "Header is" },
+  { MOPED_PROP_COMMAND_ID, MOPED_VALUE_ENUM, MOPED_PROP_FLAG_FORMAT_2, "name", moped_command_id_names, 0, "Commands travel as" },
+  { MOPED_PROP_SIGNATURE, MOPED_VALUE_INT, MOPED_PROP_FLAG_FORMAT_2, "0", NULL, 0, "Packed signature" },
+  { MOPED_PROP_TOPIC, MOPED_VALUE_ENUM, MOPED_PROP_FLAG_FORMAT_2, "field", moped_topic_rule_names, 0, "PUB topic" },
+  { MOPED_PROP_DELIMITER, MOPED_VALUE_ENUM, MOPED_PROP_FLAG_FORMAT_2, "socket", moped_delimiter_rule_names, 0, "Empty frame first" },
 };
 
 static const MopedPropSpec role_props[] = {
@@ -152,6 +169,7 @@ static const MopedPropSpec role_props[] = {
 static const MopedPropSpec command_props[] = {
   NAME,
   REF (SENDER, 0, KIND_BIT (ROLE), "Sent by"),
+  { MOPED_PROP_ID, MOPED_VALUE_INT, MOPED_PROP_FLAG_FORMAT_2, "0", NULL, 0, "Number on the wire" },
   STR (DESCRIPTION, "Description"),
 };
 
@@ -169,13 +187,15 @@ static const MopedPropSpec flow_props[] = {
 #define PARTY_KINDS (KIND_BIT (ROLE) | KIND_BIT (NODE) | KIND_BIT (SOCKET))
 
 /* A message step needs from, to and command (validation says so: missing-reference); a
- * block needs none, except that a choice may name the role that chooses in from. */
+ * subscription needs from and to, and has a topic instead of a command; a block needs
+ * none, except that a choice may name the role that chooses in from. */
 static const MopedPropSpec step_props[] = {
   { MOPED_PROP_BLOCK, MOPED_VALUE_ENUM, MOPED_PROP_FLAG_FORMAT_2, "message", block_names, 0, "Kind of step" },
   REF (FROM, MOPED_PROP_FLAG_OWNING, PARTY_KINDS, "From"),
   REF (TO, MOPED_PROP_FLAG_OWNING, PARTY_KINDS, "To"),
   REF (COMMAND, MOPED_PROP_FLAG_OWNING, KIND_BIT (COMMAND), "Command"),
   REF (VIA, MOPED_PROP_FLAG_FORMAT_2, KIND_BIT (NODE), "Relayed by"),
+  { MOPED_PROP_TOPIC, MOPED_VALUE_STRING, MOPED_PROP_FLAG_FORMAT_2, NULL, NULL, 0, "Topic" },
   BOOL (REPEAT, "Repeats"),
   BOOL (OPTIONAL, "Optional"),
 };

@@ -16,6 +16,8 @@
 #include "moped-endpoint.h"
 #include "moped-machine.h"
 #include "moped-file.h"
+#include "moped-framing.h"
+#include "moped-framing.h"
 #include "moped-names.h"
 #include "moped-roles.h"
 #include "moped-schema.h"
@@ -481,16 +483,18 @@ check_required (Validation   *v,
     }
 }
 
-/* A message step needs both sides and its command; a block needs none of them. */
+/* A message step needs both sides and its command, a subscription both sides; a block
+ * needs none of them. */
 static void
 check_message_step (Validation   *v,
                     MopedElement *step)
 {
   static const MopedProp needed[] = { MOPED_PROP_FROM, MOPED_PROP_TO, MOPED_PROP_COMMAND };
+  guint n = moped_step_is_subscription (step) ? 2 : G_N_ELEMENTS (needed);
 
-  if (moped_step_get_block (step) != MOPED_BLOCK_MESSAGE)
+  if (!moped_step_is_leaf (step))
     return;
-  for (guint i = 0; i < G_N_ELEMENTS (needed); i++)
+  for (guint i = 0; i < n; i++)
     check_required_ref (v, step, moped_schema_get_prop (MOPED_KIND_STEP, needed[i]));
 }
 
@@ -1222,15 +1226,109 @@ describe_hop (const Hop *hop)
   return g_strdup_printf ("step %u (%s)", hop->position, moped_element_get_id (hop->step));
 }
 
+/* A subscription travels from a SUB or XSUB to its publishers, and only an XPUB hands
+ * it to the application; a PUB (or a SUB's other peers) keeps it inside libzmq. */
+static void
+check_subscription_directions (Validation   *v,
+                               MopedElement *flow,
+                               const Hop    *hop)
+{
+  g_autofree char *step = describe_hop (hop);
+  g_autofree char *sender = describe (hop->sender);
+  g_autofree char *receiver = describe (hop->receiver);
+  const MopedSocketTypeInfo *s = socket_info (hop->sender);
+  const MopedSocketTypeInfo *r = socket_info (hop->receiver);
+
+  if (!moped_socket_type_subscribes (s->type))
+    report (v, MOPED_SEVERITY_ERROR, "socket-cannot-subscribe", ELEMENTS (hop->step, hop->sender),
+            "Subscribe from a SUB or XSUB socket, or make the step a message.",
+            "Flow %s, %s: %s is a %s socket, which does not subscribe", name_or_id (flow), step,
+            sender, s->name);
+  else if (!moped_socket_types_carry_subscription (s->type, r->type))
+    report (v, MOPED_SEVERITY_ERROR, "subscription-not-received", ELEMENTS (hop->step, hop->receiver),
+            "Make the publisher an XPUB socket, which receives its subscribers' subscriptions "
+            "as messages, or remove the step (a PUB filters by subscription inside libzmq).",
+            "Flow %s, %s: %s is a %s socket, which never receives the subscriptions of %s",
+            name_or_id (flow), step, receiver, r->name, sender);
+}
+
+/* Whether a message of @command sent upstream from @sender may begin with byte 0 or 1,
+ * which an XPUB takes for an (un)subscription: its first frame holds a fixed value that
+ * does, or a field that may (a number, bytes, a list, a frame). */
+static gboolean
+upstream_looks_like_subscription (MopedElement    *command,
+                                  MopedSocketType  sender,
+                                  MopedSocketType  receiver)
+{
+  g_autoptr(GPtrArray) frames = moped_framing_get_frames (command, sender, receiver);
+  const MopedFrame *first;
+
+  if (frames->len == 0)
+    return FALSE;
+  first = g_ptr_array_index (frames, 0);
+  if (first->value != NULL)
+    {
+      gsize size = 0;
+      const guint8 *data = g_bytes_get_data (first->value, &size);
+
+      return size > 0 && data[0] <= 1;
+    }
+  if (first->kind == MOPED_FRAME_FIELD && first->field != NULL)
+    {
+      int type = moped_element_get_enum (first->field, MOPED_PROP_TYPE);
+
+      return type != MOPED_FIELD_STRING && type != MOPED_FIELD_LONGSTR;
+    }
+  return FALSE;
+}
+
 static void
 check_hop_directions (Validation   *v,
                       MopedElement *flow,
                       const Hop    *hop)
 {
-  g_autofree char *step = describe_hop (hop);
-  g_autofree char *sender = describe (hop->sender);
-  g_autofree char *receiver = describe (hop->receiver);
+  g_autofree char *step = NULL;
+  g_autofree char *sender = NULL;
+  g_autofree char *receiver = NULL;
+  MopedSocketType s_type = socket_info (hop->sender)->type;
+  MopedSocketType r_type = socket_info (hop->receiver)->type;
 
+  if (moped_step_is_subscription (hop->step))
+    {
+      check_subscription_directions (v, flow, hop);
+      return;
+    }
+  /* Upstream: an XSUB's message reaches an XPUB (not a PUB), unless it looks like a
+   * subscription. */
+  if (moped_socket_types_deliver (s_type, r_type))
+    {
+      MopedElement *command = moped_element_get_ref (hop->step, MOPED_PROP_COMMAND);
+
+      if (socket_info (hop->sender)->sends_upstream && !socket_info (hop->sender)->can_send &&
+          command != NULL && upstream_looks_like_subscription (command, s_type, r_type))
+        {
+          step = describe_hop (hop);
+          receiver = describe (hop->receiver);
+          report (v, MOPED_SEVERITY_ERROR, "upstream-taken-for-subscription",
+                  ELEMENTS (hop->step, command, hop->receiver),
+                  "Identify commands by name, or by numbers from 2 up, or add a header frame "
+                  "to the protocol, so no message begins with byte 0 or 1.",
+                  "Flow %s, %s: %s may begin with byte 0 or 1, so %s, an XPUB socket, takes "
+                  "it for an (un)subscription instead of a message", name_or_id (flow), step,
+                  name_or_id (command), receiver);
+        }
+      return;
+    }
+  step = describe_hop (hop);
+  sender = describe (hop->sender);
+  receiver = describe (hop->receiver);
+  if (socket_info (hop->sender)->sends_upstream && !socket_info (hop->receiver)->can_receive)
+    report (v, MOPED_SEVERITY_ERROR, "socket-cannot-receive", ELEMENTS (hop->step, hop->receiver),
+            "Make the publisher an XPUB socket, which receives what an XSUB sends upstream.",
+            "Flow %s, %s: %s is a %s socket, which cannot receive what %s sends upstream",
+            name_or_id (flow), step, receiver, socket_type_name (hop->receiver), sender);
+  if (socket_info (hop->sender)->sends_upstream)
+    return;
   if (!socket_info (hop->sender)->can_send)
     report (v, MOPED_SEVERITY_ERROR, "socket-cannot-send", ELEMENTS (hop->step, hop->sender),
             "Reverse the step, or send over a socket that can send.",
@@ -1375,6 +1473,7 @@ typedef struct
   Validation   *v;
   MopedElement *flow;
   GHashTable   *states;    /* socket -> SocketState */
+  GHashTable   *subscriptions; /* "socket-id\ntopic" -> how many times it is subscribed */
   GHashTable   *reported;  /* "step-id\ncode" already reported */
 } Sequence;
 
@@ -1494,6 +1593,60 @@ sequence_receive (Sequence  *seq,
   st->last = hop;
 }
 
+/* How many times @socket is subscribed to @topic before the flow starts: what its
+ * subscriptions property lists (the exported code subscribes to everything, "", when
+ * the list is empty). */
+static guint
+initial_subscriptions (MopedElement *socket,
+                       const char   *topic)
+{
+  const char *list = moped_element_get_string (socket, MOPED_PROP_SUBSCRIBE);
+  g_auto(GStrv) items = NULL;
+  guint count = 0;
+
+  if (is_blank (list))
+    return *topic == '\0';
+  items = g_strsplit (list, ",", -1);
+  for (guint i = 0; items[i] != NULL; i++)
+    count += *items[i] != '\0' && strcmp (items[i], topic) == 0;
+  return count;
+}
+
+/* libzmq counts a socket's subscriptions per topic and sends an unsubscription upstream
+ * only when the count drops to zero; any other unsubscription never leaves the socket. */
+static void
+sequence_subscription (Sequence  *seq,
+                       const Hop *hop,
+                       gboolean   again)
+{
+  const char *topic = moped_element_get_string (hop->step, MOPED_PROP_TOPIC);
+  g_autofree char *key = NULL;
+  gpointer value;
+  guint count;
+
+  topic = topic ? topic : "";
+  key = g_strconcat (moped_element_get_id (hop->sender), "\n", topic, NULL);
+  count = g_hash_table_lookup_extended (seq->subscriptions, key, NULL, &value)
+          ? GPOINTER_TO_UINT (value) : initial_subscriptions (hop->sender, topic);
+  if (moped_step_get_block (hop->step) == MOPED_BLOCK_SUBSCRIBE)
+    count++;
+  else
+    {
+      if (count != 1)
+        {
+          g_autofree char *what = g_strdup_printf ("unsubscribes from “%s” while %s", topic,
+                                                   count == 0 ? "it is not subscribed to it"
+                                                              : "another of its subscriptions to it is still open");
+          report_sequence (seq, "unsubscribe-not-sent", hop, hop->sender, NULL, again, what,
+                           count == 0 ? "Subscribe to the topic in an earlier step, or remove the step."
+                                      : "Unsubscribe as many times as it subscribed: libzmq sends the "
+                                        "unsubscription upstream only when the last one ends.");
+        }
+      count = count > 0 ? count - 1 : 0;
+    }
+  g_hash_table_insert (seq->subscriptions, g_steal_pointer (&key), GUINT_TO_POINTER (count));
+}
+
 static void
 sequence_hop (Sequence  *seq,
               const Hop *hop,
@@ -1501,6 +1654,11 @@ sequence_hop (Sequence  *seq,
 {
   if (hop->sender == NULL)
     return;
+  if (moped_step_is_subscription (hop->step))
+    {
+      sequence_subscription (seq, hop, again);
+      return;
+    }
   sequence_send (seq, hop, again);
   sequence_receive (seq, hop, again);
 }
@@ -1617,6 +1775,8 @@ expand_step (MopedElement *step)
   switch (moped_step_get_block (step))
     {
     case MOPED_BLOCK_MESSAGE:
+    case MOPED_BLOCK_SUBSCRIBE:
+    case MOPED_BLOCK_UNSUBSCRIBE:
       {
         PathStep ps = { step, FALSE };
 
@@ -1662,7 +1822,7 @@ check_sequence (Validation   *v,
                 GHashTable   *hops_of_step)
 {
   g_autoptr(GPtrArray) paths = expand_children (flow);
-  Sequence seq = { v, flow, NULL, NULL };
+  Sequence seq = { v, flow, NULL, NULL, NULL };
 
   seq.reported = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (guint p = 0; p < paths->len; p++)
@@ -1670,6 +1830,7 @@ check_sequence (Validation   *v,
       GArray *path = g_ptr_array_index (paths, p);
 
       seq.states = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+      seq.subscriptions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       for (guint i = 0; i < path->len; i++)
         {
           const PathStep *ps = &g_array_index (path, PathStep, i);
@@ -1682,6 +1843,7 @@ check_sequence (Validation   *v,
             sequence_hop (&seq, &g_array_index (hops, Hop, h), ps->again);
         }
       g_hash_table_destroy (seq.states);
+      g_hash_table_destroy (seq.subscriptions);
     }
   g_hash_table_destroy (seq.reported);
 }
@@ -2039,6 +2201,24 @@ check_choices (Validation   *v,
     }
 }
 
+/* Messages and subscriptions, in document order. */
+static void
+collect_leaves (MopedElement *parent,
+                GPtrArray    *out)
+{
+  g_autoptr(GPtrArray) steps = moped_element_get_children_of_kind (parent, MOPED_KIND_STEP);
+
+  for (guint i = 0; i < steps->len; i++)
+    {
+      MopedElement *step = g_ptr_array_index (steps, i);
+
+      if (moped_step_is_leaf (step))
+        g_ptr_array_add (out, step);
+      else
+        collect_leaves (step, out);
+    }
+}
+
 static void
 check_flow (Validation   *v,
             MopedElement *flow)
@@ -2048,7 +2228,7 @@ check_flow (Validation   *v,
   g_autoptr(GArray) hops = NULL;
   g_autoptr(GHashTable) hops_of_step = g_hash_table_new (NULL, NULL);
 
-  collect_messages (flow, steps);
+  collect_leaves (flow, steps);
   hops = g_array_sized_new (FALSE, TRUE, sizeof (Hop), steps->len);
   if (steps->len == 0)
     {
@@ -2064,14 +2244,15 @@ check_flow (Validation   *v,
       MopedElement *to = moped_element_get_ref (hop.step, MOPED_PROP_TO);
       MopedElement *via = moped_element_get_ref (hop.step, MOPED_PROP_VIA);
 
-      check_step_command (v, flow, &hop, from);
+      if (!moped_step_is_subscription (hop.step))
+        check_step_command (v, flow, &hop, from);
       check_step_roles (v, flow, &hop);
       if (from == NULL || to == NULL)
         continue;
       g_hash_table_insert (hops_of_step, hop.step, GUINT_TO_POINTER ((hops->len + 1) << 1 | (via != NULL)));
       if (via == NULL)
         {
-          if (resolve_leg (v, flow, &hop, from, to, FALSE))
+          if (resolve_leg (v, flow, &hop, from, to, FALSE) && !moped_step_is_subscription (hop.step))
             check_hop_delivery (v, flow, &hop);
           g_array_append_val (hops, hop);
           continue;
@@ -2223,6 +2404,139 @@ check_protocols (Validation *v)
     }
 }
 
+/* ---- framing (moped-framing.h) -------------------------------------------------------- */
+
+/* What a protocol's own framing attributes say must hold together. */
+static void
+check_protocol_framing (Validation   *v,
+                        MopedElement *protocol)
+{
+  g_autoptr(MopedFraming) framing = moped_framing_new (protocol);
+  g_autoptr(GPtrArray) commands = moped_element_get_children_of_kind (protocol, MOPED_KIND_COMMAND);
+  g_autoptr(GPtrArray) roles = moped_element_get_children_of_kind (protocol, MOPED_KIND_ROLE);
+  g_autoptr(GHashTable) numbers = g_hash_table_new (NULL, NULL);
+  g_autoptr(GBytes) header = NULL;
+  g_autofree char *why = NULL;
+  gint64 signature = moped_element_get_int (protocol, MOPED_PROP_SIGNATURE);
+  gboolean numbered = framing->encoding == MOPED_ENCODING_PACKED ||
+                      framing->command_id == MOPED_COMMAND_ID_BYTE ||
+                      framing->command_id == MOPED_COMMAND_ID_WORD;
+  guint max = framing->encoding == MOPED_ENCODING_PACKED ? G_MAXUINT8 : moped_command_id_max (framing->command_id);
+
+  if (!moped_framing_parse_header (protocol, &header, &why))
+    report (v, MOPED_SEVERITY_ERROR, "header-invalid", ELEMENTS (protocol),
+            "Write the header as pairs of hexadecimal digits (\"4d 44\"), or make its type text.",
+            "The header frame of protocol %s is not valid bytes: %s", name_or_id (protocol), why);
+  if (signature < 0 || signature > (gint64) MOPED_PACKED_SIGNATURE_MAX)
+    report (v, MOPED_SEVERITY_ERROR, "signature-invalid", ELEMENTS (protocol),
+            "Give a signature from 0 to 15: packed frames start with 0xAAA0 plus it, as zproto's do.",
+            "Protocol %s has signature %" G_GINT64_FORMAT ", which a packed frame cannot carry",
+            name_or_id (protocol), signature);
+  else if (signature != 0 && framing->encoding != MOPED_ENCODING_PACKED)
+    report (v, MOPED_SEVERITY_ERROR, "signature-invalid", ELEMENTS (protocol),
+            "Make the encoding packed, or remove the signature (a header frame marks multipart messages).",
+            "Protocol %s has signature %" G_GINT64_FORMAT " but its encoding is %s, which sends no signature",
+            name_or_id (protocol), signature, moped_encoding_names[framing->encoding]);
+  if (framing->encoding == MOPED_ENCODING_PACKED && framing->command_id != MOPED_COMMAND_ID_BYTE)
+    report (v, MOPED_SEVERITY_ERROR, "packed-command-id", ELEMENTS (protocol),
+            "Set command-id=\"byte\": a packed frame carries its command as one byte, as zproto's codec does.",
+            "Protocol %s is packed but identifies its commands as %s", name_or_id (protocol),
+            moped_command_id_names[framing->command_id]);
+
+  for (guint i = 0; numbered && i < commands->len; i++)
+    {
+      MopedElement *command = g_ptr_array_index (commands, i);
+      guint number = moped_command_get_wire_id (command);
+      MopedElement *other = g_hash_table_lookup (numbers, GUINT_TO_POINTER (number));
+
+      if (number > max || number == 0)
+        report (v, MOPED_SEVERITY_ERROR, "command-number-invalid", ELEMENTS (command, protocol),
+                "Give the command a number from 1 to the largest its identifier holds (255 in a byte).",
+                "Command %s of protocol %s has number %u, which does not fit %s", name_or_id (command),
+                name_or_id (protocol), number,
+                framing->encoding == MOPED_ENCODING_PACKED || framing->command_id == MOPED_COMMAND_ID_BYTE
+                ? "one byte" : "two bytes");
+      else if (other != NULL)
+        report (v, MOPED_SEVERITY_ERROR, "command-number-duplicate", ELEMENTS (command, other),
+                "Give each command of the protocol its own number.",
+                "Commands %s and %s of protocol %s both travel as number %u", name_or_id (other),
+                name_or_id (command), name_or_id (protocol), number);
+      else
+        g_hash_table_insert (numbers, GUINT_TO_POINTER (number), command);
+    }
+
+  /* Without an identifier, a receiver knows a command only by being able to receive no other. */
+  if (framing->command_id == MOPED_COMMAND_ID_NONE && framing->encoding == MOPED_ENCODING_MULTIPART &&
+      commands->len > 1)
+    {
+      gboolean clash = roles->len == 0;
+
+      for (guint r = 0; r < roles->len && !clash; r++)
+        {
+          guint received = 0;
+
+          for (guint i = 0; i < commands->len; i++)
+            if (moped_element_get_ref (g_ptr_array_index (commands, i), MOPED_PROP_SENDER) !=
+                g_ptr_array_index (roles, r))
+              received++;
+          clash = received > 1;
+        }
+      if (clash)
+        report (v, MOPED_SEVERITY_ERROR, "command-id-missing", ELEMENTS (protocol),
+                "Identify commands by name or number, or let each role receive one command only.",
+                "Protocol %s sends no command identifier, but a role may receive more than one of its "
+                "commands and could not tell which arrived", name_or_id (protocol));
+    }
+}
+
+/* Two protocols arriving on one socket: its codec must tell their messages apart. */
+static void
+check_socket_framing (Validation   *v,
+                      MopedElement *socket)
+{
+  GPtrArray *links = g_hash_table_lookup (v->links_of_socket, socket);
+  const MopedSocketTypeInfo *info = socket_info (socket);
+  g_autoptr(GPtrArray) protocols = g_ptr_array_new ();
+
+  if (links == NULL || (!info->can_receive && !info->receives_subscriptions))
+    return;
+  for (guint i = 0; i < links->len; i++)
+    {
+      MopedElement *protocol = moped_element_get_ref (g_ptr_array_index (links, i), MOPED_PROP_PROTOCOL);
+
+      if (protocol != NULL && !g_ptr_array_find (protocols, protocol, NULL))
+        g_ptr_array_add (protocols, protocol);
+    }
+  for (guint i = 0; i < protocols->len; i++)
+    for (guint j = i + 1; j < protocols->len; j++)
+      {
+        MopedElement *a = g_ptr_array_index (protocols, i);
+        MopedElement *b = g_ptr_array_index (protocols, j);
+        g_autofree char *where = NULL;
+
+        if (moped_framing_tell_apart (a, b, info->type))
+          continue;
+        where = describe (socket);
+        report (v, MOPED_SEVERITY_ERROR, "framing-indistinguishable", ELEMENTS (socket, a, b),
+                "Give the protocols different header frames (or packed signatures, or command names), "
+                "or carry them on separate sockets.",
+                "Socket %s receives protocols %s and %s, whose framing does not tell their messages apart",
+                where, name_or_id (a), name_or_id (b));
+      }
+}
+
+static void
+check_framing (Validation *v)
+{
+  GPtrArray *protocols = v->by_kind[MOPED_KIND_PROTOCOL];
+  GPtrArray *sockets = v->by_kind[MOPED_KIND_SOCKET];
+
+  for (guint i = 0; i < protocols->len; i++)
+    check_protocol_framing (v, g_ptr_array_index (protocols, i));
+  for (guint i = 0; i < sockets->len; i++)
+    check_socket_framing (v, g_ptr_array_index (sockets, i));
+}
+
 /* ---- requirements --------------------------------------------------------------------------- */
 
 static void
@@ -2291,6 +2605,7 @@ moped_validate (MopedDesign *design)
   check_sockets (&v);
   check_links (&v);
   check_protocols (&v);
+  check_framing (&v);
   check_requirements (&v);
 
   g_array_sort (v.findings, compare_findings);

@@ -120,7 +120,13 @@ struct _MopedCanvas
   char                *rename_id;      /* the element being named */
   GObject             *rename_root;    /* whose focus ends the naming; weak */
   guint                nudge_serial;
+
+  GPtrArray           *presence;       /* MopedCanvasPresence: the others in a shared design */
 };
+
+/* moped-canvas-presence.c */
+void          _moped_canvas_draw_presence    (MopedCanvas        *self,
+                                              cairo_t            *cr);
 
 /* moped-canvas.c */
 void          _moped_canvas_set_selection    (MopedCanvas        *self,
@@ -139,6 +145,7 @@ void          _moped_canvas_pan              (MopedCanvas        *self,
 MopedCanvasRect _moped_canvas_get_visible    (MopedCanvas        *self);
 MopedCanvasLod  _moped_canvas_get_lod        (MopedCanvas        *self);
 void          _moped_canvas_view_changed     (MopedCanvas        *self);
+void          _moped_canvas_update_accessible_description (MopedCanvas *self);
 const MopedCanvasBadge *_moped_canvas_get_badge (MopedCanvas     *self,
                                                  MopedElement    *element);
 /* The element the canvas shows for @element: itself, its node, a requirement's target. */

@@ -234,8 +234,8 @@ update_action_state (MopedCanvas *self)
   gtk_widget_action_set_enabled (widget, "canvas.redo", has_design && moped_design_can_redo (self->design));
 }
 
-static void
-update_accessible_description (MopedCanvas *self)
+void
+_moped_canvas_update_accessible_description (MopedCanvas *self)
 {
   g_autofree char *text = NULL;
 
@@ -251,7 +251,18 @@ update_accessible_description (MopedCanvas *self)
       g_autofree char *l = g_strdup_printf (g_dngettext (NULL, "%u link", "%u links", links->len), links->len);
       g_autofree char *t = g_strdup_printf (g_dngettext (NULL, "%u note", "%u notes", notes->len), notes->len);
 
-      text = g_strdup_printf ("%s, %s, %s; %u selected", n, l, t, self->selection->len);
+      GString *others = g_string_new (NULL);
+
+      /* The others of a shared design, for those who do not see their colours. */
+      for (guint i = 0; self->presence != NULL && i < self->presence->len; i++)
+        {
+          const MopedCanvasPresence *p = g_ptr_array_index (self->presence, i);
+
+          g_string_append_printf (others, "; %s has %u selected", p->name,
+                                  p->selection ? g_strv_length (p->selection) : 0);
+        }
+      text = g_strdup_printf ("%s, %s, %s; %u selected%s", n, l, t, self->selection->len, others->str);
+      g_string_free (others, TRUE);
     }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
@@ -263,7 +274,7 @@ selection_changed (MopedCanvas *self)
 {
   self->selection_serial++;
   update_action_state (self);
-  update_accessible_description (self);
+  _moped_canvas_update_accessible_description (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
 }
@@ -558,7 +569,7 @@ design_changed_cb (MopedDesign  *design,
     _moped_canvas_drop_static (self);
   forget_removed (self, changes);
   update_action_state (self);
-  update_accessible_description (self);
+  _moped_canvas_update_accessible_description (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   if (self->rename_editor != NULL)
     {
@@ -1259,6 +1270,7 @@ moped_canvas_finalize (GObject *object)
 
   _moped_canvas_finalize_drawing (self);
   g_clear_pointer (&self->geometry, moped_canvas_geometry_free);
+  g_clear_pointer (&self->presence, g_ptr_array_unref);
   g_clear_pointer (&self->diagnostics, g_ptr_array_unref);
   g_clear_pointer (&self->badges, g_hash_table_unref);
   g_clear_pointer (&self->selection, g_ptr_array_unref);
@@ -1386,7 +1398,7 @@ moped_canvas_init (MopedCanvas *self)
   _moped_canvas_init_drawing (self);
   _moped_canvas_init_input (self);
   update_action_state (self);
-  update_accessible_description (self);
+  _moped_canvas_update_accessible_description (self);
 }
 
 GtkWidget *

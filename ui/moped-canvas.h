@@ -83,6 +83,23 @@ MopedCanvasGeometry *moped_canvas_get_geometry (MopedCanvas *self);
  * select-left/right/up/down (the nearest element that way), link-menu (Alt+L), link-to
  * (s: the target socket's id). */
 
+/* Someone else in a shared design: their colour, what they selected and where their
+ * pointer is (design units). */
+typedef struct
+{
+  char    *name;
+  GdkRGBA  colour;
+  GStrv    selection;   /* element ids, may be NULL */
+  gboolean has_pointer;
+  double   x, y;
+} MopedCanvasPresence;
+
+void          moped_canvas_presence_free    (MopedCanvasPresence *presence);
+/* Paint @people (of MopedCanvasPresence; the canvas keeps a reference) over the
+ * design; NULL: nobody. */
+void          moped_canvas_set_presence     (MopedCanvas  *self,
+                                             GPtrArray    *people);
+
 /* Whether the canvas draws with its dark palette (it follows the window's style). */
 gboolean      moped_canvas_get_dark         (MopedCanvas  *self);
 
