@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "moped-canvas-private.h"
+#include "moped-inspector-util.h"
 #include "moped-clipboard.h"
 
 #define PASTE_STEP 24.0
@@ -585,4 +586,35 @@ _moped_canvas_paste (MopedCanvas *self)
 {
   moped_clipboard_read_async (gtk_widget_get_clipboard (GTK_WIDGET (self)), NULL, paste_ready_cb,
                               g_object_ref (self));
+}
+
+/* ---- deployment ----------------------------------------------------------------------- */
+
+MopedElement *
+_moped_canvas_new_process (MopedCanvas *self)
+{
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
+  g_autofree char *name = NULL;
+  MopedElement *root, *process;
+
+  for (guint i = 0; i < self->selection->len; i++)
+    {
+      MopedElement *element = g_ptr_array_index (self->selection, i);
+
+      if (moped_element_get_kind (element) == MOPED_KIND_SOCKET)
+        element = moped_element_get_parent (element);
+      if (moped_element_get_kind (element) == MOPED_KIND_NODE && !g_ptr_array_find (nodes, element, NULL))
+        g_ptr_array_add (nodes, element);
+    }
+  if (nodes->len == 0)
+    return NULL;
+  root = moped_design_get_root (self->design);
+  name = moped_inspector_unique_name (root, MOPED_KIND_PROCESS);
+  moped_design_begin (self->design, "New process from selection");
+  process = moped_design_add (self->design, root, MOPED_KIND_PROCESS, -1, NULL);
+  moped_design_set_string (self->design, process, MOPED_PROP_NAME, name);
+  for (guint i = 0; i < nodes->len; i++)
+    moped_design_set_ref (self->design, g_ptr_array_index (nodes, i), MOPED_PROP_PROCESS, process);
+  moped_design_end (self->design);
+  return process;
 }

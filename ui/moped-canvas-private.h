@@ -64,6 +64,7 @@ struct _MopedCanvas
   guint                fit_pending : 1;
   guint                snap : 1;
   guint                show_grid : 1;
+  guint                show_deployment : 1;  /* process and host frames */
   guint                dark : 1;       /* drawn with the dark palette (the window's style is dark) */
 
   GPtrArray           *selection;      /* MopedElement, in selection order */
@@ -214,6 +215,9 @@ MopedElement *_moped_canvas_link_to_point    (MopedCanvas        *self,
                                               double              x,
                                               double              y);
 void          _moped_canvas_delete_selection (MopedCanvas        *self);
+/* A new process that the selected nodes (and the nodes of selected sockets) run in,
+ * one undo step; NULL when no node is selected. */
+MopedElement *_moped_canvas_new_process      (MopedCanvas        *self);
 void          _moped_canvas_duplicate        (MopedCanvas        *self);
 void          _moped_canvas_nudge            (MopedCanvas        *self,
                                               double              dx,

@@ -239,6 +239,7 @@ _moped_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_property_action (widget_class, "win.show-sidebar", "show-sidebar");
   gtk_widget_class_install_property_action (widget_class, "win.snap-to-grid", "snap-to-grid");
   gtk_widget_class_install_property_action (widget_class, "win.show-grid", "show-grid");
+  gtk_widget_class_install_property_action (widget_class, "win.show-deployment", "show-deployment");
   gtk_widget_class_install_property_action (widget_class, "win.page", "page");
 }
 
