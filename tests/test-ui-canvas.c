@@ -1003,6 +1003,40 @@ test_keyboard_walk_and_link (Fixture       *f,
   g_assert_cmpfloat (moped_element_get_double (server, MOPED_PROP_X), >, x);
 }
 
+/* New Process from Selection: one process for the selected nodes (a socket stands for
+ * its node), one undo step; with nothing selected, nothing happens. The frames show
+ * and hide with canvas.deployment. */
+static void
+test_new_process (Fixture       *f,
+                  gconstpointer  data)
+{
+  MopedElement *a = moped_test_add_node_at (f->design, "a", 0, 0);
+  MopedElement *b = moped_test_add_node_at (f->design, "b", 300, 0);
+  MopedElement *c = moped_test_add_node_at (f->design, "c", 600, 0);
+  MopedElement *socket = moped_test_add_socket (f->design, b, "out", MOPED_SOCKET_PUSH, MOPED_SOCKET_MODE_BIND);
+  MopedElement *process;
+
+  moped_canvas_clear_selection (f->canvas);
+  activate (f, "canvas.new-process");
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_PROCESS), ==, 0);
+  moped_canvas_select (f->canvas, moped_element_get_id (a), FALSE);
+  moped_canvas_select (f->canvas, moped_element_get_id (socket), TRUE);
+  activate (f, "canvas.new-process");
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_PROCESS), ==, 1);
+  process = moped_element_get_ref (a, MOPED_PROP_PROCESS);
+  g_assert_nonnull (process);
+  g_assert_true (moped_element_get_ref (b, MOPED_PROP_PROCESS) == process);
+  g_assert_null (moped_element_get_ref (c, MOPED_PROP_PROCESS));
+  g_assert_cmpstr (moped_element_get_name (process), !=, "");
+  moped_design_undo (f->design);
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_PROCESS), ==, 0);
+  g_assert_null (moped_element_get_ref (a, MOPED_PROP_PROCESS));
+
+  g_assert_true (moped_canvas_get_show_deployment (f->canvas));
+  activate (f, "canvas.deployment");
+  g_assert_false (moped_canvas_get_show_deployment (f->canvas));
+}
+
 static void
 test_resize (Fixture       *f,
              gconstpointer  data)
@@ -1486,6 +1520,7 @@ main (int   argc,
   ADD ("move-snapped-and-cancelled", test_move_snapped_and_cancelled);
   ADD ("arrow-keys", test_arrow_keys);
   ADD ("keyboard-walk-and-link", test_keyboard_walk_and_link);
+  ADD ("new-process", test_new_process);
   ADD ("resize", test_resize);
   ADD ("delete", test_delete);
   ADD ("duplicate", test_duplicate);

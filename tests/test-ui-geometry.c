@@ -623,6 +623,50 @@ test_neighbour (void)
   fixture_clear (&f);
 }
 
+/* A process frames its nodes with room for its label; a host frames its processes;
+ * a process without nodes gets no frame. */
+static void
+test_frames (void)
+{
+  Fixture f;
+  g_autoptr(MopedCanvasGeometry) geometry = NULL;
+  g_autoptr(GArray) none = NULL;
+  g_autoptr(GArray) frames = NULL;
+  MopedElement *root, *host, *process, *empty;
+  const MopedCanvasFrame *host_frame, *process_frame;
+
+  fixture_init (&f);
+  geometry = moped_canvas_geometry_new (f.design, NULL, NULL);
+  none = moped_canvas_geometry_dup_frames (geometry);
+  g_assert_cmpuint (none->len, ==, 0);
+
+  root = moped_design_get_root (f.design);
+  host = moped_test_add_named (f.design, root, MOPED_KIND_HOST, "box", "box");
+  process = moped_test_add_named (f.design, root, MOPED_KIND_PROCESS, "main", "main");
+  empty = moped_test_add_named (f.design, root, MOPED_KIND_PROCESS, "idle", "idle");
+  moped_design_set_ref (f.design, process, MOPED_PROP_HOST, host);
+  moped_design_set_ref (f.design, empty, MOPED_PROP_HOST, host);
+  moped_design_set_ref (f.design, f.client, MOPED_PROP_PROCESS, process);
+  moped_design_set_ref (f.design, f.server, MOPED_PROP_PROCESS, process);
+  moped_canvas_geometry_rebuild (geometry);
+
+  frames = moped_canvas_geometry_dup_frames (geometry);
+  g_assert_cmpuint (frames->len, ==, 2);
+  host_frame = &g_array_index (frames, MopedCanvasFrame, 0);
+  process_frame = &g_array_index (frames, MopedCanvasFrame, 1);
+  g_assert_true (host_frame->element == host);
+  g_assert_true (process_frame->element == process);
+  g_assert_true (moped_canvas_rect_encloses (&process_frame->rect, &moped_canvas_geometry_get_box (geometry, f.client)->rect));
+  g_assert_true (moped_canvas_rect_encloses (&process_frame->rect, &moped_canvas_geometry_get_box (geometry, f.server)->rect));
+  g_assert_false (moped_canvas_rect_encloses (&process_frame->rect, &moped_canvas_geometry_get_box (geometry, f.note)->rect));
+  /* The label band is above the highest node. */
+  g_assert_cmpfloat (process_frame->rect.y, <, 100 - 30);
+  g_assert_true (moped_canvas_rect_encloses (&host_frame->rect, &process_frame->rect));
+  g_assert_cmpfloat (host_frame->rect.y, <, process_frame->rect.y);
+
+  fixture_clear (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -643,6 +687,7 @@ main (int   argc,
   g_test_add_func ("/ui/geometry/dirty", test_dirty);
   g_test_add_func ("/ui/geometry/examples", test_examples);
   g_test_add_func ("/ui/geometry/neighbour", test_neighbour);
+  g_test_add_func ("/ui/geometry/frames", test_frames);
 
   return g_test_run ();
 }

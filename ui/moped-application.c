@@ -528,6 +528,7 @@ static const struct {
   { "win.zoom-fit", { "<Control>1", NULL } },
   { "win.show-sidebar", { "F9", NULL } },
   { "win.show-problems", { "<Control><Shift>m", NULL } },
+  { "win.show-outline", { "<Control><Shift>o", NULL } },
   { "win.export", { "<Control>e", NULL } },
   { "win.print", { "<Control>p", NULL } },
   { "win.print-preview", { "<Control><Shift>p", NULL } },

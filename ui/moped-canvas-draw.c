@@ -850,6 +850,10 @@ passes (MopedCanvas  *self,
   return g_hash_table_contains (self->dynamic, element) == (filter == FILTER_DYNAMIC);
 }
 
+static void rounded_path (cairo_t *cr, double x, double y, double width, double height, double radius);
+
+static void draw_frames (MopedCanvas *self, cairo_t *cr);
+
 static void
 draw_background (MopedCanvas *self,
                  cairo_t     *cr)
@@ -861,7 +865,10 @@ draw_background (MopedCanvas *self,
   gdk_cairo_set_source_rgba (cr, &canvas_bg);
   cairo_paint (cr);
   if (!self->show_grid)
-    return;
+    {
+      draw_frames (self, cr);
+      return;
+    }
 
   /* Dots at least 16 pixels apart: every 5th grid point when zoomed far out. */
   while (step * self->zoom < 16)
@@ -872,6 +879,57 @@ draw_background (MopedCanvas *self,
       cairo_rectangle (cr, round ((x - self->origin_x) * self->zoom) - 1,
                        round ((y - self->origin_y) * self->zoom) - 1, 2, 2);
   cairo_fill (cr);
+  draw_frames (self, cr);
+}
+
+/* Processes and hosts: frames behind the nodes, their names in the top band. A host is
+ * a solid frame, a process a dashed one inside it. */
+static void
+draw_frames (MopedCanvas *self,
+             cairo_t     *cr)
+{
+  g_autoptr(GArray) frames = NULL;
+
+  if (!self->show_deployment || self->geometry == NULL)
+    return;
+  frames = moped_canvas_geometry_dup_frames (self->geometry);
+  for (guint i = 0; i < frames->len; i++)
+    {
+      const MopedCanvasFrame *frame = &g_array_index (frames, MopedCanvasFrame, i);
+      gboolean host = moped_element_get_kind (frame->element) == MOPED_KIND_HOST;
+      double x = (frame->rect.x - self->origin_x) * self->zoom;
+      double y = (frame->rect.y - self->origin_y) * self->zoom;
+      double w = frame->rect.width * self->zoom, h = frame->rect.height * self->zoom;
+      g_autofree char *text = g_strdup_printf ("%s %s", host ? "Host" : "Process",
+                                               moped_element_get_name (frame->element));
+      PangoLayout *layout;
+      GdkRGBA fill = text_dim;
+
+      rounded_path (cr, x, y, w, h, 10 * self->zoom);
+      fill.alpha = host ? 0.05 : 0.07;
+      gdk_cairo_set_source_rgba (cr, &fill);
+      cairo_fill_preserve (cr);
+      gdk_cairo_set_source_rgba (cr, &text_dim);
+      cairo_set_line_width (cr, 1.25);
+      if (!host)
+        cairo_set_dash (cr, (double[]) { 6, 4 }, 2, 0);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+      if (self->zoom < 0.35)
+        continue;
+      layout = pango_layout_new (self->pango);
+      pango_layout_set_font_description (layout, self->fonts[FONT_ROLE]);
+      pango_layout_set_text (layout, text, -1);
+      pango_layout_set_width (layout, (int) MAX (1, (w - 20) * PANGO_SCALE / self->zoom));
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+      cairo_save (cr);
+      cairo_translate (cr, x + 10 * self->zoom, y + 4 * self->zoom);
+      cairo_scale (cr, self->zoom, self->zoom);
+      gdk_cairo_set_source_rgba (cr, &text_dim);
+      pango_cairo_show_layout (cr, layout);
+      cairo_restore (cr);
+      g_object_unref (layout);
+    }
 }
 
 static void

@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "moped-canvas-private.h"
+#include "moped-inspector-util.h"
 #include "moped-clipboard.h"
 
 #define PASTE_STEP 24.0
@@ -89,6 +90,31 @@ add_box (MopedCanvas *self,
   moped_design_set_double (self->design, box, MOPED_PROP_X, _moped_canvas_snap_value (self, x - width / 2));
   moped_design_set_double (self->design, box, MOPED_PROP_Y, _moped_canvas_snap_value (self, y - height / 2));
   return box;
+}
+
+void
+_moped_canvas_find_free_spot (MopedCanvas *self,
+                              double       width,
+                              double       height,
+                              double      *x,
+                              double      *y)
+{
+  g_autoptr(GPtrArray) boxes = g_ptr_array_new ();
+
+  for (guint step = 0; step < 64; step++)
+    {
+      MopedCanvasRect area = { *x - width / 2 - MOPED_CANVAS_GRID, *y - height / 2 - MOPED_CANVAS_GRID,
+                               width + 2 * MOPED_CANVAS_GRID, height + 2 * MOPED_CANVAS_GRID };
+      gboolean taken = FALSE;
+
+      g_ptr_array_set_size (boxes, 0);
+      moped_canvas_geometry_query (self->geometry, &area, boxes, NULL);
+      for (guint i = 0; i < boxes->len && !taken; i++)
+        taken = moped_canvas_rect_intersects (&((MopedCanvasBox *) g_ptr_array_index (boxes, i))->rect, &area);
+      if (!taken)
+        return;
+      *x += width + 3 * MOPED_CANVAS_GRID;
+    }
 }
 
 static MopedElement *
@@ -560,4 +586,35 @@ _moped_canvas_paste (MopedCanvas *self)
 {
   moped_clipboard_read_async (gtk_widget_get_clipboard (GTK_WIDGET (self)), NULL, paste_ready_cb,
                               g_object_ref (self));
+}
+
+/* ---- deployment ----------------------------------------------------------------------- */
+
+MopedElement *
+_moped_canvas_new_process (MopedCanvas *self)
+{
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
+  g_autofree char *name = NULL;
+  MopedElement *root, *process;
+
+  for (guint i = 0; i < self->selection->len; i++)
+    {
+      MopedElement *element = g_ptr_array_index (self->selection, i);
+
+      if (moped_element_get_kind (element) == MOPED_KIND_SOCKET)
+        element = moped_element_get_parent (element);
+      if (moped_element_get_kind (element) == MOPED_KIND_NODE && !g_ptr_array_find (nodes, element, NULL))
+        g_ptr_array_add (nodes, element);
+    }
+  if (nodes->len == 0)
+    return NULL;
+  root = moped_design_get_root (self->design);
+  name = moped_inspector_unique_name (root, MOPED_KIND_PROCESS);
+  moped_design_begin (self->design, "New process from selection");
+  process = moped_design_add (self->design, root, MOPED_KIND_PROCESS, -1, NULL);
+  moped_design_set_string (self->design, process, MOPED_PROP_NAME, name);
+  for (guint i = 0; i < nodes->len; i++)
+    moped_design_set_ref (self->design, g_ptr_array_index (nodes, i), MOPED_PROP_PROCESS, process);
+  moped_design_end (self->design);
+  return process;
 }

@@ -1616,3 +1616,89 @@ moped_canvas_geometry_neighbour (MopedCanvasGeometry *self,
     }
   return n.best;
 }
+
+/* ---- deployment frames ------------------------------------------------------------- */
+
+#define FRAME_PAD 16.0
+#define FRAME_LABEL 22.0
+
+/* The frame around @boxes' union: room on every side, and a band on top for the label. */
+static gboolean
+frame_around (const MopedCanvasRect *inner,
+              gboolean               any,
+              MopedCanvasRect       *frame)
+{
+  if (!any)
+    return FALSE;
+  frame->x = inner->x - FRAME_PAD;
+  frame->y = inner->y - FRAME_PAD - FRAME_LABEL;
+  frame->width = inner->width + 2 * FRAME_PAD;
+  frame->height = inner->height + 2 * FRAME_PAD + FRAME_LABEL;
+  return TRUE;
+}
+
+GArray *
+moped_canvas_geometry_dup_frames (MopedCanvasGeometry *self)
+{
+  GArray *frames = g_array_new (FALSE, FALSE, sizeof (MopedCanvasFrame));
+  g_autoptr(GPtrArray) processes = NULL;
+  g_autoptr(GPtrArray) hosts = NULL;
+  g_autoptr(GPtrArray) nodes = NULL;
+  g_autoptr(GArray) process_frames = NULL;
+
+  g_return_val_if_fail (self != NULL, frames);
+
+  processes = moped_design_collect (self->design, MOPED_KIND_PROCESS);
+  if (processes->len == 0)
+    return frames;
+  nodes = moped_design_collect (self->design, MOPED_KIND_NODE);
+  process_frames = g_array_new (FALSE, FALSE, sizeof (MopedCanvasFrame));
+  for (guint i = 0; i < processes->len; i++)
+    {
+      MopedCanvasFrame frame = { g_ptr_array_index (processes, i), { 0, 0, 0, 0 } };
+      MopedCanvasRect inner = { 0, 0, 0, 0 };
+      gboolean any = FALSE;
+
+      for (guint k = 0; k < nodes->len; k++)
+        {
+          MopedElement *node = g_ptr_array_index (nodes, k);
+          const MopedCanvasBox *box;
+
+          if (moped_element_get_ref (node, MOPED_PROP_PROCESS) != frame.element ||
+              (box = g_hash_table_lookup (self->boxes, node)) == NULL)
+            continue;
+          if (!any)
+            inner = box->rect;
+          else
+            moped_canvas_rect_union (&inner, &box->rect);
+          any = TRUE;
+        }
+      if (frame_around (&inner, any, &frame.rect))
+        g_array_append_val (process_frames, frame);
+    }
+
+  hosts = moped_design_collect (self->design, MOPED_KIND_HOST);
+  for (guint i = 0; i < hosts->len; i++)
+    {
+      MopedCanvasFrame frame = { g_ptr_array_index (hosts, i), { 0, 0, 0, 0 } };
+      MopedCanvasRect inner = { 0, 0, 0, 0 };
+      gboolean any = FALSE;
+
+      for (guint k = 0; k < process_frames->len; k++)
+        {
+          const MopedCanvasFrame *process = &g_array_index (process_frames, MopedCanvasFrame, k);
+
+          if (moped_element_get_ref (process->element, MOPED_PROP_HOST) != frame.element)
+            continue;
+          if (!any)
+            inner = process->rect;
+          else
+            moped_canvas_rect_union (&inner, &process->rect);
+          any = TRUE;
+        }
+      if (frame_around (&inner, any, &frame.rect))
+        g_array_append_val (frames, frame);
+    }
+  g_array_append_vals (frames, process_frames->data, process_frames->len);
+  return frames;
+}

@@ -157,6 +157,18 @@ MopedElement          *moped_canvas_geometry_port_at    (MopedCanvasGeometry    
 GPtrArray             *moped_canvas_geometry_in_rect    (MopedCanvasGeometry    *self,
                                                          const MopedCanvasRect  *rect);
 
+/* Deployment: a frame around the nodes of each process (with a band on top for its
+ * label), and one around the process frames of each host. Hosts come first, then
+ * processes: drawing order. Processes without nodes and hosts without such frames get
+ * none. A new array of MopedCanvasFrame. */
+typedef struct
+{
+  MopedElement    *element;  /* a process or a host */
+  MopedCanvasRect  rect;
+} MopedCanvasFrame;
+
+GArray                *moped_canvas_geometry_dup_frames (MopedCanvasGeometry    *self);
+
 /* Moving the selection with the arrow keys: the centre of a box, a port or a link's
  * label point (FALSE for anything not drawn), and the nearest drawn element from
  * @from's centre in the direction (@dx, @dy) (NULL when nothing lies that way). */

@@ -613,10 +613,12 @@ _moped_canvas_popup_menu (MopedCanvas *self,
       g_menu_append (align, "Distribute Hori_zontally", "canvas.distribute-horizontally");
       g_menu_append (align, "Distribute V_ertically", "canvas.distribute-vertically");
       g_menu_append_submenu (edit, "_Align", G_MENU_MODEL (align));
+      g_menu_append (edit, "New _Process from Selection", "canvas.new-process");
       g_menu_append (view, "Select _All", "canvas.select-all");
       g_menu_append (view, "Zoom to _Fit", "canvas.zoom-fit");
       g_menu_append (view, "S_nap to Grid", "canvas.snap");
       g_menu_append (view, "Show _Grid", "canvas.grid");
+      g_menu_append (view, "Show Processes and _Hosts", "canvas.deployment");
       g_menu_append_section (menu, NULL, G_MENU_MODEL (add));
       g_menu_append_section (menu, NULL, G_MENU_MODEL (edit));
       g_menu_append_section (menu, NULL, G_MENU_MODEL (view));

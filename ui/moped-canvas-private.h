@@ -64,6 +64,7 @@ struct _MopedCanvas
   guint                fit_pending : 1;
   guint                snap : 1;
   guint                show_grid : 1;
+  guint                show_deployment : 1;  /* process and host frames */
   guint                dark : 1;       /* drawn with the dark palette (the window's style is dark) */
 
   GPtrArray           *selection;      /* MopedElement, in selection order */
@@ -193,6 +194,13 @@ void          _moped_canvas_popup_menu       (MopedCanvas        *self,
 MopedElement *_moped_canvas_create_node      (MopedCanvas        *self,
                                               double              x,
                                               double              y);
+/* Moves (@x, @y), the centre of a new box of @width x @height, rightwards until the box
+ * overlaps nothing: what is added without pointing lands beside the last one. */
+void          _moped_canvas_find_free_spot   (MopedCanvas        *self,
+                                              double              width,
+                                              double              height,
+                                              double             *x,
+                                              double             *y);
 MopedElement *_moped_canvas_create_note      (MopedCanvas        *self,
                                               double              x,
                                               double              y);
@@ -207,6 +215,9 @@ MopedElement *_moped_canvas_link_to_point    (MopedCanvas        *self,
                                               double              x,
                                               double              y);
 void          _moped_canvas_delete_selection (MopedCanvas        *self);
+/* A new process that the selected nodes (and the nodes of selected sockets) run in,
+ * one undo step; NULL when no node is selected. */
+MopedElement *_moped_canvas_new_process      (MopedCanvas        *self);
 void          _moped_canvas_duplicate        (MopedCanvas        *self);
 void          _moped_canvas_nudge            (MopedCanvas        *self,
                                               double              dx,

@@ -23,6 +23,7 @@ enum {
   PROP_ZOOM,
   PROP_SNAP_TO_GRID,
   PROP_SHOW_GRID,
+  PROP_SHOW_DEPLOYMENT,
   N_PROPS
 };
 
@@ -680,6 +681,29 @@ moped_canvas_set_show_grid (MopedCanvas *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_GRID]);
 }
 
+gboolean
+moped_canvas_get_show_deployment (MopedCanvas *self)
+{
+  g_return_val_if_fail (MOPED_IS_CANVAS (self), FALSE);
+
+  return self->show_deployment;
+}
+
+void
+moped_canvas_set_show_deployment (MopedCanvas *self,
+                                  gboolean     show)
+{
+  g_return_if_fail (MOPED_IS_CANVAS (self));
+
+  show = !!show;
+  if (self->show_deployment == (guint) show)
+    return;
+  self->show_deployment = show;
+  _moped_canvas_drop_static (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_DEPLOYMENT]);
+}
+
 void
 _moped_canvas_get_insert_point (MopedCanvas *self,
                                 double      *x,
@@ -803,6 +827,11 @@ add_node_action (GtkWidget *widget, const char *name, GVariant *parameter)
     return;
   _moped_canvas_end_rename (self, TRUE);
   _moped_canvas_get_insert_point (self, &x, &y);
+  if (!self->pointer_inside)
+    _moped_canvas_find_free_spot (self,
+                                  g_ascii_strtod (moped_schema_get_prop (MOPED_KIND_NODE, MOPED_PROP_WIDTH)->default_text, NULL),
+                                  g_ascii_strtod (moped_schema_get_prop (MOPED_KIND_NODE, MOPED_PROP_HEIGHT)->default_text, NULL),
+                                  &x, &y);
   if ((node = _moped_canvas_create_node (self, x, y)) != NULL)
     _moped_canvas_begin_rename (self, node, NULL);
 }
@@ -1029,6 +1058,15 @@ link_to_action (GtkWidget *widget, const char *name, GVariant *parameter)
 }
 
 static void
+new_process_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  SELF;
+
+  if (has_design (self) && _moped_canvas_new_process (self) == NULL)
+    gtk_widget_error_bell (widget);
+}
+
+static void
 undo_action (GtkWidget *widget, const char *name, GVariant *parameter)
 {
   SELF;
@@ -1085,6 +1123,7 @@ install_actions (GtkWidgetClass *widget_class)
     { "canvas.select-down", NULL, select_down_action },
     { "canvas.link-menu", NULL, link_menu_action },
     { "canvas.link-to", "s", link_to_action },
+    { "canvas.new-process", NULL, new_process_action },
     { "canvas.undo", NULL, undo_action },
     { "canvas.redo", NULL, redo_action },
     { "canvas.cancel", NULL, cancel_action },
@@ -1096,6 +1135,7 @@ install_actions (GtkWidgetClass *widget_class)
                                      actions[i].activate);
   gtk_widget_class_install_property_action (widget_class, "canvas.snap", "snap-to-grid");
   gtk_widget_class_install_property_action (widget_class, "canvas.grid", "show-grid");
+  gtk_widget_class_install_property_action (widget_class, "canvas.deployment", "show-deployment");
 }
 
 static void
@@ -1301,6 +1341,9 @@ moped_canvas_get_property (GObject    *object,
     case PROP_SHOW_GRID:
       g_value_set_boolean (value, self->show_grid);
       break;
+    case PROP_SHOW_DEPLOYMENT:
+      g_value_set_boolean (value, self->show_deployment);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1327,6 +1370,9 @@ moped_canvas_set_property (GObject      *object,
       break;
     case PROP_SHOW_GRID:
       moped_canvas_set_show_grid (self, g_value_get_boolean (value));
+      break;
+    case PROP_SHOW_DEPLOYMENT:
+      moped_canvas_set_show_deployment (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1362,6 +1408,9 @@ moped_canvas_class_init (MopedCanvasClass *klass)
   properties[PROP_SHOW_GRID] =
     g_param_spec_boolean ("show-grid", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_DEPLOYMENT] =
+    g_param_spec_boolean ("show-deployment", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SELECTION_CHANGED] =
@@ -1379,6 +1428,7 @@ moped_canvas_init (MopedCanvas *self)
 {
   self->zoom = 1.0;
   self->show_grid = TRUE;
+  self->show_deployment = TRUE;
   self->selection = g_ptr_array_new ();
   self->selected = g_hash_table_new (NULL, NULL);
   self->badges = g_hash_table_new_full (NULL, NULL, NULL, badge_free);

@@ -61,6 +61,12 @@ gboolean      moped_canvas_get_show_grid    (MopedCanvas  *self);
 void          moped_canvas_set_show_grid    (MopedCanvas  *self,
                                              gboolean      show);
 
+/* Processes and hosts drawn as labelled frames around their nodes ("show-deployment",
+ * action canvas.deployment). */
+gboolean      moped_canvas_get_show_deployment (MopedCanvas *self);
+void          moped_canvas_set_show_deployment (MopedCanvas *self,
+                                                gboolean     show);
+
 /* The view: design units (pixels at 100%) to widget coordinates and back. */
 void          moped_canvas_design_to_widget (MopedCanvas  *self,
                                              double        x,
@@ -81,7 +87,8 @@ MopedCanvasGeometry *moped_canvas_get_geometry (MopedCanvas *self);
  * Also: add-socket-type (s: a socket type name, "REQ"), grid (stateful), nudge ((dd):
  * steps right and down), undo, redo, cancel (ends a drag, else clears the selection),
  * select-left/right/up/down (the nearest element that way), link-menu (Alt+L), link-to
- * (s: the target socket's id). */
+ * (s: the target socket's id), new-process (the selected nodes into a new process),
+ * deployment (stateful: show-deployment). */
 
 /* Someone else in a shared design: their colour, what they selected and where their
  * pointer is (design units). */

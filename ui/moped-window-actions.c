@@ -181,11 +181,35 @@ show_problems_action (GtkWidget  *widget,
   GtkListBoxRow *first;
 
   g_object_set (self, "show-sidebar", TRUE, NULL);
+  gtk_stack_set_visible_child_name (self->pane_stack, "problems");
   first = gtk_list_box_get_row_at_index (self->diagnostics_list, 0);
   if (first != NULL && gtk_widget_get_focusable (GTK_WIDGET (first)))
     gtk_widget_grab_focus (GTK_WIDGET (first));
   else
     gtk_widget_grab_focus (GTK_WIDGET (self->diagnostics_list));
+}
+
+/* The outline: the design as a list, for the keyboard and screen readers. */
+static void
+show_outline_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  MopedWindow *self = MOPED_WINDOW (widget);
+  GtkListBox *list = moped_outline_get_list (self->outline);
+  g_autoptr(GList) selected = NULL;
+  GtkListBoxRow *row;
+
+  g_object_set (self, "show-sidebar", TRUE, NULL);
+  gtk_stack_set_visible_child_name (self->view_stack, "diagram");
+  gtk_stack_set_visible_child_name (self->pane_stack, "outline");
+  moped_outline_get_n_rows (self->outline);
+  selected = gtk_list_box_get_selected_rows (list);
+  row = selected != NULL ? selected->data : gtk_list_box_get_row_at_index (list, 0);
+  if (row != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (row));
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (list));
 }
 
 void
@@ -206,6 +230,7 @@ _moped_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.close", NULL, close_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
   gtk_widget_class_install_action (widget_class, "win.show-problems", NULL, show_problems_action);
+  gtk_widget_class_install_action (widget_class, "win.show-outline", NULL, show_outline_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.print", NULL, print_action);
   gtk_widget_class_install_action (widget_class, "win.print-preview", NULL, print_action);
@@ -214,6 +239,7 @@ _moped_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_property_action (widget_class, "win.show-sidebar", "show-sidebar");
   gtk_widget_class_install_property_action (widget_class, "win.snap-to-grid", "snap-to-grid");
   gtk_widget_class_install_property_action (widget_class, "win.show-grid", "show-grid");
+  gtk_widget_class_install_property_action (widget_class, "win.show-deployment", "show-deployment");
   gtk_widget_class_install_property_action (widget_class, "win.page", "page");
 }
 

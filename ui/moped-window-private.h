@@ -6,6 +6,7 @@
 
 #include "moped-canvas.h"
 #include "moped-inspector.h"
+#include "moped-outline.h"
 #include "moped-protocol-editor.h"
 #include "moped-recovery.h"
 #include "moped-window.h"
@@ -80,6 +81,8 @@ struct _MopedWindow
   MopedInspector       *inspector;
   GtkListBox           *diagnostics_list;
   GtkLabel             *problems_summary;
+  GtkStack             *pane_stack;           /* problems or outline, under the inspector */
+  MopedOutline         *outline;
 
   /* The file on disk (moped-window-disk.c) */
   GFileMonitor         *disk_monitor;

@@ -27,6 +27,7 @@ enum {
   PROP_PAGE,
   PROP_SNAP_TO_GRID,
   PROP_SHOW_GRID,
+  PROP_SHOW_DEPLOYMENT,
   N_PROPS
 };
 
@@ -596,14 +597,14 @@ moped_window_get_property (GObject    *object,
       break;
     case PROP_SNAP_TO_GRID:
     case PROP_SHOW_GRID:
+    case PROP_SHOW_DEPLOYMENT:
       /* Property actions read their state while the template is still being built. */
       if (self->canvas == NULL)
         {
-          g_value_set_boolean (value, prop_id == PROP_SHOW_GRID);
+          g_value_set_boolean (value, prop_id != PROP_SNAP_TO_GRID);
           break;
         }
-      g_object_get_property (G_OBJECT (self->canvas),
-                             prop_id == PROP_SNAP_TO_GRID ? "snap-to-grid" : "show-grid", value);
+      g_object_get_property (G_OBJECT (self->canvas), pspec->name, value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -635,8 +636,8 @@ moped_window_set_property (GObject      *object,
       break;
     case PROP_SNAP_TO_GRID:
     case PROP_SHOW_GRID:
-      g_object_set_property (G_OBJECT (self->canvas),
-                             prop_id == PROP_SNAP_TO_GRID ? "snap-to-grid" : "show-grid", value);
+    case PROP_SHOW_DEPLOYMENT:
+      g_object_set_property (G_OBJECT (self->canvas), pspec->name, value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -652,6 +653,8 @@ forward_notify (MopedWindow *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SNAP_TO_GRID]);
   else if (g_str_equal (pspec->name, "show-grid"))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_GRID]);
+  else if (g_str_equal (pspec->name, "show-deployment"))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_DEPLOYMENT]);
   else if (g_str_equal (pspec->name, "visible-child-name"))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE]);
 }
@@ -688,10 +691,14 @@ moped_window_class_init (MopedWindowClass *klass)
   properties[PROP_SHOW_GRID] =
     g_param_spec_boolean ("show-grid", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_DEPLOYMENT] =
+    g_param_spec_boolean ("show-deployment", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (MOPED_TYPE_CANVAS);
   g_type_ensure (MOPED_TYPE_INSPECTOR);
+  g_type_ensure (MOPED_TYPE_OUTLINE);
 
   _moped_ensure_resources ();
   gtk_widget_class_set_template_from_resource (widget_class, "/org/moped/Moped/ui/moped-window.ui");
@@ -724,6 +731,8 @@ moped_window_class_init (MopedWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, inspector);
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, diagnostics_list);
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, problems_summary);
+  gtk_widget_class_bind_template_child (widget_class, MopedWindow, pane_stack);
+  gtk_widget_class_bind_template_child (widget_class, MopedWindow, outline);
   gtk_widget_class_bind_template_callback (widget_class, _moped_window_on_error_response);
   gtk_widget_class_bind_template_callback (widget_class, _moped_window_on_recovery_response);
   gtk_widget_class_bind_template_callback (widget_class, _moped_window_on_diagnostic_activated);
@@ -743,11 +752,14 @@ moped_window_init (MopedWindow *self)
 
   g_signal_connect_object (self->canvas, "selection-changed", G_CALLBACK (on_selection_changed), self,
                            G_CONNECT_SWAPPED);
+  moped_outline_set_canvas (self->outline, self->canvas);
   g_signal_connect_object (self->canvas, "notify::zoom", G_CALLBACK (on_zoom_changed), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->canvas, "notify::snap-to-grid", G_CALLBACK (forward_notify), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->canvas, "notify::show-grid", G_CALLBACK (forward_notify), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->canvas, "notify::show-deployment", G_CALLBACK (forward_notify), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->view_stack, "notify::visible-child-name", G_CALLBACK (forward_notify), self,
                            G_CONNECT_SWAPPED);
