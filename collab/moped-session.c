@@ -1342,7 +1342,12 @@ guest_message (MopedSession *self,
   else if (g_str_equal (command, "TAIL"))
     guest_tail (self, msg);
   else if (g_str_equal (command, "HANDOVER"))
-    start_failover (self);
+    {
+      start_failover (self);
+      if (!self->failing_over && !self->is_host)
+        notice (self, "The host stopped sharing and nobody here can host: your copy stays, "
+                      "and edits go out if the host comes back");
+    }
   else if (g_str_equal (command, "HEARTBEAT"))
     {
       g_autofree char *seq = zmsg_popstr (msg);
