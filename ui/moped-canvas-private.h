@@ -115,6 +115,7 @@ struct _MopedCanvas
 
   GtkGesture          *drag_gesture;
   GtkWidget           *menu;
+  GtkWidget           *link_menu;      /* Alt+L: sockets the selected one can link to */
   GtkWidget           *rename_editor;  /* over the name being edited, or NULL */
   char                *rename_id;      /* the element being named */
   GObject             *rename_root;    /* whose focus ends the naming; weak */
@@ -233,6 +234,13 @@ gboolean      _moped_canvas_align            (MopedCanvas        *self,
                                               MopedCanvasAlign    how);
 gboolean      _moped_canvas_distribute       (MopedCanvas        *self,
                                               gboolean            horizontally);
+
+/* moped-canvas-keyboard.c: the canvas without a pointer. */
+/* Select the nearest element from the selected one in direction (@dx, @dy). */
+void          _moped_canvas_select_toward    (MopedCanvas        *self,
+                                              double              dx,
+                                              double              dy);
+void          _moped_canvas_popup_link_menu  (MopedCanvas        *self);
 
 /* moped-canvas-rename.c: naming an element where it is drawn. */
 /* The property that names @element on the canvas; MOPED_N_PROPS when it has none. */

@@ -987,6 +987,48 @@ nudge_action (GtkWidget *widget, const char *name, GVariant *parameter)
 }
 
 static void
+select_left_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  _moped_canvas_select_toward (MOPED_CANVAS (widget), -1, 0);
+}
+
+static void
+select_right_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  _moped_canvas_select_toward (MOPED_CANVAS (widget), 1, 0);
+}
+
+static void
+select_up_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  _moped_canvas_select_toward (MOPED_CANVAS (widget), 0, -1);
+}
+
+static void
+select_down_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  _moped_canvas_select_toward (MOPED_CANVAS (widget), 0, 1);
+}
+
+static void
+link_menu_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  SELF;
+
+  if (has_design (self))
+    _moped_canvas_popup_link_menu (self);
+}
+
+static void
+link_to_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  SELF;
+
+  if (has_design (self) && !moped_canvas_link_selection_to (self, g_variant_get_string (parameter, NULL)))
+    gtk_widget_error_bell (widget);
+}
+
+static void
 undo_action (GtkWidget *widget, const char *name, GVariant *parameter)
 {
   SELF;
@@ -1037,6 +1079,12 @@ install_actions (GtkWidgetClass *widget_class)
     { "canvas.move-up", NULL, move_up_action },
     { "canvas.move-down", NULL, move_down_action },
     { "canvas.nudge", "(dd)", nudge_action },
+    { "canvas.select-left", NULL, select_left_action },
+    { "canvas.select-right", NULL, select_right_action },
+    { "canvas.select-up", NULL, select_up_action },
+    { "canvas.select-down", NULL, select_down_action },
+    { "canvas.link-menu", NULL, link_menu_action },
+    { "canvas.link-to", "s", link_to_action },
     { "canvas.undo", NULL, undo_action },
     { "canvas.redo", NULL, redo_action },
     { "canvas.cancel", NULL, cancel_action },
@@ -1065,7 +1113,7 @@ bind_nudge (GtkWidgetClass *widget_class,
             double          dx,
             double          dy)
 {
-  gtk_widget_class_add_binding_action (widget_class, keyval, GDK_SHIFT_MASK, "canvas.nudge",
+  gtk_widget_class_add_binding_action (widget_class, keyval, GDK_ALT_MASK | GDK_SHIFT_MASK, "canvas.nudge",
                                        "(dd)", dx, dy);
 }
 
@@ -1104,10 +1152,17 @@ install_bindings (GtkWidgetClass *widget_class)
   bind (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "canvas.zoom-out");
   bind (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "canvas.zoom-reset");
   bind (widget_class, GDK_KEY_Home, 0, "canvas.zoom-fit");
-  bind (widget_class, GDK_KEY_Left, 0, "canvas.move-left");
-  bind (widget_class, GDK_KEY_Right, 0, "canvas.move-right");
-  bind (widget_class, GDK_KEY_Up, 0, "canvas.move-up");
-  bind (widget_class, GDK_KEY_Down, 0, "canvas.move-down");
+  /* Arrows walk the selection between nodes, sockets and links; with Alt they move
+   * what is selected (a grid step, ten with Shift). */
+  bind (widget_class, GDK_KEY_Left, 0, "canvas.select-left");
+  bind (widget_class, GDK_KEY_Right, 0, "canvas.select-right");
+  bind (widget_class, GDK_KEY_Up, 0, "canvas.select-up");
+  bind (widget_class, GDK_KEY_Down, 0, "canvas.select-down");
+  bind (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "canvas.move-left");
+  bind (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "canvas.move-right");
+  bind (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "canvas.move-up");
+  bind (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "canvas.move-down");
+  bind (widget_class, GDK_KEY_l, GDK_ALT_MASK, "canvas.link-menu");
   bind_nudge (widget_class, GDK_KEY_Left, -10, 0);
   bind_nudge (widget_class, GDK_KEY_Right, 10, 0);
   bind_nudge (widget_class, GDK_KEY_Up, 0, -10);
@@ -1144,6 +1199,8 @@ moped_canvas_size_allocate (GtkWidget *widget,
     moped_canvas_zoom_to_fit (self);
   if (self->menu != NULL)
     gtk_popover_present (GTK_POPOVER (self->menu));
+  if (self->link_menu != NULL)
+    gtk_popover_present (GTK_POPOVER (self->link_menu));
   _moped_canvas_allocate_rename (self);
 }
 
@@ -1196,6 +1253,7 @@ moped_canvas_dispose (GObject *object)
   if (self->design != NULL)
     moped_canvas_set_design (self, NULL);
   g_clear_pointer (&self->menu, gtk_widget_unparent);
+  g_clear_pointer (&self->link_menu, gtk_widget_unparent);
 
   G_OBJECT_CLASS (moped_canvas_parent_class)->dispose (object);
 }
