@@ -128,6 +128,7 @@ moped_cli_host (int    argc,
       fprintf (stderr, "moped host: give one design (moped host --help)\n");
       return MOPED_EXIT_USAGE;
     }
+  /* Read first, so a design that cannot be read says where. */
   design = moped_file_load (files[0], &error);
   if (design == NULL)
     {
@@ -136,7 +137,7 @@ moped_cli_host (int    argc,
     }
   if (!load_keys ("host", key_dir, &keys))
     return MOPED_EXIT_USAGE;
-  session = moped_session_host_new (design, &keys, name, bind ? bind : "tcp://*:*", advertise, &error);
+  session = moped_collab_peer_host (files[0], &keys, name, bind ? bind : "tcp://*:*", advertise, &error);
   if (session == NULL)
     {
       fprintf (stderr, "moped host: %s\n", error->message);

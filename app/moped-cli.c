@@ -60,9 +60,10 @@ moped_cli_handles (const char *arg)
   for (guint i = 0; i < G_N_ELEMENTS (hidden_verbs); i++)
     if (g_str_equal (arg, hidden_verbs[i].name))
       return TRUE;
-  /* A word that is neither a design nor an option is a mistyped verb: say so here
-   * rather than open an editor on a file that does not exist. */
-  return arg[0] != '-' && !g_str_has_suffix (arg, ".moped") &&
+  /* A word that is neither a design, an invite link (the editor joins it) nor an
+   * option is a mistyped verb: say so here rather than open an editor on a file
+   * that does not exist. */
+  return arg[0] != '-' && !g_str_has_suffix (arg, ".moped") && !g_str_has_prefix (arg, "moped://") &&
          !g_file_test (arg, G_FILE_TEST_EXISTS);
 }
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <gio/gunixinputstream.h>
 #include <glib-unix.h>
 
@@ -110,7 +111,15 @@ static void
 quit (MopedCollabPeer *self,
       int              status)
 {
-  moped_collab_peer_save (self);
+  /* A host's journal is only needed while the file may lag behind it. */
+  if (moped_collab_peer_save (self) && moped_session_is_host (self->session) && self->save_path != NULL &&
+      moped_session_get_design (self->session) != NULL)
+    {
+      g_autofree char *journal = g_strconcat (self->save_path, ".journal", NULL);
+
+      moped_session_close (self->session);
+      g_unlink (journal);
+    }
   moped_session_close (self->session);
   self->status = status;
   g_main_loop_quit (self->loop);
@@ -278,6 +287,45 @@ moped_collab_peer_new (MopedSession *session,
   watch_design (self);
   read_next (self);
   return self;
+}
+
+MopedSession *
+moped_collab_peer_host (const char         *design_path,
+                        const MopedKeyPair *keys,
+                        const char         *name,
+                        const char         *bind_endpoint,
+                        const char         *advertise,
+                        GError            **error)
+{
+  g_autofree char *journal = g_strconcat (design_path, ".journal", NULL);
+  g_autoptr(MopedDesign) design = NULL;
+  g_autoptr(MopedSession) session = NULL;
+
+  if (g_file_test (journal, G_FILE_TEST_EXISTS))
+    {
+      g_autoptr(MopedDesign) on_disk = moped_file_load (design_path, NULL);
+      g_autofree char *file_data = on_disk ? moped_file_to_data (on_disk, NULL) : NULL;
+      gboolean from_session = FALSE;
+
+      /* Compared as the file format writes it: the file as first given may be
+       * written differently (an older format, other spacing) and mean the same. */
+      design = moped_session_load_journal (journal, file_data, &from_session, error);
+      if (design != NULL && g_file_test (design_path, G_FILE_TEST_EXISTS) && !from_session)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                       "%s was changed after the session that left %s ended: move one of them away "
+                       "(the journal holds what that session acknowledged)", design_path, journal);
+          return NULL;
+        }
+    }
+  else
+    design = moped_file_load (design_path, error);
+  if (design == NULL)
+    return NULL;
+  session = moped_session_host_new (design, keys, name, bind_endpoint, advertise, error);
+  if (session == NULL || !moped_session_set_journal (session, journal, error))
+    return NULL;
+  return g_steal_pointer (&session);
 }
 
 MopedSession *

@@ -29,6 +29,17 @@ MopedSession    *moped_collab_peer_join    (const char         *link,
                                             const char         *save_path,
                                             GError            **error);
 
+/* Host the design at @design_path, keeping a journal beside it (@design_path.journal)
+ * of every transaction it acknowledges. A journal left by a host that was killed is
+ * newer than the file: the design comes back from it (refused, with a message, when
+ * the file too changed since). A clean quit saves the file and removes the journal. */
+MopedSession    *moped_collab_peer_host    (const char         *design_path,
+                                            const MopedKeyPair *keys,
+                                            const char         *name,
+                                            const char         *bind_endpoint,
+                                            const char         *advertise,
+                                            GError            **error);
+
 /* @save_path: where the design is kept (may be NULL). Runs in the default main
  * context; @loop quits when the session ends. */
 MopedCollabPeer *moped_collab_peer_new     (MopedSession    *session,

@@ -241,7 +241,11 @@ fail (MopedSession *self,
  *   T seq author lseq label ops   a confirmed transaction
  *   P lseq label ops  an own edit sent but not yet confirmed
  *   D lseq            that edit was refused or had nothing left to do
- * Each record is one write(2): a killed process loses nothing it had shown. */
+ * Each record is one write(2): a killed process loses nothing it had shown. What
+ * nobody else may have yet is also flushed to the disk (fdatasync) before anyone
+ * hears of it: a host's transaction before it is broadcast (the broadcast is the
+ * acknowledgement), a guest's own edit before it is submitted. A compacted journal is
+ * synced before it replaces the old one, and its folder after. */
 
 static void
 journal_write (MopedSession *self,
@@ -275,6 +279,27 @@ journal_write (MopedSession *self,
   g_string_free (line, TRUE);
 }
 
+/* Flush what was written to the disk before it is acknowledged to anyone. */
+static void
+journal_sync (MopedSession *self)
+{
+  if (self->journal_fd >= 0 && fdatasync (self->journal_fd) != 0)
+    g_warning ("%s: cannot flush the journal: %s", self->journal_path, g_strerror (errno));
+}
+
+static void
+sync_folder_of (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+}
+
 static void
 journal_base (MopedSession *self)
 {
@@ -303,8 +328,11 @@ journal_compact (MopedSession *self)
   self->journal_fd = fd;
   self->journal_records = 0;
   journal_base (self);
+  if (fsync (fd) != 0)
+    g_warning ("%s: cannot flush the journal: %s", tmp, g_strerror (errno));
   if (rename (tmp, self->journal_path) != 0)
     g_warning ("%s: %s", self->journal_path, g_strerror (errno));
+  sync_folder_of (self->journal_path);
 }
 
 /* ---- sending ------------------------------------------------------------------- */
@@ -419,7 +447,12 @@ host_sequence (MopedSession *self,
     e->text = g_strdup (text);
     g_ptr_array_add (self->log, e);
   }
+  /* On the disk before anyone hears of it: a host killed after the broadcast keeps it. */
+  journal_write (self, "T", seq, author, lseq_text, label, text, NULL);
+  journal_sync (self);
   broadcast_frames (self, NULL, frames, 6);
+  if (self->journal_records > 4000 && self->pending->len == 0)
+    journal_compact (self);
   g_signal_emit (self, signals[SEQUENCED], 0, self->seq);
 }
 
@@ -464,6 +497,7 @@ design_commit_cb (MopedDesign *design,
             g_autofree char *lseq = g_strdup_printf ("%" G_GUINT64_FORMAT, p->lseq);
 
             journal_write (self, "P", lseq, p->label, p->text, NULL);
+            journal_sync (self);
           }
           submit (self, p);
         }
@@ -1139,6 +1173,8 @@ apply_ordered (MopedSession *self,
   moped_author_history_note_authors (self->history, author, ops);
   log_append (self, seq_text, author, lseq_text, label, text);
   journal_write (self, "T", seq_text, author, lseq_text, label, text, NULL);
+  if (self->is_host)
+    journal_sync (self);   /* broadcast below: the acknowledgement */
   if (self->journal_records > 4000 && self->pending->len == 0)
     journal_compact (self);
   if (self->is_host)
@@ -1306,7 +1342,12 @@ guest_message (MopedSession *self,
   else if (g_str_equal (command, "TAIL"))
     guest_tail (self, msg);
   else if (g_str_equal (command, "HANDOVER"))
-    start_failover (self);
+    {
+      start_failover (self);
+      if (!self->failing_over && !self->is_host)
+        notice (self, "The host stopped sharing and nobody here can host: your copy stays, "
+                      "and edits go out if the host comes back");
+    }
   else if (g_str_equal (command, "HEARTBEAT"))
     {
       g_autofree char *seq = zmsg_popstr (msg);
@@ -2032,6 +2073,79 @@ journal_edit_free (gpointer data)
   g_free (e->label);
   g_free (e->text);
   g_free (e);
+}
+
+/* Whether @design, written out, is @data. */
+static gboolean
+design_is_data (MopedDesign *design,
+                const char  *data)
+{
+  g_autofree char *now = moped_file_to_data (design, NULL);
+
+  return g_strcmp0 (now, data) == 0;
+}
+
+MopedDesign *
+moped_session_load_journal (const char  *path,
+                            const char  *file_data,
+                            gboolean    *file_is_prefix,
+                            GError     **error)
+{
+  g_autofree char *data = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(MopedDesign) design = NULL;
+  guint64 seq = 0;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!g_file_get_contents (path, &data, NULL, error))
+    return NULL;
+  lines = g_strsplit (data, "\n", -1);
+  for (guint l = 0; lines[l] != NULL; l++)
+    {
+      g_auto(GStrv) f = g_strsplit (lines[l], "\t", -1);
+      guint n = g_strv_length (f);
+
+      for (guint i = 1; i < n; i++)
+        {
+          char *plain = g_strcompress (f[i]);
+
+          g_free (f[i]);
+          f[i] = plain;
+        }
+      if (n == 3 && g_str_equal (f[0], "B"))
+        {
+          g_clear_object (&design);
+          design = moped_file_load_data (f[2], -1, path, error);
+          if (design == NULL)
+            return NULL;
+          seq = g_ascii_strtoull (f[1], NULL, 10);
+          if (file_is_prefix != NULL)
+            *file_is_prefix = file_data != NULL && design_is_data (design, file_data);
+        }
+      else if (n == 6 && g_str_equal (f[0], "T") && design != NULL &&
+               g_ascii_strtoull (f[1], NULL, 10) == seq + 1)
+        {
+          g_autoptr(GPtrArray) ops = moped_ops_from_text (f[5], error);
+
+          if (ops == NULL || !moped_design_apply_ops (design, f[4], ops, error))
+            {
+              g_prefix_error (error, "%s, transaction %s: ", path, f[1]);
+              return NULL;
+            }
+          seq++;
+          if (file_is_prefix != NULL && !*file_is_prefix && file_data != NULL)
+            *file_is_prefix = design_is_data (design, file_data);
+        }
+      /* P and D records are a guest's own; a record cut short by a crash is skipped. */
+    }
+  if (design == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: not a Moped journal", path);
+      return NULL;
+    }
+  moped_design_clear_history (design);
+  return g_steal_pointer (&design);
 }
 
 /* Rebuild what the journal at @path says this peer had shown. */

@@ -81,7 +81,8 @@ MopedSession *moped_session_join          (const char          *link,
                                            GError             **error);
 
 /* Keep a journal at @path (created 0600): every confirmed transaction and every own
- * edit not yet confirmed, so a peer that is killed comes back with all it showed. */
+ * edit not yet confirmed, so a peer that is killed comes back with all it showed. A
+ * host journals each transaction, flushed to the disk, before it broadcasts it. */
 gboolean      moped_session_set_journal   (MopedSession        *self,
                                            const char          *path,
                                            GError             **error);
@@ -92,6 +93,15 @@ MopedSession *moped_session_resume        (const char          *journal_path,
                                            const MopedKeyPair  *keys,
                                            const char          *name,
                                            guint                timeout_ms,
+                                           GError             **error);
+
+/* The design a journal holds: its last snapshot and the confirmed transactions after
+ * it (a host's journal: what it acknowledged). NULL with a message when unreadable.
+ * With @file_data, @file_is_prefix says whether that text is the design at one of the
+ * journal's steps (a file saved by the session, not changed by anyone else since). */
+MopedDesign  *moped_session_load_journal  (const char          *path,
+                                           const char          *file_data,
+                                           gboolean            *file_is_prefix,
                                            GError             **error);
 
 /* A guest that may host if the host goes: listen on @bind_endpoint, reachable as

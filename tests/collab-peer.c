@@ -324,14 +324,7 @@ main (int    argc,
     }
   if (g_str_equal (rest[0], "host"))
     {
-      g_autoptr(MopedDesign) design = moped_file_load (rest[1], &error);
-
-      if (design == NULL)
-        {
-          fprintf (stderr, "%s\n", error->message);
-          return 2;
-        }
-      session = moped_session_host_new (design, &keys, "host", bind ? bind : "tcp://127.0.0.1:*",
+      session = moped_collab_peer_host (rest[1], &keys, "host", bind ? bind : "tcp://127.0.0.1:*",
                                         "127.0.0.1", &error);
       output = g_strdup (rest[1]);
     }

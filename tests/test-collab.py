@@ -597,6 +597,61 @@ def test_guest_killed():
     shutil.rmtree(tmp, ignore_errors=True)
 
 
+def test_host_killed_after_ack():
+    """SIGKILL the host right after it acknowledged edits (its own and a guest's), before
+    its file was saved: started again, it has them all, from its journal."""
+    tmp = fresh_dir()
+    host, design, links, _ = start_host(tmp, 1)
+    g, fg, joined = start_guest(tmp, 0, links[0])
+    check("host killed after ack: the guest joins", joined)
+    with open(design, "rb") as f:
+        before = f.read()
+    # The guest's edit is acknowledged when the guest has nothing pending; the host's
+    # own when it printed its stamp (it was sequenced and broadcast).
+    g.send("edit client acked-from-guest")
+    g.expect("stamp")
+    acked = wait_pending_zero(g)
+    host.send("edit server acked-on-host")
+    host.expect("stamp")
+    host.p.send_signal(signal.SIGKILL)
+    host.p.wait()
+    with open(design, "rb") as f:
+        on_disk = f.read()
+    check("host killed after ack: the guest's edit was acknowledged", acked)
+    check("host killed after ack: its journal is there", os.path.exists(design + ".journal"))
+    host2 = Proc([PEER, "host", design, "--invites", "0"], os.path.join(tmp, "keys-host"))
+    host2.send("save")
+    saved = host2.expect("saved", 20)
+    names = (name_of(host2, "client"), name_of(host2, "server"))
+    check("host killed after ack: started again, it has both acknowledged edits (file %s them before)"
+          % ("had" if b"acked-on-host" in on_disk else "lacked"),
+          saved and names == ("acked-from-guest", "acked-on-host"), "%s %s" % (names, "".join(host2.err)))
+    host2.quit()
+    check("host killed after ack: a clean quit saves the file and removes the journal",
+          not os.path.exists(design + ".journal") and b"acked-on-host" in open(design, "rb").read()
+          and open(design, "rb").read() != before)
+    # A file changed by someone else after a crash is not silently overwritten.
+    host3 = Proc([PEER, "host", design, "--invites", "0"], os.path.join(tmp, "keys-host"))
+    host3.send("edit client third")
+    host3.expect("stamp")
+    host3.p.send_signal(signal.SIGKILL)
+    host3.p.wait()
+    with open(design, "a", encoding="utf-8") as f:
+        f.write("<!-- edited by hand after the crash -->\n")
+    with open(design, encoding="utf-8") as f:
+        text = f.read()
+    with open(design, "w", encoding="utf-8") as f:
+        f.write(text.replace('name="acked-on-host"', 'name="by-hand"'))
+    host4 = Proc([PEER, "host", design, "--invites", "0"], os.path.join(tmp, "keys-host"))
+    host4.p.wait(timeout=20)
+    err = "".join(host4.err) if host4.readers[1].join(5) is None else ""
+    check("host killed after ack: a file changed since is refused, with both named",
+          host4.p.returncode != 0 and "journal" in err and os.path.exists(design + ".journal")
+          and "by-hand" in open(design, encoding="utf-8").read(), err)
+    g.quit()
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
 def test_faults(seed):
     """Random edits through proxies that delay, stall, reset and partition: all converge."""
     tmp = fresh_dir()
@@ -781,6 +836,7 @@ def main():
             test_conflicts()
         if "killed" in only:
             test_guest_killed()
+            test_host_killed_after_ack()
         if "handover" in only:
             test_host_quits()
             test_cli_handover()

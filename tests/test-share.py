@@ -18,7 +18,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import moped_session as ms  # noqa: E402
 
-PLANNED = 12
+PLANNED = 16
 
 
 def apps_by_pid(pyatspi):
@@ -160,6 +160,20 @@ def run(moped, tap):
         menu(pyatspi, a, "Save")
         tap.report(ms.wait_for(lambda: sorted(node_ids(design)) == ["client", "server"], timeout=10),
                    "the host's saved file is back to the two nodes it started with", str(node_ids(design)))
+
+        # Stop Sharing: the host keeps its design as its own; the guest is told.
+        tap.report(click(pyatspi, a, ("push button",), "Stop Sharing"), "the Share dialog has Stop Sharing")
+        told = ms.wait_for(lambda: pyatspi.findDescendant(
+            b, lambda x: x is not None and (x.name or "") == "Shared design" and "host" in (x.description or "")),
+            timeout=20)
+        tap.report(told, "the guest is told the host is gone")
+        click(pyatspi, a, ("push button",), "Add Node")
+        tap.report(ms.wait_for(lambda: canvas_nodes(pyatspi, a) == 3, timeout=10) and canvas_nodes(pyatspi, b) == 2,
+                   "after Stop Sharing the host edits alone (%s, guest %s)"
+                   % (canvas_nodes(pyatspi, a), canvas_nodes(pyatspi, b)))
+        click(pyatspi, a, ("push button",), "Undo")
+        tap.report(ms.wait_for(lambda: canvas_nodes(pyatspi, a) == 2, timeout=10),
+                   "and undoes alone, with a history of its own")
     shutil.rmtree(work, ignore_errors=True)
 
 

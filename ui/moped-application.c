@@ -606,7 +606,19 @@ moped_application_open (GApplication  *application,
   MopedApplication *self = MOPED_APPLICATION (application);
 
   for (int i = 0; i < n_files; i++)
-    moped_application_open_file (self, files[i]);
+    if (g_file_has_uri_scheme (files[i], "moped"))
+      {
+        /* An invite link: join it, in an untouched window or a new one. */
+        g_autofree char *link = g_file_get_uri (files[i]);
+        MopedWindow *window = find_untouched_window (self);
+
+        if (window == NULL)
+          window = moped_application_new_window (self);
+        moped_window_join_link (window, link);
+        gtk_window_present (GTK_WINDOW (window));
+      }
+    else
+      moped_application_open_file (self, files[i]);
 }
 
 static void

@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "moped-application.h"
@@ -427,6 +428,38 @@ on_design_changed (MopedWindow *self)
   schedule_remote_fields (self);
 }
 
+/* For bench/bench-collab-paint.py only ($MOPED_BENCH_PAINT_WATCH=ID): after each frame
+ * whose canvas shows a new name for ID, print "painted MONOTONIC_US NAME" on stdout. */
+static void
+bench_after_paint (GdkFrameClock *clock,
+                   MopedWindow   *self)
+{
+  const char *id = g_getenv ("MOPED_BENCH_PAINT_WATCH");
+  MopedDesign *design = moped_canvas_get_design (self->canvas);
+  MopedElement *e = design && id ? moped_design_lookup (design, id) : NULL;
+  const char *name = e ? moped_element_get_name (e) : NULL;
+  char *last = g_object_get_data (G_OBJECT (self), "moped-bench-painted");
+
+  if (name == NULL || g_strcmp0 (name, last) == 0)
+    return;
+  printf ("painted %" G_GINT64_FORMAT " %s\n", g_get_monotonic_time (), name);
+  fflush (stdout);
+  g_object_set_data_full (G_OBJECT (self), "moped-bench-painted", g_strdup (name), g_free);
+}
+
+static void
+bench_watch_paint (GtkWidget *widget,
+                   gpointer   unused)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+
+  if (clock != NULL && g_object_get_data (G_OBJECT (widget), "moped-bench-clock") != clock)
+    {
+      g_object_set_data (G_OBJECT (widget), "moped-bench-clock", clock);
+      g_signal_connect_object (clock, "after-paint", G_CALLBACK (bench_after_paint), widget, 0);
+    }
+}
+
 /* Make @session's design this window's, or (host) share the window's own design. */
 static void
 attach_session (MopedWindow  *self,
@@ -455,6 +488,10 @@ attach_session (MopedWindow  *self,
     }
   read_roster (self);
   _moped_window_update_title (self);
+  if (g_getenv ("MOPED_BENCH_PAINT_WATCH") != NULL)
+    g_signal_connect (self, "map", G_CALLBACK (bench_watch_paint), NULL);
+  if (g_getenv ("MOPED_BENCH_PAINT_WATCH") != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    bench_watch_paint (GTK_WIDGET (self), NULL);
 }
 
 /* Leave the session; the window keeps a private copy of the design as it is now. */
@@ -900,6 +937,54 @@ on_found_activated (GtkListBox    *list,
   gtk_editable_set_text (join->link, g_object_get_data (G_OBJECT (label), "moped-link"));
   gtk_label_set_text (join->status, "Ask the host for a code and type it above.");
   gtk_widget_grab_focus (GTK_WIDGET (join->code));
+}
+
+/* ---- a link given to the program (moped moped://…) ----------------------------- */
+
+static void
+on_link_joined (MopedSession *session,
+                MopedWindow  *window)
+{
+  g_signal_handlers_disconnect_by_data (session, window);
+  moped_window_set_design (window, moped_session_get_design (session), NULL);
+  attach_session (window, session);
+  g_object_unref (session);   /* the join's reference; the window holds its own */
+}
+
+static void
+on_link_failed (MopedSession *session,
+                const char   *message,
+                MopedWindow  *window)
+{
+  g_autofree char *text = g_strdup_printf ("Could not join: %s", message);
+
+  g_signal_handlers_disconnect_by_data (session, window);
+  show_banner (window, GTK_MESSAGE_ERROR, text);
+  g_object_unref (session);
+}
+
+void
+moped_window_join_link (MopedWindow *self,
+                        const char  *link)
+{
+  MopedKeyPair keys;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = my_name ();
+  MopedSession *session;
+
+  g_return_if_fail (MOPED_IS_WINDOW (self));
+  g_return_if_fail (link != NULL);
+
+  if (!moped_key_pair_load_or_create (NULL, &keys, &error) ||
+      (session = moped_session_join (link, NULL, &keys, name, JOIN_TIMEOUT_MS, &error)) == NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("Could not join: %s", error->message);
+
+      show_banner (self, GTK_MESSAGE_ERROR, text);
+      return;
+    }
+  g_signal_connect_object (session, "joined", G_CALLBACK (on_link_joined), self, 0);
+  g_signal_connect_object (session, "failed", G_CALLBACK (on_link_failed), self, 0);
 }
 
 void

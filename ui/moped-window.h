@@ -38,4 +38,9 @@ gboolean     moped_window_get_modified (MopedWindow    *self);
  * replace its design. */
 gboolean     moped_window_is_untouched (MopedWindow    *self);
 
+/* Join the shared design a moped:// invite link points at and show it in this window
+ * (a banner says why when it cannot). */
+void         moped_window_join_link    (MopedWindow    *self,
+                                        const char     *link);
+
 G_END_DECLS
