@@ -9,7 +9,7 @@ libzmq3-dev libgraphviz-dev graphviz libcairo2-dev libpango1.0-dev libadwaita-1-
 desktop-file-utils shared-mime-info"
 test_packages="xvfb xauth libxml2-utils poppler-utils imagemagick appstream
 python3 python3-pyatspi gir1.2-atspi-2.0 at-spi2-core dbus-x11 xdotool
-valgrind clang-14 libclang-rt-14-dev"
+valgrind clang-14 libclang-rt-14-dev iproute2"
 # Node and npm run the document checkers; any install of them will do (some machines
 # have a Node build that bundles npm, which Debian's npm package conflicts with).
 test_commands="node:nodejs npm:npm"
