@@ -2,8 +2,9 @@
  *
  * SPDX-License-Identifier: MPL-2.0
  *
- * Every target is one row of the table below: its name, what it makes, and a function
- * that exports a loaded, error-free design and reports what it did.
+ * Every target is a folder exporter of export/moped-export-plan.h: the command makes
+ * the target's plan, prints it (the file list the export dialog shows), and carries it
+ * out; a refused plan writes nothing.
  */
 #define G_LOG_DOMAIN "moped"
 
@@ -11,40 +12,19 @@
 
 #include "moped-cli.h"
 #include "moped-diagnostic.h"
-#include "moped-export-c.h"
+#include "moped-export-plan.h"
 #include "moped-file.h"
 
+/* The folder exporters are moped-export-plan.h's; this table says what each makes. */
 typedef struct
 {
   const char *name;
   const char *summary;
-  /* Returns a MOPED_EXIT_* status; @dry_run only says what it would do. */
-  int       (*run) (MopedDesign      *design,
-                    const char       *design_path,
-                    const char       *output,
-                    MopedExportFlags  flags,
-                    gboolean          dry_run);
 } ExportTarget;
 
-static int export_c (MopedDesign      *design,
-                     const char       *design_path,
-                     const char       *output,
-                     MopedExportFlags  flags,
-                     gboolean          dry_run);
-
-static int
-export_zproto (MopedDesign      *design,
-               const char       *design_path,
-               const char       *output,
-               MopedExportFlags  flags,
-               gboolean          dry_run)
-{
-  return moped_cli_export_zproto (design, design_path, output, (flags & MOPED_EXPORT_FORCE) != 0, dry_run);
-}
-
 static const ExportTarget targets[] = {
-  { "c", "a C skeleton on czmq: codecs, a CLASS actor per node, a self-test (-o DIR)", export_c },
-  { "zproto", "a zproto codec model per protocol, <class>.xml (-o DIR)", export_zproto },
+  { "c", "a C skeleton on czmq: codecs, a CLASS actor per node, a self-test (-o DIR)" },
+  { "zproto", "a zproto codec model per protocol, <class>.xml (-o DIR)" },
 };
 
 static void
@@ -57,16 +37,15 @@ print_lines (FILE               *out,
     fprintf (out, "%s: %s: %s\n", design_path, kind, lines[i]);
 }
 
+/* Shows the plan (what the export dialog shows too), and carries it out unless
+ * @dry_run; returns a MOPED_EXIT_* status. */
 static int
-export_c (MopedDesign      *design,
-          const char       *design_path,
-          const char       *output,
-          MopedExportFlags  flags,
-          gboolean          dry_run)
+run_plan (MopedExportPlan *plan,
+          const char      *design_path,
+          gboolean         dry_run)
 {
-  g_autoptr(MopedExportPlan) plan = moped_export_c_plan (design, output, flags);
   g_autoptr(GError) error = NULL;
-  guint n_written = 0;
+  guint n_written = moped_export_plan_count_written (plan);
 
   print_lines (stderr, design_path, "warning", moped_export_plan_get_warnings (plan));
   if (!moped_export_plan_can_run (plan))
@@ -84,8 +63,6 @@ export_c (MopedDesign      *design,
     {
       const MopedExportFile *file = moped_export_plan_get_file (plan, i);
 
-      if (file->action != MOPED_EXPORT_UNCHANGED && file->action != MOPED_EXPORT_KEEP)
-        n_written++;
       printf ("%-9s %s%s%s%s\n", moped_export_action_get_name (file->action), file->path,
               file->user_file ? " (yours)" : "", file->note != NULL ? ": " : "",
               file->note != NULL ? file->note : "");
@@ -98,8 +75,9 @@ export_c (MopedDesign      *design,
       if (file->diff != NULL)
         fputs (file->diff, stdout);
     }
+  fflush (stdout);
   fprintf (stderr, "%s %u file%s in %s\n", dry_run ? "would write" : "wrote", n_written,
-           n_written == 1 ? "" : "s", output);
+           n_written == 1 ? "" : "s", moped_export_plan_get_directory (plan));
   return MOPED_EXIT_OK;
 }
 
@@ -180,6 +158,11 @@ moped_cli_export (int    argc,
       moped_cli_print_load_error (args[1], error);
       return MOPED_EXIT_USAGE;
     }
-  return target->run (design, args[1], output,
-                     (force ? MOPED_EXPORT_FORCE : 0) | (apply_renames ? MOPED_EXPORT_APPLY_RENAMES : 0), dry_run);
+  {
+    g_autoptr(MopedExportPlan) plan = moped_export_plan_new (target->name, design, output,
+                                                             (force ? MOPED_EXPORT_FORCE : 0) |
+                                                             (apply_renames ? MOPED_EXPORT_APPLY_RENAMES : 0));
+
+    return run_plan (plan, args[1], dry_run);
+  }
 }

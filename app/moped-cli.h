@@ -39,13 +39,6 @@ int      moped_cli_join    (int argc, char **argv);
 /* The editor's layout child process (not listed in --help). */
 int      moped_cli_layout_child (int argc, char **argv);
 
-/* Targets of `moped export`, each a row of the table in moped-cli-export.c. */
-int      moped_cli_export_zproto (MopedDesign *design,
-                                  const char  *design_path,
-                                  const char  *output,
-                                  gboolean     force,
-                                  gboolean     dry_run);
-
 /* Helpers for verbs */
 void     moped_cli_print_load_error (const char *path, const GError *error);
 /* @text made safe for a terminal and a line-based reader: valid UTF-8, every control,

@@ -154,6 +154,8 @@ write_bench (MopedCModel *model,
                                 "publishes", _moped_c_is_publisher (sender) ? "true" : "false",
                                 "delimiter", moped_socket_types_delimited (sender->type, receiver->type)
                                              ? "true" : "false",
+                                "sender_envelope", _moped_c_envelope (sender),
+                                "receiver_envelope", _moped_c_envelope (receiver),
                                 "setup", setup_text,
                                 "run", run,
                                 "title", quoted,

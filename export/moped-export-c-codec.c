@@ -110,7 +110,8 @@ write_header (MopedCModel     *model,
       moped_code_writer_blank (w);
       comment_command (w, c);
       moped_code_writer_line (w, "int");
-      moped_code_writer_line (w, "    %s (zsock_t *output, const wire_peer_t *to%s);", c->send_fn, params);
+      moped_code_writer_line (w, "    %s (zsock_t *output, wire_envelope_t envelope, const wire_peer_t *to%s);",
+                              c->send_fn, params);
       moped_code_writer_line (w, "int");
       moped_code_writer_line (w, "    %s (wire_msg_t *msg%s);", c->get_fn, outs);
     }
@@ -123,10 +124,10 @@ write_header (MopedCModel     *model,
   moped_code_writer_line (w, "    %s (wire_msg_t *msg);", p->decode_fn);
   moped_code_writer_lines (w,
     "\n"
-    "//  Receive one message from input and decode it: as the decode function,\n"
-    "//  and -1 also when receiving fails\n"
+    "//  Receive one message from input (whose type puts envelope around it) and\n"
+    "//  decode it: as the decode function, and -1 also when receiving fails\n"
     "int");
-  moped_code_writer_line (w, "    %s (wire_msg_t *msg, zsock_t *input);", p->recv_fn);
+  moped_code_writer_line (w, "    %s (wire_msg_t *msg, zsock_t *input, wire_envelope_t envelope);", p->recv_fn);
   moped_code_writer_lines (w,
     "\n"
     "//  The name of a command, as it travels; NULL for an unknown number\n"
@@ -137,7 +138,8 @@ write_header (MopedCModel     *model,
     "//  Self-tests: send a command with the sample values (wire.h); on a PUB\n"
     "//  socket, topic (or NULL) becomes the first string field\n"
     "int");
-  moped_code_writer_line (w, "    %s (zsock_t *output, const wire_peer_t *to, int command, const char *topic);",
+  moped_code_writer_line (w, "    %s (zsock_t *output, wire_envelope_t envelope, const wire_peer_t *to, int command,\n"
+                          "        const char *topic);",
                           p->send_sample_fn);
   moped_code_writer_lines (w,
     "\n"
@@ -202,7 +204,8 @@ write_send (MopedCodeWriter *w,
   g_autoptr(GPtrArray) clauses = NULL;
 
   moped_code_writer_line (w, "int");
-  moped_code_writer_line (w, "%s (zsock_t *output, const wire_peer_t *to%s)", c->send_fn, params);
+  moped_code_writer_line (w, "%s (zsock_t *output, wire_envelope_t envelope, const wire_peer_t *to%s)", c->send_fn,
+                          params);
   moped_code_writer_line (w, "{");
   moped_code_writer_indent (w);
   moped_code_writer_line (w, "assert (output);");
@@ -220,7 +223,7 @@ write_send (MopedCodeWriter *w,
     }
   topic = c->topic >= 0 ? ((MopedCField *) g_ptr_array_index (c->fields, c->topic))->ident : name;
   clauses = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (clauses, g_strdup_printf ("wire_send_envelope (output, to, %s) == -1", topic));
+  g_ptr_array_add (clauses, g_strdup_printf ("wire_send_envelope (output, envelope, to, %s) == -1", topic));
   g_ptr_array_add (clauses, g_strdup_printf ("zmq_send (handle, %s, %" G_GSIZE_FORMAT ", %s) == -1", name,
                                              name_size, c->fields->len > 0 ? "ZMQ_SNDMORE" : "0"));
   for (guint i = 0; i < c->fields->len; i++)
@@ -383,9 +386,9 @@ write_test_command (MopedCodeWriter *w,
     moped_code_writer_line (w, "zlist_t *sample_strings = wire_sample_strings_new ();");
   if (has_field_type (c, MOPED_FIELD_FRAME))
     moped_code_writer_line (w, "zframe_t *sample_frame = wire_sample_frame_new ();");
-  moped_code_writer_line (w, "int rc = %s (output, NULL%s);", c->send_fn, args);
+  moped_code_writer_line (w, "int rc = %s (output, WIRE_ENVELOPE_PLAIN, NULL%s);", c->send_fn, args);
   moped_code_writer_line (w, "WIRE_CHECK (failures, rc == 0);");
-  moped_code_writer_line (w, "rc = %s (msg, input);", c->protocol->recv_fn);
+  moped_code_writer_line (w, "rc = %s (msg, input, WIRE_ENVELOPE_PLAIN);", c->protocol->recv_fn);
   moped_code_writer_line (w, "WIRE_CHECK (failures, rc == %s);", c->constant);
   /* The values come back in locals named by position: no field name can clash. */
   for (guint i = 0; i < c->fields->len; i++)
@@ -461,7 +464,7 @@ write_test_long_string (MopedCodeWriter *w,
   moped_code_writer_line (w, "char long_text [WIRE_STRING_MAX + 2];");
   moped_code_writer_line (w, "memset (long_text, 'x', sizeof (long_text) - 1);");
   moped_code_writer_line (w, "long_text [sizeof (long_text) - 1] = 0;");
-  moped_code_writer_line (w, "int rc = %s (output, NULL%s);", c->send_fn, args);
+  moped_code_writer_line (w, "int rc = %s (output, WIRE_ENVELOPE_PLAIN, NULL%s);", c->send_fn, args);
   moped_code_writer_line (w, "WIRE_CHECK (failures, rc == -1 && errno == EINVAL);");
   moped_code_writer_line (w, "WIRE_CHECK (failures, (zsock_events (input) & ZMQ_POLLIN) == 0);");
   if (has_field_type (c, MOPED_FIELD_FRAME))
@@ -505,7 +508,7 @@ write_test (MopedCodeWriter *w,
     "\n"
     "//  A command of no protocol is not this protocol's, and not an error\n"
     "zstr_send (output, \"\\001 not a command\");\n");
-  moped_code_writer_line (w, "WIRE_CHECK (failures, %s (msg, input) == 0);", p->recv_fn);
+  moped_code_writer_line (w, "WIRE_CHECK (failures, %s (msg, input, WIRE_ENVELOPE_PLAIN) == 0);", p->recv_fn);
   moped_code_writer_lines (w,
     "\n"
     "wire_msg_destroy (&msg);\n"
@@ -556,10 +559,10 @@ write_source (MopedCModel     *model,
     "    assert (msg);\n");
   moped_code_writer_line (w, "    return wire_msg_match (msg, %s, S_COUNT);", p->commands_var);
   moped_code_writer_lines (w, "}\n\n\nint");
-  moped_code_writer_line (w, "%s (wire_msg_t *msg, zsock_t *input)", p->recv_fn);
+  moped_code_writer_line (w, "%s (wire_msg_t *msg, zsock_t *input, wire_envelope_t envelope)", p->recv_fn);
   moped_code_writer_lines (w,
     "{\n"
-    "    if (wire_msg_recv (msg, input) == -1)\n"
+    "    if (wire_msg_recv (msg, input, envelope) == -1)\n"
     "        return -1;\n");
   moped_code_writer_line (w, "    return %s (msg);", p->decode_fn);
   moped_code_writer_lines (w, "}\n\n\nconst char *");
@@ -568,15 +571,16 @@ write_source (MopedCModel     *model,
   moped_code_writer_line (w, "    return command >= 1 && (size_t) command <= S_COUNT? %s [command - 1].name: NULL;",
                           p->commands_var);
   moped_code_writer_lines (w, "}\n\n\nint");
-  moped_code_writer_line (w, "%s (zsock_t *output, const wire_peer_t *to, int command, const char *topic)",
-                          p->send_sample_fn);
+  moped_code_writer_line (w, "%s (zsock_t *output, wire_envelope_t envelope, const wire_peer_t *to, int command, "
+                          "const char *topic)", p->send_sample_fn);
   moped_code_writer_lines (w,
     "{\n"
     "    if (command < 1 || (size_t) command > S_COUNT) {\n"
     "        errno = EINVAL;\n"
     "        return -1;\n"
     "    }\n");
-  moped_code_writer_line (w, "    return wire_send_sample (output, to, &%s [command - 1], topic);", p->commands_var);
+  moped_code_writer_line (w, "    return wire_send_sample (output, envelope, to, &%s [command - 1], topic);",
+                          p->commands_var);
   moped_code_writer_line (w, "}");
   write_test (w, p);
   _moped_c_output_add (outputs, path, moped_code_writer_finish (w));

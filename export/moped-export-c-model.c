@@ -13,6 +13,7 @@
 #include "moped-diagnostic.h"
 #include "moped-endpoint.h"
 #include "moped-export-c-private.h"
+#include "moped-export-plan-private.h"
 #include "moped-machine.h"
 #include "moped-names.h"
 #include "moped-roles.h"
@@ -237,6 +238,26 @@ _moped_c_is_subscriber (MopedCSocket *socket)
   return socket->info->subscription != MOPED_SUBSCRIPTION_NONE;
 }
 
+/* The wire's name for what @socket's type puts around a message (wire.h's
+ * wire_envelope_t), from the socket-type table: the generated code passes it, so the
+ * wire never has to guess a socket's type at run time. */
+const char *
+_moped_c_envelope (MopedCSocket *socket)
+{
+  if (socket->info->routing_id)
+    return "WIRE_ENVELOPE_ROUTER";
+  if (socket->info->publishes)
+    return "WIRE_ENVELOPE_PUBLISHER";
+  if (_moped_c_is_subscriber (socket))
+    return "WIRE_ENVELOPE_SUBSCRIBER";
+  /* A type that passes its peers' delimiters through (DEALER to REP) */
+  for (MopedSocketType peer = 0; peer < MOPED_N_SOCKET_TYPES; peer++)
+    if (moped_socket_types_compatible (socket->type, peer) &&
+        moped_socket_type_needs_delimiter (socket->type, peer))
+      return "WIRE_ENVELOPE_DEALER";
+  return "WIRE_ENVELOPE_PLAIN";
+}
+
 char *
 _moped_c_test_routing_id (MopedCSocket *socket)
 {
@@ -451,21 +472,10 @@ _moped_c_model_free (MopedCModel *model)
 static void
 check_design (MopedCModel *model)
 {
-  g_autoptr(GPtrArray) diagnostics = moped_validate (model->design);
   g_autoptr(GPtrArray) sockets = moped_design_collect (model->design, MOPED_KIND_SOCKET);
   g_autoptr(GPtrArray) links = moped_design_collect (model->design, MOPED_KIND_LINK);
 
-  for (guint i = 0; i < diagnostics->len; i++)
-    {
-      const MopedDiagnostic *d = g_ptr_array_index (diagnostics, i);
-
-      if (d->severity != MOPED_SEVERITY_ERROR)
-        continue;
-      if (d->hint != NULL && *d->hint != '\0')
-        g_ptr_array_add (model->errors, g_strdup_printf ("%s (%s; %s)", d->message, d->code, d->hint));
-      else
-        g_ptr_array_add (model->errors, g_strdup_printf ("%s (%s)", d->message, d->code));
-    }
+  _moped_export_design_errors (model->design, model->errors);
 
   for (guint i = 0; i < sockets->len; i++)
     {

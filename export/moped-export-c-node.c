@@ -711,8 +711,8 @@ write_senders (MopedCodeWriter *w,
       LINE ("assert (self);");
       LINE ("if (self->verbose)");
       LINE ("    zsys_info (\"%%s: send %%s on %%s\", self->name, %s, %s);", command, socket);
-      LINE ("return %s (self->%s, to? to: &self->%s%s);", s->command->send_fn, s->socket->ident,
-            s->socket->peer_member, args);
+      LINE ("return %s (self->%s, %s, to? to: &self->%s%s);", s->command->send_fn, s->socket->ident,
+            _moped_c_envelope (s->socket), s->socket->peer_member, args);
       moped_code_writer_dedent (w);
       LINE ("}");
     }
@@ -818,7 +818,7 @@ write_receive (MopedCodeWriter *w,
   LINE ("%s (%s *self)", s->receive_fn, n->engine_type);
   LINE ("{");
   moped_code_writer_indent (w);
-  LINE ("if (wire_msg_recv (self->msg, self->%s) == -1) {", s->ident);
+  LINE ("if (wire_msg_recv (self->msg, self->%s, %s) == -1) {", s->ident, _moped_c_envelope (s));
   LINE ("    wire_problem (self->trace || self->tap? self->pipe: NULL, self->name, %s, \"%%s\", wire_msg_error (self->msg));", label);
   LINE ("    return;");
   LINE ("}");
@@ -952,8 +952,8 @@ write_test_commands (MopedCodeWriter *w,
       g_autofree char *key = _moped_c_quote (s->command->constant);
 
       LINE ("if (streq (socket_name, %s) && streq (command, %s))", socket, key);
-      LINE ("    return %s (self->%s, to, %s, topic);", s->command->protocol->send_sample_fn,
-            s->socket->ident, s->command->constant);
+      LINE ("    return %s (self->%s, %s, to, %s, topic);", s->command->protocol->send_sample_fn,
+            s->socket->ident, _moped_c_envelope (s->socket), s->command->constant);
     }
   LINE ("errno = EINVAL;");
   LINE ("return -1;");
@@ -1010,7 +1010,7 @@ write_test_commands (MopedCodeWriter *w,
       if (!_moped_c_is_publisher (s))
         continue;
       LINE ("if (socket_name && topic && streq (socket_name, %s))", label);
-      LINE ("    wire_send_probe (self->%s, topic);", s->ident);
+      LINE ("    wire_send_probe (self->%s, %s, topic);", s->ident, _moped_c_envelope (s));
     }
   LINE ("zstr_free (&socket_name);");
   LINE ("zstr_free (&topic);");

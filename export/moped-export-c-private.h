@@ -295,6 +295,7 @@ const char   *_moped_c_name              (MopedElement *element);
 char         *_moped_c_quote             (const char *text);  /* C string literal */
 gboolean      _moped_c_is_publisher      (MopedCSocket *socket);
 gboolean      _moped_c_is_subscriber     (MopedCSocket *socket);
+const char   *_moped_c_envelope          (MopedCSocket *socket);
 /* Whether the socket type has routing ids czmq lets us set (REQ, REP, DEALER, ROUTER). */
 gboolean      _moped_c_has_routing_id    (MopedSocketType type);
 /* "client/request": the routing id the self-test gives a socket. */

@@ -14,47 +14,40 @@
 #include <string.h>
 
 #include "moped-export-c-private.h"
-#include "moped-staging.h"
+#include "moped-export-plan-private.h"
 #include "moped-export-c.h"
 
 #define MANIFEST_NAME "moped-export.manifest"
 #define MANIFEST_MAGIC "moped-export 1 c"
 
-G_DEFINE_QUARK (moped-export-error-quark, moped_export_error)
+/* The files of a plan (the C skeleton uses the manifest line, the renames' skip list). */
+typedef MopedExportEntry PlanEntry;
 
+/* What the C skeleton's plan holds besides the files: the new manifest and the renames.
+ * Running generates each file again, one node's files at a time, checks it is what was
+ * planned, and writes it. */
 typedef struct
 {
-  MopedExportFile  file;
-  char            *write_hash;  /* of what to write; NULL when nothing is written */
-  gboolean         written;     /* running: staged */
-  gboolean         existed;     /* what planning saw, to notice later changes */
-  char            *seen;        /* while planning only: the file's content, NULL if none */
-  char            *seen_hash;   /* of the file's content then, NULL when it did not exist */
-  gsize            seen_length;
-  char            *manifest_line;  /* NULL: not listed in the new manifest */
-  gboolean         apply_renames;  /* the user's file: renamed before stubs are appended */
-  GHashTable      *skip;        /* the user's file: stubs not appended (renames to come) */
-} PlanEntry;
-
-/* A plan holds no file contents: running generates each file again, one node's files
- * at a time, checks it is what was planned, and writes it; memory stays flat however
- * large the design. */
-struct _MopedExportPlan
-{
-  MopedDesign *design;
-  MopedExportFlags flags;
-  char       *directory;
-  GPtrArray  *entries;          /* PlanEntry, sorted by path */
-  GPtrArray  *errors;           /* char *, NULL-terminated */
-  GPtrArray  *warnings;         /* char *, NULL-terminated */
-  char       *manifest;         /* the new manifest */
+  char       *manifest;
   GHashTable *renames;          /* old identifier -> new one, from the manifests' names */
   GHashTable *new_names;        /* key -> identifier, for the new manifest */
   GHashTable *old_names;        /* key -> identifier, from the old manifest */
   GHashTable *pending;          /* old identifiers of renames reported, not applied */
   gboolean    manifest_changes;
-  gboolean    done;
-};
+} CPlan;
+
+static void
+c_plan_free (gpointer data)
+{
+  CPlan *c = data;
+
+  g_free (c->manifest);
+  g_clear_pointer (&c->renames, g_hash_table_unref);
+  g_clear_pointer (&c->new_names, g_hash_table_unref);
+  g_clear_pointer (&c->old_names, g_hash_table_unref);
+  g_clear_pointer (&c->pending, g_hash_table_unref);
+  g_free (c);
+}
 
 /* ---- helpers shared by the generators ----------------------------------------------- */
 
@@ -419,37 +412,6 @@ read_manifest (const char *directory,
   return entries;
 }
 
-/* A 64-bit checksum (FNV-1a's constants, over 8-byte words): the manifest only needs
- * to recognise edits, and a cryptographic hash of every file would be most of the
- * time an export takes. */
-static char *
-hash_text (const char *text,
-           gsize       length)
-{
-  guint64 hash = G_GUINT64_CONSTANT (0xcbf29ce484222325) ^ length;
-  gsize i = 0;
-
-  for (; i + 8 <= length; i += 8)
-    {
-      guint64 word;
-
-      memcpy (&word, text + i, 8);
-      hash = (hash ^ GUINT64_FROM_LE (word)) * G_GUINT64_CONSTANT (0x100000001b3);
-      hash ^= hash >> 29;
-    }
-  for (; i < length; i++)
-    hash = (hash ^ (guchar) text[i]) * G_GUINT64_CONSTANT (0x100000001b3);
-  return g_strdup_printf ("%016" G_GINT64_MODIFIER "x", hash);
-}
-
-static gboolean
-same_text (const char *text,
-           gsize       length,
-           const char *other)
-{
-  return text != NULL && other != NULL && strlen (other) == length && memcmp (text, other, length) == 0;
-}
-
 /* ---- finding what a user's file defines ---------------------------------------------- */
 
 /* The file with comments, string and character literals and preprocessor lines
@@ -568,39 +530,6 @@ defined_functions (const char *text)
 
 /* ---- planning -------------------------------------------------------------------------- */
 
-static void
-plan_entry_free (gpointer data)
-{
-  PlanEntry *e = data;
-
-  g_free (e->file.path);
-  g_free (e->file.note);
-  g_free (e->file.diff);
-  g_clear_pointer (&e->skip, g_hash_table_unref);
-  g_free (e->write_hash);
-  g_free (e->seen);
-  g_free (e->seen_hash);
-  g_free (e->manifest_line);
-  g_free (e);
-}
-
-static PlanEntry *
-plan_entry_new (MopedExportPlan *plan,
-                const char      *path,
-                gboolean         user_file)
-{
-  PlanEntry *e = g_new0 (PlanEntry, 1);
-  g_autofree char *full = g_build_filename (plan->directory, path, NULL);
-
-  e->file.path = g_strdup (path);
-  e->file.user_file = user_file;
-  e->existed = g_file_get_contents (full, &e->seen, &e->seen_length, NULL);
-  if (e->existed)
-    e->seen_hash = hash_text (e->seen, e->seen_length);
-  g_ptr_array_add (plan->entries, e);
-  return e;
-}
-
 static char *
 manifest_line (const char *role,
                const char *hash,
@@ -618,38 +547,21 @@ manifest_line (const char *role,
 static void
 plan_generated (MopedExportPlan *plan,
                 MopedCOutput    *output,
-                ManifestEntry   *known,
-                MopedExportFlags flags)
+                ManifestEntry   *known)
 {
-  PlanEntry *e = plan_entry_new (plan, output->path, FALSE);
+  PlanEntry *e = _moped_export_plan_add_entry (plan, output->path, FALSE);
   gsize length = strlen (output->content);
-  g_autofree char *hash = hash_text (output->content, length);
-  g_autofree char *seen_hash = NULL;
+  g_autofree char *hash = _moped_export_hash (output->content, length);
+  MopedExportOrigin origin = MOPED_EXPORT_ORIGIN_MOPED;
 
   e->manifest_line = manifest_line ("generated", hash, output->path, NULL);
-  if (!e->existed)
-    {
-      e->file.action = MOPED_EXPORT_CREATE;
-      e->write_hash = g_strdup (hash);
-      return;
-    }
-  if (same_text (output->content, length, e->seen) && e->seen_length == length)
-    {
-      e->file.action = MOPED_EXPORT_UNCHANGED;
-      return;
-    }
-  e->file.action = MOPED_EXPORT_REWRITE;
-  e->write_hash = g_strdup (hash);
-  seen_hash = hash_text (e->seen, e->seen_length);
   if (known == NULL)
-    e->file.note = g_strdup ("exists, but Moped did not write it");
+    origin = MOPED_EXPORT_ORIGIN_FOREIGN;
   else if (known->user_file)
-    e->file.note = g_strdup ("was your file in an earlier export");
-  else if (!g_str_equal (known->hash, seen_hash))
-    e->file.note = g_strdup ("edited by hand since the last export: those edits would be lost");
-  else
-    return;
-  e->file.blocked = (flags & MOPED_EXPORT_FORCE) == 0;
+    origin = MOPED_EXPORT_ORIGIN_USER;
+  else if (e->existed && !g_str_equal (known->hash, e->seen_hash))
+    origin = MOPED_EXPORT_ORIGIN_EDITED;
+  _moped_export_plan_generated (plan, e, output->content, length, hash, origin);
 }
 
 /* @text with each whole identifier that @renames maps replaced; NULL when none is.
@@ -821,7 +733,8 @@ plan_user (MopedExportPlan *plan,
            ManifestEntry   *known,
            MopedExportFlags flags)
 {
-  PlanEntry *e = plan_entry_new (plan, output->path, TRUE);
+  CPlan *c = plan->data;
+  PlanEntry *e = _moped_export_plan_add_entry (plan, output->path, TRUE);
   const char *current = e->seen;
   g_autoptr(GHashTable) defined = NULL;
   g_autoptr(GString) appended = NULL;
@@ -834,7 +747,7 @@ plan_user (MopedExportPlan *plan,
 
   if (!e->existed || (known != NULL && !known->user_file))
     {
-      g_autofree char *new_hash = hash_text (output->content, strlen (output->content));
+      g_autofree char *new_hash = _moped_export_hash (output->content, strlen (output->content));
 
       e->file.action = e->existed ? MOPED_EXPORT_REWRITE : MOPED_EXPORT_CREATE;
       e->write_hash = g_strdup (new_hash);
@@ -842,7 +755,7 @@ plan_user (MopedExportPlan *plan,
       /* The path held a generated file (the design's names moved): it becomes yours. */
       if (e->existed)
         {
-          seen_hash = hash_text (e->seen, e->seen_length);
+          seen_hash = _moped_export_hash (e->seen, e->seen_length);
           if (g_str_equal (known->hash, seen_hash))
             e->file.note = g_strdup ("was generated in an earlier export; now yours");
           else
@@ -857,7 +770,7 @@ plan_user (MopedExportPlan *plan,
   {
     g_autoptr(GPtrArray) pairs = g_ptr_array_new_with_free_func (g_free);
 
-    renamed = plan->renames != NULL ? rename_identifiers (current, plan->renames, pairs) : NULL;
+    renamed = c->renames != NULL ? rename_identifiers (current, c->renames, pairs) : NULL;
     if (renamed != NULL && (flags & MOPED_EXPORT_APPLY_RENAMES))
       {
         e->file.diff = line_diff (output->path, current, renamed);
@@ -879,12 +792,12 @@ plan_user (MopedExportPlan *plan,
         /* Until it is renamed: no stub under the new name (renaming would make two), and
          * the manifest keeps the old name so that the next export says so again. */
         e->skip = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-        g_hash_table_iter_init (&iter, plan->renames);
+        g_hash_table_iter_init (&iter, c->renames);
         while (g_hash_table_iter_next (&iter, &from, &to))
           if (is_whole_identifier_in (current, from))
             {
               g_hash_table_add (e->skip, g_strdup (to));
-              g_hash_table_add (plan->pending, g_strdup (from));
+              g_hash_table_add (c->pending, g_strdup (from));
             }
       }
   }
@@ -906,7 +819,7 @@ plan_user (MopedExportPlan *plan,
           !g_hash_table_contains (defined, symbol))
         continue;
       g_ptr_array_add (listed, g_strconcat ("~", symbol, NULL));
-      if (plan->renames != NULL && g_hash_table_contains (plan->renames, symbol))
+      if (c->renames != NULL && g_hash_table_contains (c->renames, symbol))
         continue;
       g_ptr_array_add (plan->warnings,
         g_strdup_printf ("%s: %s is no longer called (the design no longer has what it handled); "
@@ -939,7 +852,7 @@ plan_user (MopedExportPlan *plan,
   if (names->len > 0 || renames_note != NULL)
     {
       e->file.action = MOPED_EXPORT_APPEND;
-      e->write_hash = hash_text (appended->str, appended->len);
+      e->write_hash = _moped_export_hash (appended->str, appended->len);
       if (names->len > 0 && renames_note != NULL)
         e->file.note = g_strdup_printf ("%s; appends %s", renames_note->str, names->str);
       else if (names->len > 0)
@@ -952,7 +865,7 @@ plan_user (MopedExportPlan *plan,
     {
       e->file.action = MOPED_EXPORT_KEEP;
       if (known == NULL)
-        seen_hash = hash_text (e->seen, e->seen_length);
+        seen_hash = _moped_export_hash (e->seen, e->seen_length);
       hash = known != NULL ? known->hash : seen_hash;
     }
   if (known == NULL)
@@ -966,13 +879,13 @@ plan_user (MopedExportPlan *plan,
   else if (e->file.note == NULL)
     {
       if (seen_hash == NULL)
-        seen_hash = hash_text (e->seen, e->seen_length);
+        seen_hash = _moped_export_hash (e->seen, e->seen_length);
       if (!g_str_equal (known->hash, seen_hash))
         e->file.note = g_strdup ("edited by you");
     }
   if (hash == NULL)
     {
-      g_autofree char *new_hash = hash_text (appended->str, appended->len);
+      g_autofree char *new_hash = _moped_export_hash (appended->str, appended->len);
 
       e->manifest_line = manifest_line ("user", new_hash, output->path, (GStrv) listed->pdata);
     }
@@ -993,10 +906,10 @@ plan_user_folder (MopedExportPlan *plan,
 
   if (!first_export || g_file_test (full, G_FILE_TEST_EXISTS))
     return;
-  e = plan_entry_new (plan, output->path, TRUE);
+  e = _moped_export_plan_add_entry (plan, output->path, TRUE);
   e->file.action = MOPED_EXPORT_CREATE;
   e->file.note = g_strdup ("yours: written once, never touched again");
-  e->write_hash = hash_text (output->content, strlen (output->content));
+  e->write_hash = _moped_export_hash (output->content, strlen (output->content));
 }
 
 /* Files of an earlier export the design no longer produces. */
@@ -1017,7 +930,7 @@ plan_stale (MopedExportPlan *plan,
 
       if (g_hash_table_contains (produced, path))
         continue;
-      e = plan_entry_new (plan, path, known->user_file);
+      e = _moped_export_plan_add_entry (plan, path, known->user_file);
       if (!e->existed)
         {
           g_ptr_array_remove (plan->entries, e);
@@ -1031,7 +944,7 @@ plan_stale (MopedExportPlan *plan,
             g_strdup_printf ("%s is no longer part of the design: it is kept, and no longer built",
                              path));
         }
-      else if (g_str_equal (known->hash, (seen_hash = hash_text (e->seen, e->seen_length))))
+      else if (g_str_equal (known->hash, (seen_hash = _moped_export_hash (e->seen, e->seen_length))))
         e->file.action = MOPED_EXPORT_REMOVE;
       else
         {
@@ -1045,6 +958,7 @@ plan_stale (MopedExportPlan *plan,
 static void
 build_manifest (MopedExportPlan *plan)
 {
+  CPlan *c = plan->data;
   g_autoptr(GString) s = g_string_new (NULL);
   g_autofree char *path = g_build_filename (plan->directory, MANIFEST_NAME, NULL);
   g_autofree char *current = NULL;
@@ -1063,31 +977,25 @@ build_manifest (MopedExportPlan *plan)
       if (e->manifest_line != NULL)
         g_string_append_printf (s, "%s\n", e->manifest_line);
     }
-  if (plan->new_names != NULL)
+  if (c->new_names != NULL)
     {
-      g_autoptr(GList) keys = g_list_sort (g_hash_table_get_keys (plan->new_names), (GCompareFunc) strcmp);
+      g_autoptr(GList) keys = g_list_sort (g_hash_table_get_keys (c->new_names), (GCompareFunc) strcmp);
 
       for (GList *l = keys; l != NULL; l = l->next)
         {
-          const char *old = plan->old_names != NULL ? g_hash_table_lookup (plan->old_names, l->data) : NULL;
-          const char *name = old != NULL && g_hash_table_contains (plan->pending, old)
-                             ? old : g_hash_table_lookup (plan->new_names, l->data);
+          const char *old = c->old_names != NULL ? g_hash_table_lookup (c->old_names, l->data) : NULL;
+          const char *name = old != NULL && g_hash_table_contains (c->pending, old)
+                             ? old : g_hash_table_lookup (c->new_names, l->data);
 
           g_string_append_printf (s, "name %s %s\n", (char *) l->data, name);
         }
     }
-  plan->manifest = g_strdup (s->str);
-  plan->manifest_changes = !g_file_get_contents (path, &current, NULL, NULL) ||
-                           !g_str_equal (current, plan->manifest);
+  c->manifest = g_strdup (s->str);
+  c->manifest_changes = !g_file_get_contents (path, &current, NULL, NULL) ||
+                        !g_str_equal (current, c->manifest);
   /* The manifest holds them now; a large design has tens of thousands. */
   for (guint i = 0; i < plan->entries->len; i++)
     g_clear_pointer (&((PlanEntry *) g_ptr_array_index (plan->entries, i))->manifest_line, g_free);
-}
-
-static void
-null_terminate (GPtrArray *array)
-{
-  g_ptr_array_add (array, NULL);
 }
 
 typedef struct
@@ -1095,7 +1003,6 @@ typedef struct
   MopedExportPlan  *plan;
   GHashTable       *manifest;
   GHashTable       *produced;
-  MopedExportFlags  flags;
 } PlanState;
 
 static gboolean
@@ -1112,9 +1019,9 @@ plan_output (MopedCOutput *output,
     {
       g_hash_table_add (state->produced, g_strdup (output->path));
       if (output->user_file)
-        plan_user (state->plan, output, known, state->flags);
+        plan_user (state->plan, output, known, state->plan->flags);
       else
-        plan_generated (state->plan, output, known, state->flags);
+        plan_generated (state->plan, output, known);
     }
   /* Only what the file held is kept (its checksum), not the file. */
   for (guint i = before; i < state->plan->entries->len; i++)
@@ -1132,6 +1039,40 @@ compare_entries (gconstpointer a,
   return strcmp (ea->file.path, eb->file.path);
 }
 
+static gboolean c_write  (MopedExportPlan  *plan,
+                          MopedStaging     *staging,
+                          GError          **error);
+static gboolean c_finish (MopedExportPlan  *plan,
+                          MopedStaging     *staging,
+                          GError          **error);
+
+static const MopedExportKind c_kind = { "c", c_write, c_finish, c_plan_free };
+
+/* Renames: the names the old manifest recorded for each key that the design now
+ * gives another identifier. */
+static void
+plan_renames (MopedExportPlan *plan,
+              MopedCModel     *model,
+              GHashTable      *old_names)
+{
+  CPlan *c = plan->data;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  c->new_names = _moped_c_name_keys (model);
+  c->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  c->renames = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_iter_init (&iter, old_names);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const char *now = g_hash_table_lookup (c->new_names, key);
+
+      if (now != NULL && !g_str_equal (now, value))
+        g_hash_table_replace (c->renames, g_strdup (value), g_strdup (now));
+    }
+  c->old_names = g_hash_table_ref (old_names);
+}
+
 MopedExportPlan *
 moped_export_c_plan (MopedDesign      *design,
                      const char       *directory,
@@ -1141,100 +1082,40 @@ moped_export_c_plan (MopedDesign      *design,
   g_autoptr(MopedCModel) model = NULL;
   g_autoptr(GHashTable) manifest = NULL;
   g_autoptr(GHashTable) produced = NULL;
+  g_autoptr(GHashTable) old_names = NULL;
   PlanState state = { NULL };
 
   g_return_val_if_fail (MOPED_IS_DESIGN (design), NULL);
   g_return_val_if_fail (directory != NULL, NULL);
 
-  plan = g_new0 (MopedExportPlan, 1);
-  plan->design = g_object_ref (design);
-  plan->flags = flags;
-  plan->directory = g_strdup (directory);
-  plan->entries = g_ptr_array_new_with_free_func (plan_entry_free);
-  plan->errors = g_ptr_array_new_with_free_func (g_free);
-  plan->warnings = g_ptr_array_new_with_free_func (g_free);
-
+  plan = _moped_export_plan_new (&c_kind, design, directory, flags);
+  plan->data = g_new0 (CPlan, 1);
   model = _moped_c_model_new (design);
   for (guint i = 0; i < model->errors->len; i++)
     g_ptr_array_add (plan->errors, g_strdup (g_ptr_array_index (model->errors, i)));
-  if (g_file_test (directory, G_FILE_TEST_EXISTS) && !g_file_test (directory, G_FILE_TEST_IS_DIR))
-    g_ptr_array_add (plan->errors, g_strdup_printf ("%s exists and is not a directory", directory));
+  _moped_export_plan_check_directory (plan);
   if (plan->errors->len > 0)
     goto out;
 
   for (guint i = 0; i < model->warnings->len; i++)
     g_ptr_array_add (plan->warnings, g_strdup (g_ptr_array_index (model->warnings, i)));
   state.plan = plan;
-  {
-    g_autoptr(GHashTable) old_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-    GHashTableIter iter;
-    gpointer key, value;
-
-    state.manifest = manifest = read_manifest (directory, plan->warnings, old_names);
-    plan->new_names = _moped_c_name_keys (model);
-    plan->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-    plan->renames = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-    g_hash_table_iter_init (&iter, old_names);
-    while (g_hash_table_iter_next (&iter, &key, &value))
-      {
-        const char *now = g_hash_table_lookup (plan->new_names, key);
-
-        if (now != NULL && !g_str_equal (now, value))
-          g_hash_table_replace (plan->renames, g_strdup (value), g_strdup (now));
-      }
-    plan->old_names = g_steal_pointer (&old_names);
-  }
+  old_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  state.manifest = manifest = read_manifest (directory, plan->warnings, old_names);
+  plan_renames (plan, model, old_names);
   state.produced = produced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  state.flags = flags;
   generate_each (model, plan_output, &state);
   g_ptr_array_sort (plan->entries, compare_entries);
   if (manifest != NULL)
     plan_stale (plan, manifest, produced);
   build_manifest (plan);
-  for (guint i = 0; i < plan->entries->len; i++)
-    {
-      PlanEntry *e = g_ptr_array_index (plan->entries, i);
-
-      if (e->file.blocked)
-        g_ptr_array_add (plan->errors,
-          g_strdup_printf ("%s %s; export with --force to %s it anyway", e->file.path, e->file.note,
-                           e->file.action == MOPED_EXPORT_APPEND ? "append to" : "overwrite"));
-    }
 
 out:
-  null_terminate (plan->errors);
-  null_terminate (plan->warnings);
+  _moped_export_plan_close (plan);
   return plan;
 }
 
 /* ---- running ---------------------------------------------------------------------------- */
-
-static gboolean
-unchanged_since_planning (MopedExportPlan *plan,
-                          GError         **error)
-{
-  for (guint i = 0; i < plan->entries->len; i++)
-    {
-      PlanEntry *e = g_ptr_array_index (plan->entries, i);
-      g_autofree char *full = g_build_filename (plan->directory, e->file.path, NULL);
-      g_autofree char *current = NULL;
-      g_autofree char *current_hash = NULL;
-      gsize length = 0;
-      gboolean exists = e->existed ? g_file_get_contents (full, &current, &length, NULL)
-                                   : g_file_test (full, G_FILE_TEST_EXISTS);
-
-      if (exists && e->existed)
-        current_hash = hash_text (current, length);
-      if (exists != e->existed ||
-          (exists && (length != e->seen_length || !g_str_equal (current_hash, e->seen_hash))))
-        {
-          g_set_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_CHANGED,
-                       "%s changed after the export was planned; nothing was written", full);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
 
 typedef struct
 {
@@ -1245,13 +1126,15 @@ typedef struct
   gboolean          failed;
 } RunState;
 
-/* The text a planned file gets: the generated one, or the user's file with stubs. */
+/* The text a planned file gets: the generated one, or the user's file (renamed if asked)
+ * with stubs. */
 static GString *
 text_to_write (MopedExportPlan *plan,
                PlanEntry       *e,
                MopedCOutput    *output,
                GError         **error)
 {
+  CPlan *c = plan->data;
   g_autofree char *full = NULL;
   g_autofree char *current = NULL;
   g_autoptr(GHashTable) defined = NULL;
@@ -1264,7 +1147,7 @@ text_to_write (MopedExportPlan *plan,
   if (e->apply_renames)
     {
       g_autoptr(GPtrArray) pairs = g_ptr_array_new_with_free_func (g_free);
-      char *renamed = rename_identifiers (current, plan->renames, pairs);
+      char *renamed = rename_identifiers (current, c->renames, pairs);
 
       if (renamed != NULL)
         {
@@ -1283,7 +1166,6 @@ run_output (MopedCOutput *output,
   RunState *state = user_data;
   PlanEntry *e;
   g_autoptr(GString) text = NULL;
-  g_autofree char *hash = NULL;
 
   if (state->failed)
     return FALSE;
@@ -1298,54 +1180,20 @@ run_output (MopedCOutput *output,
       return FALSE;
     }
   text = text_to_write (state->plan, e, output, state->error);
-  if (text == NULL)
-    {
-      state->failed = TRUE;
-      return FALSE;
-    }
-  hash = hash_text (text->str, text->len);
-  if (!g_str_equal (hash, e->write_hash))
-    {
-      g_set_error (state->error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_CHANGED,
-                   "the design changed after the export was planned; nothing was written");
-      state->failed = TRUE;
-      return FALSE;
-    }
-  if (!moped_staging_write (state->staging, e->file.path, text->str, text->len, state->error))
-    {
-      state->failed = TRUE;
-      return FALSE;
-    }
-  e->written = TRUE;
+  state->failed = text == NULL ||
+                  !_moped_export_plan_stage (state->plan, state->staging, e, text->str, text->len, state->error);
   return FALSE;
 }
 
-gboolean
-moped_export_plan_run (MopedExportPlan  *plan,
-                       GError          **error)
+/* The files are generated again, one node's at a time, and each must be what was planned. */
+static gboolean
+c_write (MopedExportPlan  *plan,
+         MopedStaging     *staging,
+         GError          **error)
 {
-  g_autoptr(MopedStaging) staging = NULL;
   g_autoptr(MopedCModel) model = NULL;
   RunState state = { NULL };
 
-  g_return_val_if_fail (plan != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (!moped_export_plan_can_run (plan))
-    {
-      g_set_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_REFUSED,
-                   "%s", (const char *) g_ptr_array_index (plan->errors, 0));
-      return FALSE;
-    }
-  if (!unchanged_since_planning (plan, error))
-    return FALSE;
-  /* All or nothing: every file is written into a staging folder first, and moved into
-   * place only when all were written (a full disk stops the export before it changed
-   * anything, and never leaves an empty handler file). The files are generated again,
-   * one node's at a time, and each must be what was planned. */
-  staging = moped_staging_new (plan->directory, error);
-  if (staging == NULL)
-    return FALSE;
   state.plan = plan;
   state.staging = staging;
   state.error = error;
@@ -1354,35 +1202,24 @@ moped_export_plan_run (MopedExportPlan  *plan,
     {
       PlanEntry *e = g_ptr_array_index (plan->entries, i);
 
-      e->written = FALSE;
       g_hash_table_insert (state.by_path, e->file.path, e);
     }
   model = _moped_c_model_new (plan->design);
   generate_each (model, run_output, &state);
   g_hash_table_unref (state.by_path);
-  if (state.failed)
-    return FALSE;
-  for (guint i = 0; i < plan->entries->len; i++)
-    {
-      PlanEntry *e = g_ptr_array_index (plan->entries, i);
+  return !state.failed;
+}
 
-      if (e->write_hash != NULL && !e->written)
-        {
-          g_set_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_CHANGED,
-                       "the design changed after the export was planned; nothing was written");
-          return FALSE;
-        }
-      if (e->file.action == MOPED_EXPORT_REMOVE)
-        moped_staging_remove (staging, e->file.path);
-    }
-  /* Last, so that an interrupted export is planned again from the old manifest. */
-  if (plan->manifest_changes &&
-      !moped_staging_write (staging, MANIFEST_NAME, plan->manifest, strlen (plan->manifest), error))
-    return FALSE;
-  if (!moped_staging_commit (staging, error))
-    return FALSE;
-  plan->done = TRUE;
-  return TRUE;
+/* Last, so that an interrupted export is planned again from the old manifest. */
+static gboolean
+c_finish (MopedExportPlan  *plan,
+          MopedStaging     *staging,
+          GError          **error)
+{
+  CPlan *c = plan->data;
+
+  return !c->manifest_changes ||
+         moped_staging_write (staging, MANIFEST_NAME, c->manifest, strlen (c->manifest), error);
 }
 
 MopedExportPlan *
@@ -1396,97 +1233,4 @@ moped_export_c (MopedDesign      *design,
   if (plan == NULL || !moped_export_plan_run (plan, error))
     return NULL;
   return g_steal_pointer (&plan);
-}
-
-/* ---- reading a plan --------------------------------------------------------------------- */
-
-const char *
-moped_export_action_get_name (MopedExportAction action)
-{
-  switch (action)
-    {
-    case MOPED_EXPORT_CREATE:
-      return "create";
-    case MOPED_EXPORT_REWRITE:
-      return "rewrite";
-    case MOPED_EXPORT_UNCHANGED:
-      return "unchanged";
-    case MOPED_EXPORT_KEEP:
-      return "keep";
-    case MOPED_EXPORT_APPEND:
-      return "append";
-    case MOPED_EXPORT_REMOVE:
-      return "remove";
-    default:
-      g_return_val_if_reached ("?");
-    }
-}
-
-const char *
-moped_export_plan_get_directory (MopedExportPlan *plan)
-{
-  g_return_val_if_fail (plan != NULL, NULL);
-  return plan->directory;
-}
-
-guint
-moped_export_plan_get_n_files (MopedExportPlan *plan)
-{
-  g_return_val_if_fail (plan != NULL, 0);
-  return plan->entries->len;
-}
-
-const MopedExportFile *
-moped_export_plan_get_file (MopedExportPlan *plan,
-                            guint            index)
-{
-  g_return_val_if_fail (plan != NULL, NULL);
-  g_return_val_if_fail (index < plan->entries->len, NULL);
-  return &((PlanEntry *) g_ptr_array_index (plan->entries, index))->file;
-}
-
-const char * const *
-moped_export_plan_get_errors (MopedExportPlan *plan)
-{
-  g_return_val_if_fail (plan != NULL, NULL);
-  return (const char * const *) plan->errors->pdata;
-}
-
-const char * const *
-moped_export_plan_get_warnings (MopedExportPlan *plan)
-{
-  g_return_val_if_fail (plan != NULL, NULL);
-  return (const char * const *) plan->warnings->pdata;
-}
-
-gboolean
-moped_export_plan_can_run (MopedExportPlan *plan)
-{
-  g_return_val_if_fail (plan != NULL, FALSE);
-  return g_ptr_array_index (plan->errors, 0) == NULL;
-}
-
-gboolean
-moped_export_plan_is_done (MopedExportPlan *plan)
-{
-  g_return_val_if_fail (plan != NULL, FALSE);
-  return plan->done;
-}
-
-void
-moped_export_plan_free (MopedExportPlan *plan)
-{
-  if (plan == NULL)
-    return;
-  g_clear_object (&plan->design);
-  g_free (plan->directory);
-  g_ptr_array_unref (plan->entries);
-  g_ptr_array_unref (plan->errors);
-  g_ptr_array_unref (plan->warnings);
-  g_free (plan->manifest);
-  g_clear_pointer (&plan->renames, g_hash_table_unref);
-  g_clear_pointer (&plan->new_names, g_hash_table_unref);
-  g_clear_pointer (&plan->old_names, g_hash_table_unref);
-  g_clear_pointer (&plan->pending, g_hash_table_unref);
-  g_free (plan);
 }

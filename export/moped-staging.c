@@ -20,7 +20,7 @@
 
 #include <glib/gstdio.h>
 
-#include "moped-export-c.h"
+#include "moped-export-plan.h"
 #include "moped-staging.h"
 
 #define STAGING_PREFIX ".moped-export-"

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "moped-export-plan-private.h"
 #include "moped-framing.h"
 #include "moped-names.h"
 #include "moped-roles.h"
@@ -20,32 +21,24 @@
 #define N_SIGNATURES 16
 #define MAX_MESSAGE_ID 255
 
-static const struct
-{
-  const char *type;
-  guint       size;
-} zproto_types[MOPED_N_FIELD_TYPES] = {
-  [MOPED_FIELD_STRING] = { "string", 0 },
-  [MOPED_FIELD_LONGSTR] = { "longstr", 0 },
-  [MOPED_FIELD_NUMBER] = { "number", 8 },
-  [MOPED_FIELD_STRINGS] = { "strings", 0 },
-  [MOPED_FIELD_BYTES] = { "chunk", 0 },
-  [MOPED_FIELD_FRAME] = { "frame", 0 },
-};
+/* The type names come from the framing module (moped_field_zproto_type), which the
+ * packed codec follows too; a number is zproto's 8-byte number. */
+#define NUMBER_SIZE 8
 
 /* Names zproto's generated codec (zproto_codec_c.gsl) already uses where a field's name
- * goes: members of its struct (self->id), functions named <class>_<field> and
- * <class>_set_<field> (<class>_send, <class>_set_id), and the parameters and locals
- * of the functions that use fields (a setter's "self", a strings field's loop
- * variable beside "frame_size"). A field with such a name gives a codec that does not
- * compile. */
+ * goes: members of its struct (self->id, self->needle), functions named <class>_<field>
+ * and <class>_set_<field> (<class>_send, <class>_set_id; with pubsub <class>_topic and
+ * <class>_subscribe), a setter's parameter "self", and a strings field's loop variable.
+ * Each was found by generating a codec with a field of that name, of every type, with
+ * zproto (commit 4ab5c82) and gsl, and compiling it: these fail; "value", "frame",
+ * "frame_size", "item", "config" and the like compile. C keywords and names the C
+ * library or czmq reserve (int, default, errno, bool...) fail too: see
+ * moped_name_is_reserved(). */
 static const char * const zproto_code_names[] = {
-  "id", "routing_id", "needle", "ceiling", "topic", "is_subscribe",
+  "id", "routing_id", "needle", "ceiling", "command", "strings",
   "new", "new_zpl", "destroy", "dup", "recv", "send", "encode", "print", "zpl", "test",
-  "command", "set_id", "set_routing_id", "set_topic", "subscribe", "unsubscribe",
-  "self", "self_p", "frame", "frame_size", "nbr_frames", "rc", "signature", "input",
-  "output", "other", "copy", "config", "parent", "verbose", "list_size",
-  "string_size", "hash_size", "chunk_size", "msg", "item",
+  "set_id", "set_routing_id", "topic", "set_topic", "is_subscribe", "subscribe", "unsubscribe",
+  "self",
 };
 
 typedef struct
@@ -271,7 +264,7 @@ field_name (Writer       *self,
   else if (clash)
     warn (self, "field \"%s\" of command \"%s\" is field \"%s\": zproto wants one type per field "
           "name in a class, and \"%s\" is already a %s there", name, moped_element_get_name (command),
-          unique, name, zproto_types[GPOINTER_TO_UINT (known) - 1].type);
+          unique, name, moped_field_zproto_type (GPOINTER_TO_UINT (known) - 1));
   else
     warn (self, "field \"%s\" of command \"%s\" is field \"%s\": zproto needs a name of letters, "
           "digits, spaces, hyphens and underscores that no other field of the message shares",
@@ -291,8 +284,8 @@ write_field (Writer       *self,
   g_autofree char *text = xml_escape (moped_element_get_string (field, MOPED_PROP_DESCRIPTION));
 
   g_string_append_printf (self->body, "    <field name = \"%s\" type = \"%s\"", name_xml, moped_field_zproto_type (type));
-  if (zproto_types[type].size > 0)
-    g_string_append_printf (self->body, " size = \"%u\"", zproto_types[type].size);
+  if (type == MOPED_FIELD_NUMBER)
+    g_string_append_printf (self->body, " size = \"%u\"", NUMBER_SIZE);
   g_string_append_printf (self->body, ">%s</field>\n", text);
 }
 
@@ -463,8 +456,8 @@ write_header_comment (Writer       *self,
                      "with gsl (github.com/imatix/gsl) and zproto (github.com/zeromq/zproto) installed: "
                      "zproto's make install puts zproto_codec_c.gsl and the scripts it includes on the "
                      "PATH, where gsl looks for them. It writes %s.h, %s.c and %s.bnf beside this file "
-                     "(package_dir and source_dir are \".\"). Compile %s.c against czmq (the cflags and "
-                     "libs pkg-config gives for czmq).",
+                     "(package_dir and source_dir are \".\"). Compile %s.c against czmq and libzmq (the cflags and "
+                     "libs pkg-config gives for libczmq and libzmq: the codec calls both).",
                      self->model->file_name, class_name, class_name, class_name, class_name);
   g_autofree char *roles = describe_roles (protocol);
   g_autofree char *who =
@@ -647,4 +640,82 @@ moped_zproto_export (MopedDesign *design)
       g_ptr_array_add (models, export_protocol (protocol, class_name, i));
     }
   return models;
+}
+
+/* ---- the plan of a zproto export -------------------------------------------------------- */
+
+/* The models are made again and each must be what was planned. */
+static gboolean
+zproto_write (MopedExportPlan  *plan,
+              MopedStaging     *staging,
+              GError          **error)
+{
+  g_autoptr(GPtrArray) models = moped_zproto_export (plan->design);
+
+  for (guint i = 0; i < models->len; i++)
+    {
+      MopedZprotoModel *model = g_ptr_array_index (models, i);
+      MopedExportEntry *e = i < plan->entries->len ? g_ptr_array_index (plan->entries, i) : NULL;
+
+      if (e == NULL || !g_str_equal (e->file.path, model->file_name))
+        {
+          g_set_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_CHANGED,
+                       "the design changed after the export was planned; nothing was written");
+          return FALSE;
+        }
+      if (e->write_hash != NULL &&
+          !_moped_export_plan_stage (plan, staging, e, model->xml, strlen (model->xml), error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static const MopedExportKind zproto_kind = { "zproto", zproto_write, NULL, NULL };
+
+static MopedExportOrigin
+origin_of (const MopedExportEntry *e)
+{
+  if (!e->existed)
+    return MOPED_EXPORT_ORIGIN_MOPED;
+  switch (moped_zproto_file_state (e->seen))
+    {
+    case MOPED_ZPROTO_FILE_FOREIGN:
+      return MOPED_EXPORT_ORIGIN_FOREIGN;
+    case MOPED_ZPROTO_FILE_EDITED:
+      return MOPED_EXPORT_ORIGIN_EDITED;
+    case MOPED_ZPROTO_FILE_PRISTINE:
+    default:
+      return MOPED_EXPORT_ORIGIN_MOPED;
+    }
+}
+
+MopedExportPlan *
+moped_zproto_export_plan (MopedDesign      *design,
+                          const char       *directory,
+                          MopedExportFlags  flags)
+{
+  MopedExportPlan *plan;
+  g_autoptr(GPtrArray) models = NULL;
+
+  g_return_val_if_fail (MOPED_IS_DESIGN (design), NULL);
+  g_return_val_if_fail (directory != NULL, NULL);
+
+  plan = _moped_export_plan_new (&zproto_kind, design, directory, flags);
+  models = moped_zproto_export (design);
+  _moped_export_design_errors (design, plan->errors);
+  if (models->len == 0)
+    g_ptr_array_add (plan->errors, g_strdup ("the design has no protocol to export"));
+  _moped_export_plan_check_directory (plan);
+  for (guint i = 0; plan->errors->len == 0 && i < models->len; i++)
+    {
+      MopedZprotoModel *model = g_ptr_array_index (models, i);
+      MopedExportEntry *e = _moped_export_plan_add_entry (plan, model->file_name, FALSE);
+
+      _moped_export_plan_generated (plan, e, model->xml, strlen (model->xml), NULL, origin_of (e));
+      for (guint w = 0; w < model->warnings->len; w++)
+        g_ptr_array_add (plan->warnings, g_strdup_printf ("%s: %s", model->file_name,
+                                                          (const char *) g_ptr_array_index (model->warnings, w)));
+    }
+  _moped_export_plan_close (plan);
+  return plan;
 }

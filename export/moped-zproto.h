@@ -7,18 +7,23 @@
  * the element and attribute names follow zproto's own zproto_example.xml.
  *
  * Field types map as: string -> string, longstr -> longstr, number -> number of
- * size 8, strings -> strings, bytes -> chunk, frame -> frame. What a codec model has
- * no place for (who sends a command, the flows, the topology, Moped's one frame per
- * field) is said in an XML comment; names zproto could not take as they are, and
- * fields whose name means two types in one protocol (zproto wants one type per
- * name), are renamed and reported as warnings.
+ * size 8, strings -> strings, bytes -> chunk, frame -> frame (moped_field_zproto_type).
+ * A packed protocol keeps its signature and command numbers, so that the codec and
+ * Moped's nodes read the same frames; a protocol on PUB/SUB links gets pubsub = "1";
+ * package_dir is "." so that gsl works in a folder holding only the model. What a
+ * codec model has no place for (who sends a command, the roles' order, the flows, the
+ * topology, header frames, multipart framing) is said in an XML comment (and who
+ * sends each message in its text); names zproto could not take as they are (C
+ * keywords, names its generated code already uses such as id and routing_id, names
+ * that are not identifiers), and fields whose name means two types in one protocol
+ * (zproto wants one type per name), are renamed and reported as warnings.
  *
  * Each model's comment carries the SHA-256 of the model, so that a later export can
  * tell a model nobody touched from one edited by hand, which it must not lose.
  */
 #pragma once
 
-#include "moped-design.h"
+#include "moped-export-plan.h"
 
 G_BEGIN_DECLS
 
@@ -46,6 +51,13 @@ typedef enum
 
 /* What the text of an existing file is, before a new export replaces it. */
 MopedZprotoFileState moped_zproto_file_state (const char *contents);
+
+/* The plan of writing @design's models into @directory (moped_export_plan_new's
+ * "zproto" target): refused for a design with errors or without protocols, and for a
+ * model edited by hand or a file Moped did not write unless MOPED_EXPORT_FORCE. */
+MopedExportPlan     *moped_zproto_export_plan (MopedDesign      *design,
+                                              const char       *directory,
+                                              MopedExportFlags  flags);
 
 
 G_END_DECLS

@@ -4,6 +4,7 @@
  */
 #include <glib/gstdio.h>
 
+#include "moped-schema.h"
 #include "moped-test-util.h"
 
 /* Under @parent (the root when NULL), with @id (a fresh one when NULL) and, unless NULL, @name. */
@@ -166,4 +167,33 @@ moped_test_remove_tree (const char *path)
     }
   else
     g_unlink (path);
+}
+
+void
+moped_test_assert_same_tree (MopedElement *a,
+                             MopedElement *b)
+{
+  const MopedKindSpec *ks = moped_schema_get_kind (moped_element_get_kind (a));
+
+  g_assert_cmpint (moped_element_get_kind (a), ==, moped_element_get_kind (b));
+  g_assert_cmpstr (moped_element_get_id (a), ==, moped_element_get_id (b));
+  for (guint i = 0; i < ks->n_props; i++)
+    {
+      g_autofree char *va = moped_element_dup_value_text (a, ks->props[i].prop);
+      g_autofree char *vb = moped_element_dup_value_text (b, ks->props[i].prop);
+
+      g_assert_cmpstr (va, ==, vb);
+    }
+  if (moped_element_get_kind (a) == MOPED_KIND_LINK)
+    for (guint end = 0; end < 2; end++)
+      {
+        MopedProp prop = end ? MOPED_PROP_TO : MOPED_PROP_FROM;
+        MopedElement *sa = moped_element_get_ref (a, prop);
+        MopedElement *sb = moped_element_get_ref (b, prop);
+
+        g_assert_cmpint (moped_link_end_binds (a, sa), ==, moped_link_end_binds (b, sb));
+      }
+  g_assert_cmpuint (moped_element_get_n_children (a), ==, moped_element_get_n_children (b));
+  for (guint i = 0; i < moped_element_get_n_children (a); i++)
+    moped_test_assert_same_tree (moped_element_get_child (a, i), moped_element_get_child (b, i));
 }

@@ -66,5 +66,9 @@ MopedElement *moped_test_add_step        (MopedDesign     *design,
 void          moped_test_remove_tree     (const char      *path);
 guint         moped_test_count           (MopedDesign     *design,
                                           MopedKind        kind);
+/* Asserts that @a and @b are the same tree: kind, id, every property (as text), which
+ * end of each link binds, and the children in order. */
+void          moped_test_assert_same_tree (MopedElement   *a,
+                                           MopedElement   *b);
 
 G_END_DECLS

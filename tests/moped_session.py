@@ -105,6 +105,12 @@ def describe_tree(root, depth=0, lines=None, limit=400):
     return lines
 
 
+def count_lines(path, prefix):
+    """How many lines of the file at @path start (after indentation) with @prefix."""
+    with open(path, encoding="utf-8") as f:
+        return sum(1 for line in f if line.lstrip().startswith(prefix))
+
+
 def xdotool(*args):
     subprocess.run(["xdotool"] + [str(a) for a in args], check=True, timeout=30)
 

@@ -17,7 +17,7 @@
 #   the protocol and the role, then per message ">" or "<", the other role, ":" and each
 #   frame as a quoted token with %XX escapes, CRLF at each line's end);
 # - makes mutants of each: a message dropped, duplicated, swapped with the next, sent
-#   by the wrong side, a frame split in two. A mutant is kept only when this script's
+#   by the wrong side, exchanged with a third role, a frame split in two. A mutant is kept only when this script's
 #   own reading of the flows (a non-deterministic automaton, simulated) says no
 #   conversation of the role looks like it: dropping an optional step is no mutant;
 # - asks tests/abnf-check.js, which runs the npm `abnf` parser with an all-ways matcher
@@ -40,7 +40,7 @@ CONVERSATIONS_PER_PROTOCOL = 100
 PUBLISHING_TYPES = {"PUB", "XPUB"}   # ZeroMQ sockets that send to subscribers
 DELIMITED_TYPES = {"REQ", "REP"}     # sockets that put an empty frame before each message
 RECEIVE_ONLY = {"SUB", "XSUB", "PULL"}
-MUTANT_KINDS = ("dropped", "duplicated", "swapped", "wrong sender", "split frame")
+MUTANT_KINDS = ("dropped", "duplicated", "swapped", "wrong sender", "wrong peer", "split frame")
 
 results = []
 
@@ -479,7 +479,7 @@ def serialise(protocol, role, messages):
 
 # ---- mutants ---------------------------------------------------------------------------
 
-def mutate(rng, kind, messages):
+def mutate(rng, kind, messages, others=()):
     n = len(messages)
     if n == 0:
         return None
@@ -496,6 +496,12 @@ def mutate(rng, kind, messages):
         copy[i], copy[i + 1] = copy[i + 1], copy[i]
     elif kind == "wrong sender":
         copy[i]["sends"] = not copy[i]["sends"]
+    elif kind == "wrong peer":
+        # Another role of the protocol (a third one) at the other end.
+        choices = [name for name in others if name != copy[i]["peer"]]
+        if not choices:
+            return None
+        copy[i]["peer"] = rng.choice(choices)
     elif kind == "split frame":
         frames = list(copy[i]["frames"])
         f = rng.randrange(len(frames))
@@ -521,7 +527,8 @@ def samples_for(design, rng, counts):
             accept.append(serialise(protocol, role, messages))
             for kind in MUTANT_KINDS:
                 for _ in range(5):
-                    mutant = mutate(rng, kind, messages)
+                    others = [name for rid, name in protocol.roles.items() if rid != role]
+                    mutant = mutate(rng, kind, messages, others)
                     if mutant is not None and not view.accepts(mutant):
                         reject.append(serialise(protocol, role, mutant))
                         counts[kind] = counts.get(kind, 0) + 1

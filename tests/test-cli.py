@@ -319,10 +319,46 @@ def test_arrange_in_place():
               and os.listdir(os.path.join(tmp, "real")) == ["hello.moped"], str(os.listdir(tmp)))
 
 
+def test_export_one_plan():
+    """Every folder target plans through the one export plan: the dry run lists what the
+    export then writes, and a generated file edited by hand (the C skeleton's meson.build,
+    a zproto model) is refused in the same words and kept, until --force."""
+    design = example("majordomo.moped")
+    with tempfile.TemporaryDirectory() as tmp:
+        for target in ("c", "zproto"):
+            out = os.path.join(tmp, target)
+            dry = run("export", target, design, "-o", out, "--dry-run")
+            check(f"export {target} --dry-run writes nothing", dry.returncode == 0 and not os.path.exists(out),
+                  dry.stderr)
+            planned = [line.split()[:2] for line in dry.stdout.splitlines()]
+            real = run("export", target, design, "-o", out)
+            check(f"export {target} writes what the dry run listed", real.returncode == 0 and
+                  [line.split()[:2] for line in real.stdout.splitlines()] == planned and
+                  all(action == "create" for action, _ in planned), dry.stdout + real.stdout + real.stderr)
+            edited_name = "meson.build" if target == "c" else planned[0][1]
+            edited = os.path.join(out, edited_name)
+            with open(edited, "a") as f:
+                f.write("# mine\n")
+            with open(edited) as f:
+                mine = f.read()
+            refused = run("export", target, design, "-o", out)
+            expected = (f"{design}: error: {edited_name} edited by hand since the last export: those edits "
+                        "would be lost; export with --force to overwrite it anyway")
+            with open(edited) as f:
+                kept = f.read() == mine
+            check(f"export {target} refuses a hand-edited {edited_name} in the plan's words",
+                  refused.returncode == 1 and expected in refused.stderr.splitlines() and
+                  "nothing was written" in refused.stderr and kept, refused.stderr)
+            forced = run("export", target, design, "-o", out, "--force")
+            check(f"export {target} --force rewrites it", forced.returncode == 0 and
+                  f"rewrite   {edited_name}: edited by hand" in forced.stdout, forced.stdout + forced.stderr)
+
+
 def main():
     for test in (test_help_and_version, test_check_examples, test_check_broken, test_check_unreadable,
                  test_check_hostile_names, test_arrange_in_place, test_render_one_file_all_or_nothing,
-                 test_doc_long_flow_name, test_doc_failure_leaves_nothing, test_export_onto_full_disk):
+                 test_doc_long_flow_name, test_doc_failure_leaves_nothing, test_export_onto_full_disk,
+                 test_export_one_plan):
         try:
             test()
         except Exception as e:  # a crash in one group must not hide the others

@@ -167,6 +167,29 @@ def test_examples(work):
             check(f"optimised self-test of {name} passes", passed, tail(log))
 
 
+def add_user_test(directory, name, source, timeout=None):
+    """Writes tests/test_NAME.c into an exported project's tests/ (the user's) and lists
+    it in tests/meson.build as the test NAME (dashes become underscores in the file)."""
+    stem = "test_" + name.replace("-", "_")
+    with open(os.path.join(directory, "tests", stem + ".c"), "w") as f:
+        f.write(source)
+    with open(os.path.join(directory, "tests", "meson.build"), "a") as f:
+        f.write("test('%s', executable('%s', '%s.c', link_with: skeleton, kwargs: common)%s)\n"
+                % (name, stem, stem, ", timeout: %d" % timeout if timeout else ""))
+
+
+def build_user_project(directory, label):
+    """meson setup (once) and ninja in an exported project, checked as "LABEL: builds"."""
+    if not os.path.exists(os.path.join(directory, "build")):
+        run(["meson", "setup", "build"], cwd=directory)
+    r = run(["ninja", "-C", "build"], cwd=directory, timeout=600)
+    return check("%s: builds" % label, r.returncode == 0, tail(r.stdout + r.stderr))
+
+
+def run_user_tests(directory, *names, timeout=120):
+    return run(["meson", "test", "-C", "build", "--print-errorlogs", *names], cwd=directory, timeout=timeout)
+
+
 def test_standalone(work):
     """One export on its own, as a user builds it: meson setup in the directory."""
     directory = os.path.join(work, "standalone")
@@ -226,10 +249,8 @@ def test_user_tests(work):
     check("user tests: export", r.returncode == 0, r.stderr)
     check("user tests: tests/ is written", os.path.exists(os.path.join(directory, "tests", "meson.build")) and
           os.path.exists(os.path.join(directory, "tests", "test_first.c")), r.stdout)
-    r = run(["meson", "setup", "build"], cwd=directory)
-    r = run(["ninja", "-C", "build"], cwd=directory, timeout=600)
-    check("user tests: the project with tests/ builds", r.returncode == 0, tail(r.stdout + r.stderr))
-    r = run(["meson", "test", "-C", "build", "--print-errorlogs", "flows"], cwd=directory, timeout=120)
+    build_user_project(directory, "user tests: the project with tests/")
+    r = run_user_tests(directory, "flows")
     check("user tests: the flow test fails on the fresh skeleton, naming the handler to write",
           r.returncode != 0 and 'flow "Round trip": step 2 (Server sends WORLD to Client) did not happen '
           'within 500 ms: write server_handle_hello in src/server.c' in r.stdout, tail(r.stdout))
@@ -237,7 +258,7 @@ def test_user_tests(work):
         r = run([VALGRIND, *VALGRIND_ARGS, os.path.join(directory, "build", "selftest"), "--flows"], timeout=300)
         check("user tests: the failing flow test ends with exit status 1, valgrind-clean",
               r.returncode == 1, tail(r.stdout + r.stderr))
-    r = run(["meson", "test", "-C", "build", "--print-errorlogs", "first"], cwd=directory, timeout=120)
+    r = run_user_tests(directory, "first")
     check("user tests: the first test fails on the fresh skeleton", r.returncode != 0, tail(r.stdout))
     check("user tests: ... saying what to write",
           "first test: Say hello returned false: write client_api_say_hello in src/client.c" in r.stdout,
@@ -254,9 +275,8 @@ def test_user_tests(work):
     replace_body(os.path.join(directory, "src", "server.c"),
                  "server_handle_hello (server_state_t *self, const wire_peer_t *from)",
                  "    return server_send_world (self->engine, from);")
-    r = run(["ninja", "-C", "build"], cwd=directory, timeout=600)
-    check("user tests: the grown skeleton builds", r.returncode == 0, tail(r.stdout + r.stderr))
-    r = run(["meson", "test", "-C", "build", "--print-errorlogs"], cwd=directory, timeout=300)
+    build_user_project(directory, "user tests: the grown skeleton")
+    r = run_user_tests(directory, timeout=300)
     check("user tests: the first test, the flow test and the self-test pass", r.returncode == 0 and
           "flows" in r.stdout, tail(r.stdout))
     if VALGRIND is not None:
@@ -296,14 +316,9 @@ def test_user_tests(work):
                  "    if (!pthread_equal (self->thread, pthread_self ()))\n"
                  "        return NULL;\n"
                  "    return zsys_sprintf (\"conditions at %s\", zip);")
-    with open(os.path.join(directory, "tests", "test_api.c"), "w") as f:
-        f.write(API_TEST)
-    with open(os.path.join(directory, "tests", "meson.build"), "a") as f:
-        f.write("test('api', executable('test_api', 'test_api.c', link_with: skeleton, kwargs: common))\n")
-    r = run(["meson", "setup", "build"], cwd=directory)
-    r = run(["ninja", "-C", "build"], cwd=directory, timeout=600)
-    check("api: builds", r.returncode == 0, tail(r.stdout + r.stderr))
-    r = run(["meson", "test", "-C", "build", "--print-errorlogs", "api"], cwd=directory, timeout=120)
+    add_user_test(directory, "api", API_TEST)
+    build_user_project(directory, "api")
+    r = run_user_tests(directory, "api")
     check("api: a method with a parameter returns its result, run in the node's thread",
           r.returncode == 0, tail(r.stdout))
 
@@ -345,15 +360,9 @@ def test_timers(work):
     replace_body(client, "new_york_client_api_average_temperature (new_york_client_state_t *self)",
                  "    if (self->count >= 3)\n        return self->count;\n"
                  "    new_york_client_engine_defer (self->engine);\n    return 0;")
-    with open(os.path.join(directory, "tests", "test_timer.c"), "w") as f:
-        f.write(TIMER_TEST)
-    with open(os.path.join(directory, "tests", "meson.build"), "a") as f:
-        f.write("test('timer', executable('test_timer', 'test_timer.c', link_with: skeleton, kwargs: common),"
-                " timeout: 30)\n")
-    r = run(["meson", "setup", "build"], cwd=directory)
-    r = run(["ninja", "-C", "build"], cwd=directory, timeout=600)
-    check("timers: builds", r.returncode == 0, tail(r.stdout + r.stderr))
-    r = run(["meson", "test", "-C", "build", "--print-errorlogs", "timer", "selftest"], cwd=directory, timeout=120)
+    add_user_test(directory, "timer", TIMER_TEST, timeout=30)
+    build_user_project(directory, "timers")
+    r = run_user_tests(directory, "timer", "selftest")
     check("timers: a repeating timer publishes and a deferred API answer comes from a handler; "
           "the self-test still passes (no start hook in it)", r.returncode == 0, tail(r.stdout))
 
@@ -413,15 +422,9 @@ def test_never_block(work):
                  "    while (sent < 5000 && producer_send_task (self->engine, NULL) == 0)\n"
                  "        sent++;\n"
                  "    return errno == EAGAIN? sent: 0;")
-    with open(os.path.join(directory, "tests", "test_never_block.c"), "w") as f:
-        f.write(NEVER_BLOCK_TEST)
-    with open(os.path.join(directory, "tests", "meson.build"), "a") as f:
-        f.write("test('never-block', executable('test_never_block', 'test_never_block.c', "
-                "link_with: skeleton, kwargs: common), timeout: 30)\n")
-    r = run(["meson", "setup", "build"], cwd=directory)
-    r = run(["ninja", "-C", "build"], cwd=directory, timeout=600)
-    check("never block: builds", r.returncode == 0, tail(r.stdout + r.stderr))
-    r = run(["meson", "test", "-C", "build", "--print-errorlogs", "never-block"], cwd=directory, timeout=120)
+    add_user_test(directory, "never-block", NEVER_BLOCK_TEST, timeout=30)
+    build_user_project(directory, "never block")
+    r = run_user_tests(directory, "never-block")
     check("never block: a full queue fails the send with EAGAIN instead of blocking the node",
           r.returncode == 0, tail(r.stdout))
 

@@ -326,6 +326,72 @@ test_markdown_text (void)
   g_assert_cmpstr (md, ==, "\\# not a \\*heading\\* second \\[line\\]");
 }
 
+/* Each socket's envelope is the generator's to say, from its type: the engine passes it
+ * on every receive and send, and the wire never reads a socket's type at run time. */
+static void
+test_envelope_per_socket (void)
+{
+  static const struct
+  {
+    const char *type;
+    const char *envelope;
+  } expected[] = {
+    { "ROUTER", "WIRE_ENVELOPE_ROUTER" }, { "DEALER", "WIRE_ENVELOPE_DEALER" },
+    { "PUB", "WIRE_ENVELOPE_PUBLISHER" }, { "XPUB", "WIRE_ENVELOPE_PUBLISHER" },
+    { "SUB", "WIRE_ENVELOPE_SUBSCRIBER" }, { "XSUB", "WIRE_ENVELOPE_SUBSCRIBER" },
+    { "REQ", "WIRE_ENVELOPE_PLAIN" }, { "REP", "WIRE_ENVELOPE_PLAIN" }, { "PUSH", "WIRE_ENVELOPE_PLAIN" },
+    { "PULL", "WIRE_ENVELOPE_PLAIN" }, { "PAIR", "WIRE_ENVELOPE_PLAIN" },
+  };
+  static const char * const envelopes[] = {
+    "WIRE_ENVELOPE_PLAIN", "WIRE_ENVELOPE_ROUTER", "WIRE_ENVELOPE_DEALER", "WIRE_ENVELOPE_PUBLISHER",
+    "WIRE_ENVELOPE_SUBSCRIBER",
+  };
+  static const char * const examples[] = { "clone.moped", "majordomo.moped", "weather.moped" };
+  guint checked = 0;
+
+  for (guint e = 0; e < G_N_ELEMENTS (examples); e++)
+    {
+      g_autofree char *path = g_build_filename (g_getenv ("MOPED_EXAMPLES"), examples[e], NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(MopedDesign) design = moped_file_load (path, &error);
+      g_autoptr(MopedCModel) model = NULL;
+      g_autoptr(GPtrArray) outputs = NULL;
+
+      g_assert_no_error (error);
+      model = _moped_c_model_new (design);
+      outputs = _moped_c_generate (model);
+      g_assert_null (strstr (output_content (outputs, "src/wire.c"), "zsock_type_str"));
+      for (guint n = 0; n < model->nodes->len; n++)
+        {
+          MopedCNode *node = g_ptr_array_index (model->nodes, n);
+          g_autofree char *engine_path = g_strdup_printf ("src/%s.c", node->engine_base);
+          const char *engine = output_content (outputs, engine_path);
+
+          for (guint i = 0; i < node->sockets->len; i++)
+            {
+              MopedCSocket *socket = g_ptr_array_index (node->sockets, i);
+              const char *want = NULL;
+
+              for (guint t = 0; t < G_N_ELEMENTS (expected); t++)
+                if (g_str_equal (expected[t].type, socket->info->name))
+                  want = expected[t].envelope;
+              g_assert_nonnull (want);
+              for (guint k = 0; k < G_N_ELEMENTS (envelopes); k++)
+                {
+                  g_autofree char *use = g_strdup_printf ("self->%s, %s", socket->ident, envelopes[k]);
+
+                  if (g_str_equal (envelopes[k], want))
+                    g_assert_nonnull (strstr (engine, use));
+                  else
+                    g_assert_null (strstr (engine, use));
+                }
+              checked++;
+            }
+        }
+    }
+  g_assert_cmpuint (checked, >=, 10);
+}
+
 /* ---- names -------------------------------------------------------------------------------- */
 
 static void
@@ -339,7 +405,8 @@ test_names_basic (void)
 
   g_assert_nonnull (strstr (api, "hello_world_t *\n    hello_world_new (const hello_world_options_t *options);"));
   g_assert_nonnull (strstr (codec, "#define ECHO_PING 1"));
-  g_assert_nonnull (strstr (codec, "echo_send_ping (zsock_t *output, const wire_peer_t *to, const char *text);"));
+  g_assert_nonnull (strstr (codec, "echo_send_ping (zsock_t *output, wire_envelope_t envelope, const wire_peer_t *to, "
+                                   "const char *text);"));
   g_assert_nonnull (strstr (user, "server_handle_ping (server_state_t *self, const wire_peer_t *from, "
                                   "const char *text)"));
   g_assert_nonnull (output_content (outputs, "src/hello_world_main.c"));
@@ -1317,6 +1384,7 @@ main (int    argc,
   g_test_add_func ("/export-c/escape/comment-lines", test_comment_lines);
   g_test_add_func ("/export-c/escape/markdown", test_markdown_text);
   g_test_add_func ("/export-c/names/basic", test_names_basic);
+  g_test_add_func ("/export-c/envelope-per-socket", test_envelope_per_socket);
   g_test_add_func ("/export-c/names/hostile", test_names_hostile);
   g_test_add_func ("/export-c/names/collide-with-generated", test_names_collide_with_generated);
   g_test_add_func ("/export-c/api/method-signature", test_method_signature);

@@ -30,11 +30,6 @@ def doubled(name):
     return re.search(r"(^|\s)_\w", name) is not None
 
 
-def count(path, prefix):
-    with open(path, encoding="utf-8") as f:
-        return sum(1 for line in f if line.lstrip().startswith(prefix))
-
-
 def run(moped, tap):
     import pyatspi
 
@@ -79,14 +74,14 @@ def run(moped, tap):
 
         # A new node's name is typed at once, with real keys; letters are text, never
         # commands (before, "g" toggled snapping and "t" dropped a note).
-        before_nodes, before_notes = count(design, "<node "), count(design, "<note ")
+        before_nodes, before_notes = ms.count_lines(design, "<node "), ms.count_lines(design, "<note ")
         ms.xdotool("key", "alt+n")
         ms.xdotool("type", "--delay", "20", "gateway")
         ms.xdotool("key", "Return")
         ms.xdotool("key", "ctrl+s")
-        saved = ms.wait_for(lambda: count(design, "<node ") == before_nodes + 1, timeout=10)
+        saved = ms.wait_for(lambda: ms.count_lines(design, "<node ") == before_nodes + 1, timeout=10)
         text = open(design, encoding="utf-8").read()
-        tap.report(saved and 'name="gateway"' in text and count(design, "<note ") == before_notes,
+        tap.report(saved and 'name="gateway"' in text and ms.count_lines(design, "<note ") == before_notes,
                    "Alt+N then typing names the new node and nothing else happens", text[-800:])
     shutil.rmtree(work, ignore_errors=True)
 

@@ -1555,35 +1555,6 @@ test_ten_thousand_nodes (void)
 
 /* ---- format 1 files ------------------------------------------------------- */
 
-static void
-assert_same_elements (MopedElement *a,
-                      MopedElement *b)
-{
-  const MopedKindSpec *ks = moped_schema_get_kind (moped_element_get_kind (a));
-
-  g_assert_cmpint (moped_element_get_kind (a), ==, moped_element_get_kind (b));
-  g_assert_cmpstr (moped_element_get_id (a), ==, moped_element_get_id (b));
-  for (guint i = 0; i < ks->n_props; i++)
-    {
-      g_autofree char *va = moped_element_dup_value_text (a, ks->props[i].prop);
-      g_autofree char *vb = moped_element_dup_value_text (b, ks->props[i].prop);
-
-      g_assert_cmpstr (va, ==, vb);
-    }
-  if (moped_element_get_kind (a) == MOPED_KIND_LINK)
-    for (guint end = 0; end < 2; end++)
-      {
-        MopedProp prop = end ? MOPED_PROP_TO : MOPED_PROP_FROM;
-        MopedElement *sa = moped_element_get_ref (a, prop);
-        MopedElement *sb = moped_element_get_ref (b, prop);
-
-        g_assert_cmpint (moped_link_end_binds (a, sa), ==, moped_link_end_binds (b, sb));
-      }
-  g_assert_cmpuint (moped_element_get_n_children (a), ==, moped_element_get_n_children (b));
-  for (guint i = 0; i < moped_element_get_n_children (a); i++)
-    assert_same_elements (moped_element_get_child (a, i), moped_element_get_child (b, i));
-}
-
 /* The version-1 files in tests/data/v1 (the examples as they were in format 1) load,
  * are written as format 2, and that text loads back to the same design. */
 static void
@@ -1615,7 +1586,7 @@ test_format_1_converts (void)
       g_assert_nonnull (strstr (v2, "<design format=\"2\""));
       second = moped_file_load_data (v2, -1, name, &error);
       g_assert_no_error (error);
-      assert_same_elements (moped_design_get_root (first), moped_design_get_root (second));
+      moped_test_assert_same_tree (moped_design_get_root (first), moped_design_get_root (second));
       /* Nothing but the version and the roles changes: the files are canonical format-1
        * text. The roles made from sender nodes are called "PROTOCOL-ID.NODE-ID". */
       {

@@ -483,20 +483,20 @@ test_code_plan_then_export (Fixture       *f,
   wait_idle (f);
   set_destination (f, "c");
   /* The plan is on show before anything is written. */
-  plan = f->dialog->code_plan;
+  plan = f->dialog->folders[MOPED_EXPORT_FOLDER_CODE].plan;
   g_assert_nonnull (plan);
   g_assert_true (moped_export_plan_can_run (plan));
   g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
   n_files = moped_export_plan_get_n_files (plan);
   g_assert_cmpuint (n_files, >, 3);
-  g_assert_true (gtk_widget_get_visible (f->dialog->code_view.box));
-  g_assert_cmpuint (count_rows (f->dialog->code_view.files), ==, n_files);
-  g_assert_true (list_mentions (f->dialog->code_view.files, "meson.build"));
-  g_assert_true (list_mentions (f->dialog->code_view.files, "New: "));
-  g_assert_cmpstr (gtk_label_get_text (f->dialog->code_view.title), ==, "Plan");
+  g_assert_true (gtk_widget_get_visible (f->dialog->folders[MOPED_EXPORT_FOLDER_CODE].view.box));
+  g_assert_cmpuint (count_rows (f->dialog->folders[MOPED_EXPORT_FOLDER_CODE].view.files), ==, n_files);
+  g_assert_true (list_mentions (f->dialog->folders[MOPED_EXPORT_FOLDER_CODE].view.files, "meson.build"));
+  g_assert_true (list_mentions (f->dialog->folders[MOPED_EXPORT_FOLDER_CODE].view.files, "New: "));
+  g_assert_cmpstr (gtk_label_get_text (f->dialog->folders[MOPED_EXPORT_FOLDER_CODE].view.title), ==, "Plan");
 
   g_assert_true (export (f, "code"));
-  plan = f->dialog->code_plan;
+  plan = f->dialog->folders[MOPED_EXPORT_FOLDER_CODE].plan;
   g_assert_true (moped_export_plan_is_done (plan));
   for (guint i = 0; i < moped_export_plan_get_n_files (plan); i++)
     {
@@ -506,15 +506,15 @@ test_code_plan_then_export (Fixture       *f,
       g_assert_cmpint (file->action, ==, MOPED_EXPORT_CREATE);
       g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
     }
-  g_assert_true (gtk_widget_has_css_class (f->dialog->code_outcome.box, "success"));
-  g_assert_cmpstr (gtk_label_get_text (f->dialog->code_view.title), ==, "Done");
+  g_assert_true (gtk_widget_has_css_class (f->dialog->folders[MOPED_EXPORT_FOLDER_CODE].outcome.box, "success"));
+  g_assert_cmpstr (gtk_label_get_text (f->dialog->folders[MOPED_EXPORT_FOLDER_CODE].view.title), ==, "Done");
   /* Done is done: nothing more to export until something changes. */
   g_assert_false (gtk_widget_get_sensitive (f->dialog->export_button));
 
   /* Planned again, the same folder has nothing new: generated files are up to date,
    * the user's are kept. */
   set_destination (f, "c");
-  plan = f->dialog->code_plan;
+  plan = f->dialog->folders[MOPED_EXPORT_FOLDER_CODE].plan;
   g_assert_nonnull (plan);
   g_assert_false (moped_export_plan_is_done (plan));
   for (guint i = 0; i < moped_export_plan_get_n_files (plan); i++)
@@ -523,7 +523,7 @@ test_code_plan_then_export (Fixture       *f,
 
       g_assert_true (action == MOPED_EXPORT_UNCHANGED || action == MOPED_EXPORT_KEEP);
     }
-  g_assert_true (list_mentions (f->dialog->code_view.files, "Up to date: "));
+  g_assert_true (list_mentions (f->dialog->folders[MOPED_EXPORT_FOLDER_CODE].view.files, "Up to date: "));
 
   /* A command more and one less: the user's files get stubs for the new one, and
    * the handler of the one that went is reported, not deleted. */
@@ -539,13 +539,13 @@ test_code_plan_then_export (Fixture       *f,
     moped_design_set_ref (f->design, command, MOPED_PROP_SENDER, moped_element_get_ref (first, MOPED_PROP_SENDER));
     moped_design_remove (f->design, g_ptr_array_index (commands, commands->len - 1));
     set_destination (f, "c");
-    plan = f->dialog->code_plan;
+    plan = f->dialog->folders[MOPED_EXPORT_FOLDER_CODE].plan;
     g_assert_true (moped_export_plan_can_run (plan));
     for (guint i = 0; i < moped_export_plan_get_n_files (plan); i++)
       appends |= moped_export_plan_get_file (plan, i)->action == MOPED_EXPORT_APPEND;
     g_assert_true (appends);
-    g_assert_true (list_mentions (f->dialog->code_view.files, "Add stubs: "));
-    g_assert_true (list_mentions (f->dialog->code_view.problems, "no longer called"));
+    g_assert_true (list_mentions (f->dialog->folders[MOPED_EXPORT_FOLDER_CODE].view.files, "Add stubs: "));
+    g_assert_true (list_mentions (f->dialog->folders[MOPED_EXPORT_FOLDER_CODE].view.problems, "no longer called"));
     g_assert_true (export (f, "code"));
   }
 }
@@ -559,13 +559,13 @@ test_code_refuses_errors (Fixture       *f,
 
   moped_export_dialog_set_target (f->dialog, MOPED_EXPORT_TARGET_CODE);
   set_destination (f, "c");
-  g_assert_nonnull (f->dialog->code_plan);
-  g_assert_false (moped_export_plan_can_run (f->dialog->code_plan));
-  g_assert_cmpstr (gtk_label_get_text (f->dialog->code_view.title), ==, "Cannot Export");
+  g_assert_nonnull (f->dialog->folders[MOPED_EXPORT_FOLDER_CODE].plan);
+  g_assert_false (moped_export_plan_can_run (f->dialog->folders[MOPED_EXPORT_FOLDER_CODE].plan));
+  g_assert_cmpstr (gtk_label_get_text (f->dialog->folders[MOPED_EXPORT_FOLDER_CODE].view.title), ==, "Cannot Export");
   /* broken.moped's errors, in the design's own words. */
-  g_assert_cmpuint (count_rows (f->dialog->code_view.problems), >=, 5);
-  g_assert_true (list_mentions (f->dialog->code_view.problems, "PUB cannot talk to PULL"));
-  g_assert_true (list_mentions (f->dialog->code_view.problems, "Error: "));
+  g_assert_cmpuint (count_rows (f->dialog->folders[MOPED_EXPORT_FOLDER_CODE].view.problems), >=, 5);
+  g_assert_true (list_mentions (f->dialog->folders[MOPED_EXPORT_FOLDER_CODE].view.problems, "PUB cannot talk to PULL"));
+  g_assert_true (list_mentions (f->dialog->folders[MOPED_EXPORT_FOLDER_CODE].view.problems, "Error: "));
   g_assert_false (gtk_widget_get_sensitive (f->dialog->export_button));
   gtk_widget_activate_action (GTK_WIDGET (f->dialog), "export.run", NULL);
   wait_idle (f);
@@ -574,8 +574,8 @@ test_code_refuses_errors (Fixture       *f,
   /* zproto refuses the same way. */
   moped_export_dialog_set_target (f->dialog, MOPED_EXPORT_TARGET_ZPROTO);
   set_destination (f, "z");
-  g_assert_cmpstr (gtk_label_get_text (f->dialog->zproto_view.title), ==, "Cannot Export");
-  g_assert_true (list_mentions (f->dialog->zproto_view.problems, "PUB cannot talk to PULL"));
+  g_assert_cmpstr (gtk_label_get_text (f->dialog->folders[MOPED_EXPORT_FOLDER_ZPROTO].view.title), ==, "Cannot Export");
+  g_assert_true (list_mentions (f->dialog->folders[MOPED_EXPORT_FOLDER_ZPROTO].view.problems, "PUB cannot talk to PULL"));
   g_assert_false (gtk_widget_get_sensitive (f->dialog->export_button));
   gtk_widget_activate_action (GTK_WIDGET (f->dialog), "export.run", NULL);
   wait_idle (f);
@@ -659,11 +659,11 @@ test_zproto (Fixture       *f,
 
   moped_export_dialog_set_target (f->dialog, MOPED_EXPORT_TARGET_ZPROTO);
   set_destination (f, "zproto");
-  g_assert_cmpstr (gtk_label_get_text (f->dialog->zproto_view.title), ==, "Plan");
-  g_assert_cmpuint (count_rows (f->dialog->zproto_view.files), ==, protocols->len);
+  g_assert_cmpstr (gtk_label_get_text (f->dialog->folders[MOPED_EXPORT_FOLDER_ZPROTO].view.title), ==, "Plan");
+  g_assert_cmpuint (count_rows (f->dialog->folders[MOPED_EXPORT_FOLDER_ZPROTO].view.files), ==, protocols->len);
   /* What zproto cannot take as it is shows before anything is written. */
-  g_assert_true (list_mentions (f->dialog->zproto_view.problems, "Warning: "));
-  g_assert_true (list_mentions (f->dialog->zproto_view.problems, "extra"));
+  g_assert_true (list_mentions (f->dialog->folders[MOPED_EXPORT_FOLDER_ZPROTO].view.problems, "Warning: "));
+  g_assert_true (list_mentions (f->dialog->folders[MOPED_EXPORT_FOLDER_ZPROTO].view.problems, "extra"));
   g_assert_true (export (f, "zproto"));
   dir = g_dir_open (folder, 0, NULL);
   g_assert_nonnull (dir);
@@ -678,7 +678,7 @@ test_zproto (Fixture       *f,
       n_models++;
     }
   g_assert_cmpuint (n_models, ==, protocols->len);
-  g_assert_true (gtk_widget_has_css_class (f->dialog->zproto_outcome.box, "success"));
+  g_assert_true (gtk_widget_has_css_class (f->dialog->folders[MOPED_EXPORT_FOLDER_ZPROTO].outcome.box, "success"));
 
   /* A model edited by hand is not lost without the switch. */
   {
@@ -695,12 +695,152 @@ test_zproto (Fixture       *f,
     g_assert_no_error (error);
   }
   set_destination (f, "zproto");
-  g_assert_cmpstr (gtk_label_get_text (f->dialog->zproto_view.title), ==, "Cannot Export");
+  g_assert_cmpstr (gtk_label_get_text (f->dialog->folders[MOPED_EXPORT_FOLDER_ZPROTO].view.title), ==, "Cannot Export");
   g_assert_false (gtk_widget_get_sensitive (f->dialog->export_button));
-  gtk_switch_set_active (f->dialog->zproto_force, TRUE);
+  gtk_switch_set_active (f->dialog->folders[MOPED_EXPORT_FOLDER_ZPROTO].force, TRUE);
   wait_idle (f);
-  g_assert_cmpstr (gtk_label_get_text (f->dialog->zproto_view.title), ==, "Plan");
+  g_assert_cmpstr (gtk_label_get_text (f->dialog->folders[MOPED_EXPORT_FOLDER_ZPROTO].view.title), ==, "Plan");
   g_assert_true (gtk_widget_get_sensitive (f->dialog->export_button));
+}
+
+/* ---- one plan for the command line and the dialog ------------------------------------------ */
+
+/* Runs `moped export ARGS...` on the fixture's design; returns its exit status. */
+static int
+run_cli (Fixture     *f,
+         const char  *target,
+         const char  *folder,
+         const char  *option,
+         char       **out,
+         char       **err)
+{
+  g_autofree char *moped = g_build_filename (g_getenv ("MOPED_BUILD_DIR"), "app", "moped", NULL);
+  const char *argv[] = { moped, "export", target, g_file_peek_path (f->design_file), "-o", folder,
+                         "--dry-run", option, NULL };
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, 0, NULL, NULL, out, err, &status, &error);
+  g_assert_no_error (error);
+  return g_spawn_check_wait_status (status, NULL) ? 0 : 1;
+}
+
+/* The dialog's plan for @target, with the files `moped export --dry-run` lists and the
+ * errors it refuses with: the same plan, from the same object, in both. */
+static void
+assert_same_plan (Fixture     *f,
+                  const char  *target,
+                  guint        index,
+                  const char  *folder,
+                  gboolean     force)
+{
+  MopedExportPlan *plan = f->dialog->folders[index].plan;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *prefix = g_strdup_printf ("%s: error: ", g_file_peek_path (f->design_file));
+  const char * const *errors;
+  guint n_errors = 0;
+  int status = run_cli (f, target, folder, force ? "--force" : NULL, &out, &err);
+
+  g_assert_nonnull (plan);
+  g_assert_cmpstr (moped_export_plan_get_target (plan), ==, target);
+  g_assert_cmpint (status, ==, moped_export_plan_can_run (plan) ? 0 : 1);
+  errors = moped_export_plan_get_errors (plan);
+  lines = g_strsplit (err, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], prefix))
+      {
+        g_assert_nonnull (errors[n_errors]);
+        g_assert_cmpstr (lines[i] + strlen (prefix), ==, errors[n_errors]);
+        n_errors++;
+      }
+  g_assert_null (errors[n_errors]);
+  g_strfreev (lines);
+  lines = g_strsplit (out, "\n", -1);
+  if (!moped_export_plan_can_run (plan))
+    {
+      g_assert_cmpstr (out, ==, "");
+      return;
+    }
+  g_assert_cmpuint (g_strv_length (lines), ==, moped_export_plan_get_n_files (plan) + 1);
+  g_assert_cmpuint (count_rows (f->dialog->folders[index].view.files), ==, moped_export_plan_get_n_files (plan));
+  for (guint i = 0; i < moped_export_plan_get_n_files (plan); i++)
+    {
+      const MopedExportFile *file = moped_export_plan_get_file (plan, i);
+      const char *action = moped_export_action_get_name (file->action);
+      const char *rest = lines[i] + strlen (action);
+
+      /* "rewrite   meson.build: edited by hand …" */
+      g_assert_true (g_str_has_prefix (lines[i], action));
+      while (*rest == ' ')
+        rest++;
+      g_assert_true (g_str_has_prefix (rest, file->path));
+      g_assert_true (strchr (": ", rest[strlen (file->path)]) != NULL);
+      if (file->note != NULL)
+        g_assert_nonnull (strstr (rest, file->note));
+    }
+}
+
+/* A file edited by hand since the last export (meson.build of the C skeleton, a zproto
+ * model) is refused alike by `moped export` and by the dialog, and with the switch
+ * (--force) both plan the same files. */
+static void
+test_folder_plan_shared_with_cli (Fixture       *f,
+                                  gconstpointer  data)
+{
+  static const struct
+  {
+    const char *page;
+    const char *target;
+    guint       index;
+    const char *edited;   /* NULL: the first file of the export */
+  } cases[] = {
+    { MOPED_EXPORT_TARGET_CODE, "c", MOPED_EXPORT_FOLDER_CODE, "meson.build" },
+    { MOPED_EXPORT_TARGET_ZPROTO, "zproto", MOPED_EXPORT_FOLDER_ZPROTO, NULL },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autofree char *folder = path_in (f, cases[c].target);
+      g_autofree char *edited = NULL;
+      g_autofree char *contents = NULL;
+      g_autofree char *expected = NULL;
+      g_autoptr(GError) error = NULL;
+
+      moped_export_dialog_set_target (f->dialog, cases[c].page);
+      wait_idle (f);
+      set_destination (f, cases[c].target);
+      assert_same_plan (f, cases[c].target, cases[c].index, folder, FALSE);
+      g_assert_true (export (f, cases[c].page));
+
+      edited = g_build_filename (folder, cases[c].edited != NULL ? cases[c].edited
+                                 : moped_export_plan_get_file (f->dialog->folders[cases[c].index].plan, 0)->path,
+                                 NULL);
+      g_file_get_contents (edited, &contents, NULL, &error);
+      g_assert_no_error (error);
+      expected = g_strconcat (contents, "# mine\n", NULL);
+      g_file_set_contents (edited, expected, -1, &error);
+      g_assert_no_error (error);
+
+      set_destination (f, cases[c].target);
+      g_assert_cmpstr (gtk_label_get_text (f->dialog->folders[cases[c].index].view.title), ==, "Cannot Export");
+      g_assert_true (moped_export_plan_is_blocked (f->dialog->folders[cases[c].index].plan));
+      g_assert_true (list_mentions (f->dialog->folders[cases[c].index].view.problems, "edited by hand"));
+      g_assert_true (list_mentions (f->dialog->folders[cases[c].index].view.problems, "Overwrite Changed Files"));
+      assert_same_plan (f, cases[c].target, cases[c].index, folder, FALSE);
+
+      gtk_switch_set_active (f->dialog->folders[cases[c].index].force, TRUE);
+      wait_idle (f);
+      g_assert_true (moped_export_plan_can_run (f->dialog->folders[cases[c].index].plan));
+      assert_same_plan (f, cases[c].target, cases[c].index, folder, TRUE);
+      g_clear_pointer (&contents, g_free);
+      g_file_get_contents (edited, &contents, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (contents, ==, expected);
+      gtk_switch_set_active (f->dialog->folders[cases[c].index].force, FALSE);
+      wait_idle (f);
+    }
 }
 
 /* ---- failures on the way to the disk ------------------------------------------------------ */
@@ -788,7 +928,7 @@ export_fails_with_file_limit (Fixture             *f,
   g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &saved), ==, 0);
   signal (SIGXFSZ, old_handler);
   /* (The zproto page reports its failures on the page only.) */
-  g_assert_true (!ok || outcome == &f->dialog->zproto_outcome);
+  g_assert_true (!ok || outcome == &f->dialog->folders[MOPED_EXPORT_FOLDER_ZPROTO].outcome);
   g_assert_true (gtk_widget_has_css_class (outcome->box, "error"));
   g_test_message ("%s", gtk_label_get_text (outcome->detail));
 }
@@ -914,11 +1054,11 @@ test_zproto_all_or_nothing (Fixture       *f,
 
   moped_export_dialog_set_target (f->dialog, MOPED_EXPORT_TARGET_ZPROTO);
   set_destination (f, "zproto");
-  export_fails_with_file_limit (f, "zproto", &f->dialog->zproto_outcome, 256);
+  export_fails_with_file_limit (f, "zproto", &f->dialog->folders[MOPED_EXPORT_FOLDER_ZPROTO].outcome, 256);
   g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
   set_destination (f, "zproto");
   g_assert_true (export (f, "zproto"));
-  g_assert_true (gtk_widget_has_css_class (f->dialog->zproto_outcome.box, "success"));
+  g_assert_true (gtk_widget_has_css_class (f->dialog->folders[MOPED_EXPORT_FOLDER_ZPROTO].outcome.box, "success"));
   g_free (tree_text (folder));
 }
 
@@ -1115,6 +1255,7 @@ main (int    argc,
   ADD ("document", "majordomo.moped", test_document);
   ADD ("document-notes-errors", "broken.moped", test_document_notes_errors);
   ADD ("zproto", "majordomo.moped", test_zproto);
+  ADD ("folder-plan-shared-with-cli", "majordomo.moped", test_folder_plan_shared_with_cli);
   ADD ("diagram-write-all-or-nothing", "hello.moped", test_diagram_write_all_or_nothing);
   ADD ("all-diagrams-all-or-nothing", "majordomo.moped", test_all_diagrams_all_or_nothing);
   ADD ("document-all-or-nothing", "majordomo.moped", test_document_all_or_nothing);

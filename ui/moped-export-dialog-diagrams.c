@@ -61,7 +61,8 @@ selected_format (MopedExportDialog *self)
 }
 
 static MopedExportDestination *
-diagrams_destination (MopedExportDialog *self)
+diagrams_destination (MopedExportDialog     *self,
+                      const MopedExportPage *page)
 {
   return selected_what (self) == WHAT_ALL ? &self->diagram_folder : &self->diagram_file;
 }
@@ -99,7 +100,7 @@ propose (MopedExportDialog *self)
 {
   g_autoptr(GFile) folder = _moped_export_dialog_default_folder (self);
   g_autofree char *name = proposed_name (self);
-  MopedExportDestination *destination = diagrams_destination (self);
+  MopedExportDestination *destination = diagrams_destination (self, NULL);
 
   if (destination->chosen && !destination->folder)
     _moped_export_destination_set_extension (destination,
@@ -179,7 +180,8 @@ on_option_changed (MopedExportDialog *self)
 }
 
 static void
-diagrams_refresh (MopedExportDialog *self)
+diagrams_refresh (MopedExportDialog     *self,
+                  const MopedExportPage *page)
 {
   g_autoptr(GPtrArray) flows = moped_design_collect (self->design, MOPED_KIND_FLOW);
   g_autoptr(GPtrArray) protocols = moped_design_collect (self->design, MOPED_KIND_PROTOCOL);
@@ -219,11 +221,12 @@ diagrams_refresh (MopedExportDialog *self)
 }
 
 static GtkWidget *
-diagrams_build (MopedExportDialog *self)
+diagrams_build (MopedExportDialog     *self,
+                const MopedExportPage *page)
 {
   g_autoptr(GtkStringList) layout_labels = gtk_string_list_new (NULL);
   GtkWidget *content;
-  GtkWidget *page = _moped_export_page_new ("Diagrams",
+  GtkWidget *widget = _moped_export_page_new ("Diagrams",
     "The architecture as graphviz lays it out, or a flow as a sequence diagram, for documents "
     "and slides. The same design always gives the same file, so diagrams sit well in version control.",
     &content);
@@ -259,7 +262,7 @@ diagrams_build (MopedExportDialog *self)
   _moped_export_destination_init (self, &self->diagram_file, group, "Save As", FALSE);
   _moped_export_destination_init (self, &self->diagram_folder, group, "Folder", TRUE);
   _moped_export_outcome_init (self, &self->diagram_outcome, content, "_Open");
-  return page;
+  return widget;
 }
 
 /* A name chosen in the file chooser says the format ("x.png"); without a known
@@ -286,16 +289,18 @@ follow_chosen_name (MopedExportDialog *self)
 }
 
 static void
-diagrams_changed (MopedExportDialog *self)
+diagrams_changed (MopedExportDialog     *self,
+                  const MopedExportPage *page)
 {
   follow_chosen_name (self);
-  _moped_export_destination_update (diagrams_destination (self));
+  _moped_export_destination_update (diagrams_destination (self, NULL));
 }
 
 static gboolean
-diagrams_can_run (MopedExportDialog *self)
+diagrams_can_run (MopedExportDialog     *self,
+                  const MopedExportPage *page)
 {
-  return diagrams_destination (self)->file != NULL;
+  return diagrams_destination (self, NULL)->file != NULL;
 }
 
 /* ---- the work, on a worker thread ------------------------------------------------ */
@@ -383,7 +388,7 @@ diagrams_done (MopedExportDialog *self,
       return;
     }
   _moped_export_dialog_remember_folder (self, folder);
-  _moped_export_destination_update (diagrams_destination (self));
+  _moped_export_destination_update (diagrams_destination (self, NULL));
   if (job->what == WHAT_ALL)
     {
       title = g_strdup_printf ("Exported %u Diagrams", written->len);
@@ -399,7 +404,8 @@ diagrams_done (MopedExportDialog *self,
 }
 
 static void
-diagrams_run (MopedExportDialog *self)
+diagrams_run (MopedExportDialog     *self,
+              const MopedExportPage *page)
 {
   DiagramJob *job = g_new0 (DiagramJob, 1);
   guint layout = gtk_drop_down_get_selected (self->diagram_layout);
@@ -414,7 +420,7 @@ diagrams_run (MopedExportDialog *self)
       job->options.direction = layouts[layout].direction;
     }
   job->options.scale = gtk_spin_button_get_value (self->diagram_scale);
-  job->path = _moped_export_destination_dup_path (diagrams_destination (self));
+  job->path = _moped_export_destination_dup_path (diagrams_destination (self, NULL));
   if (flow != NULL)
     {
       job->flow_id = g_strdup (moped_element_get_id (flow));
@@ -434,6 +440,13 @@ diagrams_run (MopedExportDialog *self)
                               job, diagram_job_free, (GDestroyNotify) g_ptr_array_unref);
 }
 
+static MopedExportOutcome *
+diagrams_outcome (MopedExportDialog     *self,
+                  const MopedExportPage *page)
+{
+  return &self->diagram_outcome;
+}
+
 const MopedExportPage _moped_export_diagrams_page = {
   MOPED_EXPORT_TARGET_DIAGRAMS,
   "Diagrams",
@@ -443,4 +456,6 @@ const MopedExportPage _moped_export_diagrams_page = {
   diagrams_can_run,
   diagrams_run,
   diagrams_destination,
+  diagrams_outcome,
+  NULL,
 };

@@ -18,7 +18,8 @@ static const char * const format_labels[] = { "Markdown", "HTML", NULL };
 static const char * const format_extensions[] = { "md", "html" };
 
 static MopedExportDestination *
-document_destination (MopedExportDialog *self)
+document_destination (MopedExportDialog     *self,
+                      const MopedExportPage *page)
 {
   return &self->doc_file;
 }
@@ -97,7 +98,8 @@ update_note (MopedExportDialog *self)
 }
 
 static void
-document_refresh (MopedExportDialog *self)
+document_refresh (MopedExportDialog     *self,
+                  const MopedExportPage *page)
 {
   g_autoptr(GPtrArray) protocols = moped_design_collect (self->design, MOPED_KIND_PROTOCOL);
   g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
@@ -144,14 +146,16 @@ follow_chosen_name (MopedExportDialog *self)
 }
 
 static void
-document_changed (MopedExportDialog *self)
+document_changed (MopedExportDialog     *self,
+                  const MopedExportPage *page)
 {
   follow_chosen_name (self);
   _moped_export_destination_update (&self->doc_file);
 }
 
 static gboolean
-document_can_run (MopedExportDialog *self)
+document_can_run (MopedExportDialog     *self,
+                  const MopedExportPage *page)
 {
   return self->doc_file.file != NULL;
 }
@@ -223,7 +227,8 @@ document_done (MopedExportDialog *self,
 }
 
 static void
-document_run (MopedExportDialog *self)
+document_run (MopedExportDialog     *self,
+              const MopedExportPage *page)
 {
   DocumentJob *job = g_new0 (DocumentJob, 1);
   MopedElement *protocol = selected_protocol (self);
@@ -243,10 +248,11 @@ document_run (MopedExportDialog *self)
 }
 
 static GtkWidget *
-document_build (MopedExportDialog *self)
+document_build (MopedExportDialog     *self,
+                const MopedExportPage *page)
 {
   GtkWidget *content;
-  GtkWidget *page = _moped_export_page_new ("Protocol Document",
+  GtkWidget *widget = _moped_export_page_new ("Protocol Document",
     "A specification in the style of the ZeroMQ RFCs: the topology, the roles, every command with its "
     "frames, the flows as dialogs with their sequence diagrams, the ABNF grammar and the requirements.",
     &content);
@@ -273,7 +279,14 @@ document_build (MopedExportDialog *self)
   gtk_box_append (GTK_BOX (content), self->doc_note);
 
   _moped_export_outcome_init (self, &self->doc_outcome, content, "_Open");
-  return page;
+  return widget;
+}
+
+static MopedExportOutcome *
+document_outcome (MopedExportDialog     *self,
+                  const MopedExportPage *page)
+{
+  return &self->doc_outcome;
 }
 
 const MopedExportPage _moped_export_document_page = {
@@ -285,4 +298,6 @@ const MopedExportPage _moped_export_document_page = {
   document_can_run,
   document_run,
   document_destination,
+  document_outcome,
+  NULL,
 };

@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include "moped-export-c.h"
+#include "moped-export-plan.h"
 #include "moped-export-dialog.h"
 #include "moped-render.h"
 
@@ -43,9 +43,35 @@ typedef struct
   GtkListBox *files;
 } MopedExportPlanView;
 
-typedef struct _MopedZprotoPlan MopedZprotoPlan;
+/* The pages that write a folder through a MopedExportPlan, one state each. */
+enum
+{
+  MOPED_EXPORT_FOLDER_CODE,
+  MOPED_EXPORT_FOLDER_ZPROTO,
+  MOPED_EXPORT_N_FOLDERS
+};
 
-void _moped_zproto_plan_free (MopedZprotoPlan *plan);
+typedef struct
+{
+  MopedExportDestination folder;
+  GtkSwitch             *force;
+  MopedExportPlanView    view;
+  MopedExportPlan       *plan;      /* shown; NULL while planning or writing */
+  MopedExportOutcome     outcome;
+} MopedExportFolder;
+
+/* What makes a folder page one target's: moped-export-dialog-folder.c has one per target. */
+typedef struct
+{
+  guint       index;          /* into the dialog's folders[] */
+  const char *target;         /* moped_export_plan_new's: "c" */
+  const char *plan_job;       /* the name of its planning job: "plan-code" */
+  const char *folder_suffix;  /* the proposed folder is the design's name and this: "-c" */
+  const char *description;
+  const char *force_subtitle;
+  const char *what;           /* "the C Skeleton", in "Exported the C Skeleton" */
+  const char *done_note;      /* said after how many files were written where */
+} MopedExportFolderSpec;
 
 struct _MopedExportDialog
 {
@@ -77,13 +103,6 @@ struct _MopedExportDialog
   MopedExportDestination diagram_folder;
   MopedExportOutcome     diagram_outcome;
 
-  /* C skeleton */
-  MopedExportDestination code_folder;
-  GtkSwitch             *code_force;
-  MopedExportPlanView    code_view;
-  MopedExportPlan       *code_plan;       /* shown; NULL while planning or writing */
-  MopedExportOutcome     code_outcome;
-
   /* Protocol document */
   GtkDropDown           *doc_protocol;    /* the whole design, then the protocols */
   GPtrArray             *protocol_ids;    /* char *, for the items after the first */
@@ -92,33 +111,39 @@ struct _MopedExportDialog
   MopedExportDestination doc_file;
   MopedExportOutcome     doc_outcome;
 
-  /* zproto models */
-  MopedExportDestination zproto_folder;
-  GtkSwitch             *zproto_force;
-  MopedExportPlanView    zproto_view;
-  MopedZprotoPlan       *zproto_plan;
-  MopedExportOutcome     zproto_outcome;
+  /* C skeleton, zproto models */
+  MopedExportFolder      folders[MOPED_EXPORT_N_FOLDERS];
 };
 
-/* One page of the dialog. */
-typedef struct
+/* One page of the dialog; each function gets the page it was called for. */
+typedef struct _MopedExportPage MopedExportPage;
+
+struct _MopedExportPage
 {
   const char *name;
   const char *title;
-  GtkWidget *(*build)       (MopedExportDialog *self);
+  GtkWidget *(*build)       (MopedExportDialog *self, const MopedExportPage *page);
   /* The design, or the defaults, changed (the dialog was presented again). */
-  void       (*refresh)     (MopedExportDialog *self);
+  void       (*refresh)     (MopedExportDialog *self, const MopedExportPage *page);
   /* The page came into view, or its destination changed. */
-  void       (*changed)     (MopedExportDialog *self);
-  gboolean   (*can_run)     (MopedExportDialog *self);
-  void       (*run)         (MopedExportDialog *self);
-  MopedExportDestination *(*destination) (MopedExportDialog *self);
-} MopedExportPage;
+  void       (*changed)     (MopedExportDialog *self, const MopedExportPage *page);
+  gboolean   (*can_run)     (MopedExportDialog *self, const MopedExportPage *page);
+  void       (*run)         (MopedExportDialog *self, const MopedExportPage *page);
+  MopedExportDestination *(*destination) (MopedExportDialog *self, const MopedExportPage *page);
+  MopedExportOutcome     *(*outcome)     (MopedExportDialog *self, const MopedExportPage *page);
+  const MopedExportFolderSpec *folder;   /* a folder page's target; NULL for the others */
+};
 
 extern const MopedExportPage _moped_export_diagrams_page;
 extern const MopedExportPage _moped_export_code_page;
 extern const MopedExportPage _moped_export_document_page;
 extern const MopedExportPage _moped_export_zproto_page;
+
+/* A folder page's plan is out of date (the destination was chosen again). */
+void _moped_export_folder_forget (MopedExportDialog     *self,
+                                  const MopedExportPage *page);
+/* Frees what a folder page holds, when the dialog goes. */
+void _moped_export_folder_clear  (MopedExportFolder     *folder);
 
 /* ---- work off the main thread ------------------------------------------------ */
 

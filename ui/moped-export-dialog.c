@@ -88,18 +88,20 @@ current_page (MopedExportDialog *self)
   return pages[0];
 }
 
+static MopedExportDestination *
+current_destination (MopedExportDialog *self)
+{
+  const MopedExportPage *page = current_page (self);
+
+  return page->destination (self, page);
+}
+
 static MopedExportOutcome *
 current_outcome (MopedExportDialog *self)
 {
   const MopedExportPage *page = current_page (self);
 
-  if (page == &_moped_export_code_page)
-    return &self->code_outcome;
-  if (page == &_moped_export_document_page)
-    return &self->doc_outcome;
-  if (page == &_moped_export_zproto_page)
-    return &self->zproto_outcome;
-  return &self->diagram_outcome;
+  return page->outcome (self, page);
 }
 
 void
@@ -109,7 +111,7 @@ _moped_export_dialog_update (MopedExportDialog *self)
   MopedExportOutcome *outcome = current_outcome (self);
 
   /* Through the actions, so that the button, shortcuts and scripts agree. */
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "export.run", !self->busy && page->can_run (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "export.run", !self->busy && page->can_run (self, page));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "export.choose", !self->busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "export.open", outcome->open_target != NULL);
   gtk_widget_set_sensitive (self->sidebar, !self->busy);
@@ -197,7 +199,7 @@ on_job_done (GObject      *source,
 
       self->replan = FALSE;
       if (page->changed != NULL)
-        page->changed (self);
+        page->changed (self, page);
     }
 }
 
@@ -360,7 +362,7 @@ page_changed (MopedExportDialog *self)
       if (self->busy)
         self->replan = TRUE;
       else
-        page->changed (self);
+        page->changed (self, page);
     }
   _moped_export_dialog_update (self);
 }
@@ -376,10 +378,8 @@ destination_chosen (MopedExportDialog      *self,
   _moped_export_destination_set (destination, file, TRUE);
   _moped_export_outcome_clear (current_outcome (self));
   /* Even the same folder again: what is there may have changed. */
-  if (page == &_moped_export_code_page)
-    g_clear_pointer (&self->code_plan, moped_export_plan_free);
-  else if (page == &_moped_export_zproto_page)
-    g_clear_pointer (&self->zproto_plan, _moped_zproto_plan_free);
+  if (page->folder != NULL)
+    _moped_export_folder_forget (self, page);
   page_changed (self);
 }
 
@@ -453,8 +453,8 @@ run_action (GtkWidget  *widget,
   MopedExportDialog *self = MOPED_EXPORT_DIALOG (widget);
   const MopedExportPage *page = current_page (self);
 
-  if (!self->busy && page->can_run (self))
-    page->run (self);
+  if (!self->busy && page->can_run (self, page))
+    page->run (self, page);
 }
 
 static void
@@ -463,7 +463,7 @@ choose_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   MopedExportDialog *self = MOPED_EXPORT_DIALOG (widget);
-  MopedExportDestination *destination = current_page (self)->destination (self);
+  MopedExportDestination *destination = current_destination (self);
 
   if (!self->busy)
     _moped_export_dialog_choose (self, destination);
@@ -519,15 +519,15 @@ set_design (MopedExportDialog *self,
   if (!same)
     {
       MopedExportDestination *all[] = {
-        &self->diagram_file, &self->diagram_folder, &self->code_folder, &self->doc_file,
-        &self->zproto_folder,
+        &self->diagram_file, &self->diagram_folder, &self->doc_file,
+        &self->folders[MOPED_EXPORT_FOLDER_CODE].folder, &self->folders[MOPED_EXPORT_FOLDER_ZPROTO].folder,
       };
 
       for (guint i = 0; i < G_N_ELEMENTS (all); i++)
         _moped_export_destination_set (all[i], NULL, FALSE);
     }
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
-    pages[i]->refresh (self);
+    pages[i]->refresh (self, pages[i]);
 }
 
 static GtkWidget *
@@ -574,7 +574,7 @@ build (MopedExportDialog *self)
   gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_CROSSFADE);
   gtk_widget_set_hexpand (GTK_WIDGET (self->stack), TRUE);
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
-    gtk_stack_add_titled (self->stack, pages[i]->build (self), pages[i]->name, pages[i]->title);
+    gtk_stack_add_titled (self->stack, pages[i]->build (self, pages[i]), pages[i]->name, pages[i]->title);
   self->sidebar = gtk_stack_sidebar_new ();
   gtk_stack_sidebar_set_stack (GTK_STACK_SIDEBAR (self->sidebar), self->stack);
   moped_inspector_set_accessible_label (self->sidebar, "What to Export");
@@ -614,15 +614,11 @@ moped_export_dialog_finalize (GObject *object)
 
   clear_destination (&self->diagram_file);
   clear_destination (&self->diagram_folder);
-  clear_destination (&self->code_folder);
   clear_destination (&self->doc_file);
-  clear_destination (&self->zproto_folder);
   clear_outcome (&self->diagram_outcome);
-  clear_outcome (&self->code_outcome);
   clear_outcome (&self->doc_outcome);
-  clear_outcome (&self->zproto_outcome);
-  g_clear_pointer (&self->code_plan, moped_export_plan_free);
-  g_clear_pointer (&self->zproto_plan, _moped_zproto_plan_free);
+  for (guint i = 0; i < MOPED_EXPORT_N_FOLDERS; i++)
+    _moped_export_folder_clear (&self->folders[i]);
   g_clear_pointer (&self->flow_ids, g_ptr_array_unref);
   g_clear_pointer (&self->protocol_ids, g_ptr_array_unref);
   g_clear_pointer (&self->diagram_formats, g_array_unref);
@@ -753,7 +749,7 @@ moped_export_dialog_set_destination (MopedExportDialog *self,
   g_return_if_fail (MOPED_IS_EXPORT_DIALOG (self));
   g_return_if_fail (G_IS_FILE (destination));
 
-  destination_chosen (self, current_page (self)->destination (self), destination);
+  destination_chosen (self, current_destination (self), destination);
 }
 
 GFile *
@@ -763,7 +759,7 @@ moped_export_dialog_get_destination (MopedExportDialog *self)
 
   g_return_val_if_fail (MOPED_IS_EXPORT_DIALOG (self), NULL);
 
-  destination = current_page (self)->destination (self);
+  destination = current_destination (self);
   return destination->file != NULL ? g_object_ref (destination->file) : NULL;
 }
 

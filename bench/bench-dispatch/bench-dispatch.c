@@ -36,7 +36,7 @@ s_drive (const char *endpoint,
     int64_t start = zclock_usecs ();
     while (received < count) {
         if (sent < count && sent - received < WINDOW) {
-            if (dispatch_send_ping (dealer, NULL) == -1)
+            if (dispatch_send_ping (dealer, WIRE_ENVELOPE_DEALER, NULL) == -1)
                 break;
             sent++;
             continue;

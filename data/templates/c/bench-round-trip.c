@@ -12,10 +12,10 @@ s_run (zsock_t *input, const char *endpoint, int64_t count)
     int64_t start = zclock_usecs ();
     int64_t index;
     for (index = 0; index < count; index++) {
-        if (s_send (output, &to) == -1
-        ||  s_recv (msg, input) != S_COMMAND
-        ||  s_send (input, wire_msg_peer (msg)) == -1
-        ||  s_recv (msg, output) != S_COMMAND)
+        if (s_send (output, S_SENDER_ENVELOPE, &to) == -1
+        ||  s_recv (msg, input, S_RECEIVER_ENVELOPE) != S_COMMAND
+        ||  s_send (input, S_RECEIVER_ENVELOPE, wire_msg_peer (msg)) == -1
+        ||  s_recv (msg, output, S_SENDER_ENVELOPE) != S_COMMAND)
             break;
     }
     int64_t elapsed = zclock_usecs () - start;

@@ -8,7 +8,7 @@ s_sender (zsock_t *pipe, void *args)
     int rc = zsock_connect (output, "%s", endpoint);
     zsock_signal (pipe, rc == 0? 0: 1);
     while (S_PUBLISHES && !(zsock_events (pipe) & ZMQ_POLLIN)) {
-        wire_send_probe (output, "");
+        wire_send_probe (output, S_SENDER_ENVELOPE, "");
         zclock_sleep (1);
     }
     int64_t count = 0;
@@ -16,7 +16,7 @@ s_sender (zsock_t *pipe, void *args)
         wire_peer_t to = wire_peer ("receiver", false);
         int64_t index;
         for (index = 0; index < count; index++)
-            if (s_send (output, &to) == -1)
+            if (s_send (output, S_SENDER_ENVELOPE, &to) == -1)
                 break;
     }
     char *command = zstr_recv (pipe);
@@ -32,13 +32,13 @@ s_run (zsock_t *input, const char *endpoint, int64_t count)
     assert (sender);
     wire_msg_t *msg = wire_msg_new ();
     //  Wait for the first probe: from then on nothing is dropped
-    if (S_PUBLISHES && wire_msg_recv (msg, input) == -1)
+    if (S_PUBLISHES && wire_msg_recv (msg, input, S_RECEIVER_ENVELOPE) == -1)
         count = 0;
     int64_t start = zclock_usecs ();
     zsock_send (sender, "8", count);
     int64_t index;
     for (index = 0; index < count; index++)
-        if (s_recv (msg, input) != S_COMMAND)
+        if (s_recv (msg, input, S_RECEIVER_ENVELOPE) != S_COMMAND)
             break;
     int64_t elapsed = zclock_usecs () - start;
     wire_msg_destroy (&msg);

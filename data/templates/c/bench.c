@@ -16,16 +16,18 @@
 #define S_ROUND_TRIP {{round_trip}}
 #define S_PUBLISHES {{publishes}}
 #define S_DELIMITER {{delimiter}}
+#define S_SENDER_ENVELOPE {{sender_envelope}}
+#define S_RECEIVER_ENVELOPE {{receiver_envelope}}
 {{setup}}
 
 
 //  Send a sample, retrying while a ROUTER does not know its peer yet
 static int
-s_send (zsock_t *output, const wire_peer_t *to)
+s_send (zsock_t *output, wire_envelope_t envelope, const wire_peer_t *to)
 {
     int64_t deadline = zclock_mono () + 5000;
     int rc;
-    while ((rc = S_SEND_SAMPLE (output, to, S_COMMAND, NULL)) == -1
+    while ((rc = S_SEND_SAMPLE (output, envelope, to, S_COMMAND, NULL)) == -1
        &&  zmq_errno () == EHOSTUNREACH && zclock_mono () < deadline)
         zclock_sleep (1);
     return rc;
@@ -35,11 +37,11 @@ s_send (zsock_t *output, const wire_peer_t *to)
 //  Receive one message of the protocol (probes of the subscription handshake
 //  are skipped)
 static int
-s_recv (wire_msg_t *msg, zsock_t *input)
+s_recv (wire_msg_t *msg, zsock_t *input, wire_envelope_t envelope)
 {
     int rc;
     do
-        rc = wire_msg_recv (msg, input);
+        rc = wire_msg_recv (msg, input, envelope);
     while (rc == 0 && wire_msg_is_probe (msg));
     return rc == 0? S_DECODE (msg): -1;
 }

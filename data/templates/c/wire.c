@@ -3,15 +3,6 @@
 //  The command frame of a subscription probe (self-tests only)
 #define WIRE_PROBE "$MOPED-PROBE"
 
-//  What a socket type puts around a message
-typedef enum {
-    S_PLAIN,                    //  Nothing (REQ and REP handle their own)
-    S_ROUTER,                   //  Routing id, maybe a delimiter
-    S_DEALER,                   //  Maybe a delimiter
-    S_PUBLISHER,                //  Topic frame out
-    S_SUBSCRIBER                //  Topic frame in
-} s_envelope_t;
-
 //  A decoded field; which member is live follows the field's type
 typedef struct {
     const char *text;           //  WIRE_STRING, WIRE_LONGSTR
@@ -23,9 +14,6 @@ typedef struct {
 } s_value_t;
 
 struct _wire_msg_t {
-    zsock_t *socket;            //  The socket last received from
-    void *handle;               //  Its libzmq socket
-    s_envelope_t envelope;      //  What its type puts around a message
     zmq_msg_t **frames;         //  Frames of the message, kept for reuse
     const byte **data;          //  Each frame's data and size, read once
     size_t *sizes;
@@ -55,27 +43,6 @@ static const byte s_sample_frame [] = "frame\0data";
 static const char *s_sample_strings [] = { "one", "", "three" };
 
 
-//  The envelope of a socket's type. zsock_type_str () reads the type czmq keeps,
-//  where zsock_type () would ask libzmq: this is on every message's path.
-static s_envelope_t
-s_envelope_of (zsock_t *socket)
-{
-    const char *type = zsock_type_str (socket);
-    switch (type [0]) {
-        case 'R':               //  ROUTER, REQ, REP
-            return type [1] == 'O'? S_ROUTER: S_PLAIN;
-        case 'D':               //  DEALER
-            return S_DEALER;
-        case 'P':               //  PUB, PULL, PUSH, PAIR
-            return type [1] == 'U' && type [2] == 'B'? S_PUBLISHER: S_PLAIN;
-        case 'X':               //  XPUB, XSUB
-            return type [1] == 'P'? S_PUBLISHER: S_SUBSCRIBER;
-        case 'S':               //  SUB, STREAM, and the draft SERVER, SCATTER
-            return type [1] == 'U'? S_SUBSCRIBER: S_PLAIN;
-        default:
-            return S_PLAIN;
-    }
-}
 
 
 wire_peer_t
@@ -192,18 +159,11 @@ s_frame_data (wire_msg_t *self, size_t index)
 
 
 int
-wire_msg_recv (wire_msg_t *self, zsock_t *input)
+wire_msg_recv (wire_msg_t *self, zsock_t *input, wire_envelope_t envelope)
 {
     assert (self);
     assert (input);
     void *handle = zsock_resolve (input);
-    //  The same socket as last time, most of the time
-    if (input != self->socket || handle != self->handle) {
-        self->socket = input;
-        self->handle = handle;
-        self->envelope = s_envelope_of (input);
-    }
-    s_envelope_t envelope = self->envelope;
     s_clear_values (self);
     self->peer.id_size = 0;
     self->peer.delimiter = false;
@@ -224,7 +184,7 @@ wire_msg_recv (wire_msg_t *self, zsock_t *input)
         self->frames_size++;
     } while (zmq_msg_more (frame));
 
-    if (envelope == S_ROUTER) {
+    if (envelope == WIRE_ENVELOPE_ROUTER) {
         size_t id_size = s_frame_size (self, 0);
         if (id_size == 0 || id_size > WIRE_ID_MAX)
             return s_fail (self, "routing id of %zu bytes", id_size);
@@ -233,13 +193,13 @@ wire_msg_recv (wire_msg_t *self, zsock_t *input)
         self->body = 1;
     }
     //  An empty frame before the command is a REQ-style delimiter
-    if ((envelope == S_ROUTER || envelope == S_DEALER)
+    if ((envelope == WIRE_ENVELOPE_ROUTER || envelope == WIRE_ENVELOPE_DEALER)
     &&  self->frames_size > self->body + 1
     &&  s_frame_size (self, self->body) == 0) {
         self->peer.delimiter = true;
         self->body++;
     }
-    if (envelope == S_SUBSCRIBER) {
+    if (envelope == WIRE_ENVELOPE_SUBSCRIBER) {
         self->has_topic = true;
         self->body = 1;
     }
@@ -524,11 +484,11 @@ wire_msg_frame (wire_msg_t *self, size_t index)
 
 
 int
-wire_send_envelope (zsock_t *output, const wire_peer_t *to, const char *topic)
+wire_send_envelope (zsock_t *output, wire_envelope_t envelope, const wire_peer_t *to, const char *topic)
 {
     void *handle = zsock_resolve (output);
-    switch (s_envelope_of (output)) {
-        case S_ROUTER:
+    switch (envelope) {
+        case WIRE_ENVELOPE_ROUTER:
             //  A ROUTER must be told which peer gets the message
             if (!to || to->id_size == 0) {
                 errno = EINVAL;
@@ -539,18 +499,18 @@ wire_send_envelope (zsock_t *output, const wire_peer_t *to, const char *topic)
             if (to->delimiter && zmq_send (handle, "", 0, ZMQ_SNDMORE) == -1)
                 return -1;
             return 0;
-        case S_DEALER:
+        case WIRE_ENVELOPE_DEALER:
             if (to && to->delimiter && zmq_send (handle, "", 0, ZMQ_SNDMORE) == -1)
                 return -1;
             return 0;
-        case S_PUBLISHER:
+        case WIRE_ENVELOPE_PUBLISHER:
             if (!topic)
                 topic = "";
             if (zmq_send (handle, topic, strlen (topic), ZMQ_SNDMORE) == -1)
                 return -1;
             return 0;
-        case S_PLAIN:
-        case S_SUBSCRIBER:
+        case WIRE_ENVELOPE_PLAIN:
+        case WIRE_ENVELOPE_SUBSCRIBER:
         default:
             return 0;
     }
@@ -730,7 +690,8 @@ s_send_sample_field (void *handle, wire_type_t type, const char *text, int more)
 
 
 int
-wire_send_sample (zsock_t *output, const wire_peer_t *to, const wire_command_t *command, const char *topic)
+wire_send_sample (zsock_t *output, wire_envelope_t envelope, const wire_peer_t *to,
+                  const wire_command_t *command, const char *topic)
 {
     assert (output);
     assert (command);
@@ -739,7 +700,7 @@ wire_send_sample (zsock_t *output, const wire_peer_t *to, const wire_command_t *
     && !wire_string_fits (topic_text))
         return -1;
     void *handle = zsock_resolve (output);
-    if (wire_send_envelope (output, to, topic_text) == -1)
+    if (wire_send_envelope (output, envelope, to, topic_text) == -1)
         return -1;
     if (zmq_send (handle, command->name, command->name_size,
                   command->count? ZMQ_SNDMORE: 0) == -1)
@@ -890,10 +851,10 @@ wire_report (zsock_t *pipe, wire_msg_t *msg, const char *socket_name, const char
 
 
 int
-wire_send_probe (zsock_t *output, const char *topic)
+wire_send_probe (zsock_t *output, wire_envelope_t envelope, const char *topic)
 {
     assert (output);
-    if (wire_send_envelope (output, NULL, topic) == -1)
+    if (wire_send_envelope (output, envelope, NULL, topic) == -1)
         return -1;
     return wire_send_text (zsock_resolve (output), WIRE_PROBE, 0);
 }
@@ -924,17 +885,18 @@ static const wire_command_t s_test_commands [] = {
 //  Send until the sender knows the peer (ROUTER) and the subscription is in
 //  (PUB): both take a moment after connecting
 static int
-s_test_send (zsock_t *sender, zsock_t *receiver, const wire_peer_t *to, const wire_command_t *command)
+s_test_send (zsock_t *sender, wire_envelope_t envelope, zsock_t *receiver, const wire_peer_t *to,
+             const wire_command_t *command)
 {
     int64_t deadline = zclock_mono () + 5000;
-    if (zsock_type (sender) == ZMQ_PUB) {
+    if (envelope == WIRE_ENVELOPE_PUBLISHER) {
         while (!(zsock_events (receiver) & ZMQ_POLLIN) && zclock_mono () < deadline) {
-            if (wire_send_probe (sender, "") == -1)
+            if (wire_send_probe (sender, envelope, "") == -1)
                 return -1;
             zclock_sleep (1);
         }
     }
-    while (wire_send_sample (sender, to, command, NULL) == -1) {
+    while (wire_send_sample (sender, envelope, to, command, NULL) == -1) {
         if (zmq_errno () != EHOSTUNREACH || zclock_mono () > deadline)
             return -1;
         zclock_sleep (1);
@@ -944,7 +906,8 @@ s_test_send (zsock_t *sender, zsock_t *receiver, const wire_peer_t *to, const wi
 
 
 static int
-s_test_pair (int sender_type, int receiver_type, bool delimiter, bool verbose)
+s_test_pair (int sender_type, wire_envelope_t sender_envelope, int receiver_type,
+             wire_envelope_t receiver_envelope, bool delimiter, bool verbose)
 {
     int failures = 0;
     zsock_t *receiver = zsock_new (receiver_type);
@@ -970,10 +933,10 @@ s_test_pair (int sender_type, int receiver_type, bool delimiter, bool verbose)
     wire_msg_t *msg = wire_msg_new ();
     size_t index;
     for (index = 0; index < 2 && failures == 0; index++) {
-        rc = s_test_send (sender, receiver, &to, &s_test_commands [index]);
+        rc = s_test_send (sender, sender_envelope, receiver, &to, &s_test_commands [index]);
         WIRE_CHECK (failures, rc == 0);
         do
-            rc = wire_msg_recv (msg, receiver);
+            rc = wire_msg_recv (msg, receiver, receiver_envelope);
         while (rc == 0 && wire_msg_is_probe (msg));
         WIRE_CHECK (failures, rc == 0);
         rc = wire_msg_match (msg, s_test_commands, 2);
@@ -984,9 +947,9 @@ s_test_pair (int sender_type, int receiver_type, bool delimiter, bool verbose)
                                && wire_msg_peer (msg)->delimiter == delimiter);
         //  REQ and REP insist on a reply before the next request
         if (sender_type == ZMQ_REQ || receiver_type == ZMQ_REP) {
-            rc = wire_send_sample (receiver, wire_msg_peer (msg), &s_test_commands [0], NULL);
+            rc = wire_send_sample (receiver, receiver_envelope, wire_msg_peer (msg), &s_test_commands [0], NULL);
             WIRE_CHECK (failures, rc == 0);
-            rc = wire_msg_recv (msg, sender);
+            rc = wire_msg_recv (msg, sender, sender_envelope);
             WIRE_CHECK (failures, rc == 0);
             WIRE_CHECK (failures, wire_msg_match (msg, s_test_commands, 2) == 1);
         }
@@ -1044,7 +1007,7 @@ s_test_malformed (bool verbose)
                            frame + 1 < cases [index].frames? ZMQ_SNDMORE: 0);
             WIRE_CHECK (failures, rc != -1);
         }
-        rc = wire_msg_recv (msg, receiver);
+        rc = wire_msg_recv (msg, receiver, WIRE_ENVELOPE_PLAIN);
         WIRE_CHECK (failures, rc == 0);
         rc = wire_msg_match (msg, s_test_commands, 2);
         if (verbose && rc == -1)
@@ -1062,13 +1025,13 @@ int
 wire_test (bool verbose)
 {
     int failures = 0;
-    failures += s_test_pair (ZMQ_PUSH, ZMQ_PULL, false, verbose);
-    failures += s_test_pair (ZMQ_PAIR, ZMQ_PAIR, false, verbose);
-    failures += s_test_pair (ZMQ_DEALER, ZMQ_ROUTER, false, verbose);
-    failures += s_test_pair (ZMQ_REQ, ZMQ_ROUTER, true, verbose);
-    failures += s_test_pair (ZMQ_ROUTER, ZMQ_DEALER, false, verbose);
-    failures += s_test_pair (ZMQ_DEALER, ZMQ_REP, true, verbose);
-    failures += s_test_pair (ZMQ_PUB, ZMQ_SUB, false, verbose);
+    failures += s_test_pair (ZMQ_PUSH, WIRE_ENVELOPE_PLAIN, ZMQ_PULL, WIRE_ENVELOPE_PLAIN, false, verbose);
+    failures += s_test_pair (ZMQ_PAIR, WIRE_ENVELOPE_PLAIN, ZMQ_PAIR, WIRE_ENVELOPE_PLAIN, false, verbose);
+    failures += s_test_pair (ZMQ_DEALER, WIRE_ENVELOPE_DEALER, ZMQ_ROUTER, WIRE_ENVELOPE_ROUTER, false, verbose);
+    failures += s_test_pair (ZMQ_REQ, WIRE_ENVELOPE_PLAIN, ZMQ_ROUTER, WIRE_ENVELOPE_ROUTER, true, verbose);
+    failures += s_test_pair (ZMQ_ROUTER, WIRE_ENVELOPE_ROUTER, ZMQ_DEALER, WIRE_ENVELOPE_DEALER, false, verbose);
+    failures += s_test_pair (ZMQ_DEALER, WIRE_ENVELOPE_DEALER, ZMQ_REP, WIRE_ENVELOPE_PLAIN, true, verbose);
+    failures += s_test_pair (ZMQ_PUB, WIRE_ENVELOPE_PUBLISHER, ZMQ_SUB, WIRE_ENVELOPE_SUBSCRIBER, false, verbose);
     failures += s_test_malformed (verbose);
     return failures;
 }

@@ -24,6 +24,16 @@ extern "C" {
 #define WIRE_ID_MAX 255
 #define WIRE_STRING_MAX 255
 
+//  What a socket's type puts around a message. The generated code passes each
+//  socket's envelope, as Moped's socket-type table gives it for the socket's type.
+typedef enum {
+    WIRE_ENVELOPE_PLAIN,        //  Nothing (REQ and REP handle their own)
+    WIRE_ENVELOPE_ROUTER,       //  Routing id, maybe a delimiter
+    WIRE_ENVELOPE_DEALER,       //  Maybe a delimiter
+    WIRE_ENVELOPE_PUBLISHER,    //  Topic frame out
+    WIRE_ENVELOPE_SUBSCRIBER    //  Topic frame in
+} wire_envelope_t;
+
 //  Where a message came from, or where a reply goes
 typedef struct {
     byte id [WIRE_ID_MAX];      //  Routing id of the peer (ROUTER sockets)
@@ -63,11 +73,12 @@ wire_msg_t *
 void
     wire_msg_destroy (wire_msg_t **self_p);
 
-//  Receive one whole message from input and take its envelope apart. Returns
+//  Receive one whole message from input, whose type puts envelope around
+//  messages, and take the envelope apart. Returns
 //  0, or -1 when interrupted or when the envelope is malformed (see
 //  wire_msg_error); a malformed message is read and dropped.
 int
-    wire_msg_recv (wire_msg_t *self, zsock_t *input);
+    wire_msg_recv (wire_msg_t *self, zsock_t *input, wire_envelope_t envelope);
 
 //  Find the received command in a codec's table and decode its fields.
 //  Returns its 1-based position, 0 when the command is not in the table, or
@@ -115,7 +126,8 @@ zframe_t *
 //  Return 0, or -1 with errno set (EHOSTUNREACH when a ROUTER does not know
 //  the peer, EINVAL for a bad value).
 int
-    wire_send_envelope (zsock_t *output, const wire_peer_t *to, const char *topic);
+    wire_send_envelope (zsock_t *output, wire_envelope_t envelope, const wire_peer_t *to,
+                        const char *topic);
 int
     wire_send_text (void *handle, const char *text, int more);
 int
@@ -168,12 +180,12 @@ zframe_t *
 bool
     wire_strings_equal (zlist_t *strings, zlist_t *other);
 int
-    wire_send_sample (zsock_t *output, const wire_peer_t *to,
+    wire_send_sample (zsock_t *output, wire_envelope_t envelope, const wire_peer_t *to,
                       const wire_command_t *command, const char *topic);
 int
     wire_msg_check_sample (wire_msg_t *self);
 int
-    wire_send_probe (zsock_t *output, const char *topic);
+    wire_send_probe (zsock_t *output, wire_envelope_t envelope, const char *topic);
 bool
     wire_msg_is_probe (wire_msg_t *self);
 
