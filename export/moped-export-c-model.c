@@ -1438,13 +1438,19 @@ read_flows (MopedCModel *model)
                   MopedCSocket *sender = NULL, *receiver = NULL;
                   MopedCLink *link = resolve_step (model, p->element, from, to, via != NULL,
                                                    &sender, &receiver);
+                  MopedCStep *played;
 
                   /* Validation reports these as errors; nothing to play then. */
                   if (link == NULL || command == NULL || sender == NULL || receiver == NULL ||
                       !moped_socket_types_deliver (sender->type, receiver->type))
                     continue;
                   add_route (sender, receiver, command);
-                  g_ptr_array_add (f->steps, step_new (model, step, k + 1, link, sender, receiver));
+                  played = step_new (model, step, k + 1, link, sender, receiver);
+                  /* A publisher's message reaches its other subscribers too: they
+                   * handle it as well. */
+                  for (guint c = 0; c < played->copies->len; c++)
+                    add_route (sender, g_ptr_array_index (played->copies, c), command);
+                  g_ptr_array_add (f->steps, played);
                 }
             }
           g_ptr_array_add (model->flows, f);

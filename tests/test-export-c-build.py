@@ -513,6 +513,7 @@ FIELD_TYPES = ["string", "longstr", "number", "strings", "bytes", "frame"]
 RUNTIME_RULES = {"exclusive-pair", "round-robin-receiver", "req-reply-from-other",
                  "router-unknown-peer", "instances-fixed-bind", "inproc-across-processes",
                  "ipc-across-hosts", "localhost-across-hosts", "unsubscribe-not-sent",
+                 "upstream-taken-for-subscription",
                  # issue 9: two protocols on one socket that framing cannot tell apart
                  "framing-indistinguishable"}
 
@@ -640,6 +641,11 @@ class Design:
         protocol["commands"].append(command)
         return command
 
+    def text_fields(self, command):
+        if self.rng.random() < 0.95:
+            command["fields"] = [(fid, name, self.rng.choice(["string", "longstr"]))
+                                 for fid, name, _ in command["fields"]]
+
     def topic_prefix(self, command):
         """A subscription that lets the command through."""
         fields = command["fields"]
@@ -722,6 +728,11 @@ class Design:
             backward = [self.add_command(protocol, b) for _ in range(rng.randrange(1, 3))]
         if ways == "both" and rng.random() < 0.4:
             either = [self.add_command(protocol, None)]
+        if kind_b == "XSUB":
+            # Upstream to an XPUB, a frame beginning with byte 0 or 1 is a subscription
+            # (upstream-taken-for-subscription): text fields only, mostly.
+            for command in backward + either:
+                self.text_fields(command)
         subscribe = ""
         if subscriber:
             prefixes = sorted({self.topic_prefix(c) for c in forward})
@@ -791,6 +802,8 @@ class Design:
         protocol = self.add_protocol()
         update = self.add_command(protocol, a)
         hello = self.add_command(protocol, b) if rng.random() < 0.5 else None
+        if hello:
+            self.text_fields(hello)
         upstream = self.add_socket(a, "XPUB", True)
         backend = self.add_socket(b, "XSUB", False)
         frontend = self.add_socket(b, "XPUB", True)
