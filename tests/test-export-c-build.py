@@ -1111,10 +1111,17 @@ def test_process(work):
         return
     for program in ("workers", "auditor"):
         check("process: program %s is built" % program, os.access(os.path.join(directory, "build", program), os.X_OK))
-    auditor = subprocess.Popen([os.path.join(directory, "build", "auditor"), "-v"], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
-    workers = subprocess.Popen([os.path.join(directory, "build", "workers"), "-v"], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+    # A port the system picks, given to both programs (NODE.SOCKET= for a process's node).
+    import socket
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    auditor = subprocess.Popen([os.path.join(directory, "build", "auditor"), "-v",
+                                "in=@tcp://127.0.0.1:%d" % port],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    workers = subprocess.Popen([os.path.join(directory, "build", "workers"), "-v",
+                                "consumer.report=>tcp://127.0.0.1:%d" % port],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     seen = ""
     deadline = time.monotonic() + 20
     try:
