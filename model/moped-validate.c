@@ -404,6 +404,21 @@ peer_nodes (Validation   *v,
   return nodes;
 }
 
+/* Whether @socket is linked to a peer socket whose link carries another protocol than
+ * @protocol: a round-robin sender may pick it, and it does not speak the protocol. */
+static gboolean
+has_peer_of_other_protocol (Validation   *v,
+                            MopedElement *socket,
+                            MopedElement *protocol)
+{
+  GPtrArray *links = g_hash_table_lookup (v->links_of_socket, socket);
+
+  for (guint i = 0; links != NULL && i < links->len; i++)
+    if (moped_element_get_ref (g_ptr_array_index (links, i), MOPED_PROP_PROTOCOL) != protocol)
+      return TRUE;
+  return FALSE;
+}
+
 /* "A and B", "A, B and C" */
 static char *
 join_names (GPtrArray *elements)
@@ -1878,11 +1893,17 @@ check_hop_delivery (Validation   *v,
   g_autofree char *names = NULL;
   g_autofree char *key = NULL;
 
+  /* Several peer nodes, or one node's sockets of which some speak another protocol. */
   if (moped_socket_type_get_outgoing (sender->type) == MOPED_OUTGOING_ROUND_ROBIN &&
-      peer_nodes (v, hop->sender)->len > 1)
+      (peer_nodes (v, hop->sender)->len > 1 ||
+       (g_hash_table_lookup (v->links_of_socket, hop->sender) != NULL &&
+        ((GPtrArray *) g_hash_table_lookup (v->links_of_socket, hop->sender))->len > 1 &&
+        has_peer_of_other_protocol (v, hop->sender, moped_element_get_parent (flow)))))
     {
       sock = describe (hop->sender);
-      names = join_names (peer_nodes (v, hop->sender));
+      names = peer_nodes (v, hop->sender)->len > 1
+        ? join_names (peer_nodes (v, hop->sender))
+        : g_strdup_printf ("sockets of %s that speak other protocols", name_or_id (to));
       report (v, MOPED_SEVERITY_ERROR, "round-robin-receiver", ELEMENTS (hop->step, hop->sender, to),
               "Give the sender one socket per receiver, or send through a ROUTER, which "
               "addresses each peer by its routing id.",

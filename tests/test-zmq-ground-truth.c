@@ -857,6 +857,19 @@ test_rule_round_robin (void)
       /* Several instances of one server node are fine: any of them may take it. */
       moped_design_set_int (one.design, one.servers[0], MOPED_PROP_INSTANCES, 3);
       assert_reports (one.design, "round-robin-receiver", FALSE);
+      /* Two sockets of that one node are two peers as well (libzmq's round-robin is
+       * over connections): refused when the other speaks another protocol. */
+      {
+        MopedElement *other = moped_test_add_socket_full (one.design, one.servers[0], "server-1-t", "other",
+                                                          shapes[s].mr, MOPED_SOCKET_MODE_BIND);
+        MopedElement *link = moped_test_add_link (one.design, one.client_socket, other, "tcp://*:6199");
+        MopedElement *protocol = moped_test_add_named (one.design, NULL, MOPED_KIND_PROTOCOL, "q", "Q");
+
+        moped_design_set_ref (one.design, link, MOPED_PROP_PROTOCOL, protocol);
+        assert_reports (one.design, "round-robin-receiver", TRUE);
+        moped_design_set_ref (one.design, link, MOPED_PROP_PROTOCOL, one.protocol);
+        assert_reports (one.design, "round-robin-receiver", FALSE);
+      }
     }
 }
 
