@@ -191,8 +191,16 @@ write_meson (MopedCModel *model,
       MopedCNode *n = g_ptr_array_index (model->nodes, i);
 
       g_string_append_printf (sources, "'src/%s.c',\n'src/%s.c',\n", n->engine_base, n->ident);
+      if (n->process == NULL)
+        g_string_append_printf (programs, "executable('%s', 'src/%s.c', link_with: skeleton, kwargs: common)\n",
+                                n->ident, n->main_base);
+    }
+  for (guint i = 0; i < model->processes->len; i++)
+    {
+      MopedCProcess *p = g_ptr_array_index (model->processes, i);
+
       g_string_append_printf (programs, "executable('%s', 'src/%s.c', link_with: skeleton, kwargs: common)\n",
-                              n->ident, n->main_base);
+                              p->ident, p->main_base);
     }
   w = moped_code_writer_new (2, "# ");
   for (guint i = 0; i < model->links->len; i++)
@@ -283,7 +291,21 @@ write_readme (MopedCModel *model,
 
       markdown_item (generated, api, api_text);
       markdown_item (generated, engine, engine_text);
-      markdown_item (generated, main_file, main_text);
+      if (n->process == NULL)
+        markdown_item (generated, main_file, main_text);
+    }
+  for (guint i = 0; i < model->processes->len; i++)
+    {
+      MopedCProcess *p = g_ptr_array_index (model->processes, i);
+      g_autofree char *main_file = g_strdup_printf ("src/%s.c", p->main_base);
+      g_autoptr(GString) text = g_string_new (NULL);
+
+      g_string_append_printf (text, "the program of process %s, running ", _moped_c_name (p->element));
+      for (guint j = 0; j < p->nodes->len; j++)
+        g_string_append_printf (text, "%s%s", j == 0 ? "" : j + 1 == p->nodes->len ? " and " : ", ",
+                                _moped_c_name (((MopedCNode *) g_ptr_array_index (p->nodes, j))->element));
+      g_string_append (text, " as threads of one program (inproc links between them work)");
+      markdown_item (generated, main_file, text->str);
     }
   markdown_item (generated, "src/selftest.c", "starts every node in one process on inproc endpoints, "
                                               "plays every flow and checks that each message arrives where "

@@ -444,6 +444,53 @@ probe_free (gpointer data)
   g_free (p);
 }
 
+static void
+process_free (gpointer data)
+{
+  MopedCProcess *p = data;
+
+  g_free (p->ident);
+  g_free (p->main_base);
+  g_ptr_array_unref (p->nodes);
+  g_free (p);
+}
+
+/* Processes with nodes, each a program; named after the nodes, so that a process
+ * named like one of its nodes gets the name with a suffix. */
+static void
+read_processes (MopedCModel *model,
+                Globals     *globals)
+{
+  g_autoptr(GPtrArray) elements = moped_design_collect (model->design, MOPED_KIND_PROCESS);
+
+  for (guint i = 0; i < elements->len; i++)
+    {
+      MopedElement *element = g_ptr_array_index (elements, i);
+      MopedCProcess *p = g_new0 (MopedCProcess, 1);
+
+      p->element = element;
+      p->nodes = g_ptr_array_new ();
+      for (guint j = 0; j < model->nodes->len; j++)
+        {
+          MopedCNode *n = g_ptr_array_index (model->nodes, j);
+
+          if (moped_element_get_ref (n->element, MOPED_PROP_PROCESS) == element)
+            {
+              n->process = p;
+              g_ptr_array_add (p->nodes, n);
+            }
+        }
+      if (p->nodes->len == 0)
+        {
+          process_free (p);
+          continue;
+        }
+      p->ident = add_prefix (globals, _moped_c_name (element), FALSE, FALSE);
+      p->main_base = global_name (globals, p->ident, "main");
+      g_ptr_array_add (model->processes, p);
+    }
+}
+
 void
 _moped_c_model_free (MopedCModel *model)
 {
@@ -453,6 +500,7 @@ _moped_c_model_free (MopedCModel *model)
   g_ptr_array_unref (model->probes);
   g_ptr_array_unref (model->flows);
   g_ptr_array_unref (model->links);
+  g_ptr_array_unref (model->processes);
   g_ptr_array_unref (model->nodes);
   g_ptr_array_unref (model->protocols);
   g_ptr_array_unref (model->requirements);
@@ -1400,13 +1448,19 @@ read_flows (MopedCModel *model)
                   MopedCSocket *sender = NULL, *receiver = NULL;
                   MopedCLink *link = resolve_step (model, p->element, from, to, via != NULL,
                                                    &sender, &receiver);
+                  MopedCStep *played;
 
                   /* Validation reports these as errors; nothing to play then. */
                   if (link == NULL || command == NULL || sender == NULL || receiver == NULL ||
                       !moped_socket_types_deliver (sender->type, receiver->type))
                     continue;
                   add_route (sender, receiver, command);
-                  g_ptr_array_add (f->steps, step_new (model, step, k + 1, link, sender, receiver));
+                  played = step_new (model, step, k + 1, link, sender, receiver);
+                  /* A publisher's message reaches its other subscribers too: they
+                   * handle it as well. */
+                  for (guint c = 0; c < played->copies->len; c++)
+                    add_route (sender, g_ptr_array_index (played->copies, c), command);
+                  g_ptr_array_add (f->steps, played);
                 }
             }
           g_ptr_array_add (model->flows, f);
@@ -1527,6 +1581,7 @@ _moped_c_model_new (MopedDesign *design)
   model->design_name = g_strdup (_moped_c_name (moped_design_get_root (design)));
   model->project = moped_name_to_identifier (model->design_name);
   model->nodes = g_ptr_array_new_with_free_func (node_free);
+  model->processes = g_ptr_array_new_with_free_func (process_free);
   model->protocols = g_ptr_array_new_with_free_func (protocol_free);
   model->links = g_ptr_array_new_with_free_func (link_free);
   model->flows = g_ptr_array_new_with_free_func (flow_free);
@@ -1569,6 +1624,7 @@ _moped_c_model_new (MopedDesign *design)
       for (guint j = 0; j < n->sockets->len; j++)
         collect_socket_protocols (model, g_ptr_array_index (n->sockets, j));
     }
+  read_processes (model, globals);
   read_requirements (model);
   name_benches (model, globals);
   name_fields (model, globals);

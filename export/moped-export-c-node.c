@@ -1847,5 +1847,129 @@ _moped_c_generate_node (MopedCModel *model,
   write_engine_header (model, n, outputs);
   write_engine (model, n, outputs);
   write_user_file (model, n, outputs);
-  write_main (model, n, outputs);
+  /* A node of a process runs in the process's program. */
+  if (n->process == NULL)
+    write_main (model, n, outputs);
+}
+
+/* ---- src/PROCESS_main.c ----------------------------------------------------------------- */
+
+void
+_moped_c_generate_process (MopedCModel   *model,
+                           MopedCProcess *p,
+                           GPtrArray     *outputs)
+{
+  g_autofree char *file = g_strdup_printf ("%s.c", p->main_base);
+  g_autofree char *job = g_strdup_printf ("runs process %s, its nodes as threads of one program, until "
+                                          "interrupted (Ctrl-C).", _moped_c_name (p->element));
+  MopedCodeWriter *w = _moped_c_writer_begin (model, file, job, FALSE);
+  g_autofree char *path = g_strdup_printf ("src/%s", file);
+  g_autofree char *name = _moped_c_quote (_moped_c_name (p->element));
+  g_autoptr(GString) members = g_string_new (NULL);
+
+  for (guint i = 0; i < p->nodes->len; i++)
+    {
+      MopedCNode *n = g_ptr_array_index (p->nodes, i);
+
+      LINE ("#include \"%s.h\"", n->ident);
+      g_string_append_printf (members, "%s%s", i == 0 ? "" : i + 1 == p->nodes->len ? " and " : ", ",
+                              _moped_c_name (n->element));
+    }
+  moped_code_writer_blank (w);
+  LINE ("static void");
+  LINE ("s_usage (void)");
+  LINE ("{");
+  moped_code_writer_indent (w);
+  {
+    g_autofree char *text = _moped_c_quote (members->str);
+
+    LINE ("printf (\"Runs process %%s (%%s) as threads of one program, until interrupted (Ctrl-C).\\n\", %s, %s);",
+          name, text);
+  }
+  LINE ("printf (\"Usage: %s [-v] [NODE.SOCKET=ENDPOINTS...]\\n\");", p->ident);
+  LINE ("printf (\"  -v, --verbose  log every message\\n\");");
+  LINE ("printf (\"Sockets, and where they bind (@) and connect (>), comma-separated:\\n\");");
+  for (guint i = 0; i < p->nodes->len; i++)
+    {
+      MopedCNode *n = g_ptr_array_index (p->nodes, i);
+
+      for (guint j = 0; j < n->sockets->len; j++)
+        {
+          MopedCSocket *s = g_ptr_array_index (n->sockets, j);
+          g_autofree char *endpoints = designed_endpoints (s);
+          g_autofree char *designed = _moped_c_quote (endpoints);
+
+          LINE ("printf (\"  %s.%s=%%s\\n\", %s);", n->ident, s->ident, designed);
+        }
+    }
+  moped_code_writer_dedent (w);
+  LINE ("}");
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  LINE ("int");
+  LINE ("main (int argc, char *argv [])");
+  LINE ("{");
+  moped_code_writer_indent (w);
+  for (guint i = 0; i < p->nodes->len; i++)
+    {
+      MopedCNode *n = g_ptr_array_index (p->nodes, i);
+
+      LINE ("%s %s_options;", n->options_type, n->ident);
+      LINE ("memset (&%s_options, 0, sizeof (%s_options));", n->ident, n->ident);
+    }
+  LINE ("int argn;");
+  LINE ("for (argn = 1; argn < argc; argn++) {");
+  moped_code_writer_indent (w);
+  LINE ("const char *arg = argv [argn];");
+  LINE ("if (streq (arg, \"-v\") || streq (arg, \"--verbose\")) {");
+  for (guint i = 0; i < p->nodes->len; i++)
+    LINE ("    %s_options.verbose = true;", ((MopedCNode *) g_ptr_array_index (p->nodes, i))->ident);
+  LINE ("}");
+  for (guint i = 0; i < p->nodes->len; i++)
+    {
+      MopedCNode *n = g_ptr_array_index (p->nodes, i);
+
+      for (guint j = 0; j < n->sockets->len; j++)
+        {
+          MopedCSocket *s = g_ptr_array_index (n->sockets, j);
+          g_autofree char *key = g_strdup_printf ("%s.%s=", n->ident, s->ident);
+
+          LINE ("else");
+          LINE ("if (strncmp (arg, \"%s\", %" G_GSIZE_FORMAT ") == 0)", key, strlen (key));
+          LINE ("    %s_options.%s = arg + %" G_GSIZE_FORMAT ";", n->ident, s->ident, strlen (key));
+        }
+    }
+  LINE ("else {");
+  LINE ("    s_usage ();");
+  LINE ("    return streq (arg, \"-h\") || streq (arg, \"--help\")? 0: 1;");
+  LINE ("}");
+  moped_code_writer_dedent (w);
+  LINE ("}");
+  moped_code_writer_comment (w, "One ZeroMQ context for all of them: inproc links between them work");
+  for (guint i = 0; i < p->nodes->len; i++)
+    {
+      MopedCNode *n = g_ptr_array_index (p->nodes, i);
+
+      LINE ("%s *%s = %s (&%s_options);", n->type, n->ident, n->new_fn, n->ident);
+    }
+  {
+    g_autoptr(GString) all = g_string_new (NULL);
+
+    for (guint i = 0; i < p->nodes->len; i++)
+      g_string_append_printf (all, "%s!%s", i ? " || " : "", ((MopedCNode *) g_ptr_array_index (p->nodes, i))->ident);
+    LINE ("int rc = %s? 1: 0;", all->str);
+  }
+  moped_code_writer_comment (w, "czmq's signal handler sets zsys_interrupted on Ctrl-C");
+  LINE ("while (rc == 0 && !zsys_interrupted)");
+  LINE ("    zclock_sleep (100);");
+  for (guint i = p->nodes->len; i-- > 0;)
+    {
+      MopedCNode *n = g_ptr_array_index (p->nodes, i);
+
+      LINE ("%s (&%s);", n->destroy_fn, n->ident);
+    }
+  LINE ("return rc;");
+  moped_code_writer_dedent (w);
+  LINE ("}");
+  _moped_c_output_add (outputs, path, moped_code_writer_finish (w));
 }

@@ -137,8 +137,20 @@ typedef struct
   GPtrArray    *params;        /* MopedCParam */
 } MopedCMethod;
 
+/* A process of the deployment: one program running its nodes as threads (one ZeroMQ
+ * context, so inproc links between them work). Nodes outside any process get a
+ * program of their own. */
+typedef struct
+{
+  MopedElement *element;
+  char         *ident;         /* the program's name */
+  char         *main_base;     /* its main file name */
+  GPtrArray    *nodes;         /* MopedCNode, in document order */
+} MopedCProcess;
+
 struct _MopedCNode
 {
+  MopedCProcess *process;      /* the process it runs in, NULL: a program of its own */
   MopedElement *element;
   char         *ident;         /* "client": executable, user file, prefix */
   char         *type;          /* "client_t" */
@@ -208,6 +220,7 @@ struct _MopedCModel
   char        *design_name;
   char        *project;        /* meson project and library name */
   GPtrArray   *nodes;          /* MopedCNode */
+  GPtrArray   *processes;      /* MopedCProcess with at least one node */
   GPtrArray   *protocols;      /* MopedCProtocol */
   GPtrArray   *links;          /* MopedCLink */
   GPtrArray   *flows;          /* MopedCFlow */
@@ -246,6 +259,10 @@ void          _moped_c_generate_wire     (MopedCModel *model,
                                           GPtrArray   *outputs);
 void          _moped_c_generate_codecs   (MopedCModel *model,
                                           GPtrArray   *outputs);
+/* The main program of one process: its nodes as threads until interrupted. */
+void          _moped_c_generate_process  (MopedCModel   *model,
+                                          MopedCProcess *process,
+                                          GPtrArray     *outputs);
 /* The files of one node (exporters stream node by node: memory stays flat). */
 void          _moped_c_generate_node     (MopedCModel *model,
                                           MopedCNode  *node,

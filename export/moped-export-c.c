@@ -313,6 +313,8 @@ generate_each (MopedCModel *model,
       _moped_c_generate_node (model, g_ptr_array_index (model->nodes, i), outputs);
       flush (outputs, each, user_data);
     }
+  for (guint i = 0; i < model->processes->len; i++)
+    _moped_c_generate_process (model, g_ptr_array_index (model->processes, i), outputs);
   _moped_c_generate_selftest (model, outputs);
   _moped_c_generate_build (model, outputs);
   _moped_c_generate_user_tests (model, outputs);

@@ -404,6 +404,21 @@ peer_nodes (Validation   *v,
   return nodes;
 }
 
+/* Whether @socket is linked to a peer socket whose link carries another protocol than
+ * @protocol: a round-robin sender may pick it, and it does not speak the protocol. */
+static gboolean
+has_peer_of_other_protocol (Validation   *v,
+                            MopedElement *socket,
+                            MopedElement *protocol)
+{
+  GPtrArray *links = g_hash_table_lookup (v->links_of_socket, socket);
+
+  for (guint i = 0; links != NULL && i < links->len; i++)
+    if (moped_element_get_ref (g_ptr_array_index (links, i), MOPED_PROP_PROTOCOL) != protocol)
+      return TRUE;
+  return FALSE;
+}
+
 /* "A and B", "A, B and C" */
 static char *
 join_names (GPtrArray *elements)
@@ -980,8 +995,12 @@ check_duplicate_bind (Validation   *v,
   sock = describe (bound);
   other = describe (first->socket);
   report (v, MOPED_SEVERITY_ERROR, "duplicate-bind", ELEMENTS (link, bound, first->socket, first->link),
-          "Give each binding socket its own endpoint (another port, path or name); "
-          "many peers may connect to one bound socket.",
+          g_str_has_prefix (normal, "inproc://")
+            ? "Give each binding socket its own endpoint (another name), or put the nodes into "
+              "different processes; many peers may connect to one bound socket."
+            : "Give each binding socket its own endpoint (another port or path), or place their "
+              "processes on different hosts (a process's Host); many peers may connect to one "
+              "bound socket.",
           "Link %s: %s binds “%s”, which %s already binds; the second bind fails "
           "(address in use)", what, sock, endpoint, other);
 }
@@ -1252,32 +1271,36 @@ check_subscription_directions (Validation   *v,
             name_or_id (flow), step, receiver, r->name, sender);
 }
 
-/* Whether a message of @command sent upstream from @sender may begin with byte 0 or 1,
- * which an XPUB takes for an (un)subscription: its first frame holds a fixed value that
- * does, or a field that may (a number, bytes, a list, a frame). */
+/* Whether a frame of a message of @command sent upstream from @sender may begin with
+ * byte 0 or 1, which libzmq 4.3.4's XPUB takes for an (un)subscription wherever the
+ * frame is in the message: a fixed value that does (a command byte), or a field that
+ * may (a number, bytes, a list, a frame; text is taken to begin with a character). */
 static gboolean
 upstream_looks_like_subscription (MopedElement    *command,
                                   MopedSocketType  sender,
                                   MopedSocketType  receiver)
 {
   g_autoptr(GPtrArray) frames = moped_framing_get_frames (command, sender, receiver);
-  const MopedFrame *first;
 
-  if (frames->len == 0)
-    return FALSE;
-  first = g_ptr_array_index (frames, 0);
-  if (first->value != NULL)
+  for (guint i = 0; i < frames->len; i++)
     {
-      gsize size = 0;
-      const guint8 *data = g_bytes_get_data (first->value, &size);
+      const MopedFrame *frame = g_ptr_array_index (frames, i);
 
-      return size > 0 && data[0] <= 1;
-    }
-  if (first->kind == MOPED_FRAME_FIELD && first->field != NULL)
-    {
-      int type = moped_element_get_enum (first->field, MOPED_PROP_TYPE);
+      if (frame->value != NULL)
+        {
+          gsize size = 0;
+          const guint8 *data = g_bytes_get_data (frame->value, &size);
 
-      return type != MOPED_FIELD_STRING && type != MOPED_FIELD_LONGSTR;
+          if (size > 0 && data[0] <= 1)
+            return TRUE;
+        }
+      else if (frame->kind == MOPED_FRAME_FIELD && frame->field != NULL)
+        {
+          int type = moped_element_get_enum (frame->field, MOPED_PROP_TYPE);
+
+          if (type != MOPED_FIELD_STRING && type != MOPED_FIELD_LONGSTR)
+            return TRUE;
+        }
     }
   return FALSE;
 }
@@ -1311,11 +1334,12 @@ check_hop_directions (Validation   *v,
           receiver = describe (hop->receiver);
           report (v, MOPED_SEVERITY_ERROR, "upstream-taken-for-subscription",
                   ELEMENTS (hop->step, command, hop->receiver),
-                  "Identify commands by name, or by numbers from 2 up, or add a header frame "
-                  "to the protocol, so no message begins with byte 0 or 1.",
-                  "Flow %s, %s: %s may begin with byte 0 or 1, so %s, an XPUB socket, takes "
-                  "it for an (un)subscription instead of a message", name_or_id (flow), step,
-                  name_or_id (command), receiver);
+                  "Send only text fields upstream, identify commands by name or by numbers "
+                  "from 2 up, or pack the fields into one frame (zproto's encoding), so that "
+                  "no frame begins with byte 0 or 1.",
+                  "Flow %s, %s: a frame of %s may begin with byte 0 or 1, so %s, an XPUB "
+                  "socket, takes it for an (un)subscription and cuts the message there",
+                  name_or_id (flow), step, name_or_id (command), receiver);
         }
       return;
     }
@@ -1869,11 +1893,17 @@ check_hop_delivery (Validation   *v,
   g_autofree char *names = NULL;
   g_autofree char *key = NULL;
 
+  /* Several peer nodes, or one node's sockets of which some speak another protocol. */
   if (moped_socket_type_get_outgoing (sender->type) == MOPED_OUTGOING_ROUND_ROBIN &&
-      peer_nodes (v, hop->sender)->len > 1)
+      (peer_nodes (v, hop->sender)->len > 1 ||
+       (g_hash_table_lookup (v->links_of_socket, hop->sender) != NULL &&
+        ((GPtrArray *) g_hash_table_lookup (v->links_of_socket, hop->sender))->len > 1 &&
+        has_peer_of_other_protocol (v, hop->sender, moped_element_get_parent (flow)))))
     {
       sock = describe (hop->sender);
-      names = join_names (peer_nodes (v, hop->sender));
+      names = peer_nodes (v, hop->sender)->len > 1
+        ? join_names (peer_nodes (v, hop->sender))
+        : g_strdup_printf ("sockets of %s that speak other protocols", name_or_id (to));
       report (v, MOPED_SEVERITY_ERROR, "round-robin-receiver", ELEMENTS (hop->step, hop->sender, to),
               "Give the sender one socket per receiver, or send through a ROUTER, which "
               "addresses each peer by its routing id.",

@@ -857,6 +857,19 @@ test_rule_round_robin (void)
       /* Several instances of one server node are fine: any of them may take it. */
       moped_design_set_int (one.design, one.servers[0], MOPED_PROP_INSTANCES, 3);
       assert_reports (one.design, "round-robin-receiver", FALSE);
+      /* Two sockets of that one node are two peers as well (libzmq's round-robin is
+       * over connections): refused when the other speaks another protocol. */
+      {
+        MopedElement *other = moped_test_add_socket_full (one.design, one.servers[0], "server-1-t", "other",
+                                                          shapes[s].mr, MOPED_SOCKET_MODE_BIND);
+        MopedElement *link = moped_test_add_link (one.design, one.client_socket, other, "tcp://*:6199");
+        MopedElement *protocol = moped_test_add_named (one.design, NULL, MOPED_KIND_PROTOCOL, "q", "Q");
+
+        moped_design_set_ref (one.design, link, MOPED_PROP_PROTOCOL, protocol);
+        assert_reports (one.design, "round-robin-receiver", TRUE);
+        moped_design_set_ref (one.design, link, MOPED_PROP_PROTOCOL, one.protocol);
+        assert_reports (one.design, "round-robin-receiver", FALSE);
+      }
     }
 }
 
@@ -1374,9 +1387,12 @@ test_rule_upstream (void)
   assert_reports (to_pub.design, "socket-cannot-receive", TRUE);
 }
 
-/* upstream-taken-for-subscription: an XPUB takes any message from an XSUB whose first
- * frame begins with byte 0 or 1 for an (un)subscription: a command sent as byte 1 (and
- * a field) subscribes the XSUB to everything; byte 2 is an ordinary message. */
+/* upstream-taken-for-subscription: libzmq 4.3.4's XPUB takes any frame from an XSUB
+ * that begins with byte 0 or 1 for an (un)subscription, the first frame of a message
+ * or a later one, and ends the message there: a command sent as byte 1 subscribes the
+ * XSUB to everything (its field arrives as a message of its own), and a number field (8
+ * bytes, most significant first) after a command byte 2 subscribes it to that number; a
+ * command byte 2 and a text field make an ordinary message. */
 static void
 test_rule_upstream_subscription (void)
 {
@@ -1387,6 +1403,7 @@ test_rule_upstream_subscription (void)
   GString *first = NULL;
   char *text;
   g_auto(RuleDesign) r = { 0 };
+  MopedElement *field;
 
   zmq_ok (zmq_connect (xsub, at), "zmq_connect");
   zmq_ok (zmq_send (xsub, "\002", 1, ZMQ_SNDMORE), "zmq_send");
@@ -1406,11 +1423,44 @@ test_rule_upstream_subscription (void)
   text = rule_receive (xpub, RULE_DELIVER_MSEC, &first);
   g_assert_nonnull (first);
   g_assert_cmpstr (first->str, ==, "\001");
+  g_assert_cmpstr (text, ==, "\001");
   g_string_free (first, TRUE);
+  g_free (text);
+  /* ...and the field that followed it comes as a message of its own. */
+  text = rule_receive (xpub, RULE_DELIVER_MSEC, NULL);
+  g_assert_cmpstr (text, ==, "field");
   g_free (text);
   rule_send (xpub, "published");
   text = rule_receive (xsub, RULE_DELIVER_MSEC, NULL);
   g_assert_cmpstr (text, ==, "published");
+  g_free (text);
+  zmq_close (xsub);
+  /* A later frame: byte 2, then a number field 0x0102... that subscribes to "\002...". */
+  xsub = rule_socket (context, ZMQ_XSUB, NULL);
+  zmq_ok (zmq_connect (xsub, at), "zmq_connect");
+  zmq_ok (zmq_send (xsub, "\002", 1, ZMQ_SNDMORE), "zmq_send");
+  zmq_ok (zmq_send (xsub, "\001\002\003\004\005\006\007\010", 8, 0), "zmq_send");
+  /* The first XSUB's subscription to "" ended when it closed: skip that news. */
+  text = NULL;
+  first = NULL;
+  for (guint i = 0; i < 4 && (first == NULL || first->str[0] != 2); i++)
+    {
+      if (first != NULL)
+        g_string_free (first, TRUE);
+      g_free (text);
+      first = NULL;
+      text = rule_receive (xpub, RULE_DELIVER_MSEC, &first);
+    }
+  g_assert_nonnull (first);
+  g_assert_cmpstr (first->str, ==, "\002");
+  /* The application sees the field (the last frame here; a frame read as a
+   * subscription ends the message it was in), and the XPUB applied it as well. */
+  g_assert_cmpstr (text, ==, "\001\002\003\004\005\006\007\010");
+  g_string_free (first, TRUE);
+  g_free (text);
+  rule_send (xpub, "\002\003\004\005\006\007\010-published");
+  text = rule_receive (xsub, RULE_DELIVER_MSEC, NULL);
+  g_assert_cmpstr (text, ==, "\002\003\004\005\006\007\010-published");
   g_free (text);
   zmq_close (xsub);
   zmq_close (xpub);
@@ -1421,6 +1471,11 @@ test_rule_upstream_subscription (void)
   moped_design_set_enum (r.design, r.protocol, MOPED_PROP_COMMAND_ID, MOPED_COMMAND_ID_BYTE);
   assert_reports (r.design, "upstream-taken-for-subscription", TRUE);
   moped_design_set_int (r.design, r.ask, MOPED_PROP_ID, 2);
+  assert_reports (r.design, "upstream-taken-for-subscription", FALSE);
+  field = moped_test_add_named (r.design, r.ask, MOPED_KIND_FIELD, "ask-n", "n");
+  moped_design_set_enum (r.design, field, MOPED_PROP_TYPE, MOPED_FIELD_NUMBER);
+  assert_reports (r.design, "upstream-taken-for-subscription", TRUE);
+  moped_design_set_enum (r.design, field, MOPED_PROP_TYPE, MOPED_FIELD_STRING);
   assert_reports (r.design, "upstream-taken-for-subscription", FALSE);
 }
 
