@@ -13,6 +13,7 @@
 #include "moped-diagnostic.h"
 #include "moped-endpoint.h"
 #include "moped-export-c-private.h"
+#include "moped-framing.h"
 #include "moped-names.h"
 #include "moped-roles.h"
 #include "moped-schema.h"
@@ -275,6 +276,7 @@ protocol_free (gpointer data)
   g_free (p->ident);
   g_free (p->commands_var);
   g_free (p->decode_fn);
+  g_free (p->decode_expecting_fn);
   g_free (p->recv_fn);
   g_free (p->name_fn);
   g_free (p->send_sample_fn);
@@ -525,9 +527,8 @@ command_new (MopedCProtocol *protocol,
 
       f->element = g_ptr_array_index (fields, i);
       f->type = moped_element_get_enum (f->element, MOPED_PROP_TYPE);
-      /* Subscriptions match the first frame: the first text field leads the way. */
-      if (c->topic < 0 && i == 0 && (f->type == MOPED_FIELD_STRING || f->type == MOPED_FIELD_LONGSTR))
-        c->topic = 0;
+      if (f->element == moped_command_get_topic_field (element))
+        c->topic = (int) i;
       g_ptr_array_add (c->fields, f);
     }
   return c;
@@ -669,6 +670,7 @@ name_protocols (MopedCModel    *model,
           c->get_fn = global_name (globals, p->ident, get);
         }
       p->decode_fn = global_name (globals, p->ident, "decode");
+      p->decode_expecting_fn = global_name (globals, p->ident, "decode_expecting");
       p->recv_fn = global_name (globals, p->ident, "recv");
       p->name_fn = global_name (globals, p->ident, "command_name");
       p->send_sample_fn = global_name (globals, p->ident, "send_sample");
