@@ -19,22 +19,32 @@ typedef struct
   const char *name;
   const char *summary;
   /* Returns a MOPED_EXIT_* status; @dry_run only says what it would do. */
-  int       (*run) (MopedDesign *design,
-                    const char  *design_path,
-                    const char  *output,
-                    gboolean     force,
-                    gboolean     dry_run);
+  int       (*run) (MopedDesign      *design,
+                    const char       *design_path,
+                    const char       *output,
+                    MopedExportFlags  flags,
+                    gboolean          dry_run);
 } ExportTarget;
 
-static int export_c (MopedDesign *design,
-                     const char  *design_path,
-                     const char  *output,
-                     gboolean     force,
-                     gboolean     dry_run);
+static int export_c (MopedDesign      *design,
+                     const char       *design_path,
+                     const char       *output,
+                     MopedExportFlags  flags,
+                     gboolean          dry_run);
+
+static int
+export_zproto (MopedDesign      *design,
+               const char       *design_path,
+               const char       *output,
+               MopedExportFlags  flags,
+               gboolean          dry_run)
+{
+  return moped_cli_export_zproto (design, design_path, output, (flags & MOPED_EXPORT_FORCE) != 0, dry_run);
+}
 
 static const ExportTarget targets[] = {
   { "c", "a C skeleton on czmq: codecs, a CLASS actor per node, a self-test (-o DIR)", export_c },
-  { "zproto", "a zproto codec model per protocol, <class>.xml (-o DIR)", moped_cli_export_zproto },
+  { "zproto", "a zproto codec model per protocol, <class>.xml (-o DIR)", export_zproto },
 };
 
 static void
@@ -48,13 +58,13 @@ print_lines (FILE               *out,
 }
 
 static int
-export_c (MopedDesign *design,
-          const char  *design_path,
-          const char  *output,
-          gboolean     force,
-          gboolean     dry_run)
+export_c (MopedDesign      *design,
+          const char       *design_path,
+          const char       *output,
+          MopedExportFlags  flags,
+          gboolean          dry_run)
 {
-  g_autoptr(MopedExportPlan) plan = moped_export_c_plan (design, output, force ? MOPED_EXPORT_FORCE : 0);
+  g_autoptr(MopedExportPlan) plan = moped_export_c_plan (design, output, flags);
   g_autoptr(GError) error = NULL;
   guint n_written = 0;
 
@@ -79,6 +89,14 @@ export_c (MopedDesign *design,
       printf ("%-9s %s%s%s%s\n", moped_export_action_get_name (file->action), file->path,
               file->user_file ? " (yours)" : "", file->note != NULL ? ": " : "",
               file->note != NULL ? file->note : "");
+    }
+  /* What --apply-renames changes in the user's files, for a dry run to show. */
+  for (guint i = 0; dry_run && i < moped_export_plan_get_n_files (plan); i++)
+    {
+      const MopedExportFile *file = moped_export_plan_get_file (plan, i);
+
+      if (file->diff != NULL)
+        fputs (file->diff, stdout);
     }
   fprintf (stderr, "%s %u file%s in %s\n", dry_run ? "would write" : "wrote", n_written,
            n_written == 1 ? "" : "s", output);
@@ -114,12 +132,15 @@ moped_cli_export (int    argc,
 {
   g_autofree char *output = NULL;
   gboolean force = FALSE;
+  gboolean apply_renames = FALSE;
   gboolean dry_run = FALSE;
   g_auto(GStrv) args = NULL;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Where to write (a directory for c)", "DIR" },
     { "force", 'f', 0, G_OPTION_ARG_NONE, &force,
       "Overwrite generated files edited by hand, and files Moped did not write", NULL },
+    { "apply-renames", 0, 0, G_OPTION_ARG_NONE, &apply_renames,
+      "Rename in your files the functions and types the design renamed (with --dry-run: show the diff)", NULL },
     { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, "Only say what would be written", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL, NULL },
     { NULL }
@@ -159,5 +180,6 @@ moped_cli_export (int    argc,
       moped_cli_print_load_error (args[1], error);
       return MOPED_EXIT_USAGE;
     }
-  return target->run (design, args[1], output, force, dry_run);
+  return target->run (design, args[1], output,
+                     (force ? MOPED_EXPORT_FORCE : 0) | (apply_renames ? MOPED_EXPORT_APPLY_RENAMES : 0), dry_run);
 }

@@ -14,13 +14,17 @@
 
 /* ---- bench/bench_LINK.c ------------------------------------------------------------------ */
 
-/* The throughput the link's requirements ask for, 0 when none does. */
+/* The throughput the link's requirements ask for, 0 when none does; and the latency
+ * in msecs (@latency, 0 when none). */
 static double
 link_target (MopedCModel *model,
              MopedCLink  *link,
-             GPtrArray   *requirements)
+             GPtrArray   *requirements,
+             double      *latency)
 {
   double target = 0;
+
+  *latency = 0;
 
   for (guint i = 0; i < model->requirements->len; i++)
     {
@@ -31,6 +35,13 @@ link_target (MopedCModel *model,
       g_ptr_array_add (requirements, r);
       if (target == 0 && moped_element_get_enum (r, MOPED_PROP_METRIC) == MOPED_METRIC_THROUGHPUT)
         target = moped_element_get_double (r, MOPED_PROP_VALUE);
+      if (*latency == 0 && moped_element_get_enum (r, MOPED_PROP_METRIC) == MOPED_METRIC_LATENCY)
+        {
+          const char *unit = moped_element_get_string (r, MOPED_PROP_UNIT);
+          double value = moped_element_get_double (r, MOPED_PROP_VALUE);
+
+          *latency = g_str_equal (unit, "s") ? value * 1000 : g_str_equal (unit, "us") ? value / 1000 : value;
+        }
     }
   return target;
 }
@@ -66,6 +77,17 @@ write_bench_setup (MopedCodeWriter *w,
   LINE ("}");
 }
 
+/* A C double literal of @value ("1000.0", "2.5"). */
+static char *
+c_double (double value)
+{
+  g_autofree char *text = g_strdup_printf ("%.15g", value);
+
+  if (strchr (text, '.') == NULL && strchr (text, 'e') == NULL)
+    return g_strconcat (text, ".0", NULL);
+  return g_steal_pointer (&text);
+}
+
 static void
 write_bench (MopedCModel *model,
              MopedCLink  *link,
@@ -78,10 +100,12 @@ write_bench (MopedCModel *model,
                                           "throughput requirement.", link->title);
   MopedCodeWriter *w;
   g_autoptr(GPtrArray) requirements = g_ptr_array_new ();
-  double target = link_target (model, link, requirements);
+  double latency = 0;
+  double target = link_target (model, link, requirements, &latency);
+  g_autofree char *latency_text = NULL;
   gboolean round_trip = moped_socket_types_take_turns (sender->type, receiver->type);
   g_autofree char *path = g_strdup_printf ("bench/%s", file);
-  g_autofree char *target_text = g_strdup_printf ("%.15g", target);
+  g_autofree char *target_text = NULL;
   MopedCodeWriter *comments = moped_code_writer_new (MOPED_C_INDENT, "//  ");
   MopedCodeWriter *setup = moped_code_writer_new (MOPED_C_INDENT, "//  ");
   g_autofree char *comments_text = NULL;
@@ -116,12 +140,8 @@ write_bench (MopedCModel *model,
   comments_text = moped_code_writer_finish (comments);
   setup_text = moped_code_writer_finish (setup);
   run = moped_template_render (round_trip ? "c/bench-round-trip.c" : "c/bench-stream.c", NULL);
-  if (strchr (target_text, '.') == NULL && strchr (target_text, 'e') == NULL)
-    {
-      g_autofree char *whole = g_steal_pointer (&target_text);
-
-      target_text = g_strconcat (whole, ".0", NULL);
-    }
+  target_text = c_double (target);
+  latency_text = c_double (latency);
   text = moped_template_render ("c/bench.c",
                                 "requirements", comments_text,
                                 "codec", command->protocol->ident,
@@ -129,6 +149,8 @@ write_bench (MopedCModel *model,
                                 "send_sample", command->protocol->send_sample_fn,
                                 "decode", command->protocol->decode_fn,
                                 "target", target_text,
+                                "latency", latency_text,
+                                "round_trip", round_trip ? "true" : "false",
                                 "publishes", _moped_c_is_publisher (sender) ? "true" : "false",
                                 "delimiter", moped_socket_types_delimited (sender->type, receiver->type)
                                              ? "true" : "false",

@@ -84,7 +84,7 @@ static const char * const local_words[] = {
  * gcc predefines in gnu11 mode, which no name can be. */
 static const char * const member_words[] = {
   "pipe", "poller", "msg", "state", "name", "verbose", "trace", "failed", "terminated",
-  "call", "call_method", "deferred", "timers", "timers_size", "timers_used", "timers_next_id",
+  "call", "call_method", "deferred", "tap", "timers", "timers_size", "timers_used", "timers_next_id",
   "linux", "unix", "i386", "sun", "inline",
 };
 
@@ -367,6 +367,7 @@ node_free (gpointer data)
   g_free (n->engine_name_fn);
   g_free (n->engine_defer_fn);
   g_free (n->state_start_fn);
+  g_free (n->test_new_fn);
   g_free (n->state_stop_fn);
   g_free (n->timer_fn_type);
   g_free (n->timer_set_fn);
@@ -770,6 +771,7 @@ name_node (MopedCNode     *n,
   n->engine_name_fn = global_name (globals, engine, "name");
   n->engine_defer_fn = global_name (globals, engine, "defer");
   n->state_start_fn = global_name (globals, state, "start");
+  n->test_new_fn = global_name (globals, n->ident, "test_new");
   n->state_stop_fn = global_name (globals, state, "stop");
   n->timer_fn_type = global_name (globals, n->ident, "timer_fn");
   n->timer_set_fn = global_name (globals, engine, "timer_set");
@@ -1505,4 +1507,62 @@ _moped_c_model_new (MopedDesign *design)
   name_benches (model, globals);
   name_fields (model, globals);
   return model;
+}
+
+static void
+add_key (GHashTable   *keys,
+         MopedElement *element,
+         MopedElement *other,
+         const char   *what,
+         const char   *ident)
+{
+  char *key = other != NULL ? g_strdup_printf ("%s:%s:%s", what, moped_element_get_id (element),
+                                               moped_element_get_id (other))
+                            : g_strdup_printf ("%s:%s", what, moped_element_get_id (element));
+
+  g_hash_table_replace (keys, key, g_strdup (ident));
+}
+
+GHashTable *
+_moped_c_name_keys (MopedCModel *model)
+{
+  GHashTable *keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; i < model->nodes->len; i++)
+    {
+      MopedCNode *n = g_ptr_array_index (model->nodes, i);
+      const struct { const char *what; const char *ident; } node_names[] = {
+        { "type", n->type }, { "options", n->options_type }, { "engine", n->engine_type },
+        { "state", n->state_type }, { "new", n->new_fn }, { "destroy", n->destroy_fn },
+        { "actor", n->actor_fn }, { "state-new", n->state_new_fn },
+        { "state-destroy", n->state_destroy_fn }, { "state-start", n->state_start_fn },
+        { "state-stop", n->state_stop_fn }, { "engine-name", n->engine_name_fn },
+        { "defer", n->engine_defer_fn }, { "timer-fn", n->timer_fn_type },
+        { "timer-set", n->timer_set_fn }, { "timer-cancel", n->timer_cancel_fn },
+      };
+
+      for (guint j = 0; j < G_N_ELEMENTS (node_names); j++)
+        add_key (keys, n->element, NULL, node_names[j].what, node_names[j].ident);
+      for (guint j = 0; j < n->handlers->len; j++)
+        {
+          MopedCHandler *h = g_ptr_array_index (n->handlers, j);
+
+          add_key (keys, h->socket->element, h->command->element, "handler", h->fn);
+        }
+      for (guint j = 0; j < n->senders->len; j++)
+        {
+          MopedCSender *s = g_ptr_array_index (n->senders, j);
+
+          add_key (keys, s->socket->element, s->command->element, "send", s->fn);
+        }
+      for (guint j = 0; j < n->methods->len; j++)
+        {
+          MopedCMethod *m = g_ptr_array_index (n->methods, j);
+
+          add_key (keys, m->element, NULL, "method", m->fn);
+          add_key (keys, m->element, NULL, "api", m->api_fn);
+          add_key (keys, m->element, NULL, "answer", m->answer_fn);
+        }
+    }
+  return keys;
 }

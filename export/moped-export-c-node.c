@@ -191,9 +191,6 @@ write_public_header (MopedCModel *model,
   LINE ("const char *name;");
   moped_code_writer_comment (w, "Log every message sent and received");
   LINE ("bool verbose;");
-  moped_code_writer_comment (w, "Self-tests: report each message received on the actor's pipe instead of "
-                                "calling its handler");
-  LINE ("bool trace;");
   if (n->sockets->len > 0)
     moped_code_writer_comment (w, "Where each socket binds (@endpoint) and connects (>endpoint), as a "
                                   "comma-separated list; NULL for the design's endpoints");
@@ -223,7 +220,7 @@ write_public_header (MopedCModel *model,
   LINE ("void");
   LINE ("    %s (%s **self_p);", n->destroy_fn, n->type);
   moped_code_writer_blank (w);
-  moped_code_writer_comment (w, "The node's actor, to poll it for trace reports (self-tests)");
+  moped_code_writer_comment (w, "The node's actor: its pipe, to poll or to wait on");
   LINE ("zactor_t *");
   LINE ("    %s (%s *self);", n->actor_fn, n->type);
   for (guint i = 0; i < n->methods->len; i++)
@@ -343,6 +340,13 @@ write_engine_header (MopedCModel *model,
   LINE ("const char *");
   LINE ("    %s (%s *self);", n->engine_name_fn, n->engine_type);
   moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "Tests only: start the node as its new function does, in a mode: 0 as in "
+                                "production, 1 to report each message received on the actor's pipe "
+                                "instead of calling its handler (the wiring self-test), 2 to report it "
+                                "and call the handler (the flow tests)");
+  LINE ("%s *", n->type);
+  LINE ("    %s (const %s *options, int mode);", n->test_new_fn, n->options_type);
+  moped_code_writer_blank (w);
   moped_code_writer_comment (w, "A timer's handler, run in the node's thread: return 0, or -1 to have it logged");
   LINE ("typedef int (%s) (%s *state, void *arg);", n->timer_fn_type, n->state_type);
   moped_code_writer_comment (w, "Run handler once after msecs, or every msecs when repeat (msecs > 0); returns "
@@ -453,6 +457,12 @@ write_engine_struct (MopedCodeWriter *w,
   moped_code_writer_dedent (w);
   LINE ("};");
   moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "What the actor starts with: the options, and for tests a mode (see the engine's header)");
+  LINE ("typedef struct {");
+  LINE ("    const %s *options;", n->options_type);
+  LINE ("    int mode;");
+  LINE ("} s_args_t;");
+  moped_code_writer_blank (w);
   moped_code_writer_comment (w, "A timer your code set");
   LINE ("typedef struct {");
   moped_code_writer_indent (w);
@@ -477,7 +487,8 @@ write_engine_struct (MopedCodeWriter *w,
   LINE_COMMENTED (state, yours);
   LINE_COMMENTED ("char *name;", "This instance, in logs");
   LINE_COMMENTED ("bool verbose;", "Log every message");
-  LINE_COMMENTED ("bool trace;", "Self-tests: report messages on the pipe");
+  LINE_COMMENTED ("bool trace;", "Self-test: report messages instead of handling");
+  LINE_COMMENTED ("bool tap;", "Flow tests: report messages, then handle");
   LINE_COMMENTED ("bool failed;", "A socket could not be set up");
   LINE_COMMENTED ("bool terminated;", "Asked to stop");
   LINE_COMMENTED ("s_timer_t *timers;", "Set by your code, in the order set");
@@ -571,7 +582,7 @@ write_engine_lifecycle (MopedCodeWriter *w,
   moped_code_writer_blank (w);
   moped_code_writer_blank (w);
   LINE ("static %s *", n->engine_type);
-  LINE ("s_engine_new (zsock_t *pipe, const %s *options)", n->options_type);
+  LINE ("s_engine_new (zsock_t *pipe, const %s *options, int mode)", n->options_type);
   LINE ("{");
   moped_code_writer_indent (w);
   LINE ("%s *self = (%s *) zmalloc (sizeof (%s));", n->engine_type, n->engine_type, n->engine_type);
@@ -580,7 +591,8 @@ write_engine_lifecycle (MopedCodeWriter *w,
   LINE ("self->name = strdup (options && options->name? options->name: %s);", default_name);
   LINE ("assert (self->name);");
   LINE ("self->verbose = options && options->verbose;");
-  LINE ("self->trace = options && options->trace;");
+  LINE ("self->trace = mode == 1;");
+  LINE ("self->tap = mode == 2;");
   LINE ("self->msg = wire_msg_new ();");
   LINE ("self->poller = zpoller_new (pipe, NULL);");
   LINE ("assert (self->poller);");
@@ -720,6 +732,8 @@ write_dispatch_case (MopedCodeWriter *w,
   LINE ("    wire_report (self->pipe, self->msg, %s, %s);", socket, key);
   LINE ("    break;");
   LINE ("}");
+  LINE ("if (self->tap)");
+  LINE ("    zsock_send (self->pipe, \"ssss\", \"RECEIVED\", %s, %s, \"\");", socket, key);
   for (guint i = 0; i < c->fields->len; i++)
     {
       MopedCField *f = g_ptr_array_index (c->fields, i);
@@ -780,12 +794,12 @@ write_receive (MopedCodeWriter *w,
   LINE ("{");
   moped_code_writer_indent (w);
   LINE ("if (wire_msg_recv (self->msg, self->%s) == -1) {", s->ident);
-  LINE ("    wire_problem (self->trace? self->pipe: NULL, self->name, %s, \"%%s\", wire_msg_error (self->msg));", label);
+  LINE ("    wire_problem (self->trace || self->tap? self->pipe: NULL, self->name, %s, \"%%s\", wire_msg_error (self->msg));", label);
   LINE ("    return;");
   LINE ("}");
   if (_moped_c_is_subscriber (s))
     {
-      LINE ("if (self->trace && wire_msg_is_probe (self->msg)) {");
+      LINE ("if ((self->trace || self->tap) && wire_msg_is_probe (self->msg)) {");
       LINE ("    zsock_send (self->pipe, \"ss\", \"PROBE\", %s);", label);
       LINE ("    return;");
       LINE ("}");
@@ -815,7 +829,7 @@ write_receive (MopedCodeWriter *w,
       else
         LINE ("command = %s (self->msg);", p->decode_fn);
       LINE ("if (command == -1) {");
-      LINE ("    wire_problem (self->trace? self->pipe: NULL, self->name, %s, \"%%s\", wire_msg_error (self->msg));", label);
+      LINE ("    wire_problem (self->trace || self->tap? self->pipe: NULL, self->name, %s, \"%%s\", wire_msg_error (self->msg));", label);
       LINE ("    return;");
       LINE ("}");
       LINE ("if (command > 0) {");
@@ -832,7 +846,7 @@ write_receive (MopedCodeWriter *w,
             write_dispatch_case (w, n, h);
         }
       LINE ("default:");
-      LINE ("    wire_problem (self->trace? self->pipe: NULL, self->name, %s, \"unexpected command %%s\", %s (command));", label, p->name_fn);
+      LINE ("    wire_problem (self->trace || self->tap? self->pipe: NULL, self->name, %s, \"unexpected command %%s\", %s (command));", label, p->name_fn);
       LINE ("    break;");
       moped_code_writer_dedent (w);
       LINE ("}");
@@ -840,7 +854,7 @@ write_receive (MopedCodeWriter *w,
       moped_code_writer_dedent (w);
       LINE ("}");
     }
-  LINE ("wire_problem (self->trace? self->pipe: NULL, self->name, %s, \"unknown command %%s\", wire_msg_command (self->msg));", label);
+  LINE ("wire_problem (self->trace || self->tap? self->pipe: NULL, self->name, %s, \"unknown command %%s\", wire_msg_command (self->msg));", label);
   moped_code_writer_dedent (w);
   LINE ("}");
 }
@@ -1163,10 +1177,11 @@ write_actor (MopedCodeWriter *w,
   LINE ("s_actor (zsock_t *pipe, void *args)");
   LINE ("{");
   moped_code_writer_indent (w);
-  LINE ("%s *self = s_engine_new (pipe, (const %s *) args);", n->engine_type, n->options_type);
+  LINE ("const s_args_t *start = (const s_args_t *) args;");
+  LINE ("%s *self = s_engine_new (pipe, start->options, start->mode);", n->engine_type);
   LINE ("zsock_signal (pipe, 0);");
   LINE ("zsock_send (pipe, \"i\", self->failed? -1: 0);");
-  moped_code_writer_comment (w, "Self-tests check the wiring alone: your start and stop stay out of it");
+  moped_code_writer_comment (w, "The self-test checks the wiring alone: your start and stop stay out of it");
   LINE ("if (self->state && !self->trace && %s (self->state) == -1)", n->state_start_fn);
   LINE ("    zsys_warning (\"%%s: start failed\", self->name);");
   LINE ("while (!self->terminated) {");
@@ -1203,18 +1218,27 @@ write_public_functions (MopedCodeWriter *w,
   moped_code_writer_blank (w);
   moped_code_writer_blank (w);
   LINE ("%s *", n->type);
-  LINE ("%s (const %s *options)", n->new_fn, n->options_type);
+  LINE ("%s (const %s *options, int mode)", n->test_new_fn, n->options_type);
   LINE ("{");
   moped_code_writer_indent (w);
   LINE ("%s *self = (%s *) zmalloc (sizeof (%s));", n->type, n->type, n->type);
   LINE ("assert (self);");
-  LINE ("self->actor = zactor_new (s_actor, (void *) options);");
+  moped_code_writer_comment (w, "The actor reads its arguments before it answers");
+  LINE ("s_args_t start = { options, mode };");
+  LINE ("self->actor = zactor_new (s_actor, &start);");
   LINE ("assert (self->actor);");
   LINE ("int status = -1;");
   LINE ("if (zsock_recv (self->actor, \"i\", &status) == -1 || status != 0)");
   LINE ("    %s (&self);", n->destroy_fn);
   LINE ("return self;");
   moped_code_writer_dedent (w);
+  LINE ("}");
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  LINE ("%s *", n->type);
+  LINE ("%s (const %s *options)", n->new_fn, n->options_type);
+  LINE ("{");
+  LINE ("    return %s (options, 0);", n->test_new_fn);
   LINE ("}");
   moped_code_writer_blank (w);
   moped_code_writer_blank (w);
@@ -1316,24 +1340,74 @@ write_engine (MopedCModel *model,
 
 /* ---- src/NODE.c, the user's -------------------------------------------------------------- */
 
+static MopedCSender *
+sender_of (MopedCSocket  *socket,
+           MopedCCommand *command)
+{
+  for (guint i = 0; i < socket->senders->len; i++)
+    {
+      MopedCSender *s = g_ptr_array_index (socket->senders, i);
+
+      if (s->command == command)
+        return s;
+    }
+  return NULL;
+}
+
+/* What the flows say the node sends next after this handler's command arrives:
+ * "To answer: ..." on the same socket, "Then: ..." on another. With no flow to go
+ * by, the socket's only reply when it has one. */
+static void
+comment_next_steps (MopedCodeWriter *w,
+                    MopedCModel     *model,
+                    MopedCHandler   *h)
+{
+  g_autoptr(GPtrArray) hints = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < model->flows->len; i++)
+    {
+      MopedCFlow *f = g_ptr_array_index (model->flows, i);
+
+      for (guint j = 0; j + 1 < f->steps->len; j++)
+        {
+          MopedCStep *here = g_ptr_array_index (f->steps, j);
+          MopedCStep *next = g_ptr_array_index (f->steps, j + 1);
+          MopedCSender *send;
+          char *hint;
+
+          if (here->receiver != h->socket || here->command != h->command || next->sender == NULL ||
+              next->sender->node != h->socket->node ||
+              (send = sender_of (next->sender, next->command)) == NULL)
+            continue;
+          if (next->sender == h->socket)
+            hint = g_strdup_printf ("To answer: %s (self->engine, from, ...)", send->fn);
+          else
+            hint = g_strdup_printf ("Then (flow %s): %s (self->engine, NULL, ...)",
+                                    _moped_c_name (f->element), send->fn);
+          if (g_ptr_array_find_with_equal_func (hints, hint, g_str_equal, NULL))
+            g_free (hint);
+          else
+            g_ptr_array_add (hints, hint);
+        }
+    }
+  if (hints->len == 0 && h->socket->senders->len == 1)
+    g_ptr_array_add (hints, g_strdup_printf ("To answer: %s (self->engine, from, ...)",
+                                             ((MopedCSender *) g_ptr_array_index (h->socket->senders, 0))->fn));
+  for (guint i = 0; i < hints->len; i++)
+    moped_code_writer_comment (w, g_ptr_array_index (hints, i));
+}
+
 static char *
-handler_stub (MopedCNode    *n,
+handler_stub (MopedCModel   *model,
+              MopedCNode    *n,
               MopedCHandler *h)
 {
   MopedCodeWriter *w = moped_code_writer_new (MOPED_C_INDENT, "//  ");
   g_autofree char *title = handler_title (h);
   g_autofree char *signature = handler_signature (n, h);
-  MopedCSender *reply = NULL;
 
   moped_code_writer_comment_labelled (w, title, moped_element_get_string (h->command->element, MOPED_PROP_DESCRIPTION));
-  for (guint i = 0; i < h->socket->senders->len && reply == NULL; i++)
-    reply = g_ptr_array_index (h->socket->senders, i);
-  if (reply != NULL)
-    {
-      g_autofree char *hint = g_strdup_printf ("To answer: %s (self->engine, from, ...)", reply->fn);
-
-      moped_code_writer_comment (w, hint);
-    }
+  comment_next_steps (w, model, h);
   LINE ("int");
   LINE ("%s", signature);
   LINE ("{");
@@ -1571,7 +1645,7 @@ write_user_file (MopedCModel *model,
       MopedCHandler *h = g_ptr_array_index (n->handlers, i);
 
       g_ptr_array_add (symbols, h->fn);
-      g_ptr_array_add (stubs, handler_stub (n, h));
+      g_ptr_array_add (stubs, handler_stub (model, n, h));
     }
   for (guint i = 0; i < n->methods->len; i++)
     {

@@ -153,6 +153,7 @@ struct _MopedCNode
   char         *engine_name_fn;
   char         *engine_defer_fn;  /* "client_engine_defer": the API method answers later */
   char         *state_start_fn;   /* yours: "client_state_start", once the node runs */
+  char         *test_new_fn;      /* engine, tests only: "client_test_new" with a mode */
   char         *state_stop_fn;    /* yours: "client_state_stop", before its sockets close */
   char         *timer_fn_type;    /* "client_timer_fn": a timer's handler */
   char         *timer_set_fn;     /* "client_engine_timer_set" */
@@ -253,6 +254,10 @@ void          _moped_c_generate_selftest (MopedCModel *model,
 /* meson.build and README.md. */
 void          _moped_c_generate_build    (MopedCModel *model,
                                           GPtrArray   *outputs);
+/* Every generated name user code may use or define, keyed by what it is made from
+ * (element ids, never names): "handler:SOCKET-ID:COMMAND-ID" -> "server_handle_ping".
+ * Re-export compares two exports' keys to find renames. */
+GHashTable   *_moped_c_name_keys         (MopedCModel *model);
 /* The benchmark of one link, when it has one (streamed link by link). */
 void          _moped_c_generate_bench    (MopedCModel *model,
                                           MopedCLink  *link,

@@ -92,6 +92,8 @@ write_limits (MopedCodeWriter *w,
   LINE ("%-31s //  Most sockets one step reaches, + 1", receivers);
   LINE ("%-31s //  Msecs to wait for a message", "#define S_TIMEOUT 10000");
   LINE ("%-31s //  The whole run ends within this", limit);
+  LINE ("%-31s //  Flow tests: msecs for each step", "#define S_STEP_TIMEOUT 500");
+  LINE ("%-31s //  Flow tests: messages kept for later steps", "#define S_BACKLOG 64");
 }
 
 static char *
@@ -104,11 +106,43 @@ step_text (MopedCStep *s)
   return _moped_c_quote (text);
 }
 
+/* Flow tests: what to write so that step @s follows @prev. */
+static char *
+step_advice (MopedCStep *prev,
+             MopedCStep *s)
+{
+  MopedCNode *node = s->sender->node;
+
+  if (prev == NULL)
+    return NULL;
+  if (prev->receiver->node == node)
+    for (guint i = 0; i < prev->receiver->handlers->len; i++)
+      {
+        MopedCHandler *h = g_ptr_array_index (prev->receiver->handlers, i);
+
+        if (h->command == prev->command)
+          return g_strdup_printf ("write %s in src/%s.c", h->fn, node->ident);
+      }
+  for (guint i = 0; i < s->sender->senders->len; i++)
+    {
+      MopedCSender *sender = g_ptr_array_index (s->sender->senders, i);
+
+      if (sender->command == s->command)
+        return g_strdup_printf ("have %s call %s after step %u (its start hook, a timer or a handler in "
+                                "src/%s.c)", _moped_c_name (node->element), sender->fn, prev->position,
+                                node->ident);
+    }
+  return NULL;
+}
+
 static void
 write_step (MopedCodeWriter *w,
             MopedCModel     *model,
+            MopedCStep      *prev,
             MopedCStep      *s)
 {
+  g_autofree char *advice_text = step_advice (prev, s);
+  g_autofree char *advice = advice_text != NULL ? _moped_c_quote (advice_text) : g_strdup ("NULL");
   g_autofree char *text = step_text (s);
   g_autofree char *sender = place (model, s->sender);
   g_autofree char *command = _moped_c_quote (s->command->constant);
@@ -140,7 +174,7 @@ write_step (MopedCodeWriter *w,
   LINE ("{ %u, %s,", s->position, text);
   LINE ("  %s, %s, %s, \"%d\", %s, %s, %s,", sender, command, peer, s->delimiter, topic,
         receivers != NULL ? "true" : "false", skip);
-  LINE ("  { %s, { -1, NULL } } },", places->str);
+  LINE ("  { %s, { -1, NULL } }, %s },", places->str, advice);
 }
 
 /* The order steps are played in: each run of repeat-marked steps several times. */
@@ -187,8 +221,8 @@ write_flows (MopedCodeWriter *w,
       LINE ("static const s_step_t s_flow_%u_steps [] = {", i + 1);
       moped_code_writer_indent (w);
       for (guint j = 0; j < f->steps->len; j++)
-        write_step (w, model, g_ptr_array_index (f->steps, j));
-      LINE ("{ 0, NULL, { -1, NULL }, NULL, NULL, NULL, NULL, false, NULL, { { -1, NULL } } }");
+        write_step (w, model, j > 0 ? g_ptr_array_index (f->steps, j - 1) : NULL, g_ptr_array_index (f->steps, j));
+      LINE ("{ 0, NULL, { -1, NULL }, NULL, NULL, NULL, NULL, false, NULL, { { -1, NULL } }, NULL }");
       moped_code_writer_dedent (w);
       LINE ("};");
       LINE ("static const int s_flow_%u_order [] = %s;", i + 1, order);
@@ -253,7 +287,6 @@ write_start_nodes (MopedCodeWriter *w,
       LINE ("%s options_%u;", n->options_type, i);
       LINE ("memset (&options_%u, 0, sizeof (options_%u));", i, i);
       LINE ("options_%u.name = %s;", i, name);
-      LINE ("options_%u.trace = true;", i);
       LINE ("options_%u.verbose = test.verbose;", i);
       for (guint j = 0; j < n->sockets->len; j++)
         {
@@ -267,7 +300,7 @@ write_start_nodes (MopedCodeWriter *w,
           quoted = _moped_c_quote (endpoints->str);
           LINE ("options_%u.%s = %s;", i, s->ident, quoted);
         }
-      LINE ("%s *node_%u = %s (&options_%u);", n->type, i, n->new_fn, i);
+      LINE ("%s *node_%u = %s (&options_%u, test.flows? 2: 1);", n->type, i, n->test_new_fn, i);
       LINE ("test.names [%u] = %s;", i, title);
       LINE ("if (node_%u)", i);
       LINE ("    test.actors [%u] = %s (node_%u);", i, n->actor_fn, i);
@@ -316,7 +349,7 @@ write_includes (MopedCodeWriter *w,
   for (guint i = 0; i < model->protocols->len; i++)
     LINE ("#include \"%s.h\"", ((MopedCProtocol *) g_ptr_array_index (model->protocols, i))->ident);
   for (guint i = 0; i < model->nodes->len; i++)
-    LINE ("#include \"%s.h\"", ((MopedCNode *) g_ptr_array_index (model->nodes, i))->ident);
+    LINE ("#include \"%s.h\"", ((MopedCNode *) g_ptr_array_index (model->nodes, i))->engine_base);
 }
 
 /* What @part writes, as text for a template block. */

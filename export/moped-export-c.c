@@ -32,6 +32,8 @@ typedef struct
   char            *seen_hash;   /* of the file's content then, NULL when it did not exist */
   gsize            seen_length;
   char            *manifest_line;  /* NULL: not listed in the new manifest */
+  gboolean         apply_renames;  /* the user's file: renamed before stubs are appended */
+  GHashTable      *skip;        /* the user's file: stubs not appended (renames to come) */
 } PlanEntry;
 
 /* A plan holds no file contents: running generates each file again, one node's files
@@ -46,6 +48,10 @@ struct _MopedExportPlan
   GPtrArray  *errors;           /* char *, NULL-terminated */
   GPtrArray  *warnings;         /* char *, NULL-terminated */
   char       *manifest;         /* the new manifest */
+  GHashTable *renames;          /* old identifier -> new one, from the manifests' names */
+  GHashTable *new_names;        /* key -> identifier, for the new manifest */
+  GHashTable *old_names;        /* key -> identifier, from the old manifest */
+  GHashTable *pending;          /* old identifiers of renames reported, not applied */
   gboolean    manifest_changes;
   gboolean    done;
 };
@@ -365,7 +371,8 @@ manifest_entry_free (gpointer data)
 /* path -> ManifestEntry; NULL when there is no manifest. A damaged one counts as none. */
 static GHashTable *
 read_manifest (const char *directory,
-               GPtrArray  *warnings)
+               GPtrArray  *warnings,
+               GHashTable *names)
 {
   g_autofree char *path = g_build_filename (directory, MANIFEST_NAME, NULL);
   g_autofree char *text = NULL;
@@ -390,6 +397,11 @@ read_manifest (const char *directory,
           continue;
         }
       words = g_strsplit (lines[i], " ", -1);
+      if (valid && g_strv_length (words) == 3 && g_str_equal (words[0], "name"))
+        {
+          g_hash_table_replace (names, g_strdup (words[1]), g_strdup (words[2]));
+          continue;
+        }
       if (!valid || g_strv_length (words) < 3 ||
           !(g_str_equal (words[0], "generated") || g_str_equal (words[0], "user")))
         {
@@ -563,6 +575,8 @@ plan_entry_free (gpointer data)
 
   g_free (e->file.path);
   g_free (e->file.note);
+  g_free (e->file.diff);
+  g_clear_pointer (&e->skip, g_hash_table_unref);
   g_free (e->write_hash);
   g_free (e->seen);
   g_free (e->seen_hash);
@@ -638,12 +652,151 @@ plan_generated (MopedExportPlan *plan,
   e->file.blocked = (flags & MOPED_EXPORT_FORCE) == 0;
 }
 
+/* @text with each whole identifier that @renames maps replaced; NULL when none is.
+ * Adds "old → new" to @done once per pair. */
+static char *
+rename_identifiers (const char *text,
+                    GHashTable *renames,
+                    GPtrArray  *done)
+{
+  GString *out = g_string_new (NULL);
+  gboolean changed = FALSE;
+  const char *p = text;
+
+  while (*p != '\0')
+    {
+      const char *start = p;
+      g_autofree char *word = NULL;
+      const char *to;
+
+      if (!is_ident_char (*p) || (p > text && is_ident_char (p[-1])))
+        {
+          g_string_append_c (out, *p++);
+          continue;
+        }
+      while (is_ident_char (*p))
+        p++;
+      word = g_strndup (start, p - start);
+      to = g_ascii_isdigit (*word) ? NULL : g_hash_table_lookup (renames, word);
+      g_string_append (out, to != NULL ? to : word);
+      if (to != NULL)
+        {
+          g_autofree char *pair = g_strdup_printf ("%s to %s", word, to);
+
+          changed = TRUE;
+          if (!g_ptr_array_find_with_equal_func (done, pair, g_str_equal, NULL))
+            g_ptr_array_add (done, g_steal_pointer (&pair));
+        }
+    }
+  if (!changed)
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+is_whole_identifier_in (const char *text,
+                        const char *word)
+{
+  gsize n = strlen (word);
+
+  for (const char *p = strstr (text, word); p != NULL; p = strstr (p + 1, word))
+    if ((p == text || !is_ident_char (p[-1])) && !is_ident_char (p[n]))
+      return TRUE;
+  return FALSE;
+}
+
+/* A unified diff without context of two texts with the same lines but some changed. */
+static char *
+line_diff (const char *path,
+           const char *before,
+           const char *after)
+{
+  g_auto(GStrv) a = g_strsplit (before, "\n", -1);
+  g_auto(GStrv) b = g_strsplit (after, "\n", -1);
+  GString *s = g_string_new (NULL);
+
+  g_string_append_printf (s, "--- a/%s\n+++ b/%s\n", path, path);
+  for (guint i = 0; a[i] != NULL && b[i] != NULL; i++)
+    if (!g_str_equal (a[i], b[i]))
+      g_string_append_printf (s, "@@ -%u +%u @@\n-%s\n+%s\n", i + 1, i + 1, a[i], b[i]);
+  return g_string_free (s, FALSE);
+}
+
+/* "RETURN-TYPE (PARAM-TYPE, ...)" of the definition of @name in @text: the types
+ * only, so that a parameter renamed by hand is no change; NULL when not found. */
+static char *
+prototype_types (const char *text,
+                 const char *name)
+{
+  g_autofree char *code = code_only (text);
+  g_autofree char *pattern = g_strdup_printf ("^([^;{}()#]*?)\\b%s\\s*\\(([^)]*)\\)\\s*\\{", name);
+  g_autoptr(GRegex) regex = g_regex_new (pattern, G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autoptr(GRegex) spaces = g_regex_new ("\\s+", 0, 0, NULL);
+  g_autoptr(GRegex) last_name = g_regex_new ("\\s*\\b[A-Za-z_][A-Za-z0-9_]*$", 0, 0, NULL);
+  g_autofree char *result = NULL;
+  g_autofree char *params = NULL;
+  g_auto(GStrv) list = NULL;
+  GString *s;
+
+  if (regex == NULL || !g_regex_match (regex, code, 0, &match))
+    return NULL;
+  result = g_match_info_fetch (match, 1);
+  params = g_match_info_fetch (match, 2);
+  s = g_string_new (NULL);
+  {
+    g_autofree char *type = g_regex_replace_literal (spaces, result, -1, 0, " ", 0, NULL);
+
+    g_string_append (s, g_strstrip (type));
+  }
+  g_string_append (s, " (");
+  list = g_strsplit (params, ",", -1);
+  for (guint i = 0; list[i] != NULL; i++)
+    {
+      g_autofree char *one = g_regex_replace_literal (spaces, list[i], -1, 0, " ", 0, NULL);
+      g_autofree char *type = NULL;
+
+      g_strstrip (one);
+      type = g_regex_replace_literal (last_name, one, -1, 0, "", 0, NULL);
+      if (*g_strstrip (type) == '\0')
+        {
+          g_free (type);
+          type = g_strdup (one);   /* "void", or a type alone */
+        }
+      g_string_append_printf (s, "%s%s", i > 0 ? ", " : "", type);
+    }
+  g_string_append_c (s, ')');
+  return g_string_free (s, FALSE);
+}
+
+/* The definition's first line or two, as the user would search for it. */
+static char *
+prototype_text (const char *text,
+                const char *name)
+{
+  g_autofree char *code = code_only (text);
+  g_autofree char *pattern = g_strdup_printf ("^([^;{}()#]*?\\b%s\\s*\\([^)]*\\))\\s*\\{", name);
+  g_autoptr(GRegex) regex = g_regex_new (pattern, G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr(GRegex) spaces = g_regex_new ("\\s+", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *found = NULL;
+
+  if (regex == NULL || !g_regex_match (regex, code, 0, &match))
+    return NULL;
+  found = g_match_info_fetch (match, 1);
+  return g_strstrip (g_regex_replace_literal (spaces, found, -1, 0, " ", 0, NULL));
+}
+
 /* The user's file @current with the stubs of the handlers it does not define yet
- * appended; their names go to @names. */
+ * (and that @skip does not hold) appended; their names go to @names. */
 static GString *
 append_stubs (const char   *current,
               MopedCOutput *output,
               GHashTable   *defined,
+              GHashTable   *skip,
               GString      *names)
 {
   GString *appended = g_string_new (current);
@@ -651,7 +804,8 @@ append_stubs (const char   *current,
   if (appended->len > 0 && appended->str[appended->len - 1] != '\n')
     g_string_append_c (appended, '\n');
   for (guint i = 0; output->symbols[i] != NULL; i++)
-    if (!g_hash_table_contains (defined, output->symbols[i]))
+    if (!g_hash_table_contains (defined, output->symbols[i]) &&
+        (skip == NULL || !g_hash_table_contains (skip, output->symbols[i])))
       {
         g_string_append_c (appended, '\n');
         g_string_append (appended, g_ptr_array_index (output->stubs, i));
@@ -673,6 +827,9 @@ plan_user (MopedExportPlan *plan,
   g_autoptr(GString) appended = NULL;
   g_autoptr(GString) names = NULL;
   g_autofree char *seen_hash = NULL;
+  g_autofree char *renamed = NULL;
+  g_autoptr(GString) renames_note = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
   const char *hash;
 
   if (!e->existed || (known != NULL && !known->user_file))
@@ -697,24 +854,98 @@ plan_user (MopedExportPlan *plan,
       return;
     }
 
+  {
+    g_autoptr(GPtrArray) pairs = g_ptr_array_new_with_free_func (g_free);
+
+    renamed = plan->renames != NULL ? rename_identifiers (current, plan->renames, pairs) : NULL;
+    if (renamed != NULL && (flags & MOPED_EXPORT_APPLY_RENAMES))
+      {
+        e->file.diff = line_diff (output->path, current, renamed);
+        e->apply_renames = TRUE;
+        renames_note = g_string_new ("renames ");
+        for (guint i = 0; i < pairs->len; i++)
+          g_string_append_printf (renames_note, "%s%s", i > 0 ? ", " : "", (char *) g_ptr_array_index (pairs, i));
+        current = renamed;
+      }
+    else if (renamed != NULL)
+      {
+        GHashTableIter iter;
+        gpointer from, to;
+
+        for (guint i = 0; i < pairs->len; i++)
+          g_ptr_array_add (plan->warnings,
+            g_strdup_printf ("%s: rename %s (renamed in the design), or export again with --apply-renames",
+                             output->path, (char *) g_ptr_array_index (pairs, i)));
+        /* Until it is renamed: no stub under the new name (renaming would make two), and
+         * the manifest keeps the old name so that the next export says so again. */
+        e->skip = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+        g_hash_table_iter_init (&iter, plan->renames);
+        while (g_hash_table_iter_next (&iter, &from, &to))
+          if (is_whole_identifier_in (current, from))
+            {
+              g_hash_table_add (e->skip, g_strdup (to));
+              g_hash_table_add (plan->pending, g_strdup (from));
+            }
+      }
+  }
   defined = defined_functions (current);
   names = g_string_new (NULL);
-  appended = append_stubs (current, output, defined, names);
+  appended = append_stubs (current, output, defined, e->skip, names);
 
-  /* Functions an earlier export asked for that the design no longer calls. */
+  /* Functions an earlier export asked for that the design no longer calls (~: it
+   * already said so): reported on every export for as long as they are there. A
+   * function renamed in the design is reported as a rename instead. */
+  listed = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; output->symbols[i] != NULL; i++)
+    g_ptr_array_add (listed, g_strdup (output->symbols[i]));
   for (guint i = 0; known != NULL && known->symbols[i] != NULL; i++)
-    if (!g_strv_contains ((const char * const *) output->symbols, known->symbols[i]) &&
-        g_hash_table_contains (defined, known->symbols[i]))
+    {
+      const char *symbol = known->symbols[i] + (known->symbols[i][0] == '~');
+
+      if (g_strv_contains ((const char * const *) output->symbols, symbol) ||
+          !g_hash_table_contains (defined, symbol))
+        continue;
+      g_ptr_array_add (listed, g_strconcat ("~", symbol, NULL));
+      if (plan->renames != NULL && g_hash_table_contains (plan->renames, symbol))
+        continue;
       g_ptr_array_add (plan->warnings,
         g_strdup_printf ("%s: %s is no longer called (the design no longer has what it handled); "
                          "it is kept: delete it when you no longer need it",
-                         output->path, known->symbols[i]));
+                         output->path, symbol));
+    }
+  g_ptr_array_add (listed, NULL);
 
-  if (names->len > 0)
+  /* Functions whose parameters or result the design changed. */
+  for (guint i = 0; output->symbols[i] != NULL; i++)
+    {
+      g_autofree char *mine = NULL;
+      g_autofree char *wanted = NULL;
+
+      if (!g_hash_table_contains (defined, output->symbols[i]))
+        continue;
+      mine = prototype_types (current, output->symbols[i]);
+      wanted = prototype_types (g_ptr_array_index (output->stubs, i), output->symbols[i]);
+      if (mine != NULL && wanted != NULL && !g_str_equal (mine, wanted))
+        {
+          g_autofree char *was = prototype_text (current, output->symbols[i]);
+          g_autofree char *now = prototype_text (g_ptr_array_index (output->stubs, i), output->symbols[i]);
+
+          g_ptr_array_add (plan->warnings,
+            g_strdup_printf ("%s: %s has a new signature in the design: change `%s` to `%s`",
+                             output->path, output->symbols[i], was, now));
+        }
+    }
+
+  if (names->len > 0 || renames_note != NULL)
     {
       e->file.action = MOPED_EXPORT_APPEND;
       e->write_hash = hash_text (appended->str, appended->len);
-      e->file.note = g_strdup_printf ("appends %s", names->str);
+      if (names->len > 0 && renames_note != NULL)
+        e->file.note = g_strdup_printf ("%s; appends %s", renames_note->str, names->str);
+      else if (names->len > 0)
+        e->file.note = g_strdup_printf ("appends %s", names->str);
+      else
+        e->file.note = g_strdup (renames_note->str);
       hash = NULL;
     }
   else
@@ -743,10 +974,10 @@ plan_user (MopedExportPlan *plan,
     {
       g_autofree char *new_hash = hash_text (appended->str, appended->len);
 
-      e->manifest_line = manifest_line ("user", new_hash, output->path, output->symbols);
+      e->manifest_line = manifest_line ("user", new_hash, output->path, (GStrv) listed->pdata);
     }
   else
-    e->manifest_line = manifest_line ("user", hash, output->path, output->symbols);
+    e->manifest_line = manifest_line ("user", hash, output->path, (GStrv) listed->pdata);
 }
 
 /* The user's tests folder: written by the first export into a directory without one,
@@ -821,7 +1052,9 @@ build_manifest (MopedExportPlan *plan)
   g_string_append (s,
     "# " MANIFEST_NAME ": what `moped export c` wrote here. Do not edit.\n"
     "# One line per file: generated or user (yours), a 64-bit checksum of the content\n"
-    "# Moped last wrote, the path, and for your files the functions they must define.\n"
+    "# Moped last wrote, the path, and for your files the functions they must define\n"
+    "# (~ marks one the design no longer calls). Then what each generated name is made\n"
+    "# of, to recognise renames.\n"
     MANIFEST_MAGIC "\n");
   for (guint i = 0; i < plan->entries->len; i++)
     {
@@ -829,6 +1062,19 @@ build_manifest (MopedExportPlan *plan)
 
       if (e->manifest_line != NULL)
         g_string_append_printf (s, "%s\n", e->manifest_line);
+    }
+  if (plan->new_names != NULL)
+    {
+      g_autoptr(GList) keys = g_list_sort (g_hash_table_get_keys (plan->new_names), (GCompareFunc) strcmp);
+
+      for (GList *l = keys; l != NULL; l = l->next)
+        {
+          const char *old = plan->old_names != NULL ? g_hash_table_lookup (plan->old_names, l->data) : NULL;
+          const char *name = old != NULL && g_hash_table_contains (plan->pending, old)
+                             ? old : g_hash_table_lookup (plan->new_names, l->data);
+
+          g_string_append_printf (s, "name %s %s\n", (char *) l->data, name);
+        }
     }
   plan->manifest = g_strdup (s->str);
   plan->manifest_changes = !g_file_get_contents (path, &current, NULL, NULL) ||
@@ -919,7 +1165,25 @@ moped_export_c_plan (MopedDesign      *design,
   for (guint i = 0; i < model->warnings->len; i++)
     g_ptr_array_add (plan->warnings, g_strdup (g_ptr_array_index (model->warnings, i)));
   state.plan = plan;
-  state.manifest = manifest = read_manifest (directory, plan->warnings);
+  {
+    g_autoptr(GHashTable) old_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    GHashTableIter iter;
+    gpointer key, value;
+
+    state.manifest = manifest = read_manifest (directory, plan->warnings, old_names);
+    plan->new_names = _moped_c_name_keys (model);
+    plan->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    plan->renames = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    g_hash_table_iter_init (&iter, old_names);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      {
+        const char *now = g_hash_table_lookup (plan->new_names, key);
+
+        if (now != NULL && !g_str_equal (now, value))
+          g_hash_table_replace (plan->renames, g_strdup (value), g_strdup (now));
+      }
+    plan->old_names = g_steal_pointer (&old_names);
+  }
   state.produced = produced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   state.flags = flags;
   generate_each (model, plan_output, &state);
@@ -997,8 +1261,19 @@ text_to_write (MopedExportPlan *plan,
   full = g_build_filename (plan->directory, e->file.path, NULL);
   if (!g_file_get_contents (full, &current, NULL, error))
     return NULL;
+  if (e->apply_renames)
+    {
+      g_autoptr(GPtrArray) pairs = g_ptr_array_new_with_free_func (g_free);
+      char *renamed = rename_identifiers (current, plan->renames, pairs);
+
+      if (renamed != NULL)
+        {
+          g_free (current);
+          current = renamed;
+        }
+    }
   defined = defined_functions (current);
-  return append_stubs (current, output, defined, NULL);
+  return append_stubs (current, output, defined, e->skip, NULL);
 }
 
 static gboolean
@@ -1209,5 +1484,9 @@ moped_export_plan_free (MopedExportPlan *plan)
   g_ptr_array_unref (plan->errors);
   g_ptr_array_unref (plan->warnings);
   g_free (plan->manifest);
+  g_clear_pointer (&plan->renames, g_hash_table_unref);
+  g_clear_pointer (&plan->new_names, g_hash_table_unref);
+  g_clear_pointer (&plan->old_names, g_hash_table_unref);
+  g_clear_pointer (&plan->pending, g_hash_table_unref);
   g_free (plan);
 }

@@ -28,6 +28,9 @@ typedef enum
   MOPED_EXPORT_FLAGS_NONE = 0,
   /* Overwrite generated files edited by hand, and files Moped did not write. */
   MOPED_EXPORT_FORCE      = 1 << 0,
+  /* Rename, in the user's files, the generated names the design renamed (whole
+   * identifiers only); without it they are reported. */
+  MOPED_EXPORT_APPLY_RENAMES = 1 << 1,
 } MopedExportFlags;
 
 typedef enum
@@ -47,6 +50,7 @@ typedef struct
   gboolean           user_file;  /* the user's, never overwritten */
   gboolean           blocked;    /* would destroy something not generated: needs FORCE */
   char              *note;       /* for people: why, what is appended, what is kept */
+  char              *diff;       /* the user's file: a unified diff of the renames, or NULL */
 } MopedExportFile;
 
 typedef struct _MopedExportPlan MopedExportPlan;

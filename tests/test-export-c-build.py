@@ -24,7 +24,10 @@ valgrind for the leak checks. Never needs a display.
   send to a peer that cannot take it fails after a bounded wait, never blocking.
 - Re-export: an edited handler survives, a new command's stub is appended, a removed
   command's handler is reported and kept, an unchanged design rewrites no file, and a
-  generated file edited by hand is not overwritten without --force.
+  generated file edited by hand is not overwritten without --force. Renames (same
+  ids) are reported until done, applied by --apply-renames (a diff with --dry-run);
+  an orphaned handler is reported on every export; a changed signature shows both
+  prototypes.
 """
 # SPDX-License-Identifier: MPL-2.0
 import concurrent.futures
@@ -129,6 +132,22 @@ def test_examples(work):
     outcomes = run_all([selftest_path(root, n) for n in names])
     for name, (passed, log) in zip(names, outcomes):
         check(f"self-test of {name} passes", passed, tail(log))
+    # MOPED's "watch it fail": with the user's (empty) handlers running, each example's
+    # flow test fails with one line naming the step and what to write.
+    for name in names:
+        r = run([selftest_path(root, name), "--flows"], timeout=120)
+        lines = [line for line in r.stdout.splitlines() if line.startswith("flow ")]
+        check(f"flow test of {name} fails on the fresh skeleton, in one line saying what to write",
+              r.returncode == 1 and len(lines) == 1 and
+              re.match(r'^flow "[^"]+": step \d+ \(.+\) did not happen within 500 ms: '
+                       r'(write \w+ in src/\w+\.c|have .+ call \w+ after step \d+ .*src/\w+\.c\))$', lines[0]),
+              r.stdout + r.stderr)
+        headers = os.path.join(root, "subprojects", name, "include")
+        # The nodes' public headers (those with an options struct); wire.h is the codecs' library.
+        node_headers = [open(os.path.join(headers, h)).read() for h in os.listdir(headers)]
+        node_headers = [text for text in node_headers if "_options_t;" in text]
+        check(f"no trace mode in the public API of {name}",
+              node_headers and not any("trace" in text for text in node_headers))
         if passed:
             flows = [line for line in log.splitlines() if line.startswith("flow ")]
             check(f"self-test of {name} plays flows", len(flows) > 0 and
@@ -165,6 +184,27 @@ def test_standalone(work):
     check("a node's program has --help", r.returncode == 0 and "request=" in r.stdout, r.stdout)
     r = run([os.path.join(directory, "build", "bench_greetings"), "-n", "2000"])
     check("a link's benchmark runs", r.returncode in (0, 1) and "msg/s" in r.stdout, r.stdout + r.stderr)
+    m = re.search(r"^latency: required 1\.000 ms, measured ([0-9.]+) ms per round trip: (met|NOT met)$",
+                  r.stdout, re.M)
+    check("a link's benchmark reports its latency requirement beside the measured figure, "
+          "and its exit status says whether it is met",
+          m is not None and (r.returncode == 0) == (m.group(2) == "met") and
+          (m.group(2) == "met") == (float(m.group(1)) <= 1.0), r.stdout)
+
+    # A requirement no machine meets: the benchmark says so and fails (meson test --benchmark).
+    strict = os.path.join(work, "strict.moped")
+    with open(os.path.join(EXAMPLES, "hello.moped")) as f:
+        text = f.read()
+    with open(strict, "w") as f:
+        f.write(text.replace('metric="latency" value="1" unit="ms"', 'metric="latency" value="0.000001" unit="ms"'))
+    directory = os.path.join(work, "strict")
+    r = export(strict, directory)
+    r = run(["meson", "setup", "build"], cwd=directory)
+    r = run(["ninja", "-C", "build", "bench_greetings"], cwd=directory, timeout=600)
+    r = run([os.path.join(directory, "build", "bench_greetings"), "-n", "2000"])
+    check("a benchmark whose requirement is not met exits 1, printing both numbers",
+          r.returncode == 1 and re.search(r"^latency: required 0\.000 ms, measured [0-9.]+ ms per round trip: "
+                                          r"NOT met$", r.stdout, re.M), r.stdout + r.stderr)
 
 
 def free_port():
@@ -243,6 +283,14 @@ def test_user_tests(work):
     r = run(["meson", "setup", "build"], cwd=directory)
     r = run(["ninja", "-C", "build"], cwd=directory, timeout=600)
     check("user tests: the project with tests/ builds", r.returncode == 0, tail(r.stdout + r.stderr))
+    r = run(["meson", "test", "-C", "build", "--print-errorlogs", "flows"], cwd=directory, timeout=120)
+    check("user tests: the flow test fails on the fresh skeleton, naming the handler to write",
+          r.returncode != 0 and 'flow "Round trip": step 2 (Server sends WORLD to Client) did not happen '
+          'within 500 ms: write server_handle_hello in src/server.c' in r.stdout, tail(r.stdout))
+    if VALGRIND is not None:
+        r = run([VALGRIND, *VALGRIND_ARGS, os.path.join(directory, "build", "selftest"), "--flows"], timeout=300)
+        check("user tests: the failing flow test ends with exit status 1, valgrind-clean",
+              r.returncode == 1, tail(r.stdout + r.stderr))
     r = run(["meson", "test", "-C", "build", "--print-errorlogs", "first"], cwd=directory, timeout=120)
     check("user tests: the first test fails on the fresh skeleton", r.returncode != 0, tail(r.stdout))
     check("user tests: ... saying what to write",
@@ -263,7 +311,11 @@ def test_user_tests(work):
     r = run(["ninja", "-C", "build"], cwd=directory, timeout=600)
     check("user tests: the grown skeleton builds", r.returncode == 0, tail(r.stdout + r.stderr))
     r = run(["meson", "test", "-C", "build", "--print-errorlogs"], cwd=directory, timeout=300)
-    check("user tests: the first test and the self-test pass", r.returncode == 0, tail(r.stdout))
+    check("user tests: the first test, the flow test and the self-test pass", r.returncode == 0 and
+          "flows" in r.stdout, tail(r.stdout))
+    if VALGRIND is not None:
+        r = run([VALGRIND, *VALGRIND_ARGS, os.path.join(directory, "build", "selftest"), "--flows"], timeout=300)
+        check("user tests: the passing flow test is valgrind-clean", r.returncode == 0, tail(r.stdout + r.stderr))
 
     # tests/ is the user's: edits stay, and a deleted file is not written again.
     first = os.path.join(directory, "tests", "test_first.c")
@@ -1030,6 +1082,69 @@ def test_no_hang(work):
 
 # ---- re-export ----------------------------------------------------------------------------
 
+def test_reexport_renames(work):
+    """Renames (same ids) rename generated names; the report names each function of
+    the user's to rename until it is done; --apply-renames does it, --dry-run shows the
+    diff; a handler left behind is reported on every export; a changed signature is
+    reported with both prototypes."""
+    design = os.path.join(work, "renames.moped")
+    directory = os.path.join(work, "renames")
+    base = RE_DESIGN % dict(extra=EXTRA_COMMAND, steps=EXTRA_STEP)
+
+    def write(text):
+        with open(design, "w") as f:
+            f.write(text)
+
+    write(base)
+    r = export(design, directory)
+    check("renames: first export", r.returncode == 0, r.stderr)
+    server = os.path.join(directory, "src", "server.c")
+    replace_body(server, "server_handle_ping (server_state_t *self",
+                 "    (void) text;\n    return server_send_pong (self->engine, from);")
+    renamed = base.replace('name="PONG"', 'name="PONGO"')
+    write(renamed)
+    for attempt in ("first", "second"):
+        r = export(design, directory)
+        check(f"renames: {attempt} export after a rename reports what to rename",
+              r.returncode == 0 and
+              "src/server.c: rename server_send_pong to server_send_pongo (renamed in the design), "
+              "or export again with --apply-renames" in r.stderr and
+              "src/client.c: rename client_handle_pong to client_handle_pongo (renamed in the design), "
+              "or export again with --apply-renames" in r.stderr and
+              "no longer called" not in r.stderr, r.stderr)
+    with open(os.path.join(directory, "src", "client.c")) as f:
+        check("renames: no stub under the new name before the rename", "client_handle_pongo" not in f.read())
+    before = snapshot(directory)
+    r = export(design, directory, "--apply-renames", "--dry-run")
+    check("renames: --dry-run shows the diff and writes nothing",
+          r.returncode == 0 and before == snapshot(directory) and
+          "--- a/src/server.c\n+++ b/src/server.c\n" in r.stdout and
+          "-    return server_send_pong (self->engine, from);\n"
+          "+    return server_send_pongo (self->engine, from);\n" in r.stdout, r.stdout)
+    r = export(design, directory, "--apply-renames")
+    check("renames: --apply-renames renames in the user's files", r.returncode == 0 and
+          re.search(r"^append\s+src/server.c \(yours\): renames server_send_pong to server_send_pongo$",
+                    r.stdout, re.M), r.stdout)
+    ok, log = build_and_test(directory)
+    check("renames: the renamed code builds and passes", ok, tail(log))
+    r = export(design, directory)
+    check("renames: done renames are not reported again", "renamed in the design" not in r.stderr, r.stderr)
+
+    write(renamed.replace(EXTRA_COMMAND, "").replace(EXTRA_STEP, ""))
+    for attempt in ("first", "second"):
+        r = export(design, directory)
+        check(f"renames: a removed command's handler is reported on the {attempt} export",
+              "src/server.c: server_handle_bye is no longer called" in r.stderr, r.stderr)
+
+    write(renamed.replace('name="text"/>', 'name="text" type="number"/>'))
+    r = export(design, directory)
+    check("renames: a changed signature is reported with the old and the new prototype",
+          "src/server.c: server_handle_ping has a new signature in the design: change "
+          "`int server_handle_ping (server_state_t *self, const wire_peer_t *from, const char *text)` to "
+          "`int server_handle_ping (server_state_t *self, const wire_peer_t *from, uint64_t text)`" in r.stderr,
+          r.stderr)
+
+
 RE_DESIGN = """<?xml version="1.0" encoding="UTF-8"?>
 <design format="1" name="Re-export">
   <node id="client" name="Client">
@@ -1157,8 +1272,7 @@ def test_reexport(work):
 def main():
     work = tempfile.mkdtemp(prefix="moped-export-c-")
     tests = [test_broken, test_user_tests, test_timers, test_never_block, test_examples, test_mdp_wire,
-             test_standalone,
-             test_reexport, test_no_hang, test_property]
+             test_standalone, test_reexport, test_reexport_renames, test_no_hang, test_property]
     try:
         for test in tests:
             start = time.monotonic()

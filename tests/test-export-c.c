@@ -434,6 +434,9 @@ test_method_signature (void)
                                   "const byte *self_2, size_t self_2_size, bool fresh)\n{\n"
                                   "    (void) self;\n    (void) result_2;\n    (void) self_2;\n"
                                   "    (void) self_2_size;\n    (void) fresh;\n    return NULL;\n}\n"));
+  /* Test modes are reached through the engine's private header only. */
+  g_assert_null (strstr (api, "trace"));
+  g_assert_nonnull (strstr (engine, "client_t *\n    client_test_new (const client_options_t *options, int mode);"));
   /* Every node has start and stop hooks in the user's file and timers in its engine. */
   g_assert_nonnull (strstr (user, "\nint\nclient_state_start (client_state_t *self)\n{"));
   g_assert_nonnull (strstr (user, "\nvoid\nclient_state_stop (client_state_t *self)\n{"));

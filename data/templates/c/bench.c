@@ -12,6 +12,8 @@
 #define S_SEND_SAMPLE {{send_sample}}
 #define S_DECODE {{decode}}
 #define S_TARGET {{target}}    //  msg/s the requirements ask for (0: none)
+#define S_LATENCY {{latency}}    //  msecs the requirements allow a round trip (0: none)
+#define S_ROUND_TRIP {{round_trip}}
 #define S_PUBLISHES {{publishes}}
 #define S_DELIMITER {{delimiter}}
 {{setup}}
@@ -77,9 +79,23 @@ main (int argc, char *argv [])
     if (rate < 0)
         return 2;
     printf ("%s over %s: %.0f msg/s\n", {{title}}, tcp? "tcp": "inproc", rate);
+    int status = 0;
     if (S_TARGET > 0) {
-        printf ("target %.0f msg/s: %s\n", S_TARGET, rate >= S_TARGET? "met": "NOT met");
-        return rate >= S_TARGET? 0: 1;
+        printf ("throughput: required %.0f msg/s, measured %.0f msg/s: %s\n", S_TARGET, rate,
+                rate >= S_TARGET? "met": "NOT met");
+        if (rate < S_TARGET)
+            status = 1;
     }
-    return 0;
+    if (S_LATENCY > 0 && S_ROUND_TRIP) {
+        //  In turns, one message at a time: the mean round trip is the time per message
+        double latency = rate > 0? 1000 / rate: 0;
+        printf ("latency: required %.3f ms, measured %.3f ms per round trip: %s\n", S_LATENCY,
+                latency, latency <= S_LATENCY? "met": "NOT met");
+        if (latency > S_LATENCY)
+            status = 1;
+    }
+    else
+    if (S_LATENCY > 0)
+        printf ("latency: required %.3f ms, not measured (a one-way stream)\n", S_LATENCY);
+    return status;
 }

@@ -5,6 +5,11 @@
 //  it was waiting for. The nodes run in trace mode, so your
 //  handlers are not called: what is checked is the wiring the design describes
 //  (sockets, endpoints, envelopes, codecs, subscriptions).
+//
+//  With --flows (the flow tests) your handlers run: it sends the first step of
+//  each flow, expects your code to send each next one within S_STEP_TIMEOUT
+//  msecs, and when a step does not happen prints one line naming it and the
+//  function to write.
 {{requirements}}
 
 #include <signal.h>
@@ -32,6 +37,7 @@ typedef struct {
     bool any;                   //  Round-robin: it arrives at any one receiver
     const char *skip;           //  Why the self-test cannot check it, or NULL
     s_place_t receivers [S_RECEIVERS];
+    const char *advice;         //  Flow tests: what makes it happen, or NULL
 } s_step_t;
 
 //  A flow: its steps, and the order they are played in (-1 ends it)
@@ -53,6 +59,10 @@ typedef struct {
     const char *names [S_NODES + 1];
     zpoller_t *poller;
     bool verbose;
+    bool flows;                 //  --flows: your handlers run, only first steps are sent
+    s_place_t backlog [S_BACKLOG];  //  Flow tests: messages seen before their step
+    const char *backlog_commands [S_BACKLOG];
+    size_t backlog_used;
 } s_test_t;
 {{flows}}
 
@@ -97,26 +107,80 @@ s_same_place (const s_place_t *place, int node, const char *socket)
 }
 
 
-//  Play one step: have the sender send, then wait until every receiver has it.
+//  The table's own strings for a socket and a command a report named (the
+//  report's copies are freed), or "" when the tables do not have them
+static const char *
+s_place_socket (int node, const char *socket)
+{
+    const s_flow_t *flow;
+    for (flow = s_flows; flow->name; flow++) {
+        const s_step_t *step;
+        for (step = flow->steps; step->text; step++) {
+            const s_place_t *place;
+            for (place = step->receivers; place->node >= 0; place++)
+                if (s_same_place (place, node, socket))
+                    return place->socket;
+        }
+    }
+    return "";
+}
+
+
+static const char *
+s_command_name (const char *command)
+{
+    const s_flow_t *flow;
+    for (flow = s_flows; flow->name; flow++) {
+        const s_step_t *step;
+        for (step = flow->steps; step->text; step++)
+            if (streq (step->command, command))
+                return step->command;
+    }
+    return "";
+}
+
+
+//  Play one step: have the sender send (unless send is false: flow tests leave
+//  that to your code), then wait until every receiver has it.
 //  Returns 0, or -1 having printed what went wrong.
 static int
-s_play_step (s_test_t *test, const char *flow, const s_step_t *step)
+s_play_step (s_test_t *test, const char *flow, const s_step_t *step, bool send)
 {
     snprintf (s_doing, sizeof (s_doing), "waiting for flow %s, step %d (%s)",
               flow, step->position, step->text);
-    zstr_sendx (test->actors [step->sender.node], "$SEND", step->sender.socket, step->command,
-                step->peer, step->delimiter, step->topic, NULL);
-    bool sent = false;
+    if (send)
+        zstr_sendx (test->actors [step->sender.node], "$SEND", step->sender.socket, step->command,
+                    step->peer, step->delimiter, step->topic, NULL);
+    bool sent = !send;
     bool arrived [S_RECEIVERS] = { false };
     size_t expected = 0;
     while (step->receivers [expected].node >= 0)
         expected++;
     size_t received = 0;
+    //  Flow tests: a message that came before its step was waited for
+    size_t kept;
+    for (kept = 0; kept < test->backlog_used && received < (step->any? 1: expected); kept++) {
+        size_t index;
+        for (index = 0; index < expected; index++)
+            if (!arrived [index] && streq (test->backlog_commands [kept], step->command)
+            &&  s_same_place (&step->receivers [index], test->backlog [kept].node, test->backlog [kept].socket))
+                break;
+        if (index < expected) {
+            arrived [index] = true;
+            received++;
+            test->backlog_commands [kept] = "";
+        }
+    }
     char problem [512] = "";
-    int64_t deadline = zclock_mono () + S_TIMEOUT;
+    int64_t deadline = zclock_mono () + (test->flows? S_STEP_TIMEOUT: S_TIMEOUT);
     while (!*problem && (!sent || received < (step->any? 1: expected))) {
         int node = -1;
         zmsg_t *event = s_next_event (test, deadline - zclock_mono (), &node);
+        if (!event && test->flows && sent) {
+            printf ("flow \"%s\": step %d (%s) did not happen within %d ms: %s\n", flow, step->position,
+                    step->text, S_STEP_TIMEOUT, step->advice? step->advice: "check the wiring (run the self-test)");
+            return -1;
+        }
         if (!event) {
             snprintf (problem, sizeof (problem), "%s",
                       sent? "the message did not arrive in time": "the sender did not answer");
@@ -138,6 +202,15 @@ s_play_step (s_test_t *test, const char *flow, const s_step_t *step)
             for (index = 0; index < expected; index++)
                 if (!arrived [index] && s_same_place (&step->receivers [index], node, socket))
                     break;
+            if (test->flows && (index == expected || !streq (command, step->command))) {
+                //  Your handlers may be ahead of the test: keep it for a later step
+                if (test->backlog_used < S_BACKLOG) {
+                    test->backlog [test->backlog_used].node = node;
+                    test->backlog [test->backlog_used].socket = s_place_socket (node, socket);
+                    test->backlog_commands [test->backlog_used++] = s_command_name (command);
+                }
+            }
+            else
             if (index == expected)
                 snprintf (problem, sizeof (problem), "%s arrived unexpectedly at %s.%s",
                           command, test->names [node], socket);
@@ -180,13 +253,15 @@ s_play_flow (s_test_t *test, const s_flow_t *flow)
     size_t messages = 0;
     size_t skipped = 0;
     size_t index;
-    for (index = 0; flow->order [index] >= 0; index++) {
-        const s_step_t *step = &flow->steps [flow->order [index]];
+    //  Flow tests: each step once, in order; the test sends the first, your code the rest
+    test->backlog_used = 0;
+    for (index = 0; test->flows? flow->steps [index].text != NULL: flow->order [index] >= 0; index++) {
+        const s_step_t *step = &flow->steps [test->flows? (int) index: flow->order [index]];
         if (step->skip) {
             skipped++;
             continue;
         }
-        if (s_play_step (test, flow->name, step) == -1)
+        if (s_play_step (test, flow->name, step, !test->flows || messages == 0) == -1)
             return -1;
         messages++;
     }
@@ -245,7 +320,13 @@ main (int argc, char *argv [])
 {
     s_test_t test;
     memset (&test, 0, sizeof (test));
-    test.verbose = argc > 1 && (streq (argv [1], "-v") || streq (argv [1], "--verbose"));
+    int arg;
+    for (arg = 1; arg < argc; arg++)
+        if (streq (argv [arg], "-v") || streq (argv [arg], "--verbose"))
+            test.verbose = true;
+        else
+        if (streq (argv [arg], "--flows"))
+            test.flows = true;
     //  Lines go out as they are printed, so that a watchdog report follows them
     setvbuf (stdout, NULL, _IOLBF, 0);
     signal (SIGALRM, s_watchdog);
@@ -256,7 +337,8 @@ main (int argc, char *argv [])
     if (failures)
         return 1;
 
-    //  Every node in trace mode, every socket on inproc
+    //  Every node in trace mode (tapped with --flows: your handlers run too),
+    //  every socket on inproc
     {{start_nodes}}
 
     test.poller = zpoller_new (NULL);
