@@ -1124,6 +1124,9 @@ collect_socket_protocols (MopedCModel  *model,
 
           if (p == h->command->protocol)
             break;
+          /* Framing that tells the two apart (headers, numbers): no message looks the same. */
+          if (moped_framing_tell_apart (p->element, h->command->protocol->element, s->type))
+            continue;
           for (guint k = 0; k < p->commands->len; k++)
             if (g_str_equal (_moped_c_name (((MopedCCommand *) g_ptr_array_index (p->commands, k))->element), name))
               shadowed = TRUE;
@@ -1157,7 +1160,19 @@ choose_topic (MopedCStep *step)
 {
   MopedCCommand *c = step->command;
   MopedCSocket *r = step->receiver;
+  g_autoptr(MopedFraming) framing = moped_framing_new (c->protocol->element);
 
+  /* Without a topic frame (or packed, the topic inside zproto's pubsub frame) the
+   * subscriptions match the message's first bytes, which no sample value chooses. */
+  if (framing->topic == MOPED_TOPIC_NONE || framing->encoding == MOPED_ENCODING_PACKED)
+    {
+      if (r->subscriptions->len > 0)
+        step->skip_reason = g_strdup_printf ("protocol %s sends no topic frame, and %s.%s subscribes to "
+                                             "prefixes of the first frame, which the self-test does "
+                                             "not choose", _moped_c_name (c->protocol->element),
+                                             _moped_c_name (r->node->element), _moped_c_name (r->element));
+      return;
+    }
   if (c->topic < 0)
     {
       if (!matches_subscription (r, _moped_c_name (c->element)))
