@@ -8,7 +8,8 @@ valgrind for the leak checks. Never needs a display.
   self-test must pass, also under valgrind with no leak and no error.
 - broken.moped is refused, with its errors listed, and nothing is written.
 - 7/MDP on the wire: tests/mdp-peer.c, raw libzmq, checks every frame of the Majordomo
-  example's exported codecs and broker (headers, command bytes, empty frames).
+  example's exported codecs and broker (headers, command bytes, empty frames); the
+  packed encoding is checked byte by byte against zproto's layout (tests/packed-peer.c).
 - Property test: random designs (compatible socket pairs, fan-in and fan-out, sockets
   shared by several links and peers, bind or connect set per link end, instances,
   PAIR, ROUTER to ROUTER, hostile names and descriptions). Every design `moped check`
@@ -257,6 +258,31 @@ def test_mdp_wire(work):
             log, _ = broker.communicate()
     check("the exported broker takes a raw worker's READY and a raw client's REQUEST",
           all(sent) and "received READY on backend" in log and "received REQUEST on frontend" in log, log)
+
+
+def test_packed_wire(work):
+    """The packed encoding is zproto's: tests/packed-peer.c checks the bytes the exported
+    codec of tests/data/packed-zproto.moped sends against zproto_codec_c.gsl's layout,
+    written out by hand, and decodes that layout."""
+    directory = os.path.join(work, "packed")
+    data = os.environ.get("MOPED_TEST_DATA") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+    r = export(os.path.join(data, "packed-zproto.moped"), directory)
+    if not check("export packed-zproto", r.returncode == 0, r.stdout + r.stderr):
+        return
+    r = run(["meson", "setup", "build"], cwd=directory)
+    r = run(["ninja", "-C", "build", "libskeleton.a"], cwd=directory, timeout=900)
+    if not check("packed-zproto: builds", r.returncode == 0, tail(r.stdout + r.stderr)):
+        return
+    flags = run(["pkg-config", "--cflags", "--libs", "libczmq", "libzmq"]).stdout.split()
+    peer = os.path.join(work, "packed-peer")
+    r = run(["cc", "-Wall", "-Wextra", "-Werror", "-o", peer,
+             os.path.join(os.path.dirname(os.path.abspath(__file__)), "packed-peer.c"),
+             "-I", os.path.join(directory, "include"), os.path.join(directory, "build", "libskeleton.a"), *flags])
+    if not check("packed-peer builds against the export", r.returncode == 0, r.stderr):
+        return
+    r = run([peer], timeout=120)
+    check("the packed codec sends and decodes zproto's bytes", r.returncode == 0 and "packed-peer: passed" in r.stdout,
+          r.stdout + r.stderr)
 
 
 def replace_body(path, signature, body):
@@ -1271,7 +1297,7 @@ def test_reexport(work):
 
 def main():
     work = tempfile.mkdtemp(prefix="moped-export-c-")
-    tests = [test_broken, test_user_tests, test_timers, test_never_block, test_examples, test_mdp_wire,
+    tests = [test_broken, test_user_tests, test_timers, test_never_block, test_examples, test_mdp_wire, test_packed_wire,
              test_standalone, test_reexport, test_reexport_renames, test_no_hang, test_property]
     try:
         for test in tests:
