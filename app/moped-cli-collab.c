@@ -8,6 +8,7 @@
 
 #include "moped-cli.h"
 #include "moped-collab-peer.h"
+#include "moped-discovery.h"
 #include "moped-file.h"
 
 static gboolean
@@ -36,6 +37,50 @@ run_peer (MopedSession *session,
   return moped_collab_peer_get_status (peer) == 0 ? MOPED_EXIT_OK : MOPED_EXIT_DESIGN_ERRORS;
 }
 
+static void
+found_cb (MopedDiscovery *discovery,
+          const char     *link,
+          const char     *name,
+          guint          *count)
+{
+  printf ("found %s %s\n", link, name);
+  fflush (stdout);
+  (*count)++;
+}
+
+static gboolean
+quit_cb (gpointer loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* moped join --discover: what the local network announces, for @seconds. */
+static int
+discover_sessions (int seconds)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MopedDiscovery) discovery = moped_discovery_new (&error);
+  g_autoptr(GMainLoop) loop = NULL;
+  guint count = 0;
+
+  if (discovery == NULL)
+    {
+      fprintf (stderr, "moped join: cannot listen for sessions: %s\n", error->message);
+      return MOPED_EXIT_DESIGN_ERRORS;
+    }
+  loop = g_main_loop_new (NULL, FALSE);
+  g_signal_connect (discovery, "found", G_CALLBACK (found_cb), &count);
+  g_timeout_add_seconds ((guint) seconds, quit_cb, loop);
+  g_main_loop_run (loop);
+  if (count == 0)
+    {
+      fprintf (stderr, "moped join: no shared design announced on the local network within %d s\n", seconds);
+      return MOPED_EXIT_DESIGN_ERRORS;
+    }
+  return MOPED_EXIT_OK;
+}
+
 int
 moped_cli_host (int    argc,
                 char **argv)
@@ -45,6 +90,7 @@ moped_cli_host (int    argc,
   g_autofree char *name = NULL;
   g_autofree char *key_dir = NULL;
   int invites = 0, viewers = 0, codes = 0, lifetime = 600;
+  gboolean beacon = FALSE;
   g_auto(GStrv) files = NULL;
   GOptionEntry entries[] = {
     { "bind", 'b', 0, G_OPTION_ARG_STRING, &bind, "Where to listen (default tcp://*:*, any free port)", "ENDPOINT" },
@@ -54,6 +100,7 @@ moped_cli_host (int    argc,
     { "codes", 0, 0, G_OPTION_ARG_INT, &codes, "Print N short editor codes", "N" },
     { "lifetime", 0, 0, G_OPTION_ARG_INT, &lifetime, "Seconds an invite stays valid (default 600)", "SECONDS" },
     { "name", 'n', 0, G_OPTION_ARG_STRING, &name, "Your name as others see it", "NAME" },
+    { "beacon", 0, 0, G_OPTION_ARG_NONE, &beacon, "Let others on the local network find this session (UDP broadcast; no secret)", NULL },
     { "keys", 0, 0, G_OPTION_ARG_FILENAME, &key_dir, "Folder of your key pair (default ~/.config/moped)", "DIR" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "DESIGN" },
     { NULL }
@@ -62,6 +109,7 @@ moped_cli_host (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(MopedDesign) design = NULL;
   g_autoptr(MopedSession) session = NULL;
+  g_autoptr(MopedBeacon) announce = NULL;
   MopedKeyPair keys;
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -98,6 +146,11 @@ moped_cli_host (int    argc,
     g_autofree char *address = moped_session_get_address_link (session);
 
     printf ("hosting %s\n", address);
+    if (beacon && (announce = moped_beacon_new (address, name ? name : g_get_user_name (), 1000, &error)) == NULL)
+      {
+        fprintf (stderr, "moped host: cannot announce the session: %s\n", error->message);
+        return MOPED_EXIT_DESIGN_ERRORS;
+      }
   }
   for (int i = 0; i < invites; i++)
     {
@@ -132,6 +185,7 @@ moped_cli_join (int    argc,
   g_autofree char *bind = NULL;
   g_autofree char *advertise = NULL;
   int timeout = 10;
+  gboolean discover = FALSE;
   g_auto(GStrv) links = NULL;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Keep the shared design in FILE", "FILE" },
@@ -140,6 +194,7 @@ moped_cli_join (int    argc,
     { "bind", 'b', 0, G_OPTION_ARG_STRING, &bind, "May host if the host goes: listen here (e.g. tcp://*:*)", "ENDPOINT" },
     { "advertise", 'a', 0, G_OPTION_ARG_STRING, &advertise, "Host name the others reach you by (with --bind)", "HOST" },
     { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout, "Give up after SECONDS without the host (default 10)", "SECONDS" },
+    { "discover", 0, 0, G_OPTION_ARG_NONE, &discover, "List the sessions announced on the local network for --timeout seconds, as “found LINK NAME” lines", NULL },
     { "keys", 0, 0, G_OPTION_ARG_FILENAME, &key_dir, "Folder of your key pair (default ~/.config/moped)", "DIR" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &links, NULL, "INVITE" },
     { NULL }
@@ -162,6 +217,8 @@ moped_cli_join (int    argc,
       fprintf (stderr, "moped join: %s\n", error->message);
       return MOPED_EXIT_USAGE;
     }
+  if (discover)
+    return discover_sessions (MAX (timeout, 1));
   if ((links != NULL && links[0] != NULL && links[1] != NULL) || output == NULL)
     {
       fprintf (stderr, "moped join: give an invite and -o FILE (moped join --help)\n");

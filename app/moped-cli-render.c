@@ -10,7 +10,6 @@
 #include <glib/gstdio.h>
 
 #include "moped-cli.h"
-#include "moped-names.h"
 #include "moped-staging.h"
 #include "moped-file.h"
 #include "moped-render.h"
@@ -37,22 +36,17 @@ render_args_clear (RenderArgs *args)
   g_free (args->format);
 }
 
-/* Write through a temporary file beside @path, renamed over it: a failure never
- * leaves a partial file, nor damages one that was there. */
+/* Staged beside @path and renamed over it (moped-staging.h): a failure never leaves a
+ * partial or empty file, nor damages one that was there. */
 static gboolean
 write_output (const char  *path,
               GBytes      *bytes,
               GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
   gsize length;
   const char *data = g_bytes_get_data (bytes, &length);
 
-  if (g_file_set_contents_full (path, data, (gssize) length, G_FILE_SET_CONTENTS_CONSISTENT, 0666, &local_error))
-    return TRUE;
-  g_set_error (error, MOPED_RENDER_ERROR, MOPED_RENDER_ERROR_IO, "Could not write %s: %s", path,
-               local_error->message);
-  return FALSE;
+  return moped_staging_write_file (path, data, length, error);
 }
 
 static gboolean
@@ -130,35 +124,14 @@ render_all (MopedDesign               *design,
             const MopedRenderOptions  *options,
             GError                   **error)
 {
-  g_autoptr(GPtrArray) flows = moped_design_collect (design, MOPED_KIND_FLOW);
-  g_autoptr(MopedStaging) staging = NULL;
-  g_autoptr(GBytes) architecture = NULL;
-  g_autofree char *name = NULL;
+  g_autofree char *probe = g_strdup_printf ("x.%s", extension);
+  g_autoptr(GPtrArray) written = NULL;
   MopedRenderFormat format;
 
-  name = g_strdup_printf ("architecture.%s", extension);
-  if (!format_of (name, &format, error))
+  if (!format_of (probe, &format, error))
     return FALSE;
-  staging = moped_staging_new (directory, error);
-  if (staging == NULL)
-    return FALSE;
-  architecture = moped_render_architecture_with_options (design, format, options, error);
-  if (architecture == NULL ||
-      !moped_staging_write (staging, name, g_bytes_get_data (architecture, NULL),
-                            g_bytes_get_size (architecture), error))
-    return FALSE;
-  for (guint i = 0; i < flows->len; i++)
-    {
-      MopedElement *flow = g_ptr_array_index (flows, i);
-      g_autofree char *id = moped_name_bound (moped_element_get_id (flow), 64);
-      g_autofree char *path = g_strdup_printf ("flow-%s.%s", id, extension);
-      g_autoptr(GBytes) bytes = moped_render_flow (design, flow, format, options->scale, error);
-
-      if (bytes == NULL ||
-          !moped_staging_write (staging, path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), error))
-        return FALSE;
-    }
-  return moped_staging_commit (staging, error);
+  written = moped_render_all (design, directory, format, options, NULL, error);
+  return written != NULL;
 }
 
 static int

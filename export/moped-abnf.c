@@ -1,13 +1,27 @@
-/* moped-abnf.c: writing a design's protocols as an ABNF grammar (RFC 5234) in zproto's layout.
+/* moped-abnf.c: writing a design's protocols as an ABNF grammar (RFC 5234) that means them.
  *
  * SPDX-License-Identifier: MPL-2.0
+ *
+ * The grammar reads conversations as one role sees them (the textual form is explained
+ * in moped-abnf.h and at the top of every grammar). Each role's conversation is its
+ * state machine (moped-machine.h) written as a right-linear grammar: one rule per
+ * state, one alternative per transition, "" where the conversation may end. Frames
+ * are quoted tokens in which the quote and the percent sign are always escaped, so a
+ * field can never run into the next frame or message, and each line starts with who
+ * sends to whom: a parser that never backtracks (a PEG, apg) reads it as well as one
+ * that tries every way (ABNF's own meaning).
  */
 #define G_LOG_DOMAIN "moped-export"
 
 #include <string.h>
 
 #include "moped-abnf.h"
+#include "moped-design.h"
+#include "moped-framing.h"
+#include "moped-machine.h"
+#include "moped-roles.h"
 #include "moped-schema.h"
+#include "moped-socket-type.h"
 
 /* Rule names are padded to this column, as in zproto's .bnf files. */
 #define NAME_COLUMN 16
@@ -28,13 +42,19 @@ enum
   SHARED_FRAME = 1 << 4,
   SHARED_NUMBER_4 = 1 << 5,
   SHARED_NUMBER_8 = 1 << 6,
+  SHARED_ANY_ROLE = 1 << 7,
+  SHARED_OCTET = 1 << 8,
+  SHARED_PACKED_STRING = 1 << 9,
+  SHARED_PACKED_LONG = 1 << 10,
+  SHARED_PACKED_STRINGS = 1 << 11,
+  SHARED_PUBSUB_TOPIC = 1 << 12,
 };
 
 typedef struct
 {
   guint       bit;
   const char *name;
-  const char *definition;
+  const char *definition;   /* or NULL: made by the group's maker */
   guint       needs;
 } SharedRule;
 
@@ -42,46 +62,159 @@ typedef struct
 {
   const char *comment;
   SharedRule  rules[3];
+  char     *(*make) (const char *name);
 } SharedGroup;
 
-/* The encodings of the field types, written after the rules that use them. */
+static char *make_length_prefixed (const char *name);
+
+/* What the field types hold inside their frame (the quotes around a frame are written
+ * by the message rules), then the octets of a frame; written after the rules that use
+ * them. */
 static const SharedGroup shared_groups[] = {
-  { "A string is UTF-8 text of at most 255 octets, in one frame",
-    { { SHARED_STRING, "string", "*255OCTET", 0 } } },
-  { "A longstr is UTF-8 text of any length, in one frame",
-    { { SHARED_LONGSTR, "longstr", "*OCTET", 0 } } },
-  { "A list of strings in one frame: a 4-octet count, then each string as a "
-    "4-octet length and its UTF-8 text",
-    { { SHARED_STRINGS, "strings", "strings-count *strings-value", 0 },
-      { SHARED_STRINGS, "strings-count", "number-4", SHARED_NUMBER_4 },
-      { SHARED_STRINGS, "strings-value", "number-4 *OCTET", SHARED_NUMBER_4 } } },
-  { "Bytes are opaque binary data, in one frame",
-    { { SHARED_BYTES, "bytes", "*OCTET", 0 } } },
-  { "A frame is zero or more octets passed on untouched as one ZeroMQ frame",
-    { { SHARED_FRAME, "frame", "*OCTET", 0 } } },
+  { "A string is UTF-8 text of at most 255 octets",
+    { { SHARED_STRING, "string", "*255frame-octet", SHARED_OCTET } } },
+  { "A longstr is UTF-8 text of any length",
+    { { SHARED_LONGSTR, "longstr", "*frame-octet", SHARED_OCTET } } },
+  { "A list of strings: a 4-octet count, then each string as a 4-octet length and "
+    "its UTF-8 text (the grammar does not check that the counts add up)",
+    { { SHARED_STRINGS, "strings", "number-4 *frame-octet", SHARED_NUMBER_4 | SHARED_OCTET } } },
+  { "Bytes are opaque binary data",
+    { { SHARED_BYTES, "bytes", "*frame-octet", SHARED_OCTET } } },
+  { "A frame field is zero or more octets passed on untouched",
+    { { SHARED_FRAME, "frame", "*frame-octet", SHARED_OCTET } } },
   { "Numbers are unsigned integers in network byte order",
-    { { SHARED_NUMBER_4, "number-4", "4OCTET", 0 },
-      { SHARED_NUMBER_8, "number-8", "8OCTET", 0 } } },
+    { { SHARED_NUMBER_4, "number-4", "4frame-octet", SHARED_OCTET },
+      { SHARED_NUMBER_8, "number-8", "8frame-octet", SHARED_OCTET } } },
+  { "Packed (zproto's codec): a string is a 1-octet length, then that many octets",
+    { { SHARED_PACKED_STRING, "packed-string", NULL, SHARED_OCTET } }, make_length_prefixed },
+  { "Packed: a longstr or bytes field is a 4-octet length, then that many octets "
+    "(checked up to 255; a longer one is taken to run to the end of the frame)",
+    { { SHARED_PACKED_LONG, "packed-long", NULL, SHARED_OCTET } }, make_length_prefixed },
+  { "Packed: a list of strings is a 4-octet count, then that many packed-long strings "
+    "(checked up to 255)",
+    { { SHARED_PACKED_STRINGS, "packed-strings", NULL, SHARED_PACKED_LONG | SHARED_OCTET } },
+    make_length_prefixed },
+  { "Packed over publish-subscribe: the topic is text that ends in a zero octet",
+    { { SHARED_PUBSUB_TOPIC, "pubsub-topic", "*topic-octet \"%00\"", SHARED_OCTET },
+      { SHARED_PUBSUB_TOPIC, "topic-octet", "%x20-21 / %x23-24 / %x26-7E / \"%\" escaped-non-zero", 0 },
+      { SHARED_PUBSUB_TOPIC, "escaped-non-zero", "\"0\" ( %x31-39 / %x41-46 ) / ( \"1\" / %x38-39 / "
+                                                  "%x41-46 ) hex-digit / \"2\" ( \"2\" / \"5\" ) / \"7\" %x46", 0 } } },
+  { "The other side of a message when the design does not say which role it is",
+    { { SHARED_ANY_ROLE, "any-role", "DQUOTE *frame-octet DQUOTE", SHARED_OCTET } } },
+  { "One octet of a frame: printable ASCII but the quote and the percent sign stands "
+    "for itself; every other octet is a percent sign and two upper-case hex digits",
+    { { SHARED_OCTET, "frame-octet", "%x20-21 / %x23-24 / %x26-7E / \"%\" escaped", 0 },
+      { SHARED_OCTET, "escaped", "( %x30-31 / %x38-39 / %x41-46 ) hex-digit / \"2\" ( \"2\" / \"5\" ) "
+                                 "/ \"7\" %x46", 0 },
+      { SHARED_OCTET, "hex-digit", "DIGIT / %x41-46", 0 } } },
 };
 
 static const struct
 {
   const char *rule;
   guint       bit;
+  const char *packed_rule;
+  guint       packed_bit;
 } field_type_rules[MOPED_N_FIELD_TYPES] = {
-  [MOPED_FIELD_STRING] = { "string", SHARED_STRING },
-  [MOPED_FIELD_LONGSTR] = { "longstr", SHARED_LONGSTR },
-  [MOPED_FIELD_NUMBER] = { "number-8", SHARED_NUMBER_8 },
-  [MOPED_FIELD_STRINGS] = { "strings", SHARED_STRINGS },
-  [MOPED_FIELD_BYTES] = { "bytes", SHARED_BYTES },
-  [MOPED_FIELD_FRAME] = { "frame", SHARED_FRAME },
+  [MOPED_FIELD_STRING] = { "string", SHARED_STRING, "packed-string", SHARED_PACKED_STRING },
+  [MOPED_FIELD_LONGSTR] = { "longstr", SHARED_LONGSTR, "packed-long", SHARED_PACKED_LONG },
+  [MOPED_FIELD_NUMBER] = { "number-8", SHARED_NUMBER_8, "number-8", SHARED_NUMBER_8 },
+  [MOPED_FIELD_STRINGS] = { "strings", SHARED_STRINGS, "packed-strings", SHARED_PACKED_STRINGS },
+  [MOPED_FIELD_BYTES] = { "bytes", SHARED_BYTES, "packed-long", SHARED_PACKED_LONG },
+  [MOPED_FIELD_FRAME] = { "frame", SHARED_FRAME, "frame", SHARED_FRAME },
 };
+
+/* ---- the frames of one message ---------------------------------------------------------- */
+
+/* The socket types a message of @command travels between: one pair per link end that
+ * plays its sender (either end when no role sends it), each pair once (guint pairs:
+ * sender << 8 | receiver). No link: the types are not known. */
+static GArray *
+message_socket_pairs (MopedElement *command)
+{
+  MopedElement *protocol = moped_element_get_ancestor (command, MOPED_KIND_PROTOCOL);
+  MopedDesign *design = protocol ? moped_element_get_design (protocol) : NULL;
+  MopedElement *sender = moped_element_get_ref (command, MOPED_PROP_SENDER);
+  g_autoptr(GPtrArray) links = design ? moped_design_collect (design, MOPED_KIND_LINK) : NULL;
+  GArray *pairs = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint i = 0; links != NULL && i < links->len; i++)
+    {
+      MopedElement *link = g_ptr_array_index (links, i);
+
+      if (moped_element_get_ref (link, MOPED_PROP_PROTOCOL) != protocol)
+        continue;
+      for (guint e = 0; e < 2; e++)
+        {
+          MopedProp from = e ? MOPED_PROP_TO : MOPED_PROP_FROM;
+          MopedProp to = e ? MOPED_PROP_FROM : MOPED_PROP_TO;
+          MopedElement *a = moped_element_get_ref (link, from);
+          MopedElement *b = moped_element_get_ref (link, to);
+          guint pair;
+
+          if (a == NULL || b == NULL || (sender != NULL && moped_link_get_role (link, from) != sender))
+            continue;
+          pair = (guint) moped_element_get_enum (a, MOPED_PROP_TYPE) << 8 |
+                 (guint) moped_element_get_enum (b, MOPED_PROP_TYPE);
+          if (!moped_socket_type_get_info (moped_element_get_enum (a, MOPED_PROP_TYPE))->can_send)
+            continue;
+          for (guint k = 0; k < pairs->len && pair != G_MAXUINT; k++)
+            if (g_array_index (pairs, guint, k) == pair)
+              pair = G_MAXUINT;
+          if (pair != G_MAXUINT)
+            g_array_append_val (pairs, pair);
+        }
+    }
+  if (pairs->len == 0)
+    {
+      guint unknown = (guint) MOPED_N_SOCKET_TYPES << 8 | (guint) MOPED_N_SOCKET_TYPES;
+
+      g_array_append_val (pairs, unknown);
+    }
+  return pairs;
+}
+
+/* The frames of @command as the wire carries them between sockets of these types,
+ * from the framing query (moped_framing_get_frames): every frame but an empty
+ * delimiter that the sockets add and remove themselves (REQ and REP), which no
+ * application sees. */
+static GPtrArray *
+frames_of_message (MopedElement *command,
+                   guint         pair)
+{
+  GPtrArray *frames = moped_framing_get_frames (command, (MopedSocketType) (pair >> 8),
+                                                (MopedSocketType) (pair & 0xFF));
+
+  for (guint i = frames->len; i > 0; i--)
+    {
+      const MopedFrame *frame = g_ptr_array_index (frames, i - 1);
+
+      if (frame->sender == MOPED_FRAME_BY_SOCKET && frame->receiver == MOPED_FRAME_BY_SOCKET)
+        g_ptr_array_remove_index (frames, i - 1);
+    }
+  return frames;
+}
+
+/* Whether @field travels inside a packed frame (else in a frame of its own). */
+static gboolean
+field_is_packed (MopedElement *field)
+{
+  MopedElement *protocol = moped_element_get_ancestor (field, MOPED_KIND_PROTOCOL);
+
+  return protocol != NULL &&
+         moped_element_get_enum (protocol, MOPED_PROP_ENCODING) == MOPED_ENCODING_PACKED &&
+         moped_element_get_enum (field, MOPED_PROP_TYPE) != MOPED_FIELD_FRAME;
+}
+
+/* ---- the grammar ------------------------------------------------------------------------ */
 
 typedef struct
 {
   MopedElement *protocol;
-  GPtrArray    *commands;  /* its own, then those its flows borrow from others */
-  GPtrArray    *flows;
+  GPtrArray    *roles;
+  GPtrArray    *machines;  /* MopedMachine, one per role */
+  GPtrArray    *commands;  /* those the machines use: its own, then borrowed ones */
+  GPtrArray    *unused;    /* its commands no machine uses */
 } ProtocolInfo;
 
 typedef struct
@@ -90,6 +223,8 @@ typedef struct
   GHashTable  *taken;        /* casefolded rule name -> rule name as written */
   GHashTable  *rule_of;      /* element -> rule name (borrowed from taken) */
   GHashTable  *field_rules;  /* "name\ttype" -> rule name, so equal fields share one rule */
+  GHashTable  *name_rules;   /* role name -> rule of its token, shared by equal names */
+  GHashTable  *state_rules;  /* "role-pointer:state" -> rule name */
   GHashTable  *written;      /* elements and rule names already written */
   GArray      *protocols;    /* ProtocolInfo */
   guint        shared_used;
@@ -149,8 +284,6 @@ moped_abnf_flow_blocks (MopedElement *flow)
   return blocks;
 }
 
-/* Names */
-
 /* The first candidate not taken (ABNF ignores case), else the first with -2, -3... */
 static const char *
 claim (Grammar            *self,
@@ -200,83 +333,6 @@ upper_rule_name (const char *name)
   g_autofree char *rule = moped_abnf_rule_name (name);
 
   return g_ascii_strup (rule, -1);
-}
-
-static const char *
-rule_of (Grammar      *self,
-         MopedElement *element)
-{
-  return g_hash_table_lookup (self->rule_of, element);
-}
-
-static char *
-protocol_base (MopedElement *protocol)
-{
-  return lower_rule_name (moped_element_get_name (protocol));
-}
-
-static void
-claim_protocol (Grammar      *self,
-                MopedElement *protocol)
-{
-  g_autofree char *base = protocol_base (protocol);
-  g_autofree char *rule = NULL;
-  const char *candidates[2] = { NULL, NULL };
-
-  if (g_str_equal (base, "protocol") || g_str_has_suffix (base, "-protocol"))
-    rule = g_strdup (base);
-  else
-    rule = g_strconcat (base, "-protocol", NULL);
-  candidates[0] = rule;
-  g_hash_table_insert (self->rule_of, protocol, (gpointer) claim (self, candidates));
-}
-
-static void
-claim_command (Grammar      *self,
-               MopedElement *command)
-{
-  MopedElement *protocol = moped_element_get_ancestor (command, MOPED_KIND_PROTOCOL);
-  g_autofree char *rule = upper_rule_name (moped_element_get_name (command));
-  g_autofree char *base = protocol ? protocol_base (protocol) : g_strdup ("command");
-  g_autofree char *prefixed = g_ascii_strup (base, -1);
-  g_autofree char *qualified = g_strconcat (prefixed, "-", rule, NULL);
-  const char *candidates[] = { rule, qualified, NULL };
-
-  if (!g_hash_table_contains (self->rule_of, command))
-    g_hash_table_insert (self->rule_of, command, (gpointer) claim (self, candidates));
-}
-
-static void
-claim_flow (Grammar      *self,
-            MopedElement *flow)
-{
-  g_autofree char *rule = lower_rule_name (moped_element_get_name (flow));
-  g_autofree char *suffixed = g_strconcat (rule, "-flow", NULL);
-  const char *candidates[] = { rule, suffixed, NULL };
-
-  g_hash_table_insert (self->rule_of, flow, (gpointer) claim (self, candidates));
-}
-
-static void
-claim_field (Grammar      *self,
-             MopedElement *command,
-             MopedElement *field)
-{
-  int type = moped_element_get_enum (field, MOPED_PROP_TYPE);
-  g_autofree char *rule = lower_rule_name (moped_element_get_name (field));
-  g_autofree char *key = g_strdup_printf ("%s\t%d", rule, type);
-  const char *shared = g_hash_table_lookup (self->field_rules, key);
-
-  if (shared == NULL)
-    {
-      g_autofree char *owner = lower_rule_name (moped_element_get_name (command));
-      g_autofree char *qualified = g_strconcat (owner, "-", rule, NULL);
-      const char *candidates[] = { rule, qualified, NULL };
-
-      shared = claim (self, candidates);
-      g_hash_table_insert (self->field_rules, g_steal_pointer (&key), (gpointer) shared);
-    }
-  g_hash_table_insert (self->rule_of, field, (gpointer) shared);
 }
 
 /* Text */
@@ -362,17 +418,194 @@ append_rule (GString    *out,
   g_string_append_c (out, '\n');
 }
 
-/* The command frame: the command's name as octets (ABNF strings ignore case). */
-static char *
-literal_of (const char *text)
+/* Names */
+
+static const char *
+rule_of (Grammar      *self,
+         MopedElement *element)
 {
+  return g_hash_table_lookup (self->rule_of, element);
+}
+
+static char *
+protocol_base (MopedElement *protocol)
+{
+  return lower_rule_name (moped_element_get_name (protocol));
+}
+
+static void
+claim_protocol (Grammar      *self,
+                MopedElement *protocol)
+{
+  g_autofree char *base = protocol_base (protocol);
+  g_autofree char *rule = NULL;
+  const char *candidates[2] = { NULL, NULL };
+
+  if (g_str_equal (base, "protocol") || g_str_has_suffix (base, "-protocol"))
+    rule = g_strdup (base);
+  else
+    rule = g_strconcat (base, "-protocol", NULL);
+  candidates[0] = rule;
+  g_hash_table_insert (self->rule_of, protocol, (gpointer) claim (self, candidates));
+}
+
+static void
+claim_command (Grammar      *self,
+               MopedElement *command)
+{
+  MopedElement *protocol = moped_element_get_ancestor (command, MOPED_KIND_PROTOCOL);
+  g_autofree char *rule = upper_rule_name (moped_element_get_name (command));
+  g_autofree char *base = protocol ? protocol_base (protocol) : g_strdup ("command");
+  g_autofree char *prefixed = g_ascii_strup (base, -1);
+  g_autofree char *qualified = g_strconcat (prefixed, "-", rule, NULL);
+  const char *candidates[] = { rule, qualified, NULL };
+
+  if (!g_hash_table_contains (self->rule_of, command))
+    g_hash_table_insert (self->rule_of, command, (gpointer) claim (self, candidates));
+}
+
+/* A role's conversation: "mdp-worker-worker"; its states "mdp-worker-worker-0"... */
+static void
+claim_role (Grammar      *self,
+            MopedElement *protocol,
+            MopedElement *role)
+{
+  g_autofree char *base = protocol_base (protocol);
+  g_autofree char *name = lower_rule_name (moped_element_get_name (role));
+  g_autofree char *rule = g_strconcat (base, "-", name, NULL);
+  g_autofree char *suffixed = g_strconcat (rule, "-conversation", NULL);
+  const char *candidates[] = { rule, suffixed, NULL };
+
+  g_hash_table_insert (self->rule_of, role, (gpointer) claim (self, candidates));
+}
+
+static const char *
+state_rule (Grammar      *self,
+            MopedElement *role,
+            guint         state)
+{
+  g_autofree char *key = g_strdup_printf ("%p:%u", (void *) role, state);
+  const char *rule = g_hash_table_lookup (self->state_rules, key);
+
+  if (rule == NULL)
+    {
+      g_autofree char *candidate = g_strdup_printf ("%s-%u", rule_of (self, role), state);
+      const char *candidates[] = { candidate, NULL };
+
+      rule = claim (self, candidates);
+      g_hash_table_insert (self->state_rules, g_steal_pointer (&key), (gpointer) rule);
+    }
+  return rule;
+}
+
+/* The token of a role's name, one rule per distinct name: "broker-role". */
+static const char *
+role_name_rule (Grammar      *self,
+                MopedElement *role)
+{
+  const char *name = moped_element_get_name (role);
+  const char *rule = g_hash_table_lookup (self->name_rules, name);
+
+  if (rule == NULL)
+    {
+      g_autofree char *base = lower_rule_name (name);
+      g_autofree char *candidate = g_strconcat (base, "-role", NULL);
+      const char *candidates[] = { candidate, NULL };
+
+      rule = claim (self, candidates);
+      g_hash_table_insert (self->name_rules, g_strdup (name), (gpointer) rule);
+    }
+  return rule;
+}
+
+static void
+claim_field (Grammar      *self,
+             MopedElement *command,
+             MopedElement *field)
+{
+  int type = moped_element_get_enum (field, MOPED_PROP_TYPE);
+  g_autofree char *rule = lower_rule_name (moped_element_get_name (field));
+  g_autofree char *key = g_strdup_printf ("%s\t%d\t%d", rule, type, field_is_packed (field));
+  const char *shared = g_hash_table_lookup (self->field_rules, key);
+
+  if (shared == NULL)
+    {
+      g_autofree char *owner = lower_rule_name (moped_element_get_name (command));
+      g_autofree char *qualified = g_strconcat (owner, "-", rule, NULL);
+      const char *candidates[] = { rule, qualified, NULL };
+
+      shared = claim (self, candidates);
+      g_hash_table_insert (self->field_rules, g_steal_pointer (&key), (gpointer) shared);
+    }
+  g_hash_table_insert (self->rule_of, field, (gpointer) shared);
+}
+
+/* The octets of a fixed frame part in the textual form, as ABNF: "%x52.45.41.44.59"
+ * (case-sensitive, unlike a quoted string), or "" when there are none. */
+static char *
+literal_of (GBytes *bytes)
+{
+  gsize size = 0;
+  const guchar *data = bytes ? g_bytes_get_data (bytes, &size) : NULL;
+  GString *text = g_string_new (NULL);
   GString *s = g_string_new (NULL);
 
-  if (*text == '\0')
-    return g_string_free (s, FALSE);
-  g_string_append (s, "%x");
-  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
-    g_string_append_printf (s, "%s%02X", p == (const guchar *) text ? "" : ".", *p);
+  for (gsize i = 0; i < size; i++)
+    {
+      guchar c = data[i];
+
+      if (c >= 0x20 && c <= 0x7E && c != '"' && c != '%')
+        g_string_append_c (text, (char) c);
+      else
+        g_string_append_printf (text, "%%%02X", c);
+    }
+  for (gsize i = 0; i < text->len; i++)
+    g_string_append_printf (s, "%s%02X", i == 0 ? "%x" : ".", (guchar) text->str[i]);
+  g_string_free (text, TRUE);
+  return g_string_free (s, FALSE);
+}
+
+static char *
+literal_of_text (const char *text)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+
+  return literal_of (bytes);
+}
+
+/* One octet in the textual form, as ABNF: %x41 for "A", %x25.30.35 for "%05". */
+static char *
+octet_literal (guint8 octet)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (&octet, 1);
+
+  return literal_of (bytes);
+}
+
+/* The packed length-prefixed encodings, one alternative per length up to 255 so that a
+ * parser knows where the field ends (ABNF cannot count, but it can enumerate). */
+static char *
+make_length_prefixed (const char *name)
+{
+  gboolean one_octet = g_str_equal (name, "packed-string");
+  const char *item = g_str_equal (name, "packed-strings") ? "packed-long" : "frame-octet";
+  g_autofree char *zero = octet_literal (0);
+  GString *s = g_string_new (NULL);
+
+  for (guint n = 0; n < 256; n++)
+    {
+      g_autofree char *length = octet_literal ((guint8) n);
+
+      if (n > 0)
+        g_string_append (s, " / ");
+      if (!one_octet)
+        g_string_append_printf (s, "%s %s %s ", zero, zero, zero);
+      g_string_append (s, length);
+      if (n > 0)
+        g_string_append_printf (s, " %u%s", n, item);
+    }
+  if (!one_octet)
+    g_string_append_printf (s, " / 4frame-octet *%s", item);
   return g_string_free (s, FALSE);
 }
 
@@ -381,34 +614,81 @@ literal_of (const char *text)
 static void
 protocol_info_clear (ProtocolInfo *info)
 {
+  g_clear_pointer (&info->roles, g_ptr_array_unref);
+  g_clear_pointer (&info->machines, g_ptr_array_unref);
   g_clear_pointer (&info->commands, g_ptr_array_unref);
-  g_clear_pointer (&info->flows, g_ptr_array_unref);
+  g_clear_pointer (&info->unused, g_ptr_array_unref);
+}
+
+static gboolean
+machines_use (ProtocolInfo *info,
+              MopedElement *command)
+{
+  for (guint m = 0; m < info->machines->len; m++)
+    {
+      const MopedMachine *machine = g_ptr_array_index (info->machines, m);
+
+      for (guint t = 0; t < machine->transitions->len; t++)
+        if (g_array_index (machine->transitions, MopedTransition, t).command == command)
+          return TRUE;
+    }
+  return FALSE;
 }
 
 static void
 gather_protocol (Grammar      *self,
                  MopedElement *protocol)
 {
-  ProtocolInfo info = { protocol, NULL, NULL };
+  ProtocolInfo info = { protocol };
+  g_autoptr(GPtrArray) own = moped_element_get_children_of_kind (protocol, MOPED_KIND_COMMAND);
 
-  info.commands = moped_element_get_children_of_kind (protocol, MOPED_KIND_COMMAND);
-  info.flows = moped_element_get_children_of_kind (protocol, MOPED_KIND_FLOW);
+  info.roles = moped_element_get_children_of_kind (protocol, MOPED_KIND_ROLE);
+  info.machines = g_ptr_array_new_with_free_func ((GDestroyNotify) moped_machine_free);
+  info.commands = g_ptr_array_new ();
+  info.unused = g_ptr_array_new ();
+  for (guint r = 0; r < info.roles->len; r++)
+    g_ptr_array_add (info.machines, moped_machine_new (protocol, NULL, g_ptr_array_index (info.roles, r)));
+  for (guint c = 0; c < own->len; c++)
+    g_ptr_array_add (machines_use (&info, g_ptr_array_index (own, c)) ? info.commands : info.unused,
+                     g_ptr_array_index (own, c));
   /* A step may name a command of another protocol; the grammar must define it. */
-  for (guint f = 0; f < info.flows->len; f++)
+  for (guint m = 0; m < info.machines->len; m++)
     {
-      g_autoptr(GPtrArray) steps =
-        moped_element_get_children_of_kind (g_ptr_array_index (info.flows, f), MOPED_KIND_STEP);
+      const MopedMachine *machine = g_ptr_array_index (info.machines, m);
 
-      for (guint s = 0; s < steps->len; s++)
+      for (guint t = 0; t < machine->transitions->len; t++)
         {
-          MopedElement *command = moped_element_get_ref (g_ptr_array_index (steps, s),
-                                                         MOPED_PROP_COMMAND);
+          MopedElement *command = g_array_index (machine->transitions, MopedTransition, t).command;
 
           if (command != NULL && !g_ptr_array_find (info.commands, command, NULL))
             g_ptr_array_add (info.commands, command);
         }
     }
   g_array_append_val (self->protocols, info);
+}
+
+/* Per state of @machine: whether a conversation can still end from it. A transition
+ * into a state that cannot is left out: no whole conversation takes it. */
+static gboolean *
+live_states (const MopedMachine *machine)
+{
+  gboolean *live = g_new0 (gboolean, machine->n_states);
+  gboolean changed = TRUE;
+
+  for (guint s = 0; s < machine->n_states; s++)
+    live[s] = machine->final[s];
+  while (changed)
+    {
+      changed = FALSE;
+      for (guint t = 0; t < machine->transitions->len; t++)
+        {
+          const MopedTransition *tr = &g_array_index (machine->transitions, MopedTransition, t);
+
+          if (live[tr->to] && !live[tr->from])
+            live[tr->from] = changed = TRUE;
+        }
+    }
+  return live;
 }
 
 static void
@@ -436,6 +716,27 @@ claim_all (Grammar      *self,
     {
       ProtocolInfo *info = &g_array_index (self->protocols, ProtocolInfo, p);
 
+      for (guint r = 0; r < info->roles->len; r++)
+        claim_role (self, info->protocol, g_ptr_array_index (info->roles, r));
+    }
+  for (guint p = 0; p < self->protocols->len; p++)
+    {
+      ProtocolInfo *info = &g_array_index (self->protocols, ProtocolInfo, p);
+
+      for (guint r = 0; r < info->roles->len; r++)
+        {
+          const MopedMachine *machine = g_ptr_array_index (info->machines, r);
+          g_autofree gboolean *live = live_states (machine);
+
+          for (guint s = 0; s < machine->n_states; s++)
+            if (live[s])
+              state_rule (self, machine->role, s);
+        }
+    }
+  for (guint p = 0; p < self->protocols->len; p++)
+    {
+      ProtocolInfo *info = &g_array_index (self->protocols, ProtocolInfo, p);
+
       for (guint c = 0; c < info->commands->len; c++)
         claim_command (self, g_ptr_array_index (info->commands, c));
     }
@@ -443,8 +744,8 @@ claim_all (Grammar      *self,
     {
       ProtocolInfo *info = &g_array_index (self->protocols, ProtocolInfo, p);
 
-      for (guint f = 0; f < info->flows->len; f++)
-        claim_flow (self, g_ptr_array_index (info->flows, f));
+      for (guint r = 0; r < info->roles->len; r++)
+        role_name_rule (self, g_ptr_array_index (info->roles, r));
     }
   for (guint p = 0; p < self->protocols->len; p++)
     {
@@ -464,87 +765,14 @@ claim_all (Grammar      *self,
 
 /* Writing */
 
-/* "*( a / b )", "*a" or "" for a list of alternatives that may repeat. */
-static char *
-any_of (GPtrArray *alternatives)
-{
-  g_autoptr(GString) s = g_string_new (NULL);
-
-  if (alternatives->len == 0)
-    return g_strdup ("\"\"");
-  if (alternatives->len == 1)
-    return g_strdup_printf ("*%s", (const char *) g_ptr_array_index (alternatives, 0));
-  g_string_append (s, "*(");
-  for (guint i = 0; i < alternatives->len; i++)
-    g_string_append_printf (s, "%s %s", i > 0 ? " /" : "", (const char *) g_ptr_array_index (alternatives, i));
-  g_string_append (s, " )");
-  return g_string_free (g_steal_pointer (&s), FALSE);
-}
-
-static char *
-flow_elements (Grammar      *self,
-               MopedElement *flow)
-{
-  g_autoptr(GPtrArray) steps = moped_element_get_children_of_kind (flow, MOPED_KIND_STEP);
-  g_autoptr(GArray) blocks = moped_abnf_flow_blocks (flow);
-  g_autoptr(GString) s = g_string_new (NULL);
-
-  for (guint b = 0; b < blocks->len; b++)
-    {
-      const MopedFlowBlock *block = &g_array_index (blocks, MopedFlowBlock, b);
-      g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
-
-      for (guint i = block->first; i < block->first + block->n_steps; i++)
-        {
-          MopedElement *step = g_ptr_array_index (steps, i);
-          MopedElement *command = moped_element_get_ref (step, MOPED_PROP_COMMAND);
-          gboolean bracket = moped_element_get_bool (step, MOPED_PROP_OPTIONAL) &&
-                             !(block->repeat && block->n_steps == 1);
-
-          if (command == NULL)
-            continue;
-          g_ptr_array_add (items, bracket ? g_strdup_printf ("[ %s ]", rule_of (self, command))
-                                          : g_strdup (rule_of (self, command)));
-        }
-      if (items->len == 0)
-        continue;
-      if (s->len > 0)
-        g_string_append_c (s, ' ');
-      if (block->repeat)
-        g_string_append (s, block->all_optional ? "*" : "1*");
-      if (block->repeat && items->len > 1)
-        g_string_append (s, "( ");
-      for (guint i = 0; i < items->len; i++)
-        g_string_append_printf (s, "%s%s", i > 0 ? " " : "", (const char *) g_ptr_array_index (items, i));
-      if (block->repeat && items->len > 1)
-        g_string_append (s, " )");
-    }
-  if (s->len == 0)
-    return g_strdup ("\"\"");
-  return g_string_free (g_steal_pointer (&s), FALSE);
-}
-
-static void
-write_flow (Grammar      *self,
-            MopedElement *flow)
-{
-  g_autofree char *elements = flow_elements (self, flow);
-  const char *description = moped_element_get_string (flow, MOPED_PROP_DESCRIPTION);
-  g_autofree char *comment = g_strdup_printf ("Flow \"%s\"%s%s", moped_element_get_name (flow),
-                                              *description ? ": " : "", description);
-
-  g_string_append_c (self->out, '\n');
-  append_comment (self->out, comment);
-  append_rule (self->out, rule_of (self, flow), elements, NULL);
-}
-
 static void
 write_field (Grammar      *self,
              MopedElement *field)
 {
   const char *rule = rule_of (self, field);
   int type = moped_element_get_enum (field, MOPED_PROP_TYPE);
-  const char *type_rule = field_type_rules[type].rule;
+  gboolean packed = field_is_packed (field);
+  const char *type_rule = packed ? field_type_rules[type].packed_rule : field_type_rules[type].rule;
   g_autofree char *comment = comment_text (moped_element_get_string (field, MOPED_PROP_DESCRIPTION));
   gsize rule_length = MAX (strlen (rule) + 1, NAME_COLUMN) + 2 + strlen (type_rule);
   gsize comment_column = MAX (rule_length + 1, NAME_COLUMN + 24);
@@ -552,7 +780,7 @@ write_field (Grammar      *self,
   if (g_hash_table_contains (self->written, rule))
     return;
   g_hash_table_add (self->written, (gpointer) rule);
-  self->shared_used |= field_type_rules[type].bit;
+  self->shared_used |= packed ? field_type_rules[type].packed_bit : field_type_rules[type].bit;
   /* Short descriptions trail the rule as in zproto; long ones go above it. */
   if (*comment != '\0' && comment_column + 2 + strlen (comment) > 100)
     {
@@ -563,14 +791,100 @@ write_field (Grammar      *self,
     append_rule (self->out, rule, type_rule, comment);
 }
 
+static const char *
+frame_kind_name (MopedFrameKind kind)
+{
+  static const char * const names[] = {
+    [MOPED_FRAME_DELIMITER] = "empty delimiter", [MOPED_FRAME_TOPIC] = "topic",
+    [MOPED_FRAME_HEADER] = "header", [MOPED_FRAME_COMMAND] = "command",
+    [MOPED_FRAME_FIELD] = "field", [MOPED_FRAME_PACKED] = "packed",
+  };
+
+  return names[kind];
+}
+
+/* The frames of one layout as ABNF elements, each frame after a space between quotes;
+ * the fields it names are added to @fields, its shape to @shape ("command, field
+ * (service)"). */
+static char *
+layout_elements (Grammar      *self,
+                 MopedElement *command,
+                 GPtrArray    *frames,
+                 GPtrArray    *fields,
+                 GString      *shape)
+{
+  MopedElement *protocol = moped_element_get_ancestor (command, MOPED_KIND_PROTOCOL);
+  guint signature = protocol ? (guint) moped_element_get_int (protocol, MOPED_PROP_SIGNATURE) : 0;
+  GString *s = g_string_new (NULL);
+
+  for (guint f = 0; f < frames->len; f++)
+    {
+      const MopedFrame *frame = g_ptr_array_index (frames, f);
+      g_autofree char *literal = frame->value ? literal_of (frame->value) : NULL;
+
+      g_string_append (s, f > 0 ? " SP DQUOTE" : "SP DQUOTE");
+      g_string_append_printf (shape, "%s%s", f > 0 ? ", " : "", frame_kind_name (frame->kind));
+      if (frame->field != NULL)
+        {
+          g_string_append_printf (s, " %s", rule_of (self, frame->field));
+          g_string_append_printf (shape, " (%s)", moped_element_get_name (frame->field));
+          if (!g_ptr_array_find (fields, frame->field, NULL))
+            g_ptr_array_add (fields, frame->field);
+        }
+      else if (literal != NULL && *literal != '\0')
+        g_string_append_printf (s, " %s", literal);
+      for (guint i = 0; frame->parts != NULL && i < frame->parts->len; i++)
+        {
+          const MopedFramePart *part = &g_array_index (frame->parts, MopedFramePart, i);
+          g_autofree char *octets = NULL;
+
+          switch (part->kind)
+            {
+            case MOPED_PART_SIGNATURE:
+              {
+                guint16 value = GUINT16_TO_BE ((guint16) (MOPED_PACKED_SIGNATURE_BASE | (signature & 0xF)));
+                g_autoptr(GBytes) bytes = g_bytes_new (&value, 2);
+
+                octets = literal_of (bytes);
+                g_string_append_printf (shape, "%s signature", i == 0 ? ":" : ",");
+              }
+              break;
+            case MOPED_PART_COMMAND:
+              octets = octet_literal ((guint8) moped_command_get_wire_id (command));
+              g_string_append_printf (shape, "%s id %u", i == 0 ? ":" : ",", moped_command_get_wire_id (command));
+              break;
+            case MOPED_PART_TOPIC:
+              octets = g_strdup ("pubsub-topic");
+              self->shared_used |= SHARED_PUBSUB_TOPIC;
+              g_string_append_printf (shape, "%s topic", i == 0 ? ":" : ",");
+              break;
+            case MOPED_PART_FIELD:
+            default:
+              octets = g_strdup (rule_of (self, part->field));
+              g_string_append_printf (shape, "%s %s", i == 0 ? ":" : ",", moped_element_get_name (part->field));
+              if (!g_ptr_array_find (fields, part->field, NULL))
+                g_ptr_array_add (fields, part->field);
+              break;
+            }
+          g_string_append_printf (s, " %s", octets);
+        }
+      g_string_append (s, " DQUOTE");
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* "READY = SP DQUOTE %x52.45.41.44.59 DQUOTE SP DQUOTE service DQUOTE", or one
+ * alternative per layout when the links of its protocol frame it differently. */
 static void
 write_command (Grammar      *self,
                MopedElement *command)
 {
-  g_autoptr(GPtrArray) fields = moped_element_get_children_of_kind (command, MOPED_KIND_FIELD);
+  g_autoptr(GArray) pairs = message_socket_pairs (command);
+  g_autoptr(GPtrArray) layouts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) fields = g_ptr_array_new ();
   g_autoptr(GString) elements = g_string_new (NULL);
   g_autoptr(GString) comment = g_string_new (moped_element_get_name (command));
-  g_autofree char *literal = literal_of (moped_element_get_name (command));
+  g_autoptr(GString) shapes = g_string_new (NULL);
   MopedElement *sender = moped_element_get_ref (command, MOPED_PROP_SENDER);
   const char *description = moped_element_get_string (command, MOPED_PROP_DESCRIPTION);
 
@@ -578,13 +892,37 @@ write_command (Grammar      *self,
     return;
   g_hash_table_add (self->written, command);
 
+  for (guint p = 0; p < pairs->len; p++)
+    {
+      g_autoptr(GPtrArray) frames = frames_of_message (command, g_array_index (pairs, guint, p));
+      g_autoptr(GString) shape = g_string_new (NULL);
+      char *layout = layout_elements (self, command, frames, fields, shape);
+      gboolean known = FALSE;
+
+      for (guint l = 0; l < layouts->len && !known; l++)
+        known = g_str_equal (g_ptr_array_index (layouts, l), layout);
+      if (known)
+        {
+          g_free (layout);
+          continue;
+        }
+      g_ptr_array_add (layouts, layout);
+      g_string_append_printf (shapes, "%s%s", shapes->len > 0 ? "; or " : "", shape->str);
+    }
+  if (layouts->len == 1)
+    g_string_append (elements, g_ptr_array_index (layouts, 0));
+  else
+    for (guint l = 0; l < layouts->len; l++)
+      g_string_append_printf (elements, "%s%s%s", l == 0 ? "( " : " / ",
+                              (const char *) g_ptr_array_index (layouts, l), l + 1 == layouts->len ? " )" : "");
+
   if (sender != NULL)
     g_string_append_printf (comment, ", sent by %s", moped_element_get_name (sender));
   if (*description != '\0')
     g_string_append_printf (comment, ": %s", description);
-  g_string_append (elements, *literal != '\0' ? literal : "\"\"");
-  for (guint i = 0; i < fields->len; i++)
-    g_string_append_printf (elements, " %s", rule_of (self, g_ptr_array_index (fields, i)));
+  while (comment->len > 0 && comment->str[comment->len - 1] == '.')
+    g_string_truncate (comment, comment->len - 1);
+  g_string_append_printf (comment, ". Frames: %s", shapes->str);
 
   g_string_append_c (self->out, '\n');
   append_comment (self->out, comment->str);
@@ -593,57 +931,131 @@ write_command (Grammar      *self,
     write_field (self, g_ptr_array_index (fields, i));
 }
 
-static gboolean
-flows_use (ProtocolInfo *info,
-           MopedElement *command)
+static void
+write_role_name (Grammar      *self,
+                 MopedElement *role)
 {
-  for (guint f = 0; f < info->flows->len; f++)
-    {
-      g_autoptr(GPtrArray) steps =
-        moped_element_get_children_of_kind (g_ptr_array_index (info->flows, f), MOPED_KIND_STEP);
+  const char *rule = role_name_rule (self, role);
+  g_autofree char *literal = literal_of_text (moped_element_get_name (role));
+  g_autofree char *elements = g_strdup_printf ("DQUOTE%s%s DQUOTE", *literal ? " " : "", literal);
 
-      for (guint s = 0; s < steps->len; s++)
-        if (moped_element_get_ref (g_ptr_array_index (steps, s), MOPED_PROP_COMMAND) == command)
-          return TRUE;
+  if (g_hash_table_contains (self->written, rule))
+    return;
+  g_hash_table_add (self->written, (gpointer) rule);
+  append_rule (self->out, rule, elements, moped_element_get_name (role));
+}
+
+/* A role's state machine as a right-linear grammar: the conversation rule says which
+ * protocol and role it is, then one rule per state. */
+static void
+write_conversation (Grammar            *self,
+                    ProtocolInfo       *info,
+                    const MopedMachine *machine)
+{
+  MopedElement *role = machine->role;
+  g_autofree gboolean *live = live_states (machine);
+  g_autofree char *protocol_literal = literal_of_text (moped_element_get_name (info->protocol));
+  g_autofree char *heading = NULL;
+  g_autofree char *elements = NULL;
+  const char *description = moped_element_get_string (role, MOPED_PROP_DESCRIPTION);
+
+  heading = g_strdup_printf ("The conversation of the %s in %s (\">\" what it sends, \"<\" what "
+                             "it receives), one rule per state of its state machine%s%s",
+                             moped_element_get_name (role), moped_element_get_name (info->protocol),
+                             *description ? ". The role: " : "", description);
+  elements = g_strdup_printf ("DQUOTE%s%s DQUOTE SP %s CRLF %s", *protocol_literal ? " " : "",
+                              protocol_literal, role_name_rule (self, role), state_rule (self, role, 0));
+  g_string_append_c (self->out, '\n');
+  append_comment (self->out, heading);
+  append_rule (self->out, rule_of (self, role), elements, NULL);
+
+  for (guint s = 0; s < machine->n_states; s++)
+    {
+      g_autoptr(GString) alternatives = g_string_new (NULL);
+
+      if (!live[s])
+        continue;
+      for (guint t = 0; t < machine->transitions->len; t++)
+        {
+          const MopedTransition *tr = &g_array_index (machine->transitions, MopedTransition, t);
+          const char *peer;
+
+          if (tr->from != s || !live[tr->to] || tr->command == NULL)
+            continue;
+          if (tr->peer != NULL)
+            peer = role_name_rule (self, tr->peer);
+          else
+            {
+              peer = "any-role";
+              self->shared_used |= SHARED_ANY_ROLE;
+            }
+          g_string_append_printf (alternatives, "%s\"%s\" SP %s \":\" %s CRLF %s",
+                                  alternatives->len > 0 ? " / " : "", tr->send ? ">" : "<", peer,
+                                  rule_of (self, tr->command), state_rule (self, role, tr->to));
+        }
+      /* Last, so that a parser taking the first alternative that fits reads on. */
+      if (machine->final[s])
+        g_string_append_printf (alternatives, "%s\"\"", alternatives->len > 0 ? " / " : "");
+      append_rule (self->out, state_rule (self, role, s), alternatives->str, NULL);
     }
-  return FALSE;
 }
 
 static void
 write_protocol (Grammar      *self,
-                ProtocolInfo *info,
-                gboolean      with_heading)
+                ProtocolInfo *info)
 {
-  g_autoptr(GPtrArray) alternatives = g_ptr_array_new ();
-  g_autofree char *elements = NULL;
+  g_autoptr(GString) elements = g_string_new (NULL);
+  const char *summary = moped_element_get_string (info->protocol, MOPED_PROP_SUMMARY);
+  g_autofree char *heading =
+    g_strdup_printf ("The %s protocol, version %" G_GINT64_FORMAT "%s%s%s A conversation as "
+                     "one of its roles sees it:",
+                     moped_element_get_name (info->protocol),
+                     moped_element_get_int (info->protocol, MOPED_PROP_VERSION),
+                     *summary ? ": " : "", summary,
+                     g_str_has_suffix (summary, ".") ? "" : ".");
 
-  for (guint f = 0; f < info->flows->len; f++)
-    g_ptr_array_add (alternatives, (gpointer) rule_of (self, g_ptr_array_index (info->flows, f)));
-  /* A command no flow uses may come at any time; listing it keeps every rule reachable. */
-  for (guint c = 0; c < info->commands->len; c++)
-    if (!flows_use (info, g_ptr_array_index (info->commands, c)))
-      g_ptr_array_add (alternatives, (gpointer) rule_of (self, g_ptr_array_index (info->commands, c)));
-  elements = any_of (alternatives);
+  for (guint r = 0; r < info->roles->len; r++)
+    g_string_append_printf (elements, "%s%s", r > 0 ? " / " : "",
+                            rule_of (self, g_ptr_array_index (info->roles, r)));
+  if (elements->len == 0)
+    g_string_append (elements, "\"\"");
 
   g_string_append_c (self->out, '\n');
-  if (with_heading)
-    {
-      const char *summary = moped_element_get_string (info->protocol, MOPED_PROP_SUMMARY);
-      g_autofree char *heading =
-        g_strdup_printf ("The %s protocol, version %" G_GINT64_FORMAT "%s%s",
-                         moped_element_get_name (info->protocol),
-                         moped_element_get_int (info->protocol, MOPED_PROP_VERSION),
-                         *summary ? ": " : "", summary);
+  append_comment (self->out, heading);
+  append_rule (self->out, rule_of (self, info->protocol), elements->str, NULL);
+  for (guint r = 0; r < info->machines->len; r++)
+    write_conversation (self, info, g_ptr_array_index (info->machines, r));
 
-      append_comment (self->out, heading);
+  g_string_append_c (self->out, '\n');
+  append_comment (self->out, "The names of the roles, as the lines above write them");
+  for (guint r = 0; r < info->roles->len; r++)
+    write_role_name (self, g_ptr_array_index (info->roles, r));
+  for (guint m = 0; m < info->machines->len; m++)
+    {
+      const MopedMachine *machine = g_ptr_array_index (info->machines, m);
+
+      for (guint t = 0; t < machine->transitions->len; t++)
+        {
+          MopedElement *peer = g_array_index (machine->transitions, MopedTransition, t).peer;
+
+          if (peer != NULL)
+            write_role_name (self, peer);
+        }
     }
-  else
-    append_comment (self->out, "A conversation is any sequence of the flows below");
-  append_rule (self->out, rule_of (self, info->protocol), elements, NULL);
-  for (guint f = 0; f < info->flows->len; f++)
-    write_flow (self, g_ptr_array_index (info->flows, f));
+
   for (guint c = 0; c < info->commands->len; c++)
     write_command (self, g_ptr_array_index (info->commands, c));
+  if (info->unused->len > 0)
+    {
+      g_autoptr(GString) comment = g_string_new ("No flow of the protocol sends");
+
+      for (guint c = 0; c < info->unused->len; c++)
+        g_string_append_printf (comment, "%s %s", c == 0 ? "" : c + 1 < info->unused->len ? "," : " or",
+                                moped_element_get_name (g_ptr_array_index (info->unused, c)));
+      g_string_append (comment, ", so no conversation has it and the grammar leaves it out.");
+      g_string_append_c (self->out, '\n');
+      append_comment (self->out, comment->str);
+    }
 }
 
 static void
@@ -673,7 +1085,14 @@ write_shared (Grammar *self)
               append_comment (self->out, shared_groups[g].comment);
               first = FALSE;
             }
-          append_rule (self->out, rule->name, rule->definition, NULL);
+          if (rule->definition != NULL)
+            append_rule (self->out, rule->name, rule->definition, NULL);
+          else
+            {
+              g_autofree char *made = shared_groups[g].make (rule->name);
+
+              append_rule (self->out, rule->name, made, NULL);
+            }
         }
     }
 }
@@ -696,10 +1115,27 @@ write_header (Grammar      *self,
                              "Written by Moped.", moped_element_get_name (root));
   append_comment (self->out, title);
   append_comment (self->out,
-                  "Each message is a multipart ZeroMQ message: the command frame (the command's "
-                  "name as text), then one frame per field. The envelope before the command "
-                  "frame (routing ids, empty delimiters, the topic frame of PUB sockets) is not "
-                  "part of this grammar.");
+                  "The grammar reads a conversation as one role sees it, written as text. The "
+                  "first line names the protocol and the role, as two tokens with a space "
+                  "between. Then comes one line per message, in the order the role sends and "
+                  "receives them: \">\" when the role sends the message or \"<\" when it "
+                  "receives it, a space, the other role's name as a token, \":\", then each "
+                  "frame of the message as a token after one space.");
+  append_comment (self->out,
+                  "A token is DQUOTE, octets, DQUOTE. The octets %x20-21, %x23-24 and %x26-7E "
+                  "stand for themselves; every other octet (the quote and the percent sign "
+                  "too) is written \"%\" and two upper-case hex digits, so each frame has one "
+                  "spelling and no frame can run into the next. Every line ends in CRLF.");
+  append_comment (self->out,
+                  "Example: \"MDP/Worker\" \"worker\" CRLF > \"broker\": \"READY\" \"echo\" CRLF.");
+  append_comment (self->out,
+                  "The frames of a message are those its protocol's framing puts on the wire "
+                  "(topic, empty delimiter, header, command id, fields, or one packed frame as "
+                  "zproto's codec lays it out), after the routing id a ROUTER sees first, and "
+                  "without the empty delimiter REQ and REP sockets add and remove themselves. "
+                  "Where the links of a protocol frame a message differently, its rule has one "
+                  "alternative per way. DQUOTE, SP, CRLF and DIGIT are the core rules of RFC "
+                  "5234, Appendix B.1.");
 }
 
 static void
@@ -714,7 +1150,7 @@ write_design_rule (Grammar *self)
   if (elements->len == 0)
     g_string_append (elements, "\"\"");
   g_string_append_c (self->out, '\n');
-  append_comment (self->out, "Each link of the design carries one of these protocols");
+  append_comment (self->out, "A conversation in any protocol of the design");
   append_rule (self->out, rule_of (self, root), elements->str, NULL);
 }
 
@@ -731,6 +1167,8 @@ moped_abnf_generate (MopedDesign  *design,
   self.taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self.rule_of = g_hash_table_new (NULL, NULL);
   self.field_rules = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self.name_rules = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self.state_rules = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self.written = g_hash_table_new (NULL, NULL);
   self.protocols = g_array_new (FALSE, TRUE, sizeof (ProtocolInfo));
   g_array_set_clear_func (self.protocols, (GDestroyNotify) protocol_info_clear);
@@ -750,13 +1188,27 @@ moped_abnf_generate (MopedDesign  *design,
   if (protocol == NULL)
     write_design_rule (&self);
   for (guint p = 0; p < self.protocols->len; p++)
-    write_protocol (&self, &g_array_index (self.protocols, ProtocolInfo, p), protocol == NULL);
+    write_protocol (&self, &g_array_index (self.protocols, ProtocolInfo, p));
   write_shared (&self);
 
   g_hash_table_unref (self.rule_of);
   g_hash_table_unref (self.field_rules);
+  g_hash_table_unref (self.name_rules);
+  g_hash_table_unref (self.state_rules);
   g_hash_table_unref (self.written);
   g_array_unref (self.protocols);
   g_hash_table_unref (self.taken);
-  return g_string_free (self.out, FALSE);
+  /* RFC 5234 ends every line in CRLF. */
+  {
+    g_autoptr(GString) crlf = g_string_sized_new (self.out->len + self.out->len / 40);
+
+    for (gsize i = 0; i < self.out->len; i++)
+      {
+        if (self.out->str[i] == '\n')
+          g_string_append_c (crlf, '\r');
+        g_string_append_c (crlf, self.out->str[i]);
+      }
+    g_string_free (self.out, TRUE);
+    return g_string_free (g_steal_pointer (&crlf), FALSE);
+  }
 }

@@ -1,16 +1,19 @@
-/* moped-abnf.h: the formal grammar of a design's protocols in ABNF (RFC 5234), in zproto's form.
+/* moped-abnf.h: the formal grammar of a design's protocols in ABNF (RFC 5234), one rule per role's conversation.
  *
  * SPDX-License-Identifier: MPL-2.0
  *
- * One rule per protocol (any sequence of its flows), one per flow, one per command
- * (the command frame, then one element per field), one per field, and the shared
- * rules of the field types at the end, like the .bnf files zproto writes. Rule names
- * are letters, digits and hyphens, unique case-insensitively (ABNF ignores case:
- * HEARTBEAT and heartbeat would be the same rule). Comments are plain ASCII.
- *
- * Flow notation: a step marked optional is [ STEP ]; a run of consecutive steps
- * marked repeat is one block that occurs one or more times, 1*( ... ), or zero or
- * more times, *( ... ), when every step in it is optional.
+ * The grammar reads a conversation as one role sees it, in a textual form each grammar
+ * explains at its top: a line naming the protocol and the role, then one line per
+ * message (">" sent or "<" received, the other role, ":", each frame as a quoted token
+ * whose quote and percent-sign octets, and every octet outside printable ASCII, are
+ * written %XX), each line ending in CRLF. Rules: one per protocol (any of its roles'
+ * conversations), one per role's conversation and per state of its state machine
+ * (moped-machine.h), one per message (its frames), one per field, and the shared rules
+ * of the field types and of frame octets at the end, like the .bnf files zproto
+ * writes. Rule names are letters, digits and hyphens, unique case-insensitively (ABNF
+ * ignores case: HEARTBEAT and heartbeat would be the same rule). Comments are plain
+ * ASCII. tests/test-abnf-meaning.py checks with two parsers that the grammar accepts
+ * the conversations the flows allow and nothing close to them that they do not.
  */
 #pragma once
 
@@ -18,8 +21,9 @@
 
 G_BEGIN_DECLS
 
-/* A flow's steps as the notation above groups them: @n_steps steps from @first
- * (indexes among the flow's steps), one or more times when @repeat. */
+/* A flow's steps as the document's dialogs group them: @n_steps steps from @first
+ * (indexes among the flow's steps), one or more times when @repeat (a run of
+ * consecutive steps marked repeat repeats as a whole). */
 typedef struct
 {
   guint    first;

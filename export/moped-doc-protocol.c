@@ -257,7 +257,25 @@ describe_step (GPtrArray    *spans,
   MopedElement *via = moped_element_get_ref (step, MOPED_PROP_VIA);
   g_autofree char *from = moped_party_describe (moped_element_get_ref (step, MOPED_PROP_FROM));
   g_autofree char *to = moped_party_describe (moped_element_get_ref (step, MOPED_PROP_TO));
+  g_autofree char *subscription = NULL;
 
+  if (moped_step_is_subscription (step))
+    {
+      gboolean on = moped_step_get_block (step) == MOPED_BLOCK_SUBSCRIBE;
+      const char *topic = moped_element_get_string (step, MOPED_PROP_TOPIC);
+
+      subscription = g_strdup_printf ("the %s “%s”", on ? "subscription to" : "unsubscription from", topic);
+      if (via == node)
+        _moped_doc_appendf (spans, MOPED_DOC_SPAN_TEXT, "passes %s on from %s to %s", subscription, from, to);
+      else if (moped_step_get_node (step, MOPED_PROP_FROM) == node)
+        _moped_doc_appendf (spans, MOPED_DOC_SPAN_TEXT, "%s “%s” at %s", on ? "subscribes to" : "unsubscribes from",
+                            topic, to);
+      else
+        _moped_doc_appendf (spans, MOPED_DOC_SPAN_TEXT, "receives %s from %s", subscription, from);
+      if (via != NULL && via != node)
+        _moped_doc_appendf (spans, MOPED_DOC_SPAN_TEXT, " through %s", name_of (via));
+      return;
+    }
   if (via == node)
     _moped_doc_appendf (spans, MOPED_DOC_SPAN_TEXT, "passes %s on from %s to %s", name_of (command), from, to);
   else if (moped_step_get_node (step, MOPED_PROP_FROM) == node)
@@ -340,6 +358,16 @@ add_order_items (Section       *section,
 
       if (info->sequence == MOPED_SEQUENCE_FREE && info->can_send && info->can_receive)
         continue;
+      if (info->sends_upstream || info->receives_upstream)
+        {
+          item = _moped_doc_list_add_item (list, "Order: its ");
+          _moped_doc_append (item, MOPED_DOC_SPAN_TEXT, described);
+          _moped_doc_append (item, MOPED_DOC_SPAN_TEXT, info->sends_upstream
+                             ? " receives from publishers, and sends commands upstream to XPUB sockets only."
+                             : " sends to subscribers, and receives their subscriptions and the commands "
+                               "XSUB sockets send upstream.");
+          continue;
+        }
       item = _moped_doc_list_add_item (list, "Order: its ");
       _moped_doc_append (item, MOPED_DOC_SPAN_TEXT, described);
       if (info->sequence == MOPED_SEQUENCE_SEND_FIRST)
@@ -808,6 +836,86 @@ build_command (Section      *section,
   build_frame_tables (section, command);
 }
 
+/* Subscriptions */
+
+static void
+add_subscription_steps (MopedElement *parent,
+                        MopedElement *socket,
+                        GString      *out)
+{
+  g_autoptr(GPtrArray) steps = steps_of (parent);
+
+  for (guint i = 0; i < steps->len; i++)
+    {
+      MopedElement *step = g_ptr_array_index (steps, i);
+      MopedElement *from = moped_element_get_ref (step, MOPED_PROP_FROM);
+
+      if (!moped_step_is_subscription (step))
+        {
+          add_subscription_steps (step, socket, out);
+          continue;
+        }
+      if (from != socket && from != moped_element_get_parent (socket))
+        continue;
+      g_string_append_printf (out, "%s%s “%s” (flow %s, %s)", out->len ? "; " : "",
+                              moped_step_get_block (step) == MOPED_BLOCK_SUBSCRIBE ? "subscribes to" : "unsubscribes from",
+                              moped_element_get_string (step, MOPED_PROP_TOPIC),
+                              name_of (moped_element_get_ancestor (step, MOPED_KIND_FLOW)),
+                              moped_element_get_id (step));
+    }
+}
+
+/* Each subscribing socket on the protocol's links: what it subscribes to when it starts
+ * (a prefix list; empty means everything) and what the flows have it subscribe to. */
+static void
+build_subscriptions (Section *section)
+{
+  MopedDocBlock *list = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+  for (guint i = 0; i < section->links->len; i++)
+    for (guint e = 0; e < 2; e++)
+      {
+        MopedElement *link = g_ptr_array_index (section->links, i);
+        MopedElement *socket = moped_element_get_ref (link, e ? MOPED_PROP_TO : MOPED_PROP_FROM);
+        const char *prefixes;
+        g_autofree char *where = NULL;
+        g_autoptr(GString) steps = g_string_new (NULL);
+        GPtrArray *item;
+
+        if (socket == NULL || !g_hash_table_add (seen, socket) ||
+            !moped_socket_type_subscribes (socket_info (socket)->type))
+          continue;
+        if (list == NULL)
+          {
+            _moped_doc_add_heading (section->doc, section->level, "Subscriptions");
+            _moped_doc_add_paragraph (section->doc,
+                                      "A subscriber receives only messages whose first frame "
+                                      "begins with one of its prefixes. Its subscriptions travel "
+                                      "to its publishers as messages (byte 1, or 0 to end one, "
+                                      "then the prefix), which an XPUB hands to its application.");
+            list = _moped_doc_add_list (section->doc);
+          }
+        {
+          g_autofree char *kind = describe_socket (socket);
+
+          where = g_strdup_printf ("%s's %s", name_of (moped_element_get_parent (socket)), kind);
+        }
+        prefixes = moped_element_get_string (socket, MOPED_PROP_SUBSCRIBE);
+        item = _moped_doc_list_add_item (list, NULL);
+        _moped_doc_appendf (item, MOPED_DOC_SPAN_TEXT, "%s subscribes when it starts to ", where);
+        if (*prefixes == '\0')
+          _moped_doc_append (item, MOPED_DOC_SPAN_TEXT, "everything");
+        else
+          _moped_doc_appendf (item, MOPED_DOC_SPAN_TEXT, "“%s”", prefixes);
+        for (guint f = 0; f < section->flows->len; f++)
+          add_subscription_steps (g_ptr_array_index (section->flows, f), socket, steps);
+        if (steps->len > 0)
+          _moped_doc_appendf (item, MOPED_DOC_SPAN_TEXT, "; then %s", steps->str);
+        _moped_doc_append (item, MOPED_DOC_SPAN_TEXT, ".");
+      }
+}
+
 /* Flows */
 
 static char *
@@ -818,9 +926,21 @@ dialog_line (Section      *section,
   MopedElement *from = moped_element_get_ref (step, MOPED_PROP_FROM);
   MopedElement *to = moped_element_get_ref (step, MOPED_PROP_TO);
   MopedElement *command = moped_element_get_ref (step, MOPED_PROP_COMMAND);
-  g_autofree char *line = g_strdup_printf ("%s: %s%s%s",
+  g_autofree char *subscription = NULL;
+  g_autofree char *line = NULL;
+
+  /* A socket's letter is its node's. */
+  if (from != NULL && moped_element_get_kind (from) == MOPED_KIND_SOCKET)
+    from = moped_element_get_parent (from);
+  if (to != NULL && moped_element_get_kind (to) == MOPED_KIND_SOCKET)
+    to = moped_element_get_parent (to);
+  subscription = moped_step_is_subscription (step)
+    ? g_strdup_printf ("%s “%s”", moped_step_get_block (step) == MOPED_BLOCK_SUBSCRIBE ? "subscribe" : "unsubscribe",
+                       moped_element_get_string (step, MOPED_PROP_TOPIC))
+    : NULL;
+  line = g_strdup_printf ("%s: %s%s%s",
                                            from ? _moped_doc_tag (section->doc, from) : "?",
-                                           name_of (command),
+                                           subscription ? subscription : name_of (command),
                                            with_receiver ? " to " : "",
                                            with_receiver ? (to ? _moped_doc_tag (section->doc, to) : "?") : "");
 
@@ -1068,6 +1188,7 @@ _moped_doc_build_protocol (MopedDoc     *self,
   for (guint i = 0; i < section.commands->len; i++)
     build_command (&section, g_ptr_array_index (section.commands, i));
 
+  build_subscriptions (&section);
   if (section.flows->len > 0)
     build_flows (&section);
   if (section.flows->len > 0)

@@ -14,6 +14,7 @@
 #include "moped-endpoint.h"
 #include "moped-export-c-private.h"
 #include "moped-framing.h"
+#include "moped-machine.h"
 #include "moped-names.h"
 #include "moped-roles.h"
 #include "moped-schema.h"
@@ -986,7 +987,7 @@ route_link_commands (MopedCLink *l,
           MopedCSocket *s = dir ? l->to : l->from;
           MopedCSocket *r = dir ? l->from : l->to;
 
-          if (!s->info->can_send || !r->info->can_receive)
+          if (!moped_socket_types_deliver (s->type, r->type))
             continue;
           if (sender != NULL && moped_link_get_role (l->element, dir ? MOPED_PROP_TO : MOPED_PROP_FROM) != sender)
             continue;
@@ -1284,6 +1285,57 @@ step_new (MopedCModel  *model,
   return s;
 }
 
+/* A subscription step: the subscriber subscribes (the self-test has it do so), and the
+ * XPUB at the other end receives it. Relayed (via a proxy), the proxy's engine passes
+ * it on from its XPUB through its XSUB by itself, so the self-test waits for it at the
+ * far XPUB only. */
+static void
+read_subscription_step (MopedCModel  *model,
+                        MopedCFlow   *f,
+                        MopedElement *protocol,
+                        MopedElement *step,
+                        guint         position)
+{
+  MopedElement *via = moped_element_get_ref (step, MOPED_PROP_VIA);
+  MopedElement *from = moped_element_get_ref (step, MOPED_PROP_FROM);
+  MopedElement *to = moped_element_get_ref (step, MOPED_PROP_TO);
+  MopedCSocket *sender = NULL, *receiver = NULL, *relay_in = NULL, *relay_out = NULL;
+  MopedCLink *link;
+  MopedCStep *s;
+  const char *topic = moped_element_get_string (step, MOPED_PROP_TOPIC);
+
+  if (via != NULL)
+    {
+      if (resolve_step (model, protocol, from, via, TRUE, &sender, &relay_in) == NULL ||
+          (link = resolve_step (model, protocol, via, to, TRUE, &relay_out, &receiver)) == NULL)
+        return;
+      /* Validation reports the legs a subscription cannot travel. */
+      if (!moped_socket_types_carry_subscription (sender->type, relay_in->type) ||
+          !moped_socket_types_carry_subscription (relay_out->type, receiver->type))
+        return;
+      relay_in->forward_subscriptions = relay_out;
+    }
+  else
+    {
+      link = resolve_step (model, protocol, from, to, FALSE, &sender, &receiver);
+      if (link == NULL || !moped_socket_types_carry_subscription (sender->type, receiver->type))
+        return;
+    }
+  s = g_new0 (MopedCStep, 1);
+  s->step = step;
+  s->position = position;
+  s->link = link;
+  s->sender = sender;
+  s->receiver = receiver;
+  s->repeat = moped_element_get_bool (step, MOPED_PROP_REPEAT);
+  s->optional = moped_element_get_bool (step, MOPED_PROP_OPTIONAL);
+  s->copies = g_ptr_array_new ();
+  s->alternatives = g_ptr_array_new ();
+  s->topic = g_strdup (topic != NULL ? topic : "");
+  s->subscription = moped_step_get_block (step) == MOPED_BLOCK_SUBSCRIBE ? 1 : -1;
+  g_ptr_array_add (f->steps, s);
+}
+
 /* The message steps the self-test plays for a flow with blocks: one path through it,
  * with the first branch of each choice, each loop once and each optional part taken. */
 static void
@@ -1297,13 +1349,13 @@ collect_first_path (MopedElement *parent,
       MopedElement *step = g_ptr_array_index (steps, i);
       int block = moped_element_get_enum (step, MOPED_PROP_BLOCK);
 
-      if (block == MOPED_BLOCK_MESSAGE)
+      if (moped_step_is_leaf (step))
         g_ptr_array_add (out, step);
       else if (block == MOPED_BLOCK_CHOICE)
         {
           g_autoptr(GPtrArray) branches = moped_element_get_children_of_kind (step, MOPED_KIND_STEP);
 
-          if (branches->len > 0 && moped_element_get_enum (g_ptr_array_index (branches, 0), MOPED_PROP_BLOCK) == MOPED_BLOCK_MESSAGE)
+          if (branches->len > 0 && moped_step_is_leaf (g_ptr_array_index (branches, 0)))
             g_ptr_array_add (out, g_ptr_array_index (branches, 0));
           else if (branches->len > 0)
             collect_first_path (g_ptr_array_index (branches, 0), out);
@@ -1340,6 +1392,12 @@ read_flows (MopedCModel *model)
               MopedElement *legs[3] = { moped_element_get_ref (step, MOPED_PROP_FROM), via,
                                         moped_element_get_ref (step, MOPED_PROP_TO) };
 
+              if (moped_step_is_subscription (step))
+                {
+                  read_subscription_step (model, f, p->element, step, k + 1);
+                  continue;
+                }
+
               /* A relayed step is two legs: to the relay, and from it (riding inside
                * whatever protocol those links carry). */
               for (guint leg = via ? 0 : 1; leg < 2; leg++)
@@ -1352,7 +1410,7 @@ read_flows (MopedCModel *model)
 
                   /* Validation reports these as errors; nothing to play then. */
                   if (link == NULL || command == NULL || sender == NULL || receiver == NULL ||
-                      !sender->info->can_send || !receiver->info->can_receive)
+                      !moped_socket_types_deliver (sender->type, receiver->type))
                     continue;
                   add_route (sender, receiver, command);
                   g_ptr_array_add (f->steps, step_new (model, step, k + 1, link, sender, receiver));

@@ -537,6 +537,12 @@ write_socket_setup (MopedCodeWriter *w,
       moped_code_writer_comment (w, "Fail with EHOSTUNREACH, rather than drop, a message to an unknown peer");
       LINE ("zsock_set_router_mandatory (self->%s, 1);", s->ident);
     }
+  if (s->info->receives_subscriptions)
+    {
+      moped_code_writer_comment (w, "Every subscription and unsubscription reaches the application, "
+                                    "repeated ones too (libzmq passes only a topic's first and last)");
+      LINE ("zsock_set_xpub_verboser (self->%s, 1);", s->ident);
+    }
   if (s->info->subscription == MOPED_SUBSCRIPTION_OPTION)
     {
       if (s->subscriptions->len == 0)
@@ -759,6 +765,41 @@ write_dispatch_case (MopedCodeWriter *w,
   g_string_free (outs, TRUE);
 }
 
+/* An XPUB receives its subscribers' (un)subscriptions among the messages: logged, passed
+ * on upstream when the design relays them, and reported to a self-test. */
+static void
+write_subscription_receive (MopedCodeWriter *w,
+                            MopedCSocket    *s,
+                            const char      *label)
+{
+  LINE ("const byte *subscription;");
+  LINE ("size_t subscription_size;");
+  LINE ("int subscribes = wire_msg_subscription (self->msg, &subscription, &subscription_size);");
+  LINE ("if (subscribes >= 0) {");
+  moped_code_writer_indent (w);
+  LINE ("char *topic = zsys_sprintf (\"%%.*s\", (int) subscription_size - 1, (const char *) subscription + 1);");
+  LINE ("if (self->verbose)");
+  LINE ("    zsys_info (\"%%s: socket %%s: %%s “%%s”\", self->name, %s, subscribes? \"subscribe\": \"unsubscribe\", topic);", label);
+  if (s->forward_subscriptions != NULL)
+    {
+      g_autofree char *comment = g_strdup_printf ("A proxy: pass it on upstream through %s",
+                                                  _moped_c_name (s->forward_subscriptions->element));
+
+      moped_code_writer_comment (w, comment);
+      LINE ("if (zmq_send (zsock_resolve (self->%s), subscription, subscription_size, 0) == -1)",
+            s->forward_subscriptions->ident);
+      LINE ("    wire_problem (self->trace || self->tap? self->pipe: NULL, self->name, %s, \"could not pass on a subscription: %%s\",", label);
+      LINE ("                  zmq_strerror (zmq_errno ()));");
+    }
+  moped_code_writer_comment (w, "Self-tests and flow tests alike: subscriptions are wiring, not your handlers");
+  LINE ("if (self->trace || self->tap)");
+  LINE ("    zsock_send (self->pipe, \"ssss\", \"RECEIVED\", %s, subscribes? \"$SUBSCRIBE\": \"$UNSUBSCRIBE\", topic);", label);
+  LINE ("zstr_free (&topic);");
+  LINE ("return;");
+  moped_code_writer_dedent (w);
+  LINE ("}");
+}
+
 static void
 write_receive (MopedCodeWriter *w,
                MopedCNode      *n,
@@ -769,21 +810,6 @@ write_receive (MopedCodeWriter *w,
 
   moped_code_writer_blank (w);
   moped_code_writer_blank (w);
-  if (s->info->receives_subscriptions)
-    {
-      moped_code_writer_comment (w, "Subscriptions arriving at the XPUB socket");
-      LINE ("static void");
-      LINE ("%s (%s *self)", s->receive_fn, n->engine_type);
-      LINE ("{");
-      LINE ("    zframe_t *frame = zframe_recv (self->%s);", s->ident);
-      LINE ("    if (frame && self->verbose && zframe_size (frame) > 0)");
-      LINE ("        zsys_info (\"%%s: socket %%s: %%s %%.*s\", self->name, %s,", label);
-      LINE ("                   zframe_data (frame) [0] == 1? \"subscribe\": \"unsubscribe\",");
-      LINE ("                   (int) zframe_size (frame) - 1, (const char *) zframe_data (frame) + 1);");
-      LINE ("    zframe_destroy (&frame);");
-      LINE ("}");
-      return;
-    }
   {
     g_autofree char *comment = g_strdup_printf ("A message on socket %s", title);
 
@@ -797,6 +823,8 @@ write_receive (MopedCodeWriter *w,
   LINE ("    wire_problem (self->trace || self->tap? self->pipe: NULL, self->name, %s, \"%%s\", wire_msg_error (self->msg));", label);
   LINE ("    return;");
   LINE ("}");
+  if (s->info->receives_subscriptions)
+    write_subscription_receive (w, s, label);
   if (_moped_c_is_subscriber (s))
     {
       LINE ("if ((self->trace || self->tap) && wire_msg_is_probe (self->msg)) {");
@@ -855,6 +883,58 @@ write_receive (MopedCodeWriter *w,
       LINE ("}");
     }
   LINE ("wire_problem (self->trace || self->tap? self->pipe: NULL, self->name, %s, \"unknown command %%s\", wire_msg_command (self->msg));", label);
+  moped_code_writer_dedent (w);
+  LINE ("}");
+}
+
+/* A SUB subscribes with a socket option, an XSUB by sending byte 1 (0 to unsubscribe)
+ * and the topic; both travel to the publishers as that message. */
+static void
+write_test_subscribe (MopedCodeWriter *w,
+                      MopedCNode      *n)
+{
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "$SUBSCRIBE or $UNSUBSCRIBE socket topic: answer SENT and what went wrong");
+  LINE ("static void");
+  LINE ("s_test_subscribe (%s *self, zmsg_t *request, bool subscribe)", n->engine_type);
+  LINE ("{");
+  moped_code_writer_indent (w);
+  LINE ("char *socket_name = zmsg_popstr (request);");
+  LINE ("char *topic = zmsg_popstr (request);");
+  LINE ("int rc = -1;");
+  LINE ("errno = EINVAL;");
+  for (guint i = 0; i < n->sockets->len; i++)
+    {
+      MopedCSocket *s = g_ptr_array_index (n->sockets, i);
+      g_autofree char *label = _moped_c_quote (s->ident);
+
+      if (!_moped_c_is_subscriber (s))
+        continue;
+      LINE ("if (socket_name && topic && streq (socket_name, %s)) {", label);
+      moped_code_writer_indent (w);
+      if (s->info->subscription == MOPED_SUBSCRIPTION_OPTION)
+        {
+          LINE ("if (subscribe)");
+          LINE ("    zsock_set_subscribe (self->%s, topic);", s->ident);
+          LINE ("else");
+          LINE ("    zsock_set_unsubscribe (self->%s, topic);", s->ident);
+          LINE ("rc = 0;");
+        }
+      else
+        {
+          LINE ("zframe_t *frame = zframe_new (NULL, strlen (topic) + 1);");
+          LINE ("zframe_data (frame) [0] = subscribe? 1: 0;");
+          LINE ("memcpy (zframe_data (frame) + 1, topic, strlen (topic));");
+          LINE ("rc = zframe_send (&frame, self->%s, 0);", s->ident);
+          LINE ("zframe_destroy (&frame);");
+        }
+      moped_code_writer_dedent (w);
+      LINE ("}");
+    }
+  LINE ("zsock_send (self->pipe, \"ss\", \"SENT\", rc == 0? \"\": zmq_strerror (zmq_errno ()));");
+  LINE ("zstr_free (&socket_name);");
+  LINE ("zstr_free (&topic);");
   moped_code_writer_dedent (w);
   LINE ("}");
 }
@@ -926,6 +1006,8 @@ write_test_commands (MopedCodeWriter *w,
     "    zstr_free (&delimiter);\n"
     "    zstr_free (&topic);\n"
     "}\n");
+  if (node_has_type (n, _moped_c_is_subscriber))
+    write_test_subscribe (w, n);
   if (!publishes)
     return;
   moped_code_writer_blank (w);
@@ -1131,6 +1213,12 @@ write_pipe (MopedCodeWriter *w,
       LINE ("else");
       LINE ("if (streq (command, \"$PROBE\"))");
       LINE ("    s_test_probe (self, request);");
+    }
+  if (node_has_type (n, _moped_c_is_subscriber))
+    {
+      LINE ("else");
+      LINE ("if (streq (command, \"$SUBSCRIBE\") || streq (command, \"$UNSUBSCRIBE\"))");
+      LINE ("    s_test_subscribe (self, request, streq (command, \"$SUBSCRIBE\"));");
     }
   for (guint i = 0; i < n->methods->len; i++)
     {

@@ -112,6 +112,9 @@ struct _MopedCSocket
   GPtrArray                 *handlers;     /* MopedCHandler received here */
   GPtrArray                 *senders;      /* MopedCSender sent from here */
   GPtrArray                 *protocols;    /* MopedCProtocol decoded here, in order */
+  MopedCSocket              *forward_subscriptions; /* XPUB of a proxy: the XSUB its
+                                                     * subscribers' subscriptions go on
+                                                     * through (a relayed subscription step) */
 };
 
 /* A parameter of an API method: a parameter of its public function and of the user's. */
@@ -182,6 +185,7 @@ typedef struct
   GPtrArray     *copies;       /* MopedCSocket that also receive it (PUB fan-out) */
   GPtrArray     *alternatives; /* MopedCSocket that may get it instead (round-robin) */
   char          *skip_reason;  /* the step cannot arrive: why */
+  int            subscription; /* 1 subscribes, -1 unsubscribes to topic; 0 a message */
 } MopedCStep;
 
 typedef struct

@@ -99,7 +99,16 @@ write_limits (MopedCodeWriter *w,
 static char *
 step_text (MopedCStep *s)
 {
-  g_autofree char *text = g_strdup_printf ("%s sends %s to %s", _moped_c_name (s->sender->node->element),
+  g_autofree char *text = NULL;
+
+  if (s->subscription != 0)
+    {
+      text = g_strdup_printf ("%s %s “%s” at %s", _moped_c_name (s->sender->node->element),
+                              s->subscription > 0 ? "subscribes to" : "unsubscribes from",
+                              s->topic, _moped_c_name (s->receiver->node->element));
+      return _moped_c_quote (text);
+    }
+  text = g_strdup_printf ("%s sends %s to %s", _moped_c_name (s->sender->node->element),
                                            _moped_c_name (s->command->element),
                                            _moped_c_name (s->receiver->node->element));
 
@@ -145,7 +154,9 @@ write_step (MopedCodeWriter *w,
   g_autofree char *advice = advice_text != NULL ? _moped_c_quote (advice_text) : g_strdup ("NULL");
   g_autofree char *text = step_text (s);
   g_autofree char *sender = place (model, s->sender);
-  g_autofree char *command = _moped_c_quote (s->command->constant);
+  /* A subscription is played by the pipe command of its name; its topic travels as the topic. */
+  g_autofree char *command = _moped_c_quote (s->subscription == 0 ? s->command->constant
+                                             : s->subscription > 0 ? "$SUBSCRIBE" : "$UNSUBSCRIBE");
   g_autofree char *peer = _moped_c_quote (s->peer_id != NULL ? s->peer_id : "");
   g_autofree char *topic = _moped_c_quote (s->topic != NULL ? s->topic : "");
   g_autofree char *skip = s->skip_reason != NULL ? _moped_c_quote (s->skip_reason) : g_strdup ("NULL");

@@ -21,8 +21,10 @@
 
 #include "moped-dot.h"
 #include "moped-layout-runner.h"
+#include "moped-names.h"
 #include "moped-render.h"
 #include "moped-sequence.h"
+#include "moped-staging.h"
 
 #define ARCHITECTURE_MARGIN 12.0
 /* A flow's PDF page is at most as tall as A4. */
@@ -794,4 +796,65 @@ moped_render_flow (MopedDesign        *design,
     default:
       g_return_val_if_reached (NULL);
     }
+}
+
+/* Long enough to tell flows apart at a glance, short enough for any file system. */
+#define FLOW_FILE_ID_MAX 64
+
+char *
+moped_render_file_name (MopedElement      *flow,
+                        MopedRenderFormat  format)
+{
+  const char *extension = moped_render_format_get_extension (format);
+  g_autofree char *id = NULL;
+
+  if (flow == NULL)
+    return g_strdup_printf ("architecture.%s", extension);
+  id = moped_name_bound (moped_element_get_id (flow), FLOW_FILE_ID_MAX);
+  return g_strdup_printf ("flow-%s.%s", id, extension);
+}
+
+GPtrArray *
+moped_render_all (MopedDesign               *design,
+                  const char                *directory,
+                  MopedRenderFormat          format,
+                  const MopedRenderOptions  *options,
+                  GCancellable              *cancellable,
+                  GError                   **error)
+{
+  g_autoptr(GPtrArray) flows = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(MopedStaging) staging = NULL;
+
+  g_return_val_if_fail (MOPED_IS_DESIGN (design), NULL);
+  g_return_val_if_fail (directory != NULL && options != NULL, NULL);
+
+  if (format == MOPED_RENDER_DOT)
+    {
+      g_set_error (error, MOPED_RENDER_ERROR, MOPED_RENDER_ERROR_FORMAT,
+                   "All diagrams are drawn as SVG, PNG or PDF, not as DOT");
+      return NULL;
+    }
+  flows = moped_design_collect (design, MOPED_KIND_FLOW);
+  staging = moped_staging_new (directory, error);
+  if (staging == NULL)
+    return NULL;
+  for (guint i = 0; i <= flows->len; i++)
+    {
+      MopedElement *flow = i > 0 ? g_ptr_array_index (flows, i - 1) : NULL;
+      g_autofree char *name = moped_render_file_name (flow, format);
+      g_autoptr(GBytes) bytes = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      bytes = flow != NULL ? moped_render_flow (design, flow, format, options->scale, error)
+                           : moped_render_architecture_with_options (design, format, options, error);
+      if (bytes == NULL ||
+          !moped_staging_write (staging, name, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), error))
+        return NULL;
+      g_ptr_array_add (names, g_steal_pointer (&name));
+    }
+  if (g_cancellable_set_error_if_cancelled (cancellable, error) || !moped_staging_commit (staging, error))
+    return NULL;
+  return g_steal_pointer (&names);
 }

@@ -89,6 +89,20 @@ MopedGraphvizGeometry *moped_render_architecture_geometry_finish (GAsyncResult *
 void      moped_render_draw_geometry        (cairo_t                  *cr,
                                              const MopedGraphvizGeometry *geometry);
 
+/* The architecture and every flow into @directory (made if missing) as
+ * architecture.EXT and flow-ID.EXT (ids cut to a bounded length, so every name is
+ * safe), all or nothing through a staging folder (moped-staging.h): a failure leaves
+ * what was in @directory exactly as it was. Returns the names written, in order. */
+GPtrArray *moped_render_all                 (MopedDesign              *design,
+                                             const char               *directory,
+                                             MopedRenderFormat         format,
+                                             const MopedRenderOptions *options,
+                                             GCancellable             *cancellable,
+                                             GError                  **error);
+/* The same file name moped_render_all gives @flow (NULL: the architecture). */
+char      *moped_render_file_name           (MopedElement             *flow,
+                                             MopedRenderFormat         format);
+
 /* The flow whose id or name is @name, or NULL (with an error that lists the flows). */
 MopedElement *moped_render_find_flow        (MopedDesign              *design,
                                              const char               *name,

@@ -220,6 +220,15 @@ read_message (MopedSequenceDiagram *self,
   const char *name = command != NULL ? moped_element_get_name (command) : NULL;
   MopedElement *via = moped_element_get_ref (element, MOPED_PROP_VIA);
   Step step = { 0 };
+  /* A subscription's arrow says what it subscribes to. */
+  g_autofree char *subscription = moped_step_is_subscription (element)
+    ? g_strdup_printf ("%s “%s”", moped_step_get_block (element) == MOPED_BLOCK_SUBSCRIBE
+                                    ? "subscribe" : "unsubscribe",
+                       moped_element_get_string (element, MOPED_PROP_TOPIC))
+    : NULL;
+
+  if (subscription != NULL)
+    name = subscription;
 
   step.from = lifeline_for (self, index, moped_element_get_ref (element, MOPED_PROP_FROM));
   step.to = lifeline_for (self, index, via ? via : moped_element_get_ref (element, MOPED_PROP_TO));
@@ -254,7 +263,7 @@ read_children (MopedSequenceDiagram *self,
       Frame frame = { self->steps->len, 0, block == MOPED_BLOCK_LOOP, NULL, NULL, { 0 }, 0, 0, 0 };
       guint slot = self->frames->len;
 
-      if (block == MOPED_BLOCK_MESSAGE)
+      if (moped_step_is_leaf (element))
         {
           read_message (self, index, element);
           continue;
@@ -275,7 +284,7 @@ read_children (MopedSequenceDiagram *self,
               if (b > 0 && self->steps->len > f->first && f->n_dividers < MAX_DIVIDERS &&
                   (f->n_dividers == 0 || f->dividers[f->n_dividers - 1] < self->steps->len))
                 f->dividers[f->n_dividers++] = self->steps->len;
-              if (moped_step_get_block (g_ptr_array_index (branches, b)) == MOPED_BLOCK_MESSAGE)
+              if (moped_step_is_leaf (g_ptr_array_index (branches, b)))
                 read_message (self, index, g_ptr_array_index (branches, b));
               else
                 read_children (self, index, g_ptr_array_index (branches, b));

@@ -385,6 +385,64 @@ roll_back (MopedStaging *self,
   g_ptr_array_set_size (self->made_folders, 0);
 }
 
+/* A few files are flushed one by one; many at once with one syncfs() for the whole
+ * file system (an fsync() per file costs seconds for a thousand files, while syncfs()
+ * also waits for everyone else's writes, too long for one diagram on a busy disk). */
+#define FSYNC_EACH_MAX 16
+
+static gboolean
+sync_one (const char *path)
+{
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  int saved;
+
+  if (fd < 0)
+    return FALSE;
+  if (fsync (fd) != 0)
+    {
+      saved = errno;
+      close (fd);
+      errno = saved;
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
+}
+
+static gboolean
+sync_staged (MopedStaging *self)
+{
+  if (self->entries->len > FSYNC_EACH_MAX)
+    {
+      int fd = g_open (self->folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+      int saved;
+
+      if (fd < 0)
+        return FALSE;
+      if (syncfs (fd) != 0)
+        {
+          saved = errno;
+          close (fd);
+          errno = saved;
+          return FALSE;
+        }
+      close (fd);
+      return TRUE;
+    }
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *e = g_ptr_array_index (self->entries, i);
+      g_autofree char *staged = NULL;
+
+      if (e->remove)
+        continue;
+      staged = g_build_filename (self->folder, "new", e->path, NULL);
+      if (!sync_one (staged))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 moped_staging_commit (MopedStaging  *self,
                       GError       **error)
@@ -393,22 +451,12 @@ moped_staging_commit (MopedStaging  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   /* Everything staged reaches the disk before any of it is moved into place, so a
-   * power cut never leaves an empty file under a real name. One syncfs() for the
-   * whole folder: an fsync() per file costs seconds for a thousand files. */
-  {
-    int fd = g_open (self->folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-
-    if (fd < 0 || syncfs (fd) != 0)
-      {
-        int saved = errno;
-
-        if (fd >= 0)
-          close (fd);
-        set_io_error (error, saved, "write into", self->directory);
-        return FALSE;
-      }
-    close (fd);
-  }
+   * power cut never leaves an empty file under a real name. */
+  if (!sync_staged (self))
+    {
+      set_io_error (error, errno, "write into", self->directory);
+      return FALSE;
+    }
   for (guint i = 0; i < self->entries->len; i++)
     {
       Entry *e = g_ptr_array_index (self->entries, i);
@@ -445,4 +493,36 @@ moped_staging_free (MopedStaging *self)
   g_ptr_array_unref (self->entries);
   g_ptr_array_unref (self->made_folders);
   g_free (self);
+}
+
+gboolean
+moped_staging_write_file (const char  *path,
+                          const char  *data,
+                          gsize        length,
+                          GError     **error)
+{
+  g_autofree char *directory = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr(MopedStaging) staging = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  directory = g_path_get_dirname (path);
+  name = g_path_get_basename (path);
+  if (strcmp (name, ".") == 0 || strcmp (name, "/") == 0 || g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      set_io_error (error, EISDIR, "write", path);
+      return FALSE;
+    }
+  staging = moped_staging_new (directory, &local_error);
+  if (staging == NULL)
+    {
+      g_set_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_IO, "cannot write %s: %s", path,
+                   local_error->message);
+      return FALSE;
+    }
+  return moped_staging_write (staging, name, data, length, error) &&
+         moped_staging_commit (staging, error);
 }

@@ -39,6 +39,15 @@ gboolean      moped_staging_commit  (MopedStaging  *self,
                                      GError       **error);
 /* Throws away whatever was not committed. */
 void          moped_staging_free    (MopedStaging  *self);
+
+/* One output file (a diagram, a single document) written the same way: staged in a
+ * hidden folder beside @path and renamed over it only when complete. A failure leaves
+ * the file that was there untouched and never an empty or partial file; a folder left
+ * by a killed write is removed by the next write into that folder. */
+gboolean      moped_staging_write_file (const char  *path,
+                                        const char  *data,
+                                        gsize        length,
+                                        GError     **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MopedStaging, moped_staging_free)
 
 G_END_DECLS

@@ -6,8 +6,11 @@
 
 #include <string.h>
 
+#include "moped-framing.h"
 #include "moped-names.h"
+#include "moped-roles.h"
 #include "moped-schema.h"
+#include "moped-socket-type.h"
 #include "moped-zproto.h"
 
 /* The line of a model's comment that holds its checksum, computed without that line. */
@@ -28,6 +31,21 @@ static const struct
   [MOPED_FIELD_STRINGS] = { "strings", 0 },
   [MOPED_FIELD_BYTES] = { "chunk", 0 },
   [MOPED_FIELD_FRAME] = { "frame", 0 },
+};
+
+/* Names zproto's generated codec (zproto_codec_c.gsl) already uses where a field's name
+ * goes: members of its struct (self->id), functions named <class>_<field> and
+ * <class>_set_<field> (<class>_send, <class>_set_id), and the parameters and locals
+ * of the functions that use fields (a setter's "self", a strings field's loop
+ * variable beside "frame_size"). A field with such a name gives a codec that does not
+ * compile. */
+static const char * const zproto_code_names[] = {
+  "id", "routing_id", "needle", "ceiling", "topic", "is_subscribe",
+  "new", "new_zpl", "destroy", "dup", "recv", "send", "encode", "print", "zpl", "test",
+  "command", "set_id", "set_routing_id", "set_topic", "subscribe", "unsubscribe",
+  "self", "self_p", "frame", "frame_size", "nbr_frames", "rc", "signature", "input",
+  "output", "other", "copy", "config", "parent", "verbose", "list_size",
+  "string_size", "hash_size", "chunk_size", "msg", "item",
 };
 
 typedef struct
@@ -147,6 +165,26 @@ unique_identifier (GHashTable *taken,
   return candidate;
 }
 
+/* Why a field named @name would break zproto's codec, or NULL. zproto writes field
+ * names as C identifiers (GSL's :c), as moped_name_to_identifier does without its
+ * guard against reserved words, so the check is on that form. */
+static const char *
+reserved_reason (const char *name)
+{
+  g_autofree char *identifier = moped_name_to_identifier (name);
+  g_autofree char *plain = g_strdup (identifier);
+  gsize length = strlen (plain);
+
+  if (length > 1 && plain[length - 1] == '_')
+    plain[length - 1] = '\0';
+  if (!g_str_equal (plain, identifier) || moped_name_is_reserved (plain))
+    return "it is a C keyword or a name the C library or czmq reserves";
+  for (guint i = 0; i < G_N_ELEMENTS (zproto_code_names); i++)
+    if (g_str_equal (plain, zproto_code_names[i]))
+      return "zproto's generated code already uses that name";
+  return NULL;
+}
+
 static char *
 message_name (Writer       *self,
               MopedElement *command)
@@ -195,7 +233,9 @@ field_name (Writer       *self,
   gboolean clash;
   char *unique;
 
-  if (is_zproto_name (name) && !g_hash_table_contains (in_message, identifier) &&
+  const char *reserved = reserved_reason (name);
+
+  if (reserved == NULL && is_zproto_name (name) && !g_hash_table_contains (in_message, identifier) &&
       (known == NULL || GPOINTER_TO_UINT (known) == type + 1))
     {
       g_hash_table_insert (self->field_types, g_strdup (identifier), GUINT_TO_POINTER (type + 1));
@@ -204,8 +244,19 @@ field_name (Writer       *self,
     }
   /* zproto wants one type per field name in a class: a clash gets the type's name. */
   clash = known != NULL && GPOINTER_TO_UINT (known) != type + 1;
-  base = clash ? g_strdup_printf ("%s_%s", identifier, moped_field_type_get_name (type))
-               : g_strdup (identifier);
+  if (reserved != NULL)
+    {
+      /* "int" -> "int_value", "id" -> "id_value": still the name people gave. */
+      g_autofree char *plain = g_strdup (identifier);
+
+      while (g_str_has_suffix (plain, "_"))
+        plain[strlen (plain) - 1] = '\0';
+      base = g_strdup_printf ("%s_value", plain);
+    }
+  else if (clash)
+    base = g_strdup_printf ("%s_%s", identifier, moped_field_type_get_name (type));
+  else
+    base = g_strdup (identifier);
   unique = g_strdup (base);
   for (guint n = 2; field_taken (self, in_message, unique, type); n++)
     {
@@ -214,7 +265,10 @@ field_name (Writer       *self,
     }
   g_hash_table_insert (self->field_types, g_strdup (unique), GUINT_TO_POINTER (type + 1));
   g_hash_table_add (in_message, g_strdup (unique));
-  if (clash)
+  if (reserved != NULL)
+    warn (self, "field \"%s\" of command \"%s\" is field \"%s\": %s, so zproto's codec would not "
+          "compile with it", name, moped_element_get_name (command), unique, reserved);
+  else if (clash)
     warn (self, "field \"%s\" of command \"%s\" is field \"%s\": zproto wants one type per field "
           "name in a class, and \"%s\" is already a %s there", name, moped_element_get_name (command),
           unique, name, zproto_types[GPOINTER_TO_UINT (known) - 1].type);
@@ -236,7 +290,7 @@ write_field (Writer       *self,
   g_autofree char *name_xml = xml_attribute (name);
   g_autofree char *text = xml_escape (moped_element_get_string (field, MOPED_PROP_DESCRIPTION));
 
-  g_string_append_printf (self->body, "    <field name = \"%s\" type = \"%s\"", name_xml, zproto_types[type].type);
+  g_string_append_printf (self->body, "    <field name = \"%s\" type = \"%s\"", name_xml, moped_field_zproto_type (type));
   if (zproto_types[type].size > 0)
     g_string_append_printf (self->body, " size = \"%u\"", zproto_types[type].size);
   g_string_append_printf (self->body, ">%s</field>\n", text);
@@ -252,38 +306,184 @@ write_message (Writer       *self,
   g_autofree char *name = message_name (self, command);
   g_autofree char *name_xml = xml_attribute (name);
   g_autofree char *text = xml_escape (moped_element_get_string (command, MOPED_PROP_DESCRIPTION));
+  MopedElement *sender = moped_element_get_ref (command, MOPED_PROP_SENDER);
 
   g_string_append_printf (self->body, "\n<message name = \"%s\" id = \"%u\">\n", name_xml, id);
   for (guint i = 0; i < fields->len; i++)
     write_field (self, in_message, command, g_ptr_array_index (fields, i));
+  /* The codec cannot say who sends a message; its text can, for the reader. */
+  if (sender != NULL && moped_element_get_kind (sender) == MOPED_KIND_ROLE)
+    {
+      g_autofree char *role = xml_escape (moped_element_get_name (sender));
+
+      g_string_append_printf (self->body, "Sent by the %s.%s", role, *text != '\0' ? " " : "\n");
+    }
   if (*text != '\0')
     g_string_append_printf (self->body, "%s\n", text);
   g_string_append (self->body, "</message>\n");
 }
 
+/* Whether @protocol travels over publish-subscribe: a link of it has a socket that
+ * publishes (PUB, XPUB) or subscribes (SUB, XSUB) at an end. */
+static gboolean
+travels_over_pubsub (MopedElement *protocol)
+{
+  MopedDesign *design = moped_element_get_design (protocol);
+  g_autoptr(GPtrArray) links = design ? moped_design_collect (design, MOPED_KIND_LINK) : NULL;
+
+  for (guint i = 0; links != NULL && i < links->len; i++)
+    {
+      MopedElement *link = g_ptr_array_index (links, i);
+
+      if (moped_element_get_ref (link, MOPED_PROP_PROTOCOL) != protocol)
+        continue;
+      for (guint e = 0; e < 2; e++)
+        {
+          MopedElement *socket = moped_element_get_ref (link, e ? MOPED_PROP_TO : MOPED_PROP_FROM);
+          const MopedSocketTypeInfo *info;
+
+          if (socket == NULL)
+            continue;
+          info = moped_socket_type_get_info (moped_element_get_enum (socket, MOPED_PROP_TYPE));
+          if (info->publishes || info->subscription != MOPED_SUBSCRIPTION_NONE)
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* "client (sends HELLO), server (sends WORLD)". */
+static char *
+describe_roles (MopedElement *protocol)
+{
+  g_autoptr(GPtrArray) roles = moped_element_get_children_of_kind (protocol, MOPED_KIND_ROLE);
+  g_autoptr(GPtrArray) commands = moped_element_get_children_of_kind (protocol, MOPED_KIND_COMMAND);
+  GString *s = g_string_new (NULL);
+
+  for (guint r = 0; r < roles->len; r++)
+    {
+      MopedElement *role = g_ptr_array_index (roles, r);
+      guint n = 0;
+
+      g_string_append_printf (s, "%s%s", r > 0 ? ", " : "", moped_element_get_name (role));
+      for (guint c = 0; c < commands->len; c++)
+        if (moped_element_get_ref (g_ptr_array_index (commands, c), MOPED_PROP_SENDER) == role)
+          g_string_append_printf (s, "%s%s", n++ == 0 ? " (sends " : ", ",
+                                  moped_element_get_name (g_ptr_array_index (commands, c)));
+      if (n > 0)
+        g_string_append_c (s, ')');
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* @text indented and, when @wrap, wrapped at spaces (the title is not: names in it stay
+ * on their line, whole). */
+static void
+append_paragraph (GString    *out,
+                  const char *text,
+                  gboolean    wrap)
+{
+  g_autofree char *escaped = comment_escape (text);
+  g_auto(GStrv) words = g_strsplit (escaped, " ", -1);
+  gsize line_start = out->len;
+
+  g_string_append (out, "   ");
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      if (*words[i] == '\0')
+        continue;
+      if (wrap && out->len - line_start + 1 + strlen (words[i]) > 88 && out->len - line_start > 4)
+        {
+          g_string_append_c (out, '\n');
+          line_start = out->len;
+          g_string_append (out, "   ");
+        }
+      g_string_append_printf (out, " %s", words[i]);
+    }
+  g_string_append (out, "\n\n");
+}
+
+/* What zproto's codec does with the protocol's framing, and where it cannot follow. */
+static char *
+framing_paragraph (MopedElement *protocol,
+                   gboolean      pubsub)
+{
+  g_autoptr(MopedFraming) framing = moped_framing_new (protocol);
+  GString *s = g_string_new ("Framing: ");
+
+  if (framing->encoding == MOPED_ENCODING_PACKED)
+    g_string_append_printf (s, "the protocol is packed as zproto's codec packs it, so this model "
+                            "keeps its signature (%u) and its commands' numbers as message ids, and a "
+                            "codec generated from it reads and writes the same packed frame as "
+                            "Moped's nodes%s.", framing->signature,
+                            pubsub ? " (over publish-subscribe both use zproto's pubsub layout: the "
+                                     "message id, the topic ending in a zero octet, then the fields, "
+                                     "with no signature; a SUB subscribes with the codec's subscribe "
+                                     "(sub, id, topic))" : "");
+  else if (pubsub)
+    g_string_append (s, "the protocol travels over publish-subscribe, so the class has pubsub = \"1\": "
+                     "the codec's first frame is the message id (one octet), the topic (text ending "
+                     "in a zero octet) and the fields, with no signature, and a SUB must subscribe "
+                     "with the codec's subscribe (sub, id, topic). Moped's nodes send the protocol "
+                     "multipart (a topic frame, the command, one frame per field), so a SUB "
+                     "subscribed to their topics receives nothing from a zproto codec and the two do "
+                     "not talk to each other; set the protocol's encoding to packed for that.");
+  else
+    g_string_append (s, "a zproto codec puts its signature (0xAAA0 plus the class's signature), the "
+                     "message id and the fields in the first frame (frame fields in frames of their "
+                     "own), while this protocol is multipart (the command, then one frame per field), "
+                     "so the two do not talk to each other; set the protocol's encoding to packed for "
+                     "that.");
+  if (framing->header != NULL)
+    g_string_append (s, " The protocol's header frame has no place in a zproto codec: the "
+                        "application sends it before the codec's frames and takes it off first.");
+  if (framing->delimiter == MOPED_DELIMITER_ALWAYS)
+    g_string_append (s, " Nor has the empty frame that starts every message: it belongs in the "
+                        "application's envelope.");
+  if (framing->encoding != MOPED_ENCODING_PACKED && framing->command_id != MOPED_COMMAND_ID_NAME)
+    g_string_append (s, " The commands' numbers are the message ids here, as the protocol sends them.");
+  return g_string_free (s, FALSE);
+}
+
 static void
 write_header_comment (Writer       *self,
                       GString      *out,
-                      MopedElement *protocol)
+                      MopedElement *protocol,
+                      const char   *class_name,
+                      gboolean      pubsub)
 {
   MopedElement *root = moped_element_get_parent (protocol);
   g_autofree char *title =
     g_strdup_printf ("%s: the %s protocol (version %" G_GINT64_FORMAT ") of the design \"%s\", as a "
-                     "zproto codec model. Written by Moped; generate a codec from it with zproto "
-                     "(gsl -q %s).", self->model->file_name, moped_element_get_name (protocol),
-                     moped_element_get_int (protocol, MOPED_PROP_VERSION),
-                     moped_element_get_name (root), self->model->file_name);
-  g_autofree char *escaped = comment_escape (title);
+                     "zproto codec model. Written by Moped.", self->model->file_name,
+                     moped_element_get_name (protocol), moped_element_get_int (protocol, MOPED_PROP_VERSION),
+                     moped_element_get_name (root));
+  g_autofree char *how =
+    g_strdup_printf ("To make the codec, put this file in a folder of its own and run gsl -q %s there, "
+                     "with gsl (github.com/imatix/gsl) and zproto (github.com/zeromq/zproto) installed: "
+                     "zproto's make install puts zproto_codec_c.gsl and the scripts it includes on the "
+                     "PATH, where gsl looks for them. It writes %s.h, %s.c and %s.bnf beside this file "
+                     "(package_dir and source_dir are \".\"). Compile %s.c against czmq (the cflags and "
+                     "libs pkg-config gives for czmq).",
+                     self->model->file_name, class_name, class_name, class_name, class_name);
+  g_autofree char *roles = describe_roles (protocol);
+  g_autofree char *who =
+    g_strdup_printf ("Roles: %s. A codec model has no place for who sends each command (each "
+                     "message's text says it), for the order of the commands (each role's state "
+                     "machine), for the flows or for the topology: the protocol document Moped writes "
+                     "(moped doc) describes them, and zproto's server and client generators "
+                     "(zproto_server_c, zproto_client_c) would take the state machines as models of "
+                     "their own, which Moped does not write.", *roles ? roles : "none declared");
+  g_autofree char *framing = framing_paragraph (protocol, pubsub);
 
-  g_string_append_printf (out, "    <!--\n    %s\n\n", escaped);
+  g_string_append (out, "    <!--\n");
+  append_paragraph (out, title, FALSE);
+  append_paragraph (out, how, TRUE);
+  append_paragraph (out, who, TRUE);
+  append_paragraph (out, framing, TRUE);
   g_string_append (out,
-                   "    A codec model has no place for who sends each command, for the flows or for\n"
-                   "    the topology: the protocol document Moped writes (moped doc) describes them.\n"
-                   "    The encodings differ too: a zproto codec puts its signature, the message id\n"
-                   "    and the fields in the first frame (frame fields in frames of their own),\n"
-                   "    while Moped's designs send the command name in the first frame and then one\n"
-                   "    frame per field. Field types: string, longstr, number (size 8), strings and\n"
-                   "    frame are the same; bytes is a chunk.\n");
+                   "    Field types: string, longstr, number (size 8), strings and frame are the\n"
+                   "    same; bytes is a chunk.\n");
   if (self->model->warnings->len > 0)
     {
       g_string_append (out, "\n    Not mapped as they are:\n");
@@ -360,6 +560,8 @@ export_protocol (MopedElement *protocol,
   GString *out = g_string_new (NULL);
   g_autofree char *title = NULL;
   g_autofree char *summary = xml_escape (moped_element_get_string (protocol, MOPED_PROP_SUMMARY));
+  gboolean pubsub, packed;
+  guint signature;
 
   model->protocol = protocol;
   model->file_name = g_strdup_printf ("%s.xml", class_name);
@@ -368,7 +570,14 @@ export_protocol (MopedElement *protocol,
   self.field_types = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self.body = g_string_new (NULL);
 
-  if (index >= N_SIGNATURES)
+  {
+    g_autoptr(MopedFraming) framing = moped_framing_new (protocol);
+
+    /* A packed protocol's signature is on the wire already: the codec must use it. */
+    packed = framing->encoding == MOPED_ENCODING_PACKED;
+    signature = packed ? framing->signature : index % N_SIGNATURES;
+  }
+  if (!packed && index >= N_SIGNATURES)
     warn (&self, "protocol \"%s\" has signature %u: zproto signatures are 4 bits, so it shares "
           "one with protocol number %u of the design", moped_element_get_name (protocol),
           index % N_SIGNATURES, index % N_SIGNATURES + 1);
@@ -377,28 +586,34 @@ export_protocol (MopedElement *protocol,
           moped_element_get_name (protocol));
   for (guint i = 0; i < commands->len; i++)
     {
-      if (i + 1 > MAX_MESSAGE_ID)
+      MopedElement *command = g_ptr_array_index (commands, i);
+      guint id = moped_command_get_wire_id (command);
+
+      if (id > MAX_MESSAGE_ID)
         {
-          warn (&self, "protocol \"%s\" has %u commands; zproto message ids are one octet, so "
-                "only the first %u are here", moped_element_get_name (protocol), commands->len,
-                MAX_MESSAGE_ID);
-          break;
+          warn (&self, "command \"%s\" has number %u; zproto message ids are one octet, so it is "
+                "not in the model", moped_element_get_name (command), id);
+          continue;
         }
-      write_message (&self, g_ptr_array_index (commands, i), i + 1);
+      write_message (&self, command, id);
     }
 
   title = xml_attribute (moped_element_get_name (protocol));
+  pubsub = travels_over_pubsub (protocol);
+  /* package_dir "." so that gsl writes the header beside the model: zproto's default,
+   * "../include", does not exist in a fresh folder and gsl fails. */
   g_string_append_printf (out,
                           "<class\n"
                           "    name = \"%s\"\n"
                           "    signature = \"%u\"\n"
+                          "%s"
                           "    title = \"%s protocol\"\n"
                           "    script = \"zproto_codec_c\"\n"
-                          "    package_dir = \"../include\"\n"
+                          "    package_dir = \".\"\n"
                           "    source_dir = \".\"\n"
                           "    >\n",
-                          class_name, index % N_SIGNATURES, title);
-  write_header_comment (&self, out, protocol);
+                          class_name, signature, pubsub ? "    pubsub = \"1\"\n" : "", title);
+  write_header_comment (&self, out, protocol, class_name, pubsub);
   if (*summary != '\0')
     g_string_append_printf (out, "%s\n", summary);
   g_string_append_printf (out, "\n<define name = \"VERSION\" value = \"%" G_GINT64_FORMAT "\" />\n",

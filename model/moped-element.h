@@ -83,7 +83,8 @@ typedef enum
   MOPED_PROP_HEADER_TYPE,  /* protocol: MopedHeaderType, how to read header */
   MOPED_PROP_COMMAND_ID,   /* protocol: MopedCommandId, how a command is identified */
   MOPED_PROP_SIGNATURE,    /* protocol: packed, zproto's signature 0..15 */
-  MOPED_PROP_TOPIC,        /* protocol: MopedTopicRule for PUB/XPUB senders */
+  MOPED_PROP_TOPIC,        /* protocol: MopedTopicRule for PUB/XPUB senders; step (subscribe,
+                            * unsubscribe): the prefix, "" = everything */
   MOPED_PROP_DELIMITER,    /* protocol: MopedDelimiterRule */
   MOPED_PROP_ID,           /* command: "number", its id on the wire (0 = the previous one's + 1) */
   MOPED_N_PROPS
@@ -133,6 +134,8 @@ typedef enum
   MOPED_BLOCK_BRANCH,    /* one alternative of a choice: its children in order */
   MOPED_BLOCK_LOOP,      /* its children, one or more times (zero or more when optional) */
   MOPED_BLOCK_OPTIONAL,  /* its children, or nothing */
+  MOPED_BLOCK_SUBSCRIBE, /* "from (SUB, XSUB) subscribes to topic at to (XPUB)": not a command */
+  MOPED_BLOCK_UNSUBSCRIBE, /* "from ends its subscription to topic at to" */
   MOPED_N_BLOCKS
 } MopedBlock;
 /* The types of an API method's parameters and result: the field types, then bool,

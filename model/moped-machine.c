@@ -28,6 +28,20 @@ moped_step_get_block (MopedElement *step)
   return (guint) block < MOPED_N_BLOCKS ? (MopedBlock) block : MOPED_BLOCK_MESSAGE;
 }
 
+gboolean
+moped_step_is_subscription (MopedElement *step)
+{
+  MopedBlock block = moped_step_get_block (step);
+
+  return block == MOPED_BLOCK_SUBSCRIBE || block == MOPED_BLOCK_UNSUBSCRIBE;
+}
+
+gboolean
+moped_step_is_leaf (MopedElement *step)
+{
+  return moped_step_get_block (step) == MOPED_BLOCK_MESSAGE || moped_step_is_subscription (step);
+}
+
 /* ---- the global automaton ------------------------------------------------------------ */
 
 typedef struct
@@ -144,6 +158,11 @@ build_step (Builder      *b,
       break;
     case MOPED_BLOCK_OPTIONAL:
       build_sequence (b, step, start, end);
+      add_move (b, start, end, NULL);
+      break;
+    case MOPED_BLOCK_SUBSCRIBE:
+    case MOPED_BLOCK_UNSUBSCRIBE:
+      /* Below the protocol: libzmq carries it, no command is sent. */
       add_move (b, start, end, NULL);
       break;
     case MOPED_BLOCK_BRANCH:

@@ -71,5 +71,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MopedFlowGraph, moped_flow_graph_free)
 
 /* The block a step is. */
 MopedBlock    moped_step_get_block       (MopedElement       *step);
+/* Whether @step is a subscription or an unsubscription (a socket-level message from a
+ * SUB or XSUB to an XPUB; no command, so no role's machine and no grammar sees it). */
+gboolean      moped_step_is_subscription (MopedElement       *step);
+/* Whether @step happens between two sides (a message or a subscription), rather than
+ * holding other steps. */
+gboolean      moped_step_is_leaf         (MopedElement       *step);
 
 G_END_DECLS

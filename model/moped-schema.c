@@ -23,7 +23,7 @@ static const char * const field_type_names[] = {
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (field_type_names) == MOPED_N_FIELD_TYPES + 1);
 static const char * const block_names[] = {
-  "message", "choice", "branch", "loop", "optional", NULL
+  "message", "choice", "branch", "loop", "optional", "subscribe", "unsubscribe", NULL
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (block_names) == MOPED_N_BLOCKS + 1);
 /* A parameter may have any type but none; a result any; none is last so both share values. */
@@ -187,13 +187,15 @@ static const MopedPropSpec flow_props[] = {
 #define PARTY_KINDS (KIND_BIT (ROLE) | KIND_BIT (NODE) | KIND_BIT (SOCKET))
 
 /* A message step needs from, to and command (validation says so: missing-reference); a
- * block needs none, except that a choice may name the role that chooses in from. */
+ * subscription needs from and to, and has a topic instead of a command; a block needs
+ * none, except that a choice may name the role that chooses in from. */
 static const MopedPropSpec step_props[] = {
   { MOPED_PROP_BLOCK, MOPED_VALUE_ENUM, MOPED_PROP_FLAG_FORMAT_2, "message", block_names, 0, "Kind of step" },
   REF (FROM, MOPED_PROP_FLAG_OWNING, PARTY_KINDS, "From"),
   REF (TO, MOPED_PROP_FLAG_OWNING, PARTY_KINDS, "To"),
   REF (COMMAND, MOPED_PROP_FLAG_OWNING, KIND_BIT (COMMAND), "Command"),
   REF (VIA, MOPED_PROP_FLAG_FORMAT_2, KIND_BIT (NODE), "Relayed by"),
+  { MOPED_PROP_TOPIC, MOPED_VALUE_STRING, MOPED_PROP_FLAG_FORMAT_2, NULL, NULL, 0, "Topic" },
   BOOL (REPEAT, "Repeats"),
   BOOL (OPTIONAL, "Optional"),
 };

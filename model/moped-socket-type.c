@@ -17,8 +17,8 @@
 
 /* Columns: type, name, constant, peers, transports, sequence; send, receive, draft,
  * routing id, delimiter, single frame; publishes, receives subscriptions,
- * takes a routing id, router-mandatory, raw; subscription; pattern, description.
- * The header says what each column means. */
+ * takes a routing id, router-mandatory, raw; subscription; pattern, description;
+ * then, named, the upstream columns where set. The header says what each means. */
 static const MopedSocketTypeInfo socket_types[MOPED_N_SOCKET_TYPES] = {
   { MOPED_SOCKET_PAIR, "PAIR", "ZMQ_PAIR", BIT (PAIR), ZMQ_STD, MOPED_SEQUENCE_FREE,
     1, 1, 0, 0, 0, 0,
@@ -35,11 +35,13 @@ static const MopedSocketTypeInfo socket_types[MOPED_N_SOCKET_TYPES] = {
   { MOPED_SOCKET_XPUB, "XPUB", "ZMQ_XPUB", BIT (SUB) | BIT (XSUB), ZMQ_MCAST, MOPED_SEQUENCE_FREE,
     1, 0, 0, 0, 0, 0,
     1, 1, 0, 0, 0, MOPED_SUBSCRIPTION_NONE, "publish-subscribe",
-    "A PUB that also receives its subscribers' subscriptions (for proxies)." },
+    "A PUB that also receives its subscribers' subscriptions and what XSUBs send upstream (for proxies).",
+    .receives_upstream = 1 },
   { MOPED_SOCKET_XSUB, "XSUB", "ZMQ_XSUB", BIT (PUB) | BIT (XPUB), ZMQ_MCAST, MOPED_SEQUENCE_FREE,
     0, 1, 0, 0, 0, 0,
     0, 0, 0, 0, 0, MOPED_SUBSCRIPTION_MESSAGE, "publish-subscribe",
-    "A SUB that subscribes by sending subscription messages (for proxies)." },
+    "A SUB that subscribes by sending subscription messages, and may send upstream to XPUBs (for proxies).",
+    .sends_upstream = 1 },
   { MOPED_SOCKET_REQ, "REQ", "ZMQ_REQ", BIT (REP) | BIT (ROUTER), ZMQ_STD, MOPED_SEQUENCE_SEND_FIRST,
     1, 1, 0, 0, 1, 0,
     0, 0, 1, 0, 0, MOPED_SUBSCRIPTION_NONE, "request-reply",
@@ -231,6 +233,31 @@ moped_socket_type_speaks_first (MopedSocketType a,
   g_return_val_if_fail ((guint) b < MOPED_N_SOCKET_TYPES, FALSE);
   return socket_types[a].sequence == MOPED_SEQUENCE_SEND_FIRST ||
          socket_types[b].sequence == MOPED_SEQUENCE_RECEIVE_FIRST;
+}
+
+gboolean
+moped_socket_types_deliver (MopedSocketType sender,
+                            MopedSocketType receiver)
+{
+  const MopedSocketTypeInfo *s, *r;
+
+  g_return_val_if_fail ((guint) sender < MOPED_N_SOCKET_TYPES, FALSE);
+  g_return_val_if_fail ((guint) receiver < MOPED_N_SOCKET_TYPES, FALSE);
+  s = &socket_types[sender];
+  r = &socket_types[receiver];
+  return moped_socket_types_compatible (sender, receiver) &&
+         ((s->can_send && r->can_receive) || (s->sends_upstream && r->receives_upstream));
+}
+
+gboolean
+moped_socket_types_carry_subscription (MopedSocketType subscriber,
+                                       MopedSocketType publisher)
+{
+  g_return_val_if_fail ((guint) subscriber < MOPED_N_SOCKET_TYPES, FALSE);
+  g_return_val_if_fail ((guint) publisher < MOPED_N_SOCKET_TYPES, FALSE);
+  return moped_socket_types_compatible (subscriber, publisher) &&
+         socket_types[subscriber].subscription != MOPED_SUBSCRIPTION_NONE &&
+         socket_types[publisher].receives_subscriptions;
 }
 
 gboolean

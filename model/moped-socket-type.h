@@ -94,6 +94,11 @@ typedef struct
   MopedSubscription subscription;   /* how it subscribes to publishers */
   const char     *pattern;     /* "request-reply", "publish-subscribe", ... */
   const char     *description; /* one line, in the user's words */
+  /* Against the flow of publish-subscribe (libzmq 4.3): an XSUB sends messages upstream
+   * to its publishers, and only an XPUB receives them (with the subscriptions); a message
+   * whose first frame starts with byte 0 or 1 is taken for an (un)subscription. */
+  guint           sends_upstream : 1;
+  guint           receives_upstream : 1;
 } MopedSocketTypeInfo;
 
 /* Where a socket sends each outgoing message, when it has several peers (libzmq
@@ -130,6 +135,14 @@ gboolean                   moped_socket_types_take_turns  (MopedSocketType  a,
 /* Whether on a link to @b, @a must speak first (REQ, or anything talking to a REP). */
 gboolean                   moped_socket_type_speaks_first (MopedSocketType  a,
                                                            MopedSocketType  b);
+/* Whether a message @sender sends reaches @receiver, a compatible peer: both handle
+ * messages, or it goes upstream from an XSUB to an XPUB. */
+gboolean                   moped_socket_types_deliver     (MopedSocketType  sender,
+                                                           MopedSocketType  receiver);
+/* Whether a subscription of @subscriber (SUB, XSUB) arrives at @publisher as a message
+ * (XPUB), which a flow can then show as a step. */
+gboolean                   moped_socket_types_carry_subscription (MopedSocketType subscriber,
+                                                                  MopedSocketType publisher);
 /* Whether @type subscribes (SUB, XSUB): it receives only what matches its prefixes. */
 gboolean                   moped_socket_type_subscribes   (MopedSocketType  type);
 /* "SUB, XPUB": the compatible peers as text, for messages and documents. */

@@ -17,6 +17,7 @@
 #include "moped-machine.h"
 #include "moped-file.h"
 #include "moped-framing.h"
+#include "moped-framing.h"
 #include "moped-names.h"
 #include "moped-roles.h"
 #include "moped-schema.h"
@@ -482,16 +483,18 @@ check_required (Validation   *v,
     }
 }
 
-/* A message step needs both sides and its command; a block needs none of them. */
+/* A message step needs both sides and its command, a subscription both sides; a block
+ * needs none of them. */
 static void
 check_message_step (Validation   *v,
                     MopedElement *step)
 {
   static const MopedProp needed[] = { MOPED_PROP_FROM, MOPED_PROP_TO, MOPED_PROP_COMMAND };
+  guint n = moped_step_is_subscription (step) ? 2 : G_N_ELEMENTS (needed);
 
-  if (moped_step_get_block (step) != MOPED_BLOCK_MESSAGE)
+  if (!moped_step_is_leaf (step))
     return;
-  for (guint i = 0; i < G_N_ELEMENTS (needed); i++)
+  for (guint i = 0; i < n; i++)
     check_required_ref (v, step, moped_schema_get_prop (MOPED_KIND_STEP, needed[i]));
 }
 
@@ -1223,15 +1226,109 @@ describe_hop (const Hop *hop)
   return g_strdup_printf ("step %u (%s)", hop->position, moped_element_get_id (hop->step));
 }
 
+/* A subscription travels from a SUB or XSUB to its publishers, and only an XPUB hands
+ * it to the application; a PUB (or a SUB's other peers) keeps it inside libzmq. */
+static void
+check_subscription_directions (Validation   *v,
+                               MopedElement *flow,
+                               const Hop    *hop)
+{
+  g_autofree char *step = describe_hop (hop);
+  g_autofree char *sender = describe (hop->sender);
+  g_autofree char *receiver = describe (hop->receiver);
+  const MopedSocketTypeInfo *s = socket_info (hop->sender);
+  const MopedSocketTypeInfo *r = socket_info (hop->receiver);
+
+  if (!moped_socket_type_subscribes (s->type))
+    report (v, MOPED_SEVERITY_ERROR, "socket-cannot-subscribe", ELEMENTS (hop->step, hop->sender),
+            "Subscribe from a SUB or XSUB socket, or make the step a message.",
+            "Flow %s, %s: %s is a %s socket, which does not subscribe", name_or_id (flow), step,
+            sender, s->name);
+  else if (!moped_socket_types_carry_subscription (s->type, r->type))
+    report (v, MOPED_SEVERITY_ERROR, "subscription-not-received", ELEMENTS (hop->step, hop->receiver),
+            "Make the publisher an XPUB socket, which receives its subscribers' subscriptions "
+            "as messages, or remove the step (a PUB filters by subscription inside libzmq).",
+            "Flow %s, %s: %s is a %s socket, which never receives the subscriptions of %s",
+            name_or_id (flow), step, receiver, r->name, sender);
+}
+
+/* Whether a message of @command sent upstream from @sender may begin with byte 0 or 1,
+ * which an XPUB takes for an (un)subscription: its first frame holds a fixed value that
+ * does, or a field that may (a number, bytes, a list, a frame). */
+static gboolean
+upstream_looks_like_subscription (MopedElement    *command,
+                                  MopedSocketType  sender,
+                                  MopedSocketType  receiver)
+{
+  g_autoptr(GPtrArray) frames = moped_framing_get_frames (command, sender, receiver);
+  const MopedFrame *first;
+
+  if (frames->len == 0)
+    return FALSE;
+  first = g_ptr_array_index (frames, 0);
+  if (first->value != NULL)
+    {
+      gsize size = 0;
+      const guint8 *data = g_bytes_get_data (first->value, &size);
+
+      return size > 0 && data[0] <= 1;
+    }
+  if (first->kind == MOPED_FRAME_FIELD && first->field != NULL)
+    {
+      int type = moped_element_get_enum (first->field, MOPED_PROP_TYPE);
+
+      return type != MOPED_FIELD_STRING && type != MOPED_FIELD_LONGSTR;
+    }
+  return FALSE;
+}
+
 static void
 check_hop_directions (Validation   *v,
                       MopedElement *flow,
                       const Hop    *hop)
 {
-  g_autofree char *step = describe_hop (hop);
-  g_autofree char *sender = describe (hop->sender);
-  g_autofree char *receiver = describe (hop->receiver);
+  g_autofree char *step = NULL;
+  g_autofree char *sender = NULL;
+  g_autofree char *receiver = NULL;
+  MopedSocketType s_type = socket_info (hop->sender)->type;
+  MopedSocketType r_type = socket_info (hop->receiver)->type;
 
+  if (moped_step_is_subscription (hop->step))
+    {
+      check_subscription_directions (v, flow, hop);
+      return;
+    }
+  /* Upstream: an XSUB's message reaches an XPUB (not a PUB), unless it looks like a
+   * subscription. */
+  if (moped_socket_types_deliver (s_type, r_type))
+    {
+      MopedElement *command = moped_element_get_ref (hop->step, MOPED_PROP_COMMAND);
+
+      if (socket_info (hop->sender)->sends_upstream && !socket_info (hop->sender)->can_send &&
+          command != NULL && upstream_looks_like_subscription (command, s_type, r_type))
+        {
+          step = describe_hop (hop);
+          receiver = describe (hop->receiver);
+          report (v, MOPED_SEVERITY_ERROR, "upstream-taken-for-subscription",
+                  ELEMENTS (hop->step, command, hop->receiver),
+                  "Identify commands by name, or by numbers from 2 up, or add a header frame "
+                  "to the protocol, so no message begins with byte 0 or 1.",
+                  "Flow %s, %s: %s may begin with byte 0 or 1, so %s, an XPUB socket, takes "
+                  "it for an (un)subscription instead of a message", name_or_id (flow), step,
+                  name_or_id (command), receiver);
+        }
+      return;
+    }
+  step = describe_hop (hop);
+  sender = describe (hop->sender);
+  receiver = describe (hop->receiver);
+  if (socket_info (hop->sender)->sends_upstream && !socket_info (hop->receiver)->can_receive)
+    report (v, MOPED_SEVERITY_ERROR, "socket-cannot-receive", ELEMENTS (hop->step, hop->receiver),
+            "Make the publisher an XPUB socket, which receives what an XSUB sends upstream.",
+            "Flow %s, %s: %s is a %s socket, which cannot receive what %s sends upstream",
+            name_or_id (flow), step, receiver, socket_type_name (hop->receiver), sender);
+  if (socket_info (hop->sender)->sends_upstream)
+    return;
   if (!socket_info (hop->sender)->can_send)
     report (v, MOPED_SEVERITY_ERROR, "socket-cannot-send", ELEMENTS (hop->step, hop->sender),
             "Reverse the step, or send over a socket that can send.",
@@ -1376,6 +1473,7 @@ typedef struct
   Validation   *v;
   MopedElement *flow;
   GHashTable   *states;    /* socket -> SocketState */
+  GHashTable   *subscriptions; /* "socket-id\ntopic" -> how many times it is subscribed */
   GHashTable   *reported;  /* "step-id\ncode" already reported */
 } Sequence;
 
@@ -1495,6 +1593,60 @@ sequence_receive (Sequence  *seq,
   st->last = hop;
 }
 
+/* How many times @socket is subscribed to @topic before the flow starts: what its
+ * subscriptions property lists (the exported code subscribes to everything, "", when
+ * the list is empty). */
+static guint
+initial_subscriptions (MopedElement *socket,
+                       const char   *topic)
+{
+  const char *list = moped_element_get_string (socket, MOPED_PROP_SUBSCRIBE);
+  g_auto(GStrv) items = NULL;
+  guint count = 0;
+
+  if (is_blank (list))
+    return *topic == '\0';
+  items = g_strsplit (list, ",", -1);
+  for (guint i = 0; items[i] != NULL; i++)
+    count += *items[i] != '\0' && strcmp (items[i], topic) == 0;
+  return count;
+}
+
+/* libzmq counts a socket's subscriptions per topic and sends an unsubscription upstream
+ * only when the count drops to zero; any other unsubscription never leaves the socket. */
+static void
+sequence_subscription (Sequence  *seq,
+                       const Hop *hop,
+                       gboolean   again)
+{
+  const char *topic = moped_element_get_string (hop->step, MOPED_PROP_TOPIC);
+  g_autofree char *key = NULL;
+  gpointer value;
+  guint count;
+
+  topic = topic ? topic : "";
+  key = g_strconcat (moped_element_get_id (hop->sender), "\n", topic, NULL);
+  count = g_hash_table_lookup_extended (seq->subscriptions, key, NULL, &value)
+          ? GPOINTER_TO_UINT (value) : initial_subscriptions (hop->sender, topic);
+  if (moped_step_get_block (hop->step) == MOPED_BLOCK_SUBSCRIBE)
+    count++;
+  else
+    {
+      if (count != 1)
+        {
+          g_autofree char *what = g_strdup_printf ("unsubscribes from “%s” while %s", topic,
+                                                   count == 0 ? "it is not subscribed to it"
+                                                              : "another of its subscriptions to it is still open");
+          report_sequence (seq, "unsubscribe-not-sent", hop, hop->sender, NULL, again, what,
+                           count == 0 ? "Subscribe to the topic in an earlier step, or remove the step."
+                                      : "Unsubscribe as many times as it subscribed: libzmq sends the "
+                                        "unsubscription upstream only when the last one ends.");
+        }
+      count = count > 0 ? count - 1 : 0;
+    }
+  g_hash_table_insert (seq->subscriptions, g_steal_pointer (&key), GUINT_TO_POINTER (count));
+}
+
 static void
 sequence_hop (Sequence  *seq,
               const Hop *hop,
@@ -1502,6 +1654,11 @@ sequence_hop (Sequence  *seq,
 {
   if (hop->sender == NULL)
     return;
+  if (moped_step_is_subscription (hop->step))
+    {
+      sequence_subscription (seq, hop, again);
+      return;
+    }
   sequence_send (seq, hop, again);
   sequence_receive (seq, hop, again);
 }
@@ -1618,6 +1775,8 @@ expand_step (MopedElement *step)
   switch (moped_step_get_block (step))
     {
     case MOPED_BLOCK_MESSAGE:
+    case MOPED_BLOCK_SUBSCRIBE:
+    case MOPED_BLOCK_UNSUBSCRIBE:
       {
         PathStep ps = { step, FALSE };
 
@@ -1663,7 +1822,7 @@ check_sequence (Validation   *v,
                 GHashTable   *hops_of_step)
 {
   g_autoptr(GPtrArray) paths = expand_children (flow);
-  Sequence seq = { v, flow, NULL, NULL };
+  Sequence seq = { v, flow, NULL, NULL, NULL };
 
   seq.reported = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (guint p = 0; p < paths->len; p++)
@@ -1671,6 +1830,7 @@ check_sequence (Validation   *v,
       GArray *path = g_ptr_array_index (paths, p);
 
       seq.states = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+      seq.subscriptions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       for (guint i = 0; i < path->len; i++)
         {
           const PathStep *ps = &g_array_index (path, PathStep, i);
@@ -1683,6 +1843,7 @@ check_sequence (Validation   *v,
             sequence_hop (&seq, &g_array_index (hops, Hop, h), ps->again);
         }
       g_hash_table_destroy (seq.states);
+      g_hash_table_destroy (seq.subscriptions);
     }
   g_hash_table_destroy (seq.reported);
 }
@@ -2040,6 +2201,24 @@ check_choices (Validation   *v,
     }
 }
 
+/* Messages and subscriptions, in document order. */
+static void
+collect_leaves (MopedElement *parent,
+                GPtrArray    *out)
+{
+  g_autoptr(GPtrArray) steps = moped_element_get_children_of_kind (parent, MOPED_KIND_STEP);
+
+  for (guint i = 0; i < steps->len; i++)
+    {
+      MopedElement *step = g_ptr_array_index (steps, i);
+
+      if (moped_step_is_leaf (step))
+        g_ptr_array_add (out, step);
+      else
+        collect_leaves (step, out);
+    }
+}
+
 static void
 check_flow (Validation   *v,
             MopedElement *flow)
@@ -2049,7 +2228,7 @@ check_flow (Validation   *v,
   g_autoptr(GArray) hops = NULL;
   g_autoptr(GHashTable) hops_of_step = g_hash_table_new (NULL, NULL);
 
-  collect_messages (flow, steps);
+  collect_leaves (flow, steps);
   hops = g_array_sized_new (FALSE, TRUE, sizeof (Hop), steps->len);
   if (steps->len == 0)
     {
@@ -2065,14 +2244,15 @@ check_flow (Validation   *v,
       MopedElement *to = moped_element_get_ref (hop.step, MOPED_PROP_TO);
       MopedElement *via = moped_element_get_ref (hop.step, MOPED_PROP_VIA);
 
-      check_step_command (v, flow, &hop, from);
+      if (!moped_step_is_subscription (hop.step))
+        check_step_command (v, flow, &hop, from);
       check_step_roles (v, flow, &hop);
       if (from == NULL || to == NULL)
         continue;
       g_hash_table_insert (hops_of_step, hop.step, GUINT_TO_POINTER ((hops->len + 1) << 1 | (via != NULL)));
       if (via == NULL)
         {
-          if (resolve_leg (v, flow, &hop, from, to, FALSE))
+          if (resolve_leg (v, flow, &hop, from, to, FALSE) && !moped_step_is_subscription (hop.step))
             check_hop_delivery (v, flow, &hop);
           g_array_append_val (hops, hop);
           continue;

@@ -1,19 +1,27 @@
 #!/usr/bin/env node
-// abnf-check.js: checks an ABNF grammar (RFC 5234) with the `abnf` package, then that it accepts and rejects sample inputs.
+// abnf-check.js: checks an ABNF grammar (RFC 5234) with two independent parsers, `abnf` and `apg-js`, then that both accept and reject sample inputs.
 //
 // SPDX-License-Identifier: MPL-2.0
 //
 // Usage: node abnf-check.js GRAMMAR [SAMPLES.json]
 // SAMPLES.json: {"accept": [HEX...], "reject": [HEX...]}, each input tested against the
-// grammar's first rule. Exit status: 0 fine, 2 syntax error, 3 undefined or unused
-// rules, 4 a sample was misjudged, 1 anything else.
+// grammar's first rule. Exit status: 0 fine, 2 syntax error (either parser, or a line
+// not ending in CRLF), 3 undefined or unused rules, 4 a sample was misjudged by either
+// parser, 1 anything else.
 //
-// RFC 5234's core rules are not built into the package, so they are appended to the
+// RFC 5234's core rules are built into neither package, so they are appended to the
 // grammar (after it: the first rule stays the grammar's own) and reports that a core
 // rule is unused are ignored. A grammar that defines a core rule itself fails as a
-// duplicate. Acceptance is decided by a small matcher over the parsed rules that
-// follows ABNF's meaning (every way to match, not the first one as a PEG would), so
-// fields of any length followed by more fields are matched as the RFC says.
+// duplicate.
+//
+// The two parsers share no code. `abnf` (Joe Hildebrand) parses the grammar; acceptance
+// is then decided by a small matcher over its rules that follows ABNF's meaning (every
+// way to match, not the first one). `apg-js` (Lowell Thomas) parses the grammar in its
+// strict RFC 5234 mode (CRLF line endings, no extensions) and generates a recursive
+// descent parser that takes the first alternative that matches and repeats greedily, as
+// a PEG does: it accepts an input only if no rule swallows what the next one needs, so a
+// grammar whose fields could run into the next frame fails here even where ABNF's own
+// meaning would find a way.
 "use strict";
 
 const fs = require("fs");
@@ -38,6 +46,8 @@ WSP            =  SP / HTAB
 `;
 const CORE_NAMES = new Set(["ALPHA", "BIT", "CHAR", "CR", "CRLF", "CTL", "DIGIT", "DQUOTE",
   "HEXDIG", "HTAB", "LF", "LWSP", "OCTET", "SP", "VCHAR", "WSP"]);
+
+const apg = require("apg-js");
 
 function fail(status, message) {
   console.error(message);
@@ -151,6 +161,23 @@ function accepts(rules, hex) {
   return matcher.rule(rules.first, 0).has(input.length);
 }
 
+// apg-js: the grammar object, or an exit with its errors.
+function apgGrammar(grammarPath, text) {
+  const core = CORE_RULES.trim().split("\n").join("\r\n") + "\r\n";
+  const api = new apg.apgApi(text + "\r\n" + core);
+  api.generate(true);
+  if (api.errors.length > 0) {
+    fail(2, `${grammarPath}: apg-js: ${api.errorsToAscii()}`);
+  }
+  return api.toObject();
+}
+
+function apgAccepts(grammar, hex) {
+  const parser = new apg.apgLib.parser();
+  const chars = Array.from(Buffer.from(hex, "hex"));
+  return parser.parse(grammar, 0, chars).success;
+}
+
 (async () => {
   const [grammarPath, samplesPath] = process.argv.slice(2);
   if (!grammarPath) {
@@ -176,26 +203,38 @@ function accepts(rules, hex) {
   if (errors.length > 0) {
     fail(3, errors.map(e => `${grammarPath}: ${e}`).join("\n"));
   }
+  const bare = text.search(/(^|[^\r])\n/);
+  if (bare >= 0 || !text.endsWith("\r\n")) {
+    fail(2, `${grammarPath}: RFC 5234 lines end in CRLF; ${bare >= 0 ? `a bare LF at offset ${bare}` : "the last line does not"}`);
+  }
+  const apgRules = apgGrammar(grammarPath, text);
 
   if (samplesPath) {
     const samples = JSON.parse(fs.readFileSync(samplesPath, "utf8"));
     const wrong = [];
+    const show = hex => JSON.stringify(Buffer.from(hex, "hex").toString("latin1"));
     for (const hex of samples.accept || []) {
       if (!accepts(rules, hex)) {
-        wrong.push(`rejects ${hex}, which it should accept`);
+        wrong.push(`abnf rejects ${show(hex)}, which it should accept`);
+      }
+      if (!apgAccepts(apgRules, hex)) {
+        wrong.push(`apg-js rejects ${show(hex)}, which it should accept`);
       }
     }
     for (const hex of samples.reject || []) {
       if (accepts(rules, hex)) {
-        wrong.push(`accepts ${hex}, which it should reject`);
+        wrong.push(`abnf accepts ${show(hex)}, which it should reject`);
+      }
+      if (apgAccepts(apgRules, hex)) {
+        wrong.push(`apg-js accepts ${show(hex)}, which it should reject`);
       }
     }
     if (wrong.length > 0) {
       fail(4, wrong.map(w => `${grammarPath}: rule ${rules.first} ${w}`).join("\n"));
     }
     console.log(`${grammarPath}: ${Object.keys(rules.defs).length} rules; ` +
-      `${(samples.accept || []).length} inputs accepted, ${(samples.reject || []).length} rejected as they should be`);
+      `${(samples.accept || []).length} inputs accepted, ${(samples.reject || []).length} rejected as they should be, by abnf and by apg-js`);
   } else {
-    console.log(`${grammarPath}: ${Object.keys(rules.defs).length} rules`);
+    console.log(`${grammarPath}: ${Object.keys(rules.defs).length} rules, read by abnf and by apg-js`);
   }
 })().catch(er => fail(1, er.stack || String(er)));

@@ -207,6 +207,37 @@ def test_doc_failure_leaves_nothing():
               r.stderr + str([e[0] for e in tree(out)]))
 
 
+def test_render_one_file_all_or_nothing():
+    """`moped render -o FILE` on a full disk keeps the earlier FILE whole, leaves no empty or
+    temporary file, and a write that a kill interrupted is cleaned up by the next one."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "out")
+        os.mkdir(out)
+        picture = os.path.join(out, "picture.svg")
+        r = run("render", example("hello.moped"), "-o", picture)
+        check("render -o FILE works", r.returncode == 0 and os.path.getsize(picture) > 0, r.stderr)
+        before = tree(out)
+        env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+        r = subprocess.run([MOPED, "render", example("hello.moped"), "--direction", "TB", "-o", picture],
+                           capture_output=True, text=True, env=env, timeout=120, preexec_fn=limited_file_size(512))
+        check("render -o FILE on a full disk fails and says where", r.returncode != 0 and picture in r.stderr
+              and "File too large" in r.stderr, r.stderr)
+        check("render -o FILE on a full disk leaves the earlier file whole and nothing else",
+              tree(out) == before, str([e[0] for e in tree(out)]))
+        # What a render killed half way leaves: a hidden staging folder of a process gone.
+        child = subprocess.Popen(["true"])
+        child.wait()
+        stale = os.path.join(out, ".moped-export-%d-KiLlEd" % child.pid)
+        os.makedirs(os.path.join(stale, "new"))
+        with open(os.path.join(stale, "new", "picture.svg"), "w") as f:
+            f.write("<svg")
+        r = run("render", example("hello.moped"), "--direction", "TB", "-o", picture)
+        check("render -o FILE works again", r.returncode == 0, r.stderr)
+        check("the next render removes what a killed one left", sorted(os.listdir(out)) == ["picture.svg"],
+              str(os.listdir(out)))
+        check("and writes the new picture", tree(out) != before)
+
+
 TMPFS_SCENARIO = r"""
 set -u
 moped=$1 v1=$2 v2=$3 work=$4
@@ -290,8 +321,8 @@ def test_arrange_in_place():
 
 def main():
     for test in (test_help_and_version, test_check_examples, test_check_broken, test_check_unreadable,
-                 test_check_hostile_names, test_arrange_in_place, test_doc_long_flow_name,
-                 test_doc_failure_leaves_nothing, test_export_onto_full_disk):
+                 test_check_hostile_names, test_arrange_in_place, test_render_one_file_all_or_nothing,
+                 test_doc_long_flow_name, test_doc_failure_leaves_nothing, test_export_onto_full_disk):
         try:
             test()
         except Exception as e:  # a crash in one group must not hide the others

@@ -664,7 +664,9 @@ class Design:
         if transport == "ipc" and not self.same_host(x, y) and self.rng.random() < 0.95:
             transport = "tcp"
         if transport == "tcp":
-            return "tcp://*:%d" % (20000 + self.index * 50 + self.port)
+            # 50 ports per design in 20000-59999, wrapping every 800 designs: ports only
+            # need to differ inside one design (the self-test runs on inproc).
+            return "tcp://*:%d" % (20000 + (self.index % 800) * 50 + self.port % 50)
         if transport == "ipc":
             return "ipc:///tmp/moped-prop-%d-%d" % (self.index, self.port)
         return "inproc://prop-%d-%d" % (self.index, self.port)
@@ -1106,6 +1108,38 @@ def test_no_hang(work):
                     r"step \d+ \(", out), tail(out, 5))
 
 
+# ---- subscriptions as traffic -------------------------------------------------------------
+
+def test_proxy(work):
+    """An XPUB/XSUB proxy (tests/data/proxy.moped): a subscriber's subscription travels
+    as the frame 1+topic to the proxy's XPUB, whose engine passes it on through its
+    XSUB to the publisher's XPUB; an XSUB sends HELLO upstream; an update comes down;
+    the unsubscription (0+topic) goes up the same way. The self-test plays every step
+    and waits for each at the far XPUB."""
+    design = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "proxy.moped")
+    directory = os.path.join(work, "proxy")
+    r = run([MOPED, "check", design])
+    check("proxy: checks clean", r.returncode == 0 and "0 errors, 0 warnings" in r.stdout + r.stderr,
+          r.stdout + r.stderr)
+    doc = os.path.join(work, "proxy.md")
+    r = run([MOPED, "doc", design, "-o", doc])
+    text = open(doc).read() if r.returncode == 0 else r.stderr
+    check("proxy: the document lists the SUB's subscriptions, from the start and in the flow",
+          "subscriber's SUB socket in subscribes when it starts to everything; then subscribes to "
+          "\u201cUPDATE\u201d (flow Subscribe and receive, s1)" in text, text[-2000:])
+    check("proxy: the dialog shows the subscription", "S: subscribe \u201cUPDATE\u201d to P" in text, text[-2000:])
+    r = export(design, directory)
+    if not check("proxy: export", r.returncode == 0, r.stdout + r.stderr):
+        return
+    engine = open(os.path.join(directory, "src", "proxy_engine.c")).read()
+    check("proxy: the proxy's engine passes subscriptions on upstream",
+          "zmq_send (zsock_resolve (self->backend), subscription, subscription_size, 0)" in engine)
+    ok, log = build_and_test(directory)
+    check("proxy: builds and its self-test passes", ok, tail(log))
+    check("proxy: every step was played",
+          "flow Subscribe and receive: ok (5 messages)" in log, tail(log))
+
+
 # ---- re-export ----------------------------------------------------------------------------
 
 def test_reexport_renames(work):
@@ -1297,8 +1331,9 @@ def test_reexport(work):
 
 def main():
     work = tempfile.mkdtemp(prefix="moped-export-c-")
-    tests = [test_broken, test_user_tests, test_timers, test_never_block, test_examples, test_mdp_wire, test_packed_wire,
-             test_standalone, test_reexport, test_reexport_renames, test_no_hang, test_property]
+    tests = [test_broken, test_user_tests, test_timers, test_never_block, test_examples, test_mdp_wire,
+             test_packed_wire, test_standalone, test_reexport, test_reexport_renames, test_no_hang, test_proxy,
+             test_property]
     try:
         for test in tests:
             start = time.monotonic()

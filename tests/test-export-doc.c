@@ -236,6 +236,7 @@ check_covers (const char  *path,
   g_autoptr(GPtrArray) sockets = moped_design_collect (design, MOPED_KIND_SOCKET);
   g_autoptr(GPtrArray) commands = moped_design_collect (design, MOPED_KIND_COMMAND);
   g_autoptr(GPtrArray) flows = moped_design_collect (design, MOPED_KIND_FLOW);
+  g_autoptr(GPtrArray) roles = moped_design_collect (design, MOPED_KIND_ROLE);
   g_auto(GStrv) images = g_strsplit (raw_html, "src=\"data:image/svg+xml;base64,", -1);
 
   for (guint i = 0; i < nodes->len; i++)
@@ -281,11 +282,18 @@ check_covers (const char  *path,
       g_autofree char *heading = g_strdup_printf ("\n#### %s\n", name);
       g_autofree char *figure = g_strdup_printf ("![the flow %s](doc-flow-", name);
       g_autofree char *html_heading = g_strdup_printf ("\">%s</h4>", name);
-      g_autofree char *rule = g_strdup_printf ("; Flow \"%s\"", name);
 
       assert_contains (md, heading, path);
       assert_contains (md, figure, path);
       assert_contains (html, html_heading, path);
+    }
+  /* The grammar reads conversations as roles see them: one rule per role. */
+  for (guint i = 0; i < roles->len; i++)
+    {
+      MopedElement *role = g_ptr_array_index (roles, i);
+      g_autofree char *rule = g_strdup_printf ("; The conversation of the %s in %s", moped_element_get_name (role),
+                                               moped_element_get_name (moped_element_get_parent (role)));
+
       assert_contains (grammar, rule, path);
     }
   /* A design with errors makes a raw document that lists them. */
@@ -467,9 +475,11 @@ test_escaping (void)
   assert_contains (md, "\n## Notes\n\nA plain note\\\non two lines.\n", "notes");
   assert_contains (md, "\n## Appendix A: Diagnostics\n", "diagnostics");
 
-  /* ABNF: ASCII only, every rule name unique without regard to case, no core rule redefined. */
+  /* ABNF: ASCII only, lines ending in CRLF, every rule name unique without regard to
+   * case, no core rule redefined. */
   for (const char *p = grammar; *p != '\0'; p++)
-    g_assert_true (*p == '\n' || (*p >= 0x20 && *p <= 0x7e));
+    g_assert_true ((*p == '\r' && p[1] == '\n') || (*p == '\n' && p > grammar && p[-1] == '\r') ||
+                   (*p >= 0x20 && *p <= 0x7e));
   for (guint i = 0; lines[i] != NULL; i++)
     {
       g_autoptr(GMatchInfo) info = NULL;
@@ -487,13 +497,14 @@ test_escaping (void)
   g_assert_true (g_hash_table_contains (rules, "heartbeat"));
   g_assert_true (g_hash_table_contains (rules, "heartbeat-heartbeat"));
   g_assert_true (g_hash_table_contains (rules, "round-trip"));
-  g_assert_true (g_hash_table_contains (rules, "round-trip-flow"));
-  g_assert_true (g_hash_table_contains (rules, "round-trip-2"));
+  g_assert_true (g_hash_table_contains (rules, "heartbeat-a-b-x-y"));
+  g_assert_true (g_hash_table_contains (rules, "heartbeat-not-a-heading-0"));
   g_assert_true (g_hash_table_contains (rules, "heartbeat-octet"));
   g_assert_true (g_hash_table_contains (rules, "heartbeat-body"));
   g_assert_true (g_hash_table_contains (rules, "heartbeat-string"));
-  /* The non-ASCII command is matched by its UTF-8 octets. */
-  assert_contains (grammar, "= %xC3.89.54.C3.89", "ÉTÉ");
+  /* The non-ASCII command is matched by its UTF-8 octets, each written %XX in the
+   * textual form: "%C3%89T%C3%89". */
+  assert_contains (grammar, "= SP DQUOTE %x25.43.33.25.38.39.54.25.43.33.25.38.39 DQUOTE", "ÉTÉ");
 }
 
 static void
@@ -518,6 +529,8 @@ typedef struct
 {
   char      *class_name;
   char      *signature;
+  char      *pubsub;
+  char      *package_dir;
   GPtrArray *messages;  /* GStrv: name, id, then "field:type:size" */
   GPtrArray *current;
   gboolean   bad;
@@ -544,7 +557,7 @@ zproto_start (GMarkupParseContext  *context,
 {
   ZprotoReading *reading = user_data;
   static const char * const class_attributes[] = {
-    "name", "signature", "title", "script", "package_dir", "source_dir", NULL
+    "name", "signature", "pubsub", "title", "script", "package_dir", "source_dir", NULL
   };
 
   if (g_str_equal (element, "class"))
@@ -553,6 +566,8 @@ zproto_start (GMarkupParseContext  *context,
         reading->bad |= !g_strv_contains (class_attributes, names[i]);
       reading->class_name = g_strdup (attribute (names, values, "name"));
       reading->signature = g_strdup (attribute (names, values, "signature"));
+      reading->pubsub = g_strdup (attribute (names, values, "pubsub"));
+      reading->package_dir = g_strdup (attribute (names, values, "package_dir"));
     }
   else if (g_str_equal (element, "message"))
     {
@@ -610,6 +625,8 @@ zproto_reading_clear (ZprotoReading *reading)
 {
   g_free (reading->class_name);
   g_free (reading->signature);
+  g_free (reading->pubsub);
+  g_free (reading->package_dir);
   g_ptr_array_unref (reading->messages);
 }
 
@@ -626,6 +643,32 @@ expected_zproto_type (const char *moped_type)
     if (g_str_equal (map[i][0], moped_type))
       return map[i][1];
   g_assert_not_reached ();
+}
+
+/* Whether a link carrying @protocol has a PUB, XPUB, SUB or XSUB socket at an end. */
+static gboolean
+over_pubsub (MopedDesign  *design,
+             MopedElement *protocol)
+{
+  static const char * const pubsub_types[] = { "PUB", "XPUB", "SUB", "XSUB", NULL };
+  g_autoptr(GPtrArray) links = moped_design_collect (design, MOPED_KIND_LINK);
+
+  for (guint i = 0; i < links->len; i++)
+    {
+      MopedElement *link = g_ptr_array_index (links, i);
+
+      if (moped_element_get_ref (link, MOPED_PROP_PROTOCOL) != protocol)
+        continue;
+      for (guint e = 0; e < 2; e++)
+        {
+          MopedElement *socket = moped_element_get_ref (link, e ? MOPED_PROP_TO : MOPED_PROP_FROM);
+          g_autofree char *type = socket ? moped_element_dup_value_text (socket, MOPED_PROP_TYPE) : NULL;
+
+          if (type != NULL && g_strv_contains (pubsub_types, type))
+            return TRUE;
+        }
+    }
+  return FALSE;
 }
 
 static void
@@ -653,6 +696,9 @@ test_zproto_round_trip (void)
           file_name = g_strconcat (reading.class_name, ".xml", NULL);
           g_assert_cmpstr (model->file_name, ==, file_name);
           g_assert_cmpstr (reading.signature, ==, signature);
+          /* gsl writes the header beside the model, so a fresh folder works. */
+          g_assert_cmpstr (reading.package_dir, ==, ".");
+          g_assert_cmpstr (reading.pubsub, ==, over_pubsub (design, g_ptr_array_index (protocols, p)) ? "1" : NULL);
           /* The examples' names are all valid zproto names: nothing is renamed. */
           g_assert_cmpuint (model->warnings->len, ==, 0);
           g_assert_cmpuint (reading.messages->len, ==, commands->len);
@@ -740,6 +786,68 @@ test_zproto_unmappable (void)
   zproto_reading_clear (&reading);
 }
 
+/* Field names that break zproto's codec are renamed, with a warning; pubsub where the
+ * protocol travels over PUB/SUB; who sends each message is said in its text. */
+static void
+test_zproto_reserved_names (void)
+{
+  g_autofree char *fixture = source_path ("MOPED_TEST_DATA", "tests/data", "zproto-names.moped");
+  g_autoptr(MopedDesign) design = load (fixture);
+  g_autoptr(GPtrArray) models = moped_zproto_export (design);
+  static const char * const renamed[][2] = {
+    { "default", "default_value:string:0" }, { "int", "int_value:number:8" },
+    { "id", "id_value:string:0" }, { "routing id", "routing_id_value:frame:0" },
+    { "send", "send_value:longstr:0" }, { "self", "self_value:string:0" },
+  };
+  ZprotoReading reading = { NULL };
+  g_autoptr(GString) warnings = g_string_new (NULL);
+  GStrv message;
+
+  g_assert_cmpuint (models->len, ==, 3);
+  read_zproto (((MopedZprotoModel *) g_ptr_array_index (models, 0))->xml, &reading);
+  for (guint i = 0; i < ((MopedZprotoModel *) g_ptr_array_index (models, 0))->warnings->len; i++)
+    g_string_append_printf (warnings, "%s\n",
+                            (const char *) g_ptr_array_index (((MopedZprotoModel *) g_ptr_array_index (models, 0))->warnings, i));
+  message = g_ptr_array_index (reading.messages, 0);
+  g_assert_cmpuint (g_strv_length (message), ==, 2 + G_N_ELEMENTS (renamed) + 1);
+  for (guint i = 0; i < G_N_ELEMENTS (renamed); i++)
+    {
+      g_autofree char *warning = g_strdup_printf ("field \"%s\" of command \"TICK\" is field \"%.*s\"",
+                                                  renamed[i][0], (int) (strchr (renamed[i][1], ':') - renamed[i][1]),
+                                                  renamed[i][1]);
+
+      g_assert_cmpstr (message[2 + i], ==, renamed[i][1]);
+      assert_contains (warnings->str, warning, "warnings");
+    }
+  /* A name only near a reserved one is kept. */
+  g_assert_cmpstr (message[2 + G_N_ELEMENTS (renamed)], ==, "identity:string:0");
+  assert_contains (warnings->str, "is a C keyword", "warnings");
+  assert_contains (warnings->str, "zproto's generated code already uses that name", "warnings");
+  g_assert_cmpstr (reading.pubsub, ==, "1");
+  assert_contains (((MopedZprotoModel *) g_ptr_array_index (models, 0))->xml, "Sent by the ticker.", "role");
+  assert_contains (((MopedZprotoModel *) g_ptr_array_index (models, 0))->xml, "pubsub = \"1\"", "framing");
+  zproto_reading_clear (&reading);
+
+  /* The other protocol goes over DEALER and ROUTER: no pubsub, and its comment says how
+   * zproto's framing differs. */
+  memset (&reading, 0, sizeof reading);
+  read_zproto (((MopedZprotoModel *) g_ptr_array_index (models, 1))->xml, &reading);
+  g_assert_null (reading.pubsub);
+  assert_contains (((MopedZprotoModel *) g_ptr_array_index (models, 1))->xml, "0xAAA0", "framing");
+  zproto_reading_clear (&reading);
+
+  /* A packed protocol keeps its signature and its commands' numbers, so that the codec
+   * and Moped's nodes read the same frames. */
+  memset (&reading, 0, sizeof reading);
+  read_zproto (((MopedZprotoModel *) g_ptr_array_index (models, 2))->xml, &reading);
+  g_assert_cmpstr (reading.signature, ==, "5");
+  g_assert_cmpstr (((GStrv) g_ptr_array_index (reading.messages, 0))[0], ==, "HELLO");
+  g_assert_cmpstr (((GStrv) g_ptr_array_index (reading.messages, 0))[1], ==, "7");
+  g_assert_cmpstr (((GStrv) g_ptr_array_index (reading.messages, 1))[1], ==, "8");
+  assert_contains (((MopedZprotoModel *) g_ptr_array_index (models, 2))->xml, "reads and writes the same packed frame", "framing");
+  zproto_reading_clear (&reading);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -760,6 +868,7 @@ main (int    argc,
   g_test_add_func ("/export/zproto/round-trip", test_zproto_round_trip);
   g_test_add_func ("/export/zproto/file-state", test_zproto_file_state);
   g_test_add_func ("/export/zproto/unmappable", test_zproto_unmappable);
+  g_test_add_func ("/export/zproto/reserved-names", test_zproto_reserved_names);
 
   return g_test_run ();
 }

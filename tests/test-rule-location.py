@@ -43,7 +43,7 @@ def product_files():
 def table_facts():
     """The type names and pattern texts, read from the table itself."""
     table = read(TABLE)
-    rows = re.findall(r'\{ MOPED_SOCKET_(\w+), "(\w+)", "(ZMQ_\w+)",.*?"([^"]*)",\s*"[^"]*" \}', table, re.S)
+    rows = re.findall(r'\{ MOPED_SOCKET_(\w+), "(\w+)", "(ZMQ_\w+)",.*?"([^"]*)",\s*"[^"]*"(?:,\s*\.\w+ = \w+)* \}', table, re.S)
     return [row[0] for row in rows], sorted({row[3] for row in rows})
 
 

@@ -348,7 +348,7 @@ test_keyboard (Fixture       *f,
   assert_selection (f, NULL);
   moped_canvas_select (f->canvas, moped_element_get_id (node), FALSE);
   x = moped_element_get_double (node, MOPED_PROP_X);
-  press_key (f, GDK_KEY_Right, GDK_SHIFT_MASK, "canvas.nudge");
+  press_key (f, GDK_KEY_Right, GDK_ALT_MASK | GDK_SHIFT_MASK, "canvas.nudge");
   g_assert_cmpfloat (moped_element_get_double (node, MOPED_PROP_X), ==, x + 10);
   press_key (f, GDK_KEY_Delete, 0, "canvas.delete");
   g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_NODE), ==, 0);
@@ -938,6 +938,71 @@ test_arrow_keys (Fixture       *f,
   g_assert_cmpfloat (moped_element_get_double (a, MOPED_PROP_Y), ==, 0);
 }
 
+/* Plain arrows walk the selection (node, socket, link, socket, node); with Alt they
+ * move what is selected; Alt+L lists what the selected socket can link to. */
+static void
+test_keyboard_walk_and_link (Fixture       *f,
+                             gconstpointer  data)
+{
+  MopedElement *client = moped_test_add_node_at (f->design, "client", 0, 0);
+  MopedElement *server = moped_test_add_node_at (f->design, "server", 400, 0);
+  MopedElement *other = moped_test_add_node_at (f->design, "other", 400, 300);
+  MopedElement *req = moped_test_add_socket (f->design, client, "request", MOPED_SOCKET_REQ, MOPED_SOCKET_MODE_CONNECT);
+  MopedElement *rep = moped_test_add_socket (f->design, server, "reply", MOPED_SOCKET_REP, MOPED_SOCKET_MODE_BIND);
+  MopedElement *pub = moped_test_add_socket (f->design, other, "news", MOPED_SOCKET_PUB, MOPED_SOCKET_MODE_BIND);
+  g_autoptr(GPtrArray) targets = NULL;
+  g_autoptr(GMenuModel) menu = NULL;
+  g_autofree char *label = NULL;
+  MopedElement *link;
+  double x;
+
+  fit (f);
+  /* Nothing selected: an arrow starts at the first box in view. */
+  press_key (f, GDK_KEY_Right, 0, "canvas.select-right");
+  g_assert_true (first_selected (f) == client);
+  press_key (f, GDK_KEY_Right, 0, "canvas.select-right");
+  g_assert_true (first_selected (f) == req);
+
+  /* Only REP (not PUB, not the REQ itself) can take a link from the REQ. */
+  targets = moped_canvas_dup_link_targets (f->canvas);
+  g_assert_cmpuint (targets->len, ==, 1);
+  g_assert_true (g_ptr_array_index (targets, 0) == rep);
+  menu = moped_canvas_dup_link_menu (f->canvas, "canvas.link-to");
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 1);
+  g_assert_true (g_menu_model_get_item_attribute (menu, 0, G_MENU_ATTRIBUTE_LABEL, "s", &label));
+  g_assert_cmpstr (label, ==, "server.reply (REP)");
+  press_key (f, GDK_KEY_l, GDK_ALT_MASK, "canvas.link-menu");
+  g_assert_true (gtk_widget_get_visible (f->canvas->link_menu));
+  gtk_popover_popdown (GTK_POPOVER (f->canvas->link_menu));
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.link-to", "s",
+                                              moped_element_get_id (pub)) && moped_test_count (f->design, MOPED_KIND_LINK) > 0);
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_LINK), ==, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.link-to", "s", moped_element_get_id (rep)));
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_LINK), ==, 1);
+  link = first_selected (f);
+  g_assert_cmpint (moped_element_get_kind (link), ==, MOPED_KIND_LINK);
+  g_assert_true (moped_element_get_ref (link, MOPED_PROP_FROM) == req);
+  g_assert_true (moped_element_get_ref (link, MOPED_PROP_TO) == rep);
+  /* The link is selected; onwards to the server, and down to the other node. */
+  press_key (f, GDK_KEY_Right, 0, "canvas.select-right");
+  g_assert_true (first_selected (f) == rep);
+  press_key (f, GDK_KEY_Right, 0, "canvas.select-right");
+  g_assert_true (first_selected (f) == server);
+  press_key (f, GDK_KEY_Down, 0, "canvas.select-down");
+  g_assert_true (first_selected (f) == other);
+  press_key (f, GDK_KEY_Up, 0, "canvas.select-up");
+  g_assert_true (first_selected (f) == server);
+
+  /* Alt+arrow moves the selected node; plain arrows never do. */
+  moped_canvas_select (f->canvas, moped_element_get_id (server), FALSE);
+  x = moped_element_get_double (server, MOPED_PROP_X);
+  press_key (f, GDK_KEY_Up, 0, "canvas.select-up");
+  g_assert_cmpfloat (moped_element_get_double (server, MOPED_PROP_X), ==, x);
+  moped_canvas_select (f->canvas, moped_element_get_id (server), FALSE);
+  press_key (f, GDK_KEY_Right, GDK_ALT_MASK, "canvas.move-right");
+  g_assert_cmpfloat (moped_element_get_double (server, MOPED_PROP_X), >, x);
+}
+
 static void
 test_resize (Fixture       *f,
              gconstpointer  data)
@@ -1420,6 +1485,7 @@ main (int   argc,
   ADD ("move", test_move);
   ADD ("move-snapped-and-cancelled", test_move_snapped_and_cancelled);
   ADD ("arrow-keys", test_arrow_keys);
+  ADD ("keyboard-walk-and-link", test_keyboard_walk_and_link);
   ADD ("resize", test_resize);
   ADD ("delete", test_delete);
   ADD ("duplicate", test_duplicate);

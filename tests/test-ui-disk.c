@@ -207,7 +207,8 @@ test_deleted_or_moved (void)
   close_all_windows ();
 }
 
-/* The editor's save writes through a symbolic link and keeps a private file private. */
+/* The editor's save writes through a symbolic link and keeps the file's mode: a private
+ * file stays private (0600), a group's file stays writable by the group (0664). */
 static void
 test_save_through_link_keeps_mode (void)
 {
@@ -234,6 +235,21 @@ test_save_through_link_keeps_mode (void)
   g_assert_cmpuint (st.st_mode & 07777, ==, 0600);
   on_disk = name_on_disk (target);
   g_assert_cmpstr (on_disk, ==, "Saved through the link");
+
+  /* A file shared with its group stays writable by the group. */
+  g_assert_cmpint (g_chmod (target, 0664), ==, 0);
+  moped_design_set_string (moped_window_get_design (window),
+                           moped_design_get_root (moped_window_get_design (window)),
+                           MOPED_PROP_NAME, "Saved for the group");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
+  g_assert_false (moped_window_get_modified (window));
+  g_assert_cmpint (g_lstat (link_path, &st), ==, 0);
+  g_assert_true (S_ISLNK (st.st_mode));
+  g_assert_cmpint (g_stat (target, &st), ==, 0);
+  g_assert_cmpuint (st.st_mode & 07777, ==, 0664);
+  g_free (on_disk);
+  on_disk = name_on_disk (target);
+  g_assert_cmpstr (on_disk, ==, "Saved for the group");
   close_all_windows ();
 }
 

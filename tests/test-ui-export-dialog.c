@@ -11,7 +11,12 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
@@ -698,6 +703,225 @@ test_zproto (Fixture       *f,
   g_assert_true (gtk_widget_get_sensitive (f->dialog->export_button));
 }
 
+/* ---- failures on the way to the disk ------------------------------------------------------ */
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* Everything under @dir as text: each entry's relative name, mode, size and contents.
+ * Fails the test on an empty file or a staging folder left behind. */
+static void
+tree_text_into (GString    *out,
+                const char *dir,
+                const char *prefix)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  if (d == NULL)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *entry = g_ptr_array_index (names, i);
+      g_autofree char *path = g_build_filename (dir, entry, NULL);
+      g_autofree char *rel = g_strconcat (prefix, entry, NULL);
+      struct stat st;
+
+      g_assert_false (g_str_has_prefix (entry, ".moped-export-"));
+      g_assert_cmpint (lstat (path, &st), ==, 0);
+      if (S_ISDIR (st.st_mode))
+        {
+          g_autofree char *deeper = g_strconcat (rel, "/", NULL);
+
+          g_string_append_printf (out, "%s/ %o\n", rel, st.st_mode & 07777);
+          tree_text_into (out, path, deeper);
+        }
+      else
+        {
+          g_autofree char *contents = NULL;
+          gsize length = 0;
+
+          g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+          g_assert_cmpuint (length, >, 0);
+          g_string_append_printf (out, "%s %o %" G_GSIZE_FORMAT "\n", rel, st.st_mode & 07777, length);
+          g_string_append_len (out, contents, (gssize) length);
+          g_string_append_c (out, '\n');
+        }
+    }
+}
+
+static char *
+tree_text (const char *dir)
+{
+  GString *out = g_string_new (NULL);
+
+  tree_text_into (out, dir, "");
+  return g_string_free (out, FALSE);
+}
+
+/* Presses Export with every file write limited to @limit bytes (the file size limit
+ * stops even root, as a full disk would); the export must fail and say so on its page. */
+static void
+export_fails_with_file_limit (Fixture             *f,
+                              const char          *expected_job,
+                              MopedExportOutcome  *outcome,
+                              rlim_t               limit)
+{
+  struct rlimit saved, limited;
+  void (*old_handler) (int);
+  gboolean ok;
+
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  limited = saved;
+  limited.rlim_cur = limit;
+  old_handler = signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limited), ==, 0);
+  ok = export (f, expected_job);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  signal (SIGXFSZ, old_handler);
+  /* (The zproto page reports its failures on the page only.) */
+  g_assert_true (!ok || outcome == &f->dialog->zproto_outcome);
+  g_assert_true (gtk_widget_has_css_class (outcome->box, "error"));
+  g_test_message ("%s", gtk_label_get_text (outcome->detail));
+}
+
+/* A staging folder as a killed export leaves it: named for a process that has ended. */
+static char *
+make_stale_staging (const char *dir)
+{
+  pid_t child = fork ();
+  int status;
+  char *stale;
+  g_autofree char *inside = NULL;
+  g_autofree char *half = NULL;
+
+  g_assert_cmpint (child, >=, 0);
+  if (child == 0)
+    _exit (0);
+  g_assert_cmpint (waitpid (child, &status, 0), ==, child);
+  stale = g_strdup_printf ("%s/.moped-export-%d-KiLlEd", dir, (int) child);
+  inside = g_build_filename (stale, "new", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (inside, 0755), ==, 0);
+  half = g_build_filename (inside, "half-written.svg", NULL);
+  g_assert_true (g_file_set_contents (half, "<svg", -1, NULL));
+  return stale;
+}
+
+static void
+rename_design (Fixture    *f,
+               const char *name)
+{
+  moped_design_set_string (f->design, moped_design_get_root (f->design), MOPED_PROP_NAME, name);
+}
+
+/* One diagram: a write that fails keeps the file that was there, whole, and leaves
+ * nothing beside it; a write that a killed export interrupted is cleaned up by the next. */
+static void
+test_diagram_write_all_or_nothing (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *stale = NULL;
+
+  moped_export_dialog_set_target (f->dialog, MOPED_EXPORT_TARGET_DIAGRAMS);
+  set_destination (f, "picture.svg");
+  g_assert_true (export (f, "diagrams"));
+  before = tree_text (f->dir);
+  rename_design (f, "Renamed so that every diagram changes");
+  set_destination (f, "picture.svg");
+  export_fails_with_file_limit (f, "diagrams", &f->dialog->diagram_outcome, 512);
+  g_assert_true (gtk_widget_has_css_class (f->dialog->diagram_outcome.box, "error"));
+  after = tree_text (f->dir);
+  g_assert_cmpstr (after, ==, before);
+
+  stale = make_stale_staging (f->dir);
+  g_assert_true (export (f, "diagrams"));
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  g_free (after);
+  after = tree_text (f->dir);
+  g_assert_cmpstr (after, !=, before);
+}
+
+/* All diagrams: a set that cannot be written whole is not written at all. A fresh
+ * folder on a full disk is not even made; over an earlier set, a file that cannot be
+ * put in place (a folder stands in its way) leaves every earlier file as it was. */
+static void
+test_all_diagrams_all_or_nothing (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) flows = moped_design_collect (f->design, MOPED_KIND_FLOW);
+  g_autofree char *fresh = path_in (f, "fresh");
+  g_autofree char *folder = path_in (f, "all");
+  g_autofree char *last = NULL;
+  g_autofree char *last_path = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  moped_export_dialog_set_target (f->dialog, MOPED_EXPORT_TARGET_DIAGRAMS);
+  gtk_drop_down_set_selected (f->dialog->diagram_what, 1);
+  set_destination (f, "fresh");
+  export_fails_with_file_limit (f, "diagrams", &f->dialog->diagram_outcome, 1024);
+  g_assert_false (g_file_test (fresh, G_FILE_TEST_EXISTS));
+
+  set_destination (f, "all");
+  g_assert_true (export (f, "diagrams"));
+  g_assert_cmpuint (flows->len, >, 1);
+  last = moped_render_file_name (g_ptr_array_index (flows, flows->len - 1), MOPED_RENDER_SVG);
+  last_path = g_build_filename (folder, last, NULL);
+  g_assert_cmpint (g_unlink (last_path), ==, 0);
+  g_assert_cmpint (g_mkdir (last_path, 0755), ==, 0);
+  before = tree_text (folder);
+  rename_design (f, "Renamed so that every diagram changes");
+  set_destination (f, "all");
+  g_assert_false (export (f, "diagrams"));
+  g_assert_nonnull (strstr (gtk_label_get_text (f->dialog->diagram_outcome.detail), last));
+  after = tree_text (folder);
+  g_assert_cmpstr (after, ==, before);
+}
+
+/* The document with its figures: on a full disk the earlier document stays whole. */
+static void
+test_document_all_or_nothing (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  moped_export_dialog_set_target (f->dialog, MOPED_EXPORT_TARGET_DOCUMENT);
+  g_assert_true (export (f, "document"));
+  before = tree_text (f->dir);
+  rename_design (f, "Renamed so that the document changes");
+  export_fails_with_file_limit (f, "document", &f->dialog->doc_outcome, 2048);
+  after = tree_text (f->dir);
+  g_assert_cmpstr (after, ==, before);
+}
+
+/* zproto models: a first export onto a full disk leaves no folder and no empty model. */
+static void
+test_zproto_all_or_nothing (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *folder = path_in (f, "zproto");
+
+  moped_export_dialog_set_target (f->dialog, MOPED_EXPORT_TARGET_ZPROTO);
+  set_destination (f, "zproto");
+  export_fails_with_file_limit (f, "zproto", &f->dialog->zproto_outcome, 256);
+  g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
+  set_destination (f, "zproto");
+  g_assert_true (export (f, "zproto"));
+  g_assert_true (gtk_widget_has_css_class (f->dialog->zproto_outcome.box, "success"));
+  g_free (tree_text (folder));
+}
+
 /* ---- presenting, names, looks ------------------------------------------------------------- */
 
 static void
@@ -891,6 +1115,10 @@ main (int    argc,
   ADD ("document", "majordomo.moped", test_document);
   ADD ("document-notes-errors", "broken.moped", test_document_notes_errors);
   ADD ("zproto", "majordomo.moped", test_zproto);
+  ADD ("diagram-write-all-or-nothing", "hello.moped", test_diagram_write_all_or_nothing);
+  ADD ("all-diagrams-all-or-nothing", "majordomo.moped", test_all_diagrams_all_or_nothing);
+  ADD ("document-all-or-nothing", "majordomo.moped", test_document_all_or_nothing);
+  ADD ("zproto-all-or-nothing", "majordomo.moped", test_zproto_all_or_nothing);
   ADD ("present-keeps-choices", "hello.moped", test_present_keeps_choices);
   ADD ("accessible-names", "hello.moped", test_accessible_names);
   ADD ("screenshots", "majordomo.moped", test_screenshots);

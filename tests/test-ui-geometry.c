@@ -587,6 +587,42 @@ test_examples (void)
   g_assert_cmpuint (n, >, 0);
 }
 
+/* The arrow keys walk the drawing: client -> its socket -> the link -> the server's
+ * socket -> the server, and back; nothing lies beyond the ends. */
+static void
+test_neighbour (void)
+{
+  Fixture f;
+  g_autoptr(MopedCanvasGeometry) geometry = NULL;
+  MopedCanvasPoint center;
+
+  fixture_init (&f);
+  geometry = moped_canvas_geometry_new (f.design, NULL, NULL);
+
+  g_assert_true (moped_canvas_geometry_get_center (geometry, f.client, &center));
+  g_assert_cmpfloat (center.x, ==, 40 + 90);
+  g_assert_true (moped_canvas_geometry_get_center (geometry, f.req, &center));
+  g_assert_cmpfloat (center.x, ==, 220);
+  g_assert_true (moped_canvas_geometry_get_center (geometry, f.link, &center));
+  g_assert_false (moped_canvas_geometry_get_center (geometry, moped_design_get_root (f.design), &center));
+
+  g_assert_true (moped_canvas_geometry_neighbour (geometry, f.client, 1, 0) == f.req);
+  g_assert_true (moped_canvas_geometry_neighbour (geometry, f.req, 1, 0) == f.link);
+  g_assert_true (moped_canvas_geometry_neighbour (geometry, f.link, 1, 0) == f.rep);
+  g_assert_true (moped_canvas_geometry_neighbour (geometry, f.rep, 1, 0) == f.server);
+  g_assert_null (moped_canvas_geometry_neighbour (geometry, f.server, 1, 0));
+  g_assert_true (moped_canvas_geometry_neighbour (geometry, f.server, -1, 0) == f.rep);
+  g_assert_true (moped_canvas_geometry_neighbour (geometry, f.req, -1, 0) == f.client);
+  /* The note lies below the client; above the client there is nothing. */
+  g_assert_true (moped_canvas_geometry_neighbour (geometry, f.client, 0, 1) == f.note);
+  g_assert_true (moped_canvas_geometry_neighbour (geometry, f.note, 0, -1) == f.client);
+  g_assert_null (moped_canvas_geometry_neighbour (geometry, f.client, 0, -1));
+  /* Not drawn: no neighbour. */
+  g_assert_null (moped_canvas_geometry_neighbour (geometry, moped_design_get_root (f.design), 1, 0));
+
+  fixture_clear (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -606,6 +642,7 @@ main (int   argc,
   g_test_add_func ("/ui/geometry/incremental", test_incremental);
   g_test_add_func ("/ui/geometry/dirty", test_dirty);
   g_test_add_func ("/ui/geometry/examples", test_examples);
+  g_test_add_func ("/ui/geometry/neighbour", test_neighbour);
 
   return g_test_run ();
 }

@@ -18,6 +18,7 @@
 
 #include "moped-design.h"
 #include "moped-diagnostic.h"
+#include "moped-framing.h"
 #include "moped-socket-type.h"
 #include "moped-test-util.h"
 
@@ -466,17 +467,34 @@ test_pair (gconstpointer data)
   MopedSocketType type_a = pair / MOPED_N_STABLE_SOCKET_TYPES;
   MopedSocketType type_b = pair % MOPED_N_STABLE_SOCKET_TYPES;
   gboolean moped_says = moped_socket_types_compatible (type_a, type_b);
-  gboolean libzmq_does;
+  gboolean libzmq_does, a_got, b_got;
   g_autofree char *evidence = NULL;
   Exchange exchange = { 0 };
 
   exchange_open (&exchange, type_a, type_b);
   exchange_run (&exchange);
   libzmq_does = exchange.a.got_payload || exchange.b.got_payload;
+  a_got = exchange.a.got_payload;
+  b_got = exchange.b.got_payload;
   evidence = describe_exchange (&exchange);
   exchange_close (&exchange);
 
   g_test_message ("%s", evidence);
+  /* Each direction on its own: a message goes from A to B exactly when the table says
+   * it does (XSUB to XPUB upstream included; a PUB never receives what an XSUB sends). */
+  if (moped_says && libzmq_does)
+    for (guint d = 0; d < 2; d++)
+      {
+        MopedSocketType from = d ? type_b : type_a;
+        MopedSocketType to = d ? type_a : type_b;
+        gboolean arrived = d ? a_got : b_got;
+
+        if (moped_socket_types_deliver (from, to) != arrived)
+          g_test_fail_printf ("%s to %s: Moped says a message %s, libzmq %s it: %s",
+                              moped_socket_type_get_name (from), moped_socket_type_get_name (to),
+                              moped_socket_types_deliver (from, to) ? "arrives" : "never arrives",
+                              arrived ? "delivered" : "did not deliver", evidence);
+      }
   if (moped_says != libzmq_does)
     g_test_fail_printf ("%s-%s: Moped says %s, libzmq says %s: %s",
                         moped_socket_type_get_name (type_a),
@@ -1089,6 +1107,323 @@ test_rule_inproc_process (void)
   assert_reports (r.design, "inproc-across-processes", FALSE);
 }
 
+/* ---- subscriptions as traffic ------------------------------------------------------- */
+
+static guint
+rule_errors (MopedDesign *design)
+{
+  g_autoptr(GPtrArray) diags = moped_validate (design);
+  guint errors = 0;
+
+  for (guint i = 0; i < diags->len; i++)
+    {
+      const MopedDiagnostic *d = g_ptr_array_index (diags, i);
+
+      if (d->severity == MOPED_SEVERITY_ERROR)
+        {
+          g_test_message ("error %s: %s", d->code, d->message);
+          errors++;
+        }
+    }
+  return errors;
+}
+
+static void
+set_bytes_option (void       *socket,
+                  int         option,
+                  const char *value,
+                  const char *what)
+{
+  zmq_ok (zmq_setsockopt (socket, option, value, strlen (value)), what);
+}
+
+/* The next (un)subscription an XPUB receives, as "+topic" or "-topic", or the message
+ * as it came when it is not one; NULL when nothing comes within @msec. */
+static char *
+rule_subscription (void *xpub,
+                   int   msec)
+{
+  g_autofree char *text = rule_receive (xpub, msec, NULL);
+
+  if (text == NULL)
+    return NULL;
+  if (text[0] == 1)
+    return g_strconcat ("+", text + 1, NULL);
+  if (text[0] == 0)
+    return g_strconcat ("-", text + 1, NULL);
+  return g_steal_pointer (&text);
+}
+
+/* An XPUB whose subscribers' subscriptions all reach the application, as the exported
+ * code sets it: verbose (repeated subscriptions too) and verboser (every unsubscription). */
+static void *
+rule_xpub (void *context)
+{
+  void *xpub = rule_socket (context, ZMQ_XPUB, NULL);
+
+  set_int_option (xpub, ZMQ_XPUB_VERBOSER, 1, "ZMQ_XPUB_VERBOSER");
+  return xpub;
+}
+
+static MopedElement *
+rule_subscription_step (RuleDesign   *r,
+                        const char   *id,
+                        MopedBlock    block,
+                        MopedElement *from,
+                        MopedElement *to,
+                        const char   *topic)
+{
+  MopedElement *step = moped_test_add_step (r->design, r->flow, id, from, to, NULL);
+
+  moped_design_set_enum (r->design, step, MOPED_PROP_BLOCK, block);
+  moped_design_set_string (r->design, step, MOPED_PROP_TOPIC, topic);
+  return step;
+}
+
+/* A rule design whose flow is only subscriptions: the client's ASK step goes. */
+static void
+rule_subscription_design (RuleDesign      *r,
+                          MopedSocketType  client_type,
+                          MopedSocketType  server_type)
+{
+  rule_design_init (r, client_type, server_type, 1, FALSE);
+  moped_design_remove (r->design, moped_design_lookup (r->design, "talk-1"));
+  moped_design_set_string (r->design, r->client_socket, MOPED_PROP_SUBSCRIBE, "none/");
+}
+
+/* socket-cannot-subscribe, subscription-not-received: a SUB's subscription arrives at
+ * an XPUB as a message (byte 1, then the topic); a PUB never hands one to the
+ * application, and a socket that does not subscribe has no subscription to send. */
+static void
+test_rule_subscription_received (void)
+{
+  void *context = zmq_ctx_new ();
+  void *xpub = rule_xpub (context);
+  void *pub = rule_socket (context, ZMQ_PUB, NULL);
+  void *sub = rule_socket (context, ZMQ_SUB, NULL);
+  void *push = rule_socket (context, ZMQ_PUSH, NULL);
+  g_autofree char *at_xpub = rule_bind (xpub);
+  g_autofree char *at_pub = rule_bind (pub);
+  char *text;
+  zmq_msg_t msg;
+  g_auto(RuleDesign) ok = { 0 };
+  g_auto(RuleDesign) to_pub = { 0 };
+  g_auto(RuleDesign) from_push = { 0 };
+
+  zmq_ok (zmq_connect (sub, at_xpub), "zmq_connect");
+  zmq_ok (zmq_connect (sub, at_pub), "zmq_connect");
+  set_bytes_option (sub, ZMQ_SUBSCRIBE, "T", "ZMQ_SUBSCRIBE");
+  text = rule_subscription (xpub, RULE_DELIVER_MSEC);
+  g_assert_cmpstr (text, ==, "+T");
+  g_free (text);
+  set_bytes_option (sub, ZMQ_UNSUBSCRIBE, "T", "ZMQ_UNSUBSCRIBE");
+  text = rule_subscription (xpub, RULE_DELIVER_MSEC);
+  g_assert_cmpstr (text, ==, "-T");
+  g_free (text);
+  /* The PUB got the same subscription, but the application cannot read it. */
+  zmq_msg_init (&msg);
+  g_assert_cmpint (zmq_msg_recv (&msg, pub, ZMQ_DONTWAIT), ==, -1);
+  g_assert_cmpint (zmq_errno (), ==, ENOTSUP);
+  zmq_msg_close (&msg);
+  /* Only SUB and XSUB subscribe. */
+  g_assert_cmpint (zmq_setsockopt (push, ZMQ_SUBSCRIBE, "T", 1), ==, -1);
+  g_assert_cmpint (zmq_errno (), ==, EINVAL);
+  zmq_close (push);
+  zmq_close (sub);
+  zmq_close (pub);
+  zmq_close (xpub);
+  zmq_ctx_term (context);
+
+  rule_subscription_design (&ok, MOPED_SOCKET_SUB, MOPED_SOCKET_XPUB);
+  rule_subscription_step (&ok, "sub-1", MOPED_BLOCK_SUBSCRIBE, ok.client, ok.servers[0], "T");
+  rule_subscription_step (&ok, "sub-2", MOPED_BLOCK_UNSUBSCRIBE, ok.client, ok.servers[0], "T");
+  assert_reports (ok.design, "subscription-not-received", FALSE);
+  assert_reports (ok.design, "socket-cannot-subscribe", FALSE);
+  assert_reports (ok.design, "unsubscribe-not-sent", FALSE);
+  g_assert_cmpuint (rule_errors (ok.design), ==, 0);
+
+  rule_subscription_design (&to_pub, MOPED_SOCKET_SUB, MOPED_SOCKET_PUB);
+  rule_subscription_step (&to_pub, "sub-1", MOPED_BLOCK_SUBSCRIBE, to_pub.client, to_pub.servers[0], "T");
+  assert_reports (to_pub.design, "subscription-not-received", TRUE);
+
+  rule_design_init (&from_push, MOPED_SOCKET_PUSH, MOPED_SOCKET_PULL, 1, FALSE);
+  rule_subscription_step (&from_push, "sub-1", MOPED_BLOCK_SUBSCRIBE, from_push.client,
+                          from_push.servers[0], "T");
+  assert_reports (from_push.design, "socket-cannot-subscribe", TRUE);
+}
+
+/* unsubscribe-not-sent: libzmq counts a socket's subscriptions to a topic and sends
+ * the unsubscription upstream only when the last one ends; one that was never
+ * subscribed, or still is by an earlier step, never reaches the XPUB. */
+static void
+test_rule_unsubscribe (void)
+{
+  void *context = zmq_ctx_new ();
+  void *xpub = rule_xpub (context);
+  void *sub = rule_socket (context, ZMQ_SUB, NULL);
+  g_autofree char *at = rule_bind (xpub);
+  char *text;
+  g_auto(RuleDesign) never = { 0 };
+  g_auto(RuleDesign) twice = { 0 };
+  g_auto(RuleDesign) balanced = { 0 };
+
+  zmq_ok (zmq_connect (sub, at), "zmq_connect");
+  set_bytes_option (sub, ZMQ_UNSUBSCRIBE, "U", "ZMQ_UNSUBSCRIBE");
+  set_bytes_option (sub, ZMQ_SUBSCRIBE, "V", "ZMQ_SUBSCRIBE");
+  set_bytes_option (sub, ZMQ_SUBSCRIBE, "V", "ZMQ_SUBSCRIBE");
+  set_bytes_option (sub, ZMQ_UNSUBSCRIBE, "V", "ZMQ_UNSUBSCRIBE");
+  /* Both subscriptions to V arrive (verbose); neither unsubscription so far does. */
+  text = rule_subscription (xpub, RULE_DELIVER_MSEC);
+  g_assert_cmpstr (text, ==, "+V");
+  g_free (text);
+  text = rule_subscription (xpub, RULE_DELIVER_MSEC);
+  g_assert_cmpstr (text, ==, "+V");
+  g_free (text);
+  text = rule_subscription (xpub, RULE_WAIT_MSEC);
+  g_assert_null (text);
+  set_bytes_option (sub, ZMQ_UNSUBSCRIBE, "V", "ZMQ_UNSUBSCRIBE");
+  text = rule_subscription (xpub, RULE_DELIVER_MSEC);
+  g_assert_cmpstr (text, ==, "-V");
+  g_free (text);
+  zmq_close (sub);
+  zmq_close (xpub);
+  zmq_ctx_term (context);
+
+  rule_subscription_design (&never, MOPED_SOCKET_SUB, MOPED_SOCKET_XPUB);
+  rule_subscription_step (&never, "sub-1", MOPED_BLOCK_UNSUBSCRIBE, never.client, never.servers[0], "U");
+  assert_reports (never.design, "unsubscribe-not-sent", TRUE);
+
+  rule_subscription_design (&twice, MOPED_SOCKET_SUB, MOPED_SOCKET_XPUB);
+  rule_subscription_step (&twice, "sub-1", MOPED_BLOCK_SUBSCRIBE, twice.client, twice.servers[0], "V");
+  rule_subscription_step (&twice, "sub-2", MOPED_BLOCK_SUBSCRIBE, twice.client, twice.servers[0], "V");
+  rule_subscription_step (&twice, "sub-3", MOPED_BLOCK_UNSUBSCRIBE, twice.client, twice.servers[0], "V");
+  assert_reports (twice.design, "unsubscribe-not-sent", TRUE);
+  rule_subscription_step (&twice, "sub-4", MOPED_BLOCK_UNSUBSCRIBE, twice.client, twice.servers[0], "V");
+  /* sub-3 still cannot be seen; it is the one reported. */
+  assert_reports (twice.design, "unsubscribe-not-sent", TRUE);
+
+  rule_subscription_design (&balanced, MOPED_SOCKET_SUB, MOPED_SOCKET_XPUB);
+  rule_subscription_step (&balanced, "sub-1", MOPED_BLOCK_SUBSCRIBE, balanced.client, balanced.servers[0], "V");
+  rule_subscription_step (&balanced, "sub-2", MOPED_BLOCK_UNSUBSCRIBE, balanced.client, balanced.servers[0], "V");
+  rule_subscription_step (&balanced, "sub-3", MOPED_BLOCK_UNSUBSCRIBE, balanced.client, balanced.servers[0], "none/");
+  assert_reports (balanced.design, "unsubscribe-not-sent", FALSE);
+}
+
+/* XSUB upstream: an XSUB's subscriptions are messages (byte 1 + topic), and its other
+ * messages reach an XPUB too, so a proxy forwards subscriptions upstream; a PUB
+ * receives nothing (socket-cannot-receive). Without ZMQ_XPUB_VERBOSE an XPUB passes a
+ * topic's first subscription only, which is why the exported code sets it. */
+static void
+test_rule_upstream (void)
+{
+  void *context = zmq_ctx_new ();
+  void *upstream = rule_xpub (context);
+  void *front = rule_xpub (context);
+  void *back = rule_socket (context, ZMQ_XSUB, NULL);
+  void *sub = rule_socket (context, ZMQ_SUB, NULL);
+  void *other = rule_socket (context, ZMQ_SUB, NULL);
+  void *quiet = rule_socket (context, ZMQ_XPUB, NULL);
+  g_autofree char *at_upstream = rule_bind (upstream);
+  g_autofree char *at_front = rule_bind (front);
+  g_autofree char *at_quiet = rule_bind (quiet);
+  char *text;
+  g_auto(RuleDesign) ok = { 0 };
+  g_auto(RuleDesign) to_pub = { 0 };
+
+  zmq_ok (zmq_connect (back, at_upstream), "zmq_connect");
+  zmq_ok (zmq_connect (sub, at_front), "zmq_connect");
+  /* The proxy passes the subscription it receives on through its XSUB. */
+  set_bytes_option (sub, ZMQ_SUBSCRIBE, "W", "ZMQ_SUBSCRIBE");
+  text = rule_receive (front, RULE_DELIVER_MSEC, NULL);
+  g_assert_cmpstr (text, ==, "\001W");
+  zmq_ok (zmq_send (back, text, strlen (text), 0), "zmq_send");
+  g_free (text);
+  text = rule_subscription (upstream, RULE_DELIVER_MSEC);
+  g_assert_cmpstr (text, ==, "+W");
+  g_free (text);
+  /* An ordinary message goes upstream as it is. */
+  rule_send (back, "ASK");
+  text = rule_subscription (upstream, RULE_DELIVER_MSEC);
+  g_assert_cmpstr (text, ==, "ASK");
+  g_free (text);
+  /* Not verbose: the second subscriber's subscription to the same topic is swallowed. */
+  zmq_ok (zmq_connect (sub, at_quiet), "zmq_connect");
+  text = rule_subscription (quiet, RULE_DELIVER_MSEC);
+  g_assert_cmpstr (text, ==, "+W");
+  g_free (text);
+  zmq_ok (zmq_connect (other, at_quiet), "zmq_connect");
+  set_bytes_option (other, ZMQ_SUBSCRIBE, "W", "ZMQ_SUBSCRIBE");
+  text = rule_subscription (quiet, RULE_WAIT_MSEC);
+  g_assert_null (text);
+  zmq_close (quiet);
+  zmq_close (other);
+  zmq_close (sub);
+  zmq_close (back);
+  zmq_close (front);
+  zmq_close (upstream);
+  zmq_ctx_term (context);
+
+  rule_design_init (&ok, MOPED_SOCKET_XSUB, MOPED_SOCKET_XPUB, 1, FALSE);
+  rule_subscription_step (&ok, "sub-1", MOPED_BLOCK_SUBSCRIBE, ok.client, ok.servers[0], "W");
+  assert_reports (ok.design, "socket-cannot-send", FALSE);
+  assert_reports (ok.design, "socket-cannot-receive", FALSE);
+  assert_reports (ok.design, "subscription-not-received", FALSE);
+  g_assert_cmpuint (rule_errors (ok.design), ==, 0);
+
+  rule_design_init (&to_pub, MOPED_SOCKET_XSUB, MOPED_SOCKET_PUB, 1, FALSE);
+  assert_reports (to_pub.design, "socket-cannot-receive", TRUE);
+}
+
+/* upstream-taken-for-subscription: an XPUB takes any message from an XSUB whose first
+ * frame begins with byte 0 or 1 for an (un)subscription: a command sent as byte 1 (and
+ * a field) subscribes the XSUB to everything; byte 2 is an ordinary message. */
+static void
+test_rule_upstream_subscription (void)
+{
+  void *context = zmq_ctx_new ();
+  void *xpub = rule_socket (context, ZMQ_XPUB, NULL);
+  void *xsub = rule_socket (context, ZMQ_XSUB, NULL);
+  g_autofree char *at = rule_bind (xpub);
+  GString *first = NULL;
+  char *text;
+  g_auto(RuleDesign) r = { 0 };
+
+  zmq_ok (zmq_connect (xsub, at), "zmq_connect");
+  zmq_ok (zmq_send (xsub, "\002", 1, ZMQ_SNDMORE), "zmq_send");
+  rule_send (xsub, "field");
+  text = rule_receive (xpub, RULE_DELIVER_MSEC, &first);
+  g_assert_cmpstr (text, ==, "field");
+  g_assert_cmpstr (first->str, ==, "\002");
+  g_string_free (first, TRUE);
+  g_free (text);
+  rule_send (xpub, "published");
+  text = rule_receive (xsub, RULE_WAIT_MSEC, NULL);
+  g_assert_null (text);
+  /* Byte 1: not a command to the XPUB's application, but a subscription to "". */
+  zmq_ok (zmq_send (xsub, "\001", 1, ZMQ_SNDMORE), "zmq_send");
+  rule_send (xsub, "field");
+  first = NULL;
+  text = rule_receive (xpub, RULE_DELIVER_MSEC, &first);
+  g_assert_nonnull (first);
+  g_assert_cmpstr (first->str, ==, "\001");
+  g_string_free (first, TRUE);
+  g_free (text);
+  rule_send (xpub, "published");
+  text = rule_receive (xsub, RULE_DELIVER_MSEC, NULL);
+  g_assert_cmpstr (text, ==, "published");
+  g_free (text);
+  zmq_close (xsub);
+  zmq_close (xpub);
+  zmq_ctx_term (context);
+
+  rule_design_init (&r, MOPED_SOCKET_XSUB, MOPED_SOCKET_XPUB, 1, FALSE);
+  assert_reports (r.design, "upstream-taken-for-subscription", FALSE);
+  moped_design_set_enum (r.design, r.protocol, MOPED_PROP_COMMAND_ID, MOPED_COMMAND_ID_BYTE);
+  assert_reports (r.design, "upstream-taken-for-subscription", TRUE);
+  moped_design_set_int (r.design, r.ask, MOPED_PROP_ID, 2);
+  assert_reports (r.design, "upstream-taken-for-subscription", FALSE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1114,6 +1449,10 @@ main (int   argc,
   g_test_add_func ("/zmq-ground-truth/rule/router-unknown-peer", test_rule_router_peer);
   g_test_add_func ("/zmq-ground-truth/rule/instances-fixed-bind", test_rule_instances_bind);
   g_test_add_func ("/zmq-ground-truth/rule/inproc-across-processes", test_rule_inproc_process);
+  g_test_add_func ("/zmq-ground-truth/rule/subscription-received", test_rule_subscription_received);
+  g_test_add_func ("/zmq-ground-truth/rule/unsubscribe-not-sent", test_rule_unsubscribe);
+  g_test_add_func ("/zmq-ground-truth/rule/upstream", test_rule_upstream);
+  g_test_add_func ("/zmq-ground-truth/rule/upstream-taken-for-subscription", test_rule_upstream_subscription);
   for (guint a = 0; a < MOPED_N_STABLE_SOCKET_TYPES; a++)
     for (guint b = 0; b < MOPED_N_STABLE_SOCKET_TYPES; b++)
       {

@@ -655,7 +655,9 @@ moped_application_new (void)
 {
   return g_object_new (MOPED_TYPE_APPLICATION,
                        "application-id", APPLICATION_ID,
-                       "flags", G_APPLICATION_HANDLES_OPEN,
+                       /* --gapplication-app-id=ID: a second editor of its own, as a
+                        * second person on one desktop (sharing tests, demos). */
+                       "flags", G_APPLICATION_HANDLES_OPEN | G_APPLICATION_CAN_OVERRIDE_APP_ID,
                        NULL);
 }
 

@@ -1480,6 +1480,7 @@ draw_overlay (MopedCanvas *self,
   draw_badges (self, cr);
   if (self->drag == MOPED_CANVAS_DRAG_RUBBER)
     draw_rubber_band (self, cr);
+  _moped_canvas_draw_presence (self, cr);
 }
 
 /* The whole frame is one cairo node: the cairo renderer pays for every node and

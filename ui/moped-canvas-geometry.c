@@ -1506,3 +1506,113 @@ moped_canvas_suggest_endpoint (MopedDesign  *design,
       return g_strdup_printf ("tcp://*:%d", port);
   return g_strdup ("tcp://*:*");
 }
+
+/* ---- moving the selection by direction ------------------------------------------- */
+
+gboolean
+moped_canvas_geometry_get_center (MopedCanvasGeometry *self,
+                                  const MopedElement  *element,
+                                  MopedCanvasPoint    *center)
+{
+  const MopedCanvasBox *box;
+  const MopedCanvasPort *port;
+  const MopedCanvasLinkCurve *curve;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (center != NULL, FALSE);
+
+  if (element == NULL)
+    return FALSE;
+  if ((box = g_hash_table_lookup (self->boxes, element)) != NULL)
+    {
+      center->x = box->rect.x + box->rect.width / 2;
+      center->y = box->rect.y + box->rect.height / 2;
+      return TRUE;
+    }
+  if ((port = g_hash_table_lookup (self->ports, element)) != NULL)
+    {
+      *center = port->center;
+      return TRUE;
+    }
+  if ((curve = g_hash_table_lookup (self->curves, element)) != NULL)
+    {
+      *center = curve->middle;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+typedef struct
+{
+  MopedCanvasPoint  from;
+  double            dx, dy;
+  MopedElement     *best;
+  double            best_score;
+  gboolean          best_in_cone;
+} Neighbour;
+
+/* Ahead is what counts; off to the side costs twice as much. Candidates within the
+ * cone of 60° either side of the direction beat any outside it. */
+static void
+consider (Neighbour        *n,
+          MopedElement     *element,
+          MopedCanvasPoint  at)
+{
+  double vx = at.x - n->from.x, vy = at.y - n->from.y;
+  double along = vx * n->dx + vy * n->dy;
+  double across = fabs (vx * n->dy - vy * n->dx);
+  double score = along + 2 * across;
+  gboolean in_cone = across <= along * 1.75;
+
+  if (along < 0.5)
+    return;
+  if (n->best == NULL || (in_cone && !n->best_in_cone) ||
+      (in_cone == n->best_in_cone && score < n->best_score))
+    {
+      n->best = element;
+      n->best_score = score;
+      n->best_in_cone = in_cone;
+    }
+}
+
+MopedElement *
+moped_canvas_geometry_neighbour (MopedCanvasGeometry *self,
+                                 const MopedElement  *from,
+                                 double               dx,
+                                 double               dy)
+{
+  Neighbour n = { { 0, 0 }, dx, dy, NULL, 0, FALSE };
+  double length = hypot (dx, dy);
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (length > 0, NULL);
+
+  if (!moped_canvas_geometry_get_center (self, from, &n.from))
+    return NULL;
+  n.dx = dx / length;
+  n.dy = dy / length;
+  ensure_order (self);
+  for (guint i = 0; i < self->box_order->len; i++)
+    {
+      MopedCanvasBox *box = g_ptr_array_index (self->box_order, i);
+      MopedCanvasPoint center = { box->rect.x + box->rect.width / 2, box->rect.y + box->rect.height / 2 };
+
+      if (box->element != from)
+        consider (&n, box->element, center);
+      for (guint k = 0; box->ports != NULL && k < box->ports->len; k++)
+        {
+          MopedCanvasPort *port = g_ptr_array_index (box->ports, k);
+
+          if (port->socket != from)
+            consider (&n, port->socket, port->center);
+        }
+    }
+  for (guint i = 0; i < self->link_order->len; i++)
+    {
+      MopedCanvasLinkCurve *curve = g_ptr_array_index (self->link_order, i);
+
+      if (curve->link != from)
+        consider (&n, curve->link, curve->middle);
+    }
+  return n.best;
+}

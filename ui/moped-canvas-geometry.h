@@ -157,6 +157,17 @@ MopedElement          *moped_canvas_geometry_port_at    (MopedCanvasGeometry    
 GPtrArray             *moped_canvas_geometry_in_rect    (MopedCanvasGeometry    *self,
                                                          const MopedCanvasRect  *rect);
 
+/* Moving the selection with the arrow keys: the centre of a box, a port or a link's
+ * label point (FALSE for anything not drawn), and the nearest drawn element from
+ * @from's centre in the direction (@dx, @dy) (NULL when nothing lies that way). */
+gboolean               moped_canvas_geometry_get_center (MopedCanvasGeometry    *self,
+                                                         const MopedElement     *element,
+                                                         MopedCanvasPoint       *center);
+MopedElement          *moped_canvas_geometry_neighbour  (MopedCanvasGeometry    *self,
+                                                         const MopedElement     *from,
+                                                         double                  dx,
+                                                         double                  dy);
+
 /* Linking */
 MopedCanvasPair        moped_canvas_geometry_check_pair (MopedCanvasGeometry    *self,
                                                          MopedElement           *from,

@@ -115,11 +115,18 @@ struct _MopedCanvas
 
   GtkGesture          *drag_gesture;
   GtkWidget           *menu;
+  GtkWidget           *link_menu;      /* Alt+L: sockets the selected one can link to */
   GtkWidget           *rename_editor;  /* over the name being edited, or NULL */
   char                *rename_id;      /* the element being named */
   GObject             *rename_root;    /* whose focus ends the naming; weak */
   guint                nudge_serial;
+
+  GPtrArray           *presence;       /* MopedCanvasPresence: the others in a shared design */
 };
+
+/* moped-canvas-presence.c */
+void          _moped_canvas_draw_presence    (MopedCanvas        *self,
+                                              cairo_t            *cr);
 
 /* moped-canvas.c */
 void          _moped_canvas_set_selection    (MopedCanvas        *self,
@@ -138,6 +145,7 @@ void          _moped_canvas_pan              (MopedCanvas        *self,
 MopedCanvasRect _moped_canvas_get_visible    (MopedCanvas        *self);
 MopedCanvasLod  _moped_canvas_get_lod        (MopedCanvas        *self);
 void          _moped_canvas_view_changed     (MopedCanvas        *self);
+void          _moped_canvas_update_accessible_description (MopedCanvas *self);
 const MopedCanvasBadge *_moped_canvas_get_badge (MopedCanvas     *self,
                                                  MopedElement    *element);
 /* The element the canvas shows for @element: itself, its node, a requirement's target. */
@@ -226,6 +234,13 @@ gboolean      _moped_canvas_align            (MopedCanvas        *self,
                                               MopedCanvasAlign    how);
 gboolean      _moped_canvas_distribute       (MopedCanvas        *self,
                                               gboolean            horizontally);
+
+/* moped-canvas-keyboard.c: the canvas without a pointer. */
+/* Select the nearest element from the selected one in direction (@dx, @dy). */
+void          _moped_canvas_select_toward    (MopedCanvas        *self,
+                                              double              dx,
+                                              double              dy);
+void          _moped_canvas_popup_link_menu  (MopedCanvas        *self);
 
 /* moped-canvas-rename.c: naming an element where it is drawn. */
 /* The property that names @element on the canvas; MOPED_N_PROPS when it has none. */

@@ -234,8 +234,8 @@ update_action_state (MopedCanvas *self)
   gtk_widget_action_set_enabled (widget, "canvas.redo", has_design && moped_design_can_redo (self->design));
 }
 
-static void
-update_accessible_description (MopedCanvas *self)
+void
+_moped_canvas_update_accessible_description (MopedCanvas *self)
 {
   g_autofree char *text = NULL;
 
@@ -251,7 +251,18 @@ update_accessible_description (MopedCanvas *self)
       g_autofree char *l = g_strdup_printf (g_dngettext (NULL, "%u link", "%u links", links->len), links->len);
       g_autofree char *t = g_strdup_printf (g_dngettext (NULL, "%u note", "%u notes", notes->len), notes->len);
 
-      text = g_strdup_printf ("%s, %s, %s; %u selected", n, l, t, self->selection->len);
+      GString *others = g_string_new (NULL);
+
+      /* The others of a shared design, for those who do not see their colours. */
+      for (guint i = 0; self->presence != NULL && i < self->presence->len; i++)
+        {
+          const MopedCanvasPresence *p = g_ptr_array_index (self->presence, i);
+
+          g_string_append_printf (others, "; %s has %u selected", p->name,
+                                  p->selection ? g_strv_length (p->selection) : 0);
+        }
+      text = g_strdup_printf ("%s, %s, %s; %u selected%s", n, l, t, self->selection->len, others->str);
+      g_string_free (others, TRUE);
     }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
@@ -263,7 +274,7 @@ selection_changed (MopedCanvas *self)
 {
   self->selection_serial++;
   update_action_state (self);
-  update_accessible_description (self);
+  _moped_canvas_update_accessible_description (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
 }
@@ -558,7 +569,7 @@ design_changed_cb (MopedDesign  *design,
     _moped_canvas_drop_static (self);
   forget_removed (self, changes);
   update_action_state (self);
-  update_accessible_description (self);
+  _moped_canvas_update_accessible_description (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   if (self->rename_editor != NULL)
     {
@@ -976,6 +987,48 @@ nudge_action (GtkWidget *widget, const char *name, GVariant *parameter)
 }
 
 static void
+select_left_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  _moped_canvas_select_toward (MOPED_CANVAS (widget), -1, 0);
+}
+
+static void
+select_right_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  _moped_canvas_select_toward (MOPED_CANVAS (widget), 1, 0);
+}
+
+static void
+select_up_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  _moped_canvas_select_toward (MOPED_CANVAS (widget), 0, -1);
+}
+
+static void
+select_down_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  _moped_canvas_select_toward (MOPED_CANVAS (widget), 0, 1);
+}
+
+static void
+link_menu_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  SELF;
+
+  if (has_design (self))
+    _moped_canvas_popup_link_menu (self);
+}
+
+static void
+link_to_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  SELF;
+
+  if (has_design (self) && !moped_canvas_link_selection_to (self, g_variant_get_string (parameter, NULL)))
+    gtk_widget_error_bell (widget);
+}
+
+static void
 undo_action (GtkWidget *widget, const char *name, GVariant *parameter)
 {
   SELF;
@@ -1026,6 +1079,12 @@ install_actions (GtkWidgetClass *widget_class)
     { "canvas.move-up", NULL, move_up_action },
     { "canvas.move-down", NULL, move_down_action },
     { "canvas.nudge", "(dd)", nudge_action },
+    { "canvas.select-left", NULL, select_left_action },
+    { "canvas.select-right", NULL, select_right_action },
+    { "canvas.select-up", NULL, select_up_action },
+    { "canvas.select-down", NULL, select_down_action },
+    { "canvas.link-menu", NULL, link_menu_action },
+    { "canvas.link-to", "s", link_to_action },
     { "canvas.undo", NULL, undo_action },
     { "canvas.redo", NULL, redo_action },
     { "canvas.cancel", NULL, cancel_action },
@@ -1054,7 +1113,7 @@ bind_nudge (GtkWidgetClass *widget_class,
             double          dx,
             double          dy)
 {
-  gtk_widget_class_add_binding_action (widget_class, keyval, GDK_SHIFT_MASK, "canvas.nudge",
+  gtk_widget_class_add_binding_action (widget_class, keyval, GDK_ALT_MASK | GDK_SHIFT_MASK, "canvas.nudge",
                                        "(dd)", dx, dy);
 }
 
@@ -1093,10 +1152,17 @@ install_bindings (GtkWidgetClass *widget_class)
   bind (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "canvas.zoom-out");
   bind (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "canvas.zoom-reset");
   bind (widget_class, GDK_KEY_Home, 0, "canvas.zoom-fit");
-  bind (widget_class, GDK_KEY_Left, 0, "canvas.move-left");
-  bind (widget_class, GDK_KEY_Right, 0, "canvas.move-right");
-  bind (widget_class, GDK_KEY_Up, 0, "canvas.move-up");
-  bind (widget_class, GDK_KEY_Down, 0, "canvas.move-down");
+  /* Arrows walk the selection between nodes, sockets and links; with Alt they move
+   * what is selected (a grid step, ten with Shift). */
+  bind (widget_class, GDK_KEY_Left, 0, "canvas.select-left");
+  bind (widget_class, GDK_KEY_Right, 0, "canvas.select-right");
+  bind (widget_class, GDK_KEY_Up, 0, "canvas.select-up");
+  bind (widget_class, GDK_KEY_Down, 0, "canvas.select-down");
+  bind (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "canvas.move-left");
+  bind (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "canvas.move-right");
+  bind (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "canvas.move-up");
+  bind (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "canvas.move-down");
+  bind (widget_class, GDK_KEY_l, GDK_ALT_MASK, "canvas.link-menu");
   bind_nudge (widget_class, GDK_KEY_Left, -10, 0);
   bind_nudge (widget_class, GDK_KEY_Right, 10, 0);
   bind_nudge (widget_class, GDK_KEY_Up, 0, -10);
@@ -1133,6 +1199,8 @@ moped_canvas_size_allocate (GtkWidget *widget,
     moped_canvas_zoom_to_fit (self);
   if (self->menu != NULL)
     gtk_popover_present (GTK_POPOVER (self->menu));
+  if (self->link_menu != NULL)
+    gtk_popover_present (GTK_POPOVER (self->link_menu));
   _moped_canvas_allocate_rename (self);
 }
 
@@ -1185,6 +1253,7 @@ moped_canvas_dispose (GObject *object)
   if (self->design != NULL)
     moped_canvas_set_design (self, NULL);
   g_clear_pointer (&self->menu, gtk_widget_unparent);
+  g_clear_pointer (&self->link_menu, gtk_widget_unparent);
 
   G_OBJECT_CLASS (moped_canvas_parent_class)->dispose (object);
 }
@@ -1196,6 +1265,7 @@ moped_canvas_finalize (GObject *object)
 
   _moped_canvas_finalize_drawing (self);
   g_clear_pointer (&self->geometry, moped_canvas_geometry_free);
+  g_clear_pointer (&self->presence, g_ptr_array_unref);
   g_clear_pointer (&self->diagnostics, g_ptr_array_unref);
   g_clear_pointer (&self->badges, g_hash_table_unref);
   g_clear_pointer (&self->selection, g_ptr_array_unref);
@@ -1323,7 +1393,7 @@ moped_canvas_init (MopedCanvas *self)
   _moped_canvas_init_drawing (self);
   _moped_canvas_init_input (self);
   update_action_state (self);
-  update_accessible_description (self);
+  _moped_canvas_update_accessible_description (self);
 }
 
 GtkWidget *

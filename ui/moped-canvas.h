@@ -33,6 +33,16 @@ void          moped_canvas_clear_selection  (MopedCanvas  *self);
 void          moped_canvas_reveal           (MopedCanvas  *self,
                                              const char   *id);
 
+/* Linking from the keyboard or a screen reader: the sockets the one selected socket
+ * can be linked to (borrowed elements, sorted by name; empty unless exactly one
+ * socket is selected), the same as a menu whose items activate @action_name with the
+ * target's id, and the link itself (FALSE when it cannot be made). */
+GPtrArray    *moped_canvas_dup_link_targets (MopedCanvas  *self);
+GMenuModel   *moped_canvas_dup_link_menu    (MopedCanvas  *self,
+                                             const char   *action_name);
+gboolean      moped_canvas_link_selection_to (MopedCanvas *self,
+                                             const char   *target_id);
+
 /* Badges for diagnostics (a GPtrArray of MopedDiagnostic; the canvas keeps a ref). */
 void          moped_canvas_set_diagnostics  (MopedCanvas  *self,
                                              GPtrArray    *diagnostics);
@@ -69,7 +79,26 @@ MopedCanvasGeometry *moped_canvas_get_geometry (MopedCanvas *self);
  * add-socket, delete, duplicate, select-all, copy, cut, paste, zoom-in, zoom-out,
  * zoom-fit, zoom-reset, snap (stateful), move-left/right/up/down.
  * Also: add-socket-type (s: a socket type name, "REQ"), grid (stateful), nudge ((dd):
- * steps right and down), undo, redo, cancel (ends a drag, else clears the selection). */
+ * steps right and down), undo, redo, cancel (ends a drag, else clears the selection),
+ * select-left/right/up/down (the nearest element that way), link-menu (Alt+L), link-to
+ * (s: the target socket's id). */
+
+/* Someone else in a shared design: their colour, what they selected and where their
+ * pointer is (design units). */
+typedef struct
+{
+  char    *name;
+  GdkRGBA  colour;
+  GStrv    selection;   /* element ids, may be NULL */
+  gboolean has_pointer;
+  double   x, y;
+} MopedCanvasPresence;
+
+void          moped_canvas_presence_free    (MopedCanvasPresence *presence);
+/* Paint @people (of MopedCanvasPresence; the canvas keeps a reference) over the
+ * design; NULL: nobody. */
+void          moped_canvas_set_presence     (MopedCanvas  *self,
+                                             GPtrArray    *people);
 
 /* Whether the canvas draws with its dark palette (it follows the window's style). */
 gboolean      moped_canvas_get_dark         (MopedCanvas  *self);

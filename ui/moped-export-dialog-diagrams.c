@@ -6,7 +6,6 @@
 
 #include "config.h"
 
-#include <errno.h>
 
 #include "moped-export-dialog-private.h"
 #include "moped-inspector-util.h"
@@ -339,41 +338,6 @@ render_to (MopedDesign               *design,
   return bytes != NULL && _moped_export_write_bytes (path, bytes, error);
 }
 
-/* Named as `moped render --all` names them: architecture.EXT and flow-ID.EXT. */
-static gboolean
-render_all (MopedDesign  *design,
-            DiagramJob   *job,
-            GPtrArray    *written,
-            GCancellable *cancellable,
-            GError      **error)
-{
-  g_autoptr(GPtrArray) flows = moped_design_collect (design, MOPED_KIND_FLOW);
-  const char *extension = moped_render_format_get_extension (job->format);
-
-  if (g_mkdir_with_parents (job->path, 0777) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   "Could not create the folder %s: %s", job->path, g_strerror (saved));
-      return FALSE;
-    }
-  for (guint i = 0; i <= flows->len; i++)
-    {
-      MopedElement *flow = i > 0 ? g_ptr_array_index (flows, i - 1) : NULL;
-      g_autofree char *name = flow != NULL ? g_strdup_printf ("flow-%s.%s", moped_element_get_id (flow), extension)
-                                           : g_strdup_printf ("architecture.%s", extension);
-      g_autofree char *path = g_build_filename (job->path, name, NULL);
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-      if (!render_to (design, flow, job->format, &job->options, path, error))
-        return FALSE;
-      g_ptr_array_add (written, g_steal_pointer (&name));
-    }
-  return TRUE;
-}
-
 static gpointer
 diagrams_work (MopedDesign   *design,
                gpointer       input,
@@ -384,8 +348,9 @@ diagrams_work (MopedDesign   *design,
   g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
   MopedElement *flow = NULL;
 
+  /* Named as `moped render --all` names them, and written all or nothing as it does. */
   if (job->what == WHAT_ALL)
-    return render_all (design, job, written, cancellable, error) ? g_steal_pointer (&written) : NULL;
+    return moped_render_all (design, job->path, job->format, &job->options, cancellable, error);
   if (job->flow_id != NULL && (flow = moped_design_lookup (design, job->flow_id)) == NULL)
     {
       g_set_error (error, MOPED_RENDER_ERROR, MOPED_RENDER_ERROR_NOT_FOUND, "The flow is no longer in the design");

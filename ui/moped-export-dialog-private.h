@@ -144,7 +144,7 @@ gboolean    _moped_export_dialog_start        (MopedExportDialog *self,
                                                gpointer           input,
                                                GDestroyNotify     input_free,
                                                GDestroyNotify     output_free);
-/* Write @bytes to @path through a temporary file renamed over it. */
+/* Write @bytes to @path all or nothing (moped_staging_write_file): never a partial or empty file. */
 gboolean    _moped_export_write_bytes         (const char        *path,
                                                GBytes            *bytes,
                                                GError           **error);

@@ -6,10 +6,11 @@
 
 #include "config.h"
 
-#include <errno.h>
+#include <string.h>
 
 #include "moped-diagnostic.h"
 #include "moped-export-dialog-private.h"
+#include "moped-staging.h"
 #include "moped-zproto.h"
 
 typedef struct
@@ -311,19 +312,14 @@ zproto_can_run (MopedExportDialog *self)
 /* ---- writing, on a worker thread ------------------------------------------------------ */
 
 /* Every file as it was planned, else nothing: a file that changed since means the
- * person has not seen what would happen to it. */
+ * person has not seen what would happen to it. The files are written all or nothing
+ * through a staging folder (moped-staging.h), as `moped export zproto` writes them. */
 static gboolean
 write_plan (MopedZprotoPlan  *plan,
             GError          **error)
 {
-  if (g_mkdir_with_parents (plan->directory, 0777) != 0)
-    {
-      int saved = errno;
+  g_autoptr(MopedStaging) staging = NULL;
 
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   "Could not create the folder %s: %s", plan->directory, g_strerror (saved));
-      return FALSE;
-    }
   for (guint i = 0; i < plan->files->len; i++)
     {
       ZprotoFile *file = g_ptr_array_index (plan->files, i);
@@ -339,17 +335,18 @@ write_plan (MopedZprotoPlan  *plan,
           return FALSE;
         }
     }
+  staging = moped_staging_new (plan->directory, error);
+  if (staging == NULL)
+    return FALSE;
   for (guint i = 0; i < plan->files->len; i++)
     {
       ZprotoFile *file = g_ptr_array_index (plan->files, i);
-      g_autofree char *path = g_build_filename (plan->directory, file->file_name, NULL);
 
-      if (file->action == MOPED_EXPORT_UNCHANGED)
-        continue;
-      if (!g_file_set_contents_full (path, file->xml, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0666, error))
+      if (file->action != MOPED_EXPORT_UNCHANGED &&
+          !moped_staging_write (staging, file->file_name, file->xml, strlen (file->xml), error))
         return FALSE;
     }
-  return TRUE;
+  return moped_staging_commit (staging, error);
 }
 
 static gpointer

@@ -8,6 +8,7 @@
 
 #include "moped-diagnostic.h"
 #include "moped-export-dialog-private.h"
+#include "moped-staging.h"
 #include "moped-file.h"
 #include "moped-inspector-util.h"
 
@@ -246,8 +247,7 @@ _moped_export_write_bytes (const char  *path,
   gsize length;
   const char *data = g_bytes_get_data (bytes, &length);
 
-  return g_file_set_contents_full (path, data != NULL ? data : "", (gssize) length,
-                                   G_FILE_SET_CONTENTS_CONSISTENT, 0666, error);
+  return moped_staging_write_file (path, data != NULL ? data : "", length, error);
 }
 
 /* ---- defaults and settings ------------------------------------------------------- */

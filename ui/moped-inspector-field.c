@@ -45,6 +45,7 @@ struct _MopedInspectorField
   GtkWidget           *text_view;    /* inside control when CONTROL_TEXT_VIEW */
   GtkWidget           *caption;      /* socket type: what the chosen type does */
   GtkWidget           *problem;
+  GtkWidget           *remote;       /* who else edits this field, or NULL */
 
   GtkStringList       *choices;      /* drop-down labels */
   GPtrArray           *choice_values;/* drop-down items as file-format text */
@@ -767,6 +768,35 @@ build (MopedInspectorField *self)
   gtk_widget_add_css_class (self->problem, "moped-problem");
   gtk_widget_set_visible (self->problem, FALSE);
   gtk_widget_set_parent (self->problem, GTK_WIDGET (self));
+}
+
+void
+moped_inspector_field_set_remote (MopedInspectorField *self,
+                                  const char          *who,
+                                  const char          *colour)
+{
+  g_autofree char *markup = NULL;
+
+  g_return_if_fail (MOPED_IS_INSPECTOR_FIELD (self));
+
+  if (who == NULL)
+    {
+      if (self->remote != NULL)
+        gtk_widget_set_visible (self->remote, FALSE);
+      return;
+    }
+  if (self->remote == NULL)
+    {
+      self->remote = gtk_label_new (NULL);
+      gtk_label_set_xalign (GTK_LABEL (self->remote), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (self->remote), PANGO_ELLIPSIZE_END);
+      gtk_widget_add_css_class (self->remote, "caption");
+      gtk_widget_insert_before (self->remote, GTK_WIDGET (self), self->problem);
+    }
+  markup = g_markup_printf_escaped ("<span foreground=\"%s\">●</span> %s is editing this",
+                                    colour ? colour : "#777777", who);
+  gtk_label_set_markup (GTK_LABEL (self->remote), markup);
+  gtk_widget_set_visible (self->remote, TRUE);
 }
 
 /* ---- GObject ------------------------------------------------------------------------ */

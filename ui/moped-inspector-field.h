@@ -54,6 +54,12 @@ gboolean            moped_inspector_field_grab_focus      (MopedInspectorField *
 /* Whether the control is a multi-line text that wants a whole row of a form. */
 gboolean            moped_inspector_field_is_wide         (MopedInspectorField *self);
 
+/* Who else is editing this field right now (a shared design): "Ana is editing" under
+ * the control, in their colour (#rrggbb); NULL: nobody. */
+void                moped_inspector_field_set_remote      (MopedInspectorField *self,
+                                                           const char          *who,
+                                                           const char          *colour);
+
 /* Every field under @root, in tree order (borrowed). */
 GPtrArray  *moped_inspector_collect_fields       (GtkWidget             *root);
 /* The field under @root editing @prop of the element @id, or NULL. */

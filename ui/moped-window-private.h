@@ -20,6 +20,8 @@ enum {
   MOPED_RESPONSE_DISCARD,
 };
 
+typedef struct _MopedWindowShare MopedWindowShare;
+
 struct _MopedWindow
 {
   GtkApplicationWindow  parent_instance;
@@ -90,6 +92,9 @@ struct _MopedWindow
   GtkWidget            *disk_reload_button;
   GtkWidget            *disk_keep_button;
   GtkWidget            *disk_save_as_button;
+
+  /* Sharing (moped-window-share.c); NULL until Share... or Join... */
+  MopedWindowShare     *share;
 };
 
 typedef void (*MopedWindowDoneFunc) (MopedWindow *self,
@@ -164,6 +169,14 @@ void        _moped_window_init_diagnostics    (MopedWindow        *self);
 void        _moped_window_show_diagnostics    (MopedWindow        *self);
 void        _moped_window_on_diagnostic_activated (MopedWindow    *self,
                                                    GtkListBoxRow  *row);
+
+/* moped-window-share.c */
+void        _moped_window_share               (MopedWindow        *self);
+void        _moped_window_join                (MopedWindow        *self);
+gboolean    _moped_window_is_shared           (MopedWindow        *self);
+/* "Shared; 3 here", or NULL when not shared. */
+char       *_moped_window_dup_share_status    (MopedWindow        *self);
+void        _moped_window_clear_share         (MopedWindow        *self);
 
 /* moped-window-dnd.c */
 void        _moped_window_init_dnd            (MopedWindow        *self);

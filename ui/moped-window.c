@@ -90,6 +90,17 @@ _moped_window_update_title (MopedWindow *self)
     }
   else
     subtitle = g_strdup (modified ? "• Not saved yet" : "Not saved yet");
+  {
+    g_autofree char *shared = _moped_window_dup_share_status (self);
+
+    if (shared != NULL)
+      {
+        char *both = g_strdup_printf ("%s — %s", shared, subtitle);
+
+        g_free (subtitle);
+        subtitle = both;
+      }
+  }
 
   /* Edits come many a second while dragging; the window manager hears of real changes only. */
   if (g_strcmp0 (gtk_window_get_title (GTK_WINDOW (self)), title) != 0)
@@ -543,6 +554,7 @@ moped_window_dispose (GObject *object)
   self->canvas = NULL;
   self->protocol_editor = NULL;
   g_clear_object (&self->recovery);
+  _moped_window_clear_share (self);
   _moped_window_clear_disk (self);
   disconnect_design (self);
 
@@ -816,6 +828,6 @@ moped_window_is_untouched (MopedWindow *self)
 {
   g_return_val_if_fail (MOPED_IS_WINDOW (self), FALSE);
 
-  return self->file == NULL && !moped_window_get_modified (self) &&
+  return self->file == NULL && !moped_window_get_modified (self) && !_moped_window_is_shared (self) &&
          !moped_design_can_undo (self->design) && !moped_design_can_redo (self->design);
 }

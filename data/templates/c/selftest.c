@@ -30,7 +30,8 @@ typedef struct {
     int position;               //  In the flow, from 1
     const char *text;           //  What happens, for people
     s_place_t sender;
-    const char *command;        //  As the codec names it
+    const char *command;        //  As the codec names it; $SUBSCRIBE or
+                                //  $UNSUBSCRIBE for a subscription to topic
     const char *peer;           //  ROUTER senders: the receiver's routing id
     const char *delimiter;      //  "1" when the receiver expects a REQ-style envelope
     const char *topic;          //  PUB senders: the topic ("" for the sample)
@@ -141,17 +142,23 @@ s_command_name (const char *command)
 
 
 //  Play one step: have the sender send (unless send is false: flow tests leave
-//  that to your code), then wait until every receiver has it.
+//  that to your code) or subscribe (always: wiring, not your handlers), then
+//  wait until every receiver has it.
 //  Returns 0, or -1 having printed what went wrong.
 static int
 s_play_step (s_test_t *test, const char *flow, const s_step_t *step, bool send)
 {
     snprintf (s_doing, sizeof (s_doing), "waiting for flow %s, step %d (%s)",
               flow, step->position, step->text);
+    bool subscription = step->command [0] == '$';
+    if (subscription)
+        zstr_sendx (test->actors [step->sender.node], step->command, step->sender.socket,
+                    step->topic, NULL);
+    else
     if (send)
         zstr_sendx (test->actors [step->sender.node], "$SEND", step->sender.socket, step->command,
                     step->peer, step->delimiter, step->topic, NULL);
-    bool sent = !send;
+    bool sent = !send && !subscription;
     bool arrived [S_RECEIVERS] = { false };
     size_t expected = 0;
     while (step->receivers [expected].node >= 0)
@@ -195,6 +202,20 @@ s_play_step (s_test_t *test, const char *flow, const s_step_t *step, bool send)
             if (socket && *socket)
                 snprintf (problem, sizeof (problem), "%s could not send: %s",
                           test->names [node], socket);
+        }
+        else
+        if (kind && streq (kind, "RECEIVED") && socket && command && detail && *command == '$') {
+            //  An XPUB reports every (un)subscription: those of the node
+            //  starting, and those of other subscribers, are not this step's
+            size_t index;
+            for (index = 0; index < expected; index++)
+                if (!arrived [index] && s_same_place (&step->receivers [index], node, socket))
+                    break;
+            if (subscription && index < expected && streq (command, step->command)
+            &&  streq (detail, step->topic)) {
+                arrived [index] = true;
+                received++;
+            }
         }
         else
         if (kind && streq (kind, "RECEIVED") && socket && command && detail) {

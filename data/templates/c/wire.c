@@ -643,6 +643,21 @@ wire_msg_error (wire_msg_t *self)
 }
 
 
+int
+wire_msg_subscription (wire_msg_t *self, const byte **frame, size_t *size)
+{
+    assert (self);
+    assert (frame);
+    assert (size);
+    //  libzmq's XPUB reads a first frame starting with 0 or 1 as one
+    if (self->frames_size == 0 || self->sizes [0] == 0 || self->data [0][0] > 1)
+        return -1;
+    *frame = self->data [0];
+    *size = self->sizes [0];
+    return self->data [0][0];
+}
+
+
 //  The decoded value of a field, or NULL when the message has no such field
 //  of that type
 static s_value_t *

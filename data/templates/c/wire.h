@@ -121,6 +121,12 @@ const char *
 const char *
     wire_msg_error (wire_msg_t *self);
 
+//  XPUB sockets: whether the message received is a subscription (1) or an
+//  unsubscription (0) rather than a message (-1); its whole frame (the byte,
+//  then the topic) in *frame and *size, borrowed until the next receive
+int
+    wire_msg_subscription (wire_msg_t *self, const byte **frame, size_t *size);
+
 //  Fields of the matched command, by position; borrowed, valid until the
 //  next receive
 const char *
