@@ -404,6 +404,51 @@ peer_nodes (Validation   *v,
   return nodes;
 }
 
+/* How many distinct sockets @socket is linked to. */
+static guint
+peer_socket_count (Validation   *v,
+                   MopedElement *socket)
+{
+  GPtrArray *links = g_hash_table_lookup (v->links_of_socket, socket);
+  g_autoptr(GPtrArray) peers = g_ptr_array_new ();
+
+  for (guint i = 0; links != NULL && i < links->len; i++)
+    {
+      MopedElement *peer = link_peer (g_ptr_array_index (links, i), socket);
+
+      if (peer != NULL && !g_ptr_array_find (peers, peer, NULL))
+        g_ptr_array_add (peers, peer);
+    }
+  return peers->len;
+}
+
+/* "delta.request and delta.input": the sockets @socket is linked to. */
+static char *
+peer_socket_names (Validation   *v,
+                   MopedElement *socket)
+{
+  GPtrArray *links = g_hash_table_lookup (v->links_of_socket, socket);
+  g_autoptr(GPtrArray) peers = g_ptr_array_new ();
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; links != NULL && i < links->len; i++)
+    {
+      MopedElement *peer = link_peer (g_ptr_array_index (links, i), socket);
+
+      if (peer != NULL && !g_ptr_array_find (peers, peer, NULL))
+        g_ptr_array_add (peers, peer);
+    }
+  for (guint i = 0; i < peers->len; i++)
+    {
+      g_autofree char *name = describe (g_ptr_array_index (peers, i));
+
+      if (i > 0)
+        g_string_append (out, i + 1 == peers->len ? " and " : ", ");
+      g_string_append (out, name);
+    }
+  return g_string_free (out, FALSE);
+}
+
 /* "A and B", "A, B and C" */
 static char *
 join_names (GPtrArray *elements)
@@ -1870,10 +1915,13 @@ check_hop_delivery (Validation   *v,
   g_autofree char *key = NULL;
 
   if (moped_socket_type_get_outgoing (sender->type) == MOPED_OUTGOING_ROUND_ROBIN &&
-      peer_nodes (v, hop->sender)->len > 1)
+      (peer_nodes (v, hop->sender)->len > 1 || peer_socket_count (v, hop->sender) > 1))
     {
       sock = describe (hop->sender);
-      names = join_names (peer_nodes (v, hop->sender));
+      /* Two sockets of one node: a message for one of them may reach the other (with
+       * another protocol there, one it cannot decode). */
+      names = peer_nodes (v, hop->sender)->len > 1 ? join_names (peer_nodes (v, hop->sender))
+                                                    : peer_socket_names (v, hop->sender);
       report (v, MOPED_SEVERITY_ERROR, "round-robin-receiver", ELEMENTS (hop->step, hop->sender, to),
               "Give the sender one socket per receiver, or send through a ROUTER, which "
               "addresses each peer by its routing id.",
