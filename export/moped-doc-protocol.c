@@ -8,6 +8,7 @@
 
 #include "moped-abnf.h"
 #include "moped-doc-private.h"
+#include "moped-framing.h"
 #include "moped-machine.h"
 #include "moped-roles.h"
 #include "moped-schema.h"
@@ -539,7 +540,68 @@ add_frame_row (MopedDocBlock *table,
   _moped_doc_row_add_cell (row, notes);
 }
 
-/* One frame table. @from_socket and @to_socket are NULL when no link is known. */
+/* Fixed frame content as the document shows it: "MDPW01" when it is printable text,
+ * else its bytes in hexadecimal (0x01). */
+static char *
+describe_bytes (GBytes *bytes)
+{
+  gsize size = 0;
+  const guint8 *data = bytes ? g_bytes_get_data (bytes, &size) : NULL;
+  GString *out;
+  gboolean printable = size > 0;
+
+  for (gsize i = 0; i < size; i++)
+    printable = printable && data[i] >= 0x20 && data[i] < 0x7f && data[i] != '"';
+  if (printable)
+    return g_strdup_printf ("\"%.*s\"", (int) size, (const char *) data);
+  out = g_string_new (NULL);
+  for (gsize i = 0; i < size; i++)
+    g_string_append_printf (out, "%s0x%02X", i > 0 ? " " : "", data[i]);
+  return g_string_free (out, FALSE);
+}
+
+/* What a packed frame holds, in order: "0xAAA5 (signature), 0x02 (command), count: 8
+ * bytes, network order; ..." */
+static char *
+describe_packed (MopedElement *command,
+                 const GArray *parts)
+{
+  g_autoptr(MopedFraming) framing = moped_framing_new (moped_element_get_parent (command));
+  GString *out = g_string_new ("All fields in one frame, as zproto's codec packs them: ");
+
+  for (guint i = 0; i < parts->len; i++)
+    {
+      const MopedFramePart *part = &g_array_index (parts, MopedFramePart, i);
+
+      if (i > 0)
+        g_string_append (out, "; ");
+      switch (part->kind)
+        {
+        case MOPED_PART_SIGNATURE:
+          g_string_append_printf (out, "2 bytes 0x%04X (the signature)",
+                                  MOPED_PACKED_SIGNATURE_BASE | framing->signature);
+          break;
+        case MOPED_PART_COMMAND:
+          g_string_append_printf (out, "1 byte 0x%02X (the command)", moped_command_get_wire_id (command));
+          break;
+        case MOPED_PART_TOPIC:
+          g_string_append_printf (out, "the topic (%s) and a zero byte",
+                                  part->field ? moped_element_get_name (part->field) : "the command's name");
+          break;
+        case MOPED_PART_FIELD:
+        default:
+          g_string_append_printf (out, "%s: %s", moped_element_get_name (part->field),
+                                  moped_field_packing (moped_element_get_enum (part->field, MOPED_PROP_TYPE),
+                                                       NULL));
+          break;
+        }
+    }
+  g_string_append (out, ".");
+  return g_string_free (out, FALSE);
+}
+
+/* One frame table, the frames as moped_framing_get_frames() gives them. @from_socket
+ * and @to_socket are NULL when no link is known. */
 static void
 add_frame_table (Section      *section,
                  MopedElement *command,
@@ -552,32 +614,21 @@ add_frame_table (Section      *section,
     "Frame", "Content", "Type", "Written by", "Read by", "Description", NULL
   };
   MopedDocBlock *table = _moped_doc_add_table (section->doc, header);
-  g_autoptr(GPtrArray) fields = moped_element_get_children_of_kind (command, MOPED_KIND_FIELD);
-  g_autofree char *literal = g_strdup_printf ("\"%s\"", moped_element_get_name (command));
+  MopedSocketType from_type = from_socket && to_socket ? socket_info (from_socket)->type : MOPED_N_SOCKET_TYPES;
+  MopedSocketType to_type = from_socket && to_socket ? socket_info (to_socket)->type : MOPED_N_SOCKET_TYPES;
+  g_autoptr(GPtrArray) frames = moped_framing_get_frames (command, from_type, to_type);
+  g_autofree char *sending = NULL;
+  g_autofree char *receiving = NULL;
   guint frame = 0;
 
-  if (from_socket != NULL && to_socket != NULL)
+  if (from_type < MOPED_N_SOCKET_TYPES)
     {
       const MopedSocketTypeInfo *s = socket_info (from_socket);
       const MopedSocketTypeInfo *r = socket_info (to_socket);
-      g_autofree char *sending = g_strdup_printf ("the sending %s socket", s->name);
-      g_autofree char *receiving = g_strdup_printf ("the receiving %s socket", r->name);
       gboolean routed = FALSE;
 
-      /* Publishers send a topic frame first, for the subscribers' filters: the
-       * first field when it is text, else the name (as exported code does). */
-      if (s->publishes)
-        {
-          MopedElement *first = fields->len > 0 ? g_ptr_array_index (fields, 0) : NULL;
-          int first_type = first ? moped_element_get_enum (first, MOPED_PROP_TYPE) : -1;
-          g_autofree char *topic = NULL;
-
-          if (first_type == MOPED_FIELD_STRING || first_type == MOPED_FIELD_LONGSTR)
-            topic = g_strdup_printf ("topic: the value of %s", name_of (first));
-          add_frame_row (table, frame++, topic ? topic : literal, topic == NULL, "topic", sender,
-                         receiving, "Subscriptions match the start of this frame: the first field "
-                         "when it is text, else the name of the command.");
-        }
+      sending = g_strdup_printf ("the sending %s socket", s->name);
+      receiving = g_strdup_printf ("the receiving %s socket", r->name);
       /* The routing id a sending ROUTER takes off and the one a receiving ROUTER puts
        * on are both the first frame, each on its own side of the wire. */
       if (s->routing_id && !s->single_frame)
@@ -594,21 +645,57 @@ add_frame_table (Section      *section,
         }
       if (routed)
         frame++;
-      if (s->delimiter || r->delimiter)
-        add_frame_row (table, frame++, "empty delimiter", FALSE, "empty frame",
-                       s->delimiter ? sending : sender, r->delimiter ? receiving : receiver,
-                       "Separates the envelope from the command.");
     }
-  add_frame_row (table, frame++, literal, TRUE, "command", sender, receiver,
-                 "The command frame: the name of the command as text.");
-  for (guint i = 0; i < fields->len; i++)
+  for (guint i = 0; i < frames->len; i++)
     {
-      MopedElement *field = g_ptr_array_index (fields, i);
-      int type = moped_element_get_enum (field, MOPED_PROP_TYPE);
+      const MopedFrame *f = g_ptr_array_index (frames, i);
+      const char *writer = f->sender == MOPED_FRAME_BY_SOCKET && sending ? sending : sender;
+      const char *reader = f->receiver == MOPED_FRAME_BY_SOCKET && receiving ? receiving : receiver;
+      g_autofree char *literal = f->value ? describe_bytes (f->value) : NULL;
 
-      add_frame_row (table, frame++, name_of (field), FALSE,
-                     moped_field_type_get_name ((MopedFieldType) type), sender, receiver,
-                     moped_element_get_string (field, MOPED_PROP_DESCRIPTION));
+      switch (f->kind)
+        {
+        case MOPED_FRAME_TOPIC:
+          {
+            g_autofree char *topic = f->field ? g_strdup_printf ("topic: the value of %s", name_of (f->field)) : NULL;
+
+            add_frame_row (table, frame++, topic ? topic : literal, topic == NULL, "topic", sender,
+                           receiving ? receiving : receiver,
+                           "Subscriptions match the start of this frame: the first field when it is "
+                           "text, else the name of the command.");
+          }
+          break;
+        case MOPED_FRAME_DELIMITER:
+          add_frame_row (table, frame++, "empty delimiter", FALSE, "empty frame", writer, reader,
+                         f->sender == MOPED_FRAME_BY_SOCKET || f->receiver == MOPED_FRAME_BY_SOCKET
+                         ? "Separates the envelope from the command."
+                         : "The protocol starts every message with an empty frame.");
+          break;
+        case MOPED_FRAME_HEADER:
+          add_frame_row (table, frame++, literal, TRUE, "header", sender, receiver,
+                         "The protocol's header frame: every message of the protocol starts with it.");
+          break;
+        case MOPED_FRAME_COMMAND:
+          add_frame_row (table, frame++, literal, TRUE, "command", sender, receiver,
+                         f->value && g_bytes_get_size (f->value) <= 2 &&
+                         moped_element_get_enum (moped_element_get_parent (command), MOPED_PROP_COMMAND_ID) != MOPED_COMMAND_ID_NAME
+                         ? "The command frame: the number of the command, in network order."
+                         : "The command frame: the name of the command as text.");
+          break;
+        case MOPED_FRAME_PACKED:
+          {
+            g_autofree char *what = describe_packed (command, f->parts);
+
+            add_frame_row (table, frame++, "packed fields", FALSE, "packed", sender, receiver, what);
+          }
+          break;
+        case MOPED_FRAME_FIELD:
+        default:
+          add_frame_row (table, frame++, name_of (f->field), FALSE,
+                         moped_field_type_get_name (moped_element_get_enum (f->field, MOPED_PROP_TYPE)),
+                         sender, receiver, moped_element_get_string (f->field, MOPED_PROP_DESCRIPTION));
+          break;
+        }
     }
   if ((from_socket != NULL && socket_info (from_socket)->single_frame && frame > 1) ||
       (to_socket != NULL && socket_info (to_socket)->single_frame && frame > 1))
@@ -1019,6 +1106,58 @@ build_machines (Section *section)
     }
 }
 
+/* The protocol's framing in words, when it is not the default the message format
+ * section describes. */
+static void
+add_framing_paragraph (MopedDoc     *self,
+                       MopedElement *protocol)
+{
+  g_autoptr(MopedFraming) framing = moped_framing_new (protocol);
+  g_autoptr(GString) text = g_string_new ("This protocol declares its framing:");
+  gboolean any = FALSE;
+
+  if (framing->delimiter == MOPED_DELIMITER_ALWAYS)
+    {
+      g_string_append (text, " every message starts with an empty frame;");
+      any = TRUE;
+    }
+  if (framing->header != NULL)
+    {
+      g_autofree char *header = describe_bytes (framing->header);
+
+      g_string_append_printf (text, " a header frame %s comes before the command;", header);
+      any = TRUE;
+    }
+  if (framing->encoding == MOPED_ENCODING_PACKED)
+    {
+      g_string_append_printf (text, " all fields travel packed in one frame, binary compatible with zproto's "
+                                    "codec (signature %u: the frame starts with 0x%04X, then the command's number "
+                                    "in one byte; frame fields follow in frames of their own);",
+                              framing->signature, MOPED_PACKED_SIGNATURE_BASE | framing->signature);
+      any = TRUE;
+    }
+  else if (framing->command_id == MOPED_COMMAND_ID_BYTE || framing->command_id == MOPED_COMMAND_ID_WORD)
+    {
+      g_string_append_printf (text, " a command travels as its number in %s;",
+                              framing->command_id == MOPED_COMMAND_ID_BYTE ? "one byte" : "two bytes, network order");
+      any = TRUE;
+    }
+  else if (framing->command_id == MOPED_COMMAND_ID_NONE)
+    {
+      g_string_append (text, " no frame names the command: each role receives one command only;");
+      any = TRUE;
+    }
+  if (framing->topic == MOPED_TOPIC_NONE)
+    {
+      g_string_append (text, " publishers send no topic frame, so subscriptions match the first frame;");
+      any = TRUE;
+    }
+  if (!any)
+    return;
+  text->str[text->len - 1] = '.';
+  _moped_doc_add_paragraph (self, text->str);
+}
+
 void
 _moped_doc_build_protocol (MopedDoc     *self,
                            MopedElement *protocol,
@@ -1043,6 +1182,7 @@ _moped_doc_build_protocol (MopedDoc     *self,
                             "Each command is one message. Its frame table lists every frame in "
                             "order; \"Written by\" and \"Read by\" name the application or the "
                             "socket that puts the frame on the message and takes it off.");
+  add_framing_paragraph (self, protocol);
   if (section.commands->len == 0)
     _moped_doc_add_paragraph (self, "This protocol has no commands yet.");
   for (guint i = 0; i < section.commands->len; i++)

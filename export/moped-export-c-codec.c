@@ -2,15 +2,16 @@
  *
  * SPDX-License-Identifier: MPL-2.0
  *
- * The codec is table-driven on receive (wire.c decodes any command from its field
- * types) and written out per command on send, where speed matters: a send is the
- * envelope, the command frame and one zmq_send per field, with no allocation.
+ * The codec is table-driven (wire.c encodes and decodes any command from its field
+ * types and the protocol's framing, as moped-framing.c declares it); a send function
+ * puts its arguments in an array of values on the stack, with no allocation.
  */
 #define G_LOG_DOMAIN "moped-export"
 
 #include <string.h>
 
 #include "moped-export-c-private.h"
+#include "moped-framing.h"
 #include "moped-schema.h"
 
 static const char *
@@ -124,6 +125,13 @@ write_header (MopedCModel     *model,
   moped_code_writer_line (w, "    %s (wire_msg_t *msg);", p->decode_fn);
   moped_code_writer_lines (w,
     "\n"
+    "//  The same, among the commands whose bit (1 << (number - 1)) is set in\n"
+    "//  expected: what a socket may receive (a framing without command frames\n"
+    "//  tells commands apart by that alone)\n"
+    "int");
+  moped_code_writer_line (w, "    %s (wire_msg_t *msg, uint64_t expected);", p->decode_expecting_fn);
+  moped_code_writer_lines (w,
+    "\n"
     "//  Receive one message from input (whose type puts envelope around it) and\n"
     "//  decode it: as the decode function, and -1 also when receiving fails\n"
     "int");
@@ -154,6 +162,46 @@ write_header (MopedCModel     *model,
   _moped_c_output_add (outputs, path, moped_code_writer_finish (w));
 }
 
+/* The protocol's framing (moped-framing.h) as wire.c's wire_framing_t. */
+static void
+write_framing (MopedCodeWriter *w,
+               MopedCProtocol  *p)
+{
+  g_autoptr(MopedFraming) framing = moped_framing_new (p->element);
+  static const int id_sizes[MOPED_N_COMMAND_IDS] = {
+    [MOPED_COMMAND_ID_NAME] = 0, [MOPED_COMMAND_ID_BYTE] = 1, [MOPED_COMMAND_ID_WORD] = 2,
+    [MOPED_COMMAND_ID_NONE] = -1,
+  };
+  gsize header_size = 0;
+
+  moped_code_writer_blank (w);
+  if (framing->header != NULL)
+    {
+      const guint8 *data = g_bytes_get_data (framing->header, &header_size);
+      g_autoptr(GString) bytes = g_string_new (NULL);
+      g_autofree char *text = g_strndup ((const char *) data, header_size);
+      g_autofree char *comment = NULL;
+
+      for (gsize i = 0; i < header_size; i++)
+        g_string_append_printf (bytes, "%s0x%02x", i > 0 ? ", " : "", data[i]);
+      comment = g_utf8_validate (text, (gssize) header_size, NULL) && strlen (text) == header_size
+                ? g_strdup_printf ("The header frame every message carries: “%s”", text)
+                : g_strdup ("The header frame every message carries");
+      moped_code_writer_comment (w, comment);
+      moped_code_writer_line (w, "static const byte s_header [] = { %s };", bytes->str);
+    }
+  moped_code_writer_comment (w, "How the messages of this protocol are framed: header, command "
+                                "identifier (0 name, 1 or 2 bytes, -1 none), empty frame first, no "
+                                "topic frame, packed, signature");
+  moped_code_writer_line (w, "static const wire_framing_t s_framing = { %s, %" G_GSIZE_FORMAT ", %d, %s, %s, %s, %u };",
+                          framing->header != NULL ? "s_header" : "NULL", header_size,
+                          framing->encoding == MOPED_ENCODING_PACKED ? 1 : id_sizes[framing->command_id],
+                          framing->delimiter == MOPED_DELIMITER_ALWAYS ? "true" : "false",
+                          framing->topic == MOPED_TOPIC_NONE ? "true" : "false",
+                          framing->encoding == MOPED_ENCODING_PACKED ? "true" : "false",
+                          framing->signature);
+}
+
 static void
 write_table (MopedCodeWriter *w,
              MopedCProtocol  *p)
@@ -170,10 +218,11 @@ write_table (MopedCodeWriter *w,
                                 _moped_c_field_wire_type (((MopedCField *) g_ptr_array_index (c->fields, j))->type));
       moped_code_writer_line (w, "static const wire_type_t s_%s_types [] = { %s };", c->ident, types->str);
     }
+  write_framing (w, p);
   moped_code_writer_blank (w);
   moped_code_writer_comment (w, "The commands in the order of their numbers: name and its length, "
                                 "field types, number of fields, the field PUB sockets send as topic "
-                                "(-1: the name)");
+                                "(-1: the name), the number that identifies it on the wire, the framing");
   moped_code_writer_line (w, "static const wire_command_t %s [] = {", p->commands_var);
   moped_code_writer_indent (w);
   for (guint i = 0; i < p->commands->len; i++)
@@ -182,11 +231,12 @@ write_table (MopedCodeWriter *w,
       g_autofree char *name = _moped_c_quote (_moped_c_name (c->element));
       g_autofree char *types = c->fields->len > 0 ? g_strdup_printf ("s_%s_types", c->ident) : g_strdup ("NULL");
 
-      moped_code_writer_line (w, "{ %s, %" G_GSIZE_FORMAT ", %s, %u, %d },", name,
-                              strlen (_moped_c_name (c->element)), types, c->fields->len, c->topic);
+      moped_code_writer_line (w, "{ %s, %" G_GSIZE_FORMAT ", %s, %u, %d, %u, &s_framing },", name,
+                              strlen (_moped_c_name (c->element)), types, c->fields->len, c->topic,
+                              moped_command_get_wire_id (c->element));
     }
   moped_code_writer_comment (w, "Ends the table (and keeps it valid C when there are no commands)");
-  moped_code_writer_line (w, "{ NULL, 0, NULL, 0, -1 }");
+  moped_code_writer_line (w, "{ NULL, 0, NULL, 0, -1, 0, &s_framing }");
   moped_code_writer_dedent (w);
   moped_code_writer_line (w, "};");
   moped_code_writer_line (w, "#define S_COUNT %u", p->commands->len);
@@ -197,11 +247,6 @@ write_send (MopedCodeWriter *w,
             MopedCCommand   *c)
 {
   g_autofree char *params = _moped_c_field_params (c);
-  g_autofree char *name = _moped_c_quote (_moped_c_name (c->element));
-  gsize name_size = strlen (_moped_c_name (c->element));
-  gboolean checks = FALSE;
-  const char *topic;
-  g_autoptr(GPtrArray) clauses = NULL;
 
   moped_code_writer_line (w, "int");
   moped_code_writer_line (w, "%s (zsock_t *output, wire_envelope_t envelope, const wire_peer_t *to%s)", c->send_fn,
@@ -209,58 +254,46 @@ write_send (MopedCodeWriter *w,
   moped_code_writer_line (w, "{");
   moped_code_writer_indent (w);
   moped_code_writer_line (w, "assert (output);");
-  for (guint i = 0; i < c->fields->len; i++)
+  if (c->fields->len == 0)
     {
-      MopedCField *f = g_ptr_array_index (c->fields, i);
-
-      if (f->type != MOPED_FIELD_STRING)
-        continue;
-      if (!checks)
-        moped_code_writer_comment (w, "Check every value before the first frame goes out");
-      checks = TRUE;
-      moped_code_writer_line (w, "if (!wire_string_fits (%s))", f->ident);
-      moped_code_writer_line (w, "    return -1;");
+      moped_code_writer_line (w, "return wire_send_values (output, envelope, to, &%s [%u], NULL);",
+                              c->protocol->commands_var, c->id - 1);
+      moped_code_writer_dedent (w);
+      moped_code_writer_line (w, "}");
+      return;
     }
-  topic = c->topic >= 0 ? ((MopedCField *) g_ptr_array_index (c->fields, c->topic))->ident : name;
-  clauses = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (clauses, g_strdup_printf ("wire_send_envelope (output, envelope, to, %s) == -1", topic));
-  g_ptr_array_add (clauses, g_strdup_printf ("zmq_send (handle, %s, %" G_GSIZE_FORMAT ", %s) == -1", name,
-                                             name_size, c->fields->len > 0 ? "ZMQ_SNDMORE" : "0"));
+  moped_code_writer_line (w, "wire_value_t values [%u];", c->fields->len);
+  moped_code_writer_line (w, "memset (values, 0, sizeof (values));");
   for (guint i = 0; i < c->fields->len; i++)
     {
       MopedCField *f = g_ptr_array_index (c->fields, i);
-      const char *more = i + 1 < c->fields->len ? "ZMQ_SNDMORE" : "0";
 
       switch (f->type)
         {
         case MOPED_FIELD_STRING:
         case MOPED_FIELD_LONGSTR:
-          g_ptr_array_add (clauses, g_strdup_printf ("wire_send_text (handle, %s, %s) == -1", f->ident, more));
+          moped_code_writer_line (w, "values [%u].text = %s;", i, f->ident);
           break;
         case MOPED_FIELD_NUMBER:
-          g_ptr_array_add (clauses, g_strdup_printf ("wire_send_number (handle, %s, %s) == -1", f->ident, more));
+          moped_code_writer_line (w, "values [%u].number = %s;", i, f->ident);
           break;
         case MOPED_FIELD_STRINGS:
-          g_ptr_array_add (clauses, g_strdup_printf ("wire_send_strings (handle, %s, %s) == -1", f->ident, more));
+          moped_code_writer_line (w, "values [%u].strings = %s;", i, f->ident);
           break;
         case MOPED_FIELD_BYTES:
-          g_ptr_array_add (clauses, g_strdup_printf ("wire_send_bytes (handle, %s, %s, %s) == -1", f->ident,
-                                                     f->size_ident, more));
+          moped_code_writer_line (w, "values [%u].data = %s;", i, f->ident);
+          moped_code_writer_line (w, "values [%u].size = %s;", i, f->size_ident);
           break;
         case MOPED_FIELD_FRAME:
-          g_ptr_array_add (clauses, g_strdup_printf ("wire_send_frame (handle, %s, %s) == -1", f->ident, more));
+          moped_code_writer_line (w, "values [%u].frame = %s;", i, f->ident);
           break;
         case MOPED_N_FIELD_TYPES:
         default:
           g_assert_not_reached ();
         }
     }
-  moped_code_writer_line (w, "void *handle = zsock_resolve (output);");
-  for (guint i = 0; i < clauses->len; i++)
-    moped_code_writer_line (w, "%s%s%s", i == 0 ? "if (" : "||  ", (char *) g_ptr_array_index (clauses, i),
-                            i + 1 == clauses->len ? ")" : "");
-  moped_code_writer_line (w, "    return -1;");
-  moped_code_writer_line (w, "return 0;");
+  moped_code_writer_line (w, "return wire_send_values (output, envelope, to, &%s [%u], values);",
+                          c->protocol->commands_var, c->id - 1);
   moped_code_writer_dedent (w);
   moped_code_writer_line (w, "}");
 }
@@ -388,7 +421,11 @@ write_test_command (MopedCodeWriter *w,
     moped_code_writer_line (w, "zframe_t *sample_frame = wire_sample_frame_new ();");
   moped_code_writer_line (w, "int rc = %s (output, WIRE_ENVELOPE_PLAIN, NULL%s);", c->send_fn, args);
   moped_code_writer_line (w, "WIRE_CHECK (failures, rc == 0);");
-  moped_code_writer_line (w, "rc = %s (msg, input, WIRE_ENVELOPE_PLAIN);", c->protocol->recv_fn);
+  /* Received as by a socket that may receive only this command: with no command frame
+   * (command-id none) that is how a receiver tells commands apart. */
+  moped_code_writer_line (w, "rc = wire_msg_recv (msg, input, WIRE_ENVELOPE_PLAIN) == 0? %s (msg, 0x%" G_GINT64_MODIFIER "xULL): -1;",
+                          c->protocol->decode_expecting_fn,
+                          c->id <= 64 ? G_GUINT64_CONSTANT (1) << (c->id - 1) : G_GUINT64_CONSTANT (0));
   moped_code_writer_line (w, "WIRE_CHECK (failures, rc == %s);", c->constant);
   /* The values come back in locals named by position: no field name can clash. */
   for (guint i = 0; i < c->fields->len; i++)
@@ -504,11 +541,17 @@ write_test (MopedCodeWriter *w,
     }
   if (with_string != NULL)
     write_test_long_string (w, with_string);
-  moped_code_writer_lines (w,
-    "\n"
-    "//  A command of no protocol is not this protocol's, and not an error\n"
-    "zstr_send (output, \"\\001 not a command\");\n");
-  moped_code_writer_line (w, "WIRE_CHECK (failures, %s (msg, input, WIRE_ENVELOPE_PLAIN) == 0);", p->recv_fn);
+  /* Without header and command frame any message could be one of its commands. */
+  if (moped_element_get_enum (p->element, MOPED_PROP_COMMAND_ID) != MOPED_COMMAND_ID_NONE ||
+      moped_element_get_enum (p->element, MOPED_PROP_ENCODING) == MOPED_ENCODING_PACKED ||
+      *moped_element_get_string (p->element, MOPED_PROP_HEADER) != '\0')
+    {
+      moped_code_writer_lines (w,
+        "\n"
+        "//  A command of no protocol is not this protocol's, and not an error\n"
+        "zstr_send (output, \"\\001 not a command\");\n");
+      moped_code_writer_line (w, "WIRE_CHECK (failures, %s (msg, input, WIRE_ENVELOPE_PLAIN) == 0);", p->recv_fn);
+    }
   moped_code_writer_lines (w,
     "\n"
     "wire_msg_destroy (&msg);\n"
@@ -558,6 +601,12 @@ write_source (MopedCModel     *model,
     "{\n"
     "    assert (msg);\n");
   moped_code_writer_line (w, "    return wire_msg_match (msg, %s, S_COUNT);", p->commands_var);
+  moped_code_writer_lines (w, "}\n\n\nint");
+  moped_code_writer_line (w, "%s (wire_msg_t *msg, uint64_t expected)", p->decode_expecting_fn);
+  moped_code_writer_lines (w,
+    "{\n"
+    "    assert (msg);\n");
+  moped_code_writer_line (w, "    return wire_msg_match_expected (msg, %s, S_COUNT, expected);", p->commands_var);
   moped_code_writer_lines (w, "}\n\n\nint");
   moped_code_writer_line (w, "%s (wire_msg_t *msg, zsock_t *input, wire_envelope_t envelope)", p->recv_fn);
   moped_code_writer_lines (w,

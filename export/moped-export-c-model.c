@@ -14,6 +14,7 @@
 #include "moped-endpoint.h"
 #include "moped-export-c-private.h"
 #include "moped-export-plan-private.h"
+#include "moped-framing.h"
 #include "moped-machine.h"
 #include "moped-names.h"
 #include "moped-roles.h"
@@ -246,6 +247,9 @@ _moped_c_envelope (MopedCSocket *socket)
 {
   if (socket->info->routing_id)
     return "WIRE_ENVELOPE_ROUTER";
+  /* REQ and REP add and take off their own delimiter */
+  if (socket->info->delimiter)
+    return "WIRE_ENVELOPE_DELIMITED";
   if (socket->info->publishes)
     return "WIRE_ENVELOPE_PUBLISHER";
   if (_moped_c_is_subscriber (socket))
@@ -297,6 +301,7 @@ protocol_free (gpointer data)
   g_free (p->ident);
   g_free (p->commands_var);
   g_free (p->decode_fn);
+  g_free (p->decode_expecting_fn);
   g_free (p->recv_fn);
   g_free (p->name_fn);
   g_free (p->send_sample_fn);
@@ -585,9 +590,8 @@ command_new (MopedCProtocol *protocol,
 
       f->element = g_ptr_array_index (fields, i);
       f->type = moped_element_get_enum (f->element, MOPED_PROP_TYPE);
-      /* Subscriptions match the first frame: the first text field leads the way. */
-      if (c->topic < 0 && i == 0 && (f->type == MOPED_FIELD_STRING || f->type == MOPED_FIELD_LONGSTR))
-        c->topic = 0;
+      if (f->element == moped_command_get_topic_field (element))
+        c->topic = (int) i;
       g_ptr_array_add (c->fields, f);
     }
   return c;
@@ -729,6 +733,7 @@ name_protocols (MopedCModel    *model,
           c->get_fn = global_name (globals, p->ident, get);
         }
       p->decode_fn = global_name (globals, p->ident, "decode");
+      p->decode_expecting_fn = global_name (globals, p->ident, "decode_expecting");
       p->recv_fn = global_name (globals, p->ident, "recv");
       p->name_fn = global_name (globals, p->ident, "command_name");
       p->send_sample_fn = global_name (globals, p->ident, "send_sample");
@@ -1181,6 +1186,9 @@ collect_socket_protocols (MopedCModel  *model,
 
           if (p == h->command->protocol)
             break;
+          /* Framing that tells the two apart (headers, numbers): no message looks the same. */
+          if (moped_framing_tell_apart (p->element, h->command->protocol->element, s->type))
+            continue;
           for (guint k = 0; k < p->commands->len; k++)
             if (g_str_equal (_moped_c_name (((MopedCCommand *) g_ptr_array_index (p->commands, k))->element), name))
               shadowed = TRUE;
@@ -1214,7 +1222,19 @@ choose_topic (MopedCStep *step)
 {
   MopedCCommand *c = step->command;
   MopedCSocket *r = step->receiver;
+  g_autoptr(MopedFraming) framing = moped_framing_new (c->protocol->element);
 
+  /* Without a topic frame (or packed, the topic inside zproto's pubsub frame) the
+   * subscriptions match the message's first bytes, which no sample value chooses. */
+  if (framing->topic == MOPED_TOPIC_NONE || framing->encoding == MOPED_ENCODING_PACKED)
+    {
+      if (r->subscriptions->len > 0)
+        step->skip_reason = g_strdup_printf ("protocol %s sends no topic frame, and %s.%s subscribes to "
+                                             "prefixes of the first frame, which the self-test does "
+                                             "not choose", _moped_c_name (c->protocol->element),
+                                             _moped_c_name (r->node->element), _moped_c_name (r->element));
+      return;
+    }
   if (c->topic < 0)
     {
       if (!matches_subscription (r, _moped_c_name (c->element)))

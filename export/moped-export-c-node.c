@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "moped-export-c-private.h"
+#include "moped-framing.h"
 #include "moped-schema.h"
 
 #define LINE(...) moped_code_writer_line (w, __VA_ARGS__)
@@ -843,7 +844,23 @@ write_receive (MopedCodeWriter *w,
       MopedCProtocol *p = g_ptr_array_index (s->protocols, i);
 
       moped_code_writer_blank (w);
-      LINE ("command = %s (self->msg);", p->decode_fn);
+      if (moped_element_get_enum (p->element, MOPED_PROP_COMMAND_ID) == MOPED_COMMAND_ID_NONE &&
+          moped_element_get_enum (p->element, MOPED_PROP_ENCODING) == MOPED_ENCODING_MULTIPART)
+        {
+          guint64 expected = 0;
+
+          /* No command frame: the command is the one this socket may receive. */
+          for (guint j = 0; j < s->handlers->len; j++)
+            {
+              MopedCHandler *h = g_ptr_array_index (s->handlers, j);
+
+              if (h->command->protocol == p && h->command->id <= 64)
+                expected |= G_GUINT64_CONSTANT (1) << (h->command->id - 1);
+            }
+          LINE ("command = %s (self->msg, 0x%" G_GINT64_MODIFIER "xULL);", p->decode_expecting_fn, expected);
+        }
+      else
+        LINE ("command = %s (self->msg);", p->decode_fn);
       LINE ("if (command == -1) {");
       LINE ("    wire_problem (self->trace || self->tap? self->pipe: NULL, self->name, %s, \"%%s\", wire_msg_error (self->msg));", label);
       LINE ("    return 0;");

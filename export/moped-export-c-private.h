@@ -52,6 +52,7 @@ struct _MopedCProtocol
   char         *ident;         /* file and prefix: "hello" */
   char         *commands_var;  /* static table of commands */
   char         *decode_fn;
+  char         *decode_expecting_fn; /* decode among the commands a socket may receive */
   char         *recv_fn;
   char         *name_fn;
   char         *send_sample_fn;

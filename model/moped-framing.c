@@ -180,19 +180,21 @@ add_frame (GPtrArray     *frames,
   return frame;
 }
 
-/* The first string field of @command: what a publisher sends as the topic. */
-static MopedElement *
-topic_field (MopedElement *command)
+MopedElement *
+moped_command_get_topic_field (MopedElement *command)
 {
   guint n = moped_element_get_n_children (command);
 
+  /* Subscriptions match a prefix of the first frame: text that leads the fields. */
   for (guint i = 0; i < n; i++)
     {
       MopedElement *f = moped_element_get_child (command, i);
+      MopedFieldType type;
 
-      if (moped_element_get_kind (f) == MOPED_KIND_FIELD &&
-          moped_element_get_enum (f, MOPED_PROP_TYPE) == MOPED_FIELD_STRING)
-        return f;
+      if (moped_element_get_kind (f) != MOPED_KIND_FIELD)
+        continue;
+      type = moped_element_get_enum (f, MOPED_PROP_TYPE);
+      return type == MOPED_FIELD_STRING || type == MOPED_FIELD_LONGSTR ? f : NULL;
     }
   return NULL;
 }
@@ -250,7 +252,7 @@ moped_framing_get_frames (MopedElement   *command,
   framing = moped_framing_new (protocol);
   fields = moped_element_get_children_of_kind (command, MOPED_KIND_FIELD);
   frames = g_ptr_array_new_with_free_func (frame_free);
-  topic = topic_field (command);
+  topic = moped_command_get_topic_field (command);
 
   /* A publisher's topic comes first, where subscriptions match; packed, it is inside
    * the frame (zproto's pubsub layout). */

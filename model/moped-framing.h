@@ -45,8 +45,8 @@ typedef enum
 
 typedef enum
 {
-  MOPED_TOPIC_FIELD,        /* PUB/XPUB: a topic frame first, the command's first string
-                             * field, else its name (packed: zproto's pubsub layout) */
+  MOPED_TOPIC_FIELD,        /* PUB/XPUB: a topic frame first, the command's first field when
+                             * it is text, else its name (packed: zproto's pubsub layout) */
   MOPED_TOPIC_NONE,         /* no topic frame: subscriptions match the message's first frame */
   MOPED_N_TOPIC_RULES
 } MopedTopicRule;
@@ -89,6 +89,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MopedFraming, moped_framing_free)
 gboolean      moped_framing_parse_header (MopedElement  *protocol,
                                           GBytes       **bytes,
                                           char         **error_text);
+
+/* The field a publisher sends as topic: the command's first field when it is text
+ * (string or longstr), else NULL (the command's name is the topic). */
+MopedElement *moped_command_get_topic_field (MopedElement *command);
 
 /* The number that identifies @command on the wire (byte and word ids, packed): its
  * "id" attribute, or when that is 0, one more than the previous command's (1 first). */

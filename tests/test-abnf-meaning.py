@@ -299,13 +299,27 @@ class RoleView:
             nxt = set()
             for s in states:
                 for b, label in self.out.get(s, ()):
-                    if label is not None and label[0] == message["sends"] and label[1] == message["command"] \
+                    if label is not None and label[0] == message["sends"] \
+                            and same_on_wire(self.design, label[1], message["command"]) \
                             and (label[2] is None or role_name(self.protocol, label[2]) == message["peer"]):
                         nxt.add(b)
             if not nxt:
                 return False
             states = self.closure(nxt)
         return self.start in states
+
+
+def same_on_wire(design, a, b):
+    """Whether commands @a and @b travel as the same frames: the same command, or, in a
+    protocol that sends no command frame (7/MDP's client), the same field types: a
+    reader of the wire (and of the grammar) cannot tell them apart, so a mutant that
+    turns one into the other is no mutant."""
+    if a == b:
+        return True
+    _, _, kinds_a, owner_a = design.all_commands[a]
+    _, _, kinds_b, owner_b = design.all_commands[b]
+    return owner_a is owner_b and owner_a.command_id == "none" and \
+        owner_a.encoding != "packed" and list(kinds_a) == list(kinds_b)
 
 
 def role_name(protocol, role):

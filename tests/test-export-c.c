@@ -339,12 +339,12 @@ test_envelope_per_socket (void)
     { "ROUTER", "WIRE_ENVELOPE_ROUTER" }, { "DEALER", "WIRE_ENVELOPE_DEALER" },
     { "PUB", "WIRE_ENVELOPE_PUBLISHER" }, { "XPUB", "WIRE_ENVELOPE_PUBLISHER" },
     { "SUB", "WIRE_ENVELOPE_SUBSCRIBER" }, { "XSUB", "WIRE_ENVELOPE_SUBSCRIBER" },
-    { "REQ", "WIRE_ENVELOPE_PLAIN" }, { "REP", "WIRE_ENVELOPE_PLAIN" }, { "PUSH", "WIRE_ENVELOPE_PLAIN" },
+    { "REQ", "WIRE_ENVELOPE_DELIMITED" }, { "REP", "WIRE_ENVELOPE_DELIMITED" }, { "PUSH", "WIRE_ENVELOPE_PLAIN" },
     { "PULL", "WIRE_ENVELOPE_PLAIN" }, { "PAIR", "WIRE_ENVELOPE_PLAIN" },
   };
   static const char * const envelopes[] = {
     "WIRE_ENVELOPE_PLAIN", "WIRE_ENVELOPE_ROUTER", "WIRE_ENVELOPE_DEALER", "WIRE_ENVELOPE_PUBLISHER",
-    "WIRE_ENVELOPE_SUBSCRIBER",
+    "WIRE_ENVELOPE_SUBSCRIBER", "WIRE_ENVELOPE_DELIMITED",
   };
   static const char * const examples[] = { "clone.moped", "majordomo.moped", "weather.moped" };
   guint checked = 0;

@@ -13,6 +13,7 @@
 #include "moped-abnf.h"
 #include "moped-doc.h"
 #include "moped-file.h"
+#include "moped-framing.h"
 #include "moped-layout-runner.h"
 #include "moped-zproto.h"
 
@@ -193,6 +194,34 @@ test_golden_hello (void)
   g_assert_null (strstr (markdown, "Appendix A"));
 }
 
+/* The frame table cell that names @command, as its protocol's framing says: "`\"NAME\"`",
+ * its number ("`0x02`"), or with no command frame the header ("`\"MDPC01\"`"). */
+static char *
+expected_first_frame (MopedElement *command)
+{
+  g_autoptr(GPtrArray) frames = moped_framing_get_frames (command, MOPED_N_SOCKET_TYPES, MOPED_N_SOCKET_TYPES);
+  const MopedFrame *named = NULL;
+
+  for (guint i = 0; i < frames->len; i++)
+    {
+      const MopedFrame *f = g_ptr_array_index (frames, i);
+
+      if (f->kind == MOPED_FRAME_COMMAND || (f->kind == MOPED_FRAME_HEADER && named == NULL))
+        named = f;
+    }
+  g_assert_nonnull (named);
+  if (named->kind == MOPED_FRAME_COMMAND && g_bytes_get_size (named->value) <= 2 &&
+      moped_element_get_enum (moped_element_get_parent (command), MOPED_PROP_COMMAND_ID) != MOPED_COMMAND_ID_NAME)
+    {
+      const guint8 *data = g_bytes_get_data (named->value, NULL);
+
+      return g_bytes_get_size (named->value) == 1 ? g_strdup_printf ("`0x%02X`", data[0])
+                                                  : g_strdup_printf ("`0x%02X 0x%02X`", data[0], data[1]);
+    }
+  return g_strdup_printf ("`\"%.*s\"`", (int) g_bytes_get_size (named->value),
+                          (const char *) g_bytes_get_data (named->value, NULL));
+}
+
 static void
 check_covers (const char  *path,
               MopedDesign *design)
@@ -236,9 +265,10 @@ check_covers (const char  *path,
     }
   for (guint i = 0; i < commands->len; i++)
     {
-      const char *name = moped_element_get_name (g_ptr_array_index (commands, i));
+      MopedElement *command = g_ptr_array_index (commands, i);
+      const char *name = moped_element_get_name (command);
       g_autofree char *heading = g_strdup_printf ("\n#### %s\n", name);
-      g_autofree char *frame = g_strdup_printf ("`\"%s\"`", name);
+      g_autofree char *frame = expected_first_frame (command);
       g_autofree char *html_heading = g_strdup_printf ("\">%s</h4>", name);
 
       assert_contains (md, heading, path);

@@ -330,6 +330,38 @@ test_defaults_round_trip (void)
   g_assert_null (strstr (text, "number=\"0\""));
 }
 
+/* A DEALER linked to two sockets of one node sends each message to either: a step of
+ * one protocol may reach the socket of the other (found by the property test). */
+static void
+test_round_robin_sockets (void)
+{
+  static const char text[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<design format=\"2\" name=\"T\">\n"
+    "  <node id=\"a\" name=\"a\"><socket id=\"a-d\" name=\"out\" type=\"DEALER\"/></node>\n"
+    "  <node id=\"b\" name=\"b\">\n"
+    "    <socket id=\"b-1\" name=\"one\" type=\"DEALER\" mode=\"bind\"/>\n"
+    "    <socket id=\"b-2\" name=\"two\" type=\"DEALER\" mode=\"bind\"/>\n"
+    "  </node>\n"
+    "  <link id=\"l1\" from=\"a-d\" to=\"b-1\" endpoint=\"tcp://*:6001\" protocol=\"p\" from-role=\"p.a\" to-role=\"p.b\"/>\n"
+    "  <link id=\"l2\" from=\"a-d\" to=\"b-2\" endpoint=\"tcp://*:6002\" protocol=\"q\" from-role=\"q.a\" to-role=\"q.b\"/>\n"
+    "  <protocol id=\"p\" name=\"P\" header=\"P\"><role id=\"p.a\" name=\"a\"/><role id=\"p.b\" name=\"b\"/>\n"
+    "    <command id=\"p-x\" name=\"X\" sender=\"p.a\"/>\n"
+    "    <flow id=\"pf\" name=\"pf\"><step id=\"ps\" from=\"p.a\" to=\"p.b\" command=\"p-x\"/></flow></protocol>\n"
+    "  <protocol id=\"q\" name=\"Q\" header=\"Q\"><role id=\"q.a\" name=\"a\"/><role id=\"q.b\" name=\"b\"/>\n"
+    "    <command id=\"q-x\" name=\"X\" sender=\"q.a\"/>\n"
+    "    <flow id=\"qf\" name=\"qf\"><step id=\"qs\" from=\"q.a\" to=\"q.b\" command=\"q-x\"/></flow></protocol>\n"
+    "</design>\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MopedDesign) d = moped_file_load_data (text, -1, "t.moped", &error);
+  g_autoptr(GPtrArray) found = NULL;
+
+  g_assert_no_error (error);
+  found = codes (d, "round-robin-receiver");
+  g_assert_cmpuint (found->len, ==, 2);
+  g_assert_nonnull (strstr (g_ptr_array_index (found, 0), "sockets of b that speak other protocols"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -341,5 +373,6 @@ main (int   argc,
   g_test_add_func ("/framing/tell-apart", test_tell_apart);
   g_test_add_func ("/framing/checks", test_checks);
   g_test_add_func ("/framing/defaults-round-trip", test_defaults_round_trip);
+  g_test_add_func ("/framing/round-robin-sockets", test_round_robin_sockets);
   return g_test_run ();
 }

@@ -21,6 +21,9 @@ struct _wire_msg_t {
     size_t frames_size;         //  How many the message has
     size_t body;                //  Index of the command frame
     bool has_topic;             //  Came with a topic frame (SUB, XSUB)
+    bool strips;                //  REQ or REP: the socket takes its delimiter off
+    const byte *topic;          //  Topic of the message last matched, if any
+    size_t topic_size;
     wire_peer_t peer;           //  Who sent it
     const wire_command_t *command;  //  The command matched, if any
     s_value_t *values;          //  Its decoded fields
@@ -41,8 +44,6 @@ struct _wire_msg_t {
 static const byte s_sample_bytes [] = WIRE_SAMPLE_BYTES;
 static const byte s_sample_frame [] = "frame\0data";
 static const char *s_sample_strings [] = { "one", "", "three" };
-
-
 
 
 wire_peer_t
@@ -164,6 +165,7 @@ wire_msg_recv (wire_msg_t *self, zsock_t *input, wire_envelope_t envelope)
     assert (self);
     assert (input);
     void *handle = zsock_resolve (input);
+    self->strips = envelope == WIRE_ENVELOPE_DELIMITED;
     s_clear_values (self);
     self->peer.id_size = 0;
     self->peer.delimiter = false;
@@ -203,10 +205,9 @@ wire_msg_recv (wire_msg_t *self, zsock_t *input, wire_envelope_t envelope)
         self->has_topic = true;
         self->body = 1;
     }
-    if (self->body >= self->frames_size)
+    //  A subscriber's frame 0 may be the command itself (no topic frame)
+    if (self->body >= self->frames_size && !self->has_topic)
         return s_fail (self, "message without a command frame");
-    if (s_frame_size (self, self->body) == 0)
-        return s_fail (self, "empty command frame");
     return 0;
 }
 
@@ -276,12 +277,68 @@ s_decode_strings (wire_msg_t *self, size_t field, const byte *data, size_t size,
 }
 
 
+//  Where field slices of a packed frame end: the size of one field at data,
+//  of the given type, or -1 when the frame is cut short
 static int
-s_decode (wire_msg_t *self, const wire_command_t *command)
+s_packed_slice (const byte *data, size_t size, wire_type_t type, size_t *start, size_t *length)
 {
-    size_t count = self->frames_size - self->body - 1;
-    if (count != command->count)
-        return s_fail (self, "%s came with %zu fields instead of %zu", command->name, count, command->count);
+    size_t offset;
+    uint32_t count, index;
+    switch (type) {
+        case WIRE_STRING:
+            if (size < 1 || size - 1 < data [0])
+                return -1;
+            *start = 1;
+            *length = data [0];
+            return 0;
+        case WIRE_LONGSTR:
+        case WIRE_BYTES:
+            if (size < 4 || size - 4 < s_get_uint32 (data))
+                return -1;
+            *start = 4;
+            *length = s_get_uint32 (data);
+            return 0;
+        case WIRE_NUMBER:
+            if (size < 8)
+                return -1;
+            *start = 0;
+            *length = 8;
+            return 0;
+        case WIRE_STRINGS:
+            //  The same bytes as a strings frame: count, then length and text each
+            if (size < 4)
+                return -1;
+            count = s_get_uint32 (data);
+            offset = 4;
+            for (index = 0; index < count; index++) {
+                if (size - offset < 4 || size - offset - 4 < s_get_uint32 (data + offset))
+                    return -1;
+                offset += 4 + s_get_uint32 (data + offset);
+            }
+            *start = 0;
+            *length = offset;
+            return 0;
+        case WIRE_FRAME:
+        default:
+            return -1;
+    }
+}
+
+
+//  Decode the fields of command: one frame each from frame first on, or
+//  packed into frame first (frame fields then follow it, one frame each)
+static int
+s_decode (wire_msg_t *self, const wire_command_t *command, size_t first, const byte *packed, size_t packed_size)
+{
+    size_t count = command->count;
+    size_t frames = 0;
+    size_t field;
+    for (field = 0; field < count; field++)
+        if (!packed || command->types [field] == WIRE_FRAME)
+            frames++;
+    if (self->frames_size - first != frames + (packed? 1: 0))
+        return s_fail (self, "%s came with %zu frames instead of %zu", command->name,
+                       self->frames_size - first, frames + (packed? 1: 0));
     if (count > self->values_max) {
         s_value_t *values = (s_value_t *) realloc (self->values, count * sizeof (s_value_t));
         assert (values);
@@ -291,22 +348,37 @@ s_decode (wire_msg_t *self, const wire_command_t *command)
     self->values_size = count;
 
     //  Text fields are copied to one buffer so that they end with a zero
-    size_t text_size = 0;
-    size_t field;
+    size_t text_size = packed? packed_size + count: 0;
     for (field = 0; field < count; field++) {
         //  What s_clear_values frees is NULL until decoded, whatever fails
         self->values [field].strings = NULL;
         self->values [field].frame = NULL;
-        if (command->types [field] <= WIRE_LONGSTR)
-            text_size += s_frame_size (self, self->body + 1 + field) + 1;
+        if (!packed && command->types [field] <= WIRE_LONGSTR)
+            text_size += s_frame_size (self, first + field) + 1;
     }
     s_reserve_text (self, text_size);
 
     char *text = self->text;
+    size_t frame = first + (packed? 1: 0);
+    size_t offset = 0;
     for (field = 0; field < count; field++) {
         s_value_t *value = &self->values [field];
-        const byte *data = s_frame_data (self, self->body + 1 + field);
-        size_t size = s_frame_size (self, self->body + 1 + field);
+        const byte *data;
+        size_t size;
+        if (!packed || command->types [field] == WIRE_FRAME) {
+            data = s_frame_data (self, frame);
+            size = s_frame_size (self, frame);
+            frame++;
+        }
+        else {
+            size_t start, length;
+            if (s_packed_slice (packed + offset, packed_size - offset, command->types [field],
+                                &start, &length) == -1)
+                return s_fail (self, "field %zu: packed frame cut short", field + 1);
+            data = packed + offset + start;
+            size = length;
+            offset += start + length;
+        }
         switch (command->types [field]) {
             case WIRE_STRING:
                 if (size > WIRE_STRING_MAX)
@@ -340,25 +412,91 @@ s_decode (wire_msg_t *self, const wire_command_t *command)
                 break;
         }
     }
+    if (packed && offset != packed_size)
+        return s_fail (self, "%s: %zu bytes after the fields", command->name, packed_size - offset);
     self->command = command;
     return 0;
 }
 
 
-int
-wire_msg_match (wire_msg_t *self, const wire_command_t *commands, size_t count)
+static const wire_framing_t s_default_framing = { NULL, 0, 0, false, false, false, 0 };
+
+
+//  Where the command of a message in this framing starts, past the topic,
+//  the empty frame and the header the framing puts first; -1 when those are
+//  not there (the message is not of this protocol)
+static int
+s_locate (wire_msg_t *self, const wire_framing_t *framing, size_t *at_p)
 {
-    assert (self);
-    if (self->frames_size == 0 || self->body >= self->frames_size)
+    size_t at = self->body;
+    self->topic = NULL;
+    self->topic_size = 0;
+    //  Receiving took a topic frame for granted on a subscriber
+    if (self->has_topic) {
+        //  No topic frame, or packed: the topic is inside the packed frame
+        if (framing->no_topic || framing->packed)
+            at--;
+        else {
+            self->topic = s_frame_data (self, 0);
+            self->topic_size = s_frame_size (self, 0);
+        }
+    }
+    if (framing->delimiter && !self->peer.delimiter && !self->strips) {
+        if (at >= self->frames_size || s_frame_size (self, at) != 0)
+            return -1;
+        at++;
+    }
+    if (framing->header) {
+        if (at >= self->frames_size || s_frame_size (self, at) != framing->header_size
+        ||  memcmp (s_frame_data (self, at), framing->header, framing->header_size) != 0)
+            return -1;
+        at++;
+    }
+    *at_p = at;
+    return 0;
+}
+
+
+static bool
+s_expected (uint64_t expected, size_t index)
+{
+    return expected == 0 || index >= 64 || (expected >> index) & 1;
+}
+
+
+static int
+s_match_packed (wire_msg_t *self, const wire_command_t *commands, size_t count, uint64_t expected,
+                const wire_framing_t *framing, size_t at)
+{
+    if (at >= self->frames_size)
         return 0;
-    s_clear_values (self);
-    size_t size = s_frame_size (self, self->body);
-    const byte *data = s_frame_data (self, self->body);
+    const byte *data = s_frame_data (self, at);
+    size_t size = s_frame_size (self, at);
+    size_t head;
+    unsigned number;
+    bool pubsub = self->has_topic && !framing->no_topic;
+    if (pubsub) {
+        //  zproto's pubsub layout: the number, the topic and a zero byte
+        if (size < 1)
+            return 0;
+        number = data [0];
+        const byte *zero = (const byte *) memchr (data + 1, 0, size - 1);
+        if (!zero)
+            return 0;
+        self->topic = data + 1;
+        self->topic_size = (size_t) (zero - data) - 1;
+        head = (size_t) (zero - data) + 1;
+    }
+    else {
+        if (size < 3 || data [0] != 0xAA || data [1] != (0xA0 | (framing->signature & 0x0F)))
+            return 0;
+        number = data [2];
+        head = 3;
+    }
     size_t index;
     for (index = 0; index < count; index++) {
-        if (commands [index].name_size == size
-        &&  memcmp (commands [index].name, data, size) == 0) {
-            if (s_decode (self, &commands [index]) == -1) {
+        if (commands [index].number == number && s_expected (expected, index)) {
+            if (s_decode (self, &commands [index], at, data + head, size - head) == -1) {
                 s_clear_values (self);
                 return -1;
             }
@@ -366,6 +504,57 @@ wire_msg_match (wire_msg_t *self, const wire_command_t *commands, size_t count)
         }
     }
     return 0;
+}
+
+
+int
+wire_msg_match_expected (wire_msg_t *self, const wire_command_t *commands, size_t count, uint64_t expected)
+{
+    assert (self);
+    if (self->frames_size == 0 || count == 0)
+        return 0;
+    s_clear_values (self);
+    //  One protocol, one framing: the table's commands share it
+    const wire_framing_t *framing = commands [0].framing? commands [0].framing: &s_default_framing;
+    size_t at;
+    if (s_locate (self, framing, &at) == -1)
+        return 0;
+    if (framing->packed)
+        return s_match_packed (self, commands, count, expected, framing, at);
+    const byte *data = at < self->frames_size? s_frame_data (self, at): NULL;
+    size_t size = at < self->frames_size? s_frame_size (self, at): 0;
+    size_t index;
+    for (index = 0; index < count; index++) {
+        const wire_command_t *command = &commands [index];
+        bool same;
+        if (!s_expected (expected, index))
+            continue;
+        if (framing->id_size == 0)
+            same = data && size > 0 && command->name_size == size && memcmp (command->name, data, size) == 0;
+        else
+        if (framing->id_size == 1)
+            same = data && size == 1 && data [0] == command->number;
+        else
+        if (framing->id_size == 2)
+            same = data && size == 2 && ((unsigned) data [0] << 8 | data [1]) == command->number;
+        else
+            same = true;        //  No command frame: the first it may receive
+        if (same) {
+            if (s_decode (self, command, at + (framing->id_size >= 0? 1: 0), NULL, 0) == -1) {
+                s_clear_values (self);
+                return -1;
+            }
+            return (int) index + 1;
+        }
+    }
+    return 0;
+}
+
+
+int
+wire_msg_match (wire_msg_t *self, const wire_command_t *commands, size_t count)
+{
+    return wire_msg_match_expected (self, commands, count, 0);
 }
 
 
@@ -510,10 +699,280 @@ wire_send_envelope (zsock_t *output, wire_envelope_t envelope, const wire_peer_t
                 return -1;
             return 0;
         case WIRE_ENVELOPE_PLAIN:
+        case WIRE_ENVELOPE_DELIMITED:
         case WIRE_ENVELOPE_SUBSCRIBER:
         default:
             return 0;
     }
+}
+
+
+//  The frames a message starts with, before its command: the envelope of the
+//  output's type, the empty frame and the header. Sends all but the last,
+//  which it leaves for the caller to send with the right flag.
+typedef struct {
+    const void *data [4];
+    size_t size [4];
+    size_t count;
+} s_head_t;
+
+
+static int
+s_head (s_head_t *head, wire_envelope_t envelope, const wire_peer_t *to, const char *topic,
+        const wire_framing_t *framing)
+{
+    head->count = 0;
+    bool delimiter = framing->delimiter;
+    switch (envelope) {
+        case WIRE_ENVELOPE_ROUTER:
+            if (!to || to->id_size == 0) {
+                errno = EINVAL;
+                return -1;
+            }
+            head->data [head->count] = to->id;
+            head->size [head->count++] = to->id_size;
+            delimiter = delimiter || to->delimiter;
+            break;
+        case WIRE_ENVELOPE_DEALER:
+            delimiter = delimiter || (to && to->delimiter);
+            break;
+        case WIRE_ENVELOPE_PUBLISHER:
+            if (topic) {
+                head->data [head->count] = topic;
+                head->size [head->count++] = strlen (topic);
+            }
+            break;
+        case WIRE_ENVELOPE_DELIMITED:
+            //  REQ and REP put their own delimiter in
+            delimiter = false;
+            break;
+        case WIRE_ENVELOPE_PLAIN:
+            break;
+        case WIRE_ENVELOPE_SUBSCRIBER:
+        default:
+            break;
+    }
+    if (delimiter) {
+        head->data [head->count] = "";
+        head->size [head->count++] = 0;
+    }
+    if (framing->header) {
+        head->data [head->count] = framing->header;
+        head->size [head->count++] = framing->header_size;
+    }
+    return 0;
+}
+
+
+static int
+s_send_head (void *handle, const s_head_t *head, bool more)
+{
+    size_t index;
+    for (index = 0; index < head->count; index++)
+        if (zmq_send (handle, head->data [index], head->size [index],
+                      index + 1 < head->count || more? ZMQ_SNDMORE: 0) == -1)
+            return -1;
+    return 0;
+}
+
+
+static void
+s_put_number (byte *data, uint64_t value)
+{
+    s_put_uint32 (data, (uint32_t) (value >> 32));
+    s_put_uint32 (data + 4, (uint32_t) value);
+}
+
+
+//  A packed frame: signature (or, pubsub, the topic) and number, then the
+//  fields that are not frames
+static int
+s_send_packed (void *handle, const wire_command_t *command, const wire_framing_t *framing,
+               const char *pubsub_topic, const wire_value_t *values, int more)
+{
+    size_t size = pubsub_topic? 1 + strlen (pubsub_topic) + 1: 3;
+    size_t field;
+    const char *string;
+    for (field = 0; field < command->count; field++) {
+        const wire_value_t *value = &values [field];
+        switch (command->types [field]) {
+            case WIRE_STRING:
+                size += 1 + (value->text? strlen (value->text): 0);
+                break;
+            case WIRE_LONGSTR:
+                size += 4 + (value->text? strlen (value->text): 0);
+                break;
+            case WIRE_NUMBER:
+                size += 8;
+                break;
+            case WIRE_STRINGS:
+                size += 4;
+                if (value->strings)
+                    for (string = (const char *) zlist_first (value->strings); string;
+                         string = (const char *) zlist_next (value->strings))
+                        size += 4 + strlen (string);
+                break;
+            case WIRE_BYTES:
+                if (value->size > UINT32_MAX) {
+                    errno = EINVAL;
+                    return -1;
+                }
+                size += 4 + (value->data? value->size: 0);
+                break;
+            case WIRE_FRAME:
+                break;
+        }
+    }
+    zmq_msg_t frame;
+    if (zmq_msg_init_size (&frame, size) == -1)
+        return -1;
+    byte *needle = (byte *) zmq_msg_data (&frame);
+    if (pubsub_topic) {
+        *needle++ = (byte) command->number;
+        size_t topic_size = strlen (pubsub_topic);
+        memcpy (needle, pubsub_topic, topic_size + 1);
+        needle += topic_size + 1;
+    }
+    else {
+        *needle++ = 0xAA;
+        *needle++ = (byte) (0xA0 | (framing->signature & 0x0F));
+        *needle++ = (byte) command->number;
+    }
+    for (field = 0; field < command->count; field++) {
+        const wire_value_t *value = &values [field];
+        size_t length;
+        switch (command->types [field]) {
+            case WIRE_STRING:
+                length = value->text? strlen (value->text): 0;
+                *needle++ = (byte) length;
+                memcpy (needle, value->text? value->text: "", length);
+                needle += length;
+                break;
+            case WIRE_LONGSTR:
+                length = value->text? strlen (value->text): 0;
+                s_put_uint32 (needle, (uint32_t) length);
+                memcpy (needle + 4, value->text? value->text: "", length);
+                needle += 4 + length;
+                break;
+            case WIRE_NUMBER:
+                s_put_number (needle, value->number);
+                needle += 8;
+                break;
+            case WIRE_STRINGS:
+                s_put_uint32 (needle, value->strings? (uint32_t) zlist_size (value->strings): 0);
+                needle += 4;
+                if (value->strings)
+                    for (string = (const char *) zlist_first (value->strings); string;
+                         string = (const char *) zlist_next (value->strings)) {
+                        length = strlen (string);
+                        s_put_uint32 (needle, (uint32_t) length);
+                        memcpy (needle + 4, string, length);
+                        needle += 4 + length;
+                    }
+                break;
+            case WIRE_BYTES:
+                length = value->data? value->size: 0;
+                s_put_uint32 (needle, (uint32_t) length);
+                if (length)
+                    memcpy (needle + 4, value->data, length);
+                needle += 4 + length;
+                break;
+            case WIRE_FRAME:
+                break;
+        }
+    }
+    assert (needle == (byte *) zmq_msg_data (&frame) + size);
+    if (zmq_msg_send (&frame, handle, more) == -1) {
+        zmq_msg_close (&frame);
+        return -1;
+    }
+    return 0;
+}
+
+
+static int
+s_send_field (void *handle, wire_type_t type, const wire_value_t *value, int more)
+{
+    switch (type) {
+        case WIRE_STRING:
+        case WIRE_LONGSTR:
+            return wire_send_text (handle, value->text, more);
+        case WIRE_NUMBER:
+            return wire_send_number (handle, value->number, more);
+        case WIRE_STRINGS:
+            return wire_send_strings (handle, value->strings, more);
+        case WIRE_BYTES:
+            return wire_send_bytes (handle, value->data, value->size, more);
+        case WIRE_FRAME:
+            return wire_send_frame (handle, value->frame, more);
+    }
+    return -1;
+}
+
+
+int
+wire_send_values (zsock_t *output, wire_envelope_t envelope, const wire_peer_t *to,
+                  const wire_command_t *command,
+                  const wire_value_t *values)
+{
+    assert (output);
+    assert (command);
+    const wire_framing_t *framing = command->framing? command->framing: &s_default_framing;
+    size_t field;
+    //  Check every value before the first frame goes out
+    for (field = 0; field < command->count; field++)
+        if (command->types [field] == WIRE_STRING && !wire_string_fits (values [field].text))
+            return -1;
+    const char *topic = command->topic >= 0? values [command->topic].text: command->name;
+    if (!topic)
+        topic = "";
+    bool publisher = envelope == WIRE_ENVELOPE_PUBLISHER;
+    bool pubsub = framing->packed && publisher && !framing->no_topic;
+    if (pubsub && strlen (topic) > WIRE_STRING_MAX) {
+        errno = EINVAL;
+        return -1;
+    }
+    s_head_t head;
+    if (s_head (&head, envelope, to, framing->no_topic || pubsub? NULL: topic, framing) == -1)
+        return -1;
+    void *handle = zsock_resolve (output);
+    //  The frames after the head: command, then one per field, or the packed
+    //  frame and one per frame field
+    size_t frames = 0;
+    if (framing->packed) {
+        frames = 1;
+        for (field = 0; field < command->count; field++)
+            if (command->types [field] == WIRE_FRAME)
+                frames++;
+    }
+    else
+        frames = (framing->id_size >= 0? 1: 0) + command->count;
+    if (s_send_head (handle, &head, frames > 0) == -1)
+        return -1;
+    if (framing->packed) {
+        if (s_send_packed (handle, command, framing, pubsub? topic: NULL, values, --frames? ZMQ_SNDMORE: 0) == -1)
+            return -1;
+        for (field = 0; field < command->count; field++)
+            if (command->types [field] == WIRE_FRAME
+            &&  wire_send_frame (handle, values [field].frame, --frames? ZMQ_SNDMORE: 0) == -1)
+                return -1;
+        return 0;
+    }
+    if (framing->id_size == 0) {
+        if (zmq_send (handle, command->name, command->name_size, --frames? ZMQ_SNDMORE: 0) == -1)
+            return -1;
+    }
+    else
+    if (framing->id_size > 0) {
+        byte number [2] = { (byte) (command->number >> 8), (byte) command->number };
+        if (zmq_send (handle, number + 2 - framing->id_size, (size_t) framing->id_size,
+                      --frames? ZMQ_SNDMORE: 0) == -1)
+            return -1;
+    }
+    for (field = 0; field < command->count; field++)
+        if (s_send_field (handle, command->types [field], &values [field], --frames? ZMQ_SNDMORE: 0) == -1)
+            return -1;
+    return 0;
 }
 
 
@@ -655,40 +1114,6 @@ wire_strings_equal (zlist_t *strings, zlist_t *other)
 }
 
 
-static int
-s_send_sample_field (void *handle, wire_type_t type, const char *text, int more)
-{
-    int rc = 0;
-    zlist_t *strings;
-    zframe_t *frame;
-    switch (type) {
-        case WIRE_STRING:
-            rc = wire_send_text (handle, text, more);
-            break;
-        case WIRE_LONGSTR:
-            rc = wire_send_text (handle, text? text: S_SAMPLE_LONGSTR, more);
-            break;
-        case WIRE_NUMBER:
-            rc = wire_send_number (handle, S_SAMPLE_NUMBER, more);
-            break;
-        case WIRE_STRINGS:
-            strings = wire_sample_strings_new ();
-            rc = wire_send_strings (handle, strings, more);
-            zlist_destroy (&strings);
-            break;
-        case WIRE_BYTES:
-            rc = wire_send_bytes (handle, s_sample_bytes, WIRE_SAMPLE_BYTES_SIZE, more);
-            break;
-        case WIRE_FRAME:
-            frame = wire_sample_frame_new ();
-            rc = wire_send_frame (handle, frame, more);
-            zframe_destroy (&frame);
-            break;
-    }
-    return rc;
-}
-
-
 int
 wire_send_sample (zsock_t *output, wire_envelope_t envelope, const wire_peer_t *to,
                   const wire_command_t *command, const char *topic)
@@ -696,28 +1121,42 @@ wire_send_sample (zsock_t *output, wire_envelope_t envelope, const wire_peer_t *
     assert (output);
     assert (command);
     const char *topic_text = s_sample_topic (command, topic);
-    if (command->topic >= 0 && command->types [command->topic] == WIRE_STRING
-    && !wire_string_fits (topic_text))
-        return -1;
-    void *handle = zsock_resolve (output);
-    if (wire_send_envelope (output, envelope, to, topic_text) == -1)
-        return -1;
-    if (zmq_send (handle, command->name, command->name_size,
-                  command->count? ZMQ_SNDMORE: 0) == -1)
-        return -1;
+    wire_value_t *values = (wire_value_t *) calloc (command->count + 1, sizeof (wire_value_t));
+    assert (values);
     size_t field;
     for (field = 0; field < command->count; field++) {
-        const char *text = NULL;
-        if ((int) field == command->topic)
-            text = topic_text;
-        else
-        if (command->types [field] == WIRE_STRING)
-            text = S_SAMPLE_STRING;
-        if (s_send_sample_field (handle, command->types [field], text,
-                                 field + 1 < command->count? ZMQ_SNDMORE: 0) == -1)
-            return -1;
+        wire_value_t *value = &values [field];
+        switch (command->types [field]) {
+            case WIRE_STRING:
+                value->text = (int) field == command->topic? topic_text: S_SAMPLE_STRING;
+                break;
+            case WIRE_LONGSTR:
+                value->text = (int) field == command->topic? topic_text: S_SAMPLE_LONGSTR;
+                break;
+            case WIRE_NUMBER:
+                value->number = S_SAMPLE_NUMBER;
+                break;
+            case WIRE_STRINGS:
+                value->strings = wire_sample_strings_new ();
+                break;
+            case WIRE_BYTES:
+                value->data = s_sample_bytes;
+                value->size = WIRE_SAMPLE_BYTES_SIZE;
+                break;
+            case WIRE_FRAME:
+                value->frame = wire_sample_frame_new ();
+                break;
+        }
     }
-    return 0;
+    int rc = wire_send_values (output, envelope, to, command, values);
+    for (field = 0; field < command->count; field++) {
+        if (values [field].strings)
+            zlist_destroy (&values [field].strings);
+        if (values [field].frame)
+            zframe_destroy (&values [field].frame);
+    }
+    free (values);
+    return rc;
 }
 
 
@@ -738,13 +1177,13 @@ wire_msg_check_sample (wire_msg_t *self)
     const wire_command_t *command = self->command;
     if (!command)
         return s_fail (self, "no command to check");
-    //  What came in the topic frame is what the sender chose for the topic
+    //  What came as topic is what the sender chose for the topic
     char topic [WIRE_STRING_MAX + 1] = "";
-    if (self->has_topic) {
-        size_t size = s_frame_size (self, 0);
+    if (self->topic) {
+        size_t size = self->topic_size;
         if (size > WIRE_STRING_MAX)
             size = WIRE_STRING_MAX;
-        memcpy (topic, s_frame_data (self, 0), size);
+        memcpy (topic, self->topic, size);
         topic [size] = 0;
         if (command->topic < 0 && !streq (topic, command->name))
             return s_fail (self, "%s: topic is not the command name", command->name);
@@ -758,7 +1197,7 @@ wire_msg_check_sample (wire_msg_t *self)
             case WIRE_STRING:
             case WIRE_LONGSTR:
                 if ((int) field == command->topic)
-                    expected = s_sample_topic (command, self->has_topic? topic: NULL);
+                    expected = s_sample_topic (command, self->topic? topic: NULL);
                 else
                 if (command->types [field] == WIRE_LONGSTR)
                     expected = S_SAMPLE_LONGSTR;
@@ -878,9 +1317,19 @@ static const wire_type_t s_test_types [] = {
     WIRE_STRING, WIRE_LONGSTR, WIRE_NUMBER, WIRE_STRINGS, WIRE_BYTES, WIRE_FRAME
 };
 static const wire_command_t s_test_commands [] = {
-    { "EMPTY", 5, NULL, 0, -1 },
-    { "ALL", 3, s_test_types, 6, 0 }
+    { "EMPTY", 5, NULL, 0, -1, 1, NULL },
+    { "ALL", 3, s_test_types, 6, 0, 2, NULL }
 };
+//  The same commands in other framings: a header, an empty frame first and
+//  command bytes (7/MDP's); two-byte numbers without a topic frame; packed
+static const byte s_test_header [] = { 'M', 'D', 'P', 'W', '0', '1' };
+static const wire_framing_t s_test_framings [] = {
+    { s_test_header, sizeof (s_test_header), 1, true, false, false, 0 },
+    { NULL, 0, 2, false, true, false, 0 },
+    { NULL, 0, 1, false, false, true, 3 },
+    { s_test_header, sizeof (s_test_header), 1, true, true, true, 15 }
+};
+#define S_TEST_FRAMINGS (sizeof (s_test_framings) / sizeof (s_test_framings [0]))
 
 //  Send until the sender knows the peer (ROUTER) and the subscription is in
 //  (PUB): both take a moment after connecting
@@ -905,9 +1354,38 @@ s_test_send (zsock_t *sender, wire_envelope_t envelope, zsock_t *receiver, const
 }
 
 
+//  Sent in one framing, matched against another: not that protocol's message
 static int
-s_test_pair (int sender_type, wire_envelope_t sender_envelope, int receiver_type,
-             wire_envelope_t receiver_envelope, bool delimiter, bool verbose)
+s_test_foreign (const wire_command_t *commands, const wire_command_t *others, bool verbose)
+{
+    int failures = 0;
+    zsock_t *receiver = zsock_new (ZMQ_PULL);
+    zsock_t *sender = zsock_new (ZMQ_PUSH);
+    assert (receiver && sender);
+    WIRE_CHECK (failures, zsock_bind (receiver, "inproc://wire-foreign-%p", (const void *) commands [0].framing) == 0);
+    WIRE_CHECK (failures, zsock_connect (sender, "inproc://wire-foreign-%p", (const void *) commands [0].framing) == 0);
+    zsock_set_rcvtimeo (receiver, 5000);
+    wire_msg_t *msg = wire_msg_new ();
+    size_t index;
+    for (index = 0; index < 2; index++) {
+        WIRE_CHECK (failures, wire_send_sample (sender, WIRE_ENVELOPE_PLAIN, NULL, &commands [index], NULL) == 0);
+        WIRE_CHECK (failures, wire_msg_recv (msg, receiver, WIRE_ENVELOPE_PLAIN) == 0);
+        WIRE_CHECK (failures, wire_msg_match (msg, others, 2) == 0);
+        WIRE_CHECK (failures, wire_msg_match (msg, commands, 2) == (int) index + 1);
+    }
+    if (verbose)
+        zsys_info ("wire: framings told apart: %s", failures? "FAILED": "ok");
+    wire_msg_destroy (&msg);
+    zsock_destroy (&sender);
+    zsock_destroy (&receiver);
+    return failures;
+}
+
+
+static int
+s_test_pair_in (int sender_type, wire_envelope_t sender_envelope, int receiver_type,
+                wire_envelope_t receiver_envelope, bool delimiter, const wire_command_t *commands,
+                bool verbose)
 {
     int failures = 0;
     zsock_t *receiver = zsock_new (receiver_type);
@@ -925,33 +1403,35 @@ s_test_pair (int sender_type, wire_envelope_t sender_envelope, int receiver_type
     if (receiver_type == ZMQ_SUB)
         zsock_set_subscribe (receiver, "");
     //  A closed socket lets go of its inproc name a little later: use a new one
-    int rc = zsock_bind (receiver, "inproc://wire-test-%d-%d", sender_type, receiver_type);
+    const void *framing = (const void *) commands [0].framing;
+    int rc = zsock_bind (receiver, "inproc://wire-test-%d-%d-%p", sender_type, receiver_type, framing);
     WIRE_CHECK (failures, rc == 0);
-    rc = zsock_connect (sender, "inproc://wire-test-%d-%d", sender_type, receiver_type);
+    rc = zsock_connect (sender, "inproc://wire-test-%d-%d-%p", sender_type, receiver_type, framing);
     WIRE_CHECK (failures, rc == 0);
     wire_peer_t to = wire_peer ("receiver", delimiter);
     wire_msg_t *msg = wire_msg_new ();
     size_t index;
     for (index = 0; index < 2 && failures == 0; index++) {
-        rc = s_test_send (sender, sender_envelope, receiver, &to, &s_test_commands [index]);
+        rc = s_test_send (sender, sender_envelope, receiver, &to, &commands [index]);
         WIRE_CHECK (failures, rc == 0);
         do
             rc = wire_msg_recv (msg, receiver, receiver_envelope);
         while (rc == 0 && wire_msg_is_probe (msg));
         WIRE_CHECK (failures, rc == 0);
-        rc = wire_msg_match (msg, s_test_commands, 2);
+        rc = wire_msg_match (msg, commands, 2);
         WIRE_CHECK (failures, rc == (int) index + 1);
         WIRE_CHECK (failures, rc < 1 || wire_msg_check_sample (msg) == 0);
         if (receiver_type == ZMQ_ROUTER)
             WIRE_CHECK (failures, wire_msg_peer (msg)->id_size == 6
-                               && wire_msg_peer (msg)->delimiter == delimiter);
+                               && wire_msg_peer (msg)->delimiter
+                               == (delimiter || (commands [0].framing && commands [0].framing->delimiter)));
         //  REQ and REP insist on a reply before the next request
         if (sender_type == ZMQ_REQ || receiver_type == ZMQ_REP) {
-            rc = wire_send_sample (receiver, receiver_envelope, wire_msg_peer (msg), &s_test_commands [0], NULL);
+            rc = wire_send_sample (receiver, receiver_envelope, wire_msg_peer (msg), &commands [0], NULL);
             WIRE_CHECK (failures, rc == 0);
             rc = wire_msg_recv (msg, sender, sender_envelope);
             WIRE_CHECK (failures, rc == 0);
-            WIRE_CHECK (failures, wire_msg_match (msg, s_test_commands, 2) == 1);
+            WIRE_CHECK (failures, wire_msg_match (msg, commands, 2) == 1);
         }
     }
     if (verbose)
@@ -960,6 +1440,42 @@ s_test_pair (int sender_type, wire_envelope_t sender_envelope, int receiver_type
     wire_msg_destroy (&msg);
     zsock_destroy (&sender);
     zsock_destroy (&receiver);
+    return failures;
+}
+
+
+static int
+s_test_pair (int sender_type, wire_envelope_t sender_envelope, int receiver_type,
+             wire_envelope_t receiver_envelope, bool delimiter, bool verbose)
+{
+    int failures = s_test_pair_in (sender_type, sender_envelope, receiver_type, receiver_envelope,
+                                   delimiter, s_test_commands, verbose);
+    size_t index;
+    for (index = 0; index < S_TEST_FRAMINGS; index++) {
+        wire_command_t commands [2];
+        memcpy (commands, s_test_commands, sizeof (commands));
+        commands [0].framing = commands [1].framing = &s_test_framings [index];
+        failures += s_test_pair_in (sender_type, sender_envelope, receiver_type, receiver_envelope,
+                                    delimiter, commands, verbose);
+    }
+    return failures;
+}
+
+
+//  A message of one framing is no message of the next (the default's first)
+static int
+s_test_framings_apart (bool verbose)
+{
+    int failures = 0;
+    size_t index;
+    for (index = 0; index < S_TEST_FRAMINGS; index++) {
+        wire_command_t commands [2], others [2];
+        memcpy (commands, s_test_commands, sizeof (commands));
+        memcpy (others, s_test_commands, sizeof (others));
+        commands [0].framing = commands [1].framing = &s_test_framings [index];
+        others [0].framing = others [1].framing = index? &s_test_framings [index - 1]: NULL;
+        failures += s_test_foreign (commands, others, verbose);
+    }
     return failures;
 }
 
@@ -1028,10 +1544,11 @@ wire_test (bool verbose)
     failures += s_test_pair (ZMQ_PUSH, WIRE_ENVELOPE_PLAIN, ZMQ_PULL, WIRE_ENVELOPE_PLAIN, false, verbose);
     failures += s_test_pair (ZMQ_PAIR, WIRE_ENVELOPE_PLAIN, ZMQ_PAIR, WIRE_ENVELOPE_PLAIN, false, verbose);
     failures += s_test_pair (ZMQ_DEALER, WIRE_ENVELOPE_DEALER, ZMQ_ROUTER, WIRE_ENVELOPE_ROUTER, false, verbose);
-    failures += s_test_pair (ZMQ_REQ, WIRE_ENVELOPE_PLAIN, ZMQ_ROUTER, WIRE_ENVELOPE_ROUTER, true, verbose);
+    failures += s_test_pair (ZMQ_REQ, WIRE_ENVELOPE_DELIMITED, ZMQ_ROUTER, WIRE_ENVELOPE_ROUTER, true, verbose);
     failures += s_test_pair (ZMQ_ROUTER, WIRE_ENVELOPE_ROUTER, ZMQ_DEALER, WIRE_ENVELOPE_DEALER, false, verbose);
-    failures += s_test_pair (ZMQ_DEALER, WIRE_ENVELOPE_DEALER, ZMQ_REP, WIRE_ENVELOPE_PLAIN, true, verbose);
+    failures += s_test_pair (ZMQ_DEALER, WIRE_ENVELOPE_DEALER, ZMQ_REP, WIRE_ENVELOPE_DELIMITED, true, verbose);
     failures += s_test_pair (ZMQ_PUB, WIRE_ENVELOPE_PUBLISHER, ZMQ_SUB, WIRE_ENVELOPE_SUBSCRIBER, false, verbose);
+    failures += s_test_framings_apart (verbose);
     failures += s_test_malformed (verbose);
     return failures;
 }

@@ -27,11 +27,12 @@ extern "C" {
 //  What a socket's type puts around a message. The generated code passes each
 //  socket's envelope, as Moped's socket-type table gives it for the socket's type.
 typedef enum {
-    WIRE_ENVELOPE_PLAIN,        //  Nothing (REQ and REP handle their own)
+    WIRE_ENVELOPE_PLAIN,        //  Nothing
     WIRE_ENVELOPE_ROUTER,       //  Routing id, maybe a delimiter
     WIRE_ENVELOPE_DEALER,       //  Maybe a delimiter
     WIRE_ENVELOPE_PUBLISHER,    //  Topic frame out
-    WIRE_ENVELOPE_SUBSCRIBER    //  Topic frame in
+    WIRE_ENVELOPE_SUBSCRIBER,   //  Topic frame in
+    WIRE_ENVELOPE_DELIMITED     //  REQ and REP: the socket adds and takes off its delimiter
 } wire_envelope_t;
 
 //  Where a message came from, or where a reply goes
@@ -51,6 +52,27 @@ typedef enum {
     WIRE_FRAME                  //  One frame, passed through untouched
 } wire_type_t;
 
+//  How the messages of a protocol are framed, as its design declares. The
+//  defaults (all zero) are the layout described at the top of this file.
+typedef struct {
+    const byte *header;         //  Header frame before the command, or NULL
+    size_t header_size;         //  Its length
+    int id_size;                //  Command frame: 0 the name as text, 1 or 2
+                                //  the number in bytes (network order), -1 none
+    bool delimiter;             //  An empty frame starts every message
+    bool no_topic;              //  PUB/XPUB send no topic frame
+    bool packed;                //  All fields in one frame, laid out as zproto's
+                                //  codec does: 0xAAA0 | signature (2 bytes), the
+                                //  number (1 byte), numbers in 8 bytes, string
+                                //  with a 1-byte length, longstr, strings and
+                                //  bytes with 4-byte lengths; frame fields are
+                                //  frames of their own after it. From a PUB or
+                                //  XPUB (unless no_topic): the number, the topic
+                                //  and a zero byte, then the fields (zproto's
+                                //  pubsub layout)
+    unsigned signature;         //  Packed: 0..15
+} wire_framing_t;
+
 //  What a codec knows about one command
 typedef struct {
     const char *name;           //  Travels in the command frame
@@ -58,6 +80,8 @@ typedef struct {
     const wire_type_t *types;   //  Its fields, in order
     size_t count;               //  Number of fields
     int topic;                  //  Field used as PUB topic, or -1 for the name
+    unsigned number;            //  Its number, when numbers identify commands
+    const wire_framing_t *framing;  //  NULL: the default framing
 } wire_command_t;
 
 //  A peer with a known routing id (at most WIRE_ID_MAX bytes)
@@ -85,6 +109,13 @@ int
 //  -1 when it is but its fields are malformed (see wire_msg_error).
 int
     wire_msg_match (wire_msg_t *self, const wire_command_t *commands, size_t count);
+
+//  The same, considering only the commands whose bit (1 << (position - 1))
+//  is set in expected: with a framing that sends no command frame, the
+//  receiver tells commands apart only by which ones it may receive
+int
+    wire_msg_match_expected (wire_msg_t *self, const wire_command_t *commands, size_t count,
+                             uint64_t expected);
 
 //  Whether the message last matched is this command of a codec's table
 bool
@@ -128,6 +159,27 @@ zframe_t *
 int
     wire_send_envelope (zsock_t *output, wire_envelope_t envelope, const wire_peer_t *to,
                         const char *topic);
+
+//  A field's value, for wire_send_values: which member is read follows the
+//  field's type (text for string and longstr, data and size for bytes)
+typedef struct {
+    const char *text;
+    uint64_t number;
+    zlist_t *strings;
+    const void *data;
+    size_t size;
+    zframe_t *frame;
+} wire_value_t;
+
+//  Send a whole message of a command as its framing says: envelope, empty
+//  frame, header, command, then the fields (one value each, in order), one
+//  frame each or packed. topic is what a PUB or XPUB sends as topic when the
+//  command has no topic field (NULL: its name). Returns 0, or -1 with errno
+//  set, having sent nothing when a value does not fit (EINVAL)
+int
+    wire_send_values (zsock_t *output, wire_envelope_t envelope, const wire_peer_t *to,
+                      const wire_command_t *command,
+                      const wire_value_t *values);
 int
     wire_send_text (void *handle, const char *text, int more);
 int

@@ -1,0 +1,111 @@
+/* packed-peer.c: the packed encoding byte by byte, as zproto's generated codec lays a message out.
+ *
+ * SPDX-License-Identifier: MPL-2.0
+ *
+ * Built by tests/test-export-c-build.py against an export of its packed design (protocol
+ * Zp, signature 5, command RECORD number 7). The layout written here by hand follows
+ * zproto's src/zproto_codec_c.gsl: PUT_NUMBER2 (0xAAA0 | signature), PUT_NUMBER1 (id),
+ * then per field: string = 1-byte length + text, number (size 8) = 8 bytes network order,
+ * longstr = 4-byte length + text, strings = 4-byte count + a longstr each, chunk = 4-byte
+ * size + data; a frame field is a frame of its own after the packed one.
+ */
+#include <string.h>
+#include <zmq.h>
+
+#include "zp.h"
+
+static int failures = 0;
+
+#define CHECK(cond) \
+  do { \
+    if (!(cond)) { fprintf (stdout, "not ok %s:%d: %s\n", __FILE__, __LINE__, #cond); failures++; } \
+  } while (0)
+
+static const byte expected [] = {
+    0xAA, 0xA5, 7,                                  //  signature 5, RECORD
+    4, 'n', 'a', 'm', 'e',                          //  name: string
+    0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, //  count: number
+    0, 0, 0, 4, 'n', 'o', 't', 'e',                 //  note: longstr
+    0, 0, 0, 2, 0, 0, 0, 1, 'a', 0, 0, 0, 2, 'b', 'c', //  tags: strings
+    0, 0, 0, 3, 0x00, 0xFF, 0x10                    //  blob: chunk
+};
+
+int
+main (void)
+{
+  void *ctx = zsys_init ();
+  void *pull = zmq_socket (ctx, ZMQ_PULL);
+  void *push = zmq_socket (ctx, ZMQ_PUSH);
+  zsock_t *output = zsock_new (ZMQ_PUSH);
+  zsock_t *input = zsock_new (ZMQ_PULL);
+  wire_msg_t *msg = wire_msg_new ();
+  zlist_t *tags = zlist_new ();
+  zframe_t *extra = zframe_new ("xyz", 3);
+  const byte blob [] = { 0x00, 0xFF, 0x10 };
+  int timeout = 5000;
+  zmq_msg_t frame;
+
+  zsys_handler_set (NULL);
+  zlist_append (tags, "a");
+  zlist_append (tags, "bc");
+  zmq_setsockopt (pull, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+  zsock_set_rcvtimeo (input, 5000);
+  CHECK (zmq_bind (pull, "inproc://packed-out") == 0);
+  CHECK (zsock_connect (output, "inproc://packed-out") == 0);
+  CHECK (zsock_bind (input, "inproc://packed-in") == 0);
+  CHECK (zmq_connect (push, "inproc://packed-in") == 0);
+
+  /* The codec's frames, byte by byte. */
+  CHECK (zp_send_record (output, WIRE_ENVELOPE_PLAIN, NULL, "name", 0x0102030405060708ULL, "note", tags, blob, 3, extra) == 0);
+  zmq_msg_init (&frame);
+  CHECK (zmq_msg_recv (&frame, pull, 0) == (int) sizeof (expected));
+  CHECK (zmq_msg_size (&frame) == sizeof (expected) && memcmp (zmq_msg_data (&frame), expected, sizeof (expected)) == 0);
+  CHECK (zmq_msg_more (&frame));
+  CHECK (zmq_msg_recv (&frame, pull, 0) == 3 && memcmp (zmq_msg_data (&frame), "xyz", 3) == 0);
+  CHECK (!zmq_msg_more (&frame));
+  zmq_msg_close (&frame);
+  fprintf (stdout, "%s the packed codec sends zproto's bytes\n", failures ? "not ok" : "ok");
+
+  /* zproto's bytes, decoded by the codec. */
+  {
+    const char *name = NULL, *note = NULL;
+    uint64_t count = 0;
+    zlist_t *got_tags = NULL;
+    const byte *got_blob = NULL;
+    size_t blob_size = 0;
+    zframe_t *got_extra = NULL;
+    int before = failures;
+
+    CHECK (zmq_send (push, expected, sizeof (expected), ZMQ_SNDMORE) != -1);
+    CHECK (zmq_send (push, "xyz", 3, 0) != -1);
+    CHECK (zp_recv (msg, input, WIRE_ENVELOPE_PLAIN) == ZP_RECORD);
+    CHECK (zp_get_record (msg, &name, &count, &note, &got_tags, &got_blob, &blob_size, &got_extra) == 0);
+    CHECK (name && streq (name, "name") && count == 0x0102030405060708ULL && note && streq (note, "note"));
+    CHECK (got_tags && zlist_size (got_tags) == 2 && streq ((char *) zlist_first (got_tags), "a")
+           && streq ((char *) zlist_next (got_tags), "bc"));
+    CHECK (blob_size == 3 && memcmp (got_blob, blob, 3) == 0 && got_extra && zframe_streq (got_extra, "xyz"));
+    /* Another signature, a cut-short frame: not a message, and malformed. */
+    {
+      byte other [sizeof (expected)];
+
+      memcpy (other, expected, sizeof (expected));
+      other [1] = 0xA6;
+      CHECK (zmq_send (push, other, sizeof (other), ZMQ_SNDMORE) != -1);
+      CHECK (zmq_send (push, "xyz", 3, 0) != -1);
+      CHECK (zp_recv (msg, input, WIRE_ENVELOPE_PLAIN) == 0);
+      CHECK (zmq_send (push, expected, sizeof (expected) - 1, ZMQ_SNDMORE) != -1);
+      CHECK (zmq_send (push, "xyz", 3, 0) != -1);
+      CHECK (zp_recv (msg, input, WIRE_ENVELOPE_PLAIN) == -1);
+    }
+    fprintf (stdout, "%s the packed codec decodes zproto's bytes\n", failures > before ? "not ok" : "ok");
+  }
+  zlist_destroy (&tags);
+  zframe_destroy (&extra);
+  wire_msg_destroy (&msg);
+  zsock_destroy (&output);
+  zsock_destroy (&input);
+  zmq_close (pull);
+  zmq_close (push);
+  fprintf (stdout, "%s\n", failures ? "packed-peer: FAILED" : "packed-peer: passed");
+  return failures ? 1 : 0;
+}
