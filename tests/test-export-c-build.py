@@ -918,7 +918,7 @@ class Design:
         travels via b to a, an update comes back down via b, b may say something
         upstream from its XSUB, and c may end its subscription."""
         rng = self.rng
-        protocol = self.add_protocol()
+        protocol = self.add_protocol("XPUB")
         update = self.add_command(protocol, a)
         hello = self.add_command(protocol, b) if rng.random() < 0.5 else None
         if hello:
