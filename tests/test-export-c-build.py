@@ -1038,6 +1038,16 @@ class Design:
 
 
 
+def protocols_share_a_socket(path):
+    """Whether a socket of the design at @path carries links of two protocols."""
+    import xml.etree.ElementTree as ET
+    carried = {}
+    for link in ET.parse(path).getroot().iter("link"):
+        for end in ("from", "to"):
+            carried.setdefault(link.get(end), set()).add(link.get("protocol") or "")
+    return any(len(protocols) > 1 for protocols in carried.values())
+
+
 def random_design(index):
     rng = random.Random(SEED * 1000003 + index)
     design = Design(rng, index)
