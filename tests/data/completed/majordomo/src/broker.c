@@ -108,7 +108,9 @@ s_dispatch (broker_state_t *self, const char *service)
             return;
         void *request_handle = zlistx_cursor (self->requests);
         zframe_t *client = zframe_new (request->client.id, request->client.id_size);
-        int rc = broker_send_request (self->engine, &worker->peer, client, request->body);
+        zframe_t *empty = zframe_new_empty ();     //  7/MDP: an empty frame after the client's address
+        int rc = broker_send_request (self->engine, &worker->peer, client, empty, request->body);
+        zframe_destroy (&empty);
         zframe_destroy (&client);
         if (rc == 0) {
             worker->waiting = false;
@@ -264,8 +266,10 @@ broker_handle_ready (broker_state_t *self, const wire_peer_t *from, const char *
 //  REPLY (MDP/Worker) from Echo worker, on socket backend: Answers one request;
 //  the worker is then ready for the next. Command byte 0x03.
 int
-broker_handle_reply (broker_state_t *self, const wire_peer_t *from, zframe_t *client_2, zframe_t *body)
+broker_handle_reply (broker_state_t *self, const wire_peer_t *from, zframe_t *client_2, zframe_t *empty,
+                     zframe_t *body)
 {
+    (void) empty;                               //  7/MDP's empty frame after the client's address
     s_worker_t *worker = s_worker_find (self, from);
     if (!worker)
         return broker_send_disconnect (self->engine, from);
