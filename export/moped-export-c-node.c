@@ -1927,12 +1927,14 @@ _moped_c_generate_process (MopedCModel   *model,
   LINE ("main (int argc, char *argv [])");
   LINE ("{");
   moped_code_writer_indent (w);
+  /* Locals by position (node_0, options_0): a name from the design (a node called rc,
+   * arg or argv) cannot clash with them or with main's own. */
   for (guint i = 0; i < p->nodes->len; i++)
     {
       MopedCNode *n = g_ptr_array_index (p->nodes, i);
 
-      LINE ("%s %s_options;", n->options_type, n->ident);
-      LINE ("memset (&%s_options, 0, sizeof (%s_options));", n->ident, n->ident);
+      LINE ("%s options_%u;    //  %s", n->options_type, i, n->ident);
+      LINE ("memset (&options_%u, 0, sizeof (options_%u));", i, i);
     }
   LINE ("int argn;");
   LINE ("for (argn = 1; argn < argc; argn++) {");
@@ -1940,7 +1942,7 @@ _moped_c_generate_process (MopedCModel   *model,
   LINE ("const char *arg = argv [argn];");
   LINE ("if (streq (arg, \"-v\") || streq (arg, \"--verbose\")) {");
   for (guint i = 0; i < p->nodes->len; i++)
-    LINE ("    %s_options.verbose = true;", ((MopedCNode *) g_ptr_array_index (p->nodes, i))->ident);
+    LINE ("    options_%u.verbose = true;", i);
   LINE ("}");
   for (guint i = 0; i < p->nodes->len; i++)
     {
@@ -1953,7 +1955,7 @@ _moped_c_generate_process (MopedCModel   *model,
 
           LINE ("else");
           LINE ("if (strncmp (arg, \"%s\", %" G_GSIZE_FORMAT ") == 0)", key, strlen (key));
-          LINE ("    %s_options.%s = arg + %" G_GSIZE_FORMAT ";", n->ident, s->ident, strlen (key));
+          LINE ("    options_%u.%s = arg + %" G_GSIZE_FORMAT ";", i, s->ident, strlen (key));
         }
     }
   LINE ("else {");
@@ -1967,13 +1969,13 @@ _moped_c_generate_process (MopedCModel   *model,
     {
       MopedCNode *n = g_ptr_array_index (p->nodes, i);
 
-      LINE ("%s *%s = %s (&%s_options);", n->type, n->ident, n->new_fn, n->ident);
+      LINE ("%s *node_%u = %s (&options_%u);", n->type, i, n->new_fn, i);
     }
   {
     g_autoptr(GString) all = g_string_new (NULL);
 
     for (guint i = 0; i < p->nodes->len; i++)
-      g_string_append_printf (all, "%s!%s", i ? " || " : "", ((MopedCNode *) g_ptr_array_index (p->nodes, i))->ident);
+      g_string_append_printf (all, "%s!node_%u", i ? " || " : "", i);
     LINE ("int rc = %s? 1: 0;", all->str);
   }
   moped_code_writer_comment (w, "czmq's signal handler sets zsys_interrupted on Ctrl-C");
@@ -1983,7 +1985,7 @@ _moped_c_generate_process (MopedCModel   *model,
     {
       MopedCNode *n = g_ptr_array_index (p->nodes, i);
 
-      LINE ("%s (&%s);", n->destroy_fn, n->ident);
+      LINE ("%s (&node_%u);", n->destroy_fn, i);
     }
   LINE ("return rc;");
   moped_code_writer_dedent (w);
