@@ -367,7 +367,7 @@ diagrams_work (MopedDesign   *design,
   return g_steal_pointer (&written);
 }
 
-static void
+static gboolean
 diagrams_done (MopedExportDialog *self,
                gpointer           output,
                const GError      *error,
@@ -385,7 +385,7 @@ diagrams_done (MopedExportDialog *self,
     {
       title = g_strdup_printf ("Could Not Export %s", job->description);
       _moped_export_outcome_failure (&self->diagram_outcome, title, error->message);
-      return;
+      return FALSE;
     }
   _moped_export_dialog_remember_folder (self, folder);
   _moped_export_destination_update (diagrams_destination (self, NULL));
@@ -396,11 +396,12 @@ diagrams_done (MopedExportDialog *self,
       _moped_export_outcome_success (&self->diagram_outcome, title, detail, file);
       for (guint i = 0; i < written->len; i++)
         _moped_export_outcome_add_line (&self->diagram_outcome, g_ptr_array_index (written, i));
-      return;
+      return TRUE;
     }
   title = g_strdup_printf ("Exported %s", job->description);
   detail = g_strdup_printf ("Saved as %s", shown);
   _moped_export_outcome_success (&self->diagram_outcome, title, detail, file);
+  return TRUE;
 }
 
 static void

@@ -199,7 +199,7 @@ document_work (MopedDesign   *design,
   return g_strdup (moped_doc_get_title (doc));
 }
 
-static void
+static gboolean
 document_done (MopedExportDialog *self,
                gpointer           output,
                const GError      *error,
@@ -215,7 +215,7 @@ document_done (MopedExportDialog *self,
   if (error != NULL)
     {
       _moped_export_outcome_failure (&self->doc_outcome, "Could Not Write the Document", error->message);
-      return;
+      return FALSE;
     }
   _moped_export_dialog_remember_folder (self, folder);
   _moped_export_destination_update (&self->doc_file);
@@ -224,6 +224,7 @@ document_done (MopedExportDialog *self,
   else
     detail = g_strdup_printf ("“%s” saved as %s, its diagrams as SVG files beside it.", title, shown);
   _moped_export_outcome_success (&self->doc_outcome, "Wrote the Protocol Document", detail, file);
+  return TRUE;
 }
 
 static void

@@ -127,7 +127,7 @@ plan_work (MopedDesign   *design,
   return moped_export_plan_new (job->page->folder->target, design, job->directory, job->flags);
 }
 
-static void
+static gboolean
 plan_done (MopedExportDialog *self,
            gpointer           output,
            const GError      *error,
@@ -142,16 +142,17 @@ plan_done (MopedExportDialog *self,
   if (g_strcmp0 (current, job->directory) != 0 || folder_flags (folder) != job->flags)
     {
       self->replan = TRUE;
-      return;
+      return error == NULL;
     }
   if (error != NULL)
     {
       _moped_export_outcome_failure (&folder->outcome, "Could Not Plan the Export", error->message);
-      return;
+      return FALSE;
     }
   g_clear_pointer (&folder->plan, moped_export_plan_free);
   folder->plan = g_steal_pointer (&made);
   show_plan (folder, "Plan");
+  return TRUE;
 }
 
 static void
@@ -299,7 +300,7 @@ run_failed (MopedExportDialog *self,
   _moped_export_outcome_failure (&folder->outcome, title, result->error->message);
 }
 
-static void
+static gboolean
 run_done (MopedExportDialog *self,
           gpointer           output,
           const GError      *error,
@@ -318,7 +319,7 @@ run_done (MopedExportDialog *self,
   if (result->error != NULL)
     {
       run_failed (self, folder, result);
-      return;
+      return FALSE;
     }
   g_clear_pointer (&folder->plan, moped_export_plan_free);
   folder->plan = g_steal_pointer (&result->plan);
@@ -332,6 +333,7 @@ run_done (MopedExportDialog *self,
   title = g_strdup_printf ("Exported %s", spec->what);
   detail = g_strdup_printf ("%u file%s written in %s. %s", n, n == 1 ? "" : "s", shown, spec->done_note);
   _moped_export_outcome_success (&folder->outcome, title, detail, written);
+  return TRUE;
 }
 
 static void

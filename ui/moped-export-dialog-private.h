@@ -153,8 +153,9 @@ typedef gpointer (*MopedExportWork) (MopedDesign   *design,
                                      gpointer       input,
                                      GCancellable  *cancellable,
                                      GError       **error);
-/* Runs on the main thread with the work's result (which it owns), or its error. */
-typedef void     (*MopedExportDone) (MopedExportDialog *self,
+/* Runs on the main thread with the work's result (which it owns), or its error;
+ * returns whether the job did what it was asked (the "finished" signal says so). */
+typedef gboolean (*MopedExportDone) (MopedExportDialog *self,
                                      gpointer           output,
                                      const GError      *error,
                                      gpointer           input);

@@ -183,6 +183,7 @@ on_job_done (GObject      *source,
   Job *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   gpointer output;
+  gboolean ok;
 
   output = g_task_propagate_pointer (G_TASK (result), &error);
   self->busy = FALSE;
@@ -190,9 +191,9 @@ on_job_done (GObject      *source,
    * task dropped it). */
   if (g_cancellable_is_cancelled (self->cancellable))
     return;
-  job->done (self, output, error, job->input);
+  ok = job->done (self, output, error, job->input);
   _moped_export_dialog_update (self);
-  g_signal_emit (self, signals[FINISHED], 0, job->job, error == NULL);
+  g_signal_emit (self, signals[FINISHED], 0, job->job, ok);
   if (self->replan && !self->busy)
     {
       const MopedExportPage *page = current_page (self);
