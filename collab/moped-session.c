@@ -2378,7 +2378,8 @@ moped_session_get_address_link (MopedSession *self)
 {
   MopedInvite invite = { 0 };
 
-  g_return_val_if_fail (MOPED_IS_SESSION (self) && self->is_host, NULL);
+  /* A host, or one that stepped down and listens where it hosted. */
+  g_return_val_if_fail (MOPED_IS_SESSION (self) && self->advertise != NULL, NULL);
   invite.host = self->advertise;
   invite.port = self->port;
   invite.key_z85 = self->keys.public_z85;
