@@ -1357,8 +1357,6 @@ apply_ordered (MopedSession *self,
   journal_write (self, "T", seq_text, author, lseq_text, label, text, term, NULL);
   if (self->is_host)
     journal_sync (self);   /* broadcast below: the acknowledgement */
-  if (self->journal_records > 4000 && self->pending->len == 0)
-    journal_compact (self);
   if (self->is_host)
     {
       const char *frames[] = { "TXN", seq_text, author, lseq_text, label, text, term };
@@ -1398,6 +1396,11 @@ apply_ordered (MopedSession *self,
       self->applying = APPLY_LOCAL;
       replay_pending (self);
     }
+  /* Only now does the design hold this transaction: a compacted journal starts from
+   * it (compacting before it was applied lost it, and a later step that put back what
+   * it had removed made the journal unreadable). */
+  if (self->journal_records > 4000 && self->pending->len == 0)
+    journal_compact (self);
   g_signal_emit (self, signals[SEQUENCED], 0, self->seq);
   return TRUE;
 }
