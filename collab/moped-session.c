@@ -2224,8 +2224,15 @@ server_socket (MopedSession *self,
 
   if (self->zap == NULL)
     {
+      int bound = -1;
+
       self->zap = zsock_new (ZMQ_REP);
-      if (self->zap == NULL || zsock_bind (self->zap, "inproc://zeromq.zap.01") != 0)
+      /* A session closed just before (stop sharing, share again) gives the endpoint
+       * up only when libzmq's reaper has closed its socket: wait for that, briefly. */
+      for (guint i = 0; self->zap != NULL && i < 50 && bound != 0; i++)
+        if ((bound = zsock_bind (self->zap, "inproc://zeromq.zap.01")) != 0)
+          g_usleep (10000);
+      if (self->zap == NULL || bound != 0)
         {
           zsock_destroy (&self->zap);
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
