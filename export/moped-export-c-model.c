@@ -1717,6 +1717,43 @@ collect_first_path (MopedElement *parent,
     }
 }
 
+/* The steps the self-test does not play (the other branches of choices) still travel:
+ * their senders get send functions and their receivers handlers. */
+static void
+route_other_branches (MopedCModel    *model,
+                      MopedCProtocol *p,
+                      MopedElement   *flow,
+                      GPtrArray      *played)
+{
+  g_autoptr(GPtrArray) steps = all_steps (flow);
+
+  for (guint k = 0; k < steps->len; k++)
+    {
+      MopedElement *step = g_ptr_array_index (steps, k);
+      MopedCCommand *command = g_hash_table_lookup (model->by_element,
+                                                    moped_element_get_ref (step, MOPED_PROP_COMMAND));
+      MopedElement *via = moped_element_get_ref (step, MOPED_PROP_VIA);
+      MopedElement *legs[3] = { moped_element_get_ref (step, MOPED_PROP_FROM), via,
+                                moped_element_get_ref (step, MOPED_PROP_TO) };
+
+      if (moped_step_get_block (step) != MOPED_BLOCK_MESSAGE || command == NULL ||
+          g_ptr_array_find (played, step, NULL))
+        continue;
+      for (guint leg = via ? 0 : 1; leg < 2; leg++)
+        {
+          MopedElement *from = leg == 0 || via == NULL ? legs[0] : via;
+          MopedElement *to = leg == 0 ? via : legs[2];
+          MopedCSocket *sender = NULL, *receiver = NULL;
+          MopedCLink *link = resolve_step (model, p->element, from, to, via != NULL, &sender, &receiver);
+
+          if (link == NULL || sender == NULL || receiver == NULL ||
+              !moped_socket_types_deliver (sender->type, receiver->type))
+            continue;
+          add_route (sender, receiver, command);
+        }
+    }
+}
+
 static void
 read_flows (MopedCModel *model)
 {
@@ -1774,6 +1811,7 @@ read_flows (MopedCModel *model)
                   g_ptr_array_add (f->steps, played);
                 }
             }
+          route_other_branches (model, p, f->element, steps);
           g_ptr_array_add (model->flows, f);
         }
     }

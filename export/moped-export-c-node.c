@@ -1225,8 +1225,8 @@ write_machines (MopedCodeWriter *w,
   moped_code_writer_blank (w);
   moped_code_writer_blank (w);
   moped_code_writer_comment (w, "Whether a machine refuses a command: one received (which then moves it on) "
-                                "or one about to be sent. A refusal is logged, reported to a test, and "
-                                "sets errno to EPROTO");
+                                "or one about to be sent. A refusal is logged and sets errno to EPROTO; "
+                                "a refused message received is reported to a test");
   LINE ("static bool");
   LINE ("s_refused (%s *self, size_t machine, const char *socket, bool send, int command, const char *name,",
         n->engine_type);
@@ -1242,7 +1242,8 @@ write_machines (MopedCodeWriter *w,
   LINE ("snprintf (problem, sizeof (problem), \"refused %%s%%s in state %%s %%s %%s\", send? \"to send \": \"\", name,");
   LINE ("          wire_machine_state (state, peer), send? \"to\": \"from\", who? who: socket);");
   LINE ("zsys_warning (\"%%s: %%s\", self->name, problem);");
-  LINE ("if (self->trace || self->tap)");
+  moped_code_writer_comment (w, "A refused send fails, and the code that sent decides what that means");
+  LINE ("if (!send && (self->trace || self->tap))");
   LINE ("    zsock_send (self->pipe, \"sss\", \"PROBLEM\", socket, problem);");
   LINE ("errno = EPROTO;");
   LINE ("return true;");

@@ -1756,8 +1756,8 @@ s_test_machine (bool verbose)
     static const wire_transition_t transitions [] = {
         { 0, 1, false, 1 }, { 1, 2, true, 2 }, { 2, 3, false, 3 }, { 2, 0, false, 5 }, { 3, 2, true, 4 }
     };
-    static const wire_role_t one = { "P", "server", states, 4, transitions, 5, false };
-    static const wire_role_t many = { "P", "server", states, 4, transitions, 5, true };
+    static const wire_role_t one = { "(wire self-test)", "server", states, 4, transitions, 5, false };
+    static const wire_role_t many = { "(wire self-test)", "server", states, 4, transitions, 5, true };
     wire_machine_t *machine = wire_machine_new (&one, 0);
     WIRE_CHECK (failures, streq (wire_machine_state (machine, NULL), "1"));
     WIRE_CHECK (failures, wire_machine_step (machine, NULL, true, 2) == -1);
