@@ -348,6 +348,7 @@ socket_free (gpointer data)
   g_ptr_array_unref (s->senders);
   g_ptr_array_unref (s->protocols);
   g_clear_pointer (&s->machines, g_ptr_array_unref);
+  g_free (s->subscription_fn);
   g_free (s);
 }
 
@@ -1157,6 +1158,14 @@ name_routes (MopedCNode     *n,
 
       s->fn = global_name (globals, n->ident, wanted);
     }
+  for (guint i = 0; i < n->sockets->len; i++)
+    {
+      MopedCSocket *s = g_ptr_array_index (n->sockets, i);
+      g_autofree char *wanted = g_strdup_printf ("handle_%s_subscription", s->ident);
+
+      if (s->hears_subscriptions)
+        s->subscription_fn = global_name (globals, n->ident, wanted);
+    }
 }
 
 static gint
@@ -1666,6 +1675,7 @@ read_subscription_step (MopedCModel  *model,
           !moped_socket_types_carry_subscription (relay_out->type, receiver->type))
         return;
       relay_in->forward_subscriptions = relay_out;
+      relay_in->hears_subscriptions = TRUE;
     }
   else
     {
@@ -1685,6 +1695,7 @@ read_subscription_step (MopedCModel  *model,
   s->alternatives = g_ptr_array_new ();
   s->topic = g_strdup (topic != NULL ? topic : "");
   s->subscription = moped_step_get_block (step) == MOPED_BLOCK_SUBSCRIBE ? 1 : -1;
+  receiver->hears_subscriptions = receiver->info->receives_subscriptions;
   g_ptr_array_add (f->steps, s);
 }
 
@@ -2027,6 +2038,13 @@ _moped_c_name_keys (MopedCModel *model)
           MopedCSender *s = g_ptr_array_index (n->senders, j);
 
           add_key (keys, s->socket->element, s->command->element, "send", s->fn);
+        }
+      for (guint j = 0; j < n->sockets->len; j++)
+        {
+          MopedCSocket *s = g_ptr_array_index (n->sockets, j);
+
+          if (s->subscription_fn != NULL)
+            add_key (keys, s->element, NULL, "subscription", s->subscription_fn);
         }
       for (guint j = 0; j < n->methods->len; j++)
         {

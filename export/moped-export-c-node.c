@@ -164,6 +164,7 @@ comment_params (MopedCodeWriter *w,
 }
 
 static char *machine_title (MopedCMachine *m);
+static const char *subscription_title (MopedCSocket *s);
 
 /* What the state functions answer, and which roles they know. */
 static void
@@ -471,6 +472,16 @@ write_engine_header (MopedCModel *model,
       moped_code_writer_comment (w, title);
       LINE ("int");
       LINE ("    %s;", signature);
+    }
+  for (guint i = 0; i < n->sockets->len; i++)
+    {
+      MopedCSocket *sk = g_ptr_array_index (n->sockets, i);
+
+      if (sk->subscription_fn == NULL)
+        continue;
+      moped_code_writer_comment (w, subscription_title (sk));
+      LINE ("int");
+      LINE ("    %s (%s *self, const char *topic, bool subscribes);", sk->subscription_fn, n->state_type);
     }
   for (guint i = 0; i < n->methods->len; i++)
     {
@@ -874,7 +885,13 @@ write_subscription_receive (MopedCodeWriter *w,
       LINE ("    wire_problem (self->trace || self->tap? self->pipe: NULL, self->name, %s, \"could not pass on a subscription: %%s\",", label);
       LINE ("                  zmq_strerror (zmq_errno ()));");
     }
-  moped_code_writer_comment (w, "Self-tests and flow tests alike: subscriptions are wiring, not your handlers");
+  if (s->subscription_fn != NULL)
+    {
+      moped_code_writer_comment (w, "Yours, but not in the self-test (wiring only)");
+      LINE ("if (!self->trace && %s (self->state, topic, subscribes == 1) == -1)", s->subscription_fn);
+      LINE ("    zsys_warning (\"%%s: the handler of %%s's subscriptions failed\", self->name, %s);", label);
+    }
+  moped_code_writer_comment (w, "Self-tests and flow tests alike hear of it");
   LINE ("if (self->trace || self->tap)");
   LINE ("    zsock_send (self->pipe, \"ssss\", \"RECEIVED\", %s, subscribes? \"$SUBSCRIBE\": \"$UNSUBSCRIBE\", topic);", label);
   LINE ("zstr_free (&topic);");
@@ -1796,6 +1813,36 @@ handler_stub (MopedCModel   *model,
   return moped_code_writer_finish (w);
 }
 
+/* The comment over a socket's subscription handler. */
+static const char *
+subscription_title (MopedCSocket *s)
+{
+  return "A subscription (subscribes) or an unsubscription to topic, as an XPUB hears it: "
+         "every one (libzmq passes repeated ones too), those of peers that connect and leave "
+         "included";
+}
+
+static char *
+subscription_stub (MopedCNode   *n,
+                   MopedCSocket *s)
+{
+  MopedCodeWriter *w = moped_code_writer_new (MOPED_C_INDENT, "//  ");
+  g_autofree char *title = g_strdup_printf ("Socket %s (XPUB): %s%s", s->ident, subscription_title (s),
+                                            s->forward_subscriptions != NULL
+                                            ? "; the engine passes it on upstream by itself" : "");
+
+  moped_code_writer_comment (w, title);
+  LINE ("int");
+  LINE ("%s (%s *self, const char *topic, bool subscribes)", s->subscription_fn, n->state_type);
+  LINE ("{");
+  LINE ("    (void) self;");
+  LINE ("    (void) topic;");
+  LINE ("    (void) subscribes;");
+  LINE ("    return 0;");
+  LINE ("}");
+  return moped_code_writer_finish (w);
+}
+
 static char *
 method_stub (MopedCNode   *n,
              MopedCMethod *m)
@@ -2014,6 +2061,15 @@ write_user_file (MopedCModel *model,
 
       g_ptr_array_add (symbols, h->fn);
       g_ptr_array_add (stubs, handler_stub (model, n, h));
+    }
+  for (guint i = 0; i < n->sockets->len; i++)
+    {
+      MopedCSocket *sk = g_ptr_array_index (n->sockets, i);
+
+      if (sk->subscription_fn == NULL)
+        continue;
+      g_ptr_array_add (symbols, sk->subscription_fn);
+      g_ptr_array_add (stubs, subscription_stub (n, sk));
     }
   for (guint i = 0; i < n->methods->len; i++)
     {

@@ -131,6 +131,8 @@ struct _MopedCSocket
                                                      * subscribers' subscriptions go on
                                                      * through (a relayed subscription step) */
   GPtrArray                 *machines;     /* MopedCMachine the engine keeps here */
+  gboolean                   hears_subscriptions; /* an XPUB a flow's subscription step reaches */
+  char                      *subscription_fn; /* then the user's handler: "publisher_handle_out_subscription" */
 };
 
 /* A parameter of an API method: a parameter of its public function and of the user's. */

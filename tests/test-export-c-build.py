@@ -1259,6 +1259,53 @@ def test_proxy(work):
     check("proxy: builds and its self-test passes", ok, tail(log))
     check("proxy: every step was played",
           "flow Subscribe and receive: ok (5 messages)" in log, tail(log))
+    # The XPUBs that the flow's subscription steps reach call the user's handler; a
+    # subscriber that connects subscribes (to everything), and one that leaves unsubscribes.
+    check("proxy: the relay's XPUB has a subscription handler too",
+          "proxy_handle_frontend_subscription (proxy_state_t *self, const char *topic, bool subscribes)"
+          in open(os.path.join(directory, "src", "proxy.c")).read())
+    replace_body(os.path.join(directory, "src", "publisher.c"), "publisher_handle_out_subscription (",
+                 '    (void) self;\n    zsys_info ("heard %s \\"%s\\"", subscribes? "subscribe": "unsubscribe", topic);\n'
+                 '    return 0;')
+    r = run(["ninja", "-C", "build"], cwd=directory, timeout=900)
+    if not check("proxy: builds with a subscription handler written", r.returncode == 0, tail(r.stdout + r.stderr)):
+        return
+    port = free_port()
+    log_path = os.path.join(work, "proxy-publisher.log")
+    with open(log_path, "w") as log_file:
+        publisher = subprocess.Popen([os.path.join(directory, "build", "publisher"), "out=@tcp://127.0.0.1:%d" % port],
+                                     stdout=log_file, stderr=subprocess.STDOUT)
+    subscriber = None
+
+    def wait_for(text):
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            with open(log_path) as f:
+                if text in f.read():
+                    return True
+            time.sleep(0.05)
+        return False
+
+    try:
+        subscriber = subprocess.Popen([os.path.join(directory, "build", "subscriber"), "in=>tcp://127.0.0.1:%d" % port],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        heard = wait_for('heard subscribe ""')
+        subscriber.send_signal(signal.SIGINT)
+        subscriber.wait(timeout=20)
+        heard = wait_for('heard unsubscribe ""') and heard
+    finally:
+        for p in (subscriber, publisher):
+            if p is not None and p.poll() is None:
+                p.send_signal(signal.SIGINT)
+                try:
+                    p.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+    with open(log_path) as f:
+        log = f.read()
+    check("proxy: the publisher's handler hears a subscriber subscribe and, when it leaves, unsubscribe",
+          heard, tail(log))
 
 
 # ---- one program per process ---------------------------------------------------------------
