@@ -1037,6 +1037,57 @@ test_new_process (Fixture       *f,
   g_assert_false (moped_canvas_get_show_deployment (f->canvas));
 }
 
+/* Zoom to Fit shows the process and host frames whole, 24 pixels in from the edges,
+ * not only the nodes (the frames' label bands reach above them); with the frames
+ * hidden, it fits the nodes alone. */
+static void
+test_zoom_fit_frames (Fixture       *f,
+                      gconstpointer  data)
+{
+  MopedElement *root = moped_design_get_root (f->design);
+  MopedElement *a = moped_test_add_node_at (f->design, "a", 0, 0);
+  MopedElement *b = moped_test_add_node_at (f->design, "b", 0, 2000);
+  MopedElement *process = moped_design_add (f->design, root, MOPED_KIND_PROCESS, -1, "p");
+  MopedElement *host = moped_design_add (f->design, root, MOPED_KIND_HOST, -1, "h");
+  int width = gtk_widget_get_width (GTK_WIDGET (f->canvas));
+  int height = gtk_widget_get_height (GTK_WIDGET (f->canvas));
+  MopedCanvasRect outer = { 0, 0, 0, 0 }, nodes;
+  double x0, y0, x1, y1;
+
+  moped_design_set_ref (f->design, a, MOPED_PROP_PROCESS, process);
+  moped_design_set_ref (f->design, b, MOPED_PROP_PROCESS, process);
+  moped_design_set_ref (f->design, process, MOPED_PROP_HOST, host);
+  fit (f);
+  {
+    g_autoptr(GArray) frames = moped_canvas_geometry_dup_frames (moped_canvas_get_geometry (f->canvas));
+
+    g_assert_cmpuint (frames->len, ==, 2);
+    g_assert_true (g_array_index (frames, MopedCanvasFrame, 0).element == host);
+    outer = g_array_index (frames, MopedCanvasFrame, 0).rect;
+  }
+  g_assert_true (moped_canvas_geometry_get_extents (moped_canvas_get_geometry (f->canvas), &nodes));
+  /* The host's frame is larger than the nodes, above all on top. */
+  g_assert_cmpfloat (outer.y, <, nodes.y - 40);
+  to_widget (f, outer.x, outer.y, &x0, &y0);
+  to_widget (f, outer.x + outer.width, outer.y + outer.height, &x1, &y1);
+  g_assert_cmpfloat (x0, >=, 24 - 1e-6);
+  g_assert_cmpfloat (y0, >=, 24 - 1e-6);
+  g_assert_cmpfloat (x1, <=, width - 24 + 1e-6);
+  g_assert_cmpfloat (y1, <=, height - 24 + 1e-6);
+  /* Tall: the frame touches the margin at the top and at the bottom. */
+  g_assert_cmpfloat_with_epsilon (y0, 24, 1e-6);
+  g_assert_cmpfloat_with_epsilon (y1, height - 24, 1e-6);
+
+  /* Frames hidden: the nodes alone fill the height. */
+  activate (f, "canvas.deployment");
+  g_assert_false (moped_canvas_get_show_deployment (f->canvas));
+  fit (f);
+  to_widget (f, nodes.x, nodes.y, &x0, &y0);
+  to_widget (f, nodes.x + nodes.width, nodes.y + nodes.height, &x1, &y1);
+  g_assert_cmpfloat_with_epsilon (y0, 24, 1e-6);
+  g_assert_cmpfloat_with_epsilon (y1, height - 24, 1e-6);
+}
+
 static void
 test_resize (Fixture       *f,
              gconstpointer  data)
@@ -1521,6 +1572,7 @@ main (int   argc,
   ADD ("arrow-keys", test_arrow_keys);
   ADD ("keyboard-walk-and-link", test_keyboard_walk_and_link);
   ADD ("new-process", test_new_process);
+  ADD ("zoom-fit-frames", test_zoom_fit_frames);
   ADD ("resize", test_resize);
   ADD ("delete", test_delete);
   ADD ("duplicate", test_duplicate);
