@@ -209,12 +209,12 @@ is_selectable (MopedElement *element)
     case MOPED_KIND_SOCKET:
     case MOPED_KIND_LINK:
     case MOPED_KIND_NOTE:
+    case MOPED_KIND_PROCESS:  /* by the name on its frame */
+    case MOPED_KIND_HOST:
       return TRUE;
     case MOPED_KIND_DESIGN:
     case MOPED_KIND_METHOD:
     case MOPED_KIND_PARAM:
-    case MOPED_KIND_PROCESS:
-    case MOPED_KIND_HOST:
     case MOPED_KIND_PROTOCOL:
     case MOPED_KIND_COMMAND:
     case MOPED_KIND_FIELD:
