@@ -586,6 +586,94 @@ test_align_distribute (Fixture       *f,
   gap1 = moped_element_get_double (b, MOPED_PROP_X) - (100 + w);
   gap2 = 900 - (moped_element_get_double (b, MOPED_PROP_X) + w);
   g_assert_cmpfloat (fabs (gap1 - gap2), <=, 1);
+
+  /* The same from the keyboard: Ctrl+Shift with an arrow for an edge, X and Y for the
+   * centre lines, H and V to distribute. */
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_true (moped_test_fire_shortcut (GTK_WIDGET (f->canvas), "<Control><Shift>Down"));
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Align");
+  g_assert_cmpfloat (moped_element_get_double (a, MOPED_PROP_Y) + moped_element_get_double (a, MOPED_PROP_HEIGHT), ==,
+                     moped_element_get_double (b, MOPED_PROP_Y) + moped_element_get_double (b, MOPED_PROP_HEIGHT));
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_true (moped_test_fire_shortcut (GTK_WIDGET (f->canvas), "<Control><Shift>x"));
+  g_assert_cmpfloat (moped_element_get_double (a, MOPED_PROP_X), ==, moped_element_get_double (c, MOPED_PROP_X));
+  g_assert_cmpfloat (moped_element_get_double (a, MOPED_PROP_Y), ==, 100);
+  g_assert_true (moped_design_undo (f->design));
+  moped_design_set_double (f->design, b, MOPED_PROP_Y, 400);
+  g_assert_true (moped_test_fire_shortcut (GTK_WIDGET (f->canvas), "<Control><Shift>v"));
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Distribute");
+  g_assert_cmpfloat (fabs (moped_element_get_double (a, MOPED_PROP_Y) - 220), <=, 1);
+  /* One step: a single undo puts them back. */
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_cmpfloat (moped_element_get_double (a, MOPED_PROP_Y), ==, 100);
+  g_assert_cmpfloat (moped_element_get_double (b, MOPED_PROP_Y), ==, 400);
+  g_assert_cmpfloat (moped_element_get_double (c, MOPED_PROP_Y), ==, 40);
+  for (guint i = 0; i < 4; i++)
+    {
+      static const char * const edges[] = { "<Control><Shift>Left", "<Control><Shift>Right",
+                                             "<Control><Shift>Up", "<Control><Shift>y" };
+
+      g_assert_true (moped_test_fire_shortcut (GTK_WIDGET (f->canvas), edges[i]));
+      g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Align");
+      g_assert_true (moped_design_undo (f->design));
+    }
+  g_assert_true (moped_test_fire_shortcut (GTK_WIDGET (f->canvas), "<Control><Shift>h"));
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Distribute");
+}
+
+static guint
+note_index (MopedElement *note)
+{
+  return (guint) moped_element_get_index (note);
+}
+
+/* Page Up brings the selected notes in front of the others, Page Down sends them
+ * behind: one undo step, the selected keeping their order; no note selected, no change. */
+static void
+test_restack_notes (Fixture       *f,
+                    gconstpointer  data)
+{
+  MopedElement *root = moped_design_get_root (f->design);
+  MopedElement *n1 = moped_design_add (f->design, root, MOPED_KIND_NOTE, -1, "n1");
+  MopedElement *n2 = moped_design_add (f->design, root, MOPED_KIND_NOTE, -1, "n2");
+  MopedElement *n3 = moped_design_add (f->design, root, MOPED_KIND_NOTE, -1, "n3");
+  MopedElement *node = moped_test_add_node_at (f->design, "A", 100, 100);
+
+  moped_design_clear_history (f->design);
+  moped_canvas_select (f->canvas, moped_element_get_id (node), FALSE);
+  g_assert_true (moped_test_fire_shortcut (GTK_WIDGET (f->canvas), "Page_Up"));
+  g_assert_false (moped_design_can_undo (f->design));
+
+  moped_canvas_select (f->canvas, "n1", FALSE);
+  moped_canvas_select (f->canvas, "n2", TRUE);
+  g_assert_true (moped_test_fire_shortcut (GTK_WIDGET (f->canvas), "Page_Up"));
+  g_assert_cmpuint (note_index (n3), ==, 0);
+  g_assert_cmpuint (note_index (n1), ==, 1);
+  g_assert_cmpuint (note_index (n2), ==, 2);
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Bring to Front");
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_cmpuint (note_index (n1), ==, 0);
+  g_assert_cmpuint (note_index (n2), ==, 1);
+  g_assert_cmpuint (note_index (n3), ==, 2);
+  g_assert_false (moped_design_can_undo (f->design));
+
+  moped_canvas_select (f->canvas, "n3", FALSE);
+  moped_canvas_select (f->canvas, "n2", TRUE);
+  g_assert_true (moped_test_fire_shortcut (GTK_WIDGET (f->canvas), "Page_Down"));
+  g_assert_cmpuint (note_index (n2), ==, 0);
+  g_assert_cmpuint (note_index (n3), ==, 1);
+  g_assert_cmpuint (note_index (n1), ==, 2);
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Send to Back");
+
+  /* The canvas draws and hits notes in that order: the front one wins where they overlap. */
+  moped_design_set_double (f->design, n1, MOPED_PROP_X, 600);
+  moped_design_set_double (f->design, n1, MOPED_PROP_Y, 600);
+  moped_design_set_double (f->design, n3, MOPED_PROP_X, 600);
+  moped_design_set_double (f->design, n3, MOPED_PROP_Y, 600);
+  g_assert_true (moped_canvas_geometry_hit (moped_canvas_get_geometry (f->canvas), 610, 610, 0) == n1);
+  moped_canvas_select (f->canvas, "n3", FALSE);
+  activate (f, "canvas.raise");
+  g_assert_true (moped_canvas_geometry_hit (moped_canvas_get_geometry (f->canvas), 610, 610, 0) == n3);
 }
 
 static void
@@ -1510,6 +1598,7 @@ main (int   argc,
   ADD ("rename-new-node", test_rename_new_node);
   ADD ("rename-by-typing", test_rename_by_typing);
   ADD ("align-distribute", test_align_distribute);
+  ADD ("restack-notes", test_restack_notes);
   ADD ("add-socket", test_add_socket);
   ADD ("link", test_link);
   ADD ("link-refused", test_link_refused);

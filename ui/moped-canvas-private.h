@@ -245,6 +245,10 @@ gboolean      _moped_canvas_align            (MopedCanvas        *self,
                                               MopedCanvasAlign    how);
 gboolean      _moped_canvas_distribute       (MopedCanvas        *self,
                                               gboolean            horizontally);
+/* Move the selected notes in front of the other notes, or behind them; FALSE (and
+ * nothing changes) when no note is selected. */
+gboolean      _moped_canvas_restack          (MopedCanvas        *self,
+                                              gboolean            to_front);
 
 /* moped-canvas-keyboard.c: the canvas without a pointer. */
 /* Select the nearest element from the selected one in direction (@dx, @dy). */

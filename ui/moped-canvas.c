@@ -911,6 +911,20 @@ distribute_vertically_action (GtkWidget *widget, const char *name, GVariant *par
 }
 
 static void
+raise_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  if (!_moped_canvas_restack (MOPED_CANVAS (widget), TRUE))
+    gtk_widget_error_bell (widget);
+}
+
+static void
+lower_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  if (!_moped_canvas_restack (MOPED_CANVAS (widget), FALSE))
+    gtk_widget_error_bell (widget);
+}
+
+static void
 delete_action (GtkWidget *widget, const char *name, GVariant *parameter)
 {
   SELF;
@@ -1102,6 +1116,8 @@ install_actions (GtkWidgetClass *widget_class)
     { "canvas.align", "s", align_action },
     { "canvas.distribute-horizontally", NULL, distribute_horizontally_action },
     { "canvas.distribute-vertically", NULL, distribute_vertically_action },
+    { "canvas.raise", NULL, raise_action },
+    { "canvas.lower", NULL, lower_action },
     { "canvas.delete", NULL, delete_action },
     { "canvas.duplicate", NULL, duplicate_action },
     { "canvas.select-all", NULL, select_all_action },
@@ -1145,6 +1161,16 @@ bind (GtkWidgetClass *widget_class,
       const char     *action)
 {
   gtk_widget_class_add_binding_action (widget_class, keyval, mods, action, NULL);
+}
+
+/* Align and distribute: Ctrl+Shift with an arrow for an edge, a letter for the rest. */
+static void
+bind_align (GtkWidgetClass *widget_class,
+            guint           keyval,
+            const char     *to)
+{
+  gtk_widget_class_add_binding_action (widget_class, keyval, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.align",
+                                       "s", to);
 }
 
 static void
@@ -1203,6 +1229,16 @@ install_bindings (GtkWidgetClass *widget_class)
   bind (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "canvas.move-up");
   bind (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "canvas.move-down");
   bind (widget_class, GDK_KEY_l, GDK_ALT_MASK, "canvas.link-menu");
+  bind_align (widget_class, GDK_KEY_Left, "left");
+  bind_align (widget_class, GDK_KEY_Right, "right");
+  bind_align (widget_class, GDK_KEY_Up, "top");
+  bind_align (widget_class, GDK_KEY_Down, "bottom");
+  bind_align (widget_class, GDK_KEY_x, "center-x");
+  bind_align (widget_class, GDK_KEY_y, "center-y");
+  bind (widget_class, GDK_KEY_h, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.distribute-horizontally");
+  bind (widget_class, GDK_KEY_v, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.distribute-vertically");
+  bind (widget_class, GDK_KEY_Page_Up, 0, "canvas.raise");
+  bind (widget_class, GDK_KEY_Page_Down, 0, "canvas.lower");
   bind_nudge (widget_class, GDK_KEY_Left, -10, 0);
   bind_nudge (widget_class, GDK_KEY_Right, 10, 0);
   bind_nudge (widget_class, GDK_KEY_Up, 0, -10);
