@@ -342,7 +342,9 @@ test_keyboard (Fixture       *f,
   press_key (f, GDK_KEY_n, GDK_ALT_MASK, "canvas.add-node");
   g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_NODE), ==, 1);
   node = first_selected (f);
-  press_key (f, GDK_KEY_s, GDK_ALT_MASK, "canvas.add-socket");
+  press_key (f, GDK_KEY_s, GDK_ALT_MASK, "canvas.socket-menu");
+  g_assert_true (gtk_widget_get_visible (f->canvas->socket_menu));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.new-socket", "s", "REQ"));
   g_assert_cmpuint (moped_element_get_n_children (node), ==, 1);
   press_key (f, GDK_KEY_Escape, 0, "canvas.cancel");
   assert_selection (f, NULL);
@@ -674,6 +676,66 @@ test_restack_notes (Fixture       *f,
   moped_canvas_select (f->canvas, "n3", FALSE);
   activate (f, "canvas.raise");
   g_assert_true (moped_canvas_geometry_hit (moped_canvas_get_geometry (f->canvas), 610, 610, 0) == n3);
+}
+
+static char *
+menu_label (GMenuModel *model,
+            int         index)
+{
+  char *label = NULL;
+
+  g_assert_true (g_menu_model_get_item_attribute (model, index, G_MENU_ATTRIBUTE_LABEL, "s", &label));
+  return label;
+}
+
+/* Alt+S offers the socket types, first those that answer a socket still waiting for a
+ * link on another node; the chosen one is added and named in place. */
+static void
+test_socket_menu (Fixture       *f,
+                  gconstpointer  data)
+{
+  MopedElement *client = moped_test_add_node_at (f->design, "client", 0, 0);
+  MopedElement *server = moped_test_add_node_at (f->design, "server", 400, 0);
+  MopedElement *socket;
+  g_autoptr(GMenuModel) empty = NULL;
+  g_autoptr(GMenuModel) first = NULL;
+  g_autoptr(GMenuModel) answers = NULL;
+  g_autofree char *label0 = NULL;
+  g_autofree char *label1 = NULL;
+  g_autofree char *label2 = NULL;
+
+  /* Nothing selected: nowhere to add it. */
+  empty = _moped_canvas_dup_socket_type_menu (f->canvas, "canvas.new-socket");
+  g_assert_cmpint (g_menu_model_get_n_items (empty), ==, 0);
+
+  /* Nothing to answer yet: every stable type, in the table's order. */
+  moped_canvas_select (f->canvas, moped_element_get_id (client), FALSE);
+  first = _moped_canvas_dup_socket_type_menu (f->canvas, "canvas.new-socket");
+  g_assert_cmpint (g_menu_model_get_n_items (first), ==, MOPED_N_STABLE_SOCKET_TYPES);
+  label0 = menu_label (first, 0);
+  g_assert_cmpstr (label0, ==, moped_socket_type_get_name (0));
+  g_assert_true (moped_test_fire_shortcut (GTK_WIDGET (f->canvas), "<Alt>s"));
+  g_assert_true (gtk_widget_get_visible (f->canvas->socket_menu));
+  gtk_popover_popdown (GTK_POPOVER (f->canvas->socket_menu));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.new-socket", "s", "REQ"));
+  socket = first_selected (f);
+  g_assert_true (moped_element_get_parent (socket) == client);
+  g_assert_cmpint (moped_element_get_enum (socket, MOPED_PROP_TYPE), ==, MOPED_SOCKET_REQ);
+  g_assert_cmpstr (moped_element_get_name (socket), ==, "req");
+  g_assert_nonnull (rename_editor (f));
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Add socket");
+
+  /* On the server, the REQ waiting for a link makes REP and ROUTER come first. */
+  moped_canvas_select (f->canvas, moped_element_get_id (server), FALSE);
+  answers = _moped_canvas_dup_socket_type_menu (f->canvas, "canvas.new-socket");
+  g_assert_cmpint (g_menu_model_get_n_items (answers), ==, MOPED_N_STABLE_SOCKET_TYPES);
+  label1 = menu_label (answers, 0);
+  label2 = menu_label (answers, 1);
+  g_assert_cmpstr (label1, ==, "REP");
+  g_assert_cmpstr (label2, ==, "ROUTER");
+  /* A name that is no socket type adds nothing. */
+  gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.new-socket", "s", "NOSUCH");
+  g_assert_cmpuint (moped_element_get_n_children (server), ==, 0);
 }
 
 static void
@@ -1599,6 +1661,7 @@ main (int   argc,
   ADD ("rename-by-typing", test_rename_by_typing);
   ADD ("align-distribute", test_align_distribute);
   ADD ("restack-notes", test_restack_notes);
+  ADD ("socket-menu", test_socket_menu);
   ADD ("add-socket", test_add_socket);
   ADD ("link", test_link);
   ADD ("link-refused", test_link_refused);

@@ -865,6 +865,41 @@ add_socket_action (GtkWidget *widget, const char *name, GVariant *parameter)
 }
 
 static void
+socket_menu_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  SELF;
+
+  if (has_design (self))
+    {
+      _moped_canvas_end_rename (self, TRUE);
+      _moped_canvas_popup_socket_menu (self);
+    }
+}
+
+/* A socket of the chosen type from the Alt+S menu, named at once where it is drawn. */
+static void
+new_socket_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  SELF;
+  MopedSocketType type;
+  MopedElement *socket;
+
+  if (!has_design (self))
+    return;
+  if (!moped_socket_type_from_name (g_variant_get_string (parameter, NULL), &type))
+    {
+      gtk_widget_error_bell (widget);
+      return;
+    }
+  _moped_canvas_end_rename (self, TRUE);
+  if ((socket = _moped_canvas_add_socket (self, type)) != NULL)
+    {
+      gtk_widget_grab_focus (widget);
+      _moped_canvas_begin_rename (self, socket, NULL);
+    }
+}
+
+static void
 add_socket_type_action (GtkWidget *widget, const char *name, GVariant *parameter)
 {
   SELF;
@@ -1112,6 +1147,8 @@ install_actions (GtkWidgetClass *widget_class)
     { "canvas.add-note", NULL, add_note_action },
     { "canvas.add-socket", NULL, add_socket_action },
     { "canvas.add-socket-type", "s", add_socket_type_action },
+    { "canvas.socket-menu", NULL, socket_menu_action },
+    { "canvas.new-socket", "s", new_socket_action },
     { "canvas.rename", NULL, rename_action },
     { "canvas.align", "s", align_action },
     { "canvas.distribute-horizontally", NULL, distribute_horizontally_action },
@@ -1204,7 +1241,7 @@ install_bindings (GtkWidgetClass *widget_class)
   bind (widget_class, GDK_KEY_KP_Enter, 0, "canvas.rename");
   bind (widget_class, GDK_KEY_n, GDK_ALT_MASK, "canvas.add-node");
   bind (widget_class, GDK_KEY_Insert, 0, "canvas.add-node");
-  bind (widget_class, GDK_KEY_s, GDK_ALT_MASK, "canvas.add-socket");
+  bind (widget_class, GDK_KEY_s, GDK_ALT_MASK, "canvas.socket-menu");
   bind (widget_class, GDK_KEY_t, GDK_ALT_MASK, "canvas.add-note");
   bind (widget_class, GDK_KEY_g, GDK_ALT_MASK, "canvas.snap");
   bind (widget_class, GDK_KEY_g, GDK_ALT_MASK | GDK_SHIFT_MASK, "canvas.grid");
@@ -1277,6 +1314,8 @@ moped_canvas_size_allocate (GtkWidget *widget,
     gtk_popover_present (GTK_POPOVER (self->menu));
   if (self->link_menu != NULL)
     gtk_popover_present (GTK_POPOVER (self->link_menu));
+  if (self->socket_menu != NULL)
+    gtk_popover_present (GTK_POPOVER (self->socket_menu));
   _moped_canvas_allocate_rename (self);
 }
 
@@ -1330,6 +1369,7 @@ moped_canvas_dispose (GObject *object)
     moped_canvas_set_design (self, NULL);
   g_clear_pointer (&self->menu, gtk_widget_unparent);
   g_clear_pointer (&self->link_menu, gtk_widget_unparent);
+  g_clear_pointer (&self->socket_menu, gtk_widget_unparent);
 
   G_OBJECT_CLASS (moped_canvas_parent_class)->dispose (object);
 }
