@@ -678,6 +678,29 @@ test_restack_notes (Fixture       *f,
   g_assert_true (moped_canvas_geometry_hit (moped_canvas_get_geometry (f->canvas), 610, 610, 0) == n3);
 }
 
+/* Alt+N twice without moving the mouse: the second node goes beside the first, with
+ * room for a link between them, not on top of it. */
+static void
+test_add_node_free_spot (Fixture       *f,
+                         gconstpointer  data)
+{
+  MopedElement *a, *b;
+  double ax, bx;
+
+  f->canvas->pointer_inside = TRUE;
+  f->canvas->pointer_x = 200;
+  f->canvas->pointer_y = 150;
+  activate (f, "canvas.add-node");
+  a = first_selected (f);
+  activate (f, "canvas.add-node");
+  b = first_selected (f);
+  g_assert_true (a != b);
+  ax = moped_element_get_double (a, MOPED_PROP_X);
+  bx = moped_element_get_double (b, MOPED_PROP_X);
+  g_assert_cmpfloat (moped_element_get_double (a, MOPED_PROP_Y), ==, moped_element_get_double (b, MOPED_PROP_Y));
+  g_assert_cmpfloat (bx - (ax + moped_element_get_double (a, MOPED_PROP_WIDTH)), >=, 6 * MOPED_CANVAS_GRID);
+}
+
 static char *
 menu_label (GMenuModel *model,
             int         index)
@@ -1662,6 +1685,7 @@ main (int   argc,
   ADD ("align-distribute", test_align_distribute);
   ADD ("restack-notes", test_restack_notes);
   ADD ("socket-menu", test_socket_menu);
+  ADD ("add-node-free-spot", test_add_node_free_spot);
   ADD ("add-socket", test_add_socket);
   ADD ("link", test_link);
   ADD ("link-refused", test_link_refused);

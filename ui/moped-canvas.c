@@ -827,8 +827,9 @@ add_node_action (GtkWidget *widget, const char *name, GVariant *parameter)
     return;
   _moped_canvas_end_rename (self, TRUE);
   _moped_canvas_get_insert_point (self, &x, &y);
-  if (!self->pointer_inside)
-    _moped_canvas_find_free_spot (self,
+  /* At the pointer, or beside what is already there: never on top of another box
+   * (two Alt+N without moving the mouse stacked the nodes). */
+  _moped_canvas_find_free_spot (self,
                                   g_ascii_strtod (moped_schema_get_prop (MOPED_KIND_NODE, MOPED_PROP_WIDTH)->default_text, NULL),
                                   g_ascii_strtod (moped_schema_get_prop (MOPED_KIND_NODE, MOPED_PROP_HEIGHT)->default_text, NULL),
                                   &x, &y);
