@@ -427,13 +427,6 @@ save_window_state (MopedWindow *self)
           g_settings_set_int (settings, "window-height", MAX (height, 300));
         }
     }
-  if (self->show_sidebar && self->sidebar_placed)
-    {
-      int sidebar_width = gtk_widget_get_width (GTK_WIDGET (self->paned)) - gtk_paned_get_position (self->paned);
-
-      if (sidebar_width >= 200 && sidebar_width <= 1200)
-        g_settings_set_int (settings, "sidebar-width", sidebar_width);
-    }
 }
 
 static void

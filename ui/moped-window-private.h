@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include <adwaita.h>
+
 #include "moped-canvas.h"
 #include "moped-inspector.h"
 #include "moped-outline.h"
@@ -48,7 +50,7 @@ struct _MopedWindow
   guint                 first_frame_done : 1;
   guint                 panels_ready : 1;       /* the inspector and protocol editor have the design */
   guint                 show_sidebar : 1;
-  guint                 sidebar_placed : 1;
+  guint                 sidebar_wanted : 1;     /* shown beside the views when they fit (persisted) */
 
   /* Template children */
   GtkHeaderBar         *header_bar;
@@ -70,8 +72,11 @@ struct _MopedWindow
   GtkInfoBar           *recovery_bar;
   GtkLabel             *recovery_title;
   GtkLabel             *recovery_detail;
-  GtkPaned             *paned;
+  AdwToastOverlay      *toast_overlay;
+  AdwFlap              *flap;
+  GtkWidget            *flap_handle;          /* drag it to make the side pane wider or narrower */
   GtkWidget            *sidebar;
+  int                   drag_start_width;
   MopedCanvas          *canvas;
   GtkWidget            *empty_state;
   GtkRevealer          *zoom_revealer;
@@ -114,6 +119,9 @@ void        _moped_window_show_error          (MopedWindow        *self,
                                                const char         *title,
                                                const char         *detail);
 void        _moped_window_hide_error          (MopedWindow        *self);
+/* A short message that goes away by itself (saved, copied, printed). */
+void        _moped_window_toast               (MopedWindow        *self,
+                                               const char         *text);
 /* Show @id where it lives: the canvas, or the protocol editor. */
 void        _moped_window_reveal              (MopedWindow        *self,
                                                const char         *id);
