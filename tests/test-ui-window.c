@@ -221,6 +221,62 @@ test_open_edit_save (void)
   close_all_windows ();
 }
 
+/* A toast shows a label with @text somewhere inside the window's toast overlay. */
+static gboolean
+shows_label (GtkWidget  *widget,
+             const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (shows_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+typedef struct
+{
+  MopedWindow *window;
+  const char  *text;
+} ToastWait;
+
+static gboolean
+toast_shown (gpointer data)
+{
+  ToastWait *wait = data;
+
+  return shows_label (GTK_WIDGET (wait->window->toast_overlay), wait->text);
+}
+
+/* Saving and copying say so in a toast that goes by itself; a name with markup
+ * characters is shown as typed. */
+static void
+test_toasts (void)
+{
+  g_autoptr(GFile) file = copy_example ("hello.moped");
+  MopedWindow *window = moped_application_open_file (app, file);
+  MopedDesign *design;
+  MopedElement *client;
+  ToastWait wait = { window, "Saved as hello.moped" };
+
+  show (window);
+  design = moped_window_get_design (window);
+  g_assert_false (toast_shown (&wait));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-note", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
+  g_assert_true (moped_test_spin_until (toast_shown, &wait, WAIT_MSEC));
+
+  client = moped_design_lookup (design, "client");
+  g_assert_nonnull (client);
+  moped_design_set_string (design, client, MOPED_PROP_NAME, "Client <A&B>");
+  moped_canvas_select (window->canvas, moped_element_get_id (client), FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window->canvas), "canvas.copy", NULL));
+  wait.text = "Copied “Client <A&B>”";
+  g_assert_true (moped_test_spin_until (toast_shown, &wait, WAIT_MSEC));
+  close_all_windows ();
+}
+
 static GtkWidget *
 find_button (GtkWidget  *widget,
              const char *action_name)
@@ -1265,10 +1321,20 @@ test_about_and_shortcuts (void)
   }
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  about = find_toplevel (GTK_TYPE_ABOUT_DIALOG);
+  about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
   g_assert_nonnull (about);
-  g_assert_cmpstr (gtk_about_dialog_get_version (GTK_ABOUT_DIALOG (about)), ==, PACKAGE_VERSION);
-  g_assert_cmpstr (gtk_about_dialog_get_logo_icon_name (GTK_ABOUT_DIALOG (about)), ==, "org.moped.Moped");
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (about)) == GTK_WINDOW (window));
+  g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
+  g_assert_cmpstr (adw_about_window_get_application_icon (ADW_ABOUT_WINDOW (about)), ==, "org.moped.Moped");
+  g_assert_cmpint (adw_about_window_get_license_type (ADW_ABOUT_WINDOW (about)), ==, GTK_LICENSE_MPL_2_0);
+  /* A bug report can say which GTK and libadwaita this copy ran with. */
+  {
+    g_autofree char *gtk = g_strdup_printf ("GTK %u.%u.%u", gtk_get_major_version (), gtk_get_minor_version (),
+                                            gtk_get_micro_version ());
+
+    g_assert_nonnull (strstr (adw_about_window_get_debug_info (ADW_ABOUT_WINDOW (about)), gtk));
+    g_assert_nonnull (strstr (adw_about_window_get_debug_info (ADW_ABOUT_WINDOW (about)), "libadwaita 1."));
+  }
   close_all_windows ();
 }
 
@@ -1336,6 +1402,7 @@ main (int    argc,
   g_settings_set_uint (moped_application_get_settings (app), "autosave-delay", 100);
 
   g_test_add_func ("/ui/window/open-edit-save", test_open_edit_save);
+  g_test_add_func ("/ui/window/toasts", test_toasts);
   g_test_add_func ("/ui/window/undo-redo", test_undo_redo_enabled);
   g_test_add_func ("/ui/window/title", test_title_follows_name);
   g_test_add_func ("/ui/window/failed-save", test_failed_save);

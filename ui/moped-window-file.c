@@ -12,6 +12,7 @@
 
 #include "moped-application.h"
 #include "moped-file.h"
+#include "moped-ui-private.h"
 #include "moped-window-private.h"
 
 #define MIME_TYPE "application/x-moped+xml"
@@ -183,6 +184,12 @@ moped_window_save_to (MopedWindow  *self,
   _moped_window_note_recent (self, file);
   _moped_window_notify_modified (self);
   _moped_window_update_title (self);
+  {
+    g_autofree char *basename = g_file_get_basename (file);
+    g_autofree char *text = g_strdup_printf ("Saved as %s", basename);
+
+    _moped_show_toast (GTK_WIDGET (self), text);
+  }
   return TRUE;
 }
 

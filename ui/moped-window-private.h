@@ -119,9 +119,6 @@ void        _moped_window_show_error          (MopedWindow        *self,
                                                const char         *title,
                                                const char         *detail);
 void        _moped_window_hide_error          (MopedWindow        *self);
-/* A short message that goes away by itself (saved, copied, printed). */
-void        _moped_window_toast               (MopedWindow        *self,
-                                               const char         *text);
 /* Show @id where it lives: the canvas, or the protocol editor. */
 void        _moped_window_reveal              (MopedWindow        *self,
                                                const char         *id);

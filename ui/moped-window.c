@@ -137,21 +137,6 @@ _moped_window_hide_error (MopedWindow *self)
 }
 
 void
-_moped_window_toast (MopedWindow *self,
-                     const char  *text)
-{
-  AdwToast *toast;
-
-  g_return_if_fail (MOPED_IS_WINDOW (self));
-  g_return_if_fail (text != NULL);
-
-  toast = adw_toast_new (text);
-  /* A newer message replaces the one shown instead of queueing behind it. */
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-}
-
-void
 _moped_window_validate (MopedWindow *self)
 {
   g_clear_handle_id (&self->validate_id, g_source_remove);
