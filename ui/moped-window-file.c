@@ -194,8 +194,8 @@ moped_window_save_to (MopedWindow  *self,
 }
 
 /* "Lazy Pirate" is saved as "lazy-pirate.moped", like the bundled examples. */
-static char *
-dup_suggested_name (MopedWindow *self)
+char *
+_moped_window_dup_suggested_name (MopedWindow *self)
 {
   const char *name = moped_element_get_name (moped_design_get_root (self->design));
   g_autoptr(GString) base = g_string_new (NULL);
@@ -271,7 +271,7 @@ _moped_window_save_as (MopedWindow         *self,
 {
   GtkFileChooserNative *chooser;
   g_autoptr(GtkFileFilter) filter = _moped_window_new_design_filter ();
-  g_autofree char *suggested = dup_suggested_name (self);
+  g_autofree char *suggested = _moped_window_dup_suggested_name (self);
   GSettings *settings = _moped_window_get_settings (self);
 
   chooser = gtk_file_chooser_native_new ("Save Design As", GTK_WINDOW (self),

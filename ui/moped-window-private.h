@@ -137,6 +137,8 @@ void        _moped_window_update_actions      (MopedWindow        *self);
 void        _moped_window_init_recent         (MopedWindow        *self);
 
 /* moped-window-file.c */
+/* The file's name, or one made from the design's name ("Lazy Pirate": "lazy-pirate.moped"). */
+char       *_moped_window_dup_suggested_name  (MopedWindow        *self);
 void        _moped_window_save                (MopedWindow        *self,
                                                MopedWindowDoneFunc done,
                                                gpointer            user_data);
