@@ -1255,6 +1255,8 @@ test_narrow_window (void)
   g_assert_cmpuint (checked, >=, 20);
   g_assert_true (adw_flap_get_folded (window->flap));
   g_assert_false (window->show_sidebar);
+  /* The header bar keeps room for the design's name: its buttons show only icons. */
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (window->title_label)));
 
   /* F9 brings the pane over the views; a folded window does not change the choice kept. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-sidebar", NULL);

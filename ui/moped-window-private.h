@@ -41,6 +41,7 @@ struct _MopedWindow
   guint                 validate_id;
   guint                 recent_id;
   guint                 after_frame_id;
+  guint                 fit_header_id;
   guint                 title_serial;
   gulong                after_paint_id;
   int                   sidebar_width;
@@ -59,6 +60,8 @@ struct _MopedWindow
   GtkMenuButton        *primary_menu_button;
   GtkMenuButton        *recent_button;
   GtkMenuButton        *arrange_button;
+  GtkWidget            *add_node_label;       /* the buttons' words, hidden in a narrow window */
+  GtkWidget            *add_note_label;
   GMenuModel           *primary_menu;
   GMenuModel           *recent_menu;
   GMenu                *recent_section;

@@ -491,11 +491,27 @@ set_sidebar_width (MopedWindow *self,
 
 /* Folded (the views need the whole width), the pane slides in over them only when asked
  * and leaves again; unfolded, it is shown as the user last chose in a wide window. */
+/* The header bar's title needs the room the buttons' words take (icons stay). Not
+ * while the flap is being allocated: the header bar would miss this frame's size. */
+static gboolean
+fit_header_bar (gpointer data)
+{
+  MopedWindow *self = data;
+  gboolean folded = adw_flap_get_folded (self->flap);
+
+  self->fit_header_id = 0;
+  gtk_widget_set_visible (self->add_node_label, !folded);
+  gtk_widget_set_visible (self->add_note_label, !folded);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_flap_folded (MopedWindow *self,
                 GParamSpec  *pspec,
                 AdwFlap     *flap)
 {
+  if (self->fit_header_id == 0)
+    self->fit_header_id = g_idle_add (fit_header_bar, self);
   g_object_set (self, "show-sidebar", adw_flap_get_folded (flap) ? FALSE : self->sidebar_wanted, NULL);
 }
 
@@ -613,6 +629,7 @@ moped_window_dispose (GObject *object)
   g_clear_handle_id (&self->validate_id, g_source_remove);
   g_clear_handle_id (&self->recent_id, g_source_remove);
   g_clear_handle_id (&self->after_frame_id, g_source_remove);
+  g_clear_handle_id (&self->fit_header_id, g_source_remove);
   /* A question still open is answered "cancel", which also lets it go. */
   if (self->close_dialog != NULL)
     gtk_dialog_response (GTK_DIALOG (self->close_dialog), GTK_RESPONSE_CANCEL);
@@ -787,6 +804,8 @@ moped_window_class_init (MopedWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, recent_button);
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, arrange_button);
+  gtk_widget_class_bind_template_child (widget_class, MopedWindow, add_node_label);
+  gtk_widget_class_bind_template_child (widget_class, MopedWindow, add_note_label);
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, recent_menu);
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, recent_section);
