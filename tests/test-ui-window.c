@@ -1274,6 +1274,30 @@ test_narrow_window (void)
   g_assert_true (moped_test_spin_until (flap_unfolded, window, WAIT_MSEC));
   g_assert_true (window->show_sidebar);
   g_assert_cmpint (gtk_widget_get_width (window->sidebar), >=, 260);
+
+  /* Dragging the line between views and pane to the left widens the pane, and the
+   * width is kept for the next window. */
+  {
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (window->flap_handle);
+    GtkGesture *drag = NULL;
+    int before = gtk_widget_get_width (window->sidebar);
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_GESTURE_DRAG (controller))
+          drag = GTK_GESTURE (controller);
+      }
+    g_assert_nonnull (drag);
+    g_signal_emit_by_name (drag, "drag-begin", 2.0, 300.0);
+    g_signal_emit_by_name (drag, "drag-update", -60.0, 0.0);
+    g_signal_emit_by_name (drag, "drag-end", -60.0, 0.0);
+    moped_test_spin_for (100);
+    g_assert_cmpint (gtk_widget_get_width (window->sidebar), ==, before + 60);
+    g_assert_cmpint (g_settings_get_int (settings, "sidebar-width"), ==, before + 60);
+    g_settings_reset (settings, "sidebar-width");
+  }
   close_all_windows ();
 }
 
