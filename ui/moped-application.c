@@ -575,6 +575,7 @@ static const struct {
   { "win.print", { "<Control>p", NULL } },
   { "win.print-preview", { "<Control><Shift>p", NULL } },
   { "win.arrange", { "<Control>l", NULL } },
+  { "win.find", { "<Control>f", NULL } },
   { "win.page::diagram", { "<Alt>1", NULL } },
   { "win.page::protocols", { "<Alt>2", NULL } },
 };

@@ -114,7 +114,8 @@ _moped_canvas_find_free_spot (MopedCanvas *self,
         taken = moped_canvas_rect_intersects (&((MopedCanvasBox *) g_ptr_array_index (boxes, i))->rect, &area);
       if (!taken)
         return;
-      *x += width + 3 * MOPED_CANVAS_GRID;
+      /* Room between the boxes for a link and its label. */
+      *x += width + 6 * MOPED_CANVAS_GRID;
     }
 }
 

@@ -159,6 +159,14 @@ print_action (GtkWidget  *widget,
   moped_print_design_async (self->design, GTK_WINDOW (self), action, name, NULL, on_printed, g_object_ref (self));
 }
 
+static void
+find_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  _moped_window_find (MOPED_WINDOW (widget));
+}
+
 /* Arranging runs graphviz away from the window; its progress and errors show over the
  * canvas. win.arrange uses the choices last made, win.arrange-with ("ENGINE",
  * "DIRECTION") new ones (the Arrange popover's button). */
@@ -240,6 +248,7 @@ _moped_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.print", NULL, print_action);
   gtk_widget_class_install_action (widget_class, "win.print-preview", NULL, print_action);
   gtk_widget_class_install_action (widget_class, "win.arrange", NULL, arrange_action);
+  gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "win.arrange-with", "(ss)", arrange_action);
   gtk_widget_class_install_property_action (widget_class, "win.show-sidebar", "show-sidebar");
   gtk_widget_class_install_property_action (widget_class, "win.snap-to-grid", "snap-to-grid");

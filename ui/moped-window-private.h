@@ -104,6 +104,11 @@ struct _MopedWindow
   GtkWidget            *disk_keep_button;
   GtkWidget            *disk_save_as_button;
 
+  /* Find (moped-window-find.c); borrowed, the header bar holds them */
+  GtkMenuButton        *find_button;
+  GtkEditable          *find_entry;
+  GtkListBox           *find_list;
+
   /* Sharing (moped-window-share.c); NULL until Share... or Join... */
   MopedWindowShare     *share;
 };
@@ -190,6 +195,11 @@ gboolean    _moped_window_is_shared           (MopedWindow        *self);
 /* "Shared; 3 here", or NULL when not shared. */
 char       *_moped_window_dup_share_status    (MopedWindow        *self);
 void        _moped_window_clear_share         (MopedWindow        *self);
+
+/* moped-window-find.c */
+void        _moped_window_init_find           (MopedWindow        *self);
+/* Open Find with the cursor in its entry. */
+void        _moped_window_find                (MopedWindow        *self);
 
 /* moped-window-dnd.c */
 void        _moped_window_init_dnd            (MopedWindow        *self);

@@ -182,7 +182,18 @@ _moped_window_reveal (MopedWindow *self,
   if (element == NULL)
     return;
   kind = moped_element_get_kind (element);
-  if (kind == MOPED_KIND_PROTOCOL || kind == MOPED_KIND_COMMAND || kind == MOPED_KIND_FIELD ||
+  if (kind == MOPED_KIND_REQUIREMENT)
+    {
+      /* A requirement is edited in the inspector, on a page of its own. */
+      const char *ids[] = { id, NULL };
+
+      _moped_window_ensure_panels (self);
+      gtk_stack_set_visible_child_name (self->view_stack, "diagram");
+      moped_canvas_clear_selection (self->canvas);
+      moped_inspector_set_selection (self->inspector, ids);
+      moped_inspector_focus_field (self->inspector, id, MOPED_PROP_NAME);
+    }
+  else if (kind == MOPED_KIND_PROTOCOL || kind == MOPED_KIND_COMMAND || kind == MOPED_KIND_FIELD ||
       kind == MOPED_KIND_FLOW || kind == MOPED_KIND_STEP)
     {
       _moped_window_ensure_panels (self);
@@ -875,6 +886,7 @@ moped_window_init (MopedWindow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, "Unsaved work found", -1);
   g_signal_connect (self, "notify::application", G_CALLBACK (on_application_set), NULL);
   _moped_window_init_dnd (self);
+  _moped_window_init_find (self);
   _moped_window_init_disk (self);
   moped_accessible_name_buttons (GTK_WIDGET (self));
   /* The canvas has the keyboard from the start: Alt+N adds a node, typing names it. */
