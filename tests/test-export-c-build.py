@@ -222,15 +222,19 @@ def test_standalone(work):
     with open(os.path.join(EXAMPLES, "hello.moped")) as f:
         text = f.read()
     with open(strict, "w") as f:
-        f.write(text.replace('metric="latency" value="1" unit="ms"', 'metric="latency" value="0.000001" unit="ms"'))
+        f.write(text.replace('metric="latency" value="1" unit="ms"', 'metric="latency" value="0.000001" unit="ms"')
+                .replace('value="10000" unit="msg/s" target="server"',
+                         'value="1000000000000" unit="msg/s" target="link-1"'))
     directory = os.path.join(work, "strict")
     r = export(strict, directory)
     r = run(["meson", "setup", "build"], cwd=directory)
     r = run(["ninja", "-C", "build", "bench_greetings"], cwd=directory, timeout=600)
     r = run([os.path.join(directory, "build", "bench_greetings"), "-n", "2000"])
-    check("a benchmark whose requirement is not met exits 1, printing both numbers",
+    check("a benchmark whose requirements are not met exits 1, printing both numbers of each",
           r.returncode == 1 and re.search(r"^latency: required 1e-06 ms, measured [0-9.e+-]+ ms per round trip: "
-                                          r"NOT met$", r.stdout, re.M), r.stdout + r.stderr)
+                                          r"NOT met$", r.stdout, re.M) and
+          re.search(r"^throughput: required 1e\+12 msg/s, measured [0-9]+ msg/s: NOT met$", r.stdout, re.M),
+          r.stdout + r.stderr)
 
 
 def free_port():
