@@ -1210,6 +1210,126 @@ test_new_process (Fixture       *f,
   g_assert_false (moped_canvas_get_show_deployment (f->canvas));
 }
 
+/* Zoom to Fit shows the process and host frames whole, 24 pixels in from the edges,
+ * not only the nodes (the frames' label bands reach above them); with the frames
+ * hidden, it fits the nodes alone. */
+static void
+test_zoom_fit_frames (Fixture       *f,
+                      gconstpointer  data)
+{
+  MopedElement *root = moped_design_get_root (f->design);
+  MopedElement *a = moped_test_add_node_at (f->design, "a", 0, 0);
+  MopedElement *b = moped_test_add_node_at (f->design, "b", 0, 2000);
+  MopedElement *process = moped_design_add (f->design, root, MOPED_KIND_PROCESS, -1, "p");
+  MopedElement *host = moped_design_add (f->design, root, MOPED_KIND_HOST, -1, "h");
+  int width = gtk_widget_get_width (GTK_WIDGET (f->canvas));
+  int height = gtk_widget_get_height (GTK_WIDGET (f->canvas));
+  MopedCanvasRect outer = { 0, 0, 0, 0 }, nodes;
+  double x0, y0, x1, y1;
+
+  moped_design_set_ref (f->design, a, MOPED_PROP_PROCESS, process);
+  moped_design_set_ref (f->design, b, MOPED_PROP_PROCESS, process);
+  moped_design_set_ref (f->design, process, MOPED_PROP_HOST, host);
+  fit (f);
+  {
+    g_autoptr(GArray) frames = moped_canvas_geometry_dup_frames (moped_canvas_get_geometry (f->canvas));
+
+    g_assert_cmpuint (frames->len, ==, 2);
+    g_assert_true (g_array_index (frames, MopedCanvasFrame, 0).element == host);
+    outer = g_array_index (frames, MopedCanvasFrame, 0).rect;
+  }
+  g_assert_true (moped_canvas_geometry_get_extents (moped_canvas_get_geometry (f->canvas), &nodes));
+  /* The host's frame is larger than the nodes, above all on top. */
+  g_assert_cmpfloat (outer.y, <, nodes.y - 40);
+  to_widget (f, outer.x, outer.y, &x0, &y0);
+  to_widget (f, outer.x + outer.width, outer.y + outer.height, &x1, &y1);
+  g_assert_cmpfloat (x0, >=, 24 - 1e-6);
+  g_assert_cmpfloat (y0, >=, 24 - 1e-6);
+  g_assert_cmpfloat (x1, <=, width - 24 + 1e-6);
+  g_assert_cmpfloat (y1, <=, height - 24 + 1e-6);
+  /* Tall: the frame touches the margin at the top and at the bottom. */
+  g_assert_cmpfloat_with_epsilon (y0, 24, 1e-6);
+  g_assert_cmpfloat_with_epsilon (y1, height - 24, 1e-6);
+
+  /* Frames hidden: the nodes alone fill the height. */
+  activate (f, "canvas.deployment");
+  g_assert_false (moped_canvas_get_show_deployment (f->canvas));
+  fit (f);
+  to_widget (f, nodes.x, nodes.y, &x0, &y0);
+  to_widget (f, nodes.x + nodes.width, nodes.y + nodes.height, &x1, &y1);
+  g_assert_cmpfloat_with_epsilon (y0, 24, 1e-6);
+  g_assert_cmpfloat_with_epsilon (y1, height - 24, 1e-6);
+}
+
+/* A process or host is selected by clicking its name on its frame (the band on top),
+ * drawn selected, and deleted like any element: its nodes keep running, in processes
+ * of their own. Inside the frame, below the band, a click still selects nothing. */
+static void
+test_select_frame (Fixture       *f,
+                   gconstpointer  data)
+{
+  MopedElement *root = moped_design_get_root (f->design);
+  MopedElement *a = moped_test_add_node_at (f->design, "a", 0, 0);
+  MopedElement *b = moped_test_add_node_at (f->design, "b", 400, 0);
+  MopedElement *process = moped_design_add (f->design, root, MOPED_KIND_PROCESS, -1, "p");
+  MopedElement *host = moped_design_add (f->design, root, MOPED_KIND_HOST, -1, "h");
+  MopedCanvasRect host_rect, process_rect;
+  g_auto(GStrv) ids = NULL;
+  double x, y;
+
+  moped_design_set_ref (f->design, a, MOPED_PROP_PROCESS, process);
+  moped_design_set_ref (f->design, b, MOPED_PROP_PROCESS, process);
+  moped_design_set_ref (f->design, process, MOPED_PROP_HOST, host);
+  fit (f);
+  {
+    g_autoptr(GArray) frames = moped_canvas_geometry_dup_frames (moped_canvas_get_geometry (f->canvas));
+
+    g_assert_cmpuint (frames->len, ==, 2);
+    host_rect = g_array_index (frames, MopedCanvasFrame, 0).rect;
+    process_rect = g_array_index (frames, MopedCanvasFrame, 1).rect;
+  }
+
+  to_widget (f, process_rect.x + 30, process_rect.y + 8, &x, &y);
+  click (f, x, y);
+  ids = selection_of (f);
+  g_assert_cmpuint (g_strv_length (ids), ==, 1);
+  g_assert_cmpstr (ids[0], ==, "p");
+  g_clear_pointer (&ids, g_strfreev);
+
+  to_widget (f, host_rect.x + 30, host_rect.y + 8, &x, &y);
+  click (f, x, y);
+  ids = selection_of (f);
+  g_assert_cmpuint (g_strv_length (ids), ==, 1);
+  g_assert_cmpstr (ids[0], ==, "h");
+  g_clear_pointer (&ids, g_strfreev);
+
+  /* Below the band, inside both frames, between the nodes: nothing. */
+  to_widget (f, process_rect.x + process_rect.width / 2, process_rect.y + process_rect.height - 4, &x, &y);
+  click (f, x, y);
+  ids = selection_of (f);
+  g_assert_cmpuint (g_strv_length (ids), ==, 0);
+  g_clear_pointer (&ids, g_strfreev);
+
+  /* Deleting the process leaves its nodes, on their own. */
+  to_widget (f, process_rect.x + 30, process_rect.y + 8, &x, &y);
+  click (f, x, y);
+  activate (f, "canvas.delete");
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_PROCESS), ==, 0);
+  g_assert_null (moped_element_get_ref (a, MOPED_PROP_PROCESS));
+  g_assert_true (moped_element_get_design (a) == f->design);
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_true (moped_element_get_ref (b, MOPED_PROP_PROCESS) == moped_design_lookup (f->design, "p"));
+
+  /* Frames hidden: their bands select nothing. */
+  activate (f, "canvas.deployment");
+  fit (f);
+  moped_canvas_clear_selection (f->canvas);
+  to_widget (f, host_rect.x + 30, host_rect.y + 8, &x, &y);
+  click (f, x, y);
+  ids = selection_of (f);
+  g_assert_cmpuint (g_strv_length (ids), ==, 0);
+}
+
 static void
 test_resize (Fixture       *f,
              gconstpointer  data)
@@ -1697,6 +1817,8 @@ main (int   argc,
   ADD ("arrow-keys", test_arrow_keys);
   ADD ("keyboard-walk-and-link", test_keyboard_walk_and_link);
   ADD ("new-process", test_new_process);
+  ADD ("zoom-fit-frames", test_zoom_fit_frames);
+  ADD ("select-frame", test_select_frame);
   ADD ("resize", test_resize);
   ADD ("delete", test_delete);
   ADD ("duplicate", test_duplicate);

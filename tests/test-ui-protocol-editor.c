@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include <adwaita.h>
 #include <gtk/gtk.h>
 
 #include "moped-diagnostic.h"
@@ -16,6 +17,7 @@
 #include "moped-protocol-editor.h"
 #include "moped-protocol-steps.h"
 #include "moped-test-gtk.h"
+#include "moped-test-util.h"
 
 typedef struct
 {
@@ -677,6 +679,24 @@ test_reveal_and_undo (Fixture       *f,
     /* In the toolbar and as the empty page's call to action. */
     moped_test_find_labelled (f->editor, "Add protocol", adds);
     g_assert_cmpuint (adds->len, ==, 2);
+  }
+  {
+    GtkWidget *status = find_type (f->editor, ADW_TYPE_STATUS_PAGE);
+    GtkWidget *call;
+
+    /* The empty page is a status page whose button adds the first protocol. */
+    g_assert_nonnull (status);
+    g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==, "No protocols yet");
+    call = adw_status_page_get_child (ADW_STATUS_PAGE (status));
+    g_assert_true (GTK_IS_BUTTON (call));
+    moped_test_click (call);
+    moped_test_spin ();
+    g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_PROTOCOL), ==, 1);
+    status = find_type (f->editor, ADW_TYPE_STATUS_PAGE);
+    g_assert_true (status == NULL ||
+                   g_strcmp0 (adw_status_page_get_title (ADW_STATUS_PAGE (status)), "No protocols yet") != 0);
+    g_assert_true (moped_design_undo (f->design));
+    moped_test_spin ();
   }
   g_assert_true (moped_design_undo (f->design));
   moped_test_spin ();

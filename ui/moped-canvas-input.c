@@ -41,12 +41,17 @@ hit_at (MopedCanvas *self,
         double       widget_x,
         double       widget_y)
 {
+  MopedElement *hit;
   double x, y;
 
   if (self->geometry == NULL)
     return NULL;
   moped_canvas_widget_to_design (self, widget_x, widget_y, &x, &y);
-  return moped_canvas_geometry_hit (self->geometry, x, y, HIT_TOLERANCE / self->zoom);
+  hit = moped_canvas_geometry_hit (self->geometry, x, y, HIT_TOLERANCE / self->zoom);
+  /* Below the nodes and links, a process's or host's name selects it. */
+  if (hit == NULL && self->show_deployment)
+    hit = moped_canvas_geometry_frame_at (self->geometry, x, y);
+  return hit;
 }
 
 /* ---- ending and cancelling drags ------------------------------------------------- */
@@ -343,6 +348,8 @@ drag_begin_cb (GtkGestureDrag *gesture,
       press_on_box (self, hit, modifiers);
       break;
     case MOPED_KIND_LINK:
+    case MOPED_KIND_PROCESS:
+    case MOPED_KIND_HOST:
       press_on_link (self, hit, modifiers);
       break;
     case MOPED_KIND_DESIGN:
@@ -354,8 +361,6 @@ drag_begin_cb (GtkGestureDrag *gesture,
       break;
     case MOPED_KIND_METHOD:
     case MOPED_KIND_PARAM:
-    case MOPED_KIND_PROCESS:
-    case MOPED_KIND_HOST:
     case MOPED_KIND_PROTOCOL:
     case MOPED_KIND_COMMAND:
     case MOPED_KIND_FIELD:

@@ -176,7 +176,19 @@ moped_canvas_zoom_to_fit (MopedCanvas *self)
   if (self->geometry == NULL || !moped_canvas_geometry_get_extents (self->geometry, &extents))
     zoom = 1.0;
   else
-    zoom = MIN ((width - 48.0) / extents.width, (height - 48.0) / extents.height);
+    {
+      /* Process and host frames, when shown, are part of the picture: their label
+       * bands reach above the nodes, and a host's frame around a process's. */
+      if (self->show_deployment)
+        {
+          g_autoptr(GArray) frames = moped_canvas_geometry_dup_frames (self->geometry);
+
+          for (guint i = 0; i < frames->len; i++)
+            moped_canvas_rect_union (&extents, &g_array_index (frames, MopedCanvasFrame, i).rect);
+        }
+      /* 24 pixels of margin on every side. */
+      zoom = MIN ((width - 48.0) / extents.width, (height - 48.0) / extents.height);
+    }
   zoom = CLAMP (zoom, MOPED_CANVAS_MIN_ZOOM, MOPED_CANVAS_FIT_MAX_ZOOM);
   if (zoom != self->zoom)
     {
@@ -197,12 +209,12 @@ is_selectable (MopedElement *element)
     case MOPED_KIND_SOCKET:
     case MOPED_KIND_LINK:
     case MOPED_KIND_NOTE:
+    case MOPED_KIND_PROCESS:  /* by the name on its frame */
+    case MOPED_KIND_HOST:
       return TRUE;
     case MOPED_KIND_DESIGN:
     case MOPED_KIND_METHOD:
     case MOPED_KIND_PARAM:
-    case MOPED_KIND_PROCESS:
-    case MOPED_KIND_HOST:
     case MOPED_KIND_PROTOCOL:
     case MOPED_KIND_COMMAND:
     case MOPED_KIND_FIELD:

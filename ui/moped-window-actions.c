@@ -151,7 +151,12 @@ print_action (GtkWidget  *widget,
                                    ? GTK_PRINT_OPERATION_ACTION_PREVIEW
                                    : GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG;
 
-  moped_print_design_async (self->design, GTK_WINDOW (self), action, NULL, on_printed, g_object_ref (self));
+  g_autofree char *name = _moped_window_dup_suggested_name (self);
+
+  /* Printed to a file, "majordomo.moped" becomes "majordomo.pdf", not "output.pdf". */
+  if (g_str_has_suffix (name, ".moped"))
+    name[strlen (name) - strlen (".moped")] = '\0';
+  moped_print_design_async (self->design, GTK_WINDOW (self), action, name, NULL, on_printed, g_object_ref (self));
 }
 
 static void
