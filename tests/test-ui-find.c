@@ -125,12 +125,11 @@ test_find_on_canvas (void)
   MopedWindow *window = open_example ("hello.moped");
   GtkWidget *row;
 
-  /* The header bar's Find button and its entry are named for screen readers. */
-  g_assert_true (GTK_IS_MENU_BUTTON (moped_test_find_control (GTK_WIDGET (window), "Find")));
-
+  /* Find's entry and list are named for screen readers. */
   find (window, "serv");
   g_assert_true (focus_within (window, GTK_WIDGET (window->find_entry)));
   g_assert_true (moped_test_find_control (GTK_WIDGET (window), "Find in the Design") == GTK_WIDGET (window->find_entry));
+  g_assert_true (moped_test_find_control (GTK_WIDGET (window), "Found Elements") == GTK_WIDGET (window->find_list));
   /* What starts with the query comes first: the node, its socket; then the link and the
    * note that contain it; then what is only on them (the requirements on the link and
    * the server). */
