@@ -1019,10 +1019,29 @@ manifest_text (MopedExportPlan *plan,
                GHashTable      *names)
 {
   CPlan *c = plan->data;
-  GString *s = g_string_new (NULL);
+  GString *s;
   g_autofree gpointer *keys = NULL;
   guint n_keys = 0;
+  gsize size = 1024;
+  GHashTableIter iter;
+  gpointer key, value;
 
+  /* Made in room made once (a large design's manifest is tens of megabytes: growing it
+   * would copy it again and again). */
+  for (guint i = 0; i < plan->entries->len; i++)
+    {
+      PlanEntry *e = g_ptr_array_index (plan->entries, i);
+
+      size += e->manifest_line != NULL ? strlen (e->manifest_line) + 1 : 0;
+    }
+  g_hash_table_iter_init (&iter, names);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const char *kept = c->kept_names != NULL ? g_hash_table_lookup (c->kept_names, key) : NULL;
+
+      size += strlen ("name   \n") + strlen (key) + strlen (kept != NULL ? kept : value);
+    }
+  s = g_string_sized_new (size);
   g_string_append (s,
     "# " MANIFEST_NAME ": what `moped export c` wrote here. Do not edit.\n"
     "# One line per file: generated or user (yours), a 64-bit checksum of the content\n"
@@ -1067,8 +1086,7 @@ file_holds (const char    *path,
 /* Decides the new manifest (its checksum, and whether it changes), and lets go of
  * what only planning needed: the names are made again when the plan runs. */
 static void
-plan_manifest (MopedExportPlan *plan,
-               MopedCModel     *model)
+plan_manifest (MopedExportPlan *plan)
 {
   CPlan *c = plan->data;
   g_autofree char *path = g_build_filename (plan->directory, MANIFEST_NAME, NULL);
@@ -1076,7 +1094,6 @@ plan_manifest (MopedExportPlan *plan,
   GHashTableIter iter;
   gpointer key, value;
 
-  c->new_names = _moped_c_name_keys (model);
   /* The keys whose old name stays in the manifest: renames reported, not applied. */
   c->kept_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_hash_table_iter_init (&iter, c->new_names);
@@ -1215,7 +1232,12 @@ moped_export_c_plan (MopedDesign      *design,
   g_ptr_array_sort (plan->entries, compare_entries);
   if (manifest != NULL)
     plan_stale (plan, manifest, produced);
-  plan_manifest (plan, model);
+  g_clear_pointer (&manifest, g_hash_table_unref);
+  g_clear_pointer (&produced, g_hash_table_unref);
+  /* The names, then the model goes before the manifest's text is made. */
+  ((CPlan *) plan->data)->new_names = _moped_c_name_keys (model);
+  g_clear_pointer (&model, _moped_c_model_free);
+  plan_manifest (plan);
 
 out:
   _moped_export_plan_close (plan);
