@@ -545,12 +545,13 @@ manifest_line (const char *role,
                const char *path,
                GStrv       symbols)
 {
-  GString *s = g_string_new (NULL);
+  g_autoptr(GString) s = g_string_new (NULL);
 
   g_string_append_printf (s, "%s %s %s", role, hash, path);
   for (guint i = 0; symbols != NULL && symbols[i] != NULL; i++)
     g_string_append_printf (s, " %s", symbols[i]);
-  return g_string_free (s, FALSE);
+  /* Held for every file until the plan runs: without a GString's spare room. */
+  return g_strndup (s->str, s->len);
 }
 
 static void
