@@ -1349,7 +1349,11 @@ c_write (MopedExportPlan  *plan,
   generate_each (model, run_output, &state);
   g_hash_table_unref (state.by_path);
   if (!state.failed && ((CPlan *) plan->data)->manifest_changes)
-    ((CPlan *) plan->data)->new_names = _moped_c_name_keys (model);
+    {
+      /* For the manifest, made last (c_finish); a run tried again makes them again. */
+      g_clear_pointer (&((CPlan *) plan->data)->new_names, g_hash_table_unref);
+      ((CPlan *) plan->data)->new_names = _moped_c_name_keys (model);
+    }
   return !state.failed;
 }
 
