@@ -55,10 +55,18 @@ char *
 moped_code_writer_finish (MopedCodeWriter *self)
 {
   char *text;
+  gsize length;
+  gboolean slack;
 
   g_return_val_if_fail (self != NULL, NULL);
 
+  /* Large texts (a design's selftest.c, README) are held until written: without the
+   * room the string grew into, which can be as much again. */
+  length = self->text->len;
+  slack = self->text->allocated_len > length + 1 + 4096;
   text = g_string_free (self->text, FALSE);
+  if (slack)
+    text = g_realloc (text, length + 1);
   self->text = NULL;
   moped_code_writer_free (self);
   return text;
@@ -133,9 +141,15 @@ moped_code_writer_lines (MopedCodeWriter *self,
                          const char      *text)
 {
   const char *p = text;
+  gsize before;
 
   g_return_if_fail (self != NULL);
 
+  /* A long text (a whole rendered template) is copied into room made once, rather than
+   * doubled into (a design's selftest.c is megabytes). */
+  before = self->text->len;
+  g_string_set_size (self->text, before + strlen (text) + 1);
+  g_string_truncate (self->text, before);
   while (*p != '\0')
     {
       const char *end = strchr (p, '\n');

@@ -501,6 +501,14 @@ _moped_c_generate_selftest (MopedCModel *model,
                                                  "stop_nodes", stop_nodes,
                                                  NULL);
 
+  /* Each part is as long as the design is large: let go of them before the copy. */
+  g_clear_pointer (&requirements, g_free);
+  g_clear_pointer (&includes, g_free);
+  g_clear_pointer (&limits, g_free);
+  g_clear_pointer (&flows, g_free);
+  g_clear_pointer (&codec_tests, g_free);
+  g_clear_pointer (&start_nodes, g_free);
+  g_clear_pointer (&stop_nodes, g_free);
   moped_code_writer_lines (w, text);
   _moped_c_output_add (outputs, "src/selftest.c", moped_code_writer_finish (w));
 }

@@ -33,7 +33,7 @@ typedef struct
   GHashTable *renames;          /* old identifier -> new one, from the manifests' names */
   GHashTable *kept_names;       /* key -> old identifier: a rename reported, not applied */
   GHashTable *new_names;        /* key -> identifier: while planning, and running's finish */
-  GHashTable *old_names;        /* key -> identifier, from the old manifest; planning only */
+  GHashTable *old_names;        /* key -> old identifier of the renamed keys; planning only */
   GHashTable *pending;          /* old identifiers of renames reported, not applied; planning only */
   char       *manifest_hash;    /* of the new manifest */
   gboolean    manifest_changes;
@@ -545,12 +545,13 @@ manifest_line (const char *role,
                const char *path,
                GStrv       symbols)
 {
-  GString *s = g_string_new (NULL);
+  g_autoptr(GString) s = g_string_new (NULL);
 
   g_string_append_printf (s, "%s %s %s", role, hash, path);
   for (guint i = 0; symbols != NULL && symbols[i] != NULL; i++)
     g_string_append_printf (s, " %s", symbols[i]);
-  return g_string_free (s, FALSE);
+  /* Held for every file until the plan runs: without a GString's spare room. */
+  return g_strndup (s->str, s->len);
 }
 
 static void
@@ -648,71 +649,111 @@ line_diff (const char *path,
 
 /* "RETURN-TYPE (PARAM-TYPE, ...)" of the definition of @name in @text: the types
  * only, so that a parameter renamed by hand is no change; NULL when not found. */
-static char *
-prototype_types (const char *text,
-                 const char *name)
+typedef struct
 {
-  g_autofree char *code = code_only (text);
-  g_autofree char *pattern = g_strdup_printf ("^([^;{}()#]*?)\\b%s\\s*\\(([^)]*)\\)\\s*\\{", name);
-  g_autoptr(GRegex) regex = g_regex_new (pattern, G_REGEX_MULTILINE, 0, NULL);
-  g_autoptr(GMatchInfo) match = NULL;
-  g_autoptr(GRegex) spaces = g_regex_new ("\\s+", 0, 0, NULL);
-  g_autoptr(GRegex) last_name = g_regex_new ("\\s*\\b[A-Za-z_][A-Za-z0-9_]*$", 0, 0, NULL);
-  g_autofree char *result = NULL;
-  g_autofree char *params = NULL;
-  g_auto(GStrv) list = NULL;
-  GString *s;
+  char *types;   /* "int (my_server_t *, const char *)": what must match */
+  char *text;    /* the definition's first line or two, as the user would search for it */
+} Prototype;
 
-  if (regex == NULL || !g_regex_match (regex, code, 0, &match))
-    return NULL;
-  result = g_match_info_fetch (match, 1);
-  params = g_match_info_fetch (match, 2);
-  s = g_string_new (NULL);
-  {
-    g_autofree char *type = g_regex_replace_literal (spaces, result, -1, 0, " ", 0, NULL);
+static void
+prototype_free (gpointer data)
+{
+  Prototype *p = data;
 
-    g_string_append (s, g_strstrip (type));
-  }
+  g_free (p->types);
+  g_free (p->text);
+  g_free (p);
+}
+
+/* A function definition: what comes before the name on its line(s), the name, and the
+ * parameters. Compiled once: a user's file is searched once for all its functions (a
+ * search per function was most of the time a re-export took). */
+static GRegex *
+definition_regex (void)
+{
+  static GRegex *regex;
+
+  if (g_once_init_enter (&regex))
+    g_once_init_leave (&regex, g_regex_new ("^(([^;{}()#]*?)\\b([A-Za-z_][A-Za-z0-9_]*)\\s*\\(([^)]*)\\))\\s*\\{",
+                                            G_REGEX_MULTILINE | G_REGEX_OPTIMIZE, 0, NULL));
+  return regex;
+}
+
+static GRegex *
+spaces_regex (void)
+{
+  static GRegex *regex;
+
+  if (g_once_init_enter (&regex))
+    g_once_init_leave (&regex, g_regex_new ("\\s+", G_REGEX_OPTIMIZE, 0, NULL));
+  return regex;
+}
+
+static GRegex *
+last_name_regex (void)
+{
+  static GRegex *regex;
+
+  if (g_once_init_enter (&regex))
+    g_once_init_leave (&regex, g_regex_new ("\\s*\\b[A-Za-z_][A-Za-z0-9_]*$", G_REGEX_OPTIMIZE, 0, NULL));
+  return regex;
+}
+
+/* The types of a definition: its result and each parameter's type, spaces collapsed. */
+static char *
+prototype_types (const char *result,
+                 const char *params)
+{
+  g_autofree char *type = g_regex_replace_literal (spaces_regex (), result, -1, 0, " ", 0, NULL);
+  g_auto(GStrv) list = g_strsplit (params, ",", -1);
+  GString *s = g_string_new (g_strstrip (type));
+
   g_string_append (s, " (");
-  list = g_strsplit (params, ",", -1);
   for (guint i = 0; list[i] != NULL; i++)
     {
-      g_autofree char *one = g_regex_replace_literal (spaces, list[i], -1, 0, " ", 0, NULL);
-      g_autofree char *type = NULL;
+      g_autofree char *one = g_regex_replace_literal (spaces_regex (), list[i], -1, 0, " ", 0, NULL);
+      g_autofree char *bare = NULL;
 
       g_strstrip (one);
-      type = g_regex_replace_literal (last_name, one, -1, 0, "", 0, NULL);
-      if (*g_strstrip (type) == '\0')
-        {
-          g_free (type);
-          type = g_strdup (one);   /* "void", or a type alone */
-        }
-      g_string_append_printf (s, "%s%s", i > 0 ? ", " : "", type);
+      bare = g_regex_replace_literal (last_name_regex (), one, -1, 0, "", 0, NULL);
+      g_string_append_printf (s, "%s%s", i > 0 ? ", " : "",
+                              *g_strstrip (bare) != '\0' ? bare : one);   /* "void", or a type alone */
     }
   g_string_append_c (s, ')');
   return g_string_free (s, FALSE);
 }
 
-/* The definition's first line or two, as the user would search for it. */
-static char *
-prototype_text (const char *text,
-                const char *name)
+/* name -> Prototype of each function @text defines (the first definition of a name),
+ * outside comments, literals and preprocessor lines. */
+static GHashTable *
+prototypes_of (const char *text)
 {
   g_autofree char *code = code_only (text);
-  g_autofree char *pattern = g_strdup_printf ("^([^;{}()#]*?\\b%s\\s*\\([^)]*\\))\\s*\\{", name);
-  g_autoptr(GRegex) regex = g_regex_new (pattern, G_REGEX_MULTILINE, 0, NULL);
-  g_autoptr(GRegex) spaces = g_regex_new ("\\s+", 0, 0, NULL);
+  GHashTable *found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, prototype_free);
   g_autoptr(GMatchInfo) match = NULL;
-  g_autofree char *found = NULL;
 
-  if (regex == NULL || !g_regex_match (regex, code, 0, &match))
-    return NULL;
-  found = g_match_info_fetch (match, 1);
-  return g_strstrip (g_regex_replace_literal (spaces, found, -1, 0, " ", 0, NULL));
+  g_regex_match (definition_regex (), code, 0, &match);
+  for (; g_match_info_matches (match); g_match_info_next (match, NULL))
+    {
+      g_autofree char *name = g_match_info_fetch (match, 3);
+      g_autofree char *head = NULL;
+      g_autofree char *result = NULL;
+      g_autofree char *params = NULL;
+      Prototype *p;
+
+      if (g_hash_table_contains (found, name))
+        continue;
+      head = g_match_info_fetch (match, 1);
+      result = g_match_info_fetch (match, 2);
+      params = g_match_info_fetch (match, 4);
+      p = g_new0 (Prototype, 1);
+      p->types = prototype_types (result, params);
+      p->text = g_strstrip (g_regex_replace_literal (spaces_regex (), head, -1, 0, " ", 0, NULL));
+      g_hash_table_insert (found, g_steal_pointer (&name), p);
+    }
+  return found;
 }
 
-/* The user's file @current with the stubs of the handlers it does not define yet
- * (and that @skip does not hold) appended; their names go to @names. */
 static GString *
 append_stubs (const char   *current,
               MopedCOutput *output,
@@ -746,6 +787,7 @@ plan_user (MopedExportPlan *plan,
   PlanEntry *e = _moped_export_plan_add_entry (plan, output->path, TRUE);
   const char *current = e->seen;
   g_autoptr(GHashTable) defined = NULL;
+  g_autoptr(GHashTable) prototypes = NULL;
   g_autoptr(GString) appended = NULL;
   g_autoptr(GString) names = NULL;
   g_autofree char *seen_hash = NULL;
@@ -840,22 +882,22 @@ plan_user (MopedExportPlan *plan,
   /* Functions whose parameters or result the design changed. */
   for (guint i = 0; output->symbols[i] != NULL; i++)
     {
-      g_autofree char *mine = NULL;
-      g_autofree char *wanted = NULL;
+      g_autoptr(GHashTable) stub = NULL;
+      const Prototype *mine, *wanted;
 
       if (!g_hash_table_contains (defined, output->symbols[i]))
         continue;
-      mine = prototype_types (current, output->symbols[i]);
-      wanted = prototype_types (g_ptr_array_index (output->stubs, i), output->symbols[i]);
-      if (mine != NULL && wanted != NULL && !g_str_equal (mine, wanted))
-        {
-          g_autofree char *was = prototype_text (current, output->symbols[i]);
-          g_autofree char *now = prototype_text (g_ptr_array_index (output->stubs, i), output->symbols[i]);
-
-          g_ptr_array_add (plan->warnings,
-            g_strdup_printf ("%s: %s has a new signature in the design: change `%s` to `%s`",
-                             output->path, output->symbols[i], was, now));
-        }
+      if (prototypes == NULL)
+        prototypes = prototypes_of (current);
+      mine = g_hash_table_lookup (prototypes, output->symbols[i]);
+      if (mine == NULL)
+        continue;
+      stub = prototypes_of (g_ptr_array_index (output->stubs, i));
+      wanted = g_hash_table_lookup (stub, output->symbols[i]);
+      if (wanted != NULL && !g_str_equal (mine->types, wanted->types))
+        g_ptr_array_add (plan->warnings,
+          g_strdup_printf ("%s: %s has a new signature in the design: change `%s` to `%s`",
+                           output->path, output->symbols[i], mine->text, wanted->text));
     }
 
   if (names->len > 0 || renames_note != NULL)
@@ -978,10 +1020,29 @@ manifest_text (MopedExportPlan *plan,
                GHashTable      *names)
 {
   CPlan *c = plan->data;
-  GString *s = g_string_new (NULL);
+  GString *s;
   g_autofree gpointer *keys = NULL;
   guint n_keys = 0;
+  gsize size = 1024;
+  GHashTableIter iter;
+  gpointer key, value;
 
+  /* Made in room made once (a large design's manifest is tens of megabytes: growing it
+   * would copy it again and again). */
+  for (guint i = 0; i < plan->entries->len; i++)
+    {
+      PlanEntry *e = g_ptr_array_index (plan->entries, i);
+
+      size += e->manifest_line != NULL ? strlen (e->manifest_line) + 1 : 0;
+    }
+  g_hash_table_iter_init (&iter, names);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const char *kept = c->kept_names != NULL ? g_hash_table_lookup (c->kept_names, key) : NULL;
+
+      size += strlen ("name   \n") + strlen (key) + strlen (kept != NULL ? kept : value);
+    }
+  s = g_string_sized_new (size);
   g_string_append (s,
     "# " MANIFEST_NAME ": what `moped export c` wrote here. Do not edit.\n"
     "# One line per file: generated or user (yours), a 64-bit checksum of the content\n"
@@ -1113,18 +1174,27 @@ plan_renames (MopedExportPlan *plan,
   GHashTableIter iter;
   gpointer key, value;
 
-  c->new_names = _moped_c_name_keys (model);
   c->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   c->renames = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  /* Only the renamed keys' old names are kept, for the manifest. */
+  c->old_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (g_hash_table_size (old_names) == 0)
+    return;
+  /* Made again for the manifest after the files: a large design has hundreds of
+   * thousands of names, not to be held while its largest files are generated. */
+  c->new_names = _moped_c_name_keys (model);
   g_hash_table_iter_init (&iter, old_names);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       const char *now = g_hash_table_lookup (c->new_names, key);
 
       if (now != NULL && !g_str_equal (now, value))
-        g_hash_table_replace (c->renames, g_strdup (value), g_strdup (now));
+        {
+          g_hash_table_replace (c->renames, g_strdup (value), g_strdup (now));
+          g_hash_table_replace (c->old_names, g_strdup (key), g_strdup (value));
+        }
     }
-  c->old_names = g_hash_table_ref (old_names);
+  g_clear_pointer (&c->new_names, g_hash_table_unref);
 }
 
 MopedExportPlan *
@@ -1157,11 +1227,17 @@ moped_export_c_plan (MopedDesign      *design,
   old_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   state.manifest = manifest = read_manifest (directory, plan->warnings, old_names);
   plan_renames (plan, model, old_names);
+  g_clear_pointer (&old_names, g_hash_table_unref);
   state.produced = produced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   generate_each (model, plan_output, &state);
   g_ptr_array_sort (plan->entries, compare_entries);
   if (manifest != NULL)
     plan_stale (plan, manifest, produced);
+  g_clear_pointer (&manifest, g_hash_table_unref);
+  g_clear_pointer (&produced, g_hash_table_unref);
+  /* The names, then the model goes before the manifest's text is made. */
+  ((CPlan *) plan->data)->new_names = _moped_c_name_keys (model);
+  g_clear_pointer (&model, _moped_c_model_free);
   plan_manifest (plan);
 
 out:
@@ -1252,7 +1328,13 @@ c_write (MopedExportPlan  *plan,
 {
   g_autoptr(MopedCModel) model = NULL;
   RunState state = { NULL };
+  gboolean any = ((CPlan *) plan->data)->manifest_changes;
 
+  /* Nothing to write (a re-export of an unchanged design): nothing to generate again. */
+  for (guint i = 0; i < plan->entries->len && !any; i++)
+    any = ((PlanEntry *) g_ptr_array_index (plan->entries, i))->write_hash != NULL;
+  if (!any)
+    return TRUE;
   state.plan = plan;
   state.staging = staging;
   state.error = error;
@@ -1267,7 +1349,11 @@ c_write (MopedExportPlan  *plan,
   generate_each (model, run_output, &state);
   g_hash_table_unref (state.by_path);
   if (!state.failed && ((CPlan *) plan->data)->manifest_changes)
-    ((CPlan *) plan->data)->new_names = _moped_c_name_keys (model);
+    {
+      /* For the manifest, made last (c_finish); a run tried again makes them again. */
+      g_clear_pointer (&((CPlan *) plan->data)->new_names, g_hash_table_unref);
+      ((CPlan *) plan->data)->new_names = _moped_c_name_keys (model);
+    }
   return !state.failed;
 }
 

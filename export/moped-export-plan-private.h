@@ -26,6 +26,8 @@ typedef struct
   char            *seen;        /* while planning only: the file's content, NULL if none */
   char            *seen_hash;   /* of the file's content then, NULL when it did not exist */
   gsize            seen_length;
+  gint64           seen_stamp[5];  /* the file's device, inode, size, change and modification
+                                    * times (ns) then: the same later means not changed */
   char            *manifest_line;  /* exporters with a manifest: the file's line in the new one */
   gboolean         apply_renames;  /* the user's file: renamed before stubs are appended */
   GHashTable      *skip;        /* the user's file: stubs not appended (renames to come) */

@@ -11,6 +11,9 @@
 #define G_LOG_DOMAIN "moped-export"
 
 #include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
 
 #include "moped-diagnostic.h"
 #include "moped-export-c.h"
@@ -121,6 +124,24 @@ _moped_export_hash (const char *text,
   return g_strdup_printf ("%016" G_GINT64_MODIFIER "x", hash);
 }
 
+/* What identifies a file's version without reading it: any write changes its change
+ * time (which no one can set), a replacement its inode. FALSE if there is no file. */
+static gboolean
+file_stamp (const char *path,
+            gint64      stamp[5])
+{
+  struct stat st;
+
+  if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode))
+    return FALSE;
+  stamp[0] = (gint64) st.st_dev;
+  stamp[1] = (gint64) st.st_ino;
+  stamp[2] = (gint64) st.st_size;
+  stamp[3] = (gint64) st.st_ctim.tv_sec * G_GINT64_CONSTANT (1000000000) + st.st_ctim.tv_nsec;
+  stamp[4] = (gint64) st.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + st.st_mtim.tv_nsec;
+  return TRUE;
+}
+
 MopedExportEntry *
 _moped_export_plan_add_entry (MopedExportPlan *plan,
                               const char      *path,
@@ -131,6 +152,12 @@ _moped_export_plan_add_entry (MopedExportPlan *plan,
 
   e->file.path = g_strdup (path);
   e->file.user_file = user_file;
+  /* Stamped before reading: a write during the read changes the stamp after it. A file
+   * changed in the last seconds is read again before running anyway: two writes within
+   * one tick of the file system's clock can leave the same times (git's "racy" files). */
+  if (!file_stamp (full, e->seen_stamp) ||
+      e->seen_stamp[3] > g_get_real_time () * 1000 - 2 * G_GINT64_CONSTANT (1000000000))
+    memset (e->seen_stamp, 0, sizeof e->seen_stamp);
   e->existed = g_file_get_contents (full, &e->seen, &e->seen_length, NULL);
   if (e->existed)
     e->seen_hash = _moped_export_hash (e->seen, e->seen_length);
@@ -252,8 +279,16 @@ unchanged_since_planning (MopedExportPlan *plan,
       g_autofree char *current = NULL;
       g_autofree char *current_hash = NULL;
       gsize length = 0;
-      gboolean exists = e->existed ? g_file_get_contents (full, &current, &length, NULL)
-                                   : g_file_test (full, G_FILE_TEST_EXISTS);
+      gint64 stamp[5];
+      gboolean exists;
+
+      /* The same file, not written since it was read: no need to read it again (a
+       * re-export of a large design reads thousands). */
+      if (e->existed && e->seen_stamp[1] != 0 && file_stamp (full, stamp) &&
+          memcmp (stamp, e->seen_stamp, sizeof stamp) == 0)
+        continue;
+      exists = e->existed ? g_file_get_contents (full, &current, &length, NULL)
+                          : g_file_test (full, G_FILE_TEST_EXISTS);
 
       if (exists && e->existed)
         current_hash = _moped_export_hash (current, length);

@@ -173,6 +173,7 @@ moped_template_expand (const char  *text,
   guint line = 1;
   GHashTableIter iter;
   gpointer key;
+  gsize length;
 
   g_return_val_if_fail (text != NULL, NULL);
   g_return_val_if_fail (values != NULL, NULL);
@@ -197,7 +198,9 @@ moped_template_expand (const char  *text,
                      "the value of “%s” has no placeholder {{%s}}", (char *) key, (char *) key);
         return NULL;
       }
-  return g_string_free (g_steal_pointer (&out), FALSE);
+  /* Without the room the string grew into: a large design's text is held until written. */
+  length = out->len;
+  return g_realloc (g_string_free (g_steal_pointer (&out), FALSE), length + 1);
 }
 
 char *

@@ -157,6 +157,7 @@ moped_name_to_identifier (const char *name)
 {
   g_autofree char *ascii = NULL;
   GString *s;
+  char *identifier;
 
   ascii = g_str_to_ascii (name != NULL ? name : "", "C");
   s = fold_to_words (ascii);
@@ -167,7 +168,11 @@ moped_name_to_identifier (const char *name)
   cap_length (s);
   if (moped_name_is_reserved (s->str))
     g_string_append_c (s, '_');
-  return g_string_free (s, FALSE);
+  /* Exactly as long as it is: a GString has room for 128 bytes at least, and a scope
+   * holds every identifier of an export (hundreds of thousands for a large design). */
+  identifier = g_strndup (s->str, s->len);
+  g_string_free (s, TRUE);
+  return identifier;
 }
 
 struct _MopedNameScope

@@ -1070,6 +1070,49 @@ test_run_notices_changes (void)
   g_object_unref (p.design);
 }
 
+/* Running does not read again a file that was not written since planning read it (it
+ * compares the file's times and inode instead): a change made between planning and
+ * running is still noticed when the file is older than the "racy" window, even one
+ * that keeps the size; and an unchanged design is exported again writing nothing. */
+static void
+test_run_notices_changes_of_old_files (void)
+{
+  PingPong p = ping_pong ("client", "server");
+  g_autofree char *dir = temp_dir ();
+  g_autoptr(MopedExportPlan) first = NULL;
+  g_autoptr(MopedExportPlan) again = NULL;
+  g_autoptr(MopedExportPlan) third = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *engine = NULL;
+  g_autofree char *engine_path = g_build_filename (dir, "src", "server_engine.c", NULL);
+  FILE *in_place;
+  long at;
+
+  first = moped_export_c (p.design, dir, MOPED_EXPORT_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  /* Older than the window in which a file's times cannot tell two writes apart. */
+  g_usleep (2200 * G_TIME_SPAN_MILLISECOND);
+  again = moped_export_c_plan (p.design, dir, MOPED_EXPORT_FLAGS_NONE);
+  g_assert_cmpuint (moped_export_plan_count_written (again), ==, 0);
+  g_assert_true (moped_export_plan_run (again, &error));
+  g_assert_no_error (error);
+
+  third = moped_export_c_plan (p.design, dir, MOPED_EXPORT_FLAGS_NONE);
+  /* One byte changed in place: the same inode, the same size. */
+  engine = read_file (dir, "src/server_engine.c");
+  at = (long) strlen (engine) - 2;
+  in_place = fopen (engine_path, "r+b");
+  g_assert_nonnull (in_place);
+  g_assert_cmpint (fseek (in_place, at, SEEK_SET), ==, 0);
+  g_assert_cmpint (fputc (engine[at] == 'x' ? 'y' : 'x', in_place), !=, EOF);
+  g_assert_cmpint (fclose (in_place), ==, 0);
+  g_assert_false (moped_export_plan_run (third, &error));
+  g_assert_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_CHANGED);
+  g_assert_nonnull (strstr (error->message, "server_engine.c"));
+  moped_test_remove_tree (dir);
+  g_object_unref (p.design);
+}
+
 /* ---- what the self-test plays ------------------------------------------------------------------- */
 
 /* A PUB fans out to two SUBs; the topic lets a step through to its receiver, and the
@@ -1471,6 +1514,7 @@ main (int    argc,
   g_test_add_func ("/export-c/reexport/removed-node", test_reexport_removed_node);
   g_test_add_func ("/export-c/reexport/generated-becomes-user", test_reexport_generated_becomes_user);
   g_test_add_func ("/export-c/reexport/run-notices-changes", test_run_notices_changes);
+  g_test_add_func ("/export-c/reexport/run-notices-changes-of-old-files", test_run_notices_changes_of_old_files);
   g_test_add_func ("/export-c/selftest/topics", test_selftest_topics);
   g_test_add_func ("/export-c/selftest/routing", test_selftest_routing);
 
