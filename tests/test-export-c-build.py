@@ -10,6 +10,9 @@ valgrind for the leak checks. Never needs a display.
 - 7/MDP on the wire: tests/mdp-peer.c, raw libzmq, checks every frame of the Majordomo
   example's exported codecs and broker (headers, command bytes, empty frames); the
   packed encoding is checked byte by byte against zproto's layout (tests/packed-peer.c).
+- State machines: a raw peer (tests/machine-peer.c) sends commands out of order to an
+  exported ROUTER node, which refuses them (logged, no handler called) and keeps one
+  state per peer, through a loop, each branch of a choice and a new session after BYE.
 - Property test: random designs (compatible socket pairs, fan-in and fan-out, sockets
   shared by several links and peers, bind or connect set per link end, instances,
   PAIR, ROUTER to ROUTER, proxies, processes and hosts with inproc, ipc, loopback and
@@ -350,6 +353,49 @@ def test_packed_wire(work):
     r = run([peer], timeout=120)
     check("the packed codec sends and decodes zproto's bytes", r.returncode == 0 and "packed-peer: passed" in r.stdout,
           r.stdout + r.stderr)
+
+
+def test_machine_enforced(work):
+    """The engines enforce each role's state machine: tests/machine-peer.c, a raw libzmq
+    peer, sends commands out of order to an exported ROUTER node (refused: logged,
+    handler not called, no answer), then whole sessions through a loop and each branch
+    of a choice, from two peers with a state each; tests/data/machine/src/server.c
+    counts what its handlers got and tries a send its state does not allow."""
+    directory = os.path.join(work, "machine")
+    data = os.environ.get("MOPED_TEST_DATA") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+    r = export(os.path.join(data, "machine", "machine.moped"), directory)
+    if not check("export machine", r.returncode == 0, r.stdout + r.stderr):
+        return
+    shutil.copy(os.path.join(data, "machine", "src", "server.c"), os.path.join(directory, "src", "server.c"))
+    r = run(["meson", "setup", "build"], cwd=directory)
+    if r.returncode == 0:
+        r = run(["ninja", "-C", "build"], cwd=directory, timeout=900)
+    if not check("machine: builds", r.returncode == 0, tail(r.stdout + r.stderr)):
+        return
+    r = run([os.path.join(directory, "build", "selftest")], timeout=120)
+    check("machine: its self-test passes with the state machines enforced",
+          r.returncode == 0 and r.stdout.rstrip().endswith("selftest: passed") and "refused" not in r.stdout + r.stderr,
+          tail(r.stdout + r.stderr))
+    flags = run(["pkg-config", "--cflags", "--libs", "libczmq", "libzmq"]).stdout.split()
+    peer = os.path.join(work, "machine-peer")
+    r = run(["cc", "-Wall", "-Wextra", "-Werror", "-o", peer,
+             os.path.join(os.path.dirname(os.path.abspath(__file__)), "machine-peer.c"),
+             "-I", os.path.join(directory, "include"), os.path.join(directory, "build", "libskeleton.a"), *flags])
+    if not check("machine-peer builds against the export", r.returncode == 0, r.stderr):
+        return
+    r = run([peer], timeout=120)
+    out = r.stdout + r.stderr
+    check("a raw peer's valid sessions pass, its commands out of order are refused and reach no handler",
+          r.returncode == 0 and "machine-peer: passed" in r.stdout, out)
+    refused = re.findall(r"server: refused (?:to send )?\w+ in state \d+ (?:from|to) [\w-]+", out)
+    expected = ["server: refused PING in state 1 from raw-peer", "server: refused WORK in state 1 from raw-peer",
+                "server: refused HELLO in state 3 from raw-peer", "server: refused BYE in state 1 from other-peer",
+                "server: refused to send PONG in state 1 to raw-peer",
+                "server: refused to send PONG in state 1 to raw-peer",
+                "server: refused to send PONG in state 1 to other-peer",
+                "server: refused PING in state 1 from raw-peer"]
+    check("each refusal is logged, naming the command, the state and the peer", refused == expected,
+          "logged: %s" % refused)
 
 
 def replace_body(path, signature, body):
@@ -1312,6 +1358,53 @@ def test_proxy(work):
     check("proxy: builds and its self-test passes", ok, tail(log))
     check("proxy: every step was played",
           "flow Subscribe and receive: ok (5 messages)" in log, tail(log))
+    # The XPUBs that the flow's subscription steps reach call the user's handler; a
+    # subscriber that connects subscribes (to everything), and one that leaves unsubscribes.
+    check("proxy: the relay's XPUB has a subscription handler too",
+          "proxy_handle_frontend_subscription (proxy_state_t *self, const char *topic, bool subscribes)"
+          in open(os.path.join(directory, "src", "proxy.c")).read())
+    replace_body(os.path.join(directory, "src", "publisher.c"), "publisher_handle_out_subscription (",
+                 '    (void) self;\n    zsys_info ("heard %s \\"%s\\"", subscribes? "subscribe": "unsubscribe", topic);\n'
+                 '    return 0;')
+    r = run(["ninja", "-C", "build"], cwd=directory, timeout=900)
+    if not check("proxy: builds with a subscription handler written", r.returncode == 0, tail(r.stdout + r.stderr)):
+        return
+    port = free_port()
+    log_path = os.path.join(work, "proxy-publisher.log")
+    with open(log_path, "w") as log_file:
+        publisher = subprocess.Popen([os.path.join(directory, "build", "publisher"), "out=@tcp://127.0.0.1:%d" % port],
+                                     stdout=log_file, stderr=subprocess.STDOUT)
+    subscriber = None
+
+    def wait_for(text):
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            with open(log_path) as f:
+                if text in f.read():
+                    return True
+            time.sleep(0.05)
+        return False
+
+    try:
+        subscriber = subprocess.Popen([os.path.join(directory, "build", "subscriber"), "in=>tcp://127.0.0.1:%d" % port],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        heard = wait_for('heard subscribe ""')
+        subscriber.send_signal(signal.SIGINT)
+        subscriber.wait(timeout=20)
+        heard = wait_for('heard unsubscribe ""') and heard
+    finally:
+        for p in (subscriber, publisher):
+            if p is not None and p.poll() is None:
+                p.send_signal(signal.SIGINT)
+                try:
+                    p.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+    with open(log_path) as f:
+        log = f.read()
+    check("proxy: the publisher's handler hears a subscriber subscribe and, when it leaves, unsubscribe",
+          heard, tail(log))
 
 
 # ---- one program per process ---------------------------------------------------------------
@@ -1563,6 +1656,7 @@ def test_reexport(work):
 def main():
     work = tempfile.mkdtemp(prefix="moped-export-c-")
     tests = [test_broken, test_user_tests, test_timers, test_never_block, test_examples, test_mdp_wire,
+             test_machine_enforced,
              test_packed_wire, test_standalone, test_reexport, test_reexport_renames, test_no_hang, test_proxy,
              test_process, test_property]
     # MOPED_EXPORT_C_TESTS=test_user_tests,test_timers runs only those (while working on them).

@@ -342,7 +342,9 @@ test_keyboard (Fixture       *f,
   press_key (f, GDK_KEY_n, GDK_ALT_MASK, "canvas.add-node");
   g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_NODE), ==, 1);
   node = first_selected (f);
-  press_key (f, GDK_KEY_s, GDK_ALT_MASK, "canvas.add-socket");
+  press_key (f, GDK_KEY_s, GDK_ALT_MASK, "canvas.socket-menu");
+  g_assert_true (gtk_widget_get_visible (f->canvas->socket_menu));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.new-socket", "s", "REQ"));
   g_assert_cmpuint (moped_element_get_n_children (node), ==, 1);
   press_key (f, GDK_KEY_Escape, 0, "canvas.cancel");
   assert_selection (f, NULL);
@@ -586,6 +588,177 @@ test_align_distribute (Fixture       *f,
   gap1 = moped_element_get_double (b, MOPED_PROP_X) - (100 + w);
   gap2 = 900 - (moped_element_get_double (b, MOPED_PROP_X) + w);
   g_assert_cmpfloat (fabs (gap1 - gap2), <=, 1);
+
+  /* The same from the keyboard: Ctrl+Shift with an arrow for an edge, X and Y for the
+   * centre lines, H and V to distribute. */
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_true (moped_test_fire_shortcut (GTK_WIDGET (f->canvas), "<Control><Shift>Down"));
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Align");
+  g_assert_cmpfloat (moped_element_get_double (a, MOPED_PROP_Y) + moped_element_get_double (a, MOPED_PROP_HEIGHT), ==,
+                     moped_element_get_double (b, MOPED_PROP_Y) + moped_element_get_double (b, MOPED_PROP_HEIGHT));
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_true (moped_test_fire_shortcut (GTK_WIDGET (f->canvas), "<Control><Shift>x"));
+  g_assert_cmpfloat (moped_element_get_double (a, MOPED_PROP_X), ==, moped_element_get_double (c, MOPED_PROP_X));
+  g_assert_cmpfloat (moped_element_get_double (a, MOPED_PROP_Y), ==, 100);
+  g_assert_true (moped_design_undo (f->design));
+  moped_design_set_double (f->design, b, MOPED_PROP_Y, 400);
+  g_assert_true (moped_test_fire_shortcut (GTK_WIDGET (f->canvas), "<Control><Shift>v"));
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Distribute");
+  g_assert_cmpfloat (fabs (moped_element_get_double (a, MOPED_PROP_Y) - 220), <=, 1);
+  /* One step: a single undo puts them back. */
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_cmpfloat (moped_element_get_double (a, MOPED_PROP_Y), ==, 100);
+  g_assert_cmpfloat (moped_element_get_double (b, MOPED_PROP_Y), ==, 400);
+  g_assert_cmpfloat (moped_element_get_double (c, MOPED_PROP_Y), ==, 40);
+  for (guint i = 0; i < 4; i++)
+    {
+      static const char * const edges[] = { "<Control><Shift>Left", "<Control><Shift>Right",
+                                             "<Control><Shift>Up", "<Control><Shift>y" };
+
+      g_assert_true (moped_test_fire_shortcut (GTK_WIDGET (f->canvas), edges[i]));
+      g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Align");
+      g_assert_true (moped_design_undo (f->design));
+    }
+  g_assert_true (moped_test_fire_shortcut (GTK_WIDGET (f->canvas), "<Control><Shift>h"));
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Distribute");
+}
+
+static guint
+note_index (MopedElement *note)
+{
+  return (guint) moped_element_get_index (note);
+}
+
+/* Page Up brings the selected notes in front of the others, Page Down sends them
+ * behind: one undo step, the selected keeping their order; no note selected, no change. */
+static void
+test_restack_notes (Fixture       *f,
+                    gconstpointer  data)
+{
+  MopedElement *root = moped_design_get_root (f->design);
+  MopedElement *n1 = moped_design_add (f->design, root, MOPED_KIND_NOTE, -1, "n1");
+  MopedElement *n2 = moped_design_add (f->design, root, MOPED_KIND_NOTE, -1, "n2");
+  MopedElement *n3 = moped_design_add (f->design, root, MOPED_KIND_NOTE, -1, "n3");
+  MopedElement *node = moped_test_add_node_at (f->design, "A", 100, 100);
+
+  moped_design_clear_history (f->design);
+  moped_canvas_select (f->canvas, moped_element_get_id (node), FALSE);
+  g_assert_true (moped_test_fire_shortcut (GTK_WIDGET (f->canvas), "Page_Up"));
+  g_assert_false (moped_design_can_undo (f->design));
+
+  moped_canvas_select (f->canvas, "n1", FALSE);
+  moped_canvas_select (f->canvas, "n2", TRUE);
+  g_assert_true (moped_test_fire_shortcut (GTK_WIDGET (f->canvas), "Page_Up"));
+  g_assert_cmpuint (note_index (n3), ==, 0);
+  g_assert_cmpuint (note_index (n1), ==, 1);
+  g_assert_cmpuint (note_index (n2), ==, 2);
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Bring to Front");
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_cmpuint (note_index (n1), ==, 0);
+  g_assert_cmpuint (note_index (n2), ==, 1);
+  g_assert_cmpuint (note_index (n3), ==, 2);
+  g_assert_false (moped_design_can_undo (f->design));
+
+  moped_canvas_select (f->canvas, "n3", FALSE);
+  moped_canvas_select (f->canvas, "n2", TRUE);
+  g_assert_true (moped_test_fire_shortcut (GTK_WIDGET (f->canvas), "Page_Down"));
+  g_assert_cmpuint (note_index (n2), ==, 0);
+  g_assert_cmpuint (note_index (n3), ==, 1);
+  g_assert_cmpuint (note_index (n1), ==, 2);
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Send to Back");
+
+  /* The canvas draws and hits notes in that order: the front one wins where they overlap. */
+  moped_design_set_double (f->design, n1, MOPED_PROP_X, 600);
+  moped_design_set_double (f->design, n1, MOPED_PROP_Y, 600);
+  moped_design_set_double (f->design, n3, MOPED_PROP_X, 600);
+  moped_design_set_double (f->design, n3, MOPED_PROP_Y, 600);
+  g_assert_true (moped_canvas_geometry_hit (moped_canvas_get_geometry (f->canvas), 610, 610, 0) == n1);
+  moped_canvas_select (f->canvas, "n3", FALSE);
+  activate (f, "canvas.raise");
+  g_assert_true (moped_canvas_geometry_hit (moped_canvas_get_geometry (f->canvas), 610, 610, 0) == n3);
+}
+
+/* Alt+N twice without moving the mouse: the second node goes beside the first, with
+ * room for a link between them, not on top of it. */
+static void
+test_add_node_free_spot (Fixture       *f,
+                         gconstpointer  data)
+{
+  MopedElement *a, *b;
+  double ax, bx;
+
+  f->canvas->pointer_inside = TRUE;
+  f->canvas->pointer_x = 200;
+  f->canvas->pointer_y = 150;
+  activate (f, "canvas.add-node");
+  a = first_selected (f);
+  activate (f, "canvas.add-node");
+  b = first_selected (f);
+  g_assert_true (a != b);
+  ax = moped_element_get_double (a, MOPED_PROP_X);
+  bx = moped_element_get_double (b, MOPED_PROP_X);
+  g_assert_cmpfloat (moped_element_get_double (a, MOPED_PROP_Y), ==, moped_element_get_double (b, MOPED_PROP_Y));
+  g_assert_cmpfloat (bx - (ax + moped_element_get_double (a, MOPED_PROP_WIDTH)), >=, 6 * MOPED_CANVAS_GRID);
+}
+
+static char *
+menu_label (GMenuModel *model,
+            int         index)
+{
+  char *label = NULL;
+
+  g_assert_true (g_menu_model_get_item_attribute (model, index, G_MENU_ATTRIBUTE_LABEL, "s", &label));
+  return label;
+}
+
+/* Alt+S offers the socket types, first those that answer a socket still waiting for a
+ * link on another node; the chosen one is added and named in place. */
+static void
+test_socket_menu (Fixture       *f,
+                  gconstpointer  data)
+{
+  MopedElement *client = moped_test_add_node_at (f->design, "client", 0, 0);
+  MopedElement *server = moped_test_add_node_at (f->design, "server", 400, 0);
+  MopedElement *socket;
+  g_autoptr(GMenuModel) empty = NULL;
+  g_autoptr(GMenuModel) first = NULL;
+  g_autoptr(GMenuModel) answers = NULL;
+  g_autofree char *label0 = NULL;
+  g_autofree char *label1 = NULL;
+  g_autofree char *label2 = NULL;
+
+  /* Nothing selected: nowhere to add it. */
+  empty = _moped_canvas_dup_socket_type_menu (f->canvas, "canvas.new-socket");
+  g_assert_cmpint (g_menu_model_get_n_items (empty), ==, 0);
+
+  /* Nothing to answer yet: every stable type, in the table's order. */
+  moped_canvas_select (f->canvas, moped_element_get_id (client), FALSE);
+  first = _moped_canvas_dup_socket_type_menu (f->canvas, "canvas.new-socket");
+  g_assert_cmpint (g_menu_model_get_n_items (first), ==, MOPED_N_STABLE_SOCKET_TYPES);
+  label0 = menu_label (first, 0);
+  g_assert_cmpstr (label0, ==, moped_socket_type_get_name (0));
+  g_assert_true (moped_test_fire_shortcut (GTK_WIDGET (f->canvas), "<Alt>s"));
+  g_assert_true (gtk_widget_get_visible (f->canvas->socket_menu));
+  gtk_popover_popdown (GTK_POPOVER (f->canvas->socket_menu));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.new-socket", "s", "REQ"));
+  socket = first_selected (f);
+  g_assert_true (moped_element_get_parent (socket) == client);
+  g_assert_cmpint (moped_element_get_enum (socket, MOPED_PROP_TYPE), ==, MOPED_SOCKET_REQ);
+  g_assert_cmpstr (moped_element_get_name (socket), ==, "req");
+  g_assert_nonnull (rename_editor (f));
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Add socket");
+
+  /* On the server, the REQ waiting for a link makes REP and ROUTER come first. */
+  moped_canvas_select (f->canvas, moped_element_get_id (server), FALSE);
+  answers = _moped_canvas_dup_socket_type_menu (f->canvas, "canvas.new-socket");
+  g_assert_cmpint (g_menu_model_get_n_items (answers), ==, MOPED_N_STABLE_SOCKET_TYPES);
+  label1 = menu_label (answers, 0);
+  label2 = menu_label (answers, 1);
+  g_assert_cmpstr (label1, ==, "REP");
+  g_assert_cmpstr (label2, ==, "ROUTER");
+  /* A name that is no socket type adds nothing. */
+  gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.new-socket", "s", "NOSUCH");
+  g_assert_cmpuint (moped_element_get_n_children (server), ==, 0);
 }
 
 static void
@@ -1630,6 +1803,9 @@ main (int   argc,
   ADD ("rename-new-node", test_rename_new_node);
   ADD ("rename-by-typing", test_rename_by_typing);
   ADD ("align-distribute", test_align_distribute);
+  ADD ("restack-notes", test_restack_notes);
+  ADD ("socket-menu", test_socket_menu);
+  ADD ("add-node-free-spot", test_add_node_free_spot);
   ADD ("add-socket", test_add_socket);
   ADD ("link", test_link);
   ADD ("link-refused", test_link_refused);

@@ -732,8 +732,17 @@ test_link_and_note (Fixture       *f,
   replace_text (control (f, "link-1", MOPED_PROP_LABEL), "hi");
   g_assert_cmpstr (moped_element_get_string (link, MOPED_PROP_LABEL), ==, "hi");
 
-  /* Without a protocol, the link makes one on the spot (one undo step), and the offer goes. */
+  /* Without a protocol, the link makes one on the spot (one undo step), and the offer goes.
+   * The offer sits above the link's fields, where it is seen without scrolling. */
   moped_test_spin_for (50);
+  {
+    graphene_rect_t offer, field;
+
+    g_assert_true (gtk_widget_compute_bounds (moped_test_find_control (f->inspector, "New Protocol for This Link"),
+                                              f->inspector, &offer));
+    g_assert_true (gtk_widget_compute_bounds (control (f, "link-1", MOPED_PROP_FROM), f->inspector, &field));
+    g_assert_cmpfloat (offer.origin.y, <, field.origin.y);
+  }
   moped_test_click (moped_test_find_control (f->inspector, "New Protocol for This Link"));
   moped_test_spin_for (50);
   g_assert_nonnull (moped_element_get_ref (link, MOPED_PROP_PROTOCOL));

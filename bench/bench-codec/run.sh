@@ -8,7 +8,9 @@
 #   COUNT  messages per round (default: 300000)
 # Built with -O2 -DNDEBUG, as an application would be for speed; exits 1 when a
 # codec misses its target (>= 0.8x raw libzmq moving the same frames: the multipart
-# codec against raw multipart, the packed codec against one raw frame).
+# codec against raw multipart, the packed codec against one raw frame), comparing
+# medians of messages per second of CPU time with all threads on one core (so that
+# other programs on a shared machine do not decide the outcome; bench-codec.c says more).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
