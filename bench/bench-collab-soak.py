@@ -4,7 +4,8 @@
 Usage: bench/bench-collab-soak.py [build/tests/collab-peer] [MINUTES] [LOG]
 One host and three guests (collab-peer processes, CURVE on loopback) edit one design
 without pause for MINUTES (default 30): renames, summaries, a node added and removed
-again, undo and redo, so the design itself stays the same size and whatever grows is
+again, undo and redo. Undo puts removed nodes back now and then, so the design itself
+grows slowly: its size on disk is logged beside the figures to tell that growth from
 the session's own keeping. Every few minutes the third guest quits and comes back
 from its journal (a reconnect: the host's sockets and ZAP must not leak). Once a
 minute it writes, per peer, the resident memory (VmRSS, kB) and the number of open
@@ -114,15 +115,19 @@ def main():
         next_sample = start
         next_restart = start + RESTART_EVERY_S
         restarts = 0
-        log.write("# minute peer pid rss_kb fds  (collab-peer %s, %g minutes)\n" % (PEER, MINUTES))
+        log.write("# minute peer pid rss_kb fds design_bytes  (collab-peer %s, %g minutes)\n" % (PEER, MINUTES))
         while time.monotonic() < end:
             now = time.monotonic()
             if now >= next_sample:
                 minute = int(round((now - start) / 60))
+                try:
+                    design_bytes = os.path.getsize(design)
+                except OSError:
+                    design_bytes = -1
                 for name, p in zip(names, [host] + [g for g, _ in guests]):
                     r, f = rss_kb(p.p.pid), n_fds(p.p.pid)
                     samples[name].append((minute, r, f))
-                    log.write("%d %s %d %d %d\n" % (minute, name, p.p.pid, r, f))
+                    log.write("%d %s %d %d %d %d\n" % (minute, name, p.p.pid, r, f, design_bytes))
                 next_sample += 60
             if now >= next_restart and now < end - 30:
                 # The third guest leaves and comes back from its journal.

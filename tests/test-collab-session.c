@@ -323,6 +323,26 @@ test_journal_compaction (void)
   if (g_strcmp0 (resumed, want) != 0)
     g_error ("resumed from its journal, the guest has another design (%zu bytes) than the host's (%zu bytes)",
              strlen (resumed), strlen (want));
+
+  /* Meanwhile the host goes further than the log it keeps for returning peers: the
+   * guest gets the design whole, and takes it. */
+  for (guint i = 0; i < 2600; i++)
+    {
+      g_autoptr(GPtrArray) nodes = moped_design_collect (design, MOPED_KIND_NODE);
+      g_autofree char *name = g_strdup_printf ("m%u", i);
+
+      moped_design_set_string (design, g_ptr_array_index (nodes, i), MOPED_PROP_NAME, name);
+    }
+  pair[1] = back;
+  g_assert_true (spin_until (caught_up, pair, 60000));
+  g_clear_pointer (&want, g_free);
+  g_clear_pointer (&resumed, g_free);
+  want = moped_file_to_data (design, NULL);
+  resumed = moped_file_to_data (moped_session_get_design (back), NULL);
+  g_assert_cmpuint (moped_session_get_seq (back), ==, 4100 + 2600);
+  if (g_strcmp0 (resumed, want) != 0)
+    g_error ("a guest further behind than the host's log has another design (%zu bytes) than the host's (%zu)",
+             strlen (resumed), strlen (want));
   moped_session_close (back);
   moped_session_close (host);
   g_unlink (journal);
