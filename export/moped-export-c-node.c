@@ -1312,7 +1312,7 @@ write_calls (MopedCodeWriter *w,
   LINE ("    const char *protocol;");
   LINE ("    const char *peer;");
   LINE ("    const char *result;");
-  LINE ("} s_state_call_t;");
+  LINE ("} s_call_state_t;");
   for (guint i = 0; i < n->methods->len; i++)
     {
       MopedCMethod *m = g_ptr_array_index (n->methods, i);
@@ -1483,7 +1483,7 @@ write_pipe (MopedCodeWriter *w,
   LINE ("if (streq (command, \"$STATE\")) {");
   moped_code_writer_indent (w);
   moped_code_writer_comment (w, "The owner's question, on its stack: it waits for the answer");
-  LINE ("s_state_call_t *call = (s_state_call_t *) s_call_of (request);");
+  LINE ("s_call_state_t *call = (s_call_state_t *) s_call_of (request);");
   LINE ("if (call) {");
   LINE ("    wire_peer_t peer = wire_peer (call->peer, false);");
   LINE ("    call->result = %s (self, call->protocol, &peer);", n->engine_state_fn);
@@ -1655,7 +1655,7 @@ write_public_functions (MopedCodeWriter *w,
   LINE ("%s (%s *self, const char *protocol, const char *peer)", n->protocol_state_fn, n->type);
   LINE ("{");
   LINE ("    assert (self);");
-  LINE ("    s_state_call_t call = { protocol, peer, NULL };");
+  LINE ("    s_call_state_t call = { protocol, peer, NULL };");
   LINE ("    s_call (self, \"$STATE\", &call);");
   LINE ("    return call.result;");
   LINE ("}");

@@ -15,7 +15,8 @@ valgrind for the leak checks. Never needs a display.
   state per peer, through a loop, each branch of a choice and a new session after BYE.
 - Property test: random designs (compatible socket pairs, fan-in and fan-out, sockets
   shared by several links and peers, bind or connect set per link end, instances,
-  PAIR, ROUTER to ROUTER, hostile names and descriptions). Every design `moped check`
+  PAIR, ROUTER to ROUTER, proxies, processes and hosts with inproc, ipc, loopback and
+  a tcp port bound on two hosts, hostile names and descriptions). Every design `moped check`
   passes without errors exports, builds with -Werror and passes its self-test; every
   design it refuses is refused for one of the run-time rules (RUNTIME_RULES) and for
   nothing else. They are built in batches, as subprojects of one meson project, to
@@ -24,7 +25,7 @@ valgrind for the leak checks. Never needs a display.
   starts at another index, so a long run goes in chunks that add up (each prints one
   "# property:" line: seed, first, count, passed, failed, refused by rule); a failure
   prints the seed and index. MOPED_PROPERTY_FAST_BUILD=1 (long local runs) shares a
-  precompiled czmq.h and links only the self-tests; tools/property-run.sh runs chunks.
+  precompiled czmq.h and links only the self-tests; tests/property-chunks.sh runs chunks.
   MOPED_EXPORT_C_TESTS (comma-separated test function names) runs only those.
 - User tests: the first export writes tests/, whose first test fails on the fresh
   skeleton naming the function to write and passes once it is written; re-export
@@ -707,6 +708,9 @@ RUNTIME_RULES = {"exclusive-pair", "round-robin-receiver", "req-reply-from-other
 class Design:
     def __init__(self, rng, index):
         self.rng = rng
+        # Shapes added later draw from a stream of their own, so that a seed's older
+        # shapes stay as they were.
+        self.aux = random.Random("aux %d %d" % (SEED, index))
         self.index = index
         self.ids = 0
         self.port = 0
@@ -776,6 +780,22 @@ class Design:
         if transport == "ipc":
             return "ipc:///tmp/moped-prop-%d-%d" % (self.index, self.port)
         return "inproc://prop-%d-%d" % (self.index, self.port)
+
+    def deployed_tcp(self, endpoint, x, y, binder):
+        """Tcp shapes of a deployment: a loopback address, mostly between nodes on one host
+        (across hosts: localhost-across-hosts); and a port another host's node binds
+        already, reused (accepted: ports are per host)."""
+        if not endpoint.startswith("tcp://*:"):
+            return endpoint
+        port = endpoint.rsplit(":", 1)[1]
+        if self.aux.random() < 0.3 and (self.same_host(x, y) or self.aux.random() < 0.3):
+            return "tcp://127.0.0.1:%s" % port
+        if self.aux.random() < 0.3:
+            for link in self.links:
+                other = (link["a"] if link["a_binds"] else link["b"])["node"]
+                if link["endpoint"].startswith("tcp://*:") and not self.same_host(other, binder):
+                    return link["endpoint"]
+        return endpoint
 
     def deploy(self):
         """Some nodes share a process (threads of one program); processes may sit on hosts."""
@@ -908,9 +928,12 @@ class Design:
             endpoint = None
         if endpoint and endpoint.startswith("ipc:") and not self.same_host(a["node"], b["node"]):
             endpoint = None
+        if not endpoint:
+            endpoint = self.deployed_tcp(self.endpoint(a["node"], b["node"]), a["node"], b["node"],
+                                         (a if a_binds else b)["node"])
         link = dict(id=self.new_id("link"), a=a, b=b, protocol=protocol["id"],
                     a_binds=a_binds, b_binds=b_binds,
-                    endpoint=endpoint or self.endpoint(a["node"], b["node"]), label=self.rng.choice(["", "", "label é/*x*/"]))
+                    endpoint=endpoint, label=self.rng.choice(["", "", "label é/*x*/"]))
         self.links.append(link)
         return link
 
