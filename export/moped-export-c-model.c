@@ -1371,6 +1371,20 @@ machine_obstacle (MopedCSocket   *s,
         return g_strdup_printf ("on %s its messages may look like those of %s", s->ident,
                                 _moped_c_name (o->element));
     }
+  /* Sending to all its peers, each subscribing on its own: one state cannot follow
+   * them. */
+  if (moped_socket_type_get_outgoing (s->type) == MOPED_OUTGOING_FAN_OUT && peer_count (s) > 1)
+    return g_strdup_printf ("%s sends each message to all of its %u peers", s->ident, peer_count (s));
+  /* A peer that sends each message to all its peers delivers here what a flow sends
+   * to another of them, even to a role that receives nothing. */
+  for (guint i = 0; i < s->links->len; i++)
+    {
+      MopedCSocket *o = peer_of (g_ptr_array_index (s->links, i), s);
+
+      if (moped_socket_type_get_outgoing (o->type) == MOPED_OUTGOING_FAN_OUT && peer_count (o) > 1)
+        return g_strdup_printf ("%s.%s sends each message to all of its %u peers", o->node->ident,
+                                o->ident, peer_count (o));
+    }
   if (!receives)
     return NULL;
   /* What it receives must be the whole of each peer's side. */
