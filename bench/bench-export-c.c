@@ -263,7 +263,34 @@ peak_mb (void)
   return usage.ru_maxrss / 1024.0;   /* kilobytes on Linux */
 }
 
-/* In a child process: build the design, note the peak, export, note the peak again. */
+/* Builds a design of @n_nodes, notes the peak, exports it once into a new folder and
+ * notes the peak again: @out gets the two peaks (MB) and the export's seconds. */
+static gboolean
+export_once (guint   n_nodes,
+             double  out[3])
+{
+  g_autoptr(MopedDesign) design = NULL;
+  g_autoptr(MopedExportPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bench-export-c-XXXXXX", NULL);
+  gint64 start;
+
+  design = generate (n_nodes);
+  out[0] = peak_mb ();
+  start = g_get_monotonic_time ();
+  plan = moped_export_c_plan (design, dir, MOPED_EXPORT_FLAGS_NONE);
+  if (!moped_export_plan_run (plan, &error))
+    {
+      fprintf (stderr, "bench-export-c: %s\n", error->message);
+      return FALSE;
+    }
+  out[2] = (g_get_monotonic_time () - start) / 1e6;
+  out[1] = peak_mb ();
+  moped_test_remove_tree (dir);
+  return TRUE;
+}
+
+/* In a child process (so that each size starts from nothing): export_once. */
 static int
 measure_memory (guint n_nodes)
 {
@@ -276,27 +303,10 @@ measure_memory (guint n_nodes)
     return 1;
   if (child == 0)
     {
-      g_autoptr(MopedDesign) design = NULL;
-      g_autoptr(MopedExportPlan) plan = NULL;
-      g_autoptr(GError) error = NULL;
-      char *dir = g_dir_make_tmp ("bench-export-c-XXXXXX", NULL);
       double out[3];
-      gint64 start;
 
       close (fds[0]);
-      design = generate (n_nodes);
-      out[0] = peak_mb ();
-      start = g_get_monotonic_time ();
-      plan = moped_export_c_plan (design, dir, MOPED_EXPORT_FLAGS_NONE);
-      if (!moped_export_plan_run (plan, &error))
-        {
-          fprintf (stderr, "bench-export-c: %s\n", error->message);
-          _exit (1);
-        }
-      out[2] = (g_get_monotonic_time () - start) / 1e6;
-      out[1] = peak_mb ();
-      moped_test_remove_tree (dir);
-      if (write (fds[1], out, sizeof out) != sizeof out)
+      if (!export_once (n_nodes, out) || write (fds[1], out, sizeof out) != sizeof out)
         _exit (1);
       _exit (0);
     }
@@ -327,6 +337,16 @@ main (int    argc,
   guint n_files = 0;
   double total_median;
 
+  if (argc > 2 && strcmp (argv[1], "--memory-here") == 0)
+    {
+      double out[3];
+
+      /* One size in this process, for a heap profiler (heaptrack does not follow fork). */
+      if (!export_once ((guint) atoi (argv[2]), out))
+        return 1;
+      printf ("  %s nodes: design %.1f MB, design + export %.1f MB peak\n", argv[2], out[0], out[1]);
+      return 0;
+    }
   if (argc > 1 && strcmp (argv[1], "--memory") == 0)
     {
       static const guint sizes[] = { 1000, 2500, 5000, 10000 };

@@ -201,11 +201,12 @@ command (MopedCollabPeer *self,
       moped_collab_peer_print (self, "%s %s", verb, made);
     }
   else if (g_str_equal (verb, "status"))
-    moped_collab_peer_print (self, "status seq=%" G_GUINT64_FORMAT " pending=%u last=%s",
+    moped_collab_peer_print (self, "status seq=%" G_GUINT64_FORMAT " pending=%u last=%s host=%s",
                              moped_session_get_seq (self->session),
                              moped_session_get_n_pending (self->session),
                              moped_session_get_last_author (self->session)
-                               ? moped_session_get_last_author (self->session) : "-");
+                               ? moped_session_get_last_author (self->session) : "-",
+                             moped_session_is_host (self->session) ? "yes" : "no");
   else if (g_str_equal (verb, "save"))
     {
       if (moped_collab_peer_save (self))

@@ -5,7 +5,7 @@
  * What `moped host` and `moped join` run, and what tests drive. It saves the design
  * (atomically) shortly after every change and on quit, prints events as lines on
  * stdout ("joined", "hosting LINK" when it took over from a host that went, "failed MESSAGE", "notice MESSAGE", "invite LINK", "code CODE",
- * "status seq=N pending=M last=AUTHOR", "saved seq=N") and reads commands from stdin:
+ * "status seq=N pending=M last=AUTHOR host=yes|no", "saved seq=N") and reads commands from stdin:
  *   invite editor|viewer [SECONDS] | code editor|viewer [SECONDS] | status | save |
  *   undo | redo | presence TEXT | roster | quit
  * End of input does not stop it; quit, SIGINT or SIGTERM do.

@@ -16,6 +16,7 @@
 #include <glib-unix.h>
 
 #include "moped-author-history.h"
+#include "moped-design-copy.h"
 #include "moped-file.h"
 #include "moped-ops.h"
 #include "moped-schema.h"
@@ -30,6 +31,7 @@
 #define TOKEN_FAILS_GLOBAL  20     /* wrong tokens from everyone per minute */
 #define PEER_SILENCE_US     (6 * G_USEC_PER_SEC)
 #define MAX_MESSAGE_BYTES   (64 * 1024 * 1024)
+#define LOG_KEEP            2000   /* transactions kept for peers that come back */
 
 static const char * const palette[] = {
   "#1c71d8", "#c01c28", "#26a269", "#e66100", "#813d9c", "#865e3c", "#2ec27e", "#f5c211",
@@ -57,14 +59,16 @@ typedef struct
   guint       presence_count;
 } Peer;
 
-typedef struct
+typedef struct _Pending Pending;
+
+struct _Pending
 {
   guint64   lseq;
   char     *label;
   char     *text;           /* the ops as submitted: the intent the host applies */
   GPtrArray *ops;
   MopedTxn *txn;            /* applied locally, or NULL when it no longer applies here */
-} Pending;
+};
 
 typedef struct
 {
@@ -73,6 +77,7 @@ typedef struct
   char *lseq;
   char *label;
   char *text;
+  char *term;               /* the reign that ordered it: "N.author" */
 } LogEntry;
 
 static void
@@ -85,6 +90,7 @@ log_entry_free (gpointer data)
   g_free (e->lseq);
   g_free (e->label);
   g_free (e->text);
+  g_free (e->term);
   g_free (e);
 }
 
@@ -118,6 +124,7 @@ struct _MopedSession
   guint               presence_source;
   guint               drain_source;
   guint64             seq;
+  char               *term;           /* the latest reign known: "N.author" (see term_cmp) */
   char               *last_author;    /* of the latest confirmed transaction */
   Applying            applying;
   Pending            *replaying;
@@ -159,6 +166,9 @@ struct _MopedSession
   GPtrArray          *deferred;       /* of zmsg_t: submissions held during the grace */
   guint               grace_source;
   guint64             resume_seq;     /* HELLO asks to catch up from here (0: new) */
+  gboolean            stepped_down;   /* a host that heard nobody: orders nothing, looks for the host */
+  guint               listener_watch; /* while stepped down: a peer may come back to it */
+  gboolean            told_alone;     /* "nobody here can host" said once per episode */
 
   /* journal (every peer that has one): append-only, one record per line */
   int                 journal_fd;
@@ -233,6 +243,101 @@ fail (MopedSession *self,
   g_signal_emit (self, signals[FAILED], 0, message);
 }
 
+/* ---- terms ----------------------------------------------------------------------
+ *
+ * Every reign of a host is a term, "N.author": the first host's is 1, a peer that
+ * takes over starts N+1 of the highest it knows. Terms order by N, then by author
+ * (two peers cut off from each other could both start N+1). Every transaction
+ * carries the term it was ordered in, so two logs that hold the same term at the
+ * same sequence are the same up to there: the order of one host. A host that heard
+ * nobody for the election timeout stops ordering (step_down); when the two sides
+ * meet again, the higher term hosts and the other side's transactions beyond the
+ * last sequence both logs share go back to their authors as pending edits. */
+
+static guint64
+term_count (const char *term)
+{
+  return term != NULL ? g_ascii_strtoull (term, NULL, 10) : 0;
+}
+
+static int
+term_cmp (const char *a,
+          const char *b)
+{
+  guint64 na = term_count (a), nb = term_count (b);
+  const char *ta = a ? strchr (a, '.') : NULL;
+  const char *tb = b ? strchr (b, '.') : NULL;
+
+  if (na != nb)
+    return na < nb ? -1 : 1;
+  return g_strcmp0 (ta, tb);
+}
+
+/* Remember @term if it is the latest known. */
+static void
+note_term (MopedSession *self,
+           const char   *term)
+{
+  if (term != NULL && *term != '\0' && term_cmp (term, self->term) > 0)
+    {
+      g_free (self->term);
+      self->term = g_strdup (term);
+    }
+}
+
+/* The term of our log's entry at @seq, NULL when the log does not reach it. */
+static const char *
+log_term_at (MopedSession *self,
+             guint64       seq)
+{
+  const LogEntry *e;
+
+  if (seq <= self->log_base || seq > self->seq || seq - self->log_base > self->log->len)
+    return NULL;
+  e = g_ptr_array_index (self->log, seq - self->log_base - 1);
+  return e->term;
+}
+
+/* Our log as HELLO tells it: "BASE" then ";SEQ=TERM" where each term starts. */
+static char *
+describe_log_terms (MopedSession *self)
+{
+  GString *out = g_string_new (NULL);
+  const char *last = NULL;
+
+  g_string_append_printf (out, "%" G_GUINT64_FORMAT, self->log_base);
+  for (guint64 s = self->log_base + 1; s <= self->seq; s++)
+    {
+      const char *t = log_term_at (self, s);
+
+      if (t != NULL && g_strcmp0 (t, last) != 0)
+        g_string_append_printf (out, ";%" G_GUINT64_FORMAT "=%s", s, t);
+      last = t;
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* The term at @seq in a description made by describe_log_terms, NULL if unknown. */
+static const char *
+described_term_at (char   **runs,
+                   guint64  seq,
+                   guint64  last_seq)
+{
+  const char *found = NULL;
+
+  if (runs == NULL || runs[0] == NULL || seq <= g_ascii_strtoull (runs[0], NULL, 10) || seq > last_seq)
+    return NULL;
+  for (guint i = 1; runs[i] != NULL; i++)
+    {
+      const char *eq = strchr (runs[i], '=');
+
+      if (eq == NULL || g_ascii_strtoull (runs[i], NULL, 10) > seq)
+        break;
+      found = eq + 1;
+    }
+  return found;
+}
+
 /* ---- journal ---------------------------------------------------------------------
  *
  * Records, fields separated by tabs and escaped like ops:
@@ -301,19 +406,22 @@ sync_folder_of (const char *path)
 }
 
 static void
-journal_base (MopedSession *self)
+journal_base (MopedSession *self,
+              const char   *confirmed)
 {
-  g_autofree char *snapshot = moped_file_to_data (self->design, NULL);
+  g_autofree char *snapshot = confirmed ? NULL : moped_file_to_data (self->design, NULL);
   g_autofree char *seq = g_strdup_printf ("%" G_GUINT64_FORMAT, self->seq);
 
   if (self->host_link != NULL)
     journal_write (self, "H", self->host_link, NULL);
-  journal_write (self, "B", seq, snapshot, NULL);
+  journal_write (self, "B", seq, confirmed ? confirmed : snapshot, NULL);
 }
 
-/* Start the journal afresh with the confirmed design (nothing may be pending). */
+/* Start the journal afresh with the confirmed design: @confirmed, or the design now
+ * (then nothing may be pending), and what is pending after it. */
 static void
-journal_compact (MopedSession *self)
+journal_restart (MopedSession *self,
+                 const char   *confirmed)
 {
   g_autofree char *tmp = g_strconcat (self->journal_path, ".new", NULL);
   int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
@@ -327,7 +435,14 @@ journal_compact (MopedSession *self)
     close (self->journal_fd);
   self->journal_fd = fd;
   self->journal_records = 0;
-  journal_base (self);
+  journal_base (self, confirmed);
+  for (guint i = 0; confirmed != NULL && i < self->pending->len; i++)
+    {
+      Pending *p = g_ptr_array_index (self->pending, i);
+      g_autofree char *lseq = g_strdup_printf ("%" G_GUINT64_FORMAT, p->lseq);
+
+      journal_write (self, "P", lseq, p->label, p->text, NULL);
+    }
   if (fsync (fd) != 0)
     g_warning ("%s: cannot flush the journal: %s", tmp, g_strerror (errno));
   if (rename (tmp, self->journal_path) != 0)
@@ -335,17 +450,26 @@ journal_compact (MopedSession *self)
   sync_folder_of (self->journal_path);
 }
 
+static void
+journal_compact (MopedSession *self)
+{
+  journal_restart (self, NULL);
+}
+
 /* ---- sending ------------------------------------------------------------------- */
 
 static gboolean drain_idle_cb (gpointer user_data);
 static gboolean apply_ordered (MopedSession *self, const char *seq_text, const char *author,
-                               const char *lseq_text, const char *label, const char *text);
+                               const char *lseq_text, const char *label, const char *text,
+                               const char *term);
 static gboolean connect_guest (MopedSession *self, const MopedInvite *invite, GError **error);
 static gboolean sock_ready_cb (gint fd, GIOCondition condition, gpointer user_data);
 static void     drain (MopedSession *self);
 static void     guest_tail (MopedSession *self, zmsg_t *msg);
 static void     start_failover (MopedSession *self);
 static void     checked_in (MopedSession *self, const char *author);
+static void     log_append (MopedSession *self, const char *seq, const char *author, const char *lseq,
+                            const char *label, const char *text, const char *term);
 
 /* Sending lets libzmq process its commands, which can use up the edge the socket's
  * file descriptor would have signalled for input that arrived meanwhile: after every
@@ -369,9 +493,12 @@ send_strings (MopedSession *self,
               const char   *first,
               ...)
 {
-  zmsg_t *msg = zmsg_new ();
+  zmsg_t *msg;
   va_list args;
 
+  if (self->sock == NULL)
+    return;   /* between hosts: what is pending is sent again on WELCOME */
+  msg = zmsg_new ();
   if (routing_id != NULL)
     zmsg_addmem (msg, g_bytes_get_data (routing_id, NULL), g_bytes_get_size (routing_id));
   va_start (args, first);
@@ -425,7 +552,7 @@ host_sequence (MopedSession *self,
   g_autofree char *text = moped_ops_to_text (ops);
   g_autofree char *seq = NULL;
   g_autofree char *lseq_text = g_strdup_printf ("%" G_GUINT64_FORMAT, lseq);
-  const char *frames[6];
+  const char *frames[7];
 
   self->seq++;
   g_free (self->last_author);
@@ -437,20 +564,12 @@ host_sequence (MopedSession *self,
   frames[3] = lseq_text;
   frames[4] = label;
   frames[5] = text;
-  {
-    LogEntry *e = g_new0 (LogEntry, 1);
-
-    e->seq = g_strdup (seq);
-    e->author = g_strdup (author);
-    e->lseq = g_strdup (lseq_text);
-    e->label = g_strdup (label);
-    e->text = g_strdup (text);
-    g_ptr_array_add (self->log, e);
-  }
+  frames[6] = self->term;
+  log_append (self, seq, author, lseq_text, label, text, self->term);
   /* On the disk before anyone hears of it: a host killed after the broadcast keeps it. */
-  journal_write (self, "T", seq, author, lseq_text, label, text, NULL);
+  journal_write (self, "T", seq, author, lseq_text, label, text, self->term, NULL);
   journal_sync (self);
-  broadcast_frames (self, NULL, frames, 6);
+  broadcast_frames (self, NULL, frames, 7);
   if (self->journal_records > 4000 && self->pending->len == 0)
     journal_compact (self);
   g_signal_emit (self, signals[SEQUENCED], 0, self->seq);
@@ -480,7 +599,9 @@ design_commit_cb (MopedDesign *design,
                                  moped_txn_get_coalesce_key (txn), ops);
       if (self->is_host)
         {
-          host_sequence (self, self->author, 0, moped_txn_get_label (txn), ops);
+          /* Numbered like a guest's: if this host is cut off and another takes
+           * over, what the others never got goes to the new host once, by number. */
+          host_sequence (self, self->author, ++self->next_lseq, moped_txn_get_label (txn), ops);
           moped_txn_free (txn);
         }
       else
@@ -691,7 +812,7 @@ send_txn_entry (MopedSession   *self,
                 GBytes         *routing_id,
                 const LogEntry *e)
 {
-  send_strings (self, routing_id, "TXN", e->seq, e->author, e->lseq, e->label, e->text, NULL);
+  send_strings (self, routing_id, "TXN", e->seq, e->author, e->lseq, e->label, e->text, e->term, NULL);
 }
 
 static void
@@ -705,12 +826,19 @@ host_hello (MopedSession *self,
   g_autofree char *token = zmsg_popstr (msg);
   g_autofree char *last = zmsg_popstr (msg);
   g_autofree char *listen = zmsg_popstr (msg);
+  g_autofree char *terms = zmsg_popstr (msg);
+  g_auto(GStrv) runs = terms && *terms ? g_strsplit (terms, ";", -1) : NULL;
   MopedAccess access = MOPED_ACCESS_VIEWER;
   const char *why = admit (self, key, token, &access);
   g_autofree char *author = moped_key_to_author (key);
   /* "new", or the sequence a returning peer has: it catches up from the log. */
   gboolean returning = last != NULL && g_ascii_isdigit (last[0]);
   guint64 last_seq = returning ? g_ascii_strtoull (last, NULL, 10) : 0;
+  /* Where its log and ours part, when both know terms that differ there: its
+   * transactions beyond were ordered by a host that was cut off (see step_down). */
+  gboolean diverged = FALSE;
+  guint64 rewind = last_seq;
+  gboolean asks_tail;
   Peer *peer;
 
   if (why != NULL)
@@ -749,35 +877,62 @@ host_hello (MopedSession *self,
   peer->last_heard_us = g_get_monotonic_time ();
   moped_author_history_set_display_name (self->history, author, peer->name);
 
+  if (returning)
+    {
+      guint64 s = MIN (last_seq, self->seq);
+      const char *mine = log_term_at (self, s);
+      const char *theirs = described_term_at (runs, s, last_seq);
+
+      if (mine != NULL && theirs != NULL && !g_str_equal (mine, theirs))
+        {
+          /* Bounded by our log: log_term_at is NULL below its start. */
+          diverged = TRUE;
+          while (s > 0)
+            {
+              s--;
+              mine = log_term_at (self, s);
+              theirs = described_term_at (runs, s, last_seq);
+              if (mine == NULL || theirs == NULL || g_str_equal (mine, theirs))
+                break;
+            }
+          rewind = s;
+          g_message ("%s comes back from a reign of its own: its log parts from ours after %" G_GUINT64_FORMAT,
+                     peer->name, rewind);
+        }
+    }
+  asks_tail = returning && !diverged && last_seq > self->seq && self->in_grace;
   {
     g_autofree char *seq = g_strdup_printf ("%" G_GUINT64_FORMAT, self->seq);
     const char *access_name = access == MOPED_ACCESS_EDITOR ? "editor" : "viewer";
 
-    if (returning && last_seq > self->seq && self->in_grace)
+    if (asks_tail)
       {
         /* It has more than this new host: all logs are prefixes of one order, so
          * take the rest of its log before anything else is ordered. */
-        send_strings (self, routing_id, "WELCOME", author, access_name, last, "", NULL);
+        send_strings (self, routing_id, "WELCOME", author, access_name, last, "", self->term, "", NULL);
         send_strings (self, routing_id, "TAIL", seq, NULL);
       }
-    else if (returning && last_seq <= self->seq && last_seq >= self->log_base)
+    else if (returning && !diverged && last_seq <= self->seq && last_seq >= self->log_base)
       {
         /* A returning guest catches up from the log: its pending edits replay on top. */
         g_autofree char *base = g_strdup_printf ("%" G_GUINT64_FORMAT, last_seq);
 
-        send_strings (self, routing_id, "WELCOME", author, access_name, base, "", NULL);
+        send_strings (self, routing_id, "WELCOME", author, access_name, base, "", self->term, "", NULL);
         for (guint64 s = last_seq; s < self->seq; s++)
           send_txn_entry (self, routing_id, g_ptr_array_index (self->log, s - self->log_base));
       }
     else
       {
+        /* The design whole: to a new guest, or to one that is further behind than our
+         * log reaches, or whose log parted from ours (then from where). */
         g_autofree char *snapshot = moped_file_to_data (self->design, NULL);
+        g_autofree char *from = returning ? g_strdup_printf ("%" G_GUINT64_FORMAT, rewind) : g_strdup ("");
 
-        send_strings (self, routing_id, "WELCOME", author, access_name, seq, snapshot, NULL);
+        send_strings (self, routing_id, "WELCOME", author, access_name, seq, snapshot, self->term, from, NULL);
       }
   }
   g_message ("%s joined as %s", peer->name, access == MOPED_ACCESS_EDITOR ? "editor" : "viewer");
-  if (!(returning && last_seq > self->seq && self->in_grace))
+  if (!asks_tail)
     checked_in (self, author);
   broadcast_roster (self);
 }
@@ -968,9 +1123,10 @@ host_log_tail (MopedSession *self,
   g_autofree char *lseq = zmsg_popstr (msg);
   g_autofree char *label = zmsg_popstr (msg);
   g_autofree char *text = zmsg_popstr (msg);
+  g_autofree char *term = zmsg_popstr (msg);
 
   if (text != NULL && g_ascii_strtoull (seq, NULL, 10) == self->seq + 1)
-    apply_ordered (self, seq, author, lseq, label, text);
+    apply_ordered (self, seq, author, lseq, label, text, term);
 }
 
 static void
@@ -1113,6 +1269,7 @@ guest_rehello (MopedSession *self,
 {
   gint64 t = g_get_monotonic_time ();
   g_autofree char *seq = NULL;
+  g_autofree char *terms = NULL;
 
   if (!now && t - self->rehello_us < REHELLO_US)
     return;
@@ -1120,7 +1277,8 @@ guest_rehello (MopedSession *self,
     return;
   self->rehello_us = t;
   seq = g_strdup_printf ("%" G_GUINT64_FORMAT, self->seq);
-  send_strings (self, NULL, "HELLO", self->name, "", seq, self->listen_link ? self->listen_link : "", NULL);
+  terms = describe_log_terms (self);
+  send_strings (self, NULL, "HELLO", self->name, "", seq, self->listen_link ? self->listen_link : "", terms, NULL);
 }
 
 static void
@@ -1129,16 +1287,36 @@ log_append (MopedSession *self,
             const char   *author,
             const char   *lseq,
             const char   *label,
-            const char   *text)
+            const char   *text,
+            const char   *term)
 {
   LogEntry *e = g_new0 (LogEntry, 1);
+  guint64 n = g_ascii_strtoull (lseq, NULL, 10);
+  guint64 *last = g_hash_table_lookup (self->last_lseq, author);
 
   e->seq = g_strdup (seq);
   e->author = g_strdup (author);
   e->lseq = g_strdup (lseq);
   e->label = g_strdup (label);
   e->text = g_strdup (text);
+  e->term = g_strdup (term && *term ? term : "0");
   g_ptr_array_add (self->log, e);
+  /* Each author's edits count once, however long ago they were ordered. */
+  if (last == NULL)
+    {
+      last = g_new0 (guint64, 1);
+      g_hash_table_insert (self->last_lseq, g_strdup (author), last);
+    }
+  *last = MAX (*last, n);
+  /* The log is for peers that come back soon: one that is further behind gets the
+   * design whole. Kept in bounds so a long session does not grow. */
+  if (self->log->len > LOG_KEEP)
+    {
+      guint drop = self->log->len - LOG_KEEP + LOG_KEEP / 4;
+
+      g_ptr_array_remove_range (self->log, 0, drop);
+      self->log_base += drop;
+    }
 }
 
 /* Apply the transaction the host ordered at @seq_text, taking own pending edits back
@@ -1149,7 +1327,8 @@ apply_ordered (MopedSession *self,
                const char   *author,
                const char   *lseq_text,
                const char   *label,
-               const char   *text)
+               const char   *text,
+               const char   *term)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) ops = NULL;
@@ -1171,17 +1350,18 @@ apply_ordered (MopedSession *self,
   g_free (self->last_author);
   self->last_author = g_strdup (author);
   moped_author_history_note_authors (self->history, author, ops);
-  log_append (self, seq_text, author, lseq_text, label, text);
-  journal_write (self, "T", seq_text, author, lseq_text, label, text, NULL);
+  if (term == NULL || *term == '\0')
+    term = "0";
+  note_term (self, term);
+  log_append (self, seq_text, author, lseq_text, label, text, term);
+  journal_write (self, "T", seq_text, author, lseq_text, label, text, term, NULL);
   if (self->is_host)
     journal_sync (self);   /* broadcast below: the acknowledgement */
-  if (self->journal_records > 4000 && self->pending->len == 0)
-    journal_compact (self);
   if (self->is_host)
     {
-      const char *frames[] = { "TXN", seq_text, author, lseq_text, label, text };
+      const char *frames[] = { "TXN", seq_text, author, lseq_text, label, text, term };
 
-      broadcast_frames (self, NULL, frames, 6);
+      broadcast_frames (self, NULL, frames, 7);
     }
 
   /* Own edit confirmed as it was applied here: nothing to redo. */
@@ -1216,6 +1396,11 @@ apply_ordered (MopedSession *self,
       self->applying = APPLY_LOCAL;
       replay_pending (self);
     }
+  /* Only now does the design hold this transaction: a compacted journal starts from
+   * it (compacting before it was applied lost it, and a later step that put back what
+   * it had removed made the journal unreadable). */
+  if (self->journal_records > 4000 && self->pending->len == 0)
+    journal_compact (self);
   g_signal_emit (self, signals[SEQUENCED], 0, self->seq);
   return TRUE;
 }
@@ -1229,11 +1414,12 @@ guest_txn (MopedSession *self,
   g_autofree char *lseq_text = zmsg_popstr (msg);
   g_autofree char *label = zmsg_popstr (msg);
   g_autofree char *text = zmsg_popstr (msg);
+  g_autofree char *term = zmsg_popstr (msg);
 
   if (text == NULL || g_ascii_strtoull (seq_text, NULL, 10) <= self->seq)
     return;
   /* Something was lost on a connection that broke: catch up from the log. */
-  if (!apply_ordered (self, seq_text, author, lseq_text, label, text) && !self->closed)
+  if (!apply_ordered (self, seq_text, author, lseq_text, label, text, term) && !self->closed)
     guest_rehello (self, TRUE);
 }
 
@@ -1267,6 +1453,88 @@ guest_drop_pending (MopedSession *self,
     }
 }
 
+/* The host sent its design whole to a peer that had one (it was further behind than
+ * the host's log reaches, or its log parted from the host's after @rewind): take it,
+ * keeping every own edit the host may not have to go out again: own transactions
+ * beyond @rewind (ordered by a host that was cut off, which nobody else has) and
+ * what is pending. Others' transactions beyond @rewind are their authors' to send. */
+static gboolean
+guest_rebase (MopedSession *self,
+              const char   *seq_text,
+              const char   *snapshot,
+              guint64       rewind)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MopedDesign) source = moped_file_load_data (snapshot, -1, "the host's design", &error);
+  g_autoptr(GPtrArray) again = g_ptr_array_new_with_free_func (pending_free);
+  g_autofree char *want = NULL;
+  g_autofree char *now = NULL;
+  guint orphans = 0;
+
+  if (source == NULL)
+    {
+      g_autofree char *message = g_strdup_printf ("the host's design cannot be read: %s", error->message);
+
+      fail (self, message);
+      return FALSE;
+    }
+  revert_pending (self);
+  for (guint64 s = MAX (rewind, self->log_base) + 1; s <= self->seq && s - self->log_base <= self->log->len; s++)
+    {
+      const LogEntry *e = g_ptr_array_index (self->log, s - self->log_base - 1);
+      Pending *p;
+
+      if (g_strcmp0 (e->author, self->author) != 0)
+        continue;
+      p = g_new0 (Pending, 1);
+      p->lseq = g_ascii_strtoull (e->lseq, NULL, 10);
+      p->label = g_strdup (e->label);
+      p->text = g_strdup (e->text);
+      p->ops = moped_ops_from_text (p->text, NULL);
+      if (p->ops == NULL)
+        {
+          pending_free (p);
+          continue;
+        }
+      g_ptr_array_add (again, p);
+      orphans++;
+    }
+  /* Then what was pending already, numbered after them. */
+  for (guint i = 0; i < self->pending->len; i++)
+    g_ptr_array_add (again, g_ptr_array_index (self->pending, i));
+  g_ptr_array_set_free_func (self->pending, NULL);
+  g_ptr_array_unref (self->pending);
+  self->pending = g_steal_pointer (&again);
+
+  self->applying = APPLY_ORDERED;
+  moped_design_replace_contents (self->design, source, "Shared Design");
+  self->applying = APPLY_LOCAL;
+  want = moped_file_to_data (source, NULL);
+  now = moped_file_to_data (self->design, NULL);
+  if (g_strcmp0 (want, now) != 0)
+    {
+      fail (self, "this copy cannot take the host's design: join again");
+      return FALSE;
+    }
+  self->seq = g_ascii_strtoull (seq_text, NULL, 10);
+  g_ptr_array_set_size (self->log, 0);
+  self->log_base = self->seq;
+  replay_pending (self);
+  if (self->journal_path != NULL)
+    {
+      journal_restart (self, want);
+      journal_sync (self);
+    }
+  if (orphans > 0)
+    {
+      g_autofree char *message = g_strdup_printf ("%u of your edits reached nobody while this copy was cut "
+                                                  "off: they go to the host now", orphans);
+
+      notice (self, message);
+    }
+  return TRUE;
+}
+
 static void
 guest_welcome (MopedSession *self,
                zmsg_t       *msg)
@@ -1275,13 +1543,26 @@ guest_welcome (MopedSession *self,
   g_autofree char *access = zmsg_popstr (msg);
   g_autofree char *seq = zmsg_popstr (msg);
   g_autofree char *snapshot = zmsg_popstr (msg);
+  g_autofree char *term = zmsg_popstr (msg);
+  g_autofree char *from = zmsg_popstr (msg);
   g_autoptr(GError) error = NULL;
 
+  note_term (self, term);
   if (self->joined)
     {
       /* A returning peer: the host sends what we missed next; resend what is pending
        * (the host counts each edit once). */
       g_clear_handle_id (&self->timeout_source, g_source_remove);
+      if (self->stepped_down)
+        {
+          g_message ("%s follows %s now", self->name, self->host_link);
+          self->stepped_down = FALSE;
+          g_clear_handle_id (&self->listener_watch, g_source_remove);
+        }
+      self->told_alone = FALSE;
+      if (snapshot != NULL && *snapshot != '\0' && seq != NULL &&
+          !guest_rebase (self, seq, snapshot, from && *from ? g_ascii_strtoull (from, NULL, 10) : self->seq))
+        return;
       self->failing_over = FALSE;
       for (guint i = 0; i < self->pending->len; i++)
         submit (self, g_ptr_array_index (self->pending, i));
@@ -1394,7 +1675,7 @@ guest_tail (MopedSession *self,
     {
       const LogEntry *e = g_ptr_array_index (self->log, s - self->log_base);
 
-      send_strings (self, NULL, "LOG", e->seq, e->author, e->lseq, e->label, e->text, NULL);
+      send_strings (self, NULL, "LOG", e->seq, e->author, e->lseq, e->label, e->text, e->term, NULL);
     }
   send_strings (self, NULL, "LOGEND", NULL);
 }
@@ -1465,12 +1746,19 @@ take_over (MopedSession *self)
   g_auto(GStrv) lines = g_strsplit (self->roster ? self->roster : "", "\n", -1);
   g_autoptr(MopedInvite) where = moped_invite_parse (self->listen_link, NULL);
 
-  g_message ("%s hosts now", self->name);
+  guint64 reign = term_count (self->term) + 1;
+
   g_clear_handle_id (&self->sock_watch, g_source_remove);
+  g_clear_handle_id (&self->listener_watch, g_source_remove);
   zsock_destroy (&self->sock);
   self->sock = g_steal_pointer (&self->listener);
   self->is_host = TRUE;
+  self->stepped_down = FALSE;
   self->failing_over = FALSE;
+  self->told_alone = FALSE;
+  g_free (self->term);
+  self->term = g_strdup_printf ("%" G_GUINT64_FORMAT ".%s", reign, self->author);
+  g_message ("%s hosts now (term %s)", self->name, self->term);
   g_free (self->advertise);
   self->advertise = g_strdup (where->host);
   self->port = where->port;
@@ -1548,8 +1836,111 @@ try_candidate (MopedSession *self)
       return;
     }
   self->failing_over = FALSE;
-  notice (self, "The host is gone and nobody here can host: your edits are kept and go out "
-                "when a host is back");
+  if (!self->told_alone)
+    notice (self, "The host is gone and nobody here can host: your edits are kept and go out "
+                  "when a host is back");
+  self->told_alone = TRUE;
+}
+
+static gboolean listener_ready_cb (gint fd, GIOCondition condition, gpointer user_data);
+
+/* A host that has heard from no editor for the election timeout, while some of them
+ * could host, stops ordering: on their side of a broken network they are electing a
+ * successor, and two hosts would make two orders. It turns to the roster's
+ * candidates as a guest whose host went (its own edits wait as pending), and keeps
+ * listening: a peer that comes back to it knowing no newer term makes it host again
+ * (listener_ready_cb). Whoever hosts with the newer term when the two sides meet
+ * again stays host; the other side rejoins it (host_hello, guest_rebase). */
+static void
+step_down (MopedSession *self)
+{
+  g_message ("%s has heard nobody for %d s: it stops ordering and looks for the host",
+             self->name, (int) (HOST_SILENCE_US / G_USEC_PER_SEC));
+  g_free (self->roster);
+  self->roster = make_roster (self);
+  g_free (self->listen_link);
+  self->listen_link = moped_session_get_address_link (self);
+  g_clear_handle_id (&self->sock_watch, g_source_remove);
+  self->listener = g_steal_pointer (&self->sock);
+  self->is_host = FALSE;
+  self->stepped_down = TRUE;
+  g_hash_table_remove_all (self->peers);
+  self->host_heard_us = g_get_monotonic_time ();
+  self->listener_watch = g_unix_fd_add (zsock_fd (self->listener), G_IO_IN, listener_ready_cb, self);
+  notice (self, "Nobody has been heard from for a while: your edits are kept, and go out when the "
+                "others are reached again");
+  start_failover (self);
+}
+
+/* Whether this host has heard no editor for the election timeout while one that
+ * could host is on the roster. */
+static gboolean
+host_cut_off (MopedSession *self,
+              gint64        now)
+{
+  GHashTableIter iter;
+  gpointer value;
+  gboolean candidates = FALSE;
+  gint64 latest = 0;
+
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      const Peer *peer = value;
+
+      if (peer->access != MOPED_ACCESS_EDITOR)
+        continue;
+      candidates |= peer->listen != NULL && *peer->listen != '\0';
+      latest = MAX (latest, peer->last_heard_us);
+    }
+  return candidates && now - latest > HOST_SILENCE_US;
+}
+
+/* A stepped-down host hears a peer come back to it: with no newer term than ours, it
+ * found no other host either, so this one hosts again. */
+static gboolean
+listener_ready_cb (gint         fd,
+                   GIOCondition condition,
+                   gpointer     user_data)
+{
+  g_autoptr(MopedSession) self = g_object_ref (user_data);
+
+  while (self->stepped_down && self->listener != NULL && (zsock_events (self->listener) & ZMQ_POLLIN))
+    {
+      zmsg_t *msg = zmsg_recv (self->listener);
+      zframe_t *command = msg ? zmsg_next (msg) : NULL;
+      gboolean resume = FALSE;
+
+      if (msg == NULL)
+        break;
+      if (command != NULL && zframe_streq (command, "HELLO"))
+        {
+          g_autofree char *terms = NULL;
+          g_auto(GStrv) runs = NULL;
+          guint n;
+          zframe_t *f = command;
+
+          /* HELLO name token last listen terms */
+          for (guint i = 0; i < 5 && f != NULL; i++)
+            f = zmsg_next (msg);
+          terms = f ? zframe_strdup (f) : g_strdup ("");
+          runs = g_strsplit (terms, ";", -1);
+          n = g_strv_length (runs);
+          resume = n < 2 || strchr (runs[n - 1], '=') == NULL ||
+                   term_cmp (strchr (runs[n - 1], '=') + 1, self->term) <= 0;
+        }
+      if (resume)
+        {
+          g_message ("%s: a peer came back knowing no newer host: hosting again", self->name);
+          self->listener_watch = 0;
+          take_over (self);
+          host_message (self, msg);
+          zmsg_destroy (&msg);
+          return G_SOURCE_REMOVE;
+        }
+      zmsg_destroy (&msg);
+    }
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -1588,7 +1979,7 @@ start_failover (MopedSession *self)
 static void
 drain (MopedSession *self)
 {
-  while (!self->closed && (zsock_events (self->sock) & ZMQ_POLLIN))
+  while (!self->closed && self->sock != NULL && (zsock_events (self->sock) & ZMQ_POLLIN))
     {
       zmsg_t *msg = zmsg_recv (self->sock);
 
@@ -1637,6 +2028,11 @@ heartbeat_cb (gpointer user_data)
       gpointer value;
       gboolean gone = FALSE;
 
+      if (!self->in_grace && host_cut_off (self, now))
+        {
+          step_down (self);
+          return G_SOURCE_CONTINUE;
+        }
       broadcast_frames (self, NULL, frames, 2);
       g_hash_table_iter_init (&iter, self->peers);
       while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -1711,6 +2107,7 @@ moped_session_close (MopedSession *self)
   g_clear_handle_id (&self->grace_source, g_source_remove);
   g_clear_handle_id (&self->sock_watch, g_source_remove);
   g_clear_handle_id (&self->zap_watch, g_source_remove);
+  g_clear_handle_id (&self->listener_watch, g_source_remove);
   g_clear_handle_id (&self->heartbeat_source, g_source_remove);
   g_clear_handle_id (&self->timeout_source, g_source_remove);
   g_clear_handle_id (&self->presence_source, g_source_remove);
@@ -1742,6 +2139,7 @@ moped_session_finalize (GObject *object)
   g_free (self->name);
   g_free (self->advertise);
   g_free (self->last_author);
+  g_free (self->term);
   g_free (self->roster);
   g_free (self->presence_out);
   g_free (self->host_link);
@@ -1806,6 +2204,10 @@ set_identity (MopedSession       *self,
   self->author = moped_key_to_author (keys->public_z85);
   self->name = g_strdup (name && *name ? name : g_get_real_name ());
   self->history = moped_author_history_new (self->author);
+  /* Own edits are numbered upwards from the time this session began, so a later
+   * session of the same key (a new join, a restarted host) never reuses a number
+   * a host has seen from this key: each (author, number) is one edit. */
+  self->next_lseq = (guint64) g_get_real_time ();
   /* czmq must not take over SIGINT/SIGTERM of the program it lives in. */
   zsys_handler_set (NULL);
 }
@@ -1822,8 +2224,15 @@ server_socket (MopedSession *self,
 
   if (self->zap == NULL)
     {
+      int bound = -1;
+
       self->zap = zsock_new (ZMQ_REP);
-      if (self->zap == NULL || zsock_bind (self->zap, "inproc://zeromq.zap.01") != 0)
+      /* A session closed just before (stop sharing, share again) gives the endpoint
+       * up only when libzmq's reaper has closed its socket: wait for that, briefly. */
+      for (guint i = 0; self->zap != NULL && i < 50 && bound != 0; i++)
+        if ((bound = zsock_bind (self->zap, "inproc://zeromq.zap.01")) != 0)
+          g_usleep (10000);
+      if (self->zap == NULL || bound != 0)
         {
           zsock_destroy (&self->zap);
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
@@ -1865,12 +2274,22 @@ moped_session_listen (MopedSession *self,
 {
   MopedInvite where = { 0 };
   guint port = 0;
+  g_autofree char *host = g_strdup (advertise ? advertise : g_get_host_name ());
+  char *colon = strrchr (host, ':');
 
   g_return_val_if_fail (MOPED_IS_SESSION (self) && !self->is_host, FALSE);
   self->listener = server_socket (self, bind_endpoint, &port, error);
   if (self->listener == NULL)
     return FALSE;
-  where.host = (char *) (advertise ? advertise : g_get_host_name ());
+  /* "name:port" (one colon: not an IPv6 address): others reach it on another port
+   * than the one bound here (a forwarded port, a test's proxy). */
+  if (colon != NULL && strchr (host, ':') == colon && colon[1] != '\0' &&
+      strspn (colon + 1, "0123456789") == strlen (colon + 1))
+    {
+      port = (guint) g_ascii_strtoull (colon + 1, NULL, 10);
+      *colon = '\0';
+    }
+  where.host = host;
   where.port = port;
   where.key_z85 = self->keys.public_z85;
   g_free (self->listen_link);
@@ -1896,6 +2315,7 @@ moped_session_host_new (MopedDesign        *design,
   self->joined = TRUE;
   self->access = MOPED_ACCESS_EDITOR;
   self->design = g_object_ref (design);
+  self->term = g_strdup_printf ("1.%s", self->author);
 
   self->sock = server_socket (self, bind_endpoint, &self->port, error);
   if (self->sock == NULL)
@@ -1968,7 +2388,8 @@ moped_session_get_address_link (MopedSession *self)
 {
   MopedInvite invite = { 0 };
 
-  g_return_val_if_fail (MOPED_IS_SESSION (self) && self->is_host, NULL);
+  /* A host, or one that stepped down and listens where it hosted. */
+  g_return_val_if_fail (MOPED_IS_SESSION (self) && self->advertise != NULL, NULL);
   invite.host = self->advertise;
   invite.port = self->port;
   invite.key_z85 = self->keys.public_z85;
@@ -1982,10 +2403,11 @@ first_hello_cb (gpointer user_data)
 {
   MopedSession *self = user_data;
   g_autofree char *last = self->joined ? g_strdup_printf ("%" G_GUINT64_FORMAT, self->seq) : g_strdup ("new");
+  g_autofree char *terms = self->joined ? describe_log_terms (self) : g_strdup ("");
 
   if (!self->closed)
     send_strings (self, NULL, "HELLO", self->name, self->hello_token, last,
-                  self->listen_link ? self->listen_link : "", NULL);
+                  self->listen_link ? self->listen_link : "", terms, NULL);
   g_clear_pointer (&self->hello_token, g_free);
   return G_SOURCE_REMOVE;
 }
@@ -2123,7 +2545,7 @@ moped_session_load_journal (const char  *path,
           if (file_is_prefix != NULL)
             *file_is_prefix = file_data != NULL && design_is_data (design, file_data);
         }
-      else if (n == 6 && g_str_equal (f[0], "T") && design != NULL &&
+      else if ((n == 6 || n == 7) && g_str_equal (f[0], "T") && design != NULL &&
                g_ascii_strtoull (f[1], NULL, 10) == seq + 1)
         {
           g_autoptr(GPtrArray) ops = moped_ops_from_text (f[5], error);
@@ -2188,7 +2610,7 @@ replay_journal (MopedSession *self,
           g_ptr_array_set_size (confirmed, 0);
           g_ptr_array_set_size (edits, 0);
         }
-      else if (n == 6 && g_str_equal (f[0], "T"))
+      else if ((n == 6 || n == 7) && g_str_equal (f[0], "T"))
         {
           guint64 lseq = g_ascii_strtoull (f[3], NULL, 10);
 
@@ -2236,7 +2658,7 @@ replay_journal (MopedSession *self,
   self->log_base = self->seq;
   share_design (self);
   self->joined = TRUE;
-  self->next_lseq = max_lseq;
+  self->next_lseq = MAX (self->next_lseq, max_lseq);
 
   self->applying = APPLY_ORDERED;
   for (guint i = 0; i < confirmed->len; i++)
@@ -2256,7 +2678,8 @@ replay_journal (MopedSession *self,
       self->seq = seq;
       set_str (&self->last_author, f[2]);
       moped_author_history_note_authors (self->history, f[2], ops);
-      log_append (self, f[1], f[2], f[3], f[4], f[5]);
+      log_append (self, f[1], f[2], f[3], f[4], f[5], f[6]);
+      note_term (self, f[6]);
     }
   self->applying = APPLY_LOCAL;
   for (guint i = 0; i < edits->len; i++)

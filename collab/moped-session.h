@@ -22,6 +22,15 @@
  * When the host goes (silent for 2 s, or HANDOVER), guests try the editors of the
  * roster that listen, in join order: the first takes over, the others connect to it
  * pinned to the key the roster gave; the new host takes the longest log first.
+ *
+ * Split brain: each reign is a term ("N.author", N one more than the newest known),
+ * carried by every TXN and journal record. A host that hears no editor for 2 s while
+ * one could take over stops ordering and looks for the host like a guest (its own
+ * edits wait as pending). HELLO carries where each term starts in the guest's log;
+ * a host whose log holds another term at the same sequence answers with the design
+ * whole and where the logs part, and the guest sends its own transactions beyond
+ * that point again as pending edits, deduplicated by (author, number). Frames added:
+ * HELLO ... listen-link terms; WELCOME ... snapshot term rewind; TXN/LOG ... term.
  */
 #pragma once
 
@@ -105,7 +114,8 @@ MopedDesign  *moped_session_load_journal  (const char          *path,
                                            GError             **error);
 
 /* A guest that may host if the host goes: listen on @bind_endpoint, reachable as
- * @advertise. Call right after join or resume. The others learn it from the roster. */
+ * @advertise ("name", or "name:port" when the others reach it on another port than
+ * the one bound). Call right after join or resume. The others learn it from the roster. */
 gboolean      moped_session_listen        (MopedSession        *self,
                                            const char          *bind_endpoint,
                                            const char          *advertise,

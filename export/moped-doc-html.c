@@ -121,10 +121,7 @@ write_figure (GString        *out,
   gsize size = 0;
   const guchar *data;
 
-  if (block->flow == NULL)
-    svg = moped_render_architecture (self->design, MOPED_RENDER_SVG, 1.0, error);
-  else
-    svg = moped_render_flow (self->design, block->flow, MOPED_RENDER_SVG, 1.0, error);
+  svg = _moped_doc_render_figure (self, block, error);
   if (svg == NULL)
     return FALSE;
   data = g_bytes_get_data (svg, &size);

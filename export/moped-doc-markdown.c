@@ -215,9 +215,7 @@ render_figure (MopedDoc       *self,
                MopedDocBlock  *block,
                GError        **error)
 {
-  if (block->flow == NULL)
-    return moped_render_architecture (self->design, MOPED_RENDER_SVG, 1.0, error);
-  return moped_render_flow (self->design, block->flow, MOPED_RENDER_SVG, 1.0, error);
+  return _moped_doc_render_figure (self, block, error);
 }
 
 static void

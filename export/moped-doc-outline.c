@@ -252,9 +252,26 @@ _moped_doc_add_figure (MopedDoc     *self,
   return block;
 }
 
+MopedDocBlock *
+_moped_doc_add_dot_figure (MopedDoc   *self,
+                           const char *name,
+                           const char *dot,
+                           const char *what)
+{
+  MopedDocBlock *block = add_block (self, MOPED_DOC_FIGURE);
+  g_autofree char *clean = clean_text (what);
+
+  block->dot = g_strdup (dot);
+  block->figure_name = unique_slug (self->figure_names, "machine-", name);
+  block->caption = g_strdup_printf ("Figure %u: %s", ++self->n_figures, clean);
+  g_strdelimit (block->caption, "\n", ' ');
+  return block;
+}
+
 void
 _moped_doc_block_free (MopedDocBlock *block)
 {
+  g_free (block->dot);
   g_free (block->anchor);
   g_clear_pointer (&block->text, g_ptr_array_unref);
   g_clear_pointer (&block->items, g_ptr_array_unref);

@@ -50,6 +50,8 @@ typedef struct
   MopedElement      *flow;         /* figure: the flow, or NULL for the architecture */
   char              *figure_name;  /* figure: "architecture", "flow-round-trip" */
   char              *caption;      /* figure: "Figure 1: ..." */
+  char              *dot;          /* figure: graphviz source to draw instead (a state
+                                    * machine), or NULL */
 } MopedDocBlock;
 
 struct _MopedDoc
@@ -92,6 +94,16 @@ MopedDocBlock *_moped_doc_add_code      (MopedDoc      *self,
 MopedDocBlock *_moped_doc_add_figure    (MopedDoc      *self,
                                          MopedElement  *flow,
                                          const char    *what);
+
+/* A figure drawn from graphviz source (@name makes its file name unique). */
+MopedDocBlock *_moped_doc_add_dot_figure (MopedDoc     *self,
+                                          const char   *name,
+                                          const char   *dot,
+                                          const char   *what);
+/* A figure as SVG: the architecture, a flow's sequence diagram, or its graphviz source. */
+GBytes        *_moped_doc_render_figure (MopedDoc      *self,
+                                         MopedDocBlock *block,
+                                         GError       **error);
 
 void           _moped_doc_block_free    (MopedDocBlock *block);
 

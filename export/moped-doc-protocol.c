@@ -1071,8 +1071,9 @@ build_machines (Section *section)
                             "send or receive next and the state that follows. State 1 is where it "
                             "starts; a conversation may end in the states marked \"may end\". A "
                             "command that is not listed for the current state breaks the "
-                            "protocol. The graphviz source draws the same machine (! sends, "
-                            "? receives).");
+                            "protocol. The figure draws the same machine (! sends, ? receives; "
+                            "state 1 is where it starts, a double circle may end); the exported "
+                            "engines enforce it.");
   for (guint r = 0; r < roles->len; r++)
     {
       MopedElement *role = g_ptr_array_index (roles, r);
@@ -1102,7 +1103,12 @@ build_machines (Section *section)
           _moped_doc_row_add_cell (row, next);
           _moped_doc_row_add_cell (row, then);
         }
-      _moped_doc_add_code (doc, "dot", dot);
+      {
+        g_autofree char *name = g_strdup_printf ("%s-%s", name_of (section->protocol), name_of (role));
+        g_autofree char *caption = g_strdup_printf ("the state machine of role %s", name_of (role));
+
+        _moped_doc_add_dot_figure (doc, name, dot, caption);
+      }
     }
 }
 

@@ -10,6 +10,8 @@
 #include "moped-diagnostic.h"
 #include "moped-doc-private.h"
 #include "moped-file.h"
+#include "moped-layout-runner.h"
+#include "moped-render.h"
 #include "moped-staging.h"
 #include "moped-endpoint.h"
 #include "moped-roles.h"
@@ -965,4 +967,21 @@ moped_doc_write (MopedDoc    *self,
   g_set_error (error, MOPED_DOC_ERROR, MOPED_DOC_ERROR_FORMAT,
                "%s: unknown document format (use .md, .html or .abnf)", path);
   return FALSE;
+}
+
+GBytes *
+_moped_doc_render_figure (MopedDoc       *self,
+                          MopedDocBlock  *block,
+                          GError        **error)
+{
+  if (block->dot != NULL)
+    {
+      g_autoptr(GBytes) dot = g_bytes_new (block->dot, strlen (block->dot));
+
+      /* The layout runs in moped's helper process, as every other figure's does. */
+      return moped_layout_runner_run (dot, MOPED_LAYOUT_ENGINE_DOT, MOPED_GRAPHVIZ_OUTPUT_SVG, 0, NULL, error);
+    }
+  if (block->flow == NULL)
+    return moped_render_architecture (self->design, MOPED_RENDER_SVG, 1.0, error);
+  return moped_render_flow (self->design, block->flow, MOPED_RENDER_SVG, 1.0, error);
 }

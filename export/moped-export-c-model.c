@@ -80,6 +80,7 @@ static const char * const local_words[] = {
   "byte", "dbyte", "qbyte", "uint", "ulong", "ushort", "u_char", "u_short", "u_int",
   "u_long", "fd_set", "fd_mask", "jmp_buf", "sigjmp_buf", "va_list", "linux", "unix",
   "i386", "sun", "streq", "strneq", "randof", "freen", "zmalloc", "inline", "assert",
+  "s_refused", "wire_machine_step",
 };
 
 /* Members of the engine and options structs, beside one per socket; and the macros
@@ -87,6 +88,7 @@ static const char * const local_words[] = {
 static const char * const member_words[] = {
   "pipe", "poller", "msg", "state", "name", "verbose", "trace", "failed", "terminated",
   "call", "call_method", "deferred", "tap", "timers", "timers_size", "timers_used", "timers_next_id",
+  "machines",
   "linux", "unix", "i386", "sun", "inline",
 };
 
@@ -345,6 +347,8 @@ socket_free (gpointer data)
   g_ptr_array_unref (s->handlers);
   g_ptr_array_unref (s->senders);
   g_ptr_array_unref (s->protocols);
+  g_clear_pointer (&s->machines, g_ptr_array_unref);
+  g_free (s->subscription_fn);
   g_free (s);
 }
 
@@ -402,6 +406,10 @@ node_free (gpointer data)
   g_ptr_array_unref (n->handlers);
   g_ptr_array_unref (n->senders);
   g_ptr_array_unref (n->requirements);
+  g_clear_pointer (&n->machines, g_ptr_array_unref);
+  g_clear_pointer (&n->unkept, g_ptr_array_unref);
+  g_free (n->protocol_state_fn);
+  g_free (n->engine_state_fn);
   g_free (n);
 }
 
@@ -838,6 +846,8 @@ name_node (MopedCNode     *n,
   n->timer_fn_type = global_name (globals, n->ident, "timer_fn");
   n->timer_set_fn = global_name (globals, engine, "timer_set");
   n->timer_cancel_fn = global_name (globals, engine, "timer_cancel");
+  n->protocol_state_fn = global_name (globals, n->ident, "protocol_state");
+  n->engine_state_fn = global_name (globals, engine, "protocol_state");
 
   /* Pipe commands: "$TERM" and the self-test's "$..." cannot be identifiers. */
   for (guint i = 0; i < methods->len; i++)
@@ -1148,6 +1158,14 @@ name_routes (MopedCNode     *n,
 
       s->fn = global_name (globals, n->ident, wanted);
     }
+  for (guint i = 0; i < n->sockets->len; i++)
+    {
+      MopedCSocket *s = g_ptr_array_index (n->sockets, i);
+      g_autofree char *wanted = g_strdup_printf ("handle_%s_subscription", s->ident);
+
+      if (s->hears_subscriptions)
+        s->subscription_fn = global_name (globals, n->ident, wanted);
+    }
 }
 
 static gint
@@ -1200,6 +1218,288 @@ collect_socket_protocols (MopedCModel  *model,
                                _moped_c_name (p->element), _moped_c_name (h->command->protocol->element)));
         }
     }
+}
+
+static MopedCSocket *peer_of (MopedCLink   *l,
+                              MopedCSocket *s);
+
+/* ---- the state machines the engines keep -------------------------------------------------- */
+
+static void
+machine_free (gpointer data)
+{
+  MopedCMachine *m = data;
+
+  moped_machine_free (m->machine);
+  g_free (m);
+}
+
+/* Every step under @parent, at any depth, in document order. */
+static void
+collect_steps (MopedElement *parent,
+               GPtrArray    *out)
+{
+  g_autoptr(GPtrArray) steps = moped_element_get_children_of_kind (parent, MOPED_KIND_STEP);
+
+  for (guint i = 0; i < steps->len; i++)
+    {
+      g_ptr_array_add (out, g_ptr_array_index (steps, i));
+      collect_steps (g_ptr_array_index (steps, i), out);
+    }
+}
+
+static GPtrArray *
+all_steps (MopedElement *parent)
+{
+  GPtrArray *out = g_ptr_array_new ();
+
+  collect_steps (parent, out);
+  return out;
+}
+
+static guint
+node_instances (MopedCNode *n)
+{
+  return (guint) MAX (moped_element_get_int (n->element, MOPED_PROP_INSTANCES), 1);
+}
+
+/* How many peers the design connects to @s. */
+static guint
+peer_count (MopedCSocket *s)
+{
+  guint count = 0;
+
+  for (guint i = 0; i < s->links->len; i++)
+    count += node_instances (peer_of (g_ptr_array_index (s->links, i), s)->node);
+  return count;
+}
+
+static const char *
+role_name (MopedElement *role)
+{
+  return role != NULL ? _moped_c_name (role) : "?";
+}
+
+/* The nodes on each side of @role's messages in @flow: more than one on a side and a
+ * machine per node (or per peer) no longer follows the conversation. */
+static char *
+flow_sides_obstacle (MopedElement *flow,
+                     MopedElement *role)
+{
+  g_autoptr(GPtrArray) steps = all_steps (flow);
+  MopedElement *mine = NULL, *theirs = NULL;
+
+  for (guint i = 0; i < steps->len; i++)
+    {
+      MopedElement *step = g_ptr_array_index (steps, i);
+
+      if (moped_step_get_block (step) != MOPED_BLOCK_MESSAGE)
+        continue;
+      for (guint e = 0; e < 2; e++)
+        {
+          MopedProp end = e ? MOPED_PROP_TO : MOPED_PROP_FROM;
+          MopedProp other = e ? MOPED_PROP_FROM : MOPED_PROP_TO;
+          MopedElement *node, *peer;
+
+          if (moped_step_get_role (step, end) != role)
+            continue;
+          node = moped_step_get_node (step, end);
+          peer = moped_step_get_node (step, other);
+          if ((mine != NULL && node != mine) || (theirs != NULL && peer != theirs))
+            return g_strdup_printf ("flow %s has more than one node on a side of %s's messages",
+                                    _moped_c_name (flow), role_name (role));
+          mine = node;
+          theirs = peer;
+        }
+    }
+  return NULL;
+}
+
+/* Why the engine of @s's node cannot keep the state of @role in @p on @s, or NULL. */
+static char *
+machine_obstacle (MopedCSocket   *s,
+                  MopedCProtocol *p,
+                  MopedElement   *role,
+                  MopedElement   *peer_role,
+                  MopedMachine   *machine)
+{
+  g_autoptr(GPtrArray) flows = moped_element_get_children_of_kind (p->element, MOPED_KIND_FLOW);
+  g_autoptr(GPtrArray) steps = all_steps (p->element);
+  MopedCNode *n = s->node;
+  gboolean receives = FALSE;
+
+  if (peer_role == NULL || peer_role == role)
+    return g_strdup_printf ("its peers on %s do not play one other role of it", s->ident);
+  for (guint i = 0; i < machine->transitions->len; i++)
+    {
+      const MopedTransition *t = &g_array_index (machine->transitions, MopedTransition, i);
+
+      if (t->peer != peer_role)
+        return g_strdup_printf ("%s talks to other roles than %s", role_name (role), role_name (peer_role));
+      receives |= !t->send;
+    }
+  for (guint i = 0; i < steps->len; i++)
+    if (moped_element_get_ref (g_ptr_array_index (steps, i), MOPED_PROP_VIA) != NULL)
+      return g_strdup ("its flows relay commands through other nodes");
+  for (guint i = 0; i < flows->len; i++)
+    {
+      char *why = flow_sides_obstacle (g_ptr_array_index (flows, i), role);
+
+      if (why != NULL)
+        return why;
+    }
+  /* The whole conversation must pass through this one socket. */
+  for (guint i = 0; i < n->handlers->len; i++)
+    {
+      MopedCHandler *h = g_ptr_array_index (n->handlers, i);
+
+      if (h->command->protocol == p && h->socket != s)
+        return g_strdup_printf ("it speaks it on sockets %s and %s", s->ident, h->socket->ident);
+    }
+  for (guint i = 0; i < n->senders->len; i++)
+    {
+      MopedCSender *h = g_ptr_array_index (n->senders, i);
+
+      if (h->command->protocol == p && h->socket != s)
+        return g_strdup_printf ("it speaks it on sockets %s and %s", s->ident, h->socket->ident);
+    }
+  for (guint i = 0; i < s->protocols->len; i++)
+    {
+      MopedCProtocol *o = g_ptr_array_index (s->protocols, i);
+
+      if (o != p && !moped_framing_tell_apart (o->element, p->element, s->type))
+        return g_strdup_printf ("on %s its messages may look like those of %s", s->ident,
+                                _moped_c_name (o->element));
+    }
+  if (!receives)
+    return NULL;
+  /* What it receives must be the whole of each peer's side. */
+  if (!s->info->routing_id && peer_count (s) > 1)
+    return g_strdup_printf ("%s cannot tell its %u peers apart", s->ident, peer_count (s));
+  if (_moped_c_is_subscriber (s) && s->subscriptions->len > 0)
+    return g_strdup_printf ("%s subscribes to some topics only", s->ident);
+  for (guint i = 0; i < s->links->len; i++)
+    {
+      MopedCSocket *o = peer_of (g_ptr_array_index (s->links, i), s);
+
+      if (moped_socket_type_get_outgoing (o->type) == MOPED_OUTGOING_ROUND_ROBIN && peer_count (o) > 1)
+        return g_strdup_printf ("%s.%s hands each message to one of its %u peers", o->node->ident,
+                                o->ident, peer_count (o));
+    }
+  return NULL;
+}
+
+/* The role @s's node plays in @p on @s (NULL unless one), and the one role its peers
+ * there play (NULL unless one). */
+static MopedElement *
+socket_roles (MopedCSocket   *s,
+              MopedCProtocol *p,
+              MopedElement  **peer_role)
+{
+  MopedElement *role = NULL;
+  gboolean several = FALSE, peers_several = FALSE;
+
+  *peer_role = NULL;
+  for (guint i = 0; i < s->links->len; i++)
+    {
+      MopedCLink *l = g_ptr_array_index (s->links, i);
+      MopedProp mine = l->from == s ? MOPED_PROP_FROM : MOPED_PROP_TO;
+      MopedProp theirs = l->from == s ? MOPED_PROP_TO : MOPED_PROP_FROM;
+      MopedElement *r, *q;
+
+      if (l->protocol != p)
+        continue;
+      r = moped_link_get_role (l->element, mine);
+      q = moped_link_get_role (l->element, theirs);
+      several |= r == NULL || (role != NULL && r != role);
+      peers_several |= q == NULL || (*peer_role != NULL && q != *peer_role);
+      role = r;
+      *peer_role = q;
+    }
+  if (peers_several)
+    *peer_role = NULL;
+  return several ? NULL : role;
+}
+
+/* Each role a node plays, on the one socket that carries its protocol: the engine
+ * keeps its state machine there, or the node's header says why it cannot. */
+static void
+read_machines (MopedCNode *n)
+{
+  n->machines = g_ptr_array_new ();
+  n->unkept = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < n->sockets->len; i++)
+    {
+      MopedCSocket *s = g_ptr_array_index (n->sockets, i);
+
+      s->machines = g_ptr_array_new_with_free_func (machine_free);
+      for (guint j = 0; j < s->links->len; j++)
+        {
+          MopedCLink *l = g_ptr_array_index (s->links, j);
+          MopedCProtocol *p = l->protocol;
+          MopedElement *role, *peer_role = NULL;
+          MopedMachine *machine;
+          gboolean known = FALSE;
+          char *why;
+
+          for (guint k = 0; k < s->machines->len && p != NULL; k++)
+            known |= ((MopedCMachine *) g_ptr_array_index (s->machines, k))->protocol == p;
+          for (guint k = 0; k < j && p != NULL; k++)
+            known |= ((MopedCLink *) g_ptr_array_index (s->links, k))->protocol == p;
+          if (p == NULL || known)
+            continue;
+          role = socket_roles (s, p, &peer_role);
+          if (role == NULL)
+            {
+              g_ptr_array_add (n->unkept, g_strdup_printf ("%s on %s: it plays no one role of it there",
+                                                           _moped_c_name (p->element), s->ident));
+              continue;
+            }
+          machine = moped_machine_new (p->element, NULL, role);
+          if (machine->transitions->len == 0)
+            {
+              moped_machine_free (machine);
+              continue;
+            }
+          why = machine_obstacle (s, p, role, peer_role, machine);
+          if (why != NULL)
+            {
+              g_ptr_array_add (n->unkept, g_strdup_printf ("%s (%s) on %s: %s", _moped_c_name (p->element),
+                                                           role_name (role), s->ident, why));
+              g_free (why);
+              moped_machine_free (machine);
+              continue;
+            }
+          {
+            MopedCMachine *m = g_new0 (MopedCMachine, 1);
+
+            m->socket = s;
+            m->protocol = p;
+            m->role = role;
+            m->peer_role = peer_role;
+            m->machine = machine;
+            m->per_peer = s->info->routing_id;
+            m->index = n->machines->len;
+            g_ptr_array_add (s->machines, m);
+            g_ptr_array_add (n->machines, m);
+          }
+        }
+    }
+}
+
+/* The machine @n keeps for @command's protocol on @s, or NULL. */
+MopedCMachine *
+_moped_c_machine_of (MopedCSocket  *s,
+                     MopedCCommand *command)
+{
+  for (guint i = 0; s->machines != NULL && i < s->machines->len; i++)
+    {
+      MopedCMachine *m = g_ptr_array_index (s->machines, i);
+
+      if (m->protocol == command->protocol)
+        return m;
+    }
+  return NULL;
 }
 
 /* ---- the self-test's steps --------------------------------------------------------------- */
@@ -1375,6 +1675,7 @@ read_subscription_step (MopedCModel  *model,
           !moped_socket_types_carry_subscription (relay_out->type, receiver->type))
         return;
       relay_in->forward_subscriptions = relay_out;
+      relay_in->hears_subscriptions = TRUE;
     }
   else
     {
@@ -1394,6 +1695,7 @@ read_subscription_step (MopedCModel  *model,
   s->alternatives = g_ptr_array_new ();
   s->topic = g_strdup (topic != NULL ? topic : "");
   s->subscription = moped_step_get_block (step) == MOPED_BLOCK_SUBSCRIBE ? 1 : -1;
+  receiver->hears_subscriptions = receiver->info->receives_subscriptions;
   g_ptr_array_add (f->steps, s);
 }
 
@@ -1423,6 +1725,43 @@ collect_first_path (MopedElement *parent,
         }
       else
         collect_first_path (step, out);
+    }
+}
+
+/* The steps the self-test does not play (the other branches of choices) still travel:
+ * their senders get send functions and their receivers handlers. */
+static void
+route_other_branches (MopedCModel    *model,
+                      MopedCProtocol *p,
+                      MopedElement   *flow,
+                      GPtrArray      *played)
+{
+  g_autoptr(GPtrArray) steps = all_steps (flow);
+
+  for (guint k = 0; k < steps->len; k++)
+    {
+      MopedElement *step = g_ptr_array_index (steps, k);
+      MopedCCommand *command = g_hash_table_lookup (model->by_element,
+                                                    moped_element_get_ref (step, MOPED_PROP_COMMAND));
+      MopedElement *via = moped_element_get_ref (step, MOPED_PROP_VIA);
+      MopedElement *legs[3] = { moped_element_get_ref (step, MOPED_PROP_FROM), via,
+                                moped_element_get_ref (step, MOPED_PROP_TO) };
+
+      if (moped_step_get_block (step) != MOPED_BLOCK_MESSAGE || command == NULL ||
+          g_ptr_array_find (played, step, NULL))
+        continue;
+      for (guint leg = via ? 0 : 1; leg < 2; leg++)
+        {
+          MopedElement *from = leg == 0 || via == NULL ? legs[0] : via;
+          MopedElement *to = leg == 0 ? via : legs[2];
+          MopedCSocket *sender = NULL, *receiver = NULL;
+          MopedCLink *link = resolve_step (model, p->element, from, to, via != NULL, &sender, &receiver);
+
+          if (link == NULL || sender == NULL || receiver == NULL ||
+              !moped_socket_types_deliver (sender->type, receiver->type))
+            continue;
+          add_route (sender, receiver, command);
+        }
     }
 }
 
@@ -1483,6 +1822,7 @@ read_flows (MopedCModel *model)
                   g_ptr_array_add (f->steps, played);
                 }
             }
+          route_other_branches (model, p, f->element, steps);
           g_ptr_array_add (model->flows, f);
         }
     }
@@ -1643,6 +1983,7 @@ _moped_c_model_new (MopedDesign *design)
       name_routes (n, globals);
       for (guint j = 0; j < n->sockets->len; j++)
         collect_socket_protocols (model, g_ptr_array_index (n->sockets, j));
+      read_machines (n);
     }
   read_processes (model, globals);
   read_requirements (model);
@@ -1681,6 +2022,7 @@ _moped_c_name_keys (MopedCModel *model)
         { "state-stop", n->state_stop_fn }, { "engine-name", n->engine_name_fn },
         { "defer", n->engine_defer_fn }, { "timer-fn", n->timer_fn_type },
         { "timer-set", n->timer_set_fn }, { "timer-cancel", n->timer_cancel_fn },
+        { "protocol-state", n->protocol_state_fn }, { "engine-protocol-state", n->engine_state_fn },
       };
 
       for (guint j = 0; j < G_N_ELEMENTS (node_names); j++)
@@ -1696,6 +2038,13 @@ _moped_c_name_keys (MopedCModel *model)
           MopedCSender *s = g_ptr_array_index (n->senders, j);
 
           add_key (keys, s->socket->element, s->command->element, "send", s->fn);
+        }
+      for (guint j = 0; j < n->sockets->len; j++)
+        {
+          MopedCSocket *s = g_ptr_array_index (n->sockets, j);
+
+          if (s->subscription_fn != NULL)
+            add_key (keys, s->element, NULL, "subscription", s->subscription_fn);
         }
       for (guint j = 0; j < n->methods->len; j++)
         {

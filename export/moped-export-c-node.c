@@ -163,6 +163,42 @@ comment_params (MopedCodeWriter *w,
     }
 }
 
+static char *machine_title (MopedCMachine *m);
+static const char *subscription_title (MopedCSocket *s);
+
+/* What the state functions answer, and which roles they know. */
+static void
+write_state_comment (MopedCodeWriter *w,
+                     MopedCNode      *n,
+                     const char      *peer)
+{
+  g_autofree char *text = g_strdup_printf (
+    "The state a role the node plays is in, as the protocol document numbers the states of its state "
+    "machine (\"1\" is where it starts), or NULL when the node keeps none for protocol (named as its "
+    "codec is). The engine refuses a command the state does not allow: one received is logged (\"NODE: "
+    "refused COMMAND in state STATE from PEER\") and never reaches its handler, a send returns -1 with "
+    "errno EPROTO. %s. %s", peer,
+    n->machines->len > 0 ? "It keeps:" : "It keeps none.");
+
+  moped_code_writer_comment (w, text);
+  for (guint i = 0; i < n->machines->len; i++)
+    {
+      MopedCMachine *m = g_ptr_array_index (n->machines, i);
+      g_autofree char *title = machine_title (m);
+      g_autofree char *line = g_strdup_printf ("- \"%s\": %s", m->protocol->ident, title);
+
+      moped_code_writer_comment (w, line);
+    }
+  if (n->unkept->len > 0)
+    moped_code_writer_comment (w, "It cannot keep these, whose messages it passes unchecked:");
+  for (guint i = 0; i < n->unkept->len; i++)
+    {
+      g_autofree char *line = g_strdup_printf ("- %s", (const char *) g_ptr_array_index (n->unkept, i));
+
+      moped_code_writer_comment (w, line);
+    }
+}
+
 static void
 write_public_header (MopedCModel *model,
                      MopedCNode  *n,
@@ -223,6 +259,10 @@ write_public_header (MopedCModel *model,
   moped_code_writer_comment (w, "The node's actor: its pipe, to poll or to wait on");
   LINE ("zactor_t *");
   LINE ("    %s (%s *self);", n->actor_fn, n->type);
+  moped_code_writer_blank (w);
+  write_state_comment (w, n, "peer: the routing id of the peer, as text, where the node keeps a state per peer (NULL otherwise)");
+  LINE ("const char *");
+  LINE ("    %s (%s *self, const char *protocol, const char *peer);", n->protocol_state_fn, n->type);
   for (guint i = 0; i < n->methods->len; i++)
     {
       MopedCMethod *m = g_ptr_array_index (n->methods, i);
@@ -340,6 +380,11 @@ write_engine_header (MopedCModel *model,
   LINE ("const char *");
   LINE ("    %s (%s *self);", n->engine_name_fn, n->engine_type);
   moped_code_writer_blank (w);
+  write_state_comment (w, n, "peer: a handler's from, where the node keeps a state per peer (NULL otherwise). "
+                             "In the node's thread, from a handler, say");
+  LINE ("const char *");
+  LINE ("    %s (%s *self, const char *protocol, const wire_peer_t *peer);", n->engine_state_fn, n->engine_type);
+  moped_code_writer_blank (w);
   moped_code_writer_comment (w, "Tests only: start the node as its new function does, in a mode: 0 as in "
                                 "production, 1 to report each message received on the actor's pipe "
                                 "instead of calling its handler (the wiring self-test), 2 to report it "
@@ -428,6 +473,16 @@ write_engine_header (MopedCModel *model,
       LINE ("int");
       LINE ("    %s;", signature);
     }
+  for (guint i = 0; i < n->sockets->len; i++)
+    {
+      MopedCSocket *sk = g_ptr_array_index (n->sockets, i);
+
+      if (sk->subscription_fn == NULL)
+        continue;
+      moped_code_writer_comment (w, subscription_title (sk));
+      LINE ("int");
+      LINE ("    %s (%s *self, const char *topic, bool subscribes);", sk->subscription_fn, n->state_type);
+    }
   for (guint i = 0; i < n->methods->len; i++)
     {
       MopedCMethod *m = g_ptr_array_index (n->methods, i);
@@ -510,6 +565,12 @@ write_engine_struct (MopedCodeWriter *w,
 
       LINE_COMMENTED (socket, title);
       LINE_COMMENTED (peer, "Where it sends when no peer is given");
+    }
+  if (n->machines->len > 0)
+    {
+      g_autofree char *machines = g_strdup_printf ("wire_machine_t *machines [%u];", n->machines->len);
+
+      LINE_COMMENTED (machines, "The state of each role it plays (s_roles)");
     }
   moped_code_writer_dedent (w);
   LINE ("};");
@@ -606,6 +667,13 @@ write_engine_lifecycle (MopedCodeWriter *w,
   LINE ("zpoller_set_nonstop (self->poller, true);");
   for (guint i = 0; i < n->sockets->len; i++)
     write_socket_setup (w, g_ptr_array_index (n->sockets, i));
+  if (n->machines->len > 0)
+    {
+      moped_code_writer_blank (w);
+      LINE ("size_t machine;");
+      LINE ("for (machine = 0; machine < S_MACHINES; machine++)");
+      LINE ("    self->machines [machine] = wire_machine_new (&s_roles [machine], 0);");
+    }
   moped_code_writer_blank (w);
   moped_code_writer_comment (w, "Messages are handled only once every socket is ready");
   LINE ("if (!self->failed) {");
@@ -639,6 +707,12 @@ write_engine_lifecycle (MopedCodeWriter *w,
   for (guint i = 0; i < n->sockets->len; i++)
     LINE ("zsock_destroy (&self->%s);", ((MopedCSocket *) g_ptr_array_index (n->sockets, i))->ident);
   LINE ("wire_msg_destroy (&self->msg);");
+  if (n->machines->len > 0)
+    {
+      LINE ("size_t machine;");
+      LINE ("for (machine = 0; machine < S_MACHINES; machine++)");
+      LINE ("    wire_machine_destroy (&self->machines [machine]);");
+    }
   LINE ("free (self->timers);");
   LINE ("free (self->name);");
   LINE ("free (self);");
@@ -701,6 +775,7 @@ write_senders (MopedCodeWriter *w,
       g_autofree char *args = _moped_c_field_args (s->command);
       g_autofree char *command = _moped_c_quote (_moped_c_name (s->command->element));
       g_autofree char *socket = _moped_c_quote (s->socket->ident);
+      MopedCMachine *machine = _moped_c_machine_of (s->socket, s->command);
 
       moped_code_writer_blank (w);
       moped_code_writer_blank (w);
@@ -712,8 +787,20 @@ write_senders (MopedCodeWriter *w,
       LINE ("assert (self);");
       LINE ("if (self->verbose)");
       LINE ("    zsys_info (\"%%s: send %%s on %%s\", self->name, %s, %s);", command, socket);
-      LINE ("return %s (self->%s, %s, to? to: &self->%s%s);", s->command->send_fn, s->socket->ident,
-            _moped_c_envelope (s->socket), s->socket->peer_member, args);
+      if (machine != NULL)
+        {
+          LINE ("if (s_refused (self, %u, %s, true, %s, %s, to? to: &self->%s))", machine->index, socket,
+                s->command->constant, command, s->socket->peer_member);
+          LINE ("    return -1;");
+          LINE ("if (%s (self->%s, %s, to? to: &self->%s%s) == -1)", s->command->send_fn, s->socket->ident,
+                _moped_c_envelope (s->socket), s->socket->peer_member, args);
+          LINE ("    return -1;");
+          LINE ("return wire_machine_step (self->machines [%u], to? to: &self->%s, true, %s);", machine->index,
+                s->socket->peer_member, s->command->constant);
+        }
+      else
+        LINE ("return %s (self->%s, %s, to? to: &self->%s%s);", s->command->send_fn, s->socket->ident,
+              _moped_c_envelope (s->socket), s->socket->peer_member, args);
       moped_code_writer_dedent (w);
       LINE ("}");
     }
@@ -731,9 +818,16 @@ write_dispatch_case (MopedCodeWriter *w,
   g_autofree char *name = _moped_c_quote (_moped_c_name (c->element));
   GString *outs = g_string_new (NULL);
   g_autofree char *args = _moped_c_field_args (c);
+  MopedCMachine *machine = _moped_c_machine_of (h->socket, c);
 
   LINE ("case %s: {", c->constant);
   moped_code_writer_indent (w);
+  if (machine != NULL)
+    {
+      LINE ("if (s_refused (self, %u, %s, false, %s, %s, wire_msg_peer (self->msg)))", machine->index, socket,
+            c->constant, name);
+      LINE ("    break;");
+    }
   LINE ("if (self->trace) {");
   LINE ("    wire_report (self->pipe, self->msg, %s, %s);", socket, key);
   LINE ("    break;");
@@ -791,7 +885,13 @@ write_subscription_receive (MopedCodeWriter *w,
       LINE ("    wire_problem (self->trace || self->tap? self->pipe: NULL, self->name, %s, \"could not pass on a subscription: %%s\",", label);
       LINE ("                  zmq_strerror (zmq_errno ()));");
     }
-  moped_code_writer_comment (w, "Self-tests and flow tests alike: subscriptions are wiring, not your handlers");
+  if (s->subscription_fn != NULL)
+    {
+      moped_code_writer_comment (w, "Yours, but not in the self-test (wiring only)");
+      LINE ("if (!self->trace && %s (self->state, topic, subscribes == 1) == -1)", s->subscription_fn);
+      LINE ("    zsys_warning (\"%%s: the handler of %%s's subscriptions failed\", self->name, %s);", label);
+    }
+  moped_code_writer_comment (w, "Self-tests and flow tests alike hear of it");
   LINE ("if (self->trace || self->tap)");
   LINE ("    zsock_send (self->pipe, \"ssss\", \"RECEIVED\", %s, subscribes? \"$SUBSCRIBE\": \"$UNSUBSCRIBE\", topic);", label);
   LINE ("zstr_free (&topic);");
@@ -974,9 +1074,29 @@ write_test_commands (MopedCodeWriter *w,
       g_autofree char *socket = _moped_c_quote (s->socket->ident);
       g_autofree char *key = _moped_c_quote (s->command->constant);
 
-      LINE ("if (streq (socket_name, %s) && streq (command, %s))", socket, key);
-      LINE ("    return %s (self->%s, %s, to, %s, topic);", s->command->protocol->send_sample_fn,
-            s->socket->ident, _moped_c_envelope (s->socket), s->command->constant);
+      MopedCMachine *machine = _moped_c_machine_of (s->socket, s->command);
+
+      if (machine == NULL)
+        {
+          LINE ("if (streq (socket_name, %s) && streq (command, %s))", socket, key);
+          LINE ("    return %s (self->%s, %s, to, %s, topic);", s->command->protocol->send_sample_fn,
+                s->socket->ident, _moped_c_envelope (s->socket), s->command->constant);
+          continue;
+        }
+      {
+        g_autofree char *name = _moped_c_quote (_moped_c_name (s->command->element));
+
+        LINE ("if (streq (socket_name, %s) && streq (command, %s)) {", socket, key);
+        moped_code_writer_indent (w);
+        LINE ("if (s_refused (self, %u, %s, true, %s, %s, to))", machine->index, socket, s->command->constant, name);
+        LINE ("    return -1;");
+        LINE ("if (%s (self->%s, %s, to, %s, topic) == -1)", s->command->protocol->send_sample_fn,
+              s->socket->ident, _moped_c_envelope (s->socket), s->command->constant);
+        LINE ("    return -1;");
+        LINE ("return wire_machine_step (self->machines [%u], to, true, %s);", machine->index, s->command->constant);
+        moped_code_writer_dedent (w);
+        LINE ("}");
+      }
     }
   LINE ("errno = EINVAL;");
   LINE ("return -1;");
@@ -1041,13 +1161,156 @@ write_test_commands (MopedCodeWriter *w,
   LINE ("}");
 }
 
+/* ---- the state machines the engine keeps ------------------------------------------------ */
+
+static char *
+machine_title (MopedCMachine *m)
+{
+  return g_strdup_printf ("%s as %s, with %s on socket %s%s", _moped_c_name (m->protocol->element),
+                          _moped_c_name (m->role),
+                          _moped_c_name (m->peer_role), m->socket->ident,
+                          m->per_peer ? " (a state per peer)" : "");
+}
+
+/* Each machine's states and transitions as tables, the roles that point at them, and
+ * the check every message goes through. */
+static void
+write_machines (MopedCodeWriter *w,
+                MopedCNode      *n)
+{
+  if (n->machines->len == 0)
+    return;
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "The state machine of each role the node plays, projected from the design's "
+                                "flows (the protocol document's \"State machines\" section numbers the "
+                                "states the same way): every message sent and received is checked against "
+                                "it, and one its state does not allow is refused");
+  for (guint i = 0; i < n->machines->len; i++)
+    {
+      MopedCMachine *m = g_ptr_array_index (n->machines, i);
+      const MopedMachine *machine = m->machine;
+      g_autofree char *title = machine_title (m);
+      GString *states = g_string_new (NULL);
+
+      moped_code_writer_comment (w, title);
+      for (guint st = 0; st < machine->n_states; st++)
+        g_string_append_printf (states, "%s\"%u\"", st ? ", " : "", st + 1);
+      LINE ("static const char *const s_machine_%u_states [] = { %s };", i, states->str);
+      g_string_free (states, TRUE);
+      LINE ("static const wire_transition_t s_machine_%u_transitions [] = {", i);
+      moped_code_writer_indent (w);
+      for (guint t = 0; t < machine->transitions->len; t++)
+        {
+          const MopedTransition *tr = &g_array_index (machine->transitions, MopedTransition, t);
+          MopedCCommand *c = NULL;
+          g_autofree char *line = NULL;
+          g_autofree char *comment = NULL;
+
+          for (guint k = 0; k < m->protocol->commands->len && c == NULL; k++)
+            if (((MopedCCommand *) g_ptr_array_index (m->protocol->commands, k))->element == tr->command)
+              c = g_ptr_array_index (m->protocol->commands, k);
+          line = g_strdup_printf ("{ %u, %u, %s, %s },", tr->from, tr->to, tr->send ? "true" : "false",
+                                  c != NULL ? c->constant : "0");
+          comment = g_strdup_printf ("%u: %s %s, then %u%s", tr->from + 1, tr->send ? "sends" : "receives",
+                                     c != NULL ? _moped_c_name (c->element) : "?", tr->to + 1,
+                                     machine->final[tr->to] ? " (may end)" : "");
+          LINE_COMMENTED (line, comment);
+        }
+      moped_code_writer_dedent (w);
+      LINE ("};");
+    }
+  LINE ("static const wire_role_t s_roles [] = {");
+  moped_code_writer_indent (w);
+  for (guint i = 0; i < n->machines->len; i++)
+    {
+      MopedCMachine *m = g_ptr_array_index (n->machines, i);
+      g_autofree char *protocol = _moped_c_quote (_moped_c_name (m->protocol->element));
+      g_autofree char *role = _moped_c_quote (_moped_c_name (m->role));
+
+      LINE ("{ %s, %s, s_machine_%u_states, %u, s_machine_%u_transitions, %u, %s },", protocol, role, i,
+            m->machine->n_states, i, m->machine->transitions->len, m->per_peer ? "true" : "false");
+    }
+  moped_code_writer_dedent (w);
+  LINE ("};");
+  moped_code_writer_comment (w, "The codec of each, as the state functions name them");
+  LINE ("static const char *const s_role_codecs [] = {");
+  for (guint i = 0; i < n->machines->len; i++)
+    LINE ("    \"%s\",", ((MopedCMachine *) g_ptr_array_index (n->machines, i))->protocol->ident);
+  LINE ("};");
+  LINE ("#define S_MACHINES %u", n->machines->len);
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "Whether a machine refuses a command: one received (which then moves it on) "
+                                "or one about to be sent. A refusal is logged and sets errno to EPROTO; "
+                                "a refused message received is reported to a test");
+  LINE ("static bool");
+  LINE ("s_refused (%s *self, size_t machine, const char *socket, bool send, int command, const char *name,",
+        n->engine_type);
+  LINE ("           const wire_peer_t *peer)");
+  LINE ("{");
+  moped_code_writer_indent (w);
+  LINE ("wire_machine_t *state = self->machines [machine];");
+  LINE ("if (send? wire_machine_allows (state, peer, true, command) == 0: wire_machine_step (state, peer, false, command) == 0)");
+  LINE ("    return false;");
+  LINE ("char text [WIRE_PEER_TEXT_MAX];");
+  LINE ("const char *who = wire_peer_text (peer, text);");
+  LINE ("char problem [WIRE_PEER_TEXT_MAX + 200];");
+  LINE ("snprintf (problem, sizeof (problem), \"refused %%s%%s in state %%s %%s %%s\", send? \"to send \": \"\", name,");
+  LINE ("          wire_machine_state (state, peer), send? \"to\": \"from\", who? who: socket);");
+  LINE ("zsys_warning (\"%%s: %%s\", self->name, problem);");
+  moped_code_writer_comment (w, "A refused send fails, and the code that sent decides what that means");
+  LINE ("if (!send && (self->trace || self->tap))");
+  LINE ("    zsock_send (self->pipe, \"sss\", \"PROBLEM\", socket, problem);");
+  LINE ("errno = EPROTO;");
+  LINE ("return true;");
+  moped_code_writer_dedent (w);
+  LINE ("}");
+}
+
+/* The engine's state function (in the node's thread); the public one asks it through
+ * the pipe. */
+static void
+write_state_functions (MopedCodeWriter *w,
+                       MopedCNode      *n)
+{
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  LINE ("const char *");
+  LINE ("%s (%s *self, const char *protocol, const wire_peer_t *peer)", n->engine_state_fn, n->engine_type);
+  LINE ("{");
+  moped_code_writer_indent (w);
+  LINE ("assert (self);");
+  if (n->machines->len == 0)
+    {
+      LINE ("(void) protocol;");
+      LINE ("(void) peer;");
+    }
+  else
+    {
+      LINE ("size_t index;");
+      LINE ("for (index = 0; protocol && index < S_MACHINES; index++)");
+      LINE ("    if (streq (protocol, s_role_codecs [index]))");
+      LINE ("        return wire_machine_state (self->machines [index], peer);");
+    }
+  LINE ("return NULL;");
+  moped_code_writer_dedent (w);
+  LINE ("}");
+}
+
 /* Each API method's arguments and result, carried to the node's thread by pointer. */
 static void
 write_calls (MopedCodeWriter *w,
              MopedCNode      *n)
 {
-  if (n->methods->len == 0)
-    return;
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "The owner asks the state of a role the node plays");
+  LINE ("typedef struct {");
+  LINE ("    const char *protocol;");
+  LINE ("    const char *peer;");
+  LINE ("    const char *result;");
+  LINE ("} s_state_call_t;");
   for (guint i = 0; i < n->methods->len; i++)
     {
       MopedCMethod *m = g_ptr_array_index (n->methods, i);
@@ -1214,6 +1477,18 @@ write_pipe (MopedCodeWriter *w,
   LINE ("else");
   LINE ("if (streq (command, \"$SEND\"))");
   LINE ("    s_test_send (self, request);");
+  LINE ("else");
+  LINE ("if (streq (command, \"$STATE\")) {");
+  moped_code_writer_indent (w);
+  moped_code_writer_comment (w, "The owner's question, on its stack: it waits for the answer");
+  LINE ("s_state_call_t *call = (s_state_call_t *) s_call_of (request);");
+  LINE ("if (call) {");
+  LINE ("    wire_peer_t peer = wire_peer (call->peer, false);");
+  LINE ("    call->result = %s (self, call->protocol, &peer);", n->engine_state_fn);
+  LINE ("}");
+  LINE ("zsock_signal (self->pipe, 0);");
+  moped_code_writer_dedent (w);
+  LINE ("}");
   if (node_has_type (n, _moped_c_is_publisher))
     {
       LINE ("else");
@@ -1360,21 +1635,28 @@ write_public_functions (MopedCodeWriter *w,
   LINE ("    assert (self);");
   LINE ("    return self->actor;");
   LINE ("}");
-  if (n->methods->len > 0)
-    {
-      moped_code_writer_blank (w);
-      moped_code_writer_blank (w);
-      moped_code_writer_comment (w, "Run an API method in the node's thread and wait for its answer, however "
-                                    "long it takes: the call, on the caller's stack, must outlive the "
-                                    "node's use of it");
-      LINE ("static void");
-      LINE ("s_call (%s *self, const char *method, void *call)", n->type);
-      LINE ("{");
-      LINE ("    if (zsock_send (self->actor, \"sp\", method, call) == 0)");
-      LINE ("        while (zsock_wait (self->actor) == -1 && zmq_errno () == EINTR)");
-      LINE ("            ;");
-      LINE ("}");
-    }
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "Run an API method in the node's thread and wait for its answer, however "
+                                "long it takes: the call, on the caller's stack, must outlive the "
+                                "node's use of it");
+  LINE ("static void");
+  LINE ("s_call (%s *self, const char *method, void *call)", n->type);
+  LINE ("{");
+  LINE ("    if (zsock_send (self->actor, \"sp\", method, call) == 0)");
+  LINE ("        while (zsock_wait (self->actor) == -1 && zmq_errno () == EINTR)");
+  LINE ("            ;");
+  LINE ("}");
+  moped_code_writer_blank (w);
+  moped_code_writer_blank (w);
+  LINE ("const char *");
+  LINE ("%s (%s *self, const char *protocol, const char *peer)", n->protocol_state_fn, n->type);
+  LINE ("{");
+  LINE ("    assert (self);");
+  LINE ("    s_state_call_t call = { protocol, peer, NULL };");
+  LINE ("    s_call (self, \"$STATE\", &call);");
+  LINE ("    return call.result;");
+  LINE ("}");
   for (guint i = 0; i < n->methods->len; i++)
     {
       MopedCMethod *m = g_ptr_array_index (n->methods, i);
@@ -1421,9 +1703,11 @@ write_engine (MopedCModel *model,
   LINE ("#define S_BATCH 256");
   moped_code_writer_blank (w);
   write_engine_struct (w, n);
+  write_machines (w, n);
   write_calls (w, n);
   write_engine_lifecycle (w, n);
   write_senders (w, n);
+  write_state_functions (w, n);
   for (guint i = 0; i < n->sockets->len; i++)
     {
       MopedCSocket *s = g_ptr_array_index (n->sockets, i);
@@ -1525,6 +1809,36 @@ handler_stub (MopedCModel   *model,
     }
   LINE ("return 0;");
   moped_code_writer_dedent (w);
+  LINE ("}");
+  return moped_code_writer_finish (w);
+}
+
+/* The comment over a socket's subscription handler. */
+static const char *
+subscription_title (MopedCSocket *s)
+{
+  return "A subscription (subscribes) or an unsubscription to topic, as an XPUB hears it: "
+         "every one (libzmq passes repeated ones too), those of peers that connect and leave "
+         "included";
+}
+
+static char *
+subscription_stub (MopedCNode   *n,
+                   MopedCSocket *s)
+{
+  MopedCodeWriter *w = moped_code_writer_new (MOPED_C_INDENT, "//  ");
+  g_autofree char *title = g_strdup_printf ("Socket %s (XPUB): %s%s", s->ident, subscription_title (s),
+                                            s->forward_subscriptions != NULL
+                                            ? "; the engine passes it on upstream by itself" : "");
+
+  moped_code_writer_comment (w, title);
+  LINE ("int");
+  LINE ("%s (%s *self, const char *topic, bool subscribes)", s->subscription_fn, n->state_type);
+  LINE ("{");
+  LINE ("    (void) self;");
+  LINE ("    (void) topic;");
+  LINE ("    (void) subscribes;");
+  LINE ("    return 0;");
   LINE ("}");
   return moped_code_writer_finish (w);
 }
@@ -1747,6 +2061,15 @@ write_user_file (MopedCModel *model,
 
       g_ptr_array_add (symbols, h->fn);
       g_ptr_array_add (stubs, handler_stub (model, n, h));
+    }
+  for (guint i = 0; i < n->sockets->len; i++)
+    {
+      MopedCSocket *sk = g_ptr_array_index (n->sockets, i);
+
+      if (sk->subscription_fn == NULL)
+        continue;
+      g_ptr_array_add (symbols, sk->subscription_fn);
+      g_ptr_array_add (stubs, subscription_stub (n, sk));
     }
   for (guint i = 0; i < n->methods->len; i++)
     {

@@ -10,6 +10,7 @@
 
 #include "moped-code-writer.h"
 #include "moped-design.h"
+#include "moped-machine.h"
 #include "moped-socket-type.h"
 
 G_BEGIN_DECLS
@@ -93,6 +94,20 @@ typedef struct
   char          *title;        /* "Client.request -> Server.reply", for people */
 } MopedCLink;
 
+/* The state machine of a role a node plays on one socket (moped-machine.h), which its
+ * engine keeps and enforces: one state, or one per peer where the socket addresses its
+ * peers by routing id. */
+typedef struct
+{
+  MopedCSocket   *socket;
+  MopedCProtocol *protocol;
+  MopedElement   *role;
+  MopedElement   *peer_role;
+  MopedMachine   *machine;
+  gboolean        per_peer;
+  guint           index;       /* in the node's engine: self->machines [index] */
+} MopedCMachine;
+
 struct _MopedCSocket
 {
   MopedElement              *element;
@@ -115,6 +130,9 @@ struct _MopedCSocket
   MopedCSocket              *forward_subscriptions; /* XPUB of a proxy: the XSUB its
                                                      * subscribers' subscriptions go on
                                                      * through (a relayed subscription step) */
+  GPtrArray                 *machines;     /* MopedCMachine the engine keeps here */
+  gboolean                   hears_subscriptions; /* an XPUB a flow's subscription step reaches */
+  char                      *subscription_fn; /* then the user's handler: "publisher_handle_out_subscription" */
 };
 
 /* A parameter of an API method: a parameter of its public function and of the user's. */
@@ -178,6 +196,10 @@ struct _MopedCNode
   GPtrArray    *handlers;      /* MopedCHandler, over all sockets */
   GPtrArray    *senders;       /* MopedCSender, over all sockets */
   GPtrArray    *requirements;  /* MopedElement targeting it */
+  GPtrArray    *machines;      /* MopedCMachine, over all sockets, by index */
+  GPtrArray    *unkept;        /* char *: each role it plays whose state it cannot keep, and why */
+  char         *protocol_state_fn; /* public: "client_protocol_state" */
+  char         *engine_state_fn;   /* engine: "client_engine_protocol_state" */
 };
 
 /* One message of a flow as the self-test plays it. */
@@ -287,6 +309,10 @@ void          _moped_c_generate_user_tests (MopedCModel *model,
                                             GPtrArray   *outputs);
 /* All files of the export, in a stable order. */
 GPtrArray    *_moped_c_generate          (MopedCModel *model);
+
+/* The state machine @s's engine keeps for @command's protocol on @s, or NULL. */
+MopedCMachine *_moped_c_machine_of       (MopedCSocket  *s,
+                                          MopedCCommand *command);
 
 /* Helpers shared by the generators */
 MopedCodeWriter *_moped_c_writer_begin   (MopedCModel *model,

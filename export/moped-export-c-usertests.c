@@ -177,14 +177,22 @@ write_call (MopedCodeWriter *w,
   LINE ("    printf (\"first test: %%s %%s: %%s\\n\", %s, failure, %s);", title, quoted_advice);
 }
 
-static char *
-first_test (MopedCModel *model)
+/* A part of the first test for its template, written as it appears in main ()
+ * (comments wrap at that indentation). */
+static MopedCodeWriter *
+part_writer (void)
 {
-  MopedCodeWriter *w = _moped_c_writer_begin (model, "test_first.c",
-                                              "your first test: the simplest sane test case.", TRUE);
-  MopedCNode *sender = first_sender (model);
-  MopedCFlow *flow = first_flow (model);
-  MopedCMethod *method = sender != NULL && sender->methods->len > 0 ? g_ptr_array_index (sender->methods, 0) : NULL;
+  MopedCodeWriter *w = moped_code_writer_new (MOPED_C_INDENT, "//  ");
+
+  moped_code_writer_indent (w);
+  return w;
+}
+
+static char *
+about_part (MopedCFlow   *flow,
+            MopedCMethod *method)
+{
+  MopedCodeWriter *w = moped_code_writer_new (MOPED_C_INDENT, "//  ");
 
   if (flow != NULL)
     {
@@ -199,35 +207,43 @@ first_test (MopedCModel *model)
     }
   moped_code_writer_comment (w, "It fails on a fresh skeleton: grow the nodes until it passes, then write "
                                 "the next test. `meson test -C build first` runs it.");
+  return moped_code_writer_finish (w);
+}
+
+static char *
+includes_part (MopedCModel *model)
+{
+  MopedCodeWriter *w = moped_code_writer_new (MOPED_C_INDENT, "//  ");
+
   for (guint i = 0; i < model->nodes->len; i++)
     LINE ("#include \"%s.h\"", ((MopedCNode *) g_ptr_array_index (model->nodes, i))->ident);
-  LINE ("#include <signal.h>");
-  LINE ("#include <string.h>");
-  LINE ("#include <unistd.h>");
-  moped_code_writer_blank (w);
-  {
-    g_autofree char *advice = method != NULL
-      ? g_strdup_printf ("%s did not answer: check %s in src/%s.c, and the handlers whose message it "
-                         "waits for", _moped_c_name (method->element),
-                         method->api_fn, sender->ident)
-      : g_strdup ("a node did not start");
-    g_autofree char *quoted = _moped_c_quote (advice);
-    g_autofree char *limit = g_strdup_printf ("%d", FIRST_TEST_LIMIT_SECS);
-    g_autofree char *watchdog = moped_template_render ("c/test-watchdog.c",
-                                                       "limit", limit,
-                                                       "advice", quoted,
-                                                       NULL);
+  return moped_code_writer_finish (w);
+}
 
-    moped_code_writer_lines (w, watchdog);
-  }
-  moped_code_writer_blank (w);
-  LINE ("int");
-  LINE ("main (void)");
-  LINE ("{");
-  moped_code_writer_indent (w);
-  LINE ("signal (SIGALRM, s_watchdog);");
-  LINE ("alarm (S_LIMIT_SECS);");
-  LINE ("const char *failure = NULL;");
+static char *
+watchdog_part (MopedCNode   *sender,
+               MopedCMethod *method)
+{
+  g_autofree char *advice = method != NULL
+    ? g_strdup_printf ("%s did not answer: check %s in src/%s.c, and the handlers whose message it "
+                       "waits for", _moped_c_name (method->element),
+                       method->api_fn, sender->ident)
+    : g_strdup ("a node did not start");
+  g_autofree char *quoted = _moped_c_quote (advice);
+  g_autofree char *limit = g_strdup_printf ("%d", FIRST_TEST_LIMIT_SECS);
+
+  return moped_template_render ("c/test-watchdog.c",
+                                "limit", limit,
+                                "advice", quoted,
+                                NULL);
+}
+
+/* Each node with its options: inproc endpoints, the node's name. */
+static char *
+start_nodes_part (MopedCModel *model)
+{
+  MopedCodeWriter *w = part_writer ();
+
   for (guint i = 0; i < model->nodes->len; i++)
     {
       MopedCNode *n = g_ptr_array_index (model->nodes, i);
@@ -253,7 +269,18 @@ first_test (MopedCModel *model)
       LINE ("if (!node_%u)", i);
       LINE ("    failure = \"a node did not start\";");
     }
-  moped_code_writer_blank (w);
+  return moped_code_writer_finish (w);
+}
+
+/* The call of the method, when there is one, up to the condition under which
+ * the template prints the failure. */
+static char *
+check_part (MopedCModel  *model,
+            MopedCNode   *sender,
+            MopedCMethod *method)
+{
+  MopedCodeWriter *w = part_writer ();
+
   if (method != NULL)
     {
       guint index = 0;
@@ -269,32 +296,57 @@ first_test (MopedCModel *model)
     }
   else
     LINE ("if (failure)");
-  LINE ("    printf (\"first test: %%s\\n\", failure);");
+  return moped_code_writer_finish (w);
+}
+
+static char *
+stop_nodes_part (MopedCModel *model)
+{
+  MopedCodeWriter *w = part_writer ();
+
   for (guint i = model->nodes->len; i-- > 0;)
     {
       MopedCNode *n = g_ptr_array_index (model->nodes, i);
 
       LINE ("%s (&node_%u);", n->destroy_fn, i);
     }
-  LINE ("return failure? 1: 0;");
-  moped_code_writer_dedent (w);
-  LINE ("}");
+  return moped_code_writer_finish (w);
+}
+
+/* The first test: data/templates/c/test-first.c, filled from the design. */
+static char *
+first_test (MopedCModel *model)
+{
+  MopedCodeWriter *w = _moped_c_writer_begin (model, "test_first.c",
+                                              "your first test: the simplest sane test case.", TRUE);
+  MopedCNode *sender = first_sender (model);
+  MopedCFlow *flow = first_flow (model);
+  MopedCMethod *method = sender != NULL && sender->methods->len > 0 ? g_ptr_array_index (sender->methods, 0) : NULL;
+  g_autofree char *about = about_part (flow, method);
+  g_autofree char *includes = includes_part (model);
+  g_autofree char *watchdog = watchdog_part (sender, method);
+  g_autofree char *start_nodes = start_nodes_part (model);
+  g_autofree char *check = check_part (model, sender, method);
+  g_autofree char *stop_nodes = stop_nodes_part (model);
+  g_autofree char *text = moped_template_render ("c/test-first.c",
+                                                 "about", about,
+                                                 "includes", includes,
+                                                 "watchdog", watchdog,
+                                                 "start_nodes", start_nodes,
+                                                 "check", check,
+                                                 "stop_nodes", stop_nodes,
+                                                 NULL);
+
+  moped_code_writer_lines (w, text);
   return moped_code_writer_finish (w);
 }
 
 static char *
-tests_build (MopedCModel *model)
+tests_build (void)
 {
-  MopedCodeWriter *w = moped_code_writer_new (MOPED_C_INDENT, "# ");
+  g_autofree char *timeout = g_strdup_printf ("%d", FIRST_TEST_LIMIT_SECS + 40);
 
-  moped_code_writer_comment (w, "tests/meson.build: your tests. Moped wrote this folder at the first "
-                                "export and never touches it again; the project's meson.build builds it "
-                                "when it is here. Your tests may use the skeleton library (skeleton) and "
-                                "the build settings (common) of the project.");
-  moped_code_writer_blank (w);
-  LINE ("test_first = executable('test_first', 'test_first.c', link_with: skeleton, kwargs: common)");
-  LINE ("test('first', test_first, suite: 'yours', timeout: %d)", FIRST_TEST_LIMIT_SECS + 40);
-  return moped_code_writer_finish (w);
+  return moped_template_render ("c/tests-meson.build", "timeout", timeout, NULL);
 }
 
 void
@@ -303,7 +355,7 @@ _moped_c_generate_user_tests (MopedCModel *model,
 {
   MopedCOutput *o;
 
-  o = _moped_c_output_add (outputs, "tests/meson.build", tests_build (model));
+  o = _moped_c_output_add (outputs, "tests/meson.build", tests_build ());
   o->user_file = TRUE;
   o->user_folder = TRUE;
   o = _moped_c_output_add (outputs, "tests/test_first.c", first_test (model));

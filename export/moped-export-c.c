@@ -23,16 +23,19 @@
 /* The files of a plan (the C skeleton uses the manifest line, the renames' skip list). */
 typedef MopedExportEntry PlanEntry;
 
-/* What the C skeleton's plan holds besides the files: the new manifest and the renames.
- * Running generates each file again, one node's files at a time, checks it is what was
- * planned, and writes it. */
+/* What the C skeleton's plan holds besides the files: the renames and what the new
+ * manifest will be. Running generates each file again, one node's files at a time,
+ * checks it is what was planned, and writes it; the manifest too is made again (from
+ * the files' lines and the names of the model running made), not held: for a large
+ * design it is megabytes, a name line for each of tens of thousands of functions. */
 typedef struct
 {
-  char       *manifest;
   GHashTable *renames;          /* old identifier -> new one, from the manifests' names */
-  GHashTable *new_names;        /* key -> identifier, for the new manifest */
-  GHashTable *old_names;        /* key -> identifier, from the old manifest */
-  GHashTable *pending;          /* old identifiers of renames reported, not applied */
+  GHashTable *kept_names;       /* key -> old identifier: a rename reported, not applied */
+  GHashTable *new_names;        /* key -> identifier: while planning, and running's finish */
+  GHashTable *old_names;        /* key -> identifier, from the old manifest; planning only */
+  GHashTable *pending;          /* old identifiers of renames reported, not applied; planning only */
+  char       *manifest_hash;    /* of the new manifest */
   gboolean    manifest_changes;
 } CPlan;
 
@@ -41,8 +44,9 @@ c_plan_free (gpointer data)
 {
   CPlan *c = data;
 
-  g_free (c->manifest);
+  g_free (c->manifest_hash);
   g_clear_pointer (&c->renames, g_hash_table_unref);
+  g_clear_pointer (&c->kept_names, g_hash_table_unref);
   g_clear_pointer (&c->new_names, g_hash_table_unref);
   g_clear_pointer (&c->old_names, g_hash_table_unref);
   g_clear_pointer (&c->pending, g_hash_table_unref);
@@ -371,27 +375,30 @@ read_manifest (const char *directory,
 {
   g_autofree char *path = g_build_filename (directory, MANIFEST_NAME, NULL);
   g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
   GHashTable *entries;
   gboolean valid = FALSE;
+  char *next;
 
   if (!g_file_get_contents (path, &text, NULL, NULL))
     return NULL;
   entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, manifest_entry_free);
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
+  /* Line by line in place: a large design's manifest has hundreds of thousands. */
+  for (char *line = text; line != NULL; line = next)
     {
       g_auto(GStrv) words = NULL;
       ManifestEntry *e;
 
-      if (lines[i][0] == '#' || lines[i][0] == '\0')
+      next = strchr (line, '\n');
+      if (next != NULL)
+        *next++ = '\0';
+      if (line[0] == '#' || line[0] == '\0')
         continue;
-      if (g_str_equal (lines[i], MANIFEST_MAGIC))
+      if (g_str_equal (line, MANIFEST_MAGIC))
         {
           valid = TRUE;
           continue;
         }
-      words = g_strsplit (lines[i], " ", -1);
+      words = g_strsplit (line, " ", -1);
       if (valid && g_strv_length (words) == 3 && g_str_equal (words[0], "name"))
         {
           g_hash_table_replace (names, g_strdup (words[1]), g_strdup (words[2]));
@@ -957,13 +964,23 @@ plan_stale (MopedExportPlan *plan,
     }
 }
 
-static void
-build_manifest (MopedExportPlan *plan)
+static int
+compare_strings (const void *a,
+                 const void *b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+/* The manifest's text: a line for each file of the plan, then the name of each key in
+ * @names (the one kept where a rename was reported and not applied). */
+static GString *
+manifest_text (MopedExportPlan *plan,
+               GHashTable      *names)
 {
   CPlan *c = plan->data;
-  g_autoptr(GString) s = g_string_new (NULL);
-  g_autofree char *path = g_build_filename (plan->directory, MANIFEST_NAME, NULL);
-  g_autofree char *current = NULL;
+  GString *s = g_string_new (NULL);
+  g_autofree gpointer *keys = NULL;
+  guint n_keys = 0;
 
   g_string_append (s,
     "# " MANIFEST_NAME ": what `moped export c` wrote here. Do not edit.\n"
@@ -977,27 +994,62 @@ build_manifest (MopedExportPlan *plan)
       PlanEntry *e = g_ptr_array_index (plan->entries, i);
 
       if (e->manifest_line != NULL)
-        g_string_append_printf (s, "%s\n", e->manifest_line);
-    }
-  if (c->new_names != NULL)
-    {
-      g_autoptr(GList) keys = g_list_sort (g_hash_table_get_keys (c->new_names), (GCompareFunc) strcmp);
-
-      for (GList *l = keys; l != NULL; l = l->next)
         {
-          const char *old = c->old_names != NULL ? g_hash_table_lookup (c->old_names, l->data) : NULL;
-          const char *name = old != NULL && g_hash_table_contains (c->pending, old)
-                             ? old : g_hash_table_lookup (c->new_names, l->data);
-
-          g_string_append_printf (s, "name %s %s\n", (char *) l->data, name);
+          g_string_append (s, e->manifest_line);
+          g_string_append_c (s, '\n');
         }
     }
-  c->manifest = g_strdup (s->str);
-  c->manifest_changes = !g_file_get_contents (path, &current, NULL, NULL) ||
-                        !g_str_equal (current, c->manifest);
-  /* The manifest holds them now; a large design has tens of thousands. */
-  for (guint i = 0; i < plan->entries->len; i++)
-    g_clear_pointer (&((PlanEntry *) g_ptr_array_index (plan->entries, i))->manifest_line, g_free);
+  keys = g_hash_table_get_keys_as_array (names, &n_keys);
+  qsort (keys, n_keys, sizeof (gpointer), compare_strings);
+  for (guint i = 0; i < n_keys; i++)
+    {
+      const char *kept = c->kept_names != NULL ? g_hash_table_lookup (c->kept_names, keys[i]) : NULL;
+
+      g_string_append_printf (s, "name %s %s\n", (char *) keys[i],
+                              kept != NULL ? kept : (char *) g_hash_table_lookup (names, keys[i]));
+    }
+  return s;
+}
+
+/* Whether the file at @path holds exactly @text. */
+static gboolean
+file_holds (const char    *path,
+            const GString *text)
+{
+  g_autofree char *current = NULL;
+  gsize length = 0;
+
+  return g_file_get_contents (path, &current, &length, NULL) &&
+         length == text->len && memcmp (current, text->str, length) == 0;
+}
+
+/* Decides the new manifest (its checksum, and whether it changes), and lets go of
+ * what only planning needed: the names are made again when the plan runs. */
+static void
+plan_manifest (MopedExportPlan *plan)
+{
+  CPlan *c = plan->data;
+  g_autofree char *path = g_build_filename (plan->directory, MANIFEST_NAME, NULL);
+  g_autoptr(GString) text = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  /* The keys whose old name stays in the manifest: renames reported, not applied. */
+  c->kept_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_iter_init (&iter, c->new_names);
+  while (c->old_names != NULL && g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const char *old = g_hash_table_lookup (c->old_names, key);
+
+      if (old != NULL && g_hash_table_contains (c->pending, old))
+        g_hash_table_replace (c->kept_names, g_strdup (key), g_strdup (old));
+    }
+  text = manifest_text (plan, c->new_names);
+  c->manifest_hash = _moped_export_hash (text->str, text->len);
+  c->manifest_changes = !file_holds (path, text);
+  g_clear_pointer (&c->new_names, g_hash_table_unref);
+  g_clear_pointer (&c->old_names, g_hash_table_unref);
+  g_clear_pointer (&c->pending, g_hash_table_unref);
 }
 
 typedef struct
@@ -1110,7 +1162,7 @@ moped_export_c_plan (MopedDesign      *design,
   g_ptr_array_sort (plan->entries, compare_entries);
   if (manifest != NULL)
     plan_stale (plan, manifest, produced);
-  build_manifest (plan);
+  plan_manifest (plan);
 
 out:
   _moped_export_plan_close (plan);
@@ -1128,8 +1180,7 @@ typedef struct
   gboolean          failed;
 } RunState;
 
-/* The text a planned file gets: the generated one, or the user's file (renamed if asked)
- * with stubs. */
+/* The text a user's file gets: as it is (renamed if asked), with stubs appended. */
 static GString *
 text_to_write (MopedExportPlan *plan,
                PlanEntry       *e,
@@ -1141,8 +1192,6 @@ text_to_write (MopedExportPlan *plan,
   g_autofree char *current = NULL;
   g_autoptr(GHashTable) defined = NULL;
 
-  if (e->file.action != MOPED_EXPORT_APPEND)
-    return g_string_new (output->content);
   full = g_build_filename (plan->directory, e->file.path, NULL);
   if (!g_file_get_contents (full, &current, NULL, error))
     return NULL;
@@ -1181,6 +1230,14 @@ run_output (MopedCOutput *output,
                      "the design changed after the export was planned; nothing was written");
       return FALSE;
     }
+  /* A generated file is staged as it was made (no copy: selftest.c of a large design
+   * is megabytes); only a user's file gets a new text. */
+  if (e->file.action != MOPED_EXPORT_APPEND)
+    {
+      state->failed = !_moped_export_plan_stage (state->plan, state->staging, e, output->content,
+                                                 strlen (output->content), state->error);
+      return FALSE;
+    }
   text = text_to_write (state->plan, e, output, state->error);
   state->failed = text == NULL ||
                   !_moped_export_plan_stage (state->plan, state->staging, e, text->str, text->len, state->error);
@@ -1209,6 +1266,8 @@ c_write (MopedExportPlan  *plan,
   model = _moped_c_model_new (plan->design);
   generate_each (model, run_output, &state);
   g_hash_table_unref (state.by_path);
+  if (!state.failed && ((CPlan *) plan->data)->manifest_changes)
+    ((CPlan *) plan->data)->new_names = _moped_c_name_keys (model);
   return !state.failed;
 }
 
@@ -1219,9 +1278,22 @@ c_finish (MopedExportPlan  *plan,
           GError          **error)
 {
   CPlan *c = plan->data;
+  g_autoptr(GString) text = NULL;
+  g_autofree char *hash = NULL;
 
-  return !c->manifest_changes ||
-         moped_staging_write (staging, MANIFEST_NAME, c->manifest, strlen (c->manifest), error);
+  if (!c->manifest_changes)
+    return TRUE;
+  g_return_val_if_fail (c->new_names != NULL, FALSE);
+  text = manifest_text (plan, c->new_names);
+  g_clear_pointer (&c->new_names, g_hash_table_unref);
+  hash = _moped_export_hash (text->str, text->len);
+  if (!g_str_equal (hash, c->manifest_hash))
+    {
+      g_set_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_CHANGED,
+                   "the design changed after the export was planned; nothing was written");
+      return FALSE;
+    }
+  return moped_staging_write (staging, MANIFEST_NAME, text->str, text->len, error);
 }
 
 MopedExportPlan *

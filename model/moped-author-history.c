@@ -9,6 +9,9 @@
 #include "moped-author-history.h"
 #include "moped-schema.h"
 
+/* Steps each person can take back: a long session keeps its memory in bounds. */
+#define UNDO_LIMIT 1000
+
 typedef struct
 {
   char      *label;
@@ -118,6 +121,37 @@ get_writer (MopedAuthorHistory *self,
   return g_hash_table_lookup (self->writer, key);
 }
 
+static void
+forget_id (MopedAuthorHistory *self,
+           const char         *id)
+{
+  g_hash_table_remove (self->creator, id);
+  for (guint p = 0; p < MOPED_N_PROPS; p++)
+    {
+      g_autofree char *key = writer_key (id, p);
+
+      g_hash_table_remove (self->writer, key);
+    }
+}
+
+/* What went with a removal is nobody's any more: who made it is learned again if it
+ * is put back (its ADD ops come through here), so the tables only hold what exists. */
+static void
+forget (MopedAuthorHistory *self,
+        const MopedOp      *op)
+{
+  g_autoptr(GPtrArray) restore = op->restore ? moped_ops_from_text (op->restore, NULL) : NULL;
+
+  forget_id (self, op->id);
+  for (guint i = 0; restore != NULL && i < restore->len; i++)
+    {
+      const MopedOp *r = g_ptr_array_index (restore, i);
+
+      if (r->type == MOPED_OP_ADD)
+        forget_id (self, r->id);
+    }
+}
+
 void
 moped_author_history_note_authors (MopedAuthorHistory *self,
                                    const char         *author,
@@ -136,6 +170,8 @@ moped_author_history_note_authors (MopedAuthorHistory *self,
         }
       else if (op->type == MOPED_OP_SET)
         set_writer (self, op->id, op->prop, author);
+      else if (op->type == MOPED_OP_REMOVE)
+        forget (self, op);
     }
 }
 
@@ -182,6 +218,17 @@ moped_author_history_push (MopedAuthorHistory *self,
   entry->coalesce_key = g_strdup (coalesce_key);
   entry->ops = copy_ops (ops);
   g_ptr_array_add (self->undo, entry);
+  if (self->undo->len > UNDO_LIMIT)
+    g_ptr_array_remove_range (self->undo, 0, self->undo->len - UNDO_LIMIT);
+}
+
+void
+moped_author_history_get_size (MopedAuthorHistory *self,
+                               guint              *n_steps,
+                               guint              *n_tracked)
+{
+  *n_steps = self->undo->len;
+  *n_tracked = g_hash_table_size (self->creator) + g_hash_table_size (self->writer);
 }
 
 const char *

@@ -37,6 +37,11 @@ void        moped_author_history_push        (MopedAuthorHistory *self,
                                               const char         *coalesce_key,
                                               GPtrArray          *ops);
 const char *moped_author_history_get_undo_label (MopedAuthorHistory *self);
+/* How much it keeps: own steps that can be undone (at most 1000, the oldest go
+ * first), and (element, property) authors it remembers (only of what exists). */
+void        moped_author_history_get_size    (MopedAuthorHistory *self,
+                                              guint              *n_steps,
+                                              guint              *n_tracked);
 const char *moped_author_history_get_redo_label (MopedAuthorHistory *self);
 /* Apply the inverse of the latest own step to @design as one transaction; what had
  * to be left alone is told in @notes (strings, may be NULL). FALSE when there is

@@ -2581,7 +2581,11 @@ check_requirements (Validation *v)
       MopedMetric metric = moped_element_get_enum (req, MOPED_PROP_METRIC);
       g_autofree char *text = moped_element_dup_value_text (req, MOPED_PROP_VALUE);
 
-      if (!(value > 0) || !isfinite (value))
+      /* 0 is the value a new requirement starts with (and a file leaves out): no target
+       * given yet, which is a draft, not a mistake; exporters measure nothing for it. */
+      if (value == 0)
+        continue;
+      if (value < 0 || !isfinite (value))
         report (v, MOPED_SEVERITY_WARNING, "requirement-not-positive", ELEMENTS (req),
                 "Give the target as a positive number.",
                 "Requirement %s has the value %s; a target must be more than 0",

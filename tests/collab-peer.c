@@ -3,8 +3,9 @@
  * SPDX-License-Identifier: MPL-2.0
  *
  *   collab-peer host DESIGN [--bind EP] [--invites N] [random options]
- *   collab-peer join LINK|- -o FILE [--listen] [random options]  (- comes back from the journal;
- *   --listen: may host if the host goes)
+ *   collab-peer join LINK|- -o FILE [--listen [--listen-on EP] [--advertise HOST[:PORT]]] [random options]
+ *   (- comes back from the journal; --listen: may host if the host goes, listening on EP,
+ *   default tcp://127.0.0.1:*, reached by the others at HOST[:PORT], default 127.0.0.1)
  * Random options: --seed S --count N --think MS. It answers the commands of
  * moped-collab-peer.h plus "go" (start the random edits; "done" is printed after the
  * last), "edit ID NAME" (rename an element, printing "stamp T" with the monotonic
@@ -288,6 +289,8 @@ main (int    argc,
 {
   g_autofree char *bind = NULL;
   g_autofree char *output = NULL;
+  g_autofree char *listen_on = NULL;
+  g_autofree char *advertise = NULL;
   int invites = 0, viewers = 0, seed = 1, count = 0, think = 20;
   gboolean listen = FALSE;
   g_auto(GStrv) rest = NULL;
@@ -300,6 +303,8 @@ main (int    argc,
     { "count", 0, 0, G_OPTION_ARG_INT, &count, NULL, NULL },
     { "think", 0, 0, G_OPTION_ARG_INT, &think, NULL, NULL },
     { "listen", 0, 0, G_OPTION_ARG_NONE, &listen, NULL, NULL },
+    { "listen-on", 0, 0, G_OPTION_ARG_STRING, &listen_on, NULL, NULL },
+    { "advertise", 0, 0, G_OPTION_ARG_STRING, &advertise, NULL, NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     { NULL }
   };
@@ -337,7 +342,8 @@ main (int    argc,
       return 2;
     }
   if (listen && !moped_session_is_host (session) &&
-      !moped_session_listen (session, "tcp://127.0.0.1:*", "127.0.0.1", &error))
+      !moped_session_listen (session, listen_on ? listen_on : "tcp://127.0.0.1:*",
+                             advertise ? advertise : "127.0.0.1", &error))
     {
       fprintf (stderr, "%s\n", error->message);
       return 2;

@@ -240,9 +240,9 @@ def test_render_one_file_all_or_nothing():
 
 TMPFS_SCENARIO = r"""
 set -u
-moped=$1 v1=$2 v2=$3 work=$4
+moped=$1 v1=$2 v2=$3 work=$4 roomy=$5
 mkdir -p "$work/roomy" "$work/full"
-mount -t tmpfs -o size=220k tmpfs "$work/roomy" || exit 90
+mount -t tmpfs -o size=${roomy}k tmpfs "$work/roomy" || exit 90
 mount -t tmpfs -o size=48k tmpfs "$work/full" || exit 90
 snapshot() { (cd "$1" && find . -printf '%p %m %s
 ' | sort && find . -type f -exec sha256sum {} + | sort); }
@@ -273,8 +273,19 @@ def test_export_onto_full_disk():
             # A new name rewrites every generated file (their banners name the design).
             f.write(text.replace('    <flow id="round-trip"', extra, 1).replace('name="Hello World"', 'name="Hello Again"', 1))
         work = os.path.join(tmp, "work")
+        # "Roomy" holds one export and its folders with a quarter to spare, but not a
+        # second, staged copy beside it: measured from the real export, in tmpfs pages,
+        # so the test keeps its meaning as the generated project grows.
+        probe = os.path.join(tmp, "probe")
+        r = run("export", "c", v2, "-o", probe)
+        check("the probe export for sizing the tmpfs works", r.returncode == 0, r.stderr)
+        pages = 0
+        for root, dirs, files in os.walk(probe):
+            pages += 1 + len(dirs)
+            pages += sum((os.path.getsize(os.path.join(root, f)) + 4095) // 4096 for f in files)
+        roomy_kb = pages * 4 * 5 // 4
         r = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", TMPFS_SCENARIO, "sh",
-                            MOPED, v1, v2, work], capture_output=True, text=True, timeout=300)
+                            MOPED, v1, v2, work, str(roomy_kb)], capture_output=True, text=True, timeout=300)
         if r.returncode == 90 or not os.path.exists(os.path.join(work, "full.tree")):
             check("a tmpfs can be mounted for the full-disk test (unshare -m, mount -t tmpfs)", False,
                   "exit %d: %s" % (r.returncode, r.stderr))

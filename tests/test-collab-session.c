@@ -224,6 +224,131 @@ test_keys_and_invites (void)
   g_rmdir (dir);
 }
 
+static void
+set_flag (MopedSession *session,
+          gboolean     *flag)
+{
+  *flag = TRUE;
+}
+
+/* Spin the main loop until @done (bounded by @ms); whether it came. */
+static gboolean
+spin_until (gboolean (*done) (gpointer), gpointer data, guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (!done (data) && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (500);
+  return done (data);
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static gboolean
+caught_up (gpointer data)
+{
+  MopedSession **pair = data;
+
+  return moped_session_get_seq (pair[1]) == moped_session_get_seq (pair[0]);
+}
+
+/* A guest's journal is compacted on the way (every 4000 records): the design it comes
+ * back with from the journal is the host's, every transaction of it, the one at
+ * which it was compacted too. */
+static void
+test_journal_compaction (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("moped-journal-XXXXXX", NULL);
+  g_autofree char *journal = g_build_filename (dir, "guest.moped.journal", NULL);
+  g_autoptr(MopedDesign) design = moped_design_new ();
+  g_autoptr(MopedSession) host = NULL;
+  g_autoptr(MopedSession) guest = NULL;
+  g_autoptr(MopedSession) back = NULL;
+  g_autoptr(MopedDesign) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *link = NULL;
+  g_autofree char *want = NULL;
+  g_autofree char *from_journal = NULL;
+  g_autofree char *resumed = NULL;
+  MopedSession *pair[2];
+  MopedKeyPair host_keys, guest_keys;
+  gboolean joined = FALSE;
+
+  moped_key_pair_generate (&host_keys);
+  moped_key_pair_generate (&guest_keys);
+  host = moped_session_host_new (design, &host_keys, "host", "tcp://127.0.0.1:*", "127.0.0.1", &error);
+  g_assert_no_error (error);
+  link = moped_session_create_invite (host, MOPED_ACCESS_EDITOR, 60);
+  guest = moped_session_join (link, NULL, &guest_keys, "guest", 10000, &error);
+  g_assert_no_error (error);
+  g_signal_connect (guest, "joined", G_CALLBACK (set_flag), &joined);
+  g_assert_true (spin_until (is_true, &joined, 20000));
+  g_assert_true (moped_session_set_journal (guest, journal, &error));
+  g_assert_no_error (error);
+
+  /* Each transaction leaves its own mark: one missing shows in the file. */
+  pair[0] = host;
+  pair[1] = guest;
+  for (guint i = 0; i < 4100; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("n%u", i);
+
+      moped_design_begin (design, "Add");
+      moped_test_add_named (design, moped_design_get_root (design), MOPED_KIND_NODE, NULL, name);
+      moped_design_end (design);
+      if (i % 200 == 199)
+        g_assert_true (spin_until (caught_up, pair, 60000));
+    }
+  g_assert_true (spin_until (caught_up, pair, 60000));
+  g_assert_cmpuint (moped_session_get_seq (guest), ==, 4100);
+  want = moped_file_to_data (design, NULL);
+  moped_session_close (guest);
+
+  loaded = moped_session_load_journal (journal, NULL, NULL, &error);
+  g_assert_no_error (error);
+  from_journal = moped_file_to_data (loaded, NULL);
+  /* (Not cmpstr: the files are long; a difference prints their sizes.) */
+  if (g_strcmp0 (from_journal, want) != 0)
+    g_error ("the journal holds another design (%zu bytes) than the host's (%zu bytes)",
+             strlen (from_journal), strlen (want));
+  back = moped_session_resume (journal, &guest_keys, "guest", 10000, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (back);
+  resumed = moped_file_to_data (moped_session_get_design (back), NULL);
+  if (g_strcmp0 (resumed, want) != 0)
+    g_error ("resumed from its journal, the guest has another design (%zu bytes) than the host's (%zu bytes)",
+             strlen (resumed), strlen (want));
+
+  /* Meanwhile the host goes further than the log it keeps for returning peers: the
+   * guest gets the design whole, and takes it. */
+  for (guint i = 0; i < 2600; i++)
+    {
+      g_autoptr(GPtrArray) nodes = moped_design_collect (design, MOPED_KIND_NODE);
+      g_autofree char *name = g_strdup_printf ("m%u", i);
+
+      moped_design_set_string (design, g_ptr_array_index (nodes, i), MOPED_PROP_NAME, name);
+    }
+  pair[1] = back;
+  g_assert_true (spin_until (caught_up, pair, 60000));
+  g_clear_pointer (&want, g_free);
+  g_clear_pointer (&resumed, g_free);
+  want = moped_file_to_data (design, NULL);
+  resumed = moped_file_to_data (moped_session_get_design (back), NULL);
+  g_assert_cmpuint (moped_session_get_seq (back), ==, 4100 + 2600);
+  if (g_strcmp0 (resumed, want) != 0)
+    g_error ("a guest further behind than the host's log has another design (%zu bytes) than the host's (%zu)",
+             strlen (resumed), strlen (want));
+  moped_session_close (back);
+  moped_session_close (host);
+  g_unlink (journal);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -232,5 +357,6 @@ main (int   argc,
   zsys_handler_set (NULL);
   g_test_add_func ("/collab/keys-and-invites", test_keys_and_invites);
   g_test_add_func ("/collab/hostile-client", test_hostile_client);
+  g_test_add_func ("/collab/journal-compaction", test_journal_compaction);
   return g_test_run ();
 }

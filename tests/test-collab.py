@@ -358,6 +358,7 @@ class Proxy:
         self.held = []
         self.conns = []
         self.delay = None    # (mean, spread) seconds
+        self.refuse_pid = None  # a partition: connections this process makes are cut at once
         threading.Thread(target=self._accept, daemon=True).start()
 
     def link(self, link, port):
@@ -366,9 +367,12 @@ class Proxy:
     def _accept(self):
         while not self.stopped:
             try:
-                client, _ = self.server.accept()
+                client, address = self.server.accept()
             except OSError:
                 return
+            if self.refuse_pid is not None and connects_from(self.refuse_pid, address[1]):
+                client.close()
+                continue
             try:
                 upstream = socket.create_connection(("127.0.0.1", self.target))
             except OSError:
@@ -434,6 +438,37 @@ class Proxy:
         self.stopped = True
         self.reset()
         self.server.close()
+
+
+def connects_from(pid, port):
+    """Whether process @pid owns the TCP socket on 127.0.0.1:@port (/proc/net/tcp, its fds)."""
+    suffix = ":%04X" % port
+    inode = None
+    try:
+        with open("/proc/net/tcp") as f:
+            for line in f.readlines()[1:]:
+                fields = line.split()
+                if fields[1] == "0100007F" + suffix:
+                    inode = fields[9]
+                    break
+        if inode is None:
+            return False
+        target = "socket:[%s]" % inode
+        for fd in os.listdir("/proc/%d/fd" % pid):
+            try:
+                if os.readlink("/proc/%d/fd/%s" % (pid, fd)) == target:
+                    return True
+            except OSError:
+                pass
+    except OSError:
+        pass
+    return False
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 class Joined:
@@ -698,6 +733,140 @@ def test_faults(seed):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def add_named(peer, name):
+    """A node added and named @name on @peer (two transactions); its id."""
+    peer.send("addnode")
+    line = peer.expect("added ", 10)
+    if line is None:
+        return None
+    node = line.split()[1]
+    peer.send("edit %s %s" % (node, name))
+    peer.expect("stamp", 10)
+    return node
+
+
+def wait_line(peers, prefix, limit):
+    """The first of @peers to print a line starting with @prefix within @limit seconds."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        for p in peers:
+            if any(line.startswith(prefix) for line in p.seen):
+                return p
+            try:
+                line = p.lines.get(timeout=0.05)
+            except queue.Empty:
+                continue
+            if line is not None:
+                p.seen.append(line)
+    return None
+
+
+def test_partition():
+    """The host is cut off from every guest for 10 s while both sides edit; then it heals.
+
+    Every peer may host (--listen); the guests reach each other's listeners directly, but
+    the host reaches them, and they it, only through proxies that hold everything during
+    the partition. The guests elect a successor (a newer term); the host, hearing nobody,
+    stops ordering. On heal the old host rejoins the successor: one order, nothing lost,
+    nothing twice."""
+    tmp = fresh_dir()
+    host, design, links, _ = start_host(tmp, 3)
+    port = host_port(links[0])
+    to_host = [Proxy(port) for _ in links]
+    to_listener = [Proxy(None) for _ in links]
+    for p in to_host + to_listener:
+        p.delay = (0.1, 0.05)
+    guests = []
+    for i, link in enumerate(links):
+        lport = free_port()
+        to_listener[i].target = lport
+        g, out, joined = start_guest(tmp, i, to_host[i].link(link, port),
+                                     ("--listen", "--listen-on", "tcp://127.0.0.1:%d" % lport,
+                                      "--advertise", "127.0.0.1:%d" % to_listener[i].port))
+        check("partition: guest %d joins, ready to host" % i, joined, "".join(g.err))
+        guests.append((g, out))
+    gs = [g for g, _ in guests]
+    everyone = [host] + gs
+    who = ["host", "g0", "g1", "g2"]
+    for p, w in zip(everyone, who):
+        add_named(p, "acked-%s" % w)
+    check("partition: all quiet before", quiesce(host, gs))
+    acknowledged = ["acked-%s" % w for w in who]
+
+    # The partition: nothing passes between the host and the guests either way.
+    cut_at = time.monotonic()
+    for p in to_host:
+        p.pause()
+    for p in to_listener:
+        p.refuse_pid = host.p.pid
+    # The host orders these itself before it can notice: nobody else ever gets them.
+    host_side = ["host-early-%d" % k for k in range(2)]
+    for name in host_side:
+        add_named(host, name)
+    successor = wait_line(gs, "hosting", 20)
+    check("partition: a guest hosts on the guests' side (%.1f s after the cut)" % (time.monotonic() - cut_at),
+          successor is not None, "\n".join(str(g.seen[-4:]) + "".join(g.err[-3:]) for g in gs))
+    if successor is None:
+        return
+    others = [g for g in gs if g is not successor]
+    stepped = None
+    deadline = time.monotonic() + 10
+    while stepped is None and time.monotonic() < deadline:
+        st = host.status()
+        if st and st.get("host") == "no":
+            stepped = st
+        time.sleep(0.2)
+    check("partition: the host that hears nobody stops ordering", stepped, str(host.seen[-5:]))
+    # Both sides edit during the partition.
+    guest_side = []
+    for k in range(3):
+        name = "host-cut-%d" % k
+        add_named(host, name)
+        host_side.append(name)
+        name = "guest-cut-%d" % k
+        add_named(others[k % len(others)], name)
+        guest_side.append(name)
+    add_named(successor, "successor-cut")
+    guest_side.append("successor-cut")
+    check("partition: the guests' side agrees on its own", quiesce(successor, others))
+    st = host.status()
+    check("partition: the host's edits wait, not ordered (%s pending)" % (st or {}).get("pending"),
+          st and int(st["pending"]) >= 6, str(st))
+    acknowledged += guest_side
+    time.sleep(max(0.0, 10.0 - (time.monotonic() - cut_at)))
+
+    # Heal: connections that lived through the partition go; the rest reconnect.
+    for p in to_listener:
+        p.refuse_pid = None
+    for p in to_host:
+        p.reset()
+        p.resume()
+    quiet = quiesce(successor, others + [host], rounds=400)
+    check("partition: after healing, the old host follows the successor and all catch up", quiet,
+          "\n".join("%s | %s" % (p.seen[-4:], "".join(p.err[-3:])) for p in everyone))
+    roles = [p.status() for p in everyone]
+    check("partition: one host afterwards",
+          [r and r.get("host") for r in roles].count("yes") == 1 and successor.status()["host"] == "yes",
+          str(roles))
+    files = saved_bytes([(host, design)] + guests)
+    same = all(f == files[0] for f in files)
+    check("partition: all saved files byte-identical", same, "" if same else "kept in " + tmp)
+    text = files[0].decode()
+    counts = {name: text.count('name="%s"' % name) for name in acknowledged + host_side}
+    check("partition: every acknowledged edit is there",
+          all(counts[n] == 1 for n in acknowledged), str(counts))
+    check("partition: each side's unacknowledged edits are there exactly once",
+          all(counts[n] == 1 for n in host_side), str(counts))
+    told = [line for line in host.seen if line.startswith("notice") and "reached nobody" in line]
+    check("partition: the old host's user is told its edits went out again", told, str(host.seen[-10:]))
+    for p in everyone:
+        p.quit()
+    for p in to_host + to_listener:
+        p.close()
+    if same:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def wait_pending_zero(peer, limit=10.0):
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
@@ -828,7 +997,8 @@ def test_cli_handover():
 
 
 def main():
-    only = os.environ.get("MOPED_COLLAB_ONLY", "security,conflicts,killed,handover,hostkill,faults,convergence").split(",")
+    only = os.environ.get("MOPED_COLLAB_ONLY",
+                          "security,conflicts,killed,handover,hostkill,faults,partition,convergence").split(",")
     try:
         if "security" in only:
             test_security()
@@ -848,6 +1018,8 @@ def main():
             seed = SEEDS[0]
             print("# faults seed %d" % seed, flush=True)
             test_faults(seed)
+        if "partition" in only:
+            test_partition()
         for seed in (SEEDS if "convergence" in only else []):
             print("# convergence seed %d (MOPED_COLLAB_SEEDS=%d to repeat)" % (seed, seed), flush=True)
             test_convergence(seed)

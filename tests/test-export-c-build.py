@@ -10,6 +10,9 @@ valgrind for the leak checks. Never needs a display.
 - 7/MDP on the wire: tests/mdp-peer.c, raw libzmq, checks every frame of the Majordomo
   example's exported codecs and broker (headers, command bytes, empty frames); the
   packed encoding is checked byte by byte against zproto's layout (tests/packed-peer.c).
+- State machines: a raw peer (tests/machine-peer.c) sends commands out of order to an
+  exported ROUTER node, which refuses them (logged, no handler called) and keeps one
+  state per peer, through a loop, each branch of a choice and a new session after BYE.
 - Property test: random designs (compatible socket pairs, fan-in and fan-out, sockets
   shared by several links and peers, bind or connect set per link end, instances,
   PAIR, ROUTER to ROUTER, hostile names and descriptions). Every design `moped check`
@@ -17,7 +20,11 @@ valgrind for the leak checks. Never needs a display.
   design it refuses is refused for one of the run-time rules (RUNTIME_RULES) and for
   nothing else. They are built in batches, as subprojects of one meson project, to
   share one configure step and keep both cores busy. MOPED_PROPERTY_COUNT (default
-  300) and MOPED_PROPERTY_SEED change how many and which; a failure prints the seed.
+  300) and MOPED_PROPERTY_SEED change how many and which; MOPED_PROPERTY_OFFSET
+  starts at another index, so a long run goes in chunks that add up (each prints one
+  "# property:" line: seed, first, count, passed, failed, refused by rule); a failure
+  prints the seed and index. MOPED_PROPERTY_FAST_BUILD=1 (long local runs) shares a
+  precompiled czmq.h and links only the self-tests; tools/property-run.sh runs chunks.
   MOPED_EXPORT_C_TESTS (comma-separated test function names) runs only those.
 - User tests: the first export writes tests/, whose first test fails on the fresh
   skeleton naming the function to write and passes once it is written; re-export
@@ -50,6 +57,12 @@ EXAMPLES = os.environ["MOPED_EXAMPLES"]
 COUNT = int(os.environ.get("MOPED_PROPERTY_COUNT", "300"))
 VALGRIND_COUNT = int(os.environ.get("MOPED_PROPERTY_VALGRIND", "8"))
 SEED = int(os.environ.get("MOPED_PROPERTY_SEED", "20241124"))
+# The first design's index: a long run is split into chunks (same seed, successive
+# offsets) whose designs are the ones one run of the whole count would draw.
+OFFSET = int(os.environ.get("MOPED_PROPERTY_OFFSET", "0"))
+# Long local runs: czmq.h precompiled once and shared by every compile, no -g, and of
+# the programs only the self-tests linked (every source is still compiled with -Werror).
+FAST_BUILD = os.environ.get("MOPED_PROPERTY_FAST_BUILD", "") not in ("", "0")
 JOBS = max(2, os.cpu_count() or 2)
 VALGRIND = shutil.which("valgrind")
 results = []
@@ -78,17 +91,48 @@ def tail(text, lines=40):
 
 # ---- building batches of exports ---------------------------------------------------------
 
-def build_batch(root, names, build="build", options=(), env_extra=None):
-    """Build the exports root/subprojects/NAME as subprojects of one project."""
+def build_batch(root, names, build="build", options=(), env_extra=None, keep_going=False, targets=()):
+    """Build the exports root/subprojects/NAME as subprojects of one project (with
+    keep_going, every design that can be built is, whatever another's errors)."""
     with open(os.path.join(root, "meson.build"), "w") as f:
         f.write("project('batch', 'c')\n")
         for name in names:
             f.write("subproject('%s')\n" % name)
-    r = run(["meson", "setup", build, *options], cwd=root, env_extra=env_extra)
+    r = run(["meson", "setup", build, *options], cwd=root, env_extra=env_extra, timeout=1800)
     if r.returncode != 0:
         return r.returncode, r.stdout + r.stderr
-    r = run(["ninja", "-C", build, "-j", str(JOBS)], cwd=root, timeout=1800)
+    targets = list(targets(os.path.join(root, build))) if callable(targets) else list(targets)
+    r = run(["ninja", "-C", build, "-j", str(JOBS), *(["-k", "0"] if keep_going else []), *targets],
+            cwd=root, timeout=4 * 3600)
     return r.returncode, r.stdout + r.stderr
+
+
+def precompiled_czmq(directory):
+    """czmq.h precompiled for the flags of the exports' compiles, position-independent
+    (the static skeleton) and not (the programs); gcc takes the one that fits from the
+    .gch folder. Returns the c_args that force-include it."""
+    header = os.path.join(directory, "moped_czmq_pch.h")
+    with open(header, "w") as f:
+        f.write("#include <czmq.h>\n#include <zmq.h>\n")
+    folder = header + ".gch"
+    os.makedirs(folder, exist_ok=True)
+    flags = run(["pkg-config", "--cflags", "libczmq", "libzmq"]).stdout.split()
+    for name, pic in (("pic", ["-fPIC"]), ("pie", ["-fPIE"])):
+        r = run(["gcc", *flags, "-D_FILE_OFFSET_BITS=64", "-std=gnu11", "-O0", *pic,
+                 "-x", "c-header", header, "-o", os.path.join(folder, name + ".gch")])
+        if r.returncode != 0:
+            return []
+    # Of the folder's headers, the one made with other flags is skipped, not an error.
+    # No debugging information (a fifth of a compile's time), no temporary files.
+    return ["-Dc_args=-include %s -Wno-invalid-pch -pipe" % header, "-Ddebug=false"]
+
+
+def objects_and_selftests(build):
+    """Every object file and every self-test of a configured batch: all the code is
+    compiled with -Werror, only the self-tests are linked."""
+    r = run(["ninja", "-C", build, "-t", "targets", "all"])
+    outputs = [line.split(":")[0] for line in r.stdout.splitlines()]
+    return [o for o in outputs if o.endswith(".o") or re.search(r"^subprojects/[^/]+/selftest$", o)]
 
 
 def selftest_path(root, name, build="build"):
@@ -308,6 +352,49 @@ def test_packed_wire(work):
     r = run([peer], timeout=120)
     check("the packed codec sends and decodes zproto's bytes", r.returncode == 0 and "packed-peer: passed" in r.stdout,
           r.stdout + r.stderr)
+
+
+def test_machine_enforced(work):
+    """The engines enforce each role's state machine: tests/machine-peer.c, a raw libzmq
+    peer, sends commands out of order to an exported ROUTER node (refused: logged,
+    handler not called, no answer), then whole sessions through a loop and each branch
+    of a choice, from two peers with a state each; tests/data/machine/src/server.c
+    counts what its handlers got and tries a send its state does not allow."""
+    directory = os.path.join(work, "machine")
+    data = os.environ.get("MOPED_TEST_DATA") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+    r = export(os.path.join(data, "machine", "machine.moped"), directory)
+    if not check("export machine", r.returncode == 0, r.stdout + r.stderr):
+        return
+    shutil.copy(os.path.join(data, "machine", "src", "server.c"), os.path.join(directory, "src", "server.c"))
+    r = run(["meson", "setup", "build"], cwd=directory)
+    if r.returncode == 0:
+        r = run(["ninja", "-C", "build"], cwd=directory, timeout=900)
+    if not check("machine: builds", r.returncode == 0, tail(r.stdout + r.stderr)):
+        return
+    r = run([os.path.join(directory, "build", "selftest")], timeout=120)
+    check("machine: its self-test passes with the state machines enforced",
+          r.returncode == 0 and r.stdout.rstrip().endswith("selftest: passed") and "refused" not in r.stdout + r.stderr,
+          tail(r.stdout + r.stderr))
+    flags = run(["pkg-config", "--cflags", "--libs", "libczmq", "libzmq"]).stdout.split()
+    peer = os.path.join(work, "machine-peer")
+    r = run(["cc", "-Wall", "-Wextra", "-Werror", "-o", peer,
+             os.path.join(os.path.dirname(os.path.abspath(__file__)), "machine-peer.c"),
+             "-I", os.path.join(directory, "include"), os.path.join(directory, "build", "libskeleton.a"), *flags])
+    if not check("machine-peer builds against the export", r.returncode == 0, r.stderr):
+        return
+    r = run([peer], timeout=120)
+    out = r.stdout + r.stderr
+    check("a raw peer's valid sessions pass, its commands out of order are refused and reach no handler",
+          r.returncode == 0 and "machine-peer: passed" in r.stdout, out)
+    refused = re.findall(r"server: refused (?:to send )?\w+ in state \d+ (?:from|to) [\w-]+", out)
+    expected = ["server: refused PING in state 1 from raw-peer", "server: refused WORK in state 1 from raw-peer",
+                "server: refused HELLO in state 3 from raw-peer", "server: refused BYE in state 1 from other-peer",
+                "server: refused to send PONG in state 1 to raw-peer",
+                "server: refused to send PONG in state 1 to raw-peer",
+                "server: refused to send PONG in state 1 to other-peer",
+                "server: refused PING in state 1 from raw-peer"]
+    check("each refusal is logged, naming the command, the state and the peer", refused == expected,
+          "logged: %s" % refused)
 
 
 def replace_body(path, signature, body):
@@ -1059,7 +1146,15 @@ def error_codes(text):
     return set(re.findall(r": error ([a-z0-9-]+):", text))
 
 
+def property_design_name(index):
+    return "d%03d" % index
+
+
 def test_property(work):
+    """COUNT random designs from index OFFSET on (seed SEED): each one check accepts
+    must export, build with -Werror and pass its self-test; each one it refuses must be
+    refused for run-time rules only. Ends with one summary line (seed, indexes, counts)
+    so that chunked runs add up; a failing design is named with its seed and index."""
     root = os.path.join(work, "property")
     designs = os.path.join(work, "designs")
     os.makedirs(designs)
@@ -1067,14 +1162,16 @@ def test_property(work):
     refused = []
     wrongly_refused = []
     by_rule = {}
-    for index in range(COUNT):
-        path = os.path.join(designs, "d%03d.moped" % index)
+    rejected = 0
+    for index in range(OFFSET, OFFSET + COUNT):
+        name = property_design_name(index)
+        path = os.path.join(designs, name + ".moped")
         with open(path, "w") as f:
             f.write(random_design(index))
-        name = "d%03d" % index
         r = run([MOPED, "check", path])
         codes = error_codes(r.stdout + r.stderr)
         if r.returncode != 0:
+            rejected += 1
             if not codes or codes - RUNTIME_RULES:
                 wrongly_refused.append((name, tail(r.stdout + r.stderr, 8)))
             for code in codes:
@@ -1085,31 +1182,56 @@ def test_property(work):
             names.append(name)
         else:
             refused.append((name, tail(r.stderr, 8)))
-    check("designs check refuses break only run-time rules (seed %d): %s" % (SEED, sorted(by_rule.items())),
+    where = "seed %d, designs %d to %d" % (SEED, OFFSET, OFFSET + COUNT - 1)
+    check("designs check refuses break only run-time rules (%s): %s" % (where, sorted(by_rule.items())),
           not wrongly_refused, "\n".join("%s: %s" % item for item in wrongly_refused[:5]))
-    check("most random designs are accepted (%d of %d, seed %d)" % (len(names) + len(refused), COUNT, SEED),
+    check("most random designs are accepted (%d of %d, %s)" % (len(names) + len(refused), COUNT, where),
           len(names) + len(refused) >= COUNT * 2 // 5)
-    check("designs check accepts export (seed %d)" % SEED, not refused,
+    check("designs check accepts export (%s)" % where, not refused,
           "\n".join("%s: %s" % item for item in refused[:5]))
     start = time.monotonic()
-    rc, log = build_batch(root, names)
-    errors = "\n".join(line for line in log.splitlines() if "error" in line or "warning" in line)
-    check("%d random designs build with -Werror (%.0f s, seed %d)" % (len(names), time.monotonic() - start, SEED),
-          rc == 0, tail(errors or log))
-    if rc != 0:
-        return
-    outcomes = run_all([selftest_path(root, n) for n in names])
-    failed = [(n, log) for n, (passed, log) in zip(names, outcomes) if not passed]
+    options, env_extra, targets = [], None, ()
+    if FAST_BUILD and names:
+        options = precompiled_czmq(work)
+        env_extra = {"CC": "gcc"}
+        targets = objects_and_selftests
+    rc, log = build_batch(root, names, options=options, env_extra=env_extra, keep_going=True, targets=targets)
+    # A design whose self-test was not linked did not build: its errors are the log's
+    # lines about its files.
+    unbuilt = [n for n in names if not os.path.exists(selftest_path(root, n))]
+    built = [n for n in names if n not in unbuilt]
+
+    def errors_of(name):
+        lines = [line for line in log.splitlines()
+                 if "subprojects/%s/" % name in line and ("error" in line or "warning" in line)]
+        return "\n".join(lines[:8]) or tail(log, 8)
+    check("%d random designs build with -Werror (%.0f s, %s)" % (len(names), time.monotonic() - start, where),
+          rc == 0 and not unbuilt,
+          "\n\n".join("%s (index %s, %s): %s" % (n, n[1:], os.path.join(designs, n + ".moped"), errors_of(n))
+                       for n in unbuilt[:3]) or tail(log))
+    outcomes = run_all([selftest_path(root, n) for n in built])
+    failed = [(n, log) for n, (passed, log) in zip(built, outcomes) if not passed]
     # Protocols told apart by their framing on one socket: the shape check accepts.
     shared = [n for n in names if protocols_share_a_socket(os.path.join(designs, n + ".moped"))]
-    check("accepted designs include protocols sharing a socket (%d, seed %d)" % (len(shared), SEED),
+    check("accepted designs include protocols sharing a socket (%d, %s)" % (len(shared), where),
           shared or COUNT < 100)
-    check("%d random designs pass their self-tests (seed %d)" % (len(names), SEED), not failed,
-          "\n\n".join("%s (%s):\n%s" % (n, os.path.join(designs, n + ".moped"), tail(log, 15))
-                      for n, log in failed[:3]))
+    check("%d random designs pass their self-tests (%s)" % (len(built), where), not failed,
+          "\n\n".join("%s (index %s, %s):\n%s" % (n, n[1:], os.path.join(designs, n + ".moped"), tail(log, 15))
+                       for n, log in failed[:3]))
+    # The chunk's account: chunks of one seed add up to the whole run.
+    print("# property: seed %d, first %d, count %d: %d accepted, %d passed, %d failed "
+          "(%d did not build, %d self-tests failed), %d refused by run-time rules %s, "
+          "%d refused wrongly, %d accepted but not exported" %
+          (SEED, OFFSET, COUNT, len(names), len(built) - len(failed), len(unbuilt) + len(failed),
+           len(unbuilt), len(failed), rejected - len(wrongly_refused), sorted(by_rule.items()),
+           len(wrongly_refused), len(refused)), flush=True)
+    for n in unbuilt:
+        print("# property: did not build: seed %d index %s" % (SEED, n[1:]), flush=True)
+    for n, _ in failed:
+        print("# property: self-test failed: seed %d index %s" % (SEED, n[1:]), flush=True)
     if VALGRIND is None:
         return
-    sample = names[:VALGRIND_COUNT]
+    sample = built[:VALGRIND_COUNT]
     outcomes = run_all([selftest_path(root, n) for n in sample], wrapper=(VALGRIND, *VALGRIND_ARGS))
     failed = [(n, log) for n, (passed, log) in zip(sample, outcomes) if not passed]
     check("%d random designs under valgrind: no leak, no error" % len(sample), not failed,
@@ -1213,6 +1335,53 @@ def test_proxy(work):
     check("proxy: builds and its self-test passes", ok, tail(log))
     check("proxy: every step was played",
           "flow Subscribe and receive: ok (5 messages)" in log, tail(log))
+    # The XPUBs that the flow's subscription steps reach call the user's handler; a
+    # subscriber that connects subscribes (to everything), and one that leaves unsubscribes.
+    check("proxy: the relay's XPUB has a subscription handler too",
+          "proxy_handle_frontend_subscription (proxy_state_t *self, const char *topic, bool subscribes)"
+          in open(os.path.join(directory, "src", "proxy.c")).read())
+    replace_body(os.path.join(directory, "src", "publisher.c"), "publisher_handle_out_subscription (",
+                 '    (void) self;\n    zsys_info ("heard %s \\"%s\\"", subscribes? "subscribe": "unsubscribe", topic);\n'
+                 '    return 0;')
+    r = run(["ninja", "-C", "build"], cwd=directory, timeout=900)
+    if not check("proxy: builds with a subscription handler written", r.returncode == 0, tail(r.stdout + r.stderr)):
+        return
+    port = free_port()
+    log_path = os.path.join(work, "proxy-publisher.log")
+    with open(log_path, "w") as log_file:
+        publisher = subprocess.Popen([os.path.join(directory, "build", "publisher"), "out=@tcp://127.0.0.1:%d" % port],
+                                     stdout=log_file, stderr=subprocess.STDOUT)
+    subscriber = None
+
+    def wait_for(text):
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            with open(log_path) as f:
+                if text in f.read():
+                    return True
+            time.sleep(0.05)
+        return False
+
+    try:
+        subscriber = subprocess.Popen([os.path.join(directory, "build", "subscriber"), "in=>tcp://127.0.0.1:%d" % port],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        heard = wait_for('heard subscribe ""')
+        subscriber.send_signal(signal.SIGINT)
+        subscriber.wait(timeout=20)
+        heard = wait_for('heard unsubscribe ""') and heard
+    finally:
+        for p in (subscriber, publisher):
+            if p is not None and p.poll() is None:
+                p.send_signal(signal.SIGINT)
+                try:
+                    p.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+    with open(log_path) as f:
+        log = f.read()
+    check("proxy: the publisher's handler hears a subscriber subscribe and, when it leaves, unsubscribe",
+          heard, tail(log))
 
 
 # ---- one program per process ---------------------------------------------------------------
@@ -1464,6 +1633,7 @@ def test_reexport(work):
 def main():
     work = tempfile.mkdtemp(prefix="moped-export-c-")
     tests = [test_broken, test_user_tests, test_timers, test_never_block, test_examples, test_mdp_wire,
+             test_machine_enforced,
              test_packed_wire, test_standalone, test_reexport, test_reexport_renames, test_no_hang, test_proxy,
              test_process, test_property]
     # MOPED_EXPORT_C_TESTS=test_user_tests,test_timers runs only those (while working on them).

@@ -392,6 +392,68 @@ test_envelope_per_socket (void)
   g_assert_cmpuint (checked, >=, 10);
 }
 
+/* ---- state machines ------------------------------------------------------------------------ */
+
+static MopedCNode *
+c_node (MopedCModel *model,
+        const char  *ident)
+{
+  for (guint i = 0; i < model->nodes->len; i++)
+    if (g_str_equal (((MopedCNode *) g_ptr_array_index (model->nodes, i))->ident, ident))
+      return g_ptr_array_index (model->nodes, i);
+  g_assert_not_reached ();
+  return NULL;
+}
+
+/* An engine keeps a role's state only where it follows the whole conversation: the
+ * Hello server's REP keeps one while one client talks to it, and none once three
+ * clients it cannot tell apart interleave (it says why in its header); each client
+ * still keeps its own. The generated engine checks every message it receives and
+ * sends against the machine's table, and the tables are the model's projection. */
+static void
+test_machines_kept_where_sound (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("MOPED_EXAMPLES"), "hello.moped", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MopedDesign) design = moped_file_load (path, &error);
+  MopedElement *client;
+
+  g_assert_no_error (error);
+  {
+    g_autoptr(MopedCModel) model = _moped_c_model_new (design);
+    g_autoptr(GPtrArray) outputs = _moped_c_generate (model);
+    const char *server = output_content (outputs, "src/server_engine.c");
+    const char *header = output_content (outputs, "include/server.h");
+    MopedCMachine *m;
+
+    g_assert_cmpuint (c_node (model, "server")->machines->len, ==, 1);
+    g_assert_cmpuint (c_node (model, "client")->machines->len, ==, 1);
+    m = g_ptr_array_index (c_node (model, "server")->machines, 0);
+    g_assert_false (m->per_peer);
+    g_assert_cmpuint (m->machine->n_states, ==, 2);
+    g_assert_nonnull (strstr (server, "{ 0, 1, false, HELLO_HELLO }"));
+    g_assert_nonnull (strstr (server, "{ 1, 0, true, HELLO_WORLD }"));
+    g_assert_nonnull (strstr (server, "if (s_refused (self, 0, \"reply\", false, HELLO_HELLO, \"HELLO\", "
+                                      "wire_msg_peer (self->msg)))"));
+    g_assert_nonnull (strstr (server, "if (s_refused (self, 0, \"reply\", true, HELLO_WORLD, \"WORLD\","));
+    g_assert_nonnull (strstr (header, "server_protocol_state (server_t *self, const char *protocol, const char *peer);"));
+    g_assert_nonnull (strstr (header, "- \"hello\": Hello as server, with client on socket reply"));
+  }
+  client = moped_design_lookup (design, "client");
+  moped_design_set_int (design, client, MOPED_PROP_INSTANCES, 3);
+  {
+    g_autoptr(MopedCModel) model = _moped_c_model_new (design);
+    g_autoptr(GPtrArray) outputs = _moped_c_generate (model);
+    MopedCNode *server = c_node (model, "server");
+
+    g_assert_cmpuint (server->machines->len, ==, 0);
+    g_assert_cmpuint (server->unkept->len, ==, 1);
+    g_assert_nonnull (strstr (g_ptr_array_index (server->unkept, 0), "reply cannot tell its 3 peers apart"));
+    g_assert_null (strstr (output_content (outputs, "src/server_engine.c"), "s_refused"));
+    g_assert_cmpuint (c_node (model, "client")->machines->len, ==, 1);
+  }
+}
+
 /* ---- names -------------------------------------------------------------------------------- */
 
 static void
@@ -1380,6 +1442,7 @@ main (int    argc,
 
   g_test_add_func ("/export-c/escape/string-literal", test_string_literal);
   g_test_add_func ("/export-c/mode-per-link-end", test_mode_per_link_end);
+  g_test_add_func ("/export-c/machines-kept-where-sound", test_machines_kept_where_sound);
   g_test_add_func ("/export-c/escape/comment-text", test_comment_text);
   g_test_add_func ("/export-c/escape/comment-lines", test_comment_lines);
   g_test_add_func ("/export-c/escape/markdown", test_markdown_text);

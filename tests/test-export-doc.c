@@ -15,6 +15,7 @@
 #include "moped-file.h"
 #include "moped-framing.h"
 #include "moped-layout-runner.h"
+#include "moped-machine.h"
 #include "moped-zproto.h"
 
 static char *
@@ -238,6 +239,7 @@ check_covers (const char  *path,
   g_autoptr(GPtrArray) flows = moped_design_collect (design, MOPED_KIND_FLOW);
   g_autoptr(GPtrArray) roles = moped_design_collect (design, MOPED_KIND_ROLE);
   g_auto(GStrv) images = g_strsplit (raw_html, "src=\"data:image/svg+xml;base64,", -1);
+  guint machines = 0;
 
   for (guint i = 0; i < nodes->len; i++)
     {
@@ -304,8 +306,21 @@ check_covers (const char  *path,
     }
   else
     assert_contains (md, "\n- Status: draft\n", path);
-  /* One diagram per flow and the topology, embedded. */
-  g_assert_cmpuint (g_strv_length (images) - 1, ==, flows->len + 1);
+  /* One diagram per flow, the topology, and the state machine of each role that has
+   * one (drawn by graphviz), embedded. */
+  for (guint i = 0; i < roles->len; i++)
+    {
+      MopedElement *role = g_ptr_array_index (roles, i);
+      g_autoptr(MopedMachine) machine = moped_machine_new (moped_element_get_parent (role), NULL, role);
+      g_autofree char *figure = g_strdup_printf ("![the state machine of role %s](doc-machine-",
+                                                 moped_element_get_name (role));
+
+      if (machine->transitions->len == 0)
+        continue;
+      machines++;
+      assert_contains (md, figure, path);
+    }
+  g_assert_cmpuint (g_strv_length (images) - 1, ==, flows->len + 1 + machines);
 }
 
 static void

@@ -342,6 +342,43 @@ test_per_author_undo (void)
   peer_clear (&pa);
 }
 
+/* A long session keeps the history in bounds: steps beyond the limit go, and what
+ * the history knows of elements that were removed goes with them. */
+static void
+test_history_bounded (void)
+{
+  g_autoptr(MopedDesign) a = moped_design_new ();
+  Peer pa = { 0 };
+  guint steps = 0, tracked = 0, tracked_before = 0;
+
+  peer_init (&pa, a, "alice");
+  pa.history = moped_author_history_new ("alice");
+  for (guint i = 0; i < 1500; i++)
+    {
+      MopedElement *n = moped_design_add (a, moped_design_get_root (a), MOPED_KIND_NODE, -1, NULL);
+      MopedElement *s = moped_design_add (a, n, MOPED_KIND_SOCKET, -1, NULL);
+
+      moped_design_set_string (a, s, MOPED_PROP_NAME, "out");
+      if (i == 0)
+        moped_author_history_get_size (pa.history, &steps, &tracked_before);
+      moped_design_remove (a, n);
+      /* The commits are the test's to keep or free: free them as they come. */
+      g_ptr_array_set_free_func (pa.txns, (GDestroyNotify) moped_txn_free);
+      g_ptr_array_set_size (pa.txns, 0);
+      g_ptr_array_set_free_func (pa.txns, NULL);
+      g_ptr_array_set_size (pa.texts, 0);
+    }
+  moped_author_history_get_size (pa.history, &steps, &tracked);
+  g_assert_cmpuint (steps, ==, 1000);
+  g_assert_cmpuint (tracked_before, >, 0);
+  g_assert_cmpuint (tracked, ==, 0);
+  /* The newest steps are the ones kept: undo takes back the last removal. */
+  g_assert_cmpstr (moped_author_history_get_undo_label (pa.history), !=, NULL);
+  g_assert_true (moped_author_history_undo (pa.history, a, NULL));
+  g_assert_cmpuint (moped_design_get_n_elements (a), >, 1);
+  peer_clear (&pa);
+}
+
 /* Undo of an own removal puts the element back with what the cascade took. */
 static void
 test_undo_own_removal (void)
@@ -421,6 +458,7 @@ main (int   argc,
   g_test_add_func ("/ops/set-then-remove-freed", test_set_then_remove_freed);
   g_test_add_func ("/ops/per-author-undo", test_per_author_undo);
   g_test_add_func ("/ops/undo-own-removal", test_undo_own_removal);
+  g_test_add_func ("/ops/history-bounded", test_history_bounded);
   g_test_add_func ("/ops/undo-removal-whole-or-nothing", test_undo_removal_whole_or_nothing);
   return g_test_run ();
 }

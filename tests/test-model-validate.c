@@ -911,7 +911,7 @@ test_requirements (void)
 {
   g_auto(Fixture) f = { 0 };
   g_autoptr(GPtrArray) diags = NULL;
-  MopedElement *ok, *zero, *pct, *big;
+  MopedElement *ok, *zero, *pct, *big, *fresh;
 
   fixture_init (&f);
   ok = moped_test_add_named (f.design, NULL, MOPED_KIND_REQUIREMENT, "ok", "Fast");
@@ -924,6 +924,9 @@ test_requirements (void)
   moped_design_set_double (f.design, pct, MOPED_PROP_VALUE, 150);
   big = moped_test_add_named (f.design, NULL, MOPED_KIND_REQUIREMENT, "big", "Many");
   moped_design_set_double (f.design, big, MOPED_PROP_VALUE, 150000);
+  /* A requirement as the inspector's Add makes it: no target yet, which is not a problem. */
+  fresh = moped_test_add_named (f.design, NULL, MOPED_KIND_REQUIREMENT, "fresh", "To be decided");
+  g_assert_cmpfloat (moped_element_get_double (fresh, MOPED_PROP_VALUE), ==, 0);
   diags = validate (f.design);
   expect (diags, MOPED_SEVERITY_WARNING, "requirement-not-positive", IDS ("zero"));
   expect (diags, MOPED_SEVERITY_WARNING, "requirement-out-of-range", IDS ("pct"));

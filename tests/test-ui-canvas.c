@@ -342,7 +342,9 @@ test_keyboard (Fixture       *f,
   press_key (f, GDK_KEY_n, GDK_ALT_MASK, "canvas.add-node");
   g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_NODE), ==, 1);
   node = first_selected (f);
-  press_key (f, GDK_KEY_s, GDK_ALT_MASK, "canvas.add-socket");
+  press_key (f, GDK_KEY_s, GDK_ALT_MASK, "canvas.socket-menu");
+  g_assert_true (gtk_widget_get_visible (f->canvas->socket_menu));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.new-socket", "s", "REQ"));
   g_assert_cmpuint (moped_element_get_n_children (node), ==, 1);
   press_key (f, GDK_KEY_Escape, 0, "canvas.cancel");
   assert_selection (f, NULL);
@@ -586,6 +588,177 @@ test_align_distribute (Fixture       *f,
   gap1 = moped_element_get_double (b, MOPED_PROP_X) - (100 + w);
   gap2 = 900 - (moped_element_get_double (b, MOPED_PROP_X) + w);
   g_assert_cmpfloat (fabs (gap1 - gap2), <=, 1);
+
+  /* The same from the keyboard: Ctrl+Shift with an arrow for an edge, X and Y for the
+   * centre lines, H and V to distribute. */
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_true (moped_test_fire_shortcut (GTK_WIDGET (f->canvas), "<Control><Shift>Down"));
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Align");
+  g_assert_cmpfloat (moped_element_get_double (a, MOPED_PROP_Y) + moped_element_get_double (a, MOPED_PROP_HEIGHT), ==,
+                     moped_element_get_double (b, MOPED_PROP_Y) + moped_element_get_double (b, MOPED_PROP_HEIGHT));
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_true (moped_test_fire_shortcut (GTK_WIDGET (f->canvas), "<Control><Shift>x"));
+  g_assert_cmpfloat (moped_element_get_double (a, MOPED_PROP_X), ==, moped_element_get_double (c, MOPED_PROP_X));
+  g_assert_cmpfloat (moped_element_get_double (a, MOPED_PROP_Y), ==, 100);
+  g_assert_true (moped_design_undo (f->design));
+  moped_design_set_double (f->design, b, MOPED_PROP_Y, 400);
+  g_assert_true (moped_test_fire_shortcut (GTK_WIDGET (f->canvas), "<Control><Shift>v"));
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Distribute");
+  g_assert_cmpfloat (fabs (moped_element_get_double (a, MOPED_PROP_Y) - 220), <=, 1);
+  /* One step: a single undo puts them back. */
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_cmpfloat (moped_element_get_double (a, MOPED_PROP_Y), ==, 100);
+  g_assert_cmpfloat (moped_element_get_double (b, MOPED_PROP_Y), ==, 400);
+  g_assert_cmpfloat (moped_element_get_double (c, MOPED_PROP_Y), ==, 40);
+  for (guint i = 0; i < 4; i++)
+    {
+      static const char * const edges[] = { "<Control><Shift>Left", "<Control><Shift>Right",
+                                             "<Control><Shift>Up", "<Control><Shift>y" };
+
+      g_assert_true (moped_test_fire_shortcut (GTK_WIDGET (f->canvas), edges[i]));
+      g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Align");
+      g_assert_true (moped_design_undo (f->design));
+    }
+  g_assert_true (moped_test_fire_shortcut (GTK_WIDGET (f->canvas), "<Control><Shift>h"));
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Distribute");
+}
+
+static guint
+note_index (MopedElement *note)
+{
+  return (guint) moped_element_get_index (note);
+}
+
+/* Page Up brings the selected notes in front of the others, Page Down sends them
+ * behind: one undo step, the selected keeping their order; no note selected, no change. */
+static void
+test_restack_notes (Fixture       *f,
+                    gconstpointer  data)
+{
+  MopedElement *root = moped_design_get_root (f->design);
+  MopedElement *n1 = moped_design_add (f->design, root, MOPED_KIND_NOTE, -1, "n1");
+  MopedElement *n2 = moped_design_add (f->design, root, MOPED_KIND_NOTE, -1, "n2");
+  MopedElement *n3 = moped_design_add (f->design, root, MOPED_KIND_NOTE, -1, "n3");
+  MopedElement *node = moped_test_add_node_at (f->design, "A", 100, 100);
+
+  moped_design_clear_history (f->design);
+  moped_canvas_select (f->canvas, moped_element_get_id (node), FALSE);
+  g_assert_true (moped_test_fire_shortcut (GTK_WIDGET (f->canvas), "Page_Up"));
+  g_assert_false (moped_design_can_undo (f->design));
+
+  moped_canvas_select (f->canvas, "n1", FALSE);
+  moped_canvas_select (f->canvas, "n2", TRUE);
+  g_assert_true (moped_test_fire_shortcut (GTK_WIDGET (f->canvas), "Page_Up"));
+  g_assert_cmpuint (note_index (n3), ==, 0);
+  g_assert_cmpuint (note_index (n1), ==, 1);
+  g_assert_cmpuint (note_index (n2), ==, 2);
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Bring to Front");
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_cmpuint (note_index (n1), ==, 0);
+  g_assert_cmpuint (note_index (n2), ==, 1);
+  g_assert_cmpuint (note_index (n3), ==, 2);
+  g_assert_false (moped_design_can_undo (f->design));
+
+  moped_canvas_select (f->canvas, "n3", FALSE);
+  moped_canvas_select (f->canvas, "n2", TRUE);
+  g_assert_true (moped_test_fire_shortcut (GTK_WIDGET (f->canvas), "Page_Down"));
+  g_assert_cmpuint (note_index (n2), ==, 0);
+  g_assert_cmpuint (note_index (n3), ==, 1);
+  g_assert_cmpuint (note_index (n1), ==, 2);
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Send to Back");
+
+  /* The canvas draws and hits notes in that order: the front one wins where they overlap. */
+  moped_design_set_double (f->design, n1, MOPED_PROP_X, 600);
+  moped_design_set_double (f->design, n1, MOPED_PROP_Y, 600);
+  moped_design_set_double (f->design, n3, MOPED_PROP_X, 600);
+  moped_design_set_double (f->design, n3, MOPED_PROP_Y, 600);
+  g_assert_true (moped_canvas_geometry_hit (moped_canvas_get_geometry (f->canvas), 610, 610, 0) == n1);
+  moped_canvas_select (f->canvas, "n3", FALSE);
+  activate (f, "canvas.raise");
+  g_assert_true (moped_canvas_geometry_hit (moped_canvas_get_geometry (f->canvas), 610, 610, 0) == n3);
+}
+
+/* Alt+N twice without moving the mouse: the second node goes beside the first, with
+ * room for a link between them, not on top of it. */
+static void
+test_add_node_free_spot (Fixture       *f,
+                         gconstpointer  data)
+{
+  MopedElement *a, *b;
+  double ax, bx;
+
+  f->canvas->pointer_inside = TRUE;
+  f->canvas->pointer_x = 200;
+  f->canvas->pointer_y = 150;
+  activate (f, "canvas.add-node");
+  a = first_selected (f);
+  activate (f, "canvas.add-node");
+  b = first_selected (f);
+  g_assert_true (a != b);
+  ax = moped_element_get_double (a, MOPED_PROP_X);
+  bx = moped_element_get_double (b, MOPED_PROP_X);
+  g_assert_cmpfloat (moped_element_get_double (a, MOPED_PROP_Y), ==, moped_element_get_double (b, MOPED_PROP_Y));
+  g_assert_cmpfloat (bx - (ax + moped_element_get_double (a, MOPED_PROP_WIDTH)), >=, 6 * MOPED_CANVAS_GRID);
+}
+
+static char *
+menu_label (GMenuModel *model,
+            int         index)
+{
+  char *label = NULL;
+
+  g_assert_true (g_menu_model_get_item_attribute (model, index, G_MENU_ATTRIBUTE_LABEL, "s", &label));
+  return label;
+}
+
+/* Alt+S offers the socket types, first those that answer a socket still waiting for a
+ * link on another node; the chosen one is added and named in place. */
+static void
+test_socket_menu (Fixture       *f,
+                  gconstpointer  data)
+{
+  MopedElement *client = moped_test_add_node_at (f->design, "client", 0, 0);
+  MopedElement *server = moped_test_add_node_at (f->design, "server", 400, 0);
+  MopedElement *socket;
+  g_autoptr(GMenuModel) empty = NULL;
+  g_autoptr(GMenuModel) first = NULL;
+  g_autoptr(GMenuModel) answers = NULL;
+  g_autofree char *label0 = NULL;
+  g_autofree char *label1 = NULL;
+  g_autofree char *label2 = NULL;
+
+  /* Nothing selected: nowhere to add it. */
+  empty = _moped_canvas_dup_socket_type_menu (f->canvas, "canvas.new-socket");
+  g_assert_cmpint (g_menu_model_get_n_items (empty), ==, 0);
+
+  /* Nothing to answer yet: every stable type, in the table's order. */
+  moped_canvas_select (f->canvas, moped_element_get_id (client), FALSE);
+  first = _moped_canvas_dup_socket_type_menu (f->canvas, "canvas.new-socket");
+  g_assert_cmpint (g_menu_model_get_n_items (first), ==, MOPED_N_STABLE_SOCKET_TYPES);
+  label0 = menu_label (first, 0);
+  g_assert_cmpstr (label0, ==, moped_socket_type_get_name (0));
+  g_assert_true (moped_test_fire_shortcut (GTK_WIDGET (f->canvas), "<Alt>s"));
+  g_assert_true (gtk_widget_get_visible (f->canvas->socket_menu));
+  gtk_popover_popdown (GTK_POPOVER (f->canvas->socket_menu));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.new-socket", "s", "REQ"));
+  socket = first_selected (f);
+  g_assert_true (moped_element_get_parent (socket) == client);
+  g_assert_cmpint (moped_element_get_enum (socket, MOPED_PROP_TYPE), ==, MOPED_SOCKET_REQ);
+  g_assert_cmpstr (moped_element_get_name (socket), ==, "req");
+  g_assert_nonnull (rename_editor (f));
+  g_assert_cmpstr (moped_design_get_undo_label (f->design), ==, "Add socket");
+
+  /* On the server, the REQ waiting for a link makes REP and ROUTER come first. */
+  moped_canvas_select (f->canvas, moped_element_get_id (server), FALSE);
+  answers = _moped_canvas_dup_socket_type_menu (f->canvas, "canvas.new-socket");
+  g_assert_cmpint (g_menu_model_get_n_items (answers), ==, MOPED_N_STABLE_SOCKET_TYPES);
+  label1 = menu_label (answers, 0);
+  label2 = menu_label (answers, 1);
+  g_assert_cmpstr (label1, ==, "REP");
+  g_assert_cmpstr (label2, ==, "ROUTER");
+  /* A name that is no socket type adds nothing. */
+  gtk_widget_activate_action (GTK_WIDGET (f->canvas), "canvas.new-socket", "s", "NOSUCH");
+  g_assert_cmpuint (moped_element_get_n_children (server), ==, 0);
 }
 
 static void
@@ -1035,6 +1208,126 @@ test_new_process (Fixture       *f,
   g_assert_true (moped_canvas_get_show_deployment (f->canvas));
   activate (f, "canvas.deployment");
   g_assert_false (moped_canvas_get_show_deployment (f->canvas));
+}
+
+/* Zoom to Fit shows the process and host frames whole, 24 pixels in from the edges,
+ * not only the nodes (the frames' label bands reach above them); with the frames
+ * hidden, it fits the nodes alone. */
+static void
+test_zoom_fit_frames (Fixture       *f,
+                      gconstpointer  data)
+{
+  MopedElement *root = moped_design_get_root (f->design);
+  MopedElement *a = moped_test_add_node_at (f->design, "a", 0, 0);
+  MopedElement *b = moped_test_add_node_at (f->design, "b", 0, 2000);
+  MopedElement *process = moped_design_add (f->design, root, MOPED_KIND_PROCESS, -1, "p");
+  MopedElement *host = moped_design_add (f->design, root, MOPED_KIND_HOST, -1, "h");
+  int width = gtk_widget_get_width (GTK_WIDGET (f->canvas));
+  int height = gtk_widget_get_height (GTK_WIDGET (f->canvas));
+  MopedCanvasRect outer = { 0, 0, 0, 0 }, nodes;
+  double x0, y0, x1, y1;
+
+  moped_design_set_ref (f->design, a, MOPED_PROP_PROCESS, process);
+  moped_design_set_ref (f->design, b, MOPED_PROP_PROCESS, process);
+  moped_design_set_ref (f->design, process, MOPED_PROP_HOST, host);
+  fit (f);
+  {
+    g_autoptr(GArray) frames = moped_canvas_geometry_dup_frames (moped_canvas_get_geometry (f->canvas));
+
+    g_assert_cmpuint (frames->len, ==, 2);
+    g_assert_true (g_array_index (frames, MopedCanvasFrame, 0).element == host);
+    outer = g_array_index (frames, MopedCanvasFrame, 0).rect;
+  }
+  g_assert_true (moped_canvas_geometry_get_extents (moped_canvas_get_geometry (f->canvas), &nodes));
+  /* The host's frame is larger than the nodes, above all on top. */
+  g_assert_cmpfloat (outer.y, <, nodes.y - 40);
+  to_widget (f, outer.x, outer.y, &x0, &y0);
+  to_widget (f, outer.x + outer.width, outer.y + outer.height, &x1, &y1);
+  g_assert_cmpfloat (x0, >=, 24 - 1e-6);
+  g_assert_cmpfloat (y0, >=, 24 - 1e-6);
+  g_assert_cmpfloat (x1, <=, width - 24 + 1e-6);
+  g_assert_cmpfloat (y1, <=, height - 24 + 1e-6);
+  /* Tall: the frame touches the margin at the top and at the bottom. */
+  g_assert_cmpfloat_with_epsilon (y0, 24, 1e-6);
+  g_assert_cmpfloat_with_epsilon (y1, height - 24, 1e-6);
+
+  /* Frames hidden: the nodes alone fill the height. */
+  activate (f, "canvas.deployment");
+  g_assert_false (moped_canvas_get_show_deployment (f->canvas));
+  fit (f);
+  to_widget (f, nodes.x, nodes.y, &x0, &y0);
+  to_widget (f, nodes.x + nodes.width, nodes.y + nodes.height, &x1, &y1);
+  g_assert_cmpfloat_with_epsilon (y0, 24, 1e-6);
+  g_assert_cmpfloat_with_epsilon (y1, height - 24, 1e-6);
+}
+
+/* A process or host is selected by clicking its name on its frame (the band on top),
+ * drawn selected, and deleted like any element: its nodes keep running, in processes
+ * of their own. Inside the frame, below the band, a click still selects nothing. */
+static void
+test_select_frame (Fixture       *f,
+                   gconstpointer  data)
+{
+  MopedElement *root = moped_design_get_root (f->design);
+  MopedElement *a = moped_test_add_node_at (f->design, "a", 0, 0);
+  MopedElement *b = moped_test_add_node_at (f->design, "b", 400, 0);
+  MopedElement *process = moped_design_add (f->design, root, MOPED_KIND_PROCESS, -1, "p");
+  MopedElement *host = moped_design_add (f->design, root, MOPED_KIND_HOST, -1, "h");
+  MopedCanvasRect host_rect, process_rect;
+  g_auto(GStrv) ids = NULL;
+  double x, y;
+
+  moped_design_set_ref (f->design, a, MOPED_PROP_PROCESS, process);
+  moped_design_set_ref (f->design, b, MOPED_PROP_PROCESS, process);
+  moped_design_set_ref (f->design, process, MOPED_PROP_HOST, host);
+  fit (f);
+  {
+    g_autoptr(GArray) frames = moped_canvas_geometry_dup_frames (moped_canvas_get_geometry (f->canvas));
+
+    g_assert_cmpuint (frames->len, ==, 2);
+    host_rect = g_array_index (frames, MopedCanvasFrame, 0).rect;
+    process_rect = g_array_index (frames, MopedCanvasFrame, 1).rect;
+  }
+
+  to_widget (f, process_rect.x + 30, process_rect.y + 8, &x, &y);
+  click (f, x, y);
+  ids = selection_of (f);
+  g_assert_cmpuint (g_strv_length (ids), ==, 1);
+  g_assert_cmpstr (ids[0], ==, "p");
+  g_clear_pointer (&ids, g_strfreev);
+
+  to_widget (f, host_rect.x + 30, host_rect.y + 8, &x, &y);
+  click (f, x, y);
+  ids = selection_of (f);
+  g_assert_cmpuint (g_strv_length (ids), ==, 1);
+  g_assert_cmpstr (ids[0], ==, "h");
+  g_clear_pointer (&ids, g_strfreev);
+
+  /* Below the band, inside both frames, between the nodes: nothing. */
+  to_widget (f, process_rect.x + process_rect.width / 2, process_rect.y + process_rect.height - 4, &x, &y);
+  click (f, x, y);
+  ids = selection_of (f);
+  g_assert_cmpuint (g_strv_length (ids), ==, 0);
+  g_clear_pointer (&ids, g_strfreev);
+
+  /* Deleting the process leaves its nodes, on their own. */
+  to_widget (f, process_rect.x + 30, process_rect.y + 8, &x, &y);
+  click (f, x, y);
+  activate (f, "canvas.delete");
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_PROCESS), ==, 0);
+  g_assert_null (moped_element_get_ref (a, MOPED_PROP_PROCESS));
+  g_assert_true (moped_element_get_design (a) == f->design);
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_true (moped_element_get_ref (b, MOPED_PROP_PROCESS) == moped_design_lookup (f->design, "p"));
+
+  /* Frames hidden: their bands select nothing. */
+  activate (f, "canvas.deployment");
+  fit (f);
+  moped_canvas_clear_selection (f->canvas);
+  to_widget (f, host_rect.x + 30, host_rect.y + 8, &x, &y);
+  click (f, x, y);
+  ids = selection_of (f);
+  g_assert_cmpuint (g_strv_length (ids), ==, 0);
 }
 
 static void
@@ -1510,6 +1803,9 @@ main (int   argc,
   ADD ("rename-new-node", test_rename_new_node);
   ADD ("rename-by-typing", test_rename_by_typing);
   ADD ("align-distribute", test_align_distribute);
+  ADD ("restack-notes", test_restack_notes);
+  ADD ("socket-menu", test_socket_menu);
+  ADD ("add-node-free-spot", test_add_node_free_spot);
   ADD ("add-socket", test_add_socket);
   ADD ("link", test_link);
   ADD ("link-refused", test_link_refused);
@@ -1521,6 +1817,8 @@ main (int   argc,
   ADD ("arrow-keys", test_arrow_keys);
   ADD ("keyboard-walk-and-link", test_keyboard_walk_and_link);
   ADD ("new-process", test_new_process);
+  ADD ("zoom-fit-frames", test_zoom_fit_frames);
+  ADD ("select-frame", test_select_frame);
   ADD ("resize", test_resize);
   ADD ("delete", test_delete);
   ADD ("duplicate", test_duplicate);

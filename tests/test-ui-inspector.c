@@ -732,8 +732,17 @@ test_link_and_note (Fixture       *f,
   replace_text (control (f, "link-1", MOPED_PROP_LABEL), "hi");
   g_assert_cmpstr (moped_element_get_string (link, MOPED_PROP_LABEL), ==, "hi");
 
-  /* Without a protocol, the link makes one on the spot (one undo step), and the offer goes. */
+  /* Without a protocol, the link makes one on the spot (one undo step), and the offer goes.
+   * The offer sits above the link's fields, where it is seen without scrolling. */
   moped_test_spin_for (50);
+  {
+    graphene_rect_t offer, field;
+
+    g_assert_true (gtk_widget_compute_bounds (moped_test_find_control (f->inspector, "New Protocol for This Link"),
+                                              f->inspector, &offer));
+    g_assert_true (gtk_widget_compute_bounds (control (f, "link-1", MOPED_PROP_FROM), f->inspector, &field));
+    g_assert_cmpfloat (offer.origin.y, <, field.origin.y);
+  }
   moped_test_click (moped_test_find_control (f->inspector, "New Protocol for This Link"));
   moped_test_spin_for (50);
   g_assert_nonnull (moped_element_get_ref (link, MOPED_PROP_PROTOCOL));
@@ -786,6 +795,77 @@ test_deployment_and_link_ends (Fixture       *f,
   moped_test_choose (mode, "bind");
   g_assert_cmpint (moped_element_get_enum (link, MOPED_PROP_FROM_MODE), ==, MOPED_LINK_END_BIND);
   g_assert_true (moped_link_end_binds (link, moped_element_get_ref (link, MOPED_PROP_FROM)));
+}
+
+/* A node's process and a process's host can be new ones, made from the drop-down: one
+ * undo step each (the element and the reference together), and saved. */
+static void
+test_new_process_and_host (Fixture       *f,
+                           gconstpointer  data)
+{
+  MopedElement *server = moped_design_lookup (f->design, "server");
+  MopedElement *client = moped_design_lookup (f->design, "client");
+  MopedElement *process, *host;
+  g_autoptr(MopedDesign) reloaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gsize length;
+
+  select_ids (f, "server", NULL);
+  g_assert_cmpstr (moped_test_chosen (control (f, "server", MOPED_PROP_PROCESS)), ==, "None");
+  moped_test_choose (control (f, "server", MOPED_PROP_PROCESS), "New process");
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_PROCESS), ==, 1);
+  process = moped_element_get_ref (server, MOPED_PROP_PROCESS);
+  g_assert_nonnull (process);
+  g_assert_cmpint (moped_element_get_kind (process), ==, MOPED_KIND_PROCESS);
+  g_assert_cmpstr (moped_element_get_name (process), ==, "Process 1");
+  g_assert_null (moped_element_get_ref (client, MOPED_PROP_PROCESS));
+  /* The drop-down shows the new process, and offers it to the client. */
+  g_assert_cmpstr (moped_test_chosen (control (f, "server", MOPED_PROP_PROCESS)), ==, "Process 1");
+  select_ids (f, "client", NULL);
+  moped_test_choose (control (f, "client", MOPED_PROP_PROCESS), "Process 1");
+  g_assert_true (moped_element_get_ref (client, MOPED_PROP_PROCESS) == process);
+
+  /* A second new process is named apart, and undoes in one step. */
+  moped_test_choose (control (f, "client", MOPED_PROP_PROCESS), "New process");
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_PROCESS), ==, 2);
+  g_assert_cmpstr (moped_element_get_name (moped_element_get_ref (client, MOPED_PROP_PROCESS)), ==, "Process 2");
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_PROCESS), ==, 1);
+  g_assert_true (moped_element_get_ref (client, MOPED_PROP_PROCESS) == process);
+
+  select_ids (f, moped_element_get_id (process), NULL);
+  moped_test_choose (control (f, moped_element_get_id (process), MOPED_PROP_HOST), "New host");
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_HOST), ==, 1);
+  host = moped_element_get_ref (process, MOPED_PROP_HOST);
+  g_assert_nonnull (host);
+  g_assert_cmpstr (moped_element_get_name (host), ==, "Host 1");
+
+  /* Saved and loaded again, the deployment is there. */
+  text = moped_file_to_data (f->design, &length);
+  reloaded = moped_file_load_data (text, (gssize) length, "saved.moped", &error);
+  g_assert_no_error (error);
+  {
+    MopedElement *again = moped_element_get_ref (moped_design_lookup (reloaded, "server"), MOPED_PROP_PROCESS);
+
+    g_assert_nonnull (again);
+    g_assert_cmpstr (moped_element_get_name (again), ==, "Process 1");
+    g_assert_true (moped_element_get_ref (moped_design_lookup (reloaded, "client"), MOPED_PROP_PROCESS) == again);
+    g_assert_cmpstr (moped_element_get_name (moped_element_get_ref (again, MOPED_PROP_HOST)), ==, "Host 1");
+  }
+
+  /* Undo takes the host away with the reference, then the process with both nodes' own. */
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_HOST), ==, 0);
+  g_assert_null (moped_element_get_ref (process, MOPED_PROP_HOST));
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_null (moped_element_get_ref (client, MOPED_PROP_PROCESS));
+  g_assert_true (moped_design_undo (f->design));
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_PROCESS), ==, 0);
+  g_assert_null (moped_element_get_ref (server, MOPED_PROP_PROCESS));
+  g_assert_true (moped_design_redo (f->design));
+  g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_PROCESS), ==, 1);
+  g_assert_nonnull (moped_element_get_ref (server, MOPED_PROP_PROCESS));
 }
 
 static void
@@ -957,6 +1037,7 @@ main (int   argc,
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/inspector/deployment-and-link-ends", test_deployment_and_link_ends);
+  ADD ("/inspector/new-process-and-host", test_new_process_and_host);
   ADD ("/inspector/node-fields", test_node_fields);
   ADD ("/inspector/typing-one-undo-step", test_typing_is_one_undo_step);
   ADD ("/inspector/long-text-coalesces", test_long_text_coalesces);

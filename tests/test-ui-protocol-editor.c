@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include <adwaita.h>
 #include <gtk/gtk.h>
 
 #include "moped-diagnostic.h"
@@ -16,6 +17,7 @@
 #include "moped-protocol-editor.h"
 #include "moped-protocol-steps.h"
 #include "moped-test-gtk.h"
+#include "moped-test-util.h"
 
 typedef struct
 {
@@ -411,6 +413,39 @@ test_add_flow_and_steps (Fixture       *f,
   g_assert_cmpuint (n_rows (moped_test_find_control (f->editor, "Steps")), ==, 2);
 }
 
+/* Commands nobody was said to send yet (a protocol just made for a link): the next
+ * step answers with the next command not yet in the flow, not the first one again. */
+static void
+test_steps_without_senders (Fixture       *f,
+                            gconstpointer  data)
+{
+  MopedElement *root = moped_design_get_root (f->design);
+  MopedElement *protocol, *ping, *pong, *flow, *first, *second;
+  g_autoptr(GPtrArray) added = NULL;
+
+  protocol = moped_design_add (f->design, root, MOPED_KIND_PROTOCOL, -1, "bare");
+  ping = moped_design_add (f->design, protocol, MOPED_KIND_COMMAND, -1, "ping");
+  moped_design_set_string (f->design, ping, MOPED_PROP_NAME, "PING");
+  pong = moped_design_add (f->design, protocol, MOPED_KIND_COMMAND, -1, "pong");
+  moped_design_set_string (f->design, pong, MOPED_PROP_NAME, "PONG");
+  flow = moped_design_add (f->design, protocol, MOPED_KIND_FLOW, -1, "bare-flow");
+  moped_test_spin ();
+  moped_protocol_editor_reveal (MOPED_PROTOCOL_EDITOR (f->editor), "bare-flow");
+  moped_test_spin ();
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack (f)), ==, "flows");
+
+  click (moped_test_find_control (f->editor, "Add step"));
+  click (moped_test_find_control (f->editor, "Add step"));
+  added = flow_steps (f, moped_element_get_id (flow));
+  g_assert_cmpuint (added->len, ==, 2);
+  first = g_ptr_array_index (added, 0);
+  second = g_ptr_array_index (added, 1);
+  g_assert_true (moped_element_get_ref (first, MOPED_PROP_COMMAND) == ping);
+  g_assert_true (moped_element_get_ref (second, MOPED_PROP_COMMAND) == pong);
+  g_assert_true (moped_element_get_ref (second, MOPED_PROP_FROM) == moped_element_get_ref (first, MOPED_PROP_TO));
+  g_assert_true (moped_element_get_ref (second, MOPED_PROP_TO) == moped_element_get_ref (first, MOPED_PROP_FROM));
+}
+
 static void
 test_reorder_step_by_keyboard (Fixture       *f,
                                gconstpointer  data)
@@ -645,6 +680,24 @@ test_reveal_and_undo (Fixture       *f,
     moped_test_find_labelled (f->editor, "Add protocol", adds);
     g_assert_cmpuint (adds->len, ==, 2);
   }
+  {
+    GtkWidget *status = find_type (f->editor, ADW_TYPE_STATUS_PAGE);
+    GtkWidget *call;
+
+    /* The empty page is a status page whose button adds the first protocol. */
+    g_assert_nonnull (status);
+    g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==, "No protocols yet");
+    call = adw_status_page_get_child (ADW_STATUS_PAGE (status));
+    g_assert_true (GTK_IS_BUTTON (call));
+    moped_test_click (call);
+    moped_test_spin ();
+    g_assert_cmpuint (moped_test_count (f->design, MOPED_KIND_PROTOCOL), ==, 1);
+    status = find_type (f->editor, ADW_TYPE_STATUS_PAGE);
+    g_assert_true (status == NULL ||
+                   g_strcmp0 (adw_status_page_get_title (ADW_STATUS_PAGE (status)), "No protocols yet") != 0);
+    g_assert_true (moped_design_undo (f->design));
+    moped_test_spin ();
+  }
   g_assert_true (moped_design_undo (f->design));
   moped_test_spin ();
   g_assert_cmpstr (moped_test_chosen (moped_test_find_control (f->editor, "Protocol")), ==, "Hello");
@@ -763,6 +816,7 @@ main (int   argc,
   ADD ("/protocol-editor/shows-protocol", test_shows_protocol);
   ADD ("/protocol-editor/add-command-and-field", test_add_command_and_field);
   ADD ("/protocol-editor/add-flow-and-steps", test_add_flow_and_steps);
+  ADD ("/protocol-editor/steps-without-senders", test_steps_without_senders);
   ADD ("/protocol-editor/flow-page-fits", test_flow_page_fits);
   ADD ("/protocol-editor/reorder-step-by-keyboard", test_reorder_step_by_keyboard);
   ADD ("/protocol-editor/reorder-step-by-drag", test_reorder_step_by_drag);

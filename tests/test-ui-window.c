@@ -221,6 +221,62 @@ test_open_edit_save (void)
   close_all_windows ();
 }
 
+/* A toast shows a label with @text somewhere inside the window's toast overlay. */
+static gboolean
+shows_label (GtkWidget  *widget,
+             const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (shows_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+typedef struct
+{
+  MopedWindow *window;
+  const char  *text;
+} ToastWait;
+
+static gboolean
+toast_shown (gpointer data)
+{
+  ToastWait *wait = data;
+
+  return shows_label (GTK_WIDGET (wait->window->toast_overlay), wait->text);
+}
+
+/* Saving and copying say so in a toast that goes by itself; a name with markup
+ * characters is shown as typed. */
+static void
+test_toasts (void)
+{
+  g_autoptr(GFile) file = copy_example ("hello.moped");
+  MopedWindow *window = moped_application_open_file (app, file);
+  MopedDesign *design;
+  MopedElement *client;
+  ToastWait wait = { window, "Saved as hello.moped" };
+
+  show (window);
+  design = moped_window_get_design (window);
+  g_assert_false (toast_shown (&wait));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-note", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
+  g_assert_true (moped_test_spin_until (toast_shown, &wait, WAIT_MSEC));
+
+  client = moped_design_lookup (design, "client");
+  g_assert_nonnull (client);
+  moped_design_set_string (design, client, MOPED_PROP_NAME, "Client <A&B>");
+  moped_canvas_select (window->canvas, moped_element_get_id (client), FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window->canvas), "canvas.copy", NULL));
+  wait.text = "Copied “Client <A&B>”";
+  g_assert_true (moped_test_spin_until (toast_shown, &wait, WAIT_MSEC));
+  close_all_windows ();
+}
+
 static GtkWidget *
 find_button (GtkWidget  *widget,
              const char *action_name)
@@ -1102,6 +1158,125 @@ test_style_choice (void)
   close_all_windows ();
 }
 
+/* ---- half a 1920 px screen ------------------------------------------------------------------ */
+
+/* Every control under @widget lies inside the window from left to right and inside the
+ * part of each scrolled window around it that can be seen without scrolling sideways;
+ * no drop-down shortens what it shows. Returns how many controls were checked. */
+static guint
+check_controls_visible (GtkWidget *widget,
+                        GtkWidget *window)
+{
+  guint checked = 0;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+  if (GTK_IS_BUTTON (widget) || GTK_IS_DROP_DOWN (widget) || GTK_IS_CHECK_BUTTON (widget) ||
+      GTK_IS_EDITABLE (widget) || GTK_IS_TEXT_VIEW (widget))
+    {
+      graphene_rect_t bounds;
+
+      g_assert_true (gtk_widget_compute_bounds (widget, window, &bounds));
+      if (bounds.origin.x < -0.5 || bounds.origin.x + bounds.size.width > gtk_widget_get_width (window) + 0.5)
+        g_error ("A %s (%s) lies at %.0f..%.0f, outside the window's 0..%d", G_OBJECT_TYPE_NAME (widget),
+                 gtk_widget_get_tooltip_text (widget) ? gtk_widget_get_tooltip_text (widget) : "",
+                 bounds.origin.x, bounds.origin.x + bounds.size.width, gtk_widget_get_width (window));
+      for (GtkWidget *frame = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW); frame != NULL;
+           frame = gtk_widget_get_ancestor (gtk_widget_get_parent (frame), GTK_TYPE_SCROLLED_WINDOW))
+        {
+          g_assert_true (gtk_widget_compute_bounds (widget, frame, &bounds));
+          if (bounds.origin.x < -0.5 || bounds.origin.x + bounds.size.width > gtk_widget_get_width (frame) + 0.5)
+            g_error ("A %s (%s) lies at %.0f..%.0f, outside the 0..%d its scrolled window shows",
+                     G_OBJECT_TYPE_NAME (widget),
+                     gtk_widget_get_tooltip_text (widget) ? gtk_widget_get_tooltip_text (widget) : "",
+                     bounds.origin.x, bounds.origin.x + bounds.size.width, gtk_widget_get_width (frame));
+          if (gtk_widget_get_parent (frame) == NULL)
+            break;
+        }
+      checked++;
+    }
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_ancestor (widget, GTK_TYPE_DROP_DOWN) != NULL &&
+      pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (widget))))
+    g_error ("A drop-down shows \"%s\" shortened", gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    checked += check_controls_visible (child, window);
+  return checked;
+}
+
+static gboolean
+flap_settled (gpointer data)
+{
+  MopedWindow *window = data;
+
+  return adw_flap_get_reveal_progress (window->flap) == (window->show_sidebar ? 1.0 : 0.0);
+}
+
+static gboolean
+flap_unfolded (gpointer data)
+{
+  MopedWindow *window = data;
+
+  return !adw_flap_get_folded (window->flap) && adw_flap_get_reveal_progress (window->flap) == 1.0;
+}
+
+/* At 960 px (half a 1920 px screen) the window stays 960 px wide, the side pane folds
+ * away, and every control of the Flows editor can be seen and reached. The pane still
+ * comes over the views on F9 and sits beside them again in a wide window. */
+static void
+test_narrow_window (void)
+{
+  g_autoptr(GFile) file = copy_example ("majordomo.moped");
+  MopedWindow *window = moped_application_new_window (app);
+  GSettings *settings = moped_application_get_settings (app);
+  GtkWidget *editor, *switcher, *steps = NULL;
+  GtkStack *pages;
+  g_autoptr(GError) error = NULL;
+  guint checked;
+
+  g_settings_set_boolean (settings, "sidebar-visible", TRUE);
+  g_assert_true (moped_window_load (window, file, &error));
+  g_assert_no_error (error);
+  gtk_window_set_default_size (GTK_WINDOW (window), 960, 720);
+  show (window);
+  g_object_set (window, "page", "protocols", NULL);
+  editor = GTK_WIDGET (window->protocol_editor);
+  switcher = moped_test_find_control (editor, "Protocol pages");
+  pages = gtk_stack_switcher_get_stack (GTK_STACK_SWITCHER (switcher));
+  gtk_stack_set_visible_child_name (pages, "flows");
+  g_assert_true (moped_test_spin_until (flap_settled, window, WAIT_MSEC));
+  moped_test_spin_for (300);
+
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 960);
+  steps = moped_test_find_control (editor, "Steps");
+  g_assert_nonnull (steps);
+  g_assert_true (gtk_widget_get_mapped (steps));
+  checked = check_controls_visible (editor, GTK_WIDGET (window));
+  g_test_message ("%u controls of the Flows editor checked at 960 px", checked);
+  g_assert_cmpuint (checked, >=, 20);
+  g_assert_true (adw_flap_get_folded (window->flap));
+  g_assert_false (window->show_sidebar);
+  /* The header bar keeps room for the design's name: its buttons show only icons. */
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (window->title_label)));
+
+  /* F9 brings the pane over the views; a folded window does not change the choice kept. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-sidebar", NULL);
+  g_assert_true (moped_test_spin_until (flap_settled, window, WAIT_MSEC));
+  g_assert_true (window->show_sidebar);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window->inspector)));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 960);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-sidebar", NULL);
+  g_assert_true (moped_test_spin_until (flap_settled, window, WAIT_MSEC));
+  g_assert_false (window->show_sidebar);
+  g_assert_true (g_settings_get_boolean (settings, "sidebar-visible"));
+
+  /* Wide again: the pane is back beside the views. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 720);
+  g_assert_true (moped_test_spin_until (flap_unfolded, window, WAIT_MSEC));
+  g_assert_true (window->show_sidebar);
+  g_assert_cmpint (gtk_widget_get_width (window->sidebar), >=, 260);
+  close_all_windows ();
+}
+
 /* ---- about and shortcuts ---------------------------------------------------------------- */
 
 static void
@@ -1148,10 +1323,20 @@ test_about_and_shortcuts (void)
   }
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  about = find_toplevel (GTK_TYPE_ABOUT_DIALOG);
+  about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
   g_assert_nonnull (about);
-  g_assert_cmpstr (gtk_about_dialog_get_version (GTK_ABOUT_DIALOG (about)), ==, PACKAGE_VERSION);
-  g_assert_cmpstr (gtk_about_dialog_get_logo_icon_name (GTK_ABOUT_DIALOG (about)), ==, "org.moped.Moped");
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (about)) == GTK_WINDOW (window));
+  g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
+  g_assert_cmpstr (adw_about_window_get_application_icon (ADW_ABOUT_WINDOW (about)), ==, "org.moped.Moped");
+  g_assert_cmpint (adw_about_window_get_license_type (ADW_ABOUT_WINDOW (about)), ==, GTK_LICENSE_MPL_2_0);
+  /* A bug report can say which GTK and libadwaita this copy ran with. */
+  {
+    g_autofree char *gtk = g_strdup_printf ("GTK %u.%u.%u", gtk_get_major_version (), gtk_get_minor_version (),
+                                            gtk_get_micro_version ());
+
+    g_assert_nonnull (strstr (adw_about_window_get_debug_info (ADW_ABOUT_WINDOW (about)), gtk));
+    g_assert_nonnull (strstr (adw_about_window_get_debug_info (ADW_ABOUT_WINDOW (about)), "libadwaita 1."));
+  }
   close_all_windows ();
 }
 
@@ -1219,6 +1404,7 @@ main (int    argc,
   g_settings_set_uint (moped_application_get_settings (app), "autosave-delay", 100);
 
   g_test_add_func ("/ui/window/open-edit-save", test_open_edit_save);
+  g_test_add_func ("/ui/window/toasts", test_toasts);
   g_test_add_func ("/ui/window/undo-redo", test_undo_redo_enabled);
   g_test_add_func ("/ui/window/title", test_title_follows_name);
   g_test_add_func ("/ui/window/failed-save", test_failed_save);
@@ -1236,6 +1422,7 @@ main (int    argc,
   g_test_add_func ("/ui/window/canvas-summary", test_canvas_summary);
   g_test_add_func ("/ui/window/tab-ring", test_tab_ring);
   g_test_add_func ("/ui/window/style-choice", test_style_choice);
+  g_test_add_func ("/ui/window/narrow", test_narrow_window);
   g_test_add_func ("/ui/window/about-and-shortcuts", test_about_and_shortcuts);
   g_test_add_func ("/ui/window/accels", test_accels);
   g_test_add_func ("/ui/recovery/written", test_recovery_written);

@@ -10,8 +10,16 @@
  * (seen through the socket monitors) ends the attempt early, so the whole run
  * stays short although most pairs are incompatible.
  */
+#define _GNU_SOURCE  /* unshare(): another host, as namespaces of its own */
 #include <errno.h>
+#include <net/if.h>
+#include <sched.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <glib.h>
 #include <zmq.h>
@@ -1120,6 +1128,267 @@ test_rule_inproc_process (void)
   assert_reports (r.design, "inproc-across-processes", FALSE);
 }
 
+/* ---- deployment: another host ----------------------------------------------------------
+ *
+ * "Another host" is a child process in namespaces of its own: a network namespace
+ * (its own loopback, brought up) or a mount namespace with a fresh file system over
+ * the ipc directory (its own /tmp). The child reports by its exit status; 77 means the
+ * namespace could not be made (no privilege), and the test is skipped, saying so. */
+
+#define OTHER_HOST_CANNOT 77
+
+typedef gboolean (*OtherHostFunc) (const char *endpoint);
+
+static gboolean
+loopback_up (void)
+{
+  struct ifreq ifr = { 0 };
+  int fd = socket (AF_INET, SOCK_DGRAM, 0);
+  gboolean ok;
+
+  if (fd < 0)
+    return FALSE;
+  g_strlcpy (ifr.ifr_name, "lo", sizeof ifr.ifr_name);
+  ok = ioctl (fd, SIOCGIFFLAGS, &ifr) == 0;
+  ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+  ok = ok && ioctl (fd, SIOCSIFFLAGS, &ifr) == 0;
+  close (fd);
+  return ok;
+}
+
+/* Runs @func (@endpoint) in a child on "another host": with @private_dir, a mount
+ * namespace where that directory is an empty file system of its own; without, a
+ * network namespace. Returns the child's pid. */
+static pid_t
+start_on_other_host (const char    *private_dir,
+                     OtherHostFunc  func,
+                     const char    *endpoint)
+{
+  pid_t pid = fork ();
+
+  g_assert_cmpint (pid, >=, 0);
+  if (pid > 0)
+    return pid;
+  if (private_dir != NULL)
+    {
+      if (unshare (CLONE_NEWNS) != 0 ||
+          mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+          mount ("moped-other-host", private_dir, "tmpfs", 0, NULL) != 0)
+        _exit (OTHER_HOST_CANNOT);
+    }
+  else if (unshare (CLONE_NEWNET) != 0 || !loopback_up ())
+    _exit (OTHER_HOST_CANNOT);
+  _exit (func (endpoint) ? 0 : 1);
+}
+
+/* The child's verdict: TRUE when it passed; FALSE, after skipping the test, when the
+ * namespace could not be made. */
+static gboolean
+other_host_passed (pid_t pid)
+{
+  int status = 0;
+
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status));
+  if (WEXITSTATUS (status) == OTHER_HOST_CANNOT)
+    {
+      g_test_skip ("cannot make a namespace to stand for another host (needs CAP_SYS_ADMIN)");
+      return FALSE;
+    }
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  return TRUE;
+}
+
+/* On the other host: a PUSH connects to @endpoint (the first host's) and sends, for a
+ * while; then, to show the transport works on this host too, a PULL of its own binds
+ * the very same endpoint (which the first host holds) and takes a message sent to it. */
+static gboolean
+push_from_other_host (const char *endpoint)
+{
+  void *context = zmq_ctx_new ();
+  void *push = rule_socket (context, ZMQ_PUSH, NULL);
+  void *pull = rule_socket (context, ZMQ_PULL, NULL);
+  void *mine = rule_socket (context, ZMQ_PUSH, NULL);
+  gint64 end = g_get_monotonic_time () + 2 * RULE_WAIT_MSEC * G_TIME_SPAN_MILLISECOND;
+  char *text;
+  gboolean ok;
+
+  zmq_ok (zmq_connect (push, endpoint), "zmq_connect");
+  while (g_get_monotonic_time () < end)
+    {
+      zmq_send (push, "foreign", 7, ZMQ_DONTWAIT);
+      g_usleep (20 * G_TIME_SPAN_MILLISECOND);
+    }
+  zmq_close (push);
+  ok = zmq_bind (pull, endpoint) == 0;
+  ok = ok && zmq_connect (mine, endpoint) == 0;
+  if (ok)
+    zmq_send (mine, "local", 5, 0);
+  text = ok ? rule_receive (pull, RULE_DELIVER_MSEC, NULL) : NULL;
+  ok = g_strcmp0 (text, "local") == 0;
+  g_free (text);
+  zmq_close (mine);
+  zmq_close (pull);
+  zmq_ctx_term (context);
+  return ok;
+}
+
+/* The first host's half: @pull is bound to @endpoint; nothing the other host sends
+ * arrives, but a PUSH on this host reaches it. TRUE when libzmq behaved so. */
+static gboolean
+reaches_only_own_host (void       *context,
+                       void       *pull,
+                       const char *endpoint,
+                       const char *private_dir)
+{
+  pid_t pid = start_on_other_host (private_dir, push_from_other_host, endpoint);
+  void *same = rule_socket (context, ZMQ_PUSH, NULL);
+  char *text = rule_receive (pull, 2 * RULE_WAIT_MSEC, NULL);
+
+  g_assert_null (text);
+  if (!other_host_passed (pid))
+    {
+      zmq_close (same);
+      return FALSE;
+    }
+  zmq_ok (zmq_connect (same, endpoint), "zmq_connect");
+  rule_send (same, "same host");
+  text = rule_receive (pull, RULE_DELIVER_MSEC, NULL);
+  g_assert_cmpstr (text, ==, "same host");
+  g_free (text);
+  zmq_close (same);
+  return TRUE;
+}
+
+/* Two processes, one per node of @r, on one host or on two. */
+static void
+deploy_on_hosts (RuleDesign *r,
+                 gboolean    same_host)
+{
+  MopedElement *one = moped_test_add_named (r->design, NULL, MOPED_KIND_HOST, "host-1", "one");
+  MopedElement *two = moped_test_add_named (r->design, NULL, MOPED_KIND_HOST, "host-2", "two");
+  MopedElement *client = moped_test_add_named (r->design, NULL, MOPED_KIND_PROCESS, "process-c", "c");
+  MopedElement *server = moped_test_add_named (r->design, NULL, MOPED_KIND_PROCESS, "process-s", "s");
+
+  moped_design_set_ref (r->design, r->client, MOPED_PROP_PROCESS, client);
+  moped_design_set_ref (r->design, r->servers[0], MOPED_PROP_PROCESS, server);
+  moped_design_set_ref (r->design, client, MOPED_PROP_HOST, one);
+  moped_design_set_ref (r->design, server, MOPED_PROP_HOST, same_host ? one : two);
+}
+
+/* ipc-across-hosts: an ipc endpoint is a file on one host; a peer on another host
+ * (another file system) never reaches it, a peer on the same host does. */
+static void
+test_rule_ipc_hosts (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("moped-gt-XXXXXX", &error);
+  g_autofree char *endpoint = NULL;
+  g_autofree char *path = NULL;
+  void *context = zmq_ctx_new ();
+  void *pull = rule_socket (context, ZMQ_PULL, NULL);
+  g_auto(RuleDesign) apart = { 0 };
+  g_auto(RuleDesign) together = { 0 };
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "socket", NULL);
+  endpoint = g_strconcat ("ipc://", path, NULL);
+  zmq_ok (zmq_bind (pull, endpoint), "zmq_bind");
+  reaches_only_own_host (context, pull, endpoint, dir);
+  zmq_close (pull);
+  zmq_ctx_term (context);
+  unlink (path);
+  rmdir (dir);
+
+  rule_design_init (&apart, MOPED_SOCKET_PUSH, MOPED_SOCKET_PULL, 1, FALSE);
+  moped_design_set_string (apart.design, apart.links[0], MOPED_PROP_ENDPOINT, "ipc:///tmp/moped-rule");
+  assert_reports (apart.design, "ipc-across-hosts", FALSE);  /* no deployment: one host */
+  deploy_on_hosts (&apart, FALSE);
+  assert_reports (apart.design, "ipc-across-hosts", TRUE);
+  rule_design_init (&together, MOPED_SOCKET_PUSH, MOPED_SOCKET_PULL, 1, FALSE);
+  moped_design_set_string (together.design, together.links[0], MOPED_PROP_ENDPOINT, "ipc:///tmp/moped-rule");
+  deploy_on_hosts (&together, TRUE);
+  assert_reports (together.design, "ipc-across-hosts", FALSE);
+}
+
+/* localhost-across-hosts: a loopback address is each host's own; a peer on another
+ * host connecting to 127.0.0.1 reaches its own loopback, never the binding host. */
+static void
+test_rule_localhost_hosts (void)
+{
+  void *context = zmq_ctx_new ();
+  void *pull = rule_socket (context, ZMQ_PULL, NULL);
+  g_autofree char *endpoint = rule_bind (pull);
+  g_auto(RuleDesign) apart = { 0 };
+  g_auto(RuleDesign) together = { 0 };
+
+  reaches_only_own_host (context, pull, endpoint, NULL);
+  zmq_close (pull);
+  zmq_ctx_term (context);
+
+  rule_design_init (&apart, MOPED_SOCKET_PUSH, MOPED_SOCKET_PULL, 1, FALSE);
+  moped_design_set_string (apart.design, apart.links[0], MOPED_PROP_ENDPOINT, "tcp://127.0.0.1:6100");
+  assert_reports (apart.design, "localhost-across-hosts", FALSE);
+  deploy_on_hosts (&apart, FALSE);
+  assert_reports (apart.design, "localhost-across-hosts", TRUE);
+  /* The remedy: bind every interface. */
+  moped_design_set_string (apart.design, apart.links[0], MOPED_PROP_ENDPOINT, "tcp://*:6100");
+  assert_reports (apart.design, "localhost-across-hosts", FALSE);
+  rule_design_init (&together, MOPED_SOCKET_PUSH, MOPED_SOCKET_PULL, 1, FALSE);
+  moped_design_set_string (together.design, together.links[0], MOPED_PROP_ENDPOINT, "tcp://127.0.0.1:6100");
+  deploy_on_hosts (&together, TRUE);
+  assert_reports (together.design, "localhost-across-hosts", FALSE);
+}
+
+/* On the other host, the first host's port is free. */
+static gboolean
+bind_on_other_host (const char *endpoint)
+{
+  void *context = zmq_ctx_new ();
+  void *pull = rule_socket (context, ZMQ_PULL, NULL);
+  gboolean ok = zmq_bind (pull, endpoint) == 0;
+
+  zmq_close (pull);
+  zmq_ctx_term (context);
+  return ok;
+}
+
+/* duplicate-bind (tcp): a port bound on a host cannot be bound again there (address in
+ * use), but another host has ports of its own. */
+static void
+test_rule_duplicate_bind_hosts (void)
+{
+  void *context = zmq_ctx_new ();
+  void *first = rule_socket (context, ZMQ_PULL, NULL);
+  void *second = rule_socket (context, ZMQ_PULL, NULL);
+  g_autofree char *endpoint = rule_bind (first);
+  g_auto(RuleDesign) r = { 0 };
+  MopedElement *one, *two, *process_1, *process_2;
+
+  g_assert_cmpint (zmq_bind (second, endpoint), ==, -1);
+  g_assert_cmpint (zmq_errno (), ==, EADDRINUSE);
+  other_host_passed (start_on_other_host (NULL, bind_on_other_host, endpoint));
+  zmq_close (second);
+  zmq_close (first);
+  zmq_ctx_term (context);
+
+  /* Two servers bind port 6100 of every interface: on one host an error, on two none. */
+  rule_design_init (&r, MOPED_SOCKET_PUSH, MOPED_SOCKET_PULL, 2, FALSE);
+  moped_design_set_string (r.design, r.links[1], MOPED_PROP_ENDPOINT, "tcp://*:6100");
+  assert_reports (r.design, "duplicate-bind", TRUE);
+  one = moped_test_add_named (r.design, NULL, MOPED_KIND_HOST, "host-1", "one");
+  two = moped_test_add_named (r.design, NULL, MOPED_KIND_HOST, "host-2", "two");
+  process_1 = moped_test_add_named (r.design, NULL, MOPED_KIND_PROCESS, "process-1", "p1");
+  process_2 = moped_test_add_named (r.design, NULL, MOPED_KIND_PROCESS, "process-2", "p2");
+  moped_design_set_ref (r.design, r.servers[0], MOPED_PROP_PROCESS, process_1);
+  moped_design_set_ref (r.design, r.servers[1], MOPED_PROP_PROCESS, process_2);
+  moped_design_set_ref (r.design, process_1, MOPED_PROP_HOST, one);
+  moped_design_set_ref (r.design, process_2, MOPED_PROP_HOST, one);
+  assert_reports (r.design, "duplicate-bind", TRUE);
+  moped_design_set_ref (r.design, process_2, MOPED_PROP_HOST, two);
+  assert_reports (r.design, "duplicate-bind", FALSE);
+}
+
 /* ---- subscriptions as traffic ------------------------------------------------------- */
 
 static guint
@@ -1504,6 +1773,9 @@ main (int   argc,
   g_test_add_func ("/zmq-ground-truth/rule/router-unknown-peer", test_rule_router_peer);
   g_test_add_func ("/zmq-ground-truth/rule/instances-fixed-bind", test_rule_instances_bind);
   g_test_add_func ("/zmq-ground-truth/rule/inproc-across-processes", test_rule_inproc_process);
+  g_test_add_func ("/zmq-ground-truth/rule/ipc-across-hosts", test_rule_ipc_hosts);
+  g_test_add_func ("/zmq-ground-truth/rule/localhost-across-hosts", test_rule_localhost_hosts);
+  g_test_add_func ("/zmq-ground-truth/rule/duplicate-bind", test_rule_duplicate_bind_hosts);
   g_test_add_func ("/zmq-ground-truth/rule/subscription-received", test_rule_subscription_received);
   g_test_add_func ("/zmq-ground-truth/rule/unsubscribe-not-sent", test_rule_unsubscribe);
   g_test_add_func ("/zmq-ground-truth/rule/upstream", test_rule_upstream);

@@ -45,6 +45,30 @@ _moped_ensure_resources (void)
     }
 }
 
+void
+_moped_show_toast (GtkWidget  *widget,
+                   const char *text)
+{
+  GtkWidget *overlay;
+  AdwToast *toast;
+  g_autofree char *markup = NULL;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (text != NULL);
+
+  overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+  if (overlay == NULL && GTK_IS_WINDOW (widget))
+    overlay = gtk_window_get_child (GTK_WINDOW (widget));
+  if (overlay == NULL || !ADW_IS_TOAST_OVERLAY (overlay))
+    return;
+  /* A toast's title is markup; names in it are the user's and may hold any character. */
+  markup = g_markup_escape_text (text, -1);
+  toast = adw_toast_new (markup);
+  /* A newer message replaces the one shown instead of queueing behind it. */
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+}
+
 char *
 moped_application_dup_examples_dir (void)
 {
@@ -440,23 +464,41 @@ quit_action (GSimpleAction *action,
   quit_next (state);
 }
 
+/* What a bug report needs to know about the libraries this copy runs with. */
+static char *
+dup_debug_info (void)
+{
+  return g_strdup_printf ("Moped %s\n"
+                          "GTK %u.%u.%u\n"
+                          "libadwaita %u.%u.%u\n"
+                          "GLib %u.%u.%u\n",
+                          PACKAGE_VERSION,
+                          gtk_get_major_version (), gtk_get_minor_version (), gtk_get_micro_version (),
+                          adw_get_major_version (), adw_get_minor_version (), adw_get_micro_version (),
+                          glib_major_version, glib_minor_version, glib_micro_version);
+}
+
 static void
 about_action (GSimpleAction *action,
               GVariant      *parameter,
               gpointer       user_data)
 {
   MopedApplication *self = user_data;
-  static const char *authors[] = { "The Moped authors", NULL };
+  static const char *developers[] = { "The Moped authors", NULL };
+  g_autofree char *debug_info = dup_debug_info ();
 
-  gtk_show_about_dialog (GTK_WINDOW (get_active_window (self)),
-                         "program-name", "Moped",
-                         "logo-icon-name", APPLICATION_ID,
+  adw_show_about_window (GTK_WINDOW (get_active_window (self)),
+                         "application-name", "Moped",
+                         "application-icon", APPLICATION_ID,
                          "version", PACKAGE_VERSION,
+                         "developer-name", "The Moped authors",
                          "comments", "Design ZeroMQ systems the MOPED way: components, sockets, "
                                      "protocols and flows, checked against ZeroMQ's rules while you draw.",
                          "license-type", GTK_LICENSE_MPL_2_0,
-                         "authors", authors,
+                         "developers", developers,
                          "copyright", "© The Moped authors",
+                         "debug-info", debug_info,
+                         "debug-info-filename", "moped-debug-info.txt",
                          NULL);
 }
 
@@ -533,6 +575,7 @@ static const struct {
   { "win.print", { "<Control>p", NULL } },
   { "win.print-preview", { "<Control><Shift>p", NULL } },
   { "win.arrange", { "<Control>l", NULL } },
+  { "win.find", { "<Control>f", NULL } },
   { "win.page::diagram", { "<Alt>1", NULL } },
   { "win.page::protocols", { "<Alt>2", NULL } },
 };

@@ -5,6 +5,8 @@
  * Align moves the selected nodes and notes to a common edge or centre line, taken from
  * the selection itself (the leftmost left edge, the topmost top...). Distribute keeps the
  * outermost two where they are and leaves equal gaps between the boxes in between.
+ * Restack brings the selected notes to the front of the other notes or sends them to
+ * the back (notes are drawn in the design's order, under the nodes).
  */
 #define G_LOG_DOMAIN "moped-canvas"
 
@@ -150,6 +152,36 @@ _moped_canvas_distribute (MopedCanvas *self,
       else
         place (self, b, b->x, round (at));
       at += (horizontally ? b->width : b->height) + gap;
+    }
+  moped_design_end (self->design);
+  return TRUE;
+}
+
+gboolean
+_moped_canvas_restack (MopedCanvas *self,
+                       gboolean     to_front)
+{
+  g_autoptr(GPtrArray) notes = g_ptr_array_new ();
+  g_autoptr(GPtrArray) all = NULL;
+  guint n;
+
+  if (self->design == NULL)
+    return FALSE;
+  /* In the design's order, so the selected notes keep their order among themselves. */
+  all = moped_design_collect (self->design, MOPED_KIND_NOTE);
+  for (guint i = 0; i < all->len; i++)
+    if (_moped_canvas_is_selected (self, g_ptr_array_index (all, i)))
+      g_ptr_array_add (notes, g_ptr_array_index (all, i));
+  n = all->len;
+  if (notes->len == 0)
+    return FALSE;
+  moped_design_begin (self->design, to_front ? "Bring to Front" : "Send to Back");
+  for (guint i = 0; i < notes->len; i++)
+    {
+      /* To the front: each to the end in turn; to the back: the i-th to place i. */
+      MopedElement *note = g_ptr_array_index (notes, i);
+
+      moped_design_move (self->design, note, to_front ? n - 1 : i);
     }
   moped_design_end (self->design);
   return TRUE;

@@ -909,8 +909,9 @@ draw_frames (MopedCanvas *self,
       fill.alpha = host ? 0.05 : 0.07;
       gdk_cairo_set_source_rgba (cr, &fill);
       cairo_fill_preserve (cr);
-      gdk_cairo_set_source_rgba (cr, &text_dim);
-      cairo_set_line_width (cr, 1.25);
+      /* A selected frame is drawn in the accent colour, thicker. */
+      gdk_cairo_set_source_rgba (cr, _moped_canvas_is_selected (self, frame->element) ? &accent : &text_dim);
+      cairo_set_line_width (cr, _moped_canvas_is_selected (self, frame->element) ? 2.5 : 1.25);
       if (!host)
         cairo_set_dash (cr, (double[]) { 6, 4 }, 2, 0);
       cairo_stroke (cr);

@@ -12,6 +12,7 @@
 #include "moped-canvas-private.h"
 #include "moped-inspector-util.h"
 #include "moped-clipboard.h"
+#include "moped-ui-private.h"
 
 #define PASTE_STEP 24.0
 
@@ -113,7 +114,8 @@ _moped_canvas_find_free_spot (MopedCanvas *self,
         taken = moped_canvas_rect_intersects (&((MopedCanvasBox *) g_ptr_array_index (boxes, i))->rect, &area);
       if (!taken)
         return;
-      *x += width + 3 * MOPED_CANVAS_GRID;
+      /* Room between the boxes for a link and its label. */
+      *x += width + 6 * MOPED_CANVAS_GRID;
     }
 }
 
@@ -493,8 +495,20 @@ _moped_canvas_copy (MopedCanvas *self)
 {
   g_autoptr(GPtrArray) movable = _moped_canvas_movable_selection (self);
 
+  g_autofree char *text = NULL;
+  const char *name;
+
   if (!moped_clipboard_copy (gtk_widget_get_clipboard (GTK_WIDGET (self)), self->design, movable))
-    gtk_widget_error_bell (GTK_WIDGET (self));
+    {
+      gtk_widget_error_bell (GTK_WIDGET (self));
+      return;
+    }
+  name = movable->len == 1 ? moped_element_get_name (g_ptr_array_index (movable, 0)) : NULL;
+  if (name != NULL && name[0] != '\0')
+    text = g_strdup_printf ("Copied “%s”", name);
+  else
+    text = g_strdup_printf (movable->len == 1 ? "Copied %u element" : "Copied %u elements", movable->len);
+  _moped_show_toast (GTK_WIDGET (self), text);
 }
 
 /* Where a fragment goes: at the pointer when it is over the canvas; else where it

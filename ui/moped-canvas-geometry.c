@@ -1702,3 +1702,25 @@ moped_canvas_geometry_dup_frames (MopedCanvasGeometry *self)
   g_array_append_vals (frames, process_frames->data, process_frames->len);
   return frames;
 }
+
+MopedElement *
+moped_canvas_geometry_frame_at (MopedCanvasGeometry *self,
+                                double               x,
+                                double               y)
+{
+  g_autoptr(GArray) frames = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  frames = moped_canvas_geometry_dup_frames (self);
+  /* Processes come last, inside their hosts. */
+  for (guint i = frames->len; i > 0; i--)
+    {
+      const MopedCanvasFrame *frame = &g_array_index (frames, MopedCanvasFrame, i - 1);
+      MopedCanvasRect band = { frame->rect.x, frame->rect.y, frame->rect.width, FRAME_LABEL + FRAME_PAD / 2 };
+
+      if (moped_canvas_rect_contains (&band, x, y))
+        return frame->element;
+    }
+  return NULL;
+}

@@ -168,6 +168,11 @@ typedef struct
 } MopedCanvasFrame;
 
 GArray                *moped_canvas_geometry_dup_frames (MopedCanvasGeometry    *self);
+/* The process or host whose frame's label band (its top, where the name is) holds the
+ * point, processes before hosts; NULL if none does. */
+MopedElement          *moped_canvas_geometry_frame_at   (MopedCanvasGeometry    *self,
+                                                         double                  x,
+                                                         double                  y);
 
 /* Moving the selection with the arrow keys: the centre of a box, a port or a link's
  * label point (FALSE for anything not drawn), and the nearest drawn element from

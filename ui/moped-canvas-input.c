@@ -41,12 +41,17 @@ hit_at (MopedCanvas *self,
         double       widget_x,
         double       widget_y)
 {
+  MopedElement *hit;
   double x, y;
 
   if (self->geometry == NULL)
     return NULL;
   moped_canvas_widget_to_design (self, widget_x, widget_y, &x, &y);
-  return moped_canvas_geometry_hit (self->geometry, x, y, HIT_TOLERANCE / self->zoom);
+  hit = moped_canvas_geometry_hit (self->geometry, x, y, HIT_TOLERANCE / self->zoom);
+  /* Below the nodes and links, a process's or host's name selects it. */
+  if (hit == NULL && self->show_deployment)
+    hit = moped_canvas_geometry_frame_at (self->geometry, x, y);
+  return hit;
 }
 
 /* ---- ending and cancelling drags ------------------------------------------------- */
@@ -343,6 +348,8 @@ drag_begin_cb (GtkGestureDrag *gesture,
       press_on_box (self, hit, modifiers);
       break;
     case MOPED_KIND_LINK:
+    case MOPED_KIND_PROCESS:
+    case MOPED_KIND_HOST:
       press_on_link (self, hit, modifiers);
       break;
     case MOPED_KIND_DESIGN:
@@ -354,8 +361,6 @@ drag_begin_cb (GtkGestureDrag *gesture,
       break;
     case MOPED_KIND_METHOD:
     case MOPED_KIND_PARAM:
-    case MOPED_KIND_PROCESS:
-    case MOPED_KIND_HOST:
     case MOPED_KIND_PROTOCOL:
     case MOPED_KIND_COMMAND:
     case MOPED_KIND_FIELD:
@@ -595,6 +600,19 @@ _moped_canvas_popup_menu (MopedCanvas *self,
       g_autoptr(GMenu) edit = g_menu_new ();
       g_autoptr(GMenu) view = g_menu_new ();
       g_autoptr(GMenu) align = g_menu_new ();
+      static const struct { const char *label, *action, *accel; } aligns[] = {
+        { "Align _Left Edges", "canvas.align::left", "<Control><Shift>Left" },
+        { "Align _Right Edges", "canvas.align::right", "<Control><Shift>Right" },
+        { "Align _Top Edges", "canvas.align::top", "<Control><Shift>Up" },
+        { "Align _Bottom Edges", "canvas.align::bottom", "<Control><Shift>Down" },
+        { "Centre on a _Vertical Line", "canvas.align::center-x", "<Control><Shift>x" },
+        { "Centre on a _Horizontal Line", "canvas.align::center-y", "<Control><Shift>y" },
+        { "Distribute Hori_zontally", "canvas.distribute-horizontally", "<Control><Shift>h" },
+        { "Distribute V_ertically", "canvas.distribute-vertically", "<Control><Shift>v" },
+        /* Notes stack; nodes are always above them. */
+        { "Bring Notes to _Front", "canvas.raise", "Page_Up" },
+        { "Send Notes to B_ack", "canvas.lower", "Page_Down" },
+      };
 
       g_menu_append (add, "Add _Node", "canvas.add-node");
       g_menu_append (add, "Add _Socket", "canvas.add-socket");
@@ -604,15 +622,15 @@ _moped_canvas_popup_menu (MopedCanvas *self,
       g_menu_append (edit, "_Paste", "canvas.paste");
       g_menu_append (edit, "_Duplicate", "canvas.duplicate");
       g_menu_append (edit, "_Delete", "canvas.delete");
-      g_menu_append (align, "Align _Left Edges", "canvas.align::left");
-      g_menu_append (align, "Align _Right Edges", "canvas.align::right");
-      g_menu_append (align, "Align _Top Edges", "canvas.align::top");
-      g_menu_append (align, "Align _Bottom Edges", "canvas.align::bottom");
-      g_menu_append (align, "Centre on a _Vertical Line", "canvas.align::center-x");
-      g_menu_append (align, "Centre on a _Horizontal Line", "canvas.align::center-y");
-      g_menu_append (align, "Distribute Hori_zontally", "canvas.distribute-horizontally");
-      g_menu_append (align, "Distribute V_ertically", "canvas.distribute-vertically");
-      g_menu_append_submenu (edit, "_Align", G_MENU_MODEL (align));
+
+      for (guint i = 0; i < G_N_ELEMENTS (aligns); i++)
+        {
+          g_autoptr(GMenuItem) item = g_menu_item_new (aligns[i].label, aligns[i].action);
+
+          g_menu_item_set_attribute (item, "accel", "s", aligns[i].accel);
+          g_menu_append_item (align, item);
+        }
+      g_menu_append_submenu (edit, "_Align and Order", G_MENU_MODEL (align));
       g_menu_append (edit, "New _Process from Selection", "canvas.new-process");
       g_menu_append (view, "Select _All", "canvas.select-all");
       g_menu_append (view, "Zoom to _Fit", "canvas.zoom-fit");

@@ -1,6 +1,9 @@
 /* moped-canvas-keyboard.c: the canvas without a pointer: arrow keys move the selection, a menu draws a link.
  *
  * SPDX-License-Identifier: MPL-2.0
+ *
+ * Alt+S offers the socket types for a new socket on the selected node, those that could
+ * answer a socket still waiting for a link on another node first.
  */
 #define G_LOG_DOMAIN "moped-ui"
 
@@ -10,6 +13,7 @@
 
 #include "moped-canvas-private.h"
 #include "moped-inspector-util.h"
+#include "moped-socket-type.h"
 
 /* With nothing selected, an arrow key starts from what the view shows first: the box
  * nearest the top-left corner of the visible area (any box when none is in view). */
@@ -186,4 +190,90 @@ _moped_canvas_popup_link_menu (MopedCanvas *self)
   moped_canvas_design_to_widget (self, port->center.x, port->center.y, &x, &y);
   gtk_popover_set_pointing_to (GTK_POPOVER (self->link_menu), &(GdkRectangle) { (int) x - 4, (int) y - 4, 8, 8 });
   gtk_popover_popup (GTK_POPOVER (self->link_menu));
+}
+
+/* The node a new socket goes on: the selected node, or the selected socket's. */
+static MopedElement *
+node_for_new_socket (MopedCanvas *self)
+{
+  MopedElement *element;
+
+  if (self->selection->len != 1)
+    return NULL;
+  element = g_ptr_array_index (self->selection, 0);
+  if (moped_element_get_kind (element) == MOPED_KIND_SOCKET)
+    return moped_element_get_parent (element);
+  return moped_element_get_kind (element) == MOPED_KIND_NODE ? element : NULL;
+}
+
+/* Whether a socket of @type could be linked to a socket of another node than @node
+ * that has no link yet. */
+static gboolean
+answers_a_lone_socket (MopedCanvas     *self,
+                       MopedElement    *node,
+                       MopedSocketType  type)
+{
+  g_autoptr(GPtrArray) sockets = moped_design_collect (self->design, MOPED_KIND_SOCKET);
+
+  for (guint i = 0; i < sockets->len; i++)
+    {
+      MopedElement *socket = g_ptr_array_index (sockets, i);
+      GPtrArray *links = moped_canvas_geometry_get_links_of (self->geometry, socket);
+
+      if (moped_element_get_parent (socket) != node && (links == NULL || links->len == 0) &&
+          moped_socket_types_compatible (type, moped_element_get_enum (socket, MOPED_PROP_TYPE)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+GMenuModel *
+_moped_canvas_dup_socket_type_menu (MopedCanvas *self,
+                                    const char  *action_name)
+{
+  GMenu *menu = g_menu_new ();
+  MopedElement *node;
+
+  if (self->design == NULL || self->geometry == NULL || (node = node_for_new_socket (self)) == NULL)
+    return G_MENU_MODEL (menu);
+  for (int pass = 0; pass < 2; pass++)
+    for (MopedSocketType type = 0; type < MOPED_N_STABLE_SOCKET_TYPES; type++)
+      if (answers_a_lone_socket (self, node, type) == (pass == 0))
+        {
+          const MopedSocketTypeInfo *info = moped_socket_type_get_info (type);
+          g_autoptr(GMenuItem) item = g_menu_item_new (info->name, NULL);
+
+          g_menu_item_set_action_and_target_value (item, action_name, g_variant_new_string (info->name));
+          g_menu_append_item (menu, item);
+        }
+  return G_MENU_MODEL (menu);
+}
+
+/* Alt+S: the socket types as a menu under the node; the chosen one is added and named
+ * where it is drawn. */
+void
+_moped_canvas_popup_socket_menu (MopedCanvas *self)
+{
+  g_autoptr(GMenuModel) model = _moped_canvas_dup_socket_type_menu (self, "canvas.new-socket");
+  MopedElement *node = node_for_new_socket (self);
+  const MopedCanvasBox *box;
+  double x, y;
+
+  if (g_menu_model_get_n_items (model) == 0 || node == NULL ||
+      (box = moped_canvas_geometry_get_box (self->geometry, node)) == NULL)
+    {
+      gtk_widget_error_bell (GTK_WIDGET (self));
+      return;
+    }
+  if (self->socket_menu == NULL)
+    {
+      self->socket_menu = gtk_popover_menu_new_from_model (NULL);
+      gtk_widget_set_parent (self->socket_menu, GTK_WIDGET (self));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->socket_menu), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      "Add Socket", -1);
+    }
+  gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->socket_menu), model);
+  moped_canvas_design_to_widget (self, box->rect.x + box->rect.width / 2, box->rect.y + box->rect.height, &x, &y);
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->socket_menu), &(GdkRectangle) { (int) x - 4, (int) y - 4, 8, 8 });
+  gtk_popover_popup (GTK_POPOVER (self->socket_menu));
 }

@@ -117,6 +117,7 @@ struct _MopedCanvas
   GtkGesture          *drag_gesture;
   GtkWidget           *menu;
   GtkWidget           *link_menu;      /* Alt+L: sockets the selected one can link to */
+  GtkWidget           *socket_menu;    /* Alt+S: the types a new socket may have */
   GtkWidget           *rename_editor;  /* over the name being edited, or NULL */
   char                *rename_id;      /* the element being named */
   GObject             *rename_root;    /* whose focus ends the naming; weak */
@@ -245,6 +246,10 @@ gboolean      _moped_canvas_align            (MopedCanvas        *self,
                                               MopedCanvasAlign    how);
 gboolean      _moped_canvas_distribute       (MopedCanvas        *self,
                                               gboolean            horizontally);
+/* Move the selected notes in front of the other notes, or behind them; FALSE (and
+ * nothing changes) when no note is selected. */
+gboolean      _moped_canvas_restack          (MopedCanvas        *self,
+                                              gboolean            to_front);
 
 /* moped-canvas-keyboard.c: the canvas without a pointer. */
 /* Select the nearest element from the selected one in direction (@dx, @dy). */
@@ -252,6 +257,13 @@ void          _moped_canvas_select_toward    (MopedCanvas        *self,
                                               double              dx,
                                               double              dy);
 void          _moped_canvas_popup_link_menu  (MopedCanvas        *self);
+/* The stable socket types for a new socket on the selected node (or the selected
+ * socket's), as items of @action_name (s: the type's name): first those that could link
+ * to a socket of another node that has no link yet, then the others. Empty without such
+ * a node. */
+GMenuModel   *_moped_canvas_dup_socket_type_menu (MopedCanvas    *self,
+                                                  const char     *action_name);
+void          _moped_canvas_popup_socket_menu (MopedCanvas       *self);
 
 /* moped-canvas-rename.c: naming an element where it is drawn. */
 /* The property that names @element on the canvas; MOPED_N_PROPS when it has none. */

@@ -176,7 +176,19 @@ moped_canvas_zoom_to_fit (MopedCanvas *self)
   if (self->geometry == NULL || !moped_canvas_geometry_get_extents (self->geometry, &extents))
     zoom = 1.0;
   else
-    zoom = MIN ((width - 48.0) / extents.width, (height - 48.0) / extents.height);
+    {
+      /* Process and host frames, when shown, are part of the picture: their label
+       * bands reach above the nodes, and a host's frame around a process's. */
+      if (self->show_deployment)
+        {
+          g_autoptr(GArray) frames = moped_canvas_geometry_dup_frames (self->geometry);
+
+          for (guint i = 0; i < frames->len; i++)
+            moped_canvas_rect_union (&extents, &g_array_index (frames, MopedCanvasFrame, i).rect);
+        }
+      /* 24 pixels of margin on every side. */
+      zoom = MIN ((width - 48.0) / extents.width, (height - 48.0) / extents.height);
+    }
   zoom = CLAMP (zoom, MOPED_CANVAS_MIN_ZOOM, MOPED_CANVAS_FIT_MAX_ZOOM);
   if (zoom != self->zoom)
     {
@@ -197,12 +209,12 @@ is_selectable (MopedElement *element)
     case MOPED_KIND_SOCKET:
     case MOPED_KIND_LINK:
     case MOPED_KIND_NOTE:
+    case MOPED_KIND_PROCESS:  /* by the name on its frame */
+    case MOPED_KIND_HOST:
       return TRUE;
     case MOPED_KIND_DESIGN:
     case MOPED_KIND_METHOD:
     case MOPED_KIND_PARAM:
-    case MOPED_KIND_PROCESS:
-    case MOPED_KIND_HOST:
     case MOPED_KIND_PROTOCOL:
     case MOPED_KIND_COMMAND:
     case MOPED_KIND_FIELD:
@@ -827,8 +839,9 @@ add_node_action (GtkWidget *widget, const char *name, GVariant *parameter)
     return;
   _moped_canvas_end_rename (self, TRUE);
   _moped_canvas_get_insert_point (self, &x, &y);
-  if (!self->pointer_inside)
-    _moped_canvas_find_free_spot (self,
+  /* At the pointer, or beside what is already there: never on top of another box
+   * (two Alt+N without moving the mouse stacked the nodes). */
+  _moped_canvas_find_free_spot (self,
                                   g_ascii_strtod (moped_schema_get_prop (MOPED_KIND_NODE, MOPED_PROP_WIDTH)->default_text, NULL),
                                   g_ascii_strtod (moped_schema_get_prop (MOPED_KIND_NODE, MOPED_PROP_HEIGHT)->default_text, NULL),
                                   &x, &y);
@@ -862,6 +875,41 @@ add_socket_action (GtkWidget *widget, const char *name, GVariant *parameter)
   _moped_canvas_end_rename (self, TRUE);
   if ((socket = _moped_canvas_add_socket (self, MOPED_CANVAS_DEFAULT_SOCKET_TYPE)) != NULL)
     _moped_canvas_begin_rename (self, socket, NULL);
+}
+
+static void
+socket_menu_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  SELF;
+
+  if (has_design (self))
+    {
+      _moped_canvas_end_rename (self, TRUE);
+      _moped_canvas_popup_socket_menu (self);
+    }
+}
+
+/* A socket of the chosen type from the Alt+S menu, named at once where it is drawn. */
+static void
+new_socket_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  SELF;
+  MopedSocketType type;
+  MopedElement *socket;
+
+  if (!has_design (self))
+    return;
+  if (!moped_socket_type_from_name (g_variant_get_string (parameter, NULL), &type))
+    {
+      gtk_widget_error_bell (widget);
+      return;
+    }
+  _moped_canvas_end_rename (self, TRUE);
+  if ((socket = _moped_canvas_add_socket (self, type)) != NULL)
+    {
+      gtk_widget_grab_focus (widget);
+      _moped_canvas_begin_rename (self, socket, NULL);
+    }
 }
 
 static void
@@ -907,6 +955,20 @@ static void
 distribute_vertically_action (GtkWidget *widget, const char *name, GVariant *parameter)
 {
   if (!_moped_canvas_distribute (MOPED_CANVAS (widget), FALSE))
+    gtk_widget_error_bell (widget);
+}
+
+static void
+raise_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  if (!_moped_canvas_restack (MOPED_CANVAS (widget), TRUE))
+    gtk_widget_error_bell (widget);
+}
+
+static void
+lower_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  if (!_moped_canvas_restack (MOPED_CANVAS (widget), FALSE))
     gtk_widget_error_bell (widget);
 }
 
@@ -1098,10 +1160,14 @@ install_actions (GtkWidgetClass *widget_class)
     { "canvas.add-note", NULL, add_note_action },
     { "canvas.add-socket", NULL, add_socket_action },
     { "canvas.add-socket-type", "s", add_socket_type_action },
+    { "canvas.socket-menu", NULL, socket_menu_action },
+    { "canvas.new-socket", "s", new_socket_action },
     { "canvas.rename", NULL, rename_action },
     { "canvas.align", "s", align_action },
     { "canvas.distribute-horizontally", NULL, distribute_horizontally_action },
     { "canvas.distribute-vertically", NULL, distribute_vertically_action },
+    { "canvas.raise", NULL, raise_action },
+    { "canvas.lower", NULL, lower_action },
     { "canvas.delete", NULL, delete_action },
     { "canvas.duplicate", NULL, duplicate_action },
     { "canvas.select-all", NULL, select_all_action },
@@ -1147,6 +1213,16 @@ bind (GtkWidgetClass *widget_class,
   gtk_widget_class_add_binding_action (widget_class, keyval, mods, action, NULL);
 }
 
+/* Align and distribute: Ctrl+Shift with an arrow for an edge, a letter for the rest. */
+static void
+bind_align (GtkWidgetClass *widget_class,
+            guint           keyval,
+            const char     *to)
+{
+  gtk_widget_class_add_binding_action (widget_class, keyval, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.align",
+                                       "s", to);
+}
+
 static void
 bind_nudge (GtkWidgetClass *widget_class,
             guint           keyval,
@@ -1178,7 +1254,7 @@ install_bindings (GtkWidgetClass *widget_class)
   bind (widget_class, GDK_KEY_KP_Enter, 0, "canvas.rename");
   bind (widget_class, GDK_KEY_n, GDK_ALT_MASK, "canvas.add-node");
   bind (widget_class, GDK_KEY_Insert, 0, "canvas.add-node");
-  bind (widget_class, GDK_KEY_s, GDK_ALT_MASK, "canvas.add-socket");
+  bind (widget_class, GDK_KEY_s, GDK_ALT_MASK, "canvas.socket-menu");
   bind (widget_class, GDK_KEY_t, GDK_ALT_MASK, "canvas.add-note");
   bind (widget_class, GDK_KEY_g, GDK_ALT_MASK, "canvas.snap");
   bind (widget_class, GDK_KEY_g, GDK_ALT_MASK | GDK_SHIFT_MASK, "canvas.grid");
@@ -1203,6 +1279,16 @@ install_bindings (GtkWidgetClass *widget_class)
   bind (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "canvas.move-up");
   bind (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "canvas.move-down");
   bind (widget_class, GDK_KEY_l, GDK_ALT_MASK, "canvas.link-menu");
+  bind_align (widget_class, GDK_KEY_Left, "left");
+  bind_align (widget_class, GDK_KEY_Right, "right");
+  bind_align (widget_class, GDK_KEY_Up, "top");
+  bind_align (widget_class, GDK_KEY_Down, "bottom");
+  bind_align (widget_class, GDK_KEY_x, "center-x");
+  bind_align (widget_class, GDK_KEY_y, "center-y");
+  bind (widget_class, GDK_KEY_h, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.distribute-horizontally");
+  bind (widget_class, GDK_KEY_v, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.distribute-vertically");
+  bind (widget_class, GDK_KEY_Page_Up, 0, "canvas.raise");
+  bind (widget_class, GDK_KEY_Page_Down, 0, "canvas.lower");
   bind_nudge (widget_class, GDK_KEY_Left, -10, 0);
   bind_nudge (widget_class, GDK_KEY_Right, 10, 0);
   bind_nudge (widget_class, GDK_KEY_Up, 0, -10);
@@ -1241,6 +1327,8 @@ moped_canvas_size_allocate (GtkWidget *widget,
     gtk_popover_present (GTK_POPOVER (self->menu));
   if (self->link_menu != NULL)
     gtk_popover_present (GTK_POPOVER (self->link_menu));
+  if (self->socket_menu != NULL)
+    gtk_popover_present (GTK_POPOVER (self->socket_menu));
   _moped_canvas_allocate_rename (self);
 }
 
@@ -1294,6 +1382,7 @@ moped_canvas_dispose (GObject *object)
     moped_canvas_set_design (self, NULL);
   g_clear_pointer (&self->menu, gtk_widget_unparent);
   g_clear_pointer (&self->link_menu, gtk_widget_unparent);
+  g_clear_pointer (&self->socket_menu, gtk_widget_unparent);
 
   G_OBJECT_CLASS (moped_canvas_parent_class)->dispose (object);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "moped-inspector-field.h"
+#include "moped-inspector-util.h"
 #include "moped-roles.h"
 #include "moped-schema.h"
 #include "moped-socket-type.h"
@@ -146,6 +147,20 @@ choice_label_for_ref (MopedElement *target,
   return g_steal_pointer (&what);
 }
 
+/* A node's process and a process's host offer a new one among their choices: chosen,
+ * it is made (named like "Process 2") and referred to, in one undo step. */
+#define NEW_ELEMENT_CHOICE "\001new"
+
+static MopedKind
+new_element_kind (MopedInspectorField *self)
+{
+  if (self->prop == MOPED_PROP_PROCESS)
+    return MOPED_KIND_PROCESS;
+  if (self->prop == MOPED_PROP_HOST)
+    return MOPED_KIND_HOST;
+  return MOPED_N_KINDS;
+}
+
 static void
 collect_ref_choices (MopedInspectorField *self,
                      GPtrArray           *labels,
@@ -199,6 +214,12 @@ collect_ref_choices (MopedInspectorField *self,
           g_ptr_array_add (values, g_strdup (moped_element_get_id (target)));
           found = found || g_strcmp0 (self->synced, moped_element_get_id (target)) == 0;
         }
+    }
+  if (new_element_kind (self) != MOPED_N_KINDS)
+    {
+      g_ptr_array_add (labels, g_strdup_printf ("New %s",
+                                                moped_schema_get_kind (new_element_kind (self))->element_name));
+      g_ptr_array_add (values, g_strdup (NEW_ELEMENT_CHOICE));
     }
   if (!found && !self->mixed)
     {
@@ -409,6 +430,40 @@ strip_label (const char *message,
 }
 
 static void
+commit_new_element (MopedInspectorField *self)
+{
+  MopedKind kind = new_element_kind (self);
+  MopedElement *root = moped_design_get_root (self->design);
+  g_autofree char *name = moped_inspector_unique_name (root, kind);
+  g_autofree char *label = g_strdup_printf ("New %s", moped_schema_get_kind (kind)->element_name);
+  MopedElement *added;
+  gboolean mixed;
+
+  moped_design_begin_coalescing (self->design, label, NULL);
+  self->editing = TRUE;
+  added = moped_design_add (self->design, root, kind, -1, NULL);
+  moped_design_set_string (self->design, added, MOPED_PROP_NAME, name);
+  for (guint i = 0; self->ids[i] != NULL; i++)
+    {
+      MopedElement *element = moped_design_lookup (self->design, self->ids[i]);
+
+      if (element != NULL)
+        moped_design_set_ref (self->design, element, self->prop, added);
+    }
+  moped_design_end (self->design);
+  self->editing = FALSE;
+  g_clear_pointer (&self->parse_error, g_free);
+  g_free (self->synced);
+  self->synced = model_text (self, &mixed);
+  self->mixed = mixed;
+  /* The drop-down still shows "New ...": it shows the new element, now a choice. */
+  update_choices (self);
+  self->choices_stale = FALSE;
+  show_value (self);
+  update_problem (self);
+}
+
+static void
 commit (MopedInspectorField *self,
         const char          *text,
         gboolean             coalesce)
@@ -423,6 +478,11 @@ commit (MopedInspectorField *self,
   if (coalesce)
     key = g_strdup_printf ("field:%s:%s:%u", moped_schema_get_prop_name (self->prop), ids, self->session);
 
+  if (g_strcmp0 (text, NEW_ELEMENT_CHOICE) == 0)
+    {
+      commit_new_element (self);
+      return;
+    }
   moped_design_begin_coalescing (self->design, self->spec->label, key);
   self->editing = TRUE;
   for (guint i = 0; self->ids[i] != NULL; i++)

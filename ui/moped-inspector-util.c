@@ -350,7 +350,6 @@ static const char * const style_rules[][2] = {
   { ".moped-step-index", "font-feature-settings: \"tnum\"; color: alpha(currentColor, 0.6); min-width: 1.5em;" },
   { ".moped-drop-before", "box-shadow: inset 0 2px @theme_selected_bg_color;" },
   { ".moped-drop-after", "box-shadow: inset 0 -2px @theme_selected_bg_color;" },
-  { ".moped-status-title", "font-size: 14pt; font-weight: 800;" },
 };
 
 static char *

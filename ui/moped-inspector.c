@@ -298,6 +298,10 @@ build_element_page (MopedInspector *self,
   self->title_id = g_strdup (id);
   gtk_box_append (GTK_BOX (page), header_new (self, title, subtitle));
   gtk_box_append (GTK_BOX (page), problems_new (self));
+  /* Above the link's fields, where it is seen without scrolling: a link usually needs
+   * its protocol next. */
+  if (kind == MOPED_KIND_LINK && moped_element_get_ref (element, MOPED_PROP_PROTOCOL) == NULL)
+    gtk_box_append (GTK_BOX (page), new_protocol_button_new (self, element));
   gtk_box_append (GTK_BOX (page), moped_inspector_form_new (self->design, ids, 1, 0));
 
   switch (kind)
@@ -320,9 +324,6 @@ build_element_page (MopedInspector *self,
                       moped_inspector_child_list_new (self->design, id, MOPED_KIND_FIELD, "Fields"));
       break;
     case MOPED_KIND_LINK:
-      if (moped_element_get_ref (element, MOPED_PROP_PROTOCOL) == NULL)
-        gtk_box_append (GTK_BOX (page), new_protocol_button_new (self, element));
-      break;
     case MOPED_KIND_METHOD:
     case MOPED_KIND_PARAM:
     case MOPED_KIND_PROTOCOL:

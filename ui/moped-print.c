@@ -16,12 +16,16 @@
 #define FOOTER_HEIGHT 18.0   /* page number */
 #define MAX_ENLARGE   2.0    /* a tiny architecture is enlarged at most this much */
 #define PREVIEW_PAD   24.0
+#define PACK_GAP      24.0   /* between flows sharing a page */
 
 /* ---- what goes on which page ------------------------------------------------ */
 
+/* A page shows the architecture, one page of a long flow, or one or more whole flows
+ * one under another (flows [flow, flow + n_flows) of the job). */
 typedef struct
 {
   int                 flow;       /* index into the job's flows; -1 for the architecture */
+  guint               n_flows;
   guint               flow_page;
   guint               flow_pages;
   GtkPageOrientation  orientation;
@@ -97,14 +101,28 @@ fit_scale (double room_width,
   return MIN (room_width / MAX (width, 1), room_height / MAX (height, 1));
 }
 
+/* How much a flow is shrunk on a page: to fit the width, never enlarged. */
+static double
+flow_scale (MopedSequenceDiagram *sequence,
+            double                room_width)
+{
+  double width;
+
+  moped_sequence_diagram_get_size (sequence, &width, NULL);
+  return MIN (1, room_width / MAX (width, 1));
+}
+
 /* The architecture takes the orientation in which it is largest; a flow stays
- * upright unless turning the page lets it be wider. */
+ * upright unless turning the page lets it be wider. Whole flows that fit on an upright
+ * page share it with the flows after them while there is room, in the design's order;
+ * a flow longer than a page runs over pages of its own. */
 static void
 plan_pages (PrintJob     *job,
             GtkPageSetup *setup)
 {
-  double pw, ph, lw, lh;
-  Page page = { -1, 0, 1, GTK_PAGE_ORIENTATION_PORTRAIT };
+  double pw, ph, lw, lh, used = 0;
+  Page page = { -1, 0, 0, 1, GTK_PAGE_ORIENTATION_PORTRAIT };
+  Page *shared = NULL;   /* the page flows are being packed onto */
 
   room_for (setup, GTK_PAGE_ORIENTATION_PORTRAIT, &pw, &ph);
   room_for (setup, GTK_PAGE_ORIENTATION_LANDSCAPE, &lw, &lh);
@@ -117,21 +135,34 @@ plan_pages (PrintJob     *job,
   for (guint i = 0; i < job->flows->len; i++)
     {
       MopedSequenceDiagram *sequence = g_ptr_array_index (job->flows, i);
-      double width, height, portrait, landscape, scale;
-      guint n_pages;
+      double portrait = flow_scale (sequence, pw);
+      double landscape = flow_scale (sequence, lw);
+      gboolean turned = landscape > portrait * 1.001;
+      double scale = turned ? landscape : portrait;
+      guint n_pages = moped_sequence_diagram_paginate (sequence, (turned ? lh : ph) / scale);
+      double height;
 
-      moped_sequence_diagram_get_size (sequence, &width, &height);
-      portrait = MIN (1, pw / width);
-      landscape = MIN (1, lw / width);
-      page.orientation = landscape > portrait * 1.001 ? GTK_PAGE_ORIENTATION_LANDSCAPE
-                                                      : GTK_PAGE_ORIENTATION_PORTRAIT;
-      scale = MAX (landscape, portrait);
-      n_pages = moped_sequence_diagram_paginate (sequence, (landscape > portrait * 1.001 ? lh : ph) / scale);
+      if (n_pages == 1 && !turned)
+        {
+          moped_sequence_diagram_get_page_size (sequence, 0, NULL, &height);
+          height *= scale;
+          if (shared != NULL && used + PACK_GAP + height <= ph)
+            {
+              shared->n_flows++;
+              used += PACK_GAP + height;
+              continue;
+            }
+          page = (Page) { (int) i, 1, 0, 1, GTK_PAGE_ORIENTATION_PORTRAIT };
+          g_array_append_val (job->pages, page);
+          shared = &g_array_index (job->pages, Page, job->pages->len - 1);
+          used = height;
+          continue;
+        }
+      shared = NULL;
       for (guint p = 0; p < n_pages; p++)
         {
-          page.flow = (int) i;
-          page.flow_page = p;
-          page.flow_pages = n_pages;
+          page = (Page) { (int) i, 1, p, n_pages,
+                          turned ? GTK_PAGE_ORIENTATION_LANDSCAPE : GTK_PAGE_ORIENTATION_PORTRAIT };
           g_array_append_val (job->pages, page);
         }
     }
@@ -172,7 +203,10 @@ page_title (PrintJob   *job,
   if (page->flow_pages > 1)
     return g_strdup_printf ("%s (page %u of %u)", (const char *) g_ptr_array_index (job->flow_titles, page->flow),
                             page->flow_page + 1, page->flow_pages);
-  return g_strdup (g_ptr_array_index (job->flow_titles, page->flow));
+  if (page->n_flows == 1)
+    return g_strdup (g_ptr_array_index (job->flow_titles, page->flow));
+  /* Each drawing names its flow; the header says which of them share the page. */
+  return g_strdup_printf ("Flows %u to %u of %u", page->flow + 1, page->flow + page->n_flows, job->flows->len);
 }
 
 static void
@@ -222,21 +256,40 @@ on_draw_page (GtkPrintOperation *operation,
       natural_width = job->geometry->width;
       natural_height = job->geometry->height;
       scale = MIN (fit_scale (width, room, natural_width, natural_height), MAX_ENLARGE);
+      cairo_translate (cr, (width - natural_width * scale) / 2, HEADER_HEIGHT);
+      cairo_scale (cr, scale, scale);
+      cairo_rectangle (cr, 0, 0, natural_width, natural_height);
+      cairo_clip (cr);
+      moped_render_draw_geometry (cr, job->geometry);
+      cairo_restore (cr);
+      return;
     }
-  else
+  cairo_translate (cr, 0, HEADER_HEIGHT);
+  for (guint i = 0; i < page->n_flows; i++)
     {
-      moped_sequence_diagram_get_page_size (g_ptr_array_index (job->flows, page->flow), page->flow_page,
-                                            &natural_width, &natural_height);
-      scale = MIN (1, width / natural_width);
+      MopedSequenceDiagram *sequence = g_ptr_array_index (job->flows, page->flow + i);
+
+      moped_sequence_diagram_get_page_size (sequence, page->flow_page, &natural_width, &natural_height);
+      scale = flow_scale (sequence, width);
+      if (i > 0)
+        {
+          /* A light rule between flows that share the page. */
+          cairo_set_source_rgb (cr, 0xc0 / 255.0, 0xbf / 255.0, 0xbc / 255.0);
+          cairo_set_line_width (cr, 0.5);
+          cairo_move_to (cr, 0, PACK_GAP / 2);
+          cairo_line_to (cr, width, PACK_GAP / 2);
+          cairo_stroke (cr);
+          cairo_translate (cr, 0, PACK_GAP);
+        }
+      cairo_save (cr);
+      cairo_translate (cr, (width - natural_width * scale) / 2, 0);
+      cairo_scale (cr, scale, scale);
+      cairo_rectangle (cr, 0, 0, natural_width, natural_height);
+      cairo_clip (cr);
+      moped_sequence_diagram_draw_page (sequence, cr, page->flow_page);
+      cairo_restore (cr);
+      cairo_translate (cr, 0, natural_height * scale);
     }
-  cairo_translate (cr, (width - natural_width * scale) / 2, HEADER_HEIGHT);
-  cairo_scale (cr, scale, scale);
-  cairo_rectangle (cr, 0, 0, natural_width, natural_height);
-  cairo_clip (cr);
-  if (page->flow < 0)
-    moped_render_draw_geometry (cr, job->geometry);
-  else
-    moped_sequence_diagram_draw_page (g_ptr_array_index (job->flows, page->flow), cr, page->flow_page);
   cairo_restore (cr);
 }
 
@@ -562,6 +615,7 @@ typedef struct
   MopedDesign             *design;
   GtkWindow               *parent;
   GtkPrintOperationAction  action;
+  char                    *basename;
   GtkPrintOperation       *operation;
   gboolean                 finished;
 } Printing;
@@ -574,6 +628,7 @@ printing_free (gpointer data)
   g_clear_object (&printing->design);
   g_clear_object (&printing->parent);
   g_clear_object (&printing->operation);
+  g_free (printing->basename);
   g_free (printing);
 }
 
@@ -645,6 +700,13 @@ on_geometry (GObject      *source,
     }
   printing->operation = create_operation (print_job_new (printing->design, geometry));
   gtk_print_operation_set_allow_async (printing->operation, TRUE);
+  if (printing->basename != NULL)
+    {
+      g_autoptr(GtkPrintSettings) settings = gtk_print_settings_new ();
+
+      gtk_print_settings_set (settings, GTK_PRINT_SETTINGS_OUTPUT_BASENAME, printing->basename);
+      gtk_print_operation_set_print_settings (printing->operation, settings);
+    }
   /* The operation keeps the task until it is gone: "done" may come after run() returned. */
   g_signal_connect_data (printing->operation, "done", G_CALLBACK (on_done), g_object_ref (task),
                          (GClosureNotify) (void (*) (void)) g_object_unref, 0);
@@ -657,6 +719,7 @@ void
 moped_print_design_async (MopedDesign             *design,
                           GtkWindow               *parent,
                           GtkPrintOperationAction  action,
+                          const char              *basename,
                           GCancellable            *cancellable,
                           GAsyncReadyCallback      callback,
                           gpointer                 user_data)
@@ -674,6 +737,7 @@ moped_print_design_async (MopedDesign             *design,
   printing->design = g_object_ref (design);
   printing->parent = parent != NULL ? g_object_ref (parent) : NULL;
   printing->action = action;
+  printing->basename = g_strdup (basename);
   g_task_set_task_data (task, printing, printing_free);
   moped_render_architecture_geometry_async (design, NULL, cancellable, on_geometry, task);
 }

@@ -1,10 +1,11 @@
-/* moped-print.h: printing a design: the architecture on one page, then each flow on its own page(s).
+/* moped-print.h: printing a design: the architecture on one page, then its flows, several to a page.
  *
  * SPDX-License-Identifier: MPL-2.0
  *
  * Page 1 is the architecture fitted to the page, in the orientation it fits best;
- * then every flow's sequence diagram, as wide as the page allows, over as many pages
- * as it needs. Each page has a title and the design's name. The architecture is laid
+ * then every flow's sequence diagram, as wide as the page allows: flows that fit share
+ * upright pages, one under another in the design's order, and a longer flow runs over
+ * as many pages as it needs. Each page has a title and the design's name. The architecture is laid
  * out by graphviz in a child process before the dialog opens, without blocking.
  * Print preview is Moped's own window (no external viewer is needed).
  */
@@ -17,10 +18,12 @@
 G_BEGIN_DECLS
 
 /* Lay the architecture out, then run a print operation with @action (PRINT_DIALOG,
- * PREVIEW or PRINT) over @parent. Finishes when the operation is done. */
+ * PREVIEW or PRINT) over @parent. Finishes when the operation is done. @basename
+ * (without extension; NULL for GTK's "output") is what printing to a file proposes. */
 void      moped_print_design_async  (MopedDesign              *design,
                                      GtkWindow                *parent,
                                      GtkPrintOperationAction   action,
+                                     const char               *basename,
                                      GCancellable             *cancellable,
                                      GAsyncReadyCallback       callback,
                                      gpointer                  user_data);

@@ -14,6 +14,8 @@
 
 #include <math.h>
 
+#include <adwaita.h>
+
 #include "moped-diagnostic.h"
 #include "moped-inspector-field.h"
 #include "moped-inspector-form.h"
@@ -249,30 +251,21 @@ status_new (const char *title,
             const char *text,
             GtkWidget  *button)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *heading = gtk_label_new (title);
-  GtkWidget *body = gtk_label_new (text);
+  GtkWidget *page = adw_status_page_new ();
 
-  gtk_widget_add_css_class (heading, "moped-status-title");
-  gtk_label_set_wrap (GTK_LABEL (body), TRUE);
-  gtk_label_set_justify (GTK_LABEL (body), GTK_JUSTIFY_CENTER);
-  gtk_label_set_max_width_chars (GTK_LABEL (body), 50);
-  gtk_widget_add_css_class (body, "dim-label");
-  gtk_box_append (GTK_BOX (box), heading);
-  gtk_box_append (GTK_BOX (box), body);
+  adw_status_page_set_title (ADW_STATUS_PAGE (page), title);
+  adw_status_page_set_description (ADW_STATUS_PAGE (page), text);
   if (button != NULL)
     {
       gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (button, "suggested-action");
-      gtk_box_append (GTK_BOX (box), button);
+      gtk_widget_add_css_class (button, "pill");
+      adw_status_page_set_child (ADW_STATUS_PAGE (page), button);
     }
-  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
-  gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
-  gtk_widget_set_vexpand (box, TRUE);
-  gtk_widget_set_hexpand (box, TRUE);
-  gtk_widget_set_margin_top (box, 24);
-  gtk_widget_set_margin_bottom (box, 24);
-  return box;
+  gtk_widget_add_css_class (page, "compact");
+  gtk_widget_set_vexpand (page, TRUE);
+  gtk_widget_set_hexpand (page, TRUE);
+  return page;
 }
 
 /* ---- sidebars (commands, flows) ------------------------------------------------------------ */

@@ -601,6 +601,32 @@ command_sent_by (GPtrArray    *commands,
 }
 
 /* Another role of @protocol than @role, where a first message of @role most likely goes. */
+/* Without senders to go by: the first command of @commands after @last's that no
+ * message step of @steps sends yet (a request is followed by its reply), else NULL. */
+static MopedElement *
+next_unused_command (GPtrArray    *commands,
+                     GPtrArray    *steps,
+                     MopedElement *last)
+{
+  MopedElement *previous = moped_element_get_ref (last, MOPED_PROP_COMMAND);
+  guint start = 0;
+
+  for (guint i = 0; previous != NULL && i < commands->len; i++)
+    if (g_ptr_array_index (commands, i) == previous)
+      start = i + 1;
+  for (guint n = 0; n < commands->len; n++)
+    {
+      MopedElement *command = g_ptr_array_index (commands, (start + n) % commands->len);
+      gboolean used = FALSE;
+
+      for (guint j = 0; j < steps->len && !used; j++)
+        used = moped_element_get_ref (g_ptr_array_index (steps, j), MOPED_PROP_COMMAND) == command;
+      if (!used)
+        return command;
+    }
+  return NULL;
+}
+
 static MopedElement *
 other_role (MopedElement *protocol,
             MopedElement *role)
@@ -683,6 +709,8 @@ moped_protocol_steps_add (MopedProtocolSteps *self)
       from = moped_element_get_ref (last, MOPED_PROP_TO);
       to = moped_element_get_ref (last, MOPED_PROP_FROM);
       command = command_sent_by (commands, from);
+      if (command == NULL)
+        command = next_unused_command (commands, steps, last);
     }
   else
     {

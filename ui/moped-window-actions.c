@@ -151,7 +151,20 @@ print_action (GtkWidget  *widget,
                                    ? GTK_PRINT_OPERATION_ACTION_PREVIEW
                                    : GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG;
 
-  moped_print_design_async (self->design, GTK_WINDOW (self), action, NULL, on_printed, g_object_ref (self));
+  g_autofree char *name = _moped_window_dup_suggested_name (self);
+
+  /* Printed to a file, "majordomo.moped" becomes "majordomo.pdf", not "output.pdf". */
+  if (g_str_has_suffix (name, ".moped"))
+    name[strlen (name) - strlen (".moped")] = '\0';
+  moped_print_design_async (self->design, GTK_WINDOW (self), action, name, NULL, on_printed, g_object_ref (self));
+}
+
+static void
+find_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  _moped_window_find (MOPED_WINDOW (widget));
 }
 
 /* Arranging runs graphviz away from the window; its progress and errors show over the
@@ -235,6 +248,7 @@ _moped_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.print", NULL, print_action);
   gtk_widget_class_install_action (widget_class, "win.print-preview", NULL, print_action);
   gtk_widget_class_install_action (widget_class, "win.arrange", NULL, arrange_action);
+  gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "win.arrange-with", "(ss)", arrange_action);
   gtk_widget_class_install_property_action (widget_class, "win.show-sidebar", "show-sidebar");
   gtk_widget_class_install_property_action (widget_class, "win.snap-to-grid", "snap-to-grid");

@@ -152,17 +152,12 @@ _moped_window_on_diagnostic_activated (MopedWindow   *self,
 void
 _moped_window_init_diagnostics (MopedWindow *self)
 {
-  GtkWidget *placeholder = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *icon = gtk_image_new_from_icon_name ("emblem-ok-symbolic");
-  GtkWidget *label = gtk_label_new ("No problems found");
+  GtkWidget *placeholder = adw_status_page_new ();
 
-  gtk_image_set_pixel_size (GTK_IMAGE (icon), 32);
-  gtk_widget_add_css_class (icon, "dim-label");
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_box_append (GTK_BOX (placeholder), icon);
-  gtk_box_append (GTK_BOX (placeholder), label);
-  gtk_widget_set_valign (placeholder, GTK_ALIGN_CENTER);
-  gtk_widget_set_margin_top (placeholder, 18);
-  gtk_widget_set_margin_bottom (placeholder, 18);
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (placeholder), "emblem-ok-symbolic");
+  adw_status_page_set_title (ADW_STATUS_PAGE (placeholder), "No problems found");
+  gtk_widget_add_css_class (placeholder, "compact");
+  gtk_widget_add_css_class (placeholder, "dim-label");
+  gtk_widget_add_css_class (placeholder, "moped-small-status");
   gtk_list_box_set_placeholder (self->diagnostics_list, placeholder);
 }

@@ -12,6 +12,7 @@
 
 #include "moped-application.h"
 #include "moped-file.h"
+#include "moped-ui-private.h"
 #include "moped-window-private.h"
 
 #define MIME_TYPE "application/x-moped+xml"
@@ -183,12 +184,18 @@ moped_window_save_to (MopedWindow  *self,
   _moped_window_note_recent (self, file);
   _moped_window_notify_modified (self);
   _moped_window_update_title (self);
+  {
+    g_autofree char *basename = g_file_get_basename (file);
+    g_autofree char *text = g_strdup_printf ("Saved as %s", basename);
+
+    _moped_show_toast (GTK_WIDGET (self), text);
+  }
   return TRUE;
 }
 
 /* "Lazy Pirate" is saved as "lazy-pirate.moped", like the bundled examples. */
-static char *
-dup_suggested_name (MopedWindow *self)
+char *
+_moped_window_dup_suggested_name (MopedWindow *self)
 {
   const char *name = moped_element_get_name (moped_design_get_root (self->design));
   g_autoptr(GString) base = g_string_new (NULL);
@@ -264,7 +271,7 @@ _moped_window_save_as (MopedWindow         *self,
 {
   GtkFileChooserNative *chooser;
   g_autoptr(GtkFileFilter) filter = _moped_window_new_design_filter ();
-  g_autofree char *suggested = dup_suggested_name (self);
+  g_autofree char *suggested = _moped_window_dup_suggested_name (self);
   GSettings *settings = _moped_window_get_settings (self);
 
   chooser = gtk_file_chooser_native_new ("Save Design As", GTK_WINDOW (self),
@@ -426,13 +433,6 @@ save_window_state (MopedWindow *self)
           g_settings_set_int (settings, "window-width", MAX (width, 360));
           g_settings_set_int (settings, "window-height", MAX (height, 300));
         }
-    }
-  if (self->show_sidebar && self->sidebar_placed)
-    {
-      int sidebar_width = gtk_widget_get_width (GTK_WIDGET (self->paned)) - gtk_paned_get_position (self->paned);
-
-      if (sidebar_width >= 200 && sidebar_width <= 1200)
-        g_settings_set_int (settings, "sidebar-width", sidebar_width);
     }
 }
 

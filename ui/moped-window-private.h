@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include <adwaita.h>
+
 #include "moped-canvas.h"
 #include "moped-inspector.h"
 #include "moped-outline.h"
@@ -39,6 +41,7 @@ struct _MopedWindow
   guint                 validate_id;
   guint                 recent_id;
   guint                 after_frame_id;
+  guint                 fit_header_id;
   guint                 title_serial;
   gulong                after_paint_id;
   int                   sidebar_width;
@@ -48,7 +51,7 @@ struct _MopedWindow
   guint                 first_frame_done : 1;
   guint                 panels_ready : 1;       /* the inspector and protocol editor have the design */
   guint                 show_sidebar : 1;
-  guint                 sidebar_placed : 1;
+  guint                 sidebar_wanted : 1;     /* shown beside the views when they fit (persisted) */
 
   /* Template children */
   GtkHeaderBar         *header_bar;
@@ -57,6 +60,8 @@ struct _MopedWindow
   GtkMenuButton        *primary_menu_button;
   GtkMenuButton        *recent_button;
   GtkMenuButton        *arrange_button;
+  GtkWidget            *add_node_label;       /* the buttons' words, hidden in a narrow window */
+  GtkWidget            *add_note_label;
   GMenuModel           *primary_menu;
   GMenuModel           *recent_menu;
   GMenu                *recent_section;
@@ -70,8 +75,11 @@ struct _MopedWindow
   GtkInfoBar           *recovery_bar;
   GtkLabel             *recovery_title;
   GtkLabel             *recovery_detail;
-  GtkPaned             *paned;
+  AdwToastOverlay      *toast_overlay;
+  AdwFlap              *flap;
+  GtkWidget            *flap_handle;          /* drag it to make the side pane wider or narrower */
   GtkWidget            *sidebar;
+  int                   drag_start_width;
   MopedCanvas          *canvas;
   GtkWidget            *empty_state;
   GtkRevealer          *zoom_revealer;
@@ -95,6 +103,11 @@ struct _MopedWindow
   GtkWidget            *disk_reload_button;
   GtkWidget            *disk_keep_button;
   GtkWidget            *disk_save_as_button;
+
+  /* Find (moped-window-find.c); borrowed, the header bar holds them */
+  GtkMenuButton        *find_button;
+  GtkEditable          *find_entry;
+  GtkListBox           *find_list;
 
   /* Sharing (moped-window-share.c); NULL until Share... or Join... */
   MopedWindowShare     *share;
@@ -132,6 +145,8 @@ void        _moped_window_update_actions      (MopedWindow        *self);
 void        _moped_window_init_recent         (MopedWindow        *self);
 
 /* moped-window-file.c */
+/* The file's name, or one made from the design's name ("Lazy Pirate": "lazy-pirate.moped"). */
+char       *_moped_window_dup_suggested_name  (MopedWindow        *self);
 void        _moped_window_save                (MopedWindow        *self,
                                                MopedWindowDoneFunc done,
                                                gpointer            user_data);
@@ -180,6 +195,11 @@ gboolean    _moped_window_is_shared           (MopedWindow        *self);
 /* "Shared; 3 here", or NULL when not shared. */
 char       *_moped_window_dup_share_status    (MopedWindow        *self);
 void        _moped_window_clear_share         (MopedWindow        *self);
+
+/* moped-window-find.c */
+void        _moped_window_init_find           (MopedWindow        *self);
+/* Open Find with the cursor in its entry. */
+void        _moped_window_find                (MopedWindow        *self);
 
 /* moped-window-dnd.c */
 void        _moped_window_init_dnd            (MopedWindow        *self);

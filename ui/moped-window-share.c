@@ -22,6 +22,7 @@
 #include "moped-inspector-field.h"
 #include "moped-schema.h"
 #include "moped-session.h"
+#include "moped-ui-private.h"
 #include "moped-window-private.h"
 
 #define INVITE_LIFETIME_S 600
@@ -617,6 +618,7 @@ on_copy_link (GtkButton   *button,
 {
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)),
                           gtk_editable_get_text (self->share->link_entry));
+  _moped_show_toast (GTK_WIDGET (self), "Invite link copied");
 }
 
 /* Opt-in: a beacon says on the local network that this session exists (no secret). */

@@ -182,7 +182,18 @@ _moped_window_reveal (MopedWindow *self,
   if (element == NULL)
     return;
   kind = moped_element_get_kind (element);
-  if (kind == MOPED_KIND_PROTOCOL || kind == MOPED_KIND_COMMAND || kind == MOPED_KIND_FIELD ||
+  if (kind == MOPED_KIND_REQUIREMENT)
+    {
+      /* A requirement is edited in the inspector, on a page of its own. */
+      const char *ids[] = { id, NULL };
+
+      _moped_window_ensure_panels (self);
+      gtk_stack_set_visible_child_name (self->view_stack, "diagram");
+      moped_canvas_clear_selection (self->canvas);
+      moped_inspector_set_selection (self->inspector, ids);
+      moped_inspector_focus_field (self->inspector, id, MOPED_PROP_NAME);
+    }
+  else if (kind == MOPED_KIND_PROTOCOL || kind == MOPED_KIND_COMMAND || kind == MOPED_KIND_FIELD ||
       kind == MOPED_KIND_FLOW || kind == MOPED_KIND_STEP)
     {
       _moped_window_ensure_panels (self);
@@ -476,19 +487,104 @@ moped_window_unmap (GtkWidget *widget)
   GTK_WIDGET_CLASS (moped_window_parent_class)->unmap (widget);
 }
 
-/* The side pane keeps its width when the window is resized; it is placed once the
- * paned knows how wide it is. */
-static void
-on_paned_max_position (MopedWindow *self,
-                       GParamSpec  *pspec,
-                       GtkPaned    *paned)
-{
-  int width = gtk_widget_get_width (GTK_WIDGET (paned));
+/* ---- the side pane -------------------------------------------------------------------------- */
 
-  if (self->sidebar_placed || width <= self->sidebar_width)
-    return;
-  self->sidebar_placed = TRUE;
-  gtk_paned_set_position (paned, width - self->sidebar_width);
+#define SIDEBAR_MIN_WIDTH 260
+#define SIDEBAR_MAX_WIDTH 1200
+
+static void
+set_sidebar_width (MopedWindow *self,
+                   int          width)
+{
+  self->sidebar_width = CLAMP (width, SIDEBAR_MIN_WIDTH, SIDEBAR_MAX_WIDTH);
+  gtk_widget_set_size_request (self->sidebar, self->sidebar_width, -1);
+}
+
+/* Folded (the views need the whole width), the pane slides in over them only when asked
+ * and leaves again; unfolded, it is shown as the user last chose in a wide window. */
+/* The header bar's title needs the room the buttons' words take (icons stay). Not
+ * while the flap is being allocated: the header bar would miss this frame's size. */
+static gboolean
+fit_header_bar (gpointer data)
+{
+  MopedWindow *self = data;
+  gboolean folded = adw_flap_get_folded (self->flap);
+
+  self->fit_header_id = 0;
+  gtk_widget_set_visible (self->add_node_label, !folded);
+  gtk_widget_set_visible (self->add_note_label, !folded);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_flap_folded (MopedWindow *self,
+                GParamSpec  *pspec,
+                AdwFlap     *flap)
+{
+  if (self->fit_header_id == 0)
+    self->fit_header_id = g_idle_add (fit_header_bar, self);
+  g_object_set (self, "show-sidebar", adw_flap_get_folded (flap) ? FALSE : self->sidebar_wanted, NULL);
+}
+
+/* A folded pane closes itself when the views are clicked or Escape is pressed. */
+static void
+on_flap_revealed (MopedWindow *self,
+                  GParamSpec  *pspec,
+                  AdwFlap     *flap)
+{
+  g_object_set (self, "show-sidebar", adw_flap_get_reveal_flap (flap), NULL);
+}
+
+static void
+on_handle_drag_begin (MopedWindow    *self,
+                      double          x,
+                      double          y,
+                      GtkGestureDrag *gesture)
+{
+  self->drag_start_width = gtk_widget_get_width (self->sidebar);
+}
+
+/* The pane grows to the left, as far as the views can still shrink. */
+static void
+on_handle_drag_update (MopedWindow    *self,
+                       double          offset_x,
+                       double          offset_y,
+                       GtkGestureDrag *gesture)
+{
+  int content_min = 0;
+  int room;
+
+  gtk_widget_measure (GTK_WIDGET (self->view_stack), GTK_ORIENTATION_HORIZONTAL, -1, &content_min, NULL, NULL, NULL);
+  room = gtk_widget_get_width (GTK_WIDGET (self->flap)) - content_min - gtk_widget_get_width (self->flap_handle);
+  set_sidebar_width (self, MIN (self->drag_start_width - (int) offset_x, room));
+}
+
+static void
+on_handle_drag_end (MopedWindow    *self,
+                    double          offset_x,
+                    double          offset_y,
+                    GtkGestureDrag *gesture)
+{
+  GSettings *settings = _moped_window_get_settings (self);
+
+  if (settings != NULL)
+    g_settings_set_int (settings, "sidebar-width", self->sidebar_width);
+}
+
+static void
+init_flap (MopedWindow *self)
+{
+  GtkGesture *drag = gtk_gesture_drag_new ();
+
+  set_sidebar_width (self, self->sidebar_width);
+  gtk_widget_set_cursor_from_name (self->flap_handle, "col-resize");
+  g_signal_connect_object (drag, "drag-begin", G_CALLBACK (on_handle_drag_begin), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (drag, "drag-update", G_CALLBACK (on_handle_drag_update), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (drag, "drag-end", G_CALLBACK (on_handle_drag_end), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (self->flap_handle, GTK_EVENT_CONTROLLER (drag));
+  g_signal_connect_object (self->flap, "notify::folded", G_CALLBACK (on_flap_folded), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->flap, "notify::reveal-flap", G_CALLBACK (on_flap_revealed), self,
+                           G_CONNECT_SWAPPED);
 }
 
 /* A menu button with a model builds the whole menu at once; these are built when
@@ -527,8 +623,9 @@ on_application_set (MopedWindow *self,
                                g_settings_get_int (settings, "window-height"));
   if (g_settings_get_boolean (settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
-  self->sidebar_width = g_settings_get_int (settings, "sidebar-width");
-  g_settings_bind (settings, "sidebar-visible", self, "show-sidebar", G_SETTINGS_BIND_DEFAULT);
+  set_sidebar_width (self, g_settings_get_int (settings, "sidebar-width"));
+  self->sidebar_wanted = g_settings_get_boolean (settings, "sidebar-visible");
+  g_object_set (self, "show-sidebar", self->sidebar_wanted && !adw_flap_get_folded (self->flap), NULL);
   g_settings_bind (settings, "snap-to-grid", self->canvas, "snap-to-grid", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "show-grid", self->canvas, "show-grid", G_SETTINGS_BIND_DEFAULT);
   if (self->recovery != NULL)
@@ -543,6 +640,7 @@ moped_window_dispose (GObject *object)
   g_clear_handle_id (&self->validate_id, g_source_remove);
   g_clear_handle_id (&self->recent_id, g_source_remove);
   g_clear_handle_id (&self->after_frame_id, g_source_remove);
+  g_clear_handle_id (&self->fit_header_id, g_source_remove);
   /* A question still open is answered "cancel", which also lets it go. */
   if (self->close_dialog != NULL)
     gtk_dialog_response (GTK_DIALOG (self->close_dialog), GTK_RESPONSE_CANCEL);
@@ -624,8 +722,17 @@ moped_window_set_property (GObject      *object,
     case PROP_SHOW_SIDEBAR:
       if (self->show_sidebar != g_value_get_boolean (value))
         {
+          GSettings *settings = _moped_window_get_settings (self);
+
           self->show_sidebar = g_value_get_boolean (value);
-          gtk_widget_set_visible (self->sidebar, self->show_sidebar);
+          adw_flap_set_reveal_flap (self->flap, self->show_sidebar);
+          /* Only a choice made where the pane fits beside the views is remembered. */
+          if (!adw_flap_get_folded (self->flap))
+            {
+              self->sidebar_wanted = self->show_sidebar;
+              if (settings != NULL)
+                g_settings_set_boolean (settings, "sidebar-visible", self->show_sidebar);
+            }
           g_object_notify_by_pspec (object, pspec);
         }
       break;
@@ -708,6 +815,8 @@ moped_window_class_init (MopedWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, recent_button);
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, arrange_button);
+  gtk_widget_class_bind_template_child (widget_class, MopedWindow, add_node_label);
+  gtk_widget_class_bind_template_child (widget_class, MopedWindow, add_note_label);
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, recent_menu);
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, recent_section);
@@ -721,7 +830,9 @@ moped_window_class_init (MopedWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, recovery_bar);
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, recovery_title);
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, recovery_detail);
-  gtk_widget_class_bind_template_child (widget_class, MopedWindow, paned);
+  gtk_widget_class_bind_template_child (widget_class, MopedWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, MopedWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, MopedWindow, flap_handle);
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, canvas);
   gtk_widget_class_bind_template_child (widget_class, MopedWindow, empty_state);
@@ -747,6 +858,7 @@ moped_window_init (MopedWindow *self)
   g_autoptr(MopedRecovery) recovery = NULL;
 
   self->show_sidebar = TRUE;
+  self->sidebar_wanted = TRUE;
   self->sidebar_width = 340;
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -766,8 +878,7 @@ moped_window_init (MopedWindow *self)
   gtk_menu_button_set_create_popup_func (self->primary_menu_button, create_menu, self->primary_menu, NULL);
   gtk_menu_button_set_create_popup_func (self->recent_button, create_menu, self->recent_menu, NULL);
   gtk_menu_button_set_create_popup_func (self->arrange_button, create_arrange_popover, NULL, NULL);
-  g_signal_connect_object (self->paned, "notify::max-position", G_CALLBACK (on_paned_max_position), self,
-                           G_CONNECT_SWAPPED);
+  init_flap (self);
   /* GtkInfoBar's builder support does not take <accessibility>. */
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->error_bar),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, "Error", -1);
@@ -775,6 +886,7 @@ moped_window_init (MopedWindow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, "Unsaved work found", -1);
   g_signal_connect (self, "notify::application", G_CALLBACK (on_application_set), NULL);
   _moped_window_init_dnd (self);
+  _moped_window_init_find (self);
   _moped_window_init_disk (self);
   moped_accessible_name_buttons (GTK_WIDGET (self));
   /* The canvas has the keyboard from the start: Alt+N adds a node, typing names it. */

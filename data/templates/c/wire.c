@@ -58,6 +58,213 @@ wire_peer (const char *routing_id, bool delimiter)
 }
 
 
+const char *
+wire_peer_text (const wire_peer_t *peer, char *buffer)
+{
+    assert (buffer);
+    if (!peer || peer->id_size == 0)
+        return NULL;
+    size_t index;
+    bool printable = true;
+    for (index = 0; index < peer->id_size && printable; index++)
+        printable = peer->id [index] >= 0x20 && peer->id [index] < 0x7F;
+    if (printable) {
+        memcpy (buffer, peer->id, peer->id_size);
+        buffer [peer->id_size] = 0;
+        return buffer;
+    }
+    static const char hex [] = "0123456789ABCDEF";
+    buffer [0] = '0';
+    buffer [1] = 'x';
+    for (index = 0; index < peer->id_size; index++) {
+        buffer [2 + 2 * index] = hex [peer->id [index] >> 4];
+        buffer [3 + 2 * index] = hex [peer->id [index] & 15];
+    }
+    buffer [2 + 2 * peer->id_size] = 0;
+    return buffer;
+}
+
+
+//  --------------------------------------------------------------------------
+//  State machines
+
+//  The state of one peer that is not in the first state
+typedef struct {
+    byte id [WIRE_ID_MAX];
+    size_t id_size;
+    unsigned state;
+    uint64_t heard;             //  When it last moved (the machine's clock)
+} s_peer_state_t;
+
+struct _wire_machine_t {
+    const wire_role_t *role;
+    unsigned state;             //  One state in all (not per peer)
+    s_peer_state_t *peers;      //  Per peer
+    size_t peers_used;
+    size_t peers_size;          //  Allocated
+    size_t peers_max;
+    uint64_t clock;             //  Counts the moves
+};
+
+
+wire_machine_t *
+wire_machine_new (const wire_role_t *role, size_t peers_max)
+{
+    assert (role);
+    assert (role->state_count > 0);
+    wire_machine_t *self = (wire_machine_t *) zmalloc (sizeof (wire_machine_t));
+    assert (self);
+    self->role = role;
+    self->peers_max = peers_max? peers_max: WIRE_MACHINE_PEERS;
+    return self;
+}
+
+
+void
+wire_machine_destroy (wire_machine_t **self_p)
+{
+    assert (self_p);
+    if (*self_p) {
+        wire_machine_t *self = *self_p;
+        free (self->peers);
+        free (self);
+        *self_p = NULL;
+    }
+}
+
+
+const wire_role_t *
+wire_machine_role (wire_machine_t *self)
+{
+    assert (self);
+    return self->role;
+}
+
+
+//  The entry of peer in the table, or NULL when it is in the first state
+static s_peer_state_t *
+s_machine_find (wire_machine_t *self, const wire_peer_t *peer)
+{
+    size_t id_size = peer? peer->id_size: 0;
+    size_t index;
+    for (index = 0; index < self->peers_used; index++) {
+        s_peer_state_t *entry = &self->peers [index];
+        if (entry->id_size == id_size && (id_size == 0 || memcmp (entry->id, peer->id, id_size) == 0))
+            return entry;
+    }
+    return NULL;
+}
+
+
+static unsigned
+s_machine_state_of (wire_machine_t *self, const wire_peer_t *peer)
+{
+    if (!self->role->per_peer)
+        return self->state;
+    s_peer_state_t *entry = s_machine_find (self, peer);
+    return entry? entry->state: 0;
+}
+
+
+//  The transition from state on the command, or NULL
+static const wire_transition_t *
+s_machine_transition (wire_machine_t *self, unsigned state, bool send, int command)
+{
+    size_t index;
+    for (index = 0; index < self->role->transition_count; index++) {
+        const wire_transition_t *transition = &self->role->transitions [index];
+        if (transition->from == state && transition->send == send && transition->command == command)
+            return transition;
+    }
+    return NULL;
+}
+
+
+const char *
+wire_machine_state (wire_machine_t *self, const wire_peer_t *peer)
+{
+    assert (self);
+    return self->role->states [s_machine_state_of (self, peer)];
+}
+
+
+int
+wire_machine_allows (wire_machine_t *self, const wire_peer_t *peer, bool send, int command)
+{
+    assert (self);
+    return s_machine_transition (self, s_machine_state_of (self, peer), send, command)? 0: -1;
+}
+
+
+//  Set peer's state; a peer back in the first state leaves the table
+static void
+s_machine_set (wire_machine_t *self, const wire_peer_t *peer, unsigned state)
+{
+    s_peer_state_t *entry = s_machine_find (self, peer);
+    if (state == 0) {
+        if (entry)
+            *entry = self->peers [--self->peers_used];
+        return;
+    }
+    if (!entry && self->peers_used == self->peers_max) {
+        //  Full: forget the peer heard from longest ago
+        size_t oldest = 0;
+        size_t index;
+        for (index = 1; index < self->peers_used; index++)
+            if (self->peers [index].heard < self->peers [oldest].heard)
+                oldest = index;
+        char text [WIRE_PEER_TEXT_MAX];
+        wire_peer_t gone;
+        memcpy (gone.id, self->peers [oldest].id, self->peers [oldest].id_size);
+        gone.id_size = self->peers [oldest].id_size;
+        zsys_warning ("%s (%s): keeps the state of %zu peers at most: forgot peer %s (in state %s)",
+                      self->role->protocol, self->role->role, self->peers_max,
+                      wire_peer_text (&gone, text), self->role->states [self->peers [oldest].state]);
+        entry = &self->peers [oldest];
+    }
+    if (!entry && self->peers_used == self->peers_size) {
+        size_t size = self->peers_size? 2 * self->peers_size: 16;
+        if (size > self->peers_max)
+            size = self->peers_max;
+        s_peer_state_t *peers = (s_peer_state_t *) realloc (self->peers, size * sizeof (s_peer_state_t));
+        assert (peers);
+        self->peers = peers;
+        self->peers_size = size;
+    }
+    if (!entry)
+        entry = &self->peers [self->peers_used++];
+    entry->id_size = peer? peer->id_size: 0;
+    if (entry->id_size)
+        memcpy (entry->id, peer->id, entry->id_size);
+    entry->state = state;
+    entry->heard = ++self->clock;
+}
+
+
+int
+wire_machine_step (wire_machine_t *self, const wire_peer_t *peer, bool send, int command)
+{
+    assert (self);
+    const wire_transition_t *transition =
+        s_machine_transition (self, s_machine_state_of (self, peer), send, command);
+    if (!transition)
+        return -1;
+    if (self->role->per_peer)
+        s_machine_set (self, peer, transition->to);
+    else
+        self->state = transition->to;
+    return 0;
+}
+
+
+size_t
+wire_machine_peers (wire_machine_t *self)
+{
+    assert (self);
+    return self->peers_used;
+}
+
+
 wire_msg_t *
 wire_msg_new (void)
 {
@@ -1882,6 +2089,76 @@ s_test_malformed (bool verbose)
 }
 
 
+//  A machine follows its role (a loop, a choice, a final state), refuses what
+//  the state does not allow without moving, keeps one state per peer, and
+//  bounds its table by forgetting the peer heard from longest ago
+static int
+s_test_machine (bool verbose)
+{
+    int failures = 0;
+    //  1: ?HELLO -> 2; 2: !READY -> 3; 3: ?WORK -> 4 or ?BYE -> 1; 4: !DONE -> 3
+    static const char *const states [] = { "1", "2", "3", "4" };
+    static const wire_transition_t transitions [] = {
+        { 0, 1, false, 1 }, { 1, 2, true, 2 }, { 2, 3, false, 3 }, { 2, 0, false, 5 }, { 3, 2, true, 4 }
+    };
+    static const wire_role_t one = { "(wire self-test)", "server", states, 4, transitions, 5, false };
+    static const wire_role_t many = { "(wire self-test)", "server", states, 4, transitions, 5, true };
+    wire_machine_t *machine = wire_machine_new (&one, 0);
+    WIRE_CHECK (failures, streq (wire_machine_state (machine, NULL), "1"));
+    WIRE_CHECK (failures, wire_machine_step (machine, NULL, true, 2) == -1);
+    WIRE_CHECK (failures, wire_machine_step (machine, NULL, false, 2) == -1);
+    WIRE_CHECK (failures, streq (wire_machine_state (machine, NULL), "1"));
+    WIRE_CHECK (failures, wire_machine_step (machine, NULL, false, 1) == 0);
+    WIRE_CHECK (failures, wire_machine_allows (machine, NULL, true, 2) == 0);
+    WIRE_CHECK (failures, wire_machine_allows (machine, NULL, false, 2) == -1);
+    WIRE_CHECK (failures, wire_machine_step (machine, NULL, true, 2) == 0);
+    int round;
+    for (round = 0; round < 3; round++) {
+        WIRE_CHECK (failures, wire_machine_step (machine, NULL, false, 3) == 0);
+        WIRE_CHECK (failures, wire_machine_step (machine, NULL, false, 3) == -1);
+        WIRE_CHECK (failures, streq (wire_machine_state (machine, NULL), "4"));
+        WIRE_CHECK (failures, wire_machine_step (machine, NULL, true, 4) == 0);
+    }
+    WIRE_CHECK (failures, wire_machine_step (machine, NULL, false, 5) == 0);
+    WIRE_CHECK (failures, streq (wire_machine_state (machine, NULL), "1"));
+    WIRE_CHECK (failures, wire_machine_step (machine, NULL, false, 1) == 0);
+    wire_machine_destroy (&machine);
+    wire_machine_destroy (&machine);
+    WIRE_CHECK (failures, machine == NULL);
+
+    machine = wire_machine_new (&many, 3);
+    wire_peer_t a = wire_peer ("a", false), b = wire_peer ("b", false);
+    WIRE_CHECK (failures, wire_machine_step (machine, &a, false, 1) == 0);
+    WIRE_CHECK (failures, streq (wire_machine_state (machine, &a), "2"));
+    WIRE_CHECK (failures, streq (wire_machine_state (machine, &b), "1"));
+    WIRE_CHECK (failures, wire_machine_step (machine, &b, true, 2) == -1);
+    WIRE_CHECK (failures, wire_machine_step (machine, &a, true, 2) == 0);
+    WIRE_CHECK (failures, wire_machine_step (machine, &a, false, 5) == 0);
+    WIRE_CHECK (failures, wire_machine_peers (machine) == 0);
+    //  Four peers in a table of three: the first is forgotten
+    const char *names [] = { "p1", "p2", "p3", "p4" };
+    size_t index;
+    for (index = 0; index < 4; index++) {
+        wire_peer_t peer = wire_peer (names [index], false);
+        WIRE_CHECK (failures, wire_machine_step (machine, &peer, false, 1) == 0);
+    }
+    WIRE_CHECK (failures, wire_machine_peers (machine) == 3);
+    wire_peer_t first = wire_peer ("p1", false), last = wire_peer ("p4", false);
+    WIRE_CHECK (failures, streq (wire_machine_state (machine, &first), "1"));
+    WIRE_CHECK (failures, streq (wire_machine_state (machine, &last), "2"));
+    wire_machine_destroy (&machine);
+
+    char text [WIRE_PEER_TEXT_MAX];
+    wire_peer_t binary = { { 0, 0x80, 0xAB }, 3, false };
+    WIRE_CHECK (failures, streq (wire_peer_text (&binary, text), "0x0080AB"));
+    WIRE_CHECK (failures, streq (wire_peer_text (&a, text), "a"));
+    WIRE_CHECK (failures, wire_peer_text (NULL, text) == NULL);
+    if (verbose)
+        zsys_info ("wire: state machines: %s", failures? "FAILED": "ok");
+    return failures;
+}
+
+
 int
 wire_test (bool verbose)
 {
@@ -1895,5 +2172,6 @@ wire_test (bool verbose)
     failures += s_test_pair (ZMQ_PUB, WIRE_ENVELOPE_PUBLISHER, ZMQ_SUB, WIRE_ENVELOPE_SUBSCRIBER, false, verbose);
     failures += s_test_framings_apart (verbose);
     failures += s_test_malformed (verbose);
+    failures += s_test_machine (verbose);
     return failures;
 }

@@ -88,6 +88,68 @@ typedef struct {
 wire_peer_t
     wire_peer (const char *routing_id, bool delimiter);
 
+//  A peer for log lines: its routing id as text when it is printable, else in
+//  hex ("0x0080...") when it has one, else NULL. Writes into buffer, which
+//  holds WIRE_PEER_TEXT_MAX bytes
+#define WIRE_PEER_TEXT_MAX (2 * WIRE_ID_MAX + 3)
+const char *
+    wire_peer_text (const wire_peer_t *peer, char *buffer);
+
+//  A role's state machine, as the design's flows project it (the protocol
+//  document's "State machines" section shows the same machine, its states
+//  numbered the same): in each state, the commands the role may send or
+//  receive next. A node's engine keeps one for each protocol and socket on
+//  which it plays a role, and refuses a command its state does not allow.
+typedef struct {
+    unsigned from;              //  State, as an index into the role's names
+    unsigned to;                //  The state that follows
+    bool send;                  //  The node sends it (else it receives it)
+    int command;                //  Its number in the protocol's codec
+} wire_transition_t;
+
+typedef struct {
+    const char *protocol;       //  Names, for people
+    const char *role;
+    const char *const *states;  //  State names; the first is where it starts
+    size_t state_count;
+    const wire_transition_t *transitions;
+    size_t transition_count;
+    bool per_peer;              //  A state per peer (routing id), as a ROUTER
+                                //  talks to many; else one state in all
+} wire_role_t;
+
+//  How many peers a per-peer machine keeps a state for at most. A peer back
+//  in the first state takes no room; when the table is full, the peer heard
+//  from longest ago is forgotten (logged) and starts again in the first state
+#define WIRE_MACHINE_PEERS 4096
+
+typedef struct _wire_machine_t wire_machine_t;
+
+//  A machine for role, every peer in the first state; peers_max bounds the
+//  per-peer table (0: WIRE_MACHINE_PEERS)
+wire_machine_t *
+    wire_machine_new (const wire_role_t *role, size_t peers_max);
+void
+    wire_machine_destroy (wire_machine_t **self_p);
+//  The role it follows
+const wire_role_t *
+    wire_machine_role (wire_machine_t *self);
+//  The name of the state peer is in (peer is ignored, and may be NULL, unless
+//  the machine keeps a state per peer)
+const char *
+    wire_machine_state (wire_machine_t *self, const wire_peer_t *peer);
+//  Whether peer's state allows the command to be sent (send) or received:
+//  0, or -1 when it does not
+int
+    wire_machine_allows (wire_machine_t *self, const wire_peer_t *peer, bool send, int command);
+//  Move peer's state on by the command: 0, or -1 (and no move) when its state
+//  does not allow it
+int
+    wire_machine_step (wire_machine_t *self, const wire_peer_t *peer, bool send, int command);
+//  How many peers it keeps a state for now (the others are in the first)
+size_t
+    wire_machine_peers (wire_machine_t *self);
+
 //  A received message, reused from one message to the next so that
 //  receiving allocates nothing in the usual case
 typedef struct _wire_msg_t wire_msg_t;
