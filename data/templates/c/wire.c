@@ -904,7 +904,7 @@ wire_msg_unpack_start (wire_msg_t *self, const wire_command_t *command, size_t f
 
 
 int
-wire_get_string (wire_unpacker_t *self, const char **text, size_t length_size)
+wire_get_text (wire_unpacker_t *self, const char **text, size_t length_size)
 {
     assert (self);
     assert (text);
