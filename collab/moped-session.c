@@ -169,6 +169,7 @@ struct _MopedSession
   gboolean            stepped_down;   /* a host that heard nobody: orders nothing, looks for the host */
   guint               listener_watch; /* while stepped down: a peer may come back to it */
   gboolean            told_alone;     /* "nobody here can host" said once per episode */
+  gboolean            send_lost;      /* a guest's message found no room: say HELLO again */
 
   /* journal (every peer that has one): append-only, one record per line */
   int                 journal_fd;
@@ -509,6 +510,9 @@ send_strings (MopedSession *self,
     {
       g_debug ("send failed: %s", zmq_strerror (zmq_errno ()));
       zmsg_destroy (&msg);
+      /* What was lost goes again: pending edits are resent on the WELCOME. */
+      if (!self->is_host)
+        self->send_lost = TRUE;
     }
   schedule_drain (self);
 }
@@ -581,6 +585,11 @@ submit (MopedSession *self,
 {
   g_autofree char *lseq = g_strdup_printf ("%" G_GUINT64_FORMAT, p->lseq);
 
+  /* The host takes one author's edits in order and counts a later one as the end of
+   * the earlier ones: after one was lost, the rest wait for the WELCOME (it resends
+   * them all, in order). */
+  if (self->send_lost)
+    return;
   send_strings (self, NULL, "SUBMIT", lseq, p->label, p->text, NULL);
 }
 
@@ -597,7 +606,11 @@ design_commit_cb (MopedDesign *design,
     case APPLY_LOCAL:
       moped_author_history_push (self->history, moped_txn_get_label (txn),
                                  moped_txn_get_coalesce_key (txn), ops);
-      if (self->is_host)
+      /* A new host in its grace still holds its own edits from before, unordered:
+       * a new edit waits behind them (end_grace_cb orders them all in turn). Ordered
+       * at once, its ops were made on a design holding those edits that nobody else
+       * has, and every peer taking them failed ('no longer matches'). */
+      if (self->is_host && !self->in_grace)
         {
           /* Numbered like a guest's: if this host is cut off and another takes
            * over, what the others never got goes to the new host once, by number. */
@@ -620,7 +633,8 @@ design_commit_cb (MopedDesign *design,
             journal_write (self, "P", lseq, p->label, p->text, NULL);
             journal_sync (self);
           }
-          submit (self, p);
+          if (!self->is_host)
+            submit (self, p);
         }
       break;
     case APPLY_CONFIRMED:
@@ -931,7 +945,9 @@ host_hello (MopedSession *self,
         send_strings (self, routing_id, "WELCOME", author, access_name, seq, snapshot, self->term, from, NULL);
       }
   }
-  g_message ("%s joined as %s", peer->name, access == MOPED_ACCESS_EDITOR ? "editor" : "viewer");
+  g_message ("%s joined as %s (%s %s, here %" G_GUINT64_FORMAT "%s)", peer->name,
+             access == MOPED_ACCESS_EDITOR ? "editor" : "viewer", returning ? "back from" : "new",
+             returning ? last : "", self->seq, asks_tail ? ", asked for the rest of its log" : "");
   if (!asks_tail)
     checked_in (self, author);
   broadcast_roster (self);
@@ -1276,6 +1292,7 @@ guest_rehello (MopedSession *self,
   if (now && t - self->rehello_us < REHELLO_US / 5)
     return;
   self->rehello_us = t;
+  self->send_lost = FALSE;
   seq = g_strdup_printf ("%" G_GUINT64_FORMAT, self->seq);
   terms = describe_log_terms (self);
   send_strings (self, NULL, "HELLO", self->name, "", seq, self->listen_link ? self->listen_link : "", terms, NULL);
@@ -1758,7 +1775,8 @@ take_over (MopedSession *self)
   self->told_alone = FALSE;
   g_free (self->term);
   self->term = g_strdup_printf ("%" G_GUINT64_FORMAT ".%s", reign, self->author);
-  g_message ("%s hosts now (term %s)", self->name, self->term);
+  g_message ("%s hosts now (term %s) from sequence %" G_GUINT64_FORMAT " with %u pending",
+             self->name, self->term, self->seq, self->pending->len);
   g_free (self->advertise);
   self->advertise = g_strdup (where->host);
   self->port = where->port;
@@ -2047,6 +2065,8 @@ heartbeat_cb (gpointer user_data)
     }
   else if (self->joined)
     {
+      if (self->send_lost && !self->failing_over)
+        guest_rehello (self, FALSE);
       send_strings (self, NULL, "PING", NULL);
       /* A candidate that does not answer: the next one. */
       if (self->failing_over && now - self->failover_us > HOST_SILENCE_US)
@@ -2434,6 +2454,12 @@ connect_guest (MopedSession      *self,
   zsock_set_curve_publickey (self->sock, self->keys.public_z85);
   zsock_set_maxmsgsize (self->sock, MAX_MESSAGE_BYTES);
   zsock_set_linger (self->sock, 0);
+  /* Never wait to send: a DEALER blocks a send when it has no room to queue it (its
+   * host gone or not reading), and the main loop then stopped for good: no heartbeat
+   * noticed the silence, no failover, no answer to anyone (seen in the host-kill run:
+   * a guest stuck in zmq_msg_send of a SUBMIT). A lost message is made good by saying
+   * HELLO again (send_lost). */
+  zsock_set_sndtimeo (self->sock, 0);
   zsock_set_reconnect_ivl (self->sock, 100);
   if (zsock_connect (self->sock, "%s", endpoint) != 0)
     {

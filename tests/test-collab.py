@@ -21,8 +21,12 @@ import time
 MOPED = sys.argv[1]
 PEER = sys.argv[2]
 EXAMPLES = os.environ["MOPED_EXAMPLES"]
-SEEDS = [int(s) for s in os.environ.get("MOPED_COLLAB_SEEDS", "").split(",") if s] or \
-    [random.randrange(1, 1 << 30) for _ in range(10)]
+# MOPED_COLLAB_SEED=N (or MOPED_COLLAB_SEEDS=N,M,...) replays a run: the first seed drives the
+# host-kill and fault runs, every seed a convergence run.
+SEEDS = [int(s) for s in (os.environ.get("MOPED_COLLAB_SEEDS") or os.environ.get("MOPED_COLLAB_SEED", "")).split(",")
+         if s.strip()] or [random.randrange(1, 1 << 30) for _ in range(10)]
+# MOPED_COLLAB_DUMP=DIR: every peer's output and log go to DIR at the end (to read a failure).
+DUMP = os.environ.get("MOPED_COLLAB_DUMP")
 COUNT = int(os.environ.get("MOPED_COLLAB_COUNT", "300"))
 results = []
 procs = []
@@ -108,6 +112,25 @@ class Proc:
         if self.p.poll() is None:
             self.p.kill()
             self.p.wait()
+
+
+def dump_procs(folder):
+    """Each peer's command line, output lines and standard error, in a file of its own."""
+    os.makedirs(folder, exist_ok=True)
+    for i, p in enumerate(procs):
+        for t in p.readers:
+            t.join(timeout=5)
+        rest = []
+        while True:
+            try:
+                line = p.lines.get_nowait()
+            except queue.Empty:
+                break
+            if line is not None:
+                rest.append(line)
+        with open(os.path.join(folder, "peer%02d.txt" % i), "w") as f:
+            f.write(" ".join(p.p.args) + "\n--- output\n" + "\n".join(p.seen + rest) +
+                    "\n--- stderr\n" + "".join(p.err))
 
 
 def fresh_dir():
@@ -944,6 +967,46 @@ def test_host_killed(seed):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def test_successor_edits_in_grace():
+    """The host dies while a guest's edit is unordered; that guest hosts next and, before the
+    others are back (its grace), edits on top of it. The new edit waits behind the old: ordered
+    at once, its ops were made on a design holding an edit nobody else had, and every guest
+    coming back failed with 'this copy no longer matches the host's: join again'."""
+    tmp = fresh_dir()
+    host, design, links, _ = start_host(tmp, 2)
+    a, fa, ja = start_guest(tmp, 0, links[0], ("--listen",))
+    b, fb, jb = start_guest(tmp, 1, links[1], ("--listen",))
+    check("grace: both guests join", ja and jb)
+    quiesce(host, [a, b])
+    # b stays away until a has edited in its grace; the host dies before it hears of a's node.
+    os.kill(b.p.pid, signal.SIGSTOP)
+    host.p.send_signal(signal.SIGKILL)
+    host.p.wait()
+    a.send("addnode")
+    added = a.expect("added ", 10)
+    node = added.split()[1] if added else "-"
+    hosting = a.expect("hosting", 20)
+    check("grace: the guest with an unordered edit hosts", hosting and added,
+          str(a.seen[-3:]) + "".join(a.err[-3:]))
+    a.send("edit %s renamed-in-grace" % node)
+    stamped = a.expect("stamp", 10)
+    os.kill(b.p.pid, signal.SIGCONT)
+    quiet = quiesce(a, [b], rounds=300)
+    failed = [line for line in b.seen if line.startswith("failed")]
+    check("grace: the other comes back and follows the new host", stamped and quiet and not failed,
+          "%s %s" % (failed, "".join(b.err[-3:])))
+    names = (name_of(a, node), name_of(b, node))
+    check("grace: both have the node with the name given in the grace",
+          names == ("renamed-in-grace", "renamed-in-grace"), str(names))
+    files = saved_bytes([(a, fa), (b, fb)])
+    same = files[0] == files[1]
+    check("grace: both files identical", same, "" if same else "kept in " + tmp)
+    for p in (a, b):
+        p.quit()
+    if same:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def test_host_quits():
     """A host that quits normally hands over to the next peer."""
     tmp = fresh_dir()
@@ -998,7 +1061,7 @@ def test_cli_handover():
 
 def main():
     only = os.environ.get("MOPED_COLLAB_ONLY",
-                          "security,conflicts,killed,handover,hostkill,faults,partition,convergence").split(",")
+                          "security,conflicts,killed,handover,grace,hostkill,faults,partition,convergence").split(",")
     try:
         if "security" in only:
             test_security()
@@ -1010,13 +1073,15 @@ def main():
         if "handover" in only:
             test_host_quits()
             test_cli_handover()
+        if "grace" in only:
+            test_successor_edits_in_grace()
         if "hostkill" in only:
             seed = SEEDS[0]
-            print("# host killed seed %d" % seed, flush=True)
+            print("# host killed seed %d (MOPED_COLLAB_SEED=%d to repeat)" % (seed, seed), flush=True)
             test_host_killed(seed)
         if "faults" in only:
             seed = SEEDS[0]
-            print("# faults seed %d" % seed, flush=True)
+            print("# faults seed %d (MOPED_COLLAB_SEED=%d to repeat)" % (seed, seed), flush=True)
             test_faults(seed)
         if "partition" in only:
             test_partition()
@@ -1026,6 +1091,8 @@ def main():
     finally:
         for p in procs:
             p.kill()
+        if DUMP:
+            dump_procs(DUMP)
     print("1..%d" % len(results))
     for i, (name, ok, detail) in enumerate(results, 1):
         print("%s %d - %s" % ("ok" if ok else "not ok", i, name))

@@ -135,6 +135,70 @@ measure_fixed (const char           *text,
   return 10.0 * g_utf8_strlen (text, -1);
 }
 
+static gboolean
+covers_an_end (const MopedCanvasRect *label,
+               const MopedCanvasBox  *a,
+               const MopedCanvasBox  *b)
+{
+  return moped_canvas_rect_intersects (label, &a->rect) || moped_canvas_rect_intersects (label, &b->rect);
+}
+
+/* A link's label keeps clear of the two nodes it joins whenever some place along the
+ * curve is clear; where none is (the nodes nearly touch), it is drawn and hit above
+ * them, so the nodes never cut it. */
+static void
+test_label_clear_of_nodes (void)
+{
+  static const double candidates[] = { 0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8 };
+  Fixture f;
+  guint moved = 0, squeezed = 0;
+
+  fixture_init (&f);
+  for (double dx = 200; dx <= 420; dx += 20)
+    for (double dy = -160; dy <= 160; dy += 40)
+      {
+        g_autoptr(MopedCanvasGeometry) geometry = NULL;
+        const MopedCanvasLinkCurve *curve;
+        const MopedCanvasBox *a, *b;
+        gboolean any_clear = FALSE;
+
+        moped_design_set_double (f.design, f.server, MOPED_PROP_X, 40 + dx);
+        moped_design_set_double (f.design, f.server, MOPED_PROP_Y, 100 + dy);
+        geometry = moped_canvas_geometry_new (f.design, NULL, NULL);
+        curve = moped_canvas_geometry_get_link_curve (geometry, f.link);
+        a = moped_canvas_geometry_get_box (geometry, f.client);
+        b = moped_canvas_geometry_get_box (geometry, f.server);
+        for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+          {
+            MopedCanvasPoint at = moped_canvas_link_curve_point (curve, candidates[i]);
+            MopedCanvasRect label = { at.x - curve->label.width / 2, at.y - curve->label.height / 2,
+                                      curve->label.width, curve->label.height };
+
+            any_clear = any_clear || !covers_an_end (&label, a, b);
+          }
+        if (any_clear)
+          g_assert_false (covers_an_end (&curve->label, a, b));
+        else
+          {
+            /* Squeezed: the label's middle picks the link, not the node under it. */
+            double x = curve->label.x + curve->label.width / 2, y = curve->label.y + curve->label.height / 2;
+
+            squeezed++;
+            if (moped_canvas_rect_contains (&b->rect, x, y) || moped_canvas_rect_contains (&a->rect, x, y))
+              g_assert_true (moped_canvas_geometry_hit (geometry, x, y, 0) == f.link);
+          }
+        {
+          MopedCanvasPoint mid = moped_canvas_link_curve_point (curve, 0.5);
+
+          moved += fabs (curve->middle.x - mid.x) > 1e-9 || fabs (curve->middle.y - mid.y) > 1e-9;
+        }
+      }
+  /* Both cases happened: labels moved off the middle, and labels with nowhere to go. */
+  g_assert_cmpuint (moved, >, 0);
+  g_assert_cmpuint (squeezed, >, 0);
+  fixture_clear (&f);
+}
+
 static void
 test_measure (void)
 {
@@ -676,6 +740,7 @@ main (int   argc,
   g_test_add_func ("/ui/geometry/boxes-and-ports", test_boxes_and_ports);
   g_test_add_func ("/ui/geometry/curve", test_link_curve);
   g_test_add_func ("/ui/geometry/measure", test_measure);
+  g_test_add_func ("/ui/geometry/label-clear-of-nodes", test_label_clear_of_nodes);
   g_test_add_func ("/ui/geometry/hit", test_hit);
   g_test_add_func ("/ui/geometry/in-rect-and-query", test_in_rect_and_query);
   g_test_add_func ("/ui/geometry/empty", test_empty);

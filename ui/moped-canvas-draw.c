@@ -1135,8 +1135,9 @@ draw_scene (MopedCanvas *self,
 {
   draw_boxes (self, cr, MOPED_KIND_NOTE, filter);
   draw_links (self, cr, filter);
-  draw_labels (self, cr, filter);
   draw_boxes (self, cr, MOPED_KIND_NODE, filter);
+  /* Over the nodes: a label squeezed between two close nodes is never cut by them. */
+  draw_labels (self, cr, filter);
 }
 
 /* ---- the static layer ---------------------------------------------------------------- */

@@ -569,8 +569,7 @@ static gboolean
 label_fits (MopedCanvasGeometry   *self,
             LinkCurveItem              *item,
             const MopedCanvasRect *label,
-            GHashTable            *sharing,
-            gboolean               at_home)
+            GHashTable            *sharing)
 {
   GHashTableIter iter;
   MopedElement *link;
@@ -585,8 +584,8 @@ label_fits (MopedCanvasGeometry   *self,
           moped_canvas_rect_intersects (&other->home, label))
         return FALSE;
     }
-  /* Away from home, a label must not hide under the nodes it joins. */
-  for (guint e = 0; e < 2 && !at_home; e++)
+  /* A label must not cover, or hide under, the nodes it joins. */
+  for (guint e = 0; e < 2; e++)
     {
       MopedCanvasBox *box = g_hash_table_lookup (self->boxes, moped_element_get_parent (ends[e]));
 
@@ -619,7 +618,7 @@ place_label (MopedCanvasGeometry *self,
           MopedCanvasRect label = { at.x - item->home.width / 2, at.y - item->home.height / 2,
                                     item->home.width, item->home.height };
 
-          if (label_fits (self, item, &label, sharing, i == 0))
+          if (label_fits (self, item, &label, sharing))
             {
               chosen = candidates[i];
               break;
@@ -1284,7 +1283,8 @@ moped_canvas_geometry_hit (MopedCanvasGeometry *self,
   g_return_val_if_fail (self != NULL, NULL);
 
   ensure_order (self);
-  /* Topmost first: nodes with their ports, link labels, link curves, notes. */
+  /* Topmost first: ports (where links start), link labels (drawn over the nodes), nodes,
+   * link curves, notes. */
   for (guint i = self->box_order->len; i > 0; i--)
     {
       MopedCanvasBox *box = g_ptr_array_index (self->box_order, i - 1);
@@ -1294,8 +1294,6 @@ moped_canvas_geometry_hit (MopedCanvasGeometry *self,
       for (guint p = 0; p < box->ports->len; p++)
         if (port_hit (g_ptr_array_index (box->ports, p), x, y, tolerance))
           return ((MopedCanvasPort *) g_ptr_array_index (box->ports, p))->socket;
-      if (moped_canvas_rect_contains (&box->rect, x, y))
-        return box->element;
     }
   for (guint i = self->link_order->len; i > 0; i--)
     {
@@ -1303,6 +1301,13 @@ moped_canvas_geometry_hit (MopedCanvasGeometry *self,
 
       if (curve->label.width > 0 && moped_canvas_rect_contains (&curve->label, x, y))
         return curve->link;
+    }
+  for (guint i = self->box_order->len; i > 0; i--)
+    {
+      MopedCanvasBox *box = g_ptr_array_index (self->box_order, i - 1);
+
+      if (box->ports != NULL && moped_canvas_rect_contains (&box->rect, x, y))
+        return box->element;
     }
   for (guint i = self->link_order->len; i > 0; i--)
     {

@@ -2,12 +2,13 @@
  *
  * SPDX-License-Identifier: MPL-2.0
  *
- * A search entry over a list in a popover from the header bar. The list holds nodes,
+ * A search bar above the views (Ctrl+F, or Find… in the main menu; the header bar keeps
+ * its room for the design's name): an entry over a list of nodes,
  * sockets, links, notes, protocols, commands, flows and requirements whose name (or a
  * link's ends, a note's text) contains what was typed, those that start with it first.
  * Enter or a click reveals the element as the Problems list does: on the canvas,
  * selected, for what is drawn; on the Protocols page for protocols, commands and
- * flows; in the inspector for a requirement. Escape closes the popover.
+ * flows; in the inspector for a requirement. Escape closes the bar.
  */
 #define G_LOG_DOMAIN "moped-ui"
 
@@ -193,7 +194,7 @@ go_to_row (MopedWindow   *self,
   if (row == NULL)
     return;
   id = g_strdup (g_object_get_data (G_OBJECT (row), "moped-element-id"));
-  gtk_menu_button_popdown (self->find_button);
+  gtk_search_bar_set_search_mode (self->find_bar, FALSE);
   _moped_window_reveal (self, id);
 }
 
@@ -213,7 +214,7 @@ on_row_activated (MopedWindow   *self,
 static void
 on_stop_search (MopedWindow *self)
 {
-  gtk_menu_button_popdown (self->find_button);
+  gtk_search_bar_set_search_mode (self->find_bar, FALSE);
 }
 
 /* Up and Down move through the matches while the cursor stays in the entry. */
@@ -260,52 +261,46 @@ on_entry_key (GtkEventControllerKey *key,
   return TRUE;
 }
 
-static void
-on_popover_shown (MopedWindow *self)
+void
+_moped_window_find (MopedWindow *self)
 {
+  _moped_window_ensure_panels (self);
+  gtk_search_bar_set_search_mode (self->find_bar, TRUE);
   refill (self);
   gtk_editable_select_region (self->find_entry, 0, -1);
   gtk_widget_grab_focus (GTK_WIDGET (self->find_entry));
 }
 
 void
-_moped_window_find (MopedWindow *self)
-{
-  _moped_window_ensure_panels (self);
-  gtk_menu_button_popup (self->find_button);
-}
-
-void
 _moped_window_init_find (MopedWindow *self)
 {
-  GtkWidget *button = gtk_menu_button_new ();
-  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *bar = gtk_search_bar_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *entry = gtk_search_entry_new ();
   GtkWidget *scroller = gtk_scrolled_window_new ();
   GtkWidget *list = gtk_list_box_new ();
   GtkEventController *key = gtk_event_controller_key_new ();
-
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "edit-find-symbolic");
-  gtk_widget_set_tooltip_text (button, "Find (Ctrl+F)");
-  moped_inspector_set_accessible_label (button, "Find");
+  GtkWidget *content = gtk_widget_get_parent (GTK_WIDGET (self->error_bar));
 
   g_object_set (entry, "placeholder-text", "Find nodes, sockets, protocols…", NULL);
   moped_inspector_set_accessible_label (entry, "Find in the Design");
-  gtk_widget_set_size_request (entry, 320, -1);
+  gtk_widget_set_size_request (entry, 360, -1);
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_BROWSE);
+  gtk_widget_add_css_class (list, "boxed-list");
   moped_inspector_set_accessible_label (list, "Found Elements");
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 360);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 280);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), list);
   gtk_box_append (GTK_BOX (box), entry);
   gtk_box_append (GTK_BOX (box), scroller);
-  gtk_popover_set_child (GTK_POPOVER (popover), box);
-  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
-  gtk_header_bar_pack_end (self->header_bar, button);
+  gtk_search_bar_set_child (GTK_SEARCH_BAR (bar), box);
+  gtk_search_bar_connect_entry (GTK_SEARCH_BAR (bar), GTK_EDITABLE (entry));
+  gtk_search_bar_set_show_close_button (GTK_SEARCH_BAR (bar), TRUE);
+  g_assert (GTK_IS_BOX (content));
+  gtk_box_prepend (GTK_BOX (content), bar);
 
-  self->find_button = GTK_MENU_BUTTON (button);
+  self->find_bar = GTK_SEARCH_BAR (bar);
   self->find_entry = GTK_EDITABLE (entry);
   self->find_list = GTK_LIST_BOX (list);
 
@@ -315,7 +310,6 @@ _moped_window_init_find (MopedWindow *self)
   g_signal_connect_object (entry, "next-match", G_CALLBACK (on_next_match), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (entry, "previous-match", G_CALLBACK (on_previous_match), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (list, "row-activated", G_CALLBACK (on_row_activated), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (popover, "show", G_CALLBACK (on_popover_shown), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (key, "key-pressed", G_CALLBACK (on_entry_key), self, 0);
   gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
   gtk_widget_add_controller (entry, key);

@@ -104,8 +104,8 @@ struct _MopedWindow
   GtkWidget            *disk_keep_button;
   GtkWidget            *disk_save_as_button;
 
-  /* Find (moped-window-find.c); borrowed, the header bar holds them */
-  GtkMenuButton        *find_button;
+  /* Find (moped-window-find.c); borrowed, the window's content holds them */
+  GtkSearchBar         *find_bar;
   GtkEditable          *find_entry;
   GtkListBox           *find_list;
 

@@ -500,29 +500,46 @@ set_sidebar_width (MopedWindow *self,
   gtk_widget_set_size_request (self->sidebar, self->sidebar_width, -1);
 }
 
-/* Folded (the views need the whole width), the pane slides in over them only when asked
- * and leaves again; unfolded, it is shown as the user last chose in a wide window. */
-/* The header bar's title needs the room the buttons' words take (icons stay). Not
- * while the flap is being allocated: the header bar would miss this frame's size. */
+/* The header bar's title needs the room the buttons' words take (icons stay) in a
+ * window too narrow for the pane beside the views (the views' smallest width and the
+ * pane's). Decided from the window's size, not from the flap's folding: with the
+ * words, the header bar's smallest width would set the first size of a window asked
+ * to be 960 px wide. */
 static gboolean
 fit_header_bar (gpointer data)
 {
   MopedWindow *self = data;
-  gboolean folded = adw_flap_get_folded (self->flap);
+  int width = 0, height = 0, content = 0, handle = 0;
+  gboolean roomy;
 
   self->fit_header_id = 0;
-  gtk_widget_set_visible (self->add_node_label, !folded);
-  gtk_widget_set_visible (self->add_note_label, !folded);
+  /* GTK 4.8 writes both sizes, whatever the documentation says of NULL. */
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  gtk_widget_get_size_request (GTK_WIDGET (self->view_stack), &content, NULL);
+  gtk_widget_measure (self->flap_handle, GTK_ORIENTATION_HORIZONTAL, -1, &handle, NULL, NULL, NULL);
+  roomy = width <= 0 || width >= content + self->sidebar_width + handle;
+  gtk_widget_set_visible (self->add_node_label, roomy);
+  gtk_widget_set_visible (self->add_note_label, roomy);
   return G_SOURCE_REMOVE;
 }
 
+/* Not while the window is being laid out: the header bar would miss its size. */
+static void
+on_default_width (MopedWindow *self)
+{
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    fit_header_bar (self);
+  else if (self->fit_header_id == 0)
+    self->fit_header_id = g_idle_add (fit_header_bar, self);
+}
+
+/* Folded (the views need the whole width), the pane slides in over them only when asked
+ * and leaves again; unfolded, it is shown as the user last chose in a wide window. */
 static void
 on_flap_folded (MopedWindow *self,
                 GParamSpec  *pspec,
                 AdwFlap     *flap)
 {
-  if (self->fit_header_id == 0)
-    self->fit_header_id = g_idle_add (fit_header_bar, self);
   g_object_set (self, "show-sidebar", adw_flap_get_folded (flap) ? FALSE : self->sidebar_wanted, NULL);
 }
 
@@ -583,6 +600,7 @@ init_flap (MopedWindow *self)
   g_signal_connect_object (drag, "drag-end", G_CALLBACK (on_handle_drag_end), self, G_CONNECT_SWAPPED);
   gtk_widget_add_controller (self->flap_handle, GTK_EVENT_CONTROLLER (drag));
   g_signal_connect_object (self->flap, "notify::folded", G_CALLBACK (on_flap_folded), self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "notify::default-width", G_CALLBACK (on_default_width), NULL);
   g_signal_connect_object (self->flap, "notify::reveal-flap", G_CALLBACK (on_flap_revealed), self,
                            G_CONNECT_SWAPPED);
 }

@@ -83,7 +83,7 @@ main (int argc, char *argv [])
     printf ("%s over %s: %.0f msg/s\n", {{title}}, tcp? "tcp": "inproc", rate);
     int status = 0;
     if (S_TARGET > 0) {
-        printf ("throughput: required %.0f msg/s, measured %.0f msg/s: %s\n", S_TARGET, rate,
+        printf ("throughput: required %.10g msg/s, measured %.0f msg/s: %s\n", S_TARGET, rate,
                 rate >= S_TARGET? "met": "NOT met");
         if (rate < S_TARGET)
             status = 1;
@@ -91,13 +91,14 @@ main (int argc, char *argv [])
     if (S_LATENCY > 0 && S_ROUND_TRIP) {
         //  In turns, one message at a time: the mean round trip is the time per message
         double latency = rate > 0? 1000 / rate: 0;
-        printf ("latency: required %.3f ms, measured %.3f ms per round trip: %s\n", S_LATENCY,
+        //  %.10g: a requirement of 0.0005 ms must not read as 0.000
+        printf ("latency: required %.10g ms, measured %.4g ms per round trip: %s\n", S_LATENCY,
                 latency, latency <= S_LATENCY? "met": "NOT met");
         if (latency > S_LATENCY)
             status = 1;
     }
     else
     if (S_LATENCY > 0)
-        printf ("latency: required %.3f ms, not measured (a one-way stream)\n", S_LATENCY);
+        printf ("latency: required %.10g ms, not measured (a one-way stream)\n", S_LATENCY);
     return status;
 }

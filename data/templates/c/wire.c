@@ -196,16 +196,18 @@ wire_machine_allows (wire_machine_t *self, const wire_peer_t *peer, bool send, i
 }
 
 
-//  Set peer's state; a peer back in the first state leaves the table
+//  Set peer's state, entry being its entry in the table (NULL: none); a peer
+//  back in the first state leaves the table
 static void
-s_machine_set (wire_machine_t *self, const wire_peer_t *peer, unsigned state)
+s_machine_set (wire_machine_t *self, const wire_peer_t *peer, s_peer_state_t *entry, unsigned state)
 {
-    s_peer_state_t *entry = s_machine_find (self, peer);
     if (state == 0) {
-        if (entry)
-            *entry = self->peers [--self->peers_used];
+        //  The last entry fills the gap (each holds a routing id: copy only to move one)
+        if (entry && entry != &self->peers [--self->peers_used])
+            *entry = self->peers [self->peers_used];
         return;
     }
+    bool known = entry != NULL;
     if (!entry && self->peers_used == self->peers_max) {
         //  Full: forget the peer heard from longest ago
         size_t oldest = 0;
@@ -233,9 +235,11 @@ s_machine_set (wire_machine_t *self, const wire_peer_t *peer, unsigned state)
     }
     if (!entry)
         entry = &self->peers [self->peers_used++];
-    entry->id_size = peer? peer->id_size: 0;
-    if (entry->id_size)
-        memcpy (entry->id, peer->id, entry->id_size);
+    if (!known) {
+        entry->id_size = peer? peer->id_size: 0;
+        if (entry->id_size)
+            memcpy (entry->id, peer->id, entry->id_size);
+    }
     entry->state = state;
     entry->heard = ++self->clock;
 }
@@ -245,12 +249,14 @@ int
 wire_machine_step (wire_machine_t *self, const wire_peer_t *peer, bool send, int command)
 {
     assert (self);
-    const wire_transition_t *transition =
-        s_machine_transition (self, s_machine_state_of (self, peer), send, command);
+    //  Every message moves a machine: the peer is looked up once
+    s_peer_state_t *entry = self->role->per_peer? s_machine_find (self, peer): NULL;
+    unsigned state = !self->role->per_peer? self->state: entry? entry->state: 0;
+    const wire_transition_t *transition = s_machine_transition (self, state, send, command);
     if (!transition)
         return -1;
     if (self->role->per_peer)
-        s_machine_set (self, peer, transition->to);
+        s_machine_set (self, peer, entry, transition->to);
     else
         self->state = transition->to;
     return 0;
