@@ -2,9 +2,13 @@
  *
  * SPDX-License-Identifier: MPL-2.0
  *
- * The codec is table-driven (wire.c encodes and decodes any command from its field
- * types and the protocol's framing, as moped-framing.c declares it); a send function
- * puts its arguments in an array of values on the stack, with no allocation.
+ * A multipart codec is table-driven (wire.c encodes and decodes any command from its
+ * field types and the protocol's framing, as moped-framing.c declares it); a send
+ * function puts its arguments in an array of values on the stack, with no allocation.
+ * A packed codec (zproto's layout) is written out field by field as zproto's generated
+ * codec is: its send function adds up the size, fills one zmq_msg_t and sends it; its
+ * decode function reads each field straight from the received frame (wire.h's packer
+ * and unpacker). Get functions read the decoded values wire.c keeps per message.
  */
 #define G_LOG_DOMAIN "moped-export"
 
@@ -13,6 +17,14 @@
 #include "moped-export-c-private.h"
 #include "moped-framing.h"
 #include "moped-schema.h"
+
+/* Packed protocols get a send and a decode function per command written out field by
+ * field, as zproto's generated codec is; the others use wire.c's table-driven code. */
+static gboolean
+is_packed (MopedCProtocol *p)
+{
+  return moped_element_get_enum (p->element, MOPED_PROP_ENCODING) == MOPED_ENCODING_PACKED;
+}
 
 static const char *
 field_type_name (MopedFieldType type)
@@ -262,8 +274,8 @@ write_send (MopedCodeWriter *w,
       moped_code_writer_line (w, "}");
       return;
     }
-  moped_code_writer_line (w, "wire_value_t values [%u];", c->fields->len);
-  moped_code_writer_line (w, "memset (values, 0, sizeof (values));");
+  moped_code_writer_line (w, "wire_value_t s_values [%u];", c->fields->len);
+  moped_code_writer_line (w, "memset (s_values, 0, sizeof (s_values));");
   for (guint i = 0; i < c->fields->len; i++)
     {
       MopedCField *f = g_ptr_array_index (c->fields, i);
@@ -272,28 +284,214 @@ write_send (MopedCodeWriter *w,
         {
         case MOPED_FIELD_STRING:
         case MOPED_FIELD_LONGSTR:
-          moped_code_writer_line (w, "values [%u].text = %s;", i, f->ident);
+          moped_code_writer_line (w, "s_values [%u].text = %s;", i, f->ident);
           break;
         case MOPED_FIELD_NUMBER:
-          moped_code_writer_line (w, "values [%u].number = %s;", i, f->ident);
+          moped_code_writer_line (w, "s_values [%u].number = %s;", i, f->ident);
           break;
         case MOPED_FIELD_STRINGS:
-          moped_code_writer_line (w, "values [%u].strings = %s;", i, f->ident);
+          moped_code_writer_line (w, "s_values [%u].strings = %s;", i, f->ident);
           break;
         case MOPED_FIELD_BYTES:
-          moped_code_writer_line (w, "values [%u].data = %s;", i, f->ident);
-          moped_code_writer_line (w, "values [%u].size = %s;", i, f->size_ident);
+          moped_code_writer_line (w, "s_values [%u].data = %s;", i, f->ident);
+          moped_code_writer_line (w, "s_values [%u].size = %s;", i, f->size_ident);
           break;
         case MOPED_FIELD_FRAME:
-          moped_code_writer_line (w, "values [%u].frame = %s;", i, f->ident);
+          moped_code_writer_line (w, "s_values [%u].frame = %s;", i, f->ident);
           break;
         case MOPED_N_FIELD_TYPES:
         default:
           g_assert_not_reached ();
         }
     }
-  moped_code_writer_line (w, "return wire_send_values (output, envelope, to, &%s [%u], values);",
+  moped_code_writer_line (w, "return wire_send_values (output, envelope, to, &%s [%u], s_values);",
                           c->protocol->commands_var, c->id - 1);
+  moped_code_writer_dedent (w);
+  moped_code_writer_line (w, "}");
+}
+
+/* A packed send function: the size of the fields added up, then each put into one
+ * frame (wire.h's packer), then the frame fields as frames of their own. */
+static void
+write_send_packed (MopedCodeWriter *w,
+                   MopedCCommand   *c)
+{
+  g_autofree char *params = _moped_c_field_params (c);
+  g_autoptr(GString) checks = g_string_new (NULL);
+  g_autoptr(GString) size = g_string_new (NULL);
+  guint fixed = 0, frames = 0;
+  const char *topic = "NULL";
+
+  moped_code_writer_line (w, "int");
+  moped_code_writer_line (w, "%s (zsock_t *output, wire_envelope_t envelope, const wire_peer_t *to%s)", c->send_fn,
+                          params);
+  moped_code_writer_line (w, "{");
+  moped_code_writer_indent (w);
+  moped_code_writer_line (w, "assert (output);");
+  /* The locals start with s_, which no field's name can (they would be my_s_...). */
+  for (guint i = 0; i < c->fields->len; i++)
+    {
+      MopedCField *f = g_ptr_array_index (c->fields, i);
+      const char *limit = NULL;
+
+      switch (f->type)
+        {
+        case MOPED_FIELD_STRING:
+          moped_code_writer_line (w, "size_t s_size_%u = wire_text_size (%s);", i + 1, f->ident);
+          limit = "> WIRE_STRING_MAX";
+          fixed += 1;
+          break;
+        case MOPED_FIELD_LONGSTR:
+          moped_code_writer_line (w, "size_t s_size_%u = wire_text_size (%s);", i + 1, f->ident);
+          limit = "> UINT32_MAX";
+          fixed += 4;
+          break;
+        case MOPED_FIELD_NUMBER:
+          fixed += 8;
+          break;
+        case MOPED_FIELD_STRINGS:
+          moped_code_writer_line (w, "size_t s_size_%u = wire_strings_size (%s);", i + 1, f->ident);
+          limit = "== SIZE_MAX";
+          break;
+        case MOPED_FIELD_BYTES:
+          moped_code_writer_line (w, "size_t s_size_%u = %s? %s: 0;", i + 1, f->ident, f->size_ident);
+          g_string_append_printf (checks, "%s%s > UINT32_MAX", checks->len > 0 ? " || " : "", f->size_ident);
+          fixed += 4;
+          break;
+        case MOPED_FIELD_FRAME:
+          frames++;
+          break;
+        case MOPED_N_FIELD_TYPES:
+        default:
+          g_assert_not_reached ();
+        }
+      if (limit != NULL)
+        g_string_append_printf (checks, "%ss_size_%u %s", checks->len > 0 ? " || " : "", i + 1, limit);
+      if (f->type != MOPED_FIELD_NUMBER && f->type != MOPED_FIELD_FRAME)
+        g_string_append_printf (size, " + s_size_%u", i + 1);
+      if ((int) i == c->topic)
+        topic = f->type == MOPED_FIELD_STRING || f->type == MOPED_FIELD_LONGSTR ? f->ident : "\"\"";
+    }
+  if (checks->len > 0)
+    {
+      moped_code_writer_line (w, "if (%s) {", checks->str);
+      moped_code_writer_line (w, "    errno = EINVAL;");
+      moped_code_writer_line (w, "    return -1;");
+      moped_code_writer_line (w, "}");
+    }
+  moped_code_writer_line (w, "wire_packer_t s_packer;");
+  moped_code_writer_line (w, "if (wire_packer_begin (&s_packer, output, envelope, to, &%s [%u], %s, %u%s) == -1)",
+                          c->protocol->commands_var, c->id - 1, topic, fixed, size->str);
+  moped_code_writer_line (w, "    return -1;");
+  for (guint i = 0; i < c->fields->len; i++)
+    {
+      MopedCField *f = g_ptr_array_index (c->fields, i);
+
+      switch (f->type)
+        {
+        case MOPED_FIELD_STRING:
+          moped_code_writer_line (w, "wire_put_string (&s_packer, %s, s_size_%u);", f->ident, i + 1);
+          break;
+        case MOPED_FIELD_LONGSTR:
+        case MOPED_FIELD_BYTES:
+          moped_code_writer_line (w, "wire_put_longstr (&s_packer, %s, s_size_%u);", f->ident, i + 1);
+          break;
+        case MOPED_FIELD_NUMBER:
+          moped_code_writer_line (w, "wire_put_number (&s_packer, %s);", f->ident);
+          break;
+        case MOPED_FIELD_STRINGS:
+          moped_code_writer_line (w, "wire_put_strings (&s_packer, %s);", f->ident);
+          break;
+        case MOPED_FIELD_FRAME:
+          break;
+        case MOPED_N_FIELD_TYPES:
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  if (frames == 0)
+    moped_code_writer_line (w, "return wire_packer_send (&s_packer, 0);");
+  else
+    {
+      guint left = frames;
+
+      moped_code_writer_line (w, "if (wire_packer_send (&s_packer, ZMQ_SNDMORE) == -1)");
+      moped_code_writer_line (w, "    return -1;");
+      moped_code_writer_comment (w, "Frame fields travel as frames of their own");
+      for (guint i = 0; i < c->fields->len; i++)
+        {
+          MopedCField *f = g_ptr_array_index (c->fields, i);
+
+          if (f->type != MOPED_FIELD_FRAME)
+            continue;
+          left--;
+          moped_code_writer_line (w, "if (wire_send_frame (s_packer.handle, %s, %s) == -1)", f->ident,
+                                  left > 0 ? "ZMQ_SNDMORE" : "0");
+          moped_code_writer_line (w, "    return -1;");
+        }
+      moped_code_writer_line (w, "return 0;");
+    }
+  moped_code_writer_dedent (w);
+  moped_code_writer_line (w, "}");
+}
+
+/* A packed decode function: each field read straight from the packed frame, text
+ * copied once (to end with a zero) into the message's buffer. */
+static void
+write_unpack (MopedCodeWriter *w,
+              MopedCCommand   *c)
+{
+  guint frames = 0;
+
+  for (guint i = 0; i < c->fields->len; i++)
+    if (((MopedCField *) g_ptr_array_index (c->fields, i))->type == MOPED_FIELD_FRAME)
+      frames++;
+  moped_code_writer_blank (w);
+  moped_code_writer_comment (w, "Decode the fields of the packed frame wire_msg_unpack found");
+  moped_code_writer_line (w, "static int");
+  moped_code_writer_line (w, "s_unpack_%s (wire_msg_t *msg, wire_unpacker_t *s_unpacker)", c->ident);
+  moped_code_writer_line (w, "{");
+  moped_code_writer_indent (w);
+  moped_code_writer_line (w, "const wire_command_t *s_command = &%s [%u];", c->protocol->commands_var, c->id - 1);
+  moped_code_writer_line (w, "wire_value_t *s_values = wire_msg_unpack_start (msg, s_command, %u, s_unpacker);",
+                          frames);
+  moped_code_writer_line (w, "if (!s_values)");
+  moped_code_writer_line (w, "    return -1;");
+  for (guint i = 0; i < c->fields->len; i++)
+    {
+      MopedCField *f = g_ptr_array_index (c->fields, i);
+      g_autofree char *get = NULL;
+
+      switch (f->type)
+        {
+        case MOPED_FIELD_STRING:
+          get = g_strdup_printf ("wire_get_string (s_unpacker, &s_values [%u].text, 1)", i);
+          break;
+        case MOPED_FIELD_LONGSTR:
+          get = g_strdup_printf ("wire_get_string (s_unpacker, &s_values [%u].text, 4)", i);
+          break;
+        case MOPED_FIELD_NUMBER:
+          get = g_strdup_printf ("wire_get_number (s_unpacker, &s_values [%u].number)", i);
+          break;
+        case MOPED_FIELD_STRINGS:
+          get = g_strdup_printf ("wire_msg_get_strings (msg, s_unpacker, &s_values [%u].strings)", i);
+          break;
+        case MOPED_FIELD_BYTES:
+          get = g_strdup_printf ("wire_get_bytes (s_unpacker, &s_values [%u].data, &s_values [%u].size)", i, i);
+          break;
+        case MOPED_FIELD_FRAME:
+          get = g_strdup_printf ("wire_msg_get_frame (msg, s_unpacker, &s_values [%u].frame)", i);
+          break;
+        case MOPED_N_FIELD_TYPES:
+        default:
+          g_assert_not_reached ();
+        }
+      moped_code_writer_line (w, "%s%s == -1%s", i == 0 ? "if (" : "||  ", get,
+                              i + 1 == c->fields->len ? ")" : "");
+    }
+  if (c->fields->len > 0)
+    moped_code_writer_line (w, "    return wire_msg_unpack_failed (msg, s_command, s_unpacker);");
+  moped_code_writer_line (w, "return wire_msg_unpack_end (msg, s_command, s_unpacker) == 0? %u: -1;", c->id);
   moped_code_writer_dedent (w);
   moped_code_writer_line (w, "}");
 }
@@ -310,7 +508,16 @@ write_get (MopedCodeWriter *w,
   moped_code_writer_line (w, "{");
   moped_code_writer_indent (w);
   moped_code_writer_line (w, "assert (msg);");
-  moped_code_writer_line (w, "if (!wire_msg_holds (msg, &%s [%u]))", c->protocol->commands_var, c->id - 1);
+  if (c->fields->len == 0)
+    {
+      moped_code_writer_line (w, "return wire_msg_holds (msg, &%s [%u])? 0: -1;", c->protocol->commands_var, c->id - 1);
+      moped_code_writer_dedent (w);
+      moped_code_writer_line (w, "}");
+      return;
+    }
+  moped_code_writer_line (w, "const wire_value_t *s_values = wire_msg_values (msg, &%s [%u]);",
+                          c->protocol->commands_var, c->id - 1);
+  moped_code_writer_line (w, "if (!s_values)");
   moped_code_writer_line (w, "    return -1;");
   for (guint i = 0; i < c->fields->len; i++)
     {
@@ -321,26 +528,25 @@ write_get (MopedCodeWriter *w,
         case MOPED_FIELD_STRING:
         case MOPED_FIELD_LONGSTR:
           moped_code_writer_line (w, "if (%s)", f->ident);
-          moped_code_writer_line (w, "    *%s = wire_msg_string (msg, %u);", f->ident, i);
+          moped_code_writer_line (w, "    *%s = s_values [%u].text;", f->ident, i);
           break;
         case MOPED_FIELD_NUMBER:
           moped_code_writer_line (w, "if (%s)", f->ident);
-          moped_code_writer_line (w, "    *%s = wire_msg_number (msg, %u);", f->ident, i);
+          moped_code_writer_line (w, "    *%s = s_values [%u].number;", f->ident, i);
           break;
         case MOPED_FIELD_STRINGS:
           moped_code_writer_line (w, "if (%s)", f->ident);
-          moped_code_writer_line (w, "    *%s = wire_msg_strings (msg, %u);", f->ident, i);
+          moped_code_writer_line (w, "    *%s = s_values [%u].strings;", f->ident, i);
           break;
         case MOPED_FIELD_BYTES:
           moped_code_writer_line (w, "if (%s)", f->ident);
-          moped_code_writer_line (w, "    *%s = wire_msg_bytes (msg, %u, %s);", f->ident, i, f->size_ident);
-          moped_code_writer_line (w, "else");
+          moped_code_writer_line (w, "    *%s = (const byte *) s_values [%u].data;", f->ident, i);
           moped_code_writer_line (w, "if (%s)", f->size_ident);
-          moped_code_writer_line (w, "    wire_msg_bytes (msg, %u, %s);", i, f->size_ident);
+          moped_code_writer_line (w, "    *%s = s_values [%u].size;", f->size_ident, i);
           break;
         case MOPED_FIELD_FRAME:
           moped_code_writer_line (w, "if (%s)", f->ident);
-          moped_code_writer_line (w, "    *%s = wire_msg_frame (msg, %u);", f->ident, i);
+          moped_code_writer_line (w, "    *%s = s_values [%u].frame;", f->ident, i);
           break;
         case MOPED_N_FIELD_TYPES:
         default:
@@ -590,8 +796,13 @@ write_source (MopedCModel     *model,
       moped_code_writer_blank (w);
       moped_code_writer_blank (w);
       comment_command (w, c);
-      write_send (w, c);
+      if (is_packed (p))
+        write_send_packed (w, c);
+      else
+        write_send (w, c);
       write_get (w, c);
+      if (is_packed (p))
+        write_unpack (w, c);
     }
   moped_code_writer_blank (w);
   moped_code_writer_blank (w);
@@ -600,13 +811,31 @@ write_source (MopedCModel     *model,
   moped_code_writer_lines (w,
     "{\n"
     "    assert (msg);\n");
-  moped_code_writer_line (w, "    return wire_msg_match (msg, %s, S_COUNT);", p->commands_var);
+  if (is_packed (p))
+    moped_code_writer_line (w, "    return %s (msg, 0);", p->decode_expecting_fn);
+  else
+    moped_code_writer_line (w, "    return wire_msg_match (msg, %s, S_COUNT);", p->commands_var);
   moped_code_writer_lines (w, "}\n\n\nint");
   moped_code_writer_line (w, "%s (wire_msg_t *msg, uint64_t expected)", p->decode_expecting_fn);
   moped_code_writer_lines (w,
     "{\n"
     "    assert (msg);\n");
-  moped_code_writer_line (w, "    return wire_msg_match_expected (msg, %s, S_COUNT, expected);", p->commands_var);
+  if (is_packed (p) && p->commands->len > 0)
+    {
+      moped_code_writer_line (w, "    wire_unpacker_t s_unpacker;");
+      moped_code_writer_line (w, "    int s_number = wire_msg_unpack (msg, &s_framing, &s_unpacker);");
+      for (guint i = 0; i < p->commands->len; i++)
+        {
+          MopedCCommand *c = g_ptr_array_index (p->commands, i);
+
+          moped_code_writer_line (w, "    if (s_number == %u && wire_expects (expected, %u))",
+                                  moped_command_get_wire_id (c->element), i);
+          moped_code_writer_line (w, "        return s_unpack_%s (msg, &s_unpacker);", c->ident);
+        }
+      moped_code_writer_line (w, "    return 0;");
+    }
+  else
+    moped_code_writer_line (w, "    return wire_msg_match_expected (msg, %s, S_COUNT, expected);", p->commands_var);
   moped_code_writer_lines (w, "}\n\n\nint");
   moped_code_writer_line (w, "%s (wire_msg_t *msg, zsock_t *input, wire_envelope_t envelope)", p->recv_fn);
   moped_code_writer_lines (w,

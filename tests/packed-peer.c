@@ -96,6 +96,77 @@ main (void)
       CHECK (zmq_send (push, expected, sizeof (expected) - 1, ZMQ_SNDMORE) != -1);
       CHECK (zmq_send (push, "xyz", 3, 0) != -1);
       CHECK (zp_recv (msg, input, WIRE_ENVELOPE_PLAIN) == -1);
+      CHECK (strstr (wire_msg_error (msg), "field 5") && strstr (wire_msg_error (msg), "cut short"));
+      CHECK (zp_get_record (msg, &name, NULL, NULL, NULL, NULL, NULL, NULL) == -1);
+    }
+    /* Malformed in other ways: each refused with why, and the next good one decoded. */
+    {
+      byte longer [sizeof (expected) + 1];
+      byte zero [sizeof (expected)];
+      struct {
+        const byte *data;
+        size_t size;
+        int frames;             /* how many "xyz" frames follow */
+        const char *error;      /* part of what wire_msg_error says */
+      } cases [] = {
+        { longer, sizeof (longer), 1, "1 bytes after the fields" },
+        { zero, sizeof (zero), 1, "field 1: text with a zero byte" },
+        { expected, sizeof (expected), 0, "1 frames instead of 2" },
+        { expected, sizeof (expected), 2, "3 frames instead of 2" },
+        { expected, 3 + 5 + 8 + 4 + 4 + 3, 1, "field 4: packed frame cut short" },
+      };
+      size_t i;
+
+      memcpy (longer, expected, sizeof (expected));
+      longer [sizeof (expected)] = 0;
+      memcpy (zero, expected, sizeof (expected));
+      zero [5] = 0;
+      for (i = 0; i < sizeof (cases) / sizeof (cases[0]); i++)
+        {
+          int frame;
+
+          CHECK (zmq_send (push, cases[i].data, cases[i].size, cases[i].frames > 0 ? ZMQ_SNDMORE : 0) != -1);
+          for (frame = 0; frame < cases[i].frames; frame++)
+            CHECK (zmq_send (push, "xyz", 3, frame + 1 < cases[i].frames ? ZMQ_SNDMORE : 0) != -1);
+          CHECK (zp_recv (msg, input, WIRE_ENVELOPE_PLAIN) == -1);
+          if (!strstr (wire_msg_error (msg), cases[i].error))
+            fprintf (stdout, "# case %zu: %s\n", i, wire_msg_error (msg));
+          CHECK (strstr (wire_msg_error (msg), cases[i].error) != NULL);
+        }
+      CHECK (zmq_send (push, expected, sizeof (expected), ZMQ_SNDMORE) != -1);
+      CHECK (zmq_send (push, "xyz", 3, 0) != -1);
+      CHECK (zp_recv (msg, input, WIRE_ENVELOPE_PLAIN) == ZP_RECORD);
+      CHECK (zp_get_record (msg, &name, NULL, &note, NULL, NULL, NULL, NULL) == 0 && streq (name, "name")
+             && streq (note, "note"));
+    }
+    /* Names of 8 to 16 bytes (decoded eight bytes at a time): a zero byte anywhere in
+     * them is refused, and without one they come back whole. */
+    {
+      const char *names [] = { "12345678", "123456789", "1234567890123456" };
+      size_t n, at;
+
+      for (n = 0; n < sizeof (names) / sizeof (names[0]); n++)
+        for (at = 0; at <= strlen (names[n]); at++)
+          {
+            byte frame [sizeof (expected) + 16];
+            size_t length = strlen (names[n]);
+            int rc;
+
+            memcpy (frame, expected, 3);
+            frame[3] = (byte) length;
+            memcpy (frame + 4, names[n], length);
+            if (at < length)
+              frame[4 + at] = 0;        /* at == length: no zero byte */
+            memcpy (frame + 4 + length, expected + 8, sizeof (expected) - 8);
+            CHECK (zmq_send (push, frame, sizeof (expected) - 4 + length, ZMQ_SNDMORE) != -1);
+            CHECK (zmq_send (push, "xyz", 3, 0) != -1);
+            rc = zp_recv (msg, input, WIRE_ENVELOPE_PLAIN);
+            if (at < length)
+              CHECK (rc == -1 && strstr (wire_msg_error (msg), "field 1: text with a zero byte"));
+            else
+              CHECK (rc == ZP_RECORD && zp_get_record (msg, &name, NULL, &note, NULL, NULL, NULL, NULL) == 0
+                     && streq (name, names[n]) && streq (note, "note"));
+          }
     }
     fprintf (stdout, "%s the packed codec decodes zproto's bytes\n", failures > before ? "not ok" : "ok");
   }

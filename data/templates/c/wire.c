@@ -3,15 +3,10 @@
 //  The command frame of a subscription probe (self-tests only)
 #define WIRE_PROBE "$MOPED-PROBE"
 
-//  A decoded field; which member is live follows the field's type
-typedef struct {
-    const char *text;           //  WIRE_STRING, WIRE_LONGSTR
-    uint64_t number;            //  WIRE_NUMBER
-    zlist_t *strings;           //  WIRE_STRINGS, owned
-    const byte *data;           //  WIRE_BYTES
-    size_t size;                //  WIRE_BYTES
-    zframe_t *frame;            //  WIRE_FRAME, owned
-} s_value_t;
+//  A decoded field; which member is live follows the field's type: text
+//  (string, longstr), number, strings (owned), data and size (bytes), frame
+//  (owned). What the message owns is NULL whenever it is not decoded.
+typedef wire_value_t s_value_t;
 
 struct _wire_msg_t {
     zmq_msg_t **frames;         //  Frames of the message, kept for reuse
@@ -29,6 +24,7 @@ struct _wire_msg_t {
     s_value_t *values;          //  Its decoded fields
     size_t values_max;
     size_t values_size;
+    bool owns;                  //  Some value holds a list or frame to free
     char *text;                 //  Storage for text fields
     size_t text_max;
     char name [64];             //  Printable command name
@@ -284,19 +280,45 @@ wire_msg_new (void)
 }
 
 
-//  Free what the fields of the previous message own
 static void
-s_clear_values (wire_msg_t *self)
+s_free_values (wire_msg_t *self)
 {
     size_t index;
-    for (index = 0; index < self->values_size; index++) {
+    for (index = 0; index < self->values_max; index++) {
         if (self->values [index].strings)
             zlist_destroy (&self->values [index].strings);
         if (self->values [index].frame)
             zframe_destroy (&self->values [index].frame);
     }
+    self->owns = false;
+}
+
+
+//  Free what the fields of the previous message own
+static inline void
+s_clear_values (wire_msg_t *self)
+{
+    if (self->owns)
+        s_free_values (self);
     self->values_size = 0;
     self->command = NULL;
+}
+
+
+//  Room for count values (and at least one, so that a decoded message has
+//  values wire_msg_values can give); what they own stays NULL until decoded
+static void
+s_reserve_values (wire_msg_t *self, size_t count)
+{
+    if (count == 0)
+        count = 1;
+    if (count > self->values_max) {
+        s_value_t *values = (s_value_t *) realloc (self->values, count * sizeof (s_value_t));
+        assert (values);
+        memset (values + self->values_max, 0, (count - self->values_max) * sizeof (s_value_t));
+        self->values = values;
+        self->values_max = count;
+    }
 }
 
 
@@ -438,6 +460,36 @@ s_reserve_text (wire_msg_t *self, size_t size)
 }
 
 
+//  Copy size bytes of text from data to text, and say whether they hold a
+//  zero byte. Short text (most strings) is moved eight bytes at a time with
+//  no call, and checked as it goes (a word has a zero byte when subtracting
+//  one from each byte borrows into a byte whose top bit was clear).
+static bool
+s_copy_text (char *text, const byte *data, size_t size)
+{
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    if (size >= 8 && size <= 16) {
+        uint64_t first, last;
+        memcpy (&first, data, 8);
+        memcpy (&last, data + size - 8, 8);
+        memcpy (text, &first, 8);
+        memcpy (text + size - 8, &last, 8);
+        return (((first - ones) & ~first) | ((last - ones) & ~last)) & highs;
+    }
+    if (size < 8) {
+        bool zero = false;
+        size_t index;
+        for (index = 0; index < size; index++) {
+            text [index] = (char) data [index];
+            zero = zero || data [index] == 0;
+        }
+        return zero;
+    }
+    memcpy (text, data, size);
+    return memchr (data, 0, size) != NULL;
+}
+
+
 static uint32_t
 s_get_uint32 (const byte *data)
 {
@@ -552,23 +604,14 @@ s_decode (wire_msg_t *self, const wire_command_t *command, size_t first, const b
     if (self->frames_size - first != frames + (packed? 1: 0))
         return s_fail (self, "%s came with %zu frames instead of %zu", command->name,
                        self->frames_size - first, frames + (packed? 1: 0));
-    if (count > self->values_max) {
-        s_value_t *values = (s_value_t *) realloc (self->values, count * sizeof (s_value_t));
-        assert (values);
-        self->values = values;
-        self->values_max = count;
-    }
+    s_reserve_values (self, count);
     self->values_size = count;
 
     //  Text fields are copied to one buffer so that they end with a zero
     size_t text_size = packed? packed_size + count: 0;
-    for (field = 0; field < count; field++) {
-        //  What s_clear_values frees is NULL until decoded, whatever fails
-        self->values [field].strings = NULL;
-        self->values [field].frame = NULL;
+    for (field = 0; field < count; field++)
         if (!packed && command->types [field] <= WIRE_LONGSTR)
             text_size += s_frame_size (self, first + field) + 1;
-    }
     s_reserve_text (self, text_size);
 
     char *text = self->text;
@@ -599,9 +642,8 @@ s_decode (wire_msg_t *self, const wire_command_t *command, size_t first, const b
                                    field + 1, size, WIRE_STRING_MAX);
                 //  Falls through
             case WIRE_LONGSTR:
-                if (memchr (data, 0, size))
+                if (s_copy_text (text, data, size))
                     return s_fail (self, "field %zu: text with a zero byte", field + 1);
-                memcpy (text, data, size);
                 text [size] = 0;
                 value->text = text;
                 text += size + 1;
@@ -612,6 +654,7 @@ s_decode (wire_msg_t *self, const wire_command_t *command, size_t first, const b
                 value->number = ((uint64_t) s_get_uint32 (data) << 32) | s_get_uint32 (data + 4);
                 break;
             case WIRE_STRINGS:
+                self->owns = true;
                 if (s_decode_strings (self, field, data, size, &value->strings) == -1)
                     return -1;
                 break;
@@ -620,6 +663,7 @@ s_decode (wire_msg_t *self, const wire_command_t *command, size_t first, const b
                 value->size = size;
                 break;
             case WIRE_FRAME:
+                self->owns = true;
                 value->frame = zframe_new (data, size);
                 assert (value->frame);
                 break;
@@ -771,6 +815,209 @@ wire_msg_match (wire_msg_t *self, const wire_command_t *commands, size_t count)
 }
 
 
+//  The packed frame of a message in a framing: its command's number, and its
+//  fields in *data and *size; -1 when the message is not in this framing
+static int
+s_packed_frame (wire_msg_t *self, const wire_framing_t *framing, size_t *at_p,
+                const byte **data_p, size_t *size_p)
+{
+    size_t at = self->body;
+    //  Most messages have nothing before the packed frame
+    if (self->has_topic || framing->delimiter || framing->header) {
+        if (s_locate (self, framing, &at) == -1)
+            return -1;
+    }
+    else {
+        self->topic = NULL;
+        self->topic_size = 0;
+    }
+    if (at >= self->frames_size)
+        return -1;
+    const byte *data = s_frame_data (self, at);
+    size_t size = s_frame_size (self, at);
+    int number;
+    size_t head;
+    if (self->has_topic && !framing->no_topic) {
+        //  zproto's pubsub layout: the number, the topic and a zero byte
+        if (size < 1)
+            return -1;
+        const byte *zero = (const byte *) memchr (data + 1, 0, size - 1);
+        if (!zero)
+            return -1;
+        number = data [0];
+        self->topic = data + 1;
+        self->topic_size = (size_t) (zero - data) - 1;
+        head = (size_t) (zero - data) + 1;
+    }
+    else {
+        if (size < 3 || data [0] != 0xAA || data [1] != (0xA0 | (framing->signature & 0x0F)))
+            return -1;
+        number = data [2];
+        head = 3;
+    }
+    *at_p = at;
+    *data_p = data + head;
+    *size_p = size - head;
+    return number;
+}
+
+
+int
+wire_msg_unpack (wire_msg_t *self, const wire_framing_t *framing, wire_unpacker_t *unpacker)
+{
+    assert (self);
+    assert (framing);
+    assert (unpacker);
+    s_clear_values (self);
+    if (self->frames_size == 0)
+        return -1;
+    size_t at, size;
+    const byte *data;
+    int number = s_packed_frame (self, framing, &at, &data, &size);
+    if (number == -1)
+        return -1;
+    unpacker->needle = data;
+    unpacker->limit = data + size;
+    unpacker->text = NULL;
+    unpacker->field = 0;
+    unpacker->frame = at + 1;
+    unpacker->error = WIRE_UNPACKED;
+    return number;
+}
+
+
+wire_value_t *
+wire_msg_unpack_start (wire_msg_t *self, const wire_command_t *command, size_t frame_fields,
+                       wire_unpacker_t *unpacker)
+{
+    assert (self);
+    assert (command);
+    assert (unpacker);
+    //  The packed frame, then one frame per frame field
+    size_t frames = 1 + frame_fields;
+    if (self->frames_size - unpacker->frame + 1 != frames) {
+        s_fail (self, "%s came with %zu frames instead of %zu", command->name,
+                self->frames_size - unpacker->frame + 1, frames);
+        return NULL;
+    }
+    s_reserve_values (self, command->count);
+    self->values_size = command->count;
+    //  Each text field's copy is at most its bytes and a zero
+    s_reserve_text (self, (size_t) (unpacker->limit - unpacker->needle) + command->count);
+    unpacker->text = self->text;
+    return self->values;
+}
+
+
+int
+wire_get_text (wire_unpacker_t *self, const char **text, size_t length_size)
+{
+    assert (self);
+    assert (text);
+    self->field++;
+    size_t left = (size_t) (self->limit - self->needle);
+    if (left < length_size) {
+        self->error = WIRE_CUT_SHORT;
+        return -1;
+    }
+    size_t size = length_size == 1? self->needle [0]: s_get_uint32 (self->needle);
+    if (left - length_size < size) {
+        self->error = WIRE_CUT_SHORT;
+        return -1;
+    }
+    const byte *data = self->needle + length_size;
+    if (s_copy_text (self->text, data, size)) {
+        self->error = WIRE_ZERO_BYTE;
+        return -1;
+    }
+    self->text [size] = 0;
+    *text = self->text;
+    self->text += size + 1;
+    self->needle = data + size;
+    return 0;
+}
+
+
+int
+wire_msg_get_strings (wire_msg_t *self, wire_unpacker_t *unpacker, zlist_t **strings)
+{
+    assert (self);
+    assert (unpacker);
+    assert (strings);
+    size_t start, length;
+    size_t field = unpacker->field++;
+    if (s_packed_slice (unpacker->needle, (size_t) (unpacker->limit - unpacker->needle), WIRE_STRINGS,
+                        &start, &length) == -1) {
+        unpacker->error = WIRE_CUT_SHORT;
+        return -1;
+    }
+    self->owns = true;
+    if (s_decode_strings (self, field, unpacker->needle + start, length, strings) == -1)
+        return -1;
+    unpacker->needle += start + length;
+    return 0;
+}
+
+
+int
+wire_msg_get_frame (wire_msg_t *self, wire_unpacker_t *unpacker, zframe_t **frame)
+{
+    assert (self);
+    assert (unpacker);
+    assert (frame);
+    unpacker->field++;
+    //  wire_msg_unpack_start counted the frames
+    assert (unpacker->frame < self->frames_size);
+    self->owns = true;
+    *frame = zframe_new (s_frame_data (self, unpacker->frame), s_frame_size (self, unpacker->frame));
+    assert (*frame);
+    unpacker->frame++;
+    return 0;
+}
+
+
+int
+wire_msg_unpack_end (wire_msg_t *self, const wire_command_t *command, wire_unpacker_t *unpacker)
+{
+    assert (self);
+    assert (command);
+    assert (unpacker);
+    if (unpacker->needle != unpacker->limit) {
+        s_fail (self, "%s: %zu bytes after the fields", command->name,
+                (size_t) (unpacker->limit - unpacker->needle));
+        s_clear_values (self);
+        return -1;
+    }
+    self->command = command;
+    return 0;
+}
+
+
+int
+wire_msg_unpack_failed (wire_msg_t *self, const wire_command_t *command, wire_unpacker_t *unpacker)
+{
+    assert (self);
+    assert (command);
+    assert (unpacker);
+    //  wire_msg_get_strings says itself why a list is malformed
+    if (unpacker->error == WIRE_CUT_SHORT)
+        s_fail (self, "%s: field %zu: packed frame cut short", command->name, unpacker->field);
+    else
+    if (unpacker->error == WIRE_ZERO_BYTE)
+        s_fail (self, "%s: field %zu: text with a zero byte", command->name, unpacker->field);
+    s_clear_values (self);
+    return -1;
+}
+
+
+const wire_value_t *
+wire_msg_values (wire_msg_t *self, const wire_command_t *command)
+{
+    assert (self);
+    return self->command == command && command? self->values: NULL;
+}
+
+
 bool
 wire_msg_holds (wire_msg_t *self, const wire_command_t *command)
 {
@@ -873,7 +1120,7 @@ wire_msg_bytes (wire_msg_t *self, size_t index, size_t *size)
     s_value_t *value = s_value (self, index, WIRE_BYTES);
     if (size)
         *size = value? value->size: 0;
-    return value? value->data: NULL;
+    return value? (const byte *) value->data: NULL;
 }
 
 
@@ -1100,6 +1347,104 @@ s_send_packed (void *handle, const wire_command_t *command, const wire_framing_t
         return -1;
     }
     return 0;
+}
+
+
+int
+wire_packer_begin (wire_packer_t *self, zsock_t *output, wire_envelope_t envelope,
+                   const wire_peer_t *to, const wire_command_t *command, const char *topic,
+                   size_t size)
+{
+    assert (self);
+    assert (output);
+    assert (command);
+    const wire_framing_t *framing = command->framing? command->framing: &s_default_framing;
+    bool pubsub = envelope == WIRE_ENVELOPE_PUBLISHER && !framing->no_topic;
+    size_t topic_size = 0;
+    if (pubsub) {
+        if (!topic)
+            topic = command->topic >= 0? "": command->name;
+        topic_size = strlen (topic);
+        if (topic_size > WIRE_STRING_MAX) {
+            errno = EINVAL;
+            return -1;
+        }
+    }
+    //  No topic frame: from a PUB the topic is inside the packed frame
+    s_head_t head;
+    head.count = 0;
+    bool plain = (envelope == WIRE_ENVELOPE_PLAIN || envelope == WIRE_ENVELOPE_DELIMITED)
+              && !framing->delimiter && !framing->header;
+    if (!plain && s_head (&head, envelope, to, NULL, framing) == -1)
+        return -1;
+    size_t head_size = pubsub? 1 + topic_size + 1: 3;
+    if (zmq_msg_init_size (&self->frame, head_size + size) == -1)
+        return -1;
+    byte *needle = (byte *) zmq_msg_data (&self->frame);
+    if (pubsub) {
+        *needle++ = (byte) command->number;
+        memcpy (needle, topic, topic_size);
+        needle += topic_size;
+        *needle++ = 0;
+    }
+    else {
+        *needle++ = 0xAA;
+        *needle++ = (byte) (0xA0 | (framing->signature & 0x0F));
+        *needle++ = (byte) command->number;
+    }
+    self->needle = needle;
+    self->limit = needle + size;
+    self->handle = zsock_resolve (output);
+    if (head.count > 0 && s_send_head (self->handle, &head, true) == -1) {
+        zmq_msg_close (&self->frame);
+        return -1;
+    }
+    return 0;
+}
+
+
+int
+wire_packer_send (wire_packer_t *self, int more)
+{
+    assert (self);
+    //  The send function put in as many bytes as it said it would
+    assert (self->needle == self->limit);
+    if (zmq_msg_send (&self->frame, self->handle, more) == -1) {
+        zmq_msg_close (&self->frame);
+        return -1;
+    }
+    return 0;
+}
+
+
+size_t
+wire_strings_size (zlist_t *strings)
+{
+    size_t size = 4;
+    const char *string;
+    if (strings)
+        for (string = (const char *) zlist_first (strings); string;
+             string = (const char *) zlist_next (strings)) {
+            size_t length = strlen (string);
+            if (length > UINT32_MAX)
+                return SIZE_MAX;
+            size += 4 + length;
+        }
+    return size;
+}
+
+
+void
+wire_put_strings (wire_packer_t *self, zlist_t *strings)
+{
+    assert (self);
+    wire_put_uint32 (self->needle, strings? (uint32_t) zlist_size (strings): 0);
+    self->needle += 4;
+    const char *string;
+    if (strings)
+        for (string = (const char *) zlist_first (strings); string;
+             string = (const char *) zlist_next (strings))
+            wire_put_longstr (self, string, strlen (string));
 }
 
 

@@ -242,6 +242,215 @@ int
     wire_send_values (zsock_t *output, wire_envelope_t envelope, const wire_peer_t *to,
                       const wire_command_t *command,
                       const wire_value_t *values);
+
+//  Packed codecs (zproto's layout, see wire_framing_t) are generated as
+//  zproto's are: a send function adds up the size of its fields, begins a
+//  packer (one zmq_msg_t of that size), puts each field in and sends it; a
+//  decode function reads each field straight from the received frame. Nothing
+//  is allocated but the frame itself, and the strings and frame fields that
+//  the receiver owns.
+typedef struct {
+    void *handle;               //  The output socket
+    zmq_msg_t frame;            //  The packed frame
+    byte *needle;               //  Where the next field goes
+    byte *limit;                //  Where the fields end
+} wire_packer_t;
+
+//  Begin a packed message of command: send what goes before the packed frame
+//  (envelope, empty frame, header) and make the frame, holding the signature
+//  and the number (or, from a PUB or XPUB, zproto's pubsub head: the number,
+//  topic and a zero byte; topic NULL is the command's name) with room for
+//  size bytes of fields. Returns 0, or -1 with errno set, having sent nothing
+int
+    wire_packer_begin (wire_packer_t *self, zsock_t *output, wire_envelope_t envelope,
+                       const wire_peer_t *to, const wire_command_t *command, const char *topic,
+                       size_t size);
+//  Send the packed frame; more is ZMQ_SNDMORE when frame fields follow it
+//  (wire_send_frame to self->handle). Returns 0, or -1 with errno set
+int
+    wire_packer_send (wire_packer_t *self, int more);
+
+//  The length of a text field's value (NULL is empty), and of a strings
+//  field's packed bytes: the count and, per string, a length and the text;
+//  SIZE_MAX when a string is longer than 4-byte lengths allow
+size_t
+    wire_strings_size (zlist_t *strings);
+static inline size_t
+wire_text_size (const char *text)
+{
+    return text? strlen (text): 0;
+}
+
+static inline void
+wire_put_uint32 (byte *needle, uint32_t value)
+{
+    needle [0] = (byte) (value >> 24);
+    needle [1] = (byte) (value >> 16);
+    needle [2] = (byte) (value >> 8);
+    needle [3] = (byte) value;
+}
+
+//  Put a field in: size is the length wire_text_size gave (at most 255 for
+//  a string), or the size of bytes (0 when data is NULL); longstr and bytes
+//  are laid out alike
+static inline void
+wire_put_string (wire_packer_t *self, const char *text, size_t size)
+{
+    *self->needle++ = (byte) size;
+    if (size)
+        memcpy (self->needle, text, size);
+    self->needle += size;
+}
+
+static inline void
+wire_put_longstr (wire_packer_t *self, const void *data, size_t size)
+{
+    wire_put_uint32 (self->needle, (uint32_t) size);
+    if (size)
+        memcpy (self->needle + 4, data, size);
+    self->needle += 4 + size;
+}
+
+static inline void
+wire_put_number (wire_packer_t *self, uint64_t value)
+{
+    wire_put_uint32 (self->needle, (uint32_t) (value >> 32));
+    wire_put_uint32 (self->needle + 4, (uint32_t) value);
+    self->needle += 8;
+}
+
+void
+    wire_put_strings (wire_packer_t *self, zlist_t *strings);
+
+//  Reading a packed frame: where the next field is, where the fields end,
+//  where the next text field's copy goes (with its zero byte), which field
+//  is read and, when reading failed, why
+typedef enum {
+    WIRE_UNPACKED,              //  No error
+    WIRE_CUT_SHORT,             //  The frame ends inside the field
+    WIRE_ZERO_BYTE              //  Text with a zero byte
+} wire_unpack_error_t;
+
+typedef struct {
+    const byte *needle;
+    const byte *limit;
+    char *text;
+    size_t field;
+    size_t frame;               //  The frame after the packed one
+    wire_unpack_error_t error;
+} wire_unpacker_t;
+
+//  Whether expected (see wire_msg_match_expected) lets the command at
+//  position index (0-based) in
+static inline bool
+wire_expects (uint64_t expected, size_t index)
+{
+    return expected == 0 || index >= 64 || ((expected >> index) & 1);
+}
+
+//  Where the packed frame of the message received is, when it is in framing:
+//  returns the number of its command, or -1 when it is not of this framing
+int
+    wire_msg_unpack (wire_msg_t *self, const wire_framing_t *framing, wire_unpacker_t *unpacker);
+//  Start decoding the fields of command, which has frame_fields frame
+//  fields: returns where their values go (one per field, read as
+//  wire_send_values reads them), or NULL when the message has not the frames
+//  the command has (wire_msg_error says why)
+wire_value_t *
+    wire_msg_unpack_start (wire_msg_t *self, const wire_command_t *command, size_t frame_fields,
+                           wire_unpacker_t *unpacker);
+//  Decode the next field of its type; 0, or -1 with unpacker->error set.
+//  Text (a string has a 1-byte length, a longstr 4) is copied to end with a
+//  zero: out of line (wire_get_text), where the compiler calls memcpy rather
+//  than inlining a copy that is slow for short text, but for a string of 8
+//  to 16 bytes, moved in two 8-byte words and checked for zero bytes as it
+//  goes (a word has one when subtracting one from each byte borrows into a
+//  byte whose top bit was clear).
+int
+    wire_get_text (wire_unpacker_t *self, const char **text, size_t length_size);
+
+static inline int
+wire_get_string (wire_unpacker_t *self, const char **text, size_t length_size)
+{
+    size_t size = self->needle < self->limit? self->needle [0]: 0;
+    if (length_size == 1 && size >= 8 && size <= 16
+    &&  (size_t) (self->limit - self->needle) > size) {
+        const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+        const byte *data = self->needle + 1;
+        uint64_t first, last;
+        memcpy (&first, data, 8);
+        memcpy (&last, data + size - 8, 8);
+        if ((((first - ones) & ~first) | ((last - ones) & ~last)) & highs)
+            return wire_get_text (self, text, length_size);
+        memcpy (self->text, &first, 8);
+        memcpy (self->text + size - 8, &last, 8);
+        self->text [size] = 0;
+        *text = self->text;
+        self->text += size + 1;
+        self->needle = data + size;
+        self->field++;
+        return 0;
+    }
+    return wire_get_text (self, text, length_size);
+}
+
+static inline int
+wire_get_number (wire_unpacker_t *self, uint64_t *number)
+{
+    self->field++;
+    if (self->limit - self->needle < 8) {
+        self->error = WIRE_CUT_SHORT;
+        return -1;
+    }
+    const byte *data = self->needle;
+    *number = ((uint64_t) data [0] << 56) | ((uint64_t) data [1] << 48)
+            | ((uint64_t) data [2] << 40) | ((uint64_t) data [3] << 32)
+            | ((uint64_t) data [4] << 24) | ((uint64_t) data [5] << 16)
+            | ((uint64_t) data [6] << 8) | (uint64_t) data [7];
+    self->needle += 8;
+    return 0;
+}
+
+static inline int
+wire_get_bytes (wire_unpacker_t *self, const void **data, size_t *size)
+{
+    self->field++;
+    size_t left = (size_t) (self->limit - self->needle);
+    if (left < 4) {
+        self->error = WIRE_CUT_SHORT;
+        return -1;
+    }
+    size_t length = ((size_t) self->needle [0] << 24) | ((size_t) self->needle [1] << 16)
+                  | ((size_t) self->needle [2] << 8) | (size_t) self->needle [3];
+    if (left - 4 < length) {
+        self->error = WIRE_CUT_SHORT;
+        return -1;
+    }
+    *data = self->needle + 4;
+    *size = length;
+    self->needle += 4 + length;
+    return 0;
+}
+
+//  A strings field (a list the message owns) and a frame field (the next
+//  frame after the packed one, copied into a frame the message owns)
+int
+    wire_msg_get_strings (wire_msg_t *self, wire_unpacker_t *unpacker, zlist_t **strings);
+int
+    wire_msg_get_frame (wire_msg_t *self, wire_unpacker_t *unpacker, zframe_t **frame);
+//  Finish decoding: 0 when the fields end where the frame ends (the message
+//  then holds the command), else -1 (wire_msg_error says why)
+int
+    wire_msg_unpack_end (wire_msg_t *self, const wire_command_t *command, wire_unpacker_t *unpacker);
+//  Decoding failed at unpacker->field: says why in wire_msg_error, returns -1
+int
+    wire_msg_unpack_failed (wire_msg_t *self, const wire_command_t *command, wire_unpacker_t *unpacker);
+
+//  The decoded values of the message when it holds command (one per field,
+//  borrowed until the next receive), else NULL
+const wire_value_t *
+    wire_msg_values (wire_msg_t *self, const wire_command_t *command);
+
 int
     wire_send_text (void *handle, const char *text, int more);
 int
