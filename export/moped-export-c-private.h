@@ -222,6 +222,9 @@ typedef struct
   GPtrArray     *copies;       /* MopedCSocket that also receive it (PUB fan-out) */
   GPtrArray     *alternatives; /* MopedCSocket that may get it instead (round-robin) */
   char          *skip_reason;  /* the step cannot arrive: why */
+  gboolean       filtered;     /* PUB senders: the receiver's subscriptions drop it; it is
+                                * sent all the same (the sender's state machine counts it)
+                                * and only the copies get it */
   int            subscription; /* 1 subscribes, -1 unsubscribes to topic; 0 a message */
 } MopedCStep;
 

@@ -1447,25 +1447,31 @@ def test_proxy(work):
           heard, tail(log))
 
 
-def test_subscribe_in_flow(work):
-    """tests/data/subscribe-in-flow.moped: Watcher, designed to subscribe to ALERT only,
-    subscribes to everything in a flow and later cancels it. The self-test expects the
-    TICK the ticker sends to Logger at Watcher too in between (it does arrive there), and
-    not before or after: the subscription steps played so far count, not only the
-    designed subscriptions (design 733 of seed 20241124 failed on that)."""
+def test_subscriptions(work):
+    """tests/data/subscriptions.moped, what subscriptions let through, as the self-test
+    expects it. Watcher, designed to subscribe to ALERT only, subscribes to everything in
+    a flow and later cancels it: the TICK the ticker sends to Logger arrives at Watcher
+    too in between, and not before or after (the subscription steps played so far
+    count, not only the designed subscriptions; design 733 of seed 20241124). Siren
+    sends Pager a TEST that Pager's subscriptions drop, then an ALERT: the self-test
+    sends the TEST all the same, or Siren's state machine refuses the ALERT (designs
+    644 and 816)."""
     data = os.environ.get("MOPED_TEST_DATA") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
-    design = os.path.join(data, "subscribe-in-flow.moped")
-    directory = os.path.join(work, "subscribe-in-flow")
+    design = os.path.join(data, "subscriptions.moped")
+    directory = os.path.join(work, "subscriptions")
     r = run([MOPED, "check", design])
-    check("subscribe in flow: checks clean", r.returncode == 0 and "0 errors, 0 warnings" in r.stdout + r.stderr,
+    check("subscriptions: checks clean", r.returncode == 0 and "0 errors, 0 warnings" in r.stdout + r.stderr,
           r.stdout + r.stderr)
     r = export(design, directory)
-    if not check("subscribe in flow: export", r.returncode == 0 and "skips" not in r.stderr, r.stdout + r.stderr):
+    if not check("subscriptions: export, skipping no step", r.returncode == 0 and "skips" not in r.stderr,
+                 r.stdout + r.stderr):
         return
+    text = header_comment(os.path.join(directory, "include", "siren.h"))
+    check("subscriptions: Siren keeps its state machine", '- "sirens": Sirens as siren' in text, text[-600:])
     ok, log = build_and_test(directory)
-    check("subscribe in flow: builds and its self-test passes, every step played",
-          ok and "flow Watch everything for a while: ok (6 messages)" in log, tail(log))
-
+    check("subscriptions: builds and its self-test passes, every step played",
+          ok and "flow Watch everything for a while: ok (6 messages)" in log and "flow Drill: ok (2 messages)" in log,
+          tail(log))
 
 # ---- one program per process ---------------------------------------------------------------
 
@@ -1724,7 +1730,7 @@ def main():
     tests = [test_broken, test_user_tests, test_timers, test_never_block, test_examples, test_mdp_wire,
              test_machine_enforced, test_fan_out,
              test_packed_wire, test_standalone, test_reexport, test_reexport_renames, test_no_hang, test_proxy,
-             test_subscribe_in_flow,
+             test_subscriptions,
              test_process, test_property]
     # MOPED_EXPORT_C_TESTS=test_user_tests,test_timers runs only those (while working on them).
     only = os.environ.get("MOPED_EXPORT_C_TESTS")
