@@ -31,6 +31,15 @@ struct _wire_msg_t {
     char error [256];           //  Why the last receive or match failed
 };
 
+//  The receive and decode steps that both a one-call receive of a packed
+//  message and the separate calls share: always inlined, or the one call
+//  would cost more than the separate ones
+#if defined (__GNUC__)
+#   define S_ALWAYS_INLINE static inline __attribute__ ((always_inline))
+#else
+#   define S_ALWAYS_INLINE static inline
+#endif
+
 //  Sample values for self-tests: byte order, quotes, escapes, zero bytes
 #define S_SAMPLE_STRING WIRE_SAMPLE_STRING
 #define S_TEN "0123456789"
@@ -394,11 +403,10 @@ s_frame_data (wire_msg_t *self, size_t index)
 }
 
 
-int
-wire_msg_recv (wire_msg_t *self, zsock_t *input, wire_envelope_t envelope)
+//  Receive a message: wire_msg_recv, and the first half of wire_msg_recv_unpack
+S_ALWAYS_INLINE int
+s_recv (wire_msg_t *self, zsock_t *input, wire_envelope_t envelope)
 {
-    assert (self);
-    assert (input);
     void *handle = zsock_resolve (input);
     self->strips = envelope == WIRE_ENVELOPE_DELIMITED;
     s_clear_values (self);
@@ -444,6 +452,15 @@ wire_msg_recv (wire_msg_t *self, zsock_t *input, wire_envelope_t envelope)
     if (self->body >= self->frames_size && !self->has_topic)
         return s_fail (self, "message without a command frame");
     return 0;
+}
+
+
+int
+wire_msg_recv (wire_msg_t *self, zsock_t *input, wire_envelope_t envelope)
+{
+    assert (self);
+    assert (input);
+    return s_recv (self, input, envelope);
 }
 
 
@@ -817,7 +834,7 @@ wire_msg_match (wire_msg_t *self, const wire_command_t *commands, size_t count)
 
 //  The packed frame of a message in a framing: its command's number, and its
 //  fields in *data and *size; -1 when the message is not in this framing
-static int
+S_ALWAYS_INLINE int
 s_packed_frame (wire_msg_t *self, const wire_framing_t *framing, size_t *at_p,
                 const byte **data_p, size_t *size_p)
 {
@@ -862,13 +879,12 @@ s_packed_frame (wire_msg_t *self, const wire_framing_t *framing, size_t *at_p,
 }
 
 
-int
-wire_msg_unpack (wire_msg_t *self, const wire_framing_t *framing, wire_unpacker_t *unpacker)
+//  Find the packed frame: wire_msg_unpack, and the second half of
+//  wire_msg_recv_unpack
+S_ALWAYS_INLINE int
+s_unpack (wire_msg_t *self, const wire_framing_t *framing, size_t fields_max,
+          wire_unpacker_t *unpacker)
 {
-    assert (self);
-    assert (framing);
-    assert (unpacker);
-    s_clear_values (self);
     if (self->frames_size == 0)
         return -1;
     size_t at, size;
@@ -876,36 +892,60 @@ wire_msg_unpack (wire_msg_t *self, const wire_framing_t *framing, wire_unpacker_
     int number = s_packed_frame (self, framing, &at, &data, &size);
     if (number == -1)
         return -1;
+    s_reserve_values (self, fields_max);
+    //  Each text field's copy (its bytes and a zero) takes no more room than
+    //  the field takes in the frame (its bytes and a length of 1 or 4 bytes)
+    s_reserve_text (self, size + 1);
     unpacker->needle = data;
     unpacker->limit = data + size;
-    unpacker->text = NULL;
+    unpacker->text = self->text;
     unpacker->field = 0;
     unpacker->frame = at + 1;
     unpacker->error = WIRE_UNPACKED;
+    unpacker->values = self->values;
+    unpacker->frames_after = self->frames_size - (at + 1);
     return number;
 }
 
 
+int
+wire_msg_unpack (wire_msg_t *self, const wire_framing_t *framing, size_t fields_max,
+                 wire_unpacker_t *unpacker)
+{
+    assert (self);
+    assert (framing);
+    assert (unpacker);
+    s_clear_values (self);
+    return s_unpack (self, framing, fields_max, unpacker);
+}
+
+
+int
+wire_msg_recv_unpack (wire_msg_t *self, zsock_t *input, wire_envelope_t envelope,
+                      const wire_framing_t *framing, size_t fields_max, wire_unpacker_t *unpacker)
+{
+    assert (self);
+    assert (input);
+    assert (framing);
+    assert (unpacker);
+    //  Receiving cleared the values
+    if (s_recv (self, input, envelope) == -1)
+        return WIRE_RECV_FAILED;
+    return s_unpack (self, framing, fields_max, unpacker);
+}
+
+
 wire_value_t *
-wire_msg_unpack_start (wire_msg_t *self, const wire_command_t *command, size_t frame_fields,
-                       wire_unpacker_t *unpacker)
+wire_msg_unpack_frames (wire_msg_t *self, const wire_command_t *command, size_t frame_fields,
+                        wire_unpacker_t *unpacker)
 {
     assert (self);
     assert (command);
     assert (unpacker);
     //  The packed frame, then one frame per frame field
-    size_t frames = 1 + frame_fields;
-    if (self->frames_size - unpacker->frame + 1 != frames) {
-        s_fail (self, "%s came with %zu frames instead of %zu", command->name,
-                self->frames_size - unpacker->frame + 1, frames);
-        return NULL;
-    }
-    s_reserve_values (self, command->count);
-    self->values_size = command->count;
-    //  Each text field's copy is at most its bytes and a zero
-    s_reserve_text (self, (size_t) (unpacker->limit - unpacker->needle) + command->count);
-    unpacker->text = self->text;
-    return self->values;
+    s_fail (self, "%s came with %zu frames instead of %zu", command->name,
+            unpacker->frames_after + 1, frame_fields + 1);
+    return NULL;
 }
 
 
@@ -988,6 +1028,7 @@ wire_msg_unpack_end (wire_msg_t *self, const wire_command_t *command, wire_unpac
         s_clear_values (self);
         return -1;
     }
+    self->values_size = command->count;
     self->command = command;
     return 0;
 }
@@ -1351,9 +1392,9 @@ s_send_packed (void *handle, const wire_command_t *command, const wire_framing_t
 
 
 int
-wire_packer_begin (wire_packer_t *self, zsock_t *output, wire_envelope_t envelope,
-                   const wire_peer_t *to, const wire_command_t *command, const char *topic,
-                   size_t size)
+wire_packer_begin_framed (wire_packer_t *self, zsock_t *output, wire_envelope_t envelope,
+                          const wire_peer_t *to, const wire_command_t *command,
+                          const char *topic, size_t size)
 {
     assert (self);
     assert (output);
@@ -1396,20 +1437,6 @@ wire_packer_begin (wire_packer_t *self, zsock_t *output, wire_envelope_t envelop
     self->limit = needle + size;
     self->handle = zsock_resolve (output);
     if (head.count > 0 && s_send_head (self->handle, &head, true) == -1) {
-        zmq_msg_close (&self->frame);
-        return -1;
-    }
-    return 0;
-}
-
-
-int
-wire_packer_send (wire_packer_t *self, int more)
-{
-    assert (self);
-    //  The send function put in as many bytes as it said it would
-    assert (self->needle == self->limit);
-    if (zmq_msg_send (&self->frame, self->handle, more) == -1) {
         zmq_msg_close (&self->frame);
         return -1;
     }
