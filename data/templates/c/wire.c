@@ -1444,6 +1444,14 @@ wire_packer_begin_framed (wire_packer_t *self, zsock_t *output, wire_envelope_t 
 }
 
 
+//  Out of line, so that the compiler calls memcpy (see wire_put_bytes)
+void
+wire_copy (void *to, const void *from, size_t size)
+{
+    memcpy (to, from, size);
+}
+
+
 size_t
 wire_strings_size (zlist_t *strings)
 {

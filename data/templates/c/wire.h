@@ -328,13 +328,51 @@ wire_put_uint32 (byte *needle, uint32_t value)
 //  are laid out alike. Each works on a copy of the needle: a store through a
 //  byte pointer may alias anything, so writing through self->needle would
 //  have the compiler read it back after every byte
+//
+//  Their bytes are copied by wire_put_bytes: up to 16 inline, in two
+//  overlapping loads and stores (no call), more by memcpy out of line
+//  (wire_copy). A compiler that knows a copy is short (a string's is at most
+//  255 bytes) may otherwise inline memcpy as a rep movs, slow to start.
+void
+    wire_copy (void *to, const void *from, size_t size);
+
+static inline void
+wire_put_bytes (byte *to, const void *data, size_t size)
+{
+    const byte *from = (const byte *) data;
+    if (size >= 8 && size <= 16) {
+        uint64_t first, last;
+        memcpy (&first, from, 8);
+        memcpy (&last, from + size - 8, 8);
+        memcpy (to, &first, 8);
+        memcpy (to + size - 8, &last, 8);
+    }
+    else
+    if (size >= 4 && size < 8) {
+        uint32_t first, last;
+        memcpy (&first, from, 4);
+        memcpy (&last, from + size - 4, 4);
+        memcpy (to, &first, 4);
+        memcpy (to + size - 4, &last, 4);
+    }
+    else
+    if (size > 16)
+        wire_copy (to, from, size);
+    else
+    if (size > 0) {
+        //  1 to 3 bytes: the first, the middle and the last
+        to [0] = from [0];
+        to [size / 2] = from [size / 2];
+        to [size - 1] = from [size - 1];
+    }
+}
+
 static inline void
 wire_put_string (wire_packer_t *self, const char *text, size_t size)
 {
     byte *needle = self->needle;
     needle [0] = (byte) size;
-    if (size)
-        memcpy (needle + 1, text, size);
+    wire_put_bytes (needle + 1, text, size);
     self->needle = needle + 1 + size;
 }
 
@@ -343,8 +381,7 @@ wire_put_longstr (wire_packer_t *self, const void *data, size_t size)
 {
     byte *needle = self->needle;
     wire_put_uint32 (needle, (uint32_t) size);
-    if (size)
-        memcpy (needle + 4, data, size);
+    wire_put_bytes (needle + 4, data, size);
     self->needle = needle + 4 + size;
 }
 
