@@ -315,19 +315,25 @@ s_clear_values (wire_msg_t *self)
 
 
 //  Room for count values (and at least one, so that a decoded message has
-//  values wire_msg_values can give); what they own stays NULL until decoded
+//  values wire_msg_values can give); what they own stays NULL until decoded.
+//  The check is inline, growing (rare) out of line
 static void
+s_grow_values (wire_msg_t *self, size_t count)
+{
+    s_value_t *values = (s_value_t *) realloc (self->values, count * sizeof (s_value_t));
+    assert (values);
+    memset (values + self->values_max, 0, (count - self->values_max) * sizeof (s_value_t));
+    self->values = values;
+    self->values_max = count;
+}
+
+static inline void
 s_reserve_values (wire_msg_t *self, size_t count)
 {
     if (count == 0)
         count = 1;
-    if (count > self->values_max) {
-        s_value_t *values = (s_value_t *) realloc (self->values, count * sizeof (s_value_t));
-        assert (values);
-        memset (values + self->values_max, 0, (count - self->values_max) * sizeof (s_value_t));
-        self->values = values;
-        self->values_max = count;
-    }
+    if (count > self->values_max)
+        s_grow_values (self, count);
 }
 
 
@@ -465,7 +471,7 @@ wire_msg_recv (wire_msg_t *self, zsock_t *input, wire_envelope_t envelope)
 
 
 //  Where decoded text goes: one buffer, reused, holding every text field
-static void
+static inline void
 s_reserve_text (wire_msg_t *self, size_t size)
 {
     if (size > self->text_max) {

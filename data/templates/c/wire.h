@@ -475,21 +475,25 @@ int
 static inline int
 wire_get_string (wire_unpacker_t *self, const char **text, size_t length_size)
 {
-    size_t size = self->needle < self->limit? self->needle [0]: 0;
-    if (length_size == 1 && size >= 8 && size <= 16
-    &&  (size_t) (self->limit - self->needle) > size) {
+    //  Copies of the unpacker's pointers: a store through a char pointer may
+    //  alias the unpacker, so using them in place has them read back after it
+    const byte *needle = self->needle;
+    size_t left = (size_t) (self->limit - needle);
+    size_t size = left > 0? needle [0]: 0;
+    if (length_size == 1 && size >= 8 && size <= 16 && left > size) {
         const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-        const byte *data = self->needle + 1;
+        const byte *data = needle + 1;
         uint64_t first, last;
         memcpy (&first, data, 8);
         memcpy (&last, data + size - 8, 8);
         if ((((first - ones) & ~first) | ((last - ones) & ~last)) & highs)
             return wire_get_text (self, text, length_size);
-        memcpy (self->text, &first, 8);
-        memcpy (self->text + size - 8, &last, 8);
-        self->text [size] = 0;
-        *text = self->text;
-        self->text += size + 1;
+        char *copy = self->text;
+        memcpy (copy, &first, 8);
+        memcpy (copy + size - 8, &last, 8);
+        copy [size] = 0;
+        *text = copy;
+        self->text = copy + size + 1;
         self->needle = data + size;
         self->field++;
         return 0;
