@@ -344,6 +344,7 @@ socket_free (gpointer data)
   g_ptr_array_unref (s->endpoints);
   g_ptr_array_unref (s->test_endpoints);
   g_ptr_array_unref (s->subscriptions);
+  g_ptr_array_unref (s->subscribed);
   g_ptr_array_unref (s->handlers);
   g_ptr_array_unref (s->senders);
   g_ptr_array_unref (s->protocols);
@@ -805,6 +806,11 @@ read_nodes (MopedCModel    *model,
           s->endpoints = g_ptr_array_new_with_free_func (g_free);
           s->test_endpoints = g_ptr_array_new_with_free_func (g_free);
           s->subscriptions = split_subscriptions (moped_element_get_string (s->element, MOPED_PROP_SUBSCRIBE));
+          s->subscribed = g_ptr_array_new ();
+          for (guint k = 0; k < s->subscriptions->len; k++)
+            g_ptr_array_add (s->subscribed, g_ptr_array_index (s->subscriptions, k));
+          if (s->subscribed->len == 0)
+            g_ptr_array_add (s->subscribed, (gpointer) "");
           s->handlers = g_ptr_array_new ();
           s->senders = g_ptr_array_new ();
           s->protocols = g_ptr_array_new ();
@@ -1518,16 +1524,33 @@ _moped_c_machine_of (MopedCSocket  *s,
 
 /* ---- the self-test's steps --------------------------------------------------------------- */
 
+/* Whether @subscriber gets a message whose first frame is @topic at this point of the
+ * flows: the subscription steps played before count as well as its designed
+ * subscriptions. */
 static gboolean
 matches_subscription (MopedCSocket *subscriber,
                       const char   *topic)
 {
-  if (subscriber->subscriptions->len == 0)
-    return TRUE;
-  for (guint i = 0; i < subscriber->subscriptions->len; i++)
-    if (g_str_has_prefix (topic, g_ptr_array_index (subscriber->subscriptions, i)))
+  for (guint i = 0; i < subscriber->subscribed->len; i++)
+    if (g_str_has_prefix (topic, g_ptr_array_index (subscriber->subscribed, i)))
       return TRUE;
   return FALSE;
+}
+
+/* A subscription step the self-test plays: @subscriber subscribes to @topic, or
+ * cancels one subscription to it (libzmq counts them: a prefix subscribed twice needs
+ * two unsubscriptions). */
+static void
+play_subscription (MopedCSocket *subscriber,
+                   const char   *topic,
+                   gboolean      subscribe)
+{
+  guint index;
+
+  if (subscribe)
+    g_ptr_array_add (subscriber->subscribed, (gpointer) topic);
+  else if (g_ptr_array_find_with_equal_func (subscriber->subscribed, topic, g_str_equal, &index))
+    g_ptr_array_remove_index (subscriber->subscribed, index);
 }
 
 /* The topic a PUB step uses so that the receiver's subscriptions let it through. */
@@ -1542,7 +1565,7 @@ choose_topic (MopedCStep *step)
    * subscriptions match the message's first bytes, which no sample value chooses. */
   if (framing->topic == MOPED_TOPIC_NONE || framing->encoding == MOPED_ENCODING_PACKED)
     {
-      if (r->subscriptions->len > 0)
+      if (!matches_subscription (r, ""))
         step->skip_reason = g_strdup_printf ("protocol %s sends no topic frame, and %s.%s subscribes to "
                                              "prefixes of the first frame, which the self-test does "
                                              "not choose", _moped_c_name (c->protocol->element),
@@ -1558,20 +1581,25 @@ choose_topic (MopedCStep *step)
                                              _moped_c_name (c->element));
       return;
     }
-  for (guint i = 0; i < r->subscriptions->len; i++)
+  for (guint i = 0; i < r->subscribed->len; i++)
     {
-      const char *prefix = g_ptr_array_index (r->subscriptions, i);
+      const char *prefix = g_ptr_array_index (r->subscribed, i);
       MopedCField *f = g_ptr_array_index (c->fields, c->topic);
 
       if (f->type == MOPED_FIELD_STRING && strlen (prefix) > 255)
         continue;
-      step->topic = g_strdup (prefix);
+      /* Subscribed to everything: the sample value will do. */
+      if (*prefix != '\0')
+        step->topic = g_strdup (prefix);
       return;
     }
-  if (r->subscriptions->len > 0)
+  if (r->subscribed->len > 0)
     step->skip_reason = g_strdup_printf ("the subscriptions of %s.%s are longer than a string field "
                                          "(255 bytes)", _moped_c_name (r->node->element),
                                          _moped_c_name (r->element));
+  else
+    step->skip_reason = g_strdup_printf ("%s.%s has cancelled each of its subscriptions by then",
+                                         _moped_c_name (r->node->element), _moped_c_name (r->element));
 }
 
 static MopedCSocket *
@@ -1709,6 +1737,11 @@ read_subscription_step (MopedCModel  *model,
   s->alternatives = g_ptr_array_new ();
   s->topic = g_strdup (topic != NULL ? topic : "");
   s->subscription = moped_step_get_block (step) == MOPED_BLOCK_SUBSCRIBE ? 1 : -1;
+  /* What the publishers' later steps reach: the subscriber, and a relay's XSUB that
+   * passes the subscription on. */
+  play_subscription (sender, s->topic, s->subscription > 0);
+  if (relay_out != NULL)
+    play_subscription (relay_out, s->topic, s->subscription > 0);
   receiver->hears_subscriptions = receiver->info->receives_subscriptions;
   g_ptr_array_add (f->steps, s);
 }

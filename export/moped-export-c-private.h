@@ -123,6 +123,9 @@ struct _MopedCSocket
   GPtrArray                 *endpoints;    /* designed attach items, "@endpoint" or ">endpoint" */
   GPtrArray                 *test_endpoints;
   GPtrArray                 *subscriptions; /* SUB, XSUB: prefixes; empty = everything */
+  GPtrArray                 *subscribed;   /* const char *: its prefixes ("" for everything) as the
+                                            * self-test has played the flows so far: the
+                                            * designed ones, then each subscription step's */
   gboolean                   delimiter;    /* DEALER talking to REP: sends a delimiter */
   GPtrArray                 *handlers;     /* MopedCHandler received here */
   GPtrArray                 *senders;      /* MopedCSender sent from here */
