@@ -2022,7 +2022,7 @@ write_user_file (MopedCModel *model,
   g_autofree char *job = g_strdup_printf ("what the %s node does: its state, a handler per command it "
                                           "receives, its API methods.", _moped_c_name (n->element));
   MopedCodeWriter *w = _moped_c_writer_begin (model, file, job, TRUE);
-  g_autofree char *path = g_strdup_printf ("src/%s", file);
+  g_autofree char *path = _moped_c_user_path (n->ident);
   g_autoptr(GPtrArray) symbols = g_ptr_array_new ();
   GPtrArray *stubs = g_ptr_array_new_with_free_func (g_free);
   MopedCOutput *output;
