@@ -80,7 +80,7 @@ static const char * const local_words[] = {
   "byte", "dbyte", "qbyte", "uint", "ulong", "ushort", "u_char", "u_short", "u_int",
   "u_long", "fd_set", "fd_mask", "jmp_buf", "sigjmp_buf", "va_list", "linux", "unix",
   "i386", "sun", "streq", "strneq", "randof", "freen", "zmalloc", "inline", "assert",
-  "s_refused", "wire_machine_step",
+  "s_refuse", "wire_machine_step", "wire_machine_allows",
 };
 
 /* Members of the engine and options structs, beside one per socket; and the macros
