@@ -80,7 +80,7 @@ static const char * const local_words[] = {
   "byte", "dbyte", "qbyte", "uint", "ulong", "ushort", "u_char", "u_short", "u_int",
   "u_long", "fd_set", "fd_mask", "jmp_buf", "sigjmp_buf", "va_list", "linux", "unix",
   "i386", "sun", "streq", "strneq", "randof", "freen", "zmalloc", "inline", "assert",
-  "s_refused", "wire_machine_step",
+  "s_refuse", "wire_machine_step", "wire_machine_allows",
 };
 
 /* Members of the engine and options structs, beside one per socket; and the macros
@@ -2053,6 +2053,18 @@ add_key (GHashTable   *keys,
   g_hash_table_replace (keys, key, g_strdup (ident));
 }
 
+gboolean
+_moped_c_name_key_is_file (const char *key)
+{
+  return g_str_has_prefix (key, "file:") || g_str_has_prefix (key, "engine-file:");
+}
+
+char *
+_moped_c_user_path (const char *ident)
+{
+  return g_strdup_printf ("src/%s.c", ident);
+}
+
 GHashTable *
 _moped_c_name_keys (MopedCModel *model)
 {
@@ -2070,10 +2082,20 @@ _moped_c_name_keys (MopedCModel *model)
         { "defer", n->engine_defer_fn }, { "timer-fn", n->timer_fn_type },
         { "timer-set", n->timer_set_fn }, { "timer-cancel", n->timer_cancel_fn },
         { "protocol-state", n->protocol_state_fn }, { "engine-protocol-state", n->engine_state_fn },
+        /* File names, not identifiers: the user's file src/IDENT.c moves when they change. */
+        { "file", n->ident }, { "engine-file", n->engine_base },
       };
 
       for (guint j = 0; j < G_N_ELEMENTS (node_names); j++)
         add_key (keys, n->element, NULL, node_names[j].what, node_names[j].ident);
+      /* The struct tags of its types (the user's file defines struct _STATE). */
+      for (guint j = 0; j < 4; j++)
+        {
+          g_autofree char *tag = g_strconcat ("_", node_names[j].ident, NULL);
+          g_autofree char *what = g_strconcat (node_names[j].what, "-tag", NULL);
+
+          add_key (keys, n->element, NULL, what, tag);
+        }
       for (guint j = 0; j < n->handlers->len; j++)
         {
           MopedCHandler *h = g_ptr_array_index (n->handlers, j);
