@@ -88,10 +88,9 @@ write_requirements (MopedCodeWriter *w,
   for (guint i = 0; i < requirements->len; i++)
     {
       MopedElement *r = g_ptr_array_index (requirements, i);
-      g_autofree char *value = moped_element_dup_value_text (r, MOPED_PROP_VALUE);
+      g_autofree char *value = moped_element_dup_requirement_target (r);
       g_autofree char *metric = moped_element_dup_value_text (r, MOPED_PROP_METRIC);
-      g_autofree char *title = g_strdup_printf ("Requirement %s (%s): %s %s", _moped_c_name (r), metric,
-                                                value, moped_element_get_string (r, MOPED_PROP_UNIT));
+      g_autofree char *title = g_strdup_printf ("Requirement %s (%s): %s", _moped_c_name (r), metric, value);
 
       moped_code_writer_comment_labelled (w, title, moped_element_get_string (r, MOPED_PROP_DESCRIPTION));
     }

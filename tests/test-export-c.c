@@ -1479,6 +1479,43 @@ test_run_regenerates_what_was_planned (void)
   g_object_unref (p.design);
 }
 
+/* A requirement without a target reads "not set" in the generated comments and README,
+ * never "0 msg/s"; one with a target keeps its number and unit. */
+static void
+test_requirement_not_set (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("MOPED_EXAMPLES"), "hello.moped", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MopedDesign) design = moped_file_load (path, &error);
+  g_autoptr(MopedCModel) set_model = NULL;
+  g_autoptr(GPtrArray) set_outputs = NULL;
+  g_autoptr(MopedCModel) model = NULL;
+  g_autoptr(GPtrArray) outputs = NULL;
+  MopedElement *requirement;
+  const char *readme;
+
+  g_assert_no_error (error);
+  requirement = moped_design_lookup (design, "req-rate");
+  g_assert_nonnull (requirement);
+  g_assert_cmpstr (moped_element_get_string (requirement, MOPED_PROP_UNIT), ==, "msg/s");
+  set_model = _moped_c_model_new (design);
+  set_outputs = _moped_c_generate (set_model);
+  g_assert_nonnull (strstr (output_content (set_outputs, "README.md"), "msg/s. "));
+
+  moped_design_set_double (design, requirement, MOPED_PROP_VALUE, 0);
+  model = _moped_c_model_new (design);
+  outputs = _moped_c_generate (model);
+  readme = output_content (outputs, "README.md");
+  g_assert_nonnull (strstr (readme, "): not set. "));
+  for (guint i = 0; i < outputs->len; i++)
+    {
+      MopedCOutput *o = g_ptr_array_index (outputs, i);
+
+      if (o->content != NULL && strstr (o->content, " 0 msg/s") != NULL)
+        g_error ("%s states a target of 0 msg/s", o->path);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1503,6 +1540,7 @@ main (int    argc,
   g_test_add_func ("/export-c/all-or-nothing/cleans-after-kill", test_staging_cleans_after_kill);
   g_test_add_func ("/export-c/run-regenerates-what-was-planned", test_run_regenerates_what_was_planned);
   g_test_add_func ("/export-c/deterministic", test_deterministic);
+  g_test_add_func ("/export-c/requirement-not-set", test_requirement_not_set);
   g_test_add_func ("/export-c/sample-string", test_sample_string_agrees);
   g_test_add_func ("/export-c/refuse/errors", test_refuses_errors);
   g_test_add_func ("/export-c/refuse/draft-and-stream", test_refuses_draft_and_stream);
