@@ -343,6 +343,15 @@ collect_protocols (MopedCNode *n,
       if (!g_ptr_array_find (protocols, p, NULL))
         g_ptr_array_add (protocols, p);
     }
+  /* A state machine names its protocol's commands, also where the node only relays
+   * another protocol inside this one. */
+  for (guint i = 0; i < n->machines->len; i++)
+    {
+      MopedCProtocol *p = ((MopedCMachine *) g_ptr_array_index (n->machines, i))->protocol;
+
+      if (!g_ptr_array_find (protocols, p, NULL))
+        g_ptr_array_add (protocols, p);
+    }
 }
 
 static void
@@ -1181,6 +1190,28 @@ machine_title (MopedCMachine *m)
 
 /* Each machine's states and transitions as tables, the roles that point at them, and
  * the check every message goes through. */
+/* Whether any command the node sends or receives is checked against a state machine
+ * (each such send function and handler calls s_refused). */
+static gboolean
+checks_machines (MopedCNode *n)
+{
+  for (guint i = 0; i < n->senders->len; i++)
+    {
+      MopedCSender *s = g_ptr_array_index (n->senders, i);
+
+      if (_moped_c_machine_of (s->socket, s->command) != NULL)
+        return TRUE;
+    }
+  for (guint i = 0; i < n->handlers->len; i++)
+    {
+      MopedCHandler *h = g_ptr_array_index (n->handlers, i);
+
+      if (_moped_c_machine_of (h->socket, h->command) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 write_machines (MopedCodeWriter *w,
                 MopedCNode      *n)
@@ -1246,6 +1277,10 @@ write_machines (MopedCodeWriter *w,
     LINE ("    \"%s\",", ((MopedCMachine *) g_ptr_array_index (n->machines, i))->protocol->ident);
   LINE ("};");
   LINE ("#define S_MACHINES %u", n->machines->len);
+  /* A node that only relays another protocol inside this one keeps the state, but
+   * sends and receives none of its commands itself: nothing to refuse then. */
+  if (!checks_machines (n))
+    return;
   moped_code_writer_blank (w);
   moped_code_writer_blank (w);
   moped_code_writer_comment (w, "A machine refused a command: one received (the machine did not move, the "

@@ -1468,6 +1468,35 @@ def test_subscribe_in_flow(work):
           ok and "flow Watch everything for a while: ok (6 messages)" in log, tail(log))
 
 
+# ---- roles several node kinds play, protocols inside protocols ----------------------------
+
+def test_shared_role_and_layered(work):
+    """tests/data/shared-role.moped: two node kinds (Echo, Upper) play one role, and the
+    flow names roles, so both kinds get its send functions and handlers and the
+    self-test plays the flow once with each. tests/data/layered.moped: Inner travels
+    via the broker inside Outer; the worker sends and receives no Outer command itself
+    but keeps Outer's state, so its engine includes Outer's codec."""
+    data = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+    for name, flows in (("shared-role", ["flow Work: ok (6 messages)"]),
+                        ("layered", ["flow OF: ok (2 messages)", "flow IF: ok (4 messages)"])):
+        design = os.path.join(data, name + ".moped")
+        directory = os.path.join(work, name)
+        r = run([MOPED, "check", design])
+        check("%s: checks clean" % name, r.returncode == 0 and "0 errors, 0 warnings" in r.stdout + r.stderr,
+              r.stdout + r.stderr)
+        r = export(design, directory)
+        if not check("%s: export" % name, r.returncode == 0, r.stdout + r.stderr):
+            continue
+        if name == "shared-role":
+            upper = open(os.path.join(directory, "src", "upper.c")).read()
+            check("shared-role: the second kind playing the role handles JOB and may send DONE",
+                  "upper_handle_job" in upper and "upper_send_done" in upper, upper[-1500:])
+        ok, log = build_and_test(directory)
+        check("%s: builds and its self-test passes" % name, ok, tail(log))
+        for line in flows:
+            check("%s: %s" % (name, line), line in log, tail(log))
+
+
 # ---- one program per process ---------------------------------------------------------------
 
 def test_process(work):
@@ -1847,7 +1876,7 @@ def main():
     tests = [test_broken, test_user_tests, test_timers, test_never_block, test_examples, test_mdp_wire,
              test_machine_enforced, test_fan_out,
              test_packed_wire, test_standalone, test_reexport, test_reexport_renames, test_reexport_node_rename,
-             test_no_hang, test_proxy, test_subscribe_in_flow,
+             test_no_hang, test_proxy, test_subscribe_in_flow, test_shared_role_and_layered,
              test_process, test_property]
     # MOPED_EXPORT_C_TESTS=test_user_tests,test_timers runs only those (while working on them).
     only = os.environ.get("MOPED_EXPORT_C_TESTS")
