@@ -149,7 +149,7 @@ step_advice (MopedCStep *prev,
 
   if (prev == NULL)
     return NULL;
-  if (prev->receiver->node == node)
+  if (prev->receiver->node == node && !prev->filtered)
     for (guint i = 0; i < prev->receiver->handlers->len; i++)
       {
         MopedCHandler *h = g_ptr_array_index (prev->receiver->handlers, i);
