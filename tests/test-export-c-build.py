@@ -737,6 +737,8 @@ RUNTIME_RULES = {"exclusive-pair", "round-robin-receiver", "req-reply-from-other
                  "router-unknown-peer", "instances-fixed-bind", "inproc-across-processes",
                  "ipc-across-hosts", "localhost-across-hosts", "unsubscribe-not-sent",
                  "upstream-taken-for-subscription",
+                 # A fixed port two sockets bind on one host.
+                 "duplicate-bind",
                  # Two protocols on one socket whose framing cannot tell them apart
                  # (the generator shares sockets, and gives protocols headers only sometimes).
                  "framing-indistinguishable"}
@@ -828,9 +830,14 @@ class Design:
         if self.aux.random() < 0.3 and (self.same_host(x, y) or self.aux.random() < 0.3):
             return "tcp://127.0.0.1:%s" % port
         if self.aux.random() < 0.3:
+            # Only a port no node on the binder's host binds yet (one reused before may
+            # be bound on this host already: duplicate-bind).
+            def binders(shared):
+                return [(link["a"] if link["a_binds"] else link["b"])["node"]
+                        for link in self.links if link["endpoint"] == shared]
             for link in self.links:
-                other = (link["a"] if link["a_binds"] else link["b"])["node"]
-                if link["endpoint"].startswith("tcp://*:") and not self.same_host(other, binder):
+                if link["endpoint"].startswith("tcp://*:") and \
+                   not any(self.same_host(other, binder) for other in binders(link["endpoint"])):
                     return link["endpoint"]
         return endpoint
 
