@@ -146,8 +146,8 @@ node_in_protocol (MopedElement *node,
         moped_element_get_children_of_kind (g_ptr_array_index (flows, f), MOPED_KIND_STEP);
 
       for (guint s = 0; s < steps->len; s++)
-        if (moped_step_get_node (g_ptr_array_index (steps, s), MOPED_PROP_FROM) == node ||
-            moped_step_get_node (g_ptr_array_index (steps, s), MOPED_PROP_TO) == node ||
+        if (moped_step_side_is_node (g_ptr_array_index (steps, s), MOPED_PROP_FROM, node) ||
+            moped_step_side_is_node (g_ptr_array_index (steps, s), MOPED_PROP_TO, node) ||
             moped_element_get_ref (g_ptr_array_index (steps, s), MOPED_PROP_VIA) == node)
           return TRUE;
     }
