@@ -1191,7 +1191,7 @@ machine_title (MopedCMachine *m)
 /* Each machine's states and transitions as tables, the roles that point at them, and
  * the check every message goes through. */
 /* Whether any command the node sends or receives is checked against a state machine
- * (each such send function and handler calls s_refused). */
+ * (each such send function and handler calls s_refuse when its machine refuses). */
 static gboolean
 checks_machines (MopedCNode *n)
 {
