@@ -16,7 +16,8 @@ valgrind for the leak checks. Never needs a display.
 - Property test: random designs (compatible socket pairs, fan-in and fan-out, sockets
   shared by several links and peers, bind or connect set per link end, instances,
   PAIR, ROUTER to ROUTER, proxies, processes and hosts with inproc, ipc, loopback and
-  a tcp port bound on two hosts, hostile names and descriptions). Every design `moped check`
+  a tcp port bound on two hosts or at two addresses of one host (127.0.0.2 beside
+  127.0.0.1 or *), hostile names and descriptions). Every design `moped check`
   passes without errors exports, builds with -Werror and passes its self-test; every
   design it refuses is refused for one of the run-time rules (RUNTIME_RULES) and for
   nothing else. They are built in batches, as subprojects of one meson project, to
@@ -33,6 +34,10 @@ valgrind for the leak checks. Never needs a display.
   fails when the implementation answers wrong; a repeating timer
   set in a start hook publishes, and an API method answers later from a handler; a
   send to a peer that cannot take it fails after a bounded wait, never blocking.
+- Programs started from a shell (tests/data/served.moped): two instances started
+  without -n get routing ids of their own, so one ROUTER serves both; a start hook's
+  first send from a ROUTER to its one designed peer (no peer given) waits for that
+  peer, started later, to connect.
 - Re-export: an edited handler survives, a new command's stub is appended, a removed
   command's handler is reported and kept, an unchanged design rewrites no file, and a
   generated file edited by hand is not overwritten without --force. Renames (same
@@ -737,6 +742,8 @@ RUNTIME_RULES = {"exclusive-pair", "round-robin-receiver", "req-reply-from-other
                  "router-unknown-peer", "instances-fixed-bind", "inproc-across-processes",
                  "ipc-across-hosts", "localhost-across-hosts", "unsubscribe-not-sent",
                  "upstream-taken-for-subscription",
+                 # A port bound on every interface and at an address of one host
+                 "duplicate-bind",
                  # Two protocols on one socket whose framing cannot tell them apart
                  # (the generator shares sockets, and gives protocols headers only sometimes).
                  "framing-indistinguishable"}
@@ -832,6 +839,17 @@ class Design:
                 other = (link["a"] if link["a_binds"] else link["b"])["node"]
                 if link["endpoint"].startswith("tcp://*:") and not self.same_host(other, binder):
                     return link["endpoint"]
+        if self.same_host(x, y):
+            # A port another node of this host binds already, at another address: beside
+            # 127.0.0.1, 127.0.0.2 has the port too (accepted); beside every interface
+            # (*) it does not (duplicate-bind).
+            for link in self.links:
+                other = (link["a"] if link["a_binds"] else link["b"])["node"]
+                if other is not binder and self.same_host(other, binder) and \
+                        link["endpoint"].startswith(("tcp://*:", "tcp://127.0.0.1:")):
+                    if self.aux.random() < 0.2:
+                        return "tcp://127.0.0.2:%s" % link["endpoint"].rsplit(":", 1)[1]
+                    break
         return endpoint
 
     def deploy(self):
