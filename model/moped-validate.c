@@ -1177,7 +1177,7 @@ check_endpoint_roles (Validation          *v,
       full = g_strdup_printf ("%s cannot connect to %s: %s", sock, connect_form, problem);
       report_bad_endpoint (v, link, connecting, endpoint, full,
                            "Bind on an address the other side can reach, such as "
-                           "tcp://*:5555 or tcp://server-name:5555.");
+                           "tcp://*:5555 or tcp://127.0.0.1:5555 (libzmq binds no host name).");
     }
 }
 
