@@ -610,13 +610,46 @@ test_repeat_and_optional (void)
   assert_contains (d->message, "step 1 (step-1), when the repeated steps run again");
   g_assert_cmpuint (count_code (diags2, "req-send-twice"), ==, 1);
 
-  /* An optional reply is assumed taken: request, (reply), request, reply is fine. */
+  /* Request, then a reply that may not come: fine (a try that times out). */
   moped_design_set_bool (f.design, s1, MOPED_PROP_REPEAT, FALSE);
   moped_design_set_bool (f.design, s2, MOPED_PROP_OPTIONAL, TRUE);
-  moped_test_add_step (f.design, f.flow, "step-3", f.client, f.server, f.request);
-  moped_test_add_step (f.design, f.flow, "step-4", f.server, f.client, f.reply);
   diags3 = validate (f.design);
   g_assert_cmpuint (diags3->len, ==, 0);
+}
+
+/* Optional steps are walked skipped as well as taken: request, (reply), (request), reply
+ * breaks lockstep when either optional step is left out (the grammar would otherwise
+ * accept request, reply, reply). */
+static void
+test_optional_skipped (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+  g_autoptr(GPtrArray) diags2 = NULL;
+  MopedElement *s2, *s3, *block;
+
+  fixture_init (&f);
+  s2 = moped_design_lookup (f.design, "step-2");
+  moped_design_set_bool (f.design, s2, MOPED_PROP_OPTIONAL, TRUE);
+  s3 = moped_test_add_step (f.design, f.flow, "step-3", f.client, f.server, f.request);
+  moped_design_set_bool (f.design, s3, MOPED_PROP_OPTIONAL, TRUE);
+  moped_test_add_step (f.design, f.flow, "step-4", f.server, f.client, f.reply);
+  diags = validate (f.design);
+  /* reply skipped: request, request */
+  expect (diags, MOPED_SEVERITY_ERROR, "req-send-twice", IDS ("step-3", "client-req"));
+  /* second request skipped: reply, reply */
+  expect (diags, MOPED_SEVERITY_ERROR, "req-receive-before-send", IDS ("step-4", "client-req"));
+  expect (diags, MOPED_SEVERITY_ERROR, "rep-send-before-receive", IDS ("step-4", "server-rep"));
+
+  /* An optional block holding a whole round trip, taken or not, keeps lockstep. */
+  moped_design_set_bool (f.design, s2, MOPED_PROP_OPTIONAL, FALSE);
+  moped_design_set_bool (f.design, s3, MOPED_PROP_OPTIONAL, FALSE);
+  block = moped_test_add_named (f.design, f.flow, MOPED_KIND_STEP, "opt", NULL);
+  moped_design_set_enum (f.design, block, MOPED_PROP_BLOCK, MOPED_BLOCK_OPTIONAL);
+  moped_test_add_step (f.design, block, "step-5", f.client, f.server, f.request);
+  moped_test_add_step (f.design, block, "step-6", f.server, f.client, f.reply);
+  diags2 = validate (f.design);
+  g_assert_cmpuint (diags2->len, ==, 0);
 }
 
 static void
@@ -1332,6 +1365,7 @@ main (int   argc,
   g_test_add_func ("/validate/req-send-twice", test_req_send_twice);
   g_test_add_func ("/validate/repeat-and-optional", test_repeat_and_optional);
   g_test_add_func ("/validate/rep-send-before-receive", test_rep_send_before_receive);
+  g_test_add_func ("/validate/optional-skipped", test_optional_skipped);
   g_test_add_func ("/validate/rep-queues-requests", test_rep_queues_requests);
   g_test_add_func ("/validate/router-dealer-free-order", test_router_dealer_free_order);
   g_test_add_func ("/validate/command-from-other-protocol", test_command_from_other_protocol);
