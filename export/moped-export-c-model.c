@@ -80,7 +80,7 @@ static const char * const local_words[] = {
   "byte", "dbyte", "qbyte", "uint", "ulong", "ushort", "u_char", "u_short", "u_int",
   "u_long", "fd_set", "fd_mask", "jmp_buf", "sigjmp_buf", "va_list", "linux", "unix",
   "i386", "sun", "streq", "strneq", "randof", "freen", "zmalloc", "inline", "assert",
-  "s_refused", "wire_machine_step",
+  "s_refuse", "wire_machine_step", "wire_machine_allows",
 };
 
 /* Members of the engine and options structs, beside one per socket; and the macros
@@ -344,6 +344,7 @@ socket_free (gpointer data)
   g_ptr_array_unref (s->endpoints);
   g_ptr_array_unref (s->test_endpoints);
   g_ptr_array_unref (s->subscriptions);
+  g_ptr_array_unref (s->subscribed);
   g_ptr_array_unref (s->handlers);
   g_ptr_array_unref (s->senders);
   g_ptr_array_unref (s->protocols);
@@ -805,6 +806,11 @@ read_nodes (MopedCModel    *model,
           s->endpoints = g_ptr_array_new_with_free_func (g_free);
           s->test_endpoints = g_ptr_array_new_with_free_func (g_free);
           s->subscriptions = split_subscriptions (moped_element_get_string (s->element, MOPED_PROP_SUBSCRIBE));
+          s->subscribed = g_ptr_array_new ();
+          for (guint k = 0; k < s->subscriptions->len; k++)
+            g_ptr_array_add (s->subscribed, g_ptr_array_index (s->subscriptions, k));
+          if (s->subscribed->len == 0)
+            g_ptr_array_add (s->subscribed, (gpointer) "");
           s->handlers = g_ptr_array_new ();
           s->senders = g_ptr_array_new ();
           s->protocols = g_ptr_array_new ();
@@ -1585,16 +1591,33 @@ _moped_c_machine_of (MopedCSocket  *s,
 
 /* ---- the self-test's steps --------------------------------------------------------------- */
 
+/* Whether @subscriber gets a message whose first frame is @topic at this point of the
+ * flows: the subscription steps played before count as well as its designed
+ * subscriptions. */
 static gboolean
 matches_subscription (MopedCSocket *subscriber,
                       const char   *topic)
 {
-  if (subscriber->subscriptions->len == 0)
-    return TRUE;
-  for (guint i = 0; i < subscriber->subscriptions->len; i++)
-    if (g_str_has_prefix (topic, g_ptr_array_index (subscriber->subscriptions, i)))
+  for (guint i = 0; i < subscriber->subscribed->len; i++)
+    if (g_str_has_prefix (topic, g_ptr_array_index (subscriber->subscribed, i)))
       return TRUE;
   return FALSE;
+}
+
+/* A subscription step the self-test plays: @subscriber subscribes to @topic, or
+ * cancels one subscription to it (libzmq counts them: a prefix subscribed twice needs
+ * two unsubscriptions). */
+static void
+play_subscription (MopedCSocket *subscriber,
+                   const char   *topic,
+                   gboolean      subscribe)
+{
+  guint index;
+
+  if (subscribe)
+    g_ptr_array_add (subscriber->subscribed, (gpointer) topic);
+  else if (g_ptr_array_find_with_equal_func (subscriber->subscribed, topic, g_str_equal, &index))
+    g_ptr_array_remove_index (subscriber->subscribed, index);
 }
 
 /* The topic a PUB step uses so that the receiver's subscriptions let it through. */
@@ -1609,7 +1632,7 @@ choose_topic (MopedCStep *step)
    * subscriptions match the message's first bytes, which no sample value chooses. */
   if (framing->topic == MOPED_TOPIC_NONE || framing->encoding == MOPED_ENCODING_PACKED)
     {
-      if (r->subscriptions->len > 0)
+      if (!matches_subscription (r, ""))
         step->skip_reason = g_strdup_printf ("protocol %s sends no topic frame, and %s.%s subscribes to "
                                              "prefixes of the first frame, which the self-test does "
                                              "not choose", _moped_c_name (c->protocol->element),
@@ -1625,20 +1648,25 @@ choose_topic (MopedCStep *step)
                                              _moped_c_name (c->element));
       return;
     }
-  for (guint i = 0; i < r->subscriptions->len; i++)
+  for (guint i = 0; i < r->subscribed->len; i++)
     {
-      const char *prefix = g_ptr_array_index (r->subscriptions, i);
+      const char *prefix = g_ptr_array_index (r->subscribed, i);
       MopedCField *f = g_ptr_array_index (c->fields, c->topic);
 
       if (f->type == MOPED_FIELD_STRING && strlen (prefix) > 255)
         continue;
-      step->topic = g_strdup (prefix);
+      /* Subscribed to everything: the sample value will do. */
+      if (*prefix != '\0')
+        step->topic = g_strdup (prefix);
       return;
     }
-  if (r->subscriptions->len > 0)
+  if (r->subscribed->len > 0)
     step->skip_reason = g_strdup_printf ("the subscriptions of %s.%s are longer than a string field "
                                          "(255 bytes)", _moped_c_name (r->node->element),
                                          _moped_c_name (r->element));
+  else
+    step->skip_reason = g_strdup_printf ("%s.%s has cancelled each of its subscriptions by then",
+                                         _moped_c_name (r->node->element), _moped_c_name (r->element));
 }
 
 static MopedCSocket *
@@ -1788,6 +1816,11 @@ read_subscription_step (MopedCModel  *model,
   s->alternatives = g_ptr_array_new ();
   s->topic = g_strdup (topic != NULL ? topic : "");
   s->subscription = moped_step_get_block (step) == MOPED_BLOCK_SUBSCRIBE ? 1 : -1;
+  /* What the publishers' later steps reach: the subscriber, and a relay's XSUB that
+   * passes the subscription on. */
+  play_subscription (sender, s->topic, s->subscription > 0);
+  if (relay_out != NULL)
+    play_subscription (relay_out, s->topic, s->subscription > 0);
   receiver->hears_subscriptions = receiver->info->receives_subscriptions;
   g_ptr_array_add (f->steps, s);
 }
@@ -2149,6 +2182,18 @@ add_key (GHashTable   *keys,
   g_hash_table_replace (keys, key, g_strdup (ident));
 }
 
+gboolean
+_moped_c_name_key_is_file (const char *key)
+{
+  return g_str_has_prefix (key, "file:") || g_str_has_prefix (key, "engine-file:");
+}
+
+char *
+_moped_c_user_path (const char *ident)
+{
+  return g_strdup_printf ("src/%s.c", ident);
+}
+
 GHashTable *
 _moped_c_name_keys (MopedCModel *model)
 {
@@ -2166,10 +2211,20 @@ _moped_c_name_keys (MopedCModel *model)
         { "defer", n->engine_defer_fn }, { "timer-fn", n->timer_fn_type },
         { "timer-set", n->timer_set_fn }, { "timer-cancel", n->timer_cancel_fn },
         { "protocol-state", n->protocol_state_fn }, { "engine-protocol-state", n->engine_state_fn },
+        /* File names, not identifiers: the user's file src/IDENT.c moves when they change. */
+        { "file", n->ident }, { "engine-file", n->engine_base },
       };
 
       for (guint j = 0; j < G_N_ELEMENTS (node_names); j++)
         add_key (keys, n->element, NULL, node_names[j].what, node_names[j].ident);
+      /* The struct tags of its types (the user's file defines struct _STATE). */
+      for (guint j = 0; j < 4; j++)
+        {
+          g_autofree char *tag = g_strconcat ("_", node_names[j].ident, NULL);
+          g_autofree char *what = g_strconcat (node_names[j].what, "-tag", NULL);
+
+          add_key (keys, n->element, NULL, what, tag);
+        }
       for (guint j = 0; j < n->handlers->len; j++)
         {
           MopedCHandler *h = g_ptr_array_index (n->handlers, j);
