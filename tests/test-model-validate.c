@@ -6,6 +6,7 @@
 
 #include "moped-design.h"
 #include "moped-diagnostic.h"
+#include "moped-file.h"
 #include "moped-roles.h"
 #include "moped-socket-type.h"
 #include "moped-test-util.h"
@@ -556,6 +557,47 @@ test_socket_cannot_send_or_receive (void)
   expect (diags, MOPED_SEVERITY_ERROR, "socket-cannot-receive", IDS ("s2", "pub-out"));
   g_assert_cmpuint (count_code (diags, "socket-cannot-send"), ==, 1);
   g_assert_cmpuint (count_code (diags, "socket-cannot-receive"), ==, 1);
+}
+
+/* Hello with roles named unlike its nodes, and no role set on the link: REQ and REP
+ * both fit either role and no name says which, but the flow does (Client sends HELLO,
+ * which role asker sends). Without the flow, nothing tells them apart. */
+#define INFER_XML(FLOW) \
+  "<?xml version=\"1.0\"?><design format=\"2\" name=\"h\">" \
+  "<node id=\"client\" name=\"Client\"><socket id=\"client-req\" name=\"request\" type=\"REQ\"/></node>" \
+  "<node id=\"server\" name=\"Server\"><socket id=\"server-rep\" name=\"reply\" type=\"REP\" mode=\"bind\"/></node>" \
+  "<link id=\"link-1\" from=\"client-req\" to=\"server-rep\" endpoint=\"tcp://*:5555\" protocol=\"p\"/>" \
+  "<protocol id=\"p\" name=\"Hello\"><role id=\"p.a\" name=\"asker\"/><role id=\"p.b\" name=\"answerer\"/>" \
+  "<command id=\"hello\" name=\"HELLO\" sender=\"p.a\"/><command id=\"world\" name=\"WORLD\" sender=\"p.b\"/>" \
+  FLOW "</protocol></design>"
+
+static void
+test_roles_from_flows (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MopedDesign) design = moped_file_load_data (INFER_XML (
+    "<flow id=\"f\" name=\"Round trip\"><step id=\"s1\" from=\"server\" to=\"client\" command=\"world\" optional=\"true\"/>"
+    "<step id=\"s2\" from=\"client\" to=\"server\" command=\"hello\"/>"
+    "<step id=\"s3\" from=\"server\" to=\"client\" command=\"world\"/></flow>"), -1, "h.moped", &error);
+  g_autoptr(MopedDesign) bare = NULL;
+  g_autoptr(GPtrArray) diags = NULL;
+  g_autoptr(GPtrArray) bare_diags = NULL;
+  MopedElement *link;
+
+  g_assert_no_error (error);
+  link = moped_design_lookup (design, "link-1");
+  g_assert_true (moped_link_get_role (link, MOPED_PROP_FROM) == moped_design_lookup (design, "p.a"));
+  g_assert_true (moped_link_get_role (link, MOPED_PROP_TO) == moped_design_lookup (design, "p.b"));
+  g_assert_true (moped_link_role_is_inferred (link, MOPED_PROP_FROM));
+  diags = validate (design);
+  g_assert_cmpuint (count_code (diags, "link-role-unknown"), ==, 0);
+  g_assert_cmpuint (count_code (diags, "unused-role"), ==, 0);
+
+  bare = moped_file_load_data (INFER_XML (""), -1, "h.moped", &error);
+  g_assert_no_error (error);
+  g_assert_null (moped_link_get_role (moped_design_lookup (bare, "link-1"), MOPED_PROP_FROM));
+  bare_diags = validate (bare);
+  g_assert_cmpuint (count_code (bare_diags, "link-role-unknown"), ==, 2);
 }
 
 static void
@@ -1136,18 +1178,27 @@ test_roles_inferred_from_names (void)
   g_assert_false (moped_node_plays_role (f.client, role_of (&f, "server")));
 }
 
-/* Roles named unlike the nodes: REQ and REP may both play either, so neither end is
- * known until one is set; then the other end plays the other role. */
+/* Roles named unlike the nodes, and a flow naming roles (so it says nothing of who
+ * plays them): REQ and REP may both play either, so neither end is known until one is
+ * set; then the other end plays the other role. (/validate/roles/from-flows: a flow
+ * naming the nodes tells.) */
 static void
 test_roles_unknown_then_complement (void)
 {
   g_auto(Fixture) f = { 0 };
   g_autoptr(GPtrArray) diags = NULL;
   g_autoptr(GPtrArray) after = NULL;
+  MopedElement *s1, *s2;
 
   fixture_init (&f);
   moped_design_set_string (f.design, role_of (&f, "client"), MOPED_PROP_NAME, "asker");
   moped_design_set_string (f.design, role_of (&f, "server"), MOPED_PROP_NAME, "answerer");
+  s1 = moped_design_lookup (f.design, "step-1");
+  s2 = moped_design_lookup (f.design, "step-2");
+  moped_design_set_ref (f.design, s1, MOPED_PROP_FROM, role_of (&f, "client"));
+  moped_design_set_ref (f.design, s1, MOPED_PROP_TO, role_of (&f, "server"));
+  moped_design_set_ref (f.design, s2, MOPED_PROP_FROM, role_of (&f, "server"));
+  moped_design_set_ref (f.design, s2, MOPED_PROP_TO, role_of (&f, "client"));
   diags = validate (f.design);
   expect (diags, MOPED_SEVERITY_WARNING, "link-role-unknown", IDS ("link-1", "client-req", "echo"));
   expect (diags, MOPED_SEVERITY_WARNING, "link-role-unknown", IDS ("link-1", "server-rep", "echo"));
@@ -1389,6 +1440,7 @@ main (int   argc,
   g_test_add_func ("/validate/roles/in-steps", test_roles_in_steps);
   g_test_add_func ("/validate/roles/many-players", test_roles_many_players);
   g_test_add_func ("/validate/roles/relay", test_roles_relay);
+  g_test_add_func ("/validate/roles/from-flows", test_roles_from_flows);
   g_test_add_func ("/validate/roles/ambiguous-socket", test_roles_ambiguous_socket);
   return g_test_run ();
 }
