@@ -339,6 +339,7 @@ socket_free (gpointer data)
 
   g_free (s->ident);
   g_free (s->peer_member);
+  g_free (s->default_peer);
   g_free (s->receive_fn);
   g_ptr_array_unref (s->links);
   g_ptr_array_unref (s->endpoints);
@@ -1347,6 +1348,24 @@ peer_count (MopedCSocket *s)
   return count;
 }
 
+/* A routing socket (ROUTER) with exactly one designed peer, one instance of a node
+ * whose socket sets its routing id, sends to that peer when no peer is given: its id,
+ * NODE/SOCKET, is known before it connects (an instance started with -n NAME is
+ * NAME/SOCKET, and a node of several instances has ids of its own per copy). */
+static void
+find_default_peer (MopedCSocket *s)
+{
+  MopedCSocket *peer;
+
+  if (!s->info->routing_id || s->links->len != 1 || peer_count (s) != 1)
+    return;
+  peer = peer_of (g_ptr_array_index (s->links, 0), s);
+  if (!peer->info->takes_routing_id)
+    return;
+  s->default_peer = _moped_c_test_routing_id (peer);
+  s->default_peer_delimiter = moped_socket_type_needs_delimiter (s->type, peer->type);
+}
+
 static const char *
 role_name (MopedElement *role)
 {
@@ -2158,7 +2177,10 @@ _moped_c_model_new (MopedDesign *design)
       name_node (n, globals);
       name_routes (n, globals);
       for (guint j = 0; j < n->sockets->len; j++)
-        collect_socket_protocols (model, g_ptr_array_index (n->sockets, j));
+        {
+          collect_socket_protocols (model, g_ptr_array_index (n->sockets, j));
+          find_default_peer (g_ptr_array_index (n->sockets, j));
+        }
       read_machines (n);
     }
   read_processes (model, globals);

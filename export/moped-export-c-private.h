@@ -115,6 +115,9 @@ struct _MopedCSocket
   guint                      index;
   char                      *ident;        /* option member, CLI key, enum suffix */
   char                      *peer_member;  /* engine member: its default envelope */
+  char                      *default_peer; /* routing sockets: the routing id of the one peer
+                                            * the design gives it (NULL = none or several) */
+  gboolean                   default_peer_delimiter; /* that peer expects a REQ envelope */
   char                      *receive_fn;   /* static reader in the engine */
   MopedSocketType            type;
   const MopedSocketTypeInfo *info;
