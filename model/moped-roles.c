@@ -5,14 +5,17 @@
  * A link end's role is inferred only when exactly one role fits. The roles the socket
  * type allows come first (a socket that cannot send cannot play a role that sends
  * commands, one that cannot receive cannot play a role that sends none); of those: the
- * only one; else the one named like the end's node or its role text; else, when two
- * fit, the one the other end does not play. Anything else stays unknown, and
+ * only one; else the one named like the end's node or its role text; else the one the
+ * flows say: the sender of what the end's node sends over the link and not of what it
+ * receives; else, when two fit, the one the other end does not play. Anything else
+ * stays unknown, and
  * validation asks the user to set it.
  */
 #define G_LOG_DOMAIN "moped-model"
 
 #include "moped-roles.h"
 #include "moped-design.h"
+#include "moped-machine.h"
 #include "moped-socket-type.h"
 
 static MopedProp
@@ -114,6 +117,97 @@ fits_socket (MopedElement *role,
   return (info->can_send || !sends) && (info->can_receive || sends);
 }
 
+/* Whether a step's @party (a node or a socket; a role says nothing here) is @socket. */
+static gboolean
+party_is_socket (MopedElement *party,
+                 MopedElement *socket)
+{
+  if (party == NULL || socket == NULL)
+    return FALSE;
+  if (moped_element_get_kind (party) == MOPED_KIND_SOCKET)
+    return party == socket;
+  return moped_element_get_kind (party) == MOPED_KIND_NODE && party == moped_element_get_parent (socket);
+}
+
+/* The message steps of @parent, blocks opened. */
+static void
+collect_message_steps (MopedElement *parent,
+                       GPtrArray    *out)
+{
+  g_autoptr(GPtrArray) steps = moped_element_get_children_of_kind (parent, MOPED_KIND_STEP);
+
+  for (guint i = 0; i < steps->len; i++)
+    {
+      MopedElement *step = g_ptr_array_index (steps, i);
+
+      if (moped_step_get_block (step) == MOPED_BLOCK_MESSAGE)
+        g_ptr_array_add (out, step);
+      else
+        collect_message_steps (step, out);
+    }
+}
+
+typedef struct
+{
+  GPtrArray *sent;      /* sender roles of the commands the end sends over the link */
+  GPtrArray *received;  /* ... and of those it receives */
+} Traffic;
+
+static gboolean
+fits_traffic (MopedElement *role,
+              gpointer      data)
+{
+  Traffic *t = data;
+
+  return (t->sent->len == 0 || g_ptr_array_find (t->sent, role, NULL)) &&
+         !g_ptr_array_find (t->received, role, NULL);
+}
+
+/* The role among @fitting that the commands @socket sends and receives over @link in
+ * the flows say it plays: the sender role of every command it sends, and none of the
+ * commands it receives; NULL when the flows say nothing or leave several. Steps
+ * naming the two ends by node or socket count (a step naming a role is what is being
+ * inferred), relayed ones do not (they may ride inside another protocol). */
+static MopedElement *
+infer_from_flows (MopedElement *protocol,
+                  MopedElement *link,
+                  MopedProp     end,
+                  GPtrArray    *fitting)
+{
+  MopedElement *socket = moped_element_get_ref (link, end);
+  MopedElement *peer = moped_element_get_ref (link, other_end (end));
+  g_autoptr(GPtrArray) flows = NULL;
+  g_autoptr(GPtrArray) steps = g_ptr_array_new ();
+  g_autoptr(GPtrArray) sent = g_ptr_array_new ();
+  g_autoptr(GPtrArray) received = g_ptr_array_new ();
+  Traffic traffic = { sent, received };
+
+  if (peer == NULL)
+    return NULL;
+  flows = moped_element_get_children_of_kind (protocol, MOPED_KIND_FLOW);
+  for (guint f = 0; f < flows->len; f++)
+    collect_message_steps (g_ptr_array_index (flows, f), steps);
+  for (guint i = 0; i < steps->len; i++)
+    {
+      MopedElement *step = g_ptr_array_index (steps, i);
+      MopedElement *from = moped_element_get_ref (step, MOPED_PROP_FROM);
+      MopedElement *to = moped_element_get_ref (step, MOPED_PROP_TO);
+      MopedElement *command = moped_element_get_ref (step, MOPED_PROP_COMMAND);
+      MopedElement *sender = command ? moped_element_get_ref (command, MOPED_PROP_SENDER) : NULL;
+
+      if (sender == NULL || moped_element_get_ref (step, MOPED_PROP_VIA) != NULL)
+        continue;
+      if (party_is_socket (from, socket) && party_is_socket (to, peer) && !g_ptr_array_find (sent, sender, NULL))
+        g_ptr_array_add (sent, sender);
+      else if (party_is_socket (from, peer) && party_is_socket (to, socket) &&
+               !g_ptr_array_find (received, sender, NULL))
+        g_ptr_array_add (received, sender);
+    }
+  if (sent->len == 0 && received->len == 0)
+    return NULL;
+  return only_one (fitting, fits_traffic, &traffic);
+}
+
 static MopedElement *
 infer_role (MopedElement *link,
             MopedProp     end,
@@ -139,6 +233,8 @@ infer_role (MopedElement *link,
   if (fitting->len == 0)
     return NULL;
   if ((found = only_one (fitting, fits_name, moped_element_get_parent (socket))) != NULL)
+    return found;
+  if ((found = infer_from_flows (protocol, link, end, fitting)) != NULL)
     return found;
   if (use_other_end && fitting->len == 2)
     {

@@ -1785,9 +1785,10 @@ sequence_hop (Sequence  *seq,
 
 /* ---- paths through a flow --------------------------------------------------------------- */
 
-/* A flow's paths for the REQ/REP check: every optional part taken, every loop and run of
- * repeating steps played twice, each branch of a choice on a path of its own (at most
- * MAX_PATHS; past that the first ones are checked). */
+/* A flow's paths for the REQ/REP check: every optional part taken and skipped, every
+ * loop and run of repeating steps played twice (and skipped where it may happen zero
+ * times), each branch of a choice on a path of its own (at most MAX_PATHS, the path with
+ * every optional part taken first; past that the first ones are checked). */
 #define MAX_PATHS 64
 
 typedef struct
@@ -1848,6 +1849,15 @@ is_repeating_message (MopedElement *step)
 
 static GPtrArray *expand_step (MopedElement *step);
 
+/* @paths (taken) with the empty path added after them: a part that may be skipped. */
+static GPtrArray *
+paths_or_skip (GPtrArray *paths)
+{
+  if (paths->len < MAX_PATHS)
+    g_ptr_array_add (paths, g_array_new (FALSE, FALSE, sizeof (PathStep)));
+  return paths;
+}
+
 static GPtrArray *
 expand_children (MopedElement *parent)
 {
@@ -1864,13 +1874,15 @@ expand_children (MopedElement *parent)
       if (is_repeating_message (step))
         {
           g_autoptr(GPtrArray) once = paths_single ();
-          GArray *run = g_ptr_array_index (once, 0);
 
+          /* Each step of the run as expand_step has it (an optional one also skipped). */
           for (; i < steps->len && is_repeating_message (g_ptr_array_index (steps, i)); i++)
             {
-              PathStep ps = { g_ptr_array_index (steps, i), FALSE };
+              g_autoptr(GPtrArray) one = expand_step (g_ptr_array_index (steps, i));
+              GPtrArray *longer = paths_concat (once, one, FALSE);
 
-              g_array_append_val (run, ps);
+              g_ptr_array_unref (once);
+              once = longer;
             }
           part = paths_concat (once, once, TRUE);
         }
@@ -1902,7 +1914,7 @@ expand_step (MopedElement *step)
 
         paths = paths_single ();
         g_array_append_val (g_ptr_array_index (paths, 0), ps);
-        return paths;
+        return moped_element_get_bool (step, MOPED_PROP_OPTIONAL) ? paths_or_skip (paths) : paths;
       }
     case MOPED_BLOCK_CHOICE:
       {
@@ -1924,10 +1936,12 @@ expand_step (MopedElement *step)
       {
         g_autoptr(GPtrArray) body = expand_children (step);
 
-        return paths_concat (body, body, TRUE);
+        paths = paths_concat (body, body, TRUE);
+        return moped_element_get_bool (step, MOPED_PROP_OPTIONAL) ? paths_or_skip (paths) : paths;
       }
-    case MOPED_BLOCK_BRANCH:
     case MOPED_BLOCK_OPTIONAL:
+      return paths_or_skip (expand_children (step));
+    case MOPED_BLOCK_BRANCH:
     case MOPED_N_BLOCKS:
     default:
       return expand_children (step);

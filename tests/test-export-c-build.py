@@ -979,6 +979,104 @@ class Design:
         node = rng.choice(self.nodes)
         self.requirements.append(dict(id=self.new_id("req"), name="latency", metric="latency", value=5,
                                       unit="ms", target=node["id"], description=self.description()))
+        # Shapes drawn from the stream of their own (self.aux), so older shapes stay.
+        older, self.rng = self.rng, self.aux
+        try:
+            if self.rng.random() < 0.2:
+                self.add_shared_role_pattern()
+            if self.rng.random() < 0.2:
+                self.add_relay_pattern()
+        finally:
+            self.rng = older
+
+    def three_nodes(self):
+        """Three distinct nodes, the first with one instance where there is one (it binds),
+        adding nodes as needed."""
+        while len(self.nodes) < 3:
+            self.add_node()
+        single = [n for n in self.nodes if n["instances"] == 1] or self.nodes
+        hub = self.rng.choice(single)
+        others = self.rng.sample([n for n in self.nodes if n is not hub], 2)
+        return hub, others[0], others[1]
+
+    def add_role(self, protocol, name):
+        role = dict(id="%s.%s" % (protocol["id"], name), name=name)
+        protocol.setdefault("roles", []).append(role)
+        return role
+
+    def add_shared_role_pattern(self):
+        """Two node kinds playing one role (workers of a broker) with a flow that names
+        the roles: each kind must get the role's code, and the self-test plays it with each."""
+        rng = self.rng
+        hub, b, c = self.three_nodes()
+        protocol = self.add_protocol("ROUTER")
+        hub_role = self.add_role(protocol, "hub")
+        peer_role = self.add_role(protocol, "peer")
+        hello = self.add_command(protocol, None)
+        hello["sender_role"] = peer_role["id"]
+        job = self.add_command(protocol, None)
+        job["sender_role"] = hub_role["id"]
+        done = self.add_command(protocol, None) if rng.random() < 0.6 else None
+        if done:
+            done["sender_role"] = peer_role["id"]
+        kind = rng.choice(["DEALER", "DEALER", "REQ"]) if done else "DEALER"
+        front = self.add_socket(hub, "ROUTER", True)
+        first = None
+        for node in (b, c):
+            socket = self.add_socket(node, kind, False)
+            link = self.link(socket, front, protocol,
+                             first["endpoint"] if first and rng.random() < 0.5 else None, a_binds=False)
+            link["a_role"], link["b_role"] = peer_role["id"], hub_role["id"]
+            first = first or link
+        if kind == "REQ":
+            # Lockstep: the peer asks, the hub answers, then the peer says it is done and
+            # hears the next job.
+            steps = [(peer_role, hub_role, hello, False, False), (hub_role, peer_role, job, False, False)]
+        else:
+            steps = [(peer_role, hub_role, hello, False, False), (hub_role, peer_role, job, False, False)]
+            if done:
+                steps.append((peer_role, hub_role, done, rng.random() < 0.3, False))
+        protocol["flows"].append(dict(id=self.new_id("flow"), name=self.name(protocol["flow_names"]),
+                                      steps=steps))
+
+    def add_relay_pattern(self):
+        """A protocol relayed inside another through a broker (`via`, not a subscription):
+        two nodes speak Inner to each other, each speaks Outer to the relay."""
+        rng = self.rng
+        relay, a, c = self.three_nodes()
+        outer = self.add_protocol("ROUTER")
+        near = self.add_role(outer, "near")
+        far = self.add_role(outer, "far")
+        wrap = self.add_command(outer, None)
+        wrap["sender_role"] = near["id"]
+        both_ways = rng.random() < 0.7
+        kinds = ("DEALER", "ROUTER") if both_ways else ("PUSH", "PULL")
+        shared = rng.random() < 0.3 and both_ways
+        into = self.add_socket(relay, kinds[1], True)
+        out = into if shared else self.add_socket(relay, "ROUTER" if both_ways else "PUSH", True)
+        sa = self.add_socket(a, kinds[0], False)
+        sc = self.add_socket(c, "DEALER" if both_ways else "PULL", False)
+        for socket, relay_socket in ((sa, into), (sc, out)):
+            link = self.link(socket, relay_socket, outer, a_binds=False)
+            link["a_role"], link["b_role"] = near["id"], far["id"]
+        if rng.random() < 0.5:
+            # Outer's own flow, naming the relay's peers by node or by role (which both
+            # play, so both must be able to send).
+            party = near if both_ways and rng.random() < 0.5 else a
+            outer["flows"].append(dict(id=self.new_id("flow"), name=self.name(outer["flow_names"]),
+                                       steps=[(party, relay, wrap, False, False)]))
+        inner = self.add_protocol("DEALER")
+        asker = self.add_role(inner, "asker")
+        answerer = self.add_role(inner, "answerer")
+        ask = self.add_command(inner, None)
+        ask["sender_role"] = asker["id"]
+        # The ends name their sockets: a node may have other links to the relay.
+        steps = [(sa, sc, ask, False, False, dict(via=relay))]
+        if both_ways:
+            tell = self.add_command(inner, None)
+            tell["sender_role"] = answerer["id"]
+            steps.append((sc, sa, tell, False, False, dict(via=relay)))
+        inner["flows"].append(dict(id=self.new_id("flow"), name=self.name(inner["flow_names"]), steps=steps))
 
     def link(self, a, b, protocol, endpoint=None, a_binds=None):
         """A link; a_binds says how its ends attach (default: as the sockets' modes)."""
@@ -1168,8 +1266,8 @@ class Design:
             out.append("  <link%s/>" % attrs(id=link["id"], from_=link["a"]["id"], to=link["b"]["id"],
                                              from_mode=mode(link["a"], link["a_binds"]),
                                              to_mode=mode(link["b"], link["b_binds"]),
-                                             from_role=role_of(link["protocol"], node_of[link["a"]["id"]]),
-                                             to_role=role_of(link["protocol"], node_of[link["b"]["id"]]),
+                                             from_role=link.get("a_role") or role_of(link["protocol"], node_of[link["a"]["id"]]),
+                                             to_role=link.get("b_role") or role_of(link["protocol"], node_of[link["b"]["id"]]),
                                              endpoint=link["endpoint"], protocol=link["protocol"],
                                              label=link["label"]))
         for p in self.protocols:
@@ -1177,8 +1275,11 @@ class Design:
                                                 **p["framing"]))
             for node_id in senders[p["id"]]:
                 out.append("    <role%s/>" % attrs(id=role_of(p["id"], node_id), name=node_id))
+            for role in p.get("roles", []):
+                out.append("    <role%s/>" % attrs(id=role["id"], name=role["name"]))
             for c in p["commands"]:
-                out.append("    <command%s>" % attrs(id=c["id"], name=c["name"], sender=role_of(p["id"], c["sender"]),
+                out.append("    <command%s>" % attrs(id=c["id"], name=c["name"],
+                                                     sender=c.get("sender_role") or role_of(p["id"], c["sender"]),
                                                      description=self.description()))
                 for fid, fname, ftype in c["fields"]:
                     out.append("      <field%s/>" % attrs(id=fid, name=fname,
@@ -1221,6 +1322,28 @@ def protocols_share_a_socket(path):
         for end in ("from", "to"):
             carried.setdefault(link.get(end), set()).add(link.get("protocol") or "")
     return any(len(protocols) > 1 for protocols in carried.values())
+
+
+def role_of_two_kinds(path):
+    """Whether a flow step of the design at @path names a role that links of two node
+    kinds play."""
+    import xml.etree.ElementTree as ET
+    root = ET.parse(path).getroot()
+    node_of = {s.get("id"): n.get("id") for n in root.iter("node") for s in n.iter("socket")}
+    players = {}
+    for link in root.iter("link"):
+        for end in ("from", "to"):
+            if link.get(end + "-role"):
+                players.setdefault(link.get(end + "-role"), set()).add(node_of.get(link.get(end)))
+    return any(len(players.get(step.get(end), ())) > 1
+               for step in root.iter("step") for end in ("from", "to"))
+
+
+def relays_messages(path):
+    """Whether a message step (not a subscription) of the design at @path is relayed."""
+    import xml.etree.ElementTree as ET
+    return any(step.get("via") and step.get("block") in (None, "message")
+               for step in ET.parse(path).getroot().iter("step"))
 
 
 def random_design(index):
@@ -1305,6 +1428,11 @@ def test_property(work):
     shared = [n for n in names if protocols_share_a_socket(os.path.join(designs, n + ".moped"))]
     check("accepted designs include protocols sharing a socket (%d, %s)" % (len(shared), where),
           shared or COUNT < 100)
+    # Roles two node kinds play, named by flow steps; protocols relayed inside others.
+    for what, test in (("a role two node kinds play", role_of_two_kinds),
+                       ("a relayed message step", relays_messages)):
+        having = [n for n in names if test(os.path.join(designs, n + ".moped"))]
+        check("accepted designs include %s (%d, %s)" % (what, len(having), where), having or COUNT < 100)
     check("%d random designs pass their self-tests (%s)" % (len(built), where), not failed,
           "\n\n".join("%s (index %s, %s):\n%s" % (n, n[1:], os.path.join(designs, n + ".moped"), tail(log, 15))
                        for n, log in failed[:3]))

@@ -6,6 +6,7 @@
 
 #include "moped-design.h"
 #include "moped-diagnostic.h"
+#include "moped-file.h"
 #include "moped-roles.h"
 #include "moped-socket-type.h"
 #include "moped-test-util.h"
@@ -558,6 +559,47 @@ test_socket_cannot_send_or_receive (void)
   g_assert_cmpuint (count_code (diags, "socket-cannot-receive"), ==, 1);
 }
 
+/* Hello with roles named unlike its nodes, and no role set on the link: REQ and REP
+ * both fit either role and no name says which, but the flow does (Client sends HELLO,
+ * which role asker sends). Without the flow, nothing tells them apart. */
+#define INFER_XML(FLOW) \
+  "<?xml version=\"1.0\"?><design format=\"2\" name=\"h\">" \
+  "<node id=\"client\" name=\"Client\"><socket id=\"client-req\" name=\"request\" type=\"REQ\"/></node>" \
+  "<node id=\"server\" name=\"Server\"><socket id=\"server-rep\" name=\"reply\" type=\"REP\" mode=\"bind\"/></node>" \
+  "<link id=\"link-1\" from=\"client-req\" to=\"server-rep\" endpoint=\"tcp://*:5555\" protocol=\"p\"/>" \
+  "<protocol id=\"p\" name=\"Hello\"><role id=\"p.a\" name=\"asker\"/><role id=\"p.b\" name=\"answerer\"/>" \
+  "<command id=\"hello\" name=\"HELLO\" sender=\"p.a\"/><command id=\"world\" name=\"WORLD\" sender=\"p.b\"/>" \
+  FLOW "</protocol></design>"
+
+static void
+test_roles_from_flows (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MopedDesign) design = moped_file_load_data (INFER_XML (
+    "<flow id=\"f\" name=\"Round trip\"><step id=\"s1\" from=\"server\" to=\"client\" command=\"world\" optional=\"true\"/>"
+    "<step id=\"s2\" from=\"client\" to=\"server\" command=\"hello\"/>"
+    "<step id=\"s3\" from=\"server\" to=\"client\" command=\"world\"/></flow>"), -1, "h.moped", &error);
+  g_autoptr(MopedDesign) bare = NULL;
+  g_autoptr(GPtrArray) diags = NULL;
+  g_autoptr(GPtrArray) bare_diags = NULL;
+  MopedElement *link;
+
+  g_assert_no_error (error);
+  link = moped_design_lookup (design, "link-1");
+  g_assert_true (moped_link_get_role (link, MOPED_PROP_FROM) == moped_design_lookup (design, "p.a"));
+  g_assert_true (moped_link_get_role (link, MOPED_PROP_TO) == moped_design_lookup (design, "p.b"));
+  g_assert_true (moped_link_role_is_inferred (link, MOPED_PROP_FROM));
+  diags = validate (design);
+  g_assert_cmpuint (count_code (diags, "link-role-unknown"), ==, 0);
+  g_assert_cmpuint (count_code (diags, "unused-role"), ==, 0);
+
+  bare = moped_file_load_data (INFER_XML (""), -1, "h.moped", &error);
+  g_assert_no_error (error);
+  g_assert_null (moped_link_get_role (moped_design_lookup (bare, "link-1"), MOPED_PROP_FROM));
+  bare_diags = validate (bare);
+  g_assert_cmpuint (count_code (bare_diags, "link-role-unknown"), ==, 2);
+}
+
 static void
 test_req_send_twice (void)
 {
@@ -610,13 +652,46 @@ test_repeat_and_optional (void)
   assert_contains (d->message, "step 1 (step-1), when the repeated steps run again");
   g_assert_cmpuint (count_code (diags2, "req-send-twice"), ==, 1);
 
-  /* An optional reply is assumed taken: request, (reply), request, reply is fine. */
+  /* Request, then a reply that may not come: fine (a try that times out). */
   moped_design_set_bool (f.design, s1, MOPED_PROP_REPEAT, FALSE);
   moped_design_set_bool (f.design, s2, MOPED_PROP_OPTIONAL, TRUE);
-  moped_test_add_step (f.design, f.flow, "step-3", f.client, f.server, f.request);
-  moped_test_add_step (f.design, f.flow, "step-4", f.server, f.client, f.reply);
   diags3 = validate (f.design);
   g_assert_cmpuint (diags3->len, ==, 0);
+}
+
+/* Optional steps are walked skipped as well as taken: request, (reply), (request), reply
+ * breaks lockstep when either optional step is left out (the grammar would otherwise
+ * accept request, reply, reply). */
+static void
+test_optional_skipped (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(GPtrArray) diags = NULL;
+  g_autoptr(GPtrArray) diags2 = NULL;
+  MopedElement *s2, *s3, *block;
+
+  fixture_init (&f);
+  s2 = moped_design_lookup (f.design, "step-2");
+  moped_design_set_bool (f.design, s2, MOPED_PROP_OPTIONAL, TRUE);
+  s3 = moped_test_add_step (f.design, f.flow, "step-3", f.client, f.server, f.request);
+  moped_design_set_bool (f.design, s3, MOPED_PROP_OPTIONAL, TRUE);
+  moped_test_add_step (f.design, f.flow, "step-4", f.server, f.client, f.reply);
+  diags = validate (f.design);
+  /* reply skipped: request, request */
+  expect (diags, MOPED_SEVERITY_ERROR, "req-send-twice", IDS ("step-3", "client-req"));
+  /* second request skipped: reply, reply */
+  expect (diags, MOPED_SEVERITY_ERROR, "req-receive-before-send", IDS ("step-4", "client-req"));
+  expect (diags, MOPED_SEVERITY_ERROR, "rep-send-before-receive", IDS ("step-4", "server-rep"));
+
+  /* An optional block holding a whole round trip, taken or not, keeps lockstep. */
+  moped_design_set_bool (f.design, s2, MOPED_PROP_OPTIONAL, FALSE);
+  moped_design_set_bool (f.design, s3, MOPED_PROP_OPTIONAL, FALSE);
+  block = moped_test_add_named (f.design, f.flow, MOPED_KIND_STEP, "opt", NULL);
+  moped_design_set_enum (f.design, block, MOPED_PROP_BLOCK, MOPED_BLOCK_OPTIONAL);
+  moped_test_add_step (f.design, block, "step-5", f.client, f.server, f.request);
+  moped_test_add_step (f.design, block, "step-6", f.server, f.client, f.reply);
+  diags2 = validate (f.design);
+  g_assert_cmpuint (diags2->len, ==, 0);
 }
 
 static void
@@ -1103,18 +1178,27 @@ test_roles_inferred_from_names (void)
   g_assert_false (moped_node_plays_role (f.client, role_of (&f, "server")));
 }
 
-/* Roles named unlike the nodes: REQ and REP may both play either, so neither end is
- * known until one is set; then the other end plays the other role. */
+/* Roles named unlike the nodes, and a flow naming roles (so it says nothing of who
+ * plays them): REQ and REP may both play either, so neither end is known until one is
+ * set; then the other end plays the other role. (/validate/roles/from-flows: a flow
+ * naming the nodes tells.) */
 static void
 test_roles_unknown_then_complement (void)
 {
   g_auto(Fixture) f = { 0 };
   g_autoptr(GPtrArray) diags = NULL;
   g_autoptr(GPtrArray) after = NULL;
+  MopedElement *s1, *s2;
 
   fixture_init (&f);
   moped_design_set_string (f.design, role_of (&f, "client"), MOPED_PROP_NAME, "asker");
   moped_design_set_string (f.design, role_of (&f, "server"), MOPED_PROP_NAME, "answerer");
+  s1 = moped_design_lookup (f.design, "step-1");
+  s2 = moped_design_lookup (f.design, "step-2");
+  moped_design_set_ref (f.design, s1, MOPED_PROP_FROM, role_of (&f, "client"));
+  moped_design_set_ref (f.design, s1, MOPED_PROP_TO, role_of (&f, "server"));
+  moped_design_set_ref (f.design, s2, MOPED_PROP_FROM, role_of (&f, "server"));
+  moped_design_set_ref (f.design, s2, MOPED_PROP_TO, role_of (&f, "client"));
   diags = validate (f.design);
   expect (diags, MOPED_SEVERITY_WARNING, "link-role-unknown", IDS ("link-1", "client-req", "echo"));
   expect (diags, MOPED_SEVERITY_WARNING, "link-role-unknown", IDS ("link-1", "server-rep", "echo"));
@@ -1332,6 +1416,7 @@ main (int   argc,
   g_test_add_func ("/validate/req-send-twice", test_req_send_twice);
   g_test_add_func ("/validate/repeat-and-optional", test_repeat_and_optional);
   g_test_add_func ("/validate/rep-send-before-receive", test_rep_send_before_receive);
+  g_test_add_func ("/validate/optional-skipped", test_optional_skipped);
   g_test_add_func ("/validate/rep-queues-requests", test_rep_queues_requests);
   g_test_add_func ("/validate/router-dealer-free-order", test_router_dealer_free_order);
   g_test_add_func ("/validate/command-from-other-protocol", test_command_from_other_protocol);
@@ -1355,6 +1440,7 @@ main (int   argc,
   g_test_add_func ("/validate/roles/in-steps", test_roles_in_steps);
   g_test_add_func ("/validate/roles/many-players", test_roles_many_players);
   g_test_add_func ("/validate/roles/relay", test_roles_relay);
+  g_test_add_func ("/validate/roles/from-flows", test_roles_from_flows);
   g_test_add_func ("/validate/roles/ambiguous-socket", test_roles_ambiguous_socket);
   return g_test_run ();
 }
