@@ -475,8 +475,8 @@ write_header_comment (Writer       *self,
   append_paragraph (out, who, TRUE);
   append_paragraph (out, framing, TRUE);
   g_string_append (out,
-                   "    Field types: string, longstr, number (size 8), strings and frame are the\n"
-                   "    same; bytes is a chunk.\n");
+                   "    Field types: string, longstr, number (size 8), strings, frame and msg\n"
+                   "    are the same; bytes is a chunk.\n");
   if (self->model->warnings->len > 0)
     {
       g_string_append (out, "\n    Not mapped as they are:\n");

@@ -652,6 +652,7 @@ expected_zproto_type (const char *moped_type)
   static const char * const map[][2] = {
     { "string", "string:0" }, { "longstr", "longstr:0" }, { "number", "number:8" },
     { "strings", "strings:0" }, { "bytes", "chunk:0" }, { "frame", "frame:0" },
+    { "msg", "msg:0" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (map); i++)
