@@ -2243,6 +2243,43 @@ s_test_malformed (bool verbose)
 }
 
 
+//  A lone msg field with no command frame: its frames are the whole message,
+//  so with none there is no message, and sending it is refused
+static int
+s_test_lone_msg (bool verbose)
+{
+    int failures = 0;
+    static const wire_type_t types [] = { WIRE_MSG };
+    static const wire_framing_t framing = { NULL, 0, -1, false, false, false, 0 };
+    const wire_command_t command = { "BODY", 4, types, 1, -1, 1, &framing };
+    zsock_t *receiver = zsock_new_pull ("@inproc://wire-lone-msg");
+    zsock_t *sender = zsock_new_push (">inproc://wire-lone-msg");
+    assert (receiver && sender);
+    zsock_set_rcvtimeo (receiver, 5000);
+    wire_msg_t *msg = wire_msg_new ();
+    wire_value_t value;
+    memset (&value, 0, sizeof (value));
+    value.msg = zmsg_new ();
+    errno = 0;
+    WIRE_CHECK (failures, wire_send_values (sender, WIRE_ENVELOPE_PLAIN, NULL, &command, &value) == -1
+                       && errno == EINVAL);
+    value.msg = NULL;
+    WIRE_CHECK (failures, wire_send_values (sender, WIRE_ENVELOPE_PLAIN, NULL, &command, &value) == -1);
+    value.msg = wire_sample_msg_new ();
+    WIRE_CHECK (failures, wire_send_values (sender, WIRE_ENVELOPE_PLAIN, NULL, &command, &value) == 0);
+    WIRE_CHECK (failures, wire_msg_recv (msg, receiver, WIRE_ENVELOPE_PLAIN) == 0);
+    WIRE_CHECK (failures, wire_msg_match (msg, &command, 1) == 1);
+    WIRE_CHECK (failures, wire_frames_equal (wire_msg_msg (msg, 0), value.msg));
+    zmsg_destroy (&value.msg);
+    if (verbose)
+        zsys_info ("wire: a lone msg field: %s", failures? "FAILED": "ok");
+    wire_msg_destroy (&msg);
+    zsock_destroy (&sender);
+    zsock_destroy (&receiver);
+    return failures;
+}
+
+
 //  A machine follows its role (a loop, a choice, a final state), refuses what
 //  the state does not allow without moving, keeps one state per peer, and
 //  bounds its table by forgetting the peer heard from longest ago
@@ -2326,6 +2363,7 @@ wire_test (bool verbose)
     failures += s_test_pair (ZMQ_PUB, WIRE_ENVELOPE_PUBLISHER, ZMQ_SUB, WIRE_ENVELOPE_SUBSCRIBER, false, verbose);
     failures += s_test_framings_apart (verbose);
     failures += s_test_malformed (verbose);
+    failures += s_test_lone_msg (verbose);
     failures += s_test_machine (verbose);
     return failures;
 }
