@@ -2502,7 +2502,7 @@ s_test_lone_msg (bool verbose)
     errno = 0;
     WIRE_CHECK (failures, wire_send_values (sender, WIRE_ENVELOPE_PLAIN, NULL, &command, &value) == -1
                        && errno == EINVAL);
-    value.msg = NULL;
+    zmsg_destroy (&value.msg);
     WIRE_CHECK (failures, wire_send_values (sender, WIRE_ENVELOPE_PLAIN, NULL, &command, &value) == -1);
     value.msg = wire_sample_msg_new ();
     WIRE_CHECK (failures, wire_send_values (sender, WIRE_ENVELOPE_PLAIN, NULL, &command, &value) == 0);
