@@ -149,7 +149,7 @@ step_advice (MopedCStep *prev,
 
   if (prev == NULL)
     return NULL;
-  if (prev->receiver->node == node)
+  if (prev->receiver->node == node && !prev->filtered)
     for (guint i = 0; i < prev->receiver->handlers->len; i++)
       {
         MopedCHandler *h = g_ptr_array_index (prev->receiver->handlers, i);
@@ -190,15 +190,22 @@ write_step (MopedCodeWriter *w,
 
   if (receivers == NULL)
     {
-      g_autofree char *first = place (model, s->receiver);
+      /* A receiver whose subscriptions drop the message is not waited for: it arriving
+       * there is a failure. */
+      if (!s->filtered)
+        {
+          g_autofree char *first = place (model, s->receiver);
 
-      g_string_append (places, first);
+          g_string_append (places, first);
+        }
       for (guint i = 0; i < s->copies->len; i++)
         {
           g_autofree char *copy = place (model, g_ptr_array_index (s->copies, i));
 
-          g_string_append_printf (places, ", %s", copy);
+          g_string_append_printf (places, "%s%s", places->len > 0 ? ", " : "", copy);
         }
+      if (places->len == 0)
+        g_string_append (places, "{ -1, NULL }");
     }
   else
     for (guint i = 0; i < receivers->len; i++)
