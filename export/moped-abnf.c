@@ -122,6 +122,8 @@ static const struct
   [MOPED_FIELD_STRINGS] = { "strings", SHARED_STRINGS, "packed-strings", SHARED_PACKED_STRINGS },
   [MOPED_FIELD_BYTES] = { "bytes", SHARED_BYTES, "packed-long", SHARED_PACKED_LONG },
   [MOPED_FIELD_FRAME] = { "frame", SHARED_FRAME, "frame", SHARED_FRAME },
+  /* A msg field's rule is one of its frames; the message rule repeats it (0 or more). */
+  [MOPED_FIELD_MSG] = { "frame", SHARED_FRAME, "frame", SHARED_FRAME },
 };
 
 /* ---- the frames of one message ---------------------------------------------------------- */
@@ -203,7 +205,7 @@ field_is_packed (MopedElement *field)
 
   return protocol != NULL &&
          moped_element_get_enum (protocol, MOPED_PROP_ENCODING) == MOPED_ENCODING_PACKED &&
-         moped_element_get_enum (field, MOPED_PROP_TYPE) != MOPED_FIELD_FRAME;
+         !moped_field_type_is_frames (moped_element_get_enum (field, MOPED_PROP_TYPE));
 }
 
 /* ---- the grammar ------------------------------------------------------------------------ */
@@ -822,6 +824,16 @@ layout_elements (Grammar      *self,
       const MopedFrame *frame = g_ptr_array_index (frames, f);
       g_autofree char *literal = frame->value ? literal_of (frame->value) : NULL;
 
+      /* A msg field: the rest of the message, each of its frames a token (zero or more) */
+      if (frame->field != NULL && moped_element_get_enum (frame->field, MOPED_PROP_TYPE) == MOPED_FIELD_MSG)
+        {
+          g_string_append_printf (s, "%s*( SP DQUOTE %s DQUOTE )", f > 0 ? " " : "", rule_of (self, frame->field));
+          g_string_append_printf (shape, "%sany number of frames (%s)", f > 0 ? ", " : "",
+                                  moped_element_get_name (frame->field));
+          if (!g_ptr_array_find (fields, frame->field, NULL))
+            g_ptr_array_add (fields, frame->field);
+          continue;
+        }
       g_string_append (s, f > 0 ? " SP DQUOTE" : "SP DQUOTE");
       g_string_append_printf (shape, "%s%s", f > 0 ? ", " : "", frame_kind_name (frame->kind));
       if (frame->field != NULL)

@@ -23,6 +23,8 @@ static const char * const field_encodings[MOPED_N_FIELD_TYPES] = {
                           "length and its UTF-8 text",
   [MOPED_FIELD_BYTES] = "opaque binary data, as many octets as the frame holds",
   [MOPED_FIELD_FRAME] = "a ZeroMQ frame passed on untouched",
+  [MOPED_FIELD_MSG] = "the rest of the message: zero or more frames, each passed on untouched "
+                      "(the last field of its command)",
 };
 
 /* One command going from one node to another. */
@@ -542,8 +544,10 @@ add_frame_row (MopedDocBlock *table,
                const char    *notes)
 {
   GPtrArray *row = _moped_doc_table_add_row (table);
+  /* A msg field is every frame from this one on: "5+" */
+  gboolean rest = g_str_equal (type, moped_field_type_get_name (MOPED_FIELD_MSG));
 
-  _moped_doc_appendf (_moped_doc_row_add_cell (row, NULL), MOPED_DOC_SPAN_TEXT, "%u", frame);
+  _moped_doc_appendf (_moped_doc_row_add_cell (row, NULL), MOPED_DOC_SPAN_TEXT, "%u%s", frame, rest ? "+" : "");
   if (literal)
     _moped_doc_append (_moped_doc_row_add_cell (row, NULL), MOPED_DOC_SPAN_CODE, content);
   else

@@ -103,7 +103,11 @@ write_header (MopedCModel     *model,
                                 "when a value is invalid (EINVAL: a string field longer than 255 bytes). "
                                 "A get function stores the fields of a received message that holds its "
                                 "command and returns 0, or returns -1; the values are borrowed, valid until "
-                                "the next receive into the message, and any pointer may be NULL.");
+                                "the next receive into the message, and any pointer may be NULL. A msg "
+                                "field (zmsg_t) is the rest of the message, zero or more frames: a send "
+                                "function sends its frames and leaves it unchanged and the caller's (NULL "
+                                "sends none); a get function gives a zmsg_t that is never NULL, which "
+                                "wire_msg_take_msg hands over to keep without a copy.");
   moped_code_writer_blank (w);
   moped_code_writer_comment (w, "The commands, numbered as the decode function returns them");
   for (guint i = 0; i < p->commands->len; i++)
@@ -299,6 +303,9 @@ write_send (MopedCodeWriter *w,
         case MOPED_FIELD_FRAME:
           moped_code_writer_line (w, "s_values [%u].frame = %s;", i, f->ident);
           break;
+        case MOPED_FIELD_MSG:
+          moped_code_writer_line (w, "s_values [%u].msg = %s;", i, f->ident);
+          break;
         case MOPED_N_FIELD_TYPES:
         default:
           g_assert_not_reached ();
@@ -321,6 +328,7 @@ write_send_packed (MopedCodeWriter *w,
   g_autoptr(GString) size = g_string_new (NULL);
   guint fixed = 0, frames = 0;
   const char *topic = "NULL";
+  MopedCField *rest = NULL;
 
   moped_code_writer_line (w, "int");
   moped_code_writer_line (w, "%s (zsock_t *output, wire_envelope_t envelope, const wire_peer_t *to%s)", c->send_fn,
@@ -361,13 +369,16 @@ write_send_packed (MopedCodeWriter *w,
         case MOPED_FIELD_FRAME:
           frames++;
           break;
+        case MOPED_FIELD_MSG:
+          rest = f;
+          break;
         case MOPED_N_FIELD_TYPES:
         default:
           g_assert_not_reached ();
         }
       if (limit != NULL)
         g_string_append_printf (checks, "%ss_size_%u %s", checks->len > 0 ? " || " : "", i + 1, limit);
-      if (f->type != MOPED_FIELD_NUMBER && f->type != MOPED_FIELD_FRAME)
+      if (f->type != MOPED_FIELD_NUMBER && !moped_field_type_is_frames (f->type))
         g_string_append_printf (size, " + s_size_%u", i + 1);
       if ((int) i == c->topic)
         topic = f->type == MOPED_FIELD_STRING || f->type == MOPED_FIELD_LONGSTR ? f->ident : "\"\"";
@@ -403,34 +414,48 @@ write_send_packed (MopedCodeWriter *w,
           moped_code_writer_line (w, "wire_put_strings (&s_packer, %s);", f->ident);
           break;
         case MOPED_FIELD_FRAME:
+        case MOPED_FIELD_MSG:
           break;
         case MOPED_N_FIELD_TYPES:
         default:
           g_assert_not_reached ();
         }
     }
-  if (frames == 0)
-    moped_code_writer_line (w, "return wire_packer_send (&s_packer, 0);");
-  else
-    {
-      guint left = frames;
+  {
+    /* The flag of the last frame sent before a msg field's frames: more when it has any. */
+    g_autofree char *more_rest = rest != NULL ? g_strdup_printf ("wire_frames_size (%s)? ZMQ_SNDMORE: 0", rest->ident)
+                                              : g_strdup ("0");
 
-      moped_code_writer_line (w, "if (wire_packer_send (&s_packer, ZMQ_SNDMORE) == -1)");
-      moped_code_writer_line (w, "    return -1;");
-      moped_code_writer_comment (w, "Frame fields travel as frames of their own");
-      for (guint i = 0; i < c->fields->len; i++)
-        {
-          MopedCField *f = g_ptr_array_index (c->fields, i);
+    if (frames == 0 && rest == NULL)
+      moped_code_writer_line (w, "return wire_packer_send (&s_packer, 0);");
+    else
+      {
+        guint left = frames;
 
-          if (f->type != MOPED_FIELD_FRAME)
-            continue;
-          left--;
-          moped_code_writer_line (w, "if (wire_send_frame (s_packer.handle, %s, %s) == -1)", f->ident,
-                                  left > 0 ? "ZMQ_SNDMORE" : "0");
-          moped_code_writer_line (w, "    return -1;");
-        }
-      moped_code_writer_line (w, "return 0;");
-    }
+        moped_code_writer_line (w, "if (wire_packer_send (&s_packer, %s) == -1)", frames > 0 ? "ZMQ_SNDMORE" : more_rest);
+        moped_code_writer_line (w, "    return -1;");
+        if (frames > 0)
+          moped_code_writer_comment (w, "Frame fields travel as frames of their own");
+        for (guint i = 0; i < c->fields->len; i++)
+          {
+            MopedCField *f = g_ptr_array_index (c->fields, i);
+
+            if (f->type != MOPED_FIELD_FRAME)
+              continue;
+            left--;
+            moped_code_writer_line (w, "if (wire_send_frame (s_packer.handle, %s, %s) == -1)", f->ident,
+                                    left > 0 ? "ZMQ_SNDMORE" : more_rest);
+            moped_code_writer_line (w, "    return -1;");
+          }
+        if (rest != NULL)
+          {
+            moped_code_writer_comment (w, "Then the rest of the message: the msg field's frames");
+            moped_code_writer_line (w, "return wire_send_msg (s_packer.handle, %s, 0);", rest->ident);
+          }
+        else
+          moped_code_writer_line (w, "return 0;");
+      }
+  }
   moped_code_writer_dedent (w);
   moped_code_writer_line (w, "}");
 }
@@ -481,6 +506,9 @@ write_unpack (MopedCodeWriter *w,
           break;
         case MOPED_FIELD_FRAME:
           get = g_strdup_printf ("wire_msg_get_frame (msg, s_unpacker, &s_values [%u].frame)", i);
+          break;
+        case MOPED_FIELD_MSG:
+          get = g_strdup_printf ("wire_msg_get_msg (msg, s_unpacker, &s_values [%u].msg)", i);
           break;
         case MOPED_N_FIELD_TYPES:
         default:
@@ -548,6 +576,10 @@ write_get (MopedCodeWriter *w,
           moped_code_writer_line (w, "if (%s)", f->ident);
           moped_code_writer_line (w, "    *%s = s_values [%u].frame;", f->ident, i);
           break;
+        case MOPED_FIELD_MSG:
+          moped_code_writer_line (w, "if (%s)", f->ident);
+          moped_code_writer_line (w, "    *%s = s_values [%u].msg;", f->ident, i);
+          break;
         case MOPED_N_FIELD_TYPES:
         default:
           g_assert_not_reached ();
@@ -591,6 +623,9 @@ sample_args (MopedCCommand *c,
         case MOPED_FIELD_FRAME:
           g_string_append (s, ", sample_frame");
           break;
+        case MOPED_FIELD_MSG:
+          g_string_append (s, ", sample_msg");
+          break;
         case MOPED_N_FIELD_TYPES:
         default:
           g_assert_not_reached ();
@@ -609,6 +644,70 @@ has_field_type (MopedCCommand  *c,
   return FALSE;
 }
 
+/* Whether a message of @c (sent on a plain socket) has a frame even when its msg field
+ * has none: a command frame, a header, an empty frame first, a packed frame, or another
+ * field. */
+static gboolean
+has_frame_without_msg (MopedCCommand *c)
+{
+  g_autoptr(MopedFraming) framing = moped_framing_new (c->protocol->element);
+
+  return c->fields->len > 1 || framing->encoding == MOPED_ENCODING_PACKED ||
+         framing->command_id != MOPED_COMMAND_ID_NONE || framing->header != NULL ||
+         framing->delimiter == MOPED_DELIMITER_ALWAYS;
+}
+
+/* A msg field with no frames, as an empty zmsg_t and as NULL: it arrives as an empty
+ * zmsg_t (never NULL), or, when the message would then have no frame at all, the send
+ * is refused. The other values are the samples; the get function reads the msg only. */
+static void
+write_test_no_frames (MopedCodeWriter *w,
+                      MopedCCommand   *c)
+{
+  g_autofree char *args = sample_args (c, NULL);
+  GString *outs = g_string_new (NULL);
+  char *last = strrchr (args, ',');
+
+  /* The msg is the last argument: the empty message, or NULL. */
+  *last = '\0';
+  for (guint i = 0; i < c->fields->len; i++)
+    {
+      MopedCField *f = g_ptr_array_index (c->fields, i);
+
+      g_string_append (outs, f->type == MOPED_FIELD_MSG ? ", &no_frames_got" : ", NULL");
+      if (f->type == MOPED_FIELD_BYTES)
+        g_string_append (outs, ", NULL");
+    }
+  moped_code_writer_comment (w, "The msg field with no frames: an empty zmsg_t, then NULL");
+  moped_code_writer_line (w, "zmsg_t *no_frames = zmsg_new ();");
+  moped_code_writer_line (w, "int no_frames_round;");
+  moped_code_writer_line (w, "for (no_frames_round = 0; no_frames_round < 2; no_frames_round++) {");
+  moped_code_writer_indent (w);
+  moped_code_writer_line (w, "rc = %s (output, WIRE_ENVELOPE_PLAIN, NULL%s, no_frames_round == 0? no_frames: NULL);",
+                          c->send_fn, args);
+  if (has_frame_without_msg (c))
+    {
+      moped_code_writer_line (w, "WIRE_CHECK (failures, rc == 0);");
+      moped_code_writer_line (w, "rc = wire_msg_recv (msg, input, WIRE_ENVELOPE_PLAIN) == 0? %s (msg, 0x%" G_GINT64_MODIFIER "xULL): -1;",
+                              c->protocol->decode_expecting_fn,
+                              c->id <= 64 ? G_GUINT64_CONSTANT (1) << (c->id - 1) : G_GUINT64_CONSTANT (0));
+      moped_code_writer_line (w, "WIRE_CHECK (failures, rc == %s);", c->constant);
+      moped_code_writer_line (w, "zmsg_t *no_frames_got = NULL;");
+      moped_code_writer_line (w, "WIRE_CHECK (failures, %s (msg%s) == 0);", c->get_fn, outs->str);
+      moped_code_writer_line (w, "WIRE_CHECK (failures, no_frames_got && zmsg_size (no_frames_got) == 0);");
+    }
+  else
+    {
+      moped_code_writer_comment (w, "Nothing else would travel: a message of no frames is refused");
+      moped_code_writer_line (w, "WIRE_CHECK (failures, rc == -1 && errno == EINVAL);");
+      moped_code_writer_line (w, "WIRE_CHECK (failures, (zsock_events (input) & ZMQ_POLLIN) == 0);");
+    }
+  moped_code_writer_dedent (w);
+  moped_code_writer_line (w, "}");
+  moped_code_writer_line (w, "zmsg_destroy (&no_frames);");
+  g_string_free (outs, TRUE);
+}
+
 static void
 write_test_command (MopedCodeWriter *w,
                     MopedCCommand   *c)
@@ -625,6 +724,8 @@ write_test_command (MopedCodeWriter *w,
     moped_code_writer_line (w, "zlist_t *sample_strings = wire_sample_strings_new ();");
   if (has_field_type (c, MOPED_FIELD_FRAME))
     moped_code_writer_line (w, "zframe_t *sample_frame = wire_sample_frame_new ();");
+  if (has_field_type (c, MOPED_FIELD_MSG))
+    moped_code_writer_line (w, "zmsg_t *sample_msg = wire_sample_msg_new ();");
   moped_code_writer_line (w, "int rc = %s (output, WIRE_ENVELOPE_PLAIN, NULL%s);", c->send_fn, args);
   moped_code_writer_line (w, "WIRE_CHECK (failures, rc == 0);");
   /* Received as by a socket that may receive only this command: with no command frame
@@ -675,13 +776,20 @@ write_test_command (MopedCodeWriter *w,
         case MOPED_FIELD_FRAME:
           moped_code_writer_line (w, "WIRE_CHECK (failures, field_%u && zframe_eq (field_%u, sample_frame));", n, n);
           break;
+        case MOPED_FIELD_MSG:
+          moped_code_writer_line (w, "WIRE_CHECK (failures, field_%u && wire_frames_equal (field_%u, sample_msg));", n, n);
+          break;
         case MOPED_N_FIELD_TYPES:
         default:
           g_assert_not_reached ();
         }
     }
+  if (has_field_type (c, MOPED_FIELD_MSG))
+    write_test_no_frames (w, c);
   if (has_field_type (c, MOPED_FIELD_FRAME))
     moped_code_writer_line (w, "zframe_destroy (&sample_frame);");
+  if (has_field_type (c, MOPED_FIELD_MSG))
+    moped_code_writer_line (w, "zmsg_destroy (&sample_msg);");
   if (has_field_type (c, MOPED_FIELD_STRINGS))
     moped_code_writer_line (w, "zlist_destroy (&sample_strings);");
   moped_code_writer_dedent (w);
@@ -704,6 +812,8 @@ write_test_long_string (MopedCodeWriter *w,
     moped_code_writer_line (w, "zlist_t *sample_strings = wire_sample_strings_new ();");
   if (has_field_type (c, MOPED_FIELD_FRAME))
     moped_code_writer_line (w, "zframe_t *sample_frame = wire_sample_frame_new ();");
+  if (has_field_type (c, MOPED_FIELD_MSG))
+    moped_code_writer_line (w, "zmsg_t *sample_msg = wire_sample_msg_new ();");
   moped_code_writer_line (w, "char long_text [WIRE_STRING_MAX + 2];");
   moped_code_writer_line (w, "memset (long_text, 'x', sizeof (long_text) - 1);");
   moped_code_writer_line (w, "long_text [sizeof (long_text) - 1] = 0;");
@@ -712,6 +822,8 @@ write_test_long_string (MopedCodeWriter *w,
   moped_code_writer_line (w, "WIRE_CHECK (failures, (zsock_events (input) & ZMQ_POLLIN) == 0);");
   if (has_field_type (c, MOPED_FIELD_FRAME))
     moped_code_writer_line (w, "zframe_destroy (&sample_frame);");
+  if (has_field_type (c, MOPED_FIELD_MSG))
+    moped_code_writer_line (w, "zmsg_destroy (&sample_msg);");
   if (has_field_type (c, MOPED_FIELD_STRINGS))
     moped_code_writer_line (w, "zlist_destroy (&sample_strings);");
   moped_code_writer_dedent (w);

@@ -474,7 +474,9 @@ write_engine_header (MopedCModel *model,
                                               "the API methods when the node's owner calls them. A "
                                               "handler's from and field values are valid until it "
                                               "returns: copy what you keep (a wire_peer_t is a plain "
-                                              "struct).", n->ident);
+                                              "struct). A msg field's zmsg_t is yours to change: pop "
+                                              "the frames you keep (they are then yours) or zmsg_dup "
+                                              "it; the engine destroys what is left.", n->ident);
 
     moped_code_writer_comment (w, yours);
   }

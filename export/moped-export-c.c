@@ -146,6 +146,8 @@ _moped_c_field_c_type (MopedFieldType type)
       return "const byte *";
     case MOPED_FIELD_FRAME:
       return "zframe_t *";
+    case MOPED_FIELD_MSG:
+      return "zmsg_t *";
     case MOPED_N_FIELD_TYPES:
     default:
       g_return_val_if_reached ("void *");
@@ -156,8 +158,9 @@ const char *
 _moped_c_field_wire_type (MopedFieldType type)
 {
   static const char * const names[] = {
-    "WIRE_STRING", "WIRE_LONGSTR", "WIRE_NUMBER", "WIRE_STRINGS", "WIRE_BYTES", "WIRE_FRAME"
+    "WIRE_STRING", "WIRE_LONGSTR", "WIRE_NUMBER", "WIRE_STRINGS", "WIRE_BYTES", "WIRE_FRAME", "WIRE_MSG"
   };
+  G_STATIC_ASSERT (G_N_ELEMENTS (names) == MOPED_N_FIELD_TYPES);
 
   g_return_val_if_fail ((guint) type < G_N_ELEMENTS (names), "WIRE_BYTES");
   return names[type];

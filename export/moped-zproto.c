@@ -46,6 +46,7 @@ typedef struct
   MopedZprotoModel *model;
   GHashTable       *messages;     /* C names of the messages taken */
   GHashTable       *field_types;  /* C name of a field -> its MopedFieldType + 1 */
+  char             *msg_name;     /* the class's msg field: zproto's codec has one */
   GString          *body;
   gsize             checksum_at;  /* where the checksum line goes in the comment */
 } Writer;
@@ -228,11 +229,28 @@ field_name (Writer       *self,
 
   const char *reserved = reserved_reason (name);
 
+  /* zproto's codec sends and receives one msg field per class (class.msg): every
+   * command's rest of the message goes by the first one's name. */
+  if (type == MOPED_FIELD_MSG && self->msg_name != NULL)
+    {
+      g_autofree char *first = moped_name_to_identifier (self->msg_name);
+
+      if (g_strcmp0 (first, identifier) != 0 && !g_hash_table_contains (in_message, first))
+        {
+          g_hash_table_add (in_message, g_steal_pointer (&first));
+          warn (self, "field \"%s\" of command \"%s\" is field \"%s\": zproto's codec has one msg "
+                "field in a class, the rest of every message that has one", name,
+                moped_element_get_name (command), self->msg_name);
+          return g_strdup (self->msg_name);
+        }
+    }
   if (reserved == NULL && is_zproto_name (name) && !g_hash_table_contains (in_message, identifier) &&
       (known == NULL || GPOINTER_TO_UINT (known) == type + 1))
     {
       g_hash_table_insert (self->field_types, g_strdup (identifier), GUINT_TO_POINTER (type + 1));
       g_hash_table_add (in_message, g_steal_pointer (&identifier));
+      if (type == MOPED_FIELD_MSG)
+        self->msg_name = g_strdup (name);
       return g_strdup (name);
     }
   /* zproto wants one type per field name in a class: a clash gets the type's name. */
@@ -258,6 +276,8 @@ field_name (Writer       *self,
     }
   g_hash_table_insert (self->field_types, g_strdup (unique), GUINT_TO_POINTER (type + 1));
   g_hash_table_add (in_message, g_strdup (unique));
+  if (type == MOPED_FIELD_MSG)
+    self->msg_name = g_strdup (unique);
   if (reserved != NULL)
     warn (self, "field \"%s\" of command \"%s\" is field \"%s\": %s, so zproto's codec would not "
           "compile with it", name, moped_element_get_name (command), unique, reserved);
@@ -475,8 +495,8 @@ write_header_comment (Writer       *self,
   append_paragraph (out, who, TRUE);
   append_paragraph (out, framing, TRUE);
   g_string_append (out,
-                   "    Field types: string, longstr, number (size 8), strings and frame are the\n"
-                   "    same; bytes is a chunk.\n");
+                   "    Field types: string, longstr, number (size 8), strings, frame and msg\n"
+                   "    are the same; bytes is a chunk.\n");
   if (self->model->warnings->len > 0)
     {
       g_string_append (out, "\n    Not mapped as they are:\n");
@@ -618,6 +638,7 @@ export_protocol (MopedElement *protocol,
   g_string_free (self.body, TRUE);
   g_hash_table_unref (self.messages);
   g_hash_table_unref (self.field_types);
+  g_free (self.msg_name);
   return model;
 }
 

@@ -123,6 +123,7 @@ typedef enum
   MOPED_FIELD_STRINGS,     /* a list of strings */
   MOPED_FIELD_BYTES,       /* opaque binary data */
   MOPED_FIELD_FRAME,       /* one ZeroMQ frame, passed through untouched */
+  MOPED_FIELD_MSG,         /* the rest of the message: zero or more frames (zproto's msg); last field only */
   MOPED_N_FIELD_TYPES
 } MopedFieldType;
 
@@ -138,8 +139,9 @@ typedef enum
   MOPED_BLOCK_UNSUBSCRIBE, /* "from ends its subscription to topic at to" */
   MOPED_N_BLOCKS
 } MopedBlock;
-/* The types of an API method's parameters and result: the field types, then bool,
- * then (for a result only) none. */
+/* The types of an API method's parameters and result: the field types but msg (a
+ * method call is no message whose rest could be taken), then bool, then (for a result
+ * only) none. The shared values let code pass a parameter's type as a field type. */
 typedef enum
 {
   MOPED_API_STRING = MOPED_FIELD_STRING,
@@ -148,7 +150,7 @@ typedef enum
   MOPED_API_STRINGS = MOPED_FIELD_STRINGS,
   MOPED_API_BYTES = MOPED_FIELD_BYTES,
   MOPED_API_FRAME = MOPED_FIELD_FRAME,
-  MOPED_API_BOOL = MOPED_N_FIELD_TYPES,
+  MOPED_API_BOOL = MOPED_FIELD_FRAME + 1,
   MOPED_API_NONE,          /* a result only: the method returns 0 or -1 */
   MOPED_N_API_TYPES
 } MopedApiType;

@@ -435,6 +435,15 @@ set_attribute (Loader       *self,
                     problem ? problem : "not a valid value");
       return FALSE;
     }
+  /* The rest-of-message field type came with format 2 as well. */
+  if (kind == MOPED_KIND_FIELD && prop == MOPED_PROP_TYPE && self->format < 2 &&
+      moped_element_get_enum (element, prop) == MOPED_FIELD_MSG)
+    {
+      loader_error (self, error, MOPED_FILE_ERROR_INVALID, attribute_offset (self, tag, name, 0),
+                    "field type “msg” on <%s> is new in format 2, but the file says format=\"%u\"; "
+                    "write format=\"2\" on <design>", element_name, self->format);
+      return FALSE;
+    }
   if (spec->type == MOPED_VALUE_REF && value[0] != '\0')
     {
       PendingRef ref = { element, prop, tag };

@@ -308,7 +308,7 @@ moped_framing_get_frames (MopedElement   *command,
         {
           MopedElement *f = g_ptr_array_index (fields, i);
 
-          if (moped_element_get_enum (f, MOPED_PROP_TYPE) == MOPED_FIELD_FRAME)
+          if (moped_field_type_is_frames (moped_element_get_enum (f, MOPED_PROP_TYPE)))
             continue;
           part.kind = MOPED_PART_FIELD;
           part.field = f;
@@ -318,7 +318,8 @@ moped_framing_get_frames (MopedElement   *command,
         {
           MopedElement *f = g_ptr_array_index (fields, i);
 
-          if (moped_element_get_enum (f, MOPED_PROP_TYPE) == MOPED_FIELD_FRAME)
+          /* Frame fields, then a msg field's frames (it is the last field), as zproto sends them */
+          if (moped_field_type_is_frames (moped_element_get_enum (f, MOPED_PROP_TYPE)))
             add_frame (frames, MOPED_FRAME_FIELD, f, NULL);
         }
       return frames;
@@ -359,6 +360,9 @@ moped_field_packing (MopedFieldType type,
     case MOPED_FIELD_FRAME:
       text = "a frame of its own, after the packed frame";
       break;
+    case MOPED_FIELD_MSG:
+      text = "zero or more frames of their own, the last after the packed frame";
+      break;
     case MOPED_N_FIELD_TYPES:
     default:
       g_return_val_if_reached ("?");
@@ -366,6 +370,12 @@ moped_field_packing (MopedFieldType type,
   if (fixed_size)
     *fixed_size = size;
   return text;
+}
+
+gboolean
+moped_field_type_is_frames (MopedFieldType type)
+{
+  return type == MOPED_FIELD_FRAME || type == MOPED_FIELD_MSG;
 }
 
 const char *
@@ -378,6 +388,7 @@ moped_field_zproto_type (MopedFieldType type)
     [MOPED_FIELD_STRINGS] = "strings",
     [MOPED_FIELD_BYTES] = "chunk",
     [MOPED_FIELD_FRAME] = "frame",
+    [MOPED_FIELD_MSG] = "msg",
   };
 
   g_return_val_if_fail ((guint) type < MOPED_N_FIELD_TYPES, "?");

@@ -156,6 +156,10 @@ GPtrArray    *moped_framing_get_frames   (MopedElement   *command,
  * after the packed frame (zproto's frame type). */
 const char   *moped_field_packing        (MopedFieldType  type,
                                           guint          *fixed_size);
+/* Whether a field of @type travels in frames of its own, never inside a packed frame:
+ * a frame field (one frame) or a msg field (the rest of the message, zero or more
+ * frames, always last). */
+gboolean      moped_field_type_is_frames (MopedFieldType  type);
 /* The zproto field type of a field type ("string", "number", "chunk"...). */
 const char   *moped_field_zproto_type    (MopedFieldType  type);
 

@@ -19,7 +19,7 @@ static const char *socket_type_names[MOPED_N_SOCKET_TYPES + 1];
 static const char * const socket_mode_names[] = { "bind", "connect", NULL };
 static const char * const link_end_mode_names[] = { "socket", "bind", "connect", NULL };
 static const char * const field_type_names[] = {
-  "string", "longstr", "number", "strings", "bytes", "frame", NULL
+  "string", "longstr", "number", "strings", "bytes", "frame", "msg", NULL
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (field_type_names) == MOPED_N_FIELD_TYPES + 1);
 static const char * const block_names[] = {

@@ -2605,6 +2605,28 @@ check_protocol_framing (Validation   *v,
         g_hash_table_insert (numbers, GUINT_TO_POINTER (number), command);
     }
 
+  /* A msg field takes every frame left, so nothing can come after it. */
+  for (guint i = 0; i < commands->len; i++)
+    {
+      MopedElement *command = g_ptr_array_index (commands, i);
+      g_autoptr(GPtrArray) fields = moped_element_get_children_of_kind (command, MOPED_KIND_FIELD);
+
+      for (guint f = 0; f + 1 < fields->len; f++)
+        {
+          MopedElement *field = g_ptr_array_index (fields, f);
+
+          if (moped_element_get_enum (field, MOPED_PROP_TYPE) != MOPED_FIELD_MSG)
+            continue;
+          report (v, MOPED_SEVERITY_ERROR, "msg-field-not-last",
+                  ELEMENTS (field, g_ptr_array_index (fields, f + 1), command),
+                  "Move the msg field to the end of the command, or make it a frame field (exactly one frame).",
+                  "Field %s of command %s (protocol %s) is of type msg, the rest of the message, but "
+                  "field %s comes after it", name_or_id (field), name_or_id (command),
+                  name_or_id (protocol), name_or_id (g_ptr_array_index (fields, f + 1)));
+          break;
+        }
+    }
+
   /* Without an identifier, a receiver knows a command only by being able to receive no other. */
   if (framing->command_id == MOPED_COMMAND_ID_NONE && framing->encoding == MOPED_ENCODING_MULTIPART &&
       commands->len > 1)

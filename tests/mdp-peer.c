@@ -4,7 +4,8 @@
  *
  * Built by tests/test-export-c-build.py against an export of data/examples/majordomo.moped.
  * Without arguments: the exported codecs against raw libzmq sockets, every frame checked
- * (rfc.zeromq.org/spec/7: "MDPC01"/"MDPW01", command bytes 0x01-0x05, the empty frames).
+ * (rfc.zeromq.org/spec/7: "MDPC01"/"MDPW01", command bytes 0x01-0x05, the empty frames, and
+ * bodies of any number of frames, passed by a broker from client to worker and back unchanged).
  * With "worker ENDPOINT" or "client ENDPOINT": sends one READY, or one REQUEST, to a running
  * exported broker as a raw DEALER or REQ would, and exits.
  * Prints TAP-like "ok"/"not ok" lines; exits 1 when a check failed.
@@ -84,6 +85,32 @@ frame_is (zframe_t   *frame,
   return frame && zframe_size (frame) == size && memcmp (zframe_data (frame), data, size) == 0;
 }
 
+/* Whether a body (a msg field) holds exactly these frames. */
+static bool
+body_is (zmsg_t      *body,
+         const Frame *frames,
+         size_t       count)
+{
+  zframe_t *frame;
+  size_t index = 0;
+
+  if (body == NULL || zmsg_size (body) != count)
+    return false;
+  for (frame = zmsg_first (body); frame != NULL; frame = zmsg_next (body), index++)
+    if (!frame_is (frame, frames[index].data, frames[index].size))
+      return false;
+  return true;
+}
+
+static zmsg_t *
+body_new (const char *text)
+{
+  zmsg_t *body = zmsg_new ();
+
+  zmsg_addstr (body, text);
+  return body;
+}
+
 /* The worker protocol: an exported codec on a DEALER, a raw ROUTER as the broker. */
 static void
 worker_protocol (void *ctx)
@@ -92,8 +119,9 @@ worker_protocol (void *ctx)
   zsock_t *dealer = zsock_new (ZMQ_DEALER);
   wire_msg_t *msg = wire_msg_new ();
   zframe_t *client = zframe_new ("C1", 2);
-  zframe_t *body = zframe_new ("hello", 5);
-  zframe_t *got_client = NULL, *got_empty = NULL, *got_body = NULL;
+  zmsg_t *body = body_new ("hello");
+  zframe_t *got_client = NULL, *got_empty = NULL;
+  zmsg_t *got_body = NULL;
   const char *service = NULL;
   int timeout = 5000;
 
@@ -132,8 +160,32 @@ worker_protocol (void *ctx)
   }
   CHECK (mdp_worker_recv (msg, dealer, WIRE_ENVELOPE_DEALER) == MDP_WORKER_REQUEST);
   CHECK (mdp_worker_get_request (msg, &got_client, &got_empty, &got_body) == 0);
-  CHECK (frame_is (got_client, "C1", 2) && frame_is (got_empty, "", 0) && frame_is (got_body, "hello", 5));
+  {
+    Frame b[] = { F ("hello") };
+    CHECK (frame_is (got_client, "C1", 2) && frame_is (got_empty, "", 0) && body_is (got_body, b, 1));
+  }
   fprintf (stdout, "ok worker decodes a raw REQUEST\n");
+  /* 7/MDP: Frames 5+ are the body, any number of them, empty ones too, or none. */
+  {
+    Frame f[] = { F ("W1"), F (""), F ("MDPW01"), F ("\002"), F ("C1"), F (""), F ("part 1"), F (""), F ("part\0003") };
+    Frame b[] = { F ("part 1"), F (""), F ("part\0003") };
+    send_frames (router, f, 9);
+    CHECK (mdp_worker_recv (msg, dealer, WIRE_ENVELOPE_DEALER) == MDP_WORKER_REQUEST);
+    CHECK (mdp_worker_get_request (msg, NULL, NULL, &got_body) == 0 && body_is (got_body, b, 3));
+    fprintf (stdout, "%s worker decodes a REQUEST with a body of 3 frames\n", body_is (got_body, b, 3) ? "ok" : "not ok");
+  }
+  {
+    Frame f[] = { F ("W1"), F (""), F ("MDPW01"), F ("\002"), F ("C1"), F ("") };
+    send_frames (router, f, 6);
+    CHECK (mdp_worker_recv (msg, dealer, WIRE_ENVELOPE_DEALER) == MDP_WORKER_REQUEST);
+    CHECK (mdp_worker_get_request (msg, NULL, NULL, &got_body) == 0 && got_body && zmsg_size (got_body) == 0);
+  }
+  {
+    /* Too few frames for the fields before the body: not a REQUEST */
+    Frame f[] = { F ("W1"), F (""), F ("MDPW01"), F ("\002"), F ("C1") };
+    send_frames (router, f, 5);
+    CHECK (mdp_worker_recv (msg, dealer, WIRE_ENVELOPE_DEALER) == -1);
+  }
   {
     Frame f[] = { F ("W1"), F (""), F ("MDPW01"), F ("\004") };
     send_frames (router, f, 4);
@@ -188,7 +240,7 @@ worker_protocol (void *ctx)
   }
 
   zframe_destroy (&client);
-  zframe_destroy (&body);
+  zmsg_destroy (&body);
   wire_msg_destroy (&msg);
   zsock_destroy (&dealer);
   zmq_close (router);
@@ -201,8 +253,8 @@ client_protocol (void *ctx)
   void *router = zmq_socket (ctx, ZMQ_ROUTER);
   zsock_t *req = zsock_new (ZMQ_REQ);
   wire_msg_t *msg = wire_msg_new ();
-  zframe_t *body = zframe_new ("hello", 5);
-  zframe_t *got_body = NULL;
+  zmsg_t *body = body_new ("hello");
+  zmsg_t *got_body = NULL;
   const char *service = NULL;
   int timeout = 5000;
 
@@ -223,7 +275,10 @@ client_protocol (void *ctx)
   CHECK (wire_msg_recv (msg, req, WIRE_ENVELOPE_DELIMITED) == 0);
   CHECK (mdp_client_decode_expecting (msg, 1u << (MDP_CLIENT_REPLY - 1)) == MDP_CLIENT_REPLY);
   CHECK (mdp_client_get_reply (msg, &service, &got_body) == 0);
-  CHECK (service && streq (service, "echo") && frame_is (got_body, "world", 5));
+  {
+    Frame b[] = { F ("world") };
+    CHECK (service && streq (service, "echo") && body_is (got_body, b, 1));
+  }
   fprintf (stdout, "ok client decodes a raw reply\n");
 
   /* A raw REQ client's request reaches an exported broker's frontend codec. */
@@ -241,7 +296,10 @@ client_protocol (void *ctx)
     CHECK (wire_msg_recv (msg, frontend, WIRE_ENVELOPE_ROUTER) == 0);
     CHECK (mdp_client_decode_expecting (msg, 1u << (MDP_CLIENT_REQUEST - 1)) == MDP_CLIENT_REQUEST);
     CHECK (mdp_client_get_request (msg, &service, &got_body) == 0);
-    CHECK (service && streq (service, "echo") && frame_is (got_body, "hello", 5));
+    {
+      Frame b[] = { F ("hello") };
+      CHECK (service && streq (service, "echo") && body_is (got_body, b, 1));
+    }
     CHECK (mdp_client_send_reply (frontend, WIRE_ENVELOPE_ROUTER, wire_msg_peer (msg), "echo", body) == 0);
     {
       Frame f[] = { F ("MDPC01"), F ("echo"), F ("hello") };
@@ -251,10 +309,83 @@ client_protocol (void *ctx)
     zmq_close (raw);
     zsock_destroy (&frontend);
   }
-  zframe_destroy (&body);
+  zmsg_destroy (&body);
   wire_msg_destroy (&msg);
   zsock_destroy (&req);
   zmq_close (router);
+}
+
+/* A broker built on the exported codecs passes a body of several frames (one of them
+ * empty) from a raw 7/MDP client to a raw worker and the worker's back, unchanged: the
+ * frontend's REQUEST body becomes the backend's REQUEST body, taken without a copy. */
+static void
+broker_relay (void *ctx)
+{
+  zsock_t *frontend = zsock_new (ZMQ_ROUTER);
+  zsock_t *backend = zsock_new (ZMQ_ROUTER);
+  void *client = zmq_socket (ctx, ZMQ_REQ);
+  void *worker = zmq_socket (ctx, ZMQ_DEALER);
+  wire_msg_t *from_client = wire_msg_new ();
+  wire_msg_t *from_worker = wire_msg_new ();
+  const char *service = NULL;
+  zframe_t *client_id = NULL, *empty = NULL;
+  zmsg_t *body = NULL;
+  int timeout = 5000;
+
+  zsock_set_rcvtimeo (frontend, 5000);
+  zsock_set_rcvtimeo (backend, 5000);
+  zmq_setsockopt (client, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+  zmq_setsockopt (worker, ZMQ_RCVTIMEO, &timeout, sizeof timeout);
+  zmq_setsockopt (worker, ZMQ_ROUTING_ID, "W3", 2);
+  zmq_setsockopt (client, ZMQ_ROUTING_ID, "C3", 2);
+  CHECK (zsock_bind (frontend, "inproc://mdp-relay-frontend") == 0);
+  CHECK (zsock_bind (backend, "inproc://mdp-relay-backend") == 0);
+  CHECK (zmq_connect (client, "inproc://mdp-relay-frontend") == 0);
+  CHECK (zmq_connect (worker, "inproc://mdp-relay-backend") == 0);
+  {
+    Frame f[] = { F (""), F ("MDPW01"), F ("\001"), F ("echo") };
+    send_frames (worker, f, 4);
+  }
+  CHECK (mdp_worker_recv (from_worker, backend, WIRE_ENVELOPE_ROUTER) == MDP_WORKER_READY);
+  {
+    Frame f[] = { F ("MDPC01"), F ("echo"), F ("one"), F (""), F ("three\000\377") };
+    send_frames (client, f, 5);
+  }
+  CHECK (wire_msg_recv (from_client, frontend, WIRE_ENVELOPE_ROUTER) == 0);
+  CHECK (mdp_client_decode_expecting (from_client, 1u << (MDP_CLIENT_REQUEST - 1)) == MDP_CLIENT_REQUEST);
+  CHECK (mdp_client_get_request (from_client, &service, NULL) == 0 && service && streq (service, "echo"));
+  body = wire_msg_take_msg (from_client, 1);
+  {
+    Frame b[] = { F ("one"), F (""), F ("three\000\377") };
+    CHECK (body_is (body, b, 3));
+  }
+  client_id = zframe_new (wire_msg_peer (from_client)->id, wire_msg_peer (from_client)->id_size);
+  empty = zframe_new_empty ();
+  CHECK (mdp_worker_send_request (backend, WIRE_ENVELOPE_ROUTER, wire_msg_peer (from_worker), client_id, empty, body) == 0);
+  {
+    Frame f[] = { F (""), F ("MDPW01"), F ("\002"), F ("C3"), F (""), F ("one"), F (""), F ("three\000\377") };
+    expect_frames (worker, f, 8, "broker passes a 3-frame REQUEST body to the worker unchanged");
+  }
+  zmsg_destroy (&body);
+  {
+    Frame f[] = { F (""), F ("MDPW01"), F ("\003"), F ("C3"), F (""), F ("re 1"), F (""), F (""), F ("re 4") };
+    send_frames (worker, f, 9);
+  }
+  CHECK (mdp_worker_recv (from_worker, backend, WIRE_ENVELOPE_ROUTER) == MDP_WORKER_REPLY);
+  CHECK (mdp_worker_get_reply (from_worker, NULL, NULL, &body) == 0);
+  CHECK (mdp_client_send_reply (frontend, WIRE_ENVELOPE_ROUTER, wire_msg_peer (from_client), "echo", body) == 0);
+  {
+    Frame f[] = { F ("MDPC01"), F ("echo"), F ("re 1"), F (""), F (""), F ("re 4") };
+    expect_frames (client, f, 6, "broker passes a 4-frame REPLY body to the client unchanged");
+  }
+  zframe_destroy (&client_id);
+  zframe_destroy (&empty);
+  wire_msg_destroy (&from_client);
+  wire_msg_destroy (&from_worker);
+  zmq_close (client);
+  zmq_close (worker);
+  zsock_destroy (&frontend);
+  zsock_destroy (&backend);
 }
 
 /* One message to a running exported broker, as a raw peer sends it. */
@@ -295,6 +426,7 @@ main (int   argc,
   ctx = zsys_init ();
   worker_protocol (ctx);
   client_protocol (ctx);
+  broker_relay (ctx);
   fprintf (stdout, "%s\n", failures ? "mdp-peer: FAILED" : "mdp-peer: passed");
   return failures ? 1 : 0;
 }

@@ -16,6 +16,7 @@
 # - writes them in the textual form the grammar's header describes (a first line with
 #   the protocol and the role, then per message ">" or "<", the other role, ":" and each
 #   frame as a quoted token with %XX escapes, CRLF at each line's end);
+# - gives a msg field (the rest of the message) 0 to 3 frames, empty ones too;
 # - makes mutants of each: a message dropped, duplicated, swapped with the next, sent
 #   by the wrong side, exchanged with a third role, a frame split in two. A mutant is kept only when this script's
 #   own reading of the flows (a non-deterministic automaton, simulated) says no
@@ -392,6 +393,8 @@ def random_text(rng, low, high):
 
 
 def random_field(rng, kind):
+    if kind == "msg":   # the rest of the message: a list of frames
+        return [b"" if rng.random() < 0.3 else random_text(rng, 1, 12) for _ in range(rng.choice([0, 1, 2, 3, 3]))]
     if kind == "string":
         return random_text(rng, 0, 12)[:255]
     if kind == "longstr":
@@ -415,11 +418,15 @@ def packed_field(kind, value):
 def frames_of(design, command_id, pair, rng):
     """The frames of one message as the wire carries it between sockets of types @pair
     (RFC 7/MDP-style header, command id, ZeroMQ's envelope rules, zproto's packed
-    layout), without a delimiter that only the sockets see. Returns (frames, how many
-    frames the message must have)."""
+    layout), without a delimiter that only the sockets see. Returns the frames before a
+    msg field's, what each of those may hold (("literal", octets), ("kind", field type)
+    or ("packed",)), and the msg field's frames (None without one)."""
     name, sender, kinds, owner = design.all_commands[command_id]
     name = name.encode("utf-8")
     values = [random_field(rng, kind) for kind in kinds]
+    # A msg field is the last one: its frames end the message, however many there are.
+    rest = values.pop() if kinds and kinds[-1] == "msg" else None
+    kinds = kinds[:-1] if rest is not None else kinds
     if owner.encoding == "packed":
         # The grammar checks packed lengths up to 255 octets (it says so): a longer
         # field may only be the last part of the packed frame.
@@ -434,13 +441,17 @@ def frames_of(design, command_id, pair, rng):
     if pubsub and topic is not None:
         values[topic] = values[topic].replace(b"\x00", b"")   # the topic ends at a zero octet
     frames = []
+    shape = []
     if publishes and not pubsub:
         frames.append(values[topic] if topic is not None else name)
+        shape.append(("kind", "string") if topic is not None else ("literal", name))
     delimited = s_type is not None and (s_type in DELIMITED_TYPES or r_type in DELIMITED_TYPES)
     if (delimited or owner.delimiter == "always") and not (s_type in DELIMITED_TYPES and r_type in DELIMITED_TYPES):
         frames.append(b"")
+        shape.append(("literal", b""))
     if owner.header is not None:
         frames.append(owner.header)
+        shape.append(("literal", owner.header))
     wire_id = owner.wire_ids[command_id]
     if owner.encoding == "packed":
         if pubsub:
@@ -449,26 +460,61 @@ def frames_of(design, command_id, pair, rng):
             body = (0xAAA0 | (owner.signature & 0xF)).to_bytes(2, "big") + bytes([wire_id & 0xFF])
         body += b"".join(packed_field(kind, value) for kind, value in zip(kinds, values) if kind != "frame")
         frames.append(body)
+        shape.append(("packed",))
         frames += [value for kind, value in zip(kinds, values) if kind == "frame"]
-        return frames
+        shape += [("kind", "frame") for kind in kinds if kind == "frame"]
+        return frames, shape, rest
     if owner.command_id == "name":
         frames.append(name)
     elif owner.command_id == "byte":
         frames.append(bytes([wire_id & 0xFF]))
     elif owner.command_id == "word":
         frames.append((wire_id & 0xFFFF).to_bytes(2, "big"))
-    return frames + values
+    if owner.command_id != "none":
+        shape.append(("literal", frames[-1]))
+    return frames + values, shape + [("kind", kind) for kind in kinds], rest
 
 
 def message_frames(design, protocol, command_id, rng):
+    """The frames of one message; without a msg field how many it must have, with one
+    what each frame before the msg field's frames may hold (frame_fits); and where the
+    msg field's frames start (None without one)."""
     name, sender, kinds, owner = design.all_commands[command_id]
     pair = rng.choice(design.socket_pairs(owner, sender))
-    frames = frames_of(design, command_id, pair, rng)
-    return frames, len(frames)
+    frames, shape, rest = frames_of(design, command_id, pair, rng)
+    if rest is None:
+        return frames, len(frames), None
+    return frames + rest, shape, len(frames)
+
+
+def frame_fits(octets, what):
+    """Whether a frame may stand where the grammar expects @what (packed: taken to fit,
+    so that such a mutant is no mutant)."""
+    if what[0] == "literal":
+        return octets == what[1]
+    if what[0] == "packed":
+        return True
+    kind = what[1]
+    if kind == "string":
+        return len(octets) <= 255
+    if kind == "number":
+        return len(octets) == 8
+    if kind == "strings":
+        return len(octets) >= 4
+    return True
 
 
 def message_well_formed(design, protocol, message):
-    return len(message["frames"]) == message["n_frames"]
+    """Without a msg field a message has exactly its frames. With one, the frames before
+    it must each fit what stands there, and any number may follow: a frame split in two
+    moves the frames after it along, and the result may still be a message (a text field
+    split before a body is a shorter text and a body of one more frame)."""
+    body_from = message.get("body_from")
+    if body_from is None:
+        return len(message["frames"]) == message["n_frames"]
+    shape = message["n_frames"]
+    frames = message["frames"]
+    return len(frames) >= len(shape) and all(frame_fits(f, what) for f, what in zip(frames, shape))
 
 
 def random_conversation(rng, design, protocol, role):
@@ -482,10 +528,10 @@ def random_conversation(rng, design, protocol, role):
         if label is None:
             continue
         sends, command, peer = label
-        frames, n_frames = message_frames(design, protocol, command, rng)
+        frames, n_frames, body_from = message_frames(design, protocol, command, rng)
         messages.append({"sends": sends, "command": command,
                          "peer": role_name(protocol, peer) if peer else "somebody",
-                         "frames": frames, "n_frames": n_frames})
+                         "frames": frames, "n_frames": n_frames, "body_from": body_from})
     return messages
 
 
@@ -552,6 +598,11 @@ def samples_for(design, rng, counts):
                 raise AssertionError(f"{protocol.name}: this script's own walk and automaton disagree "
                                      f"on {serialise(protocol, role, messages)!r}")
             accept.append(serialise(protocol, role, messages))
+            for m in messages:
+                if m["body_from"] is not None and len(m["frames"]) - m["body_from"] == 3:
+                    counts["body of 3 frames"] = counts.get("body of 3 frames", 0) + 1
+                if m["body_from"] is not None and len(m["frames"]) == m["body_from"]:
+                    counts["body of no frame"] = counts.get("body of no frame", 0) + 1
             for kind in MUTANT_KINDS:
                 for _ in range(5):
                     others = [name for rid, name in protocol.roles.items() if rid != role]
@@ -615,6 +666,12 @@ def main():
             check_design(moped, path, workdir, counts)
     for kind in MUTANT_KINDS:
         check(counts.get(kind, 0) > 0, f"mutants of kind '{kind}' were made ({counts.get(kind, 0)})")
+    # Where a design has msg fields (the Majordomo example's bodies), accepted conversations
+    # held bodies of three frames and of none.
+    if any(kinds and kinds[-1] == "msg" for path in designs
+           for _, _, kinds, _ in Design(path).all_commands.values()):
+        for what in ("body of 3 frames", "body of no frame"):
+            check(counts.get(what, 0) > 0, f"conversations with a {what} were accepted ({counts.get(what, 0)})")
 
     print(f"1..{len(results)}")
     failed = 0

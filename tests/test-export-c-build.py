@@ -13,7 +13,8 @@ valgrind for the leak checks. Never needs a display.
 - State machines: a raw peer (tests/machine-peer.c) sends commands out of order to an
   exported ROUTER node, which refuses them (logged, no handler called) and keeps one
   state per peer, through a loop, each branch of a choice and a new session after BYE.
-- Property test: random designs (compatible socket pairs, fan-in and fan-out, sockets
+- Property test: random designs (fields of every type, a msg field last in some
+  commands; compatible socket pairs, fan-in and fan-out, sockets
   shared by several links and peers, bind or connect set per link end, instances,
   PAIR, ROUTER to ROUTER, proxies, processes and hosts with inproc, ipc, loopback and
   a tcp port bound on two hosts or at two addresses of one host (127.0.0.2 beside
@@ -927,6 +928,14 @@ class Design:
             name = (self.shadowing_name(protocol, field_names) if self.rng.random() < 0.15
                     else self.name(field_names))
             fields.append((self.new_id("field"), name, self.rng.choice(FIELD_TYPES)))
+        # Sometimes the rest of the message (a msg field, last), drawn from the stream
+        # of its own so that the older shapes stay as they were.
+        if self.aux.random() < 0.25:
+            name = self.aux.choice(HOSTILE + WORDS)
+            if name in field_names:
+                name = "rest %d" % len(fields)
+            field_names.add(name)
+            fields.append(("msg-" + self.new_id("field"), name, "msg"))
         command = dict(id=self.new_id("command"), name=self.name(protocol["command_names"]),
                        sender=sender["id"] if sender else "", fields=fields)
         protocol["commands"].append(command)

@@ -680,6 +680,7 @@ expected_zproto_type (const char *moped_type)
   static const char * const map[][2] = {
     { "string", "string:0" }, { "longstr", "longstr:0" }, { "number", "number:8" },
     { "strings", "strings:0" }, { "bytes", "chunk:0" }, { "frame", "frame:0" },
+    { "msg", "msg:0" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (map); i++)
@@ -829,6 +830,45 @@ test_zproto_unmappable (void)
   zproto_reading_clear (&reading);
 }
 
+/* zproto's codec keeps one msg field per class (class.msg in zproto_codec_c.gsl): every
+ * command's rest of the message goes by the first one's name, with a warning. */
+static void
+test_zproto_one_msg (void)
+{
+  const char *text =
+    "<design format=\"2\" name=\"D\">\n"
+    "  <protocol id=\"p\" name=\"Relay\">\n"
+    "    <command id=\"a\" name=\"PUT\">\n"
+    "      <field id=\"a-key\" name=\"key\"/>\n"
+    "      <field id=\"a-body\" name=\"body\" type=\"msg\"/>\n"
+    "    </command>\n"
+    "    <command id=\"b\" name=\"GOT\">\n"
+    "      <field id=\"b-rest\" name=\"rest\" type=\"msg\"/>\n"
+    "    </command>\n"
+    "    <command id=\"c\" name=\"AGAIN\">\n"
+    "      <field id=\"c-body\" name=\"body\" type=\"msg\"/>\n"
+    "    </command>\n"
+    "  </protocol>\n"
+    "</design>\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MopedDesign) design = moped_file_load_data (text, -1, "one-msg.moped", &error);
+  g_autoptr(GPtrArray) models = NULL;
+  MopedZprotoModel *model;
+  ZprotoReading reading = { NULL };
+
+  g_assert_no_error (error);
+  models = moped_zproto_export (design);
+  model = g_ptr_array_index (models, 0);
+  read_zproto (model->xml, &reading);
+  g_assert_cmpstr (((GStrv) g_ptr_array_index (reading.messages, 0))[3], ==, "body:msg:0");
+  g_assert_cmpstr (((GStrv) g_ptr_array_index (reading.messages, 1))[2], ==, "body:msg:0");
+  g_assert_cmpstr (((GStrv) g_ptr_array_index (reading.messages, 2))[2], ==, "body:msg:0");
+  g_assert_cmpuint (model->warnings->len, ==, 1);
+  assert_contains (g_ptr_array_index (model->warnings, 0),
+                   "field \"rest\" of command \"GOT\" is field \"body\": zproto's codec has one msg field", "warning");
+  zproto_reading_clear (&reading);
+}
+
 /* Field names that break zproto's codec are renamed, with a warning; pubsub where the
  * protocol travels over PUB/SUB; who sends each message is said in its text. */
 static void
@@ -913,6 +953,7 @@ main (int    argc,
   g_test_add_func ("/export/zproto/file-state", test_zproto_file_state);
   g_test_add_func ("/export/zproto/unmappable", test_zproto_unmappable);
   g_test_add_func ("/export/zproto/reserved-names", test_zproto_reserved_names);
+  g_test_add_func ("/export/zproto/one-msg", test_zproto_one_msg);
 
   return g_test_run ();
 }

@@ -238,6 +238,10 @@ build_design (void)
                          enum_value (MOPED_KIND_FIELD, MOPED_PROP_TYPE, "longstr"));
   moped_design_set_string (d, moped_design_add (d, cmd, MOPED_KIND_FIELD, -1, "field-2"),
                            MOPED_PROP_NAME, "plain");
+  /* The rest of the message (format 2), last */
+  field = moped_design_add (d, cmd, MOPED_KIND_FIELD, -1, "field-3");
+  moped_design_set_string (d, field, MOPED_PROP_NAME, "body");
+  moped_design_set_enum (d, field, MOPED_PROP_TYPE, enum_value (MOPED_KIND_FIELD, MOPED_PROP_TYPE, "msg"));
   flow = moped_design_add (d, proto, MOPED_KIND_FLOW, -1, "flow");
   moped_design_set_string (d, flow, MOPED_PROP_NAME, "Hello flow");
   step = moped_design_add (d, flow, MOPED_KIND_STEP, -1, "step-1");
@@ -319,9 +323,15 @@ test_round_trip (void)
                                   "      <param id=\"param-2\" name=\"urgent\" type=\"bool\"/>\n"
                                   "    </method>\n"));
 
+  g_assert_nonnull (strstr (text, "\n      <field id=\"field-2\" name=\"plain\"/>\n"
+                                  "      <field id=\"field-3\" name=\"body\" type=\"msg\"/>\n"
+                                  "    </command>\n"));
+
   loaded = load_ok (text, (gssize) length);
   g_assert_cmpstr (moped_element_get_string (moped_design_get_root (loaded), MOPED_PROP_NAME),
                    ==, "Round “trip” <&> 'test' \"quoted\"");
+  g_assert_cmpint (moped_element_get_enum (moped_design_lookup (loaded, "field-3"), MOPED_PROP_TYPE), ==,
+                   MOPED_FIELD_MSG);
   g_assert_cmpuint (moped_design_get_n_elements (loaded), ==, moped_design_get_n_elements (design));
 }
 
@@ -703,7 +713,16 @@ static const BadCase bad_cases[] = {
     "3:40", { "bad mode on <socket>", "“sideways” is not one of bind, connect" } },
   { "bad-field-type", D "  <protocol id=\"p\" name=\"P\">\n    <command id=\"c\" name=\"C\">\n"
     "      <field id=\"f\" name=\"f\" type=\"int\"/>\n", -1, INVALID, "4:30",
-    { "bad type on <field>", "string, longstr, number, strings, bytes, frame" } },
+    { "bad type on <field>", "string, longstr, number, strings, bytes, frame, msg" } },
+  /* msg (the rest of a message) came with format 2, and is no type of an API method's
+   * parameter or result: a method call is not a message */
+  { "msg-field-in-format-1", "<design format=\"1\" name=\"d\">\n  <protocol id=\"p\" name=\"P\">\n"
+    "    <command id=\"c\" name=\"C\">\n      <field id=\"f\" name=\"f\" type=\"msg\"/>\n", -1, INVALID, "4:30",
+    { "field type “msg” on <field> is new in format 2, but the file says format=\"1\"" } },
+  { "msg-param", D NODE "    <method id=\"m\" name=\"M\">\n      <param id=\"p\" name=\"p\" type=\"msg\"/>\n",
+    -1, INVALID, "4:30", { "bad type on <param>", "“msg” is not one of", "bytes, frame, bool" } },
+  { "msg-result", D NODE "    <method id=\"m\" name=\"M\" result=\"msg\"/>\n",
+    -1, INVALID, "3:29", { "bad result on <method>", "“msg” is not one of", "frame, bool, none" } },
   { "bad-metric", D "  <requirement id=\"r\" name=\"R\" metric=\"speed\"/>\n", -1, INVALID, "2:32",
     { "bad metric on <requirement>", "throughput, latency, reliability, other" } },
   { "instances-word", D "  <node id=\"n\" name=\"N\" instances=\"many\"/>\n", -1, INVALID, "2:25",

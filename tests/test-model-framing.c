@@ -226,6 +226,40 @@ test_packed_frames (void)
   g_assert_null (g_array_index (packed->parts, MopedFramePart, 1).field);  /* no string field: the name */
 }
 
+/* A msg field is the rest of the message: its frames come last, after a packed frame's
+ * frame fields too (as zproto's codec sends them), and it is never packed. */
+static void
+test_msg_frames (void)
+{
+  const char *extra = "    <command id=\"w-x\" name=\"X\" number=\"7\">\n"
+                      "      <field id=\"w-x-rest\" name=\"rest\" type=\"msg\"/>\n    </command>\n";
+  g_autoptr(MopedDesign) d = NULL;
+  g_autoptr(GPtrArray) frames = NULL;
+  MopedElement *x;
+  MopedFrame *packed;
+
+  d = load_design ("", "encoding=\"packed\" command-id=\"byte\"", extra);
+  /* w-request with a frame field, a number, bytes: make its body the rest */
+  moped_design_set_enum (d, moped_design_lookup (d, "w-request-body"), MOPED_PROP_TYPE, MOPED_FIELD_MSG);
+  frames = moped_framing_get_frames (moped_design_lookup (d, "w-request"), MOPED_SOCKET_ROUTER, MOPED_SOCKET_DEALER);
+  g_assert_cmpuint (frames->len, ==, 3);
+  packed = g_ptr_array_index (frames, 0);
+  g_assert_cmpuint (packed->parts->len, ==, 3);  /* signature, id, the number */
+  g_assert_true (((MopedFrame *) g_ptr_array_index (frames, 1))->field == moped_design_lookup (d, "w-request-client"));
+  g_assert_true (((MopedFrame *) g_ptr_array_index (frames, 2))->field == moped_design_lookup (d, "w-request-body"));
+  g_clear_pointer (&frames, g_ptr_array_unref);
+
+  x = moped_design_lookup (d, "w-x");
+  frames = moped_framing_get_frames (x, MOPED_SOCKET_ROUTER, MOPED_SOCKET_DEALER);
+  g_assert_cmpuint (frames->len, ==, 2);
+  g_assert_cmpuint (((MopedFrame *) g_ptr_array_index (frames, 0))->parts->len, ==, 2);
+  g_assert_cmpint (((MopedFrame *) g_ptr_array_index (frames, 1))->kind, ==, MOPED_FRAME_FIELD);
+  g_assert_true (moped_field_type_is_frames (MOPED_FIELD_MSG) && moped_field_type_is_frames (MOPED_FIELD_FRAME));
+  g_assert_false (moped_field_type_is_frames (MOPED_FIELD_BYTES));
+  g_assert_cmpstr (moped_field_zproto_type (MOPED_FIELD_MSG), ==, "msg");
+  g_assert_cmpstr (moped_field_type_get_name (MOPED_FIELD_MSG), ==, "msg");
+}
+
 static void
 test_tell_apart (void)
 {
@@ -281,10 +315,23 @@ test_checks (void)
     { "encoding=\"packed\" command-id=\"byte\" signature=\"16\"", NULL, "signature-invalid", "pw" },
     { "signature=\"3\"", NULL, "signature-invalid", "pw" },
     { "encoding=\"packed\"", NULL, "packed-command-id", "pw" },
+    /* A msg field (the rest of the message) must come last, packed or not */
+    { "command-id=\"byte\"", "    <command id=\"w-x\" name=\"X\" number=\"7\">\n"
+                            "      <field id=\"w-x-rest\" name=\"rest\" type=\"msg\"/>\n"
+                            "      <field id=\"w-x-after\" name=\"after\"/>\n    </command>\n",
+      "msg-field-not-last", "w-x-rest" },
+    { "encoding=\"packed\" command-id=\"byte\"", "    <command id=\"w-x\" name=\"X\" number=\"7\">\n"
+                            "      <field id=\"w-x-rest\" name=\"rest\" type=\"msg\"/>\n"
+                            "      <field id=\"w-x-more\" name=\"more\" type=\"msg\"/>\n    </command>\n",
+      "msg-field-not-last", "w-x-rest" },
+    { "encoding=\"packed\" command-id=\"byte\"", "    <command id=\"w-x\" name=\"X\" number=\"7\">\n"
+                            "      <field id=\"w-x-frame\" name=\"frame\" type=\"frame\"/>\n"
+                            "      <field id=\"w-x-rest\" name=\"rest\" type=\"msg\"/>\n    </command>\n",
+      NULL, NULL },
   };
   static const char * const all[] = {
     "command-number-duplicate", "command-number-invalid", "command-id-missing", "header-invalid",
-    "signature-invalid", "packed-command-id",
+    "signature-invalid", "packed-command-id", "msg-field-not-last",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -371,6 +418,7 @@ main (int   argc,
   g_test_add_func ("/framing/mdp-frames", test_mdp_frames);
   g_test_add_func ("/framing/packed-frames", test_packed_frames);
   g_test_add_func ("/framing/tell-apart", test_tell_apart);
+  g_test_add_func ("/framing/msg-frames", test_msg_frames);
   g_test_add_func ("/framing/checks", test_checks);
   g_test_add_func ("/framing/defaults-round-trip", test_defaults_round_trip);
   g_test_add_func ("/framing/round-robin-sockets", test_round_robin_sockets);

@@ -714,9 +714,25 @@ test_method_parameters (Fixture       *f,
   g_assert_cmpstr (moped_element_get_name (param), ==, "service");
   g_assert_cmpint (moped_element_get_enum (param, MOPED_PROP_TYPE), ==, MOPED_API_BOOL);
 
-  /* A parameter cannot be "none": only a result can. */
+  /* A parameter cannot be "none": only a result can. Neither is a msg (the rest of a
+   * message): a method call is not a message. */
   g_assert_false (has_choice (control (f, id, MOPED_PROP_TYPE), "none"));
   g_assert_true (has_choice (result, "none"));
+  g_assert_false (has_choice (control (f, id, MOPED_PROP_TYPE), "msg"));
+  g_assert_false (has_choice (result, "msg"));
+
+  /* A command's field may be one: its row in the command's "Fields" offers it. */
+  {
+    MopedElement *field = moped_design_add (f->design, moped_design_lookup (f->design, "hello"),
+                                            MOPED_KIND_FIELD, -1, "hello-body");
+
+    moped_design_set_string (f->design, field, MOPED_PROP_NAME, "body");
+    select_ids (f, "hello", NULL);
+    g_assert_true (has_choice (control (f, "hello-body", MOPED_PROP_TYPE), "frame"));
+    moped_test_choose (control (f, "hello-body", MOPED_PROP_TYPE), "msg");
+    g_assert_cmpint (moped_element_get_enum (field, MOPED_PROP_TYPE), ==, MOPED_FIELD_MSG);
+    select_ids (f, "client", NULL);
+  }
 
   /* Removing it is one undo step. */
   moped_test_click (moped_test_find_control (row_of (control (f, id, MOPED_PROP_NAME)), "Remove parameter"));

@@ -12,6 +12,7 @@
 //  function to write.
 {{requirements}}
 
+#include <dirent.h>
 #include <signal.h>
 #include <unistd.h>
 #include "wire.h"
@@ -88,6 +89,24 @@ s_watchdog (int signum)
     ||  write (STDOUT_FILENO, "\n", 1) < 0)
         _exit (2);
     _exit (1);
+}
+
+
+//  How many threads the process runs now (Linux's /proc/self/task), or -1
+//  where that cannot be known
+static int
+s_threads (void)
+{
+    DIR *tasks = opendir ("/proc/self/task");
+    if (!tasks)
+        return -1;
+    int count = 0;
+    struct dirent *entry;
+    while ((entry = readdir (tasks)))
+        if (entry->d_name [0] != '.')
+            count++;
+    closedir (tasks);
+    return count;
 }
 
 
@@ -403,6 +422,7 @@ main (int argc, char *argv [])
     //  Every node in trace mode, every socket on inproc; with --flows, tapped
     //  (your handlers run too) and each node as many times as the design runs it
     int instance;
+    int threads = s_threads ();
     {{start_nodes}}
 
     test.poller = zpoller_new (NULL);
@@ -421,6 +441,13 @@ main (int argc, char *argv [])
     snprintf (s_doing, sizeof (s_doing), "stopping the nodes");
     zpoller_destroy (&test.poller);
     {{stop_nodes}}
+    //  zactor_destroy returns once a node's thread has said it ends, but that
+    //  thread still closes its pipe and ends itself: wait (at most S_TIMEOUT)
+    //  until every node's thread is gone, so that none runs on while the
+    //  process exits (valgrind saw such a thread's stack as possibly lost)
+    int64_t until = zclock_mono () + S_TIMEOUT;
+    while (threads > 0 && s_threads () > threads && zclock_mono () < until)
+        zclock_sleep (1);
     alarm (0);
     printf ("selftest: %s\n", failures? "FAILED": "passed");
     return failures? 1: 0;

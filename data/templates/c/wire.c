@@ -5,7 +5,8 @@
 
 //  A decoded field; which member is live follows the field's type: text
 //  (string, longstr), number, strings (owned), data and size (bytes), frame
-//  (owned). What the message owns is NULL whenever it is not decoded.
+//  (owned), msg (owned). What the message owns is NULL whenever it is not
+//  decoded.
 typedef wire_value_t s_value_t;
 
 struct _wire_msg_t {
@@ -49,6 +50,9 @@ struct _wire_msg_t {
 static const byte s_sample_bytes [] = WIRE_SAMPLE_BYTES;
 static const byte s_sample_frame [] = "frame\0data";
 static const char *s_sample_strings [] = { "one", "", "three" };
+//  A msg field's sample: several frames, one of them empty
+static const byte s_sample_msg_first [] = "first";
+static const byte s_sample_msg_third [] = "third\0frame\377";
 
 
 wire_peer_t
@@ -495,6 +499,8 @@ s_free_values (wire_msg_t *self)
             zlist_destroy (&self->values [index].strings);
         if (self->values [index].frame)
             zframe_destroy (&self->values [index].frame);
+        if (self->values [index].msg)
+            zmsg_destroy (&self->values [index].msg);
     }
     self->owns = false;
 }
@@ -804,6 +810,7 @@ s_packed_slice (const byte *data, size_t size, wire_type_t type, size_t *start, 
             *length = offset;
             return 0;
         case WIRE_FRAME:
+        case WIRE_MSG:
         default:
             return -1;
     }
@@ -818,12 +825,15 @@ s_decode (wire_msg_t *self, const wire_command_t *command, size_t first, const b
     size_t count = command->count;
     size_t frames = 0;
     size_t field;
+    //  A msg field (last) takes every frame left: zero or more
+    bool rest = count > 0 && command->types [count - 1] == WIRE_MSG;
     for (field = 0; field < count; field++)
-        if (!packed || command->types [field] == WIRE_FRAME)
+        if ((!packed || command->types [field] == WIRE_FRAME) && command->types [field] != WIRE_MSG)
             frames++;
-    if (self->frames_size - first != frames + (packed? 1: 0))
-        return s_fail (self, "%s came with %zu frames instead of %zu", command->name,
-                       self->frames_size - first, frames + (packed? 1: 0));
+    frames += packed? 1: 0;
+    if (self->frames_size < first || (rest? self->frames_size - first < frames: self->frames_size - first != frames))
+        return s_fail (self, "%s came with %zu frames instead of %s%zu", command->name,
+                       self->frames_size - first, rest? "at least ": "", frames);
     s_reserve_values (self, count);
     self->values_size = count;
 
@@ -841,6 +851,14 @@ s_decode (wire_msg_t *self, const wire_command_t *command, size_t first, const b
         s_value_t *value = &self->values [field];
         const byte *data;
         size_t size;
+        if (command->types [field] == WIRE_MSG) {
+            self->owns = true;
+            value->msg = zmsg_new ();
+            assert (value->msg);
+            for (; frame < self->frames_size; frame++)
+                zmsg_addmem (value->msg, s_frame_data (self, frame), s_frame_size (self, frame));
+            continue;
+        }
         if (!packed || command->types [field] == WIRE_FRAME) {
             data = s_frame_data (self, frame);
             size = s_frame_size (self, frame);
@@ -886,6 +904,8 @@ s_decode (wire_msg_t *self, const wire_command_t *command, size_t first, const b
                 self->owns = true;
                 value->frame = zframe_new (data, size);
                 assert (value->frame);
+                break;
+            case WIRE_MSG:
                 break;
         }
     }
@@ -1145,9 +1165,13 @@ wire_msg_unpack_frames (wire_msg_t *self, const wire_command_t *command, size_t 
     assert (self);
     assert (command);
     assert (unpacker);
-    //  The packed frame, then one frame per frame field
-    s_fail (self, "%s came with %zu frames instead of %zu", command->name,
-            unpacker->frames_after + 1, frame_fields + 1);
+    //  The packed frame, then one frame per frame field, then a msg field's
+    //  frames (any number): wire_msg_unpack_start found another count
+    bool rest = command->count > 0 && command->types [command->count - 1] == WIRE_MSG;
+    if (rest && unpacker->frames_after >= frame_fields)
+        return unpacker->values;
+    s_fail (self, "%s came with %zu frames instead of %s%zu", command->name,
+            unpacker->frames_after + 1, rest? "at least ": "", frame_fields + 1);
     return NULL;
 }
 
@@ -1215,6 +1239,22 @@ wire_msg_get_frame (wire_msg_t *self, wire_unpacker_t *unpacker, zframe_t **fram
     *frame = zframe_new (s_frame_data (self, unpacker->frame), s_frame_size (self, unpacker->frame));
     assert (*frame);
     unpacker->frame++;
+    return 0;
+}
+
+
+int
+wire_msg_get_msg (wire_msg_t *self, wire_unpacker_t *unpacker, zmsg_t **msg)
+{
+    assert (self);
+    assert (unpacker);
+    assert (msg);
+    unpacker->field++;
+    self->owns = true;
+    *msg = zmsg_new ();
+    assert (*msg);
+    for (; unpacker->frame < self->frames_size; unpacker->frame++)
+        zmsg_addmem (*msg, s_frame_data (self, unpacker->frame), s_frame_size (self, unpacker->frame));
     return 0;
 }
 
@@ -1373,6 +1413,27 @@ wire_msg_frame (wire_msg_t *self, size_t index)
 {
     s_value_t *value = s_value (self, index, WIRE_FRAME);
     return value? value->frame: NULL;
+}
+
+
+zmsg_t *
+wire_msg_msg (wire_msg_t *self, size_t index)
+{
+    s_value_t *value = s_value (self, index, WIRE_MSG);
+    return value? value->msg: NULL;
+}
+
+
+zmsg_t *
+wire_msg_take_msg (wire_msg_t *self, size_t index)
+{
+    s_value_t *value = s_value (self, index, WIRE_MSG);
+    if (!value || !value->msg)
+        return NULL;
+    zmsg_t *msg = value->msg;
+    value->msg = zmsg_new ();
+    assert (value->msg);
+    return msg;
 }
 
 
@@ -1559,6 +1620,7 @@ s_send_packed (void *handle, const wire_command_t *command, const wire_framing_t
                 size += 4 + (value->data? value->size: 0);
                 break;
             case WIRE_FRAME:
+            case WIRE_MSG:
                 break;
         }
     }
@@ -1617,6 +1679,7 @@ s_send_packed (void *handle, const wire_command_t *command, const wire_framing_t
                 needle += 4 + length;
                 break;
             case WIRE_FRAME:
+            case WIRE_MSG:
                 break;
         }
     }
@@ -1737,6 +1800,8 @@ s_send_field (void *handle, wire_type_t type, const wire_value_t *value, int mor
             return wire_send_bytes (handle, value->data, value->size, more);
         case WIRE_FRAME:
             return wire_send_frame (handle, value->frame, more);
+        case WIRE_MSG:
+            return wire_send_msg (handle, value->msg, more);
     }
     return -1;
 }
@@ -1769,8 +1834,10 @@ wire_send_values (zsock_t *output, wire_envelope_t envelope, const wire_peer_t *
         return -1;
     void *handle = zsock_resolve (output);
     //  The frames after the head: command, then one per field, or the packed
-    //  frame and one per frame field
+    //  frame and one per frame field; a msg field's frames, however many
     size_t frames = 0;
+    bool has_msg = command->count > 0 && command->types [command->count - 1] == WIRE_MSG;
+    size_t rest = has_msg? wire_frames_size (values [command->count - 1].msg): 0;
     if (framing->packed) {
         frames = 1;
         for (field = 0; field < command->count; field++)
@@ -1778,7 +1845,13 @@ wire_send_values (zsock_t *output, wire_envelope_t envelope, const wire_peer_t *
                 frames++;
     }
     else
-        frames = (framing->id_size >= 0? 1: 0) + command->count;
+        frames = (framing->id_size >= 0? 1: 0) + command->count - (has_msg? 1: 0);
+    frames += rest;
+    //  No frame at all (but a ROUTER's routing id) is no message
+    if (frames == 0 && head.count == (envelope == WIRE_ENVELOPE_ROUTER? 1u: 0u)) {
+        errno = EINVAL;
+        return -1;
+    }
     if (s_send_head (handle, &head, frames > 0) == -1)
         return -1;
     if (framing->packed) {
@@ -1788,6 +1861,8 @@ wire_send_values (zsock_t *output, wire_envelope_t envelope, const wire_peer_t *
             if (command->types [field] == WIRE_FRAME
             &&  wire_send_frame (handle, values [field].frame, --frames? ZMQ_SNDMORE: 0) == -1)
                 return -1;
+        if (rest)
+            return wire_send_msg (handle, values [command->count - 1].msg, 0);
         return 0;
     }
     if (framing->id_size == 0) {
@@ -1801,9 +1876,12 @@ wire_send_values (zsock_t *output, wire_envelope_t envelope, const wire_peer_t *
                       --frames? ZMQ_SNDMORE: 0) == -1)
             return -1;
     }
-    for (field = 0; field < command->count; field++)
+    for (field = 0; field < command->count; field++) {
+        if (command->types [field] == WIRE_MSG)
+            return wire_send_msg (handle, values [field].msg, 0);
         if (s_send_field (handle, command->types [field], &values [field], --frames? ZMQ_SNDMORE: 0) == -1)
             return -1;
+    }
     return 0;
 }
 
@@ -1886,6 +1964,20 @@ wire_send_frame (void *handle, zframe_t *frame, int more)
 }
 
 
+int
+wire_send_msg (void *handle, zmsg_t *msg, int more)
+{
+    if (!msg)
+        return 0;
+    size_t left = zmsg_size (msg);
+    zframe_t *frame;
+    for (frame = zmsg_first (msg); frame; frame = zmsg_next (msg))
+        if (zmq_send (handle, zframe_data (frame), zframe_size (frame), --left || more? ZMQ_SNDMORE: 0) == -1)
+            return -1;
+    return 0;
+}
+
+
 bool
 wire_string_fits (const char *text)
 {
@@ -1926,6 +2018,37 @@ wire_sample_frame_new (void)
     zframe_t *frame = zframe_new (s_sample_frame, sizeof (s_sample_frame) - 1);
     assert (frame);
     return frame;
+}
+
+
+zmsg_t *
+wire_sample_msg_new (void)
+{
+    zmsg_t *msg = zmsg_new ();
+    assert (msg);
+    zmsg_addmem (msg, s_sample_msg_first, sizeof (s_sample_msg_first) - 1);
+    zmsg_addmem (msg, "", 0);
+    zmsg_addmem (msg, s_sample_msg_third, sizeof (s_sample_msg_third) - 1);
+    return msg;
+}
+
+
+bool
+wire_frames_equal (zmsg_t *msg, zmsg_t *other)
+{
+    if (wire_frames_size (msg) != wire_frames_size (other))
+        return false;
+    if (!msg || !other)
+        return true;
+    zframe_t *frame = zmsg_first (msg);
+    zframe_t *other_frame = zmsg_first (other);
+    while (frame && other_frame) {
+        if (!zframe_eq (frame, other_frame))
+            return false;
+        frame = zmsg_next (msg);
+        other_frame = zmsg_next (other);
+    }
+    return true;
 }
 
 
@@ -1978,6 +2101,9 @@ wire_send_sample (zsock_t *output, wire_envelope_t envelope, const wire_peer_t *
             case WIRE_FRAME:
                 value->frame = wire_sample_frame_new ();
                 break;
+            case WIRE_MSG:
+                value->msg = wire_sample_msg_new ();
+                break;
         }
     }
     int rc = wire_send_values (output, envelope, to, command, values);
@@ -1986,6 +2112,8 @@ wire_send_sample (zsock_t *output, wire_envelope_t envelope, const wire_peer_t *
             zlist_destroy (&values [field].strings);
         if (values [field].frame)
             zframe_destroy (&values [field].frame);
+        if (values [field].msg)
+            zmsg_destroy (&values [field].msg);
     }
     free (values);
     return rc;
@@ -2049,6 +2177,12 @@ wire_msg_check_sample (wire_msg_t *self)
                 same = zframe_size (value->frame) == sizeof (s_sample_frame) - 1
                     && memcmp (zframe_data (value->frame), s_sample_frame, sizeof (s_sample_frame) - 1) == 0;
                 break;
+            case WIRE_MSG: {
+                zmsg_t *sample = wire_sample_msg_new ();
+                same = wire_frames_equal (value->msg, sample);
+                zmsg_destroy (&sample);
+                break;
+            }
         }
         if (!same)
             return s_fail (self, "%s: field %zu is not the sample value", command->name, field + 1);
@@ -2173,11 +2307,11 @@ wire_msg_is_probe (wire_msg_t *self)
 //  malformed messages a receiver must refuse
 
 static const wire_type_t s_test_types [] = {
-    WIRE_STRING, WIRE_LONGSTR, WIRE_NUMBER, WIRE_STRINGS, WIRE_BYTES, WIRE_FRAME
+    WIRE_STRING, WIRE_LONGSTR, WIRE_NUMBER, WIRE_STRINGS, WIRE_BYTES, WIRE_FRAME, WIRE_MSG
 };
 static const wire_command_t s_test_commands [] = {
     { "EMPTY", 5, NULL, 0, -1, 1, NULL },
-    { "ALL", 3, s_test_types, 6, 0, 2, NULL }
+    { "ALL", 3, s_test_types, 7, 0, 2, NULL }
 };
 //  The same commands in other framings: a header, an empty frame first and
 //  command bytes (7/MDP's); two-byte numbers without a topic frame; packed
@@ -2355,8 +2489,8 @@ s_test_malformed (bool verbose)
     //  Each case: the command, the frames after it, and what matching gives
     struct {
         const char *name;
-        const void *data [6];
-        size_t size [6];
+        const void *data [8];
+        size_t size [8];
         size_t frames;
         int match;
     } cases [] = {
@@ -2368,7 +2502,10 @@ s_test_malformed (bool verbose)
         { "ALL", { "a", "", "1234567", count_only, "", "" }, { 1, 0, 7, 4, 0, 0 }, 6, -1 },
         { "ALL", { "a", "", "12345678", count_only, "", "" }, { 1, 0, 8, 4, 0, 0 }, 6, -1 },
         { "ALL", { "a\0b", "", "12345678", count_only, "", "" }, { 3, 0, 8, 4, 0, 0 }, 6, -1 },
-        { "ALL", { "a", "", "12345678", "\0\0\0\0", "", "" }, { 1, 0, 8, 4, 0, 0 }, 6, 2 }
+        { "ALL", { "a", "", "12345678", "\0\0\0\0", "", "" }, { 1, 0, 8, 4, 0, 0 }, 6, 2 },
+        //  The msg field (last) takes the frames left, any number, empty ones too
+        { "ALL", { "a", "", "12345678", "\0\0\0\0", "", "", "", "x" }, { 1, 0, 8, 4, 0, 0, 0, 1 }, 8, 2 },
+        { "ALL", { "a", "", "12345678", "\0\0\0\0", "" }, { 1, 0, 8, 4, 0 }, 5, -1 }
     };
     size_t index;
     for (index = 0; index < sizeof (cases) / sizeof (cases [0]); index++) {
@@ -2388,7 +2525,56 @@ s_test_malformed (bool verbose)
         if (verbose && rc == -1)
             zsys_info ("wire: refused %s: %s", wire_msg_command (msg), wire_msg_error (msg));
         WIRE_CHECK (failures, rc == cases [index].match);
+        //  The last case but one: a msg of two frames, the first empty
+        if (index + 2 == sizeof (cases) / sizeof (cases [0])) {
+            WIRE_CHECK (failures, wire_frames_size (wire_msg_msg (msg, 6)) == 2);
+            zmsg_t *taken = wire_msg_take_msg (msg, 6);
+            WIRE_CHECK (failures, wire_frames_size (taken) == 2 && wire_frames_size (wire_msg_msg (msg, 6)) == 0);
+            zframe_t *frame = taken? zmsg_first (taken): NULL;
+            WIRE_CHECK (failures, frame && zframe_size (frame) == 0);
+            frame = taken? zmsg_next (taken): NULL;
+            WIRE_CHECK (failures, frame && zframe_streq (frame, "x"));
+            zmsg_destroy (&taken);
+            WIRE_CHECK (failures, wire_msg_msg (msg, 5) == NULL && wire_msg_take_msg (msg, 5) == NULL);
+        }
     }
+    wire_msg_destroy (&msg);
+    zsock_destroy (&sender);
+    zsock_destroy (&receiver);
+    return failures;
+}
+
+
+//  A lone msg field with no command frame: its frames are the whole message,
+//  so with none there is no message, and sending it is refused
+static int
+s_test_lone_msg (bool verbose)
+{
+    int failures = 0;
+    static const wire_type_t types [] = { WIRE_MSG };
+    static const wire_framing_t framing = { NULL, 0, -1, false, false, false, 0 };
+    const wire_command_t command = { "BODY", 4, types, 1, -1, 1, &framing };
+    zsock_t *receiver = zsock_new_pull ("@inproc://wire-lone-msg");
+    zsock_t *sender = zsock_new_push (">inproc://wire-lone-msg");
+    assert (receiver && sender);
+    zsock_set_rcvtimeo (receiver, 5000);
+    wire_msg_t *msg = wire_msg_new ();
+    wire_value_t value;
+    memset (&value, 0, sizeof (value));
+    value.msg = zmsg_new ();
+    errno = 0;
+    WIRE_CHECK (failures, wire_send_values (sender, WIRE_ENVELOPE_PLAIN, NULL, &command, &value) == -1
+                       && errno == EINVAL);
+    zmsg_destroy (&value.msg);
+    WIRE_CHECK (failures, wire_send_values (sender, WIRE_ENVELOPE_PLAIN, NULL, &command, &value) == -1);
+    value.msg = wire_sample_msg_new ();
+    WIRE_CHECK (failures, wire_send_values (sender, WIRE_ENVELOPE_PLAIN, NULL, &command, &value) == 0);
+    WIRE_CHECK (failures, wire_msg_recv (msg, receiver, WIRE_ENVELOPE_PLAIN) == 0);
+    WIRE_CHECK (failures, wire_msg_match (msg, &command, 1) == 1);
+    WIRE_CHECK (failures, wire_frames_equal (wire_msg_msg (msg, 0), value.msg));
+    zmsg_destroy (&value.msg);
+    if (verbose)
+        zsys_info ("wire: a lone msg field: %s", failures? "FAILED": "ok");
     wire_msg_destroy (&msg);
     zsock_destroy (&sender);
     zsock_destroy (&receiver);
@@ -2556,6 +2742,7 @@ wire_test (bool verbose)
     failures += s_test_pair (ZMQ_PUB, WIRE_ENVELOPE_PUBLISHER, ZMQ_SUB, WIRE_ENVELOPE_SUBSCRIBER, false, verbose);
     failures += s_test_framings_apart (verbose);
     failures += s_test_malformed (verbose);
+    failures += s_test_lone_msg (verbose);
     failures += s_test_machine (verbose);
     return failures;
 }

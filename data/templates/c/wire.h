@@ -11,7 +11,8 @@
 //  Fields: string (at most 255 bytes) and longstr are text without a zero
 //  byte; number is 8 bytes in network order; strings is a 4-byte count then,
 //  per string, a 4-byte length and the text; bytes and frame are sent as
-//  they are.
+//  they are; msg, the last field only, is the rest of the message: zero or
+//  more frames, each sent as it is (zproto's msg type).
 #pragma once
 
 #include <czmq.h>
@@ -49,7 +50,9 @@ typedef enum {
     WIRE_NUMBER,                //  Unsigned 64-bit integer
     WIRE_STRINGS,               //  List of texts (zlist_t of char *)
     WIRE_BYTES,                 //  Opaque bytes
-    WIRE_FRAME                  //  One frame, passed through untouched
+    WIRE_FRAME,                 //  One frame, passed through untouched
+    WIRE_MSG                    //  The rest of the message: zero or more frames
+                                //  (zmsg_t), passed through untouched; last only
 } wire_type_t;
 
 //  How the messages of a protocol are framed, as its design declares. The
@@ -66,7 +69,8 @@ typedef struct {
                                 //  number (1 byte), numbers in 8 bytes, string
                                 //  with a 1-byte length, longstr, strings and
                                 //  bytes with 4-byte lengths; frame fields are
-                                //  frames of their own after it. From a PUB or
+                                //  frames of their own after it, then a msg
+                                //  field's frames, as zproto's. From a PUB or
                                 //  XPUB (unless no_topic): the number, the topic
                                 //  and a zero byte, then the fields (zproto's
                                 //  pubsub layout)
@@ -213,6 +217,15 @@ const byte *
     wire_msg_bytes (wire_msg_t *self, size_t index, size_t *size);
 zframe_t *
     wire_msg_frame (wire_msg_t *self, size_t index);
+//  A msg field: the frames that came after the others, in a zmsg_t that is
+//  never NULL when the message holds the field (it may have no frames);
+//  borrowed like the rest: zmsg_dup it to keep it, or take it
+zmsg_t *
+    wire_msg_msg (wire_msg_t *self, size_t index);
+//  Take a msg field's frames: the caller owns the zmsg_t returned, and the
+//  message holds an empty one in its place. NULL when there is no such field
+zmsg_t *
+    wire_msg_take_msg (wire_msg_t *self, size_t index);
 
 //  Sending, for codecs: first the envelope the output socket needs, then the
 //  command frame, then one frame per field; more is ZMQ_SNDMORE or 0.
@@ -232,13 +245,15 @@ typedef struct {
     const void *data;
     size_t size;
     zframe_t *frame;
+    zmsg_t *msg;                //  msg: NULL sends no frames
 } wire_value_t;
 
 //  Send a whole message of a command as its framing says: envelope, empty
 //  frame, header, command, then the fields (one value each, in order), one
 //  frame each or packed. topic is what a PUB or XPUB sends as topic when the
 //  command has no topic field (NULL: its name). Returns 0, or -1 with errno
-//  set, having sent nothing when a value does not fit (EINVAL)
+//  set, having sent nothing when a value does not fit, or when the message
+//  would have no frame at all (a lone msg field with none) (EINVAL)
 int
     wire_send_values (zsock_t *output, wire_envelope_t envelope, const wire_peer_t *to,
                       const wire_command_t *command,
@@ -449,7 +464,8 @@ int
                           const wire_framing_t *framing, size_t fields_max,
                           wire_unpacker_t *unpacker);
 //  Start decoding the fields of command, which has frame_fields frame
-//  fields: returns where their values go (one per field, read as
+//  fields (and, when its last field is a msg, any number of frames after
+//  them): returns where their values go (one per field, read as
 //  wire_send_values reads them), or NULL when the message has not the frames
 //  the command has (wire_msg_unpack_frames says why in wire_msg_error)
 wire_value_t *
@@ -540,12 +556,15 @@ wire_get_bytes (wire_unpacker_t *self, const void **data, size_t *size)
     return 0;
 }
 
-//  A strings field (a list the message owns) and a frame field (the next
-//  frame after the packed one, copied into a frame the message owns)
+//  A strings field (a list the message owns), a frame field (the next
+//  frame after the packed one, copied into a frame the message owns) and a
+//  msg field (every frame left, copied into a zmsg_t the message owns)
 int
     wire_msg_get_strings (wire_msg_t *self, wire_unpacker_t *unpacker, zlist_t **strings);
 int
     wire_msg_get_frame (wire_msg_t *self, wire_unpacker_t *unpacker, zframe_t **frame);
+int
+    wire_msg_get_msg (wire_msg_t *self, wire_unpacker_t *unpacker, zmsg_t **msg);
 //  Finish decoding: 0 when the fields end where the frame ends (the message
 //  then holds the command), else -1 (wire_msg_error says why)
 int
@@ -569,6 +588,15 @@ int
     wire_send_bytes (void *handle, const void *data, size_t size, int more);
 int
     wire_send_frame (void *handle, zframe_t *frame, int more);
+//  Each frame of msg (none when it is NULL or has none), the last with more
+int
+    wire_send_msg (void *handle, zmsg_t *msg, int more);
+//  How many frames a msg field's value sends
+static inline size_t
+wire_frames_size (zmsg_t *msg)
+{
+    return msg? zmsg_size (msg): 0;
+}
 
 //  Whether text fits a string field (at most 255 bytes); if not, sets errno
 //  to EINVAL
@@ -616,6 +644,12 @@ zlist_t *
     wire_sample_strings_new (void);
 zframe_t *
     wire_sample_frame_new (void);
+//  The sample of a msg field: three frames, the second empty
+zmsg_t *
+    wire_sample_msg_new (void);
+//  Whether two msg values hold the same frames (NULL holds none)
+bool
+    wire_frames_equal (zmsg_t *msg, zmsg_t *other);
 bool
     wire_strings_equal (zlist_t *strings, zlist_t *other);
 int
