@@ -445,6 +445,8 @@ flow_free (gpointer data)
   MopedCFlow *f = data;
 
   g_ptr_array_unref (f->steps);
+  g_clear_pointer (&f->paths, g_ptr_array_unref);
+  g_clear_pointer (&f->moves, g_array_unref);
   g_free (f);
 }
 
@@ -1713,68 +1715,152 @@ read_subscription_step (MopedCModel  *model,
   g_ptr_array_add (f->steps, s);
 }
 
-/* The message steps the self-test plays for a flow with blocks: one path through it,
- * with the first branch of each choice, each loop once and each optional part taken. */
+/* The self-test plays at most this many paths of a flow. */
+#define MAX_PATHS 16
+
+/* One path through the flow's blocks into @out: each loop once, each optional part
+ * taken, and at each choice the first branch not in @covered yet (else the first);
+ * @news says whether it took a branch no earlier path took. */
 static void
-collect_first_path (MopedElement *parent,
-                    GPtrArray    *out)
+walk_path (MopedElement *parent,
+           GHashTable   *covered,
+           GPtrArray    *out,
+           gboolean     *news)
 {
   g_autoptr(GPtrArray) steps = moped_element_get_children_of_kind (parent, MOPED_KIND_STEP);
 
   for (guint i = 0; i < steps->len; i++)
     {
       MopedElement *step = g_ptr_array_index (steps, i);
-      int block = moped_element_get_enum (step, MOPED_PROP_BLOCK);
 
       if (moped_step_is_leaf (step))
         g_ptr_array_add (out, step);
-      else if (block == MOPED_BLOCK_CHOICE)
+      else if (moped_step_get_block (step) == MOPED_BLOCK_CHOICE)
         {
           g_autoptr(GPtrArray) branches = moped_element_get_children_of_kind (step, MOPED_KIND_STEP);
+          MopedElement *branch = NULL;
 
-          if (branches->len > 0 && moped_step_is_leaf (g_ptr_array_index (branches, 0)))
-            g_ptr_array_add (out, g_ptr_array_index (branches, 0));
+          for (guint k = 0; k < branches->len && branch == NULL; k++)
+            if (!g_hash_table_contains (covered, g_ptr_array_index (branches, k)))
+              branch = g_ptr_array_index (branches, k);
+          if (branch != NULL)
+            {
+              g_hash_table_add (covered, branch);
+              *news = TRUE;
+            }
           else if (branches->len > 0)
-            collect_first_path (g_ptr_array_index (branches, 0), out);
+            branch = g_ptr_array_index (branches, 0);
+          if (branch != NULL && moped_step_is_leaf (branch))
+            g_ptr_array_add (out, branch);
+          else if (branch != NULL)
+            walk_path (branch, covered, out, news);
         }
       else
-        collect_first_path (step, out);
+        walk_path (step, covered, out, news);
     }
 }
 
-/* The steps the self-test does not play (the other branches of choices) still travel:
- * their senders get send functions and their receivers handlers. */
-static void
-route_other_branches (MopedCModel    *model,
-                      MopedCProtocol *p,
-                      MopedElement   *flow,
-                      GPtrArray      *played)
+/* The paths the self-test plays through a flow: one per branch of each choice (a path
+ * may take several new ones), at most MAX_PATHS; as element lists. */
+static GPtrArray *
+flow_paths (MopedElement *flow)
 {
-  g_autoptr(GPtrArray) steps = all_steps (flow);
+  GPtrArray *paths = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GHashTable) covered = g_hash_table_new (NULL, NULL);
 
-  for (guint k = 0; k < steps->len; k++)
+  while (paths->len < MAX_PATHS)
     {
-      MopedElement *step = g_ptr_array_index (steps, k);
-      MopedCCommand *command = g_hash_table_lookup (model->by_element,
-                                                    moped_element_get_ref (step, MOPED_PROP_COMMAND));
-      MopedElement *via = moped_element_get_ref (step, MOPED_PROP_VIA);
-      MopedElement *legs[3] = { moped_element_get_ref (step, MOPED_PROP_FROM), via,
-                                moped_element_get_ref (step, MOPED_PROP_TO) };
+      GPtrArray *path = g_ptr_array_new ();
+      gboolean news = FALSE;
 
-      if (moped_step_get_block (step) != MOPED_BLOCK_MESSAGE || command == NULL ||
-          g_ptr_array_find (played, step, NULL))
-        continue;
-      for (guint leg = via ? 0 : 1; leg < 2; leg++)
+      walk_path (flow, covered, path, &news);
+      if (paths->len > 0 && !news)
         {
-          MopedElement *from = leg == 0 || via == NULL ? legs[0] : via;
-          MopedElement *to = leg == 0 ? via : legs[2];
-          MopedCSocket *sender = NULL, *receiver = NULL;
-          MopedCLink *link = resolve_step (model, p->element, from, to, via != NULL, &sender, &receiver);
+          g_ptr_array_unref (path);
+          break;
+        }
+      g_ptr_array_add (paths, path);
+    }
+  return paths;
+}
 
-          if (link == NULL || sender == NULL || receiver == NULL ||
-              !moped_socket_types_deliver (sender->type, receiver->type))
-            continue;
-          add_route (sender, receiver, command);
+/* The MopedCSteps of a message step (one per leg) appended to @f. */
+static void
+read_message_step (MopedCModel    *model,
+                   MopedCProtocol *p,
+                   MopedCFlow     *f,
+                   MopedElement   *step,
+                   guint           position)
+{
+  MopedCCommand *command = g_hash_table_lookup (model->by_element, moped_element_get_ref (step, MOPED_PROP_COMMAND));
+  MopedElement *via = moped_element_get_ref (step, MOPED_PROP_VIA);
+  MopedElement *legs[3] = { moped_element_get_ref (step, MOPED_PROP_FROM), via,
+                            moped_element_get_ref (step, MOPED_PROP_TO) };
+
+  /* A relayed step is two legs: to the relay, and from it (riding inside whatever
+   * protocol those links carry). */
+  for (guint leg = via ? 0 : 1; leg < 2; leg++)
+    {
+      MopedElement *from = leg == 0 || via == NULL ? legs[0] : via;
+      MopedElement *to = leg == 0 ? via : legs[2];
+      MopedCSocket *sender = NULL, *receiver = NULL;
+      MopedCLink *link = resolve_step (model, p->element, from, to, via != NULL, &sender, &receiver);
+      MopedCStep *played;
+
+      /* Validation reports these as errors; nothing to play then. */
+      if (link == NULL || command == NULL || sender == NULL || receiver == NULL ||
+          !moped_socket_types_deliver (sender->type, receiver->type))
+        continue;
+      add_route (sender, receiver, command);
+      played = step_new (model, step, position, link, sender, receiver);
+      /* A publisher's message reaches its other subscribers too: they handle it as well. */
+      for (guint c = 0; c < played->copies->len; c++)
+        add_route (sender, g_ptr_array_index (played->copies, c), command);
+      g_ptr_array_add (f->steps, played);
+    }
+}
+
+static void
+add_flow_move (MopedCFlow *f,
+               guint       from,
+               guint       to,
+               int         step)
+{
+  MopedCMove move = { from, to, step };
+
+  g_array_append_val (f->moves, move);
+}
+
+/* The flow's automaton over its MopedCSteps: a step with two legs is two moves through
+ * a state between them; a step with nothing to play, or one the self-test skips, is
+ * no move at all. @first: element -> (index of its first MopedCStep + 1, count). */
+static void
+read_flow_moves (MopedCFlow *f,
+                 GHashTable *first,
+                 GHashTable *count)
+{
+  g_autoptr(MopedFlowGraph) graph = moped_flow_graph_new_full (f->element, TRUE);
+
+  f->n_states = graph->n_states;
+  f->moves = g_array_new (FALSE, FALSE, sizeof (MopedCMove));
+  for (guint i = 0; i < graph->moves->len; i++)
+    {
+      const MopedMove *m = &g_array_index (graph->moves, MopedMove, i);
+      guint at = GPOINTER_TO_UINT (g_hash_table_lookup (first, m->step));
+      guint legs = GPOINTER_TO_UINT (g_hash_table_lookup (count, m->step));
+      guint state = m->from;
+
+      if (m->step == NULL || at == 0 || ((MopedCStep *) g_ptr_array_index (f->steps, at - 1))->skip_reason != NULL)
+        {
+          add_flow_move (f, m->from, m->to, -1);
+          continue;
+        }
+      for (guint leg = 0; leg < legs; leg++)
+        {
+          guint next = leg + 1 == legs ? m->to : f->n_states++;
+
+          add_flow_move (f, state, next, (int) (at - 1 + leg));
+          state = next;
         }
     }
 }
@@ -1790,53 +1876,55 @@ read_flows (MopedCModel *model)
       for (guint j = 0; j < flows->len; j++)
         {
           MopedCFlow *f = g_new0 (MopedCFlow, 1);
-          g_autoptr(GPtrArray) steps = NULL;
+          g_autoptr(GPtrArray) steps = all_steps (g_ptr_array_index (flows, j));
+          g_autoptr(GPtrArray) paths = NULL;
+          g_autoptr(GHashTable) first = g_hash_table_new (NULL, NULL);
+          g_autoptr(GHashTable) count = g_hash_table_new (NULL, NULL);
+          guint position = 0;
 
           f->element = g_ptr_array_index (flows, j);
           f->protocol = p;
           f->steps = g_ptr_array_new_with_free_func (step_free);
-          steps = g_ptr_array_new ();
-          collect_first_path (f->element, steps);
+          f->paths = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
           for (guint k = 0; k < steps->len; k++)
             {
               MopedElement *step = g_ptr_array_index (steps, k);
-              MopedCCommand *command = g_hash_table_lookup (model->by_element,
-                                                            moped_element_get_ref (step, MOPED_PROP_COMMAND));
-              MopedElement *via = moped_element_get_ref (step, MOPED_PROP_VIA);
-              MopedElement *legs[3] = { moped_element_get_ref (step, MOPED_PROP_FROM), via,
-                                        moped_element_get_ref (step, MOPED_PROP_TO) };
+              guint before = f->steps->len;
 
+              if (!moped_step_is_leaf (step))
+                continue;
+              position++;
               if (moped_step_is_subscription (step))
+                read_subscription_step (model, f, p->element, step, position);
+              else
+                read_message_step (model, p, f, step, position);
+              if (f->steps->len > before)
                 {
-                  read_subscription_step (model, f, p->element, step, k + 1);
-                  continue;
-                }
-
-              /* A relayed step is two legs: to the relay, and from it (riding inside
-               * whatever protocol those links carry). */
-              for (guint leg = via ? 0 : 1; leg < 2; leg++)
-                {
-                  MopedElement *from = leg == 0 || via == NULL ? legs[0] : via;
-                  MopedElement *to = leg == 0 ? via : legs[2];
-                  MopedCSocket *sender = NULL, *receiver = NULL;
-                  MopedCLink *link = resolve_step (model, p->element, from, to, via != NULL,
-                                                   &sender, &receiver);
-                  MopedCStep *played;
-
-                  /* Validation reports these as errors; nothing to play then. */
-                  if (link == NULL || command == NULL || sender == NULL || receiver == NULL ||
-                      !moped_socket_types_deliver (sender->type, receiver->type))
-                    continue;
-                  add_route (sender, receiver, command);
-                  played = step_new (model, step, k + 1, link, sender, receiver);
-                  /* A publisher's message reaches its other subscribers too: they
-                   * handle it as well. */
-                  for (guint c = 0; c < played->copies->len; c++)
-                    add_route (sender, g_ptr_array_index (played->copies, c), command);
-                  g_ptr_array_add (f->steps, played);
+                  g_hash_table_insert (first, step, GUINT_TO_POINTER (before + 1));
+                  g_hash_table_insert (count, step, GUINT_TO_POINTER (f->steps->len - before));
                 }
             }
-          route_other_branches (model, p, f->element, steps);
+          paths = flow_paths (f->element);
+          for (guint k = 0; k < paths->len; k++)
+            {
+              GPtrArray *path = g_ptr_array_index (paths, k);
+              GArray *indexes = g_array_new (FALSE, FALSE, sizeof (guint));
+
+              for (guint e = 0; e < path->len; e++)
+                {
+                  guint at = GPOINTER_TO_UINT (g_hash_table_lookup (first, g_ptr_array_index (path, e)));
+                  guint legs = GPOINTER_TO_UINT (g_hash_table_lookup (count, g_ptr_array_index (path, e)));
+
+                  for (guint leg = 0; at > 0 && leg < legs; leg++)
+                    {
+                      guint index = at - 1 + leg;
+
+                      g_array_append_val (indexes, index);
+                    }
+                }
+              g_ptr_array_add (f->paths, indexes);
+            }
+          read_flow_moves (f, first, count);
           g_ptr_array_add (model->flows, f);
         }
     }
