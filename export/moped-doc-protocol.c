@@ -154,10 +154,24 @@ command_exchanges (Section      *section,
       g_autoptr(GPtrArray) steps = steps_of (g_ptr_array_index (section->flows, f));
 
       for (guint s = 0; s < steps->len; s++)
-        if (moped_element_get_ref (g_ptr_array_index (steps, s), MOPED_PROP_COMMAND) == command)
-          add_exchange (exchanges,
-                        moped_step_get_node (g_ptr_array_index (steps, s), MOPED_PROP_FROM),
-                        moped_step_get_node (g_ptr_array_index (steps, s), MOPED_PROP_TO));
+        {
+          MopedElement *step = g_ptr_array_index (steps, s);
+          MopedElement *from = moped_element_get_ref (step, MOPED_PROP_FROM);
+          MopedElement *to = moped_element_get_ref (step, MOPED_PROP_TO);
+          g_autoptr(GArray) hops = NULL;
+
+          if (moped_element_get_ref (step, MOPED_PROP_COMMAND) != command)
+            continue;
+          /* A side naming a role stands for every node that plays it. */
+          if (from != NULL && to != NULL && moped_element_get_ref (step, MOPED_PROP_VIA) == NULL)
+            hops = moped_hop_collect (section->links, section->protocol, from, to, FALSE);
+          for (guint h = 0; hops != NULL && h < hops->len; h++)
+            add_exchange (exchanges, moped_element_get_parent (g_array_index (hops, MopedHop, h).sender),
+                          moped_element_get_parent (g_array_index (hops, MopedHop, h).receiver));
+          if (hops == NULL || hops->len == 0)
+            add_exchange (exchanges, moped_step_get_node (step, MOPED_PROP_FROM),
+                          moped_step_get_node (step, MOPED_PROP_TO));
+        }
     }
   if (exchanges->len > 0)
     return exchanges;
@@ -267,7 +281,7 @@ describe_step (GPtrArray    *spans,
       subscription = g_strdup_printf ("the %s “%s”", on ? "subscription to" : "unsubscription from", topic);
       if (via == node)
         _moped_doc_appendf (spans, MOPED_DOC_SPAN_TEXT, "passes %s on from %s to %s", subscription, from, to);
-      else if (moped_step_get_node (step, MOPED_PROP_FROM) == node)
+      else if (moped_step_side_is_node (step, MOPED_PROP_FROM, node))
         _moped_doc_appendf (spans, MOPED_DOC_SPAN_TEXT, "%s “%s” at %s", on ? "subscribes to" : "unsubscribes from",
                             topic, to);
       else
@@ -278,7 +292,7 @@ describe_step (GPtrArray    *spans,
     }
   if (via == node)
     _moped_doc_appendf (spans, MOPED_DOC_SPAN_TEXT, "passes %s on from %s to %s", name_of (command), from, to);
-  else if (moped_step_get_node (step, MOPED_PROP_FROM) == node)
+  else if (moped_step_side_is_node (step, MOPED_PROP_FROM, node))
     _moped_doc_appendf (spans, MOPED_DOC_SPAN_TEXT, "sends %s to %s", name_of (command), to);
   else
     _moped_doc_appendf (spans, MOPED_DOC_SPAN_TEXT, "receives %s from %s", name_of (command), from);
@@ -299,8 +313,8 @@ node_steps (MopedElement *flow,
   GPtrArray *mine = g_ptr_array_new ();
 
   for (guint s = 0; s < steps->len; s++)
-    if (moped_step_get_node (g_ptr_array_index (steps, s), MOPED_PROP_FROM) == node ||
-        moped_step_get_node (g_ptr_array_index (steps, s), MOPED_PROP_TO) == node ||
+    if (moped_step_side_is_node (g_ptr_array_index (steps, s), MOPED_PROP_FROM, node) ||
+        moped_step_side_is_node (g_ptr_array_index (steps, s), MOPED_PROP_TO, node) ||
         moped_element_get_ref (g_ptr_array_index (steps, s), MOPED_PROP_VIA) == node)
       g_ptr_array_add (mine, g_ptr_array_index (steps, s));
   return mine;

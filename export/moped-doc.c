@@ -146,8 +146,8 @@ node_in_protocol (MopedElement *node,
         moped_element_get_children_of_kind (g_ptr_array_index (flows, f), MOPED_KIND_STEP);
 
       for (guint s = 0; s < steps->len; s++)
-        if (moped_step_get_node (g_ptr_array_index (steps, s), MOPED_PROP_FROM) == node ||
-            moped_step_get_node (g_ptr_array_index (steps, s), MOPED_PROP_TO) == node ||
+        if (moped_step_side_is_node (g_ptr_array_index (steps, s), MOPED_PROP_FROM, node) ||
+            moped_step_side_is_node (g_ptr_array_index (steps, s), MOPED_PROP_TO, node) ||
             moped_element_get_ref (g_ptr_array_index (steps, s), MOPED_PROP_VIA) == node)
           return TRUE;
     }
@@ -561,15 +561,8 @@ build_architecture (MopedDoc *self)
           }
       if (rows == 0)
         add_socket_row (self, table, node, NULL);
-    }  build_api (self);
-}
-
-static char *
-format_value (double value)
-{
-  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-
-  return g_strdup (g_ascii_formatd (buffer, sizeof buffer, "%.15g", value));
+    }
+  build_api (self);
 }
 
 static char *
@@ -639,8 +632,7 @@ build_requirements (MopedDoc *self)
     {
       MopedElement *requirement = g_ptr_array_index (requirements, i);
       MopedElement *target = moped_element_get_ref (requirement, MOPED_PROP_TARGET);
-      g_autofree char *value = format_value (moped_element_get_double (requirement, MOPED_PROP_VALUE));
-      const char *unit = moped_element_get_string (requirement, MOPED_PROP_UNIT);
+      g_autofree char *value = moped_element_dup_requirement_target (requirement);
       g_autofree char *target_label = NULL;
       GPtrArray *row;
 
@@ -656,8 +648,7 @@ build_requirements (MopedDoc *self)
       row = _moped_doc_table_add_row (table);
       _moped_doc_row_add_cell (row, _moped_doc_name (requirement));
       _moped_doc_row_add_cell (row, moped_metric_get_name (moped_element_get_enum (requirement, MOPED_PROP_METRIC)));
-      _moped_doc_appendf (_moped_doc_row_add_cell (row, NULL), MOPED_DOC_SPAN_TEXT, "%s%s%s",
-                          value, *unit ? " " : "", unit);
+      _moped_doc_row_add_cell (row, value);
       target_label = element_label (target);
       _moped_doc_row_add_cell (row, target_label);
       _moped_doc_row_add_cell (row, moped_element_get_string (requirement, MOPED_PROP_DESCRIPTION));

@@ -155,9 +155,8 @@ write_bench (MopedCModel *model,
   for (guint i = 0; i < requirements->len; i++)
     {
       MopedElement *r = g_ptr_array_index (requirements, i);
-      g_autofree char *value = moped_element_dup_value_text (r, MOPED_PROP_VALUE);
-      g_autofree char *title = g_strdup_printf ("Requirement %s: %s %s", _moped_c_name (r), value,
-                                                moped_element_get_string (r, MOPED_PROP_UNIT));
+      g_autofree char *value = moped_element_dup_requirement_target (r);
+      g_autofree char *title = g_strdup_printf ("Requirement %s: %s", _moped_c_name (r), value);
 
       moped_code_writer_comment_labelled (comments, title, moped_element_get_string (r, MOPED_PROP_DESCRIPTION));
     }
@@ -360,7 +359,7 @@ write_readme (MopedCModel *model,
     {
       MopedElement *r = g_ptr_array_index (model->requirements, i);
       MopedElement *target = moped_element_get_ref (r, MOPED_PROP_TARGET);
-      g_autofree char *value = moped_element_dup_value_text (r, MOPED_PROP_VALUE);
+      g_autofree char *value = moped_element_dup_requirement_target (r);
       g_autofree char *metric = moped_element_dup_value_text (r, MOPED_PROP_METRIC);
       g_autofree char *text = NULL;
       g_autofree char *escaped = NULL;
@@ -384,8 +383,7 @@ write_readme (MopedCModel *model,
           if (l->bench != NULL && measured && (l == link || node_throughput_of (r, l)))
             g_string_append_printf (benches, "%s%s", benches->len > 0 ? ", " : "", l->bench);
         }
-      text = g_strdup_printf ("%s (%s, on %s): %s %s. %s", _moped_c_name (r), metric, on, value,
-                              moped_element_get_string (r, MOPED_PROP_UNIT),
+      text = g_strdup_printf ("%s (%s, on %s): %s. %s", _moped_c_name (r), metric, on, value,
                               moped_element_get_string (r, MOPED_PROP_DESCRIPTION));
       escaped = moped_markdown_text (text);
       g_string_append_printf (requirements, "- %s", escaped);

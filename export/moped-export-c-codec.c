@@ -784,6 +784,8 @@ write_source (MopedCModel     *model,
                                           "get each command.", _moped_c_name (p->element));
   MopedCodeWriter *w = _moped_c_writer_begin (model, file, job, FALSE);
   g_autofree char *path = g_strdup_printf ("src/%s", file);
+  gboolean unpacks = is_packed (p) && p->commands->len > 0;
+  guint fields_max = 0;
 
   moped_code_writer_line (w, "#include \"%s.h\"", p->ident);
   moped_code_writer_blank (w);
@@ -804,8 +806,39 @@ write_source (MopedCModel     *model,
       if (is_packed (p))
         write_unpack (w, c);
     }
+  for (guint i = 0; i < p->commands->len; i++)
+    fields_max = MAX (fields_max, ((MopedCCommand *) g_ptr_array_index (p->commands, i))->fields->len);
   moped_code_writer_blank (w);
   moped_code_writer_blank (w);
+  if (unpacks)
+    {
+      moped_code_writer_comment (w, "Receive a message from input (NULL: the message already received) and "
+                                 "decode it, when expected lets its command; 0 when it is not this "
+                                 "protocol's or not expected");
+      moped_code_writer_line (w, "static int");
+      moped_code_writer_line (w, "s_receive_decode (wire_msg_t *msg, zsock_t *input, wire_envelope_t envelope, "
+                              "uint64_t expected)");
+      moped_code_writer_line (w, "{");
+      moped_code_writer_line (w, "    wire_unpacker_t s_unpacker;");
+      moped_code_writer_line (w, "    int s_number = input? wire_msg_recv_unpack (msg, input, envelope, &s_framing, "
+                              "%u, &s_unpacker)", fields_max);
+      moped_code_writer_line (w, "                        : wire_msg_unpack (msg, &s_framing, %u, &s_unpacker);",
+                              fields_max);
+      moped_code_writer_line (w, "    if (s_number == WIRE_RECV_FAILED)");
+      moped_code_writer_line (w, "        return -1;");
+      for (guint i = 0; i < p->commands->len; i++)
+        {
+          MopedCCommand *c = g_ptr_array_index (p->commands, i);
+
+          moped_code_writer_line (w, "    if (s_number == %u && wire_expects (expected, %u))",
+                                  moped_command_get_wire_id (c->element), i);
+          moped_code_writer_line (w, "        return s_unpack_%s (msg, &s_unpacker);", c->ident);
+        }
+      moped_code_writer_line (w, "    return 0;");
+      moped_code_writer_line (w, "}");
+      moped_code_writer_blank (w);
+      moped_code_writer_blank (w);
+    }
   moped_code_writer_line (w, "int");
   moped_code_writer_line (w, "%s (wire_msg_t *msg)", p->decode_fn);
   moped_code_writer_lines (w,
@@ -820,29 +853,26 @@ write_source (MopedCModel     *model,
   moped_code_writer_lines (w,
     "{\n"
     "    assert (msg);\n");
-  if (is_packed (p) && p->commands->len > 0)
-    {
-      moped_code_writer_line (w, "    wire_unpacker_t s_unpacker;");
-      moped_code_writer_line (w, "    int s_number = wire_msg_unpack (msg, &s_framing, &s_unpacker);");
-      for (guint i = 0; i < p->commands->len; i++)
-        {
-          MopedCCommand *c = g_ptr_array_index (p->commands, i);
-
-          moped_code_writer_line (w, "    if (s_number == %u && wire_expects (expected, %u))",
-                                  moped_command_get_wire_id (c->element), i);
-          moped_code_writer_line (w, "        return s_unpack_%s (msg, &s_unpacker);", c->ident);
-        }
-      moped_code_writer_line (w, "    return 0;");
-    }
+  if (unpacks)
+    moped_code_writer_line (w, "    return s_receive_decode (msg, NULL, WIRE_ENVELOPE_PLAIN, expected);");
   else
     moped_code_writer_line (w, "    return wire_msg_match_expected (msg, %s, S_COUNT, expected);", p->commands_var);
   moped_code_writer_lines (w, "}\n\n\nint");
   moped_code_writer_line (w, "%s (wire_msg_t *msg, zsock_t *input, wire_envelope_t envelope)", p->recv_fn);
-  moped_code_writer_lines (w,
-    "{\n"
-    "    if (wire_msg_recv (msg, input, envelope) == -1)\n"
-    "        return -1;\n");
-  moped_code_writer_line (w, "    return %s (msg);", p->decode_fn);
+  moped_code_writer_line (w, "{");
+  if (unpacks)
+    {
+      /* One call receives and finds the packed frame */
+      moped_code_writer_line (w, "    assert (input);");
+      moped_code_writer_line (w, "    return s_receive_decode (msg, input, envelope, 0);");
+    }
+  else
+    {
+      moped_code_writer_lines (w,
+        "    if (wire_msg_recv (msg, input, envelope) == -1)\n"
+        "        return -1;\n");
+      moped_code_writer_line (w, "    return %s (msg);", p->decode_fn);
+    }
   moped_code_writer_lines (w, "}\n\n\nconst char *");
   moped_code_writer_line (w, "%s (int command)", p->name_fn);
   moped_code_writer_line (w, "{");

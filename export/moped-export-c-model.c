@@ -80,7 +80,7 @@ static const char * const local_words[] = {
   "byte", "dbyte", "qbyte", "uint", "ulong", "ushort", "u_char", "u_short", "u_int",
   "u_long", "fd_set", "fd_mask", "jmp_buf", "sigjmp_buf", "va_list", "linux", "unix",
   "i386", "sun", "streq", "strneq", "randof", "freen", "zmalloc", "inline", "assert",
-  "s_refused", "wire_machine_step",
+  "s_refuse", "wire_machine_step", "wire_machine_allows",
 };
 
 /* Members of the engine and options structs, beside one per socket; and the macros
@@ -344,6 +344,7 @@ socket_free (gpointer data)
   g_ptr_array_unref (s->endpoints);
   g_ptr_array_unref (s->test_endpoints);
   g_ptr_array_unref (s->subscriptions);
+  g_ptr_array_unref (s->subscribed);
   g_ptr_array_unref (s->handlers);
   g_ptr_array_unref (s->senders);
   g_ptr_array_unref (s->protocols);
@@ -807,6 +808,11 @@ read_nodes (MopedCModel    *model,
           s->endpoints = g_ptr_array_new_with_free_func (g_free);
           s->test_endpoints = g_ptr_array_new_with_free_func (g_free);
           s->subscriptions = split_subscriptions (moped_element_get_string (s->element, MOPED_PROP_SUBSCRIBE));
+          s->subscribed = g_ptr_array_new ();
+          for (guint k = 0; k < s->subscriptions->len; k++)
+            g_ptr_array_add (s->subscribed, g_ptr_array_index (s->subscriptions, k));
+          if (s->subscribed->len == 0)
+            g_ptr_array_add (s->subscribed, (gpointer) "");
           s->handlers = g_ptr_array_new ();
           s->senders = g_ptr_array_new ();
           s->protocols = g_ptr_array_new ();
@@ -1069,6 +1075,91 @@ route_link_commands (MopedCLink *l,
     }
 }
 
+static MopedCLink *
+link_of (MopedCModel  *model,
+         MopedElement *element)
+{
+  for (guint i = 0; i < model->links->len; i++)
+    {
+      MopedCLink *l = g_ptr_array_index (model->links, i);
+
+      if (l->element == element)
+        return l;
+    }
+  return NULL;
+}
+
+/* Every hop a step's leg may take (moped-roles.h, moped_hop_collect: a side naming a
+ * role stands for every node that plays it), as validation expands it. */
+static GArray *
+leg_hops (MopedCModel  *model,
+          MopedElement *protocol,
+          MopedElement *from,
+          MopedElement *to,
+          gboolean      layered)
+{
+  g_autoptr(GPtrArray) links = g_ptr_array_new ();
+
+  if (from == NULL || to == NULL)
+    return g_array_new (FALSE, FALSE, sizeof (MopedHop));
+  for (guint i = 0; i < model->links->len; i++)
+    g_ptr_array_add (links, ((MopedCLink *) g_ptr_array_index (model->links, i))->element);
+  return moped_hop_collect (links, protocol, from, to, layered);
+}
+
+/* Whether @socket's node may stand for @party in this pass over a flow: a role is
+ * bound to the node that played it first in the pass (@bound: role -> node). */
+static gboolean
+fits_binding (GHashTable   *bound,
+              MopedElement *party,
+              MopedElement *socket)
+{
+  MopedElement *node;
+
+  if (bound == NULL || moped_element_get_kind (party) != MOPED_KIND_ROLE)
+    return TRUE;
+  node = g_hash_table_lookup (bound, party);
+  return node == NULL || node == moped_element_get_parent (socket);
+}
+
+/* The link a step's leg travels on in pass @pass over its flow: among the hops that
+ * keep to the roles bound so far (@bound, may be NULL), the @pass-th (so pass 0 takes
+ * the best, as validation does, and later passes the other node kinds playing a role);
+ * binds the roles of its sides. */
+static MopedCLink *
+resolve_step_in (MopedCModel   *model,
+                 MopedElement  *protocol,
+                 MopedElement  *from,
+                 MopedElement  *to,
+                 gboolean       layered,
+                 GHashTable    *bound,
+                 guint          pass,
+                 MopedCSocket **sender,
+                 MopedCSocket **receiver)
+{
+  g_autoptr(GArray) hops = leg_hops (model, protocol, from, to, layered);
+  g_autoptr(GArray) fitting = g_array_new (FALSE, FALSE, sizeof (MopedHop));
+  MopedHop hop;
+
+  for (guint i = 0; i < hops->len; i++)
+    {
+      MopedHop *h = &g_array_index (hops, MopedHop, i);
+
+      if (fits_binding (bound, from, h->sender) && fits_binding (bound, to, h->receiver))
+        g_array_append_val (fitting, *h);
+    }
+  if (fitting->len == 0)
+    return NULL;
+  hop = g_array_index (fitting, MopedHop, pass % fitting->len);
+  if (bound != NULL && moped_element_get_kind (from) == MOPED_KIND_ROLE)
+    g_hash_table_insert (bound, from, moped_element_get_parent (hop.sender));
+  if (bound != NULL && moped_element_get_kind (to) == MOPED_KIND_ROLE)
+    g_hash_table_insert (bound, to, moped_element_get_parent (hop.receiver));
+  *sender = g_hash_table_lookup (model->by_element, hop.sender);
+  *receiver = g_hash_table_lookup (model->by_element, hop.receiver);
+  return link_of (model, hop.link);
+}
+
 /* The link a step's leg travels on, chosen by the model's one rule (moped-roles.h,
  * moped_hop_pick), as validation chooses it. */
 static MopedCLink *
@@ -1080,25 +1171,7 @@ resolve_step (MopedCModel   *model,
               MopedCSocket **sender,
               MopedCSocket **receiver)
 {
-  g_autoptr(GPtrArray) links = g_ptr_array_new ();
-  MopedHop hop;
-
-  if (from == NULL || to == NULL)
-    return NULL;
-  for (guint i = 0; i < model->links->len; i++)
-    g_ptr_array_add (links, ((MopedCLink *) g_ptr_array_index (model->links, i))->element);
-  if (moped_hop_pick (links, protocol, from, to, layered, &hop, NULL) != MOPED_HOP_FOUND)
-    return NULL;
-  *sender = g_hash_table_lookup (model->by_element, hop.sender);
-  *receiver = g_hash_table_lookup (model->by_element, hop.receiver);
-  for (guint i = 0; i < model->links->len; i++)
-    {
-      MopedCLink *l = g_ptr_array_index (model->links, i);
-
-      if (l->element == hop.link)
-        return l;
-    }
-  return NULL;
+  return resolve_step_in (model, protocol, from, to, layered, NULL, 0, sender, receiver);
 }
 
 /* ---- naming handlers and send helpers ----------------------------------------------------- */
@@ -1520,16 +1593,33 @@ _moped_c_machine_of (MopedCSocket  *s,
 
 /* ---- the self-test's steps --------------------------------------------------------------- */
 
+/* Whether @subscriber gets a message whose first frame is @topic at this point of the
+ * flows: the subscription steps played before count as well as its designed
+ * subscriptions. */
 static gboolean
 matches_subscription (MopedCSocket *subscriber,
                       const char   *topic)
 {
-  if (subscriber->subscriptions->len == 0)
-    return TRUE;
-  for (guint i = 0; i < subscriber->subscriptions->len; i++)
-    if (g_str_has_prefix (topic, g_ptr_array_index (subscriber->subscriptions, i)))
+  for (guint i = 0; i < subscriber->subscribed->len; i++)
+    if (g_str_has_prefix (topic, g_ptr_array_index (subscriber->subscribed, i)))
       return TRUE;
   return FALSE;
+}
+
+/* A subscription step the self-test plays: @subscriber subscribes to @topic, or
+ * cancels one subscription to it (libzmq counts them: a prefix subscribed twice needs
+ * two unsubscriptions). */
+static void
+play_subscription (MopedCSocket *subscriber,
+                   const char   *topic,
+                   gboolean      subscribe)
+{
+  guint index;
+
+  if (subscribe)
+    g_ptr_array_add (subscriber->subscribed, (gpointer) topic);
+  else if (g_ptr_array_find_with_equal_func (subscriber->subscribed, topic, g_str_equal, &index))
+    g_ptr_array_remove_index (subscriber->subscribed, index);
 }
 
 /* The topic a PUB step uses so that the receiver's subscriptions let it through. */
@@ -1544,7 +1634,7 @@ choose_topic (MopedCStep *step)
    * subscriptions match the message's first bytes, which no sample value chooses. */
   if (framing->topic == MOPED_TOPIC_NONE || framing->encoding == MOPED_ENCODING_PACKED)
     {
-      if (r->subscriptions->len > 0)
+      if (!matches_subscription (r, ""))
         step->skip_reason = g_strdup_printf ("protocol %s sends no topic frame, and %s.%s subscribes to "
                                              "prefixes of the first frame, which the self-test does "
                                              "not choose", _moped_c_name (c->protocol->element),
@@ -1560,20 +1650,25 @@ choose_topic (MopedCStep *step)
                                              _moped_c_name (c->element));
       return;
     }
-  for (guint i = 0; i < r->subscriptions->len; i++)
+  for (guint i = 0; i < r->subscribed->len; i++)
     {
-      const char *prefix = g_ptr_array_index (r->subscriptions, i);
+      const char *prefix = g_ptr_array_index (r->subscribed, i);
       MopedCField *f = g_ptr_array_index (c->fields, c->topic);
 
       if (f->type == MOPED_FIELD_STRING && strlen (prefix) > 255)
         continue;
-      step->topic = g_strdup (prefix);
+      /* Subscribed to everything: the sample value will do. */
+      if (*prefix != '\0')
+        step->topic = g_strdup (prefix);
       return;
     }
-  if (r->subscriptions->len > 0)
+  if (r->subscribed->len > 0)
     step->skip_reason = g_strdup_printf ("the subscriptions of %s.%s are longer than a string field "
                                          "(255 bytes)", _moped_c_name (r->node->element),
                                          _moped_c_name (r->element));
+  else
+    step->skip_reason = g_strdup_printf ("%s.%s has cancelled each of its subscriptions by then",
+                                         _moped_c_name (r->node->element), _moped_c_name (r->element));
 }
 
 static MopedCSocket *
@@ -1602,6 +1697,18 @@ find_copies (MopedCStep *step)
     }
 }
 
+/* Adds @warning (taken) unless said already: a flow played in several passes meets a
+ * step more than once. */
+static void
+warn_once (MopedCModel *model,
+           char        *warning)
+{
+  if (g_ptr_array_find_with_equal_func (model->warnings, warning, g_str_equal, NULL))
+    g_free (warning);
+  else
+    g_ptr_array_add (model->warnings, warning);
+}
+
 static void
 find_alternatives (MopedCModel *model,
                    MopedCStep  *step)
@@ -1616,7 +1723,7 @@ find_alternatives (MopedCModel *model,
         g_ptr_array_add (step->alternatives, other);
     }
   if (step->alternatives->len > 1)
-    g_ptr_array_add (model->warnings,
+    warn_once (model,
       g_strdup_printf ("%s.%s is a %s socket with %u peers, so it hands each message to any one of "
                        "them: the self-test accepts step %u of flow %s at any of them",
                        _moped_c_name (step->sender->node->element), _moped_c_name (step->sender->element),
@@ -1656,7 +1763,7 @@ step_new (MopedCModel  *model,
     }
   find_alternatives (model, s);
   if (s->skip_reason != NULL)
-    g_ptr_array_add (model->warnings,
+    warn_once (model,
       g_strdup_printf ("Flow %s, step %u: the self-test skips it: %s",
                        _moped_c_name (moped_element_get_parent (element)), position, s->skip_reason));
   return s;
@@ -1711,6 +1818,11 @@ read_subscription_step (MopedCModel  *model,
   s->alternatives = g_ptr_array_new ();
   s->topic = g_strdup (topic != NULL ? topic : "");
   s->subscription = moped_step_get_block (step) == MOPED_BLOCK_SUBSCRIBE ? 1 : -1;
+  /* What the publishers' later steps reach: the subscriber, and a relay's XSUB that
+   * passes the subscription on. */
+  play_subscription (sender, s->topic, s->subscription > 0);
+  if (relay_out != NULL)
+    play_subscription (relay_out, s->topic, s->subscription > 0);
   receiver->hears_subscriptions = receiver->info->receives_subscriptions;
   g_ptr_array_add (f->steps, s);
 }
@@ -1784,18 +1896,95 @@ flow_paths (MopedElement *flow)
   return paths;
 }
 
-/* The MopedCSteps of a message step (one per leg) appended to @f. */
+/* Every message step travels, over every hop it may take: the steps the self-test does
+ * not play (the other branches of choices) and the node kinds it does not pick for a
+ * role still get their send functions and handlers. */
 static void
-read_message_step (MopedCModel    *model,
-                   MopedCProtocol *p,
-                   MopedCFlow     *f,
-                   MopedElement   *step,
-                   guint           position)
+route_all_steps (MopedCModel    *model,
+                 MopedCProtocol *p,
+                 MopedElement   *flow)
 {
-  MopedCCommand *command = g_hash_table_lookup (model->by_element, moped_element_get_ref (step, MOPED_PROP_COMMAND));
+  g_autoptr(GPtrArray) steps = all_steps (flow);
+
+  for (guint k = 0; k < steps->len; k++)
+    {
+      MopedElement *step = g_ptr_array_index (steps, k);
+      MopedCCommand *command = g_hash_table_lookup (model->by_element,
+                                                    moped_element_get_ref (step, MOPED_PROP_COMMAND));
+      MopedElement *via = moped_element_get_ref (step, MOPED_PROP_VIA);
+      MopedElement *legs[3] = { moped_element_get_ref (step, MOPED_PROP_FROM), via,
+                                moped_element_get_ref (step, MOPED_PROP_TO) };
+
+      if (moped_step_get_block (step) != MOPED_BLOCK_MESSAGE || command == NULL)
+        continue;
+      for (guint leg = via ? 0 : 1; leg < 2; leg++)
+        {
+          MopedElement *from = leg == 0 || via == NULL ? legs[0] : via;
+          MopedElement *to = leg == 0 ? via : legs[2];
+          g_autoptr(GArray) hops = leg_hops (model, p->element, from, to, via != NULL);
+
+          for (guint h = 0; h < hops->len; h++)
+            {
+              MopedHop *hop = &g_array_index (hops, MopedHop, h);
+              MopedCSocket *sender = g_hash_table_lookup (model->by_element, hop->sender);
+              MopedCSocket *receiver = g_hash_table_lookup (model->by_element, hop->receiver);
+
+              if (sender != NULL && receiver != NULL &&
+                  moped_socket_types_deliver (sender->type, receiver->type))
+                add_route (sender, receiver, command);
+            }
+        }
+    }
+}
+
+/* How many passes the self-test makes over a flow: one, or one per node kind where its
+ * steps name a role several kinds play (each pass binds the role to another). */
+static guint
+flow_passes (GPtrArray *steps)
+{
+  guint passes = 1;
+
+  /* A subscription made again is not heard again (XPUB passes on only the first). */
+  for (guint k = 0; k < steps->len; k++)
+    if (moped_step_is_subscription (g_ptr_array_index (steps, k)))
+      return 1;
+  for (guint k = 0; k < steps->len; k++)
+    for (guint e = 0; e < 3; e++)
+      {
+        MopedProp end = e == 0 ? MOPED_PROP_FROM : e == 1 ? MOPED_PROP_TO : MOPED_PROP_VIA;
+        MopedElement *party = moped_element_get_ref (g_ptr_array_index (steps, k), end);
+
+        if (party != NULL && moped_element_get_kind (party) == MOPED_KIND_ROLE)
+          {
+            g_autoptr(GPtrArray) nodes = moped_role_get_nodes (party);
+
+            passes = MAX (passes, nodes->len);
+          }
+      }
+  return passes;
+}
+
+/* One step of pass @pass over a flow (see resolve_step_in): the messages the self-test
+ * plays for it. */
+static void
+read_flow_step (MopedCModel  *model,
+                MopedCFlow   *f,
+                MopedElement *step,
+                guint         position,
+                GHashTable   *bound,
+                guint         pass)
+{
+  MopedCCommand *command = g_hash_table_lookup (model->by_element,
+                                                moped_element_get_ref (step, MOPED_PROP_COMMAND));
   MopedElement *via = moped_element_get_ref (step, MOPED_PROP_VIA);
   MopedElement *legs[3] = { moped_element_get_ref (step, MOPED_PROP_FROM), via,
                             moped_element_get_ref (step, MOPED_PROP_TO) };
+
+  if (moped_step_is_subscription (step))
+    {
+      read_subscription_step (model, f, f->protocol->element, step, position);
+      return;
+    }
 
   /* A relayed step is two legs: to the relay, and from it (riding inside whatever
    * protocol those links carry). */
@@ -1804,9 +1993,13 @@ read_message_step (MopedCModel    *model,
       MopedElement *from = leg == 0 || via == NULL ? legs[0] : via;
       MopedElement *to = leg == 0 ? via : legs[2];
       MopedCSocket *sender = NULL, *receiver = NULL;
-      MopedCLink *link = resolve_step (model, p->element, from, to, via != NULL, &sender, &receiver);
+      MopedCLink *link;
       MopedCStep *played;
 
+      if (from == NULL || to == NULL)
+        continue;
+      link = resolve_step_in (model, f->protocol->element, from, to, via != NULL, bound, pass,
+                              &sender, &receiver);
       /* Validation reports these as errors; nothing to play then. */
       if (link == NULL || command == NULL || sender == NULL || receiver == NULL ||
           !moped_socket_types_deliver (sender->type, receiver->type))
@@ -1831,36 +2024,62 @@ add_flow_move (MopedCFlow *f,
   g_array_append_val (f->moves, move);
 }
 
-/* The flow's automaton over its MopedCSteps: a step with two legs is two moves through
- * a state between them; a step with nothing to play, or one the self-test skips, is
- * no move at all. @first: element -> (index of its first MopedCStep + 1, count). */
+/* The state of the flow tests' automaton for @state of the flow's graph (@n states)
+ * in pass @pass of @passes: the passes one after the other, state 0 starting the
+ * first and state 1 ending the last. */
+static guint
+pass_state (guint state,
+            guint n,
+            guint pass,
+            guint passes)
+{
+  if (state == 0 && pass == 0)
+    return 0;
+  if (state == 1 && pass + 1 == passes)
+    return 1;
+  return 2 + pass * n + state;
+}
+
+/* The flow's automaton over its MopedCSteps, pass after pass: a step with two legs is
+ * two moves through a state between them; a step with nothing to play, or one the
+ * self-test skips, is no move at all. @first[pass]: element -> (index of its first
+ * MopedCStep + 1, count in @count[pass]). */
 static void
 read_flow_moves (MopedCFlow *f,
-                 GHashTable *first,
-                 GHashTable *count)
+                 GPtrArray  *first,
+                 GPtrArray  *count)
 {
   g_autoptr(MopedFlowGraph) graph = moped_flow_graph_new_full (f->element, TRUE);
+  guint passes = first->len;
+  guint n = graph->n_states;
 
-  f->n_states = graph->n_states;
+  f->n_states = 2 + passes * n;
   f->moves = g_array_new (FALSE, FALSE, sizeof (MopedCMove));
-  for (guint i = 0; i < graph->moves->len; i++)
+  for (guint pass = 0; pass < passes; pass++)
     {
-      const MopedMove *m = &g_array_index (graph->moves, MopedMove, i);
-      guint at = GPOINTER_TO_UINT (g_hash_table_lookup (first, m->step));
-      guint legs = GPOINTER_TO_UINT (g_hash_table_lookup (count, m->step));
-      guint state = m->from;
-
-      if (m->step == NULL || at == 0 || ((MopedCStep *) g_ptr_array_index (f->steps, at - 1))->skip_reason != NULL)
+      if (pass > 0)
+        add_flow_move (f, pass_state (1, n, pass - 1, passes), pass_state (0, n, pass, passes), -1);
+      for (guint i = 0; i < graph->moves->len; i++)
         {
-          add_flow_move (f, m->from, m->to, -1);
-          continue;
-        }
-      for (guint leg = 0; leg < legs; leg++)
-        {
-          guint next = leg + 1 == legs ? m->to : f->n_states++;
+          const MopedMove *m = &g_array_index (graph->moves, MopedMove, i);
+          guint at = GPOINTER_TO_UINT (g_hash_table_lookup (g_ptr_array_index (first, pass), m->step));
+          guint legs = GPOINTER_TO_UINT (g_hash_table_lookup (g_ptr_array_index (count, pass), m->step));
+          guint from = pass_state (m->from, n, pass, passes);
+          guint to = pass_state (m->to, n, pass, passes);
 
-          add_flow_move (f, state, next, (int) (at - 1 + leg));
-          state = next;
+          if (m->step == NULL || at == 0 ||
+              ((MopedCStep *) g_ptr_array_index (f->steps, at - 1))->skip_reason != NULL)
+            {
+              add_flow_move (f, from, to, -1);
+              continue;
+            }
+          for (guint leg = 0; leg < legs; leg++)
+            {
+              guint next = leg + 1 == legs ? to : f->n_states++;
+
+              add_flow_move (f, from, next, (int) (at - 1 + leg));
+              from = next;
+            }
         }
     }
 }
@@ -1876,55 +2095,69 @@ read_flows (MopedCModel *model)
       for (guint j = 0; j < flows->len; j++)
         {
           MopedCFlow *f = g_new0 (MopedCFlow, 1);
-          g_autoptr(GPtrArray) steps = all_steps (g_ptr_array_index (flows, j));
+          g_autoptr(GPtrArray) steps = NULL;
+          g_autoptr(GPtrArray) leaves = g_ptr_array_new ();
           g_autoptr(GPtrArray) paths = NULL;
-          g_autoptr(GHashTable) first = g_hash_table_new (NULL, NULL);
-          g_autoptr(GHashTable) count = g_hash_table_new (NULL, NULL);
-          guint position = 0;
+          g_autoptr(GPtrArray) first = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
+          g_autoptr(GPtrArray) count = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
+          guint passes;
 
           f->element = g_ptr_array_index (flows, j);
           f->protocol = p;
           f->steps = g_ptr_array_new_with_free_func (step_free);
           f->paths = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+          steps = all_steps (f->element);
+          /* Every message and subscription step, every branch, in document order. */
           for (guint k = 0; k < steps->len; k++)
+            if (moped_step_is_leaf (g_ptr_array_index (steps, k)))
+              g_ptr_array_add (leaves, g_ptr_array_index (steps, k));
+          passes = flow_passes (leaves);
+          for (guint pass = 0; pass < passes; pass++)
             {
-              MopedElement *step = g_ptr_array_index (steps, k);
-              guint before = f->steps->len;
+              g_autoptr(GHashTable) bound = g_hash_table_new (NULL, NULL);
+              GHashTable *firsts = g_hash_table_new (NULL, NULL);
+              GHashTable *counts = g_hash_table_new (NULL, NULL);
 
-              if (!moped_step_is_leaf (step))
-                continue;
-              position++;
-              if (moped_step_is_subscription (step))
-                read_subscription_step (model, f, p->element, step, position);
-              else
-                read_message_step (model, p, f, step, position);
-              if (f->steps->len > before)
+              g_ptr_array_add (first, firsts);
+              g_ptr_array_add (count, counts);
+              for (guint k = 0; k < leaves->len; k++)
                 {
-                  g_hash_table_insert (first, step, GUINT_TO_POINTER (before + 1));
-                  g_hash_table_insert (count, step, GUINT_TO_POINTER (f->steps->len - before));
-                }
-            }
-          paths = flow_paths (f->element);
-          for (guint k = 0; k < paths->len; k++)
-            {
-              GPtrArray *path = g_ptr_array_index (paths, k);
-              GArray *indexes = g_array_new (FALSE, FALSE, sizeof (guint));
+                  guint before = f->steps->len;
 
-              for (guint e = 0; e < path->len; e++)
-                {
-                  guint at = GPOINTER_TO_UINT (g_hash_table_lookup (first, g_ptr_array_index (path, e)));
-                  guint legs = GPOINTER_TO_UINT (g_hash_table_lookup (count, g_ptr_array_index (path, e)));
-
-                  for (guint leg = 0; at > 0 && leg < legs; leg++)
+                  read_flow_step (model, f, g_ptr_array_index (leaves, k), k + 1, bound, pass);
+                  if (f->steps->len > before)
                     {
-                      guint index = at - 1 + leg;
-
-                      g_array_append_val (indexes, index);
+                      g_hash_table_insert (firsts, g_ptr_array_index (leaves, k), GUINT_TO_POINTER (before + 1));
+                      g_hash_table_insert (counts, g_ptr_array_index (leaves, k),
+                                           GUINT_TO_POINTER (f->steps->len - before));
                     }
                 }
-              g_ptr_array_add (f->paths, indexes);
             }
+          /* The self-test's paths: each path of the flow in each pass. */
+          paths = flow_paths (f->element);
+          for (guint pass = 0; pass < passes; pass++)
+            for (guint k = 0; k < paths->len; k++)
+              {
+                GPtrArray *path = g_ptr_array_index (paths, k);
+                GArray *indexes = g_array_new (FALSE, FALSE, sizeof (guint));
+
+                for (guint e = 0; e < path->len; e++)
+                  {
+                    gpointer leaf = g_ptr_array_index (path, e);
+                    guint at = GPOINTER_TO_UINT (g_hash_table_lookup (g_ptr_array_index (first, pass), leaf));
+                    guint legs = GPOINTER_TO_UINT (g_hash_table_lookup (g_ptr_array_index (count, pass), leaf));
+
+                    for (guint leg = 0; at > 0 && leg < legs; leg++)
+                      {
+                        guint index = at - 1 + leg;
+
+                        g_array_append_val (indexes, index);
+                      }
+                  }
+                g_ptr_array_add (f->paths, indexes);
+              }
           read_flow_moves (f, first, count);
+          route_all_steps (model, p, f->element);
           g_ptr_array_add (model->flows, f);
         }
     }
@@ -2108,6 +2341,18 @@ add_key (GHashTable   *keys,
   g_hash_table_replace (keys, key, g_strdup (ident));
 }
 
+gboolean
+_moped_c_name_key_is_file (const char *key)
+{
+  return g_str_has_prefix (key, "file:") || g_str_has_prefix (key, "engine-file:");
+}
+
+char *
+_moped_c_user_path (const char *ident)
+{
+  return g_strdup_printf ("src/%s.c", ident);
+}
+
 GHashTable *
 _moped_c_name_keys (MopedCModel *model)
 {
@@ -2125,10 +2370,20 @@ _moped_c_name_keys (MopedCModel *model)
         { "defer", n->engine_defer_fn }, { "timer-fn", n->timer_fn_type },
         { "timer-set", n->timer_set_fn }, { "timer-cancel", n->timer_cancel_fn },
         { "protocol-state", n->protocol_state_fn }, { "engine-protocol-state", n->engine_state_fn },
+        /* File names, not identifiers: the user's file src/IDENT.c moves when they change. */
+        { "file", n->ident }, { "engine-file", n->engine_base },
       };
 
       for (guint j = 0; j < G_N_ELEMENTS (node_names); j++)
         add_key (keys, n->element, NULL, node_names[j].what, node_names[j].ident);
+      /* The struct tags of its types (the user's file defines struct _STATE). */
+      for (guint j = 0; j < 4; j++)
+        {
+          g_autofree char *tag = g_strconcat ("_", node_names[j].ident, NULL);
+          g_autofree char *what = g_strconcat (node_names[j].what, "-tag", NULL);
+
+          add_key (keys, n->element, NULL, what, tag);
+        }
       for (guint j = 0; j < n->handlers->len; j++)
         {
           MopedCHandler *h = g_ptr_array_index (n->handlers, j);

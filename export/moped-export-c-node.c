@@ -88,10 +88,9 @@ write_requirements (MopedCodeWriter *w,
   for (guint i = 0; i < requirements->len; i++)
     {
       MopedElement *r = g_ptr_array_index (requirements, i);
-      g_autofree char *value = moped_element_dup_value_text (r, MOPED_PROP_VALUE);
+      g_autofree char *value = moped_element_dup_requirement_target (r);
       g_autofree char *metric = moped_element_dup_value_text (r, MOPED_PROP_METRIC);
-      g_autofree char *title = g_strdup_printf ("Requirement %s (%s): %s %s", _moped_c_name (r), metric,
-                                                value, moped_element_get_string (r, MOPED_PROP_UNIT));
+      g_autofree char *title = g_strdup_printf ("Requirement %s (%s): %s", _moped_c_name (r), metric, value);
 
       moped_code_writer_comment_labelled (w, title, moped_element_get_string (r, MOPED_PROP_DESCRIPTION));
     }
@@ -340,6 +339,15 @@ collect_protocols (MopedCNode *n,
   for (guint i = 0; i < n->senders->len; i++)
     {
       MopedCProtocol *p = ((MopedCSender *) g_ptr_array_index (n->senders, i))->command->protocol;
+
+      if (!g_ptr_array_find (protocols, p, NULL))
+        g_ptr_array_add (protocols, p);
+    }
+  /* A state machine names its protocol's commands, also where the node only relays
+   * another protocol inside this one. */
+  for (guint i = 0; i < n->machines->len; i++)
+    {
+      MopedCProtocol *p = ((MopedCMachine *) g_ptr_array_index (n->machines, i))->protocol;
 
       if (!g_ptr_array_find (protocols, p, NULL))
         g_ptr_array_add (protocols, p);
@@ -789,9 +797,12 @@ write_senders (MopedCodeWriter *w,
       LINE ("    zsys_info (\"%%s: send %%s on %%s\", self->name, %s, %s);", command, socket);
       if (machine != NULL)
         {
-          LINE ("if (s_refused (self, %u, %s, true, %s, %s, to? to: &self->%s))", machine->index, socket,
-                s->command->constant, command, s->socket->peer_member);
+          LINE ("if (wire_machine_allows (self->machines [%u], to? to: &self->%s, true, %s) == -1) {",
+                machine->index, s->socket->peer_member, s->command->constant);
+          LINE ("    s_refuse (self, %u, %s, true, %s, to? to: &self->%s);", machine->index, socket, command,
+                s->socket->peer_member);
           LINE ("    return -1;");
+          LINE ("}");
           LINE ("if (%s (self->%s, %s, to? to: &self->%s%s) == -1)", s->command->send_fn, s->socket->ident,
                 _moped_c_envelope (s->socket), s->socket->peer_member, args);
           LINE ("    return -1;");
@@ -824,9 +835,11 @@ write_dispatch_case (MopedCodeWriter *w,
   moped_code_writer_indent (w);
   if (machine != NULL)
     {
-      LINE ("if (s_refused (self, %u, %s, false, %s, %s, wire_msg_peer (self->msg)))", machine->index, socket,
-            c->constant, name);
+      LINE ("if (wire_machine_step (self->machines [%u], wire_msg_peer (self->msg), false, %s) == -1) {",
+            machine->index, c->constant);
+      LINE ("    s_refuse (self, %u, %s, false, %s, wire_msg_peer (self->msg));", machine->index, socket, name);
       LINE ("    break;");
+      LINE ("}");
     }
   LINE ("if (self->trace) {");
   LINE ("    wire_report (self->pipe, self->msg, %s, %s);", socket, key);
@@ -1088,8 +1101,11 @@ write_test_commands (MopedCodeWriter *w,
 
         LINE ("if (streq (socket_name, %s) && streq (command, %s)) {", socket, key);
         moped_code_writer_indent (w);
-        LINE ("if (s_refused (self, %u, %s, true, %s, %s, to))", machine->index, socket, s->command->constant, name);
+        LINE ("if (wire_machine_allows (self->machines [%u], to, true, %s) == -1) {", machine->index,
+              s->command->constant);
+        LINE ("    s_refuse (self, %u, %s, true, %s, to);", machine->index, socket, name);
         LINE ("    return -1;");
+        LINE ("}");
         LINE ("if (%s (self->%s, %s, to, %s, topic) == -1)", s->command->protocol->send_sample_fn,
               s->socket->ident, _moped_c_envelope (s->socket), s->command->constant);
         LINE ("    return -1;");
@@ -1174,6 +1190,28 @@ machine_title (MopedCMachine *m)
 
 /* Each machine's states and transitions as tables, the roles that point at them, and
  * the check every message goes through. */
+/* Whether any command the node sends or receives is checked against a state machine
+ * (each such send function and handler calls s_refused). */
+static gboolean
+checks_machines (MopedCNode *n)
+{
+  for (guint i = 0; i < n->senders->len; i++)
+    {
+      MopedCSender *s = g_ptr_array_index (n->senders, i);
+
+      if (_moped_c_machine_of (s->socket, s->command) != NULL)
+        return TRUE;
+    }
+  for (guint i = 0; i < n->handlers->len; i++)
+    {
+      MopedCHandler *h = g_ptr_array_index (n->handlers, i);
+
+      if (_moped_c_machine_of (h->socket, h->command) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 write_machines (MopedCodeWriter *w,
                 MopedCNode      *n)
@@ -1239,20 +1277,23 @@ write_machines (MopedCodeWriter *w,
     LINE ("    \"%s\",", ((MopedCMachine *) g_ptr_array_index (n->machines, i))->protocol->ident);
   LINE ("};");
   LINE ("#define S_MACHINES %u", n->machines->len);
+  /* A node that only relays another protocol inside this one keeps the state, but
+   * sends and receives none of its commands itself: nothing to refuse then. */
+  if (!checks_machines (n))
+    return;
   moped_code_writer_blank (w);
   moped_code_writer_blank (w);
-  moped_code_writer_comment (w, "Whether a machine refuses a command: one received (which then moves it on) "
-                                "or one about to be sent. A refusal is logged and sets errno to EPROTO; "
-                                "a refused message received is reported to a test");
-  LINE ("static bool");
-  LINE ("s_refused (%s *self, size_t machine, const char *socket, bool send, int command, const char *name,",
+  moped_code_writer_comment (w, "A machine refused a command: one received (the machine did not move, the "
+                                "handler is not called) or one about to be sent (not sent). Logged, with errno "
+                                "set to EPROTO; a refused message received is reported to a test. Each message "
+                                "is checked where it is handled, with no call when it is allowed");
+  LINE ("static void");
+  LINE ("s_refuse (%s *self, size_t machine, const char *socket, bool send, const char *name,",
         n->engine_type);
-  LINE ("           const wire_peer_t *peer)");
+  LINE ("          const wire_peer_t *peer)");
   LINE ("{");
   moped_code_writer_indent (w);
   LINE ("wire_machine_t *state = self->machines [machine];");
-  LINE ("if (send? wire_machine_allows (state, peer, true, command) == 0: wire_machine_step (state, peer, false, command) == 0)");
-  LINE ("    return false;");
   LINE ("char text [WIRE_PEER_TEXT_MAX];");
   LINE ("const char *who = wire_peer_text (peer, text);");
   LINE ("char problem [WIRE_PEER_TEXT_MAX + 200];");
@@ -1264,7 +1305,6 @@ write_machines (MopedCodeWriter *w,
   LINE ("if (self->tap || (!send && self->trace))");
   LINE ("    zsock_send (self->pipe, \"sss\", \"PROBLEM\", socket, problem);");
   LINE ("errno = EPROTO;");
-  LINE ("return true;");
   moped_code_writer_dedent (w);
   LINE ("}");
 }
@@ -2171,7 +2211,7 @@ write_user_file (MopedCModel *model,
   g_autofree char *job = g_strdup_printf ("what the %s node does: its state, a handler per command it "
                                           "receives, its API methods.", _moped_c_name (n->element));
   MopedCodeWriter *w = _moped_c_writer_begin (model, file, job, TRUE);
-  g_autofree char *path = g_strdup_printf ("src/%s", file);
+  g_autofree char *path = _moped_c_user_path (n->ident);
   g_autoptr(GPtrArray) symbols = g_ptr_array_new ();
   GPtrArray *stubs = g_ptr_array_new_with_free_func (g_free);
   MopedCOutput *output;

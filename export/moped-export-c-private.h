@@ -123,6 +123,9 @@ struct _MopedCSocket
   GPtrArray                 *endpoints;    /* designed attach items, "@endpoint" or ">endpoint" */
   GPtrArray                 *test_endpoints;
   GPtrArray                 *subscriptions; /* SUB, XSUB: prefixes; empty = everything */
+  GPtrArray                 *subscribed;   /* const char *: its prefixes ("" for everything) as the
+                                            * self-test has played the flows so far: the
+                                            * designed ones, then each subscription step's */
   gboolean                   delimiter;    /* DEALER talking to REP: sends a delimiter */
   GPtrArray                 *handlers;     /* MopedCHandler received here */
   GPtrArray                 *senders;      /* MopedCSender sent from here */
@@ -318,6 +321,11 @@ void          _moped_c_generate_build    (MopedCModel *model,
  * (element ids, never names): "handler:SOCKET-ID:COMMAND-ID" -> "server_handle_ping".
  * Re-export compares two exports' keys to find renames. */
 GHashTable   *_moped_c_name_keys         (MopedCModel *model);
+/* The key kinds of _moped_c_name_keys whose names are file names ("file:NODE-ID" ->
+ * "client" for src/client.c and include/client.h), not identifiers. */
+gboolean      _moped_c_name_key_is_file  (const char  *key);
+/* "src/client.c": the user's file of the node whose files are called @ident. */
+char         *_moped_c_user_path         (const char  *ident);
 /* The benchmark of one link, when it has one (streamed link by link). */
 void          _moped_c_generate_bench    (MopedCModel *model,
                                           MopedCLink  *link,

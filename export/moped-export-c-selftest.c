@@ -509,9 +509,8 @@ write_requirements (MopedCodeWriter *w,
 
       if (moped_element_get_ref (r, MOPED_PROP_TARGET) == NULL)
         {
-          g_autofree char *value = moped_element_dup_value_text (r, MOPED_PROP_VALUE);
-          g_autofree char *title = g_strdup_printf ("Requirement %s: %s %s", _moped_c_name (r), value,
-                                                    moped_element_get_string (r, MOPED_PROP_UNIT));
+          g_autofree char *value = moped_element_dup_requirement_target (r);
+          g_autofree char *title = g_strdup_printf ("Requirement %s: %s", _moped_c_name (r), value);
 
           moped_code_writer_comment_labelled (w, title, moped_element_get_string (r, MOPED_PROP_DESCRIPTION));
         }

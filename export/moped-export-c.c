@@ -38,6 +38,11 @@ typedef struct
   GHashTable *removed;          /* old identifier -> key: names the design no longer has; planning only */
   GHashTable *kept_removed;     /* key -> old identifier: a removed name user code still uses,
                                  * kept in the manifest so that every export reports it */
+  GHashTable *file_renames;     /* old file name base -> new one ("server" -> "broker"): a node renamed */
+  GHashTable *pending_files;    /* old file name bases a user's file still names; planning only */
+  GHashTable *moves;            /* new path of a user's file -> its old path: the moves planned */
+  GHashTable *moved;            /* old path -> new path, the same moves */
+  char       *tests_folder;     /* the user's tests folder ("tests") */
   char       *manifest_hash;    /* of the new manifest */
   gboolean    manifest_changes;
 } CPlan;
@@ -55,6 +60,11 @@ c_plan_free (gpointer data)
   g_clear_pointer (&c->pending, g_hash_table_unref);
   g_clear_pointer (&c->removed, g_hash_table_unref);
   g_clear_pointer (&c->kept_removed, g_hash_table_unref);
+  g_clear_pointer (&c->file_renames, g_hash_table_unref);
+  g_clear_pointer (&c->pending_files, g_hash_table_unref);
+  g_clear_pointer (&c->moves, g_hash_table_unref);
+  g_clear_pointer (&c->moved, g_hash_table_unref);
+  g_free (c->tests_folder);
   g_free (c);
 }
 
@@ -493,6 +503,19 @@ is_ident_char (char c)
   return g_ascii_isalnum (c) || c == '_';
 }
 
+/* Whether @word is a whole identifier somewhere in @text. */
+static gboolean
+uses_identifier (const char *text,
+                 const char *word)
+{
+  gsize n = strlen (word);
+
+  for (const char *p = strstr (text, word); p != NULL; p = strstr (p + 1, word))
+    if ((p == text || !is_ident_char (p[-1])) && !is_ident_char (p[n]))
+      return TRUE;
+  return FALSE;
+}
+
 /* Names of the functions defined at file scope: NAME ( ... ) { */
 static GHashTable *
 defined_functions (const char *text)
@@ -579,12 +602,16 @@ plan_generated (MopedExportPlan *plan,
   _moped_export_plan_generated (plan, e, output->content, length, hash, origin);
 }
 
-/* @text with each whole identifier that @renames maps replaced; NULL when none is.
- * Adds "old → new" to @done once per pair. */
+/* @text with each whole identifier that @renames maps replaced, and each file name
+ * NAME.c or NAME.h whose NAME @file_renames maps (an include, a comment naming the
+ * engine's file); NULL when none is. Adds "old to new" to @done once per pair, and to
+ * @matched (when not NULL) each old identifier and "file:" and each old file name. */
 static char *
 rename_identifiers (const char *text,
                     GHashTable *renames,
-                    GPtrArray  *done)
+                    GHashTable *file_renames,
+                    GPtrArray  *done,
+                    GHashTable *matched)
 {
   GString *out = g_string_new (NULL);
   gboolean changed = FALSE;
@@ -594,6 +621,7 @@ rename_identifiers (const char *text,
     {
       const char *start = p;
       g_autofree char *word = NULL;
+      const char *suffix;
       const char *to;
 
       if (!is_ident_char (*p) || (p > text && is_ident_char (p[-1])))
@@ -604,15 +632,27 @@ rename_identifiers (const char *text,
       while (is_ident_char (*p))
         p++;
       word = g_strndup (start, p - start);
+      suffix = NULL;
       to = g_ascii_isdigit (*word) ? NULL : g_hash_table_lookup (renames, word);
+      if (to == NULL && file_renames != NULL && p[0] == '.' && (p[1] == 'c' || p[1] == 'h') &&
+          !is_ident_char (p[2]) && (to = g_hash_table_lookup (file_renames, word)) != NULL)
+        {
+          suffix = p[1] == 'c' ? ".c" : ".h";
+          p += 2;
+        }
       g_string_append (out, to != NULL ? to : word);
+      if (suffix != NULL)
+        g_string_append (out, suffix);
       if (to != NULL)
         {
-          g_autofree char *pair = g_strdup_printf ("%s to %s", word, to);
+          g_autofree char *pair = g_strdup_printf ("%s%s to %s%s", word, suffix != NULL ? suffix : "",
+                                                   to, suffix != NULL ? suffix : "");
 
           changed = TRUE;
           if (!g_ptr_array_find_with_equal_func (done, pair, g_str_equal, NULL))
             g_ptr_array_add (done, g_steal_pointer (&pair));
+          if (matched != NULL)
+            g_hash_table_add (matched, g_strconcat (suffix != NULL ? "file:" : "", word, NULL));
         }
     }
   if (!changed)
@@ -623,21 +663,11 @@ rename_identifiers (const char *text,
   return g_string_free (out, FALSE);
 }
 
-static gboolean
-is_whole_identifier_in (const char *text,
-                        const char *word)
-{
-  gsize n = strlen (word);
-
-  for (const char *p = strstr (text, word); p != NULL; p = strstr (p + 1, word))
-    if ((p == text || !is_ident_char (p[-1])) && !is_ident_char (p[n]))
-      return TRUE;
-  return FALSE;
-}
-
-/* A unified diff without context of two texts with the same lines but some changed. */
+/* A unified diff without context of two texts with the same lines but some changed
+ * (the file at @old_path, moving to @path). */
 static char *
-line_diff (const char *path,
+line_diff (const char *old_path,
+           const char *path,
            const char *before,
            const char *after)
 {
@@ -645,7 +675,7 @@ line_diff (const char *path,
   g_auto(GStrv) b = g_strsplit (after, "\n", -1);
   GString *s = g_string_new (NULL);
 
-  g_string_append_printf (s, "--- a/%s\n+++ b/%s\n", path, path);
+  g_string_append_printf (s, "--- a/%s\n+++ b/%s\n", old_path, path);
   for (guint i = 0; a[i] != NULL && b[i] != NULL; i++)
     if (!g_str_equal (a[i], b[i]))
       g_string_append_printf (s, "@@ -%u +%u @@\n-%s\n+%s\n", i + 1, i + 1, a[i], b[i]);
@@ -782,15 +812,77 @@ append_stubs (const char   *current,
   return appended;
 }
 
+static int
+compare_strings (const void *a,
+                 const void *b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+/* The renames the design made, in a user's file @current (at @path, planned as @e):
+ * with --apply-renames, the renamed text (its diff on @e, from @old_path); otherwise
+ * NULL, and each rename is reported until done, with no stub under its new name
+ * meanwhile. @note gets "renames A to B, C to D" when applied. */
+static char *
+plan_renames_in (MopedExportPlan  *plan,
+                 PlanEntry        *e,
+                 const char       *current,
+                 const char       *old_path,
+                 GString         **note)
+{
+  CPlan *c = plan->data;
+  g_autoptr(GPtrArray) pairs = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) matched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *renamed = NULL;
+  GHashTableIter iter;
+  gpointer word;
+
+  if (c->renames == NULL)
+    return NULL;
+  renamed = rename_identifiers (current, c->renames, c->file_renames, pairs, matched);
+  if (renamed == NULL)
+    return NULL;
+  if (plan->flags & MOPED_EXPORT_APPLY_RENAMES)
+    {
+      e->file.diff = line_diff (old_path, e->file.path, current, renamed);
+      e->apply_renames = TRUE;
+      *note = g_string_new ("renames ");
+      for (guint i = 0; i < pairs->len; i++)
+        g_string_append_printf (*note, "%s%s", i > 0 ? ", " : "", (char *) g_ptr_array_index (pairs, i));
+      return g_steal_pointer (&renamed);
+    }
+  for (guint i = 0; i < pairs->len; i++)
+    g_ptr_array_add (plan->warnings,
+      g_strdup_printf ("%s: rename %s (renamed in the design), or export again with --apply-renames",
+                       e->file.path, (char *) g_ptr_array_index (pairs, i)));
+  /* Until it is renamed: no stub under the new name (renaming would make two), and
+   * the manifest keeps the old name so that the next export says so again. */
+  e->skip = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_iter_init (&iter, matched);
+  while (g_hash_table_iter_next (&iter, &word, NULL))
+    if (g_str_has_prefix (word, "file:"))
+      g_hash_table_add (c->pending_files, g_strdup ((char *) word + strlen ("file:")));
+    else
+      {
+        g_hash_table_add (e->skip, g_strdup (g_hash_table_lookup (c->renames, word)));
+        g_hash_table_add (c->pending, g_strdup (word));
+      }
+  return NULL;
+}
+
+/* The user's file @output: created, kept, renamed in, appended to; or, when its node
+ * was renamed, moved here from @source (@known is then the manifest's line of @source). */
 static void
 plan_user (MopedExportPlan *plan,
            MopedCOutput    *output,
            ManifestEntry   *known,
+           const char      *source,
            MopedExportFlags flags)
 {
   CPlan *c = plan->data;
   PlanEntry *e = _moped_export_plan_add_entry (plan, output->path, TRUE);
   const char *current = e->seen;
+  g_autofree char *moved_text = NULL;
   g_autoptr(GHashTable) defined = NULL;
   g_autoptr(GHashTable) prototypes = NULL;
   g_autoptr(GString) appended = NULL;
@@ -798,10 +890,25 @@ plan_user (MopedExportPlan *plan,
   g_autofree char *seen_hash = NULL;
   g_autofree char *renamed = NULL;
   g_autoptr(GString) renames_note = NULL;
+  g_autoptr(GString) note = NULL;
   g_autoptr(GPtrArray) listed = NULL;
   const char *hash;
 
-  if (!e->existed || (known != NULL && !known->user_file))
+  if (source != NULL)
+    {
+      g_autofree char *full = g_build_filename (plan->directory, source, NULL);
+      g_autoptr(GError) error = NULL;
+
+      if (!g_file_get_contents (full, &moved_text, NULL, &error))
+        {
+          g_ptr_array_add (plan->errors, g_strdup_printf ("%s cannot be moved to %s: %s", source,
+                                                          output->path, error->message));
+          return;
+        }
+      e->source = g_strdup (source);
+      current = moved_text;
+    }
+  else if (!e->existed || (known != NULL && !known->user_file))
     {
       g_autofree char *new_hash = _moped_export_hash (output->content, strlen (output->content));
 
@@ -823,40 +930,9 @@ plan_user (MopedExportPlan *plan,
       return;
     }
 
-  {
-    g_autoptr(GPtrArray) pairs = g_ptr_array_new_with_free_func (g_free);
-
-    renamed = c->renames != NULL ? rename_identifiers (current, c->renames, pairs) : NULL;
-    if (renamed != NULL && (flags & MOPED_EXPORT_APPLY_RENAMES))
-      {
-        e->file.diff = line_diff (output->path, current, renamed);
-        e->apply_renames = TRUE;
-        renames_note = g_string_new ("renames ");
-        for (guint i = 0; i < pairs->len; i++)
-          g_string_append_printf (renames_note, "%s%s", i > 0 ? ", " : "", (char *) g_ptr_array_index (pairs, i));
-        current = renamed;
-      }
-    else if (renamed != NULL)
-      {
-        GHashTableIter iter;
-        gpointer from, to;
-
-        for (guint i = 0; i < pairs->len; i++)
-          g_ptr_array_add (plan->warnings,
-            g_strdup_printf ("%s: rename %s (renamed in the design), or export again with --apply-renames",
-                             output->path, (char *) g_ptr_array_index (pairs, i)));
-        /* Until it is renamed: no stub under the new name (renaming would make two), and
-         * the manifest keeps the old name so that the next export says so again. */
-        e->skip = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-        g_hash_table_iter_init (&iter, c->renames);
-        while (g_hash_table_iter_next (&iter, &from, &to))
-          if (is_whole_identifier_in (current, from))
-            {
-              g_hash_table_add (e->skip, g_strdup (to));
-              g_hash_table_add (c->pending, g_strdup (from));
-            }
-      }
-  }
+  renamed = plan_renames_in (plan, e, current, source != NULL ? source : output->path, &renames_note);
+  if (renamed != NULL)
+    current = renamed;
   defined = defined_functions (current);
   names = g_string_new (NULL);
   appended = append_stubs (current, output, defined, e->skip, names);
@@ -894,7 +970,7 @@ plan_user (MopedExportPlan *plan,
 
       g_hash_table_iter_init (&iter, c->removed);
       while (g_hash_table_iter_next (&iter, &old, &key))
-        if (!g_hash_table_contains (defined, old) && is_whole_identifier_in (code, old))
+        if (!g_hash_table_contains (defined, old) && uses_identifier (code, old))
           {
             g_ptr_array_add (plan->warnings,
               g_strdup_printf ("%s: uses %s, which the design no longer has (what it was generated for "
@@ -925,16 +1001,18 @@ plan_user (MopedExportPlan *plan,
                            output->path, output->symbols[i], mine->text, wanted->text));
     }
 
-  if (names->len > 0 || renames_note != NULL)
+  note = g_string_new (NULL);
+  if (source != NULL)
+    g_string_append_printf (note, "moved from %s (its node was renamed), your code kept", source);
+  if (renames_note != NULL)
+    g_string_append_printf (note, "%s%s", note->len > 0 ? "; " : "", renames_note->str);
+  if (names->len > 0)
+    g_string_append_printf (note, "%sappends %s", note->len > 0 ? "; " : "", names->str);
+  if (note->len > 0)
     {
-      e->file.action = MOPED_EXPORT_APPEND;
+      e->file.action = source != NULL ? MOPED_EXPORT_CREATE : MOPED_EXPORT_APPEND;
       e->write_hash = _moped_export_hash (appended->str, appended->len);
-      if (names->len > 0 && renames_note != NULL)
-        e->file.note = g_strdup_printf ("%s; appends %s", renames_note->str, names->str);
-      else if (names->len > 0)
-        e->file.note = g_strdup_printf ("appends %s", names->str);
-      else
-        e->file.note = g_strdup (renames_note->str);
+      e->file.note = g_strdup (note->str);
       hash = NULL;
     }
   else
@@ -946,10 +1024,10 @@ plan_user (MopedExportPlan *plan,
     }
   if (known == NULL)
     {
-      g_autofree char *note = e->file.note;
+      g_autofree char *old_note = e->file.note;
 
-      e->file.note = g_strconcat ("exists, but Moped did not write it", note != NULL ? "; " : "",
-                                  note != NULL ? note : "", NULL);
+      e->file.note = g_strconcat ("exists, but Moped did not write it", old_note != NULL ? "; " : "",
+                                  old_note != NULL ? old_note : "", NULL);
       e->file.blocked = (flags & MOPED_EXPORT_FORCE) == 0 && e->file.action == MOPED_EXPORT_APPEND;
     }
   else if (e->file.note == NULL)
@@ -967,6 +1045,53 @@ plan_user (MopedExportPlan *plan,
     }
   else
     e->manifest_line = manifest_line ("user", hash, output->path, (GStrv) listed->pdata);
+}
+
+/* The user's own tests (the tests folder, outside the manifest): renamed in with
+ * --apply-renames like the user's other files, else the renames are reported. */
+static void
+plan_user_tests (MopedExportPlan *plan)
+{
+  CPlan *c = plan->data;
+  g_autofree char *folder = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  if (c->tests_folder == NULL || c->renames == NULL ||
+      g_hash_table_size (c->renames) + g_hash_table_size (c->file_renames) == 0)
+    return;
+  folder = g_build_filename (plan->directory, c->tests_folder, NULL);
+  if (g_file_test (folder, G_FILE_TEST_IS_SYMLINK) || (dir = g_dir_open (folder, 0, NULL)) == NULL)
+    return;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".c") || g_str_has_suffix (name, ".h"))
+      g_ptr_array_add (files, g_strdup (name));
+  g_ptr_array_sort (files, (GCompareFunc) compare_strings);
+  for (guint i = 0; i < files->len; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/%s", c->tests_folder, (char *) g_ptr_array_index (files, i));
+      g_autofree char *full = g_build_filename (plan->directory, path, NULL);
+      g_autofree char *renamed = NULL;
+      g_autoptr(GString) note = NULL;
+      PlanEntry *e;
+
+      if (g_file_test (full, G_FILE_TEST_IS_SYMLINK) || !g_file_test (full, G_FILE_TEST_IS_REGULAR))
+        continue;
+      e = _moped_export_plan_add_entry (plan, path, TRUE);
+      if (e->existed)
+        renamed = plan_renames_in (plan, e, e->seen, path, &note);
+      g_clear_pointer (&e->seen, g_free);
+      if (renamed == NULL)
+        {
+          g_ptr_array_remove (plan->entries, e);
+          continue;
+        }
+      e->renames_only = TRUE;
+      e->file.action = MOPED_EXPORT_APPEND;
+      e->file.note = g_strdup (note->str);
+      e->write_hash = _moped_export_hash (renamed, strlen (renamed));
+    }
 }
 
 /* The user's tests folder: written by the first export into a directory without one,
@@ -1012,7 +1137,13 @@ plan_stale (MopedExportPlan *plan,
           g_ptr_array_remove (plan->entries, e);
           continue;
         }
-      if (known->user_file)
+      if (known->user_file && g_hash_table_contains (((CPlan *) plan->data)->moved, path))
+        {
+          e->file.action = MOPED_EXPORT_REMOVE;
+          e->file.note = g_strdup_printf ("moved to %s (its node was renamed)",
+                                          (char *) g_hash_table_lookup (((CPlan *) plan->data)->moved, path));
+        }
+      else if (known->user_file)
         {
           e->file.action = MOPED_EXPORT_KEEP;
           e->file.note = g_strdup ("no longer part of the design; kept, and no longer built");
@@ -1029,13 +1160,6 @@ plan_stale (MopedExportPlan *plan,
         }
       g_clear_pointer (&e->seen, g_free);
     }
-}
-
-static int
-compare_strings (const void *a,
-                 const void *b)
-{
-  return strcmp (*(char * const *) a, *(char * const *) b);
 }
 
 /* The manifest's text: a line for each file of the plan, then the name of each key in
@@ -1143,7 +1267,8 @@ plan_manifest (MopedExportPlan *plan)
     {
       const char *old = g_hash_table_lookup (c->old_names, key);
 
-      if (old != NULL && g_hash_table_contains (c->pending, old))
+      if (old != NULL && (_moped_c_name_key_is_file (key) ? g_hash_table_contains (c->pending_files, old)
+                                                          : g_hash_table_contains (c->pending, old)))
         g_hash_table_replace (c->kept_names, g_strdup (key), g_strdup (old));
     }
   add_kept_removed (c);
@@ -1154,6 +1279,7 @@ plan_manifest (MopedExportPlan *plan)
   g_clear_pointer (&c->old_names, g_hash_table_unref);
   g_clear_pointer (&c->pending, g_hash_table_unref);
   g_clear_pointer (&c->removed, g_hash_table_unref);
+  g_clear_pointer (&c->pending_files, g_hash_table_unref);
 }
 
 typedef struct
@@ -1172,12 +1298,23 @@ plan_output (MopedCOutput *output,
   guint before = state->plan->entries->len;
 
   if (output->user_folder)
-    plan_user_folder (state->plan, output, state->manifest == NULL);
+    {
+      CPlan *c = state->plan->data;
+
+      if (c->tests_folder == NULL)
+        c->tests_folder = g_path_get_dirname (output->path);
+      plan_user_folder (state->plan, output, state->manifest == NULL);
+    }
   else
     {
+      const char *source = g_hash_table_lookup (((CPlan *) state->plan->data)->moves, output->path);
+
       g_hash_table_add (state->produced, g_strdup (output->path));
-      if (output->user_file)
-        plan_user (state->plan, output, known, state->plan->flags);
+      if (output->user_file && source != NULL)
+        plan_user (state->plan, output, g_hash_table_lookup (state->manifest, source), source,
+                   state->plan->flags);
+      else if (output->user_file)
+        plan_user (state->plan, output, known, NULL, state->plan->flags);
       else
         plan_generated (state->plan, output, known);
     }
@@ -1218,7 +1355,11 @@ plan_renames (MopedExportPlan *plan,
   gpointer key, value;
 
   c->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  c->pending_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   c->renames = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  c->file_renames = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  c->moves = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  c->moved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   /* Only the renamed keys' old names are kept, for the manifest. */
   c->old_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   c->removed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -1239,16 +1380,80 @@ plan_renames (MopedExportPlan *plan,
       {
         const char *now = g_hash_table_lookup (c->new_names, key);
 
-        if (now != NULL && !g_str_equal (now, value))
-          {
-            g_hash_table_replace (c->renames, g_strdup (value), g_strdup (now));
-            g_hash_table_replace (c->old_names, g_strdup (key), g_strdup (value));
-          }
-        else if (now == NULL && !g_hash_table_contains (identifiers, value))
+        if (now == NULL && !_moped_c_name_key_is_file (key) && !g_hash_table_contains (identifiers, value))
           g_hash_table_replace (c->removed, g_strdup (value), g_strdup (key));
+        if (now == NULL || g_str_equal (now, value))
+          continue;
+        if (!_moped_c_name_key_is_file (key))
+          g_hash_table_replace (c->renames, g_strdup (value), g_strdup (now));
+        else
+          {
+            g_hash_table_replace (c->file_renames, g_strdup (value), g_strdup (now));
+            if (g_str_has_prefix (key, "file:"))
+              g_hash_table_replace (c->moves, _moped_c_user_path (now), _moped_c_user_path (value));
+          }
+        g_hash_table_replace (c->old_names, g_strdup (key), g_strdup (value));
       }
   }
   g_clear_pointer (&c->new_names, g_hash_table_unref);
+}
+
+static gboolean
+path_exists (MopedExportPlan *plan,
+             const char      *path,
+             GFileTest        test)
+{
+  g_autofree char *full = g_build_filename (plan->directory, path, NULL);
+
+  return g_file_test (full, test);
+}
+
+/* Which of the user's files move because their node was renamed: a file the last
+ * export wrote as the user's, still there, moves to a path that is free or that
+ * another move empties (nodes that swapped names). A move that would overwrite a file
+ * is not made, and the report says so. */
+static void
+plan_moves (MopedExportPlan *plan,
+            GHashTable      *manifest)
+{
+  CPlan *c = plan->data;
+  GHashTableIter iter;
+  gpointer to, from;
+  gboolean changed = TRUE;
+
+  g_hash_table_iter_init (&iter, c->moves);
+  while (g_hash_table_iter_next (&iter, &to, &from))
+    {
+      ManifestEntry *known = manifest != NULL ? g_hash_table_lookup (manifest, from) : NULL;
+
+      if (known == NULL || !known->user_file || !path_exists (plan, from, G_FILE_TEST_IS_REGULAR))
+        g_hash_table_iter_remove (&iter);
+      else
+        g_hash_table_replace (c->moved, g_strdup (from), g_strdup (to));
+    }
+  while (changed)
+    {
+      g_autofree gpointer *targets = (gpointer *) g_hash_table_get_keys_as_array (c->moves, NULL);
+      guint n = g_hash_table_size (c->moves);
+
+      changed = FALSE;
+      qsort (targets, n, sizeof (gpointer), compare_strings);
+      for (guint i = 0; i < n; i++)
+        {
+          const char *target = targets[i];
+          const char *source = g_hash_table_lookup (c->moves, target);
+
+          if (g_hash_table_contains (c->moved, target) ||
+              !(path_exists (plan, target, G_FILE_TEST_EXISTS) || path_exists (plan, target, G_FILE_TEST_IS_SYMLINK)))
+            continue;
+          g_ptr_array_add (plan->warnings,
+            g_strdup_printf ("%s: its node was renamed, but %s is there already: "
+                             "move your code from %s into it yourself", source, target, source));
+          g_hash_table_remove (c->moved, source);
+          g_hash_table_remove (c->moves, target);
+          changed = TRUE;
+        }
+    }
 }
 
 MopedExportPlan *
@@ -1282,8 +1487,11 @@ moped_export_c_plan (MopedDesign      *design,
   state.manifest = manifest = read_manifest (directory, plan->warnings, old_names);
   plan_renames (plan, model, old_names);
   g_clear_pointer (&old_names, g_hash_table_unref);
+  plan_moves (plan, manifest);
   state.produced = produced = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   generate_each (model, plan_output, &state);
+  if (manifest != NULL)
+    plan_user_tests (plan);
   g_ptr_array_sort (plan->entries, compare_entries);
   if (manifest != NULL)
     plan_stale (plan, manifest, produced);
@@ -1322,13 +1530,13 @@ text_to_write (MopedExportPlan *plan,
   g_autofree char *current = NULL;
   g_autoptr(GHashTable) defined = NULL;
 
-  full = g_build_filename (plan->directory, e->file.path, NULL);
+  full = g_build_filename (plan->directory, e->source != NULL ? e->source : e->file.path, NULL);
   if (!g_file_get_contents (full, &current, NULL, error))
     return NULL;
   if (e->apply_renames)
     {
       g_autoptr(GPtrArray) pairs = g_ptr_array_new_with_free_func (g_free);
-      char *renamed = rename_identifiers (current, c->renames, pairs);
+      char *renamed = rename_identifiers (current, c->renames, c->file_renames, pairs, NULL);
 
       if (renamed != NULL)
         {
@@ -1351,6 +1559,9 @@ run_output (MopedCOutput *output,
   if (state->failed)
     return FALSE;
   e = g_hash_table_lookup (state->by_path, output->path);
+  /* The user's tests are only renamed in, after the files (c_write). */
+  if (e != NULL && e->renames_only)
+    return FALSE;
   if (e == NULL || e->write_hash == NULL)
     {
       /* The user's tests folder is planned only by the first export. */
@@ -1362,7 +1573,7 @@ run_output (MopedCOutput *output,
     }
   /* A generated file is staged as it was made (no copy: selftest.c of a large design
    * is megabytes); only a user's file gets a new text. */
-  if (e->file.action != MOPED_EXPORT_APPEND)
+  if (e->file.action != MOPED_EXPORT_APPEND && e->source == NULL)
     {
       state->failed = !_moped_export_plan_stage (state->plan, state->staging, e, output->content,
                                                  strlen (output->content), state->error);
@@ -1402,6 +1613,26 @@ c_write (MopedExportPlan  *plan,
   model = _moped_c_model_new (plan->design);
   generate_each (model, run_output, &state);
   g_hash_table_unref (state.by_path);
+  for (guint i = 0; i < plan->entries->len && !state.failed; i++)
+    {
+      PlanEntry *e = g_ptr_array_index (plan->entries, i);
+      g_autofree char *full = NULL;
+      g_autofree char *current = NULL;
+      g_autofree char *renamed = NULL;
+      g_autoptr(GPtrArray) pairs = NULL;
+
+      if (!e->renames_only)
+        continue;
+      full = g_build_filename (plan->directory, e->file.path, NULL);
+      pairs = g_ptr_array_new_with_free_func (g_free);
+      state.failed = !g_file_get_contents (full, &current, NULL, error) ||
+                     (renamed = rename_identifiers (current, ((CPlan *) plan->data)->renames,
+                                                    ((CPlan *) plan->data)->file_renames, pairs, NULL)) == NULL ||
+                     !_moped_export_plan_stage (plan, staging, e, renamed, strlen (renamed), error);
+      if (state.failed && error != NULL && *error == NULL)
+        g_set_error (error, MOPED_EXPORT_ERROR, MOPED_EXPORT_ERROR_CHANGED,
+                     "%s changed after the export was planned; nothing was written", full);
+    }
   if (!state.failed && ((CPlan *) plan->data)->manifest_changes)
     {
       /* For the manifest, made last (c_finish); a run tried again makes them again. */

@@ -31,6 +31,8 @@ typedef struct
   char            *manifest_line;  /* exporters with a manifest: the file's line in the new one */
   gboolean         apply_renames;  /* the user's file: renamed before stubs are appended */
   GHashTable      *skip;        /* the user's file: stubs not appended (renames to come) */
+  char            *source;      /* the user's file moved here (its node renamed): from where */
+  gboolean         renames_only;  /* the user's file outside the manifest (tests/): only renamed */
 } MopedExportEntry;
 
 /* Who wrote the file that is where a generated file goes. */

@@ -54,6 +54,7 @@ entry_free (gpointer data)
   g_free (e->seen);
   g_free (e->seen_hash);
   g_free (e->manifest_line);
+  g_free (e->source);
   g_free (e);
 }
 

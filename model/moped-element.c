@@ -605,6 +605,25 @@ moped_element_get_name (const MopedElement *self)
   return moped_element_get_string (self, MOPED_PROP_NAME);
 }
 
+char *
+moped_element_dup_requirement_target (const MopedElement *self)
+{
+  const char *unit;
+  g_autofree char *value = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (self->kind == MOPED_KIND_REQUIREMENT, NULL);
+  /* 0 is what a new requirement starts with and what a file without a value loads as:
+   * printing it as "0 msg/s" would state a target nobody asked for. */
+  if (moped_element_get_double (self, MOPED_PROP_VALUE) == 0)
+    return g_strdup ("not set");
+  value = moped_element_dup_value_text (self, MOPED_PROP_VALUE);
+  unit = moped_element_get_string (self, MOPED_PROP_UNIT);
+  if (*unit == '\0')
+    return g_steal_pointer (&value);
+  return g_strdup_printf ("%s %s", value, unit);
+}
+
 MopedElement *
 moped_element_get_ancestor (const MopedElement *self,
                             MopedKind           kind)

@@ -197,6 +197,10 @@ char          *moped_element_dup_value_text (const MopedElement *self,
 
 /* Convenience */
 const char    *moped_element_get_name       (const MopedElement *self);
+/* A requirement's target as people read it: "20000 msg/s", "99.9 %", or "not set"
+ * while its value is 0 (a new requirement has no target yet). Every document, comment
+ * and view that shows a requirement's target asks this one function. */
+char          *moped_element_dup_requirement_target (const MopedElement *self);
 /* The node a socket or method belongs to, the protocol of a command or flow... */
 MopedElement  *moped_element_get_ancestor   (const MopedElement *self,
                                              MopedKind           kind);

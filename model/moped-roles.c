@@ -356,24 +356,21 @@ typedef struct
   int      score;
 } Candidate;
 
-MopedHopResult
-moped_hop_pick (const GPtrArray *links,
-                MopedElement    *protocol,
-                MopedElement    *from,
-                MopedElement    *to,
-                gboolean         layered,
-                MopedHop        *hop,
-                gboolean        *ambiguous)
+/* Every pair of sockets among @links that can carry a message of @protocol from @from to
+ * @to, scored (best first: the protocol's own link, a sender that can send, a receiver
+ * that can receive); NULL when none, and @other_protocols says whether only links of
+ * other protocols joined them. */
+static GArray *
+candidates (const GPtrArray *links,
+            MopedElement    *protocol,
+            MopedElement    *from,
+            MopedElement    *to,
+            gboolean         layered,
+            gboolean        *other_protocols)
 {
-  g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (Candidate));
-  gboolean other_protocols = FALSE;
-  guint best = 0;
+  GArray *found = g_array_new (FALSE, FALSE, sizeof (Candidate));
 
-  g_return_val_if_fail (links != NULL && hop != NULL, MOPED_HOP_NONE);
-
-  *hop = (MopedHop) { NULL, NULL, NULL };
-  if (ambiguous != NULL)
-    *ambiguous = FALSE;
+  *other_protocols = FALSE;
   for (guint i = 0; i < links->len; i++)
     {
       MopedElement *link = g_ptr_array_index (links, i);
@@ -393,7 +390,7 @@ moped_hop_pick (const GPtrArray *links,
             continue;
           if (carried != NULL && carried != protocol && !layered)
             {
-              other_protocols = TRUE;
+              *other_protocols = TRUE;
               continue;
             }
           if (carried == protocol)
@@ -403,23 +400,128 @@ moped_hop_pick (const GPtrArray *links,
           if (socket_info (c.hop.receiver)->can_receive)
             c.score += 1;
           g_array_append_val (found, c);
-          if (found->len == 1 || c.score > g_array_index (found, Candidate, best).score)
-            best = found->len - 1;
         }
     }
+  return found;
+}
+
+static gboolean
+same_nodes (const MopedHop *a,
+            const MopedHop *b)
+{
+  return moped_element_get_parent (a->sender) == moped_element_get_parent (b->sender) &&
+         moped_element_get_parent (a->receiver) == moped_element_get_parent (b->receiver);
+}
+
+/* The best candidate between the nodes of @found[@first] (the first of equals). */
+static guint
+best_between (GArray *found,
+              guint   first)
+{
+  guint best = first;
+
+  for (guint i = first + 1; i < found->len; i++)
+    {
+      const Candidate *c = &g_array_index (found, Candidate, i);
+
+      if (same_nodes (&c->hop, &g_array_index (found, Candidate, first).hop) &&
+          c->score > g_array_index (found, Candidate, best).score)
+        best = i;
+    }
+  return best;
+}
+
+MopedHopResult
+moped_hop_pick (const GPtrArray *links,
+                MopedElement    *protocol,
+                MopedElement    *from,
+                MopedElement    *to,
+                gboolean         layered,
+                MopedHop        *hop,
+                gboolean        *ambiguous)
+{
+  g_autoptr(GArray) found = NULL;
+  gboolean other_protocols = FALSE;
+  guint best = 0;
+
+  g_return_val_if_fail (links != NULL && hop != NULL, MOPED_HOP_NONE);
+
+  *hop = (MopedHop) { NULL, NULL, NULL };
+  if (ambiguous != NULL)
+    *ambiguous = FALSE;
+  found = candidates (links, protocol, from, to, layered, &other_protocols);
   if (found->len == 0)
     return other_protocols ? MOPED_HOP_OTHER_PROTOCOLS : MOPED_HOP_NONE;
 
+  for (guint i = 1; i < found->len; i++)
+    if (g_array_index (found, Candidate, i).score > g_array_index (found, Candidate, best).score)
+      best = i;
   *hop = g_array_index (found, Candidate, best).hop;
   for (guint i = 0; ambiguous != NULL && i < found->len; i++)
     {
       const Candidate *c = &g_array_index (found, Candidate, i);
 
       if (i != best && c->score == g_array_index (found, Candidate, best).score &&
-          moped_element_get_parent (c->hop.sender) == moped_element_get_parent (hop->sender) &&
-          moped_element_get_parent (c->hop.receiver) == moped_element_get_parent (hop->receiver) &&
+          same_nodes (&c->hop, hop) &&
           (c->hop.sender != hop->sender || c->hop.receiver != hop->receiver))
         *ambiguous = TRUE;
     }
   return MOPED_HOP_FOUND;
+}
+
+GArray *
+moped_hop_collect (const GPtrArray *links,
+                   MopedElement    *protocol,
+                   MopedElement    *from,
+                   MopedElement    *to,
+                   gboolean         layered)
+{
+  g_autoptr(GArray) found = NULL;
+  GArray *hops = g_array_new (FALSE, FALSE, sizeof (MopedHop));
+  gboolean other_protocols = FALSE;
+  MopedHop best;
+
+  g_return_val_if_fail (links != NULL, hops);
+
+  /* The best hop overall first, as moped_hop_pick gives it. */
+  if (moped_hop_pick (links, protocol, from, to, layered, &best, NULL) != MOPED_HOP_FOUND)
+    return hops;
+  g_array_append_val (hops, best);
+  found = candidates (links, protocol, from, to, layered, &other_protocols);
+  for (guint i = 0; i < found->len; i++)
+    {
+      const MopedHop *c = &g_array_index (found, Candidate, i).hop;
+      gboolean known = FALSE;
+
+      for (guint j = 0; j < hops->len && !known; j++)
+        known = same_nodes (c, &g_array_index (hops, MopedHop, j));
+      if (!known)
+        g_array_append_val (hops, g_array_index (found, Candidate, best_between (found, i)).hop);
+    }
+  return hops;
+}
+
+gboolean
+moped_step_side_is_node (MopedElement *step,
+                         MopedProp     end,
+                         MopedElement *node)
+{
+  MopedElement *party;
+
+  g_return_val_if_fail (step != NULL && node != NULL, FALSE);
+
+  party = moped_element_get_ref (step, end);
+  if (party == NULL)
+    return FALSE;
+  switch (moped_element_get_kind (party))
+    {
+    case MOPED_KIND_NODE:
+      return party == node;
+    case MOPED_KIND_SOCKET:
+      return moped_element_get_parent (party) == node;
+    case MOPED_KIND_ROLE:
+      return moped_node_plays_role (node, party);
+    default:
+      return FALSE;
+    }
 }

@@ -77,4 +77,21 @@ MopedHopResult moped_hop_pick            (const GPtrArray *links,
                                           MopedHop        *hop,
                                           gboolean        *ambiguous);
 
+/* Every hop a message of @protocol may take from @from to @to: one per pair of nodes
+ * the two sides stand for (a side naming a role stands for every node that plays it),
+ * the best between them as moped_hop_pick ranks it; moped_hop_pick's hop first. A new
+ * array of MopedHop, empty when no link joins them. Validation, the documents and the
+ * exporters expand a step with this, so every node kind that plays a role gets its part. */
+GArray        *moped_hop_collect         (const GPtrArray *links,
+                                          MopedElement    *protocol,
+                                          MopedElement    *from,
+                                          MopedElement    *to,
+                                          gboolean         layered);
+
+/* Whether the side @end of @step stands for @node: names it, a socket of it, or a role
+ * it plays. */
+gboolean       moped_step_side_is_node   (MopedElement *step,
+                                          MopedProp     end,
+                                          MopedElement *node);
+
 G_END_DECLS

@@ -1479,6 +1479,21 @@ resolve_leg (Validation   *v,
               name_or_id (flow), what, s, r);
     }
   check_hop_directions (v, flow, hop);
+  /* A side naming a role stands for every node kind that plays it: each must be able to
+   * take its part (the walk below follows the first). */
+  if (moped_element_get_kind (from) == MOPED_KIND_ROLE || moped_element_get_kind (to) == MOPED_KIND_ROLE)
+    {
+      g_autoptr(GArray) hops = moped_hop_collect (links, protocol, from, to, layered);
+
+      for (guint i = 1; i < hops->len; i++)
+        {
+          Hop other = *hop;
+
+          other.sender = g_array_index (hops, MopedHop, i).sender;
+          other.receiver = g_array_index (hops, MopedHop, i).receiver;
+          check_hop_directions (v, flow, &other);
+        }
+    }
   return TRUE;
 }
 

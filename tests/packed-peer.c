@@ -63,6 +63,40 @@ main (void)
   CHECK (zmq_msg_more (&frame));
   CHECK (zmq_msg_recv (&frame, pull, 0) == 3 && memcmp (zmq_msg_data (&frame), "xyz", 3) == 0);
   CHECK (!zmq_msg_more (&frame));
+  /* Every length a string can have (0 to 255), and chunks of 0 to 40 bytes and of 300,
+   * each copied by its own path (a few bytes, a word or two, memcpy): the bytes sent
+   * are the length and the text, then the fields after them, unchanged. */
+  {
+    char text [256];
+    byte data [300];
+    size_t length, at;
+
+    for (at = 0; at < sizeof (data); at++)
+      data [at] = (byte) (at * 7 + 1);
+    for (length = 0; length <= 255 + 41; length++)
+      {
+        size_t name_size = length <= 255 ? length : 4;
+        size_t blob_size = length <= 255 ? 3 : length == 255 + 41 ? 300 : length - 256;
+        const byte *sent;
+        size_t offset;
+
+        for (at = 0; at < name_size; at++)
+          text [at] = (char) ('a' + (at + length) % 26);
+        text [name_size] = 0;
+        CHECK (zp_send_record (output, WIRE_ENVELOPE_PLAIN, NULL, text, 0x0102030405060708ULL, "note", tags,
+                               length <= 255 ? blob : data, blob_size, extra) == 0);
+        CHECK (zmq_msg_recv (&frame, pull, 0) == (int) (sizeof (expected) - 4 + name_size - 3 + blob_size));
+        sent = (const byte *) zmq_msg_data (&frame);
+        offset = 3 + 1 + name_size;
+        CHECK (memcmp (sent, expected, 3) == 0 && sent [3] == name_size && memcmp (sent + 4, text, name_size) == 0);
+        CHECK (memcmp (sent + offset, expected + 8, sizeof (expected) - 8 - 3 - 4) == 0);
+        offset += sizeof (expected) - 8 - 3 - 4;
+        CHECK (sent [offset] == 0 && sent [offset + 1] == 0 && sent [offset + 2] == blob_size >> 8
+               && sent [offset + 3] == (blob_size & 0xFF));
+        CHECK (memcmp (sent + offset + 4, length <= 255 ? blob : data, blob_size) == 0);
+        CHECK (zmq_msg_recv (&frame, pull, 0) == 3 && !zmq_msg_more (&frame));
+      }
+  }
   zmq_msg_close (&frame);
   fprintf (stdout, "%s the packed codec sends zproto's bytes\n", failures ? "not ok" : "ok");
 

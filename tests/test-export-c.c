@@ -433,9 +433,11 @@ test_machines_kept_where_sound (void)
     g_assert_cmpuint (m->machine->n_states, ==, 2);
     g_assert_nonnull (strstr (server, "{ 0, 1, false, HELLO_HELLO }"));
     g_assert_nonnull (strstr (server, "{ 1, 0, true, HELLO_WORLD }"));
-    g_assert_nonnull (strstr (server, "if (s_refused (self, 0, \"reply\", false, HELLO_HELLO, \"HELLO\", "
-                                      "wire_msg_peer (self->msg)))"));
-    g_assert_nonnull (strstr (server, "if (s_refused (self, 0, \"reply\", true, HELLO_WORLD, \"WORLD\","));
+    g_assert_nonnull (strstr (server, "if (wire_machine_step (self->machines [0], wire_msg_peer (self->msg), "
+                                      "false, HELLO_HELLO) == -1) {"));
+    g_assert_nonnull (strstr (server, "s_refuse (self, 0, \"reply\", false, \"HELLO\", wire_msg_peer (self->msg));"));
+    g_assert_nonnull (strstr (server, "true, HELLO_WORLD) == -1) {\n"
+                                      "        s_refuse (self, 0, \"reply\", true, \"WORLD\", "));
     g_assert_nonnull (strstr (header, "server_protocol_state (server_t *self, const char *protocol, const char *peer);"));
     g_assert_nonnull (strstr (header, "- \"hello\": Hello as server, with client on socket reply"));
   }
@@ -449,7 +451,7 @@ test_machines_kept_where_sound (void)
     g_assert_cmpuint (server->machines->len, ==, 0);
     g_assert_cmpuint (server->unkept->len, ==, 1);
     g_assert_nonnull (strstr (g_ptr_array_index (server->unkept, 0), "reply cannot tell its 3 peers apart"));
-    g_assert_null (strstr (output_content (outputs, "src/server_engine.c"), "s_refused"));
+    g_assert_null (strstr (output_content (outputs, "src/server_engine.c"), "s_refuse"));
     g_assert_cmpuint (c_node (model, "client")->machines->len, ==, 1);
   }
 }
@@ -1574,6 +1576,43 @@ test_run_regenerates_what_was_planned (void)
   g_object_unref (p.design);
 }
 
+/* A requirement without a target reads "not set" in the generated comments and README,
+ * never "0 msg/s"; one with a target keeps its number and unit. */
+static void
+test_requirement_not_set (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("MOPED_EXAMPLES"), "hello.moped", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MopedDesign) design = moped_file_load (path, &error);
+  g_autoptr(MopedCModel) set_model = NULL;
+  g_autoptr(GPtrArray) set_outputs = NULL;
+  g_autoptr(MopedCModel) model = NULL;
+  g_autoptr(GPtrArray) outputs = NULL;
+  MopedElement *requirement;
+  const char *readme;
+
+  g_assert_no_error (error);
+  requirement = moped_design_lookup (design, "req-rate");
+  g_assert_nonnull (requirement);
+  g_assert_cmpstr (moped_element_get_string (requirement, MOPED_PROP_UNIT), ==, "msg/s");
+  set_model = _moped_c_model_new (design);
+  set_outputs = _moped_c_generate (set_model);
+  g_assert_nonnull (strstr (output_content (set_outputs, "README.md"), "msg/s. "));
+
+  moped_design_set_double (design, requirement, MOPED_PROP_VALUE, 0);
+  model = _moped_c_model_new (design);
+  outputs = _moped_c_generate (model);
+  readme = output_content (outputs, "README.md");
+  g_assert_nonnull (strstr (readme, "): not set. "));
+  for (guint i = 0; i < outputs->len; i++)
+    {
+      MopedCOutput *o = g_ptr_array_index (outputs, i);
+
+      if (o->content != NULL && strstr (o->content, " 0 msg/s") != NULL)
+        g_error ("%s states a target of 0 msg/s", o->path);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1598,6 +1637,7 @@ main (int    argc,
   g_test_add_func ("/export-c/all-or-nothing/cleans-after-kill", test_staging_cleans_after_kill);
   g_test_add_func ("/export-c/run-regenerates-what-was-planned", test_run_regenerates_what_was_planned);
   g_test_add_func ("/export-c/deterministic", test_deterministic);
+  g_test_add_func ("/export-c/requirement-not-set", test_requirement_not_set);
   g_test_add_func ("/export-c/sample-string", test_sample_string_agrees);
   g_test_add_func ("/export-c/refuse/errors", test_refuses_errors);
   g_test_add_func ("/export-c/refuse/draft-and-stream", test_refuses_draft_and_stream);

@@ -426,6 +426,34 @@ test_one_protocol (void)
   g_rmdir (dir);
 }
 
+/* A requirement without a target (value 0, as a new one starts) reads "not set" in both
+ * formats, never as a target of 0; a set one keeps its number and unit. */
+static void
+test_requirement_not_set (void)
+{
+  g_autoptr(MopedDesign) design = load_example ("majordomo.moped");
+  g_autoptr(MopedDoc) doc = NULL;
+  g_autofree char *md = NULL;
+  g_autofree char *html = NULL;
+  MopedElement *bare;
+
+  moped_design_set_double (design, find_by_id (design, "req-throughput"), MOPED_PROP_VALUE, 0);
+  bare = moped_design_add (design, moped_design_get_root (design), MOPED_KIND_REQUIREMENT, -1, "req-bare");
+  moped_design_set_string (design, bare, MOPED_PROP_NAME, "Queue depth");
+  moped_design_set_string (design, bare, MOPED_PROP_UNIT, "");
+  moped_design_set_double (design, bare, MOPED_PROP_VALUE, 500);
+  doc = moped_doc_new (design, NULL);
+  md = markdown_of (doc, "majordomo");
+  html = html_of (doc);
+  assert_contains (md, "| Requests per second | throughput | not set | node Broker |", "Markdown");
+  assert_contains (md, "| Round-trip overhead | latency | 2 ms |", "Markdown");
+  assert_contains (md, "| Queue depth | throughput | 500 |", "Markdown");
+  assert_contains (html, "<tr><td>Requests per second</td><td>throughput</td><td>not set</td>", "HTML");
+  assert_contains (html, "<td>2 ms</td>", "HTML");
+  g_assert_null (strstr (md, "| 0 msg/s |"));
+  g_assert_null (strstr (html, "0 msg/s"));
+}
+
 static void
 test_markdown_files (void)
 {
@@ -878,6 +906,7 @@ main (int    argc,
   g_test_add_func ("/export/doc/deterministic", test_deterministic);
   g_test_add_func ("/export/doc/one-protocol", test_one_protocol);
   g_test_add_func ("/export/doc/markdown-files", test_markdown_files);
+  g_test_add_func ("/export/doc/requirement-not-set", test_requirement_not_set);
   g_test_add_func ("/export/doc/escaping", test_escaping);
   g_test_add_func ("/export/abnf/rule-names", test_rule_names);
   g_test_add_func ("/export/zproto/round-trip", test_zproto_round_trip);

@@ -590,6 +590,10 @@ test_requirements (Fixture       *f,
   g_assert_true (gtk_widget_has_focus (name) || gtk_widget_is_focus (name) ||
                  gtk_widget_get_focus_child (name) != NULL);
 
+  /* No target yet: the value field is empty and says so, as the documents do. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (control (f, id, MOPED_PROP_VALUE))), ==, "");
+  g_assert_cmpstr (gtk_entry_get_placeholder_text (GTK_ENTRY (control (f, id, MOPED_PROP_VALUE))), ==, "not set");
+
   replace_text (name, "Uptime");
   moped_test_choose (control (f, id, MOPED_PROP_METRIC), "reliability");
   replace_text (control (f, id, MOPED_PROP_VALUE), "99.9");
@@ -605,6 +609,13 @@ test_requirements (Fixture       *f,
   replace_text (control (f, id, MOPED_PROP_VALUE), "150");
   revalidate (f);
   g_assert_nonnull (moped_inspector_field_get_problem (field (f, id, MOPED_PROP_VALUE)));
+  /* Emptying the field takes the target away again, without a parse error. */
+  replace_text (control (f, id, MOPED_PROP_VALUE), "");
+  g_assert_cmpfloat (moped_element_get_double (requirement, MOPED_PROP_VALUE), ==, 0);
+  revalidate (f);
+  g_assert_null (moped_inspector_field_get_problem (field (f, id, MOPED_PROP_VALUE)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (control (f, id, MOPED_PROP_VALUE))), ==, "");
+  replace_text (control (f, id, MOPED_PROP_VALUE), "99.9");
 
   /* Remove it from its row; undo brings it back with its row. */
   moped_test_click (moped_test_find_control (row_of (control (f, id, MOPED_PROP_NAME)), "Remove requirement"));

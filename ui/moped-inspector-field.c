@@ -91,6 +91,16 @@ first_element (MopedInspectorField *self)
 }
 
 /* The common text of the property, or "" with *mixed set when the elements differ. */
+/* A requirement's value 0 means "no target yet": the field shows it empty, saying so in
+ * its placeholder, as the documents say "not set", and emptying the field unsets it. */
+static gboolean
+is_unset_requirement_target (MopedElement *element,
+                             MopedProp     prop)
+{
+  return prop == MOPED_PROP_VALUE && moped_element_get_kind (element) == MOPED_KIND_REQUIREMENT &&
+         moped_element_get_double (element, MOPED_PROP_VALUE) == 0;
+}
+
 static char *
 model_text (MopedInspectorField *self,
             gboolean            *mixed)
@@ -105,7 +115,10 @@ model_text (MopedInspectorField *self,
 
       if (element == NULL)
         continue;
-      value = moped_element_dup_value_text (element, self->prop);
+      if (is_unset_requirement_target (element, self->prop))
+        value = g_strdup ("");
+      else
+        value = moped_element_dup_value_text (element, self->prop);
       if (text == NULL)
         text = g_steal_pointer (&value);
       else if (g_strcmp0 (text, value) != 0)
@@ -336,7 +349,9 @@ show_value (MopedInspectorField *self)
         gtk_editable_set_text (GTK_EDITABLE (self->control), text);
       gtk_entry_set_placeholder_text (GTK_ENTRY (self->control),
                                       self->mixed ? "Several values"
-                                      : self->style == MOPED_FIELD_COMPACT ? self->label : NULL);
+                                      : self->style == MOPED_FIELD_COMPACT ? self->label
+                                      : self->kind == MOPED_KIND_REQUIREMENT && self->prop == MOPED_PROP_VALUE ? "not set"
+                                      : NULL);
       break;
     case CONTROL_TEXT_VIEW:
       {
@@ -472,6 +487,8 @@ commit (MopedInspectorField *self,
   g_autofree char *key = NULL;
   g_autofree char *ids = g_strjoinv (",", self->ids);
   gboolean mixed;
+  g_autofree char *stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
+  gboolean unset = self->prop == MOPED_PROP_VALUE && stripped[0] == '\0';
 
   if (self->syncing)
     return;
@@ -494,7 +511,11 @@ commit (MopedInspectorField *self,
                             moped_element_get_kind (element) == MOPED_KIND_SOCKET &&
                             moped_inspector_socket_name_is_auto (element);
 
-      if (element != NULL && !moped_design_set_from_text (self->design, element, self->prop, text, &local)
+      const char *value = text;
+
+      if (unset && element != NULL && moped_element_get_kind (element) == MOPED_KIND_REQUIREMENT)
+        value = "0";
+      if (element != NULL && !moped_design_set_from_text (self->design, element, self->prop, value, &local)
           && error == NULL)
         error = g_steal_pointer (&local);
       if (auto_named && !moped_inspector_socket_name_is_auto (element))

@@ -260,15 +260,48 @@ typedef struct {
 //  (envelope, empty frame, header) and make the frame, holding the signature
 //  and the number (or, from a PUB or XPUB, zproto's pubsub head: the number,
 //  topic and a zero byte; topic NULL is the command's name) with room for
-//  size bytes of fields. Returns 0, or -1 with errno set, having sent nothing
+//  size bytes of fields. Returns 0, or -1 with errno set, having sent nothing.
+//  Inline for the common case (nothing before the packed frame), where the
+//  compiler folds the codec's constant tables away; the rest out of line
 int
-    wire_packer_begin (wire_packer_t *self, zsock_t *output, wire_envelope_t envelope,
-                       const wire_peer_t *to, const wire_command_t *command, const char *topic,
-                       size_t size);
+    wire_packer_begin_framed (wire_packer_t *self, zsock_t *output, wire_envelope_t envelope,
+                              const wire_peer_t *to, const wire_command_t *command,
+                              const char *topic, size_t size);
+static inline int
+wire_packer_begin (wire_packer_t *self, zsock_t *output, wire_envelope_t envelope,
+                   const wire_peer_t *to, const wire_command_t *command, const char *topic,
+                   size_t size)
+{
+    const wire_framing_t *framing = command->framing;
+    if (framing && (envelope == WIRE_ENVELOPE_PLAIN || envelope == WIRE_ENVELOPE_DELIMITED)
+    &&  !framing->delimiter && !framing->header) {
+        if (zmq_msg_init_size (&self->frame, 3 + size) == -1)
+            return -1;
+        byte *needle = (byte *) zmq_msg_data (&self->frame);
+        needle [0] = 0xAA;
+        needle [1] = (byte) (0xA0 | (framing->signature & 0x0F));
+        needle [2] = (byte) command->number;
+        self->needle = needle + 3;
+        self->limit = needle + 3 + size;
+        self->handle = zsock_resolve (output);
+        return 0;
+    }
+    return wire_packer_begin_framed (self, output, envelope, to, command, topic, size);
+}
+
 //  Send the packed frame; more is ZMQ_SNDMORE when frame fields follow it
 //  (wire_send_frame to self->handle). Returns 0, or -1 with errno set
-int
-    wire_packer_send (wire_packer_t *self, int more);
+static inline int
+wire_packer_send (wire_packer_t *self, int more)
+{
+    //  The send function put in as many bytes as it said it would
+    assert (self->needle == self->limit);
+    if (zmq_msg_send (&self->frame, self->handle, more) == -1) {
+        zmq_msg_close (&self->frame);
+        return -1;
+    }
+    return 0;
+}
 
 //  The length of a text field's value (NULL is empty), and of a strings
 //  field's packed bytes: the count and, per string, a length and the text;
@@ -292,31 +325,80 @@ wire_put_uint32 (byte *needle, uint32_t value)
 
 //  Put a field in: size is the length wire_text_size gave (at most 255 for
 //  a string), or the size of bytes (0 when data is NULL); longstr and bytes
-//  are laid out alike
+//  are laid out alike. Each works on a copy of the needle: a store through a
+//  byte pointer may alias anything, so writing through self->needle would
+//  have the compiler read it back after every byte
+//
+//  Their bytes are copied by wire_put_bytes: up to 16 inline, in two
+//  overlapping loads and stores (no call), more by memcpy out of line
+//  (wire_copy). A compiler that knows a copy is short (a string's is at most
+//  255 bytes) may otherwise inline memcpy as a rep movs, slow to start.
+void
+    wire_copy (void *to, const void *from, size_t size);
+
+static inline void
+wire_put_bytes (byte *to, const void *data, size_t size)
+{
+    const byte *from = (const byte *) data;
+    if (size >= 8 && size <= 16) {
+        uint64_t first, last;
+        memcpy (&first, from, 8);
+        memcpy (&last, from + size - 8, 8);
+        memcpy (to, &first, 8);
+        memcpy (to + size - 8, &last, 8);
+    }
+    else
+    if (size >= 4 && size < 8) {
+        uint32_t first, last;
+        memcpy (&first, from, 4);
+        memcpy (&last, from + size - 4, 4);
+        memcpy (to, &first, 4);
+        memcpy (to + size - 4, &last, 4);
+    }
+    else
+    if (size > 16)
+        wire_copy (to, from, size);
+    else
+    if (size > 0) {
+        //  1 to 3 bytes: the first, the middle and the last
+        to [0] = from [0];
+        to [size / 2] = from [size / 2];
+        to [size - 1] = from [size - 1];
+    }
+}
+
 static inline void
 wire_put_string (wire_packer_t *self, const char *text, size_t size)
 {
-    *self->needle++ = (byte) size;
-    if (size)
-        memcpy (self->needle, text, size);
-    self->needle += size;
+    byte *needle = self->needle;
+    needle [0] = (byte) size;
+    wire_put_bytes (needle + 1, text, size);
+    self->needle = needle + 1 + size;
 }
 
 static inline void
 wire_put_longstr (wire_packer_t *self, const void *data, size_t size)
 {
-    wire_put_uint32 (self->needle, (uint32_t) size);
-    if (size)
-        memcpy (self->needle + 4, data, size);
-    self->needle += 4 + size;
+    byte *needle = self->needle;
+    wire_put_uint32 (needle, (uint32_t) size);
+    wire_put_bytes (needle + 4, data, size);
+    self->needle = needle + 4 + size;
 }
 
+//  In network order, byte by byte (which compilers make one swap and one store)
 static inline void
 wire_put_number (wire_packer_t *self, uint64_t value)
 {
-    wire_put_uint32 (self->needle, (uint32_t) (value >> 32));
-    wire_put_uint32 (self->needle + 4, (uint32_t) value);
-    self->needle += 8;
+    byte *needle = self->needle;
+    needle [0] = (byte) (value >> 56);
+    needle [1] = (byte) (value >> 48);
+    needle [2] = (byte) (value >> 40);
+    needle [3] = (byte) (value >> 32);
+    needle [4] = (byte) (value >> 24);
+    needle [5] = (byte) (value >> 16);
+    needle [6] = (byte) (value >> 8);
+    needle [7] = (byte) value;
+    self->needle = needle + 8;
 }
 
 void
@@ -338,6 +420,8 @@ typedef struct {
     size_t field;
     size_t frame;               //  The frame after the packed one
     wire_unpack_error_t error;
+    wire_value_t *values;       //  Where the decoded values go
+    size_t frames_after;        //  How many frames follow the packed one
 } wire_unpacker_t;
 
 //  Whether expected (see wire_msg_match_expected) lets the command at
@@ -349,16 +433,35 @@ wire_expects (uint64_t expected, size_t index)
 }
 
 //  Where the packed frame of the message received is, when it is in framing:
-//  returns the number of its command, or -1 when it is not of this framing
+//  returns the number of its command, or -1 when it is not of this framing.
+//  fields_max is the most fields a command of the protocol has: room for
+//  their values and text is made here, once per message
 int
-    wire_msg_unpack (wire_msg_t *self, const wire_framing_t *framing, wire_unpacker_t *unpacker);
+    wire_msg_unpack (wire_msg_t *self, const wire_framing_t *framing, size_t fields_max,
+                     wire_unpacker_t *unpacker);
+//  wire_msg_recv, then wire_msg_unpack, in one call: the number, -1 when the
+//  message received is not of this framing, or WIRE_RECV_FAILED when
+//  receiving failed (wire_msg_error says why)
+#define WIRE_RECV_FAILED -2
+int
+    wire_msg_recv_unpack (wire_msg_t *self, zsock_t *input, wire_envelope_t envelope,
+                          const wire_framing_t *framing, size_t fields_max,
+                          wire_unpacker_t *unpacker);
 //  Start decoding the fields of command, which has frame_fields frame
 //  fields: returns where their values go (one per field, read as
 //  wire_send_values reads them), or NULL when the message has not the frames
-//  the command has (wire_msg_error says why)
+//  the command has (wire_msg_unpack_frames says why in wire_msg_error)
 wire_value_t *
-    wire_msg_unpack_start (wire_msg_t *self, const wire_command_t *command, size_t frame_fields,
-                           wire_unpacker_t *unpacker);
+    wire_msg_unpack_frames (wire_msg_t *self, const wire_command_t *command, size_t frame_fields,
+                            wire_unpacker_t *unpacker);
+static inline wire_value_t *
+wire_msg_unpack_start (wire_msg_t *self, const wire_command_t *command, size_t frame_fields,
+                       wire_unpacker_t *unpacker)
+{
+    if (unpacker->frames_after != frame_fields)
+        return wire_msg_unpack_frames (self, command, frame_fields, unpacker);
+    return unpacker->values;
+}
 //  Decode the next field of its type; 0, or -1 with unpacker->error set.
 //  Text (a string has a 1-byte length, a longstr 4) is copied to end with a
 //  zero: out of line (wire_get_text), where the compiler calls memcpy rather
@@ -372,21 +475,25 @@ int
 static inline int
 wire_get_string (wire_unpacker_t *self, const char **text, size_t length_size)
 {
-    size_t size = self->needle < self->limit? self->needle [0]: 0;
-    if (length_size == 1 && size >= 8 && size <= 16
-    &&  (size_t) (self->limit - self->needle) > size) {
+    //  Copies of the unpacker's pointers: a store through a char pointer may
+    //  alias the unpacker, so using them in place has them read back after it
+    const byte *needle = self->needle;
+    size_t left = (size_t) (self->limit - needle);
+    size_t size = left > 0? needle [0]: 0;
+    if (length_size == 1 && size >= 8 && size <= 16 && left > size) {
         const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-        const byte *data = self->needle + 1;
+        const byte *data = needle + 1;
         uint64_t first, last;
         memcpy (&first, data, 8);
         memcpy (&last, data + size - 8, 8);
         if ((((first - ones) & ~first) | ((last - ones) & ~last)) & highs)
             return wire_get_text (self, text, length_size);
-        memcpy (self->text, &first, 8);
-        memcpy (self->text + size - 8, &last, 8);
-        self->text [size] = 0;
-        *text = self->text;
-        self->text += size + 1;
+        char *copy = self->text;
+        memcpy (copy, &first, 8);
+        memcpy (copy + size - 8, &last, 8);
+        copy [size] = 0;
+        *text = copy;
+        self->text = copy + size + 1;
         self->needle = data + size;
         self->field++;
         return 0;
