@@ -237,10 +237,12 @@ s_play_steps (s_test_t *test, const char *flow, const s_step_t *prev,
               const s_step_t *const *steps, size_t count, bool send)
 {
     const s_step_t *step = steps [0];
+    bool subscription = step->command [0] == '$';
+    if (send || subscription)
+        count = 1;              //  The test chooses which step happens
     char awaited [480];
     s_describe (steps, count, awaited, sizeof (awaited));
     snprintf (s_doing, sizeof (s_doing), "waiting for flow %s, %s", flow, awaited);
-    bool subscription = step->command [0] == '$';
     if (subscription)
         zstr_sendx (test->actors [step->sender.node], step->command, step->sender.socket,
                     step->topic, NULL);
@@ -248,8 +250,6 @@ s_play_steps (s_test_t *test, const char *flow, const s_step_t *prev,
     if (send)
         zstr_sendx (test->first [step->sender.node], "$SEND", step->sender.socket, step->command,
                     step->peer, step->delimiter, step->topic, NULL);
-    if (send || subscription)
-        count = 1;              //  The test chose which step happens
     bool sent = !send && !subscription;
     bool arrived [S_STEPS][S_RECEIVERS];
     size_t expected [S_STEPS];
