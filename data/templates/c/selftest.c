@@ -284,6 +284,10 @@ s_play_steps (s_test_t *test, const char *flow, const s_step_t *prev,
             }
         }
     char problem [512] = "";
+    //  Flow tests: a send of your code that the protocol refused, said if the
+    //  step then does not happen (other refusals may be harmless: a reply to
+    //  a peer the test made up)
+    char refusal [512] = "";
     int64_t deadline = zclock_mono () + (test->flows? S_STEP_TIMEOUT: S_TIMEOUT);
     while (!*problem && (!sent || done < 0)) {
         int node = -1;
@@ -291,7 +295,8 @@ s_play_steps (s_test_t *test, const char *flow, const s_step_t *prev,
         if (!event && test->flows && sent) {
             char advice [1200];
             s_advise (test, prev, steps, count, advice, sizeof (advice));
-            printf ("flow \"%s\": %s did not happen within %d ms: %s\n", flow, awaited, S_STEP_TIMEOUT, advice);
+            printf ("flow \"%s\": %s did not happen within %d ms: %s%s%s%s\n", flow, awaited, S_STEP_TIMEOUT,
+                    advice, *refusal? " (instead, ": "", refusal, *refusal? ")": "");
             return -1;
         }
         if (!event) {
@@ -366,6 +371,10 @@ s_play_steps (s_test_t *test, const char *flow, const s_step_t *prev,
             }
         }
         else
+        if (kind && streq (kind, "PROBLEM") && test->flows && command
+        &&  strncmp (command, "refused to send ", 16) == 0)
+            snprintf (refusal, sizeof (refusal), "%s.%s: %s", test->names [node], socket? socket: "?", command);
+        else
         if (kind && streq (kind, "PROBLEM"))
             snprintf (problem, sizeof (problem), "%s.%s: %s", test->names [node],
                       socket? socket: "?", command? command: "?");
@@ -378,7 +387,6 @@ s_play_steps (s_test_t *test, const char *flow, const s_step_t *prev,
     }
 #   undef S_NEED
     if (*problem && test->flows) {
-        //  Such as a send your code made that the protocol does not allow there
         printf ("flow \"%s\": %s did not happen: %s%s%s%s\n", flow, awaited, problem,
                 prev && prev->handler? " (see ": "", prev && prev->handler? prev->handler: "",
                 prev && prev->handler? ")": "");
