@@ -339,6 +339,7 @@ socket_free (gpointer data)
 
   g_free (s->ident);
   g_free (s->peer_member);
+  g_free (s->default_peer);
   g_free (s->receive_fn);
   g_ptr_array_unref (s->links);
   g_ptr_array_unref (s->endpoints);
@@ -1349,6 +1350,24 @@ peer_count (MopedCSocket *s)
   return count;
 }
 
+/* A routing socket (ROUTER) with exactly one designed peer, one instance of a node
+ * whose socket sets its routing id, sends to that peer when no peer is given: its id,
+ * NODE/SOCKET, is known before it connects (an instance started with -n NAME is
+ * NAME/SOCKET, and a node of several instances has ids of its own per copy). */
+static void
+find_default_peer (MopedCSocket *s)
+{
+  MopedCSocket *peer;
+
+  if (!s->info->routing_id || s->links->len != 1 || peer_count (s) != 1)
+    return;
+  peer = peer_of (g_ptr_array_index (s->links, 0), s);
+  if (!peer->info->takes_routing_id)
+    return;
+  s->default_peer = _moped_c_test_routing_id (peer);
+  s->default_peer_delimiter = moped_socket_type_needs_delimiter (s->type, peer->type);
+}
+
 static const char *
 role_name (MopedElement *role)
 {
@@ -1641,13 +1660,11 @@ choose_topic (MopedCStep *step)
                                              _moped_c_name (r->node->element), _moped_c_name (r->element));
       return;
     }
+  /* A message the receiver's subscriptions drop is still sent, as the design's
+   * program sends it: its state machine counts it. */
   if (c->topic < 0)
     {
-      if (!matches_subscription (r, _moped_c_name (c->element)))
-        step->skip_reason = g_strdup_printf ("%s.%s subscribes to none of the prefixes of “%s”, "
-                                             "the first frame of this command",
-                                             _moped_c_name (r->node->element), _moped_c_name (r->element),
-                                             _moped_c_name (c->element));
+      step->filtered = !matches_subscription (r, _moped_c_name (c->element));
       return;
     }
   for (guint i = 0; i < r->subscribed->len; i++)
@@ -1662,13 +1679,8 @@ choose_topic (MopedCStep *step)
         step->topic = g_strdup (prefix);
       return;
     }
-  if (r->subscribed->len > 0)
-    step->skip_reason = g_strdup_printf ("the subscriptions of %s.%s are longer than a string field "
-                                         "(255 bytes)", _moped_c_name (r->node->element),
-                                         _moped_c_name (r->element));
-  else
-    step->skip_reason = g_strdup_printf ("%s.%s has cancelled each of its subscriptions by then",
-                                         _moped_c_name (r->node->element), _moped_c_name (r->element));
+  /* No prefix a string field can carry (or none left): the sample goes. */
+  step->filtered = !matches_subscription (r, MOPED_C_SAMPLE_STRING);
 }
 
 static MopedCSocket *
@@ -2317,7 +2329,10 @@ _moped_c_model_new (MopedDesign *design)
       name_node (n, globals);
       name_routes (n, globals);
       for (guint j = 0; j < n->sockets->len; j++)
-        collect_socket_protocols (model, g_ptr_array_index (n->sockets, j));
+        {
+          collect_socket_protocols (model, g_ptr_array_index (n->sockets, j));
+          find_default_peer (g_ptr_array_index (n->sockets, j));
+        }
       read_machines (n);
     }
   read_processes (model, globals);

@@ -96,6 +96,14 @@ write_requirements (MopedCodeWriter *w,
     }
 }
 
+/* Whether the design runs several instances of @n: then each running copy needs a
+ * name, and so routing ids, of its own. */
+static gboolean
+several_instances (MopedCNode *n)
+{
+  return moped_element_get_int (n->element, MOPED_PROP_INSTANCES) > 1;
+}
+
 static void
 describe_node (MopedCodeWriter *w,
                MopedCNode      *n)
@@ -112,7 +120,9 @@ describe_node (MopedCodeWriter *w,
   if (moped_element_get_int (n->element, MOPED_PROP_INSTANCES) > 1)
     {
       g_autofree char *instances = g_strdup_printf ("The design runs %" G_GINT64_FORMAT " instances: "
-                                                    "give each its own name (options.name).",
+                                                    "one started without a name is named NODE-HOST-PID, "
+                                                    "so each has routing ids of its own; name one "
+                                                    "(options.name, -n) where a peer must address it.",
                                                     moped_element_get_int (n->element, MOPED_PROP_INSTANCES));
 
       moped_code_writer_comment (w, instances);
@@ -221,8 +231,13 @@ write_public_header (MopedCModel *model,
   moped_code_writer_comment (w, "How to start the node: zero this, then set what you need");
   LINE ("typedef struct {");
   moped_code_writer_indent (w);
-  moped_code_writer_comment (w, "Names this instance in logs (default: the node's name); also gives its REQ, "
-                                "REP, DEALER and ROUTER sockets the routing id NAME/SOCKET, so keep it unique");
+  if (several_instances (n))
+    moped_code_writer_comment (w, "Names this instance in logs (default: NODE-HOST-PID, the node's name, host and "
+                                  "process id, since the design runs several); also gives its REQ, REP, DEALER "
+                                  "and ROUTER sockets the routing id NAME/SOCKET, so keep it unique");
+  else
+    moped_code_writer_comment (w, "Names this instance in logs (default: the node's name); also gives its REQ, "
+                                  "REP, DEALER and ROUTER sockets the routing id NAME/SOCKET, so keep it unique");
   LINE ("const char *name;");
   moped_code_writer_comment (w, "Log every message sent and received");
   LINE ("bool verbose;");
@@ -433,10 +448,12 @@ write_engine_header (MopedCModel *model,
     {
       moped_code_writer_blank (w);
       moped_code_writer_comment (w, "Sending, one function per command the node sends. to: where it goes, "
-                                    "required on ROUTER sockets (the from of a handler, to reply); NULL "
-                                    "otherwise. Returns 0, or -1 with errno set (see the codec). A send "
-                                    "never blocks the node: it waits at most a second (S_SEND_TIMEOUT) for a "
-                                    "peer that cannot take the message, then fails with EAGAIN.");
+                                    "required on ROUTER sockets (the from of a handler, to reply) unless the "
+                                    "design gives the socket exactly one peer, of one instance: then NULL means "
+                                    "that peer; NULL otherwise. Returns 0, or -1 with errno set (see the codec). "
+                                    "A send never blocks the node: it waits at most a second (S_SEND_TIMEOUT) "
+                                    "for a peer that cannot take the message, then fails with EAGAIN, or for a "
+                                    "ROUTER's peer to connect, then fails with EHOSTUNREACH.");
       moped_code_writer_blank (w);
     }
   for (guint i = 0; i < n->senders->len; i++)
@@ -628,6 +645,14 @@ write_socket_setup (MopedCodeWriter *w,
       moped_code_writer_comment (w, "Its REP peers expect a REQ-style envelope");
       LINE ("self->%s.delimiter = true;", s->peer_member);
     }
+  if (s->default_peer != NULL)
+    {
+      g_autofree char *id = _moped_c_quote (s->default_peer);
+
+      moped_code_writer_comment (w, "Its one designed peer, by the routing id that peer sets (started with "
+                                    "-n NAME, it is NAME/SOCKET: then say to whom)");
+      LINE ("self->%s = wire_peer (%s, %s);", s->peer_member, id, s->default_peer_delimiter ? "true" : "false");
+    }
   LINE ("if (wire_attach (self->%s, self->name, %s, options && options->%s? options->%s: %s,",
         s->ident, label, s->ident, s->ident, designed);
   LINE ("                 self->verbose) == -1)");
@@ -663,7 +688,10 @@ write_engine_lifecycle (MopedCodeWriter *w,
   LINE ("%s *self = (%s *) zmalloc (sizeof (%s));", n->engine_type, n->engine_type, n->engine_type);
   LINE ("assert (self);");
   LINE ("self->pipe = pipe;");
-  LINE ("self->name = strdup (options && options->name? options->name: %s);", default_name);
+  if (several_instances (n))
+    moped_code_writer_comment (w, "The design runs several instances: an unnamed one gets a name of its own");
+  LINE ("self->name = options && options->name? strdup (options->name): wire_default_name (%s, %s);",
+        default_name, several_instances (n) ? "true" : "false");
   LINE ("assert (self->name);");
   LINE ("self->verbose = options && options->verbose;");
   LINE ("self->trace = mode == 1;");
@@ -1191,7 +1219,7 @@ machine_title (MopedCMachine *m)
 /* Each machine's states and transitions as tables, the roles that point at them, and
  * the check every message goes through. */
 /* Whether any command the node sends or receives is checked against a state machine
- * (each such send function and handler calls s_refused). */
+ * (each such send function and handler calls s_refuse when its machine refuses). */
 static gboolean
 checks_machines (MopedCNode *n)
 {
@@ -2312,7 +2340,10 @@ write_main (MopedCModel *model,
   LINE ("printf (\"Runs one %%s node until interrupted (Ctrl-C).\\n\", %s);", name);
   LINE ("printf (\"Usage: %s [-v] [-n NAME] [SOCKET=ENDPOINTS...]\\n\");", n->ident);
   LINE ("printf (\"  -v, --verbose  log every message\\n\");");
-  LINE ("printf (\"  -n NAME        name this instance (logs, routing ids)\\n\");");
+  if (several_instances (n))
+    LINE ("printf (\"  -n NAME        name this instance (logs, routing ids; default %s-HOST-PID)\\n\");", n->ident);
+  else
+    LINE ("printf (\"  -n NAME        name this instance (logs, routing ids; default %s)\\n\");", n->ident);
   if (n->sockets->len > 0)
     LINE ("printf (\"Sockets, and where they bind (@) and connect (>), comma-separated:\\n\");");
   for (guint i = 0; i < n->sockets->len; i++)

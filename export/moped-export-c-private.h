@@ -115,6 +115,9 @@ struct _MopedCSocket
   guint                      index;
   char                      *ident;        /* option member, CLI key, enum suffix */
   char                      *peer_member;  /* engine member: its default envelope */
+  char                      *default_peer; /* routing sockets: the routing id of the one peer
+                                            * the design gives it (NULL = none or several) */
+  gboolean                   default_peer_delimiter; /* that peer expects a REQ envelope */
   char                      *receive_fn;   /* static reader in the engine */
   MopedSocketType            type;
   const MopedSocketTypeInfo *info;
@@ -223,6 +226,9 @@ typedef struct
   GPtrArray     *copies;       /* MopedCSocket that also receive it (PUB fan-out) */
   GPtrArray     *alternatives; /* MopedCSocket that may get it instead (round-robin) */
   char          *skip_reason;  /* the step cannot arrive: why */
+  gboolean       filtered;     /* PUB senders: the receiver's subscriptions drop it; it is
+                                * sent all the same (the sender's state machine counts it)
+                                * and only the copies get it */
   int            subscription; /* 1 subscribes, -1 unsubscribes to topic; 0 a message */
 } MopedCStep;
 

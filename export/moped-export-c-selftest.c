@@ -168,6 +168,9 @@ step_text (MopedCStep *s)
 static char *
 step_handler (MopedCStep *s)
 {
+  /* The receiver's subscriptions drop it: no handler of its runs. */
+  if (s->filtered)
+    return NULL;
   for (guint i = 0; s->subscription == 0 && i < s->receiver->handlers->len; i++)
     {
       MopedCHandler *h = g_ptr_array_index (s->receiver->handlers, i);
@@ -216,15 +219,22 @@ write_step (MopedCodeWriter *w,
 
   if (receivers == NULL)
     {
-      g_autofree char *first = place (model, s->receiver);
+      /* A receiver whose subscriptions drop the message is not waited for: it arriving
+       * there is a failure. */
+      if (!s->filtered)
+        {
+          g_autofree char *first = place (model, s->receiver);
 
-      g_string_append (places, first);
+          g_string_append (places, first);
+        }
       for (guint i = 0; i < s->copies->len; i++)
         {
           g_autofree char *copy = place (model, g_ptr_array_index (s->copies, i));
 
-          g_string_append_printf (places, ", %s", copy);
+          g_string_append_printf (places, "%s%s", places->len > 0 ? ", " : "", copy);
         }
+      if (places->len == 0)
+        g_string_append (places, "{ -1, NULL }");
     }
   else
     for (guint i = 0; i < receivers->len; i++)

@@ -859,7 +859,32 @@ typedef struct
 {
   MopedElement *socket;  /* the binding socket */
   MopedElement *link;    /* the first link it binds this endpoint for */
+  char         *address; /* tcp: the address bound, "*" for every interface; else NULL */
 } Binding;
+
+static void
+binding_free (gpointer data)
+{
+  Binding *b = data;
+
+  g_free (b->address);
+  g_free (b);
+}
+
+/* The address a tcp bind listens on, as libzmq (ZMQ_IPV6 off, the exported code's
+ * setting) binds it: "*" for every interface (*, 0.0.0.0, [::]); the loopback
+ * interface lo is 127.0.0.1; anything else as written, lower-cased. */
+static char *
+bound_tcp_address (const MopedEndpoint *ep)
+{
+  g_autofree char *host = g_ascii_strdown (ep->host, -1);
+
+  if (g_str_equal (host, "*") || g_str_equal (host, "0.0.0.0") || g_str_equal (host, "[::]"))
+    return g_strdup ("*");
+  if (g_str_equal (host, "lo"))
+    return g_strdup ("127.0.0.1");
+  return g_steal_pointer (&host);
+}
 
 /* Bind or connect is a property of each link end (by default the socket's mode). */
 static gboolean
@@ -963,37 +988,69 @@ check_transport (Validation          *v,
   return FALSE;
 }
 
+/* Binds clash within one process (inproc) or one host (tcp, ipc). A tcp port is one
+ * resource of its host: a bind on every interface (*) takes it on all addresses, so it
+ * clashes with any other bind of that port there, and two binds of one address clash;
+ * two loopback addresses (127.0.0.1, 127.0.0.2) or two interfaces share it. */
 static void
-check_duplicate_bind (Validation   *v,
-                      GHashTable   *bindings,
-                      MopedElement *link,
-                      MopedElement *bound,
-                      const char   *endpoint)
+check_duplicate_bind (Validation          *v,
+                      GHashTable          *bindings,
+                      MopedElement        *link,
+                      MopedElement        *bound,
+                      const char          *endpoint,
+                      const MopedEndpoint *ep)
 {
   g_autofree char *normal = moped_endpoint_normalize (endpoint);
-  /* Binds clash within one process (inproc) or one host (tcp, ipc); the key says where. */
+  gboolean tcp = ep->transport == MOPED_TRANSPORT_TCP;
   MopedElement *where = g_str_has_prefix (normal, "inproc://")
     ? process_of (moped_element_get_parent (bound)) : host_of (moped_element_get_parent (bound));
-  char *key = g_strconcat (where ? moped_element_get_id (where) : "", "\n", normal, NULL);
-  Binding *first = g_hash_table_lookup (bindings, key);
+  /* The key says where, and what is taken there: a tcp port, or the endpoint. */
+  char *key = tcp ? g_strdup_printf ("%s\ntcp port %d", where ? moped_element_get_id (where) : "", ep->port)
+                  : g_strconcat (where ? moped_element_get_id (where) : "", "\n", normal, NULL);
+  g_autofree char *address = tcp ? bound_tcp_address (ep) : NULL;
+  GPtrArray *taken = g_hash_table_lookup (bindings, key);
+  Binding *first = NULL;
   g_autofree char *what = NULL;
   g_autofree char *sock = NULL;
   g_autofree char *other = NULL;
+  g_autofree char *clash = NULL;
+  const char *first_endpoint;
 
+  if (taken == NULL)
+    {
+      taken = g_ptr_array_new_with_free_func (binding_free);
+      g_hash_table_insert (bindings, key, taken);
+    }
+  else
+    g_free (key);
+  for (guint i = 0; i < taken->len && first == NULL; i++)
+    {
+      Binding *b = g_ptr_array_index (taken, i);
+      gboolean same = !tcp || g_str_equal (b->address, address);
+
+      if (same && b->socket == bound)
+        return;  /* one socket may bind one endpoint for many peers */
+      if (same || g_str_equal (b->address, "*") || g_str_equal (address, "*"))
+        first = b;
+    }
   if (first == NULL)
     {
       first = g_new0 (Binding, 1);
       first->socket = bound;
       first->link = link;
-      g_hash_table_insert (bindings, key, first);
+      first->address = g_steal_pointer (&address);
+      g_ptr_array_add (taken, first);
       return;
     }
-  g_free (key);
-  if (first->socket == bound)
-    return;  /* one socket may bind one endpoint for many peers */
   what = describe (link);
   sock = describe (bound);
   other = describe (first->socket);
+  first_endpoint = moped_element_get_string (first->link, MOPED_PROP_ENDPOINT);
+  if (!tcp || g_str_equal (first->address, address))
+    clash = g_strdup_printf ("which %s already binds", other);
+  else
+    clash = g_strdup_printf ("but %s already binds “%s” on this host, and a bind on every interface (*) "
+                             "takes the port on all of them", other, first_endpoint);
   report (v, MOPED_SEVERITY_ERROR, "duplicate-bind", ELEMENTS (link, bound, first->socket, first->link),
           g_str_has_prefix (normal, "inproc://")
             ? "Give each binding socket its own endpoint (another name), or put the nodes into "
@@ -1001,8 +1058,8 @@ check_duplicate_bind (Validation   *v,
             : "Give each binding socket its own endpoint (another port or path), or place their "
               "processes on different hosts (a process's Host); many peers may connect to one "
               "bound socket.",
-          "Link %s: %s binds “%s”, which %s already binds; the second bind fails "
-          "(address in use)", what, sock, endpoint, other);
+          "Link %s: %s binds “%s”, %s; the second bind fails (address in use)", what, sock, endpoint,
+          clash);
 }
 
 /* Every instance of a node runs the same sockets: a fixed endpoint bound by a node
@@ -1026,12 +1083,28 @@ check_instances_bind (Validation   *v,
   what = describe (link);
   sock = describe (bound);
   report (v, MOPED_SEVERITY_ERROR, "instances-fixed-bind", ELEMENTS (link, bound, node),
-          "Make this end connect (and the other side bind), or give each instance its own "
-          "endpoint (a port or path per instance, as separate nodes), or bind an ephemeral "
-          "port (tcp://*:*) and let peers discover it.",
+          "Make this end connect and the other side bind (many instances may connect to one "
+          "bound socket), or split the node into one node per instance, each binding a port "
+          "or path of its own.",
           "Link %s: %s binds “%s”, but node %s runs %" G_GINT64_FORMAT " instances: the "
           "second instance's bind fails (address in use)", what, sock, endpoint,
           name_or_id (node), instances_of (node));
+}
+
+/* A tcp bind libzmq refuses with the exported code's options (ZMQ_IPV6 off, its
+ * default): it binds an interface or a numeric address, never a host name, so
+ * "localhost" fails (No such device), and with IPv6 off no IPv6 address ([::1], [::])
+ * can be bound, nor reached. NULL when it binds. */
+static char *
+tcp_bind_problem (const MopedEndpoint *ep)
+{
+  if (g_ascii_strcasecmp (ep->host, "localhost") == 0)
+    return g_strdup ("libzmq binds an interface or a numeric address, not a host name, so it "
+                     "cannot bind “localhost” (No such device)");
+  if (ep->host[0] == '[')
+    return g_strdup_printf ("the exported sockets keep libzmq's default ZMQ_IPV6 off, and then libzmq "
+                            "cannot bind the IPv6 address %s (No such device), nor connect to it", ep->host);
+  return NULL;
 }
 
 /* Many members may join one multicast group, so a second bind of it is no conflict. */
@@ -1083,9 +1156,16 @@ check_endpoint_roles (Validation          *v,
                            "tcp://*:5555, ipc:///tmp/name or inproc://name.");
       return;
     }
+  if (ep->transport == MOPED_TRANSPORT_TCP && (problem = tcp_bind_problem (ep)) != NULL)
+    {
+      report_bad_endpoint (v, link, bound, endpoint, problem,
+                           "Bind an IPv4 address or every interface: tcp://127.0.0.1:PORT (this host "
+                           "only) or tcp://*:PORT; peers connect to the host's name or address.");
+      return;
+    }
   if (!is_multicast_endpoint (ep))
     {
-      check_duplicate_bind (v, bindings, link, bound, endpoint);
+      check_duplicate_bind (v, bindings, link, bound, endpoint, ep);
       check_instances_bind (v, link, bound, endpoint);
     }
   connect_form = moped_endpoint_connect_form (endpoint);
@@ -1097,7 +1177,7 @@ check_endpoint_roles (Validation          *v,
       full = g_strdup_printf ("%s cannot connect to %s: %s", sock, connect_form, problem);
       report_bad_endpoint (v, link, connecting, endpoint, full,
                            "Bind on an address the other side can reach, such as "
-                           "tcp://*:5555 or tcp://server-name:5555.");
+                           "tcp://*:5555 or tcp://127.0.0.1:5555 (libzmq binds no host name).");
     }
 }
 
@@ -1186,7 +1266,8 @@ static void
 check_links (Validation *v)
 {
   GPtrArray *links = v->by_kind[MOPED_KIND_LINK];
-  g_autoptr(GHashTable) bindings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) bindings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                          (GDestroyNotify) g_ptr_array_unref);
 
   for (guint i = 0; i < links->len; i++)
     check_link (v, bindings, g_ptr_array_index (links, i));

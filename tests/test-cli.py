@@ -365,11 +365,39 @@ def test_export_one_plan():
                   f"rewrite   {edited_name}: edited by hand" in forced.stdout, forced.stdout + forced.stderr)
 
 
+def test_export_zproto_reserved_names():
+    """moped export zproto, as a script runs it, on field names zproto's codec cannot take
+    (tests/data/zproto-names.moped, which checks clean): each is renamed in the model,
+    with a warning naming both names, and the export succeeds."""
+    design = os.path.join(os.environ.get("MOPED_TEST_DATA", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                                         "data")), "zproto-names.moped")
+    checked = run("check", design)
+    check("zproto-names.moped checks clean, so export takes it",
+          checked.returncode == 0 and "0 errors" in checked.stdout + checked.stderr, checked.stdout + checked.stderr)
+    renamed = {"default": "default_value", "int": "int_value", "id": "id_value",
+               "routing id": "routing_id_value", "send": "send_value", "self": "self_value"}
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "zproto")
+        r = run("export", "zproto", design, "-o", out)
+        if not check("export zproto of reserved field names exits 0", r.returncode == 0, r.stdout + r.stderr):
+            return
+        with open(os.path.join(out, "ticks.xml"), encoding="utf-8") as f:
+            model = f.read()
+        fields = re.findall(r'<field name = "([^"]+)"', model)
+        check("export zproto renames each reserved field name and keeps the others",
+              fields == list(renamed.values()) + ["identity"], str(fields))
+        warnings = [line for line in r.stderr.splitlines() if ": warning: ticks.xml: " in line]
+        check("export zproto warns once per renamed field, naming both names",
+              len(warnings) == len(renamed) and
+              all(any(f'field "{old}" of command "TICK" is field "{new}"' in w for w in warnings)
+                  for old, new in renamed.items()), r.stderr)
+
+
 def main():
     for test in (test_help_and_version, test_check_examples, test_check_broken, test_check_unreadable,
                  test_check_hostile_names, test_arrange_in_place, test_render_one_file_all_or_nothing,
                  test_doc_long_flow_name, test_doc_failure_leaves_nothing, test_export_onto_full_disk,
-                 test_export_one_plan):
+                 test_export_one_plan, test_export_zproto_reserved_names):
         try:
             test()
         except Exception as e:  # a crash in one group must not hide the others

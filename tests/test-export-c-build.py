@@ -18,8 +18,9 @@ valgrind for the leak checks. Never needs a display.
   does not allow there fails it with one line naming the branches and the handler.
 - Property test: random designs (compatible socket pairs, fan-in and fan-out, sockets
   shared by several links and peers, bind or connect set per link end, instances,
-  PAIR, ROUTER to ROUTER, proxies, choice and loop blocks, processes and hosts with inproc, ipc, loopback and
-  a tcp port bound on two hosts, hostile names and descriptions). Every design `moped check`
+  PAIR, ROUTER to ROUTER, proxies, choice and loop blocks, processes and hosts with inproc,
+  ipc, loopback and a tcp port bound on two hosts or at two addresses of one host
+  (127.0.0.2 beside 127.0.0.1 or *), hostile names and descriptions). Every design `moped check`
   passes without errors exports, builds with -Werror and passes its self-test; every
   design it refuses is refused for one of the run-time rules (RUNTIME_RULES) and for
   nothing else. They are built in batches, as subprojects of one meson project, to
@@ -37,6 +38,10 @@ valgrind for the leak checks. Never needs a display.
   fails when the implementation answers wrong; a repeating timer
   set in a start hook publishes, and an API method answers later from a handler; a
   send to a peer that cannot take it fails after a bounded wait, never blocking.
+- Programs started from a shell (tests/data/served.moped): two instances started
+  without -n get routing ids of their own, so one ROUTER serves both; a start hook's
+  first send from a ROUTER to its one designed peer (no peer given) waits for that
+  peer, started later, to connect.
 - Re-export: an edited handler survives, a new command's stub is appended, a removed
   command's handler is reported and kept, an unchanged design rewrites no file, and a
   generated file edited by hand is not overwritten without --force; user code still
@@ -840,6 +845,9 @@ RUNTIME_RULES = {"exclusive-pair", "round-robin-receiver", "req-reply-from-other
                  "router-unknown-peer", "instances-fixed-bind", "inproc-across-processes",
                  "ipc-across-hosts", "localhost-across-hosts", "unsubscribe-not-sent",
                  "upstream-taken-for-subscription",
+                 # A fixed port two sockets bind on one host (also bound on every
+                 # interface and at an address of that host).
+                 "duplicate-bind",
                  # Two protocols on one socket whose framing cannot tell them apart
                  # (the generator shares sockets, and gives protocols headers only sometimes).
                  "framing-indistinguishable"}
@@ -931,10 +939,26 @@ class Design:
         if self.aux.random() < 0.3 and (self.same_host(x, y) or self.aux.random() < 0.3):
             return "tcp://127.0.0.1:%s" % port
         if self.aux.random() < 0.3:
+            # Only a port no node on the binder's host binds yet (one reused before may
+            # be bound on this host already: duplicate-bind).
+            def binders(shared):
+                return [(link["a"] if link["a_binds"] else link["b"])["node"]
+                        for link in self.links if link["endpoint"] == shared]
+            for link in self.links:
+                if link["endpoint"].startswith("tcp://*:") and \
+                   not any(self.same_host(other, binder) for other in binders(link["endpoint"])):
+                    return link["endpoint"]
+        if self.same_host(x, y):
+            # A port another node of this host binds already, at another address: beside
+            # 127.0.0.1, 127.0.0.2 has the port too (accepted); beside every interface
+            # (*) it does not (duplicate-bind).
             for link in self.links:
                 other = (link["a"] if link["a_binds"] else link["b"])["node"]
-                if link["endpoint"].startswith("tcp://*:") and not self.same_host(other, binder):
-                    return link["endpoint"]
+                if other is not binder and self.same_host(other, binder) and \
+                        link["endpoint"].startswith(("tcp://*:", "tcp://127.0.0.1:")):
+                    if self.aux.random() < 0.2:
+                        return "tcp://127.0.0.2:%s" % link["endpoint"].rsplit(":", 1)[1]
+                    break
         return endpoint
 
     def deploy(self):
@@ -1413,7 +1437,9 @@ def test_property(work):
         options = precompiled_czmq(work)
         env_extra = {"CC": "gcc"}
         targets = objects_and_selftests
-    rc, log = build_batch(root, names, options=options, env_extra=env_extra, keep_going=True, targets=targets)
+    # A replay of one design check refuses builds nothing.
+    rc, log = build_batch(root, names, options=options, env_extra=env_extra, keep_going=True,
+                          targets=targets) if names else (0, "")
     # A design whose self-test was not linked did not build: its errors are the log's
     # lines about its files.
     unbuilt = [n for n in names if not os.path.exists(selftest_path(root, n))]
@@ -1602,25 +1628,31 @@ def test_proxy(work):
           heard, tail(log))
 
 
-def test_subscribe_in_flow(work):
-    """tests/data/subscribe-in-flow.moped: Watcher, designed to subscribe to ALERT only,
-    subscribes to everything in a flow and later cancels it. The self-test expects the
-    TICK the ticker sends to Logger at Watcher too in between (it does arrive there), and
-    not before or after: the subscription steps played so far count, not only the
-    designed subscriptions (design 733 of seed 20241124 failed on that)."""
+def test_subscriptions(work):
+    """tests/data/subscriptions.moped, what subscriptions let through, as the self-test
+    expects it. Watcher, designed to subscribe to ALERT only, subscribes to everything in
+    a flow and later cancels it: the TICK the ticker sends to Logger arrives at Watcher
+    too in between, and not before or after (the subscription steps played so far
+    count, not only the designed subscriptions; design 733 of seed 20241124). Siren
+    sends Pager a TEST that Pager's subscriptions drop, then an ALERT: the self-test
+    sends the TEST all the same, or Siren's state machine refuses the ALERT (designs
+    644 and 816)."""
     data = os.environ.get("MOPED_TEST_DATA") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
-    design = os.path.join(data, "subscribe-in-flow.moped")
-    directory = os.path.join(work, "subscribe-in-flow")
+    design = os.path.join(data, "subscriptions.moped")
+    directory = os.path.join(work, "subscriptions")
     r = run([MOPED, "check", design])
-    check("subscribe in flow: checks clean", r.returncode == 0 and "0 errors, 0 warnings" in r.stdout + r.stderr,
+    check("subscriptions: checks clean", r.returncode == 0 and "0 errors, 0 warnings" in r.stdout + r.stderr,
           r.stdout + r.stderr)
     r = export(design, directory)
-    if not check("subscribe in flow: export", r.returncode == 0 and "skips" not in r.stderr, r.stdout + r.stderr):
+    if not check("subscriptions: export, skipping no step", r.returncode == 0 and "skips" not in r.stderr,
+                 r.stdout + r.stderr):
         return
+    text = header_comment(os.path.join(directory, "include", "siren.h"))
+    check("subscriptions: Siren keeps its state machine", '- "sirens": Sirens as siren' in text, text[-600:])
     ok, log = build_and_test(directory)
-    check("subscribe in flow: builds and its self-test passes, every step played",
-          ok and "flow Watch everything for a while: ok (6 messages)" in log, tail(log))
-
+    check("subscriptions: builds and its self-test passes, every step played",
+          ok and "flow Watch everything for a while: ok (6 messages)" in log and "flow Drill: ok (2 messages)" in log,
+          tail(log))
 
 # ---- roles several node kinds play, protocols inside protocols ----------------------------
 
@@ -1706,6 +1738,83 @@ def test_process(work):
     check("process: the DONE reached the auditor program over tcp", "received DONE" in seen + out[1], seen + out[1])
     check("process: both programs stop on Ctrl-C", workers.returncode == 0 and auditor.returncode == 0,
           "%s %s" % (workers.returncode, auditor.returncode))
+
+
+def test_served(work):
+    """tests/data/served.moped, run as programs started without -n: the two Client
+    instances (DEALER) each get the ROUTER server's WORLD, since each running copy has a
+    routing id of its own (with one id, a ROUTER serves only the first); and A's start
+    hook sends PING from a ROUTER to its one designed peer, B's ROUTER, with no peer
+    given (NULL means the one peer), before B runs: the send waits for B to connect."""
+    design = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "served.moped")
+    directory = os.path.join(work, "served")
+    r = run([MOPED, "check", design])
+    check("served: checks clean", r.returncode == 0 and "0 errors, 0 warnings" in r.stdout + r.stderr,
+          r.stdout + r.stderr)
+    r = export(design, directory)
+    if not check("served: export", r.returncode == 0, r.stdout + r.stderr):
+        return
+    src = os.path.join(directory, "src")
+    replace_body(os.path.join(src, "client.c"), "client_state_start (client_state_t *self)",
+                 "    return client_send_hello (self->engine, NULL);\n")
+    replace_body(os.path.join(src, "server.c"), "server_handle_hello (server_state_t *self",
+                 "    return server_send_world (self->engine, from);\n")
+    replace_body(os.path.join(src, "a.c"), "a_state_start (a_state_t *self)",
+                 "    return a_send_ping (self->engine, NULL);\n")
+    replace_body(os.path.join(src, "b.c"), "b_handle_ping (b_state_t *self",
+                 "    return b_send_pong (self->engine, from);\n")
+    ok, log = build_and_test(directory)
+    if not check("served: builds and its self-test passes", ok, tail(log)):
+        return
+    build = os.path.join(directory, "build")
+    greet, ping = free_port(), free_port()
+    logs, procs = [], []
+
+    def start(program, *args):
+        out = open(os.path.join(work, "served-%s-%d.log" % (program, len(procs))), "w+")
+        logs.append(out)
+        procs.append(subprocess.Popen([os.path.join(build, program), "-v", *args],
+                                      stdout=out, stderr=subprocess.STDOUT, text=True))
+        return len(procs) - 1
+
+    def text(index):
+        with open(logs[index].name) as f:
+            return f.read()
+
+    def wait_for(index, needle, seconds=20):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and needle not in text(index):
+            time.sleep(0.05)
+        return needle in text(index)
+
+    try:
+        server = start("server", "clients=@tcp://127.0.0.1:%d" % greet)
+        clients = [start("client", "server=>tcp://127.0.0.1:%d" % greet) for _ in range(2)]
+        a = start("a", "p=>tcp://127.0.0.1:%d" % ping)
+        # B starts, and so binds, only once A's start hook is sending to it.
+        wait_for(a, "send PING on p")
+        b = start("b", "p=@tcp://127.0.0.1:%d" % ping)
+        served = [wait_for(c, "received WORLD on server") for c in clients]
+        pinged = wait_for(b, "received PING on p") and wait_for(a, "received PONG on p")
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGINT)
+        for proc in procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+    names = [re.search(r"(client\S*): send HELLO", text(c)) for c in clients]
+    check("served: two Client programs started without -n have names of their own (NODE-HOST-PID)",
+          all(names) and names[0].group(1) != names[1].group(1) and names[0].group(1).startswith("client-"),
+          "\n".join(text(c) for c in clients))
+    check("served: the ROUTER serves both Client instances started without -n", all(served),
+          "\n".join(text(i) for i in [server] + clients))
+    check("served: a start hook's first send from a ROUTER, to its one designed peer (NULL), waits for "
+          "that ROUTER peer to connect, and the answer comes back", pinged, text(a) + text(b))
+    for log in logs:
+        log.close()
 
 
 # ---- re-export ----------------------------------------------------------------------------
@@ -2048,8 +2157,8 @@ def main():
     tests = [test_broken, test_user_tests, test_timers, test_never_block, test_examples, test_mdp_wire,
              test_machine_enforced, test_fan_out, test_choices,
              test_packed_wire, test_standalone, test_reexport, test_reexport_renames, test_reexport_node_rename,
-             test_no_hang, test_proxy, test_subscribe_in_flow, test_shared_role_and_layered,
-             test_process, test_property]
+             test_no_hang, test_proxy, test_subscriptions, test_shared_role_and_layered,
+             test_process, test_served, test_property]
     # MOPED_EXPORT_C_TESTS=test_user_tests,test_timers runs only those (while working on them).
     only = os.environ.get("MOPED_EXPORT_C_TESTS")
     if only:

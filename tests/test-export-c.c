@@ -1254,9 +1254,14 @@ test_selftest_topics (void)
   g_assert_null (step->topic);
   g_assert_null (step->skip_reason);
   g_assert_cmpuint (step->copies->len, ==, 0);
+  /* a's subscriptions drop TICK: it is sent all the same, and b (TI) gets it */
   step = g_ptr_array_index (f->steps, 2);
-  g_assert_nonnull (step->skip_reason);
-  g_assert_nonnull (strstr (step->skip_reason, "a.in subscribes to none of the prefixes"));
+  g_assert_null (step->skip_reason);
+  g_assert_true (step->filtered);
+  g_assert_cmpuint (step->copies->len, ==, 1);
+  g_assert_true (((MopedCSocket *) g_ptr_array_index (step->copies, 0))->element == sub_b);
+  g_assert_false (((MopedCStep *) g_ptr_array_index (f->steps, 0))->filtered);
+  g_assert_false (((MopedCStep *) g_ptr_array_index (f->steps, 1))->filtered);
   g_assert_cmpuint (model->probes->len, ==, 2);
   g_object_unref (design);
 }
@@ -1537,6 +1542,46 @@ test_mode_per_link_end (void)
   g_clear_object (&p.design);
 }
 
+/* A ROUTER whose design gives it exactly one peer, of one instance, sends to that peer's
+ * designed routing id when no peer is given (with the delimiter a REQ expects); with
+ * several instances there is no default. */
+static void
+test_router_default_peer (void)
+{
+  PingPong p = ping_pong ("client", "server");
+  MopedElement *dealer = moped_element_get_child (p.client, 0);
+  MopedElement *router = moped_element_get_child (p.server, 0);
+  MopedCModel *model;
+  MopedCSocket *s;
+
+  model = _moped_c_model_new (p.design);
+  g_assert_cmpuint (model->errors->len, ==, 0);
+  s = g_hash_table_lookup (model->by_element, router);
+  g_assert_cmpstr (s->default_peer, ==, "client/dealer");
+  g_assert_false (s->default_peer_delimiter);
+  s = g_hash_table_lookup (model->by_element, dealer);
+  g_assert_null (s->default_peer);  /* no routing ids: it has no use for one */
+  _moped_c_model_free (model);
+
+  /* A REQ peer expects the empty delimiter frame. */
+  moped_design_set_enum (p.design, dealer, MOPED_PROP_TYPE, MOPED_SOCKET_REQ);
+  model = _moped_c_model_new (p.design);
+  g_assert_cmpuint (model->errors->len, ==, 0);
+  s = g_hash_table_lookup (model->by_element, router);
+  g_assert_cmpstr (s->default_peer, ==, "client/dealer");
+  g_assert_true (s->default_peer_delimiter);
+  _moped_c_model_free (model);
+
+  /* Several instances of the one peer: each copy's ids are its own. */
+  moped_design_set_int (p.design, p.client, MOPED_PROP_INSTANCES, 2);
+  model = _moped_c_model_new (p.design);
+  g_assert_cmpuint (model->errors->len, ==, 0);
+  s = g_hash_table_lookup (model->by_element, router);
+  g_assert_null (s->default_peer);
+  _moped_c_model_free (model);
+  g_clear_object (&p.design);
+}
+
 /* The plan keeps no file contents (running generates each file again, node by node,
  * so memory stays flat): a design changed between planning and running is noticed,
  * and nothing is written. */
@@ -1655,6 +1700,7 @@ main (int    argc,
   g_test_add_func ("/export-c/selftest/topics", test_selftest_topics);
   g_test_add_func ("/export-c/stub-hints", test_stub_hints);
   g_test_add_func ("/export-c/selftest/routing", test_selftest_routing);
+  g_test_add_func ("/export-c/router-default-peer", test_router_default_peer);
 
   return g_test_run ();
 }

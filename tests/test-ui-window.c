@@ -1407,6 +1407,57 @@ test_accels (void)
     }
 }
 
+/* Moped's icons come from GTK's own icon resource path (see data/moped.gresource.xml): the
+ * application icon, and the toolbar's 16 px icons from pre-rendered symbolic PNGs, which
+ * must show the same picture as the SVGs they were made from. */
+static void
+test_icons (void)
+{
+  static const char * const names[] = {
+    "moped-add-node-symbolic", "moped-add-note-symbolic", "moped-arrange-symbolic",
+  };
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+
+  g_assert_true (gtk_icon_theme_has_icon (theme, "org.moped.Moped"));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GtkIconPaintable) icon = gtk_icon_theme_lookup_icon (theme, names[i], NULL, 16, 1,
+                                                                     GTK_TEXT_DIR_LTR, 0);
+      g_autoptr(GFile) file = gtk_icon_paintable_get_file (icon);
+      g_autofree char *uri = file != NULL ? g_file_get_uri (file) : NULL;
+      g_autofree char *png_path = g_strdup_printf ("/org/gtk/libgtk/icons/16x16/actions/%s.symbolic.png", names[i]);
+      g_autofree char *svg_path = g_strdup_printf ("/org/gtk/libgtk/icons/scalable/actions/%s.svg", names[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GdkPixbuf) png = gdk_pixbuf_new_from_resource (png_path, &error);
+      g_autoptr(GdkPixbuf) svg = NULL;
+      guint covered = 0;
+
+      g_assert_no_error (error);
+      svg = gdk_pixbuf_new_from_resource_at_scale (svg_path, 16, 16, FALSE, &error);
+      g_assert_no_error (error);
+      /* At 16 px the theme picks the PNG (no SVG decoding, no librsvg at startup). */
+      g_assert_nonnull (uri);
+      g_assert_true (g_str_has_prefix (uri, "resource://"));
+      g_assert_cmpstr (uri + strlen ("resource://"), ==, png_path);
+      g_assert_true (gdk_pixbuf_get_has_alpha (png) && gdk_pixbuf_get_has_alpha (svg));
+      g_assert_cmpint (gdk_pixbuf_get_width (png), ==, 16);
+      g_assert_cmpint (gdk_pixbuf_get_height (png), ==, 16);
+      /* The same coverage, pixel by pixel: the picture, whatever its colour. */
+      for (int y = 0; y < 16; y++)
+        for (int x = 0; x < 16; x++)
+          {
+            const guint8 *a = gdk_pixbuf_read_pixels (png) + y * gdk_pixbuf_get_rowstride (png) + x * 4 + 3;
+            const guint8 *b = gdk_pixbuf_read_pixels (svg) + y * gdk_pixbuf_get_rowstride (svg) + x * 4 + 3;
+
+            if (ABS ((int) *a - (int) *b) > 24)
+              g_error ("%s: the symbolic PNG differs from the SVG at %d,%d (%d, %d): re-encode it",
+                       names[i], x, y, *a, *b);
+            covered += *b > 128;
+          }
+      g_assert_cmpuint (covered, >, 16);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1460,6 +1511,7 @@ main (int    argc,
   g_test_add_func ("/ui/window/narrow", test_narrow_window);
   g_test_add_func ("/ui/window/about-and-shortcuts", test_about_and_shortcuts);
   g_test_add_func ("/ui/window/accels", test_accels);
+  g_test_add_func ("/ui/window/icons", test_icons);
   g_test_add_func ("/ui/recovery/written", test_recovery_written);
   g_test_add_func ("/ui/recovery/offered", test_recovery_offered);
   g_test_add_func ("/ui/recovery/discarded", test_recovery_discarded);

@@ -680,6 +680,23 @@ rule_codes (MopedDesign *design)
   return g_string_free (s, FALSE);
 }
 
+/* The hint of the first diagnostic @code, or NULL. */
+static char *
+rule_hint (MopedDesign *design,
+           const char  *code)
+{
+  g_autoptr(GPtrArray) diags = moped_validate (design);
+
+  for (guint i = 0; i < diags->len; i++)
+    {
+      const MopedDiagnostic *d = g_ptr_array_index (diags, i);
+
+      if (g_str_equal (d->code, code))
+        return g_strdup (d->hint);
+    }
+  return NULL;
+}
+
 static void
 assert_reports (MopedDesign *design,
                 const char  *code,
@@ -1056,6 +1073,8 @@ test_rule_instances_bind (void)
   guint got = 0;
   char *text;
   g_auto(RuleDesign) binds = { 0 };
+  g_auto(RuleDesign) split = { 0 };
+  g_autofree char *hint = NULL;
 
   g_assert_cmpint (zmq_bind (second, endpoint), ==, -1);
   g_assert_cmpint (zmq_errno (), ==, EADDRINUSE);
@@ -1080,7 +1099,23 @@ test_rule_instances_bind (void)
   assert_reports (binds.design, "instances-fixed-bind", FALSE);
   moped_design_set_int (binds.design, binds.servers[0], MOPED_PROP_INSTANCES, 2);
   assert_reports (binds.design, "instances-fixed-bind", TRUE);
-  /* The remedy: the instances connect, the single node binds. */
+  /* Each remedy the hint names works; an ephemeral port, which peers cannot know
+   * (the model has no discovery), is no remedy, and the hint must not offer it. */
+  hint = rule_hint (binds.design, "instances-fixed-bind");
+  g_assert_nonnull (hint);
+  g_test_message ("hint: %s", hint);
+  g_assert_null (strstr (hint, "*:*"));
+  g_assert_null (strstr (hint, "ephemeral"));
+  g_assert_nonnull (strstr (hint, "connect"));
+  g_assert_nonnull (strstr (hint, "one node per instance"));
+  moped_design_set_string (binds.design, binds.links[0], MOPED_PROP_ENDPOINT, "tcp://*:*");
+  assert_reports (binds.design, "ephemeral-endpoint", TRUE);
+  moped_design_set_string (binds.design, binds.links[0], MOPED_PROP_ENDPOINT, "tcp://*:6100");
+  /* One node per instance, each binding a port of its own (the second, 6101). */
+  rule_design_init (&split, MOPED_SOCKET_PUSH, MOPED_SOCKET_PULL, 2, FALSE);
+  assert_reports (split.design, "instances-fixed-bind", FALSE);
+  assert_reports (split.design, "duplicate-bind", FALSE);
+  /* The instances connect, the single node binds. */
   moped_design_set_enum (binds.design, binds.links[0], MOPED_PROP_TO_MODE, MOPED_LINK_END_CONNECT);
   moped_design_set_enum (binds.design, binds.links[0], MOPED_PROP_FROM_MODE, MOPED_LINK_END_BIND);
   assert_reports (binds.design, "instances-fixed-bind", FALSE);
@@ -1387,6 +1422,118 @@ test_rule_duplicate_bind_hosts (void)
   assert_reports (r.design, "duplicate-bind", TRUE);
   moped_design_set_ref (r.design, process_2, MOPED_PROP_HOST, two);
   assert_reports (r.design, "duplicate-bind", FALSE);
+}
+
+/* The port a socket last bound. */
+static int
+last_port (void *s)
+{
+  char endpoint[256];
+  size_t size = sizeof endpoint;
+
+  zmq_ok (zmq_getsockopt (s, ZMQ_LAST_ENDPOINT, endpoint, &size), "ZMQ_LAST_ENDPOINT");
+  return (int) g_ascii_strtoll (strrchr (endpoint, ':') + 1, NULL, 10);
+}
+
+/* Binds @first on @first_host (an ephemeral port), then tries @second_host on that
+ * port with a fresh socket: 0, or libzmq's errno. */
+static int
+second_bind_errno (const char *first_host,
+                   const char *second_host)
+{
+  void *context = zmq_ctx_new ();
+  void *first = rule_socket (context, ZMQ_PULL, NULL);
+  void *second = rule_socket (context, ZMQ_PULL, NULL);
+  g_autofree char *any = g_strdup_printf ("tcp://%s:*", first_host);
+  g_autofree char *again = NULL;
+  int error = 0;
+
+  zmq_ok (zmq_bind (first, any), "zmq_bind");
+  again = g_strdup_printf ("tcp://%s:%d", second_host, last_port (first));
+  if (zmq_bind (second, again) == -1)
+    error = zmq_errno ();
+  zmq_close (second);
+  zmq_close (first);
+  zmq_ctx_term (context);
+  return error;
+}
+
+/* A design of two servers binding these two endpoints: does check report @code? */
+static void
+assert_binds_report (const char *one,
+                     const char *two,
+                     const char *code,
+                     gboolean    expected)
+{
+  g_auto(RuleDesign) r = { 0 };
+
+  rule_design_init (&r, MOPED_SOCKET_PUSH, MOPED_SOCKET_PULL, 2, FALSE);
+  moped_design_set_string (r.design, r.links[0], MOPED_PROP_ENDPOINT, one);
+  moped_design_set_string (r.design, r.links[1], MOPED_PROP_ENDPOINT, two);
+  g_test_message ("%s and %s", one, two);
+  assert_reports (r.design, code, expected);
+}
+
+/* duplicate-bind (tcp, one host) is about the port: a bind on every interface takes
+ * the port on all addresses, so a bind of one address on it fails, either way round,
+ * while two loopback addresses each have the port (each gets its own messages).
+ * libzmq binds no host name (localhost) and, with ZMQ_IPV6 off (libzmq's default,
+ * kept by the exported code), no IPv6 address, [::] included: bad-endpoint. */
+static void
+test_rule_duplicate_bind_address (void)
+{
+  void *context = zmq_ctx_new ();
+  void *pulls[2] = { rule_socket (context, ZMQ_PULL, NULL), rule_socket (context, ZMQ_PULL, NULL) };
+  void *pushes[2] = { rule_socket (context, ZMQ_PUSH, NULL), rule_socket (context, ZMQ_PUSH, NULL) };
+  const char *refused[] = { "tcp://localhost:6100", "tcp://[::1]:6100", "tcp://[::]:6100" };
+  int port;
+
+  g_assert_cmpint (second_bind_errno ("*", "127.0.0.1"), ==, EADDRINUSE);
+  g_assert_cmpint (second_bind_errno ("127.0.0.1", "*"), ==, EADDRINUSE);
+  g_assert_cmpint (second_bind_errno ("127.0.0.1", "0.0.0.0"), ==, EADDRINUSE);
+  g_assert_cmpint (second_bind_errno ("127.0.0.1", "127.0.0.1"), ==, EADDRINUSE);
+  g_assert_cmpint (second_bind_errno ("127.0.0.1", "lo"), ==, EADDRINUSE);  /* lo is 127.0.0.1 */
+  g_assert_cmpint (second_bind_errno ("127.0.0.1", "127.0.0.2"), ==, 0);
+  /* Two loopback addresses, one port: each socket gets what is sent to its address. */
+  zmq_ok (zmq_bind (pulls[0], "tcp://127.0.0.1:*"), "zmq_bind");
+  port = last_port (pulls[0]);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *endpoint = g_strdup_printf ("tcp://127.0.0.%u:%d", i + 1, port);
+      g_autofree char *text = NULL;
+
+      if (i == 1)
+        zmq_ok (zmq_bind (pulls[1], endpoint), "zmq_bind");
+      zmq_ok (zmq_connect (pushes[i], endpoint), "zmq_connect");
+      rule_send (pushes[i], endpoint);
+      text = rule_receive (pulls[i], RULE_DELIVER_MSEC, NULL);
+      g_assert_cmpstr (text, ==, endpoint);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      void *pull = rule_socket (context, ZMQ_PULL, NULL);
+
+      g_assert_cmpint (zmq_bind (pull, refused[i]), ==, -1);
+      g_assert_cmpint (zmq_errno (), ==, ENODEV);
+      zmq_close (pull);
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      zmq_close (pushes[i]);
+      zmq_close (pulls[i]);
+    }
+  zmq_ctx_term (context);
+
+  assert_binds_report ("tcp://*:6100", "tcp://127.0.0.1:6100", "duplicate-bind", TRUE);
+  assert_binds_report ("tcp://127.0.0.1:6100", "tcp://*:6100", "duplicate-bind", TRUE);
+  assert_binds_report ("tcp://127.0.0.1:6100", "tcp://0.0.0.0:6100", "duplicate-bind", TRUE);
+  assert_binds_report ("tcp://lo:6100", "tcp://127.0.0.1:6100", "duplicate-bind", TRUE);
+  assert_binds_report ("tcp://127.0.0.1:6100", "tcp://127.0.0.1:6100", "duplicate-bind", TRUE);
+  assert_binds_report ("tcp://127.0.0.1:6100", "tcp://127.0.0.2:6100", "duplicate-bind", FALSE);
+  assert_binds_report ("tcp://*:6100", "tcp://127.0.0.1:6101", "duplicate-bind", FALSE);
+  assert_binds_report ("tcp://127.0.0.1:6100", "tcp://127.0.0.2:6100", "bad-endpoint", FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    assert_binds_report ("tcp://*:6101", refused[i], "bad-endpoint", TRUE);
 }
 
 /* ---- subscriptions as traffic ------------------------------------------------------- */
@@ -1776,6 +1923,7 @@ main (int   argc,
   g_test_add_func ("/zmq-ground-truth/rule/ipc-across-hosts", test_rule_ipc_hosts);
   g_test_add_func ("/zmq-ground-truth/rule/localhost-across-hosts", test_rule_localhost_hosts);
   g_test_add_func ("/zmq-ground-truth/rule/duplicate-bind", test_rule_duplicate_bind_hosts);
+  g_test_add_func ("/zmq-ground-truth/rule/duplicate-bind-address", test_rule_duplicate_bind_address);
   g_test_add_func ("/zmq-ground-truth/rule/subscription-received", test_rule_subscription_received);
   g_test_add_func ("/zmq-ground-truth/rule/unsubscribe-not-sent", test_rule_unsubscribe);
   g_test_add_func ("/zmq-ground-truth/rule/upstream", test_rule_upstream);

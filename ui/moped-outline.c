@@ -340,6 +340,28 @@ socket_type_menu_new (void)
   return G_MENU_MODEL (menu);
 }
 
+/* The outline's menus are made when first opened: a popover menu is costly to build, and
+ * the outline is not even shown when the window starts. */
+static void
+create_socket_type_menu (GtkMenuButton *button,
+                         gpointer       user_data)
+{
+  g_autoptr(GMenuModel) types = socket_type_menu_new ();
+
+  gtk_menu_button_set_create_popup_func (button, NULL, NULL, NULL);
+  gtk_menu_button_set_menu_model (button, types);
+}
+
+static void
+create_link_menu (GtkMenuButton *button,
+                  gpointer       user_data)
+{
+  MopedOutline *self = user_data;
+
+  gtk_menu_button_set_create_popup_func (button, NULL, NULL, NULL);
+  gtk_menu_button_set_menu_model (button, G_MENU_MODEL (self->link_menu));
+}
+
 static void
 link_to_action (GtkWidget  *widget,
                 const char *name,
@@ -418,11 +440,8 @@ moped_outline_init (MopedOutline *self)
   gtk_widget_set_margin_bottom (self->header, 4);
   gtk_widget_set_halign (self->header, GTK_ALIGN_END);
   self->add_socket_button = gtk_menu_button_new ();
-  {
-    g_autoptr(GMenuModel) types = socket_type_menu_new ();
-
-    gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->add_socket_button), types);
-  }
+  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (self->add_socket_button), create_socket_type_menu,
+                                         NULL, NULL);
   gtk_menu_button_set_label (GTK_MENU_BUTTON (self->add_socket_button), "Add Socket");
   gtk_widget_set_tooltip_text (self->add_socket_button, "Add a socket of a chosen type to the selected node");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->add_socket_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -431,7 +450,7 @@ moped_outline_init (MopedOutline *self)
   gtk_box_append (GTK_BOX (self->header), self->add_socket_button);
   self->link_button = gtk_menu_button_new ();
   gtk_menu_button_set_label (GTK_MENU_BUTTON (self->link_button), "Link To");
-  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->link_button), G_MENU_MODEL (self->link_menu));
+  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (self->link_button), create_link_menu, self, NULL);
   gtk_widget_set_tooltip_text (self->link_button, "Link the selected socket to another (Alt+L on the canvas)");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->link_button), GTK_ACCESSIBLE_PROPERTY_LABEL, "Link To", -1);
   gtk_widget_set_sensitive (self->link_button, FALSE);

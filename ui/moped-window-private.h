@@ -197,8 +197,7 @@ char       *_moped_window_dup_share_status    (MopedWindow        *self);
 void        _moped_window_clear_share         (MopedWindow        *self);
 
 /* moped-window-find.c */
-void        _moped_window_init_find           (MopedWindow        *self);
-/* Open Find with the cursor in its entry. */
+/* Open Find with the cursor in its entry (building its bar the first time). */
 void        _moped_window_find                (MopedWindow        *self);
 
 /* moped-window-dnd.c */

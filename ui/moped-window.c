@@ -904,7 +904,6 @@ moped_window_init (MopedWindow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, "Unsaved work found", -1);
   g_signal_connect (self, "notify::application", G_CALLBACK (on_application_set), NULL);
   _moped_window_init_dnd (self);
-  _moped_window_init_find (self);
   _moped_window_init_disk (self);
   moped_accessible_name_buttons (GTK_WIDGET (self));
   /* The canvas has the keyboard from the start: Alt+N adds a node, typing names it. */

@@ -1376,6 +1376,34 @@ wire_msg_frame (wire_msg_t *self, size_t index)
 }
 
 
+//  A ROUTER's first frame, the peer's routing id. With ZMQ_ROUTER_MANDATORY it
+//  fails with EHOSTUNREACH while that peer has not connected: try again until
+//  the socket's send timeout (ZMQ_SNDTIMEO) passes, once when it has none (0,
+//  or -1: a blocking socket would wait for ever)
+static int
+s_send_routing_id (void *handle, const void *id, size_t size)
+{
+    int64_t deadline = -1;
+    while (zmq_send (handle, id, size, ZMQ_SNDMORE) == -1) {
+        if (zmq_errno () != EHOSTUNREACH)
+            return -1;
+        if (deadline == -1) {
+            int timeout = 0;
+            size_t timeout_size = sizeof (timeout);
+            if (zmq_getsockopt (handle, ZMQ_SNDTIMEO, &timeout, &timeout_size) == -1 || timeout <= 0)
+                timeout = 0;
+            deadline = zclock_mono () + timeout;
+        }
+        if (zclock_mono () >= deadline) {
+            errno = EHOSTUNREACH;
+            return -1;
+        }
+        zclock_sleep (1);
+    }
+    return 0;
+}
+
+
 int
 wire_send_envelope (zsock_t *output, wire_envelope_t envelope, const wire_peer_t *to, const char *topic)
 {
@@ -1387,7 +1415,7 @@ wire_send_envelope (zsock_t *output, wire_envelope_t envelope, const wire_peer_t
                 errno = EINVAL;
                 return -1;
             }
-            if (zmq_send (handle, to->id, to->id_size, ZMQ_SNDMORE) == -1)
+            if (s_send_routing_id (handle, to->id, to->id_size) == -1)
                 return -1;
             if (to->delimiter && zmq_send (handle, "", 0, ZMQ_SNDMORE) == -1)
                 return -1;
@@ -1418,6 +1446,7 @@ typedef struct {
     const void *data [4];
     size_t size [4];
     size_t count;
+    bool routed;                //  The first is a ROUTER's routing id
 } s_head_t;
 
 
@@ -1426,6 +1455,7 @@ s_head (s_head_t *head, wire_envelope_t envelope, const wire_peer_t *to, const c
         const wire_framing_t *framing)
 {
     head->count = 0;
+    head->routed = envelope == WIRE_ENVELOPE_ROUTER;
     bool delimiter = framing->delimiter;
     switch (envelope) {
         case WIRE_ENVELOPE_ROUTER:
@@ -1473,6 +1503,11 @@ s_send_head (void *handle, const s_head_t *head, bool more)
 {
     size_t index;
     for (index = 0; index < head->count; index++)
+        if (index == 0 && head->routed) {
+            if (s_send_routing_id (handle, head->data [0], head->size [0]) == -1)
+                return -1;
+        }
+        else
         if (zmq_send (handle, head->data [index], head->size [index],
                       index + 1 < head->count || more? ZMQ_SNDMORE: 0) == -1)
             return -1;
@@ -1617,6 +1652,7 @@ wire_packer_begin_framed (wire_packer_t *self, zsock_t *output, wire_envelope_t 
     //  No topic frame: from a PUB the topic is inside the packed frame
     s_head_t head;
     head.count = 0;
+    head.routed = false;
     bool plain = (envelope == WIRE_ENVELOPE_PLAIN || envelope == WIRE_ENVELOPE_DELIMITED)
               && !framing->delimiter && !framing->header;
     if (!plain && s_head (&head, envelope, to, NULL, framing) == -1)
@@ -2059,6 +2095,33 @@ wire_set_routing_id (zsock_t *socket, const char *owner, const char *socket_name
     char routing_id [WIRE_ID_MAX + 1];
     snprintf (routing_id, sizeof (routing_id), "%s/%s", owner, socket_name);
     zsock_set_identity (socket, routing_id);
+}
+
+
+char *
+wire_default_name (const char *node, bool several)
+{
+    assert (node);
+    char name [WIRE_ID_MAX + 1];
+    if (several) {
+        //  One count for every unnamed node of a program: node threads start
+        //  together, so it is taken atomically
+        static int s_unnamed = 0;
+        int count = __atomic_add_fetch (&s_unnamed, 1, __ATOMIC_SEQ_CST);
+        char host [65];
+        if (gethostname (host, sizeof (host)) == -1)
+            strcpy (host, "localhost");
+        host [sizeof (host) - 1] = 0;
+        if (count == 1)
+            snprintf (name, sizeof (name), "%s-%s-%d", node, host, (int) getpid ());
+        else
+            snprintf (name, sizeof (name), "%s-%s-%d-%d", node, host, (int) getpid (), count);
+    }
+    else
+        snprintf (name, sizeof (name), "%s", node);
+    char *copy = strdup (name);
+    assert (copy);
+    return copy;
 }
 
 

@@ -216,8 +216,9 @@ zframe_t *
 
 //  Sending, for codecs: first the envelope the output socket needs, then the
 //  command frame, then one frame per field; more is ZMQ_SNDMORE or 0.
-//  Return 0, or -1 with errno set (EHOSTUNREACH when a ROUTER does not know
-//  the peer, EINVAL for a bad value).
+//  Return 0, or -1 with errno set (EHOSTUNREACH when a ROUTER's peer has not
+//  connected within the socket's send timeout, at once when it has none;
+//  EINVAL for a bad value).
 int
     wire_send_envelope (zsock_t *output, wire_envelope_t envelope, const wire_peer_t *to,
                         const char *topic);
@@ -586,6 +587,14 @@ int
 //  ROUTER to ROUTER included
 void
     wire_set_routing_id (zsock_t *socket, const char *owner, const char *socket_name);
+//  The name of a node started without one (no -n): the node's own when the
+//  design runs one instance, so that peers can address it by its designed
+//  name; NODE-HOST-PID when it runs several, so that each running copy has
+//  routing ids of its own (a ROUTER serves only the first of two peers with
+//  one id), and NODE-HOST-PID-N for the Nth such node of one program. The
+//  caller frees it.
+char *
+    wire_default_name (const char *node, bool several);
 //  A message a node cannot handle: logged, and sent as PROBLEM up pipe when
 //  pipe is not NULL (a node traced by a self-test)
 void
