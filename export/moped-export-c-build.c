@@ -14,8 +14,33 @@
 
 /* ---- bench/bench_LINK.c ------------------------------------------------------------------ */
 
-/* The throughput the link's requirements ask for, 0 when none does; and the latency
- * in msecs (@latency, 0 when none). */
+/* Whether @r is a throughput requirement on a node at an end of @link. A node's
+ * throughput is the messages it handles per second: it cannot handle more than any
+ * one of its links carries, so each link it sends or receives on must carry that
+ * many on its own (README of the export, "Requirements"). */
+static gboolean
+node_throughput_of (MopedElement *r,
+                    MopedCLink   *link)
+{
+  MopedElement *target = moped_element_get_ref (r, MOPED_PROP_TARGET);
+
+  return target != NULL && moped_element_get_enum (r, MOPED_PROP_METRIC) == MOPED_METRIC_THROUGHPUT &&
+         (target == link->from->node->element || target == link->to->node->element);
+}
+
+/* Whether @link's benchmark measures round trips (its sockets take turns). */
+static gboolean
+bench_round_trip (MopedCLink *link)
+{
+  MopedCSocket *sender = NULL, *receiver = NULL;
+
+  return _moped_c_link_bench_command (link, &sender, &receiver) != NULL &&
+         moped_socket_types_take_turns (sender->type, receiver->type);
+}
+
+/* The throughput the requirements on the link and on the nodes at its ends ask for
+ * (the highest), 0 when none does; and the latency in msecs the link's requirements
+ * allow (@latency, 0 when none). */
 static double
 link_target (MopedCModel *model,
              MopedCLink  *link,
@@ -29,12 +54,13 @@ link_target (MopedCModel *model,
   for (guint i = 0; i < model->requirements->len; i++)
     {
       MopedElement *r = g_ptr_array_index (model->requirements, i);
+      gboolean on_node = node_throughput_of (r, link);
 
-      if (moped_element_get_ref (r, MOPED_PROP_TARGET) != link->element)
+      if (moped_element_get_ref (r, MOPED_PROP_TARGET) != link->element && !on_node)
         continue;
       g_ptr_array_add (requirements, r);
-      if (target == 0 && moped_element_get_enum (r, MOPED_PROP_METRIC) == MOPED_METRIC_THROUGHPUT)
-        target = moped_element_get_double (r, MOPED_PROP_VALUE);
+      if (moped_element_get_enum (r, MOPED_PROP_METRIC) == MOPED_METRIC_THROUGHPUT)
+        target = MAX (target, moped_element_get_double (r, MOPED_PROP_VALUE));
       if (*latency == 0 && moped_element_get_enum (r, MOPED_PROP_METRIC) == MOPED_METRIC_LATENCY)
         {
           const char *unit = moped_element_get_string (r, MOPED_PROP_UNIT);
@@ -322,7 +348,13 @@ write_readme (MopedCModel *model,
       markdown_item (generated, path, text);
     }
   if (model->requirements->len > 0)
-    g_string_append (requirements, "\n## Requirements\n\n");
+    g_string_append (requirements, "\n## Requirements\n\n"
+                     "Each benchmark prints the requirements it checks beside what it measured, and "
+                     "exits 1 when one is not met. A throughput requirement on a node counts the "
+                     "messages the node handles per second: it is checked on every link the node "
+                     "sends or receives on, each of which must carry that many on its own (the "
+                     "node's handlers are not part of the measure). A latency requirement is "
+                     "checked on a link whose sockets take turns (one round trip at a time).\n\n");
   for (guint i = 0; i < model->requirements->len; i++)
     {
       MopedElement *r = g_ptr_array_index (model->requirements, i);
@@ -334,14 +366,32 @@ write_readme (MopedCModel *model,
       const char *on = "the design";
       MopedCLink *link = target != NULL ? g_hash_table_lookup (model->by_element, target) : NULL;
 
+      g_autoptr(GString) benches = g_string_new (NULL);
+
       if (target != NULL && moped_element_get_kind (target) == MOPED_KIND_NODE)
         on = _moped_c_name (target);
       else if (link != NULL)
         on = link->title;
+      /* The benchmarks that check it: the link's, or each of the node's links'. */
+      for (guint j = 0; j < model->links->len; j++)
+        {
+          MopedCLink *l = g_ptr_array_index (model->links, j);
+          gboolean measured = moped_element_get_enum (r, MOPED_PROP_METRIC) == MOPED_METRIC_THROUGHPUT ||
+                              (moped_element_get_enum (r, MOPED_PROP_METRIC) == MOPED_METRIC_LATENCY &&
+                               l->bench != NULL && bench_round_trip (l));
+
+          if (l->bench != NULL && measured && (l == link || node_throughput_of (r, l)))
+            g_string_append_printf (benches, "%s%s", benches->len > 0 ? ", " : "", l->bench);
+        }
       text = g_strdup_printf ("%s (%s, on %s): %s. %s", _moped_c_name (r), metric, on, value,
                               moped_element_get_string (r, MOPED_PROP_DESCRIPTION));
       escaped = moped_markdown_text (text);
-      g_string_append_printf (requirements, "- %s\n", escaped);
+      g_string_append_printf (requirements, "- %s", escaped);
+      if (benches->len > 0)
+        g_string_append_printf (requirements, " Checked by `%s`.", benches->str);
+      else
+        g_string_append (requirements, " Not measured by the export.");
+      g_string_append (requirements, "\n");
     }
   _moped_c_output_add (outputs, "README.md",
                        moped_template_render ("c/README.md",

@@ -447,6 +447,8 @@ flow_free (gpointer data)
   MopedCFlow *f = data;
 
   g_ptr_array_unref (f->steps);
+  g_clear_pointer (&f->paths, g_ptr_array_unref);
+  g_clear_pointer (&f->moves, g_array_unref);
   g_free (f);
 }
 
@@ -1837,33 +1839,73 @@ read_subscription_step (MopedCModel  *model,
   g_ptr_array_add (f->steps, s);
 }
 
-/* The message steps the self-test plays for a flow with blocks: one path through it,
- * with the first branch of each choice, each loop once and each optional part taken. */
+/* The self-test plays at most this many paths of a flow. */
+#define MAX_PATHS 16
+
+/* One path through the flow's blocks into @out: each loop once, each optional part
+ * taken, and at each choice the first branch not in @covered yet (else the first);
+ * @news says whether it took a branch no earlier path took. */
 static void
-collect_first_path (MopedElement *parent,
-                    GPtrArray    *out)
+walk_path (MopedElement *parent,
+           GHashTable   *covered,
+           GPtrArray    *out,
+           gboolean     *news)
 {
   g_autoptr(GPtrArray) steps = moped_element_get_children_of_kind (parent, MOPED_KIND_STEP);
 
   for (guint i = 0; i < steps->len; i++)
     {
       MopedElement *step = g_ptr_array_index (steps, i);
-      int block = moped_element_get_enum (step, MOPED_PROP_BLOCK);
 
       if (moped_step_is_leaf (step))
         g_ptr_array_add (out, step);
-      else if (block == MOPED_BLOCK_CHOICE)
+      else if (moped_step_get_block (step) == MOPED_BLOCK_CHOICE)
         {
           g_autoptr(GPtrArray) branches = moped_element_get_children_of_kind (step, MOPED_KIND_STEP);
+          MopedElement *branch = NULL;
 
-          if (branches->len > 0 && moped_step_is_leaf (g_ptr_array_index (branches, 0)))
-            g_ptr_array_add (out, g_ptr_array_index (branches, 0));
+          for (guint k = 0; k < branches->len && branch == NULL; k++)
+            if (!g_hash_table_contains (covered, g_ptr_array_index (branches, k)))
+              branch = g_ptr_array_index (branches, k);
+          if (branch != NULL)
+            {
+              g_hash_table_add (covered, branch);
+              *news = TRUE;
+            }
           else if (branches->len > 0)
-            collect_first_path (g_ptr_array_index (branches, 0), out);
+            branch = g_ptr_array_index (branches, 0);
+          if (branch != NULL && moped_step_is_leaf (branch))
+            g_ptr_array_add (out, branch);
+          else if (branch != NULL)
+            walk_path (branch, covered, out, news);
         }
       else
-        collect_first_path (step, out);
+        walk_path (step, covered, out, news);
     }
+}
+
+/* The paths the self-test plays through a flow: one per branch of each choice (a path
+ * may take several new ones), at most MAX_PATHS; as element lists. */
+static GPtrArray *
+flow_paths (MopedElement *flow)
+{
+  GPtrArray *paths = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GHashTable) covered = g_hash_table_new (NULL, NULL);
+
+  while (paths->len < MAX_PATHS)
+    {
+      GPtrArray *path = g_ptr_array_new ();
+      gboolean news = FALSE;
+
+      walk_path (flow, covered, path, &news);
+      if (paths->len > 0 && !news)
+        {
+          g_ptr_array_unref (path);
+          break;
+        }
+      g_ptr_array_add (paths, path);
+    }
+  return paths;
 }
 
 /* Every message step travels, over every hop it may take: the steps the self-test does
@@ -1984,6 +2026,77 @@ read_flow_step (MopedCModel  *model,
 }
 
 static void
+add_flow_move (MopedCFlow *f,
+               guint       from,
+               guint       to,
+               int         step)
+{
+  MopedCMove move = { from, to, step };
+
+  g_array_append_val (f->moves, move);
+}
+
+/* The state of the flow tests' automaton for @state of the flow's graph (@n states)
+ * in pass @pass of @passes: the passes one after the other, state 0 starting the
+ * first and state 1 ending the last. */
+static guint
+pass_state (guint state,
+            guint n,
+            guint pass,
+            guint passes)
+{
+  if (state == 0 && pass == 0)
+    return 0;
+  if (state == 1 && pass + 1 == passes)
+    return 1;
+  return 2 + pass * n + state;
+}
+
+/* The flow's automaton over its MopedCSteps, pass after pass: a step with two legs is
+ * two moves through a state between them; a step with nothing to play, or one the
+ * self-test skips, is no move at all. @first[pass]: element -> (index of its first
+ * MopedCStep + 1, count in @count[pass]). */
+static void
+read_flow_moves (MopedCFlow *f,
+                 GPtrArray  *first,
+                 GPtrArray  *count)
+{
+  g_autoptr(MopedFlowGraph) graph = moped_flow_graph_new_full (f->element, TRUE);
+  guint passes = first->len;
+  guint n = graph->n_states;
+
+  f->n_states = 2 + passes * n;
+  f->moves = g_array_new (FALSE, FALSE, sizeof (MopedCMove));
+  for (guint pass = 0; pass < passes; pass++)
+    {
+      if (pass > 0)
+        add_flow_move (f, pass_state (1, n, pass - 1, passes), pass_state (0, n, pass, passes), -1);
+      for (guint i = 0; i < graph->moves->len; i++)
+        {
+          const MopedMove *m = &g_array_index (graph->moves, MopedMove, i);
+          guint at = GPOINTER_TO_UINT (g_hash_table_lookup (g_ptr_array_index (first, pass), m->step));
+          guint legs = GPOINTER_TO_UINT (g_hash_table_lookup (g_ptr_array_index (count, pass), m->step));
+          guint from = pass_state (m->from, n, pass, passes);
+          guint to = pass_state (m->to, n, pass, passes);
+
+          if (m->step == NULL || at == 0 ||
+              ((MopedCStep *) g_ptr_array_index (f->steps, at - 1))->skip_reason != NULL)
+            {
+              add_flow_move (f, from, to, -1);
+              continue;
+            }
+          for (guint leg = 0; leg < legs; leg++)
+            {
+              guint next = leg + 1 == legs ? to : f->n_states++;
+
+              add_flow_move (f, from, next, (int) (at - 1 + leg));
+              from = next;
+            }
+        }
+    }
+}
+
+static void
 read_flows (MopedCModel *model)
 {
   for (guint i = 0; i < model->protocols->len; i++)
@@ -1995,21 +2108,67 @@ read_flows (MopedCModel *model)
         {
           MopedCFlow *f = g_new0 (MopedCFlow, 1);
           g_autoptr(GPtrArray) steps = NULL;
+          g_autoptr(GPtrArray) leaves = g_ptr_array_new ();
+          g_autoptr(GPtrArray) paths = NULL;
+          g_autoptr(GPtrArray) first = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
+          g_autoptr(GPtrArray) count = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
           guint passes;
 
           f->element = g_ptr_array_index (flows, j);
           f->protocol = p;
           f->steps = g_ptr_array_new_with_free_func (step_free);
-          steps = g_ptr_array_new ();
-          collect_first_path (f->element, steps);
-          passes = flow_passes (steps);
+          f->paths = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+          steps = all_steps (f->element);
+          /* Every message and subscription step, every branch, in document order. */
+          for (guint k = 0; k < steps->len; k++)
+            if (moped_step_is_leaf (g_ptr_array_index (steps, k)))
+              g_ptr_array_add (leaves, g_ptr_array_index (steps, k));
+          passes = flow_passes (leaves);
           for (guint pass = 0; pass < passes; pass++)
             {
               g_autoptr(GHashTable) bound = g_hash_table_new (NULL, NULL);
+              GHashTable *firsts = g_hash_table_new (NULL, NULL);
+              GHashTable *counts = g_hash_table_new (NULL, NULL);
 
-              for (guint k = 0; k < steps->len; k++)
-                read_flow_step (model, f, g_ptr_array_index (steps, k), k + 1, bound, pass);
+              g_ptr_array_add (first, firsts);
+              g_ptr_array_add (count, counts);
+              for (guint k = 0; k < leaves->len; k++)
+                {
+                  guint before = f->steps->len;
+
+                  read_flow_step (model, f, g_ptr_array_index (leaves, k), k + 1, bound, pass);
+                  if (f->steps->len > before)
+                    {
+                      g_hash_table_insert (firsts, g_ptr_array_index (leaves, k), GUINT_TO_POINTER (before + 1));
+                      g_hash_table_insert (counts, g_ptr_array_index (leaves, k),
+                                           GUINT_TO_POINTER (f->steps->len - before));
+                    }
+                }
             }
+          /* The self-test's paths: each path of the flow in each pass. */
+          paths = flow_paths (f->element);
+          for (guint pass = 0; pass < passes; pass++)
+            for (guint k = 0; k < paths->len; k++)
+              {
+                GPtrArray *path = g_ptr_array_index (paths, k);
+                GArray *indexes = g_array_new (FALSE, FALSE, sizeof (guint));
+
+                for (guint e = 0; e < path->len; e++)
+                  {
+                    gpointer leaf = g_ptr_array_index (path, e);
+                    guint at = GPOINTER_TO_UINT (g_hash_table_lookup (g_ptr_array_index (first, pass), leaf));
+                    guint legs = GPOINTER_TO_UINT (g_hash_table_lookup (g_ptr_array_index (count, pass), leaf));
+
+                    for (guint leg = 0; at > 0 && leg < legs; leg++)
+                      {
+                        guint index = at - 1 + leg;
+
+                        g_array_append_val (indexes, index);
+                      }
+                  }
+                g_ptr_array_add (f->paths, indexes);
+              }
+          read_flow_moves (f, first, count);
           route_all_steps (model, p, f->element);
           g_ptr_array_add (model->flows, f);
         }

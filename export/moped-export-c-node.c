@@ -1330,8 +1330,9 @@ write_machines (MopedCodeWriter *w,
   LINE ("snprintf (problem, sizeof (problem), \"refused %%s%%s in state %%s %%s %%s\", send? \"to send \": \"\", name,");
   LINE ("          wire_machine_state (state, peer), send? \"to\": \"from\", who? who: socket);");
   LINE ("zsys_warning (\"%%s: %%s\", self->name, problem);");
-  moped_code_writer_comment (w, "A refused send fails, and the code that sent decides what that means");
-  LINE ("if (!send && (self->trace || self->tap))");
+  moped_code_writer_comment (w, "A refused send fails, and the code that sent decides what that means; "
+                                "the flow tests hear of it, to say what your handler did");
+  LINE ("if (self->tap || (!send && self->trace))");
   LINE ("    zsock_send (self->pipe, \"sss\", \"PROBLEM\", socket, problem);");
   LINE ("errno = EPROTO;");
   moped_code_writer_dedent (w);
@@ -1811,43 +1812,78 @@ sender_of (MopedCSocket  *socket,
   return NULL;
 }
 
-/* What the flows say the node sends next after this handler's command arrives:
- * "To answer: ..." on the same socket, "Then: ..." on another. With no flow to go
- * by, the socket's only reply when it has one. */
+/* The states of @f's automaton reached from @state on nothing. */
+static void
+flow_closure (MopedCFlow *f,
+              gboolean   *in)
+{
+  gboolean grew = TRUE;
+
+  while (grew)
+    {
+      grew = FALSE;
+      for (guint i = 0; i < f->moves->len; i++)
+        {
+          const MopedCMove *m = &g_array_index (f->moves, MopedCMove, i);
+
+          if (m->step < 0 && in[m->from] && !in[m->to])
+            in[m->to] = grew = TRUE;
+        }
+    }
+}
+
+/* What the flows say the node sends next after this handler's command arrives (every
+ * step that may follow it: each branch of a choice, an optional step and the one
+ * after): "To answer: ..." on the same socket, "Then: ..." on another. With no flow
+ * to go by, the socket's only reply when it has one; where a flow ends with the
+ * command, nothing. */
 static void
 comment_next_steps (MopedCodeWriter *w,
                     MopedCModel     *model,
                     MopedCHandler   *h)
 {
   g_autoptr(GPtrArray) hints = g_ptr_array_new_with_free_func (g_free);
+  gboolean in_flows = FALSE;
 
   for (guint i = 0; i < model->flows->len; i++)
     {
       MopedCFlow *f = g_ptr_array_index (model->flows, i);
 
-      for (guint j = 0; j + 1 < f->steps->len; j++)
+      for (guint j = 0; j < f->moves->len; j++)
         {
-          MopedCStep *here = g_ptr_array_index (f->steps, j);
-          MopedCStep *next = g_ptr_array_index (f->steps, j + 1);
-          MopedCSender *send;
-          char *hint;
+          const MopedCMove *arrival = &g_array_index (f->moves, MopedCMove, j);
+          MopedCStep *here = arrival->step >= 0 ? g_ptr_array_index (f->steps, arrival->step) : NULL;
+          g_autofree gboolean *in = NULL;
 
-          if (here->receiver != h->socket || here->command != h->command || next->sender == NULL ||
-              next->sender->node != h->socket->node ||
-              (send = sender_of (next->sender, next->command)) == NULL)
+          if (here == NULL || here->subscription != 0 || here->receiver != h->socket || here->command != h->command)
             continue;
-          if (next->sender == h->socket)
-            hint = g_strdup_printf ("To answer: %s (self->engine, from, ...)", send->fn);
-          else
-            hint = g_strdup_printf ("Then (flow %s): %s (self->engine, NULL, ...)",
-                                    _moped_c_name (f->element), send->fn);
-          if (g_ptr_array_find_with_equal_func (hints, hint, g_str_equal, NULL))
-            g_free (hint);
-          else
-            g_ptr_array_add (hints, hint);
+          in_flows = TRUE;
+          in = g_new0 (gboolean, f->n_states);
+          in[arrival->to] = TRUE;
+          flow_closure (f, in);
+          for (guint k = 0; k < f->moves->len; k++)
+            {
+              const MopedCMove *m = &g_array_index (f->moves, MopedCMove, k);
+              MopedCStep *next = m->step >= 0 && in[m->from] ? g_ptr_array_index (f->steps, m->step) : NULL;
+              MopedCSender *send;
+              char *hint;
+
+              if (next == NULL || next->subscription != 0 || next->sender->node != h->socket->node ||
+                  (send = sender_of (next->sender, next->command)) == NULL)
+                continue;
+              if (next->sender == h->socket)
+                hint = g_strdup_printf ("To answer: %s (self->engine, from, ...)", send->fn);
+              else
+                hint = g_strdup_printf ("Then (flow %s): %s (self->engine, NULL, ...)",
+                                        _moped_c_name (f->element), send->fn);
+              if (g_ptr_array_find_with_equal_func (hints, hint, g_str_equal, NULL))
+                g_free (hint);
+              else
+                g_ptr_array_add (hints, hint);
+            }
         }
     }
-  if (hints->len == 0 && h->socket->senders->len == 1)
+  if (!in_flows && h->socket->senders->len == 1)
     g_ptr_array_add (hints, g_strdup_printf ("To answer: %s (self->engine, from, ...)",
                                              ((MopedCSender *) g_ptr_array_index (h->socket->senders, 0))->fn));
   for (guint i = 0; i < hints->len; i++)
@@ -1981,17 +2017,122 @@ state_destroy_stub (MopedCNode *n)
   return moped_code_writer_finish (w);
 }
 
-/* Whether a command sent periodically suits it: heartbeats and pings. */
+/* Whether flow @f's message step @leaf reaches node @n (at the receiver the flow
+ * names, or another subscriber or round-robin peer). */
 static gboolean
-is_heartbeat_like (MopedCSender *sender)
+leaf_reaches (MopedCFlow   *f,
+              MopedElement *leaf,
+              MopedCNode   *n)
 {
-  g_autofree char *name = g_ascii_strdown (_moped_c_name (sender->command->element), -1);
+  for (guint i = 0; i < f->steps->len; i++)
+    {
+      MopedCStep *s = g_ptr_array_index (f->steps, i);
+      GPtrArray *others[] = { s->copies, s->alternatives };
 
-  return strstr (name, "heartbeat") != NULL || strstr (name, "ping") != NULL;
+      if (s->step != leaf)
+        continue;
+      if (s->receiver->node == n)
+        return TRUE;
+      for (guint k = 0; k < G_N_ELEMENTS (others); k++)
+        for (guint j = 0; j < others[k]->len; j++)
+          if (((MopedCSocket *) g_ptr_array_index (others[k], j))->node == n)
+            return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+collect_leaves (MopedElement *parent,
+                GPtrArray    *out)
+{
+  g_autoptr(GPtrArray) steps = moped_element_get_children_of_kind (parent, MOPED_KIND_STEP);
+
+  for (guint i = 0; i < steps->len; i++)
+    {
+      MopedElement *step = g_ptr_array_index (steps, i);
+
+      if (moped_step_is_leaf (step))
+        g_ptr_array_add (out, step);
+      else
+        collect_leaves (step, out);
+    }
+}
+
+static gboolean
+is_repeat_step (MopedElement *step)
+{
+  return moped_step_is_leaf (step) && moped_element_get_bool (step, MOPED_PROP_REPEAT);
+}
+
+/* The repeating part of a flow that @leaf is in, as its message steps in document
+ * order: the nearest loop block around it, else the run of repeat-marked steps it is
+ * one of; NULL when it is in none. */
+static GPtrArray *
+repeating_part (MopedElement *leaf)
+{
+  GPtrArray *part;
+  g_autoptr(GPtrArray) siblings = NULL;
+  guint at = 0, first, last;
+
+  for (MopedElement *up = moped_element_get_parent (leaf);
+       up != NULL && moped_element_get_kind (up) == MOPED_KIND_STEP; up = moped_element_get_parent (up))
+    if (moped_step_get_block (up) == MOPED_BLOCK_LOOP)
+      {
+        part = g_ptr_array_new ();
+        collect_leaves (up, part);
+        return part;
+      }
+  if (!is_repeat_step (leaf))
+    return NULL;
+  siblings = moped_element_get_children_of_kind (moped_element_get_parent (leaf), MOPED_KIND_STEP);
+  g_ptr_array_find (siblings, leaf, &at);
+  for (first = at; first > 0 && is_repeat_step (g_ptr_array_index (siblings, first - 1)); first--)
+    ;
+  for (last = at; last + 1 < siblings->len && is_repeat_step (g_ptr_array_index (siblings, last + 1)); last++)
+    ;
+  part = g_ptr_array_new ();
+  for (guint i = first; i <= last; i++)
+    g_ptr_array_add (part, g_ptr_array_index (siblings, i));
+  return part;
+}
+
+/* The flow in which @n sends @command over and over with nothing it receives coming
+ * before (in the repeating part, or just before that part): what a schedule, not a
+ * message, sets off. NULL when no flow says so. */
+static MopedCFlow *
+repeats_untriggered (MopedCModel   *model,
+                     MopedCNode    *n,
+                     MopedCCommand *command)
+{
+  for (guint i = 0; i < model->flows->len; i++)
+    {
+      MopedCFlow *f = g_ptr_array_index (model->flows, i);
+      g_autoptr(GPtrArray) leaves = g_ptr_array_new ();
+
+      collect_leaves (f->element, leaves);
+      for (guint j = 0; j < f->steps->len; j++)
+        {
+          MopedCStep *s = g_ptr_array_index (f->steps, j);
+          g_autoptr(GPtrArray) part = NULL;
+          gboolean triggered = FALSE;
+          guint start = 0;
+
+          if (s->command != command || s->sender->node != n || (part = repeating_part (s->step)) == NULL)
+            continue;
+          for (guint k = 0; k < part->len && g_ptr_array_index (part, k) != s->step && !triggered; k++)
+            triggered = leaf_reaches (f, g_ptr_array_index (part, k), n);
+          if (g_ptr_array_find (leaves, g_ptr_array_index (part, 0), &start) && start > 0)
+            triggered |= leaf_reaches (f, g_ptr_array_index (leaves, start - 1), n);
+          if (!triggered)
+            return f;
+        }
+    }
+  return NULL;
 }
 
 /* The requirements on the node and on the links its sockets are on, and the period
- * in msecs of the first heartbeat-like one (0 when none). */
+ * in msecs of the first that gives an interval (metric other, in ms or s; 0 when
+ * none). */
 static GPtrArray *
 node_and_link_requirements (MopedCModel *model,
                             MopedCNode  *n,
@@ -2005,7 +2146,6 @@ node_and_link_requirements (MopedCModel *model,
       MopedElement *r = g_ptr_array_index (model->requirements, i);
       MopedElement *target = moped_element_get_ref (r, MOPED_PROP_TARGET);
       gboolean mine = target == n->element;
-      g_autofree char *name = NULL;
       const char *unit;
 
       for (guint j = 0; !mine && target != NULL && j < n->sockets->len; j++)
@@ -2018,9 +2158,9 @@ node_and_link_requirements (MopedCModel *model,
       if (!mine)
         continue;
       g_ptr_array_add (found, r);
-      name = g_ascii_strdown (_moped_c_name (r), -1);
       unit = moped_element_get_string (r, MOPED_PROP_UNIT);
-      if (*period == 0 && (strstr (name, "heartbeat") != NULL || strstr (name, "interval") != NULL))
+      /* A span of time that is no latency: an interval, such as a heartbeat's. */
+      if (*period == 0 && moped_element_get_enum (r, MOPED_PROP_METRIC) == MOPED_METRIC_OTHER)
         {
           double value = moped_element_get_double (r, MOPED_PROP_VALUE);
 
@@ -2049,14 +2189,23 @@ state_start_stub (MopedCModel *model,
   for (guint i = 0; i < n->senders->len; i++)
     {
       MopedCSender *s = g_ptr_array_index (n->senders, i);
+      MopedCFlow *f = NULL;
       g_autofree char *hint = NULL;
 
-      if (!is_heartbeat_like (s))
+      /* Once per command, however many sockets send it. */
+      for (guint j = 0; j < i && s != NULL; j++)
+        if (((MopedCSender *) g_ptr_array_index (n->senders, j))->command == s->command)
+          s = NULL;
+      if (s == NULL || (f = repeats_untriggered (model, n, s->command)) == NULL)
         continue;
-      hint = g_strdup_printf ("%s is sent periodically: a repeating timer whose handler calls %s fits, "
-                              "e.g. %s (self->engine, %" G_GINT64_FORMAT ", true, s_send_%s, NULL).",
-                              _moped_c_name (s->command->element), s->fn, n->timer_set_fn,
-                              period > 0 ? period : 1000, s->command->ident);
+      hint = g_strdup_printf ("%s repeats in flow %s with nothing %s receives before it: if it goes out "
+                              "on a schedule (a heartbeat, a periodic publication), a repeating timer whose "
+                              "handler calls %s fits, e.g. %s (self->engine, %" G_GINT64_FORMAT ", true, "
+                              "s_send_%s, NULL)%s.",
+                              _moped_c_name (s->command->element), _moped_c_name (f->element),
+                              _moped_c_name (n->element), s->fn, n->timer_set_fn,
+                              period > 0 ? period : 1000, s->command->ident,
+                              period > 0 ? ", the interval the requirements give" : "");
       moped_code_writer_comment (w, hint);
     }
   LINE ("int");

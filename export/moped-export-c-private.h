@@ -212,7 +212,8 @@ struct _MopedCNode
 typedef struct
 {
   MopedElement  *step;
-  guint          position;     /* 1-based in its flow */
+  guint          position;     /* 1-based among its flow's message and subscription
+                                * steps, in document order (every branch counted) */
   MopedCCommand *command;
   MopedCSocket  *sender;
   MopedCSocket  *receiver;
@@ -231,11 +232,27 @@ typedef struct
   int            subscription; /* 1 subscribes, -1 unsubscribes to topic; 0 a message */
 } MopedCStep;
 
+/* A move of a flow's automaton (moped-machine.h's flow graph, over the flow's
+ * MopedCSteps): from state to state, on steps [step] of the flow, or on nothing (-1).
+ * State 0 starts, state 1 ends. */
+typedef struct
+{
+  guint from;
+  guint to;
+  int   step;
+} MopedCMove;
+
 typedef struct
 {
   MopedElement   *element;
   MopedCProtocol *protocol;
-  GPtrArray      *steps;       /* MopedCStep */
+  GPtrArray      *steps;       /* MopedCStep: every message and subscription step of
+                                * the flow in document order, every branch (a relayed
+                                * step is two, one per leg) */
+  GPtrArray      *paths;       /* GArray of guint (indexes into steps): what the
+                                * self-test plays, one path per branch of each choice */
+  guint           n_states;    /* the automaton the flow tests follow */
+  GArray         *moves;       /* MopedCMove */
 } MopedCFlow;
 
 /* A PUB to SUB connection the self-test probes before playing the flows. */

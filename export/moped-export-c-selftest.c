@@ -6,7 +6,9 @@
  * asks the sending node to send a sample of the command over the step's socket,
  * then waits until it arrives at the node the flow names (and at the subscribers
  * a published message also reaches), with its fields intact. Repeated steps play
- * a few times; optional steps are taken.
+ * a few times; optional steps are taken; a flow with choices is played once per
+ * branch. The flow tests (--flows) follow the flow's automaton instead: any branch
+ * the user's code takes is a way on.
  */
 #define G_LOG_DOMAIN "moped-export"
 
@@ -63,7 +65,7 @@ max_receivers (MopedCModel *model)
 /* Every wait of the self-test is bounded by S_TIMEOUT (10 s): one per played step and
  * per subscription probe. The watchdog's bound adds 30 s for starting and stopping the
  * nodes, the only parts without a deadline of their own (README: "Nothing in it hangs"). */
-static char *play_order (MopedCFlow *f);
+static GArray *play_order (MopedCFlow *f);
 
 guint
 _moped_c_selftest_limit_secs (MopedCModel *model)
@@ -72,10 +74,10 @@ _moped_c_selftest_limit_secs (MopedCModel *model)
 
   for (guint i = 0; i < model->flows->len; i++)
     {
-      g_autofree char *order = play_order (g_ptr_array_index (model->flows, i));
+      g_autoptr(GArray) order = play_order (g_ptr_array_index (model->flows, i));
 
-      for (const char *c = order; *c != '\0'; c++)
-        waits += *c == ',';
+      for (guint k = 0; k < order->len; k++)
+        waits += g_array_index (order, int, k) >= 0;
     }
   return 30 + 10 * waits;
 }
@@ -102,10 +104,29 @@ total_instances (MopedCModel *model)
   return total;
 }
 
+/* The most states of a flow's automaton, and the most steps of a flow. */
+static guint
+max_states (MopedCModel *model,
+            gboolean     steps)
+{
+  guint most = 2;
+
+  for (guint i = 0; i < model->flows->len; i++)
+    {
+      MopedCFlow *f = g_ptr_array_index (model->flows, i);
+
+      most = MAX (most, steps ? f->steps->len + 1 : f->n_states);
+    }
+  return most;
+}
+
 static void
 write_limits (MopedCodeWriter *w,
               MopedCModel     *model)
 {
+  g_autofree char *states = g_strdup_printf ("#define S_STATES %u", max_states (model, FALSE));
+  g_autofree char *steps = g_strdup_printf ("#define S_STEPS %u", max_states (model, TRUE));
+
   g_autofree char *nodes = g_strdup_printf ("#define S_NODES %u", model->nodes->len);
   g_autofree char *receivers = g_strdup_printf ("#define S_RECEIVERS %u", max_receivers (model) + 1);
   g_autofree char *limit = g_strdup_printf ("#define S_LIMIT_SECS %u", _moped_c_selftest_limit_secs (model));
@@ -119,6 +140,8 @@ write_limits (MopedCodeWriter *w,
   LINE ("%-31s //  The whole run ends within this", limit);
   LINE ("%-31s //  Flow tests: msecs for each step", "#define S_STEP_TIMEOUT 500");
   LINE ("%-31s //  Flow tests: messages kept for later steps", "#define S_BACKLOG 64");
+  LINE ("%-31s //  Flow tests: most states of a flow", states);
+  LINE ("%-31s //  Flow tests: most steps of a flow, + 1", steps);
 }
 
 static char *
@@ -140,31 +163,36 @@ step_text (MopedCStep *s)
   return _moped_c_quote (text);
 }
 
-/* Flow tests: what to write so that step @s follows @prev. */
+/* Flow tests: the handler of @s's command where it arrives ("server_handle_ask in
+ * src/server.c"), which the test names when the receiver should send the next step. */
 static char *
-step_advice (MopedCStep *prev,
-             MopedCStep *s)
+step_handler (MopedCStep *s)
 {
-  MopedCNode *node = s->sender->node;
-
-  if (prev == NULL)
+  /* The receiver's subscriptions drop it: no handler of its runs. */
+  if (s->filtered)
     return NULL;
-  if (prev->receiver->node == node && !prev->filtered)
-    for (guint i = 0; i < prev->receiver->handlers->len; i++)
-      {
-        MopedCHandler *h = g_ptr_array_index (prev->receiver->handlers, i);
+  for (guint i = 0; s->subscription == 0 && i < s->receiver->handlers->len; i++)
+    {
+      MopedCHandler *h = g_ptr_array_index (s->receiver->handlers, i);
 
-        if (h->command == prev->command)
-          return g_strdup_printf ("write %s in src/%s.c", h->fn, node->ident);
-      }
-  for (guint i = 0; i < s->sender->senders->len; i++)
+      if (h->command == s->command)
+        return g_strdup_printf ("%s in src/%s.c", h->fn, s->receiver->node->ident);
+    }
+  if (s->subscription != 0 && s->receiver->subscription_fn != NULL)
+    return g_strdup_printf ("%s in src/%s.c", s->receiver->subscription_fn, s->receiver->node->ident);
+  return NULL;
+}
+
+/* Flow tests: the send function of @s, which its sender's code calls. */
+static const char *
+step_send_fn (MopedCStep *s)
+{
+  for (guint i = 0; s->subscription == 0 && i < s->sender->senders->len; i++)
     {
       MopedCSender *sender = g_ptr_array_index (s->sender->senders, i);
 
       if (sender->command == s->command)
-        return g_strdup_printf ("have %s call %s after step %u (its start hook, a timer or a handler in "
-                                "src/%s.c)", _moped_c_name (node->element), sender->fn, prev->position,
-                                node->ident);
+        return sender->fn;
     }
   return NULL;
 }
@@ -172,11 +200,12 @@ step_advice (MopedCStep *prev,
 static void
 write_step (MopedCodeWriter *w,
             MopedCModel     *model,
-            MopedCStep      *prev,
             MopedCStep      *s)
 {
-  g_autofree char *advice_text = step_advice (prev, s);
-  g_autofree char *advice = advice_text != NULL ? _moped_c_quote (advice_text) : g_strdup ("NULL");
+  g_autofree char *handler_text = step_handler (s);
+  g_autofree char *handler = handler_text != NULL ? _moped_c_quote (handler_text) : g_strdup ("NULL");
+  g_autofree char *send_fn = step_send_fn (s) != NULL ? _moped_c_quote (step_send_fn (s)) : g_strdup ("NULL");
+  g_autofree char *file = g_strdup_printf ("\"src/%s.c\"", s->sender->node->ident);
   g_autofree char *text = step_text (s);
   g_autofree char *sender = place (model, s->sender);
   /* A subscription is played by the pipe command of its name; its topic travels as the topic. */
@@ -217,34 +246,78 @@ write_step (MopedCodeWriter *w,
   LINE ("{ %u, %s,", s->position, text);
   LINE ("  %s, %s, %s, \"%d\", %s, %s, %s, %s,", sender, command, peer, s->delimiter, topic,
         receivers != NULL ? "true" : "false", s->optional ? "true" : "false", skip);
-  LINE ("  { %s, { -1, NULL } }, %s },", places->str, advice);
+  LINE ("  { %s, { -1, NULL } }, %u, %s, %s, %s },", places->str, node_index (model, s->receiver->node),
+        handler, send_fn, file);
 }
 
-/* The order steps are played in: each run of repeat-marked steps several times. */
-static char *
+/* The order the self-test plays steps in: each path through the flow (one per branch
+ * of each choice) after the other, -2 between them, -1 at the end; each run of
+ * repeat-marked steps of a path several times. */
+static GArray *
 play_order (MopedCFlow *f)
 {
-  GString *s = g_string_new ("{ ");
-  guint i = 0;
+  GArray *order = g_array_new (FALSE, FALSE, sizeof (int));
+  int separator = -2, end = -1;
 
-  while (i < f->steps->len)
+  for (guint p = 0; p < f->paths->len; p++)
     {
-      guint end = i;
+      GArray *path = g_ptr_array_index (f->paths, p);
+      guint i = 0;
 
-      while (end < f->steps->len && ((MopedCStep *) g_ptr_array_index (f->steps, end))->repeat)
-        end++;
-      if (end == i)
+      if (p > 0)
+        g_array_append_val (order, separator);
+      while (i < path->len)
         {
-          g_string_append_printf (s, "%u, ", i);
-          i++;
-          continue;
+          guint stop = i;
+
+          while (stop < path->len &&
+                 ((MopedCStep *) g_ptr_array_index (f->steps, g_array_index (path, guint, stop)))->repeat)
+            stop++;
+          if (stop == i)
+            {
+              int index = (int) g_array_index (path, guint, i);
+
+              g_array_append_val (order, index);
+              i++;
+              continue;
+            }
+          for (guint round = 0; round < REPEATS; round++)
+            for (guint j = i; j < stop; j++)
+              {
+                int index = (int) g_array_index (path, guint, j);
+
+                g_array_append_val (order, index);
+              }
+          i = stop;
         }
-      for (guint round = 0; round < REPEATS; round++)
-        for (guint j = i; j < end; j++)
-          g_string_append_printf (s, "%u, ", j);
-      i = end;
     }
-  g_string_append (s, "-1 }");
+  g_array_append_val (order, end);
+  return order;
+}
+
+static char *
+order_text (MopedCFlow *f)
+{
+  g_autoptr(GArray) order = play_order (f);
+  GString *s = g_string_new ("{ ");
+
+  for (guint i = 0; i < order->len; i++)
+    g_string_append_printf (s, "%d%s", g_array_index (order, int, i), i + 1 < order->len ? ", " : " }");
+  return g_string_free (s, FALSE);
+}
+
+static char *
+moves_text (MopedCFlow *f)
+{
+  GString *s = g_string_new ("{ ");
+
+  for (guint i = 0; i < f->moves->len; i++)
+    {
+      const MopedCMove *m = &g_array_index (f->moves, MopedCMove, i);
+
+      g_string_append_printf (s, "{ %u, %u, %d }, ", m->from, m->to, m->step);
+    }
+  g_string_append (s, "{ -1, -1, -1 } }");
   return g_string_free (s, FALSE);
 }
 
@@ -255,30 +328,22 @@ write_flows (MopedCodeWriter *w,
   for (guint i = 0; i < model->flows->len; i++)
     {
       MopedCFlow *f = g_ptr_array_index (model->flows, i);
-      g_autofree char *order = play_order (f);
+      g_autofree char *order = order_text (f);
+      g_autofree char *moves = moves_text (f);
       g_autofree char *title = g_strdup_printf ("Flow %s (%s)", _moped_c_name (f->element),
                                                 _moped_c_name (f->protocol->element));
-      MopedCStep *played;
 
       moped_code_writer_blank (w);
       moped_code_writer_comment_labelled (w, title, moped_element_get_string (f->element, MOPED_PROP_DESCRIPTION));
       LINE ("static const s_step_t s_flow_%u_steps [] = {", i + 1);
       moped_code_writer_indent (w);
-      /* The flow tests' advice follows the step played before: optional and skipped
-       * steps are not waited for. */
-      played = NULL;
       for (guint j = 0; j < f->steps->len; j++)
-        {
-          MopedCStep *step = g_ptr_array_index (f->steps, j);
-
-          write_step (w, model, played, step);
-          if (!step->optional && step->skip_reason == NULL)
-            played = step;
-        }
-      LINE ("{ 0, NULL, { -1, NULL }, NULL, NULL, NULL, NULL, false, false, NULL, { { -1, NULL } }, NULL }");
+        write_step (w, model, g_ptr_array_index (f->steps, j));
+      LINE ("{ 0, NULL, { -1, NULL }, NULL, NULL, NULL, NULL, false, false, NULL, { { -1, NULL } }, -1, NULL, NULL, NULL }");
       moped_code_writer_dedent (w);
       LINE ("};");
       LINE ("static const int s_flow_%u_order [] = %s;", i + 1, order);
+      LINE ("static const s_move_t s_flow_%u_moves [] = %s;", i + 1, moves);
     }
   moped_code_writer_blank (w);
   LINE ("static const s_flow_t s_flows [] = {");
@@ -288,9 +353,9 @@ write_flows (MopedCodeWriter *w,
       MopedCFlow *f = g_ptr_array_index (model->flows, i);
       g_autofree char *name = _moped_c_quote (_moped_c_name (f->element));
 
-      LINE ("{ %s, s_flow_%u_steps, s_flow_%u_order },", name, i + 1, i + 1);
+      LINE ("{ %s, s_flow_%u_steps, s_flow_%u_order, s_flow_%u_moves },", name, i + 1, i + 1, i + 1);
     }
-  LINE ("{ NULL, NULL, NULL }");
+  LINE ("{ NULL, NULL, NULL, NULL }");
   moped_code_writer_dedent (w);
   LINE ("};");
   moped_code_writer_blank (w);

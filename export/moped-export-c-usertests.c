@@ -10,6 +10,8 @@
  */
 #define G_LOG_DOMAIN "moped-export"
 
+#include <string.h>
+
 #include "moped-export-c-private.h"
 #include "moped-schema.h"
 #include "moped-template.h"
@@ -18,6 +20,8 @@
 
 /* The first test's bound: a method that never answers fails it after this long. */
 #define FIRST_TEST_LIMIT_SECS 20
+/* Without a method: how long the next step of the first flow may take. */
+#define FIRST_STEP_MSECS 2000
 
 /* The node that sends the first step of the first flow with steps, else the first node. */
 static MopedCNode *
@@ -49,6 +53,113 @@ first_flow (MopedCModel *model)
         return f;
     }
   return NULL;
+}
+
+/* Without an API method the first test plays the beginning of the first flow: it
+ * sends the flow's first message step itself and waits for a step that may come
+ * next (the user's handlers must send it). */
+typedef struct
+{
+  MopedCFlow *flow;
+  MopedCStep *first;
+  GPtrArray  *next;            /* MopedCStep: what may come next, each message once */
+} FirstSteps;
+
+static void
+closure (MopedCFlow *f,
+         gboolean   *in)
+{
+  gboolean grew = TRUE;
+
+  while (grew)
+    {
+      grew = FALSE;
+      for (guint i = 0; i < f->moves->len; i++)
+        {
+          const MopedCMove *m = &g_array_index (f->moves, MopedCMove, i);
+
+          if (m->step < 0 && in[m->from] && !in[m->to])
+            in[m->to] = grew = TRUE;
+        }
+    }
+}
+
+/* FALSE when the flow begins with no message step, or nothing can follow its first. */
+static gboolean
+first_steps (MopedCFlow *f,
+             FirstSteps *out)
+{
+  g_autofree gboolean *in = g_new0 (gboolean, f->n_states);
+  g_autofree gboolean *after = g_new0 (gboolean, f->n_states);
+
+  out->flow = f;
+  out->first = NULL;
+  out->next = g_ptr_array_new ();
+  in[0] = TRUE;
+  closure (f, in);
+  for (guint i = 0; i < f->moves->len && out->first == NULL; i++)
+    {
+      const MopedCMove *m = &g_array_index (f->moves, MopedCMove, i);
+      MopedCStep *s = m->step >= 0 && in[m->from] ? g_ptr_array_index (f->steps, m->step) : NULL;
+
+      if (s != NULL && s->subscription == 0 && s->skip_reason == NULL)
+        {
+          out->first = s;
+          after[m->to] = TRUE;
+        }
+    }
+  if (out->first == NULL)
+    return FALSE;
+  closure (f, after);
+  for (guint i = 0; i < f->moves->len; i++)
+    {
+      const MopedCMove *m = &g_array_index (f->moves, MopedCMove, i);
+      MopedCStep *s = m->step >= 0 && after[m->from] ? g_ptr_array_index (f->steps, m->step) : NULL;
+      gboolean known = FALSE;
+
+      if (s == NULL || s->subscription != 0)
+        continue;
+      for (guint k = 0; k < out->next->len; k++)
+        {
+          MopedCStep *other = g_ptr_array_index (out->next, k);
+
+          known |= other->command == s->command && other->receiver == s->receiver;
+        }
+      if (!known)
+        g_ptr_array_add (out->next, s);
+    }
+  return out->next->len > 0;
+}
+
+static char *
+step_words (MopedCStep *s)
+{
+  return g_strdup_printf ("step %u (%s sends %s to %s)", s->position, _moped_c_name (s->sender->node->element),
+                          _moped_c_name (s->command->element), _moped_c_name (s->receiver->node->element));
+}
+
+/* What to write so that @s follows the first step @first. */
+static char *
+next_advice (MopedCStep *first,
+             MopedCStep *s)
+{
+  if (first->receiver->node == s->sender->node)
+    for (guint i = 0; i < first->receiver->handlers->len; i++)
+      {
+        MopedCHandler *h = g_ptr_array_index (first->receiver->handlers, i);
+
+        if (h->command == first->command)
+          return g_strdup_printf ("write %s in src/%s.c", h->fn, s->sender->node->ident);
+      }
+  for (guint i = 0; i < s->sender->senders->len; i++)
+    {
+      MopedCSender *sender = g_ptr_array_index (s->sender->senders, i);
+
+      if (sender->command == s->command)
+        return g_strdup_printf ("have %s call %s after step %u", _moped_c_name (s->sender->node->element),
+                                sender->fn, first->position);
+    }
+  return g_strdup ("check the wiring (run the self-test)");
 }
 
 /* Sample arguments: declares what needs a variable and returns the argument list. */
@@ -109,6 +220,75 @@ free_samples (MopedCodeWriter *w,
       else if (p->type == MOPED_API_STRINGS)
         LINE ("zlist_destroy (&%s);", p->ident);
     }
+}
+
+static guint
+node_index (MopedCModel *model,
+            MopedCNode  *n)
+{
+  guint index = 0;
+
+  g_ptr_array_find (model->nodes, n, &index);
+  return index;
+}
+
+/* Whether the first test starts @n tapped (mode 2: it reports what it receives up its
+ * actor's pipe, and takes $SEND): the first step's sender and the next steps' receivers. */
+static gboolean
+tapped (FirstSteps *steps,
+        MopedCNode *n)
+{
+  if (steps == NULL || steps->first == NULL)
+    return FALSE;
+  if (steps->first->sender->node == n)
+    return TRUE;
+  for (guint i = 0; i < steps->next->len; i++)
+    if (((MopedCStep *) g_ptr_array_index (steps->next, i))->receiver->node == n)
+      return TRUE;
+  return FALSE;
+}
+
+/* Sends the first step, then waits for one of the next: prints what to write. */
+static void
+write_first_steps (MopedCodeWriter *w,
+                   MopedCModel     *model,
+                   FirstSteps      *steps)
+{
+  MopedCStep *first = steps->first;
+  g_autofree char *socket = _moped_c_quote (first->sender->ident);
+  g_autofree char *command = _moped_c_quote (first->command->constant);
+  g_autofree char *peer = _moped_c_quote (first->peer_id != NULL ? first->peer_id : "");
+  g_autofree char *topic = _moped_c_quote (first->topic != NULL ? first->topic : "");
+  g_autoptr(GString) awaited = g_string_new (NULL);
+  g_autoptr(GString) advice = g_string_new (NULL);
+  g_autofree char *message = NULL;
+  g_autofree char *quoted = NULL;
+
+  moped_code_writer_comment (w, "No API method begins the first flow: the test sends its first step, as "
+                                "the flow tests do, and your handlers must send a next one.");
+  LINE ("zstr_sendx (%s (node_%u), \"$SEND\", %s, %s, %s, \"%d\", %s, NULL);", first->sender->node->actor_fn,
+        node_index (model, first->sender->node), socket, command, peer, first->delimiter, topic);
+  LINE ("s_next_t next [] = {");
+  for (guint i = 0; i < steps->next->len; i++)
+    {
+      MopedCStep *s = g_ptr_array_index (steps->next, i);
+      g_autofree char *words = step_words (s);
+      g_autofree char *advice_text = next_advice (first, s);
+      g_autofree char *receiver = _moped_c_quote (s->receiver->ident);
+      g_autofree char *next_command = _moped_c_quote (s->command->constant);
+
+      LINE ("    { %s (node_%u), %s, %s },", s->receiver->node->actor_fn, node_index (model, s->receiver->node),
+            receiver, next_command);
+      g_string_append_printf (awaited, "%s%s", i > 0 ? " or " : "", words);
+      if (strstr (advice->str, advice_text) == NULL)
+        g_string_append_printf (advice, "%s%s", advice->len > 0 ? "; or " : "", advice_text);
+    }
+  LINE ("};");
+  message = g_strdup_printf ("flow \"%s\": %s did not happen within %d ms: %s", _moped_c_name (steps->flow->element),
+                             awaited->str, FIRST_STEP_MSECS, advice->str);
+  quoted = _moped_c_quote (message);
+  LINE ("if (!s_received (next, sizeof (next) / sizeof (next [0]), %d))", FIRST_STEP_MSECS);
+  LINE ("    failure = %s;", quoted);
 }
 
 /* The call and what a finished node answers; prints why it failed. */
@@ -190,9 +370,11 @@ part_writer (void)
 
 static char *
 about_part (MopedCFlow   *flow,
-            MopedCMethod *method)
+            MopedCMethod *method,
+            FirstSteps   *steps)
 {
   MopedCodeWriter *w = moped_code_writer_new (MOPED_C_INDENT, "//  ");
+  gboolean fails = method != NULL || steps != NULL;
 
   if (flow != NULL)
     {
@@ -201,23 +383,48 @@ about_part (MopedCFlow   *flow,
                                                 _moped_c_name (flow->element),
                                                 _moped_c_name (flow->protocol->element),
                                                 method != NULL ? "calls the API method that should start it"
-                                                               : "checks that every node starts");
+                                                : steps != NULL ? "sends the flow's first step and waits for "
+                                                                  "your handlers to send the next"
+                                                : "checks that every node starts");
 
       moped_code_writer_comment (w, about);
     }
-  moped_code_writer_comment (w, "It fails on a fresh skeleton: grow the nodes until it passes, then write "
-                                "the next test. `meson test -C build first` runs it.");
+  if (fails)
+    moped_code_writer_comment (w, "It fails on a fresh skeleton: grow the nodes until it passes, then write "
+                                  "the next test. `meson test -C build first` runs it.");
+  else
+    moped_code_writer_comment (w, "The design gives it nothing to ask of your code (no API method, and no "
+                                  "flow of two messages), so it only proves that every node starts, and "
+                                  "passes on a fresh skeleton: make it test what your design promises. "
+                                  "`meson test -C build first` runs it.");
   return moped_code_writer_finish (w);
 }
 
 static char *
-includes_part (MopedCModel *model)
+includes_part (MopedCModel *model,
+               FirstSteps  *steps)
 {
   MopedCodeWriter *w = moped_code_writer_new (MOPED_C_INDENT, "//  ");
 
   for (guint i = 0; i < model->nodes->len; i++)
-    LINE ("#include \"%s.h\"", ((MopedCNode *) g_ptr_array_index (model->nodes, i))->ident);
+    {
+      MopedCNode *n = g_ptr_array_index (model->nodes, i);
+
+      LINE ("#include \"%s.h\"", n->ident);
+      /* Its test-only constructor: the node reports what it receives. */
+      if (tapped (steps, n))
+        LINE ("#include \"%s.h\"", n->engine_base);
+    }
   return moped_code_writer_finish (w);
+}
+
+/* Waiting for a next step, when the test sends the first. */
+static char *
+helpers_part (FirstSteps *steps)
+{
+  if (steps == NULL)
+    return g_strdup ("");
+  return moped_template_render ("c/test-first-steps.c", NULL);
 }
 
 static char *
@@ -228,7 +435,7 @@ watchdog_part (MopedCNode   *sender,
     ? g_strdup_printf ("%s did not answer: check %s in src/%s.c, and the handlers whose message it "
                        "waits for", _moped_c_name (method->element),
                        method->api_fn, sender->ident)
-    : g_strdup ("a node did not start");
+    : g_strdup ("a node did not start, or did not stop");
   g_autofree char *quoted = _moped_c_quote (advice);
   g_autofree char *limit = g_strdup_printf ("%d", FIRST_TEST_LIMIT_SECS);
 
@@ -240,7 +447,8 @@ watchdog_part (MopedCNode   *sender,
 
 /* Each node with its options: inproc endpoints, the node's name. */
 static char *
-start_nodes_part (MopedCModel *model)
+start_nodes_part (MopedCModel *model,
+                  FirstSteps  *steps)
 {
   MopedCodeWriter *w = part_writer ();
 
@@ -265,7 +473,10 @@ start_nodes_part (MopedCModel *model)
           quoted = _moped_c_quote (endpoints->str);
           LINE ("options_%u.%s = %s;", i, s->ident, quoted);
         }
-      LINE ("%s *node_%u = %s (&options_%u);", n->type, i, n->new_fn, i);
+      if (tapped (steps, n))
+        LINE ("%s *node_%u = %s (&options_%u, 2);", n->type, i, n->test_new_fn, i);
+      else
+        LINE ("%s *node_%u = %s (&options_%u);", n->type, i, n->new_fn, i);
       LINE ("if (!node_%u)", i);
       LINE ("    failure = \"a node did not start\";");
     }
@@ -277,11 +488,21 @@ start_nodes_part (MopedCModel *model)
 static char *
 check_part (MopedCModel  *model,
             MopedCNode   *sender,
-            MopedCMethod *method)
+            MopedCMethod *method,
+            FirstSteps   *steps)
 {
   MopedCodeWriter *w = part_writer ();
 
-  if (method != NULL)
+  if (method == NULL && steps != NULL)
+    {
+      LINE ("if (!failure) {");
+      moped_code_writer_indent (w);
+      write_first_steps (w, model, steps);
+      moped_code_writer_dedent (w);
+      LINE ("}");
+      LINE ("if (failure)");
+    }
+  else if (method != NULL)
     {
       guint index = 0;
 
@@ -322,15 +543,22 @@ first_test (MopedCModel *model)
   MopedCNode *sender = first_sender (model);
   MopedCFlow *flow = first_flow (model);
   MopedCMethod *method = sender != NULL && sender->methods->len > 0 ? g_ptr_array_index (sender->methods, 0) : NULL;
-  g_autofree char *about = about_part (flow, method);
-  g_autofree char *includes = includes_part (model);
+  FirstSteps plan = { NULL, NULL, NULL };
+  FirstSteps *steps = method == NULL && flow != NULL && first_steps (flow, &plan) ? &plan : NULL;
+  g_autofree char *about = about_part (flow, method, steps);
+  g_autofree char *includes = includes_part (model, steps);
+  g_autofree char *helpers = helpers_part (steps);
   g_autofree char *watchdog = watchdog_part (sender, method);
-  g_autofree char *start_nodes = start_nodes_part (model);
-  g_autofree char *check = check_part (model, sender, method);
+  g_autofree char *start_nodes = start_nodes_part (model, steps);
+  g_autofree char *check = check_part (model, sender, method, steps);
   g_autofree char *stop_nodes = stop_nodes_part (model);
-  g_autofree char *text = moped_template_render ("c/test-first.c",
+  g_autofree char *text = NULL;
+
+  g_clear_pointer (&plan.next, g_ptr_array_unref);
+  text = moped_template_render ("c/test-first.c",
                                                  "about", about,
                                                  "includes", includes,
+                                                 "helpers", helpers,
                                                  "watchdog", watchdog,
                                                  "start_nodes", start_nodes,
                                                  "check", check,

@@ -35,6 +35,9 @@ typedef struct
   GHashTable *new_names;        /* key -> identifier: while planning, and running's finish */
   GHashTable *old_names;        /* key -> old identifier of the renamed keys; planning only */
   GHashTable *pending;          /* old identifiers of renames reported, not applied; planning only */
+  GHashTable *removed;          /* old identifier -> key: names the design no longer has; planning only */
+  GHashTable *kept_removed;     /* key -> old identifier: a removed name user code still uses,
+                                 * kept in the manifest so that every export reports it */
   GHashTable *file_renames;     /* old file name base -> new one ("server" -> "broker"): a node renamed */
   GHashTable *pending_files;    /* old file name bases a user's file still names; planning only */
   GHashTable *moves;            /* new path of a user's file -> its old path: the moves planned */
@@ -55,6 +58,8 @@ c_plan_free (gpointer data)
   g_clear_pointer (&c->new_names, g_hash_table_unref);
   g_clear_pointer (&c->old_names, g_hash_table_unref);
   g_clear_pointer (&c->pending, g_hash_table_unref);
+  g_clear_pointer (&c->removed, g_hash_table_unref);
+  g_clear_pointer (&c->kept_removed, g_hash_table_unref);
   g_clear_pointer (&c->file_renames, g_hash_table_unref);
   g_clear_pointer (&c->pending_files, g_hash_table_unref);
   g_clear_pointer (&c->moves, g_hash_table_unref);
@@ -501,6 +506,19 @@ is_ident_char (char c)
   return g_ascii_isalnum (c) || c == '_';
 }
 
+/* Whether @word is a whole identifier somewhere in @text. */
+static gboolean
+uses_identifier (const char *text,
+                 const char *word)
+{
+  gsize n = strlen (word);
+
+  for (const char *p = strstr (text, word); p != NULL; p = strstr (p + 1, word))
+    if ((p == text || !is_ident_char (p[-1])) && !is_ident_char (p[n]))
+      return TRUE;
+  return FALSE;
+}
+
 /* Names of the functions defined at file scope: NAME ( ... ) { */
 static GHashTable *
 defined_functions (const char *text)
@@ -945,6 +963,26 @@ plan_user (MopedExportPlan *plan,
     }
   g_ptr_array_add (listed, NULL);
 
+  /* Generated functions the design no longer has (a send function of a removed
+   * command, say) that this file's code still uses: the next build would fail. */
+  if (c->removed != NULL && g_hash_table_size (c->removed) > 0)
+    {
+      g_autofree char *code = code_only (current);
+      GHashTableIter iter;
+      gpointer old, key;
+
+      g_hash_table_iter_init (&iter, c->removed);
+      while (g_hash_table_iter_next (&iter, &old, &key))
+        if (!g_hash_table_contains (defined, old) && uses_identifier (code, old))
+          {
+            g_ptr_array_add (plan->warnings,
+              g_strdup_printf ("%s: uses %s, which the design no longer has (what it was generated for "
+                               "was removed): the project does not build until you remove that use",
+                               output->path, (char *) old));
+            g_hash_table_replace (c->kept_removed, g_strdup (key), g_strdup (old));
+          }
+    }
+
   /* Functions whose parameters or result the design changed. */
   for (guint i = 0; output->symbols[i] != NULL; i++)
     {
@@ -1198,6 +1236,22 @@ file_holds (const char    *path,
          length == text->len && memcmp (current, text->str, length) == 0;
 }
 
+/* The removed names user code still uses stay among the manifest's names (under
+ * their old keys), so that the next export reports them again. */
+static void
+add_kept_removed (CPlan *c)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (c->kept_removed == NULL)
+    return;
+  g_hash_table_iter_init (&iter, c->kept_removed);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!g_hash_table_contains (c->new_names, key))
+      g_hash_table_insert (c->new_names, g_strdup (key), g_strdup (value));
+}
+
 /* Decides the new manifest (its checksum, and whether it changes), and lets go of
  * what only planning needed: the names are made again when the plan runs. */
 static void
@@ -1220,12 +1274,14 @@ plan_manifest (MopedExportPlan *plan)
                                                           : g_hash_table_contains (c->pending, old)))
         g_hash_table_replace (c->kept_names, g_strdup (key), g_strdup (old));
     }
+  add_kept_removed (c);
   text = manifest_text (plan, c->new_names);
   c->manifest_hash = _moped_export_hash (text->str, text->len);
   c->manifest_changes = !file_holds (path, text);
   g_clear_pointer (&c->new_names, g_hash_table_unref);
   g_clear_pointer (&c->old_names, g_hash_table_unref);
   g_clear_pointer (&c->pending, g_hash_table_unref);
+  g_clear_pointer (&c->removed, g_hash_table_unref);
   g_clear_pointer (&c->pending_files, g_hash_table_unref);
 }
 
@@ -1309,28 +1365,39 @@ plan_renames (MopedExportPlan *plan,
   c->moved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   /* Only the renamed keys' old names are kept, for the manifest. */
   c->old_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  c->removed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  c->kept_removed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   if (g_hash_table_size (old_names) == 0)
     return;
   /* Made again for the manifest after the files: a large design has hundreds of
    * thousands of names, not to be held while its largest files are generated. */
   c->new_names = _moped_c_name_keys (model);
-  g_hash_table_iter_init (&iter, old_names);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      const char *now = g_hash_table_lookup (c->new_names, key);
+  {
+    g_autoptr(GHashTable) identifiers = g_hash_table_new (g_str_hash, g_str_equal);
 
-      if (now == NULL || g_str_equal (now, value))
-        continue;
-      if (!_moped_c_name_key_is_file (key))
-        g_hash_table_replace (c->renames, g_strdup (value), g_strdup (now));
-      else
-        {
-          g_hash_table_replace (c->file_renames, g_strdup (value), g_strdup (now));
-          if (g_str_has_prefix (key, "file:"))
-            g_hash_table_replace (c->moves, _moped_c_user_path (now), _moped_c_user_path (value));
-        }
-      g_hash_table_replace (c->old_names, g_strdup (key), g_strdup (value));
-    }
+    g_hash_table_iter_init (&iter, c->new_names);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      g_hash_table_add (identifiers, value);
+    g_hash_table_iter_init (&iter, old_names);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      {
+        const char *now = g_hash_table_lookup (c->new_names, key);
+
+        if (now == NULL && !_moped_c_name_key_is_file (key) && !g_hash_table_contains (identifiers, value))
+          g_hash_table_replace (c->removed, g_strdup (value), g_strdup (key));
+        if (now == NULL || g_str_equal (now, value))
+          continue;
+        if (!_moped_c_name_key_is_file (key))
+          g_hash_table_replace (c->renames, g_strdup (value), g_strdup (now));
+        else
+          {
+            g_hash_table_replace (c->file_renames, g_strdup (value), g_strdup (now));
+            if (g_str_has_prefix (key, "file:"))
+              g_hash_table_replace (c->moves, _moped_c_user_path (now), _moped_c_user_path (value));
+          }
+        g_hash_table_replace (c->old_names, g_strdup (key), g_strdup (value));
+      }
+  }
   g_clear_pointer (&c->new_names, g_hash_table_unref);
 }
 
@@ -1591,6 +1658,7 @@ c_finish (MopedExportPlan  *plan,
   if (!c->manifest_changes)
     return TRUE;
   g_return_val_if_fail (c->new_names != NULL, FALSE);
+  add_kept_removed (c);
   text = manifest_text (plan, c->new_names);
   g_clear_pointer (&c->new_names, g_hash_table_unref);
   hash = _moped_export_hash (text->str, text->len);

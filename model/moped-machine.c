@@ -47,6 +47,7 @@ moped_step_is_leaf (MopedElement *step)
 typedef struct
 {
   MopedFlowGraph *graph;
+  gboolean        subscriptions;  /* subscription steps are moves, not epsilons */
 } Builder;
 
 static guint
@@ -163,7 +164,7 @@ build_step (Builder      *b,
     case MOPED_BLOCK_SUBSCRIBE:
     case MOPED_BLOCK_UNSUBSCRIBE:
       /* Below the protocol: libzmq carries it, no command is sent. */
-      add_move (b, start, end, NULL);
+      add_move (b, start, end, b->subscriptions ? step : NULL);
       break;
     case MOPED_BLOCK_BRANCH:
     case MOPED_N_BLOCKS:
@@ -176,7 +177,14 @@ build_step (Builder      *b,
 MopedFlowGraph *
 moped_flow_graph_new (MopedElement *flow)
 {
-  Builder b = { g_new0 (MopedFlowGraph, 1) };
+  return moped_flow_graph_new_full (flow, FALSE);
+}
+
+MopedFlowGraph *
+moped_flow_graph_new_full (MopedElement *flow,
+                           gboolean      subscriptions)
+{
+  Builder b = { g_new0 (MopedFlowGraph, 1), subscriptions };
 
   g_return_val_if_fail (flow != NULL, NULL);
 

@@ -66,6 +66,10 @@ typedef struct
 } MopedFlowGraph;
 
 MopedFlowGraph *moped_flow_graph_new     (MopedElement       *flow);
+/* The same, with each subscription step a move of its own when @subscriptions (the
+ * exported flow tests play them; no role's machine sees them). */
+MopedFlowGraph *moped_flow_graph_new_full (MopedElement      *flow,
+                                           gboolean           subscriptions);
 void            moped_flow_graph_free    (MopedFlowGraph     *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MopedFlowGraph, moped_flow_graph_free)
 

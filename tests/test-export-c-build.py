@@ -13,12 +13,15 @@ valgrind for the leak checks. Never needs a display.
 - State machines: a raw peer (tests/machine-peer.c) sends commands out of order to an
   exported ROUTER node, which refuses them (logged, no handler called) and keeps one
   state per peer, through a loop, each branch of a choice and a new session after BYE.
+- Choices: the self-test sends every branch of a choice; the flow test accepts the
+  branch the user's handler takes, and a handler that sends a command the protocol
+  does not allow there fails it with one line naming the branches and the handler.
 - Property test: random designs (fields of every type, a msg field last in some
   commands; compatible socket pairs, fan-in and fan-out, sockets
   shared by several links and peers, bind or connect set per link end, instances,
-  PAIR, ROUTER to ROUTER, proxies, processes and hosts with inproc, ipc, loopback and
-  a tcp port bound on two hosts or at two addresses of one host (127.0.0.2 beside
-  127.0.0.1 or *), hostile names and descriptions). Every design `moped check`
+  PAIR, ROUTER to ROUTER, proxies, choice and loop blocks, processes and hosts with inproc,
+  ipc, loopback and a tcp port bound on two hosts or at two addresses of one host
+  (127.0.0.2 beside 127.0.0.1 or *), hostile names and descriptions). Every design `moped check`
   passes without errors exports, builds with -Werror and passes its self-test; every
   design it refuses is refused for one of the run-time rules (RUNTIME_RULES) and for
   nothing else. They are built in batches, as subprojects of one meson project, to
@@ -31,7 +34,8 @@ valgrind for the leak checks. Never needs a display.
   MOPED_EXPORT_C_TESTS (comma-separated test function names) runs only those.
 - User tests: the first export writes tests/, whose first test fails on the fresh
   skeleton naming the function to write and passes once it is written; re-export
-  leaves tests/ alone; a typed API method runs in the node's thread, and its test
+  leaves tests/ alone (without an API method, the first test sends the first flow's
+  first step and waits for the user's handlers to send the next); a typed API method runs in the node's thread, and its test
   fails when the implementation answers wrong; a repeating timer
   set in a start hook publishes, and an API method answers later from a handler; a
   send to a peer that cannot take it fails after a bounded wait, never blocking.
@@ -41,7 +45,9 @@ valgrind for the leak checks. Never needs a display.
   peer, started later, to connect.
 - Re-export: an edited handler survives, a new command's stub is appended, a removed
   command's handler is reported and kept, an unchanged design rewrites no file, and a
-  generated file edited by hand is not overwritten without --force. Renames (same
+  generated file edited by hand is not overwritten without --force; user code still
+  calling a removed command's send function is reported on every export until it
+  is gone. Renames (same
   ids) are reported until done, applied by --apply-renames (a diff with --dry-run);
   an orphaned handler is reported on every export; a changed signature shows both
   prototypes. A renamed node's file moves, with the user's code, to its new path
@@ -264,19 +270,28 @@ def test_standalone(work):
     check("a link's benchmark runs", r.returncode in (0, 1) and "msg/s" in r.stdout, r.stdout + r.stderr)
     m = re.search(r"^latency: required 1 ms, measured ([0-9.e+-]+) ms per round trip: (met|NOT met)$",
                   r.stdout, re.M)
-    check("a link's benchmark reports its latency requirement beside the measured figure, "
-          "and its exit status says whether it is met",
-          m is not None and (r.returncode == 0) == (m.group(2) == "met") and
-          (m.group(2) == "met") == (float(m.group(1)) <= 1.0), r.stdout)
+    t = re.search(r"^throughput: required 10000 msg/s, measured ([0-9]+) msg/s: (met|NOT met)$", r.stdout, re.M)
+    check("a link's benchmark reports its latency requirement, and the throughput one of the node at its "
+          "end (Server: 10000 msg/s), beside the measured figures, and its exit status says whether both are met",
+          m is not None and t is not None and
+          (r.returncode == 0) == (m.group(2) == "met" and t.group(2) == "met") and
+          (m.group(2) == "met") == (float(m.group(1)) <= 1.0) and
+          (t.group(2) == "met") == (int(t.group(1)) >= 10000), r.stdout)
+    with open(os.path.join(directory, "README.md")) as f:
+        readme = f.read()
+    check("the export's README says which benchmark checks the node's throughput requirement",
+          "Greetings per second (throughput, on Server): 10000 msg/s." in readme and
+          "Checked by `bench_greetings`." in readme and "messages the node handles per second" in readme, readme)
 
     # A requirement no machine meets: the benchmark says so and fails (meson test --benchmark).
+    # The throughput stays on the node (Server), the latency on the link.
     strict = os.path.join(work, "strict.moped")
     with open(os.path.join(EXAMPLES, "hello.moped")) as f:
         text = f.read()
     with open(strict, "w") as f:
         f.write(text.replace('metric="latency" value="1" unit="ms"', 'metric="latency" value="0.000001" unit="ms"')
                 .replace('value="10000" unit="msg/s" target="server"',
-                         'value="1000000000000" unit="msg/s" target="link-1"'))
+                         'value="1000000000000" unit="msg/s" target="server"'))
     directory = os.path.join(work, "strict")
     r = export(strict, directory)
     r = run(["meson", "setup", "build"], cwd=directory)
@@ -454,6 +469,94 @@ def replace_body(path, signature, body):
     close_brace = text.index("\n}\n", open_brace)
     with open(path, "w") as f:
         f.write(text[:open_brace] + "\n{\n" + body + text[close_brace:])
+
+
+CHOICE_DESIGN = """<?xml version="1.0" encoding="UTF-8"?>
+<design format="2" name="Choice" summary="The server answers a question or refuses it, as it chooses.">
+  <node id="client" name="Client" x="40" y="40">
+    <socket id="client-req" name="server" type="REQ"/>
+  </node>
+  <node id="server" name="Server" x="320" y="40">
+    <socket id="server-rep" name="clients" type="REP" mode="bind"/>
+  </node>
+  <link id="link-1" from="client-req" to="server-rep" endpoint="tcp://*:5591" protocol="qa" from-role="qa.client" to-role="qa.server"/>
+  <protocol id="qa" name="Questions">
+    <role id="qa.client" name="client"/>
+    <role id="qa.server" name="server"/>
+    <command id="ask" name="ASK" sender="qa.client"><field id="ask-q" name="question"/></command>
+    <command id="answer" name="ANSWER" sender="qa.server"><field id="answer-a" name="text"/></command>
+    <command id="refuse" name="REFUSE" sender="qa.server"/>
+    <command id="status" name="STATUS" sender="qa.client"/>
+    <command id="report" name="REPORT" sender="qa.server"/>
+    <flow id="talk" name="Talk">
+      <step id="t1" from="client" to="server" command="ask"/>
+      <step id="t2" block="choice" from="qa.server">
+        <step id="t3" from="server" to="client" command="answer"/>
+        <step id="t4" from="server" to="client" command="refuse"/>
+      </step>
+    </flow>
+    <flow id="state" name="Status">
+      <step id="s1" from="client" to="server" command="status"/>
+      <step id="s2" from="server" to="client" command="report"/>
+    </flow>
+  </protocol>
+</design>
+"""
+
+
+def test_choices(work):
+    """A flow with a choice: the wiring self-test plays each branch; the flow test
+    accepts whichever branch the user's handler takes, and names the branches it
+    waited for, and the handler, when the handler sends what the protocol does not
+    allow there."""
+    directory = os.path.join(work, "choices")
+    design = os.path.join(work, "choices.moped")
+    with open(design, "w") as f:
+        f.write(CHOICE_DESIGN)
+    r = export(design, directory)
+    if not check("choices: export", r.returncode == 0, r.stdout + r.stderr):
+        return
+    if not build_user_project(directory, "choices"):
+        return
+    selftest = os.path.join(directory, "build", "selftest")
+    r = run([selftest, "-v"], timeout=120)
+    out = r.stdout + r.stderr
+    check("choices: the self-test plays each branch of the choice",
+          r.returncode == 0 and "flow Talk: step 2: Server sends ANSWER to Client" in out and
+          "flow Talk: step 3: Server sends REFUSE to Client" in out and "flow Talk: ok (4 messages)" in out,
+          tail(out))
+    r = run([selftest, "--flows"], timeout=120)
+    check("choices: on the fresh skeleton the flow test names both branches and the handler to write",
+          r.returncode == 1 and 'flow "Talk": step 2 (Server sends ANSWER to Client) or step 3 (Server sends '
+          'REFUSE to Client) did not happen within 500 ms: write server_handle_ask in src/server.c' in r.stdout,
+          tail(r.stdout))
+    first = os.path.join(directory, "build", "tests", "test_first")
+    r = run([first], timeout=120)
+    check("choices: with no API method, the first test sends the first step and fails on the fresh skeleton, "
+          "naming the handler to write",
+          r.returncode == 1 and 'first test: flow "Talk": step 2 (Server sends ANSWER to Client) or step 3 '
+          '(Server sends REFUSE to Client) did not happen within 2000 ms: write server_handle_ask in src/server.c'
+          in r.stdout, tail(r.stdout + r.stderr))
+    server = os.path.join(directory, "src", "server.c")
+    replace_body(server, "server_handle_ask (server_state_t *self, const wire_peer_t *from, const char *question)",
+                 "    (void) question;\n    return server_send_refuse (self->engine, from);")
+    replace_body(server, "server_handle_status (server_state_t *self, const wire_peer_t *from)",
+                 "    return server_send_report (self->engine, from);")
+    build_user_project(directory, "choices: the second branch")
+    r = run([selftest, "--flows"], timeout=120)
+    check("choices: a handler that takes the second branch passes the flow test",
+          r.returncode == 0 and "flow Talk: ok (2 messages)" in r.stdout and "flow Status: ok" in r.stdout,
+          tail(r.stdout + r.stderr))
+    r = run([first], timeout=120)
+    check("choices: ... and the first test", r.returncode == 0, tail(r.stdout + r.stderr))
+    replace_body(server, "server_handle_ask (server_state_t *self, const wire_peer_t *from, const char *question)",
+                 "    (void) question;\n    return server_send_report (self->engine, from);")
+    build_user_project(directory, "choices: a command not allowed there")
+    r = run([selftest, "--flows"], timeout=120)
+    check("choices: a handler that answers with a command the flow does not allow there fails, saying so",
+          r.returncode == 1 and 'flow "Talk": step 2 (Server sends ANSWER to Client) or step 3 (Server sends '
+          'REFUSE to Client) did not happen within 500 ms: write server_handle_ask in src/server.c (instead, '
+          'Server.clients: refused to send REPORT in state' in r.stdout, tail(r.stdout + r.stderr))
 
 
 def test_user_tests(work):
@@ -1216,17 +1319,48 @@ class Design:
         steps = before + ([(b, a, hello, False, False)] if hello else []) + [(a, c, update, False, False, dict(via=b))] + after
         protocol["flows"].append(dict(id=self.new_id("flow"), name=self.name(protocol["flow_names"]), steps=steps))
 
+    @staticmethod
+    def choice(chooser, receiver, commands):
+        """A choice block: the chooser sends one of the commands (distinct, so every
+        role can tell the branches apart)."""
+        return (chooser, receiver, None, False, False,
+                dict(block="choice", branches=[[(chooser, receiver, cmd, False, False)] for cmd in commands]))
+
+    @staticmethod
+    def loop(steps, optional=False):
+        return (steps[0][0], steps[0][1], None, False, optional, dict(block="loop", steps=steps))
+
     def steps(self, a, b, ways, forward, backward, either):
         rng = self.rng
         steps = []
         if ways == "one":
-            for cmd in forward:
-                steps.append((a, b, cmd, rng.random() < 0.3, rng.random() < 0.2))
+            if len(forward) > 1 and rng.random() < 0.25:
+                steps.append(self.choice(a, b, forward))
+            elif rng.random() < 0.15:
+                steps.append(self.loop([(a, b, cmd, False, False) for cmd in forward], rng.random() < 0.3))
+            else:
+                for cmd in forward:
+                    steps.append((a, b, cmd, rng.random() < 0.3, rng.random() < 0.2))
         elif ways == "reqrep":
             for _ in range(rng.randrange(1, 3)):
                 repeat = rng.random() < 0.3
+                if rng.random() < 0.3:
+                    # A round in blocks: the reply a choice of the replier, the round a loop.
+                    reply = (self.choice(b, a, backward) if len(backward) > 1 and rng.random() < 0.7
+                             else (b, a, rng.choice(backward), False, False))
+                    round_ = [(a, b, rng.choice(forward), False, False), reply]
+                    steps += [self.loop(round_, rng.random() < 0.3)] if rng.random() < 0.5 else round_
+                    continue
                 steps.append((a, b, rng.choice(forward), repeat, False))
                 steps.append((b, a, rng.choice(backward), repeat, False))
+        elif rng.random() < 0.25 and (len(forward) > 1 or len(backward) > 1):
+            # A request, then a choice of the answer, sometimes in a loop.
+            round_ = [(a, b, rng.choice(forward), False, False)]
+            round_.append(self.choice(b, a, backward) if len(backward) > 1
+                          else (b, a, backward[0], False, False))
+            if len(forward) > 1 and rng.random() < 0.5:
+                round_ = [self.choice(a, b, forward)] + round_[1:]
+            steps += [self.loop(round_, rng.random() < 0.3)] if rng.random() < 0.5 else round_
         else:
             for _ in range(rng.randrange(2, 6)):
                 if either and rng.random() < 0.3:
@@ -1295,18 +1429,38 @@ class Design:
                                                           type=ftype if ftype != "string" else "",
                                                           description=self.description()))
                 out.append("    </command>")
-            for f in p["flows"]:
-                out.append("    <flow%s>" % attrs(id=f["id"], name=f["name"], description=self.description()))
-                for step in f["steps"]:
+            def write_steps(steps, indent):
+                for step in steps:
                     s, r, cmd, repeat, optional = step[:5]
                     extra = step[5] if len(step) > 5 else {}
-                    out.append("      <step%s/>" % attrs(id=self.new_id("step"), block=extra.get("block", ""),
-                                                         from_=s["id"], to=r["id"],
-                                                         command=cmd["id"] if cmd else "",
-                                                         via=extra["via"]["id"] if extra.get("via") else "",
-                                                         topic=extra.get("topic", ""),
-                                                         repeat="true" if repeat else "",
-                                                         optional="true" if optional else ""))
+                    if extra.get("block") == "choice":
+                        out.append(indent + "<step%s>" % attrs(id=self.new_id("step"), block="choice",
+                                                               from_=role_of(p["id"], s["id"])))
+                        for branch in extra["branches"]:
+                            if len(branch) == 1:
+                                write_steps(branch, indent + "  ")
+                                continue
+                            out.append(indent + "  <step%s>" % attrs(id=self.new_id("step"), block="branch"))
+                            write_steps(branch, indent + "    ")
+                            out.append(indent + "  </step>")
+                        out.append(indent + "</step>")
+                        continue
+                    if extra.get("block") == "loop":
+                        out.append(indent + "<step%s>" % attrs(id=self.new_id("step"), block="loop",
+                                                               optional="true" if optional else ""))
+                        write_steps(extra["steps"], indent + "  ")
+                        out.append(indent + "</step>")
+                        continue
+                    out.append(indent + "<step%s/>" % attrs(id=self.new_id("step"), block=extra.get("block", ""),
+                                                            from_=s["id"], to=r["id"],
+                                                            command=cmd["id"] if cmd else "",
+                                                            via=extra["via"]["id"] if extra.get("via") else "",
+                                                            topic=extra.get("topic", ""),
+                                                            repeat="true" if repeat else "",
+                                                            optional="true" if optional else ""))
+            for f in p["flows"]:
+                out.append("    <flow%s>" % attrs(id=f["id"], name=f["name"], description=self.description()))
+                write_steps(f["steps"], "      ")
                 out.append("    </flow>")
             out.append("  </protocol>")
         for process in self.processes:
@@ -2088,6 +2242,10 @@ def test_reexport(work):
         text = f.read()
     check("re-export: the edit is intact", text.startswith(edited.rstrip("\n")), text)
     check("re-export: the new handler stub is there", "server_handle_bye (server_state_t *self" in text, text)
+    # The client's code sends the new command (a comment naming it is no use of it).
+    client = os.path.join(directory, "src", "client.c")
+    replace_body(client, "client_handle_pong (client_state_t *self, const wire_peer_t *from)",
+                 "    (void) from;\n    return client_send_bye (self->engine, NULL, \"done\");")
     ok, log = build_and_test(directory)
     check("re-export: builds and passes with the new command", ok, tail(log))
 
@@ -2096,6 +2254,20 @@ def test_reexport(work):
     check("re-export: a removed command exports", r.returncode == 0, r.stderr)
     check("re-export: the handler of a removed command is reported",
           "server_handle_bye is no longer called" in r.stderr, r.stderr)
+    used = ("src/client.c: uses client_send_bye, which the design no longer has (what it was generated for was "
+            "removed): the project does not build until you remove that use")
+    check("re-export: user code that still sends the removed command is reported", used in r.stderr and
+          "server.c: uses" not in r.stderr, r.stderr)
+    r = run(["ninja", "-C", "build"], cwd=directory, timeout=600)
+    check("re-export: ... rightly: that code no longer builds", r.returncode != 0 and "client_send_bye" in r.stdout,
+          tail(r.stdout))
+    r = export(design, directory)
+    check("re-export: ... on every export until it is gone", used in r.stderr, r.stderr)
+    replace_body(client, "client_handle_pong (client_state_t *self, const wire_peer_t *from)",
+                 "    //  client_send_bye went with BYE\n    (void) self;\n    (void) from;\n    return 0;")
+    r = export(design, directory)
+    check("re-export: once removed, it is no longer reported", r.returncode == 0 and "client_send_bye" not in r.stderr,
+          r.stderr)
     with open(user) as f:
         text = f.read()
     check("re-export: the handler of a removed command is kept", "server_handle_bye (" in text, text)
@@ -2120,7 +2292,7 @@ def test_reexport(work):
 def main():
     work = tempfile.mkdtemp(prefix="moped-export-c-")
     tests = [test_broken, test_user_tests, test_timers, test_never_block, test_examples, test_mdp_wire,
-             test_machine_enforced, test_fan_out,
+             test_machine_enforced, test_fan_out, test_choices,
              test_packed_wire, test_standalone, test_reexport, test_reexport_renames, test_reexport_node_rename,
              test_no_hang, test_proxy, test_subscriptions, test_shared_role_and_layered,
              test_process, test_served, test_property]

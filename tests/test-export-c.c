@@ -578,6 +578,103 @@ test_method_signature (void)
   g_object_unref (p.design);
 }
 
+/* The text of the stub of @fn in @user: from its comment block to its closing brace. */
+static char *
+stub_of (const char *user,
+         const char *fn)
+{
+  g_autofree char *signature = g_strdup_printf ("\n%s (", fn);
+  const char *at = strstr (user, signature);
+  const char *start, *end;
+
+  g_assert_nonnull (at);
+  /* Back over the return type line and the comments above it. */
+  start = at;
+  while (start > user && !(start[-1] == '\n' && start[0] == '\n'))
+    start--;
+  end = strstr (at, "\n}\n");
+  g_assert_nonnull (end);
+  return g_strndup (start, end - start);
+}
+
+static const char hints_design[] =
+  "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+  "<design format=\"2\" name=\"Hints\">\n"
+  "  <node id=\"client\" name=\"Client\"><socket id=\"c-d\" name=\"server\" type=\"DEALER\"/></node>\n"
+  "  <node id=\"server\" name=\"Server\"><socket id=\"s-r\" name=\"clients\" type=\"ROUTER\" mode=\"bind\"/></node>\n"
+  "  <link id=\"link-1\" from=\"c-d\" to=\"s-r\" endpoint=\"tcp://*:5680\" protocol=\"p\" from-role=\"p.c\" to-role=\"p.s\"/>\n"
+  "  <protocol id=\"p\" name=\"Hints\">\n"
+  "    <role id=\"p.c\" name=\"client\"/><role id=\"p.s\" name=\"server\"/>\n"
+  "    <command id=\"ping\" name=\"PING\" sender=\"p.c\"/>\n"
+  "    <command id=\"pong\" name=\"PONG\" sender=\"p.s\"/>\n"
+  "    <command id=\"ask\" name=\"ASK\" sender=\"p.c\"/>\n"
+  "    <command id=\"answer\" name=\"ANSWER\" sender=\"p.s\"/>\n"
+  "    <command id=\"refuse\" name=\"REFUSE\" sender=\"p.s\"/>\n"
+  "    <command id=\"shipping\" name=\"SHIPPING\" sender=\"p.s\"/>\n"
+  "    <command id=\"stopping\" name=\"STOPPING\" sender=\"p.c\"/>\n"
+  "    <flow id=\"once\" name=\"Once\">\n"
+  "      <step id=\"o1\" from=\"client\" to=\"server\" command=\"ping\"/>\n"
+  "      <step id=\"o2\" from=\"server\" to=\"client\" command=\"pong\"/>\n"
+  "      <step id=\"o3\" from=\"client\" to=\"server\" command=\"stopping\"/>\n"
+  "    </flow>\n"
+  "    <flow id=\"talk\" name=\"Talk\">\n"
+  "      <step id=\"t1\" from=\"client\" to=\"server\" command=\"ask\"/>\n"
+  "      <step id=\"t2\" block=\"choice\" from=\"p.s\">\n"
+  "        <step id=\"t3\" from=\"server\" to=\"client\" command=\"answer\"/>\n"
+  "        <step id=\"t4\" from=\"server\" to=\"client\" command=\"refuse\"/>\n"
+  "      </step>\n"
+  "      <step id=\"t5\" block=\"loop\">\n"
+  "        <step id=\"t6\" from=\"server\" to=\"client\" command=\"shipping\"/>\n"
+  "      </step>\n"
+  "    </flow>\n"
+  "  </protocol>\n"
+  "  <requirement id=\"r1\" name=\"Every so often\" metric=\"other\" value=\"300\" unit=\"ms\" target=\"server\"/>\n"
+  "</design>\n";
+
+/* Stub hints come from the flows, not from names: every branch of a choice that answers
+ * a command; no answer where a flow ends; a repeating timer for what a flow repeats with
+ * nothing received before it (at the interval a requirement gives), and for nothing
+ * else, whatever its name. */
+static void
+test_stub_hints (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MopedDesign) design = moped_file_load_data (hints_design, -1, "hints", &error);
+  g_autofree char *path = g_build_filename (g_getenv ("MOPED_EXAMPLES"), "hello.moped", NULL);
+  g_autoptr(MopedDesign) hello = NULL;
+  g_autoptr(GPtrArray) outputs = NULL;
+  g_autoptr(GPtrArray) hello_outputs = NULL;
+  g_autofree char *ask = NULL, *answer = NULL, *world = NULL, *hello_stub = NULL, *start = NULL;
+  g_autofree char *client_start = NULL;
+  const char *server, *client;
+
+  g_assert_no_error (error);
+  outputs = generate (design);
+  server = output_content (outputs, "src/server.c");
+  client = output_content (outputs, "src/client.c");
+  ask = stub_of (server, "server_handle_ask");
+  g_assert_nonnull (strstr (ask, "To answer: server_send_answer (self->engine, from, ...)"));
+  g_assert_nonnull (strstr (ask, "To answer: server_send_refuse (self->engine, from, ...)"));
+  g_assert_null (strstr (ask, "server_send_shipping"));
+  /* After ANSWER the client may get SHIPPING, which it does not answer: no hint. */
+  answer = stub_of (client, "client_handle_answer");
+  g_assert_null (strstr (answer, "To answer"));
+  start = stub_of (server, "server_state_start");
+  g_assert_nonnull (strstr (start, "SHIPPING repeats in flow Talk with nothing Server receives before it"));
+  g_assert_nonnull (strstr (start, "server_engine_timer_set (self->engine, 300, true, s_send_shipping, NULL)"));
+  g_assert_null (strstr (start, "PONG repeats"));
+  client_start = stub_of (client, "client_state_start");
+  g_assert_null (strstr (client_start, "repeats"));
+
+  hello = moped_file_load (path, &error);
+  g_assert_no_error (error);
+  hello_outputs = generate (hello);
+  world = stub_of (output_content (hello_outputs, "src/client.c"), "client_handle_world");
+  g_assert_null (strstr (world, "To answer"));
+  hello_stub = stub_of (output_content (hello_outputs, "src/server.c"), "server_handle_hello");
+  g_assert_nonnull (strstr (hello_stub, "To answer: server_send_world (self->engine, from, ...)"));
+}
+
 /* Descriptions reach generated files only inside comments. */
 static void
 test_descriptions_stay_in_comments (void)
@@ -1601,6 +1698,7 @@ main (int    argc,
   g_test_add_func ("/export-c/reexport/run-notices-changes", test_run_notices_changes);
   g_test_add_func ("/export-c/reexport/run-notices-changes-of-old-files", test_run_notices_changes_of_old_files);
   g_test_add_func ("/export-c/selftest/topics", test_selftest_topics);
+  g_test_add_func ("/export-c/stub-hints", test_stub_hints);
   g_test_add_func ("/export-c/selftest/routing", test_selftest_routing);
   g_test_add_func ("/export-c/router-default-peer", test_router_default_peer);
 

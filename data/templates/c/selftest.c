@@ -6,10 +6,12 @@
 //  handlers are not called: what is checked is the wiring the design describes
 //  (sockets, endpoints, envelopes, codecs, subscriptions).
 //
+//  A flow with choices is played once per branch of each choice.
+//
 //  With --flows (the flow tests) your handlers run: it sends the first step of
 //  each flow, expects your code to send each next one within S_STEP_TIMEOUT
-//  msecs, and when a step does not happen prints one line naming it and the
-//  function to write.
+//  msecs (any branch of a choice, as your code decides), and when no step that
+//  may come next happens prints one line naming them and the function to write.
 {{requirements}}
 
 #include <dirent.h>
@@ -37,17 +39,30 @@ typedef struct {
     const char *delimiter;      //  "1" when the receiver expects a REQ-style envelope
     const char *topic;          //  PUB senders: the topic ("" for the sample)
     bool any;                   //  Round-robin: it arrives at any one receiver
-    bool optional;              //  Flow tests do not wait for it
+    bool optional;              //  The flow may go on without it
     const char *skip;           //  Why the self-test cannot check it, or NULL
     s_place_t receivers [S_RECEIVERS];
-    const char *advice;         //  Flow tests: what makes it happen, or NULL
+    int receiver;               //  The node the flow names as receiver
+    const char *handler;        //  Flow tests: its handler there ("fn in src/node.c"), or NULL
+    const char *send_fn;        //  Flow tests: the sender's send function, or NULL
+    const char *file;           //  The sender's file
 } s_step_t;
 
-//  A flow: its steps, and the order they are played in (-1 ends it)
+//  A move of a flow's automaton: from state to state on a step (-1: on nothing)
+typedef struct {
+    int from;                   //  -1 ends a list
+    int to;
+    int step;
+} s_move_t;
+
+//  A flow: its steps (every branch), the order the self-test plays them in (one
+//  path per branch of each choice, -2 between paths, -1 at the end), and the
+//  automaton the flow tests follow (state 0 starts, state 1 ends)
 typedef struct {
     const char *name;
     const s_step_t *steps;
     const int *order;
+    const s_move_t *moves;
 } s_flow_t;
 
 //  A subscriber the self-test waits for before playing the flows
@@ -185,16 +200,68 @@ s_command_name (const char *command)
 }
 
 
-//  Play one step: have the sender send (unless send is false: flow tests leave
-//  that to your code) or subscribe (always: wiring, not your handlers), then
-//  wait until every receiver has it.
-//  Returns 0, or -1 having printed what went wrong.
-static int
-s_play_step (s_test_t *test, const char *flow, const s_step_t *step, bool send)
+//  "step 2 (Server sends ANSWER to Client) or step 3 (...)": the steps awaited
+static void
+s_describe (const s_step_t *const *steps, size_t count, char *text, size_t size)
 {
-    snprintf (s_doing, sizeof (s_doing), "waiting for flow %s, step %d (%s)",
-              flow, step->position, step->text);
+    size_t used = 0;
+    size_t index;
+    *text = 0;
+    for (index = 0; index < count && used < size; index++) {
+        int length = snprintf (text + used, size - used, "%sstep %d (%s)", index? " or ": "",
+                               steps [index]->position, steps [index]->text);
+        used += length > 0? (size_t) length: 0;
+    }
+}
+
+
+//  Flow tests: what makes a step happen after the step before it; the same
+//  advice for several steps is given once
+static void
+s_advise (s_test_t *test, const s_step_t *prev, const s_step_t *const *steps, size_t count,
+          char *text, size_t size)
+{
+    size_t used = 0;
+    size_t index;
+    *text = 0;
+    for (index = 0; index < count && used < size; index++) {
+        const s_step_t *step = steps [index];
+        char advice [400];
+        if (prev && prev->receiver == step->sender.node && prev->handler)
+            snprintf (advice, sizeof (advice), "write %s", prev->handler);
+        else
+        if (prev && step->send_fn)
+            snprintf (advice, sizeof (advice), "have %s call %s after step %d (its start hook, a timer or "
+                      "a handler in %s)", test->names [step->sender.node], step->send_fn, prev->position,
+                      step->file);
+        else
+            snprintf (advice, sizeof (advice), "check the wiring (run the self-test)");
+        if (!strstr (text, advice)) {
+            int length = snprintf (text + used, size - used, "%s%s", used? "; or ": "", advice);
+            used += length > 0? (size_t) length: 0;
+        }
+    }
+}
+
+
+//  Play one of some steps: have the sender send (unless send is false: flow
+//  tests leave that to your code) or subscribe (always: wiring, not your
+//  handlers), then wait until every receiver of one of them has it. The flow
+//  tests await every step that may come next (the branches of a choice, an
+//  optional step and the one after it); the self-test one.
+//  Returns the index of the step that happened, or -1 having printed what
+//  went wrong.
+static int
+s_play_steps (s_test_t *test, const char *flow, const s_step_t *prev,
+              const s_step_t *const *steps, size_t count, bool send)
+{
+    const s_step_t *step = steps [0];
     bool subscription = step->command [0] == '$';
+    if (send || subscription)
+        count = 1;              //  The test chooses which step happens
+    char awaited [480];
+    s_describe (steps, count, awaited, sizeof (awaited));
+    snprintf (s_doing, sizeof (s_doing), "waiting for flow %s, %s", flow, awaited);
     if (subscription)
         zstr_sendx (test->actors [step->sender.node], step->command, step->sender.socket,
                     step->topic, NULL);
@@ -203,33 +270,55 @@ s_play_step (s_test_t *test, const char *flow, const s_step_t *step, bool send)
         zstr_sendx (test->first [step->sender.node], "$SEND", step->sender.socket, step->command,
                     step->peer, step->delimiter, step->topic, NULL);
     bool sent = !send && !subscription;
-    bool arrived [S_RECEIVERS] = { false };
-    size_t expected = 0;
-    while (step->receivers [expected].node >= 0)
-        expected++;
-    size_t received = 0;
+    bool arrived [S_STEPS][S_RECEIVERS];
+    size_t expected [S_STEPS];
+    size_t received [S_STEPS];
+    size_t candidate;
+    int done = -1;
+    memset (arrived, 0, sizeof (arrived));
+#   define S_NEED(c) (steps [c]->any? 1: expected [c])
+    for (candidate = 0; candidate < count; candidate++) {
+        expected [candidate] = 0;
+        while (steps [candidate]->receivers [expected [candidate]].node >= 0)
+            expected [candidate]++;
+        received [candidate] = 0;
+        //  A message no receiver takes (subscriptions drop it) is done once sent
+        if (S_NEED (candidate) == 0 && done < 0)
+            done = (int) candidate;
+    }
     //  Flow tests: a message that came before its step was waited for
     size_t kept;
-    for (kept = 0; kept < test->backlog_used && received < (step->any? 1: expected); kept++) {
-        size_t index;
-        for (index = 0; index < expected; index++)
-            if (!arrived [index] && streq (test->backlog_commands [kept], step->command)
-            &&  s_same_place (&step->receivers [index], test->backlog [kept].node, test->backlog [kept].socket))
+    for (kept = 0; kept < test->backlog_used && done < 0; kept++)
+        for (candidate = 0; candidate < count && done < 0; candidate++) {
+            size_t index;
+            for (index = 0; index < expected [candidate]; index++)
+                if (!arrived [candidate][index]
+                &&  streq (test->backlog_commands [kept], steps [candidate]->command)
+                &&  s_same_place (&steps [candidate]->receivers [index], test->backlog [kept].node,
+                                  test->backlog [kept].socket))
+                    break;
+            if (index < expected [candidate]) {
+                arrived [candidate][index] = true;
+                test->backlog_commands [kept] = "";
+                if (++received [candidate] >= S_NEED (candidate))
+                    done = (int) candidate;
                 break;
-        if (index < expected) {
-            arrived [index] = true;
-            received++;
-            test->backlog_commands [kept] = "";
+            }
         }
-    }
     char problem [512] = "";
+    //  Flow tests: a send of your code that the protocol refused, said if the
+    //  step then does not happen (other refusals may be harmless: a reply to
+    //  a peer the test made up)
+    char refusal [512] = "";
     int64_t deadline = zclock_mono () + (test->flows? S_STEP_TIMEOUT: S_TIMEOUT);
-    while (!*problem && (!sent || received < (step->any? 1: expected))) {
+    while (!*problem && (!sent || done < 0)) {
         int node = -1;
         zmsg_t *event = s_next_event (test, deadline - zclock_mono (), &node);
         if (!event && test->flows && sent) {
-            printf ("flow \"%s\": step %d (%s) did not happen within %d ms: %s\n", flow, step->position,
-                    step->text, S_STEP_TIMEOUT, step->advice? step->advice: "check the wiring (run the self-test)");
+            char advice [1200];
+            s_advise (test, prev, steps, count, advice, sizeof (advice));
+            printf ("flow \"%s\": %s did not happen within %d ms: %s%s%s%s\n", flow, awaited, S_STEP_TIMEOUT,
+                    advice, *refusal? " (instead, ": "", refusal, *refusal? ")": "");
             return -1;
         }
         if (!event) {
@@ -252,22 +341,33 @@ s_play_step (s_test_t *test, const char *flow, const s_step_t *step, bool send)
             //  An XPUB reports every (un)subscription: those of the node
             //  starting, and those of other subscribers, are not this step's
             size_t index;
-            for (index = 0; index < expected; index++)
-                if (!arrived [index] && s_same_place (&step->receivers [index], node, socket))
+            for (index = 0; index < expected [0]; index++)
+                if (!arrived [0][index] && s_same_place (&step->receivers [index], node, socket))
                     break;
-            if (subscription && index < expected && streq (command, step->command)
+            if (subscription && index < expected [0] && streq (command, step->command)
             &&  streq (detail, step->topic)) {
-                arrived [index] = true;
-                received++;
+                arrived [0][index] = true;
+                if (++received [0] >= S_NEED (0))
+                    done = 0;
             }
         }
         else
         if (kind && streq (kind, "RECEIVED") && socket && command && detail) {
-            size_t index;
-            for (index = 0; index < expected; index++)
-                if (!arrived [index] && s_same_place (&step->receivers [index], node, socket))
+            //  The first step awaited that this message is one of, at a receiver
+            //  it has not reached yet
+            size_t index = 0;
+            size_t place = 0;
+            for (candidate = 0; candidate < count; candidate++) {
+                for (index = 0; index < expected [candidate]; index++)
+                    if (!arrived [candidate][index]
+                    &&  s_same_place (&steps [candidate]->receivers [index], node, socket))
+                        break;
+                if (index < expected [candidate] && streq (command, steps [candidate]->command))
                     break;
-            if (test->flows && (index == expected || !streq (command, step->command))) {
+                if (candidate == 0)
+                    place = index;
+            }
+            if (test->flows && candidate == count) {
                 //  Your handlers may be ahead of the test: keep it for a later step
                 if (test->backlog_used < S_BACKLOG) {
                     test->backlog [test->backlog_used].node = node;
@@ -276,21 +376,26 @@ s_play_step (s_test_t *test, const char *flow, const s_step_t *step, bool send)
                 }
             }
             else
-            if (index == expected)
+            if (candidate == count && place == expected [0])
                 snprintf (problem, sizeof (problem), "%s arrived unexpectedly at %s.%s",
                           command, test->names [node], socket);
             else
-            if (!streq (command, step->command))
+            if (candidate == count)
                 snprintf (problem, sizeof (problem), "%s.%s received %s instead",
                           test->names [node], socket, command);
             else
             if (*detail)
                 snprintf (problem, sizeof (problem), "the fields changed on the way: %s", detail);
             else {
-                arrived [index] = true;
-                received++;
+                arrived [candidate][index] = true;
+                if (++received [candidate] >= S_NEED (candidate))
+                    done = (int) candidate;
             }
         }
+        else
+        if (kind && streq (kind, "PROBLEM") && test->flows && command
+        &&  strncmp (command, "refused to send ", 16) == 0)
+            snprintf (refusal, sizeof (refusal), "%s.%s: %s", test->names [node], socket? socket: "?", command);
         else
         if (kind && streq (kind, "PROBLEM"))
             snprintf (problem, sizeof (problem), "%s.%s: %s", test->names [node],
@@ -302,33 +407,131 @@ s_play_step (s_test_t *test, const char *flow, const s_step_t *step, bool send)
         zstr_free (&detail);
         zmsg_destroy (&event);
     }
+#   undef S_NEED
+    if (*problem && test->flows) {
+        printf ("flow \"%s\": %s did not happen: %s%s%s%s\n", flow, awaited, problem,
+                prev && prev->handler? " (see ": "", prev && prev->handler? prev->handler: "",
+                prev && prev->handler? ")": "");
+        return -1;
+    }
     if (*problem) {
         printf ("flow %s: FAILED at step %d (%s): %s\n", flow, step->position, step->text, problem);
         return -1;
     }
     if (test->verbose)
-        zsys_info ("flow %s: step %d: %s", flow, step->position, step->text);
+        zsys_info ("flow %s: step %d: %s", flow, steps [done]->position, steps [done]->text);
+    return done;
+}
+
+
+//  Whether two steps are the same message between the same places (a flow
+//  may say the same thing at two points, such as an optional reply and the
+//  reply after it)
+static bool
+s_same_step (const s_step_t *one, const s_step_t *other)
+{
+    return streq (one->command, other->command) && streq (one->topic, other->topic)
+        && s_same_place (&one->sender, other->sender.node, other->sender.socket)
+        && s_same_place (&one->receivers [0], other->receivers [0].node, other->receivers [0].socket);
+}
+
+
+//  The states reached from those in *in on nothing
+static void
+s_closure (const s_flow_t *flow, bool *in)
+{
+    bool grew = true;
+    while (grew) {
+        grew = false;
+        const s_move_t *move;
+        for (move = flow->moves; move->from >= 0; move++)
+            if (move->step < 0 && in [move->from] && !in [move->to]) {
+                in [move->to] = true;
+                grew = true;
+            }
+    }
+}
+
+
+//  Flow tests: the test sends the first step, and your code the rest. They follow
+//  the flow's automaton: every step that may come next is awaited, and the one
+//  that happens moves the flow on (any branch of a choice your code takes, an
+//  optional step or the one after it), until the flow may end.
+static int
+s_follow_flow (s_test_t *test, const s_flow_t *flow)
+{
+    bool in [S_STATES] = { false };
+    in [0] = true;
+    s_closure (flow, in);
+    const s_step_t *prev = NULL;
+    size_t messages = 0;
+    size_t moves = 0;
+    while (flow->moves [moves].from >= 0)
+        moves++;
+    while (!in [1]) {
+        //  Each round moves the flow on by one step: more rounds than moves
+        //  means your code goes round a loop of the flow without ending it
+        if (messages > 2 * moves + 2) {
+            printf ("flow \"%s\": did not end after %zu messages: its last step never came\n",
+                    flow->name, messages);
+            return -1;
+        }
+        const s_step_t *next [S_STEPS];
+        size_t count = 0;
+        const s_move_t *move;
+        for (move = flow->moves; move->from >= 0; move++)
+            if (move->step >= 0 && in [move->from] && count < S_STEPS) {
+                size_t index;
+                for (index = 0; index < count; index++)
+                    if (s_same_step (next [index], &flow->steps [move->step]))
+                        break;
+                if (index == count)
+                    next [count++] = &flow->steps [move->step];
+            }
+        if (count == 0) {
+            printf ("flow \"%s\": no step can come next and the flow cannot end\n", flow->name);
+            return -1;
+        }
+        //  Subscriptions are wiring, not your handlers: the test plays them
+        bool send = messages == 0 || next [0]->command [0] == '$';
+        int chosen = s_play_steps (test, flow->name, prev, next, count, send);
+        if (chosen < 0)
+            return -1;
+        const s_step_t *done = next [chosen];
+        bool after [S_STATES] = { false };
+        for (move = flow->moves; move->from >= 0; move++)
+            if (move->step >= 0 && in [move->from] && s_same_step (&flow->steps [move->step], done))
+                after [move->to] = true;
+        memcpy (in, after, sizeof (in));
+        s_closure (flow, in);
+        prev = done;
+        messages++;
+    }
+    printf ("flow %s: ok (%zu message%s)\n", flow->name, messages, messages == 1? "": "s");
     return 0;
 }
 
 
+//  The self-test plays each path of the flow (one per branch of each choice)
 static int
 s_play_flow (s_test_t *test, const s_flow_t *flow)
 {
     size_t messages = 0;
     size_t skipped = 0;
     size_t index;
-    //  Flow tests: each step once, in order; the test sends the first, your code the rest
-    test->backlog_used = 0;
-    for (index = 0; test->flows? flow->steps [index].text != NULL: flow->order [index] >= 0; index++) {
-        const s_step_t *step = &flow->steps [test->flows? (int) index: flow->order [index]];
+    if (test->flows) {
+        test->backlog_used = 0;
+        return s_follow_flow (test, flow);
+    }
+    for (index = 0; flow->order [index] != -1; index++) {
+        if (flow->order [index] < 0)
+            continue;           //  The next path
+        const s_step_t *step = &flow->steps [flow->order [index]];
         if (step->skip) {
             skipped++;
             continue;
         }
-        if (test->flows && step->optional)
-            continue;           //  It may happen or not: nothing to wait for
-        if (s_play_step (test, flow->name, step, !test->flows || messages == 0) == -1)
+        if (s_play_steps (test, flow->name, NULL, &step, 1, true) == -1)
             return -1;
         messages++;
     }

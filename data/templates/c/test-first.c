@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 {{watchdog}}
+{{helpers}}
 
 int
 main (void)
