@@ -2041,23 +2041,6 @@ leaf_reaches (MopedCFlow   *f,
   return FALSE;
 }
 
-static void
-collect_leaves (MopedElement *parent,
-                GPtrArray    *out)
-{
-  g_autoptr(GPtrArray) steps = moped_element_get_children_of_kind (parent, MOPED_KIND_STEP);
-
-  for (guint i = 0; i < steps->len; i++)
-    {
-      MopedElement *step = g_ptr_array_index (steps, i);
-
-      if (moped_step_is_leaf (step))
-        g_ptr_array_add (out, step);
-      else
-        collect_leaves (step, out);
-    }
-}
-
 static gboolean
 is_repeat_step (MopedElement *step)
 {
@@ -2079,7 +2062,7 @@ repeating_part (MopedElement *leaf)
     if (moped_step_get_block (up) == MOPED_BLOCK_LOOP)
       {
         part = g_ptr_array_new ();
-        collect_leaves (up, part);
+        moped_step_collect_leaves (up, FALSE, part);
         return part;
       }
   if (!is_repeat_step (leaf))
@@ -2109,7 +2092,7 @@ repeats_untriggered (MopedCModel   *model,
       MopedCFlow *f = g_ptr_array_index (model->flows, i);
       g_autoptr(GPtrArray) leaves = g_ptr_array_new ();
 
-      collect_leaves (f->element, leaves);
+      moped_step_collect_leaves (f->element, FALSE, leaves);
       for (guint j = 0; j < f->steps->len; j++)
         {
           MopedCStep *s = g_ptr_array_index (f->steps, j);

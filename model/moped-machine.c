@@ -42,6 +42,24 @@ moped_step_is_leaf (MopedElement *step)
   return moped_step_get_block (step) == MOPED_BLOCK_MESSAGE || moped_step_is_subscription (step);
 }
 
+void
+moped_step_collect_leaves (MopedElement *parent,
+                           gboolean      messages_only,
+                           GPtrArray    *out)
+{
+  g_autoptr(GPtrArray) steps = moped_element_get_children_of_kind (parent, MOPED_KIND_STEP);
+
+  for (guint i = 0; i < steps->len; i++)
+    {
+      MopedElement *step = g_ptr_array_index (steps, i);
+
+      if (!moped_step_is_leaf (step))
+        moped_step_collect_leaves (step, messages_only, out);
+      else if (!messages_only || moped_step_get_block (step) == MOPED_BLOCK_MESSAGE)
+        g_ptr_array_add (out, step);
+    }
+}
+
 /* ---- the global automaton ------------------------------------------------------------ */
 
 typedef struct

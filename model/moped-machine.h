@@ -81,5 +81,10 @@ gboolean      moped_step_is_subscription (MopedElement       *step);
 /* Whether @step happens between two sides (a message or a subscription), rather than
  * holding other steps. */
 gboolean      moped_step_is_leaf         (MopedElement       *step);
+/* Appends to @out the leaf steps below @parent (a flow or a block), blocks opened, in
+ * document order: messages and subscriptions, or messages only when @messages_only. */
+void          moped_step_collect_leaves  (MopedElement       *parent,
+                                          gboolean            messages_only,
+                                          GPtrArray          *out);
 
 G_END_DECLS

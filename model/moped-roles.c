@@ -129,24 +129,6 @@ party_is_socket (MopedElement *party,
   return moped_element_get_kind (party) == MOPED_KIND_NODE && party == moped_element_get_parent (socket);
 }
 
-/* The message steps of @parent, blocks opened. */
-static void
-collect_message_steps (MopedElement *parent,
-                       GPtrArray    *out)
-{
-  g_autoptr(GPtrArray) steps = moped_element_get_children_of_kind (parent, MOPED_KIND_STEP);
-
-  for (guint i = 0; i < steps->len; i++)
-    {
-      MopedElement *step = g_ptr_array_index (steps, i);
-
-      if (moped_step_get_block (step) == MOPED_BLOCK_MESSAGE)
-        g_ptr_array_add (out, step);
-      else
-        collect_message_steps (step, out);
-    }
-}
-
 typedef struct
 {
   GPtrArray *sent;      /* sender roles of the commands the end sends over the link */
@@ -186,7 +168,7 @@ infer_from_flows (MopedElement *protocol,
     return NULL;
   flows = moped_element_get_children_of_kind (protocol, MOPED_KIND_FLOW);
   for (guint f = 0; f < flows->len; f++)
-    collect_message_steps (g_ptr_array_index (flows, f), steps);
+    moped_step_collect_leaves (g_ptr_array_index (flows, f), TRUE, steps);
   for (guint i = 0; i < steps->len; i++)
     {
       MopedElement *step = g_ptr_array_index (steps, i);

@@ -2052,9 +2052,6 @@ check_hop_delivery (Validation   *v,
     }
 }
 
-static void collect_messages (MopedElement *parent,
-                              GPtrArray    *out);
-
 static void
 find_introductions (Validation *v)
 {
@@ -2067,7 +2064,7 @@ find_introductions (Validation *v)
       g_autoptr(GPtrArray) steps = g_ptr_array_new ();
       g_autoptr(GHashTable) addressed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-      collect_messages (flow, steps);
+      moped_step_collect_leaves (flow, TRUE, steps);
       for (guint i = 0; i < steps->len; i++)
         {
           MopedElement *step = g_ptr_array_index (steps, i);
@@ -2092,23 +2089,6 @@ find_introductions (Validation *v)
           else
             g_hash_table_add (v->introduced, key);
         }
-    }
-}
-
-static void
-collect_messages (MopedElement *parent,
-                  GPtrArray    *out)
-{
-  g_autoptr(GPtrArray) steps = moped_element_get_children_of_kind (parent, MOPED_KIND_STEP);
-
-  for (guint i = 0; i < steps->len; i++)
-    {
-      MopedElement *step = g_ptr_array_index (steps, i);
-
-      if (moped_step_get_block (step) == MOPED_BLOCK_MESSAGE)
-        g_ptr_array_add (out, step);
-      else
-        collect_messages (step, out);
     }
 }
 
@@ -2201,7 +2181,7 @@ chooser_of (MopedElement *choice)
 
   if (moped_element_get_ref (choice, MOPED_PROP_FROM) != NULL)
     return moped_step_get_role (choice, MOPED_PROP_FROM);
-  collect_messages (choice, messages);
+  moped_step_collect_leaves (choice, TRUE, messages);
   return messages->len > 0 ? moped_step_get_role (g_ptr_array_index (messages, 0), MOPED_PROP_FROM) : NULL;
 }
 
@@ -2341,24 +2321,6 @@ check_choices (Validation   *v,
     }
 }
 
-/* Messages and subscriptions, in document order. */
-static void
-collect_leaves (MopedElement *parent,
-                GPtrArray    *out)
-{
-  g_autoptr(GPtrArray) steps = moped_element_get_children_of_kind (parent, MOPED_KIND_STEP);
-
-  for (guint i = 0; i < steps->len; i++)
-    {
-      MopedElement *step = g_ptr_array_index (steps, i);
-
-      if (moped_step_is_leaf (step))
-        g_ptr_array_add (out, step);
-      else
-        collect_leaves (step, out);
-    }
-}
-
 static void
 check_flow (Validation   *v,
             MopedElement *flow)
@@ -2368,7 +2330,7 @@ check_flow (Validation   *v,
   g_autoptr(GArray) hops = NULL;
   g_autoptr(GHashTable) hops_of_step = g_hash_table_new (NULL, NULL);
 
-  collect_leaves (flow, steps);
+  moped_step_collect_leaves (flow, FALSE, steps);
   hops = g_array_sized_new (FALSE, TRUE, sizeof (Hop), steps->len);
   if (steps->len == 0)
     {
