@@ -646,12 +646,13 @@ test_zproto (Fixture       *f,
 
   g_autoptr(GPtrArray) commands = NULL;
 
-  /* Two commands with a field "extra" of two types: zproto wants one type per name. */
+  /* Two commands with a field "extra" of two types: zproto wants one type per name. It goes
+   * first, since a command may end in a msg field (7/MDP's bodies do). */
   commands = moped_element_get_children_of_kind (g_ptr_array_index (protocols, 0), MOPED_KIND_COMMAND);
   g_assert_cmpuint (commands->len, >=, 2);
   for (guint i = 0; i < 2; i++)
     {
-      MopedElement *field = moped_design_add (f->design, g_ptr_array_index (commands, i), MOPED_KIND_FIELD, -1, NULL);
+      MopedElement *field = moped_design_add (f->design, g_ptr_array_index (commands, i), MOPED_KIND_FIELD, 0, NULL);
 
       moped_design_set_string (f->design, field, MOPED_PROP_NAME, "extra");
       moped_design_set_enum (f->design, field, MOPED_PROP_TYPE, i == 0 ? MOPED_FIELD_STRING : MOPED_FIELD_NUMBER);
