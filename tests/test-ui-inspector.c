@@ -731,6 +731,21 @@ test_method_parameters (Fixture       *f,
     g_assert_true (has_choice (control (f, "hello-body", MOPED_PROP_TYPE), "frame"));
     moped_test_choose (control (f, "hello-body", MOPED_PROP_TYPE), "msg");
     g_assert_cmpint (moped_element_get_enum (field, MOPED_PROP_TYPE), ==, MOPED_FIELD_MSG);
+
+    /* A field added now goes before it: the rest of the message stays last. */
+    {
+      g_autoptr(GPtrArray) fields = NULL;
+      g_autoptr(GPtrArray) old = moped_element_get_children_of_kind (moped_design_lookup (f->design, "hello"),
+                                                                     MOPED_KIND_FIELD);
+      guint before = old->len;
+
+      moped_test_click (moped_test_find_control (f->inspector, "Add field"));
+      moped_test_spin ();
+      fields = moped_element_get_children_of_kind (moped_design_lookup (f->design, "hello"), MOPED_KIND_FIELD);
+      g_assert_cmpuint (fields->len, ==, before + 1);
+      g_assert_true (g_ptr_array_index (fields, fields->len - 1) == field);
+      g_assert_false (g_ptr_array_index (fields, fields->len - 2) == field);
+    }
     select_ids (f, "client", NULL);
   }
 

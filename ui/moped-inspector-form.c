@@ -620,6 +620,23 @@ moped_inspector_child_list_set_diagnostics (MopedInspectorChildList *self,
   apply_diagnostics (self);
 }
 
+/* Where a new child goes: last, except that a new field goes before a msg field that
+ * ends the command (the rest of the message must stay last). */
+static int
+new_child_position (MopedElement *parent,
+                    MopedKind     kind)
+{
+  g_autoptr(GPtrArray) fields = NULL;
+
+  if (kind != MOPED_KIND_FIELD)
+    return -1;
+  fields = moped_element_get_children_of_kind (parent, MOPED_KIND_FIELD);
+  if (fields->len > 0
+      && moped_element_get_enum (g_ptr_array_index (fields, fields->len - 1), MOPED_PROP_TYPE) == MOPED_FIELD_MSG)
+    return (int) fields->len - 1;
+  return -1;
+}
+
 MopedElement *
 moped_inspector_child_list_add (MopedInspectorChildList *self)
 {
@@ -638,7 +655,7 @@ moped_inspector_child_list_add (MopedInspectorChildList *self)
   label = g_strdup_printf ("Add %s", kind_lower);
   name = moped_inspector_unique_name (parent, self->kind);
   moped_design_begin (self->design, label);
-  child = moped_design_add (self->design, parent, self->kind, -1, NULL);
+  child = moped_design_add (self->design, parent, self->kind, new_child_position (parent, self->kind), NULL);
   /* A socket is named after its type until someone names it. */
   if (child != NULL && self->kind == MOPED_KIND_SOCKET)
     {
