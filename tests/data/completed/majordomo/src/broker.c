@@ -41,7 +41,7 @@ typedef struct {
 typedef struct {
     wire_peer_t client;
     char service [256];
-    zframe_t *body;
+    zmsg_t *body;
 } s_request_t;
 
 static void
@@ -49,7 +49,7 @@ s_request_destroy (void **item)
 {
     s_request_t *request = (s_request_t *) *item;
     if (request) {
-        zframe_destroy (&request->body);
+        zmsg_destroy (&request->body);
         free (request);
         *item = NULL;
     }
@@ -127,11 +127,13 @@ s_dispatch (broker_state_t *self, const char *service)
 //  Answer the broker's own services (7/MDP's MMI): mmi.service says whether a
 //  service has workers ("200") or not ("404"); mmi.workers how many it has
 static int
-s_internal (broker_state_t *self, const wire_peer_t *from, const char *service, zframe_t *body)
+s_internal (broker_state_t *self, const wire_peer_t *from, const char *service, zmsg_t *body)
 {
     char text [256];
     char asked [256];
-    snprintf (asked, sizeof (asked), "%.*s", (int) zframe_size (body), (const char *) zframe_data (body));
+    zframe_t *first = zmsg_first (body);     //  The service asked about
+    snprintf (asked, sizeof (asked), "%.*s", first? (int) zframe_size (first): 0,
+              first? (const char *) zframe_data (first): "");
     if (streq (service, "mmi.service"))
         snprintf (text, sizeof (text), "%s", s_workers_for (self, asked, false)? "200": "404");
     else
@@ -139,9 +141,10 @@ s_internal (broker_state_t *self, const wire_peer_t *from, const char *service, 
         snprintf (text, sizeof (text), "%zu", s_workers_for (self, asked, false));
     else
         snprintf (text, sizeof (text), "501");
-    zframe_t *reply = zframe_new (text, strlen (text));
+    zmsg_t *reply = zmsg_new ();
+    zmsg_addstr (reply, text);
     int rc = broker_send_reply (self->engine, from, service, reply);
-    zframe_destroy (&reply);
+    zmsg_destroy (&reply);
     return rc;
 }
 
@@ -221,22 +224,23 @@ broker_state_stop (broker_state_t *self)
 //  Frames: "MDPC01", service name, request body.
 //  To answer: broker_send_reply (self->engine, from, ...)
 int
-broker_handle_request (broker_state_t *self, const wire_peer_t *from, const char *service, zframe_t *body)
+broker_handle_request (broker_state_t *self, const wire_peer_t *from, const char *service, zmsg_t *body)
 {
     if (strncmp (service, "mmi.", 4) == 0)
         return s_internal (self, from, service, body);
     if (s_workers_for (self, service, false) == 0) {
         //  No worker ever offered it: say so at once rather than keep the client waiting
-        zframe_t *reply = zframe_new ("404", 3);
+        zmsg_t *reply = zmsg_new ();
+        zmsg_addstr (reply, "404");
         int rc = broker_send_reply (self->engine, from, service, reply);
-        zframe_destroy (&reply);
+        zmsg_destroy (&reply);
         return rc;
     }
     s_request_t *request = (s_request_t *) zmalloc (sizeof (s_request_t));
     assert (request);
     request->client = *from;
     snprintf (request->service, sizeof (request->service), "%s", service);
-    request->body = zframe_dup (body);
+    request->body = zmsg_dup (body);
     zlistx_add_end (self->requests, request);
     s_dispatch (self, service);
     return 0;
@@ -267,7 +271,7 @@ broker_handle_ready (broker_state_t *self, const wire_peer_t *from, const char *
 //  the worker is then ready for the next. Command byte 0x03.
 int
 broker_handle_reply (broker_state_t *self, const wire_peer_t *from, zframe_t *client_2, zframe_t *empty,
-                     zframe_t *body)
+                     zmsg_t *body)
 {
     (void) empty;                               //  7/MDP's empty frame after the client's address
     s_worker_t *worker = s_worker_find (self, from);

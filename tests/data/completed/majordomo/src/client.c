@@ -85,7 +85,7 @@ client_state_stop (client_state_t *self)
 //  passed on by the broker. Frames: "MDPC01", service name, reply body.
 //  To answer: client_send_request (self->engine, from, ...)
 int
-client_handle_reply (client_state_t *self, const wire_peer_t *from, const char *service, zframe_t *body)
+client_handle_reply (client_state_t *self, const wire_peer_t *from, const char *service, zmsg_t *body)
 {
     (void) from;
     (void) service;
@@ -93,7 +93,9 @@ client_handle_reply (client_state_t *self, const wire_peer_t *from, const char *
         return 0;               //  Late, or caused by the flow test
     client_engine_timer_cancel (self->engine, self->timer);
     self->timer = 0;
-    return client_engine_answer_request_service (self->engine, zframe_dup (body));
+    //  The API answers one frame: the reply body's first (7/MDP allows several)
+    zframe_t *first = zmsg_pop (body);
+    return client_engine_answer_request_service (self->engine, first? first: zframe_new_empty ());
 }
 
 
@@ -106,7 +108,13 @@ client_handle_reply (client_state_t *self, const wire_peer_t *from, const char *
 zframe_t *
 client_api_request_service (client_state_t *self, const char *service, zframe_t *body)
 {
-    if (self->timer || client_send_request (self->engine, NULL, service, body) == -1)
+    if (self->timer)
+        return NULL;
+    zmsg_t *request = zmsg_new ();
+    zmsg_addmem (request, zframe_data (body), zframe_size (body));
+    int rc = client_send_request (self->engine, NULL, service, request);
+    zmsg_destroy (&request);
+    if (rc == -1)
         return NULL;
     self->timer = client_engine_timer_set (self->engine, (int64_t) self->timeout, false, s_timed_out, NULL);
     client_engine_defer (self->engine);

@@ -92,7 +92,7 @@ echo_worker_state_stop (echo_worker_state_t *self)
 //  To answer: echo_worker_send_reply (self->engine, from, ...)
 int
 echo_worker_handle_request (echo_worker_state_t *self, const wire_peer_t *from, zframe_t *client_2,
-                            zframe_t *empty, zframe_t *body)
+                            zframe_t *empty, zmsg_t *body)
 {
     (void) from;
     //  The echo service: the reply is the request (the client's address and 7/MDP's empty frame go back)
