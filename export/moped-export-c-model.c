@@ -2385,6 +2385,7 @@ _moped_c_name_keys (MopedCModel *model)
         { "defer", n->engine_defer_fn }, { "timer-fn", n->timer_fn_type },
         { "timer-set", n->timer_set_fn }, { "timer-cancel", n->timer_cancel_fn },
         { "protocol-state", n->protocol_state_fn }, { "engine-protocol-state", n->engine_state_fn },
+        { "test-new", n->test_new_fn },
         /* File names, not identifiers: the user's file src/IDENT.c moves when they change. */
         { "file", n->ident }, { "engine-file", n->engine_base },
       };
