@@ -2430,3 +2430,22 @@ _moped_c_name_keys (MopedCModel *model)
     }
   return keys;
 }
+
+void
+_moped_c_flow_closure (MopedCFlow *f,
+                       gboolean   *in)
+{
+  gboolean grew = TRUE;
+
+  while (grew)
+    {
+      grew = FALSE;
+      for (guint i = 0; i < f->moves->len; i++)
+        {
+          const MopedCMove *m = &g_array_index (f->moves, MopedCMove, i);
+
+          if (m->step < 0 && in[m->from] && !in[m->to])
+            in[m->to] = grew = TRUE;
+        }
+    }
+}

@@ -1812,26 +1812,6 @@ sender_of (MopedCSocket  *socket,
   return NULL;
 }
 
-/* The states of @f's automaton reached from @state on nothing. */
-static void
-flow_closure (MopedCFlow *f,
-              gboolean   *in)
-{
-  gboolean grew = TRUE;
-
-  while (grew)
-    {
-      grew = FALSE;
-      for (guint i = 0; i < f->moves->len; i++)
-        {
-          const MopedCMove *m = &g_array_index (f->moves, MopedCMove, i);
-
-          if (m->step < 0 && in[m->from] && !in[m->to])
-            in[m->to] = grew = TRUE;
-        }
-    }
-}
-
 /* What the flows say the node sends next after this handler's command arrives (every
  * step that may follow it: each branch of a choice, an optional step and the one
  * after): "To answer: ..." on the same socket, "Then: ..." on another. With no flow
@@ -1860,7 +1840,7 @@ comment_next_steps (MopedCodeWriter *w,
           in_flows = TRUE;
           in = g_new0 (gboolean, f->n_states);
           in[arrival->to] = TRUE;
-          flow_closure (f, in);
+          _moped_c_flow_closure (f, in);
           for (guint k = 0; k < f->moves->len; k++)
             {
               const MopedCMove *m = &g_array_index (f->moves, MopedCMove, k);

@@ -330,6 +330,10 @@ GHashTable   *_moped_c_name_keys         (MopedCModel *model);
 /* The key kinds of _moped_c_name_keys whose names are file names ("file:NODE-ID" ->
  * "client" for src/client.c and include/client.h), not identifiers. */
 gboolean      _moped_c_name_key_is_file  (const char  *key);
+/* Adds to @in (a flag per state of @f's automaton) the states reached from those in it
+ * on moves that take no step. */
+void          _moped_c_flow_closure      (MopedCFlow  *f,
+                                          gboolean    *in);
 /* "src/client.c": the user's file of the node whose files are called @ident. */
 char         *_moped_c_user_path         (const char  *ident);
 /* The benchmark of one link, when it has one (streamed link by link). */

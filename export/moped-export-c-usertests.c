@@ -65,25 +65,6 @@ typedef struct
   GPtrArray  *next;            /* MopedCStep: what may come next, each message once */
 } FirstSteps;
 
-static void
-closure (MopedCFlow *f,
-         gboolean   *in)
-{
-  gboolean grew = TRUE;
-
-  while (grew)
-    {
-      grew = FALSE;
-      for (guint i = 0; i < f->moves->len; i++)
-        {
-          const MopedCMove *m = &g_array_index (f->moves, MopedCMove, i);
-
-          if (m->step < 0 && in[m->from] && !in[m->to])
-            in[m->to] = grew = TRUE;
-        }
-    }
-}
-
 /* FALSE when the flow begins with no message step, or nothing can follow its first. */
 static gboolean
 first_steps (MopedCFlow *f,
@@ -96,7 +77,7 @@ first_steps (MopedCFlow *f,
   out->first = NULL;
   out->next = g_ptr_array_new ();
   in[0] = TRUE;
-  closure (f, in);
+  _moped_c_flow_closure (f, in);
   for (guint i = 0; i < f->moves->len && out->first == NULL; i++)
     {
       const MopedCMove *m = &g_array_index (f->moves, MopedCMove, i);
@@ -110,7 +91,7 @@ first_steps (MopedCFlow *f,
     }
   if (out->first == NULL)
     return FALSE;
-  closure (f, after);
+  _moped_c_flow_closure (f, after);
   for (guint i = 0; i < f->moves->len; i++)
     {
       const MopedCMove *m = &g_array_index (f->moves, MopedCMove, i);
